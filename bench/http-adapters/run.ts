@@ -1,0 +1,234 @@
+// HTTP adapter benchmark: the same minimal NestJS app on Fastify and on Express, each in its own
+// child process, driven by the closed-loop generator in this process over loopback keep-alive.
+//
+//   node scripts/build.mjs && node dist/bench/http-adapters/run.js [options]
+//     --adapters fastify,express   which servers, in order ("node" = plain node:http control)
+//     --concurrency 64             concurrent keep-alive clients
+//     --duration 5000              measured ms per route
+//     --warmup 2000                warm-up ms per route
+//     --runs 1                     repeat the whole sequence
+//     --pin                        pin server to CPU 0 and the load generator to CPU 1 (taskset)
+//     --loadgen-child              run the load generator in its own child process
+//     --json [file]                JSON to stdout (table to stderr), or also to a file
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad, runLoadInChild, type LoadResult, type RequestSpec } from '../lib/load.js';
+import { getFreePort, pinSelf, processCpuMs, startNodeScript, stopAll } from '../lib/spawn.js';
+import { printTable, type ResultRow } from '../lib/table.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const serverScript = path.join(here, 'server.js');
+
+interface Settings {
+  adapters: string[];
+  concurrency: number;
+  durationMs: number;
+  warmupMs: number;
+  runs: number;
+  pin: boolean;
+  loadgenChild: boolean;
+  json: boolean | string;
+}
+
+function parseArgs(argv: string[]): Settings {
+  const s: Settings = {
+    adapters: ['fastify', 'express'],
+    concurrency: 64,
+    durationMs: 5000,
+    warmupMs: 2000,
+    runs: 1,
+    pin: false,
+    loadgenChild: false,
+    json: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
+      return v;
+    };
+    switch (a) {
+      case '--adapters': s.adapters = (argv[++i] ?? '').split(',').filter(Boolean); break;
+      case '--concurrency': case '-c': s.concurrency = num(); break;
+      case '--duration': case '-d': s.durationMs = num(); break;
+      case '--warmup': case '-w': s.warmupMs = num(); break;
+      case '--runs': s.runs = num(); break;
+      case '--pin': s.pin = true; break;
+      case '--loadgen-child': s.loadgenChild = true; break;
+      case '--json':
+        s.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
+        break;
+      default:
+        throw new Error(`unknown argument ${a} (see the header of bench/http-adapters/run.ts)`);
+    }
+  }
+  for (const a of s.adapters) if (!['fastify', 'express', 'node'].includes(a)) throw new Error(`unknown adapter ${a}`);
+  return s;
+}
+
+interface Route {
+  label: string;
+  spec: RequestSpec;
+  expectBody: (body: unknown) => boolean;
+}
+
+const echoPayload = { id: 42, name: 'bench', tags: ['a', 'b', 'c'], nested: { x: 1, y: 'two' } };
+const routes: Route[] = [
+  { label: 'GET /hello', spec: { method: 'GET', path: '/hello' }, expectBody: (b) => JSON.stringify(b) === '{"ok":true}' },
+  {
+    label: 'POST /echo',
+    spec: { method: 'POST', path: '/echo', body: echoPayload },
+    expectBody: (b) => JSON.stringify(b) === JSON.stringify(echoPayload),
+  },
+];
+
+/** One request per route, checking status and body, before measuring anything. */
+async function sanityCheck(baseUrl: string, adapter: string): Promise<void> {
+  for (const r of routes) {
+    let body: unknown;
+    const res = await runLoad({
+      baseUrl,
+      concurrency: 1,
+      durationMs: 5000,
+      maxRequests: 1,
+      requests: [r.spec],
+      expectStatus: (s) => s === 200,
+      checkResponse: (_s, b, h) => {
+        body = JSON.parse(b.toString('utf8'));
+        return String(h['content-type']).startsWith('application/json') && r.expectBody(body);
+      },
+    });
+    if (res.requests !== 1) {
+      throw new Error(`${adapter} ${r.label}: unexpected response ${JSON.stringify(res.statusCounts)} ${JSON.stringify(res.errorCounts)} body=${JSON.stringify(body)}`);
+    }
+  }
+}
+
+interface Measured {
+  adapter: string;
+  route: string;
+  result: LoadResult;
+  serverCpuPercent: number;
+}
+
+async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
+  const port = await getFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = await startNodeScript({
+    script: serverScript,
+    args: [adapter, String(port)],
+    env: { NODE_ENV: 'production' },
+    readyUrl: `${baseUrl}/hello`,
+    name: adapter,
+    cpus: s.pin ? '0' : undefined,
+  });
+  const out: Measured[] = [];
+  try {
+    await sanityCheck(baseUrl, adapter);
+    for (const r of routes) {
+      const opts = {
+        baseUrl,
+        concurrency: s.concurrency,
+        durationMs: s.durationMs,
+        warmupMs: s.warmupMs,
+        requests: [r.spec],
+      };
+      // Server CPU is sampled around the whole call (warm-up included), so it is an approximation.
+      const cpu0 = await processCpuMs(server.pid);
+      const t0 = performance.now();
+      const result = s.loadgenChild ? await runLoadInChild({ ...opts, cpus: s.pin ? '1' : undefined }) : await runLoad(opts);
+      const wall = performance.now() - t0;
+      const cpu1 = await processCpuMs(server.pid);
+      out.push({ adapter, route: r.label, result, serverCpuPercent: ((cpu1 - cpu0) / wall) * 100 });
+      process.stderr.write(
+        `  ${adapter.padEnd(8)} ${r.label.padEnd(11)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  ` +
+          `errors ${result.errors}  server CPU ${((cpu1 - cpu0) / wall * 100).toFixed(0)}%  loadgen CPU ${result.clientCpuPercent.toFixed(0)}%\n`,
+      );
+    }
+  } finally {
+    const exit = await server.stop();
+    if (exit.code !== 0 && exit.signal !== 'SIGTERM') process.stderr.write(`  ${adapter} exited with ${JSON.stringify(exit)}\n${server.output()}\n`);
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function rowsFor(measured: Measured[], suffix = ''): ResultRow[] {
+  // Fastify rows carry Express's figure as baseline (Δ = Fastify relative to Express).
+  const find = (adapter: string, route: string) => measured.find((m) => m.adapter === adapter && m.route === route);
+  const rows: ResultRow[] = [];
+  for (const m of measured) {
+    const base = m.adapter === 'express' ? undefined : find('express', m.route);
+    const r = m.result;
+    const note = `err ${r.errors}, server CPU ${m.serverCpuPercent.toFixed(0)}%, loadgen CPU ${r.clientCpuPercent.toFixed(0)}%`;
+    const name = `${m.adapter} ${m.route}${suffix}`;
+    rows.push({ name: `${name} throughput`, figure: r.rps, unit: 'req/s', baseline: base?.result.rps, better: 'higher', note });
+    rows.push({ name: `${name} p50`, figure: r.p50Ms, unit: 'ms', baseline: base?.result.p50Ms, better: 'lower' });
+    rows.push({ name: `${name} p99`, figure: r.p99Ms, unit: 'ms', baseline: base?.result.p99Ms, better: 'lower' });
+    if (r.errors > 0) rows.push({ name: `${name} errors`, figure: r.errors, unit: 'count', target: 0, better: 'lower' });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const s = parseArgs(process.argv.slice(2));
+  const onSignal = () => {
+    void stopAll(1000).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  if (s.pin && !s.loadgenChild && !(await pinSelf('1'))) throw new Error('--pin needs taskset');
+
+  const all: Measured[][] = [];
+  for (let run = 1; run <= s.runs; run++) {
+    process.stderr.write(`run ${run}/${s.runs}: ${s.concurrency} clients, ${s.warmupMs} ms warm-up + ${s.durationMs} ms per route${s.pin ? ', pinned' : ''}\n`);
+    const measured: Measured[] = [];
+    for (const a of s.adapters) measured.push(...(await benchAdapter(a, s)));
+    all.push(measured);
+  }
+
+  let rows: ResultRow[];
+  let title: string;
+  if (s.runs === 1) {
+    rows = rowsFor(all[0]);
+    title = `NestJS HTTP adapters, ${s.concurrency} keep-alive clients, ${s.durationMs / 1000} s per route`;
+  } else {
+    // Median of each figure across runs.
+    const merged: Measured[] = all[0].map((m, i) => {
+      const pick = (f: (r: LoadResult) => number) => median(all.map((run) => f(run[i].result)));
+      return {
+        adapter: m.adapter,
+        route: m.route,
+        serverCpuPercent: median(all.map((run) => run[i].serverCpuPercent)),
+        result: {
+          ...m.result,
+          rps: pick((r) => r.rps),
+          p50Ms: pick((r) => r.p50Ms),
+          p99Ms: pick((r) => r.p99Ms),
+          errors: all.reduce((n, run) => n + run[i].result.errors, 0),
+          clientCpuPercent: pick((r) => r.clientCpuPercent),
+        },
+      };
+    });
+    rows = rowsFor(merged, ` (median of ${s.runs})`);
+    title = `NestJS HTTP adapters, ${s.concurrency} keep-alive clients, ${s.durationMs / 1000} s per route, median of ${s.runs} runs`;
+  }
+  await printTable(rows, {
+    title,
+    json: s.json,
+    meta: { settings: s, node: process.version, runs: all.map((run) => run.map(({ adapter, route, result, serverCpuPercent }) => ({ adapter, route, serverCpuPercent, ...result }))) },
+  });
+  if (all.flat().some((m) => m.result.errors > 0)) process.exitCode = 1;
+}
+
+main().catch(async (e) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  await stopAll(1000);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ConfigModule } from '@config/config.module.js';
+import type { AppConfig } from '@config/app.config.js';
+import { SignedRequestGuard } from '@shared/auth/signed-request.guard.js';
+import { CoreModule, type CoreDeps } from '@shared/core/core.module.js';
+import { ContentTypeInterceptor } from '@shared/http/consumes.js';
+import { ProblemFilter } from '@shared/http/problem.filter.js';
+import { OrganisationsModule } from '@modules/organisations/index.js';
+
+/** The composition root: wires every feature module to the process-wide infrastructure. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, deps: CoreDeps): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(deps), CqrsModule.forRoot(), OrganisationsModule],
+      providers: [
+        { provide: APP_GUARD, useClass: SignedRequestGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: ContentTypeInterceptor },
+      ],
+    };
+  }
+}

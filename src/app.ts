@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '@config/app.config.js';
+import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
+import { validationExceptionFactory } from '@shared/errors/validation.js';
+import { sendProblem, toProblem } from '@shared/http/problem.filter.js';
+import { JsonLogger } from '@shared/observability/json-logger.js';
+import { Metrics } from '@shared/observability/metrics.js';
+import { requestContext } from '@shared/observability/request-context.js';
+import { OrganisationBootstrap } from '@modules/organisations/index.js';
+import { AppModule } from './app.module.js';
+import { createDataSource } from './data-source.js';
+import { retry } from './database.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+export interface CreatedApp {
+  app: NestFastifyApplication;
+  logger: JsonLogger;
+  signer: GatewaySigner;
+  close(): Promise<void>;
+}
+
+/** Builds the whole gateway on an already migrated database. Used by main.ts and by the tests. */
+export async function createApp(config: AppConfig, opts: { databaseUrl: string; logger?: JsonLogger; signer?: GatewaySigner }): Promise<CreatedApp> {
+  const logger = opts.logger ?? new JsonLogger(config.logLevel);
+  const metrics = new Metrics();
+  const signer = opts.signer ?? (await GatewaySigner.load({ privateJwk: config.gatewaySigningKey, dataDir: config.dataDir }));
+  const dataSource = createDataSource(opts.databaseUrl, {
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    onPoolError: (e) => logger.warn(`database connection lost: ${e.message}`, 'Database'),
+  });
+  await retry(() => dataSource.initialize(), 30_000, logger);
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    maxParamLength: 200,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    logger: false,
+    routerOptions: { ignoreTrailingSlash: false },
+    // Malformed or over-long URLs are refused by the router before Nest sees them.
+    frameworkErrors: (err: Error, req: { id: string }, reply: Parameters<typeof sendProblem>[0]) => sendProblem(reply, toProblem(err, req.id, logger)),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { dataSource, logger, metrics, signer }), adapter, {
+    logger,
+    rawBody: true,
+    bufferLogs: false,
+  });
+  app.useBodyParser('application/jose', { bodyLimit: config.bodyLimitBytes });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: false,
+      exceptionFactory: validationExceptionFactory,
+      validationError: { target: false, value: false },
+    }),
+  );
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (req, reply, done) => {
+    requestContext.enterWith({ requestId: req.id });
+    (req as unknown as { startedAt: number }).startedAt = performance.now();
+    reply.header('x-request-id', req.id);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    if (!req.url.startsWith('/docs') && !req.url.startsWith('/ig')) reply.header('content-security-policy', API_CSP);
+    done();
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    const status = String(reply.statusCode);
+    const seconds = (performance.now() - (req as unknown as { startedAt: number }).startedAt) / 1000;
+    metrics.httpRequests.inc({ method: req.method, route, status });
+    metrics.httpDuration.observe({ method: req.method, route, status }, seconds);
+    const principal = (req as unknown as { principal?: { org: string; sub: string } }).principal;
+    // The route pattern, never the URL: paths and queries can hold CRNs.
+    logger.event(reply.statusCode >= 500 ? 'warn' : 'info', 'request', {
+      requestId: req.id,
+      method: req.method,
+      route,
+      status: reply.statusCode,
+      ms: Math.round(seconds * 10000) / 10,
+      org: principal?.org,
+      actor: principal?.sub,
+    });
+    done();
+  });
+
+  const doc = new DocumentBuilder()
+    .setTitle('Probation information-sharing gateway')
+    .setDescription(
+      'Cases are shared only under signed data-sharing agreements, for a stated purpose, with only the fields the purpose needs; every access is written to a tamper-evident log first. Every request except /health, /docs and /.well-known/jwks.json carries a signed request token (see API.md, Authentication). Errors are application/problem+json (RFC 9457).',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (typ gw-request+jwt, ES256 or EdDSA)' }, 'signed-request')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+
+  await app.init();
+  // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  await fastify.ready();
+  await app.get(OrganisationBootstrap).ensureOperator(config.bootstrapAdminJwks);
+
+  return {
+    app,
+    logger,
+    signer,
+    async close() {
+      await app.close();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

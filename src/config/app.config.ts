@@ -1,0 +1,167 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Log levels in increasing verbosity. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The validated configuration of one gateway process. Built once at start-up from the environment. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** The application's connection (a role with least privilege); undefined means embedded PostgreSQL. */
+  readonly databaseUrl: string | undefined;
+  /** The owner's connection, used only to run migrations; defaults to databaseUrl. */
+  readonly migrationDatabaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly gatewayId: string;
+  readonly demo: boolean;
+  readonly demoCases: number;
+  /** Public JWKS for the operator organisation `gateway`, already parsed. */
+  readonly bootstrapAdminJwks: { keys: Record<string, unknown>[] } | undefined;
+  /** The gateway's private signing JWK, already parsed; undefined means "create or load under dataDir". */
+  readonly gatewaySigningKey: Record<string, unknown> | undefined;
+  readonly logLevel: LogLevel;
+  readonly bodyLimitBytes: number;
+  readonly maxTokenBytes: number;
+  readonly rateLimitPerSecond: number;
+  readonly rateLimitBurst: number;
+  readonly keyCacheTtlMs: number;
+  readonly requestTimeoutMs: number;
+  readonly dbPoolSize: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly checkpointIntervalMs: number;
+  readonly logBatchMaxEntries: number;
+  readonly trustProxy: boolean;
+}
+
+/** Raised when the environment holds an invalid value: the message names the variable and the problem. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return def;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be an integer between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return def;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as postgres://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, `must use the postgres:// scheme (got "${url.protocol}")`);
+  }
+  if (!url.hostname || url.pathname.length <= 1) throw new ConfigError(name, 'must name a host and a database');
+  return raw;
+}
+
+/** A JSON value given inline or as a path to a file holding it. */
+function jsonOrFile(env: Env, name: string): unknown {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let text = raw;
+  if (!raw.startsWith('{')) {
+    if (!existsSync(raw)) throw new ConfigError(name, 'must be JSON text or the path of a readable file holding JSON');
+    text = readFileSync(raw, 'utf8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError(name, 'is not valid JSON');
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Reads and validates the whole configuration. This module is the only place that reads
+ * `process.env`; everything else receives an AppConfig.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL');
+  const migrationDatabaseUrl = postgresUrl(env, 'MIGRATION_DATABASE_URL') ?? databaseUrl;
+  if (migrationDatabaseUrl && !databaseUrl) throw new ConfigError('MIGRATION_DATABASE_URL', 'is only used together with DATABASE_URL');
+
+  const gatewayId = str(env, 'GATEWAY_ID') ?? 'probation-gateway';
+  if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(gatewayId)) {
+    throw new ConfigError('GATEWAY_ID', `must be a lowercase identifier of letters, digits, dots and dashes (got "${gatewayId}")`);
+  }
+
+  const jwks = jsonOrFile(env, 'BOOTSTRAP_ADMIN_JWKS');
+  if (jwks !== undefined && !(isObject(jwks) && Array.isArray(jwks.keys) && jwks.keys.length > 0 && jwks.keys.every(isObject))) {
+    throw new ConfigError('BOOTSTRAP_ADMIN_JWKS', 'must be a JWKS: an object with a non-empty "keys" array of JWK objects');
+  }
+  const signingKey = jsonOrFile(env, 'GATEWAY_SIGNING_KEY');
+  if (signingKey !== undefined && !(isObject(signingKey) && typeof signingKey.d === 'string')) {
+    throw new ConfigError('GATEWAY_SIGNING_KEY', 'must be a private JWK (EC P-256 or Ed25519) with its "d" member');
+  }
+
+  const logLevel = (str(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  const host = str(env, 'HOST') ?? '127.0.0.1';
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host,
+    databaseUrl,
+    migrationDatabaseUrl,
+    dataDir: path.resolve(str(env, 'DATA_DIR') ?? '.data'),
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    gatewayId,
+    demo: bool(env, 'DEMO', databaseUrl === undefined),
+    demoCases: int(env, 'DEMO_CASES', 300, 0, 1_000_000),
+    bootstrapAdminJwks: jwks as AppConfig['bootstrapAdminJwks'],
+    gatewaySigningKey: signingKey as AppConfig['gatewaySigningKey'],
+    logLevel: logLevel as LogLevel,
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    maxTokenBytes: 8192,
+    rateLimitPerSecond: int(env, 'RATE_LIMIT_PER_SECOND', 500, 1, 1_000_000),
+    rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 1000, 1, 10_000_000),
+    keyCacheTtlMs: int(env, 'KEY_CACHE_TTL_MS', 5000, 0, 60_000),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 300_000),
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 16, 2, 500),
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    checkpointIntervalMs: int(env, 'CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
+    logBatchMaxEntries: int(env, 'LOG_BATCH_MAX_ENTRIES', 512, 1, 10_000),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+  };
+}
+
+/** Nest injection token for the AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

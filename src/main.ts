@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@config/app.config.js';
+import { JsonLogger } from '@shared/observability/json-logger.js';
+import { createApp } from './app.js';
+import { provisionDatabase } from './database.js';
+import { seedDemo } from './demo/seed-demo.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = new JsonLogger(config.logLevel);
+  const started = performance.now();
+  const db = await provisionDatabase(config, logger);
+  const gateway = await createApp(config, { databaseUrl: db.appUrl, logger });
+  if (config.demo) await seedDemo(gateway.app, config, logger);
+  await gateway.app.listen({ port: config.port, host: config.host });
+  logger.log(`gateway ${config.gatewayId} listening on http://${config.host}:${config.port} (ready in ${Math.round(performance.now() - started)} ms)`, 'Main');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: draining and stopping`, 'Main');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    try {
+      await gateway.close();
+      await db.stop();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`gateway failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

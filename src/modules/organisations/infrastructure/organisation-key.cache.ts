@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import type { OrganisationKeyLookup, ResolvedOrganisationKey } from '@shared/auth/organisation-keys.port.js';
+import type { OrgKind } from '@shared/auth/roles.js';
+import { importPublicJwk, type PublicJwk } from '@shared/crypto/jwk.js';
+
+interface Entry {
+  at: number;
+  value: ResolvedOrganisationKey | null;
+}
+
+/**
+ * Answers the guard's key look-ups from memory, keyed by (organisation, kid). Imported keys are
+ * reused (importing per verification costs 2-3x). An entry lives KEY_CACHE_TTL_MS (default 5 s):
+ * a rotation through this instance drops its entries at once, and on other instances a revoked
+ * key stops working within that bound.
+ */
+@Injectable()
+export class OrganisationKeyCache implements OrganisationKeyLookup {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<ResolvedOrganisationKey | null>>();
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async findActiveKey(orgId: string, kid: string): Promise<ResolvedOrganisationKey | null> {
+    const id = `${orgId}\u0000${kid}`;
+    const hit = this.entries.get(id);
+    if (hit && performance.now() - hit.at < this.config.keyCacheTtlMs) return hit.value;
+    let p = this.inflight.get(id);
+    if (!p) {
+      p = this.load(orgId, kid).finally(() => this.inflight.delete(id));
+      this.inflight.set(id, p);
+    }
+    const value = await p;
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(id, { at: performance.now(), value });
+    return value;
+  }
+
+  invalidate(orgId: string): void {
+    for (const k of this.entries.keys()) if (k.startsWith(`${orgId}\u0000`)) this.entries.delete(k);
+  }
+
+  private async load(orgId: string, kid: string): Promise<ResolvedOrganisationKey | null> {
+    const rows: { kind: OrgKind; jwk: PublicJwk }[] = await this.db.query(
+      `SELECT o.kind, k.jwk FROM organisation_keys k JOIN organisations o ON o.id = k.org_id
+        WHERE k.org_id = $1 AND k.kid = $2 AND k.revoked_at IS NULL AND o.status = 'ACTIVE'`,
+      [orgId, kid],
+    );
+    if (!rows.length) return null;
+    const jwk = rows[0].jwk;
+    return { orgId, orgKind: rows[0].kind, kid, alg: jwk.alg, key: await importPublicJwk(jwk) };
+  }
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OrgKind } from '@shared/auth/roles.js';
+import { importPublicJwk, type PublicJwk } from '@shared/crypto/jwk.js';
+import { ORGANISATION_REPOSITORY, type OrganisationRepository } from './domain/organisation.repository.port.js';
+
+export interface OrganisationSummary {
+  id: string;
+  kind: OrgKind;
+  name: string;
+  region: string;
+  status: 'ACTIVE' | 'SUSPENDED';
+}
+
+/** What other modules may ask of the registry (through index.ts). */
+@Injectable()
+export class OrganisationDirectory {
+  constructor(@Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository) {}
+
+  async get(id: string): Promise<OrganisationSummary | null> {
+    const o = await this.repo.findById(id);
+    return o ? { id: o.id, kind: o.kind, name: o.name, region: o.region, status: o.status } : null;
+  }
+
+  async list(): Promise<OrganisationSummary[]> {
+    return (await this.repo.list()).map((o) => ({ id: o.id, kind: o.kind, name: o.name, region: o.region, status: o.status }));
+  }
+
+  /**
+   * The key `kid` of `orgId` as it stood at `at` (active then), for verifying a signature made
+   * at that time; null when no such key was active.
+   */
+  async keyAt(orgId: string, kid: string, at: Date): Promise<{ jwk: PublicJwk; key: CryptoKey } | null> {
+    const o = await this.repo.findById(orgId);
+    const k = o?.keys.find((x) => x.kid === kid && x.addedAt <= at && (x.revokedAt === null || x.revokedAt > at));
+    return k ? { jwk: k.jwk, key: await importPublicJwk(k.jwk) } : null;
+  }
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query as Q } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
+import type { Principal } from '@shared/auth/principal.js';
+import { ValidationException } from '@shared/errors/index.js';
+import { ApiSignedRoute } from '@shared/http/api-problems.js';
+import { RegisterOrganisationCommand } from './commands/register-organisation/register-organisation.command.js';
+import { RegisterOrganisationDto } from './commands/register-organisation/register-organisation.dto.js';
+import { RotateOrganisationKeysCommand } from './commands/rotate-organisation-keys/rotate-organisation-keys.command.js';
+import { RotateOrganisationKeysDto } from './commands/rotate-organisation-keys/rotate-organisation-keys.dto.js';
+import { GetOrganisationKeysQuery } from './queries/get-organisation-keys/get-organisation-keys.query.js';
+import { ListOrganisationsQuery } from './queries/list-organisations/list-organisations.query.js';
+import { OrganisationResponse } from './queries/list-organisations/organisation.response.js';
+import { OrgIdParam } from './org-id.param.js';
+
+@ApiTags('organisations')
+@Controller('organisations')
+export class OrganisationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The registry of partner organisations' })
+  @ApiOkResponse({ type: [OrganisationResponse] })
+  @ApiSignedRoute()
+  list(@CurrentPrincipal() p: Principal): Promise<OrganisationResponse[]> {
+    return this.queries.execute(new ListOrganisationsQuery(p));
+  }
+
+  @Post()
+  @Roles('gateway-admin')
+  @ApiOperation({ summary: 'Register an organisation with its public keys (gateway-admin)' })
+  @ApiCreatedResponse({ type: OrganisationResponse })
+  @ApiSignedRoute(400, 403, 409)
+  async register(@CurrentPrincipal() p: Principal, @Body() dto: RegisterOrganisationDto): Promise<OrganisationResponse> {
+    await this.commands.execute(new RegisterOrganisationCommand(p, dto));
+    return { id: dto.id, kind: dto.kind, name: dto.name, region: dto.region, status: 'ACTIVE' };
+  }
+
+  @Put(':id/keys')
+  @HttpCode(200)
+  @Roles('system', 'gateway-admin')
+  @ApiOperation({ summary: "Replace an organisation's active keys; keys left out are revoked at once (its own system, or gateway-admin)" })
+  @ApiOkResponse({ description: '{ id, added: [kid], revoked: [kid] }' })
+  @ApiSignedRoute(400, 403, 404, 409)
+  async rotateKeys(@CurrentPrincipal() p: Principal, @Param() { id }: OrgIdParam, @Body() dto: RotateOrganisationKeysDto): Promise<{ id: string; added: string[]; revoked: string[] }> {
+    const r = await this.commands.execute(new RotateOrganisationKeysCommand(p, id, dto.keys));
+    return { id, ...r };
+  }
+
+  @Get(':id/keys')
+  @ApiOperation({ summary: 'Key history of an organisation (public keys), optionally as at an instant, to re-verify old signatures' })
+  @ApiQuery({ name: 'at', required: false, description: 'RFC 3339 instant' })
+  @ApiSignedRoute(400, 404)
+  keys(@CurrentPrincipal() p: Principal, @Param() { id }: OrgIdParam, @Q('at') at?: string) {
+    let when: Date | undefined;
+    if (at !== undefined) {
+      when = new Date(at);
+      if (Number.isNaN(when.getTime()) || !/^\d{4}-\d\d-\d\dT/.test(at)) throw new ValidationException([{ field: 'at', message: 'must be an RFC 3339 date-time' }]);
+    }
+    return this.queries.execute(new GetOrganisationKeysQuery(p, id, when));
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ORGANISATION_KEY_LOOKUP } from '@shared/auth/organisation-keys.port.js';
+import { RegisterOrganisationHandler } from './commands/register-organisation/register-organisation.handler.js';
+import { RotateOrganisationKeysHandler } from './commands/rotate-organisation-keys/rotate-organisation-keys.handler.js';
+import { ORGANISATION_REPOSITORY } from './domain/organisation.repository.port.js';
+import { OrganisationKeyCache } from './infrastructure/organisation-key.cache.js';
+import { TypeOrmOrganisationRepository } from './infrastructure/typeorm-organisation.repository.js';
+import { OrganisationsController } from './organisations.controller.js';
+import { OrganisationBootstrap } from './organisation.bootstrap.js';
+import { GetOrganisationKeysHandler } from './queries/get-organisation-keys/get-organisation-keys.handler.js';
+import { ListOrganisationsHandler } from './queries/list-organisations/list-organisations.handler.js';
+import { OrganisationDirectory } from './organisation.directory.js';
+
+@Module({
+  imports: [CqrsModule],
+  controllers: [OrganisationsController],
+  providers: [
+    { provide: ORGANISATION_REPOSITORY, useClass: TypeOrmOrganisationRepository },
+    OrganisationKeyCache,
+    { provide: ORGANISATION_KEY_LOOKUP, useExisting: OrganisationKeyCache },
+    OrganisationBootstrap,
+    OrganisationDirectory,
+    RegisterOrganisationHandler,
+    RotateOrganisationKeysHandler,
+    ListOrganisationsHandler,
+    GetOrganisationKeysHandler,
+  ],
+  exports: [ORGANISATION_KEY_LOOKUP, OrganisationDirectory, OrganisationBootstrap],
+})
+export class OrganisationsModule {}

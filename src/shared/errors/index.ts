@@ -1,0 +1,3 @@
+export * from './domain.exception.js';
+export * from './problem-mapping.js';
+export * from './validation.js';

@@ -1,0 +1,3 @@
+export * from "./problem.filter.js";
+export * from "./api-problems.js";
+export * from "./consumes.js";

@@ -1,0 +1,14 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What every log line of a request carries. Never tokens, keys or case data. */
+export interface RequestContext {
+  requestId: string;
+  org?: string;
+  actor?: string;
+}
+
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+export function currentRequestId(): string | undefined {
+  return requestContext.getStore()?.requestId;
+}
