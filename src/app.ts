@@ -61,7 +61,7 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     logger: false,
     routerOptions: { ignoreTrailingSlash: false },
     // Malformed or over-long URLs are refused by the router before Nest sees them.
-    frameworkErrors: (err: Error, req: { id: string }, reply: Parameters<typeof sendProblem>[0]) => sendProblem(reply, toProblem(err, req.id, logger)),
+    frameworkErrors: (err: Error, req: { id: string }, reply: unknown) => sendProblem(reply as Parameters<typeof sendProblem>[0], toProblem(err, req.id, logger)),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { dataSource, logger, metrics, signer }), adapter, {
     logger,
@@ -118,7 +118,8 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (typ gw-request+jwt, ES256 or EdDSA)' }, 'signed-request')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+  // The UI page is DocsController's; Swagger serves only the JSON here.
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json', raw: ['json'], swaggerUiEnabled: false });
 
   await app.init();
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.

@@ -9,11 +9,15 @@
 //     --runs 1                     repeat the whole sequence
 //     --pin                        pin server to CPU 0 and the load generator to CPU 1 (taskset)
 //     --loadgen-child              run the load generator in its own child process
+//     --max-foreign 20             before each measurement, wait until other processes use less
+//                                  than this % of a core (the machine is shared)...
+//     --quiet-timeout 60000        ...for at most this long (then measure anyway, flagged)
 //     --json [file]                JSON to stdout (table to stderr), or also to a file
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, runLoadInChild, type LoadResult, type RequestSpec } from '../lib/load.js';
-import { getFreePort, pinSelf, processCpuMs, startNodeScript, stopAll } from '../lib/spawn.js';
+import { getFreePort, pinSelf, startNodeScript, stopAll } from '../lib/spawn.js';
+import { cpuSnapshot, cpuUseBetween, waitForQuiet, type CpuSnapshot } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,6 +32,8 @@ interface Settings {
   pin: boolean;
   loadgenChild: boolean;
   json: boolean | string;
+  maxForeign: number;
+  quietTimeoutMs: number;
 }
 
 function parseArgs(argv: string[]): Settings {
@@ -40,6 +46,8 @@ function parseArgs(argv: string[]): Settings {
     pin: false,
     loadgenChild: false,
     json: false,
+    maxForeign: 20,
+    quietTimeoutMs: 60_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -56,6 +64,8 @@ function parseArgs(argv: string[]): Settings {
       case '--runs': s.runs = num(); break;
       case '--pin': s.pin = true; break;
       case '--loadgen-child': s.loadgenChild = true; break;
+      case '--max-foreign': s.maxForeign = num(); break;
+      case '--quiet-timeout': s.quietTimeoutMs = num(); break;
       case '--json':
         s.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
         break;
@@ -109,7 +119,11 @@ interface Measured {
   adapter: string;
   route: string;
   result: LoadResult;
+  /** Over the measured phase, % of one core. */
   serverCpuPercent: number;
+  loadgenCpuPercent: number;
+  /** CPU used by other processes on the machine during the measured phase, % of one core. */
+  foreignCpuPercent: number;
 }
 
 async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
@@ -134,16 +148,35 @@ async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
         warmupMs: s.warmupMs,
         requests: [r.spec],
       };
-      // Server CPU is sampled around the whole call (warm-up included), so it is an approximation.
-      const cpu0 = await processCpuMs(server.pid);
-      const t0 = performance.now();
-      const result = s.loadgenChild ? await runLoadInChild({ ...opts, cpus: s.pin ? '1' : undefined }) : await runLoad(opts);
-      const wall = performance.now() - t0;
-      const cpu1 = await processCpuMs(server.pid);
-      out.push({ adapter, route: r.label, result, serverCpuPercent: ((cpu1 - cpu0) / wall) * 100 });
+      const quiet = await waitForQuiet({ pids: [server.pid], maxForeignPercent: s.maxForeign, timeoutMs: s.quietTimeoutMs });
+      if (quiet.waitedMs > 1500 || !quiet.quiet) {
+        process.stderr.write(
+          `  (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for other processes to quieten; ${quiet.quiet ? 'ok' : `still ${quiet.foreignPercent.toFixed(0)}% of a core busy, measuring anyway`})\n`,
+        );
+      }
+      // CPU use is sampled from the end of the warm-up to the end of the run.
+      let loadgenPid: number | undefined;
+      let before: Promise<CpuSnapshot> | undefined;
+      const pids = () => (loadgenPid ? [server.pid, loadgenPid] : [server.pid]);
+      const timer = setTimeout(() => (before = cpuSnapshot(pids())), s.warmupMs);
+      const result = s.loadgenChild
+        ? await runLoadInChild({ ...opts, cpus: s.pin ? '1' : undefined, onChild: (c) => (loadgenPid = c.pid) })
+        : await runLoad(opts);
+      clearTimeout(timer);
+      const after = await cpuSnapshot(pids());
+      const use = before ? cpuUseBetween(await before, after) : undefined;
+      const m: Measured = {
+        adapter,
+        route: r.label,
+        result,
+        serverCpuPercent: use?.pids[server.pid] ?? NaN,
+        loadgenCpuPercent: loadgenPid ? (use?.pids[loadgenPid] ?? NaN) : result.clientCpuPercent,
+        foreignCpuPercent: use?.foreignPercent ?? NaN,
+      };
+      out.push(m);
       process.stderr.write(
         `  ${adapter.padEnd(8)} ${r.label.padEnd(11)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  ` +
-          `errors ${result.errors}  server CPU ${((cpu1 - cpu0) / wall * 100).toFixed(0)}%  loadgen CPU ${result.clientCpuPercent.toFixed(0)}%\n`,
+          `errors ${result.errors}  CPU: server ${pct(m.serverCpuPercent)} loadgen ${pct(m.loadgenCpuPercent)} others ${pct(m.foreignCpuPercent)}\n`,
       );
     }
   } finally {
@@ -152,6 +185,8 @@ async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
   }
   return out;
 }
+
+const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)}%` : '?');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -166,7 +201,7 @@ function rowsFor(measured: Measured[], suffix = ''): ResultRow[] {
   for (const m of measured) {
     const base = m.adapter === 'express' ? undefined : find('express', m.route);
     const r = m.result;
-    const note = `err ${r.errors}, server CPU ${m.serverCpuPercent.toFixed(0)}%, loadgen CPU ${r.clientCpuPercent.toFixed(0)}%`;
+    const note = `err ${r.errors}; CPU server ${pct(m.serverCpuPercent)}, loadgen ${pct(m.loadgenCpuPercent)}, others ${pct(m.foreignCpuPercent)}`;
     const name = `${m.adapter} ${m.route}${suffix}`;
     rows.push({ name: `${name} throughput`, figure: r.rps, unit: 'req/s', baseline: base?.result.rps, better: 'higher', note });
     rows.push({ name: `${name} p50`, figure: r.p50Ms, unit: 'ms', baseline: base?.result.p50Ms, better: 'lower' });
@@ -206,13 +241,14 @@ async function main(): Promise<void> {
         adapter: m.adapter,
         route: m.route,
         serverCpuPercent: median(all.map((run) => run[i].serverCpuPercent)),
+        loadgenCpuPercent: median(all.map((run) => run[i].loadgenCpuPercent)),
+        foreignCpuPercent: median(all.map((run) => run[i].foreignCpuPercent)),
         result: {
           ...m.result,
           rps: pick((r) => r.rps),
           p50Ms: pick((r) => r.p50Ms),
           p99Ms: pick((r) => r.p99Ms),
           errors: all.reduce((n, run) => n + run[i].result.errors, 0),
-          clientCpuPercent: pick((r) => r.clientCpuPercent),
         },
       };
     });
@@ -222,7 +258,7 @@ async function main(): Promise<void> {
   await printTable(rows, {
     title,
     json: s.json,
-    meta: { settings: s, node: process.version, runs: all.map((run) => run.map(({ adapter, route, result, serverCpuPercent }) => ({ adapter, route, serverCpuPercent, ...result }))) },
+    meta: { settings: s, node: process.version, runs: all.map((run) => run.map(({ result, ...rest }) => ({ ...rest, ...result }))) },
   });
   if (all.flat().some((m) => m.result.errors > 0)) process.exitCode = 1;
 }

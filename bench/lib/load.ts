@@ -390,6 +390,8 @@ export interface ChildLoadOptions extends Omit<LoadOptions, 'makeRequest' | 'exp
   cpus?: string;
   /** Extra node flags for the child. */
   nodeArgs?: string[];
+  /** Called with the child process once spawned (e.g. to sample its CPU use). */
+  onChild?: (child: ChildProcess) => void;
 }
 
 const thisFile = fileURLToPath(import.meta.url);
@@ -399,7 +401,7 @@ const thisFile = fileURLToPath(import.meta.url);
  * its result. The child is killed if it has not answered by warmup + duration + timeout + 30 s.
  */
 export async function runLoadInChild(options: ChildLoadOptions): Promise<LoadResult> {
-  const { cpus, nodeArgs = [], ...rest } = options;
+  const { cpus, nodeArgs = [], onChild, ...rest } = options;
   let child: ChildProcess;
   if (cpus) {
     const { hasTaskset } = await import('./spawn.js');
@@ -410,6 +412,7 @@ export async function runLoadInChild(options: ChildLoadOptions): Promise<LoadRes
     } else child = fork(thisFile, ['--ipc-child'], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   } else child = fork(thisFile, ['--ipc-child'], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 
+  onChild?.(child);
   const limit = (rest.warmupMs ?? 0) + rest.durationMs + (rest.timeoutMs ?? 10_000) + 30_000;
   return new Promise<LoadResult>((resolve, reject) => {
     let done = false;

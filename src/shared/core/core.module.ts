@@ -7,6 +7,7 @@ import { Metrics } from '@shared/observability/metrics.js';
 import { GatewayKeysService } from './gateway-keys.service.js';
 import { HealthRegistry } from './health.registry.js';
 import { OpsController } from './ops.controller.js';
+import { DocsController } from './docs.controller.js';
 
 export interface CoreDeps {
   dataSource: DataSource;
@@ -22,7 +23,7 @@ export class CoreModule {
   static forRoot(deps: CoreDeps): DynamicModule {
     return {
       module: CoreModule,
-      controllers: [OpsController],
+      controllers: [OpsController, DocsController],
       providers: [
         { provide: DataSource, useValue: deps.dataSource },
         { provide: JsonLogger, useValue: deps.logger },

@@ -1,0 +1,40 @@
+/**
+ * What a caller hands to AccessLogWriter.append: one access decision or governance action, with
+ * what the Data Protection Act 2018 s.62 asks of a law-enforcement log (who, when, what, why,
+ * to whom) and what IG staff need. Never case content: field NAMES only.
+ */
+export interface AccessLogEntryInput {
+  /** Acting organisation, person or system, and their effective roles. */
+  actor: { org: string; sub: string; roles: readonly string[] };
+  /** e.g. case.read, case.summary, case.write, agreement.sign, exchange.submit, access-log.read */
+  action: string;
+  /** The resource acted on: e.g. { type: 'case', id: 'X123456' }, { type: 'agreement', id } */
+  resource: { type: string; id: string };
+  /** CRN of the person concerned, when there is one. */
+  crn?: string | null;
+  purpose?: string | null;
+  /** The actor's justification (token `reason`). */
+  reason?: string | null;
+  decision: 'ALLOW' | 'DENY';
+  /** Why: policy rule ids, `agreement:<id>@v<version>`, or the reasons for a denial. */
+  reasons: readonly string[];
+  agreement?: { id: string; version: number } | null;
+  fieldsReleased?: readonly string[];
+  fieldsWithheld?: readonly string[];
+  /** Organisation that receives the data (usually the actor's). */
+  recipientOrg?: string | null;
+  /** Organisation whose data this is (the managing/providing organisation): its IG sees the entry. */
+  ownerOrg?: string | null;
+  requestId: string;
+  jti?: string | null;
+  breakGlass?: boolean;
+}
+
+/** What append() resolves with once the entry is durable. */
+export interface AccessLogReceipt {
+  index: number;
+  /** base64 RFC 9162 leaf hash of the entry's canonical bytes */
+  leafHash: string;
+  /** RFC 3339 time recorded in the entry */
+  timestamp: string;
+}

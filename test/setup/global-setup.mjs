@@ -1,0 +1,44 @@
+// Runs once per test run, outside Jest's module system (it cannot load ESM TypeScript here), so it
+// uses the build in dist/ (`npm test` builds first). One real PostgreSQL per run, in a temporary
+// directory, never under DATA_DIR, with a migrated template database each test file clones.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const CLUSTER_FILE = path.join(os.tmpdir(), `probation-gateway-test-cluster-${process.getuid?.() ?? 0}-${process.env.JEST_RUN_ID ?? 'default'}.json`);
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = s.address().port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export default async function globalSetup() {
+  const dist = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../dist');
+  const { startEmbeddedPostgres } = await import(path.join(dist, 'src/shared/database/embedded-postgres.js'));
+  const { runMigrations } = await import(path.join(dist, 'src/shared/database/migrate.js'));
+  const { createDataSource } = await import(path.join(dist, 'src/data-source.js'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-test-pg-'));
+  const port = await freePort();
+  const server = await startEmbeddedPostgres({ dir, port, settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' } });
+  const template = 'gateway_template';
+  const admin = new pg.Client({ connectionString: server.ownerUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${template}`);
+  await admin.end();
+  const u = new URL(server.ownerUrl);
+  u.pathname = `/${template}`;
+  const ownerUrl = u.toString();
+  const ds = createDataSource(ownerUrl, { poolSize: 2 });
+  await runMigrations(ds, { ownerUrl, appUser: server.appUser, appPassword: server.appPassword, log: () => undefined });
+  await ds.destroy();
+  writeFileSync(CLUSTER_FILE, JSON.stringify({ ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, port, dir, template }));
+  globalThis.__PG__ = server;
+}
