@@ -34,6 +34,10 @@ export interface AppConfig {
   readonly checkpointIntervalMs: number;
   readonly logBatchMaxEntries: number;
   readonly trustProxy: boolean;
+  /** Folder of the versioned policy files (YAML). */
+  readonly policiesDir: string;
+  /** Misuse detection: more distinct cases than this read by one actor in an hour is flagged. */
+  readonly bulkAccessThreshold: number;
 }
 
 /** Raised when the environment holds an invalid value: the message names the variable and the problem. */
@@ -160,6 +164,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     checkpointIntervalMs: int(env, 'CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
     logBatchMaxEntries: int(env, 'LOG_BATCH_MAX_ENTRIES', 512, 1, 10_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
+    bulkAccessThreshold: int(env, 'BULK_ACCESS_THRESHOLD', 50, 1, 1_000_000),
   };
 }
 

@@ -14,11 +14,19 @@ export interface OrganisationSummary {
 /** What other modules may ask of the registry (through index.ts). */
 @Injectable()
 export class OrganisationDirectory {
+  /** Kind, name and region hardly ever change; a short cache keeps them off the hot path of every read. */
+  private readonly cache = new Map<string, { at: number; value: OrganisationSummary | null }>();
+
   constructor(@Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository) {}
 
   async get(id: string): Promise<OrganisationSummary | null> {
+    const hit = this.cache.get(id);
+    if (hit && performance.now() - hit.at < 5000) return hit.value;
     const o = await this.repo.findById(id);
-    return o ? { id: o.id, kind: o.kind, name: o.name, region: o.region, status: o.status } : null;
+    const value: OrganisationSummary | null = o ? { id: o.id, kind: o.kind, name: o.name, region: o.region, status: o.status } : null;
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(id, { at: performance.now(), value });
+    return value;
   }
 
   async list(): Promise<OrganisationSummary[]> {

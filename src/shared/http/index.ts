@@ -1,3 +1,4 @@
 export * from "./problem.filter.js";
 export * from "./api-problems.js";
 export * from "./consumes.js";
+export * from "./validators.js";

@@ -2,15 +2,26 @@ import { thumbprint, validatePublicJwk, type PublicJwk } from '@shared/crypto/jw
 import type { FieldError } from '@shared/errors/index.js';
 import { OrganisationException, OrganisationExceptionCode } from './organisation.exception.js';
 
-/** Validates every JWK of a key set, naming each bad one by its position under `field`. */
+/** Validates every JWK of a key set, naming each bad one (and each repeated kid) by its position under `field`. */
 export async function validateKeySet(keys: unknown[], field: string): Promise<{ jwk: PublicJwk; thumbprint: string }[]> {
   const errors: FieldError[] = [];
   const out: { jwk: PublicJwk; thumbprint: string }[] = [];
+  const seen = new Map<string, number>();
   for (const [i, k] of keys.entries()) {
     const r = await validatePublicJwk(k);
-    if (!r.ok) errors.push({ field: `${field}[${i}]`, message: r.problem });
-    else out.push({ jwk: r.jwk, thumbprint: await thumbprint(r.jwk) });
+    if (!r.ok) {
+      errors.push({ field: `${field}[${i}]`, message: r.problem });
+      continue;
+    }
+    // Checked here as well as on the aggregate so the error names the field as the client sent it.
+    const first = seen.get(r.jwk.kid);
+    if (first !== undefined) errors.push({ field: `${field}[${i}].kid`, message: `must be unique (${field}[${first}] has the same kid)` });
+    seen.set(r.jwk.kid, first ?? i);
+    out.push({ jwk: r.jwk, thumbprint: await thumbprint(r.jwk) });
   }
-  if (errors.length) throw new OrganisationException(OrganisationExceptionCode.InvalidKey, `Invalid key: ${errors[0].field} ${errors[0].message}.`, errors);
+  if (errors.length) {
+    const code = errors.every((e) => e.field.endsWith('.kid')) ? OrganisationExceptionCode.DuplicateKid : OrganisationExceptionCode.InvalidKey;
+    throw new OrganisationException(code, `Invalid key: ${errors[0].field} ${errors[0].message}.`, errors);
+  }
   return out;
 }

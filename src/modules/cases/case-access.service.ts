@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@shared/auth/principal.js';
+import type { Purpose } from '@shared/domain/vocabulary.js';
+import { AccessLogWriter } from '@modules/access-log/index.js';
+import { AgreementCoverage } from '@modules/agreements/index.js';
+import { OrganisationDirectory } from '@modules/organisations/index.js';
+import { PolicyEngine, type ActorFacts, type CaseFacts, type CaseView, type ReadDecision } from '@modules/policies/index.js';
+import type { Assessment, CaseRecord } from './domain/case.types.js';
+import { CaseRepository } from './infrastructure/case.repository.js';
+
+export interface LoadedDecision {
+  decision: ReadDecision;
+  record: CaseRecord | null;
+  assessment: Assessment | null;
+}
+
+/**
+ * Gathers the facts of a decision (who acts, the case's attributes, the agreements in force)
+ * and asks the policy engine. Shared by reads, explanations and the exchange module.
+ */
+@Injectable()
+export class CaseAccess {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly policy: PolicyEngine,
+    private readonly coverage: AgreementCoverage,
+    private readonly orgs: OrganisationDirectory,
+    readonly log: AccessLogWriter,
+  ) {}
+
+  async actorFacts(p: Pick<Principal, 'org' | 'orgKind' | 'roles' | 'attrs' | 'breakGlass'>): Promise<ActorFacts> {
+    const org = await this.orgs.get(p.org);
+    return { org: p.org, orgKind: p.orgKind, orgRegion: org?.region, roles: p.roles, attrs: p.attrs, breakGlass: p.breakGlass };
+  }
+
+  async caseFacts(r: CaseRecord): Promise<CaseFacts> {
+    const managing = await this.orgs.get(r.managingOrg);
+    return {
+      crn: r.crn,
+      managingOrg: r.managingOrg,
+      managingOrgKind: managing?.kind ?? 'NPS',
+      managingOrgRegion: managing?.region,
+      restricted: r.restricted,
+      iom: r.iom,
+      mappa: r.mappa,
+      transferParties: r.pendingTransfer ? [r.pendingTransfer.fromOrg, r.pendingTransfer.toOrg] : [],
+      escalated: r.escalation !== null && managing?.kind === 'CRC',
+    };
+  }
+
+  /** Decides a read of `crn` for `purpose` by this actor, at this instant. Nothing is logged here. */
+  async decide(actor: ActorFacts, crn: string, purpose: Purpose, view: CaseView, at = new Date()): Promise<LoadedDecision> {
+    const none = { fields: [], released: [], withheld: [], agreements: [], relationships: [], breakGlassUsed: false };
+    if (!this.policy.canReadCases(actor)) {
+      return { decision: { ...none, outcome: 'forbidden', reasons: ['no policy rule lets these roles of this kind of organisation read case data'] }, record: null, assessment: null };
+    }
+    const loaded = await this.cases.loadWithLatestAssessment(crn);
+    if (!loaded) return { decision: { ...none, outcome: 'not_found', reasons: ['no such case'] }, record: null, assessment: null };
+    const facts = await this.caseFacts(loaded.record);
+    const coverage = actor.org === facts.managingOrg ? [] : await this.coverage.findCovering({ provider: facts.managingOrg, recipient: actor.org, purpose, at });
+    const decision = this.policy.decide(actor, facts, purpose, view, coverage);
+    return { decision, record: loaded.record, assessment: loaded.assessment };
+  }
+}

@@ -1,0 +1,105 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query as Q, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
+import type { Principal } from '@shared/auth/principal.js';
+import { ApiSignedRoute } from '@shared/http/api-problems.js';
+import { AcceptTransferCommand } from './commands/accept-transfer/accept-transfer.command.js';
+import { RecordAssessmentCommand } from './commands/record-assessment/record-assessment.command.js';
+import { AssessmentParams, RecordAssessmentDto } from './commands/record-assessment/record-assessment.dto.js';
+import { RequestTransferCommand } from './commands/request-transfer/request-transfer.command.js';
+import { RequestTransferDto, TransferParams } from './commands/request-transfer/request-transfer.dto.js';
+import { UpsertCaseCommand } from './commands/upsert-case/upsert-case.command.js';
+import { UpsertCaseDto } from './commands/upsert-case/upsert-case.dto.js';
+import { ExplainDecisionDto } from './queries/explain-decision/explain-decision.dto.js';
+import { ExplainDecisionQuery } from './queries/explain-decision/explain-decision.query.js';
+import { ListEscalationsQuery } from './queries/list-escalations/list-escalations.query.js';
+import { CrnParam, PurposeQueryDto } from './queries/read-case/read-case.dto.js';
+import { ReadCaseQuery } from './queries/read-case/read-case.query.js';
+
+interface Reply {
+  status(code: number): Reply;
+  header(name: string, value: string): Reply;
+}
+
+@ApiTags('cases')
+@Controller()
+export class CasesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get('cases/escalations')
+  @Roles('system', 'offender-manager')
+  @ApiOperation({ summary: 'CRC cases assessed at HIGH or VERY_HIGH RoSH awaiting transfer to the NPS (the CRC and NPS of the region)' })
+  @ApiSignedRoute(403)
+  escalations(@CurrentPrincipal() p: Principal) {
+    return this.queries.execute(new ListEscalationsQuery(p));
+  }
+
+  @Put('cases/:crn')
+  @Roles('system')
+  @ApiOperation({ summary: "Create or replace a case record (the managing organisation's system)" })
+  @ApiOkResponse({ description: 'updated' })
+  @ApiCreatedResponse({ description: 'created' })
+  @ApiSignedRoute(400, 403, 409)
+  async upsert(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Body() dto: UpsertCaseDto, @Res({ passthrough: true }) reply: Reply) {
+    const r = await this.commands.execute(new UpsertCaseCommand(p, crn, dto));
+    reply.status(r.created ? 201 : 200).header('cache-control', 'no-store');
+    return { crn, created: r.created, accessLogIndex: r.accessLogIndex };
+  }
+
+  @Put('cases/:crn/assessments/:assessmentId')
+  @Roles('system')
+  @ApiOperation({ summary: 'Record an OASys-style assessment (managing organisation); raises an escalation when a CRC case reaches HIGH RoSH' })
+  @ApiSignedRoute(400, 403, 404)
+  async assessment(@CurrentPrincipal() p: Principal, @Param() params: AssessmentParams, @Body() dto: RecordAssessmentDto, @Res({ passthrough: true }) reply: Reply) {
+    const r = await this.commands.execute(new RecordAssessmentCommand(p, params.crn, params.assessmentId, dto));
+    reply.status(r.created ? 201 : 200);
+    return { crn: params.crn, assessmentId: params.assessmentId, ...r };
+  }
+
+  @Get('cases/:crn')
+  @ApiOperation({ summary: 'The case with only the fields the caller may see for the purpose; purpose and the token reason are required; every read is logged first' })
+  @ApiSignedRoute(400, 403, 404)
+  async read(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Q() { purpose }: PurposeQueryDto, @Res({ passthrough: true }) reply: Reply) {
+    reply.header('cache-control', 'no-store');
+    return this.queries.execute(new ReadCaseQuery(p, crn, purpose, 'case'));
+  }
+
+  @Get('cases/:crn/summary')
+  @ApiOperation({ summary: 'OASys-style summary for the purpose; withheld fields are absent and named in fieldsWithheld' })
+  @ApiSignedRoute(400, 403, 404)
+  async summary(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Q() { purpose }: PurposeQueryDto, @Res({ passthrough: true }) reply: Reply) {
+    reply.header('cache-control', 'no-store');
+    return this.queries.execute(new ReadCaseQuery(p, crn, purpose, 'summary'));
+  }
+
+  @Post('cases/:crn/transfers')
+  @Roles('system', 'offender-manager')
+  @ApiOperation({ summary: 'Offer management of the case to another NPS region or CRC (managing organisation)' })
+  @ApiSignedRoute(400, 403, 404, 409)
+  async transfer(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Body() dto: RequestTransferDto) {
+    const r = await this.commands.execute(new RequestTransferCommand(p, crn, dto.toOrg, dto.reason));
+    return { ...r, crn, toOrg: dto.toOrg };
+  }
+
+  @Post('cases/:crn/transfers/:id/accept')
+  @HttpCode(200)
+  @Roles('system', 'offender-manager')
+  @ApiOperation({ summary: 'Accept a transfer (receiving organisation); access follows the case at once' })
+  @ApiSignedRoute(403, 404, 409)
+  accept(@CurrentPrincipal() p: Principal, @Param() params: TransferParams) {
+    return this.commands.execute(new AcceptTransferCommand(p, params.crn, params.id));
+  }
+
+  @Post('policies/explain')
+  @HttpCode(200)
+  @Roles('ig-reviewer', 'gateway-admin')
+  @ApiOperation({ summary: 'Explain the decision for a principal, CRN and purpose, field by field, without releasing data' })
+  @ApiSignedRoute(400, 403, 404)
+  explain(@CurrentPrincipal() p: Principal, @Body() dto: ExplainDecisionDto) {
+    return this.queries.execute(new ExplainDecisionQuery(p, dto));
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AccessLogModule } from '@modules/access-log/index.js';
+import { AgreementsModule } from '@modules/agreements/index.js';
+import { OrganisationsModule } from '@modules/organisations/index.js';
+import { PoliciesModule } from '@modules/policies/index.js';
+import { CaseAccess } from './case-access.service.js';
+import { CasesController } from './cases.controller.js';
+import { AcceptTransferHandler } from './commands/accept-transfer/accept-transfer.handler.js';
+import { RecordAssessmentHandler } from './commands/record-assessment/record-assessment.handler.js';
+import { RequestTransferHandler } from './commands/request-transfer/request-transfer.handler.js';
+import { UpsertCaseHandler } from './commands/upsert-case/upsert-case.handler.js';
+import { CaseRepository } from './infrastructure/case.repository.js';
+import { ExplainDecisionHandler } from './queries/explain-decision/explain-decision.handler.js';
+import { ListEscalationsHandler } from './queries/list-escalations/list-escalations.handler.js';
+import { ReadCaseHandler } from './queries/read-case/read-case.handler.js';
+
+@Module({
+  imports: [CqrsModule, AccessLogModule, AgreementsModule, OrganisationsModule, PoliciesModule],
+  controllers: [CasesController],
+  providers: [
+    CaseRepository,
+    CaseAccess,
+    UpsertCaseHandler,
+    RecordAssessmentHandler,
+    RequestTransferHandler,
+    AcceptTransferHandler,
+    ReadCaseHandler,
+    ExplainDecisionHandler,
+    ListEscalationsHandler,
+  ],
+  exports: [CaseAccess, CaseRepository],
+})
+export class CasesModule {}

@@ -1,0 +1,66 @@
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
+import { hasRole } from '@shared/auth/principal.js';
+import { AccessLogWriter } from '@modules/access-log/index.js';
+import { OrganisationDirectory } from '@modules/organisations/index.js';
+import { CaseEscalatedEvent } from '../../domain/case-escalated.event.js';
+import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
+import { isHighRosh, type Assessment } from '../../domain/case.types.js';
+import { CaseRepository } from '../../infrastructure/case.repository.js';
+import { RecordAssessmentCommand } from './record-assessment.command.js';
+
+/**
+ * PUT /cases/{crn}/assessments/{id}. Assessments form a history; the latest completed one feeds
+ * summaries. When one raises a CRC-managed case to HIGH or VERY_HIGH RoSH, the case is marked
+ * as needing transfer to the NPS (the NPS makes high-risk decisions) and both sides see it.
+ */
+@CommandHandler(RecordAssessmentCommand)
+export class RecordAssessmentHandler implements ICommandHandler<RecordAssessmentCommand> {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly orgs: OrganisationDirectory,
+    private readonly log: AccessLogWriter,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute({ principal: p, crn, assessmentId, input }: RecordAssessmentCommand) {
+    if (!hasRole(p, 'system')) throw new CaseException(CaseExceptionCode.NotManagingOrganisation, "Only the managing organisation's case-management system may push assessments.");
+    const assessment: Assessment = {
+      assessmentId,
+      completedAt: new Date(input.completedAt),
+      assessor: input.assessor,
+      authoredByOrg: p.org,
+      scores: { ...input.scores, algorithmVersion: input.scores.algorithmVersion ?? 'OGRS3/OGP1/OVP1/RSR1' },
+      rosh: { ...input.rosh },
+      needs: JSON.parse(JSON.stringify(input.needs)) as Assessment['needs'],
+      riskManagementPlan: { summary: input.riskManagementPlan.summary, actions: [...input.riskManagementPlan.actions] },
+      sensitive: input.sensitive ? { ...input.sensitive } : null,
+    };
+    const managing = await this.orgs.get(p.org);
+    let escalated = false;
+    const out = await this.cases.transaction(async (tx) => {
+      const record = await this.cases.load(crn, tx, true);
+      // A case that does not exist or is managed elsewhere gets the same refusal.
+      if (!record || record.managingOrg !== p.org) throw CaseException.notFound();
+      const result = await this.cases.upsertAssessment(tx, crn, assessment);
+      if (managing?.kind === 'CRC' && isHighRosh(assessment.rosh.overall) && !record.escalation) {
+        await this.cases.setEscalation(tx, crn, { raisedAt: new Date().toISOString(), reason: `RoSH assessed ${assessment.rosh.overall}: the case needs transfer to the NPS`, assessmentId });
+        escalated = true;
+      }
+      const receipt = await this.log.append({
+        actor: { org: p.org, sub: p.sub, roles: p.roles },
+        action: 'case.assessment',
+        resource: { type: 'assessment', id: `${crn}/${assessmentId}` },
+        crn,
+        reason: p.reason ?? null,
+        decision: 'ALLOW',
+        reasons: escalated ? ['managing organisation', 'escalation: RoSH HIGH or above on a CRC case'] : ['managing organisation'],
+        ownerOrg: p.org,
+        requestId: p.requestId,
+        jti: p.jti,
+      });
+      return { created: result === 'created', escalated, accessLogIndex: receipt.index };
+    });
+    if (escalated) this.events.publish(new CaseEscalatedEvent(crn, p.org, assessment.rosh.overall));
+    return out;
+  }
+}

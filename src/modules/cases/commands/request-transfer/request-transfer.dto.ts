@@ -1,0 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
+
+export class RequestTransferDto {
+  @ApiProperty({ example: 'nps-north-east' })
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'toOrg must be an organisation id' })
+  @Length(2, 64)
+  toOrg: string;
+
+  @ApiProperty({ example: 'RoSH assessed HIGH; NPS to manage' })
+  @IsString()
+  @Length(3, 1000)
+  reason: string;
+}
+
+export class TransferParams {
+  @Matches(/^[A-Z][0-9]{6}$/, { message: 'crn must be one capital letter and six digits' }) crn: string;
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'id must be a transfer id (uuid)' }) id: string;
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { hasRole } from '@shared/auth/principal.js';
+import { AccessLogWriter } from '@modules/access-log/index.js';
+import { OrganisationDirectory } from '@modules/organisations/index.js';
+import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
+import { CaseRepository } from '../../infrastructure/case.repository.js';
+import { RequestTransferCommand } from './request-transfer.command.js';
+
+/** POST /cases/{crn}/transfers: the managing organisation offers the case to another probation provider. */
+@CommandHandler(RequestTransferCommand)
+export class RequestTransferHandler implements ICommandHandler<RequestTransferCommand> {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly orgs: OrganisationDirectory,
+    private readonly log: AccessLogWriter,
+  ) {}
+
+  async execute({ principal: p, crn, toOrg, reason }: RequestTransferCommand): Promise<{ id: string; status: 'PENDING' }> {
+    if (!hasRole(p, 'system', 'offender-manager')) throw new CaseException(CaseExceptionCode.NotManagingOrganisation, 'Only the managing organisation may transfer a case.');
+    const target = await this.orgs.get(toOrg);
+    if (!target || target.status !== 'ACTIVE' || (target.kind !== 'NPS' && target.kind !== 'CRC') || toOrg === p.org) {
+      throw new CaseException(CaseExceptionCode.TransferInvalid, 'toOrg must be another active NPS region or CRC.', [{ field: 'toOrg', message: 'must be another active NPS region or CRC' }]);
+    }
+    const id = randomUUID();
+    return this.cases.transaction(async (tx) => {
+      const record = await this.cases.load(crn, tx, true);
+      if (!record || record.managingOrg !== p.org) throw CaseException.notFound();
+      if (record.pendingTransfer) throw new CaseException(CaseExceptionCode.TransferPending, `A transfer to ${record.pendingTransfer.toOrg} is already pending.`);
+      await tx.query(`INSERT INTO case_transfers (id, crn, from_org, to_org, reason, status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, 'PENDING', now(), $6)`, [id, crn, p.org, toOrg, reason, p.sub]);
+      await tx.query(`UPDATE cases SET pending_transfer = $2, updated_at = now() WHERE crn = $1`, [crn, JSON.stringify({ id, fromOrg: p.org, toOrg })]);
+      await this.log.append({
+        actor: { org: p.org, sub: p.sub, roles: p.roles },
+        action: 'case.transfer.request',
+        resource: { type: 'case-transfer', id },
+        crn,
+        reason,
+        decision: 'ALLOW',
+        reasons: [`transfer to ${toOrg}`],
+        ownerOrg: p.org,
+        recipientOrg: toOrg,
+        requestId: p.requestId,
+        jti: p.jti,
+      });
+      return { id, status: 'PENDING' as const };
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { OrganisationDirectory } from '@modules/organisations/index.js';
+import { CaseRepository } from '../../infrastructure/case.repository.js';
+import { ListEscalationsQuery, type EscalationResponse } from './list-escalations.query.js';
+
+/**
+ * GET /cases/escalations: CRC cases assessed at HIGH RoSH that await transfer. The managing CRC
+ * sees its own; an NPS region sees those of CRCs in its region. Only CRNs and the reason, no content.
+ */
+@QueryHandler(ListEscalationsQuery)
+export class ListEscalationsHandler implements IQueryHandler<ListEscalationsQuery, EscalationResponse[]> {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly orgs: OrganisationDirectory,
+  ) {}
+
+  async execute({ principal: p }: ListEscalationsQuery): Promise<EscalationResponse[]> {
+    let managing: string[];
+    if (p.orgKind === 'CRC') managing = [p.org];
+    else {
+      const me = await this.orgs.get(p.org);
+      managing = (await this.orgs.list()).filter((o) => o.kind === 'CRC' && o.region === me?.region).map((o) => o.id);
+    }
+    const rows = await this.cases.listEscalations({ managingOrgs: managing, limit: 500 });
+    return rows.map((r) => ({
+      crn: r.crn,
+      managingOrg: r.managingOrg,
+      raisedAt: r.escalation!.raisedAt,
+      reason: r.escalation!.reason,
+      assessmentId: r.escalation!.assessmentId,
+      pendingTransfer: r.pendingTransfer ? { id: r.pendingTransfer.id, toOrg: r.pendingTransfer.toOrg } : null,
+    }));
+  }
+}

@@ -1,0 +1,59 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { CaseAccess } from '../../case-access.service.js';
+import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
+import { project } from '../../domain/projection.js';
+import { ReadCaseQuery, type ReadCaseResult } from './read-case.query.js';
+
+/**
+ * GET /cases/{crn} and /cases/{crn}/summary. Order matters: decide, append the log entry and
+ * wait until it is durable, and only then build the body. If the log cannot be written the
+ * append throws (503) and nothing is released.
+ */
+@QueryHandler(ReadCaseQuery)
+export class ReadCaseHandler implements IQueryHandler<ReadCaseQuery, ReadCaseResult> {
+  constructor(private readonly access: CaseAccess) {}
+
+  async execute({ principal: p, crn, purpose, view }: ReadCaseQuery): Promise<ReadCaseResult> {
+    if (!p.reason) {
+      throw new CaseException(CaseExceptionCode.ReasonRequired, 'A reason (the token claim "reason") is required to read case data.', [{ field: 'reason', message: 'is required on every read of case data' }]);
+    }
+    const actor = await this.access.actorFacts(p);
+    const { decision, record, assessment } = await this.access.decide(actor, crn, purpose, view);
+    const allowed = decision.outcome === 'allow' && record !== null;
+    const receipt = await this.access.log.append({
+      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      action: view === 'summary' ? 'case.summary' : 'case.read',
+      resource: { type: view === 'summary' ? 'case-summary' : 'case', id: crn },
+      crn,
+      purpose,
+      reason: p.reason,
+      decision: allowed ? 'ALLOW' : 'DENY',
+      reasons: decision.reasons,
+      agreement: decision.agreements[0] ?? null,
+      fieldsReleased: allowed ? decision.released : [],
+      fieldsWithheld: allowed ? decision.withheld : [],
+      recipientOrg: p.org,
+      ownerOrg: record?.managingOrg ?? null,
+      requestId: p.requestId,
+      jti: p.jti,
+      breakGlass: p.breakGlass || decision.breakGlassUsed,
+    });
+    if (decision.outcome === 'forbidden' && record === null) {
+      throw new CaseException(CaseExceptionCode.ReadForbidden, 'Your roles do not allow reading case data.');
+    }
+    if (decision.outcome === 'forbidden') {
+      throw new CaseException(CaseExceptionCode.ReadForbidden, 'No active data-sharing agreement covers this sharing for this purpose.');
+    }
+    if (!allowed) throw CaseException.notFound();
+    const body = project(view, record, assessment, new Set(decision.released));
+    return {
+      crn,
+      ...body,
+      purpose,
+      agreementId: decision.agreements[0]?.id ?? null,
+      agreementVersion: decision.agreements[0]?.version ?? null,
+      fieldsWithheld: decision.withheld,
+      accessLogIndex: receipt.index,
+    };
+  }
+}
