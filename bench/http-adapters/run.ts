@@ -12,6 +12,8 @@
 //     --max-foreign 20             before each measurement, wait until other processes use less
 //                                  than this % of a core (the machine is shared)...
 //     --quiet-timeout 60000        ...for at most this long (then measure anyway, flagged)
+//     --retries 2                  re-measure a route if others used more than --max-foreign
+//                                  during its measured phase (the last attempt is kept)
 //     --json [file]                JSON to stdout (table to stderr), or also to a file
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +36,7 @@ interface Settings {
   json: boolean | string;
   maxForeign: number;
   quietTimeoutMs: number;
+  retries: number;
 }
 
 function parseArgs(argv: string[]): Settings {
@@ -48,6 +51,7 @@ function parseArgs(argv: string[]): Settings {
     json: false,
     maxForeign: 20,
     quietTimeoutMs: 60_000,
+    retries: 2,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -66,6 +70,7 @@ function parseArgs(argv: string[]): Settings {
       case '--loadgen-child': s.loadgenChild = true; break;
       case '--max-foreign': s.maxForeign = num(); break;
       case '--quiet-timeout': s.quietTimeoutMs = num(); break;
+      case '--retries': s.retries = Number(argv[++i]); break;
       case '--json':
         s.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
         break;
@@ -124,6 +129,7 @@ interface Measured {
   loadgenCpuPercent: number;
   /** CPU used by other processes on the machine during the measured phase, % of one core. */
   foreignCpuPercent: number;
+  attempts: number;
 }
 
 async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
@@ -148,35 +154,42 @@ async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
         warmupMs: s.warmupMs,
         requests: [r.spec],
       };
-      const quiet = await waitForQuiet({ pids: [server.pid], maxForeignPercent: s.maxForeign, timeoutMs: s.quietTimeoutMs });
-      if (quiet.waitedMs > 1500 || !quiet.quiet) {
-        process.stderr.write(
-          `  (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for other processes to quieten; ${quiet.quiet ? 'ok' : `still ${quiet.foreignPercent.toFixed(0)}% of a core busy, measuring anyway`})\n`,
-        );
+      let m: Measured;
+      for (let attempt = 1; ; attempt++) {
+        const quiet = await waitForQuiet({ pids: [server.pid], maxForeignPercent: s.maxForeign, timeoutMs: s.quietTimeoutMs });
+        if (quiet.waitedMs > 1500 || !quiet.quiet) {
+          process.stderr.write(
+            `  (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for other processes to quieten; ${quiet.quiet ? 'ok' : `still ${quiet.foreignPercent.toFixed(0)}% of a core busy, measuring anyway`})\n`,
+          );
+        }
+        // CPU use is sampled from the end of the warm-up to the end of the run.
+        let loadgenPid: number | undefined;
+        let before: Promise<CpuSnapshot> | undefined;
+        const pids = () => (loadgenPid ? [server.pid, loadgenPid] : [server.pid]);
+        const timer = setTimeout(() => (before = cpuSnapshot(pids())), s.warmupMs);
+        const result = s.loadgenChild
+          ? await runLoadInChild({ ...opts, cpus: s.pin ? '1' : undefined, onChild: (c) => (loadgenPid = c.pid) })
+          : await runLoad(opts);
+        clearTimeout(timer);
+        const after = await cpuSnapshot(pids());
+        const use = before ? cpuUseBetween(await before, after) : undefined;
+        m = {
+          adapter,
+          route: r.label,
+          result,
+          serverCpuPercent: use?.pids[server.pid] ?? NaN,
+          loadgenCpuPercent: loadgenPid ? (use?.pids[loadgenPid] ?? NaN) : result.clientCpuPercent,
+          foreignCpuPercent: use?.foreignPercent ?? NaN,
+          attempts: attempt,
+        };
+        if (!(m.foreignCpuPercent > s.maxForeign) || attempt > s.retries) break;
+        process.stderr.write(`  (${adapter} ${r.label}: other processes used ${pct(m.foreignCpuPercent)} of a core meanwhile (${m.result.rps.toFixed(0)} req/s); measuring again)\n`);
       }
-      // CPU use is sampled from the end of the warm-up to the end of the run.
-      let loadgenPid: number | undefined;
-      let before: Promise<CpuSnapshot> | undefined;
-      const pids = () => (loadgenPid ? [server.pid, loadgenPid] : [server.pid]);
-      const timer = setTimeout(() => (before = cpuSnapshot(pids())), s.warmupMs);
-      const result = s.loadgenChild
-        ? await runLoadInChild({ ...opts, cpus: s.pin ? '1' : undefined, onChild: (c) => (loadgenPid = c.pid) })
-        : await runLoad(opts);
-      clearTimeout(timer);
-      const after = await cpuSnapshot(pids());
-      const use = before ? cpuUseBetween(await before, after) : undefined;
-      const m: Measured = {
-        adapter,
-        route: r.label,
-        result,
-        serverCpuPercent: use?.pids[server.pid] ?? NaN,
-        loadgenCpuPercent: loadgenPid ? (use?.pids[loadgenPid] ?? NaN) : result.clientCpuPercent,
-        foreignCpuPercent: use?.foreignPercent ?? NaN,
-      };
       out.push(m);
+      const { result } = m;
       process.stderr.write(
         `  ${adapter.padEnd(8)} ${r.label.padEnd(11)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  ` +
-          `errors ${result.errors}  CPU: server ${pct(m.serverCpuPercent)} loadgen ${pct(m.loadgenCpuPercent)} others ${pct(m.foreignCpuPercent)}\n`,
+          `errors ${result.errors}  CPU: server ${pct(m.serverCpuPercent)} loadgen ${pct(m.loadgenCpuPercent)} others ${pct(m.foreignCpuPercent)}${m.attempts > 1 ? ` (attempt ${m.attempts})` : ''}\n`,
       );
     }
   } finally {
@@ -194,14 +207,21 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function rowsFor(measured: Measured[], suffix = ''): ResultRow[] {
+function rowsFor(measured: Measured[], settings: Settings, suffix = ''): ResultRow[] {
   // Fastify rows carry Express's figure as baseline (Δ = Fastify relative to Express).
   const find = (adapter: string, route: string) => measured.find((m) => m.adapter === adapter && m.route === route);
   const rows: ResultRow[] = [];
   for (const m of measured) {
     const base = m.adapter === 'express' ? undefined : find('express', m.route);
     const r = m.result;
-    const note = `err ${r.errors}; CPU server ${pct(m.serverCpuPercent)}, loadgen ${pct(m.loadgenCpuPercent)}, others ${pct(m.foreignCpuPercent)}`;
+    const flags = [
+      m.foreignCpuPercent > settings.maxForeign ? 'CONTENDED' : '',
+      m.loadgenCpuPercent > 90 ? 'LOADGEN-BOUND' : '',
+      (r.connectionsOpened ?? 0) > r.concurrency ? `${r.connectionsOpened! - r.concurrency} reconnects` : '',
+    ].filter(Boolean);
+    const note =
+      `err ${r.errors}; CPU server ${pct(m.serverCpuPercent)}, loadgen ${pct(m.loadgenCpuPercent)}, others ${pct(m.foreignCpuPercent)}` +
+      (flags.length ? `; ${flags.join(', ')}` : '');
     const name = `${m.adapter} ${m.route}${suffix}`;
     rows.push({ name: `${name} throughput`, figure: r.rps, unit: 'req/s', baseline: base?.result.rps, better: 'higher', note });
     rows.push({ name: `${name} p50`, figure: r.p50Ms, unit: 'ms', baseline: base?.result.p50Ms, better: 'lower' });
@@ -231,7 +251,7 @@ async function main(): Promise<void> {
   let rows: ResultRow[];
   let title: string;
   if (s.runs === 1) {
-    rows = rowsFor(all[0]);
+    rows = rowsFor(all[0], s);
     title = `NestJS HTTP adapters, ${s.concurrency} keep-alive clients, ${s.durationMs / 1000} s per route`;
   } else {
     // Median of each figure across runs.
@@ -243,6 +263,7 @@ async function main(): Promise<void> {
         serverCpuPercent: median(all.map((run) => run[i].serverCpuPercent)),
         loadgenCpuPercent: median(all.map((run) => run[i].loadgenCpuPercent)),
         foreignCpuPercent: median(all.map((run) => run[i].foreignCpuPercent)),
+        attempts: Math.max(...all.map((run) => run[i].attempts)),
         result: {
           ...m.result,
           rps: pick((r) => r.rps),
@@ -252,7 +273,7 @@ async function main(): Promise<void> {
         },
       };
     });
-    rows = rowsFor(merged, ` (median of ${s.runs})`);
+    rows = rowsFor(merged, s, ` (median of ${s.runs})`);
     title = `NestJS HTTP adapters, ${s.concurrency} keep-alive clients, ${s.durationMs / 1000} s per route, median of ${s.runs} runs`;
   }
   await printTable(rows, {

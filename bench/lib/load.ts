@@ -104,6 +104,11 @@ export interface LoadResult {
   bytesReceived: number;
   stoppedBy: 'duration' | 'maxRequests' | 'maxErrors' | 'signal';
   /**
+   * TCP connections opened over the whole run, warm-up included ('raw' transport only, else
+   * undefined). More than `concurrency` means the server closed keep-alive connections.
+   */
+  connectionsOpened?: number;
+  /**
    * CPU time of the generator's process over the measured phase, as % of one core. Near 100 %
    * means the generator (single-threaded) is probably the bottleneck, not the server.
    */
@@ -373,6 +378,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     concurrency,
     bytesReceived,
     stoppedBy,
+    connectionsOpened: conns.length ? conns.reduce((n, c) => n + c.connects, 0) : undefined,
     clientCpuPercent: elapsedMs > 0 ? ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100 : 0,
   };
 }

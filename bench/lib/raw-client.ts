@@ -59,6 +59,8 @@ export class RawConnection {
   private resolve: ((o: RawOutcome) => void) | null = null;
   /** performance.now() when the in-flight request was written; 0 when idle. */
   inflightSince = 0;
+  /** TCP connections opened so far (1 for a well-behaved keep-alive server). */
+  connects = 0;
 
   constructor(
     private readonly host: string,
@@ -97,6 +99,7 @@ export class RawConnection {
 
   private connect(): net.Socket {
     const s = net.connect({ host: this.host, port: this.port, noDelay: true });
+    this.connects++;
     this.socket = s;
     this.connected = false;
     s.on('connect', () => (this.connected = true));
