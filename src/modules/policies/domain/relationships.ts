@@ -49,7 +49,8 @@ export function relationshipsOf(actor: ActorFacts, c: CaseFacts): Set<Relationsh
   if (force && c.iom?.cohort && c.iom.force === force) r.add('iom-cohort');
   if (c.mappa && actor.roles.includes('mappa-coordinator')) r.add('mappa');
   if (c.transferParties.includes(actor.org) && actor.org !== c.managingOrg) r.add('transfer-party');
-  if (c.escalated && actor.orgKind === 'NPS' && (!c.managingOrgRegion || !actor.orgRegion || c.managingOrgRegion === actor.orgRegion)) r.add('escalation');
+  // Deny by default: without both regions known, no NPS region can claim the escalation.
+  if (c.escalated && actor.orgKind === 'NPS' && !!c.managingOrgRegion && c.managingOrgRegion === actor.orgRegion) r.add('escalation');
   if (actor.breakGlass && (actor.orgKind === 'NPS' || actor.orgKind === 'CRC')) r.add('break-glass');
   return r;
 }
