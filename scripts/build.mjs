@@ -1,7 +1,7 @@
 // Compiles the TypeScript sources to ESM JavaScript under dist/ with SWC (about a second;
 // `tsc` type-checks separately in `npm test`). Path aliases are rewritten to relative paths.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, rm, writeFile, cp } from 'node:fs/promises';
+import { mkdir, readdir, rename, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { swcOptions } from './swc-options.mjs';
 
@@ -23,7 +23,14 @@ async function* walk(dir) {
   }
 }
 
-await rm(out, { recursive: true, force: true });
+// Files are replaced atomically and dist/ is never emptied, so a build never pulls files from
+// under a running process or a test run of someone else on the same tree.
+async function atomicWrite(file, data) {
+  const tmp = `${file}.tmp${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
 const options = swcOptions(root);
 let count = 0;
 for (const r of roots) {
@@ -35,11 +42,12 @@ for (const r of roots) {
       if (/\.(spec|e2e-spec)\.ts$/.test(file)) continue;
       const { code, map } = await transformFile(file, { ...options, filename: file, sourceFileName: path.relative(path.dirname(target), file) });
       const js = target.replace(/\.ts$/, '.js');
-      await writeFile(js, code + `\n//# sourceMappingURL=${path.basename(js)}.map\n`);
-      if (map) await writeFile(js + '.map', map);
+      await atomicWrite(js, code + `\n//# sourceMappingURL=${path.basename(js)}.map\n`);
+      if (map) await atomicWrite(js + '.map', map);
       count++;
     } else if (!file.endsWith('.mjs') || r !== 'scripts') {
-      await cp(file, target);
+      await copyFile(file, target + '.tmp' + process.pid);
+      await rename(target + '.tmp' + process.pid, target);
     }
   }
 }
