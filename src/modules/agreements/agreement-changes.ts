@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import type { Principal } from '@shared/auth/principal.js';
+import { AgreementAudit, type AgreementLogAction } from './agreement-audit.js';
+import { AgreementCoverage } from './agreement-coverage.js';
+import { AgreementException } from './domain/agreement.exception.js';
+import { AGREEMENT_REPOSITORY, type AgreementRepository } from './domain/agreement.repository.port.js';
+import type { Actor, Agreement } from './domain/agreement.js';
+
+export const actorOf = (p: Principal): Actor => ({ org: p.org, sub: p.sub });
+
+/**
+ * How every change of an existing agreement runs: under the row lock, the aggregate decides
+ * (or refuses, and nothing is written); the new rows, the state counter and the access-log
+ * entry commit together; then this instance's coverage index is dropped and the domain events
+ * go out (after commit, so no listener hears of a change that did not happen).
+ */
+@Injectable()
+export class AgreementChanges {
+  constructor(
+    @Inject(AGREEMENT_REPOSITORY) private readonly repo: AgreementRepository,
+    private readonly audit: AgreementAudit,
+    private readonly coverage: AgreementCoverage,
+    private readonly events: EventBus,
+  ) {}
+
+  async apply(p: Principal, id: string, action: AgreementLogAction, change: (a: Agreement, now: Date) => void, log: { reason?: string; detail?: string[] } = {}): Promise<Agreement> {
+    const now = new Date();
+    const r = await this.repo.update(
+      id,
+      (a) => {
+        const from = a.statusAt(now);
+        change(a, now);
+        return from;
+      },
+      (a, from) => this.audit.record(p, action, a, { from, ...log }),
+    );
+    if (!r) throw AgreementException.notFound(id);
+    this.coverage.invalidate();
+    for (const e of r.agreement.pullEvents()) this.events.publish(e);
+    return r.agreement;
+  }
+}

@@ -1,0 +1,260 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
+import { termsFromDocument } from './domain/agreement-document.js';
+import { isProvider, isRecipient, type AgreementStatus, type AgreementTerms, type Party, type SpecialCategory } from './domain/agreement-terms.js';
+import { AGREEMENT_REPOSITORY, type AgreementRepository } from './domain/agreement.repository.port.js';
+
+export interface CoverageQuery {
+  provider: string;
+  recipient: string;
+  purpose: Purpose;
+  /** The decision instant (default now): validFrom <= at < validTo. Status is always today's. */
+  at?: Date;
+  /** Only this agreement (an exchange request names the agreement it relies on). */
+  agreementId?: string;
+}
+
+/** An agreement version in force that covers a flow; decisions record `{ id, version }`. */
+export interface CoveringAgreement {
+  id: string;
+  /** The version in force that the decision relies on (not a newer version still being signed). */
+  version: number;
+  title: string;
+  /** ACTIVE, or PENDING_SIGNATURES while an amendment awaits signatures and `version` still covers. */
+  status: AgreementStatus;
+  purposes: Purpose[];
+  dataCategories: DataCategory[];
+  specialCategoryConditions: Partial<Record<SpecialCategory, string>>;
+  /** The lawful basis for the queried purpose (its own, when the agreement gives one per purpose). */
+  lawfulBasis: string[];
+  retentionDays: number;
+  validFrom: Date;
+  validTo: Date;
+  reviewBy: Date;
+}
+
+export interface Coverage {
+  /** One agreement covering every requested category, or null. */
+  agreement: CoveringAgreement | null;
+  /** For each requested category, an agreement covering it (absent when none does). */
+  byCategory: Partial<Record<DataCategory, CoveringAgreement>>;
+  uncovered: DataCategory[];
+}
+
+/** What the exchange module needs to know about one agreement, whoever asks. */
+export interface AgreementSnapshot {
+  id: string;
+  status: AgreementStatus;
+  version: number;
+  activeVersion: number | null;
+  title: string;
+  parties: Party[];
+  purposes: Purpose[];
+  dataCategories: DataCategory[];
+  specialCategoryConditions: Partial<Record<SpecialCategory, string>>;
+  retentionDays: number;
+  validFrom: Date;
+  validTo: Date;
+  reviewBy: Date;
+  awaitingSignatures: string[];
+}
+
+const STATE_SQL = 'SELECT version::text AS version FROM agreements_state WHERE id = 1';
+
+interface Entry {
+  id: string;
+  status: AgreementStatus;
+  version: number;
+  terms: AgreementTerms;
+  /** validTo of the agreement's current version: an amendment can end it sooner than the version in force. */
+  currentValidTo: Date;
+  providers: Set<string>;
+  recipients: Set<string>;
+}
+
+/**
+ * "Which agreement in force, valid at this instant, covers provider P, recipient R, purpose X
+ * (and these categories)?" Answered from an in-memory index of the agreement versions in
+ * force, rebuilt whenever the `agreements_state` counter moved. Every change of any agreement
+ * bumps that counter in its own transaction.
+ *
+ * Freshness bound: every question reads the counter (a one-row primary-key read, shared by
+ * concurrent questions: one that arrives while a read is in flight waits for the next read,
+ * which starts after it arrived). So a change committed before a question starts is always
+ * seen, on every instance: a suspension takes effect on the very next request everywhere.
+ * Under load that is one small read per database round trip, not one per request.
+ */
+@Injectable()
+export class AgreementCoverage {
+  private index: { stateVersion: string; entries: Entry[] } | null = null;
+  private inflight: Promise<string> | null = null;
+  private queued: Promise<string> | null = null;
+  private reloading: { stateVersion: string; promise: Promise<Entry[]> } | null = null;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(AGREEMENT_REPOSITORY) private readonly repo: AgreementRepository,
+  ) {}
+
+  async findCovering(q: CoverageQuery): Promise<CoveringAgreement[]> {
+    const at = (q.at ?? new Date()).getTime();
+    const entries = await this.entries();
+    return entries
+      .filter(
+        (e) =>
+          (q.agreementId === undefined || e.id === q.agreementId) &&
+          e.providers.has(q.provider) &&
+          e.recipients.has(q.recipient) &&
+          e.terms.purposes.includes(q.purpose) &&
+          e.terms.validFrom.getTime() <= at &&
+          at < e.terms.validTo.getTime() &&
+          at < e.currentValidTo.getTime(),
+      )
+      .sort((a, b) => b.terms.validTo.getTime() - a.terms.validTo.getTime() || a.id.localeCompare(b.id))
+      .map((e) => toCovering(e, q.purpose));
+  }
+
+  /**
+   * The agreement to rely on for releasing `categories`: the first (latest validTo) that covers
+   * all of them, and per category the first that covers it, for callers that release field by field.
+   */
+  async coverFor(q: CoverageQuery & { categories: readonly DataCategory[] }): Promise<Coverage> {
+    const all = await this.findCovering(q);
+    const byCategory: Partial<Record<DataCategory, CoveringAgreement>> = {};
+    for (const c of q.categories) {
+      const hit = all.find((a) => a.dataCategories.includes(c));
+      if (hit) byCategory[c] = hit;
+    }
+    return {
+      agreement: all.find((a) => q.categories.every((c) => a.dataCategories.includes(c))) ?? null,
+      byCategory,
+      uncovered: q.categories.filter((c) => !byCategory[c]),
+    };
+  }
+
+  /** One agreement as it stands now (current version's terms), without access checks: for other modules' decisions. */
+  async getAgreement(id: string, now = new Date()): Promise<AgreementSnapshot | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    const a = await this.repo.findById(id);
+    if (!a) return null;
+    const t = a.terms;
+    return {
+      id: a.id,
+      status: a.statusAt(now),
+      version: a.version,
+      activeVersion: a.activeVersion,
+      title: t.title,
+      parties: t.parties.map((p) => ({ ...p })),
+      purposes: [...t.purposes],
+      dataCategories: [...t.dataCategories],
+      specialCategoryConditions: { ...t.specialCategoryConditions },
+      retentionDays: t.retentionDays,
+      validFrom: t.validFrom,
+      validTo: t.validTo,
+      reviewBy: t.reviewBy,
+      awaitingSignatures: a.awaitingSignatures(),
+    };
+  }
+
+  /** Drops the index after a change on this instance (the counter check would catch it too; this saves a reload race). */
+  invalidate(): void {
+    this.index = null;
+  }
+
+  private async entries(): Promise<Entry[]> {
+    const stateVersion = await this.freshStateVersion();
+    if (this.index && BigInt(this.index.stateVersion) >= BigInt(stateVersion)) return this.index.entries;
+    if (!this.reloading || BigInt(this.reloading.stateVersion) < BigInt(stateVersion)) {
+      const promise = this.load().then((loaded) => {
+        if (!this.index || BigInt(this.index.stateVersion) <= BigInt(loaded.stateVersion)) this.index = loaded;
+        return loaded.entries;
+      });
+      const r = { stateVersion, promise };
+      this.reloading = r;
+      void promise.then(
+        () => this.reloading === r && (this.reloading = null),
+        () => this.reloading === r && (this.reloading = null),
+      );
+    }
+    return this.reloading.promise;
+  }
+
+  /** The counter as read by a query that started after this call: joins the next read, never one already in flight. */
+  private freshStateVersion(): Promise<string> {
+    if (!this.inflight) return this.readState();
+    if (!this.queued) {
+      const after = this.inflight.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.queued = after.then(() => {
+        this.queued = null;
+        return this.readState();
+      });
+    }
+    return this.queued;
+  }
+
+  /**
+   * The driver's pg pool, for the one hot query: TypeORM's query() wraps each call in a query
+   * runner, which costs as much as the query itself here.
+   */
+  private pool(): Pool {
+    return (this.db.driver as unknown as { master: Pool }).master;
+  }
+
+  private readState(): Promise<string> {
+    const p = this.pool().query<{ version: string }>(STATE_SQL).then((r) => r.rows[0].version);
+    this.inflight = p;
+    const clear = () => {
+      if (this.inflight === p) this.inflight = null;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  /** The versions in force, read in one snapshot with the counter they correspond to. */
+  private async load(): Promise<{ stateVersion: string; entries: Entry[] }> {
+    return this.db.transaction('REPEATABLE READ', async (em) => {
+      const [{ version: stateVersion }]: { version: string }[] = await em.query(STATE_SQL);
+      const rows: { id: string; status: AgreementStatus; version: number; valid_to: Date; document: string }[] = await em.query(
+        `SELECT a.id, a.status, a.active_version AS version, a.valid_to, v.document
+           FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.active_version
+          WHERE a.active_version IS NOT NULL AND a.status IN ('ACTIVE', 'PENDING_SIGNATURES')`,
+      );
+      const entries = rows.map((r) => {
+        const terms = termsFromDocument(r.document);
+        return {
+          id: r.id,
+          status: r.status,
+          version: r.version,
+          terms,
+          currentValidTo: r.valid_to,
+          providers: new Set(terms.parties.filter(isProvider).map((p) => p.org)),
+          recipients: new Set(terms.parties.filter(isRecipient).map((p) => p.org)),
+        };
+      });
+      return { stateVersion, entries };
+    });
+  }
+}
+
+function toCovering(e: Entry, purpose: Purpose): CoveringAgreement {
+  const t = e.terms;
+  return {
+    id: e.id,
+    version: e.version,
+    title: t.title,
+    status: e.status,
+    purposes: [...t.purposes],
+    dataCategories: [...t.dataCategories],
+    specialCategoryConditions: { ...t.specialCategoryConditions },
+    lawfulBasis: [...(t.lawfulBasisByPurpose[purpose] ?? t.lawfulBasis)],
+    retentionDays: t.retentionDays,
+    validFrom: t.validFrom,
+    validTo: t.validTo,
+    reviewBy: t.reviewBy,
+  };
+}

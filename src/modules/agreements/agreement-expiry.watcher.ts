@@ -1,0 +1,53 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { JsonLogger } from '@shared/observability/json-logger.js';
+import { AgreementAudit } from './agreement-audit.js';
+import { AgreementCoverage } from './agreement-coverage.js';
+import { AgreementExpiredEvent } from './domain/agreement-expired.event.js';
+import { AGREEMENT_REPOSITORY, type AgreementRepository, type ExpiredAgreement } from './domain/agreement.repository.port.js';
+
+/** How often the watcher looks for agreements past their validTo. */
+export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Records EXPIRED and publishes AgreementExpiredEvent for agreements whose validTo has passed.
+ * Only for the record and for listeners: no decision waits for it, because coverage and
+ * status already compare validTo with the clock at decision time. Several instances may run
+ * it; the conditional UPDATE lets exactly one of them report each agreement.
+ */
+@Injectable()
+export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(AGREEMENT_REPOSITORY) private readonly repo: AgreementRepository,
+    private readonly audit: AgreementAudit,
+    private readonly coverage: AgreementCoverage,
+    private readonly events: EventBus,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running = this.sweep().catch((e: unknown) => this.logger.warn(`agreement expiry sweep failed: ${e instanceof Error ? e.message : String(e)}`, 'AgreementExpiryWatcher'));
+    }, EXPIRY_SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns what it marked expired. */
+  async sweep(now = new Date()): Promise<ExpiredAgreement[]> {
+    const expired = await this.repo.markExpired(now, async (list) => {
+      for (const e of list) await this.audit.recordExpired(e, now);
+    });
+    if (!expired.length) return expired;
+    this.coverage.invalidate();
+    for (const e of expired) this.events.publish(new AgreementExpiredEvent(e.id, e.version, e.validTo));
+    return expired;
+  }
+}

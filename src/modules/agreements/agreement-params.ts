@@ -1,0 +1,30 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AGREEMENT_STATUSES, type AgreementStatus } from './domain/agreement-terms.js';
+
+export class AgreementIdParam {
+  @IsUUID('all', { message: 'id must be an agreement id (a UUID)' })
+  id: string;
+}
+
+export class AgreementVersionParam extends AgreementIdParam {
+  @Type(() => Number)
+  @IsInt({ message: 'version must be a positive integer' })
+  @Min(1)
+  @Max(1_000_000)
+  version: number;
+}
+
+export class ListAgreementsParams {
+  @ApiPropertyOptional({ enum: AGREEMENT_STATUSES })
+  @IsOptional()
+  @IsIn(AGREEMENT_STATUSES, { message: `status must be one of ${AGREEMENT_STATUSES.join(', ')}` })
+  status?: AgreementStatus;
+
+  @ApiPropertyOptional({ description: 'Only agreements this organisation is or was party to' })
+  @IsOptional()
+  @MaxLength(64)
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'party must be an organisation id' })
+  party?: string;
+}

@@ -1,0 +1,11 @@
+import { Command } from '@nestjs/cqrs';
+import type { Principal } from '@shared/auth/principal.js';
+
+export class SubmitAgreementCommand extends Command<void> {
+  constructor(
+    readonly principal: Principal,
+    readonly id: string,
+  ) {
+    super();
+  }
+}

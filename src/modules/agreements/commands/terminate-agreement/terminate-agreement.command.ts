@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import type { Principal } from '@shared/auth/principal.js';
+
+export class TerminateAgreementCommand extends Command<void> {
+  constructor(
+    readonly principal: Principal,
+    readonly id: string,
+    readonly reason: string,
+  ) {
+    super();
+  }
+}
