@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '@shared/auth/principal.js';
+import { AccessLogWriter, type AccessLogEntryInput, type AccessLogReceipt } from '@modules/access-log/index.js';
+import { OPERATOR_ORG_ID } from '@modules/organisations/index.js';
+import type { ExchangeRequest } from '../domain/exchange-request.js';
+
+/** The gateway itself, when it decides (automatic approval, refusal on an agreement's end). */
+export const GATEWAY_ACTOR = { org: OPERATOR_ORG_ID, sub: 'system:exchange' } as const;
+
+/** Who an entry is about when no request was stored (a rejected submission). */
+export interface RejectedSubmission {
+  bodySha256: string;
+  code: string;
+  detail: string;
+  provider: string | null;
+  crn: string | null;
+  purpose: string | null;
+  justification: string | null;
+}
+
+type Actor = Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti'>;
+
+/**
+ * The access-log entries of the exchange: every submission, rejection, decision, refusal,
+ * release and response read. Each names the provider as the data's owner and the requester as
+ * recipient, so both organisations' IG staff see it. Appends are awaited: the caller fails
+ * closed (503) when the log cannot be written.
+ */
+@Injectable()
+export class ExchangeLog {
+  constructor(private readonly log: AccessLogWriter) {}
+
+  submitted(p: Actor, r: ExchangeRequest, reasons: string[], agreement: { id: string; version: number } | null): Promise<AccessLogReceipt> {
+    const s = r.state;
+    return this.append(p, r, {
+      action: 'exchange.submit',
+      decision: s.status === 'REFUSED' ? 'DENY' : 'ALLOW',
+      reasons: [`urgency:${s.urgency}`, `categories:${s.dataCategories.join(',')}`, ...reasons],
+      reason: s.justification,
+      agreement,
+    });
+  }
+
+  rejected(p: Actor, x: RejectedSubmission): Promise<AccessLogReceipt> {
+    return this.log.append({
+      actor: actorOf(p),
+      action: 'exchange.reject',
+      resource: { type: 'exchange-request-jws', id: `sha256:${x.bodySha256}` },
+      crn: x.crn,
+      purpose: x.purpose,
+      reason: x.justification,
+      decision: 'DENY',
+      reasons: [x.code, x.detail.slice(0, 500)],
+      ownerOrg: x.provider,
+      recipientOrg: p.org,
+      requestId: p.requestId,
+      jti: p.jti,
+    });
+  }
+
+  decided(p: Actor, r: ExchangeRequest, decision: 'APPROVE' | 'REFUSE', reason: string, agreement: { id: string; version: number } | null): Promise<AccessLogReceipt> {
+    return this.append(p, r, { action: 'exchange.decide', decision: decision === 'APPROVE' ? 'ALLOW' : 'DENY', reasons: [decision], reason, agreement });
+  }
+
+  /** A refusal or expiry the gateway made on its own (the agreement ended, or stopped covering the request). */
+  closedByGateway(r: ExchangeRequest, reason: string, requestId: string = randomUUID()): Promise<AccessLogReceipt> {
+    const actor = { ...GATEWAY_ACTOR, roles: [], requestId, jti: '' };
+    return this.append(actor, r, { action: r.status === 'EXPIRED' ? 'exchange.expire' : 'exchange.refuse', decision: 'DENY', reasons: [reason.slice(0, 500)], reason: null, agreement: null });
+  }
+
+  released(p: Actor, r: ExchangeRequest, how: string[], agreement: { id: string; version: number }, released: string[], withheld: string[]): Promise<AccessLogReceipt> {
+    return this.append(p, r, { action: 'exchange.release', decision: 'ALLOW', reasons: how, reason: r.state.justification, agreement, fieldsReleased: released, fieldsWithheld: withheld });
+  }
+
+  responseRead(p: Actor, r: ExchangeRequest, allowed: boolean, reasons: string[]): Promise<AccessLogReceipt> {
+    const rel = r.state.release;
+    return this.append(p, r, {
+      action: 'exchange.response.read',
+      decision: allowed ? 'ALLOW' : 'DENY',
+      reasons,
+      reason: r.state.justification,
+      agreement: allowed && rel ? { id: r.state.agreementId, version: rel.agreementVersion } : null,
+      fieldsReleased: allowed && rel ? rel.fieldsReleased : [],
+      fieldsWithheld: allowed && rel ? rel.fieldsWithheld : [],
+    });
+  }
+
+  private append(
+    p: Actor,
+    r: ExchangeRequest,
+    e: Pick<AccessLogEntryInput, 'action' | 'decision' | 'reasons' | 'reason' | 'agreement' | 'fieldsReleased' | 'fieldsWithheld'>,
+  ): Promise<AccessLogReceipt> {
+    const s = r.state;
+    return this.log.append({
+      ...e,
+      actor: actorOf(p),
+      resource: { type: 'exchange-request', id: s.id },
+      crn: s.crn,
+      purpose: s.purpose,
+      ownerOrg: s.provider,
+      recipientOrg: s.requester,
+      requestId: p.requestId,
+      jti: p.jti || null,
+    });
+  }
+}
+
+function actorOf(p: Actor): AccessLogEntryInput['actor'] {
+  return { org: p.org, sub: p.sub, roles: [...p.roles] };
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { canonicalJsonBytes } from '@shared/crypto/canonical-json.js';
+import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
+import { AgreementCoverage, type CoveringAgreement } from '@modules/agreements/index.js';
+import { CaseRepository, project, type Assessment, type CaseRecord } from '@modules/cases/index.js';
+import { checkAgreement } from '../domain/agreement-check.js';
+import { ExchangeException, ExchangeExceptionCode } from '../domain/exchange.exception.js';
+import type { ExchangeRequest } from '../domain/exchange-request.js';
+import { EXCHANGE_VIEW, planRelease, type ReleasePlan } from '../domain/release-rule.js';
+import { buildBundle, EXCHANGE_RESPONSE_TYPE } from '../domain/response-bundle.js';
+import { ExchangeLog } from './exchange-log.js';
+
+/** What a release would be right now, or why the request must be closed instead. */
+export type ReleaseCheck =
+  | { kind: 'release'; agreement: CoveringAgreement; plan: ReleasePlan; record: CaseRecord; assessment: Assessment | null }
+  | { kind: 'close'; status: 'REFUSED' | 'EXPIRED'; reason: string };
+
+type Actor = Parameters<ExchangeLog['released']>[0];
+
+/**
+ * Releases an approved request: re-checks the named agreement at release time (it may have been
+ * amended, suspended or expired since submission), projects the case as it is now, appends the
+ * release to the access log and waits until it is durable, and only then signs the bundle with
+ * the receipt in it. The caller holds the request's row lock and stores the bundle verbatim.
+ */
+@Injectable()
+export class ExchangeRelease {
+  constructor(
+    private readonly coverage: AgreementCoverage,
+    private readonly cases: CaseRepository,
+    private readonly signer: GatewaySigner,
+    private readonly log: ExchangeLog,
+  ) {}
+
+  /**
+   * `policyReleased`: the fields the policies release to the requester now (automatic approval);
+   * undefined when a data owner approved, whose decision stands in for the relationship.
+   */
+  async check(r: ExchangeRequest, now: Date, policyReleased?: readonly string[]): Promise<ReleaseCheck> {
+    const s = r.state;
+    const [inForce] = await this.coverage.findCovering({ provider: s.provider, recipient: s.requester, purpose: s.purpose, agreementId: s.agreementId, at: now });
+    if (!inForce) {
+      const named = await this.coverage.getAgreement(s.agreementId, now);
+      const verdict = checkAgreement(named, null, { agreementId: s.agreementId, requester: s.requester, provider: s.provider, purpose: s.purpose, categories: s.dataCategories });
+      const reason = verdict.ok ? `agreement ${s.agreementId} is not in force` : verdict.problems.join('; ');
+      return { kind: 'close', status: named?.status === 'EXPIRED' ? 'EXPIRED' : 'REFUSED', reason };
+    }
+    const plan = planRelease({ requested: s.dataCategories, agreement: inForce, policyReleased });
+    if (!plan.released.length) {
+      return { kind: 'close', status: 'REFUSED', reason: `agreement ${inForce.id} version ${inForce.version} no longer covers any requested data category` };
+    }
+    const loaded = await this.cases.loadWithLatestAssessment(s.crn);
+    if (!loaded || loaded.record.managingOrg !== s.provider) {
+      throw new ExchangeException(ExchangeExceptionCode.CaseNotHeld, `${s.provider} does not manage a case ${s.crn}: nothing can be released; refuse the request instead.`);
+    }
+    return { kind: 'release', agreement: inForce, plan, record: loaded.record, assessment: loaded.assessment };
+  }
+
+  async release(actor: Actor, r: ExchangeRequest, c: Extract<ReleaseCheck, { kind: 'release' }>, how: string[]): Promise<void> {
+    const s = r.state;
+    const data = project(EXCHANGE_VIEW, c.record, c.assessment, new Set(c.plan.released));
+    const agreement = { id: c.agreement.id, version: c.agreement.version };
+    const receipt = await this.log.released(actor, r, how, agreement, c.plan.released, c.plan.withheld);
+    const issuedAt = new Date();
+    const bundle = buildBundle({
+      requestId: s.id,
+      provider: s.provider,
+      recipient: s.requester,
+      crn: s.crn,
+      purpose: s.purpose,
+      agreementId: agreement.id,
+      agreementVersion: agreement.version,
+      data,
+      fieldsReleased: c.plan.released,
+      fieldsWithheld: c.plan.withheld,
+      issuedAt,
+      retentionDays: c.agreement.retentionDays,
+      receipt: { index: receipt.index, leafHash: receipt.leafHash, timestamp: receipt.timestamp },
+    });
+    const responseJws = await this.signer.sign(canonicalJsonBytes(bundle), EXCHANGE_RESPONSE_TYPE);
+    r.fulfil({ agreementVersion: agreement.version, fieldsReleased: c.plan.released, fieldsWithheld: c.plan.withheld, logIndex: receipt.index, responseJws, at: issuedAt });
+  }
+}

@@ -1,0 +1,129 @@
+import type { Principal } from '@shared/auth/principal.js';
+import type { ExchangeLog } from '../../application/exchange-log.js';
+import type { ExchangeRelease, ReleaseCheck } from '../../application/exchange-release.js';
+import { ExchangeException } from '../../domain/exchange.exception.js';
+import { ExchangeRequest } from '../../domain/exchange-request.js';
+import type { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
+import { DecideExchangeRequestCommand } from './decide-exchange-request.command.js';
+import { DecideExchangeRequestHandler } from './decide-exchange-request.handler.js';
+
+const NOW = new Date();
+const principal = (org: string, roles: string[] = ['data-owner']): Principal =>
+  ({ org, orgKind: 'NPS', sub: `user:${org}-1`, roles, claimedRoles: roles, attrs: {}, reason: undefined, breakGlass: false, jti: 'jti-1', requestId: 'req-1' }) as Principal;
+
+function aRequest(): ExchangeRequest {
+  return ExchangeRequest.submit({
+    id: '6f1c2a4e-0000-4000-8000-000000000001',
+    claims: { iss: 'police-cleveland', iat: NOW.getTime() / 1000, jti: 'jti-00000001', provider: 'nps-north-east', crn: 'X123456', purpose: 'IOM', dataCategories: ['ROSH'], justification: 'IOM', urgency: 'ROUTINE', agreementId: 'a-1' },
+    jws: { text: 'h.p.s', kid: 'k1', alg: 'ES256' },
+    by: { sub: 'user:pc-1', roles: [] },
+    now: NOW,
+    refusal: null,
+  });
+}
+
+/** An in-memory repository with the real one's contract: change, then save only if changed; nothing saved on a throw. */
+function fakeRepo(initial: ExchangeRequest) {
+  let stored = initial.state;
+  const saves: string[] = [];
+  const repo = {
+    async update(_id: string, change: (r: ExchangeRequest) => Promise<unknown>) {
+      const r = ExchangeRequest.restore(stored);
+      const result = await change(r);
+      if (r.state !== stored) {
+        stored = r.state;
+        saves.push(r.status);
+      }
+      return { request: r, result };
+    },
+  };
+  return { repo: repo as unknown as ExchangeRequestRepository, saves, current: () => stored };
+}
+
+const releasable: ReleaseCheck = {
+  kind: 'release',
+  agreement: { id: 'a-1', version: 2, retentionDays: 30 } as Extract<ReleaseCheck, { kind: 'release' }>['agreement'],
+  plan: { released: ['rosh'], withheld: [] },
+  record: {} as Extract<ReleaseCheck, { kind: 'release' }>['record'],
+  assessment: null,
+};
+
+describe(DecideExchangeRequestHandler.name, () => {
+  let logged: string[];
+  let checks: ReleaseCheck[];
+  let log: ExchangeLog;
+  let release: ExchangeRelease;
+
+  beforeEach(() => {
+    logged = [];
+    checks = [releasable, releasable];
+    log = {
+      decided: async (_p: unknown, _r: unknown, d: string) => void logged.push(`decide:${d}`),
+      closedByGateway: async (r: ExchangeRequest) => void logged.push(`closed:${r.status}`),
+    } as unknown as ExchangeLog;
+    release = {
+      check: async () => checks.shift()!,
+      release: async (_p: unknown, r: ExchangeRequest) => {
+        logged.push('release');
+        r.fulfil({ agreementVersion: 2, fieldsReleased: ['rosh'], fieldsWithheld: [], logIndex: 9, responseJws: 'a.b.c', at: new Date() });
+      },
+    } as unknown as ExchangeRelease;
+  });
+
+  const sutWith = (r = aRequest()) => {
+    const f = fakeRepo(r);
+    return { sut: new DecideExchangeRequestHandler(f.repo, release, log), ...f };
+  };
+  const decide = (p: Principal, decision: 'APPROVE' | 'REFUSE', reason = 'because') => new DecideExchangeRequestCommand(p, aRequest().id, decision, reason);
+
+  it('approves (logged, committed APPROVED) and then releases (committed FULFILLED)', async () => {
+    const { sut, saves } = sutWith();
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE', ' Proportionate '))).resolves.toEqual({ id: aRequest().id, status: 'FULFILLED', reason: 'Proportionate' });
+    expect(logged).toEqual(['decide:APPROVE', 'release']);
+    expect(saves).toEqual(['APPROVED', 'FULFILLED']);
+  });
+
+  it('refuses with the reason, logged, releasing nothing', async () => {
+    const { sut, current } = sutWith();
+    await sut.execute(decide(principal('nps-north-east'), 'REFUSE', 'Not proportionate'));
+    expect(current()).toMatchObject({ status: 'REFUSED', statusReason: 'Not proportionate', decidedBy: { org: 'nps-north-east' } });
+    expect(logged).toEqual(['decide:REFUSE']);
+  });
+
+  it('closes instead of approving when the agreement is no longer in force', async () => {
+    checks = [{ kind: 'close', status: 'EXPIRED', reason: 'agreement a-1 expired' }];
+    const { sut, current } = sutWith();
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({ status: 'EXPIRED', reason: 'agreement a-1 expired' });
+    expect(current().decidedBy).toEqual({ org: 'gateway', sub: 'system:exchange' });
+    expect(logged).toEqual(['closed:EXPIRED']);
+  });
+
+  it('leaves the request APPROVED when the release fails, and a second APPROVE retries only the release', async () => {
+    const failing = release.release;
+    release.release = async () => {
+      throw new Error('access log unavailable');
+    };
+    const { sut, saves } = sutWith();
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).rejects.toThrow('access log unavailable');
+    expect(saves).toEqual(['APPROVED']);
+    release.release = failing;
+    checks = [releasable];
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({ status: 'FULFILLED' });
+    expect(logged).toEqual(['decide:APPROVE', 'release']);
+  });
+
+  it('answers 404 to an organisation that is not a party and 403 to the requester, changing nothing', async () => {
+    const { sut, saves } = sutWith();
+    await expect(sut.execute(decide(principal('crc-northumbria'), 'APPROVE'))).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(sut.execute(decide(principal('police-cleveland'), 'REFUSE'))).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(sut.execute(decide(principal('nps-north-east', ['offender-manager']), 'REFUSE'))).rejects.toBeInstanceOf(ExchangeException);
+    expect(saves).toEqual([]);
+    expect(logged).toEqual([]);
+  });
+
+  it('refuses a second decision on a closed request with 409', async () => {
+    const { sut } = sutWith();
+    await sut.execute(decide(principal('nps-north-east'), 'REFUSE'));
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).rejects.toMatchObject({ kind: 'conflict' });
+  });
+});

@@ -1,0 +1,74 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { hasRole, type Principal } from '@shared/auth/principal.js';
+import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
+import { ExchangeRelease } from '../../application/exchange-release.js';
+import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
+import type { ExchangeRequest } from '../../domain/exchange-request.js';
+import { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
+import { DecideExchangeRequestCommand, type DecideExchangeRequestResult } from './decide-exchange-request.command.js';
+
+/**
+ * POST /exchange-requests/{id}/decision, by a data owner of the provider.
+ *
+ * REFUSE closes the request. APPROVE first re-checks the named agreement: if it is no longer in
+ * force the request is closed (REFUSED, or EXPIRED) with that reason instead. Otherwise the
+ * decision is logged and the request is APPROVED (committed), then released in a second step:
+ * the data of the requested categories the agreement still covers, projected now, logged, then
+ * signed. If the release fails (the log is unavailable), the request stays APPROVED and the data
+ * owner's APPROVE can be sent again to retry the release alone.
+ */
+@CommandHandler(DecideExchangeRequestCommand)
+export class DecideExchangeRequestHandler implements ICommandHandler<DecideExchangeRequestCommand, DecideExchangeRequestResult> {
+  constructor(
+    private readonly repo: ExchangeRequestRepository,
+    private readonly release: ExchangeRelease,
+    private readonly log: ExchangeLog,
+  ) {}
+
+  async execute({ principal: p, id, decision, reason }: DecideExchangeRequestCommand): Promise<DecideExchangeRequestResult> {
+    const now = new Date();
+    const decided = await this.repo.update(id, async (r) => {
+      this.authorise(p, r);
+      if (decision === 'REFUSE') {
+        r.refuse({ org: p.org, sub: p.sub }, reason.trim(), now);
+        await this.log.decided(p, r, 'REFUSE', reason.trim(), null);
+        return;
+      }
+      if (r.status === 'APPROVED') return; // a retry of the release below
+      if (r.status !== 'SUBMITTED') throw new ExchangeException(ExchangeExceptionCode.NotDecidable, `This request is ${r.status} and cannot be approved.`);
+      const check = await this.release.check(r, now);
+      if (check.kind === 'close') return this.close(r, check, now, p.requestId);
+      r.approve({ org: p.org, sub: p.sub }, reason.trim(), now);
+      await this.log.decided(p, r, 'APPROVE', reason.trim(), { id: check.agreement.id, version: check.agreement.version });
+    });
+    if (!decided) throw ExchangeException.notFound();
+    if (decided.request.status !== 'APPROVED') return view(decided.request);
+
+    const released = await this.repo.update(id, async (r) => {
+      if (r.status !== 'APPROVED') return;
+      const check = await this.release.check(r, new Date());
+      if (check.kind === 'close') return this.close(r, check, new Date(), p.requestId);
+      await this.release.release(p, r, check, [`approved by the provider's data owner ${p.sub}`]);
+    });
+    return view(released!.request);
+  }
+
+  /** Only the provider's data owners decide; anyone but the two parties may not know the request exists. */
+  private authorise(p: Principal, r: ExchangeRequest): void {
+    if (!r.isPartyOf(p.org)) throw ExchangeException.notFound();
+    if (p.org !== r.state.provider || !hasRole(p, 'data-owner')) {
+      throw new ExchangeException(ExchangeExceptionCode.DecisionForbidden, "Only a data owner of the providing organisation decides an exchange request.");
+    }
+  }
+
+  /** The agreement no longer allows the release: the gateway closes the request, whoever approved. */
+  private async close(r: ExchangeRequest, c: { status: 'REFUSED' | 'EXPIRED'; reason: string }, now: Date, requestId: string): Promise<void> {
+    if (c.status === 'EXPIRED') r.expire(c.reason, now);
+    else r.refuse(GATEWAY_ACTOR, c.reason, now);
+    await this.log.closedByGateway(r, c.reason, requestId);
+  }
+}
+
+function view(r: ExchangeRequest): DecideExchangeRequestResult {
+  return { id: r.id, status: r.status, reason: r.state.statusReason };
+}

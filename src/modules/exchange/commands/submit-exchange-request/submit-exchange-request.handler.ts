@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Principal } from '@shared/auth/principal.js';
+import { JsonLogger } from '@shared/observability/json-logger.js';
+import { OrganisationDirectory } from '@modules/organisations/index.js';
+import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
+import { ExchangeRelease } from '../../application/exchange-release.js';
+import { describeRejection } from '../../application/rejection.js';
+import { SubmissionAssessor } from '../../application/submission-assessment.js';
+import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
+import { ExchangeRequest } from '../../domain/exchange-request.js';
+import { decodeRequestJws, validateRequestClaims, type DecodedRequestJws, type ExchangeRequestClaims } from '../../domain/request-document.js';
+import { DuplicateRequestJti, ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
+import { RequestSignatureVerifier } from '../../infrastructure/request-signature.verifier.js';
+import { SubmitExchangeRequestCommand, type SubmitExchangeRequestResult } from './submit-exchange-request.command.js';
+
+/**
+ * POST /exchange-requests. Verifies the request JWS (signer = bearer organisation, key active
+ * now, fresh, not seen before), then decides at once what it can:
+ * - the named agreement does not cover provider, requester, purpose or a category: REFUSED, saying which;
+ * - the policies release every requested category to the requester now, for this CRN and
+ *   purpose, and the agreement covers them all: approved and FULFILLED in the same call;
+ * - otherwise SUBMITTED, for the provider's data owner.
+ * Any rejection (4xx) is logged before it is answered.
+ */
+@CommandHandler(SubmitExchangeRequestCommand)
+export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExchangeRequestCommand, SubmitExchangeRequestResult> {
+  constructor(
+    private readonly repo: ExchangeRequestRepository,
+    private readonly verifier: RequestSignatureVerifier,
+    private readonly orgs: OrganisationDirectory,
+    private readonly assessor: SubmissionAssessor,
+    private readonly release: ExchangeRelease,
+    private readonly log: ExchangeLog,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async execute({ principal: p, body }: SubmitExchangeRequestCommand): Promise<SubmitExchangeRequestResult> {
+    const now = new Date();
+    let request: ExchangeRequest;
+    try {
+      const { jws, claims } = await this.accept(p, body, now);
+      request = await this.create(p, claims, jws, body, now);
+    } catch (err) {
+      const e = err instanceof DuplicateRequestJti ? replayed() : err;
+      if (e instanceof ExchangeException) await this.reject(p, body, e);
+      throw e;
+    }
+    const s = request.state;
+    return { id: s.id, status: s.status, dueBy: s.dueBy.toISOString(), ...(s.status === 'REFUSED' && s.statusReason ? { reason: s.statusReason } : {}) };
+  }
+
+  /** Every check of the JWS itself; throws a coded exception (400, 403, 409) naming what is wrong. */
+  private async accept(p: Principal, body: string, now: Date): Promise<{ jws: DecodedRequestJws; claims: ExchangeRequestClaims }> {
+    const jws = decodeRequestJws(body);
+    const iss = jws.payload.iss;
+    if (typeof iss !== 'string') throw new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, 'The request JWS has no iss claim.', [{ field: 'iss', message: 'is required: the requesting organisation id' }]);
+    // The caller may only submit its own organisation's requests: a relayed JWS of another
+    // organisation would make the gateway act for an organisation that did not call it.
+    if (iss !== p.org) throw new ExchangeException(ExchangeExceptionCode.SignerMismatch, `The request JWS is signed for ${iss}, but the bearer token is ${p.org}'s.`);
+    await this.verifier.verify(jws, iss, now);
+    const claims = validateRequestClaims(jws.payload, now);
+    const provider = await this.orgs.get(claims.provider);
+    if (!provider || provider.status !== 'ACTIVE' || provider.kind === 'GATEWAY') {
+      throw new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, `${claims.provider} is not a registered partner organisation.`, [{ field: 'provider', message: 'is not a registered partner organisation' }]);
+    }
+    if (await this.repo.jtiUsed(p.org, claims.jti)) throw replayed();
+    return { jws, claims };
+  }
+
+  private async create(p: Principal, c: ExchangeRequestClaims, jws: DecodedRequestJws, body: string, now: Date): Promise<ExchangeRequest> {
+    const { verdict, inForce, automatic } = await this.assessor.assess(p, c, now);
+    const request = ExchangeRequest.submit({
+      id: randomUUID(),
+      claims: c,
+      jws: { text: body, kid: jws.header.kid, alg: jws.header.alg },
+      by: p,
+      now,
+      refusal: verdict.ok ? null : verdict.problems.join('; '),
+    });
+    const reasons = verdict.ok ? [automatic ? 'automatic approval: the policies release every requested category' : "awaiting the provider's data owner"] : verdict.problems;
+    const agreement = inForce ? { id: inForce.id, version: inForce.version } : null;
+    await this.repo.insert(request, () => this.log.submitted(p, request, reasons, agreement).then(() => undefined));
+    if (!automatic) return request;
+    return (await this.autoRelease(p, request, automatic.policyReleased, automatic.reasons, now)) ?? request;
+  }
+
+  /** Approves and releases in one transaction; if that fails the request simply waits for the data owner. */
+  private async autoRelease(p: Principal, request: ExchangeRequest, policyReleased: string[], policyReasons: string[], now: Date): Promise<ExchangeRequest | null> {
+    try {
+      const done = await this.repo.update(request.id, async (r) => {
+        const check = await this.release.check(r, now, policyReleased);
+        if (check.kind !== 'release' || r.status !== 'SUBMITTED') return;
+        r.approve(GATEWAY_ACTOR, 'approved automatically: the policies release every requested category to the requester', now);
+        await this.release.release(p, r, check, ['automatic approval', ...policyReasons]);
+      });
+      return done?.request ?? null;
+    } catch (e) {
+      this.logger.warn(`automatic release of exchange request ${request.id} failed; it waits for the data owner: ${e instanceof Error ? e.message : String(e)}`, 'Exchange');
+      return null;
+    }
+  }
+
+  private async reject(p: Principal, body: string, e: ExchangeException): Promise<void> {
+    await this.log.rejected(p, await describeRejection(body, e, (id) => this.orgs.get(id).then((o) => o !== null)));
+  }
+}
+
+function replayed(): ExchangeException {
+  return new ExchangeException(ExchangeExceptionCode.Replayed, 'This request JWS (its iss and jti) has already been submitted.');
+}

@@ -1,0 +1,146 @@
+import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '@shared/domain/vocabulary.js';
+import type { FieldError } from '@shared/errors/index.js';
+import { ExchangeException, ExchangeExceptionCode } from './exchange.exception.js';
+
+/** Explicit typing of a request JWS (RFC 8725 3.11): no other kind of JWT is taken as one. */
+export const EXCHANGE_REQUEST_TYPE = 'exchange-request+jwt';
+export const REQUEST_ALGORITHMS = ['ES256', 'EdDSA'] as const;
+export type RequestAlg = (typeof REQUEST_ALGORITHMS)[number];
+export const URGENCIES = ['ROUTINE', 'URGENT'] as const;
+
+/** How old a request JWS may be when it arrives, and how far its clock may run ahead. */
+export const MAX_REQUEST_AGE_S = 300;
+export const CLOCK_SKEW_S = 60;
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const CRN = /^[A-Z][0-9]{6}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const JTI = /^[\x21-\x7e]{8,128}$/;
+/** Header parameters that would make a verifier fetch or trust a key named by the sender. */
+const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64'];
+/** Registered claims a signer may add beside the document; any other unknown claim is refused. */
+const OPTIONAL_CLAIMS = ['sub', 'aud', 'exp', 'nbf'];
+const DOCUMENT_CLAIMS = ['iss', 'iat', 'jti', 'provider', 'crn', 'purpose', 'dataCategories', 'justification', 'urgency', 'agreementId'];
+
+/** The request document of API.md, as signed by the requesting organisation. */
+export interface ExchangeRequestClaims {
+  iss: string;
+  iat: number;
+  jti: string;
+  provider: string;
+  crn: string;
+  purpose: Purpose;
+  dataCategories: DataCategory[];
+  justification: string;
+  urgency: (typeof URGENCIES)[number];
+  agreementId: string;
+}
+
+/** A request JWS taken apart, signature not yet checked. */
+export interface DecodedRequestJws {
+  /** The compact JWS without surrounding whitespace (what is verified). */
+  compact: string;
+  header: { alg: RequestAlg; kid: string; typ: string };
+  payload: Record<string, unknown>;
+}
+
+const invalid = (errors: FieldError[], detail = `The request JWS is invalid: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`) =>
+  new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, detail, errors);
+
+function decodeJson(part: string): unknown {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `typ` compared as RFC 8725 and jose do: case-insensitively, with an optional "application/". */
+function isRequestType(typ: unknown): boolean {
+  if (typeof typ !== 'string') return false;
+  const t = typ.toLowerCase();
+  return t === EXCHANGE_REQUEST_TYPE || t === `application/${EXCHANGE_REQUEST_TYPE}`;
+}
+
+/**
+ * Takes a received body apart into header and payload, refusing anything that is not a compact
+ * JWS of the right type, algorithm and key reference. Nothing here trusts the content yet.
+ */
+export function decodeRequestJws(body: string): DecodedRequestJws {
+  const compact = body.trim();
+  if (!COMPACT_JWS.test(compact)) throw invalid([{ field: '(body)', message: 'must be a compact JWS (three base64url parts separated by dots)' }], 'The body must be a compact JWS.');
+  const [h, p] = compact.split('.');
+  let header: unknown;
+  let payload: unknown;
+  try {
+    header = decodeJson(h);
+    payload = decodeJson(p);
+  } catch {
+    throw invalid([{ field: '(body)', message: 'header and payload must be base64url-encoded JSON' }], 'The request JWS cannot be decoded.');
+  }
+  if (!isObject(header)) throw invalid([{ field: 'header', message: 'must be a JSON object' }]);
+  if (!isObject(payload)) throw invalid([{ field: '(payload)', message: 'must be a JSON object of claims' }]);
+  const errors: FieldError[] = [];
+  if (!isRequestType(header.typ)) errors.push({ field: 'header.typ', message: `must be ${EXCHANGE_REQUEST_TYPE}` });
+  if (!REQUEST_ALGORITHMS.includes(header.alg as RequestAlg)) errors.push({ field: 'header.alg', message: 'must be ES256 or EdDSA' });
+  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128) errors.push({ field: 'header.kid', message: 'must name a registered key of the requesting organisation' });
+  for (const name of FORBIDDEN_HEADERS) {
+    if (name in header) errors.push({ field: `header.${name}`, message: 'is not accepted: keys are never taken from the request itself' });
+  }
+  if (errors.length) throw invalid(errors);
+  return { compact, header: { alg: header.alg as RequestAlg, kid: header.kid as string, typ: header.typ as string }, payload };
+}
+
+/**
+ * Checks every claim of a signature-verified request document and names each bad one. Freshness:
+ * `iat` at most five minutes old and at most a minute ahead of the gateway's clock, so a captured
+ * request cannot be submitted again much later (the jti is also unique per organisation).
+ */
+export function validateRequestClaims(payload: Record<string, unknown>, now: Date): ExchangeRequestClaims {
+  const errors: FieldError[] = [];
+  const err = (field: string, message: string) => errors.push({ field, message });
+  const nowS = Math.floor(now.getTime() / 1000);
+
+  for (const name of Object.keys(payload)) {
+    if (!DOCUMENT_CLAIMS.includes(name) && !OPTIONAL_CLAIMS.includes(name)) err(name, `unknown claim "${name}"`);
+  }
+  const { iss, iat, jti, provider, crn, purpose, dataCategories, justification, urgency, agreementId, exp, nbf } = payload;
+  if (typeof iss !== 'string' || !SLUG.test(iss)) err('iss', 'must be the requesting organisation id');
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) err('iat', 'is required: the signing time in seconds since the epoch');
+  else if (iat > nowS + CLOCK_SKEW_S) err('iat', 'is in the future');
+  else if (iat < nowS - MAX_REQUEST_AGE_S) err('iat', `is more than ${MAX_REQUEST_AGE_S} seconds old: sign the request afresh`);
+  if (exp !== undefined && (typeof exp !== 'number' || exp < nowS - CLOCK_SKEW_S)) err('exp', 'must be a number of seconds, not in the past');
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowS + CLOCK_SKEW_S)) err('nbf', 'must be a number of seconds, not in the future');
+  if (typeof jti !== 'string' || !JTI.test(jti)) err('jti', 'is required: 8 to 128 printable characters, unique per request');
+  if (typeof provider !== 'string' || !SLUG.test(provider) || provider.length > 64) err('provider', 'must be an organisation id');
+  else if (provider === iss) err('provider', 'must be another organisation than the requester');
+  if (typeof crn !== 'string' || !CRN.test(crn)) err('crn', 'must be one capital letter and six digits');
+  if (typeof purpose !== 'string' || !(PURPOSES as readonly string[]).includes(purpose)) err('purpose', `must be one of ${PURPOSES.join(', ')}`);
+  if (!Array.isArray(dataCategories) || dataCategories.length === 0) {
+    err('dataCategories', `must be a non-empty array of ${DATA_CATEGORIES.join(', ')}`);
+  } else {
+    const seen = new Set<unknown>();
+    dataCategories.forEach((c, i) => {
+      if (typeof c !== 'string' || !(DATA_CATEGORIES as readonly string[]).includes(c)) err(`dataCategories[${i}]`, `must be one of ${DATA_CATEGORIES.join(', ')}`);
+      else if (seen.has(c)) err(`dataCategories[${i}]`, `repeats ${c}`);
+      seen.add(c);
+    });
+  }
+  if (typeof justification !== 'string' || justification.trim().length === 0) err('justification', 'is required: why the data is needed (DPA 2018 s.62)');
+  else if (justification.length > 2000) err('justification', 'must be at most 2000 characters');
+  if (typeof urgency !== 'string' || !(URGENCIES as readonly string[]).includes(urgency)) err('urgency', 'must be ROUTINE or URGENT');
+  if (typeof agreementId !== 'string' || !UUID.test(agreementId)) err('agreementId', 'must be the id (a UUID) of the data-sharing agreement relied on');
+
+  if (errors.length) throw invalid(errors);
+  return {
+    iss: iss as string,
+    iat: iat as number,
+    jti: jti as string,
+    provider: provider as string,
+    crn: crn as string,
+    purpose: purpose as Purpose,
+    dataCategories: dataCategories as DataCategory[],
+    justification: (justification as string).trim(),
+    urgency: urgency as ExchangeRequestClaims['urgency'],
+    agreementId: (agreementId as string).toLowerCase(),
+  };
+}

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AccessLogModule } from '@modules/access-log/index.js';
+import { AgreementsModule } from '@modules/agreements/index.js';
+import { CasesModule } from '@modules/cases/index.js';
+import { OrganisationsModule } from '@modules/organisations/index.js';
+import { ExchangeLog } from './application/exchange-log.js';
+import { ExchangeRelease } from './application/exchange-release.js';
+import { SubmissionAssessor } from './application/submission-assessment.js';
+import { DecideExchangeRequestHandler } from './commands/decide-exchange-request/decide-exchange-request.handler.js';
+import { SubmitExchangeRequestHandler } from './commands/submit-exchange-request/submit-exchange-request.handler.js';
+import { ExchangeController } from './exchange.controller.js';
+import { ExchangeRequestRepository } from './infrastructure/exchange-request.repository.js';
+import { OverdueRequestsGauge } from './infrastructure/overdue-requests.gauge.js';
+import { RequestSignatureVerifier } from './infrastructure/request-signature.verifier.js';
+import { GetExchangeRequestHandler } from './queries/get-exchange-request/get-exchange-request.handler.js';
+import { GetExchangeResponseHandler } from './queries/get-exchange-response/get-exchange-response.handler.js';
+import { ListExchangeRequestsHandler } from './queries/list-exchange-requests/list-exchange-requests.handler.js';
+import { RefuseRequestsWhenAgreementEndsHandler } from './reactions/refuse-requests-when-agreement-ends.handler.js';
+
+/** Signed record-exchange requests: submission, decision, signed response bundle, reactions to agreements ending. */
+@Module({
+  imports: [CqrsModule, AccessLogModule, AgreementsModule, CasesModule, OrganisationsModule],
+  controllers: [ExchangeController],
+  providers: [
+    ExchangeRequestRepository,
+    RequestSignatureVerifier,
+    ExchangeLog,
+    ExchangeRelease,
+    SubmissionAssessor,
+    OverdueRequestsGauge,
+    SubmitExchangeRequestHandler,
+    DecideExchangeRequestHandler,
+    ListExchangeRequestsHandler,
+    GetExchangeRequestHandler,
+    GetExchangeResponseHandler,
+    RefuseRequestsWhenAgreementEndsHandler,
+  ],
+})
+export class ExchangeModule {}

@@ -1,0 +1,34 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { EXCHANGE_STATUSES, type ExchangeStatus } from '../../domain/exchange-request.js';
+
+export class ListExchangeRequestsDto {
+  @ApiPropertyOptional({ enum: ['incoming', 'outgoing'], description: 'incoming: asked of your organisation (provider); outgoing: asked by it. Both when absent.' })
+  @IsOptional()
+  @IsIn(['incoming', 'outgoing'], { message: 'direction must be incoming or outgoing' })
+  direction?: 'incoming' | 'outgoing';
+
+  @ApiPropertyOptional({ enum: EXCHANGE_STATUSES })
+  @IsOptional()
+  @IsIn(EXCHANGE_STATUSES, { message: `status must be one of ${EXCHANGE_STATUSES.join(', ')}` })
+  status?: ExchangeStatus;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only open requests past their due time; false: all others' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a nextCursor value' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
