@@ -1,0 +1,108 @@
+import { UnavailableException } from '@shared/errors/index.js';
+import type { Principal } from '@shared/auth/principal.js';
+import type { ReadDecision } from '@modules/policies/index.js';
+import type { CaseAccess } from '../../case-access.service.js';
+import type { Assessment, CaseRecord } from '../../domain/case.types.js';
+import { ReadCaseHandler } from './read-case.handler.js';
+import { ReadCaseQuery } from './read-case.query.js';
+
+const principal = (over: Partial<Principal> = {}): Principal => ({
+  org: 'police-cleveland',
+  orgKind: 'POLICE',
+  sub: 'user:pc-1',
+  roles: ['iom-officer'],
+  claimedRoles: ['iom-officer'],
+  attrs: { force: 'cleveland' },
+  reason: 'IOM tasking',
+  breakGlass: false,
+  jti: 'jti-123456',
+  requestId: 'req-1',
+  ...over,
+});
+
+const record: CaseRecord = {
+  crn: 'X123456',
+  managingOrg: 'nps-north-east',
+  person: { givenName: 'Ann', familyName: 'Example', dateOfBirth: '1980-01-01', pncId: null },
+  tier: 'B2',
+  rosh: { overall: 'HIGH', children: 'LOW', public: 'HIGH', knownAdult: 'LOW', staff: 'LOW' },
+  mappa: null,
+  iom: { cohort: true, force: 'cleveland' },
+  licenceConditions: ['Curfew'],
+  restricted: false,
+  escalation: null,
+  pendingTransfer: null,
+  updatedAt: new Date(),
+};
+
+const decision = (over: Partial<ReadDecision> = {}): ReadDecision => ({
+  outcome: 'allow',
+  reasons: ['rule:police.iom.summary'],
+  fields: [],
+  released: ['tier', 'rosh'],
+  withheld: ['scores.ogp'],
+  agreements: [{ id: 'agr-1', version: 3 }],
+  relationships: ['iom-cohort'],
+  breakGlassUsed: false,
+  ...over,
+});
+
+function makeSut(d: ReadDecision, append: (e: unknown) => Promise<{ index: number; leafHash: string; timestamp: string }>) {
+  const calls: string[] = [];
+  const access = {
+    actorFacts: async () => ({ org: 'police-cleveland', orgKind: 'POLICE', roles: ['iom-officer'], attrs: {}, breakGlass: false }),
+    decide: async () => ({ decision: d, record: d.outcome === 'not_found' ? null : record, assessment: null as Assessment | null }),
+    log: {
+      append: async (e: unknown) => {
+        calls.push('append');
+        const r = await append(e);
+        calls.push('durable');
+        return r;
+      },
+    },
+  } as unknown as CaseAccess;
+  return { sut: new ReadCaseHandler(access), calls };
+}
+
+describe(ReadCaseHandler.name, () => {
+  it('returns only released fields, with the index of the entry it waited for', async () => {
+    const entries: Record<string, unknown>[] = [];
+    const { sut, calls } = makeSut(decision(), async (e) => {
+      entries.push(e as Record<string, unknown>);
+      return { index: 41, leafHash: 'x', timestamp: 't' };
+    });
+    const res = await sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'));
+    expect(calls).toEqual(['append', 'durable']);
+    expect(res).toMatchObject({ crn: 'X123456', tier: 'B2', rosh: record.rosh, fieldsWithheld: ['scores.ogp'], accessLogIndex: 41, agreementId: 'agr-1' });
+    expect(res).not.toHaveProperty('licenceConditions');
+    expect(entries[0]).toMatchObject({ decision: 'ALLOW', fieldsReleased: ['tier', 'rosh'], agreement: { id: 'agr-1', version: 3 }, ownerOrg: 'nps-north-east', jti: 'jti-123456' });
+  });
+
+  it('fails closed: when the log cannot be written nothing is returned', async () => {
+    const { sut } = makeSut(decision(), async () => {
+      throw new UnavailableException('access_log_unavailable', 'down');
+    });
+    await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toBeInstanceOf(UnavailableException);
+  });
+
+  it('logs a denial before answering 404, with no fields', async () => {
+    const entries: Record<string, unknown>[] = [];
+    const { sut } = makeSut(decision({ outcome: 'not_found', released: [], reasons: ['no relationship'] }), async (e) => {
+      entries.push(e as Record<string, unknown>);
+      return { index: 1, leafHash: 'x', timestamp: 't' };
+    });
+    await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toMatchObject({ kind: 'not_found' });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ decision: 'DENY', fieldsReleased: [], reasons: ['no relationship'] });
+  });
+
+  it('refuses a read without a reason before deciding or logging anything', async () => {
+    let appended = false;
+    const { sut } = makeSut(decision(), async () => {
+      appended = true;
+      return { index: 1, leafHash: 'x', timestamp: 't' };
+    });
+    await expect(sut.execute(new ReadCaseQuery(principal({ reason: undefined }), 'X123456', 'IOM', 'summary'))).rejects.toMatchObject({ kind: 'invalid' });
+    expect(appended).toBe(false);
+  });
+});
