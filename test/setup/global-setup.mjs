@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
-const CLUSTER_FILE = path.join(os.tmpdir(), `probation-gateway-test-cluster-${process.getuid?.() ?? 0}-${process.env.JEST_RUN_ID ?? 'default'}.json`);
+// Several runs can share a machine (engineers in parallel, CI): each run gets its own cluster
+// file, named by JEST_RUN_ID, which the workers inherit through the environment.
+const clusterFile = () => path.join(os.tmpdir(), `probation-gateway-test-cluster-${process.getuid?.() ?? 0}-${process.env.JEST_RUN_ID}.json`);
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -21,6 +23,7 @@ async function freePort() {
 }
 
 export default async function globalSetup() {
+  process.env.JEST_RUN_ID ??= `${process.pid}-${Date.now().toString(36)}`;
   const dist = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../dist');
   const { startEmbeddedPostgres } = await import(path.join(dist, 'src/shared/database/embedded-postgres.js'));
   const { runMigrations } = await import(path.join(dist, 'src/shared/database/migrate.js'));
@@ -39,6 +42,7 @@ export default async function globalSetup() {
   const ds = createDataSource(ownerUrl, { poolSize: 2 });
   await runMigrations(ds, { ownerUrl, appUser: server.appUser, appPassword: server.appPassword, log: () => undefined });
   await ds.destroy();
-  writeFileSync(CLUSTER_FILE, JSON.stringify({ ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, port, dir, template }));
+  writeFileSync(clusterFile(), JSON.stringify({ ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, port, dir, template }));
   globalThis.__PG__ = server;
+  globalThis.__PG_DIR__ = dir;
 }

@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import pg from 'pg';
 import request from 'supertest';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig, type AppConfig } from '../../src/config/app.config.js';
+import { loadConfig, type AppConfig, type LogLevel } from '../../src/config/app.config.js';
 import { createApp } from '../../src/app.js';
 import { JsonLogger } from '../../src/shared/observability/json-logger.js';
 import { signRequestToken } from '../../src/shared/auth/request-token.js';
@@ -58,7 +58,10 @@ export class TestGateway {
     private readonly dataDir: string,
   ) {}
 
-  static async start(opts: { env?: Record<string, string>; orgs?: { id: string; kind: OrgKind }[] } = {}): Promise<TestGateway> {
+  /** `log` captures the structured log lines (silent otherwise). */
+  static async start(
+    opts: { env?: Record<string, string>; orgs?: { id: string; kind: OrgKind }[]; log?: { level?: LogLevel; sink: (line: string) => void } } = {},
+  ): Promise<TestGateway> {
     const db = await createTestDatabase();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-test-data-'));
     const admin = await makeKey('gateway-admin-1');
@@ -73,7 +76,7 @@ export class TestGateway {
       CHECKPOINT_INTERVAL_MS: '3600000',
       ...opts.env,
     });
-    const created = await createApp(config, { databaseUrl: db.appUrl, logger: new JsonLogger('error', () => undefined) });
+    const created = await createApp(config, { databaseUrl: db.appUrl, logger: opts.log ? new JsonLogger(opts.log.level ?? 'info', opts.log.sink) : new JsonLogger('error', () => undefined) });
     const orgs: Record<string, TestOrg> = { gateway: { id: 'gateway', kind: 'GATEWAY', key: admin } };
     const boot = created.app.get(OrganisationBootstrap);
     const list = opts.orgs ?? [

@@ -20,7 +20,7 @@ export class OrganisationBootstrap {
    * Makes sure the operator organisation `gateway` exists. When `jwks` is given (from
    * BOOTSTRAP_ADMIN_JWKS) it becomes the operator's exact active key set.
    */
-  async ensureOperator(jwks: { keys: Record<string, unknown>[] } | undefined): Promise<void> {
+  async ensureOperator(jwks: { keys: Record<string, unknown>[] } | undefined, opts: { warnIfKeyless?: boolean } = {}): Promise<void> {
     const keys = jwks ? await validateKeySet(jwks.keys, 'BOOTSTRAP_ADMIN_JWKS.keys') : [];
     const existing = await this.repo.findById(OPERATOR_ORG_ID);
     if (!existing) {
@@ -28,7 +28,7 @@ export class OrganisationBootstrap {
         // Another instance created it at the same moment.
         if (!(e instanceof OrganisationException && e.code === OrganisationExceptionCode.AlreadyExists)) throw e;
       });
-      if (!keys.length) this.logger.warn('the operator organisation has no keys: set BOOTSTRAP_ADMIN_JWKS to administer the gateway', 'OrganisationBootstrap');
+      if (!keys.length && opts.warnIfKeyless !== false) this.logger.warn('the operator organisation has no keys: set BOOTSTRAP_ADMIN_JWKS to administer the gateway', 'OrganisationBootstrap');
       return;
     }
     if (!keys.length) return;

@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '@shared/auth/decorators.js';
 import { problemType } from '@shared/errors/problem-mapping.js';
+import { ApiSignedRoute, PROBLEM_SCHEMA } from '@shared/http/api-problems.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { GatewayKeysService } from './gateway-keys.service.js';
 import { HealthRegistry } from './health.registry.js';
@@ -25,6 +26,7 @@ export class OpsController {
   @Get('health')
   @ApiOperation({ summary: 'Liveness and readiness: 200 when the database and the access log are writable, 503 otherwise' })
   @ApiOkResponse({ description: '{ status: "ok", checks }' })
+  @ApiResponse({ status: 503, description: 'A dependency is unavailable (problem+json with the checks)', content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } })
   async getHealth(@Res() reply: Reply): Promise<void> {
     const { ok, checks } = await this.health.run();
     this.metrics.dbUp.set(checks.database?.status === 'up' ? 1 : 0);
@@ -44,6 +46,8 @@ export class OpsController {
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics (gateway-admin)' })
+  @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiSignedRoute(403)
   async getMetrics(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -32,6 +32,7 @@ export async function validatePublicJwk(input: unknown): Promise<{ ok: true; jwk
   const j = input as Record<string, unknown>;
   const priv = PRIVATE_MEMBERS.find((m) => m in j);
   if (priv) return { ok: false, problem: `must be a public key: private member "${priv}" is not accepted` };
+  if (j.kty !== 'EC' && j.kty !== 'OKP') return { ok: false, problem: 'kty must be EC (P-256) or OKP (Ed25519); RSA and symmetric keys are not accepted' };
   const unknown = Object.keys(j).find((k) => !ALLOWED_MEMBERS.has(k));
   if (unknown) return { ok: false, problem: `has an unsupported member "${unknown}"` };
   if (typeof j.kid !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(j.kid)) return { ok: false, problem: 'must have a kid of 1-128 letters, digits, ".", "_", ":" or "-"' };

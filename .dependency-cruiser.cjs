@@ -1,0 +1,83 @@
+/**
+ * Dependency rules of the gateway (STYLE.md, "Dependencies point one way"), checked by
+ * `npm run lint:deps` as part of `npm test`.
+ *
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment:
+        'Import cycles make module boundaries meaningless and break ESM initialisation order. A cycle made only through `import type` is erased by the compiler and does not count.',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'shared-not-to-modules',
+      severity: 'error',
+      comment: 'src/shared is infrastructure every module uses; it must not know any feature module.',
+      from: { path: '^src/shared/' },
+      to: { path: '^src/modules/' },
+    },
+    {
+      name: 'modules-only-through-index',
+      severity: 'error',
+      comment: "A module uses another module only through that module's index.ts (its public surface).",
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/modules/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'access-log-uses-no-feature-module',
+      severity: 'error',
+      comment: 'The access log is written by everyone and depends on no one: feature modules reach it, never the reverse.',
+      from: { path: '^src/modules/access-log/' },
+      to: { path: '^src/modules/', pathNot: '^src/modules/access-log/' },
+    },
+    {
+      name: 'config-not-to-modules',
+      severity: 'error',
+      comment: 'Configuration is read before any module exists.',
+      from: { path: '^src/config/' },
+      to: { path: '^src/modules/' },
+    },
+    {
+      name: 'no-unresolvable-imports',
+      severity: 'error',
+      comment: 'Every import must resolve (a failing alias would silently hide a rule violation).',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'app-code-not-to-tests',
+      severity: 'error',
+      comment: 'Shipped code never imports test helpers or specs.',
+      from: { path: '^src/', pathNot: '\\.(spec|e2e-spec)\\.ts$' },
+      to: { path: ['^test/', '\\.(spec|e2e-spec)\\.ts$'] },
+    },
+    {
+      name: 'app-code-not-to-dev-dependencies',
+      severity: 'error',
+      comment: 'A devDependency is missing from a production install (the Docker image runs npm ci --omit=dev).',
+      from: { path: '^src/', pathNot: '\\.(spec|e2e-spec)\\.ts$' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^dist/' },
+    tsPreCompilationDeps: true,
+    // Resolves the @shared/*, @modules/*, @config/* aliases exactly as the compiler does.
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+      // ESM TypeScript imports name the emitted file ('./x.js'); dependency-cruiser maps that
+      // to './x.ts' itself when the .ts file exists (the no-unresolvable-imports rule proves it).
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+    },
+    skipAnalysisNotInRules: true,
+  },
+};

@@ -1,0 +1,56 @@
+import { CompactSign, compactVerify } from 'jose';
+import { aKey, invalidJwks } from '@test/factories/jwk.factory.js';
+import { importPublicJwk, thumbprint, validatePublicJwk } from './jwk.js';
+
+describe(validatePublicJwk.name, () => {
+  it('accepts an EC P-256 public key and normalises it', async () => {
+    const { publicJwk } = await aKey('k1');
+    const r = await validatePublicJwk({ ...publicJwk, key_ops: ['verify'] });
+    expect(r).toEqual({ ok: true, jwk: { kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y, kid: 'k1', alg: 'ES256', use: 'sig' } });
+  });
+
+  it('accepts an Ed25519 public key with alg EdDSA', async () => {
+    const { publicJwk } = await aKey('k2', 'EdDSA');
+    const r = await validatePublicJwk(publicJwk);
+    expect(r.ok && r.jwk).toEqual({ kty: 'OKP', crv: 'Ed25519', x: publicJwk.x, kid: 'k2', alg: 'EdDSA', use: 'sig' });
+  });
+
+  it.each([
+    ['a non-object', () => 'jwk', /JWK object/],
+    ['a private key', () => invalidJwks.privateEc(), /private member "d"/],
+    ['a symmetric key', () => invalidJwks.symmetric(), /private member "k"/],
+    ['an RSA key', () => invalidJwks.rsa(), /kty must be EC .* RSA/],
+    ['a P-384 key', () => invalidJwks.wrongCurve(), /P-256/],
+    ['a point off the curve', () => invalidJwks.offCurve(), /not a valid point/],
+    ['no kid', async () => ({ ...(await aKey('x')).publicJwk, kid: undefined }), /kid/],
+    ['a kid with spaces', async () => ({ ...(await aKey('x')).publicJwk, kid: 'a b' }), /kid/],
+    ['use enc', async () => ({ ...(await aKey('x')).publicJwk, use: 'enc' }), /use/],
+    ['key_ops sign', async () => ({ ...(await aKey('x')).publicJwk, key_ops: ['sign'] }), /key_ops/],
+    ['alg RS256 on an EC key', async () => ({ ...(await aKey('x')).publicJwk, alg: 'RS256' }), /alg ES256/],
+    ['an x5u member', async () => ({ ...(await aKey('x')).publicJwk, x5u: 'https://attacker.example' }), /unsupported member "x5u"/],
+    ['short coordinates', async () => ({ ...(await aKey('x')).publicJwk, x: 'AAAA' }), /32-byte/],
+    ['an Ed25519 key with y', async () => ({ ...(await aKey('x', 'EdDSA')).publicJwk, y: 'AAAA' }), /x must be/],
+  ])('refuses %s', async (_what, make, problem) => {
+    const r = await validatePublicJwk(await make());
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.problem).toMatch(problem);
+  });
+});
+
+describe('importPublicJwk and thumbprint', () => {
+  it('import a key that verifies what its private half signed', async () => {
+    const k = await aKey('k1');
+    const r = await validatePublicJwk(k.publicJwk);
+    if (!r.ok) throw new Error(r.problem);
+    const jws = await new CompactSign(new TextEncoder().encode('x')).setProtectedHeader({ alg: 'ES256' }).sign(k.privateKey);
+    await expect(compactVerify(jws, await importPublicJwk(r.jwk))).resolves.toBeTruthy();
+  });
+
+  it('give the RFC 7638 thumbprint, independent of kid and extra members', async () => {
+    const k = await aKey('k1');
+    const a = await validatePublicJwk(k.publicJwk);
+    const b = await validatePublicJwk({ ...k.publicJwk, kid: 'other', use: 'sig' });
+    if (!a.ok || !b.ok) throw new Error('invalid');
+    expect(await thumbprint(a.jwk)).toBe(await thumbprint(b.jwk));
+  });
+});

@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { createApp, type CreatedApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/app.config.js';
+import { createDataSource } from '../../src/data-source.js';
+import { OrganisationBootstrap } from '../../src/modules/organisations/index.js';
+import { signRequestToken } from '../../src/shared/auth/request-token.js';
+import { pgCtl, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
+import { runMigrations } from '../../src/shared/database/migrate.js';
+import { JsonLogger } from '../../src/shared/observability/json-logger.js';
+import { aKey, type TestKey } from '../factories/jwk.factory.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Polls until `check` holds (no fixed sleeps: the test moves on as soon as the state is reached). */
+async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The gateway's own PostgreSQL is stopped hard and started again while signed requests keep
+ * arriving: it must answer 503 (never 500) while the database is away, keep running, and serve
+ * again without a restart.
+ */
+describe('Database outage (GET /health, GET /organisations under load)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-outage-pg-'));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-outage-data-'));
+  const logs: string[] = [];
+  let port: number;
+  let pg: EmbeddedPostgres;
+  let gateway: CreatedApp;
+  let key: TestKey;
+  let aud: string;
+
+  beforeAll(async () => {
+    port = await freePort();
+    pg = await startEmbeddedPostgres({ dir, port, settings: { fsync: 'off', synchronous_commit: 'off' } });
+    const owner = createDataSource(pg.ownerUrl, { poolSize: 2 });
+    await runMigrations(owner, { ownerUrl: pg.ownerUrl, appUser: pg.appUser, appPassword: pg.appPassword, log: () => undefined });
+    await owner.destroy();
+
+    const admin = await aKey('gateway-admin-1');
+    const config = loadConfig({
+      DATABASE_URL: pg.appUrl,
+      DATA_DIR: dataDir,
+      DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      BOOTSTRAP_ADMIN_JWKS: JSON.stringify({ keys: [admin.publicJwk] }),
+      RATE_LIMIT_PER_SECOND: '100000',
+      RATE_LIMIT_BURST: '100000',
+      // Keys expire from the cache quickly, so look-ups hit the dead database too.
+      KEY_CACHE_TTL_MS: '200',
+    });
+    aud = config.gatewayId;
+    gateway = await createApp(config, { databaseUrl: pg.appUrl, logger: new JsonLogger('warn', (l) => logs.push(l)) });
+    key = await aKey('police-cleveland-k1');
+    await gateway.app.get(OrganisationBootstrap).ensureOrganisation({ id: 'police-cleveland', kind: 'POLICE', name: 'Cleveland Police', region: 'North East', keys: [key.publicJwk] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await pg?.stop('immediate');
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const http = () => request(gateway.app.getHttpServer());
+  const signedGet = async () => {
+    const token = await signRequestToken({ privateKey: key.privateKey, alg: 'ES256', kid: key.kid, iss: 'police-cleveland', sub: 'system:pnc', aud, method: 'GET', path: '/organisations' });
+    return http().get('/organisations').set('authorization', `Bearer ${token}`);
+  };
+
+  it('answers 503 while PostgreSQL is down and recovers by itself when it returns', async () => {
+    // A response counts for a phase only when its request started and ended in that phase.
+    type Phase = 'up' | 'stopping' | 'down' | 'starting' | 'recovered';
+    let phase: Phase = 'up';
+    let running = true;
+    const seen: Record<Phase | 'across', number[]> = { up: [], stopping: [], down: [], starting: [], recovered: [], across: [] };
+    const notProblems: unknown[] = [];
+    const worker = async () => {
+      while (running) {
+        const at = phase;
+        const res = await signedGet();
+        seen[phase === at ? at : 'across'].push(res.status);
+        if (res.status !== 200 && !/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) notProblems.push({ status: res.status, type: res.headers['content-type'] });
+      }
+    };
+    const load = Array.from({ length: 4 }, worker);
+    const served = (p: Phase) => seen[p].filter((s) => s === 200).length;
+
+    try {
+      await eventually('the load is being served', () => served('up') >= 20);
+
+      phase = 'stopping';
+      await pgCtl(dir, 'stop', ['-m', 'immediate', '-w']);
+      await eventually('/health reports the database down', async () => (await http().get('/health')).status === 503);
+      phase = 'down';
+      const health = await http().get('/health');
+      expect(health.status).toBe(503);
+      expect(health.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(health.body.checks.database.status).toBe('down');
+
+      await eventually('the load sees 503s', () => seen.down.length >= 20);
+      const refused = await signedGet();
+      expect(refused.status).toBe(503);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+      expect(refused.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: 503, detail: expect.any(String) }));
+      expect(JSON.stringify(refused.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
+
+      phase = 'starting';
+      pg = await startEmbeddedPostgres({ dir, port, settings: { fsync: 'off', synchronous_commit: 'off' } });
+      await eventually('/health is 200 again', async () => (await http().get('/health')).status === 200);
+      phase = 'recovered';
+      await eventually('the load is served again', () => served('recovered') >= 20);
+      expect((await signedGet()).status).toBe(200);
+    } finally {
+      running = false;
+      await Promise.all(load);
+    }
+
+    const summary = Object.fromEntries(Object.entries(seen).map(([p, list]) => [p, [...new Set(list)].sort()]));
+    // Served before; only 503 while down; served again once /health says so; never anything else.
+    expect(summary).toEqual({
+      up: [200],
+      stopping: expect.any(Array),
+      down: [503],
+      starting: expect.any(Array),
+      recovered: [200],
+      across: expect.any(Array),
+    });
+    expect(Object.values(seen).flat().filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(notProblems).toEqual([]);
+    expect(logs.some((l) => /database/i.test(l))).toBe(true);
+  }, 120_000);
+});
