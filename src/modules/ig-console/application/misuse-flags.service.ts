@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import type { Principal } from '@shared/auth/principal.js';
+import { AccessLogSearch, AccessLogWriter, type StoredAccessLogEntry } from '@modules/access-log/index.js';
+import { agreementFacts, AgreementsSource } from '../domain/agreement-view.js';
+import { computeFlags, DEFAULT_DENIAL_THRESHOLD, type MisuseFlag } from '../domain/misuse-flags.js';
+import { FlagReviewStore, type FlagReview } from '../infrastructure/flag-review.store.js';
+
+/** Entries read per search page, and at most per flag computation (the page says when it stopped short). */
+const PAGE = 1000;
+const MAX_ENTRIES = 20_000;
+
+export interface FlagsPage {
+  from: string;
+  to: string;
+  /** True when the range held more entries than one computation reads: narrow it. */
+  truncated: boolean;
+  entriesExamined: number;
+  flags: (MisuseFlag & { review: FlagReview | null })[];
+}
+
+/**
+ * Misuse flags over the reviewer's scope of the log. The entries come through AccessLogSearch,
+ * so the reviewer sees only what the API would show them and each read is itself logged.
+ */
+@Injectable()
+export class MisuseFlagsService {
+  constructor(
+    private readonly search: AccessLogSearch,
+    private readonly writer: AccessLogWriter,
+    private readonly agreements: AgreementsSource,
+    private readonly reviews: FlagReviewStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(p: Principal, range: { from: Date; to: Date }): Promise<FlagsPage> {
+    const entries: StoredAccessLogEntry[] = [];
+    let cursor: number | undefined;
+    let truncated = false;
+    for (;;) {
+      const page = await this.search.search(p, { from: range.from, to: range.to }, { cursor, limit: PAGE });
+      entries.push(...page.entries);
+      if (page.nextCursor === null) break;
+      if (entries.length >= MAX_ENTRIES) {
+        truncated = true;
+        break;
+      }
+      cursor = Number(page.nextCursor);
+    }
+    const agreements = new Map((await this.agreements.list(p)).map((a) => [a.id, agreementFacts(a)]));
+    const flags = computeFlags(entries, agreements, { bulkAccessThreshold: this.config.bulkAccessThreshold, repeatedDenialThreshold: DEFAULT_DENIAL_THRESHOLD });
+    const reviews = await this.reviews.latest(p.org, flags.map((f) => f.id));
+    return {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      truncated,
+      entriesExamined: entries.length,
+      flags: flags.map((f) => ({ ...f, review: reviews.get(f.id) ?? null })),
+    };
+  }
+
+  /** Records a reviewer's note on a flag; logged first, so an unlogged review cannot exist. */
+  async review(p: Principal, flagId: string, note: string): Promise<FlagReview> {
+    const review: FlagReview = { flagId, reviewerSub: p.sub, note, reviewedAt: new Date().toISOString() };
+    await this.writer.append({
+      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      action: 'ig.flag.review',
+      resource: { type: 'misuse-flag', id: flagId },
+      reason: note,
+      decision: 'ALLOW',
+      reasons: ['flag reviewed'],
+      recipientOrg: p.org,
+      ownerOrg: p.org,
+      requestId: p.requestId,
+    });
+    await this.reviews.add(p.org, review);
+    return review;
+  }
+}

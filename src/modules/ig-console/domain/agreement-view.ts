@@ -1,0 +1,30 @@
+import type { Principal } from '@shared/auth/principal.js';
+import type { AgreementFacts } from './misuse-flags.js';
+
+/** What the console shows and checks of a data-sharing agreement. */
+export interface AgreementView {
+  id: string;
+  title: string;
+  status: string;
+  parties: string[];
+  /** RFC 3339 */
+  reviewBy: string;
+  validTo: string;
+  lastStatusChange: { action: string; at: string } | null;
+}
+
+/** Port: the agreements the reviewer's organisation is party to (all, for the operator). */
+export abstract class AgreementsSource {
+  abstract list(reviewer: Principal): Promise<AgreementView[]>;
+}
+
+/** Port: exchange requests past their due date, or null when the gateway cannot tell. */
+export abstract class OverdueExchangeSource {
+  abstract overdue(reviewer: Principal, now: Date): Promise<{ id: string; requester: string; provider: string; crn: string; dueBy: string; urgency: string }[] | null>;
+}
+
+export function agreementFacts(a: AgreementView): AgreementFacts {
+  const c = a.lastStatusChange;
+  const stoppedAt = c !== null && (c.action === 'suspend' || c.action === 'terminate') ? new Date(c.at) : null;
+  return { id: a.id, status: a.status, statusChangedAt: stoppedAt, reviewBy: a.reviewBy ? new Date(a.reviewBy) : null };
+}

@@ -1,0 +1,111 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@shared/auth/decorators.js';
+import { ValidationException } from '@shared/errors/index.js';
+import type { Principal } from '@shared/auth/principal.js';
+import { AccessLogProofs, AccessLogSearch, CheckpointService, type AccessLogPage, type InclusionProof, type SignedCheckpoint, type StoredAccessLogEntry, type SubjectAccessReport } from '@modules/access-log/index.js';
+import { GovernanceOverviewService, type GovernanceOverview } from '../application/governance-overview.service.js';
+import { IgSessionGuard, Reviewer } from '../application/ig-session.guard.js';
+import { MisuseFlagsService, type FlagsPage } from '../application/misuse-flags.service.js';
+import { subjectReportCsv } from '../application/subject-report.csv.js';
+import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
+import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
+import type { FlagReview } from '../infrastructure/flag-review.store.js';
+import { CheckpointQueryDto, CrnParam, FlagReviewDto, FlagsQueryDto, IgSearchDto, IndexParam, ProofQueryDto, ReportQueryDto } from './ig-console.dto.js';
+
+const DAY_MS = 86_400_000;
+const MAX_FLAG_RANGE_DAYS = 31;
+const CSV_PAGE = 200;
+const CSV_MAX_ROWS = 50_000;
+
+interface Reply {
+  header(name: string, value: string): Reply;
+}
+
+/**
+ * The console's JSON API. @Public() for the signed-request guard because a browser cannot
+ * sign each call; IgSessionGuard authenticates by the session cookie instead. Reads go through
+ * the access-log services, which scope them to the reviewer's organisation and log them.
+ */
+@Public()
+@UseGuards(IgSessionGuard)
+@UseInterceptors(NoStoreInterceptor)
+@ApiExcludeController()
+@Controller('ig/api')
+export class IgApiController {
+  constructor(
+    private readonly search: AccessLogSearch,
+    private readonly proofs: AccessLogProofs,
+    private readonly checkpoints: CheckpointService,
+    private readonly flags: MisuseFlagsService,
+    private readonly overviews: GovernanceOverviewService,
+  ) {}
+
+  @Get('entries')
+  entries(@Reviewer() p: Principal, @Query() q: IgSearchDto): Promise<AccessLogPage> {
+    return this.search.search(p, q.toFilter(), q.page());
+  }
+
+  @Get('entries/:index')
+  async entry(@Reviewer() p: Principal, @Param() { index }: IndexParam): Promise<StoredAccessLogEntry> {
+    const bytes = await this.search.entryBytes(p, Number(index));
+    if (!bytes) throw new IgConsoleException(IgConsoleExceptionCode.EntryNotFound, `There is no entry ${index} in your organisation's view of the log.`);
+    return JSON.parse(bytes.toString('utf8')) as StoredAccessLogEntry;
+  }
+
+  /** Hashes only, as GET /access-log/entries/{index}/proof serves to any partner. */
+  @Get('entries/:index/proof')
+  proof(@Param() { index }: IndexParam, @Query() q: ProofQueryDto): Promise<InclusionProof> {
+    return this.proofs.inclusion(Number(index), Number(q.treeSize));
+  }
+
+  /** The latest signed checkpoint, or a new one when the latest does not yet cover `atLeast` entries. */
+  @Get('checkpoint')
+  async checkpoint(@Query() q: CheckpointQueryDto): Promise<SignedCheckpoint> {
+    const latest = await this.checkpoints.latest();
+    return q.atLeast !== undefined && latest.treeSize < Number(q.atLeast) ? this.checkpoints.checkpoint() : latest;
+  }
+
+  @Get('subjects/:crn/report')
+  report(@Reviewer() p: Principal, @Param() { crn }: CrnParam, @Query() q: ReportQueryDto): Promise<SubjectAccessReport> {
+    return this.search.subjectReport(p, crn, { cursor: q.cursor === undefined ? undefined : Number(q.cursor), limit: q.limit === undefined ? 100 : Number(q.limit) });
+  }
+
+  @Get('subjects/:crn/report.csv')
+  async reportCsv(@Reviewer() p: Principal, @Param() { crn }: CrnParam, @Res({ passthrough: true }) reply: Reply): Promise<string> {
+    const accesses: SubjectAccessReport['accesses'] = [];
+    let cursor: number | undefined;
+    do {
+      const page = await this.search.subjectReport(p, crn, { cursor, limit: CSV_PAGE });
+      accesses.push(...page.accesses);
+      cursor = page.nextCursor === null ? undefined : Number(page.nextCursor);
+    } while (cursor !== undefined && accesses.length < CSV_MAX_ROWS);
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="access-report-${crn}.csv"`);
+    return subjectReportCsv(accesses);
+  }
+
+  @Get('flags')
+  misuseFlags(@Reviewer() p: Principal, @Query() q: FlagsQueryDto): Promise<FlagsPage> {
+    const to = q.to ? new Date(q.to) : new Date();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * DAY_MS);
+    for (const [field, d] of [['from', from], ['to', to]] as const) {
+      if (Number.isNaN(d.getTime())) throw new ValidationException([{ field, message: `${field} must be a real date-time` }]);
+    }
+    if (from > to) throw new ValidationException([{ field: 'from', message: 'from must not be after to' }]);
+    if (to.getTime() - from.getTime() > MAX_FLAG_RANGE_DAYS * DAY_MS) {
+      throw new IgConsoleException(IgConsoleExceptionCode.RangeTooLong, `Flags are computed over at most ${MAX_FLAG_RANGE_DAYS} days.`, [{ field: 'from', message: `the range must be at most ${MAX_FLAG_RANGE_DAYS} days` }]);
+    }
+    return this.flags.list(p, { from, to });
+  }
+
+  @Post('flags/reviews')
+  @HttpCode(201)
+  reviewFlag(@Reviewer() p: Principal, @Body() body: FlagReviewDto): Promise<FlagReview> {
+    return this.flags.review(p, body.flagId, body.note);
+  }
+
+  @Get('overview')
+  overview(@Reviewer() p: Principal): Promise<GovernanceOverview> {
+    return this.overviews.overview(p);
+  }
+}

@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from '@config/app.config.js';
+import { AccessLogModule } from '@modules/access-log/index.js';
+import { OrganisationsModule } from '@modules/organisations/index.js';
+import { GovernanceOverviewService } from './application/governance-overview.service.js';
+import { IgSessionGuard } from './application/ig-session.guard.js';
+import { MisuseFlagsService } from './application/misuse-flags.service.js';
+import { AgreementsSource, OverdueExchangeSource } from './domain/agreement-view.js';
+import { IgApiController } from './http/ig-api.controller.js';
+import { IgDemoSessionController } from './http/ig-demo-session.controller.js';
+import { IgPagesController } from './http/ig-pages.controller.js';
+import { IgSessionController } from './http/ig-session.controller.js';
+import { AgreementsReadAdapter, OverdueExchangeReadAdapter } from './infrastructure/governance-read.adapters.js';
+import { FlagReviewStore } from './infrastructure/flag-review.store.js';
+import { IgSessionStore } from './infrastructure/ig-session.store.js';
+
+/**
+ * The information-governance console at /ig: pages for ig-reviewer staff over the access log
+ * (review, verification, subject access reports, misuse flags, governance overview).
+ */
+@Module({})
+export class IgConsoleModule {
+  static forRoot(config: Pick<AppConfig, 'demo'>): DynamicModule {
+    return {
+      module: IgConsoleModule,
+      imports: [AccessLogModule, OrganisationsModule],
+      // The token-less demo sign-in exists only in demo mode: the route is not even registered otherwise.
+      controllers: [IgPagesController, IgSessionController, IgApiController, ...(config.demo ? [IgDemoSessionController] : [])],
+      providers: [
+        IgSessionStore,
+        IgSessionGuard,
+        FlagReviewStore,
+        MisuseFlagsService,
+        GovernanceOverviewService,
+        { provide: AgreementsSource, useClass: AgreementsReadAdapter },
+        { provide: OverdueExchangeSource, useClass: OverdueExchangeReadAdapter },
+      ],
+    };
+  }
+}

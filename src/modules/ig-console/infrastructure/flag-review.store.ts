@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface FlagReview {
+  flagId: string;
+  reviewerSub: string;
+  note: string;
+  reviewedAt: string;
+}
+
+/** Reviewers' notes on misuse flags, kept per reviewing organisation (each IG reviews its own view). */
+@Injectable()
+export class FlagReviewStore {
+  constructor(private readonly db: DataSource) {}
+
+  async add(org: string, review: FlagReview): Promise<void> {
+    await this.db.query(`INSERT INTO ig_flag_reviews (flag_id, reviewer_org, reviewer_sub, note, reviewed_at) VALUES ($1, $2, $3, $4, $5)`, [
+      review.flagId,
+      org,
+      review.reviewerSub,
+      review.note,
+      review.reviewedAt,
+    ]);
+  }
+
+  /** The latest review of each of these flags by the organisation's IG. */
+  async latest(org: string, flagIds: readonly string[]): Promise<Map<string, FlagReview>> {
+    if (!flagIds.length) return new Map();
+    const rows: { flag_id: string; reviewer_sub: string; note: string; reviewed_at: Date }[] = await this.db.query(
+      `SELECT DISTINCT ON (flag_id) flag_id, reviewer_sub, note, reviewed_at
+         FROM ig_flag_reviews WHERE reviewer_org = $1 AND flag_id = ANY($2::text[])
+        ORDER BY flag_id, id DESC`,
+      [org, [...flagIds]],
+    );
+    return new Map(rows.map((r) => [r.flag_id, { flagId: r.flag_id, reviewerSub: r.reviewer_sub, note: r.note, reviewedAt: r.reviewed_at.toISOString() }]));
+  }
+}

@@ -1,0 +1,189 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { AccessLogWriter } from '../../src/modules/access-log/index.js';
+import { activeAgreement, agreementTerms, daysFromNow, signatory } from '../factories/agreement.factory.js';
+import { TestGateway } from '../setup/test-app.js';
+
+/** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
+const SCREENSHOTS = process.env.IG_SCREENSHOTS;
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let profile: string;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  profile = mkdtempSync(path.join(os.tmpdir(), 'ig-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 900 } });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** A page that records every script error and CSP violation into `problems`. */
+async function newPage(problems: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return page;
+}
+
+/** Starts a gateway listening on a real loopback port; returns it and its base URL. */
+async function listening(gw: TestGateway): Promise<string> {
+  await gw.app.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${(gw.app.getHttpServer().address() as { port: number }).port}`;
+}
+
+describe('IG console in a browser (headless Chromium)', () => {
+  let gw: TestGateway;
+  let base: string;
+  let page: Page;
+  const problems: string[] = [];
+  let policeRead: number;
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    const writer = gw.app.get(AccessLogWriter);
+    const entry = (over: Record<string, unknown>) => ({
+      actor: { org: 'police-cleveland', sub: 'user:pc-7', roles: ['iom-officer'] },
+      action: 'case.summary',
+      resource: { type: 'case', id: 'A123456' },
+      crn: 'A123456',
+      purpose: 'IOM',
+      reason: 'IOM panel preparation',
+      decision: 'ALLOW' as const,
+      reasons: ['rule:police.iom.summary', 'agreement:demo@v1'],
+      fieldsReleased: ['tier', 'rosh.overall', 'licenceConditions'],
+      fieldsWithheld: ['needs', 'riskManagementPlan'],
+      recipientOrg: 'police-cleveland',
+      ownerOrg: 'nps-north-east',
+      requestId: `req-${Math.random().toString(36).slice(2)}`,
+      ...over,
+    });
+    policeRead = (await writer.append(entry({}))).index;
+    await writer.append(entry({ crn: 'A654321', resource: { type: 'case', id: 'A654321' }, decision: 'DENY', reasons: ['no agreement covers RECALL'], purpose: 'RECALL', fieldsReleased: [], fieldsWithheld: [] }));
+    await writer.append(entry({ actor: { org: 'crc-northumbria', sub: 'user:om-3', roles: ['offender-manager'] }, recipientOrg: 'crc-northumbria', breakGlass: true, purpose: 'RISK_MANAGEMENT', reason: 'Out-of-hours risk escalation' }));
+
+    // Agreements for the overview: one in force, one suspended, one past its review date.
+    await activeAgreement(gw);
+    const suspended = await activeAgreement(gw, agreementTerms({ title: 'Durham MAPPA agreement', purposes: ['MAPPA'] }));
+    await gw.call('POST', `/agreements/${suspended}/suspend`, signatory(gw.orgs['nps-north-east']), { reason: 'annual audit finding' });
+    await activeAgreement(gw, agreementTerms({ title: 'Cleveland recall agreement', purposes: ['RECALL'], reviewBy: daysFromNow(-10), validFrom: daysFromNow(-30) }));
+
+    base = await listening(gw);
+    page = await newPage(problems);
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await gw?.close();
+  });
+
+  const shot = async (name: string) => {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+
+  it('signs in with a pasted token, searches, opens and verifies an entry, and shows a subject access report', async () => {
+    await page.goto(`${base}/ig`);
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await shot('sign-in');
+    // A 401 for the not-yet-signed-in session check is expected; only later errors count.
+    problems.length = 0;
+
+    const token = await gw.token('POST', '/ig/session', { org: gw.orgs['nps-north-east'], roles: ['ig-reviewer'], sub: 'user:ig-browser' });
+    await page.getByLabel('Request token').fill(token);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Log review' }).waitFor();
+    await page.getByText('Signed in as user:ig-browser (nps-north-east)').waitFor();
+
+    await page.getByLabel('CRN', { exact: true }).fill('A123456');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('status').filter({ hasText: 'entries shown' }).waitFor();
+    const rows = page.locator('#log-table tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().textContent()).toContain('break-glass');
+    await shot('log-review');
+
+    await page.getByRole('link', { name: String(policeRead), exact: true }).click();
+    await page.getByRole('heading', { name: `Entry ${policeRead}` }).waitFor();
+    // The heading changes at once; the detail arrives with the fetch.
+    await page.locator('#entry-detail').getByText('needs, riskManagementPlan').waitFor();
+    await page.getByRole('button', { name: 'Verify against the signed checkpoint' }).click();
+    const outcome = page.locator('#verify-outcome');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toMatch(new RegExp(`^Verified: entry ${policeRead} is in the signed log of \\d+ entries\\.$`));
+    expect(await page.locator('.steps li.ok').count()).toBe(4);
+    await shot('entry-verified');
+
+    await page.getByRole('link', { name: 'Subject access report' }).click();
+    await page.getByLabel('CRN of the person').fill('A123456');
+    await page.getByRole('button', { name: 'Show report' }).click();
+    await page.getByRole('heading', { name: 'Accesses to the data of A123456' }).waitFor();
+    const report = await page.locator('#report-table tbody').textContent();
+    expect(report).toContain('user:pc-7');
+    expect(report).toContain('IOM panel preparation');
+    expect(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe('/ig/api/subjects/A123456/report.csv');
+    await shot('subject-access-report');
+
+    expect(problems).toEqual([]);
+  });
+
+  it('lists misuse flags, records a review, and verifies the checkpoint on the overview', async () => {
+    await page.getByRole('link', { name: 'Misuse flags' }).click();
+    const flag = page.locator('li.flag[data-kind="BREAK_GLASS"]');
+    await flag.waitFor();
+    expect(await flag.textContent()).toContain('user:om-3 (crc-northumbria)');
+    await flag.getByLabel('Review note').fill('Escalation confirmed with the duty manager.');
+    await flag.getByRole('button', { name: 'Mark reviewed' }).click();
+    await flag.getByText('Reviewed by user:ig-browser').waitFor();
+    await shot('misuse-flags');
+
+    await page.getByRole('link', { name: 'Governance overview' }).click();
+    const sig = page.locator('#checkpoint-verify');
+    await sig.filter({ hasText: /Signature verified|NOT verified/ }).waitFor();
+    expect(await sig.textContent()).toMatch(/^Signature verified in your browser/);
+    await shot('governance-overview');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    const me = await page.evaluate(async () => (await fetch('/ig/api/session')).status);
+    expect(me).toBe(401);
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
+});
+
+describe('IG console in a browser, demo mode', () => {
+  let gw: TestGateway;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    gw = await TestGateway.start({ env: { DEMO: 'true' } });
+    page = await newPage(problems);
+    await page.goto(`${await listening(gw)}/ig`);
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await gw?.close();
+  });
+
+  it('signs in as a demo IG identity with one click', async () => {
+    await page.getByRole('heading', { name: 'Demonstration identities' }).waitFor();
+    await page.getByRole('button', { name: /^police-durham \(POLICE\)/ }).click();
+    await page.getByText('Signed in as user:demo-ig-police-durham (police-durham)').waitFor();
+    await page.getByRole('heading', { name: 'Log review' }).waitFor();
+    expect(await page.locator('#demo-identities li').count()).toBe(Object.keys(gw.orgs).length);
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
+});

@@ -1,0 +1,303 @@
+import { AccessLogWriter, type AccessLogEntryInput } from '../../src/modules/access-log/index.js';
+import { activeAgreement, agreementTerms, signatory } from '../factories/agreement.factory.js';
+import { caseBody } from '../factories/case.factory.js';
+import { TestGateway, type TestOrg } from '../setup/test-app.js';
+
+const CONSOLE = { 'x-ig-console': '1' };
+
+/** Signs in to the console with a signed request token; returns the Cookie header value. */
+async function signIn(gw: TestGateway, org: TestOrg, sub = `user:ig-${org.id}`): Promise<string> {
+  const res = await gw.call('POST', '/ig/session', { org, roles: ['ig-reviewer'], sub });
+  if (res.status !== 201) throw new Error(`sign-in: ${res.status} ${res.text}`);
+  return (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+}
+
+function read(over: Partial<AccessLogEntryInput> & { actorOrg: string; sub: string; crn: string; ownerOrg: string }): AccessLogEntryInput {
+  const { actorOrg, sub, ...rest } = over;
+  return {
+    actor: { org: actorOrg, sub, roles: ['offender-manager'] },
+    action: 'case.summary',
+    resource: { type: 'case', id: over.crn },
+    purpose: 'RISK_MANAGEMENT',
+    reason: 'supervision appointment',
+    decision: 'ALLOW',
+    reasons: ['rule:test'],
+    fieldsReleased: ['tier', 'rosh'],
+    fieldsWithheld: ['needs'],
+    recipientOrg: actorOrg,
+    requestId: `req-${Math.random().toString(36).slice(2)}`,
+    ...rest,
+  };
+}
+
+describe('IG console (/ig)', () => {
+  let gw: TestGateway;
+  let writer: AccessLogWriter;
+  const idx: Record<string, number> = {};
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    writer = gw.app.get(AccessLogWriter);
+    // A police read of NPS data, a CRC reading its own case, and a CRC break-glass read of an NPS case.
+    idx.policeReadsNps = (await writer.append(read({ actorOrg: 'police-cleveland', sub: 'user:pc-1', crn: 'A000001', ownerOrg: 'nps-north-east' }))).index;
+    idx.crcOwn = (await writer.append(read({ actorOrg: 'crc-northumbria', sub: 'user:om-1', crn: 'B000002', ownerOrg: 'crc-northumbria' }))).index;
+    idx.breakGlass = (await writer.append(read({ actorOrg: 'crc-northumbria', sub: 'user:om-1', crn: 'A000003', ownerOrg: 'nps-north-east', breakGlass: true, reasons: ['rule:emergency.break-glass'] }))).index;
+  });
+  afterAll(() => gw.close());
+
+  describe('pages', () => {
+    it('serves the page and its assets with a CSP allowing only the gateway itself', async () => {
+      const page = await gw.http.get('/ig');
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(page.headers['content-security-policy']).not.toMatch(/unsafe|\*/);
+      expect(page.text).toContain('<h1>Information governance console</h1>');
+      const js = await gw.http.get('/ig/assets/verify.js');
+      expect(js.status).toBe(200);
+      expect(js.headers['content-type']).toMatch(/^text\/javascript/);
+      expect((await gw.http.get('/ig/assets/..%2Fig-console.module.ts')).status).toBe(404);
+      expect((await gw.http.get('/ig/assets/index.html')).status).toBe(404);
+    });
+
+    it('has no demo sign-in outside demo mode', async () => {
+      expect((await gw.http.post('/ig/demo-session').set(CONSOLE).send({ org: 'nps-north-east' })).status).toBe(404);
+      expect((await gw.http.get('/ig/demo-identities')).status).toBe(404);
+      expect((await gw.http.get('/ig/sign-in-options')).body).toEqual({ demo: false });
+    });
+  });
+
+  describe('POST /ig/session and the session cookie', () => {
+    it('signs in an ig-reviewer with a signed token and sets a strict HttpOnly cookie', async () => {
+      const res = await gw.call('POST', '/ig/session', { org: gw.orgs['nps-north-east'], roles: ['ig-reviewer'], sub: 'user:ig-1' });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ org: 'nps-north-east', sub: 'user:ig-1', roles: ['ig-reviewer'] });
+      const cookie = (res.headers['set-cookie'] as unknown as string[])[0];
+      expect(cookie).toMatch(/^ig_session=[A-Za-z0-9_-]{43}; /);
+      expect(cookie).toContain('HttpOnly');
+      expect(cookie).toContain('SameSite=Strict');
+      expect(cookie).toContain('Path=/ig');
+      expect(res.headers['cache-control']).toBe('no-store');
+      // Only the hash is stored.
+      const [row] = await gw.sql<{ n: string }>(`SELECT count(*) AS n FROM ig_sessions WHERE sub = 'user:ig-1'`);
+      expect(Number(row.n)).toBe(1);
+      const stored = await gw.sql<{ id_hash: Buffer }>(`SELECT id_hash FROM ig_sessions WHERE sub = 'user:ig-1'`);
+      expect(stored[0].id_hash.toString('base64url')).not.toBe(cookie.split(';')[0].split('=')[1]);
+      const logged = await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'ig.session.start' AND actor_sub = 'user:ig-1'`);
+      expect(logged).toHaveLength(1);
+    });
+
+    it('refuses a sign-in without a token (401) or without the ig-reviewer role (403)', async () => {
+      expect((await gw.http.post('/ig/session')).status).toBe(401);
+      expect((await gw.call('POST', '/ig/session', { org: gw.orgs['nps-north-east'], roles: ['offender-manager'] })).status).toBe(403);
+    });
+
+    it('authenticates console API calls by the cookie only', async () => {
+      expect((await gw.http.get('/ig/api/session')).status).toBe(401);
+      expect((await gw.http.get('/ig/api/entries')).status).toBe(401);
+      const forged = 'ig_session=' + 'A'.repeat(43);
+      expect((await gw.http.get('/ig/api/session').set('cookie', forged)).status).toBe(401);
+      const cookie = await signIn(gw, gw.orgs['police-durham']);
+      const me = await gw.http.get('/ig/api/session').set('cookie', cookie);
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ org: 'police-durham', sub: 'user:ig-police-durham' });
+      expect(me.headers['cache-control']).toBe('no-store');
+      // A signed token is no substitute for the session on console routes.
+      const token = await gw.token('GET', '/ig/api/session', { org: gw.orgs['police-durham'], roles: ['ig-reviewer'] });
+      expect((await gw.http.get('/ig/api/session').set('authorization', `Bearer ${token}`)).status).toBe(401);
+    });
+
+    it('requires the X-IG-Console header on state-changing calls, and signs out', async () => {
+      const cookie = await signIn(gw, gw.orgs['crc-northumbria']);
+      const noHeader = await gw.http.delete('/ig/api/session').set('cookie', cookie);
+      expect(noHeader.status).toBe(403);
+      expect(noHeader.body.type).toContain('ig_console_header_missing');
+      expect((await gw.http.get('/ig/api/session').set('cookie', cookie)).status).toBe(200);
+      const out = await gw.http.delete('/ig/api/session').set('cookie', cookie).set(CONSOLE);
+      expect(out.status).toBe(204);
+      expect((out.headers['set-cookie'] as unknown as string[])[0]).toContain('Max-Age=0');
+      expect((await gw.http.get('/ig/api/session').set('cookie', cookie)).status).toBe(401);
+    });
+
+    it('ends a session idle for more than 30 minutes', async () => {
+      const cookie = await signIn(gw, gw.orgs['police-cleveland'], 'user:idle');
+      await gw.sql(`UPDATE ig_sessions SET last_seen_at = now() - interval '31 minutes' WHERE sub = 'user:idle'`);
+      expect((await gw.http.get('/ig/api/session').set('cookie', cookie)).status).toBe(401);
+    });
+  });
+
+  describe('scoping', () => {
+    it('shows a reviewer only entries by its staff or about its data, and logs each read', async () => {
+      const nps = await signIn(gw, gw.orgs['nps-north-east'], 'user:ig-nps');
+      const res = await gw.http.get('/ig/api/entries?limit=200').set('cookie', nps);
+      expect(res.status).toBe(200);
+      const seen = res.body.entries.map((e: { index: number }) => e.index);
+      expect(seen).toEqual(expect.arrayContaining([idx.policeReadsNps, idx.breakGlass]));
+      expect(seen).not.toContain(idx.crcOwn);
+      const search = await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'access-log.search' AND actor_sub = 'user:ig-nps'`);
+      expect(search.length).toBeGreaterThanOrEqual(1);
+
+      expect((await gw.http.get(`/ig/api/entries/${idx.crcOwn}`).set('cookie', nps)).status).toBe(404);
+      const detail = await gw.http.get(`/ig/api/entries/${idx.breakGlass}`).set('cookie', nps);
+      expect(detail.status).toBe(200);
+      expect(detail.body).toMatchObject({ index: idx.breakGlass, breakGlass: true, ownerOrg: 'nps-north-east', fieldsWithheld: ['needs'] });
+
+      const report = await gw.http.get('/ig/api/subjects/B000002/report').set('cookie', nps);
+      expect(report.status).toBe(200);
+      expect(report.body.accesses).toEqual([]);
+    });
+
+    it('shows another organisation nothing of those entries', async () => {
+      const durham = await signIn(gw, gw.orgs['police-durham'], 'user:ig-durham');
+      const res = await gw.http.get('/ig/api/entries?limit=200').set('cookie', durham);
+      const seen = res.body.entries.map((e: { index: number }) => e.index);
+      expect(seen).not.toEqual(expect.arrayContaining([idx.policeReadsNps]));
+      for (const i of Object.values(idx)) expect(seen).not.toContain(i);
+      expect((await gw.http.get(`/ig/api/entries/${idx.policeReadsNps}`).set('cookie', durham)).status).toBe(404);
+      const report = await gw.http.get('/ig/api/subjects/A000001/report').set('cookie', durham);
+      expect(report.body.accesses).toEqual([]);
+    });
+
+    it('shows the operator everything', async () => {
+      const op = await signIn(gw, gw.orgs.gateway, 'user:ig-operator');
+      const seen = (await gw.http.get('/ig/api/entries?limit=200').set('cookie', op)).body.entries.map((e: { index: number }) => e.index);
+      expect(seen).toEqual(expect.arrayContaining(Object.values(idx)));
+    });
+
+    it('refuses bad filters with 400 naming the field', async () => {
+      const cookie = await signIn(gw, gw.orgs['nps-north-east']);
+      const res = await gw.http.get('/ig/api/entries?crn=nope&limit=1000').set('cookie', cookie);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['crn', 'limit']);
+      expect((await gw.http.get('/ig/api/flags?from=2025-13-45T00:00:00Z').set('cookie', cookie)).status).toBe(400);
+      expect((await gw.http.get('/ig/api/entries/abc').set('cookie', cookie)).status).toBe(400);
+    });
+  });
+
+  describe('subject access report', () => {
+    it('lists every access to the person within scope, as JSON and CSV', async () => {
+      const nps = await signIn(gw, gw.orgs['nps-north-east']);
+      const res = await gw.http.get('/ig/api/subjects/A000001/report').set('cookie', nps);
+      expect(res.status).toBe(200);
+      expect(res.body.accesses).toEqual([
+        expect.objectContaining({ index: idx.policeReadsNps, org: 'police-cleveland', actor: 'user:pc-1', purpose: 'RISK_MANAGEMENT', reason: 'supervision appointment', decision: 'ALLOW', fieldsReleased: ['tier', 'rosh'] }),
+      ]);
+      const csv = await gw.http.get('/ig/api/subjects/A000001/report.csv').set('cookie', nps);
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csv.headers['content-disposition']).toContain('access-report-A000001.csv');
+      const lines = csv.text.trim().split('\r\n');
+      expect(lines[0]).toMatch(/^index,timestamp,organisation,actor/);
+      // The police read, plus the reviewer's own earlier report read (the log records those too).
+      expect(lines.filter((l) => l.includes(',police-cleveland,user:pc-1,'))).toHaveLength(1);
+      expect(lines.slice(1).every((l) => /^\d+,/.test(l))).toBe(true);
+    });
+  });
+
+  describe('misuse flags', () => {
+    it('flags a break-glass read for the IG of the case\'s managing organisation, not for others', async () => {
+      const nps = await signIn(gw, gw.orgs['nps-north-east']);
+      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as { kind: string; evidence: number[] }[];
+      expect(flags).toContainEqual(expect.objectContaining({ kind: 'BREAK_GLASS', evidence: [idx.breakGlass] }));
+      const durham = await signIn(gw, gw.orgs['police-durham']);
+      const theirs = (await gw.http.get('/ig/api/flags').set('cookie', durham)).body.flags as { kind: string }[];
+      expect(theirs.filter((f) => f.kind === 'BREAK_GLASS')).toEqual([]);
+    });
+
+    it('flags a real break-glass read through the cases API for the managing organisation\'s IG', async () => {
+      await activeAgreement(
+        gw,
+        agreementTerms({
+          title: 'North East emergency sharing',
+          parties: [
+            { org: 'nps-north-east', role: 'PROVIDER' },
+            { org: 'crc-northumbria', role: 'RECIPIENT' },
+          ],
+          purposes: ['RISK_MANAGEMENT'],
+          dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA'],
+        }),
+      );
+      const put = await gw.call('PUT', '/cases/Z765432', { org: gw.orgs['nps-north-east'], roles: ['system'], sub: 'system:nps-cms', reason: 'case sync' }, caseBody('nps-north-east'));
+      expect(put.status).toBeLessThan(300);
+      const om = { org: gw.orgs['crc-northumbria'], roles: ['offender-manager'], sub: 'user:om-emergency', breakGlass: true, reason: 'Threat to a child reported out of hours' };
+      const res = await gw.call('GET', '/cases/Z765432?purpose=RISK_MANAGEMENT', om);
+      expect(res.status).toBe(200);
+      const [row] = await gw.sql<{ idx: string }>(`SELECT idx FROM access_log_entries WHERE crn = 'Z765432' AND actor_sub = 'user:om-emergency'`);
+      const index = Number(row.idx);
+
+      const nps = await signIn(gw, gw.orgs['nps-north-east']);
+      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as { kind: string; evidence: number[] }[];
+      expect(flags).toContainEqual(expect.objectContaining({ kind: 'BREAK_GLASS', evidence: [index], actor: { org: 'crc-northumbria', sub: 'user:om-emergency' } }));
+      const entry = await gw.http.get(`/ig/api/entries/${index}`).set('cookie', nps);
+      expect(entry.body).toMatchObject({ breakGlass: true, ownerOrg: 'nps-north-east', reason: 'Threat to a child reported out of hours' });
+      const durham = await signIn(gw, gw.orgs['police-durham']);
+      expect((await gw.http.get(`/ig/api/entries/${index}`).set('cookie', durham)).status).toBe(404);
+    });
+
+    it('flags a read under an agreement after it was suspended', async () => {
+      const id = await activeAgreement(gw, agreementTerms());
+      const suspended = await gw.call('POST', `/agreements/${id}/suspend`, signatory(gw.orgs['nps-north-east']), { reason: 'data breach under investigation' });
+      expect(suspended.status).toBeLessThan(300);
+      const after = await writer.append(read({ actorOrg: 'police-cleveland', sub: 'user:pc-2', crn: 'A000009', ownerOrg: 'nps-north-east', agreement: { id, version: 1 } }));
+      const nps = await signIn(gw, gw.orgs['nps-north-east']);
+      const res = await gw.http.get('/ig/api/flags').set('cookie', nps);
+      expect(res.body.flags).toContainEqual(expect.objectContaining({ kind: 'AGREEMENT_SUSPENDED', evidence: [after.index], actor: { org: 'police-cleveland', sub: 'user:pc-2' } }));
+      const overview = await gw.http.get('/ig/api/overview').set('cookie', nps);
+      expect(overview.status).toBe(200);
+      expect(overview.body.agreements.byStatus.SUSPENDED).toBe(1);
+      expect(overview.body.overdueExchangeRequests).toEqual([]);
+      expect(overview.body.checkpoint).toEqual(expect.objectContaining({ treeSize: expect.any(Number), jws: expect.any(String) }));
+    });
+
+    it('lists exchange requests past their due date to the organisations involved', async () => {
+      const insert = (id: string, requester: string, provider: string, dueBy: string, status: string) =>
+        gw.sql(
+          `INSERT INTO exchange_requests (id, requester_org, provider_org, crn, purpose, data_categories, justification, urgency, agreement_id, request_jws, request_jti, request_kid, request_alg, request_iat, submitted_by_sub, submitted_by_roles, submitted_at, due_by, status, updated_at)
+           VALUES ($1::uuid, $2, $3, 'A000077', 'RECALL', '{RISK_SUMMARY}', 'recall', 'URGENT', gen_random_uuid(), 'x.y.z', $1::text, 'k1', 'ES256', now(), 'user:x', '{system}', now() - interval '2 days', $4, $5, now())`,
+          [id, requester, provider, dueBy, status],
+        );
+      await insert('00000000-0000-4000-8000-000000000001', 'police-cleveland', 'nps-north-east', new Date(Date.now() - 3_600_000).toISOString(), 'SUBMITTED');
+      await insert('00000000-0000-4000-8000-000000000002', 'police-cleveland', 'nps-north-east', new Date(Date.now() + 3_600_000).toISOString(), 'SUBMITTED');
+      await insert('00000000-0000-4000-8000-000000000003', 'police-durham', 'crc-northumbria', new Date(Date.now() - 3_600_000).toISOString(), 'SUBMITTED');
+      const nps = await signIn(gw, gw.orgs['nps-north-east']);
+      const overdue = (await gw.http.get('/ig/api/overview').set('cookie', nps)).body.overdueExchangeRequests;
+      expect(overdue).toEqual([expect.objectContaining({ id: '00000000-0000-4000-8000-000000000001', requester: 'police-cleveland', provider: 'nps-north-east', urgency: 'URGENT' })]);
+    });
+
+    it('records a review with a note, logged, only with the console header', async () => {
+      const nps = await signIn(gw, gw.orgs['nps-north-east'], 'user:ig-reviewer-2');
+      const flagId = `break_glass:${idx.breakGlass}`;
+      expect((await gw.http.post('/ig/api/flags/reviews').set('cookie', nps).send({ flagId, note: 'x' })).status).toBe(403);
+      expect((await gw.http.post('/ig/api/flags/reviews').set('cookie', nps).set(CONSOLE).send({ flagId, note: '' })).status).toBe(400);
+      const res = await gw.http.post('/ig/api/flags/reviews').set('cookie', nps).set(CONSOLE).send({ flagId, note: 'Emergency recall; confirmed with the OM manager.' });
+      expect(res.status).toBe(201);
+      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as { id: string; review: { note: string; reviewerSub: string } | null }[];
+      expect(flags.find((f) => f.id === flagId)?.review).toMatchObject({ note: 'Emergency recall; confirmed with the OM manager.', reviewerSub: 'user:ig-reviewer-2' });
+      const logged = await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'ig.flag.review' AND actor_sub = 'user:ig-reviewer-2'`);
+      expect(logged).toHaveLength(1);
+    });
+  });
+});
+
+describe('IG console in demo mode', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await TestGateway.start({ env: { DEMO: 'true' } });
+  });
+  afterAll(() => gw.close());
+
+  it('offers demo IG identities and signs in as one without a token', async () => {
+    expect((await gw.http.get('/ig/sign-in-options')).body).toEqual({ demo: true });
+    const ids = await gw.http.get('/ig/demo-identities');
+    expect(ids.status).toBe(200);
+    expect(ids.body).toContainEqual(expect.objectContaining({ org: 'nps-north-east', sub: 'user:demo-ig-nps-north-east' }));
+    expect((await gw.http.post('/ig/demo-session').send({ org: 'nps-north-east' })).status).toBe(403);
+    expect((await gw.http.post('/ig/demo-session').set(CONSOLE).send({ org: 'no-such-org' })).status).toBe(404);
+    expect((await gw.http.post('/ig/demo-session').set(CONSOLE).send({ org: 'Not An Id' })).status).toBe(400);
+    const res = await gw.http.post('/ig/demo-session').set(CONSOLE).send({ org: 'nps-north-east' });
+    expect(res.status).toBe(200);
+    const cookie = (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const me = await gw.http.get('/ig/api/session').set('cookie', cookie);
+    expect(me.body).toMatchObject({ org: 'nps-north-east', sub: 'user:demo-ig-nps-north-east', roles: ['ig-reviewer'] });
+  });
+});
