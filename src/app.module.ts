@@ -8,6 +8,12 @@ import { CoreModule, type CoreDeps } from '@shared/core/core.module.js';
 import { ContentTypeInterceptor } from '@shared/http/consumes.js';
 import { ProblemFilter } from '@shared/http/problem.filter.js';
 import { OrganisationsModule } from '@modules/organisations/index.js';
+import { AccessLogModule } from '@modules/access-log/index.js';
+import { AgreementsModule } from '@modules/agreements/index.js';
+import { CasesModule } from '@modules/cases/index.js';
+import { PoliciesModule } from '@modules/policies/index.js';
+import { ExchangeModule } from '@modules/exchange/index.js';
+import { IgConsoleModule } from '@modules/ig-console/index.js';
 
 /** The composition root: wires every feature module to the process-wide infrastructure. */
 @Module({})
@@ -15,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig, deps: CoreDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(deps), CqrsModule.forRoot(), OrganisationsModule],
+      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(deps), CqrsModule.forRoot(), OrganisationsModule, AccessLogModule, AgreementsModule, PoliciesModule, CasesModule, ExchangeModule, IgConsoleModule.forRoot(config)],
       providers: [
         { provide: APP_GUARD, useClass: SignedRequestGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

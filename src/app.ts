@@ -11,6 +11,10 @@ import { sendProblem, toProblem } from '@shared/http/problem.filter.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { requestContext } from '@shared/observability/request-context.js';
+import { clientErrorHandler } from '@shared/errors/client-error.js';
+import { listenOnEveryClient } from '@shared/database/data-source.factory.js';
+import { ValidationException } from '@shared/errors/domain.exception.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '@shared/http/json-depth.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
@@ -47,21 +51,27 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     onPoolError: (e) => logger.warn(`database connection lost: ${e.message}`, 'Database'),
   });
   await retry(() => dataSource.initialize(), 30_000, logger);
+  listenOnEveryClient(dataSource);
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
-    maxParamLength: 200,
+    // Node only enforces requestTimeout when set at construction with headersTimeout <= it, and
+    // checks every connectionsCheckingInterval (30 s by default): without these a request whose
+    // body dribbles in is never cut off.
+    http: { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     logger: false,
-    routerOptions: { ignoreTrailingSlash: false },
+    // Router settings live here in Fastify 5 (top-level ones are deprecated, FSTDEP022).
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Malformed or over-long URLs are refused by the router before Nest sees them.
     frameworkErrors: (err: Error, req: { id: string }, reply: unknown) => sendProblem(reply as Parameters<typeof sendProblem>[0], toProblem(err, req.id, logger)),
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { dataSource, logger, metrics, signer }), adapter, {
     logger,
@@ -89,6 +99,12 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     if (!req.url.startsWith('/docs') && !req.url.startsWith('/ig')) reply.header('content-security-policy', API_CSP);
     done();
+  });
+  // The validation pipe recurses into bodies: a deeply nested one must be a 400, not a stack overflow (500).
+  fastify.addHook('preValidation', async (req, reply) => {
+    if (!exceedsJsonDepth(req.body)) return;
+    sendProblem(reply, toProblem(new ValidationException([{ field: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }]), req.id, logger));
+    return reply;
   });
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
@@ -125,7 +141,7 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   await fastify.ready();
-  await app.get(OrganisationBootstrap).ensureOperator(config.bootstrapAdminJwks);
+  await app.get(OrganisationBootstrap).ensureOperator(config.bootstrapAdminJwks, { warnIfKeyless: !config.demo });
 
   return {
     app,

@@ -39,3 +39,23 @@ export function buildDataSource(p: DataSourceParams): DataSource {
     },
   });
 }
+
+/**
+ * pg emits 'error' on a client whose server connection dies. TypeORM listens only while a query
+ * runner holds the client, and pg-pool only while it is idle: a client whose backend is
+ * terminated just as it is released (a connection killed mid-transaction) emits with nobody
+ * listening, which crashes the process. So every client of the initialised data source's pool
+ * keeps a listener of its own (the failure itself is reported by the query that hit it).
+ */
+export function listenOnEveryClient(ds: DataSource): void {
+  const pool = (ds.driver as unknown as { master?: EventEmitterLike & { _clients?: EventEmitterLike[] } }).master;
+  if (!pool) return;
+  const ignore = () => undefined;
+  pool.on('connect', (client) => (client as EventEmitterLike).on('error', ignore));
+  // Clients made before this call (TypeORM opens one while initialising).
+  for (const client of pool._clients ?? []) client.on('error', ignore);
+}
+
+interface EventEmitterLike {
+  on(event: string, listener: (arg: unknown) => void): unknown;
+}

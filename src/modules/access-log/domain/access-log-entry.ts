@@ -38,3 +38,30 @@ export interface AccessLogReceipt {
   /** RFC 3339 time recorded in the entry */
   timestamp: string;
 }
+
+/**
+ * An entry as stored and served by GET /access-log/entries/{index}. Its RFC 8785 canonical JSON
+ * bytes are the Merkle leaf. Every member is always present (absent optionals become null or
+ * []), so the same input always gives the same bytes.
+ */
+export interface StoredAccessLogEntry {
+  index: number;
+  /** RFC 3339 UTC with milliseconds; assigned when the entry is sequenced, non-decreasing with index. */
+  timestamp: string;
+  actor: { org: string; sub: string; roles: string[] };
+  action: string;
+  resource: { type: string; id: string };
+  crn: string | null;
+  purpose: string | null;
+  reason: string | null;
+  decision: 'ALLOW' | 'DENY';
+  reasons: string[];
+  agreement: { id: string; version: number } | null;
+  fieldsReleased: string[];
+  fieldsWithheld: string[];
+  recipientOrg: string | null;
+  ownerOrg: string | null;
+  requestId: string;
+  jti: string | null;
+  breakGlass: boolean;
+}

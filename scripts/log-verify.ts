@@ -1,0 +1,92 @@
+/**
+ * Verifies the whole access log: every leaf hash from the stored bytes, every stored node and
+ * checkpoint root from the leaves, every checkpoint signature, and consistency between
+ * consecutive checkpoints. Names the first bad index and exits 1 on any mismatch (2 when it
+ * cannot run).
+ *
+ *   npm run -s log:verify                 # DATABASE_URL, or the embedded database under DATA_DIR
+ *   npm run -s log:verify -- --json       # the report as JSON on stdout
+ *   npm run -s log:verify -- --batch 50000
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { ConfigError, loadConfig, type AppConfig } from '@config/app.config.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
+import { verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, batch: { type: 'string', default: '10000' }, help: { type: 'boolean', default: false } } });
+
+function fail(message: string): never {
+  process.stderr.write(`log:verify: ${message}\n`);
+  process.exit(2);
+}
+
+if (values.help) fail('usage: npm run -s log:verify -- [--json] [--batch 10000]');
+const batchSize = Number(values.batch);
+if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) fail('--batch must be an integer from 1 to 1000000');
+
+/**
+ * Connects as the application role: DATABASE_URL, or the embedded server under DATA_DIR. A
+ * running gateway's embedded server is used as it is (never restarted under it); a stopped one
+ * is started for the check and stopped again.
+ */
+async function connect(config: AppConfig): Promise<{ client: pg.Client; stop: () => Promise<void> }> {
+  if (config.databaseUrl) return { client: await open(config.databaseUrl), stop: async () => undefined };
+  const dir = path.join(config.dataDir, 'postgres');
+  const credentials = path.join(dir, 'credentials.json');
+  if (!existsSync(credentials)) fail(`no DATABASE_URL and no embedded database under ${dir}`);
+  const { appPassword } = JSON.parse(readFileSync(credentials, 'utf8')) as { appPassword: string };
+  const url = `postgres://gateway:${encodeURIComponent(appPassword)}@127.0.0.1:${config.embeddedPgPort}/postgres`;
+  try {
+    return { client: await open(url), stop: async () => undefined };
+  } catch {
+    process.stderr.write('log:verify: starting the embedded PostgreSQL\n');
+    const server: EmbeddedPostgres = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
+    return { client: await open(server.appUrl), stop: () => server.stop() };
+  }
+}
+
+async function open(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: 'probation-gateway-log-verify' });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (e) {
+  fail(e instanceof ConfigError ? e.message : String(e));
+}
+const { client, stop } = await connect(config).catch((e: Error) => fail(`cannot connect to the database: ${e.message}`));
+let exitCode = 0;
+try {
+  const report = await verifyAccessLog(client, {
+    batchSize,
+    onProgress: ({ verified, total, elapsedMs }) =>
+      process.stderr.write(`log:verify: ${verified.toLocaleString('en-GB')} / ${total.toLocaleString('en-GB')} entries (${Math.round(verified / (elapsedMs / 1000)).toLocaleString('en-GB')}/s)\n`),
+  });
+  if (values.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  } else if (report.ok) {
+    process.stdout.write(
+      `OK: ${report.entriesChecked} entries, ${report.nodesChecked} nodes and ${report.checkpointsChecked} signed checkpoints verified in ${(report.elapsedMs / 1000).toFixed(1)} s\n`,
+    );
+  } else {
+    const first = report.firstBadIndex === null ? '' : `first bad index ${report.firstBadIndex}; `;
+    process.stdout.write(`FAILED: ${first}${report.problemCount} problem(s)\n`);
+    for (const p of report.problems) process.stdout.write(`  ${p.kind}: ${p.detail}\n`);
+    if (report.problemCount > report.problems.length) process.stdout.write(`  ... and ${report.problemCount - report.problems.length} more\n`);
+  }
+  exitCode = report.ok ? 0 : 1;
+} catch (e) {
+  process.stderr.write(`log:verify: ${(e as Error).message}\n`);
+  exitCode = 2;
+} finally {
+  await client.end().catch(() => undefined);
+  await stop();
+}
+process.exit(exitCode);

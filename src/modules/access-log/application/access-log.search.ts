@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@shared/auth/principal.js';
+import type { AccessLogEntryInput, StoredAccessLogEntry } from '../domain/access-log-entry.js';
+import { inScope, scopeOf } from '../domain/log-scope.js';
+import { AccessLogRepository, type AccessLogFilter } from '../infrastructure/access-log.repository.js';
+import { AccessLogWriter } from './access-log.writer.js';
+import { csvHeader, csvRow } from './access-log.csv.js';
+
+export interface AccessLogPage {
+  entries: StoredAccessLogEntry[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+const EXPORT_BATCH = 1000;
+
+/**
+ * What IG reviewers (and, through index.ts, an IG console) may read of the log. Every read is
+ * scoped to the reviewer's organisation (the operator's IG sees all) and is itself logged,
+ * before anything is returned.
+ */
+@Injectable()
+export class AccessLogSearch {
+  constructor(
+    private readonly repo: AccessLogRepository,
+    private readonly writer: AccessLogWriter,
+  ) {}
+
+  /** Newest first; `cursor` is the nextCursor of the previous page. */
+  async search(p: Principal, filter: AccessLogFilter, page: { cursor?: number; limit: number }): Promise<AccessLogPage> {
+    const rows = await this.repo.search(scopeOf(p), filter, page.limit + 1, page.cursor);
+    const more = rows.length > page.limit;
+    const shown = more ? rows.slice(0, page.limit) : rows;
+    await this.writer.append(readEntry(p, 'access-log.search', { type: 'access-log', id: 'search' }, filter, [`returned:${shown.length}`]));
+    return {
+      entries: shown.map((r) => JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry),
+      nextCursor: more ? String(shown[shown.length - 1].index) : null,
+    };
+  }
+
+  /**
+   * The stored bytes of one entry, exactly as hashed into the tree, or null when it does not
+   * exist or lies outside the reader's scope (the two are indistinguishable to the caller).
+   */
+  async entryBytes(p: Principal, index: number): Promise<Buffer | null> {
+    const row = await this.repo.entry(index);
+    const visible = row !== null && inScope(scopeOf(p), row);
+    await this.writer.append({
+      ...readEntry(p, 'access-log.read', { type: 'access-log-entry', id: String(index) }, {}, visible ? [] : ['not found or outside scope']),
+      decision: visible ? 'ALLOW' : 'DENY',
+      ownerOrg: visible ? row.ownerOrg : null,
+    });
+    return visible ? row.bytes : null;
+  }
+
+  /**
+   * CSV of every matching entry, newest first, fetched in batches as the consumer reads (never
+   * the whole result in memory). The export is logged before the first row is produced.
+   */
+  async exportCsv(p: Principal, filter: AccessLogFilter): Promise<AsyncIterable<string>> {
+    const receipt = await this.writer.append(readEntry(p, 'access-log.export', { type: 'access-log', id: 'export.csv' }, filter, []));
+    const repo = this.repo;
+    const scope = scopeOf(p);
+    // Entries logged after the export started (including its own) are left out, so a
+    // reviewer exporting twice gets a stable prefix.
+    return (async function* rows() {
+      yield csvHeader();
+      let before: number | undefined = receipt.index;
+      for (;;) {
+        const batch = await repo.search(scope, filter, EXPORT_BATCH, before);
+        if (!batch.length) return;
+        yield batch.map((r) => csvRow(JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry)).join('');
+        if (batch.length < EXPORT_BATCH) return;
+        before = batch[batch.length - 1].index;
+      }
+    })();
+  }
+
+  /** Every access to one person's data within the reviewer's scope, newest first (a subject access report). */
+  async subjectReport(p: Principal, crn: string, page: { cursor?: number; limit: number }): Promise<SubjectAccessReport> {
+    const rows = await this.repo.search(scopeOf(p), { crn }, page.limit + 1, page.cursor);
+    const more = rows.length > page.limit;
+    const shown = more ? rows.slice(0, page.limit) : rows;
+    await this.writer.append(readEntry(p, 'subject.access-report', { type: 'subject', id: crn }, { crn }, [`returned:${shown.length}`]));
+    return {
+      crn,
+      accesses: shown.map((r) => toAccess(JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry)),
+      nextCursor: more ? String(shown[shown.length - 1].index) : null,
+    };
+  }
+}
+
+export interface SubjectAccess {
+  index: number;
+  timestamp: string;
+  org: string;
+  actor: string;
+  roles: string[];
+  action: string;
+  purpose: string | null;
+  reason: string | null;
+  agreement: { id: string; version: number } | null;
+  decision: 'ALLOW' | 'DENY';
+  reasons: string[];
+  fieldsReleased: string[];
+  fieldsWithheld: string[];
+  recipientOrg: string | null;
+  breakGlass: boolean;
+}
+
+export interface SubjectAccessReport {
+  crn: string;
+  accesses: SubjectAccess[];
+  nextCursor: string | null;
+}
+
+function toAccess(e: StoredAccessLogEntry): SubjectAccess {
+  return {
+    index: e.index,
+    timestamp: e.timestamp,
+    org: e.actor.org,
+    actor: e.actor.sub,
+    roles: e.actor.roles,
+    action: e.action,
+    purpose: e.purpose,
+    reason: e.reason,
+    agreement: e.agreement,
+    decision: e.decision,
+    reasons: e.reasons,
+    fieldsReleased: e.fieldsReleased,
+    fieldsWithheld: e.fieldsWithheld,
+    recipientOrg: e.recipientOrg,
+    breakGlass: e.breakGlass,
+  };
+}
+
+function readEntry(p: Principal, action: string, resource: { type: string; id: string }, filter: AccessLogFilter, extra: string[]): AccessLogEntryInput {
+  const scope = scopeOf(p);
+  return {
+    actor: { org: p.org, sub: p.sub, roles: p.roles },
+    action,
+    resource,
+    crn: filter.crn ?? null,
+    purpose: filter.purpose ?? null,
+    reason: p.reason ?? null,
+    decision: 'ALLOW',
+    reasons: [`scope:${scope.org ?? 'all'}`, ...describeFilter(filter), ...extra],
+    recipientOrg: p.org,
+    ownerOrg: null,
+    requestId: p.requestId,
+    jti: p.jti,
+    breakGlass: p.breakGlass,
+  };
+}
+
+function describeFilter(f: AccessLogFilter): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(f)) {
+    if (v !== undefined) out.push(`filter:${k}=${v instanceof Date ? v.toISOString() : String(v)}`);
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+import { DomainException, type ErrorKind, type FieldError } from '@shared/errors/index.js';
+
+/**
+ * Problem code of the UnavailableException (503) AccessLogWriter.append throws when an entry
+ * could not be made durable: the caller must release nothing (fail closed).
+ */
+export const ACCESS_LOG_UNAVAILABLE = 'access_log_unavailable';
+
+export enum AccessLogExceptionCode {
+  EntryNotFound = 'access_log_entry_not_found',
+  CheckpointNotFound = 'access_log_checkpoint_not_found',
+  InvalidTreeSize = 'invalid_tree_size',
+}
+
+const KIND: Record<AccessLogExceptionCode, ErrorKind> = {
+  [AccessLogExceptionCode.EntryNotFound]: 'not_found',
+  [AccessLogExceptionCode.CheckpointNotFound]: 'not_found',
+  [AccessLogExceptionCode.InvalidTreeSize]: 'invalid',
+};
+
+export class AccessLogException extends DomainException {
+  constructor(code: AccessLogExceptionCode, detail: string, errors?: FieldError[]) {
+    super(code, KIND[code], detail, errors ? { errors } : {});
+  }
+}

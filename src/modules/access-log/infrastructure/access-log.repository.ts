@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { NodeKey, StoredNode } from '../domain/merkle/index.js';
+import type { LogScope } from '../domain/log-scope.js';
+
+/** Search criteria over the indexed columns; every member narrows the result. */
+export interface AccessLogFilter {
+  crn?: string;
+  /** The acting organisation. */
+  org?: string;
+  /** The acting person or system (`sub`). */
+  actor?: string;
+  purpose?: string;
+  decision?: 'ALLOW' | 'DENY';
+  action?: string;
+  from?: Date;
+  /** Inclusive. */
+  to?: Date;
+}
+
+export interface EntryRow {
+  index: number;
+  /** The stored canonical bytes, exactly as hashed. */
+  bytes: Buffer;
+}
+
+export interface EntryWithOrgs extends EntryRow {
+  leafHash: Buffer;
+  actorOrg: string;
+  ownerOrg: string | null;
+  recipientOrg: string | null;
+}
+
+/** Reads of the access-log tables. Writes happen only in PgLogBatchStore and CheckpointService. */
+@Injectable()
+export class AccessLogRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Entries matching the filter inside the scope, newest first, with indices below `before`. */
+  async search(scope: LogScope, filter: AccessLogFilter, limit: number, before?: number): Promise<EntryRow[]> {
+    const params: unknown[] = [];
+    const bind = (v: unknown) => `$${params.push(v)}`;
+    const where: string[] = [];
+    if (scope.org !== null) {
+      const org = bind(scope.org);
+      // Same rows as actor_org = X OR owner_org = X OR recipient_org = X, written so the partial
+      // owner and recipient indexes (rows where they differ from the actor's org) apply.
+      where.push(
+        `(actor_org = ${org} OR (owner_org = ${org} AND owner_org IS DISTINCT FROM actor_org) OR (recipient_org = ${org} AND recipient_org IS DISTINCT FROM actor_org))`,
+      );
+    }
+    if (filter.crn !== undefined) where.push(`crn = ${bind(filter.crn)}`);
+    if (filter.org !== undefined) where.push(`actor_org = ${bind(filter.org)}`);
+    if (filter.actor !== undefined) where.push(`actor_sub = ${bind(filter.actor)}`);
+    if (filter.purpose !== undefined) where.push(`purpose = ${bind(filter.purpose)}`);
+    if (filter.decision !== undefined) where.push(`decision = ${bind(filter.decision)}`);
+    if (filter.action !== undefined) where.push(`action = ${bind(filter.action)}`);
+    if (filter.from !== undefined) where.push(`ts >= ${bind(filter.from.toISOString())}`);
+    if (filter.to !== undefined) where.push(`ts <= ${bind(filter.to.toISOString())}`);
+    if (before !== undefined) where.push(`idx < ${bind(before)}`);
+    const sql = `SELECT idx, entry FROM access_log_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ${bind(limit)}`;
+    const rows: { idx: string; entry: Buffer }[] = await this.db.query(sql, params);
+    return rows.map((r) => ({ index: Number(r.idx), bytes: r.entry }));
+  }
+
+  async entry(index: number): Promise<EntryWithOrgs | null> {
+    const rows: { entry: Buffer; leaf_hash: Buffer; actor_org: string; owner_org: string | null; recipient_org: string | null }[] = await this.db.query(
+      `SELECT entry, leaf_hash, actor_org, owner_org, recipient_org FROM access_log_entries WHERE idx = $1`,
+      [index],
+    );
+    if (!rows.length) return null;
+    const r = rows[0];
+    return { index, bytes: r.entry, leafHash: r.leaf_hash, actorOrg: r.actor_org, ownerOrg: r.owner_org, recipientOrg: r.recipient_org };
+  }
+
+  /** Entries committed so far (the head's size). */
+  async size(): Promise<number> {
+    const rows: { size: string }[] = await this.db.query(`SELECT size FROM access_log_head WHERE id = 1`);
+    return Number(rows[0].size);
+  }
+
+  /**
+   * The stored hashes of the given complete subtrees in one query: level 0 from the entries'
+   * leaf hashes, higher levels from access_log_nodes. Missing nodes are simply absent.
+   */
+  async nodes(keys: readonly NodeKey[]): Promise<StoredNode[]> {
+    if (!keys.length) return [];
+    const rows: { level: number; idx: string; hash: Buffer | null }[] = await this.db.query(
+      `SELECT k.level, k.idx, COALESCE(n.hash, e.leaf_hash) AS hash
+         FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx)
+         LEFT JOIN access_log_nodes n ON k.level > 0 AND n.level = k.level AND n.idx = k.idx
+         LEFT JOIN access_log_entries e ON k.level = 0 AND e.idx = k.idx`,
+      [keys.map((k) => k.level), keys.map((k) => k.index)],
+    );
+    return rows.filter((r) => r.hash !== null).map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
+  }
+}

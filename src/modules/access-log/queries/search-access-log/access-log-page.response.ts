@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+class ActorResponse {
+  @ApiProperty({ example: 'police-cleveland' }) org: string;
+  @ApiProperty({ example: 'user:pc-1' }) sub: string;
+  @ApiProperty({ example: ['iom-officer'] }) roles: string[];
+}
+
+class ResourceResponse {
+  @ApiProperty({ example: 'case' }) type: string;
+  @ApiProperty({ example: 'X123456' }) id: string;
+}
+
+class AgreementRefResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() version: number;
+}
+
+/** An entry as stored: its RFC 8785 canonical JSON is the Merkle leaf. */
+export class AccessLogEntryResponse {
+  @ApiProperty({ example: 42 }) index: number;
+  @ApiProperty({ example: '2025-11-22T10:11:12.345Z' }) timestamp: string;
+  @ApiProperty({ type: ActorResponse }) actor: ActorResponse;
+  @ApiProperty({ example: 'case.summary' }) action: string;
+  @ApiProperty({ type: ResourceResponse }) resource: ResourceResponse;
+  @ApiProperty({ nullable: true, type: String, example: 'X123456' }) crn: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'IOM' }) purpose: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ enum: ['ALLOW', 'DENY'] }) decision: string;
+  @ApiProperty({ description: 'Policy rule ids, agreement:<id>@v<version>, or why denied' }) reasons: string[];
+  @ApiProperty({ type: AgreementRefResponse, nullable: true }) agreement: AgreementRefResponse | null;
+  @ApiProperty() fieldsReleased: string[];
+  @ApiProperty() fieldsWithheld: string[];
+  @ApiProperty({ nullable: true, type: String }) recipientOrg: string | null;
+  @ApiProperty({ nullable: true, type: String }) ownerOrg: string | null;
+  @ApiProperty() requestId: string;
+  @ApiProperty({ nullable: true, type: String }) jti: string | null;
+  @ApiProperty() breakGlass: boolean;
+}
+
+export class AccessLogPageResponse {
+  @ApiProperty({ type: [AccessLogEntryResponse] }) entries: AccessLogEntryResponse[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next, older page; null on the last page' })
+  nextCursor: string | null;
+}
