@@ -4,6 +4,8 @@ import type { JsonLogger } from '@shared/observability/json-logger.js';
 import { OrganisationBootstrap, OPERATOR_ORG_ID } from '@modules/organisations/index.js';
 import { DEMO_ORGANISATIONS } from './demo-organisations.js';
 import { ensureDemoKey } from './demo-keys.js';
+import { seedDemoAgreements } from './demo-agreements.js';
+import { seedDemoCases } from './demo-cases.js';
 
 /**
  * DEMO=true: demonstration organisations with private keys under DATA_DIR/demo-keys/, so a
@@ -21,5 +23,7 @@ export async function seedDemo(app: INestApplication, config: AppConfig, logger:
     const key = await ensureDemoKey(config.dataDir, OPERATOR_ORG_ID);
     await orgs.ensureOrganisation({ id: OPERATOR_ORG_ID, kind: 'GATEWAY', name: 'Gateway operator', region: 'England and Wales', keys: [key.publicJwk] });
   }
+  await seedDemoAgreements(app, config, logger);
+  await seedDemoCases(app, config, logger);
   logger.log(`demo data ready (${made.length ? `created ${made.join(', ')}` : 'already present'}); private keys under ${config.dataDir}/demo-keys/`, 'Demo');
 }
