@@ -1,0 +1,28 @@
+import { PassThrough } from 'node:stream';
+import { clientErrorHandler } from './client-error.js';
+
+function answer(code: string): string {
+  const socket = new PassThrough();
+  socket.on('error', () => undefined); // destroy(err) re-emits the parser error
+  let written = '';
+  socket.write = ((chunk: string) => ((written += chunk), true)) as typeof socket.write;
+  clientErrorHandler(Object.assign(new Error(code), { code }), socket);
+  return written;
+}
+
+describe('clientErrorHandler', () => {
+  it.each([
+    ['HPE_HEADER_OVERFLOW', 431, 'headers_too_large'],
+    ['ERR_HTTP_REQUEST_TIMEOUT', 408, 'request_timeout'],
+    ['HPE_INVALID_METHOD', 400, 'malformed_request'],
+  ])('answers %s with a problem+json %i', (code, status, type) => {
+    const [head, body] = answer(code).split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(head).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/);
+    expect(JSON.parse(body)).toEqual({ type: `urn:probation-gateway:problem:${type}`, title: expect.any(String), status, detail: expect.any(String) });
+  });
+
+  it('writes nothing to a connection the client already reset', () => {
+    expect(answer('ECONNRESET')).toBe('');
+  });
+});
