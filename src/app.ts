@@ -14,7 +14,7 @@ import { requestContext } from '@shared/observability/request-context.js';
 import { clientErrorHandler } from '@shared/errors/client-error.js';
 import { listenOnEveryClient } from '@shared/database/data-source.factory.js';
 import { ValidationException } from '@shared/errors/domain.exception.js';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from '@shared/http/json-depth.js';
+import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
@@ -102,8 +102,10 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   });
   // The validation pipe recurses into bodies: a deeply nested one must be a 400, not a stack overflow (500).
   fastify.addHook('preValidation', async (req, reply) => {
-    if (!exceedsJsonDepth(req.body)) return;
-    sendProblem(reply, toProblem(new ValidationException([{ field: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }]), req.id, logger));
+    const tooDeep = exceedsJsonDepth(req.body);
+    if (!tooDeep && !exceedsJsonSize(req.body)) return;
+    const message = tooDeep ? `must not nest deeper than ${MAX_JSON_DEPTH} levels` : `must not hold more than ${MAX_JSON_NODES} values`;
+    sendProblem(reply, toProblem(new ValidationException([{ field: 'body', message }]), req.id, logger));
     return reply;
   });
   fastify.addHook('onResponse', (req, reply, done) => {

@@ -86,6 +86,10 @@ describe('/exchange-requests', () => {
 
     // The provider cannot fetch the requester's bundle; the requester gets the same bytes every time.
     expect((await gw.call('GET', `/exchange-requests/${id}/response`, { org: nps, roles: ['data-owner'] })).status).toBe(404);
+    // An outsider probing by id learns nothing, not even through its own IG's view of the log.
+    expect((await gw.call('GET', `/exchange-requests/${id}/response`, { org: gw.orgs['crc-northumbria'], roles: ['system'] })).status).toBe(404);
+    const probe = (await gw.sql<{ e: Record<string, unknown> }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries ORDER BY idx DESC LIMIT 1`))[0].e;
+    expect(probe).toMatchObject({ action: 'exchange.response.read', decision: 'DENY', crn: null, purpose: null, reason: null });
     const res = await gw.call('GET', `/exchange-requests/${id}/response`, policeOfficer());
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/jose/);
@@ -156,6 +160,7 @@ describe('/exchange-requests', () => {
       'exchange.decide:ALLOW:nps-north-east',
       'exchange.release:ALLOW:nps-north-east',
       'exchange.response.read:DENY:nps-north-east',
+      'exchange.response.read:DENY:crc-northumbria',
       'exchange.response.read:ALLOW:police-cleveland',
       'exchange.response.read:ALLOW:police-cleveland',
     ]);

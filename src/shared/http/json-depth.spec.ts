@@ -20,3 +20,21 @@ describe('exceedsJsonDepth', () => {
     expect(exceedsJsonDepth(Array(200_000).fill(0))).toBe(false);
   });
 });
+
+describe('exceedsJsonSize', () => {
+  it('accepts ordinary bodies and refuses huge arrays and objects', async () => {
+    const { exceedsJsonSize } = await import('./json-depth.js');
+    expect(exceedsJsonSize({ a: [1, 2, 3], b: { c: 'd' } })).toBe(false);
+    expect(exceedsJsonSize({ keys: new Array(200_000).fill(0) })).toBe(true);
+    expect(exceedsJsonSize(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])))).toBe(true);
+    expect(exceedsJsonSize(new Array(9_000).fill('x'))).toBe(false);
+  });
+});
+
+describe('raw bodies', () => {
+  it('treats a Buffer as one value, whatever its length', async () => {
+    const { exceedsJsonSize, exceedsJsonDepth } = await import('./json-depth.js');
+    expect(exceedsJsonSize(Buffer.alloc(50_000))).toBe(false);
+    expect(exceedsJsonDepth(Buffer.alloc(50_000))).toBe(false);
+  });
+});

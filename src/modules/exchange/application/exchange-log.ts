@@ -75,11 +75,15 @@ export class ExchangeLog {
 
   responseRead(p: Actor, r: ExchangeRequest, allowed: boolean, reasons: string[]): Promise<AccessLogReceipt> {
     const rel = r.state.release;
+    // A probe by an organisation that is not a party must not copy the request's CRN, purpose
+    // or justification into an entry the prober's own IG staff can read.
+    const outsider = p.org !== r.state.requester && p.org !== r.state.provider;
     return this.append(p, r, {
       action: 'exchange.response.read',
       decision: allowed ? 'ALLOW' : 'DENY',
       reasons,
-      reason: r.state.justification,
+      reason: outsider ? null : r.state.justification,
+      ...(outsider ? { crn: null, purpose: null } : {}),
       agreement: allowed && rel ? { id: r.state.agreementId, version: rel.agreementVersion } : null,
       fieldsReleased: allowed && rel ? rel.fieldsReleased : [],
       fieldsWithheld: allowed && rel ? rel.fieldsWithheld : [],
@@ -89,15 +93,15 @@ export class ExchangeLog {
   private append(
     p: Actor,
     r: ExchangeRequest,
-    e: Pick<AccessLogEntryInput, 'action' | 'decision' | 'reasons' | 'reason' | 'agreement' | 'fieldsReleased' | 'fieldsWithheld'>,
+    e: Pick<AccessLogEntryInput, 'action' | 'decision' | 'reasons' | 'reason' | 'agreement' | 'fieldsReleased' | 'fieldsWithheld'> & Partial<Pick<AccessLogEntryInput, 'crn' | 'purpose'>>,
   ): Promise<AccessLogReceipt> {
     const s = r.state;
     return this.log.append({
+      crn: s.crn,
+      purpose: s.purpose,
       ...e,
       actor: actorOf(p),
       resource: { type: 'exchange-request', id: s.id },
-      crn: s.crn,
-      purpose: s.purpose,
       ownerOrg: s.provider,
       recipientOrg: s.requester,
       requestId: p.requestId,
