@@ -1,4 +1,4 @@
-import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
+import { activeAgreement, riskManagementTerms } from '../factories/agreement.factory.js';
 import { assessmentBody, caseBody } from '../factories/case.factory.js';
 import { TestGateway } from '../setup/test-app.js';
 
@@ -10,19 +10,7 @@ describe('POST /cases/{crn}/transfers, escalations and POST /policies/explain', 
 
   beforeAll(async () => {
     gw = await TestGateway.start();
-    await activeAgreement(
-      gw,
-      agreementTerms({
-        title: 'CRC-NPS risk management',
-        parties: [
-          { org: 'nps-north-east', role: 'BOTH' },
-          { org: 'crc-durham-tees-valley', role: 'BOTH' },
-        ],
-        purposes: ['RISK_MANAGEMENT', 'RECALL', 'COURT_REPORT'],
-        dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA'],
-        lawfulBasis: ['Offender Management Act 2007 s.14'],
-      }),
-    );
+    await activeAgreement(gw, riskManagementTerms());
     expect((await gw.call('PUT', '/cases/X300001', sys('crc-durham-tees-valley'), caseBody('crc-durham-tees-valley'))).status).toBe(201);
     expect((await gw.call('PUT', '/cases/X300001/assessments/A1', sys('crc-durham-tees-valley'), assessmentBody())).status).toBe(201);
   });

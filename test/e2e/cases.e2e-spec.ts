@@ -1,4 +1,4 @@
-import { activeAgreement, agreementTerms, daysFromNow, signatory } from '../factories/agreement.factory.js';
+import { activeAgreement, agreementTerms, daysFromNow, riskManagementTerms, signatory } from '../factories/agreement.factory.js';
 import { assessmentBody, caseBody } from '../factories/case.factory.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
 
@@ -68,15 +68,8 @@ describe('GET /cases/{crn}[/summary]', () => {
     // Risk management between the NPS and the Durham CRC, both ways, health with a condition.
     await activeAgreement(
       gw,
-      agreementTerms({
-        title: 'CRC-NPS risk management',
-        parties: [
-          { org: 'nps-north-east', role: 'BOTH' },
-          { org: 'crc-durham-tees-valley', role: 'BOTH' },
-        ],
-        purposes: ['RISK_MANAGEMENT', 'RECALL', 'COURT_REPORT'],
+      riskManagementTerms({
         dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA', 'HEALTH'],
-        lawfulBasis: ['Offender Management Act 2007 s.14'],
         specialCategoryConditions: { HEALTH: 'DPA 2018 Sch.8 para 1: statutory purposes of probation' },
       }),
     );

@@ -70,3 +70,18 @@ export async function agreementLogEntries(gw: TestGateway, id?: string): Promise
   );
   return rows.map((r) => r.e).filter((e) => id === undefined || e.resource.id === id);
 }
+
+/** Terms of a CRC-NPS risk-management agreement, both directions (nps-north-east and crc-durham-tees-valley as BOTH). */
+export function riskManagementTerms(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return agreementTerms({
+    title: 'CRC-NPS risk management',
+    parties: [
+      { org: 'nps-north-east', role: 'BOTH' },
+      { org: 'crc-durham-tees-valley', role: 'BOTH' },
+    ],
+    purposes: ['RISK_MANAGEMENT', 'RECALL', 'COURT_REPORT'],
+    dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA'],
+    lawfulBasis: ['Offender Management Act 2007 s.14'],
+    ...over,
+  });
+}
