@@ -81,6 +81,14 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
     expect(second.nextCursor).toBeNull();
   });
 
+  it('stores the searchable columns exactly as given, whatever characters they hold', async () => {
+    const odd = { actorOrg: 'police-cleveland', crn: 'X0"0\\0é', purpose: 'RISK "quoted" \\ back ☃ 𝄞 \u0007' };
+    const r = await gw.app.get(AccessLogWriter).append(anAccess({ ...odd, actor: { org: odd.actorOrg, sub: 'user:Zoë "Z" \\', roles: [] }, action: 'case.read-odd' }));
+    const [row] = await gw.sql<{ crn: string; purpose: string; actor_sub: string; entry: Buffer }>('SELECT crn, purpose, actor_sub, entry FROM access_log_entries WHERE idx = $1', [r.index]);
+    expect(row).toMatchObject({ crn: odd.crn, purpose: odd.purpose, actor_sub: 'user:Zoë "Z" \\' });
+    expect(JSON.parse(row.entry.toString('utf8'))).toMatchObject({ crn: odd.crn, purpose: odd.purpose, actor: { sub: 'user:Zoë "Z" \\' } });
+  });
+
   it('logs every read of the log, as the reviewer, before answering', async () => {
     const before = await gw.sql<{ n: string }>(`SELECT count(*) AS n FROM access_log_entries WHERE action = 'access-log.search'`);
     await search(ig('police-cleveland'), 'crn=X000001&purpose=IOM');

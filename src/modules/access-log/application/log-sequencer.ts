@@ -8,9 +8,12 @@
  * what takes the log from about a thousand appends per second (a transaction each) to tens of
  * thousands, with the same guarantee: append() resolves only after its entry's COMMIT.
  *
- * The sequencer keeps no tree state: each batch's transaction reads the head under its lock, so
- * a failed or ambiguous commit never leaves stale state behind, and several instances can share
- * one database.
+ * One batch at a time. A second batch in flight would only wait at the head-row lock until the
+ * first commits, and sharing the queue between two batches halves them and so doubles the
+ * commits: measured, that gave fewer appends per second, not more. The store, not the sequencer,
+ * keeps the tree consistent: each batch is checked against the head under its lock, so a failed,
+ * ambiguous or out-of-date batch never forks the tree, and several instances can share one
+ * database.
  */
 import type { AccessLogReceipt } from '../domain/access-log-entry.js';
 import type { PreparedEntry } from '../domain/prepared-entry.js';

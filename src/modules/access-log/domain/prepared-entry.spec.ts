@@ -27,22 +27,24 @@ function input(overrides: Partial<AccessLogEntryInput> = {}): AccessLogEntryInpu
 }
 
 const str = (max: number) => fc.string({ unit: 'binary', minLength: 1, maxLength: max });
+/** Members stored in text columns too, which cannot hold NUL. */
+const col = (max: number) => str(max).map((s) => s.replaceAll('\u0000', ' '));
 const optional = (max: number) => fc.option(str(max), { nil: undefined });
 
 const arbitraryInput: fc.Arbitrary<AccessLogEntryInput> = fc.record({
-  actor: fc.record({ org: str(64), sub: str(64), roles: fc.array(str(20), { maxLength: 4 }) }),
+  actor: fc.record({ org: col(64), sub: col(64), roles: fc.array(str(20), { maxLength: 4 }) }),
   action: fc.constantFrom('case.read', 'case.summary', 'agreement.sign', 'access-log.search'),
   resource: fc.record({ type: str(10), id: str(20) }),
-  crn: fc.option(str(10), { nil: null }),
-  purpose: optional(20),
+  crn: fc.option(col(10), { nil: null }),
+  purpose: fc.option(col(20), { nil: undefined }),
   reason: optional(200),
   decision: fc.constantFrom('ALLOW' as const, 'DENY' as const),
   reasons: fc.array(str(40), { maxLength: 5 }),
   agreement: fc.option(fc.record({ id: str(36), version: fc.nat(1000) }), { nil: null }),
   fieldsReleased: fc.option(fc.array(str(30), { maxLength: 6 }), { nil: undefined }),
   fieldsWithheld: fc.option(fc.array(str(30), { maxLength: 6 }), { nil: undefined }),
-  recipientOrg: optional(64),
-  ownerOrg: optional(64),
+  recipientOrg: fc.option(col(64), { nil: undefined }),
+  ownerOrg: fc.option(col(64), { nil: undefined }),
   requestId: str(64),
   jti: optional(64),
   breakGlass: fc.option(fc.boolean(), { nil: undefined }),
@@ -134,6 +136,7 @@ describe(prepareEntry.name, () => {
     ['reasons', input({ reasons: 'x' as unknown as string[] })],
     ['agreement', input({ agreement: { id: 'a', version: 1.5 } })],
     ['reason', input({ reason: 'x'.repeat(4001) })],
+    ['crn', input({ crn: 'X12\u00003' })],
   ])('refuses a malformed %s', (field, bad) => {
     expect(() => prepareEntry(bad)).toThrow(InvalidAccessLogEntryError);
     expect(() => prepareEntry(bad)).toThrow(field);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { appendLeaves, frontierFromJson, frontierToJson, leafHash } from '../domain/merkle/index.js';
+import { appendLeaves, frontierFromJson, frontierToJson, leafHash, type Frontier } from '../domain/merkle/index.js';
 import type { AccessLogReceipt } from '../domain/access-log-entry.js';
 import { sealEntry, type PreparedEntry } from '../domain/prepared-entry.js';
 import type { LogBatchStore } from '../application/log-sequencer.js';
@@ -15,37 +15,60 @@ export interface PgLogBatchStoreOptions {
   onConnectionError?: (error: Error) => void;
 }
 
-// One round trip: open the transaction and take the head row's lock. Under the lock the head is
-// the truth; nothing from an earlier transaction is trusted.
+// The head as this store last wrote it (or read it under its lock): what the next batch builds
+// on. Stale after another instance appended, which APPEND's check makes harmless.
+interface Head {
+  size: number;
+  frontier: Frontier;
+  /** frontierToJson(frontier) as JSON text, compared with the stored jsonb. */
+  frontierJson: string;
+  lastMs: number;
+}
+
+// Opens a transaction and takes the head row's lock: the slow path, when this store does not know
+// the head (first batch, after any failure, or after another instance appended).
 const LOCK_HEAD = `BEGIN; SELECT size, frontier, last_timestamp FROM access_log_head WHERE id = 1 FOR UPDATE`;
 
-// One statement writes the entries, the new complete-subtree nodes and the head. The SQL text is
+// One statement appends a batch if, and only if, the head under its row lock is exactly the one
+// the batch was built on ($1 size, $11 frontier): the UPDATE takes the lock and checks it, and
+// the inserts only take rows from its result, so a stale batch writes nothing. Run on its own it
+// is its own transaction: lock, write, WAL flush and answer in one round trip. The SQL text is
 // the same whatever the batch size. Entry bytes and hashes travel as one binary parameter each
-// (node-postgres sends Buffers in binary) and are cut apart by offset server-side: a bytea[]
-// parameter would go as hex text and cost the server a parse of every element.
-const WRITE_BATCH = `
-  WITH entries AS (
+// (node-postgres sends Buffers in binary) cut apart by offset, because a bytea[] parameter goes
+// as hex text that the server must parse element by element; the searchable columns travel as
+// one JSON array, which costs far less to encode here than nine text[] parameters.
+const APPEND = `
+  WITH head AS (
+    UPDATE access_log_head SET size = $9, frontier = $10::jsonb, last_timestamp = $2::timestamptz, updated_at = now()
+     WHERE id = 1 AND size = $1 AND frontier = $11::jsonb AND (last_timestamp IS NULL OR last_timestamp <= $2::timestamptz)
+    RETURNING size
+  ), entries AS (
     INSERT INTO access_log_entries (idx, ts, leaf_hash, entry, action, decision, actor_org, actor_sub, owner_org, recipient_org, crn, purpose, break_glass)
-    SELECT $1::bigint + e.ord - 1, $2::timestamptz,
-           substring($3::bytea FROM (e.ord::int - 1) * 32 + 1 FOR 32), substring($4::bytea FROM e.off + 1 FOR e.len),
+    SELECT $1::bigint + e.i, $2::timestamptz, substring($3::bytea FROM e.i * 32 + 1 FOR 32), substring($4::bytea FROM e.o + 1 FOR e.l),
            e.action, e.decision, e.actor_org, e.actor_sub, e.owner_org, e.recipient_org, e.crn, e.purpose, e.break_glass
-      FROM unnest($5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::boolean[])
-           WITH ORDINALITY AS e(off, len, action, decision, actor_org, actor_sub, owner_org, recipient_org, crn, purpose, break_glass, ord)
+      FROM head, json_to_recordset($5::json) AS e(i int, o int, l int, action text, decision text, actor_org text, actor_sub text,
+                                                   owner_org text, recipient_org text, crn text, purpose text, break_glass boolean)
   ), nodes AS (
     INSERT INTO access_log_nodes (level, idx, hash)
-    SELECT n.level, n.idx, substring($18::bytea FROM (n.ord::int - 1) * 32 + 1 FOR 32)
-      FROM unnest($16::smallint[], $17::bigint[]) WITH ORDINALITY AS n(level, idx, ord)
+    SELECT n.level, n.idx, substring($8::bytea FROM (n.ord::int - 1) * 32 + 1 FOR 32)
+      FROM head, unnest($6::smallint[], $7::bigint[]) WITH ORDINALITY AS n(level, idx, ord)
   )
-  UPDATE access_log_head SET size = $19, frontier = $20::jsonb, last_timestamp = $2::timestamptz, updated_at = now() WHERE id = 1`;
+  SELECT count(*)::int AS appended FROM head`;
 
 /**
  * Writes sequencer batches to PostgreSQL over a dedicated connection, so request handlers that
  * exhaust the main pool while they wait for their entry can never starve the log of the
  * connection it needs to write that entry.
+ *
+ * A batch is built on the head this store left and written only if the head under its row lock
+ * is exactly that: one round trip that locks, checks, writes and commits. Otherwise (another
+ * instance appended, or nothing is known after a start or a failure) it is rebuilt on the head
+ * read under the lock.
  */
 export class PgLogBatchStore implements LogBatchStore {
   private readonly pool: pg.Pool;
   private readonly onError: (e: Error) => void;
+  private known: Head | undefined;
 
   constructor(options: PgLogBatchStoreOptions) {
     this.onError = (e) => options.onConnectionError?.(e);
@@ -69,83 +92,33 @@ export class PgLogBatchStore implements LogBatchStore {
     this.pool.on('connect', (client) => client.on('error', this.onError));
   }
 
+  /**
+   * Appends the batch atomically. Usually one round trip, built on the head this store wrote
+   * last; when that is not the head any more (or unknown), the head is read under its lock and
+   * the batch rebuilt on it. Nothing is trusted across a failure.
+   */
   async append(entries: readonly PreparedEntry[]): Promise<AccessLogReceipt[]> {
     const client = await this.pool.connect();
     let failed = true;
     try {
+      if (this.known) {
+        const batch = buildBatch(this.known, entries);
+        if (await this.write(client, batch)) {
+          this.known = batch.next;
+          failed = false;
+          return batch.receipts;
+        }
+      }
       const results = (await client.query(LOCK_HEAD)) as unknown as pg.QueryResult[];
-      const head = results[1]?.rows[0] as { size: string; frontier: unknown; last_timestamp: Date | null } | undefined;
-      if (!head) throw new Error('the access_log_head row is missing');
-      const size = Number(head.size);
-      const frontier = frontierFromJson(head.frontier);
-      if (frontier.size !== size) throw new Error(`access_log_head is inconsistent: size ${size}, frontier for ${frontier.size}`);
-
-      // One time per batch, never before the previous batch's, so timestamps never go back as
-      // indices grow, even across instances whose clocks differ slightly.
-      const ms = Math.max(Date.now(), head.last_timestamp?.getTime() ?? 0);
-      const timestamp = new Date(ms).toISOString();
-      const n = entries.length;
-      const bytes = new Array<Buffer>(n);
-      const leaves = new Array<Buffer>(n);
-      const offsets = new Array<number>(n);
-      const lengths = new Array<number>(n);
-      let offset = 0;
-      const cols = { action: [] as string[], decision: [] as string[], actorOrg: [] as string[], actorSub: [] as string[], ownerOrg: [] as (string | null)[], recipientOrg: [] as (string | null)[], crn: [] as (string | null)[], purpose: [] as (string | null)[], breakGlass: [] as boolean[] };
-      for (let i = 0; i < n; i++) {
-        const e = entries[i];
-        bytes[i] = sealEntry(e, size + i, timestamp);
-        leaves[i] = leafHash(bytes[i]);
-        offsets[i] = offset;
-        lengths[i] = bytes[i].length;
-        offset += bytes[i].length;
-        const c = e.columns;
-        cols.action.push(c.action);
-        cols.decision.push(c.decision);
-        cols.actorOrg.push(c.actorOrg);
-        cols.actorSub.push(c.actorSub);
-        cols.ownerOrg.push(c.ownerOrg);
-        cols.recipientOrg.push(c.recipientOrg);
-        cols.crn.push(c.crn);
-        cols.purpose.push(c.purpose);
-        cols.breakGlass.push(c.breakGlass);
-      }
-      const { frontier: next, newNodes } = appendLeaves(frontier, leaves);
-      const levels: number[] = [];
-      const indices: number[] = [];
-      const hashes: Buffer[] = [];
-      for (const node of newNodes) {
-        if (node.level === 0) continue;
-        levels.push(node.level);
-        indices.push(node.index);
-        hashes.push(node.hash);
-      }
-      // Named, so each connection parses and plans the statement once (planning it on every
-      // batch cost about as much as executing it).
-      await client.query({ name: 'access-log-write-batch', text: WRITE_BATCH, values: [
-        size,
-        timestamp,
-        Buffer.concat(leaves),
-        Buffer.concat(bytes, offset),
-        offsets,
-        lengths,
-        cols.action,
-        cols.decision,
-        cols.actorOrg,
-        cols.actorSub,
-        cols.ownerOrg,
-        cols.recipientOrg,
-        cols.crn,
-        cols.purpose,
-        cols.breakGlass,
-        levels,
-        indices,
-        Buffer.concat(hashes),
-        next.size,
-        JSON.stringify(frontierToJson(next)),
-      ] });
+      const batch = buildBatch(headOf(results[1]?.rows[0]), entries);
+      if (!(await this.write(client, batch))) throw new Error('the access-log head changed while its lock was held');
       await client.query('COMMIT');
+      this.known = batch.next;
       failed = false;
-      return leaves.map((leaf, i) => ({ index: size + i, leafHash: leaf.toString('base64'), timestamp }));
+      return batch.receipts;
+    } catch (e) {
+      this.known = undefined;
+      throw e;
     } finally {
       // After any failure the connection is discarded, not rolled back and reused: it may be
       // broken, or mid-transaction, and the next batch will open a fresh one.
@@ -153,7 +126,79 @@ export class PgLogBatchStore implements LogBatchStore {
     }
   }
 
+  /** True when the batch was written (the head was the one it was built on). */
+  private async write(client: pg.PoolClient, batch: Batch): Promise<boolean> {
+    // Named, so each connection parses and plans the statement once: planning it on every batch
+    // cost about as much as executing it.
+    const result = await client.query<{ appended: number }>({ name: 'access-log-append', text: APPEND, values: batch.params });
+    return result.rows[0]?.appended === 1;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+interface Batch {
+  params: unknown[];
+  receipts: AccessLogReceipt[];
+  next: Head;
+}
+
+function headOf(row: { size: string; frontier: unknown; last_timestamp: Date | null } | undefined): Head {
+  if (!row) throw new Error('the access_log_head row is missing');
+  const size = Number(row.size);
+  const frontier = frontierFromJson(row.frontier);
+  if (frontier.size !== size) throw new Error(`access_log_head is inconsistent: size ${size}, frontier for ${frontier.size}`);
+  return { size, frontier, frontierJson: JSON.stringify(frontierToJson(frontier)), lastMs: row.last_timestamp?.getTime() ?? 0 };
+}
+
+/** Seals the entries at their indices, hashes them, and extends the tree: everything APPEND needs. */
+function buildBatch(head: Head, entries: readonly PreparedEntry[]): Batch {
+  // One time per batch, never before the previous batch's, so timestamps never go back as
+  // indices grow, even across instances whose clocks differ slightly.
+  const ms = Math.max(Date.now(), head.lastMs);
+  const timestamp = new Date(ms).toISOString();
+  const n = entries.length;
+  const bytes = new Array<Buffer>(n);
+  const leaves = new Array<Buffer>(n);
+  const rows = new Array<Record<string, unknown>>(n);
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    const e = entries[i];
+    bytes[i] = sealEntry(e, head.size + i, timestamp);
+    leaves[i] = leafHash(bytes[i]);
+    const c = e.columns;
+    rows[i] = {
+      i,
+      o: offset,
+      l: bytes[i].length,
+      action: c.action,
+      decision: c.decision,
+      actor_org: c.actorOrg,
+      actor_sub: c.actorSub,
+      owner_org: c.ownerOrg,
+      recipient_org: c.recipientOrg,
+      crn: c.crn,
+      purpose: c.purpose,
+      break_glass: c.breakGlass,
+    };
+    offset += bytes[i].length;
+  }
+  const { frontier, newNodes } = appendLeaves(head.frontier, leaves);
+  const levels: number[] = [];
+  const indices: number[] = [];
+  const hashes: Buffer[] = [];
+  for (const node of newNodes) {
+    if (node.level === 0) continue;
+    levels.push(node.level);
+    indices.push(node.index);
+    hashes.push(node.hash);
+  }
+  const frontierJson = JSON.stringify(frontierToJson(frontier));
+  return {
+    params: [head.size, timestamp, Buffer.concat(leaves), Buffer.concat(bytes, offset), JSON.stringify(rows), levels, indices, Buffer.concat(hashes), frontier.size, frontierJson, head.frontierJson],
+    receipts: leaves.map((leaf, i) => ({ index: head.size + i, leafHash: leaf.toString('base64'), timestamp })),
+    next: { size: frontier.size, frontier, frontierJson, lastMs: ms },
+  };
 }
