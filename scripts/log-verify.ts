@@ -6,7 +6,8 @@
  *
  *   npm run -s log:verify                 # DATABASE_URL, or the embedded database under DATA_DIR
  *   npm run -s log:verify -- --json       # the report as JSON on stdout
- *   npm run -s log:verify -- --batch 50000
+ *   npm run -s log:verify -- --workers 4   # threads hashing blocks (default: one per core, at most 8)
+ *   npm run -s log:verify -- --block 65536 # entries per block, a power of two
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,37 +15,46 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ConfigError, loadConfig, type AppConfig } from '@config/app.config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
-import { verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
+import { defaultVerifyWorkers, verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, batch: { type: 'string', default: '10000' }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    block: { type: 'string', default: '65536' },
+    workers: { type: 'string', default: String(defaultVerifyWorkers()) },
+    help: { type: 'boolean', default: false },
+  },
+});
 
 function fail(message: string): never {
   process.stderr.write(`log:verify: ${message}\n`);
   process.exit(2);
 }
 
-if (values.help) fail('usage: npm run -s log:verify -- [--json] [--batch 10000]');
-const batchSize = Number(values.batch);
-if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) fail('--batch must be an integer from 1 to 1000000');
+if (values.help) fail('usage: npm run -s log:verify -- [--json] [--workers N] [--block 65536]');
+const blockSize = Number(values.block);
+if (!Number.isSafeInteger(blockSize) || blockSize < 2 || blockSize > 2 ** 22 || (blockSize & (blockSize - 1)) !== 0) fail('--block must be a power of two from 2 to 4194304');
+const workers = Number(values.workers);
+if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64) fail('--workers must be an integer from 1 to 64');
 
 /**
  * Connects as the application role: DATABASE_URL, or the embedded server under DATA_DIR. A
  * running gateway's embedded server is used as it is (never restarted under it); a stopped one
  * is started for the check and stopped again.
  */
-async function connect(config: AppConfig): Promise<{ client: pg.Client; stop: () => Promise<void> }> {
-  if (config.databaseUrl) return { client: await open(config.databaseUrl), stop: async () => undefined };
+async function connect(config: AppConfig): Promise<{ client: pg.Client; url: string; stop: () => Promise<void> }> {
+  if (config.databaseUrl) return { client: await open(config.databaseUrl), url: config.databaseUrl, stop: async () => undefined };
   const dir = path.join(config.dataDir, 'postgres');
   const credentials = path.join(dir, 'credentials.json');
   if (!existsSync(credentials)) fail(`no DATABASE_URL and no embedded database under ${dir}`);
   const { appPassword } = JSON.parse(readFileSync(credentials, 'utf8')) as { appPassword: string };
   const url = `postgres://gateway:${encodeURIComponent(appPassword)}@127.0.0.1:${config.embeddedPgPort}/postgres`;
   try {
-    return { client: await open(url), stop: async () => undefined };
+    return { client: await open(url), url, stop: async () => undefined };
   } catch {
     process.stderr.write('log:verify: starting the embedded PostgreSQL\n');
     const server: EmbeddedPostgres = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
-    return { client: await open(server.appUrl), stop: () => server.stop() };
+    return { client: await open(server.appUrl), url: server.appUrl, stop: () => server.stop() };
   }
 }
 
@@ -61,11 +71,13 @@ try {
 } catch (e) {
   fail(e instanceof ConfigError ? e.message : String(e));
 }
-const { client, stop } = await connect(config).catch((e: Error) => fail(`cannot connect to the database: ${e.message}`));
+const { client, url, stop } = await connect(config).catch((e: Error) => fail(`cannot connect to the database: ${e.message}`));
 let exitCode = 0;
 try {
   const report = await verifyAccessLog(client, {
-    batchSize,
+    blockSize,
+    workers,
+    connectionString: url,
     onProgress: ({ verified, total, elapsedMs }) =>
       process.stderr.write(`log:verify: ${verified.toLocaleString('en-GB')} / ${total.toLocaleString('en-GB')} entries (${Math.round(verified / (elapsedMs / 1000)).toLocaleString('en-GB')}/s)\n`),
   });

@@ -44,6 +44,15 @@ const refusal = (c: pg.Client, sql: string) => c.query(sql).then(
 
 describe('Access-log immutability in the database, and log:verify', () => {
   let gw: TestGateway;
+
+  /** Runs `npm run log:verify` (the built script) against the test database. */
+  async function logVerify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const script = path.resolve('dist/scripts/log-verify.js');
+    return promisify(execFile)(process.execPath, [script, ...args], { env: { ...process.env, DATABASE_URL: gw.db.appUrl, DATA_DIR: gw.config.dataDir } }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  }
   beforeAll(async () => {
     gw = await TestGateway.start();
     const writer = gw.app.get(AccessLogWriter);
@@ -89,9 +98,18 @@ describe('Access-log immutability in the database, and log:verify', () => {
   });
 
   it('verifies the untouched log: every leaf, node, root, signature and consistency pair', async () => {
-    const report = await withClient(gw.db.appUrl, (c) => verifyAccessLog(c, { batchSize: 17 }));
-    expect(report).toMatchObject({ ok: true, treeSize: 123, entriesChecked: 123, checkpointsChecked: 3, problemCount: 0, firstBadIndex: null });
-    expect(report.nodesChecked).toBe(123 - 6);
+    // Blocks of every size: checkpoints (40, 100, 123) fall inside blocks and on their edges, and
+    // the top of the tree is rebuilt from block roots at every height.
+    for (const blockSize of [2, 4, 8, 16, 64, 65_536]) {
+      const report = await withClient(gw.db.appUrl, (c) => verifyAccessLog(c, { blockSize }));
+      expect({ blockSize, ...report }).toMatchObject({ blockSize, ok: true, treeSize: 123, entriesChecked: 123, nodesChecked: 123 - 6, checkpointsChecked: 3, problemCount: 0, firstBadIndex: null });
+    }
+    // And with worker threads, as npm run log:verify runs on a machine with several cores.
+    for (const block of ['4', '32']) {
+      const run = await logVerify('--json', '--workers', '3', '--block', block);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, treeSize: 123, nodesChecked: 123 - 6, checkpointsChecked: 3 });
+    }
   });
 
   it('names the index of an entry altered by an owner who disabled the triggers (log:verify exits 1)', async () => {
@@ -107,12 +125,14 @@ describe('Access-log immutability in the database, and log:verify', () => {
     // The rebuilt tree then disagrees with the signed checkpoints that cover entry 57.
     expect(report.problems.filter((p) => p.kind === 'root').map((p) => p.treeSize)).toEqual([100, 123]);
 
-    const script = path.resolve('dist/scripts/log-verify.js');
-    const run = await promisify(execFile)(process.execPath, [script], { env: { ...process.env, DATABASE_URL: gw.db.appUrl, DATA_DIR: gw.config.dataDir } }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
-    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 1, stdout: expect.stringContaining('FAILED: first bad index 57'), stderr: expect.any(String) });
+    const small = await withClient(gw.db.appUrl, (c) => verifyAccessLog(c, { blockSize: 4 }));
+    expect(small).toMatchObject({ ok: false, firstBadIndex: 57 });
+    expect(small.problems.filter((p) => p.kind === 'root').map((p) => p.treeSize)).toEqual([100, 123]);
+
+    for (const args of [[], ['--workers', '2', '--block', '8']]) {
+      const run = await logVerify(...args);
+      expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 1, stdout: expect.stringContaining('FAILED: first bad index 57'), stderr: expect.any(String) });
+    }
   });
 
   it('catches an attacker who also rewrote the leaf hash: the stored nodes and signed roots disagree', async () => {

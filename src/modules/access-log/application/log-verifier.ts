@@ -2,34 +2,47 @@
  * Full verification of the stored access log against itself and its signed checkpoints
  * (`npm run log:verify`).
  *
- * In one consistent snapshot (REPEATABLE READ), it streams every entry in index order and
- * recomputes its RFC 9162 leaf hash from the stored bytes, checks the index inside the bytes and
- * that timestamps never go back, rebuilds the tree with the same appender the sequencer uses,
- * compares every stored complete-subtree node and every checkpoint's root with the rebuilt ones,
- * verifies each checkpoint's JWS with the gateway keys on record, checks RFC 9162 consistency
- * proofs (served from stored nodes) between consecutive checkpoints, and finally compares the
- * head row with the rebuilt frontier. Batches are fetched while the previous one is hashed.
+ * In one consistent snapshot (REPEATABLE READ), every entry's RFC 9162 leaf hash is recomputed
+ * from its stored bytes, the index inside the bytes and the order of timestamps are checked, the
+ * tree is rebuilt with the same appender the sequencer uses, every stored complete-subtree node
+ * and every checkpoint's root is compared with the rebuilt ones, each checkpoint's JWS is
+ * verified with the gateway keys on record, RFC 9162 consistency proofs (served from stored
+ * nodes) are checked between consecutive checkpoints, and finally the head row is compared with
+ * the rebuilt frontier.
+ *
+ * The log is cut into blocks of 2^k entries: each is a set of complete subtrees that depends on
+ * nothing outside it (log-verifier.block.ts), so blocks can be checked by worker threads, each on
+ * its own connection inside this snapshot (pg_export_snapshot), while this coordinator rebuilds
+ * the top of the tree from the block hashes in order. Hashing is most of the work (two SHA-256
+ * per entry), so workers scale it across cores; with one worker, blocks are checked in-process.
  */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
-import { EMPTY_ROOT, appendLeaves, frontierFromJson, leafHash, rootFromFrontier, type Frontier, EMPTY_FRONTIER, popCount } from '../domain/merkle/index.js';
+import { EMPTY_ROOT, TreeBuilder, frontierFromJson, popCount, rootFromFrontier, type Frontier } from '../domain/merkle/index.js';
 import { CheckpointVerifier } from './checkpoint-verifier.js';
+import { Findings, nodeRange, readSettings, verifyBlock, type BlockJob, type BlockResult, type VerificationProblem } from './log-verifier.block.js';
+
+export type { VerificationProblem } from './log-verifier.block.js';
 
 export interface VerifyOptions {
-  /** Entries per query; default 10,000. */
-  batchSize?: number;
+  /** Entries per block, a power of two; default 65,536. */
+  blockSize?: number;
+  /**
+   * Worker threads checking blocks, each with its own connection to `connectionString`; default
+   * 1, which checks blocks in-process on the caller's connection.
+   */
+  workers?: number;
+  /** Needed when workers > 1: where the workers connect (as the caller's role). */
+  connectionString?: string;
   /** Called at most every `progressEveryMs` (default 1 s) while entries are checked. */
   onProgress?: (p: { verified: number; total: number; elapsedMs: number }) => void;
   progressEveryMs?: number;
 }
 
-export interface VerificationProblem {
-  /** What is wrong, e.g. 'leaf_hash', 'root', 'signature'. */
-  kind: string;
-  /** The entry concerned, when there is one. */
-  index?: number;
-  /** The checkpoint concerned, when there is one. */
-  treeSize?: number;
-  detail: string;
+/** Workers worth starting on this machine: one per core, at most 8. */
+export function defaultVerifyWorkers(): number {
+  return Math.max(1, Math.min(8, os.availableParallelism()));
 }
 
 export interface VerificationReport {
@@ -65,102 +78,149 @@ function serial(client: pg.ClientBase): SerialQueries {
   };
 }
 
-// base64 rather than bytea's hex text: a third less to send, and cheap to decode.
-const ENTRIES = `SELECT idx, encode(leaf_hash, 'base64'), encode(entry, 'base64') FROM access_log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`;
-
-const MAX_PROBLEMS = 100;
-const INDEX_KEY = Buffer.from('"index":');
-const TIMESTAMP_KEY = '"timestamp":"';
-
-class Findings {
-  readonly problems: VerificationProblem[] = [];
-  count = 0;
-  firstBadIndex: number | null = null;
-
-  add(p: VerificationProblem): void {
-    this.count++;
-    if (p.index !== undefined && (this.firstBadIndex === null || p.index < this.firstBadIndex)) this.firstBadIndex = p.index;
-    if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
-  }
+/** Checks blocks somewhere: in-process or in worker threads. Results come back in any order. */
+interface BlockRunner {
+  readonly capacity: number;
+  run(job: BlockJob): Promise<BlockResult>;
+  close(): Promise<void>;
 }
 
-/** Verifies the log through `client` (connected, idle); the caller owns the connection. */
+function inProcess(client: pg.ClientBase): BlockRunner {
+  return { capacity: 1, run: (job) => verifyBlock(client, job), close: async () => undefined };
+}
+
+async function workerPool(count: number, connectionString: string, snapshot: string): Promise<BlockRunner> {
+  const url = new URL('./log-verifier.worker.js', import.meta.url);
+  const idle: Worker[] = [];
+  const all: Worker[] = [];
+  const pending = new Map<Worker, { resolve: (r: BlockResult) => void; reject: (e: Error) => void }>();
+  const waiting: (() => void)[] = [];
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(url, { workerData: { connectionString, snapshot } });
+    const settle = (fn: (p: { resolve: (r: BlockResult) => void; reject: (e: Error) => void }) => void) => {
+      const p = pending.get(worker);
+      pending.delete(worker);
+      idle.push(worker);
+      waiting.shift()?.();
+      if (p) fn(p);
+    };
+    worker.on('message', (m: { ok: true; result: BlockResult } | { ok: false; from: number; error: string }) =>
+      settle((p) => (m.ok ? p.resolve(m.result) : p.reject(new Error(`block at ${m.from}: ${m.error}`)))),
+    );
+    worker.on('error', (e) => settle((p) => p.reject(e)));
+    all.push(worker);
+    idle.push(worker);
+  }
+  return {
+    capacity: count,
+    async run(job) {
+      while (!idle.length) await new Promise<void>((r) => waiting.push(r));
+      const worker = idle.pop()!;
+      return new Promise<BlockResult>((resolve, reject) => {
+        pending.set(worker, { resolve, reject });
+        worker.postMessage(job);
+      });
+    },
+    async close() {
+      await Promise.all(all.map((w) => new Promise<void>((resolve) => {
+        w.once('exit', () => resolve());
+        w.postMessage('stop');
+        // A worker stuck on a dead connection must not keep the process alive.
+        setTimeout(() => void w.terminate(), 10_000).unref();
+      })));
+    },
+  };
+}
+
+/**
+ * Verifies the log through `client` (connected, idle); the caller owns the connection. With
+ * `workers` > 1 the blocks are checked by worker threads connecting to `connectionString`.
+ */
 export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOptions = {}): Promise<VerificationReport> {
   const started = performance.now();
-  const batchSize = options.batchSize ?? 10_000;
+  const blockSize = options.blockSize ?? 65_536;
+  if (!Number.isSafeInteger(blockSize) || blockSize < 2 || (blockSize & (blockSize - 1)) !== 0) throw new RangeError('blockSize must be a power of two, at least 2');
+  const blockLevel = Math.log2(blockSize);
+  const workers = options.workers ?? 1;
+  if (workers > 1 && !options.connectionString) throw new RangeError('workers > 1 need a connectionString');
   const findings = new Findings();
   const db = serial(client);
-  let pending: Promise<[[string, string, string][], [number, string, string][]]> | undefined;
+  let runner: BlockRunner | undefined;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    // Batches are dense index ranges that the primary key returns in order; a stale row estimate
-    // must not turn each into a bitmap scan plus a sort spilling to disk.
-    await client.query(`SET LOCAL enable_bitmapscan = off; SET LOCAL work_mem = '64MB'`);
+    await readSettings(client);
     const [head] = await db.rows<{ size: string; frontier: unknown }>('SELECT size, frontier FROM access_log_head WHERE id = 1');
     const size = Number(head.size);
     const checkpoints = await CheckpointVerifier.create(db, findings);
+    if (workers > 1 && size > blockSize) {
+      const [{ snapshot }] = await db.rows<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+      runner = await workerPool(workers, options.connectionString!, snapshot);
+    } else {
+      runner = inProcess(client);
+    }
 
-    let frontier: Frontier = EMPTY_FRONTIER;
-    let previousTimestamp = '';
+    for (const cpSize of await checkpoints.sizesUpTo(0)) await checkpoints.checkRoot(cpSize, EMPTY_ROOT);
+    // The tree above the blocks: each full block's root pushed as one "leaf" whose nodes are
+    // the log's nodes blockLevel levels up.
+    const top = new TreeBuilder();
+    const above = new Map<string, Buffer>();
+    const onTopNode = (level: number, index: number, hash: Buffer) => {
+      if (level > 0) above.set(`${level + blockLevel}/${index}`, hash);
+    };
+    const frontierAt = (treeSize: number, local: Buffer[]): Frontier => ({ size: treeSize, hashes: [...top.frontier.hashes, ...local] });
+    let lastTimestamp: string | null = null;
     let nodesChecked = 0;
     let lastProgress = performance.now();
-    const fetch = (from: number) => {
-      const to = Math.min(size, from + batchSize);
-      return Promise.all([db.arrays<[string, string, string]>(ENTRIES, [from, to]), db.arrays<[number, string, string]>(NODES_IN_RANGES, nodeRanges(from, to))]);
+    let frontier: Frontier = { size: 0, hashes: [] };
+
+    // Blocks are dispatched up to the runner's capacity ahead and taken back strictly in order.
+    const inFlight: Promise<BlockResult>[] = [];
+    let nextFrom = 0;
+    const dispatch = async () => {
+      const from = nextFrom;
+      const to = Math.min(size, from + blockSize);
+      nextFrom = to;
+      const checkpointSizes = (await checkpoints.sizesUpTo(to)).filter((s) => s > from);
+      const result = runner!.run({ from, to, checkpointSizes });
+      // Taken in order below; a rejection must not go unhandled meanwhile.
+      result.catch(() => undefined);
+      inFlight.push(result);
     };
-    pending = size > 0 ? fetch(0) : undefined;
-    for (let from = 0; from < size; from += batchSize) {
-      const to = Math.min(size, from + batchSize);
-      const [entries, nodes] = await pending!;
-      pending = to < size ? fetch(to) : undefined;
+    while (nextFrom < size && inFlight.length < runner.capacity * 2) await dispatch();
+    while (inFlight.length) {
+      const block = await inFlight.shift()!;
+      if (nextFrom < size) await dispatch();
+      findings.merge(block);
+      nodesChecked += block.nodesChecked;
+      if (block.firstTimestamp !== null && lastTimestamp !== null && block.firstTimestamp < lastTimestamp) {
+        findings.add({ kind: 'timestamp', index: block.from, detail: `entries from ${block.from}: timestamp ${block.firstTimestamp} is earlier than the previous entry's` });
+      }
+      if (block.lastTimestamp !== null) lastTimestamp = block.lastTimestamp;
 
-      const leaves = new Array<Buffer>(to - from);
-      let next = from;
-      for (const [idx, storedLeaf, encoded] of entries) {
-        const index = Number(idx);
-        // Rows come in index order: anything skipped is a gap (a deleted entry).
-        for (; next < index; next++) {
-          findings.add({ kind: 'missing_entry', index: next, detail: `entry ${next} is missing` });
-          leaves[next - from] = Buffer.alloc(32);
-        }
-        next = index + 1;
-        const bytes = Buffer.from(encoded, 'base64');
-        const leaf = leafHash(bytes);
-        leaves[index - from] = leaf;
-        if (leaf.toString('base64') !== storedLeaf) findings.add({ kind: 'leaf_hash', index, detail: `entry ${index}: its bytes do not hash to the stored leaf hash` });
-        const claimed = indexInBytes(bytes);
-        if (claimed !== index) findings.add({ kind: 'index_field', index, detail: `entry ${index}: its bytes say index ${claimed ?? 'none'}` });
-        const ts = timestampInBytes(bytes);
-        if (ts === null || ts < previousTimestamp) findings.add({ kind: 'timestamp', index, detail: `entry ${index}: timestamp ${ts ?? 'missing'} is earlier than the previous entry's` });
-        else previousTimestamp = ts;
+      const sizes = (await checkpoints.sizesUpTo(block.to)).filter((s) => s > block.from);
+      const local = (hashes: string[]) => hashes.map((h) => Buffer.from(h, 'base64'));
+      const full = block.to - block.from === blockSize;
+      for (let i = 0; i < sizes.length; i++) {
+        if (full && sizes[i] === block.to) continue; // after the block joins the top tree
+        await checkpoints.checkRoot(sizes[i], rootFromFrontier(frontierAt(sizes[i], local(block.checkpointFrontiers[i]))));
       }
-      for (; next < to; next++) {
-        findings.add({ kind: 'missing_entry', index: next, detail: `entry ${next} is missing` });
-        leaves[next - from] = Buffer.alloc(32);
+      if (full) {
+        top.push(local(block.frontier)[0], onTopNode);
+        frontier = frontierAt(block.to, []);
+        if (sizes[sizes.length - 1] === block.to) await checkpoints.checkRoot(block.to, rootFromFrontier(frontier));
+      } else {
+        frontier = frontierAt(block.to, local(block.frontier));
       }
-
-      // Append in pieces that end at checkpoint sizes, so each checkpoint's root is compared.
-      const rebuilt: Map<number, Buffer>[] = [];
-      let offset = 0;
-      for (const cpSize of await checkpoints.sizesUpTo(to)) {
-        const piece = appendLeaves(frontier, leaves.slice(offset, cpSize - from));
-        frontier = piece.frontier;
-        collectInterior(piece.newNodes, rebuilt);
-        offset = cpSize - from;
-        await checkpoints.checkRoot(cpSize, rootFromFrontier(frontier));
-      }
-      const rest = appendLeaves(frontier, leaves.slice(offset));
-      frontier = rest.frontier;
-      collectInterior(rest.newNodes, rebuilt);
-      nodesChecked += compareNodes(nodes, rebuilt, findings);
 
       if (options.onProgress && performance.now() - lastProgress >= (options.progressEveryMs ?? 1000)) {
         lastProgress = performance.now();
-        options.onProgress({ verified: to, total: size, elapsedMs: performance.now() - started });
+        options.onProgress({ verified: block.to, total: size, elapsedMs: performance.now() - started });
       }
     }
-    if (size === 0) for (const cpSize of await checkpoints.sizesUpTo(0)) await checkpoints.checkRoot(cpSize, EMPTY_ROOT);
+    await runner.close();
+    runner = undefined;
 
+    nodesChecked += await checkNodesAbove(db, blockLevel, above, findings);
     await checkTail(db, size, frontier, head.frontier, findings);
     await checkpoints.finish(size);
     return {
@@ -175,57 +235,25 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       elapsedMs: Math.round(performance.now() - started),
     };
   } finally {
-    // A prefetch still running when something failed must not become an unhandled rejection.
-    await pending?.catch(() => undefined);
+    await runner?.close().catch(() => undefined);
     await client.query('ROLLBACK').catch(() => undefined);
   }
 }
 
-// Interior nodes created by leaves in [from, to): node (L, i) is created by its last leaf
-// (i + 1) * 2^L - 1, so i runs from ceil((from + 1) / 2^L) - 1 to floor(to / 2^L) - 1.
-const NODES_IN_RANGES = `
-  SELECT n.level, n.idx, encode(n.hash, 'base64')
-    FROM unnest($1::smallint[], $2::bigint[], $3::bigint[]) AS r(level, lo, hi)
-    JOIN access_log_nodes n ON n.level = r.level AND n.idx BETWEEN r.lo AND r.hi`;
-
-function nodeRanges(from: number, to: number): [number[], number[], number[]] {
-  const levels: number[] = [];
-  const lows: number[] = [];
-  const highs: number[] = [];
-  for (let level = 1, width = 2; width <= to; level++, width *= 2) {
-    const lo = Math.ceil((from + 1) / width) - 1;
-    const hi = Math.floor(to / width) - 1;
-    if (lo <= hi) {
-      levels.push(level);
-      lows.push(lo);
-      highs.push(hi);
-    }
+/** The stored nodes above the blocks, rebuilt from the block roots. */
+async function checkNodesAbove(db: SerialQueries, blockLevel: number, rebuilt: Map<string, Buffer>, findings: Findings): Promise<number> {
+  const stored = await db.rows<{ level: number; idx: string; hash: Buffer }>('SELECT level, idx, hash FROM access_log_nodes WHERE level > $1 ORDER BY level, idx', [blockLevel]);
+  for (const row of stored) {
+    const key = `${row.level}/${row.idx}`;
+    const expected = rebuilt.get(key);
+    if (expected && !expected.equals(row.hash)) findings.add({ kind: 'node', detail: `stored node ${key} (${nodeRange(row.level, Number(row.idx))}) differs from the rebuilt tree` });
+    rebuilt.delete(key);
   }
-  return [levels, lows, highs];
-}
-
-/** Interior nodes by level, then index. */
-function collectInterior(nodes: readonly { level: number; index: number; hash: Buffer }[], into: Map<number, Buffer>[]): void {
-  for (const n of nodes) if (n.level > 0) (into[n.level] ??= new Map()).set(n.index, n.hash);
-}
-
-function compareNodes(stored: [number, string, string][], rebuilt: Map<number, Buffer>[], findings: Findings): number {
-  for (const [level, idx, hash] of stored) {
-    const index = Number(idx);
-    const expected = rebuilt[level]?.get(index);
-    // A node names a range, not one bad entry, so it does not set firstBadIndex.
-    if (expected && expected.toString('base64') !== hash) findings.add({ kind: 'node', detail: `stored node ${level}/${index} (${range(level, index)}) differs from the rebuilt tree` });
-    rebuilt[level]?.delete(index);
+  for (const key of rebuilt.keys()) {
+    const [level, idx] = key.split('/').map(Number);
+    findings.add({ kind: 'missing_node', detail: `stored node ${key} (${nodeRange(level, idx)}) is missing` });
   }
-  rebuilt.forEach((nodes, level) => {
-    for (const index of nodes.keys()) findings.add({ kind: 'missing_node', detail: `stored node ${level}/${index} (${range(level, index)}) is missing` });
-  });
   return stored.length;
-}
-
-function range(level: number, idx: number): string {
-  const first = idx * 2 ** level;
-  return `entries ${first} to ${first + 2 ** level - 1}`;
 }
 
 /** Nothing may exist beyond the head, and the head's frontier must be the rebuilt one. */
@@ -244,23 +272,4 @@ async function checkTail(db: SerialQueries, size: number, rebuilt: Frontier, sto
   if (head && (head.size !== rebuilt.size || head.hashes.some((h, i) => !h.equals(rebuilt.hashes[i])))) {
     findings.add({ kind: 'head', detail: `the head's frontier differs from the tree rebuilt from the entries` });
   }
-}
-
-/** The top-level "index" member of canonical entry bytes (the first `"index":` is that key: quotes inside strings are escaped). */
-function indexInBytes(bytes: Buffer): number | null {
-  const at = bytes.indexOf(INDEX_KEY);
-  if (at < 0) return null;
-  let n = 0;
-  let i = at + INDEX_KEY.length;
-  const startDigits = i;
-  for (; i < bytes.length && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++) n = n * 10 + (bytes[i] - 0x30);
-  return i > startDigits && bytes[i] === 0x2c ? n : null;
-}
-
-/** "timestamp" sorts last among the members, so it ends the canonical bytes. */
-function timestampInBytes(bytes: Buffer): string | null {
-  const tail = bytes.toString('latin1', Math.max(0, bytes.length - 48));
-  const at = tail.lastIndexOf(TIMESTAMP_KEY);
-  if (at < 0 || !tail.endsWith('"}')) return null;
-  return tail.slice(at + TIMESTAMP_KEY.length, -2);
 }

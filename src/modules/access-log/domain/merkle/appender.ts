@@ -44,33 +44,62 @@ export const EMPTY_FRONTIER: Frontier = Object.freeze({ size: 0, hashes: Object.
  * SHA-256 and two small objects per leaf. Over the log's lifetime the node table holds < 2n rows.
  */
 export function appendLeaves(frontier: Frontier, leafHashes: readonly Buffer[]): AppendResult {
-  assertFrontier(frontier);
-  if (frontier.size + leafHashes.length > Number.MAX_SAFE_INTEGER) {
+  const builder = new TreeBuilder(frontier);
+  if (builder.size + leafHashes.length > Number.MAX_SAFE_INTEGER) {
     throw new RangeError('tree size would exceed Number.MAX_SAFE_INTEGER');
   }
-  const stack = frontier.hashes.slice();
   const newNodes: StoredNode[] = [];
-  let size = frontier.size;
-  for (const leaf of leafHashes) {
+  const collect = (level: number, index: number, hash: Buffer) => newNodes.push({ level, index, hash });
+  for (const leaf of leafHashes) builder.push(leaf, collect);
+  return { frontier: builder.frontier, newNodes };
+}
+
+/**
+ * The appender one leaf at a time, for callers that stream millions of leaves (the verifier)
+ * and want each new complete subtree as it is made rather than an array of them all.
+ */
+export class TreeBuilder {
+  private readonly stack: Buffer[];
+  private count: number;
+
+  constructor(frontier: Frontier = EMPTY_FRONTIER) {
+    assertFrontier(frontier);
+    this.stack = frontier.hashes.slice();
+    this.count = frontier.size;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The frontier now (a copy: later pushes do not change it). */
+  get frontier(): Frontier {
+    return { size: this.count, hashes: this.stack.slice() };
+  }
+
+  /**
+   * Appends one leaf hash; `onNode` sees every complete subtree this creates, the leaf itself
+   * (level 0) first, then each interior node upwards.
+   */
+  push(leaf: Buffer, onNode?: (level: number, index: number, hash: Buffer) => void): void {
     if (leaf.length !== HASH_SIZE) {
-      throw new RangeError(`leaf hash at index ${size} has ${leaf.length} bytes, expected ${HASH_SIZE}`);
+      throw new RangeError(`leaf hash at index ${this.count} has ${leaf.length} bytes, expected ${HASH_SIZE}`);
     }
     let hash = leaf;
-    newNodes.push({ level: 0, index: size, hash });
-    size += 1;
+    onNode?.(0, this.count, hash);
+    this.count += 1;
     // Each trailing zero bit of the new size is a pair of equal-sized subtrees that just became
     // complete; merging them right to left is what keeps the stack equal to the decomposition.
     let level = 0;
-    let width = size;
+    let width = this.count;
     while (width % 2 === 0) {
-      hash = nodeHash(stack.pop() as Buffer, hash);
+      hash = nodeHash(this.stack.pop() as Buffer, hash);
       level += 1;
       width /= 2;
-      newNodes.push({ level, index: width - 1, hash });
+      onNode?.(level, width - 1, hash);
     }
-    stack.push(hash);
+    this.stack.push(hash);
   }
-  return { frontier: { size, hashes: stack }, newNodes };
 }
 
 /** MTH of the tree the frontier describes: the right fold of its subtrees (RFC 9162 2.1.1). */

@@ -25,6 +25,7 @@ export {
 } from './proofs.js';
 export {
   EMPTY_FRONTIER,
+  TreeBuilder,
   appendLeaves,
   frontierFromJson,
   frontierFromNodes,

@@ -1,0 +1,27 @@
+/**
+ * Worker thread of log:verify: checks the blocks the coordinator sends, one at a time, on its own
+ * connection inside the coordinator's exported snapshot, and posts each result back.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import pg from 'pg';
+import { joinSnapshot, verifyBlock, type BlockJob } from './log-verifier.block.js';
+
+const { connectionString, snapshot } = workerData as { connectionString: string; snapshot: string };
+const port = parentPort!;
+const client = new pg.Client({ connectionString, application_name: 'probation-gateway-log-verify' });
+// A dead connection fails the block in progress; the coordinator reports it.
+client.on('error', () => undefined);
+
+let queue: Promise<unknown> = client.connect().then(() => joinSnapshot(client, snapshot));
+port.on('message', (job: BlockJob | 'stop') => {
+  if (job === 'stop') {
+    void queue.finally(() => client.end().catch(() => undefined)).finally(() => port.close());
+    return;
+  }
+  queue = queue
+    .then(() => verifyBlock(client, job))
+    .then(
+      (result) => port.postMessage({ ok: true, result }),
+      (e: unknown) => port.postMessage({ ok: false, from: job.from, error: e instanceof Error ? e.message : String(e) }),
+    );
+});
