@@ -130,6 +130,11 @@ export class ExchangeRequestRepository {
    * Loads `id` locked for update, lets `change` act on it (it may append to the access log and
    * throw to refuse), writes the new lifecycle state and commits. A concurrent change waits for
    * the lock and then sees the new status. Null when there is no such request.
+   *
+   * `change` runs while this transaction holds a pooled connection: it must not wait for
+   * another one (read what it needs before calling this), or enough concurrent updates exhaust
+   * the pool and wait on each other until the connect timeout. The access-log append is fine:
+   * the log writes over its own connection.
    */
   async update<T>(id: string, change: (r: ExchangeRequest) => Promise<T>): Promise<{ request: ExchangeRequest; result: T } | null> {
     if (!isUuid(id)) return null;

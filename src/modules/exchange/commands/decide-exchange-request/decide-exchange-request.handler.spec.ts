@@ -26,18 +26,27 @@ function aRequest(): ExchangeRequest {
 function fakeRepo(initial: ExchangeRequest) {
   let stored = initial.state;
   const saves: string[] = [];
+  const tx = { open: false };
   const repo = {
+    async findById() {
+      return ExchangeRequest.restore(stored);
+    },
     async update(_id: string, change: (r: ExchangeRequest) => Promise<unknown>) {
       const r = ExchangeRequest.restore(stored);
-      const result = await change(r);
-      if (r.state !== stored) {
-        stored = r.state;
-        saves.push(r.status);
+      tx.open = true;
+      try {
+        const result = await change(r);
+        if (r.state !== stored) {
+          stored = r.state;
+          saves.push(r.status);
+        }
+        return { request: r, result };
+      } finally {
+        tx.open = false;
       }
-      return { request: r, result };
     },
   };
-  return { repo: repo as unknown as ExchangeRequestRepository, saves, current: () => stored };
+  return { repo: repo as unknown as ExchangeRequestRepository, saves, current: () => stored, tx };
 }
 
 const releasable: ReleaseCheck = {
@@ -72,6 +81,13 @@ describe(DecideExchangeRequestHandler.name, () => {
 
   const sutWith = (r = aRequest()) => {
     const f = fakeRepo(r);
+    // The release check reads on other pooled connections: never while the row lock's
+    // transaction holds one (that deadlocked the pool under load).
+    const check = release.check.bind(release);
+    release.check = async (...args) => {
+      if (f.tx.open) throw new Error('release check ran inside the row-lock transaction');
+      return check(...args);
+    };
     return { sut: new DecideExchangeRequestHandler(f.repo, release, log), ...f };
   };
   const decide = (p: Principal, decision: 'APPROVE' | 'REFUSE', reason = 'because') => new DecideExchangeRequestCommand(p, aRequest().id, decision, reason);

@@ -27,6 +27,14 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
 
   async execute({ principal: p, id, decision, reason }: DecideExchangeRequestCommand): Promise<DecideExchangeRequestResult> {
     const now = new Date();
+    // What an approval would release is read before the row is locked (the agreement and the
+    // case, on other pooled connections): reading them while the locking transaction holds its
+    // connection deadlocks the pool under load. The request's own fields it depends on never change.
+    const current = await this.repo.findById(id);
+    if (!current) throw ExchangeException.notFound();
+    this.authorise(p, current);
+    const approval = decision === 'APPROVE' && current.status === 'SUBMITTED' ? await this.release.check(current, now) : null;
+
     const decided = await this.repo.update(id, async (r) => {
       this.authorise(p, r);
       if (decision === 'REFUSE') {
@@ -35,19 +43,19 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
         return;
       }
       if (r.status === 'APPROVED') return; // a retry of the release below
-      if (r.status !== 'SUBMITTED') throw new ExchangeException(ExchangeExceptionCode.NotDecidable, `This request is ${r.status} and cannot be approved.`);
-      const check = await this.release.check(r, now);
-      if (check.kind === 'close') return this.close(r, check, now, p.requestId);
+      if (r.status !== 'SUBMITTED' || !approval) throw new ExchangeException(ExchangeExceptionCode.NotDecidable, `This request is ${r.status} and cannot be approved.`);
+      if (approval.kind === 'close') return this.close(r, approval, now, p.requestId);
       r.approve({ org: p.org, sub: p.sub }, reason.trim(), now);
-      await this.log.decided(p, r, 'APPROVE', reason.trim(), { id: check.agreement.id, version: check.agreement.version });
+      await this.log.decided(p, r, 'APPROVE', reason.trim(), { id: approval.agreement.id, version: approval.agreement.version });
     });
     if (!decided) throw ExchangeException.notFound();
     if (decided.request.status !== 'APPROVED') return view(decided.request);
 
+    const at = new Date();
+    const check = await this.release.check(decided.request, at);
     const released = await this.repo.update(id, async (r) => {
       if (r.status !== 'APPROVED') return;
-      const check = await this.release.check(r, new Date());
-      if (check.kind === 'close') return this.close(r, check, new Date(), p.requestId);
+      if (check.kind === 'close') return this.close(r, check, at, p.requestId);
       await this.release.release(p, r, check, [`approved by the provider's data owner ${p.sub}`]);
     });
     return view(released!.request);

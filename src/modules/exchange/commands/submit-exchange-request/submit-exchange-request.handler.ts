@@ -85,12 +85,18 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
     return (await this.autoRelease(p, request, automatic.policyReleased, automatic.reasons, now)) ?? request;
   }
 
-  /** Approves and releases in one transaction; if that fails the request simply waits for the data owner. */
+  /**
+   * Approves and releases in one transaction; if that fails the request simply waits for the
+   * data owner. The agreement and the case are read before the request's row is locked: the
+   * transaction holds a pooled connection, and reads on other pooled connections inside it
+   * deadlocked the pool once as many releases ran at once as it has connections.
+   */
   private async autoRelease(p: Principal, request: ExchangeRequest, policyReleased: string[], policyReasons: string[], now: Date): Promise<ExchangeRequest | null> {
     try {
+      const check = await this.release.check(request, now, policyReleased);
+      if (check.kind !== 'release') return null;
       const done = await this.repo.update(request.id, async (r) => {
-        const check = await this.release.check(r, now, policyReleased);
-        if (check.kind !== 'release' || r.status !== 'SUBMITTED') return;
+        if (r.status !== 'SUBMITTED') return;
         r.approve(GATEWAY_ACTOR, 'approved automatically: the policies release every requested category to the requester', now);
         await this.release.release(p, r, check, ['automatic approval', ...policyReasons]);
       });
