@@ -27,4 +27,23 @@ describe(HealthRegistry.name, () => {
     const r = await sut.run(50);
     expect(r).toEqual({ ok: false, checks: { database: expect.objectContaining({ status: 'down', detail: 'timed out' }) } });
   });
+
+  it('shares one run among callers that arrive while it is in flight, and runs afresh afterwards', async () => {
+    const sut = new HealthRegistry();
+    let runs = 0;
+    let release!: () => void;
+    sut.register('accessLog', () => {
+      runs++;
+      return new Promise<void>((r) => (release = r));
+    });
+    const waiting = Array.from({ length: 32 }, () => sut.run());
+    release();
+    const reports = await Promise.all(waiting);
+    expect(runs).toBe(1);
+    expect(new Set(reports).size).toBe(1);
+    const next = sut.run();
+    release();
+    await next;
+    expect(runs).toBe(2);
+  });
 });
