@@ -46,6 +46,16 @@ describe('importPublicJwk and thumbprint', () => {
     await expect(compactVerify(jws, await importPublicJwk(r.jwk))).resolves.toBeTruthy();
   });
 
+  it('import each key once (the same CryptoKey for the same public material), and never mix two keys up', async () => {
+    const [k1, k2] = [await aKey('k1'), await aKey('k2')];
+    const [a, b] = [await validatePublicJwk(k1.publicJwk), await validatePublicJwk({ ...k2.publicJwk, kid: 'k1' })];
+    if (!a.ok || !b.ok) throw new Error('invalid');
+    expect(await importPublicJwk(a.jwk)).toBe(await importPublicJwk({ ...a.jwk }));
+    const jws = await new CompactSign(new TextEncoder().encode('x')).setProtectedHeader({ alg: 'ES256' }).sign(k1.privateKey);
+    // Same kid, different key: the cache is keyed by the key itself, so the other key still fails.
+    await expect(compactVerify(jws, await importPublicJwk(b.jwk))).rejects.toThrow();
+  });
+
   it('give the RFC 7638 thumbprint, independent of kid and extra members', async () => {
     const k = await aKey('k1');
     const a = await validatePublicJwk(k.publicJwk);

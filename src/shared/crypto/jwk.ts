@@ -65,8 +65,23 @@ function toImportable(jwk: PublicJwk): JWK {
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.y ? { y: jwk.y } : {}) };
 }
 
-export async function importPublicJwk(jwk: PublicJwk): Promise<CryptoKey> {
-  return (await importJWK(toImportable(jwk), jwk.alg)) as CryptoKey;
+// Imported keys by their public material: importing is a pure function of it, and costs more
+// than the verification it serves (2-3x), so signatures checked against a key read fresh from
+// the registry (exchange requests, agreement signatures) do not pay for it each time.
+const imported = new Map<string, Promise<CryptoKey>>();
+const MAX_IMPORTED = 1000;
+
+export function importPublicJwk(jwk: PublicJwk): Promise<CryptoKey> {
+  const id = `${jwk.alg}|${jwk.kty}|${jwk.crv}|${jwk.x}|${jwk.y ?? ''}`;
+  let key = imported.get(id);
+  if (!key) {
+    if (imported.size >= MAX_IMPORTED) imported.clear();
+    key = importJWK(toImportable(jwk), jwk.alg).then((k) => k as CryptoKey);
+    // A failed import is not remembered: the next call tries again (and fails the same way).
+    key.catch(() => imported.delete(id));
+    imported.set(id, key);
+  }
+  return key;
 }
 
 export async function thumbprint(jwk: PublicJwk): Promise<string> {
