@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       DATABASE_URL: undefined,
       MIGRATION_DATABASE_URL: undefined,
       DEMO: 'true',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       GATEWAY_ID: AUD,
       RATE_LIMIT_PER_SECOND: '1000000',
       RATE_LIMIT_BURST: '1000000',
@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     readyTimeoutMs: 180_000,
     pollIntervalMs: 250,
     name: 'gateway',
+    echo: process.env.BENCH_ECHO === '1',
   });
   try {
     const creds = JSON.parse(await readFile(path.join(dataDir, 'postgres', 'credentials.json'), 'utf8')) as { superuserPassword: string };
