@@ -21,20 +21,21 @@ export interface ConsistencyProof {
 }
 
 /**
- * RFC 9162 proofs from stored complete-subtree hashes: one query for the head's size and one
- * for the O(log n) nodes. They reveal hashes only, so any authenticated partner may ask.
+ * RFC 9162 proofs from stored complete-subtree hashes: the head's size and the O(log n) nodes,
+ * read together for an inclusion proof. They reveal hashes only, so any authenticated partner may ask.
  */
 @Injectable()
 export class AccessLogProofs {
   constructor(private readonly repo: AccessLogRepository) {}
 
   async inclusion(index: number, treeSize: number): Promise<InclusionProof> {
-    const size = await this.repo.size();
+    const leafKey = { level: 0, index };
+    // The nodes are fetched with the size (one round trip) and used only once it allows them.
+    const { size, nodes } = await this.repo.sizeAndNodes(index < treeSize ? mergePlans([leafKey], planInclusion(index, treeSize)) : []);
     if (index >= size) throw new AccessLogException(AccessLogExceptionCode.EntryNotFound, `The access log has no entry ${index}.`);
     if (treeSize > size) throw new ValidationException([{ field: 'treeSize', message: `must be at most the log's size (${size})` }]);
     if (index >= treeSize) throw new ValidationException([{ field: 'treeSize', message: `must be greater than the entry's index (${index})` }]);
-    const leafKey = { level: 0, index };
-    const lookup = nodeLookupFrom(await this.repo.nodes(mergePlans([leafKey], planInclusion(index, treeSize))));
+    const lookup = nodeLookupFrom(nodes);
     return {
       index,
       treeSize,

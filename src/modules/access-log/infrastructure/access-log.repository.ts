@@ -83,6 +83,24 @@ export class AccessLogRepository {
    * The stored hashes of the given complete subtrees in one query: level 0 from the entries'
    * leaf hashes, higher levels from access_log_nodes. Missing nodes are simply absent.
    */
+  /**
+   * The log's size and the stored hashes of the given subtrees, in one round trip and one
+   * snapshot: what an inclusion proof needs (two queries were half its time).
+   */
+  async sizeAndNodes(keys: readonly NodeKey[]): Promise<{ size: number; nodes: StoredNode[] }> {
+    const rows: { size: string; level: number | null; idx: string | null; hash: Buffer | null }[] = await this.db.query(
+      `SELECT h.size, k.level, k.idx, COALESCE(n.hash, e.leaf_hash) AS hash
+         FROM access_log_head h
+         LEFT JOIN unnest($1::smallint[], $2::bigint[]) AS k(level, idx) ON true
+         LEFT JOIN access_log_nodes n ON k.level > 0 AND n.level = k.level AND n.idx = k.idx
+         LEFT JOIN access_log_entries e ON k.level = 0 AND e.idx = k.idx
+        WHERE h.id = 1`,
+      [keys.map((k) => k.level), keys.map((k) => k.index)],
+    );
+    const nodes = rows.filter((r) => r.hash !== null).map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
+    return { size: Number(rows[0].size), nodes };
+  }
+
   async nodes(keys: readonly NodeKey[]): Promise<StoredNode[]> {
     if (!keys.length) return [];
     const rows: { level: number; idx: string; hash: Buffer | null }[] = await this.db.query(
