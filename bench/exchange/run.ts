@@ -9,9 +9,12 @@
 // 0.1 ms of client CPU per exchange). Baseline, same server, same run: GET /health.
 //
 //   npm run build && node dist/bench/exchange/run.js [--concurrency 32] [--duration 10000] [--warmup 2000] [--cpu-prof] [--json file]
+//
+// Diagnosis: BENCH_ECHO=1 prints the gateway's output, BENCH_LOG_LEVEL=info its request log,
+// BENCH_NODE_ARGS adds node options to the gateway, BENCH_KEEP_PROFILE=dir keeps the --cpu-prof file.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
   const gw = await startNodeScript({
     script: path.join(root, 'dist/src/main.js'),
     cwd: root,
-    nodeArgs: s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dataDir, 'profile')}`] : [],
+    nodeArgs: [...(s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dataDir, 'profile')}`] : []), ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [])],
     env: {
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -220,6 +223,7 @@ async function main(): Promise<void> {
     if (s.cpuProf) {
       const p = await summariseNewestProfile(path.join(dataDir, 'profile'), 25);
       if (p) log(`${formatHotSpots('gateway, by area (self time):', p.areas)}\n${formatHotSpots('gateway, by function (self time):', p.functions)}`);
+      if (process.env.BENCH_KEEP_PROFILE) await cp(path.join(dataDir, 'profile'), process.env.BENCH_KEEP_PROFILE, { recursive: true });
     }
     await rm(dataDir, { recursive: true, force: true });
   }
