@@ -7,7 +7,7 @@ import { TestGateway } from '../setup/test-app.js';
 // checked on the SQL the repository really sends, over enough rows, after ANALYZE; no planner
 // settings are changed.
 
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Index Cond'?: string; 'Parent Relationship'?: string; Plans?: PlanNode[] };
 
 function nodesOf(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
@@ -64,5 +64,43 @@ describe('access-log query plans', () => {
     const nodes = await planOf({ org: null }, { actor: 'staff-17', from: new Date(to.getTime() - 30 * 86_400_000), to });
     expect(seqScans(nodes)).toEqual([]);
     expect(indexesUsed(nodes).some((i) => i === 'access_log_entries_actor_sub_idx' || i === 'access_log_entries_ts_brin')).toBe(true);
+  });
+
+  it('searches an organisation over a time range by seeking to it: the range becomes an index range first', async () => {
+    const to = new Date(Date.now() - 100 * 86_400_000);
+    const nodes = await planOf({ org: 'police-cleveland' }, { org: 'police-durham', from: new Date(to.getTime() - 86_400_000), to });
+    expect(seqScans(nodes)).toEqual([]);
+    // The bounds are found by binary search on the primary key (InitPlans), and the scan that
+    // returns the entries is bounded by them in its index condition (whichever index the planner
+    // picks): it reads only the range, not everything newer than it.
+    const scans = nodes.filter((n) => n['Relation Name'] === 'access_log_entries' && n['Parent Relationship'] !== 'InitPlan' && n['Parent Relationship'] !== 'SubPlan' && n['Index Cond']);
+    expect(scans.some((n) => /idx >= /.test(n['Index Cond']!) && /idx < /.test(n['Index Cond']!))).toBe(true);
+  });
+
+  it('returns exactly the entries in the time range, at its edges and outside the log too', async () => {
+    const real = new AccessLogRepository({ query: (sql: string, params: unknown[]) => gw.sql(sql, params) } as unknown as DataSource);
+    const [{ first, last }] = await gw.sql<{ first: Date; last: Date }>('SELECT min(ts) AS first, max(ts) AS last FROM access_log_entries');
+    const at = (idx: number) => new Date(first.getTime() + idx * 17 * 60_000);
+    const ranges: [Date | undefined, Date | undefined][] = [
+      [at(100), at(200)],
+      [at(100), at(100)],
+      [new Date(at(100).getTime() + 1), new Date(at(101).getTime() - 1)],
+      [new Date(first.getTime() - 86_400_000), at(3)],
+      [at(29_990), new Date(last.getTime() + 86_400_000)],
+      [new Date(last.getTime() + 1), undefined],
+      [undefined, new Date(first.getTime() - 1)],
+      [at(5_000), undefined],
+      [undefined, at(7)],
+    ];
+    for (const [from, to] of ranges) {
+      const got = (await real.search({ org: null }, { from, to }, 100_000)).map((r) => r.index);
+      const want = (
+        await gw.sql<{ idx: string }>(
+          `SELECT idx FROM access_log_entries WHERE ($1::timestamptz IS NULL OR ts >= $1) AND ($2::timestamptz IS NULL OR ts <= $2) ORDER BY idx DESC`,
+          [from ?? null, to ?? null],
+        )
+      ).map((r) => Number(r.idx));
+      expect({ from, to, got }).toEqual({ from, to, got: want });
+    }
   });
 });
