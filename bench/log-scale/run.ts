@@ -7,7 +7,7 @@
 // returned entry the service does. Not included: HTTP, token checks and the log entry the service
 // appends for each search (those are the summary-read and log-append benchmarks' figures).
 //
-//   npm run build && node dist/bench/log-scale/run.js [--entries 10000000] [--samples 400] [--workers 2] [--quiet-timeout 60000] [--keep] [--json file]
+//   npm run build && node dist/bench/log-scale/run.js [--entries 10000000] [--samples 400] [--workers 2] [--quiet-timeout 60000] [--skip-verify] [--keep] [--json file]
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,13 +33,14 @@ interface Settings {
   entries: number;
   samples: number;
   keep: boolean;
+  skipVerify: boolean;
   json: boolean | string;
   workers: number;
   quietTimeoutMs: number;
 }
 
 function parse(argv: string[]): Settings {
-  const s: Settings = { entries: 10_000_000, samples: 400, keep: false, json: false, workers: Math.max(1, os.availableParallelism()), quietTimeoutMs: 60_000 };
+  const s: Settings = { entries: 10_000_000, samples: 400, keep: false, skipVerify: false, json: false, workers: Math.max(1, os.availableParallelism()), quietTimeoutMs: 60_000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -52,6 +53,7 @@ function parse(argv: string[]): Settings {
     else if (a === '--workers') s.workers = num();
     else if (a === '--quiet-timeout') s.quietTimeoutMs = num();
     else if (a === '--keep') s.keep = true;
+    else if (a === '--skip-verify') s.skipVerify = true;
     else if (a === '--json') s.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
     else throw new Error(`unknown argument ${a} (see the header of bench/log-scale/run.ts)`);
   }
@@ -112,42 +114,45 @@ async function main(): Promise<void> {
     // Verification: the module's verifier (what npm run log:verify runs) with its worker threads,
     // then in-process on one thread; the baseline is the physical floor: the same rows moved by
     // the same binary COPY with nothing checked.
-    const client = new pg.Client({ connectionString: server.appUrl });
-    client.on('error', () => undefined);
-    await client.connect();
-    const q0 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
-    let t = performance.now();
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const moved = await copyBinaryRows(client, 'SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx', () => undefined);
-    await client.query('ROLLBACK');
-    const copyRate = Math.round(moved / ((performance.now() - t) / 1000));
-    log(`binary COPY of every entry, nothing checked: ${copyRate}/s`);
+    if (!s.skipVerify) await verification();
+    async function verification() {
+      const client = new pg.Client({ connectionString: server.appUrl });
+      client.on('error', () => undefined);
+      await client.connect();
+      const q0 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
+      let t = performance.now();
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const moved = await copyBinaryRows(client, 'SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx', () => undefined);
+      await client.query('ROLLBACK');
+      const copyRate = Math.round(moved / ((performance.now() - t) / 1000));
+      log(`binary COPY of every entry, nothing checked: ${copyRate}/s`);
 
-    const verify = async (workers: number, label: string) => {
-      const bar = progressBar(label, s.entries);
-      const report = await verifyAccessLog(client, { workers, connectionString: server.appUrl, onProgress: (p) => bar.update(p.verified), progressEveryMs: 500 });
-      bar.finish();
-      if (!report.ok) throw new Error(`the seeded log does not verify: ${JSON.stringify(report.problems.slice(0, 5))}`);
-      log(`${label}: ${report.entriesChecked} entries, ${report.nodesChecked} nodes OK in ${report.elapsedMs} ms`);
-      return report;
-    };
-    const q1 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
-    const parallel = await verify(s.workers, `log:verify (${s.workers} workers)`);
-    const q2 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
-    const single = await verify(1, 'log:verify (in-process)');
-    await client.end();
-    const rate = (r: { entriesChecked: number; elapsedMs: number }) => Math.round(r.entriesChecked / (r.elapsedMs / 1000));
-    rows.push(
-      {
-        name: `log verify (log:verify, ${s.workers} workers)`,
-        figure: rate(parallel),
-        unit: 'entries/s',
-        target: 250_000,
-        baseline: copyRate,
-        note: `${(parallel.elapsedMs / 1000).toFixed(1)} s, ${parallel.nodesChecked.toLocaleString('en-GB')} nodes; baseline = the same rows by binary COPY, unchecked${busy(q1)}${busy(q0)}`,
-      },
-      { name: 'log verify (log:verify --workers 1)', figure: rate(single), unit: 'entries/s', note: `${(single.elapsedMs / 1000).toFixed(1)} s, in-process${busy(q2)}` },
-    );
+      const verify = async (workers: number, label: string) => {
+        const bar = progressBar(label, s.entries);
+        const report = await verifyAccessLog(client, { workers, connectionString: server.appUrl, onProgress: (p) => bar.update(p.verified), progressEveryMs: 500 });
+        bar.finish();
+        if (!report.ok) throw new Error(`the seeded log does not verify: ${JSON.stringify(report.problems.slice(0, 5))}`);
+        log(`${label}: ${report.entriesChecked} entries, ${report.nodesChecked} nodes OK in ${report.elapsedMs} ms`);
+        return report;
+      };
+      const q1 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
+      const parallel = await verify(s.workers, `log:verify (${s.workers} workers)`);
+      const q2 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
+      const single = await verify(1, 'log:verify (in-process)');
+      await client.end();
+      const rate = (r: { entriesChecked: number; elapsedMs: number }) => Math.round(r.entriesChecked / (r.elapsedMs / 1000));
+      rows.push(
+        {
+          name: `log verify (log:verify, ${s.workers} workers)`,
+          figure: rate(parallel),
+          unit: 'entries/s',
+          target: 250_000,
+          baseline: copyRate,
+          note: `${(parallel.elapsedMs / 1000).toFixed(1)} s, ${parallel.nodesChecked.toLocaleString('en-GB')} nodes; baseline = the same rows by binary COPY, unchecked${busy(q1)}${busy(q0)}`,
+        },
+        { name: 'log verify (log:verify --workers 1)', figure: rate(single), unit: 'entries/s', note: `${(single.elapsedMs / 1000).toFixed(1)} s, in-process${busy(q2)}` },
+      );
+    }
 
     // Searches, as a police-cleveland IG reviewer (scope: that organisation).
     const pool = new pg.Pool({ connectionString: server.appUrl, max: 2 });
