@@ -72,6 +72,10 @@ export class InMemoryOrganisationRepository implements OrganisationRepository {
     return this.rows.get(id) ?? null;
   }
 
+  async findKey(orgId: string, kid: string) {
+    return this.rows.get(orgId)?.keys.find((k) => k.kid === kid) ?? null;
+  }
+
   async list(): Promise<Organisation[]> {
     return [...this.rows.values()].sort((a, b) => a.id.localeCompare(b.id));
   }

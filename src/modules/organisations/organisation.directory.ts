@@ -38,8 +38,8 @@ export class OrganisationDirectory {
    * at that time; null when no such key was active.
    */
   async keyAt(orgId: string, kid: string, at: Date): Promise<{ jwk: PublicJwk; key: CryptoKey } | null> {
-    const o = await this.repo.findById(orgId);
-    const k = o?.keys.find((x) => x.kid === kid && x.addedAt <= at && (x.revokedAt === null || x.revokedAt > at));
-    return k ? { jwk: k.jwk, key: await importPublicJwk(k.jwk) } : null;
+    // Read fresh (a revocation counts at once); the import is cached by importPublicJwk.
+    const k = await this.repo.findKey(orgId, kid);
+    return k && k.addedAt <= at && (k.revokedAt === null || k.revokedAt > at) ? { jwk: k.jwk, key: await importPublicJwk(k.jwk) } : null;
   }
 }

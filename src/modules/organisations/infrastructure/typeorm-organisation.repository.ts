@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Organisation } from '../domain/organisation.js';
+import { Organisation, type OrganisationKey } from '../domain/organisation.js';
 import { OrganisationException, OrganisationExceptionCode } from '../domain/organisation.exception.js';
 import type { OrganisationRepository } from '../domain/organisation.repository.port.js';
 import { OrganisationEntity, OrganisationKeyEntity } from './organisation.entity.js';
@@ -15,6 +15,11 @@ export class TypeOrmOrganisationRepository implements OrganisationRepository {
     if (!row) return null;
     const keys = await this.db.getRepository(OrganisationKeyEntity).findBy({ orgId: id });
     return OrganisationMapper.toDomain(row, keys);
+  }
+
+  async findKey(orgId: string, kid: string): Promise<OrganisationKey | null> {
+    const row = await this.db.getRepository(OrganisationKeyEntity).findOneBy({ orgId, kid });
+    return row ? OrganisationMapper.key(row) : null;
   }
 
   async list(): Promise<Organisation[]> {
