@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PURPOSES } from '@shared/domain/vocabulary.js';
-import { ValidationException } from '@shared/errors/index.js';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { RFC3339 } from '@shared/http/validators.js';
-import type { AccessLogFilter } from '@modules/access-log/index.js';
+import { AccessLogSearchDto } from '@modules/access-log/index.js';
 
 const CRN = /^[A-Z][0-9]{6}$/;
 const ORG_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -11,71 +9,11 @@ const INDEX = /^(0|[1-9][0-9]{0,14})$/;
 const LIMIT = /^([1-9]|[1-9][0-9]|1[0-9][0-9]|200)$/;
 const TIME_MESSAGE = 'must be an RFC 3339 date-time such as 2025-01-31T09:00:00Z';
 
-function instant(field: string, v: string | undefined): Date | undefined {
-  if (v === undefined) return undefined;
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new ValidationException([{ field, message: `${field} ${TIME_MESSAGE}` }]);
-  return d;
-}
-
-/** The log search of the console (GET /ig/api/entries): the filters of GET /access-log. */
-export class IgSearchDto {
-  @ApiPropertyOptional({ example: 'X123456' })
-  @IsOptional()
-  @Matches(CRN, { message: 'crn must be one capital letter and six digits' })
-  crn?: string;
-
-  @ApiPropertyOptional({ example: 'police-cleveland', description: 'The acting organisation' })
-  @IsOptional()
-  @Matches(ORG_ID, { message: 'org must be an organisation id' })
-  org?: string;
-
-  @ApiPropertyOptional({ example: 'user:pc-1' })
-  @IsOptional()
-  @Matches(/^(user|system):[A-Za-z0-9._@:-]{1,128}$/, { message: 'actor must be user:<id> or system:<id>' })
-  actor?: string;
-
-  @ApiPropertyOptional({ enum: PURPOSES })
-  @IsOptional()
-  @IsIn(PURPOSES, { message: `purpose must be one of ${PURPOSES.join(', ')}` })
-  purpose?: string;
-
-  @ApiPropertyOptional({ enum: ['ALLOW', 'DENY'] })
-  @IsOptional()
-  @IsIn(['ALLOW', 'DENY'], { message: 'decision must be ALLOW or DENY' })
-  decision?: 'ALLOW' | 'DENY';
-
-  @ApiPropertyOptional({ example: '2025-01-01T00:00:00Z' })
-  @IsOptional()
-  @Matches(RFC3339, { message: `from ${TIME_MESSAGE}` })
-  from?: string;
-
-  @ApiPropertyOptional({ example: '2025-12-31T23:59:59Z' })
-  @IsOptional()
-  @Matches(RFC3339, { message: `to ${TIME_MESSAGE}` })
-  to?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(INDEX, { message: 'cursor must be the nextCursor of a previous page' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ example: '50', description: '1 to 200' })
-  @IsOptional()
-  @Matches(LIMIT, { message: 'limit must be an integer from 1 to 200' })
-  limit?: string;
-
-  toFilter(): AccessLogFilter {
-    const from = instant('from', this.from);
-    const to = instant('to', this.to);
-    if (from && to && from > to) throw new ValidationException([{ field: 'from', message: 'from must not be after to' }]);
-    return { crn: this.crn, org: this.org, actor: this.actor, purpose: this.purpose, decision: this.decision, from, to };
-  }
-
-  page(): { cursor?: number; limit: number } {
-    return { cursor: this.cursor === undefined ? undefined : Number(this.cursor), limit: this.limit === undefined ? 50 : Number(this.limit) };
-  }
-}
+/**
+ * The log search of the console (GET /ig/api/entries): exactly the filters, cursor and page size
+ * of GET /access-log, validated by the same rules.
+ */
+export class IgSearchDto extends AccessLogSearchDto {}
 
 export class IndexParam {
   @ApiProperty({ example: '42' })
