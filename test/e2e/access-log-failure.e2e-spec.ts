@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,6 +15,7 @@ import { runMigrations } from '../../src/shared/database/migrate.js';
 import { UnavailableException } from '../../src/shared/errors/index.js';
 import { JsonLogger } from '../../src/shared/observability/json-logger.js';
 import { makeKey, TestGateway, type TestKey } from '../setup/test-app.js';
+import { eventually, freePort } from '../setup/polling.js';
 
 const anEntry = (n: number): AccessLogEntryInput => ({
   actor: { org: 'police-cleveland', sub: 'user:pc-1', roles: ['iom-officer'] },
@@ -25,26 +25,6 @@ const anEntry = (n: number): AccessLogEntryInput => ({
   reasons: [],
   requestId: `req-${n}`,
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** Polls until `check` holds (no fixed sleeps). */
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('AccessLogWriter fails closed', () => {
   let gw: TestGateway;

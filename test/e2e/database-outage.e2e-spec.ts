@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -12,34 +11,10 @@ import { pgCtl, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/s
 import { runMigrations } from '../../src/shared/database/migrate.js';
 import { JsonLogger } from '../../src/shared/observability/json-logger.js';
 import { aKey, type TestKey } from '../factories/jwk.factory.js';
+import { eventually, freePort } from '../setup/polling.js';
 
 const PG_SETTINGS = { fsync: 'off', synchronous_commit: 'on' };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** Polls until `check` holds (no fixed sleeps: the test moves on as soon as the state is reached). */
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/**
- * The gateway's own PostgreSQL is stopped hard and started again while signed requests keep
- * arriving: it must answer 503 (never 500) while the database is away, keep running, and serve
- * again without a restart.
- */
 describe('Database outage (GET /health, GET /organisations under load)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-outage-pg-'));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-outage-data-'));
