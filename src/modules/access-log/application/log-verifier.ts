@@ -91,30 +91,44 @@ function inProcess(client: pg.ClientBase): BlockRunner {
 
 async function workerPool(count: number, connectionString: string, snapshot: string): Promise<BlockRunner> {
   const url = new URL('./log-verifier.worker.js', import.meta.url);
+  type Pending = { resolve: (r: BlockResult) => void; reject: (e: Error) => void };
   const idle: Worker[] = [];
-  const all: Worker[] = [];
-  const pending = new Map<Worker, { resolve: (r: BlockResult) => void; reject: (e: Error) => void }>();
+  const running = new Set<Worker>();
+  const pending = new Map<Worker, Pending>();
   const waiting: (() => void)[] = [];
+  let closing = false;
+  // A worker that dies (a crash, not a failed block, which it reports) fails the whole run:
+  // every pending and later block is refused rather than left waiting on it.
+  let broken: Error | undefined;
+  const breakAll = (e: Error) => {
+    broken ??= e;
+    for (const p of pending.values()) p.reject(broken);
+    pending.clear();
+    for (const wake of waiting.splice(0)) wake();
+  };
   for (let i = 0; i < count; i++) {
     const worker = new Worker(url, { workerData: { connectionString, snapshot } });
-    const settle = (fn: (p: { resolve: (r: BlockResult) => void; reject: (e: Error) => void }) => void) => {
+    running.add(worker);
+    worker.on('message', (m: { ok: true; result: BlockResult } | { ok: false; from: number; error: string }) => {
       const p = pending.get(worker);
       pending.delete(worker);
       idle.push(worker);
       waiting.shift()?.();
-      if (p) fn(p);
-    };
-    worker.on('message', (m: { ok: true; result: BlockResult } | { ok: false; from: number; error: string }) =>
-      settle((p) => (m.ok ? p.resolve(m.result) : p.reject(new Error(`block at ${m.from}: ${m.error}`)))),
-    );
-    worker.on('error', (e) => settle((p) => p.reject(e)));
-    all.push(worker);
+      if (m.ok) p?.resolve(m.result);
+      else p?.reject(new Error(`block at ${m.from}: ${m.error}`));
+    });
+    worker.on('error', (e) => breakAll(e));
+    worker.on('exit', (code) => {
+      running.delete(worker);
+      if (!closing) breakAll(new Error(`a verification worker exited (code ${code})`));
+    });
     idle.push(worker);
   }
   return {
     capacity: count,
     async run(job) {
-      while (!idle.length) await new Promise<void>((r) => waiting.push(r));
+      while (!broken && !idle.length) await new Promise<void>((r) => waiting.push(r));
+      if (broken) throw broken;
       const worker = idle.pop()!;
       return new Promise<BlockResult>((resolve, reject) => {
         pending.set(worker, { resolve, reject });
@@ -122,12 +136,18 @@ async function workerPool(count: number, connectionString: string, snapshot: str
       });
     },
     async close() {
-      await Promise.all(all.map((w) => new Promise<void>((resolve) => {
-        w.once('exit', () => resolve());
-        w.postMessage('stop');
-        // A worker stuck on a dead connection must not keep the process alive.
-        setTimeout(() => void w.terminate(), 10_000).unref();
-      })));
+      closing = true;
+      await Promise.all(
+        [...running].map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              w.once('exit', () => resolve());
+              w.postMessage('stop');
+              // A worker stuck on a dead connection must not keep the process alive.
+              setTimeout(() => void w.terminate(), 10_000).unref();
+            }),
+        ),
+      );
     },
   };
 }
