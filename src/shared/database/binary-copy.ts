@@ -38,10 +38,11 @@ export function intField(row: BinaryRow, i: number): number {
     case 4:
       return row.buf.readInt32BE(at);
     case 8: {
-      // Two 32-bit halves rather than a BigInt per value (the verifier reads millions).
-      const high = row.buf.readInt32BE(at);
-      if (high > 0x1fffff || high < -0x200000) throw new BinaryCopyFormatError(`field ${i}: integer out of the safe range`);
-      return high * 0x1_0000_0000 + row.buf.readUInt32BE(at + 4);
+      // Two 32-bit halves rather than a BigInt per value (the verifier reads millions); exact
+      // whenever the result is a safe integer, and anything else is refused.
+      const value = row.buf.readInt32BE(at) * 0x1_0000_0000 + row.buf.readUInt32BE(at + 4);
+      if (!Number.isSafeInteger(value)) throw new BinaryCopyFormatError(`field ${i}: integer out of the safe range`);
+      return value;
     }
     default:
       throw new BinaryCopyFormatError(`field ${i} is not an integer (${row.length[i]} bytes)`);
@@ -54,77 +55,111 @@ export function bytesField(row: BinaryRow, i: number): Buffer {
 }
 
 /**
- * Runs `COPY (<query>) TO STDOUT (FORMAT binary)` on `client` (which must be idle) and calls
- * `onRow` for every row in order. Resolves with the number of rows once the COPY has finished.
- * A throwing callback ends the COPY and rejects with its error; the connection is then unusable
- * mid-COPY and should be discarded.
+ * Parses a binary COPY stream fed in chunks of any size: a row cut by a chunk boundary waits
+ * for the next chunk. Throws BinaryCopyFormatError on anything that is not the format.
  */
-export async function copyBinaryRows(client: pg.ClientBase, query: string, onRow: (row: BinaryRow) => void): Promise<number> {
-  const stream = client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`));
-  const row: { buf: Buffer; count: number; start: Int32Array; length: Int32Array } = { buf: Buffer.alloc(0), count: 0, start: new Int32Array(MAX_FIELDS), length: new Int32Array(MAX_FIELDS) };
-  let headerDone = false;
-  let trailer = false;
-  let rows = 0;
-  let rest: Buffer | undefined;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf = rest && rest.length ? Buffer.concat([rest, chunk]) : chunk;
+export class BinaryCopyParser {
+  private readonly row: { buf: Buffer; count: number; start: Int32Array; length: Int32Array } = {
+    buf: Buffer.alloc(0),
+    count: 0,
+    start: new Int32Array(MAX_FIELDS),
+    length: new Int32Array(MAX_FIELDS),
+  };
+  private headerDone = false;
+  private trailer = false;
+  private rest: Buffer | undefined;
+  rows = 0;
+
+  constructor(private readonly onRow: (row: BinaryRow) => void) {}
+
+  push(chunk: Buffer): void {
+    const buf = this.rest && this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
+    this.rest = undefined;
     let at = 0;
-    if (!headerDone) {
+    if (!this.headerDone) {
       if (buf.length < SIGNATURE.length + 8) {
-        rest = buf;
-        continue;
+        this.rest = buf;
+        return;
       }
       if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new BinaryCopyFormatError('not a binary COPY stream');
       const extension = buf.readUInt32BE(SIGNATURE.length + 4);
       if (buf.length < SIGNATURE.length + 8 + extension) {
-        rest = buf;
-        continue;
+        this.rest = buf;
+        return;
       }
       at = SIGNATURE.length + 8 + extension;
-      headerDone = true;
+      this.headerDone = true;
     }
+    const row = this.row;
     row.buf = buf;
-    // One row per pass; a row cut by the chunk boundary waits for the next chunk.
-    for (;;) {
-      if (trailer) break;
-      if (buf.length - at < 2) break;
+    while (!this.trailer && buf.length - at >= 2) {
       const fields = buf.readInt16BE(at);
       if (fields === -1) {
-        trailer = true;
+        this.trailer = true;
         at += 2;
         break;
       }
       if (fields < 0 || fields > MAX_FIELDS) throw new BinaryCopyFormatError(`a row of ${fields} fields`);
-      let p = at + 2;
-      let complete = true;
-      for (let i = 0; i < fields; i++) {
-        if (buf.length - p < 4) {
-          complete = false;
-          break;
-        }
-        const len = buf.readInt32BE(p);
-        p += 4;
-        if (len === -1) {
-          row.start[i] = -1;
-          row.length[i] = 0;
-          continue;
-        }
-        if (buf.length - p < len) {
-          complete = false;
-          break;
-        }
-        row.start[i] = p;
-        row.length[i] = len;
-        p += len;
-      }
-      if (!complete) break;
+      const end = this.fieldsOf(buf, at + 2, fields);
+      if (end < 0) break; // the row continues in the next chunk
       row.count = fields;
-      rows++;
-      onRow(row);
-      at = p;
+      this.rows++;
+      this.onRow(row);
+      at = end;
     }
-    rest = at < buf.length ? buf.subarray(at) : undefined;
+    if (at < buf.length) {
+      if (this.trailer) throw new BinaryCopyFormatError('data after the binary COPY trailer');
+      this.rest = buf.subarray(at);
+    }
   }
-  if (!headerDone || !trailer || (rest && rest.length)) throw new BinaryCopyFormatError('the binary COPY stream ended early');
-  return rows;
+
+  /** Ends the stream: throws unless it was complete. */
+  finish(): number {
+    if (!this.headerDone || !this.trailer || this.rest?.length) throw new BinaryCopyFormatError('the binary COPY stream ended early');
+    return this.rows;
+  }
+
+  /** Records the row's fields starting at `p`; the offset after the row, or -1 when it is cut off. */
+  private fieldsOf(buf: Buffer, p: number, fields: number): number {
+    for (let i = 0; i < fields; i++) {
+      if (buf.length - p < 4) return -1;
+      const len = buf.readInt32BE(p);
+      p += 4;
+      if (len === -1) {
+        this.row.start[i] = -1;
+        this.row.length[i] = 0;
+        continue;
+      }
+      if (len < 0) throw new BinaryCopyFormatError(`a field of length ${len}`);
+      if (buf.length - p < len) return -1;
+      this.row.start[i] = p;
+      this.row.length[i] = len;
+      p += len;
+    }
+    return p;
+  }
+}
+
+/**
+ * Runs `COPY (<query>) TO STDOUT (FORMAT binary)` on `client` (which must be idle) and calls
+ * `onRow` for every row in order. Resolves with the number of rows once the COPY has finished.
+ * If `onRow` throws, or the stream is malformed, no more rows are handed over but the stream is
+ * still read to its end, so the connection leaves COPY mode and stays usable (abandoning the
+ * stream halfway left every later query on the client waiting for ever); then it rejects with
+ * that error.
+ */
+export async function copyBinaryRows(client: pg.ClientBase, query: string, onRow: (row: BinaryRow) => void): Promise<number> {
+  const stream = client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`));
+  const parser = new BinaryCopyParser(onRow);
+  let failure: { error: unknown } | undefined;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (failure) continue;
+    try {
+      parser.push(chunk);
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  if (failure) throw failure.error;
+  return parser.finish();
 }
