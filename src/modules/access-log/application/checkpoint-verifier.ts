@@ -1,6 +1,7 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type CryptoKey, type JWK } from 'jose';
 import { CHECKPOINT_TYPE, checkpointPayload } from '../domain/checkpoint.js';
-import type { SerialQueries } from './log-verifier.js';
+import type { RowQueries } from './log-verifier.js';
+import { sizeAndNodesOf, sizeAndNodesQuery } from '../infrastructure/access-log.repository.js';
 import { computeConsistencyProof, mergePlans, nodeLookupFrom, planConsistency, verifyConsistency } from '../domain/merkle/index.js';
 
 export interface CheckpointRow {
@@ -31,12 +32,12 @@ export class CheckpointVerifier {
   private pairs: { from: number; fromRoot: Buffer; to: number; toRoot: Buffer }[] = [];
 
   private constructor(
-    private readonly db: SerialQueries,
+    private readonly db: RowQueries,
     private readonly sink: Sink,
     private readonly keys: Map<string, CryptoKey>,
   ) {}
 
-  static async create(db: SerialQueries, sink: Sink): Promise<CheckpointVerifier> {
+  static async create(db: RowQueries, sink: Sink): Promise<CheckpointVerifier> {
     const rows = await db.rows<{ kid: string; alg: string; public_jwk: JWK }>('SELECT kid, alg, public_jwk FROM gateway_signing_keys');
     const keys = new Map<string, CryptoKey>();
     for (const r of rows) keys.set(r.kid, (await importJWK(r.public_jwk, r.alg)) as CryptoKey);
@@ -101,14 +102,8 @@ export class CheckpointVerifier {
     this.pairs = [];
     if (!pairs.length) return;
     const keys = mergePlans(...pairs.map((p) => planConsistency(p.from, p.to)));
-    const rows = await this.db.rows<{ level: number; idx: string; hash: Buffer | null }>(
-        `SELECT k.level, k.idx, COALESCE(n.hash, e.leaf_hash) AS hash
-           FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx)
-           LEFT JOIN access_log_nodes n ON k.level > 0 AND n.level = k.level AND n.idx = k.idx
-           LEFT JOIN access_log_entries e ON k.level = 0 AND e.idx = k.idx`,
-      [keys.map((k) => k.level), keys.map((k) => k.index)],
-    );
-    const lookup = nodeLookupFrom(rows.filter((r) => r.hash !== null).map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer })));
+    const q = sizeAndNodesQuery(keys);
+    const lookup = nodeLookupFrom(sizeAndNodesOf(await this.db.rows(q.text, q.values)).nodes);
     for (const p of pairs) {
       let ok = false;
       try {

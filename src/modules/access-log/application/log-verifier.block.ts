@@ -50,7 +50,7 @@ export interface BlockResult {
 }
 
 /** The first problems found are kept in full (at most this many); all are counted. */
-export const MAX_PROBLEMS = 100;
+const MAX_PROBLEMS = 100;
 
 export class Findings {
   readonly problems: VerificationProblem[] = [];

@@ -59,34 +59,26 @@ export interface VerificationReport {
   elapsedMs: number;
 }
 
-/** Queries run one after another on one connection (queued, so the next batch can be requested while the current one is hashed). */
-export interface SerialQueries {
+/** Row queries on the verifier's connection (inside its snapshot). */
+export interface RowQueries {
   rows<R>(text: string, params?: unknown[]): Promise<R[]>;
-  arrays<R extends unknown[]>(text: string, params?: unknown[]): Promise<R[]>;
 }
 
-function serial(client: pg.ClientBase): SerialQueries {
-  let tail: Promise<unknown> = Promise.resolve();
-  const run = <R>(config: pg.QueryConfig | pg.QueryArrayConfig): Promise<R[]> => {
-    const result = tail.then(() => client.query(config as pg.QueryConfig)).then((r) => r.rows as R[]);
-    tail = result.catch(() => undefined);
-    return result;
-  };
-  return {
-    rows: (text, values) => run({ text, values }),
-    arrays: (text, values) => run({ text, values, rowMode: 'array' }),
-  };
+function rowsOn(client: pg.ClientBase): RowQueries {
+  return { rows: async <R>(text: string, values?: unknown[]) => (await client.query(text, values)).rows as R[] };
 }
 
 /** Checks blocks somewhere: in-process or in worker threads. Results come back in any order. */
 interface BlockRunner {
-  readonly capacity: number;
+  /** Blocks worth having dispatched at once. */
+  readonly maxInFlight: number;
   run(job: BlockJob): Promise<BlockResult>;
   close(): Promise<void>;
 }
 
 function inProcess(client: pg.ClientBase): BlockRunner {
-  return { capacity: 1, run: (job) => verifyBlock(client, job), close: async () => undefined };
+  // One block at a time: a second one would queue on the same connection ahead of this block's checkpoint queries.
+  return { maxInFlight: 1, run: (job) => verifyBlock(client, job), close: async () => undefined };
 }
 
 async function workerPool(count: number, connectionString: string, snapshot: string): Promise<BlockRunner> {
@@ -125,7 +117,8 @@ async function workerPool(count: number, connectionString: string, snapshot: str
     idle.push(worker);
   }
   return {
-    capacity: count,
+    // Two blocks per worker, so each has its next one while the coordinator takes a result.
+    maxInFlight: count * 2,
     async run(job) {
       while (!broken && !idle.length) await new Promise<void>((r) => waiting.push(r));
       if (broken) throw broken;
@@ -164,7 +157,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
   const workers = options.workers ?? 1;
   if (workers > 1 && !options.connectionString) throw new RangeError('workers > 1 need a connectionString');
   const findings = new Findings();
-  const db = serial(client);
+  const db = rowsOn(client);
   let runner: BlockRunner | undefined;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
@@ -193,23 +186,26 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     let lastProgress = performance.now();
     let frontier: Frontier = { size: 0, hashes: [] };
 
-    // Blocks are dispatched up to the runner's capacity ahead and taken back strictly in order.
-    const inFlight: Promise<BlockResult>[] = [];
+    // Blocks are dispatched up to the runner's limit ahead and taken back strictly in order.
+    const inFlight: { job: BlockJob; result: Promise<BlockResult> }[] = [];
     let nextFrom = 0;
     const dispatch = async () => {
       const from = nextFrom;
       const to = Math.min(size, from + blockSize);
       nextFrom = to;
-      const checkpointSizes = (await checkpoints.sizesUpTo(to)).filter((s) => s > from);
-      const result = runner!.run({ from, to, checkpointSizes });
+      const job = { from, to, checkpointSizes: (await checkpoints.sizesUpTo(to)).filter((s) => s > from) };
+      const result = runner!.run(job);
       // Taken in order below; a rejection must not go unhandled meanwhile.
       result.catch(() => undefined);
-      inFlight.push(result);
+      inFlight.push({ job, result });
     };
-    while (nextFrom < size && inFlight.length < runner.capacity * 2) await dispatch();
+    const fill = async () => {
+      while (nextFrom < size && inFlight.length < runner!.maxInFlight) await dispatch();
+    };
+    await fill();
     while (inFlight.length) {
-      const block = await inFlight.shift()!;
-      if (nextFrom < size) await dispatch();
+      const { job, result } = inFlight.shift()!;
+      const block = await result;
       findings.merge(block);
       nodesChecked += block.nodesChecked;
       if (block.firstTimestamp !== null && lastTimestamp !== null && block.firstTimestamp < lastTimestamp) {
@@ -217,7 +213,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       }
       if (block.lastTimestamp !== null) lastTimestamp = block.lastTimestamp;
 
-      const sizes = (await checkpoints.sizesUpTo(block.to)).filter((s) => s > block.from);
+      const sizes = job.checkpointSizes;
       const local = (hashes: string[]) => hashes.map((h) => Buffer.from(h, 'base64'));
       const full = block.to - block.from === blockSize;
       for (let i = 0; i < sizes.length; i++) {
@@ -236,6 +232,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
         lastProgress = performance.now();
         options.onProgress({ verified: block.to, total: size, elapsedMs: performance.now() - started });
       }
+      await fill();
     }
     await runner.close();
     runner = undefined;
@@ -261,7 +258,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
 }
 
 /** The stored nodes above the blocks, rebuilt from the block roots. */
-async function checkNodesAbove(db: SerialQueries, blockLevel: number, rebuilt: Map<string, Buffer>, findings: Findings): Promise<number> {
+async function checkNodesAbove(db: RowQueries, blockLevel: number, rebuilt: Map<string, Buffer>, findings: Findings): Promise<number> {
   const stored = await db.rows<{ level: number; idx: string; hash: Buffer }>('SELECT level, idx, hash FROM access_log_nodes WHERE level > $1 ORDER BY level, idx', [blockLevel]);
   for (const row of stored) {
     const key = `${row.level}/${row.idx}`;
@@ -277,7 +274,7 @@ async function checkNodesAbove(db: SerialQueries, blockLevel: number, rebuilt: M
 }
 
 /** Nothing may exist beyond the head, and the head's frontier must be the rebuilt one. */
-async function checkTail(db: SerialQueries, size: number, rebuilt: Frontier, storedFrontier: unknown, findings: Findings): Promise<void> {
+async function checkTail(db: RowQueries, size: number, rebuilt: Frontier, storedFrontier: unknown, findings: Findings): Promise<void> {
   const [extra] = await db.rows<{ idx: string }>('SELECT idx FROM access_log_entries WHERE idx >= $1 ORDER BY idx LIMIT 1', [size]);
   if (extra) findings.add({ kind: 'extra_entry', index: Number(extra.idx), detail: `entry ${extra.idx} lies beyond the head (size ${size})` });
   const [nodes] = await db.rows<{ n: string }>('SELECT count(*) AS n FROM access_log_nodes');

@@ -8,7 +8,8 @@ import { joinSnapshot, verifyBlock, type BlockJob } from './log-verifier.block.j
 
 const { connectionString, snapshot } = workerData as { connectionString: string; snapshot: string };
 const port = parentPort!;
-const client = new pg.Client({ connectionString, application_name: 'probation-gateway-log-verify' });
+// Like the CLI's own connection: a server that does not answer fails the block, not hangs it.
+const client = new pg.Client({ connectionString, application_name: 'probation-gateway-log-verify', connectionTimeoutMillis: 5000, keepAlive: true });
 // A dead connection fails the block in progress; the coordinator reports it.
 client.on('error', () => undefined);
 

@@ -47,6 +47,30 @@ function firstIndexWhere(condition: string, missing: boolean): string {
     SELECT lo FROM b WHERE lo >= hi`;
 }
 
+type SizeAndNodesRow = { size: string; level: number | null; idx: string | null; hash: Buffer | null };
+
+/**
+ * The head's size and the stored hashes of the given complete subtrees: level 0 from the
+ * entries' leaf hashes, higher levels from access_log_nodes; missing nodes are simply absent.
+ * Shared by the proofs and log:verify's consistency checks (which run it on their own client).
+ */
+export function sizeAndNodesQuery(keys: readonly NodeKey[]): { text: string; values: unknown[] } {
+  return {
+    text: `SELECT h.size, k.level, k.idx, COALESCE(n.hash, e.leaf_hash) AS hash
+             FROM access_log_head h
+             LEFT JOIN unnest($1::smallint[], $2::bigint[]) AS k(level, idx) ON true
+             LEFT JOIN access_log_nodes n ON k.level > 0 AND n.level = k.level AND n.idx = k.idx
+             LEFT JOIN access_log_entries e ON k.level = 0 AND e.idx = k.idx
+            WHERE h.id = 1`,
+    values: [keys.map((k) => k.level), keys.map((k) => k.index)],
+  };
+}
+
+export function sizeAndNodesOf(rows: SizeAndNodesRow[]): { size: number; nodes: StoredNode[] } {
+  const nodes = rows.filter((r) => r.hash !== null).map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
+  return { size: Number(rows[0].size), nodes };
+}
+
 /** Reads of the access-log tables. Writes happen only in PgLogBatchStore and CheckpointService. */
 @Injectable()
 export class AccessLogRepository {
@@ -101,43 +125,12 @@ export class AccessLogRepository {
     return { index, bytes: r.entry, leafHash: r.leaf_hash, actorOrg: r.actor_org, ownerOrg: r.owner_org, recipientOrg: r.recipient_org };
   }
 
-  /** Entries committed so far (the head's size). */
-  async size(): Promise<number> {
-    const rows: { size: string }[] = await this.db.query(`SELECT size FROM access_log_head WHERE id = 1`);
-    return Number(rows[0].size);
-  }
-
-  /**
-   * The stored hashes of the given complete subtrees in one query: level 0 from the entries'
-   * leaf hashes, higher levels from access_log_nodes. Missing nodes are simply absent.
-   */
   /**
    * The log's size and the stored hashes of the given subtrees, in one round trip and one
-   * snapshot: what an inclusion proof needs (two queries were half its time).
+   * snapshot: what a proof needs (two queries were half of an inclusion proof's time).
    */
   async sizeAndNodes(keys: readonly NodeKey[]): Promise<{ size: number; nodes: StoredNode[] }> {
-    const rows: { size: string; level: number | null; idx: string | null; hash: Buffer | null }[] = await this.db.query(
-      `SELECT h.size, k.level, k.idx, COALESCE(n.hash, e.leaf_hash) AS hash
-         FROM access_log_head h
-         LEFT JOIN unnest($1::smallint[], $2::bigint[]) AS k(level, idx) ON true
-         LEFT JOIN access_log_nodes n ON k.level > 0 AND n.level = k.level AND n.idx = k.idx
-         LEFT JOIN access_log_entries e ON k.level = 0 AND e.idx = k.idx
-        WHERE h.id = 1`,
-      [keys.map((k) => k.level), keys.map((k) => k.index)],
-    );
-    const nodes = rows.filter((r) => r.hash !== null).map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
-    return { size: Number(rows[0].size), nodes };
-  }
-
-  async nodes(keys: readonly NodeKey[]): Promise<StoredNode[]> {
-    if (!keys.length) return [];
-    const rows: { level: number; idx: string; hash: Buffer | null }[] = await this.db.query(
-      `SELECT k.level, k.idx, COALESCE(n.hash, e.leaf_hash) AS hash
-         FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx)
-         LEFT JOIN access_log_nodes n ON k.level > 0 AND n.level = k.level AND n.idx = k.idx
-         LEFT JOIN access_log_entries e ON k.level = 0 AND e.idx = k.idx`,
-      [keys.map((k) => k.level), keys.map((k) => k.index)],
-    );
-    return rows.filter((r) => r.hash !== null).map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
+    const q = sizeAndNodesQuery(keys);
+    return sizeAndNodesOf(await this.db.query(q.text, q.values));
   }
 }
