@@ -20,11 +20,13 @@ describe('access-log query plans', () => {
 
   beforeAll(async () => {
     gw = await TestGateway.start();
-    // 30,000 entries: 3,000 people, 400 staff, a year of timestamps. Bytes and hashes are
-    // placeholders (plans do not look at them); the tree tables accept INSERT only.
+    // 30,000 entries: 3,000 people, 400 staff, a year of timestamps, four entries to a time as a
+    // batch of the real log shares one (whole milliseconds, so a JS Date names them exactly).
+    // Bytes and hashes are placeholders (plans do not look at them); the tree tables accept
+    // INSERT only.
     await gw.sql(`
       INSERT INTO access_log_entries (idx, ts, leaf_hash, entry, action, decision, actor_org, actor_sub, owner_org, recipient_org, crn, purpose, break_glass)
-      SELECT i, now() - interval '365 days' + i * interval '17 minutes', sha256(int8send(i)), convert_to('{"index":' || i || '}', 'UTF8'),
+      SELECT i, date_trunc('milliseconds', now()) - interval '365 days' + (i / 4) * interval '70 minutes', sha256(int8send(i)), convert_to('{"index":' || i || '}', 'UTF8'),
              'case.summary', 'ALLOW', (ARRAY['police-cleveland','police-durham','nps-north-east','crc-northumbria'])[1 + i % 4],
              'staff-' || (i * 7919) % 400, 'nps-north-east', (ARRAY['police-cleveland','police-durham','nps-north-east','crc-northumbria'])[1 + i % 4],
              'X' || lpad(((i * 104729) % 3000)::text, 6, '0'), 'IOM', false
@@ -80,11 +82,12 @@ describe('access-log query plans', () => {
   it('returns exactly the entries in the time range, at its edges and outside the log too', async () => {
     const real = new AccessLogRepository({ query: (sql: string, params: unknown[]) => gw.sql(sql, params) } as unknown as DataSource);
     const [{ first, last }] = await gw.sql<{ first: Date; last: Date }>('SELECT min(ts) AS first, max(ts) AS last FROM access_log_entries');
-    const at = (idx: number) => new Date(first.getTime() + idx * 17 * 60_000);
+    // The time of entry idx (entries 4k to 4k + 3 share one).
+    const at = (idx: number) => new Date(first.getTime() + Math.floor(idx / 4) * 70 * 60_000);
     const ranges: [Date | undefined, Date | undefined][] = [
       [at(100), at(200)],
-      [at(100), at(100)],
-      [new Date(at(100).getTime() + 1), new Date(at(101).getTime() - 1)],
+      [at(101), at(102)],
+      [new Date(at(100).getTime() + 1), new Date(at(104).getTime() - 1)],
       [new Date(first.getTime() - 86_400_000), at(3)],
       [at(29_990), new Date(last.getTime() + 86_400_000)],
       [new Date(last.getTime() + 1), undefined],
@@ -92,6 +95,11 @@ describe('access-log query plans', () => {
       [at(5_000), undefined],
       [undefined, at(7)],
     ];
+    // The edges are exact: both bounds are inclusive and take every entry sharing their time.
+    const inRange = async (from?: Date, to?: Date) => (await real.search({ org: null }, { from, to }, 100_000)).map((r) => r.index);
+    expect(await inRange(at(101), at(102))).toEqual([103, 102, 101, 100]);
+    expect(await inRange(at(100), at(200))).toEqual(Array.from({ length: 104 }, (_, i) => 203 - i));
+    expect(await inRange(new Date(at(100).getTime() + 1), new Date(at(104).getTime() - 1))).toEqual([]);
     for (const [from, to] of ranges) {
       const got = (await real.search({ org: null }, { from, to }, 100_000)).map((r) => r.index);
       const want = (
