@@ -3,7 +3,7 @@ import { canonicalJsonBytes } from '@shared/crypto/canonical-json.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { AgreementCoverage, type CoveringAgreement } from '@modules/agreements/index.js';
 import { CaseRepository, project, type Assessment, type CaseRecord } from '@modules/cases/index.js';
-import { checkAgreement } from '../domain/agreement-check.js';
+import { explainNotInForce } from '../domain/agreement-check.js';
 import { ExchangeException, ExchangeExceptionCode } from '../domain/exchange.exception.js';
 import type { ExchangeRequest } from '../domain/exchange-request.js';
 import { EXCHANGE_VIEW, planRelease, type ReleasePlan } from '../domain/release-rule.js';
@@ -14,6 +14,9 @@ import { ExchangeLog } from './exchange-log.js';
 export type ReleaseCheck =
   | { kind: 'release'; agreement: CoveringAgreement; plan: ReleasePlan; record: CaseRecord; assessment: Assessment | null }
   | { kind: 'close'; status: 'REFUSED' | 'EXPIRED'; reason: string };
+
+/** A check that found something to release: the agreement in force, the plan, the case as read. */
+export type ReleaseReady = Extract<ReleaseCheck, { kind: 'release' }>;
 
 type Actor = Parameters<ExchangeLog['released']>[0];
 
@@ -33,19 +36,19 @@ export class ExchangeRelease {
   ) {}
 
   /**
-   * `policyReleased`: the fields the policies release to the requester now (automatic approval);
-   * undefined when a data owner approved, whose decision stands in for the relationship.
+   * What releasing a request a data owner approved would be now: the approval stands in for the
+   * relationship the policies would otherwise need (no `policyReleased`). An automatic approval
+   * does not come here: the submission's assessment already read the agreement and the case.
    */
-  async check(r: ExchangeRequest, now: Date, policyReleased?: readonly string[]): Promise<ReleaseCheck> {
+  async check(r: ExchangeRequest, now: Date): Promise<ReleaseCheck> {
     const s = r.state;
     const [inForce] = await this.coverage.findCovering({ provider: s.provider, recipient: s.requester, purpose: s.purpose, agreementId: s.agreementId, at: now });
     if (!inForce) {
       const named = await this.coverage.getAgreement(s.agreementId, now);
-      const verdict = checkAgreement(named, null, { agreementId: s.agreementId, requester: s.requester, provider: s.provider, purpose: s.purpose, categories: s.dataCategories });
-      const reason = verdict.ok ? `agreement ${s.agreementId} is not in force` : verdict.problems.join('; ');
+      const reason = explainNotInForce(named, { agreementId: s.agreementId, requester: s.requester, provider: s.provider, purpose: s.purpose, categories: s.dataCategories }).join('; ');
       return { kind: 'close', status: named?.status === 'EXPIRED' ? 'EXPIRED' : 'REFUSED', reason };
     }
-    const plan = planRelease({ requested: s.dataCategories, agreement: inForce, policyReleased });
+    const plan = planRelease({ requested: s.dataCategories, agreement: inForce });
     if (!plan.released.length) {
       return { kind: 'close', status: 'REFUSED', reason: `agreement ${inForce.id} version ${inForce.version} no longer covers any requested data category` };
     }
@@ -56,7 +59,7 @@ export class ExchangeRelease {
     return { kind: 'release', agreement: inForce, plan, record: loaded.record, assessment: loaded.assessment };
   }
 
-  async release(actor: Actor, r: ExchangeRequest, c: Extract<ReleaseCheck, { kind: 'release' }>, how: string[]): Promise<void> {
+  async release(actor: Actor, r: ExchangeRequest, c: ReleaseReady, how: string[]): Promise<void> {
     const s = r.state;
     const data = project(EXCHANGE_VIEW, c.record, c.assessment, new Set(c.plan.released));
     const agreement = { id: c.agreement.id, version: c.agreement.version };

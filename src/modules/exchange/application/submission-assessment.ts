@@ -5,13 +5,18 @@ import { CaseAccess } from '@modules/cases/index.js';
 import { checkAgreement, type AgreementCheck } from '../domain/agreement-check.js';
 import { EXCHANGE_VIEW, planRelease, releasesEveryCategory } from '../domain/release-rule.js';
 import type { ExchangeRequestClaims } from '../domain/request-document.js';
+import type { ReleaseReady } from './exchange-release.js';
 
 export interface SubmissionAssessment {
   verdict: AgreementCheck;
   /** The named agreement's version in force for provider -> requester and the purpose, if any. */
   inForce: CoveringAgreement | null;
-  /** Set when the policies already release every requested category: approve and release at once. */
-  automatic: { policyReleased: string[]; reasons: string[] } | null;
+  /**
+   * Set when the policies already release every requested category: approve and release at once,
+   * with `release` (the agreement in force, the plan and the case as read for the decision, at
+   * the same instant) and the policies' `reasons`.
+   */
+  automatic: { release: ReleaseReady; reasons: string[] } | null;
 }
 
 /**
@@ -34,12 +39,11 @@ export class SubmissionAssessor {
 
     // Break-glass never counts: an exchange is a considered request, not an emergency read.
     const actor = await this.cases.actorFacts({ ...p, breakGlass: false });
-    const { decision, record } = await this.cases.decide(actor, c.crn, c.purpose, EXCHANGE_VIEW, now);
+    const { decision, record, assessment } = await this.cases.decide(actor, c.crn, c.purpose, EXCHANGE_VIEW, now);
+    if (decision.outcome !== 'allow' || !record || record.managingOrg !== c.provider) return { verdict, inForce, automatic: null };
+    // Only the fields the policies release to the requester now, of the requested categories the agreement covers.
     const plan = planRelease({ requested: c.dataCategories, agreement: inForce, policyReleased: decision.released });
-    const automatic =
-      decision.outcome === 'allow' && record?.managingOrg === c.provider && releasesEveryCategory(c.dataCategories, plan.released)
-        ? { policyReleased: decision.released, reasons: decision.reasons }
-        : null;
-    return { verdict, inForce, automatic };
+    if (!releasesEveryCategory(c.dataCategories, plan.released)) return { verdict, inForce, automatic: null };
+    return { verdict, inForce, automatic: { release: { kind: 'release', agreement: inForce, plan, record, assessment }, reasons: decision.reasons } };
   }
 }

@@ -60,7 +60,7 @@ export function checkAgreement(named: NamedAgreement | null, inForce: InForce | 
 }
 
 /** Why the coverage query found no version in force, explained from the agreement's current terms. */
-function explainNotInForce(named: NamedAgreement | null, scope: RequestScope): string[] {
+export function explainNotInForce(named: NamedAgreement | null, scope: RequestScope): string[] {
   if (!named || !named.parties.some((p) => p.org === scope.requester)) {
     return [`agreement ${scope.agreementId} is not a data-sharing agreement to which ${scope.requester} is a party`];
   }

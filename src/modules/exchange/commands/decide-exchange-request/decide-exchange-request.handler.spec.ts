@@ -33,10 +33,11 @@ function fakeRepo(initial: ExchangeRequest) {
     },
     async update(_id: string, change: (r: ExchangeRequest) => Promise<unknown>) {
       const r = ExchangeRequest.restore(stored);
+      const before = r.state; // as the real one: "unchanged" is reference equality with the state as loaded
       tx.open = true;
       try {
         const result = await change(r);
-        if (r.state !== stored) {
+        if (r.state !== before) {
           stored = r.state;
           saves.push(r.status);
         }
@@ -60,18 +61,25 @@ const releasable: ReleaseCheck = {
 describe(DecideExchangeRequestHandler.name, () => {
   let logged: string[];
   let checks: ReleaseCheck[];
+  let checked: number;
   let log: ExchangeLog;
   let release: ExchangeRelease;
 
   beforeEach(() => {
     logged = [];
-    checks = [releasable, releasable];
+    checks = [releasable];
+    checked = 0;
     log = {
       decided: async (_p: unknown, _r: unknown, d: string) => void logged.push(`decide:${d}`),
       closedByGateway: async (r: ExchangeRequest) => void logged.push(`closed:${r.status}`),
     } as unknown as ExchangeLog;
     release = {
-      check: async () => checks.shift()!,
+      check: async () => {
+        checked++;
+        const next = checks.shift();
+        if (!next) throw new Error('an unexpected release check');
+        return next;
+      },
       release: async (_p: unknown, r: ExchangeRequest) => {
         logged.push('release');
         r.fulfil({ agreementVersion: 2, fieldsReleased: ['rosh'], fieldsWithheld: [], logIndex: 9, responseJws: 'a.b.c', at: new Date() });
@@ -97,6 +105,8 @@ describe(DecideExchangeRequestHandler.name, () => {
     await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE', ' Proportionate '))).resolves.toEqual({ id: aRequest().id, status: 'FULFILLED', reason: 'Proportionate' });
     expect(logged).toEqual(['decide:APPROVE', 'release']);
     expect(saves).toEqual(['APPROVED', 'FULFILLED']);
+    // One check, before the lock: the release uses what the approval checked.
+    expect(checked).toBe(1);
   });
 
   it('refuses with the reason, logged, releasing nothing', async () => {
@@ -112,6 +122,7 @@ describe(DecideExchangeRequestHandler.name, () => {
     await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({ status: 'EXPIRED', reason: 'agreement a-1 expired' });
     expect(current().decidedBy).toEqual({ org: 'gateway', sub: 'system:exchange' });
     expect(logged).toEqual(['closed:EXPIRED']);
+    expect(checked).toBe(1);
   });
 
   it('leaves the request APPROVED when the release fails, and a second APPROVE retries only the release', async () => {
@@ -122,10 +133,15 @@ describe(DecideExchangeRequestHandler.name, () => {
     const { sut, saves } = sutWith();
     await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).rejects.toThrow('access log unavailable');
     expect(saves).toEqual(['APPROVED']);
+    expect(checked).toBe(1);
     release.release = failing;
     checks = [releasable];
+    checked = 0;
     await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({ status: 'FULFILLED' });
     expect(logged).toEqual(['decide:APPROVE', 'release']);
+    expect(saves).toEqual(['APPROVED', 'FULFILLED']); // the retry saves only the release
+    // The retry checks once (the request is already APPROVED: nothing was checked before the lock).
+    expect(checked).toBe(1);
   });
 
   it('answers 404 to an organisation that is not a party and 403 to the requester, changing nothing', async () => {
@@ -135,6 +151,7 @@ describe(DecideExchangeRequestHandler.name, () => {
     await expect(sut.execute(decide(principal('nps-north-east', ['offender-manager']), 'REFUSE'))).rejects.toBeInstanceOf(ExchangeException);
     expect(saves).toEqual([]);
     expect(logged).toEqual([]);
+    expect(checked).toBe(0);
   });
 
   it('refuses a second decision on a closed request with 409', async () => {

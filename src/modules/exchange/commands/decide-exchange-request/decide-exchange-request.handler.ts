@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { hasRole, type Principal } from '@shared/auth/principal.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
-import { ExchangeRelease } from '../../application/exchange-release.js';
+import { ExchangeRelease, type ReleaseReady } from '../../application/exchange-release.js';
 import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
 import type { ExchangeRequest } from '../../domain/exchange-request.js';
 import { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
@@ -35,24 +35,31 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
     this.authorise(p, current);
     const approval = decision === 'APPROVE' && current.status === 'SUBMITTED' ? await this.release.check(current, now) : null;
 
-    const decided = await this.repo.update(id, async (r) => {
+    // The result: what this call approved, to release as checked; null when it approved nothing.
+    const decided = await this.repo.update(id, async (r): Promise<ReleaseReady | null> => {
       this.authorise(p, r);
       if (decision === 'REFUSE') {
         r.refuse({ org: p.org, sub: p.sub }, reason.trim(), now);
         await this.log.decided(p, r, 'REFUSE', reason.trim(), null);
-        return;
+        return null;
       }
-      if (r.status === 'APPROVED') return; // a retry of the release below
+      if (r.status === 'APPROVED') return null; // a retry of the release below
       if (r.status !== 'SUBMITTED' || !approval) throw new ExchangeException(ExchangeExceptionCode.NotDecidable, `This request is ${r.status} and cannot be approved.`);
-      if (approval.kind === 'close') return this.close(r, approval, now, p.requestId);
+      if (approval.kind === 'close') {
+        await this.close(r, approval, now, p.requestId);
+        return null;
+      }
       r.approve({ org: p.org, sub: p.sub }, reason.trim(), now);
       await this.log.decided(p, r, 'APPROVE', reason.trim(), { id: approval.agreement.id, version: approval.agreement.version });
+      return approval;
     });
     if (!decided) throw ExchangeException.notFound();
     if (decided.request.status !== 'APPROVED') return view(decided.request);
 
+    // This call approved it: release what was checked just before (nothing to read again). It was
+    // already APPROVED (a retry after a failed release): check again, before the lock, as above.
     const at = new Date();
-    const check = await this.release.check(decided.request, at);
+    const check = decided.result ?? (await this.release.check(decided.request, at));
     const released = await this.repo.update(id, async (r) => {
       if (r.status !== 'APPROVED') return;
       if (check.kind === 'close') return this.close(r, check, at, p.requestId);

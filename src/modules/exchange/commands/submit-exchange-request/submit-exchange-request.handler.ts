@@ -4,7 +4,7 @@ import type { Principal } from '@shared/auth/principal.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
-import { ExchangeRelease } from '../../application/exchange-release.js';
+import { ExchangeRelease, type ReleaseReady } from '../../application/exchange-release.js';
 import { describeRejection } from '../../application/rejection.js';
 import { SubmissionAssessor } from '../../application/submission-assessment.js';
 import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
@@ -82,19 +82,18 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
     const agreement = inForce ? { id: inForce.id, version: inForce.version } : null;
     await this.repo.insert(request, () => this.log.submitted(p, request, reasons, agreement).then(() => undefined));
     if (!automatic) return request;
-    return (await this.autoRelease(p, request, automatic.policyReleased, automatic.reasons, now)) ?? request;
+    return (await this.autoRelease(p, request, automatic.release, automatic.reasons, now)) ?? request;
   }
 
   /**
    * Approves and releases in one transaction; if that fails the request simply waits for the
-   * data owner. The agreement and the case are read before the request's row is locked: the
-   * transaction holds a pooled connection, and reads on other pooled connections inside it
-   * deadlocked the pool once as many releases ran at once as it has connections.
+   * data owner. What is released (the agreement in force, the plan, the case) is what the
+   * assessment read, at the same instant, before the request's row is locked: the transaction
+   * holds a pooled connection, and reads on other pooled connections inside it deadlocked the
+   * pool once as many releases ran at once as it has connections. Nothing is read again here.
    */
-  private async autoRelease(p: Principal, request: ExchangeRequest, policyReleased: string[], policyReasons: string[], now: Date): Promise<ExchangeRequest | null> {
+  private async autoRelease(p: Principal, request: ExchangeRequest, check: ReleaseReady, policyReasons: string[], now: Date): Promise<ExchangeRequest | null> {
     try {
-      const check = await this.release.check(request, now, policyReleased);
-      if (check.kind !== 'release') return null;
       const done = await this.repo.update(request.id, async (r) => {
         if (r.status !== 'SUBMITTED') return;
         r.approve(GATEWAY_ACTOR, 'approved automatically: the policies release every requested category to the requester', now);
