@@ -254,6 +254,7 @@ describe('PUT /cases/{crn} and assessments', () => {
       [{ scores: { ogrs3TwoYear: 120, ogp: 1, ovp: 1, rsr: 1 } }, 'scores.ogrs3TwoYear'],
       [{ completedAt: new Date(Date.now() + 86_400_000).toISOString() }, 'completedAt'],
       [{ completedAt: '2026-13-01' }, 'completedAt'],
+      [{ completedAt: '2025-02-30T10:00:00Z' }, 'completedAt'],
       [{ needs: {} }, 'needs.accommodation'],
     ];
     for (const [over, field] of cases) {

@@ -170,6 +170,15 @@ describe('IG console (/ig)', () => {
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['crn', 'limit']);
       expect((await gw.http.get('/ig/api/flags?from=2025-13-45T00:00:00Z').set('cookie', cookie)).status).toBe(400);
+      // A day the month does not have is refused, not rolled over into March.
+      const feb30 = await gw.http.get('/ig/api/flags?from=2025-02-30T00:00:00Z&to=2025-03-05T00:00:00Z').set('cookie', cookie);
+      expect(feb30.status).toBe(400);
+      expect(feb30.headers['content-type']).toContain('application/problem+json');
+      expect(feb30.body.errors.map((e: { field: string }) => e.field)).toEqual(['from']);
+      const reversed = await gw.http.get('/ig/api/flags?from=2025-03-05T00:00:00Z&to=2025-03-01T00:00:00Z').set('cookie', cookie);
+      expect(reversed.status).toBe(400);
+      expect(reversed.headers['content-type']).toContain('application/problem+json');
+      expect(reversed.body.errors).toEqual([expect.objectContaining({ field: 'from', message: 'from must not be after to' })]);
       expect((await gw.http.get('/ig/api/entries/abc').set('cookie', cookie)).status).toBe(400);
     });
   });

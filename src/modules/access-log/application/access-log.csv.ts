@@ -31,10 +31,15 @@ export function csvHeader(): string {
 
 /** One RFC 4180 record. */
 export function csvRow(e: StoredAccessLogEntry): string {
-  return COLUMNS.map(([, get]) => cell(get(e))).join(',') + '\r\n';
+  return COLUMNS.map(([, get]) => csvCell(get(e))).join(',') + '\r\n';
 }
 
-function cell(v: string | number | boolean | null): string {
+/**
+ * One CSV cell (RFC 4180): null is empty; a cell with a quote, comma or line break is quoted, and
+ * free text a spreadsheet would run as a formula gets a leading quote.
+ * Shared with the IG console's subject access report.
+ */
+export function csvCell(v: string | number | boolean | null): string {
   if (v === null) return '';
   let s = String(v);
   // A reviewer opens this in a spreadsheet: a free-text cell (a token's reason) starting with

@@ -1,15 +1,7 @@
-import type { SubjectAccess } from '@modules/access-log/index.js';
+import { csvCell, type SubjectAccess } from '@modules/access-log/index.js';
 
+/** Cells go through the access log's csvCell, which also defuses formula-like free text (CSV injection). */
 const COLUMNS = ['index', 'timestamp', 'organisation', 'actor', 'roles', 'action', 'purpose', 'justification', 'agreement', 'decision', 'reasons', 'fieldsReleased', 'fieldsWithheld', 'recipientOrg', 'breakGlass'] as const;
-
-/**
- * One CSV cell (RFC 4180). A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is
- * prefixed with a quote: reasons and justifications are free text from partner tokens.
- */
-function cell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 export function subjectReportCsv(accesses: readonly SubjectAccess[]): string {
   const rows = accesses.map((a) =>
@@ -30,7 +22,7 @@ export function subjectReportCsv(accesses: readonly SubjectAccess[]): string {
       a.recipientOrg ?? '',
       a.breakGlass ? 'yes' : 'no',
     ]
-      .map(cell)
+      .map(csvCell)
       .join(','),
   );
   return [COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';

@@ -68,7 +68,7 @@ export class IgApiController {
 
   @Get('subjects/:crn/report')
   report(@Reviewer() p: Principal, @Param() { crn }: CrnParam, @Query() q: ReportQueryDto): Promise<SubjectAccessReport> {
-    return this.search.subjectReport(p, crn, { cursor: q.cursor === undefined ? undefined : Number(q.cursor), limit: q.limit === undefined ? 100 : Number(q.limit) });
+    return this.search.subjectReport(p, crn, q.page());
   }
 
   @Get('subjects/:crn/report.csv')
@@ -88,9 +88,7 @@ export class IgApiController {
   misuseFlags(@Reviewer() p: Principal, @Query() q: FlagsQueryDto): Promise<FlagsPage> {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * DAY_MS);
-    for (const [field, d] of [['from', from], ['to', to]] as const) {
-      if (Number.isNaN(d.getTime())) throw new ValidationException([{ field, message: `${field} must be a real date-time` }]);
-    }
+    // from and to, when given, are real instants (IsRfc3339); only their order is left to check.
     if (from > to) throw new ValidationException([{ field: 'from', message: 'from must not be after to' }]);
     if (to.getTime() - from.getTime() > MAX_FLAG_RANGE_DAYS * DAY_MS) {
       throw new IgConsoleException(IgConsoleExceptionCode.RangeTooLong, `Flags are computed over at most ${MAX_FLAG_RANGE_DAYS} days.`, [{ field: 'from', message: `the range must be at most ${MAX_FLAG_RANGE_DAYS} days` }]);

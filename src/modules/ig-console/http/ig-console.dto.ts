@@ -1,13 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
-import { RFC3339 } from '@shared/http/validators.js';
-import { AccessLogSearchDto } from '@modules/access-log/index.js';
+import { IsRfc3339 } from '@shared/http/validators.js';
+import {
+  AccessLogSearchDto,
+  CrnParam as AccessLogCrnParam,
+  EntryIndexParam,
+  InclusionProofQueryDto,
+  ORG_ID,
+  SIZE,
+  SubjectAccessReportQueryDto,
+} from '@modules/access-log/index.js';
 
-const CRN = /^[A-Z][0-9]{6}$/;
-const ORG_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const INDEX = /^(0|[1-9][0-9]{0,14})$/;
-const LIMIT = /^([1-9]|[1-9][0-9]|1[0-9][0-9]|200)$/;
-const TIME_MESSAGE = 'must be an RFC 3339 date-time such as 2025-01-31T09:00:00Z';
+/** The console's subject access report pages default to 100 rows (GET /subjects/{crn}/access-report: 200). */
+const REPORT_PAGE = 100;
 
 /**
  * The log search of the console (GET /ig/api/entries): exactly the filters, cursor and page size
@@ -15,52 +20,38 @@ const TIME_MESSAGE = 'must be an RFC 3339 date-time such as 2025-01-31T09:00:00Z
  */
 export class IgSearchDto extends AccessLogSearchDto {}
 
-export class IndexParam {
-  @ApiProperty({ example: '42' })
-  @Matches(INDEX, { message: 'index must be a non-negative integer' })
-  index: string;
-}
+/** `:index` of /ig/api/entries/{index}, as /access-log/entries/{index}. */
+export class IndexParam extends EntryIndexParam {}
 
-export class CrnParam {
-  @ApiProperty({ example: 'X123456' })
-  @Matches(CRN, { message: 'crn must be one capital letter and six digits' })
-  crn: string;
-}
+/** `:crn` of /ig/api/subjects/{crn}/..., as /subjects/{crn}. */
+export class CrnParam extends AccessLogCrnParam {}
 
-export class ProofQueryDto {
-  @ApiProperty({ example: '1000', description: 'The checkpoint tree size to prove against' })
-  @Matches(INDEX, { message: 'treeSize must be a positive integer' })
-  treeSize: string;
+/** The tree size an inclusion proof is for, as GET /access-log/entries/{index}/proof. */
+export class ProofQueryDto extends InclusionProofQueryDto {}
+
+/** Cursor and limit of the subject access report, as the partners' report, with the console's default page. */
+export class ReportQueryDto extends SubjectAccessReportQueryDto {
+  override page(): { cursor?: number; limit: number } {
+    return { ...super.page(), limit: this.limit === undefined ? REPORT_PAGE : Number(this.limit) };
+  }
 }
 
 export class CheckpointQueryDto {
   @ApiPropertyOptional({ description: 'A checkpoint covering at least this many entries (signed now if the latest is older)' })
   @IsOptional()
-  @Matches(INDEX, { message: 'atLeast must be a non-negative integer' })
+  @Matches(SIZE, { message: 'atLeast must be a non-negative integer' })
   atLeast?: string;
-}
-
-export class ReportQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(INDEX, { message: 'cursor must be the nextCursor of a previous page' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ example: '100', description: '1 to 200' })
-  @IsOptional()
-  @Matches(LIMIT, { message: 'limit must be an integer from 1 to 200' })
-  limit?: string;
 }
 
 export class FlagsQueryDto {
   @ApiPropertyOptional({ example: '2025-11-01T00:00:00Z', description: 'Default: 7 days before `to`' })
   @IsOptional()
-  @Matches(RFC3339, { message: `from ${TIME_MESSAGE}` })
+  @IsRfc3339()
   from?: string;
 
   @ApiPropertyOptional({ example: '2025-11-08T00:00:00Z', description: 'Default: now' })
   @IsOptional()
-  @Matches(RFC3339, { message: `to ${TIME_MESSAGE}` })
+  @IsRfc3339()
   to?: string;
 }
 

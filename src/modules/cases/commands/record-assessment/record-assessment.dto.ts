@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsPastDate, RFC3339 } from '@shared/http/validators.js';
+import { IsPastDate, IsRfc3339 } from '@shared/http/validators.js';
 import { SEVERITIES } from '../../domain/case.types.js';
 import { RoshDto } from '../upsert-case/upsert-case.dto.js';
 
@@ -55,7 +55,7 @@ export class SensitiveDto {
 
 export class RecordAssessmentDto {
   @ApiProperty({ example: '2026-10-01T10:00:00Z' })
-  @Matches(RFC3339, { message: 'completedAt must be an RFC 3339 date-time' })
+  @IsRfc3339({ message: 'completedAt must be an RFC 3339 date-time' })
   @IsPastDate({ minYear: 2000 })
   completedAt: string;
 
