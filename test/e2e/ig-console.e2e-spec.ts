@@ -124,6 +124,13 @@ describe('IG console (/ig)', () => {
       await gw.sql(`UPDATE ig_sessions SET last_seen_at = now() - interval '31 minutes' WHERE sub = 'user:idle'`);
       expect((await gw.http.get('/ig/api/session').set('cookie', cookie)).status).toBe(401);
     });
+
+    it('sweeps sessions left idle for more than 30 minutes, not only those past their 8 hours', async () => {
+      await signIn(gw, gw.orgs['police-cleveland'], 'user:idle-abandoned');
+      await gw.sql(`UPDATE ig_sessions SET last_seen_at = now() - interval '31 minutes' WHERE sub = 'user:idle-abandoned'`);
+      await signIn(gw, gw.orgs['police-cleveland'], 'user:ig-next'); // a sign-in sweeps
+      expect(await gw.sql(`SELECT 1 FROM ig_sessions WHERE sub = 'user:idle-abandoned'`)).toEqual([]);
+    });
   });
 
   describe('scoping', () => {

@@ -86,40 +86,73 @@ function byActor(entries: readonly FlaggableEntry[]): FlaggableEntry[][] {
 }
 
 /**
- * Slides a one-hour window over one actor's entries; wherever `over(window)` holds, the window's
- * entries become evidence. Overlapping windows merge into one flag.
+ * What a window rule counts: told of each entry entering and leaving the window, it says whether
+ * the window as it stands (of `size` entries) makes a case.
  */
-function windows(list: readonly FlaggableEntry[], over: (window: readonly FlaggableEntry[]) => boolean): FlaggableEntry[][] {
+interface WindowTally {
+  enter(e: FlaggableEntry): void;
+  leave(e: FlaggableEntry): void;
+  holds(size: number): boolean;
+}
+
+/**
+ * Slides a one-hour window over one actor's entries (in log order) with two pointers; wherever
+ * the tally holds, the window's entries become evidence. Overlapping windows merge into one flag.
+ *
+ * Linear in the entries (one actor may have tens of thousands in a review): each timestamp is
+ * parsed once and each entry enters and leaves the tally once. The window is always the range
+ * list[start..end] and start never moves back, so overlapping qualifying windows merge into the
+ * single range list[groupStart..groupEnd].
+ */
+function windows(list: readonly FlaggableEntry[], tally: WindowTally): FlaggableEntry[][] {
   const found: FlaggableEntry[][] = [];
-  let current: Map<number, FlaggableEntry> | null = null;
-  let lastEnd = -1;
+  const times = list.map((e) => Date.parse(e.timestamp));
+  let groupStart = -1;
+  let groupEnd = -1;
   let start = 0;
   for (let end = 0; end < list.length; end++) {
-    const endAt = Date.parse(list[end].timestamp);
-    while (endAt - Date.parse(list[start].timestamp) >= HOUR_MS) start++;
-    const window = list.slice(start, end + 1);
-    if (!over(window)) continue;
-    if (current === null || start > lastEnd) {
-      current = new Map();
-      found.push([]);
+    tally.enter(list[end]);
+    while (times[end] - times[start] >= HOUR_MS) tally.leave(list[start++]);
+    if (!tally.holds(end - start + 1)) continue;
+    if (groupEnd < 0 || start > groupEnd) {
+      if (groupEnd >= 0) found.push(evidenceIn(list, groupStart, groupEnd));
+      groupStart = start;
     }
-    for (const e of window) current.set(e.index, e);
-    found[found.length - 1] = [...current.values()].sort((a, b) => a.index - b.index);
-    lastEnd = end;
+    groupEnd = end;
   }
+  if (groupEnd >= 0) found.push(evidenceIn(list, groupStart, groupEnd));
   return found;
+}
+
+/** list[from..to], one entry per index (the last, should the log ever repeat an index). */
+function evidenceIn(list: readonly FlaggableEntry[], from: number, to: number): FlaggableEntry[] {
+  const evidence: FlaggableEntry[] = [];
+  for (let i = from; i <= to; i++) if (i === to || list[i + 1].index !== list[i].index) evidence.push(list[i]);
+  return evidence;
 }
 
 function bulkAccess(list: readonly FlaggableEntry[], threshold: number): MisuseFlag[] {
   const reads = list.filter((e) => isCaseAccess(e) && e.decision === 'ALLOW');
-  return windows(reads, (w) => new Set(w.map((e) => e.crn)).size > threshold).map((evidence) =>
+  /** Reads in the window per CRN: its size is the number of different people read. */
+  const perCrn = new Map<string | null, number>();
+  const tally: WindowTally = {
+    enter: (e) => perCrn.set(e.crn, (perCrn.get(e.crn) ?? 0) + 1),
+    leave: (e) => {
+      const n = perCrn.get(e.crn)! - 1;
+      if (n === 0) perCrn.delete(e.crn);
+      else perCrn.set(e.crn, n);
+    },
+    holds: () => perCrn.size > threshold,
+  };
+  return windows(reads, tally).map((evidence) =>
     grouped('BULK_ACCESS', evidence, `${new Set(evidence.map((e) => e.crn)).size} different people's records read within an hour (threshold ${threshold})`),
   );
 }
 
 function repeatedDenials(list: readonly FlaggableEntry[], threshold: number): MisuseFlag[] {
   const denials = list.filter((e) => e.decision === 'DENY');
-  return windows(denials, (w) => w.length >= threshold).map((evidence) => grouped('REPEATED_DENIALS', evidence, `${evidence.length} refused requests within an hour`));
+  const tally: WindowTally = { enter: () => {}, leave: () => {}, holds: (size) => size >= threshold };
+  return windows(denials, tally).map((evidence) => grouped('REPEATED_DENIALS', evidence, `${evidence.length} refused requests within an hour`));
 }
 
 /** One flag per actor and London calendar day, so a night's work is one item to review. */

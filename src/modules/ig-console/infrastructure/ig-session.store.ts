@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrgKind, Role } from '@shared/auth/roles.js';
-import { isLive, MAX_LIFETIME_MS, TOUCH_INTERVAL_MS, type IgSession } from '../domain/ig-session.js';
+import { IDLE_TIMEOUT_MS, isLive, MAX_LIFETIME_MS, TOUCH_INTERVAL_MS, type IgSession } from '../domain/ig-session.js';
 
 interface SessionRow {
   org: string;
@@ -28,7 +28,8 @@ export class IgSessionStore {
   async create(who: { org: string; orgKind: OrgKind; sub: string; roles: readonly Role[] }, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
     const id = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + MAX_LIFETIME_MS);
-    await this.db.query(`DELETE FROM ig_sessions WHERE expires_at < $1 OR last_seen_at < $2`, [now, new Date(now.getTime() - MAX_LIFETIME_MS)]);
+    // Sweeps what isLive() refuses: past the end of its lifetime, or idle for IDLE_TIMEOUT_MS.
+    await this.db.query(`DELETE FROM ig_sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, [now, new Date(now.getTime() - IDLE_TIMEOUT_MS)]);
     await this.db.query(
       `INSERT INTO ig_sessions (id_hash, org, org_kind, sub, roles, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
       [hashOf(id), who.org, who.orgKind, who.sub, [...who.roles], now, expiresAt],
