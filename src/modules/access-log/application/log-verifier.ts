@@ -51,6 +51,8 @@ export interface VerificationReport {
   entriesChecked: number;
   nodesChecked: number;
   checkpointsChecked: number;
+  /** Worker threads that checked blocks (0: checked in-process). */
+  workers: number;
   /** Lowest index found bad (altered, missing or misplaced), or null. */
   firstBadIndex: number | null;
   /** The first problems found (at most 100), in the order found. */
@@ -159,6 +161,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
   const findings = new Findings();
   const db = rowsOn(client);
   let runner: BlockRunner | undefined;
+  let usedWorkers = 0;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     await readSettings(client);
@@ -168,6 +171,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     if (workers > 1 && size > blockSize) {
       const [{ snapshot }] = await db.rows<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
       runner = await workerPool(workers, options.connectionString!, snapshot);
+      usedWorkers = workers;
     } else {
       runner = inProcess(client);
     }
@@ -246,6 +250,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       entriesChecked: size,
       nodesChecked,
       checkpointsChecked: checkpoints.checked,
+      workers: usedWorkers,
       firstBadIndex: findings.firstBadIndex,
       problems: findings.problems,
       problemCount: findings.count,
