@@ -33,6 +33,8 @@ export interface AppConfig {
   readonly dbStatementTimeoutMs: number;
   readonly checkpointIntervalMs: number;
   readonly logBatchMaxEntries: number;
+  /** How often each instance integrates log intents left queued this long (a crash between a change's commit and its integration). */
+  readonly logIntentSweepMs: number;
   readonly trustProxy: boolean;
   /** Folder of the versioned policy files (YAML). */
   readonly policiesDir: string;
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
     checkpointIntervalMs: int(env, 'CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
     logBatchMaxEntries: int(env, 'LOG_BATCH_MAX_ENTRIES', 512, 1, 10_000),
+    logIntentSweepMs: int(env, 'LOG_INTENT_SWEEP_MS', 5000, 100, 3_600_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
     bulkAccessThreshold: int(env, 'BULK_ACCESS_THRESHOLD', 50, 1, 1_000_000),

@@ -1,6 +1,6 @@
 /** The access log's public surface: other modules import only from here. */
 export { AccessLogModule } from './access-log.module.js';
-export { AccessLogWriter } from './application/access-log.writer.js';
+export { AccessLogWriter, type LogIntent, type TransactionSql } from './application/access-log.writer.js';
 export { AccessLogSearch, type AccessLogPage, type SubjectAccessReport, type SubjectAccess } from './application/access-log.search.js';
 export { AccessLogProofs, type InclusionProof, type ConsistencyProof } from './application/access-log.proofs.js';
 export { CheckpointService } from './application/checkpoint.service.js';

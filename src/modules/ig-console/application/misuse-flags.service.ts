@@ -59,21 +59,27 @@ export class MisuseFlagsService {
     };
   }
 
-  /** Records a reviewer's note on a flag; logged first, so an unlogged review cannot exist. */
+  /**
+   * Records a reviewer's note on a flag. The review and its access-log intent are written in one
+   * transaction, so there is never a review without its entry nor an entry without its review.
+   */
   async review(p: Principal, flagId: string, note: string): Promise<FlagReview> {
     const review: FlagReview = { flagId, reviewerSub: p.sub, note, reviewedAt: new Date().toISOString() };
-    await this.writer.append({
-      actor: { org: p.org, sub: p.sub, roles: p.roles },
-      action: 'ig.flag.review',
-      resource: { type: 'misuse-flag', id: flagId },
-      reason: note,
-      decision: 'ALLOW',
-      reasons: ['flag reviewed'],
-      recipientOrg: p.org,
-      ownerOrg: p.org,
-      requestId: p.requestId,
+    const intent = await this.reviews.transaction(async (tx) => {
+      await this.reviews.add(tx, p.org, review);
+      return this.writer.enqueue(tx, {
+        actor: { org: p.org, sub: p.sub, roles: p.roles },
+        action: 'ig.flag.review',
+        resource: { type: 'misuse-flag', id: flagId },
+        reason: note,
+        decision: 'ALLOW',
+        reasons: ['flag reviewed'],
+        recipientOrg: p.org,
+        ownerOrg: p.org,
+        requestId: p.requestId,
+      });
     });
-    await this.reviews.add(p.org, review);
+    await this.writer.integrate(intent);
     return review;
   }
 }

@@ -68,11 +68,9 @@ describe(SignAgreementHandler.name, () => {
     const repo = {
       findById: async () => agreement,
       findVersionByDocumentHash: async () => null,
-      update: async <T>(_id: string, change: (a: Agreement) => T, beforeCommit: (a: Agreement, r: T) => Promise<void>) => {
-        const result = change(agreement);
-        await beforeCommit(agreement, result);
-        return { agreement, result };
-      },
+      transaction: async <T>(work: (tx: unknown) => Promise<T>) => work({}),
+      lock: async () => agreement,
+      save: async () => undefined,
     } as unknown as AgreementRepository;
     const directory = {
       keyAt: async (org: string, kid: string) => {
@@ -82,7 +80,7 @@ describe(SignAgreementHandler.name, () => {
     } as unknown as OrganisationDirectory;
     audit = jest.fn(async () => undefined);
     published = [];
-    const changes = new AgreementChanges(repo, { record: audit } as unknown as AgreementAudit, { invalidate: () => undefined } as unknown as AgreementCoverage, {
+    const changes = new AgreementChanges(repo, { record: (_tx: unknown, ...a: unknown[]) => audit(...a), integrate: async () => undefined } as unknown as AgreementAudit, { invalidate: () => undefined } as unknown as AgreementCoverage, {
       publish: (e: unknown) => published.push(e),
     } as unknown as EventBus);
     sut = new SignAgreementHandler(repo, directory, changes);

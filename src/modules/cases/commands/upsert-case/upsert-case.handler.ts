@@ -17,21 +17,21 @@ export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
     private readonly log: AccessLogWriter,
   ) {}
 
-  async execute({ principal: p, crn, input }: UpsertCaseCommand): Promise<{ created: boolean; accessLogIndex: number }> {
+  async execute({ principal: p, crn, input }: UpsertCaseCommand): Promise<{ created: boolean; accessLogIndex: number | null }> {
     if (!hasRole(p, 'system') || (p.orgKind !== 'NPS' && p.orgKind !== 'CRC')) {
       throw new CaseException(CaseExceptionCode.NotManagingOrganisation, "Only the managing organisation's case-management system may push case records.");
     }
     if (input.managingOrg !== p.org) {
       throw new CaseException(CaseExceptionCode.NotManagingOrganisation, 'managingOrg must be your own organisation.', [{ field: 'managingOrg', message: 'must be the calling organisation' }]);
     }
-    return this.cases.transaction(async (tx) => {
+    const { created, intent } = await this.cases.transaction(async (tx) => {
       const existing = await this.cases.load(crn, tx, true);
       if (existing && existing.managingOrg !== p.org) {
         throw new CaseException(CaseExceptionCode.NotManagingOrganisation, 'managingOrg must be your own organisation.', [{ field: 'managingOrg', message: 'must be the calling organisation' }]);
       }
       const result = await this.cases.upsert(tx, { crn, ...input, person: { ...input.person, pncId: input.person.pncId ?? null } });
-      // The write and its log entry commit together: the transaction stays open until the entry is durable.
-      const receipt = await this.log.append({
+      // The entry is queued in this transaction: the write and its log intent commit or roll back together.
+      const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: result === 'created' ? 'case.create' : 'case.update',
         resource: { type: 'case', id: crn },
@@ -45,7 +45,10 @@ export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
         requestId: p.requestId,
         jti: p.jti,
       });
-      return { created: result === 'created', accessLogIndex: receipt.index };
+      return { created: result === 'created', intent };
     });
+    // Null when the committed entry could not be integrated at once: it stays queued and is integrated later.
+    const receipt = await this.log.integrate(intent);
+    return { created, accessLogIndex: receipt?.index ?? null };
   }
 }

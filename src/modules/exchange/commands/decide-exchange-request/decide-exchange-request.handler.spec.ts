@@ -22,7 +22,7 @@ function aRequest(): ExchangeRequest {
   });
 }
 
-/** An in-memory repository with the real one's contract: change, then save only if changed; nothing saved on a throw. */
+/** An in-memory repository with the real one's contract: what was saved in a transaction is kept only if it commits. */
 function fakeRepo(initial: ExchangeRequest) {
   let stored = initial.state;
   const saves: string[] = [];
@@ -31,20 +31,25 @@ function fakeRepo(initial: ExchangeRequest) {
     async findById() {
       return ExchangeRequest.restore(stored);
     },
-    async update(_id: string, change: (r: ExchangeRequest) => Promise<unknown>) {
-      const r = ExchangeRequest.restore(stored);
-      const before = r.state; // as the real one: "unchanged" is reference equality with the state as loaded
+    async transaction<T>(work: (m: unknown) => Promise<T>): Promise<T> {
+      const written: ExchangeRequest[] = [];
       tx.open = true;
       try {
-        const result = await change(r);
-        if (r.state !== before) {
+        const result = await work({ save: (r: ExchangeRequest) => written.push(r) });
+        for (const r of written) {
           stored = r.state;
           saves.push(r.status);
         }
-        return { request: r, result };
+        return result;
       } finally {
         tx.open = false;
       }
+    },
+    async lock() {
+      return ExchangeRequest.restore(stored);
+    },
+    async save(m: { save: (r: ExchangeRequest) => void }, r: ExchangeRequest) {
+      m.save(r);
     },
   };
   return { repo: repo as unknown as ExchangeRequestRepository, saves, current: () => stored, tx };
@@ -70,8 +75,9 @@ describe(DecideExchangeRequestHandler.name, () => {
     checks = [releasable];
     checked = 0;
     log = {
-      decided: async (_p: unknown, _r: unknown, d: string) => void logged.push(`decide:${d}`),
-      closedByGateway: async (r: ExchangeRequest) => void logged.push(`closed:${r.status}`),
+      decided: async (_tx: unknown, _p: unknown, _r: unknown, d: string) => void logged.push(`decide:${d}`),
+      closedByGateway: async (_tx: unknown, r: ExchangeRequest) => void logged.push(`closed:${r.status}`),
+      integrate: async () => undefined,
     } as unknown as ExchangeLog;
     release = {
       check: async () => {
