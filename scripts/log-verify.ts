@@ -78,6 +78,8 @@ try {
     blockSize,
     workers,
     connectionString: url,
+    // A sweep every interval takes intents older than one interval: two is the most a healthy one waits.
+    stuckIntentMs: 2 * config.logIntentSweepMs,
     onProgress: ({ verified, total, elapsedMs }) =>
       process.stderr.write(`log:verify: ${verified.toLocaleString('en-GB')} / ${total.toLocaleString('en-GB')} entries (${Math.round(verified / (elapsedMs / 1000)).toLocaleString('en-GB')}/s)\n`),
   });
@@ -93,6 +95,7 @@ try {
     for (const p of report.problems) process.stdout.write(`  ${p.kind}: ${p.detail}\n`);
     if (report.problemCount > report.problems.length) process.stdout.write(`  ... and ${report.problemCount - report.problems.length} more\n`);
   }
+  if (!values.json) for (const w of report.warnings) process.stdout.write(`WARNING: ${w.kind}: ${w.detail}\n`);
   exitCode = report.ok ? 0 : 1;
 } catch (e) {
   process.stderr.write(`log:verify: ${(e as Error).message}\n`);

@@ -60,9 +60,16 @@ export class TestGateway {
 
   /** `log` captures the structured log lines (silent otherwise). */
   static async start(
-    opts: { env?: Record<string, string>; orgs?: { id: string; kind: OrgKind }[]; log?: { level?: LogLevel; sink: (line: string) => void } } = {},
+    opts: {
+      env?: Record<string, string>;
+      orgs?: { id: string; kind: OrgKind }[];
+      log?: { level?: LogLevel; sink: (line: string) => void };
+      /** Runs on the fresh database, as its owner, before the gateway starts. */
+      prepare?: (ownerUrl: string) => Promise<void>;
+    } = {},
   ): Promise<TestGateway> {
     const db = await createTestDatabase();
+    await opts.prepare?.(db.ownerUrl);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-test-data-'));
     const admin = await makeKey('gateway-admin-1');
     const config = loadConfig({

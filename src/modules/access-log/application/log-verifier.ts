@@ -38,6 +38,18 @@ export interface VerifyOptions {
   /** Called at most every `progressEveryMs` (default 1 s) while entries are checked. */
   onProgress?: (p: { verified: number; total: number; elapsedMs: number }) => void;
   progressEveryMs?: number;
+  /**
+   * Log intents (changes' entries not yet in the tree) queued longer than this are reported as
+   * a warning: every instance's sweeper should have integrated them. Default 10 s (twice the
+   * default LOG_INTENT_SWEEP_MS).
+   */
+  stuckIntentMs?: number;
+}
+
+/** Not a fault of the tree, but something an operator should look at. */
+export interface VerificationWarning {
+  kind: 'stuck_intents';
+  detail: string;
 }
 
 /** Workers worth starting on this machine: one per core, at most 8. */
@@ -58,6 +70,8 @@ export interface VerificationReport {
   /** The first problems found (at most 100), in the order found. */
   problems: VerificationProblem[];
   problemCount: number;
+  /** Warnings that do not make the log invalid (ok stays true). */
+  warnings: VerificationWarning[];
   elapsedMs: number;
 }
 
@@ -244,6 +258,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     nodesChecked += await checkNodesAbove(db, blockLevel, above, findings);
     await checkTail(db, size, frontier, head.frontier, findings);
     await checkpoints.finish(size);
+    const warnings = await checkQueue(db, options.stuckIntentMs ?? 10_000);
     return {
       ok: findings.count === 0,
       treeSize: size,
@@ -254,12 +269,27 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       firstBadIndex: findings.firstBadIndex,
       problems: findings.problems,
       problemCount: findings.count,
+      warnings,
       elapsedMs: Math.round(performance.now() - started),
     };
   } finally {
     await runner?.close().catch(() => undefined);
     await client.query('ROLLBACK').catch(() => undefined);
   }
+}
+
+/**
+ * Changes whose entries are still queued long after they committed: the sweepers are not
+ * running, or integration keeps failing. Their entries are not lost (they are in the queue),
+ * but they are not yet in the tree, so no proof covers them.
+ */
+async function checkQueue(db: RowQueries, stuckIntentMs: number): Promise<VerificationWarning[]> {
+  const [q] = await db.rows<{ n: number; oldest: Date | null; first: string | null }>(
+    `SELECT count(*)::int AS n, min(enqueued_at) AS oldest, min(id)::text AS first FROM access_log_queue WHERE enqueued_at < now() - make_interval(secs => $1::double precision / 1000)`,
+    [stuckIntentMs],
+  );
+  if (!q.n) return [];
+  return [{ kind: 'stuck_intents', detail: `${q.n} log intent(s) queued for more than ${stuckIntentMs} ms, the oldest (id ${q.first}) since ${q.oldest!.toISOString()}: their changes committed but their entries are not yet in the tree; is every gateway's intent sweeper running?` }];
 }
 
 /** The stored nodes above the blocks, rebuilt from the block roots. */
