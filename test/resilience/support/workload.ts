@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { send, type Reply } from './http.js';
 import type { DedicatedPostgres } from './postgres.js';
 import { sleep } from './mode.js';
@@ -9,7 +10,7 @@ export const offenderManager = (org: string): Actor => ({ org, roles: ['offender
 
 /** What one request was and what came back, kept for the consistency check. */
 export interface Outcome {
-  kind: 'summary' | 'exchange';
+  kind: 'summary' | 'exchange' | 'case' | 'assessment';
   target: string;
   actor: Actor;
   crn: string;
@@ -69,13 +70,58 @@ export async function exchangeRequest(signer: DemoSigner, target: string, data: 
   return outcome('exchange', target, actor, c.crn, jti, r);
 }
 
+/** The managing organisation's system, for the write load. */
+export const NPS_SYSTEM: Actor = { org: 'nps-north-east', roles: ['system'], sub: 'system:ndelius' };
+/** CRNs the write load creates and updates: none of the demo's, so their whole history is the load's. */
+export const WRITE_CRN_PREFIX = 'Z9';
+/** Assessment ids of the write load, each used once. */
+export const WRITE_ASSESSMENT_PREFIX = 'CC-';
+
+const rosh = { overall: 'MEDIUM', children: 'LOW', public: 'MEDIUM', knownAdult: 'LOW', staff: 'LOW' };
+
+/** A case push (create or update) of one of 40 write-load CRNs, by nps-north-east's system. */
+export async function casePush(signer: DemoSigner, target: string): Promise<Outcome> {
+  const crn = `${WRITE_CRN_PREFIX}000${String(Math.floor(Math.random() * 40)).padStart(2, '0')}`;
+  const body = JSON.stringify({
+    person: { givenName: 'Crash', familyName: 'Cycle', dateOfBirth: '1980-01-01' },
+    managingOrg: NPS_SYSTEM.org,
+    tier: 'B2',
+    rosh,
+    mappa: null,
+    iom: null,
+    licenceConditions: ['Reside at approved premises'],
+    restricted: false,
+  });
+  const p = `/cases/${crn}`;
+  const { token, jti } = await signer.token(NPS_SYSTEM, 'PUT', p, body);
+  return outcome('case', target, NPS_SYSTEM, crn, jti, await send(target, 'PUT', p, { token, body, timeoutMs: 20_000 }));
+}
+
+/** A new assessment (a fresh id) on one of nps-north-east's demo cases. */
+export async function assessmentPush(signer: DemoSigner, target: string, data: DemoData): Promise<Outcome> {
+  const c = pick(data.omCases.filter((x) => x.managingOrg === NPS_SYSTEM.org));
+  const need = { severity: 'SOME', linkedToHarm: false, linkedToReoffending: true };
+  const body = JSON.stringify({
+    completedAt: new Date(Date.now() - 30 * 86_400_000).toISOString(),
+    assessor: 'PO Crash Cycle',
+    scores: { ogrs3TwoYear: 40, ogp: 30, ovp: 10, rsr: 1.5 },
+    rosh,
+    needs: Object.fromEntries(['accommodation', 'educationTrainingEmployability', 'finance', 'relationships', 'lifestyleAssociates', 'drugMisuse', 'alcoholMisuse', 'emotionalWellbeing', 'thinkingBehaviour', 'attitudes'].map((k) => [k, need])),
+    riskManagementPlan: { summary: 'Weekly reporting', actions: ['Weekly reporting'] },
+  });
+  const p = `/cases/${c.crn}/assessments/${WRITE_ASSESSMENT_PREFIX}${randomUUID()}`;
+  const { token, jti } = await signer.token(NPS_SYSTEM, 'PUT', p, body);
+  return outcome('assessment', target, NPS_SYSTEM, c.crn, jti, await send(target, 'PUT', p, { token, body, timeoutMs: 20_000 }));
+}
+
 function outcome(kind: Outcome['kind'], target: string, actor: Actor, crn: string, jti: string, r: Reply): Outcome {
   return { kind, target, actor, crn, jti, status: r.status, body: r.json, contentType: r.contentType, ms: r.ms, error: r.error };
 }
 
 /**
- * Closed-loop mixed load (summary reads and exchange requests) over one or more gateways until
- * stopped; every outcome is kept. Connection errors (a killed gateway) back off briefly.
+ * Closed-loop mixed load (summary reads, exchange requests and, with `writeShare`, case pushes
+ * and assessments) over one or more gateways until stopped; every outcome is kept. Connection
+ * errors (a killed gateway) back off briefly.
  */
 export class MixedLoad {
   readonly outcomes: Outcome[] = [];
@@ -88,6 +134,7 @@ export class MixedLoad {
     private readonly data: DemoData,
     concurrency: number,
     private readonly exchangeShare = 0.15,
+    private readonly writeShare = 0,
   ) {
     this.workers = Array.from({ length: concurrency }, (_, i) => this.worker(i));
   }
@@ -97,7 +144,15 @@ export class MixedLoad {
     while (this.running) {
       const ts = this.targets();
       const target = ts[(i + n++) % ts.length];
-      const o = Math.random() < this.exchangeShare ? await exchangeRequest(this.signer, target, this.data) : await summaryRead(this.signer, target, this.data);
+      const r = Math.random();
+      const o =
+        r < this.exchangeShare
+          ? await exchangeRequest(this.signer, target, this.data)
+          : r < this.exchangeShare + this.writeShare / 2
+            ? await casePush(this.signer, target)
+            : r < this.exchangeShare + this.writeShare
+              ? await assessmentPush(this.signer, target, this.data)
+              : await summaryRead(this.signer, target, this.data);
       this.outcomes.push(o);
       if (o.status === 0 || o.status >= 500) await sleep(20);
     }
