@@ -69,11 +69,12 @@ describe('Changes and their access-log entries (log intents)', () => {
 
     it('a change whose commit fails after its intent was written leaves neither the change nor an entry', async () => {
       // The owner makes COMMIT itself fail for this one case, after the handler wrote the row and
-      // its intent (a deferred constraint trigger runs at commit).
+      // its log entry (a deferred constraint trigger on the change's own table runs at commit).
+      // An entry made durable on another connection before this commit would outlive it.
       await gw.sql(`CREATE FUNCTION refuse_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'commit refused by the test'; END $$`);
       await gw.sql(
-        `CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON access_log_queue DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-           WHEN (NEW.entry::text LIKE '%X700003%') EXECUTE FUNCTION refuse_commit()`,
+        `CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT OR UPDATE ON cases DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+           WHEN (NEW.crn = 'X700003') EXECUTE FUNCTION refuse_commit()`,
       );
       try {
         const sizeBefore = Number((await gw.sql<{ size: string }>(`SELECT size FROM access_log_head`))[0].size);
@@ -85,7 +86,7 @@ describe('Changes and their access-log entries (log intents)', () => {
         expect(await gw.sql(`SELECT 1 FROM access_log_entries WHERE crn = 'X700003'`)).toEqual([]);
         expect(Number((await gw.sql<{ size: string }>(`SELECT size FROM access_log_head`))[0].size)).toBe(sizeBefore);
       } finally {
-        await gw.sql(`DROP TRIGGER refuse_commit ON access_log_queue`);
+        await gw.sql(`DROP TRIGGER refuse_commit ON cases`);
         await gw.sql(`DROP FUNCTION refuse_commit()`);
       }
       // The same push, once the commit can succeed, is created and logged.
