@@ -118,6 +118,21 @@ describe('Existence hiding: restricted, unrelated and unknown CRNs look the same
     expect(takesCrn.map((r) => `${r.method} ${r.path}`).sort()).toEqual(CRN_ROUTES);
   });
 
+  it('GET /cases/escalations lists a restricted escalated case to its manager only, never to the NPS that would get 404 for it', async () => {
+    const high = assessmentBody({ rosh: { overall: 'HIGH', children: 'MEDIUM', public: 'HIGH', knownAdult: 'LOW', staff: 'LOW' } });
+    for (const [crn, restricted] of [['Q000001', true], ['Q000002', false]] as const) {
+      await createCase(crn, { restricted });
+      const a = await gw.call('PUT', `/cases/${crn}/assessments/high-1`, { org: gw.orgs[MANAGER], roles: ['system'], sub: 'system:durham-cms' }, high);
+      expect(a.body.escalated).toBe(true);
+    }
+    const listed = async (org: string) => ((await gw.call('GET', '/cases/escalations', { org: gw.orgs[org], roles: ['system'] })).body as { crn: string }[]).map((e) => e.crn);
+    expect(await listed(MANAGER)).toEqual(expect.arrayContaining(['Q000001', 'Q000002']));
+    const nps = await listed('nps-north-east');
+    expect(nps).toContain('Q000002');
+    expect(nps).not.toContain('Q000001');
+    expect((await gw.call('GET', '/cases/Q000001/summary?purpose=RISK_MANAGEMENT', { org: gw.orgs['nps-north-east'], roles: ['offender-manager'], reason: 'escalation review' })).status).toBe(404);
+  });
+
   function normaliseText(s: string, names: Record<string, string>): string {
     let out = s;
     for (const [from, to] of Object.entries(names)) out = out.split(from).join(to);
