@@ -1,5 +1,5 @@
 import { activeAgreement, agreementTerms, daysFromNow, riskManagementTerms, signatory } from '../factories/agreement.factory.js';
-import { assessmentBody, caseBody } from '../factories/case.factory.js';
+import { assessmentBody, caseBody, creatorOf } from '../factories/case.factory.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
 
 /**
@@ -81,7 +81,7 @@ describe('GET /cases/{crn}[/summary]', () => {
       ['X100005', 'crc-durham-tees-valley', {}],
     ];
     for (const [crn, org, over] of cases) {
-      const put = await gw.call('PUT', `/cases/${crn}`, sys(org), caseBody(org, over));
+      const put = await gw.call('PUT', `/cases/${crn}`, sys(creatorOf(org)), caseBody(org, over));
       expect(put.status).toBe(201);
       const a = await gw.call('PUT', `/cases/${crn}/assessments/A1`, sys(org), assessmentBody());
       expect(a.status).toBe(201);

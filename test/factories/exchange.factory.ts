@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompactSign, type CryptoKey } from 'jose';
 import type { TestGateway, TestOrg } from '../setup/test-app.js';
+import { creatorOf } from './case.factory.js';
 
 type Json = Record<string, unknown>;
 
@@ -45,11 +46,13 @@ export function assessmentBody(over: Json = {}): Json {
   };
 }
 
-/** Creates a case with one assessment, as its managing organisation's system. */
+/** Creates a case with one assessment: created by the allocating authority, assessed by its managing organisation's system. */
 export async function aCase(gw: TestGateway, crn: string, over: Json = {}): Promise<void> {
   const body = caseBody(over);
   const system = { org: gw.orgs[body.managingOrg as string], roles: ['system'], sub: 'system:case-management' };
-  const put = await gw.call('PUT', `/cases/${crn}`, system, body);
+  // Created by the allocating authority (the NPS, for a CRC case); assessed by the manager.
+  const creator = { ...system, org: gw.orgs[creatorOf(body.managingOrg as string)] };
+  const put = await gw.call('PUT', `/cases/${crn}`, creator, body);
   if (put.status !== 201 && put.status !== 200) throw new Error(`case ${crn}: ${put.status} ${put.text}`);
   const a = await gw.call('PUT', `/cases/${crn}/assessments/oasys-1`, system, assessmentBody());
   if (a.status !== 201 && a.status !== 200) throw new Error(`assessment ${crn}: ${a.status} ${a.text}`);
