@@ -14,6 +14,7 @@ import { CasesModule } from '@modules/cases/index.js';
 import { PoliciesModule } from '@modules/policies/index.js';
 import { ExchangeModule } from '@modules/exchange/index.js';
 import { IgConsoleModule } from '@modules/ig-console/index.js';
+import { EventsModule } from '@modules/events/index.js';
 
 /** The composition root: wires every feature module to the process-wide infrastructure. */
 @Module({})
@@ -21,7 +22,7 @@ export class AppModule {
   static forRoot(config: AppConfig, deps: CoreDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(deps), CqrsModule.forRoot(), OrganisationsModule, AccessLogModule, AgreementsModule, PoliciesModule, CasesModule, ExchangeModule, IgConsoleModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(deps), CqrsModule.forRoot(), OrganisationsModule, AccessLogModule, AgreementsModule, PoliciesModule, CasesModule, ExchangeModule, IgConsoleModule.forRoot(config), EventsModule],
       providers: [
         { provide: APP_GUARD, useClass: SignedRequestGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { EventsConfigError, loadEventsConfig, type EventsConfig } from './events.config.js';
 
 /** Log levels in increasing verbosity. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -40,6 +41,8 @@ export interface AppConfig {
   readonly policiesDir: string;
   /** Misuse detection: more distinct cases than this read by one actor in an hour is flagged. */
   readonly bulkAccessThreshold: number;
+  /** Webhooks and the event feed (WEBHOOK_*). */
+  readonly events: EventsConfig;
 }
 
 /** Raised when the environment holds an invalid value: the message names the variable and the problem. */
@@ -142,6 +145,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const host = str(env, 'HOST') ?? '127.0.0.1';
+  let events: EventsConfig;
+  try {
+    events = loadEventsConfig(env);
+  } catch (e) {
+    if (e instanceof EventsConfigError) throw new ConfigError(e.variable, e.message);
+    throw e;
+  }
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host,
@@ -169,6 +179,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
     bulkAccessThreshold: int(env, 'BULK_ACCESS_THRESHOLD', 50, 1, 1_000_000),
+    events,
   };
 }
 

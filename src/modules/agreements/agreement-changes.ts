@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import type { Principal } from '@shared/auth/principal.js';
+import { links, recordEvents, type OutboxEvent } from '@shared/events/index.js';
 import { AgreementAudit, type AgreementLogAction } from './agreement-audit.js';
 import { AgreementCoverage } from './agreement-coverage.js';
 import { AgreementException } from './domain/agreement.exception.js';
 import { AGREEMENT_REPOSITORY, type AgreementRepository } from './domain/agreement.repository.port.js';
 import type { Actor, Agreement } from './domain/agreement.js';
+import { AgreementActivatedEvent } from './domain/agreement-activated.event.js';
+import { AgreementAmendedEvent } from './domain/agreement-amended.event.js';
+import { AgreementResumedEvent } from './domain/agreement-resumed.event.js';
+import { AgreementSuspendedEvent } from './domain/agreement-suspended.event.js';
+import { AgreementTerminatedEvent } from './domain/agreement-terminated.event.js';
 
 export const actorOf = (p: Principal): Actor => ({ org: p.org, sub: p.sub });
 
@@ -14,7 +20,8 @@ export const actorOf = (p: Principal): Actor => ({ org: p.org, sub: p.sub });
  * aggregate decides (or refuses, and nothing is written); the new rows, the state counter and
  * the change's access-log intent commit together; then this instance's coverage index is
  * dropped, the entry is integrated into the log, and the domain events go out (after commit,
- * so no listener hears of a change that did not happen).
+ * so no listener hears of a change that did not happen). The same events are written to the
+ * event outbox inside the transaction, for webhooks and the pull feed.
  */
 @Injectable()
 export class AgreementChanges {
@@ -33,12 +40,32 @@ export class AgreementChanges {
       const from = a.statusAt(now);
       change(a, now);
       await this.repo.save(tx, a);
-      return { agreement: a, intent: await this.audit.record(tx, p, action, a, { from, ...log }) };
+      const intent = await this.audit.record(tx, p, action, a, { from, ...log });
+      const events = a.pullEvents();
+      await recordEvents(tx, events.flatMap((e) => toOutbox(e, a)));
+      return { agreement: a, intent, events };
     });
     if (!done) throw AgreementException.notFound(id);
     this.coverage.invalidate();
     await this.audit.integrate([done.intent]);
-    for (const e of done.agreement.pullEvents()) this.events.publish(e);
+    for (const e of done.events) this.events.publish(e);
     return done.agreement;
   }
+}
+
+/** The thin outbox event of a domain event: the agreement's id and link, and its parties as the audience. */
+function toOutbox(e: ReturnType<Agreement['pullEvents']>[number], a: Agreement): OutboxEvent[] {
+  const type: OutboxEvent['type'] | null =
+    e instanceof AgreementActivatedEvent
+      ? 'agreement.activated'
+      : e instanceof AgreementAmendedEvent
+        ? 'agreement.amended'
+        : e instanceof AgreementSuspendedEvent
+          ? 'agreement.suspended'
+          : e instanceof AgreementResumedEvent
+            ? 'agreement.resumed'
+            : e instanceof AgreementTerminatedEvent
+              ? 'agreement.terminated'
+              : null;
+  return type ? [{ type, subject: a.id, parties: a.terms.parties.map((p) => p.org), link: links.agreement(a.id) }] : [];
 }

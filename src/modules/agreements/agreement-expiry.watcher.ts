@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
+import { links, recordEvents } from '@shared/events/index.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AgreementAudit } from './agreement-audit.js';
 import { AgreementCoverage } from './agreement-coverage.js';
@@ -46,6 +47,7 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
       const marked = await this.repo.markExpired(tx, now);
       const queued = [];
       for (const e of marked) queued.push(await this.audit.recordExpired(tx, e, now));
+      await recordEvents(tx, marked.map((e) => ({ type: 'agreement.expired' as const, subject: e.id, parties: e.partyOrgs, link: links.agreement(e.id) })));
       return { expired: marked, intents: queued };
     });
     if (!expired.length) return expired;

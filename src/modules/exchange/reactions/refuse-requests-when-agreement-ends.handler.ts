@@ -4,6 +4,8 @@ import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AgreementExpiredEvent, AgreementSuspendedEvent, AgreementTerminatedEvent } from '@modules/agreements/index.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../application/exchange-log.js';
 import { ExchangeRequestRepository } from '../infrastructure/exchange-request.repository.js';
+import { recordEvents } from '@shared/events/index.js';
+import { exchangeEvents } from '../application/exchange-events.js';
 
 type AgreementEnded = AgreementSuspendedEvent | AgreementTerminatedEvent | AgreementExpiredEvent;
 
@@ -30,10 +32,13 @@ export class RefuseRequestsWhenAgreementEndsHandler implements IEventHandler<Agr
         const intent = await this.repo.transaction(async (tx) => {
           const r = await this.repo.lock(tx, id);
           if (!r?.isOpen) return null;
+          const from = r.status;
           if (event instanceof AgreementExpiredEvent) r.expire(reason, now);
           else r.refuse(GATEWAY_ACTOR, reason, now);
           await this.repo.save(tx, r);
-          return this.log.closedByGateway(tx, r, reason, requestId);
+          const intent = await this.log.closedByGateway(tx, r, reason, requestId);
+          await recordEvents(tx, exchangeEvents(from, r));
+          return intent;
         });
         await this.log.integrate(intent);
       } catch (e) {

@@ -68,7 +68,7 @@ describe(SignAgreementHandler.name, () => {
     const repo = {
       findById: async () => agreement,
       findVersionByDocumentHash: async () => null,
-      transaction: async <T>(work: (tx: unknown) => Promise<T>) => work({}),
+      transaction: async <T>(work: (tx: unknown) => Promise<T>) => work({ query: async () => [] }),
       lock: async () => agreement,
       save: async () => undefined,
     } as unknown as AgreementRepository;

@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { hasRole } from '@shared/auth/principal.js';
+import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { CaseTransferredEvent } from '../../domain/case-transferred.event.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
@@ -41,6 +42,7 @@ export class AcceptTransferHandler implements ICommandHandler<AcceptTransferComm
         requestId: p.requestId,
         jti: p.jti,
       });
+      await recordEvents(tx, [{ type: 'case.transfer.accepted', subject: crn, crn, link: links.case(crn) }]);
       return { from: t.from_org, intent };
     });
     await this.log.integrate(intent);

@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { hasRole } from '@shared/auth/principal.js';
+import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { CaseEscalatedEvent } from '../../domain/case-escalated.event.js';
@@ -59,6 +60,7 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
         requestId: p.requestId,
         jti: p.jti,
       });
+      if (escalated) await recordEvents(tx, [{ type: 'case.escalated', subject: crn, crn, link: links.case(crn) }]);
       return { created: result === 'created', intent };
     });
     // Null when the committed entry could not be integrated at once: it stays queued and is integrated later.

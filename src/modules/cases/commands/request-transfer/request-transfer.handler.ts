@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { hasRole } from '@shared/auth/principal.js';
+import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
@@ -29,7 +30,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       if (record.pendingTransfer) throw new CaseException(CaseExceptionCode.TransferPending, `A transfer to ${record.pendingTransfer.toOrg} is already pending.`);
       await tx.query(`INSERT INTO case_transfers (id, crn, from_org, to_org, reason, status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, 'PENDING', now(), $6)`, [id, crn, p.org, toOrg, reason, p.sub]);
       await tx.query(`UPDATE cases SET pending_transfer = $2, updated_at = now() WHERE crn = $1`, [crn, JSON.stringify({ id, fromOrg: p.org, toOrg })]);
-      return this.log.enqueue(tx, {
+      const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: 'case.transfer.request',
         resource: { type: 'case-transfer', id },
@@ -42,6 +43,8 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
         requestId: p.requestId,
         jti: p.jti,
       });
+      await recordEvents(tx, [{ type: 'case.transfer.requested', subject: crn, crn, link: links.case(crn) }]);
+      return intent;
     });
     await this.log.integrate(intent);
     return { id, status: 'PENDING' as const };

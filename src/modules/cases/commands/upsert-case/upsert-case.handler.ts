@@ -1,9 +1,11 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { hasRole } from '@shared/auth/principal.js';
+import { links, recordEvents, type OutboxEvent } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { isAllocator, mayAllocateTo } from '../../domain/case-allocation.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
+import type { CaseRecord } from '../../domain/case.types.js';
 import { CaseRepository } from '../../infrastructure/case.repository.js';
 import { UpsertCaseCommand } from './upsert-case.command.js';
 
@@ -72,12 +74,25 @@ export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
         requestId: p.requestId,
         jti: p.jti,
       });
+      await recordEvents(tx, caseChangeEvents(crn, existing, input));
       return { created: result === 'created', intent };
     });
     // Null when the committed entry could not be integrated at once: it stays queued and is integrated later.
     const receipt = await this.log.integrate(intent);
     return { created, accessLogIndex: receipt?.index ?? null };
   }
+}
+
+/** The thin events of a PUT: case.updated, plus one per watched attribute that changed (none on creation). */
+function caseChangeEvents(crn: string, before: CaseRecord | null, after: UpsertCaseCommand['input']): OutboxEvent[] {
+  const event = (type: OutboxEvent['type']): OutboxEvent => ({ type, subject: crn, crn, link: links.case(crn) });
+  const events = [event('case.updated')];
+  if (!before) return events;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (before.rosh.overall !== after.rosh.overall) events.push(event('case.rosh.changed'));
+  if (before.mappa?.level !== after.mappa?.level || before.mappa?.category !== after.mappa?.category) events.push(event('case.mappa.changed'));
+  if (!same([...before.licenceConditions].sort(), [...after.licenceConditions].sort())) events.push(event('case.licence-conditions.changed'));
+  return events;
 }
 
 /** A non-allocator's PUT of a CRN it does not manage: one answer whether the CRN exists or not. */

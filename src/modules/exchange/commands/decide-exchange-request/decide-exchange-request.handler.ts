@@ -7,6 +7,8 @@ import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.
 import type { ExchangeRequest } from '../../domain/exchange-request.js';
 import { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
 import { DecideExchangeRequestCommand, type DecideExchangeRequestResult } from './decide-exchange-request.command.js';
+import { recordEvents } from '@shared/events/index.js';
+import { exchangeEvents } from '../../application/exchange-events.js';
 
 /**
  * POST /exchange-requests/{id}/decision, by a data owner of the provider.
@@ -60,7 +62,10 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
         approved = approval;
       }
       // Every transition above queued its entry in this transaction: the two commit together.
-      if (r.state !== before) await this.repo.save(tx, r);
+      if (r.state !== before) {
+        await this.repo.save(tx, r);
+        await recordEvents(tx, exchangeEvents(before.status, r));
+      }
       return { request: r, approved, intent };
     });
     if (!decided) throw ExchangeException.notFound();
@@ -73,12 +78,14 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
     const check = decided.approved ?? (await this.release.check(decided.request, at));
     const released = await this.repo.transaction(async (tx) => {
       const r = (await this.repo.lock(tx, id))!;
+      const from = r.status;
       let intent: LogIntent | null = null;
       if (r.status !== 'APPROVED') return { request: r, intent };
       if (check.kind === 'close') intent = await this.close(tx, r, check, at, p.requestId);
       // The release's entry is appended (durable) before the bundle that carries its receipt is signed.
       else await this.release.release(p, r, check, [`approved by the provider's data owner ${p.sub}`]);
       await this.repo.save(tx, r);
+      await recordEvents(tx, exchangeEvents(from, r));
       return { request: r, intent };
     });
     await this.log.integrate(released.intent);

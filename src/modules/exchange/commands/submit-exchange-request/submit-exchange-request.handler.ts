@@ -13,6 +13,8 @@ import { decodeRequestJws, validateRequestClaims, type DecodedRequestJws, type E
 import { DuplicateRequestJti, ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
 import { RequestSignatureVerifier } from '../../infrastructure/request-signature.verifier.js';
 import { SubmitExchangeRequestCommand, type SubmitExchangeRequestResult } from './submit-exchange-request.command.js';
+import { recordEvents } from '@shared/events/index.js';
+import { exchangeEvents } from '../../application/exchange-events.js';
 
 /**
  * POST /exchange-requests. Verifies the request JWS (signer = bearer organisation, key active
@@ -83,7 +85,9 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
     // The request and its log intent commit together; the entry is integrated after the commit.
     const intent = await this.repo.transaction(async (tx) => {
       await this.repo.insert(tx, request);
-      return this.log.submitted(tx, p, request, reasons, agreement);
+      const intent = await this.log.submitted(tx, p, request, reasons, agreement);
+      await recordEvents(tx, exchangeEvents(null, request));
+      return intent;
     });
     await this.log.integrate(intent);
     if (!automatic) return request;
@@ -105,6 +109,7 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
         r.approve(GATEWAY_ACTOR, 'approved automatically: the policies release every requested category to the requester', now);
         await this.release.release(p, r, check, ['automatic approval', ...policyReasons]);
         await this.repo.save(tx, r);
+        await recordEvents(tx, exchangeEvents('SUBMITTED', r));
         return r;
       });
     } catch (e) {

@@ -1,0 +1,85 @@
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * Addresses a webhook may never reach unless the operator allows them: unspecified, loopback,
+ * link-local, private (RFC 1918, unique local), shared (CGNAT), benchmarking, multicast and
+ * reserved ranges. The gateway's own networks are private ones in every deployment we support.
+ */
+const FORBIDDEN = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  FORBIDDEN.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  FORBIDDEN.addSubnet(net, bits, 'ipv6');
+
+/** The IPv4 address inside an IPv4-mapped or -compatible IPv6 address (::ffff:a.b.c.d), if any. */
+function embeddedV4(address: string): string | null {
+  const m = /^::(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (m) return m[1];
+  const h = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (h) {
+    const hi = parseInt(h[1], 16);
+    const lo = parseInt(h[2], 16);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return null;
+}
+
+/** The operator's WEBHOOK_ALLOW_HOSTS: names matched exactly, addresses and CIDR ranges by containment. */
+export class AllowList {
+  private readonly names = new Set<string>();
+  private readonly ranges = new BlockList();
+
+  constructor(entries: readonly string[]) {
+    for (const e of entries) {
+      const [addr, bits] = e.split('/');
+      const family = isIP(addr);
+      if (family === 0) this.names.add(e.toLowerCase());
+      else if (bits !== undefined) this.ranges.addSubnet(addr, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
+      else this.ranges.addAddress(addr, family === 4 ? 'ipv4' : 'ipv6');
+    }
+  }
+
+  hasName(host: string): boolean {
+    return this.names.has(host.toLowerCase());
+  }
+
+  hasAddress(address: string): boolean {
+    const v4 = embeddedV4(address);
+    if (v4) return this.ranges.check(v4, 'ipv4');
+    return this.ranges.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  }
+}
+
+/** True when a webhook must not reach `address` (unless the operator allows it). */
+export function isForbiddenAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return true;
+  const v4 = embeddedV4(address);
+  if (v4) return FORBIDDEN.check(v4, 'ipv4');
+  return FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}

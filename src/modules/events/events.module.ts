@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { AccessLogModule } from '@modules/access-log/index.js';
+import { CasesModule } from '@modules/cases/index.js';
+import { OrganisationsModule } from '@modules/organisations/index.js';
+import { DeliveryWorker } from './application/delivery.worker.js';
+import { EventAudience } from './application/event-audience.js';
+import { EventFeedService } from './application/event-feed.service.js';
+import { SubscriptionsService } from './application/subscriptions.service.js';
+import { UrlGuard } from './application/url-guard.js';
+import { WebhookSigner } from './application/webhook-signer.js';
+import { EventsController } from './http/events.controller.js';
+import { DeliveryGauges } from './infrastructure/delivery.gauges.js';
+import { EventsRepository } from './infrastructure/events.repository.js';
+
+/**
+ * Events: webhook subscriptions, delivery of the outbox (written by other modules' changes in
+ * their own transactions, see @shared/events) and the pull feed. Nothing depends on this module.
+ */
+@Module({
+  imports: [AccessLogModule, CasesModule, OrganisationsModule],
+  controllers: [EventsController],
+  providers: [EventsRepository, UrlGuard, WebhookSigner, EventAudience, SubscriptionsService, EventFeedService, DeliveryWorker, DeliveryGauges],
+  exports: [],
+})
+export class EventsModule {}

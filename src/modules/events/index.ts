@@ -1,0 +1,3 @@
+export { EventsModule } from './events.module.js';
+export { DeliveryWorker } from './application/delivery.worker.js';
+export { hmacSignature, signedContent } from './application/webhook-signer.js';

@@ -1,0 +1,16 @@
+import { links, type OutboxEvent } from '@shared/events/index.js';
+import type { ExchangeRequest, ExchangeStatus } from '../domain/exchange-request.js';
+
+/**
+ * The thin outbox events of a request's transition from `from` (null: just submitted) to its
+ * current status. The audience is the two parties; the events name the request, never its CRN.
+ */
+export function exchangeEvents(from: ExchangeStatus | null, r: ExchangeRequest): OutboxEvent[] {
+  const to = r.status;
+  const event = (type: OutboxEvent['type']): OutboxEvent => ({ type, subject: r.id, parties: [r.state.requester, r.state.provider], link: links.exchangeRequest(r.id) });
+  const events: OutboxEvent[] = [];
+  if (from === null) events.push(event('exchange-request.received'));
+  if (to !== from && to !== 'SUBMITTED' && (from === null || from === 'SUBMITTED')) events.push(event('exchange-request.decided'));
+  if (to === 'FULFILLED' && from !== 'FULFILLED') events.push(event('exchange-request.fulfilled'));
+  return events;
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+
+/** The event types the gateway raises (CloudEvents `type`). Subscriptions name these, or `*`. */
+export const EVENT_TYPES = [
+  'case.updated',
+  'case.escalated',
+  'case.rosh.changed',
+  'case.mappa.changed',
+  'case.licence-conditions.changed',
+  'case.transfer.requested',
+  'case.transfer.accepted',
+  'agreement.activated',
+  'agreement.amended',
+  'agreement.suspended',
+  'agreement.resumed',
+  'agreement.terminated',
+  'agreement.expired',
+  'exchange-request.received',
+  'exchange-request.decided',
+  'exchange-request.fulfilled',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * A thin event: what happened and to what, and where to read the details through the normal
+ * policy-checked, logged API. Never case content.
+ */
+export interface OutboxEvent {
+  readonly type: EventType;
+  /** The CRN, agreement id or exchange request id the event is about. */
+  readonly subject: string;
+  /** Set for events about a case: who may receive it is decided as for a read of this CRN. */
+  readonly crn?: string | null;
+  /** For agreement and exchange events: the organisations that may receive it. */
+  readonly parties?: readonly string[];
+  /** Path of the API resource that holds the details, e.g. `/cases/X123456/summary`. */
+  readonly link: string;
+}
+
+/** SQL on the change's open transaction (a TypeORM EntityManager inside `transaction()` is one). */
+export interface OutboxSql {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** The advisory lock key that orders outbox writers (see recordEvents). */
+export const OUTBOX_LOCK_KEY = 7_163_016;
+
+const INSERT = `INSERT INTO event_outbox (id, type, subject, crn, parties, link) VALUES ($1, $2, $3, $4, $5::text[], $6)`;
+
+/**
+ * Writes the change's events into the outbox inside the change's transaction `tx`: they commit
+ * or roll back with the change. Call it last in the transaction: it takes a transaction-scoped
+ * advisory lock held until commit, so outbox rows become visible in `seq` order (a delivery
+ * cursor that has passed seq n never misses a row committed later with a lower seq).
+ */
+export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]): Promise<void> {
+  if (!events.length) return;
+  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_LOCK_KEY]);
+  for (const e of events) {
+    await tx.query(INSERT, [randomUUID(), e.type, e.subject, e.crn ?? null, [...(e.parties ?? [])], e.link]);
+  }
+}
+
+/** The thin event's link for a case, an agreement or an exchange request. */
+export const links = {
+  case: (crn: string) => `/cases/${encodeURIComponent(crn)}/summary`,
+  agreement: (id: string) => `/agreements/${encodeURIComponent(id)}`,
+  exchangeRequest: (id: string) => `/exchange-requests/${encodeURIComponent(id)}`,
+};
