@@ -33,6 +33,8 @@ interface EventRow {
 
 const toEvent = (r: EventRow): StoredEvent => ({ seq: r.seq, id: r.id, type: r.type, subject: r.subject, crn: r.crn, parties: r.parties, link: r.link, occurredAt: r.occurred_at });
 const EVENT_COLUMNS = `o.seq::text AS seq, o.id::text AS id, o.type, o.subject, o.crn, o.parties, o.link, o.occurred_at`;
+/** UPDATE ... RETURNING wrapped in a CTE: the statement is a SELECT, so the driver answers with the rows alone. */
+const returning = (update: string, columns = '*') => `WITH changed AS (${update}) SELECT ${columns} FROM changed`;
 const MATCHES = `(s.types = '{*}' OR o.type = ANY (s.types))`;
 
 /** Subscriptions, the outbox and delivery state. Every read of a subscription names its organisation. */
@@ -60,7 +62,7 @@ export class EventsRepository {
   }
 
   async delete(org: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`UPDATE event_subscriptions SET deleted_at = now() WHERE id = $1 AND org = $2 AND deleted_at IS NULL RETURNING id`, [id, org]);
+    const rows: unknown[] = await this.db.query(returning(`UPDATE event_subscriptions SET deleted_at = now() WHERE id = $1 AND org = $2 AND deleted_at IS NULL RETURNING id`), [id, org]);
     return rows.length > 0;
   }
 
@@ -68,7 +70,7 @@ export class EventsRepository {
   async replay(org: string, id: string): Promise<number | null> {
     const sub: unknown[] = await this.db.query(`SELECT 1 FROM event_subscriptions WHERE id = $1 AND org = $2 AND deleted_at IS NULL`, [id, org]);
     if (!sub.length) return null;
-    const rows: unknown[] = await this.db.query(`UPDATE event_dead_letters SET replay = true WHERE subscription_id = $1 AND delivered_at IS NULL AND NOT replay RETURNING seq`, [id]);
+    const rows: unknown[] = await this.db.query(returning(`UPDATE event_dead_letters SET replay = true WHERE subscription_id = $1 AND delivered_at IS NULL AND NOT replay RETURNING seq`), [id]);
     await this.db.query(`UPDATE event_subscriptions SET next_attempt_at = now(), attempts = 0 WHERE id = $1`, [id]);
     return rows.length;
   }
@@ -80,7 +82,7 @@ export class EventsRepository {
    */
   async claim(owner: string, n: number, leaseMs: number): Promise<SubscriptionRow[]> {
     return this.db.query(
-      `UPDATE event_subscriptions u SET lease_owner = $1, lease_until = now() + make_interval(secs => $3::double precision / 1000)
+      returning(`UPDATE event_subscriptions u SET lease_owner = $1, lease_until = now() + make_interval(secs => $3::double precision / 1000)
         WHERE u.id IN (
           SELECT s.id FROM event_subscriptions s
            WHERE s.deleted_at IS NULL AND s.next_attempt_at <= now() AND (s.lease_until IS NULL OR s.lease_until < now())
@@ -89,7 +91,7 @@ export class EventsRepository {
            ORDER BY s.next_attempt_at
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
-        RETURNING u.id::text, u.org, u.url, u.types, u.scheme, u.secret, u.cursor::text, u.attempts`,
+        RETURNING u.id::text AS id, u.org, u.url, u.types, u.scheme, u.secret, u.cursor::text AS cursor, u.attempts`),
       [owner, n, leaseMs],
     );
   }
@@ -124,10 +126,10 @@ export class EventsRepository {
   ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const held: unknown[] = await tx.query(
-        `UPDATE event_subscriptions SET attempts = 0, lease_until = now() + make_interval(secs => $3::double precision / 1000),
+        returning(`UPDATE event_subscriptions SET attempts = 0, lease_until = now() + make_interval(secs => $3::double precision / 1000),
                 cursor = CASE WHEN $4 THEN cursor ELSE greatest(cursor, $5::bigint) END,
                 delivered = delivered + CASE WHEN $6 THEN 1 ELSE 0 END, failures = failures + CASE WHEN $7 THEN 1 ELSE 0 END
-          WHERE id = $1 AND lease_owner = $2 AND lease_until > now() RETURNING id`,
+          WHERE id = $1 AND lease_owner = $2 AND lease_until > now() RETURNING id`),
         [s.id, owner, leaseMs, item.replay, item.event.seq, outcome.kind === 'delivered', attempt !== null && !attempt.ok],
       );
       if (!held.length) return false;
@@ -152,9 +154,9 @@ export class EventsRepository {
   async retryLater(owner: string, s: SubscriptionRow, item: DeliveryItem, attempt: { n: number; status: number | null; error: string | null }, delayMs: number): Promise<void> {
     await this.db.transaction(async (tx) => {
       const held: unknown[] = await tx.query(
-        `UPDATE event_subscriptions SET attempts = $3, failures = failures + 1, last_error = $4, lease_until = NULL, lease_owner = NULL,
+        returning(`UPDATE event_subscriptions SET attempts = $3, failures = failures + 1, last_error = $4, lease_until = NULL, lease_owner = NULL,
                 next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
-          WHERE id = $1 AND lease_owner = $2 RETURNING id`,
+          WHERE id = $1 AND lease_owner = $2 RETURNING id`),
         [s.id, owner, attempt.n, attempt.error, delayMs],
       );
       if (held.length) await this.recordAttempt(tx, owner, s, item, { ...attempt, ok: false });
