@@ -65,15 +65,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     try {
       const room = this.config.events.concurrency - this.inFlight;
       if (room <= 0) return;
-      const claimed = await this.repo.claim(this.instance, room, this.leaseMs);
+      // A token per claim, not per instance: a late release of an earlier lease cannot end this one.
+      const lease = `${this.instance}/${randomUUID()}`;
+      const claimed = await this.repo.claim(lease, room, this.leaseMs);
       for (const s of claimed) {
         this.inFlight++;
-        const p = this.work(s)
+        const p = this.work(s, lease)
           .catch((e: unknown) => this.logger.warn(`webhook delivery for subscription ${s.id} stopped: ${e instanceof Error ? e.message : String(e)}`, 'Events'))
           .finally(() => {
             this.inFlight--;
             this.running.delete(p);
-            void this.repo.release(this.instance, s.id).catch(() => undefined);
+            void this.repo.release(lease, s.id).catch(() => undefined);
           });
         this.running.add(p);
       }
@@ -84,22 +86,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async work(s: SubscriptionRow): Promise<void> {
+  private async work(s: SubscriptionRow, lease: string): Promise<void> {
     let done = 0;
     while (done < BATCH && !this.stopped) {
       const items = await this.repo.next(s, Math.min(10, BATCH - done));
       if (!items.length) return;
       for (const item of items) {
-        if (!(await this.deliver(s, item))) return;
+        if (!(await this.deliver(s, item, lease))) return;
         done++;
       }
     }
   }
 
   /** One item; false when the subscription must stop for now (a retry is scheduled, or the lease is lost). */
-  private async deliver(s: SubscriptionRow, item: DeliveryItem): Promise<boolean> {
+  private async deliver(s: SubscriptionRow, item: DeliveryItem, lease: string): Promise<boolean> {
     const verdict = await this.audience.decide(s.org, item.event);
-    if (!verdict.ok) return this.repo.finish(this.instance, s, item, { kind: 'skipped' }, null, this.leaseMs);
+    if (!verdict.ok) return this.repo.finish(lease, s, item, { kind: 'skipped' }, null, this.leaseMs);
     const n = s.attempts + 1;
     let result: { ok: boolean; status: number | null; error: string | null };
     try {
@@ -114,11 +116,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       result = { ok: false, status: null, error: `url refused: ${e.message}` };
     }
     const attempt = { n, ...result };
-    if (result.ok) return this.repo.finish(this.instance, s, item, { kind: 'delivered' }, attempt, this.leaseMs);
+    if (result.ok) return this.repo.finish(lease, s, item, { kind: 'delivered' }, attempt, this.leaseMs);
     if (n >= this.config.events.maxAttempts) {
-      return this.repo.finish(this.instance, s, item, { kind: 'dead', attempts: n, error: result.error ?? 'failed' }, attempt, this.leaseMs);
+      return this.repo.finish(lease, s, item, { kind: 'dead', attempts: n, error: result.error ?? 'failed' }, attempt, this.leaseMs);
     }
-    await this.repo.retryLater(this.instance, s, item, attempt, backoffMs(n, this.config.events.backoffBaseMs, this.config.events.maxBackoffMs));
+    await this.repo.retryLater(lease, s, item, attempt, backoffMs(n, this.config.events.backoffBaseMs, this.config.events.maxBackoffMs));
     return false;
   }
 }
