@@ -130,6 +130,24 @@ describe(loadConfig.name, () => {
     expect(e.variable).toBe('MIGRATION_DATABASE_URL');
   });
 
+  it('derives the log origin from GATEWAY_ID and reads the witnesses with their quorum', () => {
+    expect(loadConfig({ GATEWAY_ID: 'gw.example' })).toMatchObject({ logOrigin: 'gw.example/access-log', witnesses: [], witnessQuorum: 0 });
+    const key = 'witness.example/w1+1cdb1282+BLoAKmsVdxGRsp8WvtoUjeMk+u5SWNP5Ys8/3RviDpoK';
+    const witnesses = JSON.stringify([{ url: 'https://w1.example/', key }, { url: 'http://127.0.0.1:3141', key }]);
+    expect(loadConfig({ WITNESSES: witnesses })).toMatchObject({
+      witnesses: [{ url: 'https://w1.example', key }, { url: 'http://127.0.0.1:3141', key }],
+      witnessQuorum: 2,
+    });
+    expect(loadConfig({ WITNESSES: witnesses, WITNESS_QUORUM: '1' }).witnessQuorum).toBe(1);
+    expect(configError({ WITNESSES: witnesses, WITNESS_QUORUM: '3' }).variable).toBe('WITNESS_QUORUM');
+    expect(configError({ WITNESSES: witnesses, WITNESS_QUORUM: '0' }).variable).toBe('WITNESS_QUORUM');
+    expect(configError({ WITNESSES: '[{"url":"ftp://x","key":"a+00000000+AA=="}]' }).variable).toBe('WITNESSES');
+    expect(configError({ WITNESSES: '[{"url":"https://x"}]' }).variable).toBe('WITNESSES');
+    expect(configError({ LOG_ORIGIN: 'has space' }).variable).toBe('LOG_ORIGIN');
+    const bad = configError({ LOG_NOTE_KEY: 'PRIVATE+KEY+secretish' });
+    expect([bad.variable, bad.message.includes('secretish')]).toEqual(['LOG_NOTE_KEY', false]);
+  });
+
   it('never echoes a secret it refuses', () => {
     const e = configError({ GATEWAY_SIGNING_KEY: JSON.stringify({ ...PUBLIC_JWK, d: 123 }) });
     expect(e.message).not.toContain('f83OJ3D2');

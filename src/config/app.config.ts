@@ -38,6 +38,22 @@ export interface AppConfig {
   readonly policiesDir: string;
   /** Misuse detection: more distinct cases than this read by one actor in an hour is flagged. */
   readonly bulkAccessThreshold: number;
+  /** The C2SP checkpoint origin line of the access log (also the note key's name). */
+  readonly logOrigin: string;
+  /** The log's Ed25519 note key as `PRIVATE+KEY+<name>+<hex id>+<base64>`; undefined means "create or load under dataDir". */
+  readonly logNoteKey: string | undefined;
+  /** Witnesses asked to cosign each new checkpoint: their add-checkpoint prefix and cosignature verifier key. */
+  readonly witnesses: readonly WitnessConfig[];
+  /** Cosignatures a checkpoint needs before GET /log/checkpoint serves it (k of n). */
+  readonly witnessQuorum: number;
+  readonly witnessTimeoutMs: number;
+}
+
+export interface WitnessConfig {
+  /** The submission prefix: add-checkpoint is POSTed to `${url}/add-checkpoint`. */
+  readonly url: string;
+  /** The witness's cosignature/v1 verifier key (`<name>+<hex id>+<base64(0x04 || key)>`). */
+  readonly key: string;
 }
 
 /** Raised when the environment holds an invalid value: the message names the variable and the problem. */
@@ -111,6 +127,31 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** WITNESSES: a JSON array of { url, key } (inline or a file), each url http(s) and each key a cosignature vkey. */
+function witnessList(env: Env, name: string): WitnessConfig[] {
+  const raw = str(env, name);
+  if (raw === undefined) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.startsWith('[') ? raw : existsSync(raw) ? readFileSync(raw, 'utf8') : raw);
+  } catch {
+    throw new ConfigError(name, 'must be a JSON array of { "url", "key" } or the path of a file holding one');
+  }
+  if (!Array.isArray(value)) throw new ConfigError(name, 'must be a JSON array of { "url", "key" }');
+  return value.map((w, i) => {
+    if (!isObject(w) || typeof w.url !== 'string' || typeof w.key !== 'string') throw new ConfigError(name, `entry ${i} must be { "url": string, "key": string }`);
+    let url: URL;
+    try {
+      url = new URL(w.url);
+    } catch {
+      throw new ConfigError(name, `entry ${i} has an invalid url`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(name, `entry ${i} must use http or https`);
+    if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(w.key)) throw new ConfigError(name, `entry ${i} key must be a verifier key <name>+<hex key id>+<base64>`);
+    return { url: w.url.replace(/\/+$/, ''), key: w.key };
+  });
+}
+
 /**
  * Reads and validates the whole configuration. This module is the only place that reads
  * `process.env`; everything else receives an AppConfig.
@@ -140,6 +181,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const host = str(env, 'HOST') ?? '127.0.0.1';
+  const logOrigin = str(env, 'LOG_ORIGIN') ?? `${gatewayId}/access-log`;
+  if (/[\s+]/u.test(logOrigin)) throw new ConfigError('LOG_ORIGIN', `must hold no space or plus sign (got "${logOrigin}")`);
+  const logNoteKey = str(env, 'LOG_NOTE_KEY');
+  if (logNoteKey !== undefined && !/^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(logNoteKey)) {
+    throw new ConfigError('LOG_NOTE_KEY', 'must be a note private key PRIVATE+KEY+<name>+<hex key id>+<base64>');
+  }
+  const witnesses = witnessList(env, 'WITNESSES');
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host,
@@ -166,6 +214,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
     bulkAccessThreshold: int(env, 'BULK_ACCESS_THRESHOLD', 50, 1, 1_000_000),
+    logOrigin,
+    logNoteKey,
+    witnesses,
+    witnessQuorum: int(env, 'WITNESS_QUORUM', witnesses.length, witnesses.length ? 1 : 0, witnesses.length),
+    witnessTimeoutMs: int(env, 'WITNESS_TIMEOUT_MS', 5000, 100, 60_000),
   };
 }
 

@@ -5,8 +5,8 @@
  * 64-byte Ed25519 signature.
  */
 import type { KeyObject } from 'node:crypto';
-import { ed25519PrivateKey, ed25519PublicKey, ed25519Sign, ed25519Verify, rawPublicKey } from './ed25519.js';
-import { formatVerifierKey, isValidKeyName, keyId, NoteError, parseVerifierKey, SIG_TYPE_COSIGNATURE_V1, signatureLine, type NoteSignature, type NoteVerifier, type VerifierKey } from './signed-note.js';
+import { ed25519PrivateKey, ed25519PublicKey, ed25519Sign, ed25519Verify, rawPublicKey, rawSeed } from './ed25519.js';
+import { formatVerifierKey, hexKeyId, isValidKeyName, keyId, NoteError, parseVerifierKey, SIG_TYPE_COSIGNATURE_V1, signatureLine, type NoteSignature, type NoteVerifier, type VerifierKey } from './signed-note.js';
 
 /** The message a cosigner signs for a checkpoint text at a time (POSIX seconds). */
 export function cosignatureMessage(checkpointText: string, timestamp: number): Buffer {
@@ -30,6 +30,20 @@ export class Ed25519Cosigner {
 
   get verifierKey(): string {
     return formatVerifierKey({ name: this.name, id: this.id, type: SIG_TYPE_COSIGNATURE_V1, publicKey: this.publicKey });
+  }
+
+  /** `PRIVATE+KEY+<name>+<hex id>+base64(0x04 || seed)`, the note private-key text form with the cosignature type. */
+  get privateKeyText(): string {
+    return `PRIVATE+KEY+${this.name}+${hexKeyId(this.id)}+${Buffer.concat([Buffer.from([SIG_TYPE_COSIGNATURE_V1]), rawSeed(this.key)]).toString('base64')}`;
+  }
+
+  static fromPrivateKeyText(text: string): Ed25519Cosigner {
+    const m = /^PRIVATE\+KEY\+([^+]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(text.trim());
+    const bytes = m ? Buffer.from(m[3], 'base64') : Buffer.alloc(0);
+    if (!m || bytes.length !== 33 || bytes[0] !== SIG_TYPE_COSIGNATURE_V1) throw new NoteError('malformed', 'a cosigner private key is PRIVATE+KEY+<name>+<hex id>+base64(0x04 || seed)');
+    const cosigner = new Ed25519Cosigner(m[1], bytes.subarray(1));
+    if (hexKeyId(cosigner.id) !== m[2]) throw new NoteError('malformed', 'the cosigner private key ID does not match its name and key');
+    return cosigner;
   }
 
   /** The cosignature line (without newline) over a checkpoint's note text at `timestamp` seconds. */
