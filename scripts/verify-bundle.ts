@@ -7,8 +7,15 @@
  *    the JWKS over the canonical { rootHash, timestamp, treeSize }, and the proof shows the
  *    bundle's receipt (its leaf hash at its index) is in the tree of that size and root.
  *
+ * 3. or, instead of 2, with a C2SP checkpoint (GET /log/checkpoint, a signed note): the note is
+ *    signed by the log's note key (GET /log/key) and cosigned by at least --quorum of the
+ *    --witness keys the recipient trusts (default: all given), and the proof leads to its root.
+ *    A witnessed checkpoint shows the recipient the same log every witness saw: the operator
+ *    cannot show it a history other partners do not see.
+ *
  *   node dist/scripts/verify-bundle.js --bundle bundle.jws --jwks jwks.json \
  *     [--checkpoint checkpoint.json --proof proof.json]
+ *     [--note checkpoint.txt --log-key <vkey> [--witness <vkey>]... [--quorum k] --proof proof.json]
  *
  * Every input is a file (or a URL for --jwks, which needs no token), so the check can run
  * anywhere, long after the fact. Exits 0 when everything holds, 1 otherwise.
@@ -18,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { canonicalJson } from '@shared/crypto/canonical-json.js';
 import { verifyInclusion } from '@modules/access-log/domain/merkle/verify.js';
+import { openWitnessedCheckpoint, type WitnessedCheckpoint } from '@modules/access-log/domain/note/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +33,10 @@ const { values } = parseArgs({
     jwks: { type: 'string' },
     checkpoint: { type: 'string' },
     proof: { type: 'string' },
+    note: { type: 'string' },
+    'log-key': { type: 'string' },
+    witness: { type: 'string', multiple: true },
+    quorum: { type: 'string' },
   },
 });
 
@@ -34,7 +46,12 @@ function fail(msg: string): never {
 }
 
 if (!values.bundle || !values.jwks) fail('usage: verify-bundle --bundle <file> --jwks <file|url> [--checkpoint <file> --proof <file>]');
-if (!!values.checkpoint !== !!values.proof) fail('--checkpoint and --proof go together');
+if (values.checkpoint && values.note) fail('give --checkpoint (JWS) or --note (C2SP), not both');
+if (!!(values.checkpoint || values.note) !== !!values.proof) fail('--checkpoint or --note go together with --proof');
+if (!!values.note !== !!values['log-key']) fail('--note and --log-key go together');
+const witnessKeys = values.witness ?? [];
+const quorum = values.quorum === undefined ? witnessKeys.length : Number(values.quorum);
+if (!Number.isSafeInteger(quorum) || quorum < 0 || quorum > witnessKeys.length) fail('--quorum must be between 0 and the number of --witness keys');
 
 const jwksText = /^https?:\/\//.test(values.jwks) ? await (await fetch(values.jwks)).text() : readFileSync(values.jwks, 'utf8');
 const keys = createLocalJWKSet(JSON.parse(jwksText) as JSONWebKeySet);
@@ -79,5 +96,25 @@ if (values.checkpoint && values.proof) {
     fail('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
   }
   out.push(`checkpoint signature: OK (tree size ${cp.treeSize}, ${cp.timestamp})`, 'inclusion proof: OK (the release is in the signed log)');
+}
+
+if (values.note && values.proof) {
+  let cp: WitnessedCheckpoint;
+  try {
+    cp = openWitnessedCheckpoint(readFileSync(values.note, 'utf8'), values['log-key'] as string, witnessKeys, quorum);
+  } catch (e) {
+    fail(`checkpoint note: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const proof = JSON.parse(readFileSync(values.proof, 'utf8')) as { index: number; treeSize: number; leafHash: string; auditPath: string[] };
+  if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash) fail('the proof is for another entry than the receipt');
+  if (proof.treeSize !== cp.size) fail(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.size}`);
+  if (!verifyInclusion(proof.index, proof.treeSize, bytes(bundle.receipt.leafHash), proof.auditPath.map(bytes), new Uint8Array(cp.rootHash))) {
+    fail('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
+  }
+  out.push(
+    `checkpoint note: OK (${cp.origin}, tree size ${cp.size}, signed by the log key)`,
+    `witnesses: ${cp.cosigners.length} of ${witnessKeys.length} trusted cosigned${cp.cosigners.length ? ` (${cp.cosigners.join(', ')})` : ''}, ${quorum} required`,
+    'inclusion proof: OK (the release is in the witnessed log)',
+  );
 }
 process.stdout.write(out.join('\n') + '\nVERIFIED\n');

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AccessLogWriter, type AccessLogEntryInput } from '../../src/modules/access-log/index.js';
-import { verifyConsistency } from '../../src/modules/access-log/domain/merkle/index.js';
-import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed, signNote } from '../../src/modules/access-log/domain/note/index.js';
+import { verifyConsistency, verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
+import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed, openWitnessedCheckpoint, signNote } from '../../src/modules/access-log/domain/note/index.js';
 import { startWitness, type RunningWitness } from '../../src/witness/start.js';
 import { specParseCheckpoint, specSplitNote, specVerifyCosignatures, specVerifyNote } from '../support/c2sp-verifier.js';
 import { TileClient } from '../support/tile-client.js';
@@ -153,6 +153,11 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
       const [t] = specVerifyCosignatures(cosigned10, w.running.verifierKey);
       expect(Math.abs(t - Date.now() / 1000)).toBeLessThan(600);
     }
+    // A recipient holding entry 7's receipt verifies it offline against the witnessed checkpoint.
+    const opened = openWitnessedCheckpoint(cosigned10, logKey.verifierKey, [...witnesses.map((w) => w.running.verifierKey)], 2);
+    const proof = (await gw.call('GET', `/access-log/entries/7/proof?treeSize=10`, { org: gw.orgs['police-cleveland'] })).body;
+    expect(verifyInclusion(7, 10, Buffer.from(proof.leafHash, 'base64'), proof.auditPath.map((h: string) => Buffer.from(h, 'base64')), opened.rootHash)).toBe(true);
+
     // ?size= gives the latest cosigned checkpoint of at most that many entries: what a receipt of entry 6 needs.
     expect(specParseCheckpoint((await gw.http.get('/log/checkpoint?size=7')).text).size).toBe(5);
 

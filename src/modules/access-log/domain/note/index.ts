@@ -4,3 +4,4 @@ export * from './checkpoint-note.js';
 export * from './cosignature.js';
 export * from './tiles.js';
 export { newEd25519Seed } from './ed25519.js';
+export * from './witnessed-checkpoint.js';

@@ -11,6 +11,7 @@ import {
   newEd25519Seed,
   NoteError,
   openNote,
+  openWitnessedCheckpoint,
   parseCheckpoint,
   parseNote,
   parseTilePath,
@@ -101,6 +102,29 @@ describe('C2SP Ed25519 cosignatures (cosignature/v1)', () => {
     expect(() => ed25519NoteVerifier(witness.verifierKey)).toThrow(NoteError);
     const forged = note.replace('\n5\n', '\n6\n');
     expect(specVerifyCosignatures(forged, witness.verifierKey)).toEqual([]);
+  });
+});
+
+describe(openWitnessedCheckpoint.name, () => {
+  const log = new Ed25519NoteSigner('gw.example/log', newEd25519Seed());
+  const [w1, w2, w3] = ['w1', 'w2', 'w3'].map((n) => new Ed25519Cosigner(`witness.example/${n}`, newEd25519Seed()));
+  const text = formatCheckpoint({ origin: log.name, size: 9, rootHash: Buffer.alloc(32, 3) });
+  const note = signNote(text, [log]) + [w1, w3].map((w) => w.cosign(text, 1700000000) + '\n').join('');
+  const keys = [w1, w2, w3].map((w) => w.verifierKey);
+
+  it('accepts a checkpoint with k of n trusted cosignatures, and names the cosigners', () => {
+    expect(openWitnessedCheckpoint(note, log.verifierKey, keys, 2)).toMatchObject({ origin: 'gw.example/log', size: 9, cosigners: ['witness.example/w1', 'witness.example/w3'] });
+    expect(openWitnessedCheckpoint(signNote(text, [log]), log.verifierKey).cosigners).toEqual([]);
+  });
+
+  it('refuses too few cosignatures, a cosignature over another text, and a note the log did not sign', () => {
+    expect(() => openWitnessedCheckpoint(note, log.verifierKey, keys, 3)).toThrow(expect.objectContaining({ kind: 'unverified' }));
+    expect(() => openWitnessedCheckpoint(signNote(text, [log]), log.verifierKey, keys, 1)).toThrow(expect.objectContaining({ kind: 'unverified' }));
+    const other = formatCheckpoint({ origin: log.name, size: 10, rootHash: Buffer.alloc(32, 3) });
+    const moved = signNote(other, [log]) + w1.cosign(text, 1700000000) + '\n';
+    expect(() => openWitnessedCheckpoint(moved, log.verifierKey, keys, 1)).toThrow(expect.objectContaining({ kind: 'bad-signature' }));
+    const impostor = new Ed25519NoteSigner('gw.example/log', newEd25519Seed());
+    expect(() => openWitnessedCheckpoint(signNote(text, [impostor]), log.verifierKey)).toThrow(expect.objectContaining({ kind: 'unverified' }));
   });
 });
 
