@@ -78,6 +78,7 @@ try {
     blockSize,
     workers,
     connectionString: url,
+    witnesses: { origin: config.logOrigin, keys: config.witnesses.map((w) => w.key) },
     onProgress: ({ verified, total, elapsedMs }) =>
       process.stderr.write(`log:verify: ${verified.toLocaleString('en-GB')} / ${total.toLocaleString('en-GB')} entries (${Math.round(verified / (elapsedMs / 1000)).toLocaleString('en-GB')}/s)\n`),
   });
@@ -85,7 +86,7 @@ try {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else if (report.ok) {
     process.stdout.write(
-      `OK: ${report.entriesChecked} entries, ${report.nodesChecked} nodes and ${report.checkpointsChecked} signed checkpoints verified in ${(report.elapsedMs / 1000).toFixed(1)} s\n`,
+      `OK: ${report.entriesChecked} entries, ${report.nodesChecked} nodes, ${report.checkpointsChecked} signed checkpoints and ${report.cosignaturesChecked} witness cosignatures verified in ${(report.elapsedMs / 1000).toFixed(1)} s\n`,
     );
   } else {
     const first = report.firstBadIndex === null ? '' : `first bad index ${report.firstBadIndex}; `;
