@@ -49,7 +49,8 @@ function appRoutes(gw: TestGateway): RouteInfo[] {
           for (const s of [sub].flat()) {
             routes.push({
               method: RequestMethod[method].toLowerCase(),
-              path: join(b, s).replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+              // A trailing wildcard (GET /log/tile/*) is named {path} in the OpenAPI document.
+              path: join(b, s).replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{path}'),
               isPublic: Boolean(Reflect.getMetadata(IS_PUBLIC, handler) ?? Reflect.getMetadata(IS_PUBLIC, ctrl)),
               excluded: Boolean(Reflect.getMetadata('swagger/apiExcludeEndpoint', handler) ?? Reflect.getMetadata('swagger/apiExcludeController', ctrl)),
             });
