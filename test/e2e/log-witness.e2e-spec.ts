@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
+import { createAccessLogWriter } from '../../src/modules/access-log/access-log.providers.js';
 import { AccessLogWriter, type AccessLogEntryInput } from '../../src/modules/access-log/index.js';
 import { verifyConsistency, verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
 import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed, openWitnessedCheckpoint, signNote } from '../../src/modules/access-log/domain/note/index.js';
@@ -96,6 +98,30 @@ describe('GET /log/key, /log/checkpoint and /log/tile (C2SP, no witnesses)', () 
     }
     const bad = await gw.http.get('/log/checkpoint?size=abc');
     expect(bad.status).toBe(400);
+  });
+
+  it('names the policy version (content hash of the policy files) in new entries, and log:verify checks entries with and without it', async () => {
+    const h = createHash('sha256');
+    for (const f of readdirSync('policies').filter((x) => /\.ya?ml$/.test(x)).sort()) {
+      const bytes = readFileSync(path.join('policies', f));
+      h.update(`${f}\n${bytes.length}\n`).update(bytes);
+    }
+    const version = `sha256:${h.digest('hex')}`;
+    const ig = { org: gw.orgs.gateway, roles: ['ig-reviewer'] };
+    expect((await gw.call('GET', '/access-log/entries/0', ig)).body).toMatchObject({ index: 0, policyVersion: version });
+    // An entry written as before the member existed (a writer outside the gateway names none).
+    const old = createAccessLogWriter({ connectionString: gw.db.appUrl, maxBatch: 8, statementTimeoutMs: 5000 });
+    const receipt = await old.writer.append(anEntry(600));
+    await old.close();
+    const oldEntry = (await gw.call('GET', `/access-log/entries/${receipt.index}`, ig)).body;
+    expect(oldEntry).not.toHaveProperty('policyVersion');
+    const client = new pg.Client({ connectionString: gw.db.appUrl });
+    await client.connect();
+    try {
+      expect(await verifyAccessLog(client)).toMatchObject({ ok: true, problemCount: 0 });
+    } finally {
+      await client.end();
+    }
   });
 });
 
