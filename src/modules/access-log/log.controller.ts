@@ -58,7 +58,8 @@ export class LogController {
   @ApiOperation({ summary: 'C2SP tlog-tiles hash tile <L>/<N>[.p/<W>] (public, immutable); entry bundles are not served' })
   @ApiProduces('application/octet-stream')
   async tile(@Req() req: { url: string }, @Res({ passthrough: true }) reply: Reply): Promise<Buffer> {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/log\/tile\//, '');
+    // Tile paths are ASCII digits, x, dots and slashes: nothing to decode, so a percent sign fails the parse.
+    const path = new URL(req.url, 'http://x').pathname.replace(/^\/log\/tile\//, '');
     const ref = parseTilePath(path);
     if (!ref) throw new AccessLogException(AccessLogExceptionCode.TileNotFound, path.startsWith('entries/') ? 'Entry bundles hold personal data and are not served.' : 'Not a tile path <L>/<N>[.p/<W>].');
     const bytes = await this.tiles.tile(ref);

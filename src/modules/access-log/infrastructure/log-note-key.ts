@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '@config/app.config.js';
 import { Ed25519NoteSigner, newEd25519Seed } from '../domain/note/index.js';
@@ -16,13 +16,18 @@ export async function loadLogNoteSigner(config: Pick<AppConfig, 'logNoteKey' | '
   let text = config.logNoteKey;
   if (!text) {
     const file = path.join(config.dataDir, 'keys', 'log-note.key');
-    if (existsSync(file)) {
-      text = (await readFile(file, 'utf8')).trim();
-    } else {
-      text = new Ed25519NoteSigner(config.logOrigin, newEd25519Seed()).privateKeyText;
+    if (!existsSync(file)) {
       await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await writeFile(file, text + '\n', { mode: 0o600 });
+      // Written whole to a temporary file, then linked into place, which fails if the key exists:
+      // instances sharing DATA_DIR and starting together end up reading one complete key.
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, new Ed25519NoteSigner(config.logOrigin, newEd25519Seed()).privateKeyText + '\n', { mode: 0o600 });
+      await link(tmp, file).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+      await unlink(tmp);
     }
+    text = (await readFile(file, 'utf8')).trim();
   }
   const signer = Ed25519NoteSigner.fromPrivateKeyText(text);
   if (signer.name !== config.logOrigin) {
