@@ -40,7 +40,11 @@ export class CasesController {
 
   @Put('cases/:crn')
   @Roles('system')
-  @ApiOperation({ summary: "Create or replace a case record (the managing organisation's system)" })
+  @ApiOperation({
+    summary: "Create or replace a case record (the managing organisation's system; only the NPS, the allocating authority, creates)",
+    description:
+      "An NPS region's system creates an unused CRN for itself or for an active CRC of its region (otherwise 400 allocation_invalid); from then on only the managing organisation's system replaces it, and a change of manager is a transfer (409 managing_org_change_needs_transfer). Any other system gets the same 403 for a CRN managed elsewhere and for an unknown one; an NPS system gets 409 crn_already_allocated for a CRN held elsewhere, naming nobody.",
+  })
   @ApiOkResponse({ description: 'updated' })
   @ApiCreatedResponse({ description: 'created' })
   @ApiSignedRoute(400, 403, 409)
@@ -97,7 +101,11 @@ export class CasesController {
   @Post('policies/explain')
   @HttpCode(200)
   @Roles('ig-reviewer', 'gateway-admin')
-  @ApiOperation({ summary: 'Explain the decision for a principal, CRN and purpose, field by field, without releasing data' })
+  @ApiOperation({
+    summary: 'Explain the decision for a principal, CRN and purpose, field by field, without releasing data',
+    description:
+      "The operator's reviewers and those of the case's managing organisation get the full explanation. Any other reviewer may ask only about its own organisation's principals (otherwise 404, whatever the CRN), and for a case that principal would be answered 404 gets exactly the answer of an unknown CRN: decision DENY, outcome not_found, reasons [not_found], no relationships, fields or agreement.",
+  })
   @ApiSignedRoute(400, 403, 404)
   explain(@CurrentPrincipal() p: Principal, @Body() dto: ExplainDecisionDto) {
     return this.queries.execute(new ExplainDecisionQuery(p, dto));

@@ -85,7 +85,7 @@ describe(ReadCaseHandler.name, () => {
     await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toBeInstanceOf(UnavailableException);
   });
 
-  it('logs a denial before answering 404, with no fields', async () => {
+  it('logs a denial, marked not_found first, before answering 404, with no fields', async () => {
     const entries: Record<string, unknown>[] = [];
     const { sut } = makeSut(decision({ outcome: 'not_found', released: [], reasons: ['no relationship'] }), async (e) => {
       entries.push(e as Record<string, unknown>);
@@ -93,7 +93,7 @@ describe(ReadCaseHandler.name, () => {
     });
     await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toMatchObject({ kind: 'not_found' });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ decision: 'DENY', fieldsReleased: [], reasons: ['no relationship'] });
+    expect(entries[0]).toMatchObject({ decision: 'DENY', fieldsReleased: [], reasons: ['not_found', 'no relationship'] });
   });
 
   it('refuses a read without a reason before deciding or logging anything', async () => {
