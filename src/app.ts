@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@config/app.config.js';
+import { registerRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { validationExceptionFactory } from '@shared/errors/validation.js';
 import { sendProblem, toProblem } from '@shared/http/problem.filter.js';
@@ -92,6 +93,7 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   );
 
   const fastify = app.getHttpAdapter().getInstance();
+  await registerRateLimit(fastify, config);
   fastify.addHook('onRequest', (req, reply, done) => {
     requestContext.enterWith({ requestId: req.id });
     (req as unknown as { startedAt: number }).startedAt = performance.now();
