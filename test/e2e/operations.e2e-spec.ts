@@ -126,7 +126,7 @@ describe('OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT) to an OTLP/HTTP rec
     await eventually('the receiver has an export', () => received.length > 0, 10_000);
 
     expect(received[0]).toMatchObject({ path: '/v1/traces', type: expect.stringMatching(/^application\/json/) });
-    const spans = received.flatMap((r) => {
+    const spans: Record<string, unknown>[] = received.flatMap((r) => {
       const doc = JSON.parse(r.body) as { resourceSpans: { resource: unknown; scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
       return doc.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans.map((span) => ({ ...span, resource: rs.resource }))));
     });
