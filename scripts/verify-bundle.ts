@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { canonicalJson } from '@shared/crypto/canonical-json.js';
+import { SIGNATURE_ALGORITHMS } from '@shared/crypto/signature-checker.js';
 import { verifyInclusion } from '@modules/access-log/domain/merkle/verify.js';
 
 const { values } = parseArgs({
@@ -42,7 +43,7 @@ const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 
 async function verifyJws(jws: string, typ: string): Promise<string> {
   try {
-    const { payload, protectedHeader } = await compactVerify(jws.trim(), keys, { algorithms: ['ES256', 'EdDSA'] });
+    const { payload, protectedHeader } = await compactVerify(jws.trim(), keys, { algorithms: [...SIGNATURE_ALGORITHMS] });
     if (protectedHeader.typ !== typ) fail(`typ is ${String(protectedHeader.typ)}, expected ${typ}`);
     return new TextDecoder().decode(payload);
   } catch (e) {

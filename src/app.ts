@@ -5,12 +5,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@config/app.config.js';
+import { registerRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { validationExceptionFactory } from '@shared/errors/validation.js';
 import { sendProblem, toProblem } from '@shared/http/problem.filter.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
+import { startMetricsListener, type MetricsListener } from '@shared/observability/metrics-listener.js';
 import { requestContext } from '@shared/observability/request-context.js';
+import { Tracing, type RequestTrace } from '@shared/observability/tracing.js';
 import { clientErrorHandler } from '@shared/errors/client-error.js';
 import { listenOnEveryClient } from '@shared/database/data-source.factory.js';
 import { ValidationException } from '@shared/errors/domain.exception.js';
@@ -44,6 +47,7 @@ export interface CreatedApp {
 export async function createApp(config: AppConfig, opts: { databaseUrl: string; logger?: JsonLogger; signer?: GatewaySigner }): Promise<CreatedApp> {
   const logger = opts.logger ?? new JsonLogger(config.logLevel);
   const metrics = new Metrics();
+  const tracing = Tracing.create({ otlpEndpoint: config.otlpEndpoint, serviceName: config.gatewayId });
   const signer = opts.signer ?? (await GatewaySigner.load({ privateJwk: config.gatewaySigningKey, dataDir: config.dataDir }));
   const dataSource = createDataSource(opts.databaseUrl, {
     poolSize: config.dbPoolSize,
@@ -92,8 +96,12 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   );
 
   const fastify = app.getHttpAdapter().getInstance();
+  await registerRateLimit(fastify, config);
   fastify.addHook('onRequest', (req, reply, done) => {
-    requestContext.enterWith({ requestId: req.id });
+    const route = req.routeOptions?.url ?? 'unmatched';
+    const t = tracing.startRequest(req.headers, `${req.method} ${route}`, { 'http.request.method': req.method, 'http.route': route });
+    (req as unknown as { trace: RequestTrace }).trace = t;
+    requestContext.enterWith({ requestId: req.id, traceId: t.traceId });
     (req as unknown as { startedAt: number }).startedAt = performance.now();
     reply.header('x-request-id', req.id);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -112,12 +120,15 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     const route = req.routeOptions?.url ?? 'unmatched';
     const status = String(reply.statusCode);
     const seconds = (performance.now() - (req as unknown as { startedAt: number }).startedAt) / 1000;
+    const t = (req as unknown as { trace?: RequestTrace }).trace;
+    if (t) tracing.endRequest(t, reply.statusCode);
     metrics.httpRequests.inc({ method: req.method, route, status });
     metrics.httpDuration.observe({ method: req.method, route, status }, seconds);
     const principal = (req as unknown as { principal?: { org: string; sub: string } }).principal;
     // The route pattern, never the URL: paths and queries can hold CRNs.
     logger.event(reply.statusCode >= 500 ? 'warn' : 'info', 'request', {
       requestId: req.id,
+      traceId: t?.traceId,
       method: req.method,
       route,
       status: reply.statusCode,
@@ -144,13 +155,20 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   await fastify.ready();
   await app.get(OrganisationBootstrap).ensureOperator(config.bootstrapAdminJwks, { warnIfKeyless: !config.demo });
+  let metricsListener: MetricsListener | undefined;
+  if (config.metricsPort > 0) {
+    metricsListener = await startMetricsListener(metrics, { port: config.metricsPort, host: config.metricsHost });
+    logger.log(`metrics for scraping (no signed request) on http://${config.metricsHost}:${metricsListener.port}/metrics`, 'Main');
+  }
 
   return {
     app,
     logger,
     signer,
     async close() {
+      await metricsListener?.close();
       await app.close();
+      await tracing.shutdown();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };

@@ -40,6 +40,11 @@ export interface AppConfig {
   readonly policiesDir: string;
   /** Misuse detection: more distinct cases than this read by one actor in an hour is flagged. */
   readonly bulkAccessThreshold: number;
+  /** A second listener serving only GET /metrics, without signed requests; 0 = none. */
+  readonly metricsPort: number;
+  readonly metricsHost: string;
+  /** OTLP/HTTP base URL spans are exported to (`<url>/v1/traces`); undefined = no tracing export. */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** Raised when the environment holds an invalid value: the message names the variable and the problem. */
@@ -109,6 +114,19 @@ function jsonOrFile(env: Env, name: string): unknown {
   }
 }
 
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be an http:// or https:// URL such as http://otel-collector:4318');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http:// or https:// (got "${url.protocol}")`);
+  return raw;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -169,6 +187,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
     bulkAccessThreshold: int(env, 'BULK_ACCESS_THRESHOLD', 50, 1, 1_000_000),
+    metricsPort: int(env, 'METRICS_PORT', 0, 0, 65535),
+    metricsHost: str(env, 'METRICS_HOST') ?? '127.0.0.1',
+    otlpEndpoint: httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
   };
 }
 

@@ -1,6 +1,5 @@
 import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK } from 'jose';
-
-export type SigningAlg = 'ES256' | 'EdDSA';
+import type { SigningAlg } from './signature-checker.js';
 
 /** Members that only private or symmetric keys have; a public JWK carrying any of them is refused. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
