@@ -111,6 +111,7 @@ export class AgreementsController {
   @Get(':id/versions/:version/document')
   @ApiProduces('application/json')
   @ApiOperation({ summary: 'The canonical document of one version, to re-verify its signatures' })
+  @ApiOkResponse({ description: 'Canonical JSON; headers x-agreement-version and x-document-sha256 (base64url)' })
   @ApiSignedRoute(400, 404)
   async versionDocument(@CurrentPrincipal() p: Principal, @Param() { id, version }: AgreementVersionParam, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return this.sendDocument(reply, await this.queries.execute(new GetAgreementDocumentQuery(p, id, version)));
