@@ -4,6 +4,7 @@
  * `--help` (every option, its value, default and meaning) and the errors: a bad or missing
  * option is one line on stderr and exit status 2, never a stack trace.
  */
+import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export interface CliOption {
@@ -86,7 +87,8 @@ export class Cli<O extends Record<string, CliOption>> {
       this.usageError(String((e as Error).message).split('\n')[0].replace(/\.$/, ''));
     }
     if (values.help) {
-      process.stdout.write(this.help());
+      // Synchronous, so that exiting at once loses nothing when stdout is a pipe or socket.
+      writeSync(1, this.help());
       process.exit(0);
     }
     for (const [name, o] of Object.entries(this.spec.options)) {
