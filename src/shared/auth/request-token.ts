@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, type CryptoKey } from 'jose';
-import { REQUEST_TOKEN_TYPE } from './signed-request.guard.js';
+
+/** The `typ` of a request token (explicit typing, RFC 8725): no other kind of JWT is accepted as one. */
+export const REQUEST_TOKEN_TYPE = 'gw-request+jwt';
 
 export interface RequestTokenInput {
   privateKey: CryptoKey;

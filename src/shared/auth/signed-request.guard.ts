@@ -13,7 +13,9 @@ import { RateLimiter } from './rate-limiter.js';
 import { ReplayStore } from './replay.store.js';
 import { effectiveRoles, type Role } from './roles.js';
 
-export const REQUEST_TOKEN_TYPE = 'gw-request+jwt';
+import { REQUEST_TOKEN_TYPE } from './request-token.js';
+
+export { REQUEST_TOKEN_TYPE };
 const ALGORITHMS = ['ES256', 'EdDSA'] as const;
 const MAX_LIFETIME_S = 300;
 const SKEW_S = 60;
