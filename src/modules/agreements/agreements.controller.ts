@@ -25,7 +25,7 @@ import { ListAgreementVersionsQuery } from './queries/list-agreement-versions/li
 import { ListAgreementsQuery } from './queries/list-agreements/list-agreements.query.js';
 
 /**
- * Data-sharing agreements (API.md). Every change answers with the agreement as it now stands,
+ * Data-sharing agreements (docs/api.md). Every change answers with the agreement as it now stands,
  * after its access-log entry is durable.
  */
 @ApiTags('agreements')

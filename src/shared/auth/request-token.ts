@@ -24,7 +24,7 @@ export interface RequestTokenInput {
   now?: number;
 }
 
-/** Builds a request token as API.md describes; used by the token tool, tests and benchmarks. */
+/** Builds a request token as docs/api.md describes; used by the token tool, tests and benchmarks. */
 export async function signRequestToken(i: RequestTokenInput): Promise<string> {
   const iat = i.now ?? Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = {

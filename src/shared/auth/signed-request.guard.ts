@@ -50,7 +50,7 @@ interface Claims {
 }
 
 /**
- * The one global guard: every route except @Public() ones needs a request token as API.md's
+ * The one global guard: every route except @Public() ones needs a request token as docs/api.md's
  * Authentication section describes. Checks run cheapest first; the replay record is written only
  * after the signature and every claim passed, so a forged token cannot burn someone's jti.
  */

@@ -23,7 +23,7 @@ const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'x5t#S256', 'crit'
 const OPTIONAL_CLAIMS = ['sub', 'aud', 'exp', 'nbf'];
 const DOCUMENT_CLAIMS = ['iss', 'iat', 'jti', 'provider', 'crn', 'purpose', 'dataCategories', 'justification', 'urgency', 'agreementId'];
 
-/** The request document of API.md, as signed by the requesting organisation. */
+/** The request document of docs/api.md, as signed by the requesting organisation. */
 export interface ExchangeRequestClaims {
   iss: string;
   iat: number;
