@@ -11,31 +11,32 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ConfigError, loadConfig, type AppConfig } from '@config/app.config.js';
+import type { AppConfig } from '@config/app.config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
 import { defaultVerifyWorkers, verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
+import { defineCli, intOption } from './lib/cli.js';
+import { toolConfig } from './lib/config.js';
 
-const { values } = parseArgs({
+const cli = defineCli('log:verify', {
+  usage: 'npm run -s log:verify --',
+  summary:
+    'Verifies the whole access log: every leaf hash from the stored bytes, every stored node and checkpoint root from the leaves, every checkpoint signature, and consistency between consecutive checkpoints. Uses DATABASE_URL, or the embedded database under DATA_DIR.',
   options: {
-    json: { type: 'boolean', default: false },
-    block: { type: 'string', default: '65536' },
-    workers: { type: 'string', default: String(defaultVerifyWorkers()) },
-    help: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false, description: 'Print the report as JSON on stdout' },
+    workers: { type: 'string', value: '<n>', default: String(defaultVerifyWorkers()), description: 'Worker threads hashing blocks, 1 to 64; the default is one per core, at most 8' },
+    block: { type: 'string', value: '<entries>', default: '65536', description: 'Entries per block, a power of two from 2 to 4194304' },
   },
+  notes: ['Exit status 0 verified, 1 a mismatch (the first bad index is named), 2 could not run (a bad option, no database).'],
 });
+const values = cli.parse();
+const blockSize = Number(values.block);
+if (!/^\d+$/.test(values.block) || blockSize < 2 || blockSize > 2 ** 22 || (blockSize & (blockSize - 1)) !== 0) cli.usageError('--block must be a power of two from 2 to 4194304');
+const workers = intOption(cli, 'workers', values.workers, 1, 64);
 
 function fail(message: string): never {
-  process.stderr.write(`log:verify: ${message}\n`);
-  process.exit(2);
+  return cli.fail(message, 2);
 }
-
-if (values.help) fail('usage: npm run -s log:verify -- [--json] [--workers N] [--block 65536]');
-const blockSize = Number(values.block);
-if (!Number.isSafeInteger(blockSize) || blockSize < 2 || blockSize > 2 ** 22 || (blockSize & (blockSize - 1)) !== 0) fail('--block must be a power of two from 2 to 4194304');
-const workers = Number(values.workers);
-if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64) fail('--workers must be an integer from 1 to 64');
 
 /**
  * Connects as the application role: DATABASE_URL, or the embedded server under DATA_DIR. A
@@ -65,12 +66,7 @@ async function open(url: string): Promise<pg.Client> {
   return client;
 }
 
-let config: AppConfig;
-try {
-  config = loadConfig();
-} catch (e) {
-  fail(e instanceof ConfigError ? e.message : String(e));
-}
+const config = toolConfig(cli);
 const { client, url, stop } = await connect(config).catch((e: Error) => fail(`cannot connect to the database: ${e.message}`));
 let exitCode = 0;
 try {

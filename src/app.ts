@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@config/app.config.js';
 import { registerRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
@@ -21,6 +21,7 @@ import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } fro
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
+import { createOpenApiDocument } from './openapi.js';
 import { retry } from './database.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -139,16 +140,8 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     done();
   });
 
-  const doc = new DocumentBuilder()
-    .setTitle('Probation information-sharing gateway')
-    .setDescription(
-      'Cases are shared only under signed data-sharing agreements, for a stated purpose, with only the fields the purpose needs; every access is written to a tamper-evident log first. Every request except /health, /docs and /.well-known/jwks.json carries a signed request token (see API.md, Authentication). Errors are application/problem+json (RFC 9457).',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (typ gw-request+jwt, ES256 or EdDSA)' }, 'signed-request')
-    .build();
   // The UI page is DocsController's; Swagger serves only the JSON here.
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json', raw: ['json'], swaggerUiEnabled: false });
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'], swaggerUiEnabled: false });
 
   await app.init();
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.

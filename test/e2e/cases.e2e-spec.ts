@@ -8,7 +8,7 @@ import { TestGateway, type TestOrg } from '../setup/test-app.js';
  * (what an IOM officer may see, ...), not copied from the policy file.
  */
 
-// What an IOM police officer may see of a cohort case (DOMAIN.md / issue): RoSH levels,
+// What an IOM police officer may see of a cohort case (docs/domain.md / issue): RoSH levels,
 // predictor bands (never raw scores), needs with links (no notes), plan summary, licence
 // conditions and MAPPA level.
 const IOM_SUMMARY = ['managingOrg', 'tier', 'assessedAt', 'scores.ogrs3Band', 'rosh', 'needs', 'riskManagementPlan.summary', 'licenceConditions', 'mappa.level'];

@@ -57,6 +57,7 @@ export class AccessLogController {
   @Roles('ig-reviewer')
   @ApiOperation({ summary: 'The matching entries as CSV, streamed (ig-reviewer; same filters and scope as the search)' })
   @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'One header line, then one line per entry, newest first', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiSignedRoute(400, 403)
   async exportCsv(@CurrentPrincipal() p: Principal, @Q() dto: AccessLogFilterDto): Promise<StreamableFile> {
     const lines = await this.queries.execute(new ExportAccessLogQuery(p, dto.toFilter()));

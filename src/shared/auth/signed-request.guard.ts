@@ -12,7 +12,9 @@ import type { AttrValue, Principal } from './principal.js';
 import { ReplayStore } from './replay.store.js';
 import { effectiveRoles } from './roles.js';
 
-export const REQUEST_TOKEN_TYPE = 'gw-request+jwt';
+import { REQUEST_TOKEN_TYPE } from './request-token.js';
+
+export { REQUEST_TOKEN_TYPE };
 const MAX_LIFETIME_S = 300;
 const SKEW_S = 60;
 const SUB = /^(user|system):[A-Za-z0-9._@:-]{1,128}$/;
@@ -61,7 +63,7 @@ interface Claims {
 
 /**
  * The global authentication guard: every route except @Public() ones needs a request token as
- * API.md's Authentication section describes. The signature, header and registered claims are the
+ * docs/api.md's Authentication section describes. The signature, header and registered claims are the
  * shared signature checker's; the binding to this request and the gateway's own claims are
  * checked here. The replay record is written only after every check passed, so a forged token
  * cannot burn someone's jti. Roles and the rate limit are later guards' (RolesGuard,

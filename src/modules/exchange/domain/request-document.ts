@@ -21,7 +21,7 @@ const JTI = /^[\x21-\x7e]{8,128}$/;
 const OPTIONAL_CLAIMS = ['sub', 'aud', 'exp', 'nbf'];
 const DOCUMENT_CLAIMS = ['iss', 'iat', 'jti', 'provider', 'crn', 'purpose', 'dataCategories', 'justification', 'urgency', 'agreementId'];
 
-/** The request document of API.md, as signed by the requesting organisation. */
+/** The request document of docs/api.md, as signed by the requesting organisation. */
 export interface ExchangeRequestClaims {
   iss: string;
   iat: number;
