@@ -58,7 +58,7 @@ async function call(method: 'GET' | 'POST', path: string, body?: string): Promis
 const docRes = await call('GET', `/agreements/${values.id}/document`);
 const document = new Uint8Array(await docRes.arrayBuffer());
 if (!docRes.ok) fail(`GET document: ${docRes.status} ${new TextDecoder().decode(document)}`);
-const jws = await new CompactSign(document).setProtectedHeader({ alg, kid: jwk.kid! }).sign(privateKey);
+const jws = await new CompactSign(document).setProtectedHeader({ alg, kid: jwk.kid }).sign(privateKey);
 if (values['print-only']) {
   process.stdout.write(`${jws}\n`);
   process.exit(0);

@@ -198,7 +198,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     maxFreeSockets: concurrency,
     scheduling: 'fifo',
     noDelay: true,
-  } as http.AgentOptions);
+  });
 
   const hist = new LatencyHistogram();
   const statusCounts: Record<string, number> = {};

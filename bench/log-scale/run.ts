@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       client.on('error', () => undefined);
       await client.connect();
       const q0 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
-      let t = performance.now();
+      const t = performance.now();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const moved = await copyBinaryRows(client, 'SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx', () => undefined);
       await client.query('ROLLBACK');

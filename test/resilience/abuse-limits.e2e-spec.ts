@@ -20,7 +20,7 @@ describe('Abuse limits', () => {
 
   beforeAll(async () => {
     gw = await TestGateway.start({ env: { RATE_LIMIT_PER_SECOND: String(RATE), RATE_LIMIT_BURST: String(RATE), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
-    const server = gw.app.getHttpServer() as http.Server;
+    const server = gw.app.getHttpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as net.AddressInfo).port;
   }, 120_000);

@@ -103,7 +103,7 @@ export class SignedRequestGuard implements CanActivate {
     let header: Record<string, unknown>;
     let claims: Claims;
     try {
-      header = decodeProtectedHeader(token) as Record<string, unknown>;
+      header = decodeProtectedHeader(token);
       claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Claims;
     } catch {
       throw new AuthException('malformed_token', 'The request token cannot be decoded.');

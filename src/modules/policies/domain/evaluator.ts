@@ -66,7 +66,7 @@ export class PolicyEvaluator {
     const ability = this.abilityFor(actor);
     const rel: Record<string, boolean> = {};
     for (const r of rels) rel[r] = true;
-    const subj = subject('CaseView', { purpose, view, rel } as Record<string, unknown>);
+    const subj = subject('CaseView', { purpose, view, rel });
     const own = rels.has('manages');
     const used = new Map<string, { id: string; version: number }>();
     const rulesUsed = new Set<string>();

@@ -19,7 +19,7 @@ const NOW = new Date();
 async function keyPair(kid: string) {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } as PublicJwk;
-  return { kid, privateKey: privateKey as CryptoKey, publicKey: publicKey as CryptoKey, jwk };
+  return { kid, privateKey: privateKey, publicKey: publicKey, jwk };
 }
 
 const sign = (doc: string, k: { kid: string; privateKey: CryptoKey }) => new CompactSign(new TextEncoder().encode(doc)).setProtectedHeader({ alg: 'ES256', kid: k.kid }).sign(k.privateKey);
