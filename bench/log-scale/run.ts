@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     // Searches, as a police-cleveland IG reviewer (scope: that organisation).
     const pool = new pg.Pool({ connectionString: server.appUrl, max: 2 });
     pool.on('error', () => undefined);
-    const db = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows } as unknown as DataSource;
+    const db = { query: async (sql: string, params?: unknown[]) => (await pool.query<Record<string, unknown>>(sql, params)).rows } as unknown as DataSource;
     const repo = new AccessLogRepository(db);
     const proofs = new AccessLogProofs(repo);
     const scope = { org: 'police-cleveland' };
