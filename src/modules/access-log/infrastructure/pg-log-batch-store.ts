@@ -109,7 +109,7 @@ export class PgLogBatchStore implements LogBatchStore {
           return batch.receipts;
         }
       }
-      const results = (await client.query(LOCK_HEAD)) as unknown as pg.QueryResult[];
+      const results = (await client.query(LOCK_HEAD)) as unknown as pg.QueryResult<HeadRow>[];
       const batch = buildBatch(headOf(results[1]?.rows[0]), entries);
       if (!(await this.write(client, batch))) throw new Error('the access-log head changed while its lock was held');
       await client.query('COMMIT');
@@ -145,7 +145,13 @@ interface Batch {
   next: Head;
 }
 
-function headOf(row: { size: string; frontier: unknown; last_timestamp: Date | null } | undefined): Head {
+interface HeadRow {
+  size: string;
+  frontier: unknown;
+  last_timestamp: Date | null;
+}
+
+function headOf(row: HeadRow | undefined): Head {
   if (!row) throw new Error('the access_log_head row is missing');
   const size = Number(row.size);
   const frontier = frontierFromJson(row.frontier);
