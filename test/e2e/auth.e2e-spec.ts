@@ -1,5 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { generateKeyPair, type CryptoKey } from 'jose';
+import { generateKeyPair } from 'jose';
 import type { Response } from 'supertest';
 import { signRequestToken } from '../../src/shared/auth/request-token.js';
 import { databaseState } from '../factories/database-state.js';

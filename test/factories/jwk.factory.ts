@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { TestKey } from '../setup/test-app.js';
 
 export type { TestKey };

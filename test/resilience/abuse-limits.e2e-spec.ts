@@ -1,5 +1,4 @@
 import net from 'node:net';
-import type http from 'node:http';
 import { TestGateway } from '../setup/test-app.js';
 import { report, sleep } from './support/mode.js';
 

@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import { checkConsistency } from './support/consistency.js';
 import { GatewayProcess } from './support/gateway-process.js';
 import { send } from './support/http.js';

@@ -91,7 +91,7 @@ export class TestGateway {
       await boot.ensureOrganisation({ id: o.id, kind: o.kind, name: o.id, region: 'North East', keys: [key.publicJwk] });
       orgs[o.id] = { id: o.id, kind: o.kind, key };
     }
-    return new TestGateway(created.app, config, db, orgs, created.close, dataDir);
+    return new TestGateway(created.app, config, db, orgs, () => created.close(), dataDir);
   }
 
   get http() {

@@ -15,7 +15,8 @@ export interface Outcome {
   crn: string;
   jti: string;
   status: number;
-  body: any;
+  /** The parsed JSON body, when there was one. */
+  body: Record<string, unknown> | undefined;
   contentType: string;
   ms: number;
   error?: string;
@@ -70,7 +71,7 @@ export async function exchangeRequest(signer: DemoSigner, target: string, data: 
 }
 
 function outcome(kind: Outcome['kind'], target: string, actor: Actor, crn: string, jti: string, r: Reply): Outcome {
-  return { kind, target, actor, crn, jti, status: r.status, body: r.json, contentType: r.contentType, ms: r.ms, error: r.error };
+  return { kind, target, actor, crn, jti, status: r.status, body: r.json as Record<string, unknown> | undefined, contentType: r.contentType, ms: r.ms, error: r.error };
 }
 
 /**

@@ -66,8 +66,8 @@ describe(SignAgreementHandler.name, () => {
     agreement = draft();
     keys = { 'nps-north-east': await keyPair('nps-k1'), 'police-cleveland': await keyPair('police-k1') };
     const repo = {
-      findById: async () => agreement,
-      findVersionByDocumentHash: async () => null,
+      findById: () => Promise.resolve(agreement),
+      findVersionByDocumentHash: () => Promise.resolve(null),
       update: async <T>(_id: string, change: (a: Agreement) => T, beforeCommit: (a: Agreement, r: T) => Promise<void>) => {
         const result = change(agreement);
         await beforeCommit(agreement, result);
@@ -75,12 +75,12 @@ describe(SignAgreementHandler.name, () => {
       },
     } as unknown as AgreementRepository;
     const directory = {
-      keyAt: async (org: string, kid: string) => {
+      keyAt: (org: string, kid: string) => {
         const k = keys[org];
-        return k && k.kid === kid ? { jwk: k.jwk, key: k.publicKey } : null;
+        return Promise.resolve(k && k.kid === kid ? { jwk: k.jwk, key: k.publicKey } : null);
       },
     } as unknown as OrganisationDirectory;
-    audit = jest.fn(async () => undefined);
+    audit = jest.fn(() => Promise.resolve());
     published = [];
     const changes = new AgreementChanges(repo, { record: audit } as unknown as AgreementAudit, { invalidate: () => undefined } as unknown as AgreementCoverage, {
       publish: (e: unknown) => published.push(e),
