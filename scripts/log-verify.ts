@@ -44,14 +44,14 @@ function fail(message: string): never {
  * is started for the check and stopped again.
  */
 async function connect(config: AppConfig): Promise<{ client: pg.Client; url: string; stop: () => Promise<void> }> {
-  if (config.databaseUrl) return { client: await open(config.databaseUrl), url: config.databaseUrl, stop: async () => undefined };
+  if (config.databaseUrl) return { client: await open(config.databaseUrl), url: config.databaseUrl, stop: () => Promise.resolve() };
   const dir = path.join(config.dataDir, 'postgres');
   const credentials = path.join(dir, 'credentials.json');
   if (!existsSync(credentials)) fail(`no DATABASE_URL and no embedded database under ${dir}`);
   const { appPassword } = JSON.parse(readFileSync(credentials, 'utf8')) as { appPassword: string };
   const url = `postgres://gateway:${encodeURIComponent(appPassword)}@127.0.0.1:${config.embeddedPgPort}/postgres`;
   try {
-    return { client: await open(url), url, stop: async () => undefined };
+    return { client: await open(url), url, stop: () => Promise.resolve() };
   } catch {
     process.stderr.write('log:verify: starting the embedded PostgreSQL\n');
     const server: EmbeddedPostgres = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
@@ -68,7 +68,7 @@ async function open(url: string): Promise<pg.Client> {
 
 const config = toolConfig(cli);
 const { client, url, stop } = await connect(config).catch((e: Error) => fail(`cannot connect to the database: ${e.message}`));
-let exitCode = 0;
+let exitCode: number;
 try {
   const report = await verifyAccessLog(client, {
     blockSize,

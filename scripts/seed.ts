@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const logger = new JsonLogger('warn', (line) => process.stderr.write(line + '\n'));
   // The owner connection: it may also insert the demo organisations the cases reference.
   let url = config.databaseUrl ? undefined : await runningEmbedded(config.dataDir);
-  let stop = async (): Promise<void> => undefined;
+  let stop = (): Promise<void> => Promise.resolve();
   if (url) process.stderr.write(`using the embedded PostgreSQL already running under ${config.dataDir}\n`);
   else {
     const db = await provisionDatabase(config, logger);

@@ -171,7 +171,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demo: bool(env, 'DEMO', databaseUrl === undefined),
     demoCases: int(env, 'DEMO_CASES', 300, 0, 1_000_000),
     bootstrapAdminJwks: jwks as AppConfig['bootstrapAdminJwks'],
-    gatewaySigningKey: signingKey as AppConfig['gatewaySigningKey'],
+    gatewaySigningKey: signingKey,
     logLevel: logLevel as LogLevel,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     maxTokenBytes: 8192,

@@ -46,7 +46,7 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
     await aCase(gw, 'X100002', { managingOrg: 'crc-durham-tees-valley', restricted: true });
     rows = await RowSnapshots.open(gw.db.ownerUrl);
     routes = await docRoutes(gw);
-    const server = gw.app.getHttpServer() as import('node:http').Server;
+    const server = gw.app.getHttpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as import('node:net').AddressInfo).port;
     principals = [

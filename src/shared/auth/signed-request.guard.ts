@@ -199,7 +199,7 @@ export class SignedRequestGuard implements CanActivate {
   private parseAttrs(v: unknown): Record<string, AttrValue> {
     if (v === undefined) return {};
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new AuthException('invalid_claims', 'The attrs claim must be an object.');
-    const out: Record<string, AttrValue> = Object.create(null);
+    const out = Object.create(null) as Record<string, AttrValue>;
     const entries = Object.entries(v);
     if (entries.length > 32) throw new AuthException('invalid_claims', 'The attrs claim has too many attributes.');
     for (const [k, val] of entries) {

@@ -87,7 +87,7 @@ export async function checkConsistency(pg: DedicatedPostgres, outcomes: readonly
         summaries++;
         const idx = o.body?.accessLogIndex;
         const e = typeof idx === 'number' ? rows[idx]?.e : undefined;
-        const what = `summary ${o.crn} by ${o.actor.org} (jti ${o.jti}, accessLogIndex ${idx})`;
+        const what = `summary ${o.crn} by ${o.actor.org} (jti ${o.jti}, accessLogIndex ${String(idx)})`;
         if (typeof idx !== 'number') problems.push(`${what}: released without an accessLogIndex`);
         else if (!e) problems.push(`${what}: released but entry ${idx} does not exist (log size ${size})`);
         else if (e.jti !== o.jti || e.decision !== 'ALLOW' || e.crn !== o.crn || e.actor.org !== o.actor.org || e.actor.sub !== o.actor.sub || e.action !== 'case.summary') {
@@ -101,7 +101,7 @@ export async function checkConsistency(pg: DedicatedPostgres, outcomes: readonly
         exchanges++;
         const id = o.body?.id;
         const mine = (byJti.get(o.jti) ?? []).filter((e) => e.action === 'exchange.submit' && e.resource.id === id);
-        if (mine.length !== 1) problems.push(`exchange request ${id} (jti ${o.jti}) answered ${o.status} but has ${mine.length} exchange.submit entries`);
+        if (mine.length !== 1) problems.push(`exchange request ${String(id)} (jti ${o.jti}) answered ${o.status} but has ${mine.length} exchange.submit entries`);
       }
       if (problems.length > 20) break;
     }

@@ -16,7 +16,8 @@ export interface Outcome {
   crn: string;
   jti: string;
   status: number;
-  body: any;
+  /** The parsed JSON body, when there was one. */
+  body: Record<string, unknown> | undefined;
   contentType: string;
   ms: number;
   error?: string;
@@ -133,7 +134,7 @@ export async function decision(signer: DemoSigner, target: string, request: { id
 }
 
 function outcome(kind: Outcome['kind'], target: string, actor: Actor, crn: string, jti: string, r: Reply): Outcome {
-  return { kind, target, actor, crn, jti, status: r.status, body: r.json, contentType: r.contentType, ms: r.ms, error: r.error };
+  return { kind, target, actor, crn, jti, status: r.status, body: r.json as Record<string, unknown> | undefined, contentType: r.contentType, ms: r.ms, error: r.error };
 }
 
 /**
@@ -186,7 +187,7 @@ export class MixedLoad {
     if (waiting) this.awaiting.push(waiting);
     const o = await exchangeRequest(this.signer, target, this.data, Math.random() < 0.5);
     const provider = this.data.omCases.find((c) => c.crn === o.crn)?.managingOrg;
-    if (o.status === 201 && o.body?.status === 'SUBMITTED' && provider) this.awaiting.push({ id: o.body.id, provider, crn: o.crn });
+    if (o.status === 201 && o.body?.status === 'SUBMITTED' && provider) this.awaiting.push({ id: String(o.body.id), provider, crn: o.crn });
     return o;
   }
 

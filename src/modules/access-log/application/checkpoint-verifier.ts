@@ -102,7 +102,7 @@ export class CheckpointVerifier {
     const q = sizeAndNodesQuery(keys);
     const lookup = nodeLookupFrom(sizeAndNodesOf(await this.db.rows(q.text, q.values)).nodes);
     for (const p of pairs) {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = verifyConsistency(p.from, p.to, p.fromRoot, p.toRoot, computeConsistencyProof(p.from, p.to, lookup));
       } catch {

@@ -94,10 +94,10 @@ interface BlockRunner {
 
 function inProcess(client: pg.ClientBase): BlockRunner {
   // One block at a time: a second one would queue on the same connection ahead of this block's checkpoint queries.
-  return { maxInFlight: 1, run: (job) => verifyBlock(client, job), close: async () => undefined };
+  return { maxInFlight: 1, run: (job) => verifyBlock(client, job), close: () => Promise.resolve() };
 }
 
-async function workerPool(count: number, connectionString: string, snapshot: string): Promise<BlockRunner> {
+function workerPool(count: number, connectionString: string, snapshot: string): BlockRunner {
   const url = new URL('./log-verifier.worker.js', import.meta.url);
   type Pending = { resolve: (r: BlockResult) => void; reject: (e: Error) => void };
   const idle: Worker[] = [];
@@ -184,7 +184,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     const checkpoints = await CheckpointVerifier.create(db, findings);
     if (workers > 1 && size > blockSize) {
       const [{ snapshot }] = await db.rows<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
-      runner = await workerPool(workers, options.connectionString!, snapshot);
+      runner = workerPool(workers, options.connectionString!, snapshot);
       usedWorkers = workers;
     } else {
       runner = inProcess(client);
