@@ -5,7 +5,6 @@
  *   npm run migration:run
  */
 import { JsonLogger } from '@shared/observability/json-logger.js';
-import { provisionDatabase } from '../src/database.js';
 import { defineCli } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
 
@@ -20,6 +19,8 @@ cli.parse();
 cli.run(async () => {
   const config = toolConfig(cli);
   const logger = new JsonLogger(config.logLevel);
+  // Loaded after the options are parsed: --help and usage errors need none of the database code.
+  const { provisionDatabase } = await import('../src/database.js');
   const db = await provisionDatabase(config, logger).catch((e: Error) => cli.fail(`migration failed: ${e.message}`));
   await db.stop();
   logger.log('migrations up to date', 'Migrations');

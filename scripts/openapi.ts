@@ -7,15 +7,8 @@
  */
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { exportJWK, generateKeyPair } from 'jose';
-import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
-import { JsonLogger } from '@shared/observability/json-logger.js';
-import { Metrics } from '@shared/observability/metrics.js';
-import { AppModule } from '../src/app.module.js';
-import { createDataSource } from '../src/data-source.js';
-import { createOpenApiDocument } from '../src/openapi.js';
 import { defineCli } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
 
@@ -31,6 +24,17 @@ const cli = defineCli('openapi', {
 const values = cli.parse();
 cli.run(async () => {
   // The document does not depend on the environment's database or demo settings.
+  // The application is loaded after the options are parsed: --help needs none of it.
+  const [{ NestFactory }, { FastifyAdapter }, { GatewaySigner }, { JsonLogger }, { Metrics }, { AppModule }, { createDataSource }, { createOpenApiDocument }] = await Promise.all([
+    import('@nestjs/core'),
+    import('@nestjs/platform-fastify'),
+    import('../src/shared/crypto/gateway-signer.js'),
+    import('../src/shared/observability/json-logger.js'),
+    import('../src/shared/observability/metrics.js'),
+    import('../src/app.module.js'),
+    import('../src/data-source.js'),
+    import('../src/openapi.js'),
+  ]);
   const config = toolConfig(cli, { ...process.env, DATABASE_URL: 'postgres://openapi@127.0.0.1:1/never-connected', DEMO: 'false' });
   const logger = new JsonLogger('error', () => undefined);
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });

@@ -14,13 +14,8 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JsonLogger } from '@shared/observability/json-logger.js';
-import { createDataSource } from '../src/data-source.js';
-import { provisionDatabase } from '../src/database.js';
-import { DEMO_SEED } from '../src/demo/demo-cases.js';
-import { DEMO_ORGANISATIONS } from '../src/demo/demo-organisations.js';
 import { defineCli, intOption } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
-import { analyseCaseTables, bulkInsertCases, ensureOrganisationRows, formatDuration, progressBar } from '../src/demo/synthetic/index.js';
 
 const cli = defineCli('seed', {
   usage: 'npm run seed --',
@@ -28,7 +23,7 @@ const cli = defineCli('seed', {
     'Loads deterministic synthetic cases with assessments straight into the tables (reference data: nothing is written to the access log). Cases whose CRN exists are skipped; seed 42 is the DEMO=true data set, which this extends.',
   options: {
     cases: { type: 'string', value: '<n>', required: true, description: 'How many cases to generate, 1 to 10000000' },
-    seed: { type: 'string', value: '<n>', default: String(DEMO_SEED), description: 'Seed of the generator, 0 to 4294967295' },
+    seed: { type: 'string', value: '<n>', description: 'Seed of the generator, 0 to 4294967295; default the seed of the DEMO=true data set' },
     from: { type: 'string', value: '<n>', default: '0', description: 'Index of the first generated case, 0 to 15000000 (to extend a data set)' },
     batch: { type: 'string', value: '<n>', default: '1000', description: 'Cases per COPY batch, 1 to 20000' },
     'database-url': { type: 'string', value: '<postgres://...>', description: 'Seed this database; else DATABASE_URL (MIGRATION_DATABASE_URL as owner when set), else the embedded PostgreSQL under DATA_DIR' },
@@ -56,9 +51,18 @@ async function runningEmbedded(dataDir: string): Promise<string | undefined> {
 async function main(): Promise<void> {
   const values = cli.parse();
   const cases = intOption(cli, 'cases', values.cases, 1, 10_000_000);
-  const seed = intOption(cli, 'seed', values.seed, 0, 2 ** 32 - 1);
   const from = intOption(cli, 'from', values.from, 0, 15_000_000);
   const batchSize = intOption(cli, 'batch', values.batch, 1, 20_000);
+  if (values.seed !== undefined) intOption(cli, 'seed', values.seed, 0, 2 ** 32 - 1);
+  // Loaded after the options are parsed: --help and usage errors need none of the database code.
+  const [{ createDataSource }, { provisionDatabase }, { DEMO_SEED }, { DEMO_ORGANISATIONS }, { analyseCaseTables, bulkInsertCases, ensureOrganisationRows, formatDuration, progressBar }] = await Promise.all([
+    import('../src/data-source.js'),
+    import('../src/database.js'),
+    import('../src/demo/demo-cases.js'),
+    import('../src/demo/demo-organisations.js'),
+    import('../src/demo/synthetic/index.js'),
+  ]);
+  const seed = values.seed === undefined ? DEMO_SEED : Number(values.seed);
 
   const config = toolConfig(cli, values['database-url'] ? { ...process.env, DATABASE_URL: values['database-url'], DEMO: 'false' } : process.env);
   // Progress goes to stderr; the database's own messages only when something goes wrong.

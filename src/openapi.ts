@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_SCHEMAS } from '@shared/http/api-problems.js';
 
-/** Every tag the controllers use, with what it groups (redocly's tag rules check both ways). */
+/** Every tag the controllers use, with what it groups (redocly.yaml requires each tag declared and described). */
 const TAGS: [name: string, description: string][] = [
   ['operations', 'Health, Prometheus metrics and the gateway’s public signing keys.'],
   ['organisations', 'The registry of partner organisations (NPS regions, CRCs, police forces, the operator) and their public keys.'],

@@ -13,8 +13,9 @@ interface Run {
 /** Runs a built tool from dist/ as `npm run <tool>` would, with a scratch DATA_DIR. */
 function run(script: string, args: string[], dataDir: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [`dist/${script}`, ...args], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    execFile(process.execPath, [`dist/${script}`, ...args], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' }, timeout: 240_000 }, (err, stdout, stderr) => {
+      const killed = err && (err as { signal?: string }).signal;
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: killed ? `${stderr}[killed by ${killed}: over 240 s]` : stderr });
     });
   });
 }
@@ -63,7 +64,7 @@ describe('command-line tools', () => {
       ]),
       dataDir,
     );
-  }, 300_000);
+  }, 900_000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   describe.each(TOOLS)('$script', ({ script, options, required }) => {
@@ -112,7 +113,7 @@ describe('command-line tools', () => {
       expect({ script, code: r.code, lines: r.stderr.trim().split('\n').length, stack: STACK_FRAME.test(r.stderr) }).toEqual({ script, code: 2, lines: 1, stack: false });
       expect(r.stderr).toMatch(message);
     }
-  }, 120_000);
+  }, 600_000);
 });
 
 describe('run-built (npm run <tool>)', () => {
