@@ -70,6 +70,13 @@ describe('signature checker', () => {
       expect(seen).toEqual([['es-1', 'police-a']]);
     });
 
+    it('passes on a failure of the key registry unchanged: an outage is never a bad signature', async () => {
+      const outage = new Error('connect ECONNREFUSED');
+      const r = rules({ key: () => Promise.reject(outage) });
+      await expect(verifyJwt(await jwt(), r)).rejects.toBe(outage);
+      await expect(verifyJws(await jwt(), r)).rejects.toBe(outage);
+    });
+
     it.each<[string, () => Promise<string>, SignatureRefusalReason, string | undefined]>([
       ['not a compact JWS', async () => 'a.b', 'malformed', undefined],
       ['an empty signature', async () => `${(await jwt()).split('.').slice(0, 2).join('.')}.`, 'malformed', undefined],

@@ -133,7 +133,10 @@ async function resolveKey<K extends VerificationKey>(compact: string, rules: Jws
   return { header, key };
 }
 
-/** jose's refusals as the gateway's reasons. */
+/**
+ * jose's refusals as the gateway's reasons. Anything that is not a refusal (the key registry's
+ * database is down, say) is rethrown unchanged, so an outage is never reported as a bad signature.
+ */
 function refusal(e: unknown): SignatureRefused {
   if (e instanceof SignatureRefused) return e;
   if (e instanceof errors.JWSSignatureVerificationFailed) return new SignatureRefused('bad_signature', 'the signature does not verify');
@@ -146,7 +149,8 @@ function refusal(e: unknown): SignatureRefused {
   }
   if (e instanceof errors.JOSEAlgNotAllowed) return new SignatureRefused('algorithm_not_allowed', 'the algorithm is not allowed');
   if (e instanceof errors.JWTInvalid || e instanceof errors.JWSInvalid) return new SignatureRefused('malformed', e.message);
-  return new SignatureRefused('bad_signature', 'the signature cannot be verified');
+  if (e instanceof errors.JOSEError) return new SignatureRefused('bad_signature', 'the signature cannot be verified');
+  throw e;
 }
 
 /** Verifies a compact JWS over any payload; returns the payload bytes and the key used. */
