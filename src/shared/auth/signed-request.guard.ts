@@ -1,8 +1,10 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
+import { compactVerify, errors as joseErrors } from 'jose';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { ValidationException } from '@shared/errors/domain.exception.js';
+import { findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { requestContext } from '@shared/observability/request-context.js';
 import { AuthException, ForbiddenException, RateLimitedException } from './auth.exception.js';
@@ -103,12 +105,18 @@ export class SignedRequestGuard implements CanActivate {
     let header: Record<string, unknown>;
     let claims: Claims;
     try {
-      header = decodeProtectedHeader(token) as Record<string, unknown>;
-      claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Claims;
+      const [h, p] = token.split('.');
+      header = parseJwsJson(h) as Record<string, unknown>;
+      claims = parseJwsJson(p) as Claims;
     } catch {
-      throw new AuthException('malformed_token', 'The request token cannot be decoded.');
+      throw new AuthException('malformed_token', 'The request token cannot be decoded (base64url of UTF-8 JSON).');
     }
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new AuthException('malformed_token', 'The request token header is not a JSON object.');
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new AuthException('malformed_token', 'The request token payload is not a JSON object.');
+    // Before anything reaches the database: iss and kid are looked up, jti is stored, and sub,
+    // roles, attrs and reason go into access-log entries written in shared batches.
+    const unstorable = findUnstorableText(header, 'token.header') ?? findUnstorableText(claims, 'token');
+    if (unstorable) throw new ValidationException([unstorable], `The request token holds text that cannot be accepted: ${unstorable.field}.`);
     if (header.typ !== REQUEST_TOKEN_TYPE) throw new AuthException('wrong_type', `The token type must be ${REQUEST_TOKEN_TYPE}.`);
     if (!ALGORITHMS.includes(header.alg as (typeof ALGORITHMS)[number])) throw new AuthException('algorithm_not_allowed', 'Only ES256 and EdDSA signatures are accepted.');
     if (FORBIDDEN_HEADERS.some((h) => h in header)) throw new AuthException('forbidden_header', 'Keys are never taken from the token (jku, x5u, jwk, x5c are refused).');

@@ -1,4 +1,5 @@
-import { compactVerify, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
+import { compactVerify, type ProtectedHeaderParameters } from 'jose';
+import { findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
 import type { OrganisationDirectory } from '@modules/organisations/index.js';
 import { sha256Base64url } from '../../domain/agreement-document.js';
 import { AgreementException, AgreementExceptionCode } from '../../domain/agreement.exception.js';
@@ -17,10 +18,14 @@ const invalid = (detail: string) => new AgreementException(AgreementExceptionCod
 export async function verifyAgreementSignature(jws: string, org: string, at: Date, directory: OrganisationDirectory): Promise<{ kid: string; alg: string; payloadSha256: string }> {
   let header: ProtectedHeaderParameters;
   try {
-    header = decodeProtectedHeader(jws);
+    header = parseJwsJson(jws.split('.')[0]) as ProtectedHeaderParameters;
   } catch {
     throw invalid('The JWS protected header cannot be decoded.');
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw invalid('The JWS protected header must be a JSON object.');
+  // The kid is looked up in the database and stored with the signature.
+  const unstorable = findUnstorableText(header, 'header');
+  if (unstorable) throw invalid(`The JWS protected header holds text that cannot be accepted: ${unstorable.field} ${unstorable.message}.`);
   if (typeof header.kid !== 'string' || !header.kid) throw invalid('The JWS protected header must name the signing key in "kid".');
   if (typeof header.alg !== 'string' || !Object.values(ALGORITHMS).flat().includes(header.alg)) throw invalid('The JWS must be signed with ES256 or EdDSA.');
   const key = await directory.keyAt(org, header.kid, at);
