@@ -15,7 +15,7 @@ const RUNS = scale(400, 10_000);
 /** The quick form replays the same inputs every time (npm test must not depend on luck); the long form explores. */
 const SEED = process.env.RESILIENCE_SEED ? Number(process.env.RESILIENCE_SEED) : scale<number | undefined>(20261122, undefined);
 /** Routes whose success writes rows whatever the body says (a console sign-in opens a session). */
-const WRITES_ON_SUCCESS: Record<string, string[]> = { 'POST /ig/session': ['ig_sessions'], 'POST /ig/demo-session': ['ig_sessions'] };
+const WRITES_ON_SUCCESS: Record<string, string[]> = { 'POST /ig/session': ['ig_sessions'], 'POST /ig/demo-session': ['ig_sessions'], 'DELETE /organisations/{id}/ig-sessions': ['ig_sessions'] };
 
 interface Attempt {
   route: DocRoute;

@@ -6,3 +6,4 @@ export * from './request-token.js';
 export * from './roles.js';
 export { SignedRequestGuard, REQUEST_TOKEN_TYPE } from './signed-request.guard.js';
 export { ReplayStore } from './replay.store.js';
+export { OrganisationRateLimiter } from './rate-limiter.js';

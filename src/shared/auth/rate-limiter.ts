@@ -1,3 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+
 /**
  * Token bucket per organisation, per instance. With N instances behind a balancer the effective
  * limit is N times this; set RATE_LIMIT_* per instance accordingly.
@@ -26,5 +29,17 @@ export class RateLimiter {
       return 0;
     }
     return Math.max(1, Math.ceil((1 - b.tokens) / this.perSecond));
+  }
+}
+
+/**
+ * The one per-organisation limit of this instance (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST),
+ * shared by the signed API and the IG console, so an organisation's console use and API calls
+ * draw on the same bucket.
+ */
+@Injectable()
+export class OrganisationRateLimiter extends RateLimiter {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super(config.rateLimitPerSecond, config.rateLimitBurst);
   }
 }

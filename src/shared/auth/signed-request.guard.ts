@@ -11,7 +11,7 @@ import { AuthException, ForbiddenException, RateLimitedException } from './auth.
 import { IS_PUBLIC, REQUIRED_ROLES } from './decorators.js';
 import { ORGANISATION_KEY_LOOKUP, type OrganisationKeyLookup } from './organisation-keys.port.js';
 import type { AttrValue, Principal } from './principal.js';
-import { RateLimiter } from './rate-limiter.js';
+import { OrganisationRateLimiter } from './rate-limiter.js';
 import { ReplayStore } from './replay.store.js';
 import { effectiveRoles, type Role } from './roles.js';
 
@@ -56,17 +56,14 @@ interface Claims {
  */
 @Injectable()
 export class SignedRequestGuard implements CanActivate {
-  private readonly limiter: RateLimiter;
-
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ORGANISATION_KEY_LOOKUP) private readonly keys: OrganisationKeyLookup,
     private readonly replay: ReplayStore,
     private readonly metrics: Metrics,
-  ) {
-    this.limiter = new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst);
-  }
+    private readonly limiter: OrganisationRateLimiter,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
@@ -166,6 +163,7 @@ export class SignedRequestGuard implements CanActivate {
       breakGlass: claims.breakGlass === true,
       jti: claims.jti,
       requestId: req.id,
+      kid: key.kid,
     };
   }
 

@@ -1,5 +1,8 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { RateLimitedException } from '@shared/auth/auth.exception.js';
 import type { Principal } from '@shared/auth/principal.js';
+import { OrganisationRateLimiter } from '@shared/auth/rate-limiter.js';
+import { Metrics } from '@shared/observability/metrics.js';
 import { CSRF_HEADER, SESSION_COOKIE, type IgSession } from '../domain/ig-session.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
 import { IgSessionStore } from '../infrastructure/ig-session.store.js';
@@ -34,10 +37,17 @@ export function cookieValue(header: string | string[] | undefined, name: string)
  * CSRF: the cookie is SameSite=Strict, and every state-changing call must also carry the
  * X-IG-Console header, which a cross-site form cannot set and a cross-site fetch cannot send
  * without a CORS preflight the gateway never grants.
+ *
+ * Rate limit: a signed-in console call takes from its organisation's bucket, the same one the
+ * organisation's signed API calls take from (OrganisationRateLimiter), and is a 429 when it is empty.
  */
 @Injectable()
 export class IgSessionGuard implements CanActivate {
-  constructor(private readonly sessions: IgSessionStore) {}
+  constructor(
+    private readonly sessions: IgSessionStore,
+    private readonly limiter: OrganisationRateLimiter,
+    private readonly metrics: Metrics,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<SessionRequest>();
@@ -50,6 +60,11 @@ export class IgSessionGuard implements CanActivate {
     const session = cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? await this.sessions.find(cookie) : null;
     if (!cookie || !session) throw new IgConsoleException(IgConsoleExceptionCode.NotSignedIn, 'Sign in to the information governance console first.');
     if (!session.roles.includes('ig-reviewer')) throw new IgConsoleException(IgConsoleExceptionCode.NotIgReviewer, 'The console is for ig-reviewer identities.');
+    const wait = this.limiter.take(session.org);
+    if (wait > 0) {
+      this.metrics.rateLimited.inc({ org: session.org });
+      throw new RateLimitedException(wait);
+    }
     req.igSession = { ...session, cookie };
     return true;
   }
