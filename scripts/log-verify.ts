@@ -9,11 +9,11 @@
  *   npm run -s log:verify -- --workers 4   # threads hashing blocks (default: one per core, at most 8)
  *   npm run -s log:verify -- --block 65536 # entries per block, a power of two
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { AppConfig } from '@config/app.config.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
+import { runningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
 import { defaultVerifyWorkers, verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
 import { defineCli, intOption } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
@@ -40,23 +40,24 @@ function fail(message: string): never {
 
 /**
  * Connects as the application role: DATABASE_URL, or the embedded server under DATA_DIR. A
- * running gateway's embedded server is used as it is (never restarted under it); a stopped one
- * is started for the check and stopped again.
+ * server already running there (a gateway's, found from its postmaster.pid, on whatever port it
+ * listens) is used as it is and never stopped or restarted; only a server this command started
+ * itself, because none was running, is stopped again at the end.
  */
 async function connect(config: AppConfig): Promise<{ client: pg.Client; url: string; stop: () => Promise<void> }> {
   if (config.databaseUrl) return { client: await open(config.databaseUrl), url: config.databaseUrl, stop: () => Promise.resolve() };
   const dir = path.join(config.dataDir, 'postgres');
-  const credentials = path.join(dir, 'credentials.json');
-  if (!existsSync(credentials)) fail(`no DATABASE_URL and no embedded database under ${dir}`);
-  const { appPassword } = JSON.parse(readFileSync(credentials, 'utf8')) as { appPassword: string };
-  const url = `postgres://gateway:${encodeURIComponent(appPassword)}@127.0.0.1:${config.embeddedPgPort}/postgres`;
-  try {
-    return { client: await open(url), url, stop: () => Promise.resolve() };
-  } catch {
-    process.stderr.write('log:verify: starting the embedded PostgreSQL\n');
-    const server: EmbeddedPostgres = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
-    return { client: await open(server.appUrl), url: server.appUrl, stop: () => server.stop() };
+  if (!existsSync(path.join(dir, 'credentials.json'))) fail(`no DATABASE_URL and no embedded database under ${dir}`);
+  const running = await runningEmbeddedPostgres(dir);
+  if (running) {
+    const url = `postgres://gateway:${encodeURIComponent(running.credentials.appPassword)}@127.0.0.1:${running.port}/postgres`;
+    // A running server that refuses us is reported, never restarted: it belongs to someone else.
+    const client = await open(url).catch((e: Error) => fail(`the embedded PostgreSQL running under ${dir} (pid ${running.pid}, port ${running.port}) refused the connection: ${e.message}`));
+    return { client, url, stop: async () => undefined };
   }
+  process.stderr.write('log:verify: starting the embedded PostgreSQL (none is running under DATA_DIR)\n');
+  const server: EmbeddedPostgres = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
+  return { client: await open(server.appUrl), url: server.appUrl, stop: () => server.stop() };
 }
 
 async function open(url: string): Promise<pg.Client> {

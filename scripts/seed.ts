@@ -11,9 +11,9 @@
  * data set, which this extends.
  */
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JsonLogger } from '@shared/observability/json-logger.js';
+import { runningEmbeddedPostgres } from '@shared/database/embedded-postgres.js';
 import { defineCli, intOption } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
 
@@ -37,15 +37,8 @@ const cli = defineCli('seed', {
  * `npm start`): seeding then joins it instead of restarting it under the gateway's feet.
  */
 async function runningEmbedded(dataDir: string): Promise<string | undefined> {
-  const root = path.join(dataDir, 'postgres');
-  try {
-    const [pid, , , port] = (await readFile(path.join(root, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n');
-    process.kill(Number(pid), 0); // throws if no such process
-    const { superuserPassword } = JSON.parse(await readFile(path.join(root, 'credentials.json'), 'utf8')) as { superuserPassword: string };
-    return `postgres://postgres:${encodeURIComponent(superuserPassword)}@127.0.0.1:${Number(port)}/postgres`;
-  } catch {
-    return undefined;
-  }
+  const running = await runningEmbeddedPostgres(path.join(dataDir, 'postgres'));
+  return running ? `postgres://postgres:${encodeURIComponent(running.credentials.superuserPassword)}@127.0.0.1:${running.port}/postgres` : undefined;
 }
 
 async function main(): Promise<void> {

@@ -18,6 +18,7 @@ import { clientErrorHandler } from '@shared/errors/client-error.js';
 import { listenOnEveryClient } from '@shared/database/data-source.factory.js';
 import { ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
+import { unstorableInput } from '@shared/http/request-text.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
@@ -115,6 +116,14 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     if (!tooDeep && !exceedsJsonSize(req.body)) return;
     const message = tooDeep ? `must not nest deeper than ${MAX_JSON_DEPTH} levels` : `must not hold more than ${MAX_JSON_NODES} values`;
     sendProblem(reply, toProblem(new ValidationException([{ field: 'body', message }]), req.id, logger));
+    return reply;
+  });
+  // Text PostgreSQL refuses (NUL, lone surrogates) or that is not UTF-8 at all is refused here, for
+  // every route, before any guard, handler or log entry runs (see storable-text.ts).
+  fastify.addHook('preValidation', async (req, reply) => {
+    const bad = unstorableInput(req);
+    if (!bad) return;
+    sendProblem(reply, toProblem(new ValidationException([bad], `The request holds text that cannot be accepted: ${bad.field}.`), req.id, logger));
     return reply;
   });
   fastify.addHook('onResponse', (req, reply, done) => {

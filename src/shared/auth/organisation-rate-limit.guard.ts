@@ -51,13 +51,15 @@ export async function registerRateLimit(fastify: FastifyInstance, config: Pick<A
   });
 }
 
+/** The organisation each request is counted against, for the plugin's key generator. */
+const requestOrg = new WeakMap<object, string>();
+
 /**
- * The per-organisation rate limit, keyed by the verified issuer (the principal that
- * SignedRequestGuard set), never by anything the caller could choose unverified. Public routes
- * (no principal) are not limited here. A refusal is 429 problem+json with Retry-After.
+ * The per-organisation rate limit, one window per verified organisation shared by everything
+ * that organisation does on this instance: its signed API calls and its staff's console calls.
  */
 @Injectable()
-export class OrganisationRateLimitGuard implements CanActivate {
+export class OrganisationRateLimit {
   private limiter: Limiter | undefined;
 
   constructor(
@@ -65,16 +67,32 @@ export class OrganisationRateLimitGuard implements CanActivate {
     private readonly metrics: Metrics,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    const org = req.principal?.org;
-    if (org === undefined) return true;
-    this.limiter ??= (this.adapterHost.httpAdapter.getInstance() as FastifyInstance).createRateLimit({ keyGenerator: (r) => (r as FastifyRequest & { principal: Principal }).principal.org });
+  /** Counts `req` against `org`'s window; throws RateLimitedException (429, Retry-After) when it is spent. */
+  async take(req: FastifyRequest, org: string): Promise<void> {
+    this.limiter ??= (this.adapterHost.httpAdapter.getInstance() as FastifyInstance).createRateLimit({ keyGenerator: (r) => requestOrg.get(r) ?? '' });
+    requestOrg.set(req, org);
     const r = await this.limiter(req);
     if (!r.isAllowed && r.isExceeded) {
       this.metrics.rateLimited.inc({ org });
       throw new RateLimitedException(Math.max(1, r.ttlInSeconds));
     }
+  }
+}
+
+/**
+ * Applies the organisation's rate limit to signed requests, keyed by the verified issuer (the
+ * principal that SignedRequestGuard set), never by anything the caller could choose unverified.
+ * Public routes (no principal) are not limited here; the console's session guard takes from the
+ * same limit itself.
+ */
+@Injectable()
+export class OrganisationRateLimitGuard implements CanActivate {
+  constructor(private readonly limit: OrganisationRateLimit) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const org = req.principal?.org;
+    if (org !== undefined) await this.limit.take(req, org);
     return true;
   }
 }

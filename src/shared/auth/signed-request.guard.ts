@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { SignatureRefused, SIGNATURE_ALGORITHMS, verifyJwt, type SignatureRefusalReason } from '@shared/crypto/signature-checker.js';
+import { ValidationException } from '@shared/errors/domain.exception.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { requestContext } from '@shared/observability/request-context.js';
 import { AuthException, type AuthFailureReason } from './auth.exception.js';
@@ -22,6 +23,7 @@ const SUB = /^(user|system):[A-Za-z0-9._@:-]{1,128}$/;
 /** The signature checker's refusals as auth-failure reasons (the metric's labels and problem types). */
 const AUTH_REASON: Record<SignatureRefusalReason, AuthFailureReason> = {
   malformed: 'malformed_token',
+  unstorable_text: 'malformed_token',
   wrong_type: 'wrong_type',
   algorithm_not_allowed: 'algorithm_not_allowed',
   key_in_header: 'forbidden_header',
@@ -119,6 +121,11 @@ export class SignedRequestGuard implements CanActivate {
       claims = verified.claims as Claims;
       key = verified.key;
     } catch (e) {
+      // Text the replay store, key look-up and log entries could not store is bad input (400), named as token.<claim>.
+      if (e instanceof SignatureRefused && e.reason === 'unstorable_text') {
+        const field = `token.${e.parameter ?? ''}`;
+        throw new ValidationException([{ field, message: e.message }], `The request token holds text that cannot be accepted: ${field}.`);
+      }
       if (e instanceof SignatureRefused) throw new AuthException(AUTH_REASON[e.reason], this.refusalDetail(e));
       throw e;
     }
@@ -149,11 +156,14 @@ export class SignedRequestGuard implements CanActivate {
       breakGlass: claims.breakGlass === true,
       jti: claims.jti,
       requestId: req.id,
+      kid: key.kid,
     };
   }
 
   private refusalDetail(e: SignatureRefused): string {
     switch (e.reason) {
+      case 'unstorable_text':
+        return `The request token holds text that cannot be accepted: token.${e.parameter ?? ''} ${e.message}.`;
       case 'malformed':
         return `The request token is not a compact JWS with a JSON header and payload (${e.message}).`;
       case 'wrong_type':

@@ -1,4 +1,5 @@
-import { compactVerify, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { compactVerify, errors, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
 
 /**
  * The one place where the gateway checks a JWS or a JWT signed by someone else: request tokens,
@@ -8,7 +9,9 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, errors, jwtVerify, typ
  * - only the algorithms of SIGNATURE_ALGORITHMS, and only the one the resolved key is for;
  * - the key comes from the caller's registry by `kid`, never from the message (jku, x5u, jwk,
  *   x5c, x5t are refused) and no extension is understood (crit and b64 are refused);
- * - explicit typing (RFC 8725 3.11) where the caller names a `typ`.
+ * - explicit typing (RFC 8725 3.11) where the caller names a `typ`;
+ * - the header and a JWT's claims are decoded as strict UTF-8 JSON, and text PostgreSQL cannot
+ *   store (NUL, unpaired surrogates) is refused before any key is looked up.
  * Every refusal is a SignatureRefused naming why, which each caller maps to its own error.
  */
 
@@ -29,6 +32,7 @@ const MAX_KID = 128;
 
 export type SignatureRefusalReason =
   | 'malformed'
+  | 'unstorable_text'
   | 'wrong_type'
   | 'algorithm_not_allowed'
   | 'key_in_header'
@@ -90,14 +94,27 @@ export interface JwtRules<K extends VerificationKey> extends JwsRules<K> {
 
 const normaliseTyp = (t: string) => (t.includes('/') ? t.toLowerCase() : `application/${t.toLowerCase()}`);
 
-/** The protected header of a compact JWS, or a `malformed` refusal. */
+/**
+ * One part of a compact JWS as a JSON object decoded strictly (`what` names it in the refusal),
+ * refusing text PostgreSQL cannot store with `unstorable_text` naming the member's path under `root`.
+ */
+function decodePart(part: string, what: string, root: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = parseJwsJson(part);
+  } catch {
+    throw new SignatureRefused('malformed', `the ${what} is not base64url-encoded UTF-8 JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SignatureRefused('malformed', `the ${what} is not a JSON object`);
+  const unstorable = findUnstorableText(value, root);
+  if (unstorable) throw new SignatureRefused('unstorable_text', unstorable.message, unstorable.field);
+  return value as Record<string, unknown>;
+}
+
+/** The protected header of a compact JWS, or a `malformed` or `unstorable_text` refusal. */
 export function decodeJwsHeader(compact: string): Record<string, unknown> {
   if (!COMPACT_JWS.test(compact)) throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
-  try {
-    return decodeProtectedHeader(compact) as Record<string, unknown>;
-  } catch {
-    throw new SignatureRefused('malformed', 'the protected header is not base64url-encoded JSON');
-  }
+  return decodePart(compact.slice(0, compact.indexOf('.')), 'protected header', 'header');
 }
 
 /**
@@ -170,12 +187,8 @@ export async function verifyJws<K extends VerificationKey>(compact: string, rule
  */
 export async function verifyJwt<K extends VerificationKey>(token: string, rules: JwtRules<K>): Promise<{ header: Record<string, unknown>; claims: JWTPayload; key: K }> {
   try {
-    let unverified: JWTPayload;
-    try {
-      unverified = decodeJwt(token);
-    } catch {
-      throw new SignatureRefused('malformed', 'the payload is not a base64url-encoded JSON object');
-    }
+    if (!COMPACT_JWS.test(token)) throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
+    const unverified = decodePart(token.split('.')[1], 'payload', '') as JWTPayload;
     const { header, key } = await resolveKey(token, rules, unverified);
     const { payload } = await jwtVerify(token, key.key, {
       algorithms: [key.alg],

@@ -17,6 +17,7 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /organisations': 'gateway-admin:GATEWAY',
   'PUT /organisations/{id}/keys': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
   'GET /organisations/{id}/keys': ANYONE,
+  'DELETE /organisations/{id}/ig-sessions': 'gateway-admin:GATEWAY',
   'GET /access-log': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'GET /access-log/export.csv': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'GET /access-log/entries/{index}': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',

@@ -1,6 +1,7 @@
 import { headerProblems, type SigningAlg } from '@shared/crypto/signature-checker.js';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '@shared/domain/vocabulary.js';
 import type { FieldError } from '@shared/errors/index.js';
+import { findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
 import { ExchangeException, ExchangeExceptionCode } from './exchange.exception.js';
 
 /** Explicit typing of a request JWS (RFC 8725 3.11): no other kind of JWT is taken as one. */
@@ -46,10 +47,6 @@ export interface DecodedRequestJws {
 const invalid = (errors: FieldError[], detail = `The request JWS is invalid: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`) =>
   new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, detail, errors);
 
-function decodeJson(part: string): unknown {
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -63,13 +60,16 @@ export function decodeRequestJws(body: string): DecodedRequestJws {
   let header: unknown;
   let payload: unknown;
   try {
-    header = decodeJson(h);
-    payload = decodeJson(p);
+    header = parseJwsJson(h);
+    payload = parseJwsJson(p);
   } catch {
-    throw invalid([{ field: '(body)', message: 'header and payload must be base64url-encoded JSON' }], 'The request JWS cannot be decoded.');
+    throw invalid([{ field: '(body)', message: 'header and payload must be base64url-encoded UTF-8 JSON' }], 'The request JWS cannot be decoded.');
   }
   if (!isObject(header)) throw invalid([{ field: 'header', message: 'must be a JSON object' }]);
   if (!isObject(payload)) throw invalid([{ field: '(payload)', message: 'must be a JSON object of claims' }]);
+  // The kid is looked up and the claims are stored: text PostgreSQL refuses stops here.
+  const unstorable = findUnstorableText(header, 'header') ?? findUnstorableText(payload, '');
+  if (unstorable) throw invalid([unstorable]);
   // Every header problem at once (the shared signature checker's rules), so the sender can fix them together.
   const errors: FieldError[] = headerProblems(header, EXCHANGE_REQUEST_TYPE).map((p) => ({ field: `header.${p.parameter}`, message: p.message }));
   if (errors.length) throw invalid(errors);

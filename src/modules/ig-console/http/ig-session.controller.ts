@@ -48,7 +48,8 @@ export class IgSessionController {
   @ApiSignedRoute(403)
   async signIn(@CurrentPrincipal() p: Principal, @Req() req: { protocol?: string }, @Res({ passthrough: true }) reply: CookieReply): Promise<SessionInfo> {
     const who = { org: p.org, orgKind: p.orgKind, sub: p.sub, roles: p.roles.filter((r) => r === 'ig-reviewer') };
-    const { id, expiresAt } = await this.sessions.create(who);
+    // The session remembers the key that signed this sign-in: it ends when that key is revoked.
+    const { id, expiresAt } = await this.sessions.create({ ...who, kid: p.kid ?? null });
     await this.logSession(p, 'ig.session.start');
     setSessionCookie(reply, id, isHttps(req));
     return { ...who, expiresAt: expiresAt.toISOString() };

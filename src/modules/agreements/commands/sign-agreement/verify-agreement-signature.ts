@@ -9,6 +9,8 @@ function refusalDetail(e: SignatureRefused, org: string, kid: string | undefined
   switch (e.reason) {
     case 'malformed':
       return 'The JWS protected header cannot be decoded.';
+    case 'unstorable_text':
+      return `The JWS protected header holds text that cannot be accepted: ${e.parameter ?? 'header'} ${e.message}.`;
     case 'algorithm_not_allowed':
       return `The JWS must be signed with ${SIGNATURE_ALGORITHMS.join(' or ')}.`;
     case 'unknown_key':
