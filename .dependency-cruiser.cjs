@@ -1,5 +1,5 @@
 /**
- * Dependency rules of the gateway (STYLE.md, "Dependencies point one way"), checked by
+ * Dependency rules of the gateway (dependencies point one way: see README.md, "Architecture"), checked by
  * `npm run lint:deps` as part of `npm test`.
  *
  * @type {import('dependency-cruiser').IConfiguration}

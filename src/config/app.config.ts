@@ -33,11 +33,18 @@ export interface AppConfig {
   readonly dbStatementTimeoutMs: number;
   readonly checkpointIntervalMs: number;
   readonly logBatchMaxEntries: number;
+  /** How often each instance integrates log intents left queued this long (a crash between a change's commit and its integration). */
+  readonly logIntentSweepMs: number;
   readonly trustProxy: boolean;
   /** Folder of the versioned policy files (YAML). */
   readonly policiesDir: string;
   /** Misuse detection: more distinct cases than this read by one actor in an hour is flagged. */
   readonly bulkAccessThreshold: number;
+  /** A second listener serving only GET /metrics, without signed requests; 0 = none. */
+  readonly metricsPort: number;
+  readonly metricsHost: string;
+  /** OTLP/HTTP base URL spans are exported to (`<url>/v1/traces`); undefined = no tracing export. */
+  readonly otlpEndpoint: string | undefined;
   /** The C2SP checkpoint origin line of the access log (also the note key's name). */
   readonly logOrigin: string;
   /** The log's Ed25519 note key as `PRIVATE+KEY+<name>+<hex id>+<base64>`; undefined means "create or load under dataDir". */
@@ -123,6 +130,19 @@ function jsonOrFile(env: Env, name: string): unknown {
   }
 }
 
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be an http:// or https:// URL such as http://otel-collector:4318');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http:// or https:// (got "${url.protocol}")`);
+  return raw;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -199,7 +219,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demo: bool(env, 'DEMO', databaseUrl === undefined),
     demoCases: int(env, 'DEMO_CASES', 300, 0, 1_000_000),
     bootstrapAdminJwks: jwks as AppConfig['bootstrapAdminJwks'],
-    gatewaySigningKey: signingKey as AppConfig['gatewaySigningKey'],
+    gatewaySigningKey: signingKey,
     logLevel: logLevel as LogLevel,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     maxTokenBytes: 8192,
@@ -211,9 +231,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
     checkpointIntervalMs: int(env, 'CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
     logBatchMaxEntries: int(env, 'LOG_BATCH_MAX_ENTRIES', 512, 1, 10_000),
+    logIntentSweepMs: int(env, 'LOG_INTENT_SWEEP_MS', 5000, 100, 3_600_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
     bulkAccessThreshold: int(env, 'BULK_ACCESS_THRESHOLD', 50, 1, 1_000_000),
+    metricsPort: int(env, 'METRICS_PORT', 0, 0, 65535),
+    metricsHost: str(env, 'METRICS_HOST') ?? '127.0.0.1',
+    otlpEndpoint: httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
     logOrigin,
     logNoteKey,
     witnesses,

@@ -11,7 +11,8 @@ describe('POST /cases/{crn}/transfers, escalations and POST /policies/explain', 
   beforeAll(async () => {
     gw = await TestGateway.start();
     await activeAgreement(gw, riskManagementTerms());
-    expect((await gw.call('PUT', '/cases/X300001', sys('crc-durham-tees-valley'), caseBody('crc-durham-tees-valley'))).status).toBe(201);
+    // The NPS allocates the case to the CRC, which then pushes its assessments.
+    expect((await gw.call('PUT', '/cases/X300001', sys('nps-north-east'), caseBody('crc-durham-tees-valley'))).status).toBe(201);
     expect((await gw.call('PUT', '/cases/X300001/assessments/A1', sys('crc-durham-tees-valley'), assessmentBody())).status).toBe(201);
   });
   afterAll(() => gw.close());

@@ -1,4 +1,14 @@
 /** PUT /cases/{crn} and assessment bodies for tests; override any member. */
+
+/**
+ * The organisation whose system creates a case managed by `managingOrg`: the NPS is the
+ * allocating authority and creates CRC cases for the CRC (src/modules/cases/domain/case-allocation.ts);
+ * the CRC then pushes updates and assessments itself.
+ */
+export function creatorOf(managingOrg: string): string {
+  return managingOrg.startsWith('crc-') ? 'nps-north-east' : managingOrg;
+}
+
 export function caseBody(managingOrg: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     person: { givenName: 'Testy', familyName: 'McTestface', dateOfBirth: '1985-03-14', pncId: '2004/0012345A' },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CompactSign, type CryptoKey } from 'jose';
 import type { TestGateway, TestOrg } from '../setup/test-app.js';
+import { creatorOf } from './case.factory.js';
+import type { StoredAccessLogEntry } from '../../src/modules/access-log/domain/access-log-entry.js';
 
 type Json = Record<string, unknown>;
 
@@ -45,11 +47,13 @@ export function assessmentBody(over: Json = {}): Json {
   };
 }
 
-/** Creates a case with one assessment, as its managing organisation's system. */
+/** Creates a case with one assessment: created by the allocating authority, assessed by its managing organisation's system. */
 export async function aCase(gw: TestGateway, crn: string, over: Json = {}): Promise<void> {
   const body = caseBody(over);
   const system = { org: gw.orgs[body.managingOrg as string], roles: ['system'], sub: 'system:case-management' };
-  const put = await gw.call('PUT', `/cases/${crn}`, system, body);
+  // Created by the allocating authority (the NPS, for a CRC case); assessed by the manager.
+  const creator = { ...system, org: gw.orgs[creatorOf(body.managingOrg as string)] };
+  const put = await gw.call('PUT', `/cases/${crn}`, creator, body);
   if (put.status !== 201 && put.status !== 200) throw new Error(`case ${crn}: ${put.status} ${put.text}`);
   const a = await gw.call('PUT', `/cases/${crn}/assessments/oasys-1`, system, assessmentBody());
   if (a.status !== 201 && a.status !== 200) throw new Error(`assessment ${crn}: ${a.status} ${a.text}`);
@@ -87,7 +91,7 @@ export async function submit(gw: TestGateway, body: string, bearer: { org: TestO
 }
 
 /** The access-log entries of the exchange (optionally of one request), oldest first, decoded. */
-export async function exchangeLogEntries(gw: TestGateway, requestId?: string): Promise<Record<string, any>[]> {
-  const rows = await gw.sql<{ e: Record<string, any> }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action LIKE 'exchange.%' ORDER BY idx`);
+export async function exchangeLogEntries(gw: TestGateway, requestId?: string): Promise<StoredAccessLogEntry[]> {
+  const rows = await gw.sql<{ e: StoredAccessLogEntry }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action LIKE 'exchange.%' ORDER BY idx`);
   return rows.map((r) => r.e).filter((e) => requestId === undefined || e.resource.id === requestId);
 }

@@ -24,7 +24,7 @@ export async function makeKey(kid: string, alg: 'ES256' | 'EdDSA' = 'ES256'): Pr
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const pub = await exportJWK(publicKey);
   const priv = await exportJWK(privateKey);
-  return { kid, privateKey: privateKey as CryptoKey, publicJwk: { ...pub, kid, alg, use: 'sig' }, privateJwk: { ...priv, kid, alg } };
+  return { kid, privateKey: privateKey, publicJwk: { ...pub, kid, alg, use: 'sig' }, privateJwk: { ...priv, kid, alg } };
 }
 
 export interface TestOrg {
@@ -60,9 +60,16 @@ export class TestGateway {
 
   /** `log` captures the structured log lines (silent otherwise). */
   static async start(
-    opts: { env?: Record<string, string>; orgs?: { id: string; kind: OrgKind }[]; log?: { level?: LogLevel; sink: (line: string) => void } } = {},
+    opts: {
+      env?: Record<string, string>;
+      orgs?: { id: string; kind: OrgKind }[];
+      log?: { level?: LogLevel; sink: (line: string) => void };
+      /** Runs on the fresh database, as its owner, before the gateway starts. */
+      prepare?: (ownerUrl: string) => Promise<void>;
+    } = {},
   ): Promise<TestGateway> {
     const db = await createTestDatabase();
+    await opts.prepare?.(db.ownerUrl);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-test-data-'));
     const admin = await makeKey('gateway-admin-1');
     const config = loadConfig({
@@ -91,7 +98,7 @@ export class TestGateway {
       await boot.ensureOrganisation({ id: o.id, kind: o.kind, name: o.id, region: 'North East', keys: [key.publicJwk] });
       orgs[o.id] = { id: o.id, kind: o.kind, key };
     }
-    return new TestGateway(created.app, config, db, orgs, created.close, dataDir);
+    return new TestGateway(created.app, config, db, orgs, () => created.close(), dataDir);
   }
 
   get http() {

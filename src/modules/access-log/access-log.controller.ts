@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { ApiSignedRoute } from '@shared/http/api-problems.js';
-import type { AccessLogPage } from './application/access-log.search.js';
+import type { AccessLogPage, EntryRead } from './application/access-log.search.js';
+import type { EntryView } from './domain/entry-view.js';
 import type { ConsistencyProof, InclusionProof } from './application/access-log.proofs.js';
 import type { SignedCheckpoint } from './domain/checkpoint.js';
 import { EntryIndexParam } from './access-log.params.js';
@@ -41,7 +42,11 @@ export class AccessLogController {
 
   @Get()
   @Roles('ig-reviewer')
-  @ApiOperation({ summary: "Search the access log, newest first (ig-reviewer; scoped to the reviewer's organisation, the operator's IG sees all)" })
+  @ApiOperation({
+    summary: "Search the access log, newest first (ig-reviewer; scoped to the reviewer's organisation, the operator's IG sees all)",
+    description:
+      "Entries of \"not found\" answers about another organisation's data (restricted, unrelated or unknown case alike) are served redacted: ownerOrg null, reasons ['not_found'], no agreement or fields, redacted: true and the stored leafHash. The data's owner and the operator see them whole. Filters test only members the redaction keeps.",
+  })
   @ApiOkResponse({ type: AccessLogPageResponse })
   @ApiSignedRoute(400, 403)
   search(@CurrentPrincipal() p: Principal, @Q() dto: AccessLogSearchDto): Promise<AccessLogPage> {
@@ -52,6 +57,7 @@ export class AccessLogController {
   @Roles('ig-reviewer')
   @ApiOperation({ summary: 'The matching entries as CSV, streamed (ig-reviewer; same filters and scope as the search)' })
   @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'One header line, then one line per entry, newest first', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiSignedRoute(400, 403)
   async exportCsv(@CurrentPrincipal() p: Principal, @Q() dto: AccessLogFilterDto): Promise<StreamableFile> {
     const lines = await this.queries.execute(new ExportAccessLogQuery(p, dto.toFilter()));
@@ -63,14 +69,18 @@ export class AccessLogController {
 
   @Get('entries/:index')
   @Roles('ig-reviewer')
-  @ApiOperation({ summary: 'One entry, exactly the canonical JSON bytes hashed into the tree (ig-reviewer; 404 outside the scope)' })
+  @ApiOperation({
+    summary: 'One entry, exactly the canonical JSON bytes hashed into the tree (ig-reviewer; 404 outside the scope)',
+    description:
+      "An entry recording a \"not found\" answer (a restricted case, a case outside every relationship, an unknown CRN) is served to reviewers other than the data's owner and the operator as its projection: ownerOrg null, reasons ['not_found'], no agreement or fields, `redacted: true` and the stored entry's `leafHash`, whose inclusion proof still verifies.",
+  })
   @ApiOkResponse({ type: AccessLogEntryResponse })
   @ApiSignedRoute(400, 403, 404)
-  async entry(@CurrentPrincipal() p: Principal, @Param() { index }: EntryIndexParam, @Res({ passthrough: true }) reply: Reply): Promise<Buffer> {
-    const bytes = await this.queries.execute(new GetAccessLogEntryQuery(p, Number(index)));
-    // Sent as stored, never re-serialised, so SHA-256(0x00 || body) is the leaf hash.
+  async entry(@CurrentPrincipal() p: Principal, @Param() { index }: EntryIndexParam, @Res({ passthrough: true }) reply: Reply): Promise<Buffer | EntryView> {
+    const read: EntryRead = await this.queries.execute(new GetAccessLogEntryQuery(p, Number(index)));
     reply.header('content-type', 'application/json; charset=utf-8');
-    return bytes;
+    // Stored entries are sent as stored, never re-serialised, so SHA-256(0x00 || body) is the leaf hash.
+    return read.kind === 'stored' ? read.bytes : read.view;
   }
 
   @Get('entries/:index/proof')

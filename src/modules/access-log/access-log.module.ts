@@ -6,6 +6,7 @@ import { AccessLogProofs } from './application/access-log.proofs.js';
 import { AccessLogSearch } from './application/access-log.search.js';
 import { AccessLogWriter } from './application/access-log.writer.js';
 import { CheckpointService } from './application/checkpoint.service.js';
+import { LogIntentSweeper } from './application/log-intent.sweeper.js';
 import { CreateCheckpointHandler } from './commands/create-checkpoint/create-checkpoint.handler.js';
 import { AccessLogRepository } from './infrastructure/access-log.repository.js';
 import { ExportAccessLogHandler } from './queries/export-access-log/export-access-log.handler.js';
@@ -34,6 +35,7 @@ import { logNoteSignerProvider } from './access-log.providers.js';
     sequencerProvider,
     AccessLogWriter,
     AccessLogLifecycle,
+    LogIntentSweeper,
     AccessLogRepository,
     AccessLogSearch,
     AccessLogProofs,

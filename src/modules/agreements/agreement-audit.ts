@@ -1,26 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@shared/auth/principal.js';
-import { AccessLogWriter } from '@modules/access-log/index.js';
+import { AccessLogWriter, type LogIntent } from '@modules/access-log/index.js';
 import type { AgreementStatus } from './domain/agreement-terms.js';
-import type { ExpiredAgreement } from './domain/agreement.repository.port.js';
+import type { AgreementTransaction, ExpiredAgreement } from './domain/agreement.repository.port.js';
 import type { Agreement } from './domain/agreement.js';
 import { formatRfc3339 } from './domain/rfc3339.js';
 
 export type AgreementLogAction = 'create' | 'amend' | 'submit' | 'sign' | 'suspend' | 'resume' | 'terminate' | 'expire';
 
 /**
- * Writes one access-log entry per agreement change, inside the change's transaction, before it
- * commits: a change whose entry cannot be written does not happen (503), and the response
- * leaves only after both. Not an event handler: those are neither awaited nor able to fail the
- * change.
+ * One access-log entry per agreement change, queued as a log intent inside the change's
+ * transaction: the change and its intent commit or roll back together, so the log never claims
+ * a change that did not happen, and a committed change always gets its entry. After the commit,
+ * integrate() puts the entries into the tree (or leaves them to the sweeper if it cannot now).
+ * Not an event handler: those are neither awaited nor able to fail the change.
  */
 @Injectable()
 export class AgreementAudit {
   constructor(private readonly log: AccessLogWriter) {}
 
-  async record(p: Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'reason'>, action: AgreementLogAction, a: Agreement, extra: { from?: AgreementStatus; reason?: string; detail?: string[] } = {}): Promise<void> {
+  record(tx: AgreementTransaction, p: Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'reason'>, action: AgreementLogAction, a: Agreement, extra: { from?: AgreementStatus; reason?: string; detail?: string[] } = {}): Promise<LogIntent> {
     const now = new Date();
-    await this.log.append({
+    return this.log.enqueue(tx, {
       actor: { org: p.org, sub: p.sub, roles: p.roles },
       action: `agreement.${action}`,
       resource: { type: 'agreement', id: a.id },
@@ -41,8 +42,8 @@ export class AgreementAudit {
   }
 
   /** The gateway itself noticed that an agreement's validTo passed. */
-  async recordExpired(e: ExpiredAgreement, now: Date): Promise<void> {
-    await this.log.append({
+  recordExpired(tx: AgreementTransaction, e: ExpiredAgreement, now: Date): Promise<LogIntent> {
+    return this.log.enqueue(tx, {
       actor: { org: 'gateway', sub: 'system:agreement-expiry', roles: [] },
       action: 'agreement.expire',
       resource: { type: 'agreement', id: e.id },
@@ -54,5 +55,10 @@ export class AgreementAudit {
       requestId: `agreement-expiry-${e.id}-${now.getTime()}`,
       jti: null,
     });
+  }
+
+  /** After the change committed: its entries into the tree, each in turn (a failure leaves the rest to the sweeper too). */
+  async integrate(intents: readonly LogIntent[]): Promise<void> {
+    for (const intent of intents) await this.log.integrate(intent);
   }
 }

@@ -42,11 +42,15 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
 
   /** One pass; returns what it marked expired. */
   async sweep(now = new Date()): Promise<ExpiredAgreement[]> {
-    const expired = await this.repo.markExpired(now, async (list) => {
-      for (const e of list) await this.audit.recordExpired(e, now);
+    const { expired, intents } = await this.repo.transaction(async (tx) => {
+      const marked = await this.repo.markExpired(tx, now);
+      const queued = [];
+      for (const e of marked) queued.push(await this.audit.recordExpired(tx, e, now));
+      return { expired: marked, intents: queued };
     });
     if (!expired.length) return expired;
     this.coverage.invalidate();
+    await this.audit.integrate(intents);
     for (const e of expired) this.events.publish(new AgreementExpiredEvent(e.id, e.version, e.validTo));
     return expired;
   }

@@ -55,7 +55,13 @@ export class CaseAccess {
       return { decision: { ...none, outcome: 'forbidden', reasons: ['no policy rule lets these roles of this kind of organisation read case data'] }, record: null, assessment: null };
     }
     const loaded = await this.cases.loadWithLatestAssessment(crn);
-    if (!loaded) return { decision: { ...none, outcome: 'not_found', reasons: ['no such case'] }, record: null, assessment: null };
+    if (!loaded) {
+      // The same lookups as for a case that exists, so an unknown CRN is not answered measurably
+      // faster than a restricted or unrelated one. The result is not used.
+      await this.orgs.get(actor.org);
+      await this.coverage.findCovering({ provider: actor.org, recipient: actor.org, purpose, at });
+      return { decision: { ...none, outcome: 'not_found', reasons: ['no such case'] }, record: null, assessment: null };
+    }
     const facts = await this.caseFacts(loaded.record);
     const coverage = actor.org === facts.managingOrg ? [] : await this.coverage.findCovering({ provider: facts.managingOrg, recipient: actor.org, purpose, at });
     const decision = this.policy.decide(actor, facts, purpose, view, coverage);

@@ -1,6 +1,6 @@
-import type { StoredAccessLogEntry } from '../domain/access-log-entry.js';
+import type { EntryView } from '../domain/entry-view.js';
 
-const COLUMNS: [string, (e: StoredAccessLogEntry) => string | number | boolean | null][] = [
+const COLUMNS: [string, (e: EntryView) => string | number | boolean | null][] = [
   ['index', (e) => e.index],
   ['timestamp', (e) => e.timestamp],
   ['actorOrg', (e) => e.actor.org],
@@ -23,6 +23,8 @@ const COLUMNS: [string, (e: StoredAccessLogEntry) => string | number | boolean |
   ['requestId', (e) => e.requestId],
   ['jti', (e) => e.jti],
   ['breakGlass', (e) => e.breakGlass],
+  // true: the row is the reviewer's projection of the entry (see viewEntry), not the stored entry.
+  ['redacted', (e) => e.redacted === true],
 ];
 
 export function csvHeader(): string {
@@ -30,7 +32,7 @@ export function csvHeader(): string {
 }
 
 /** One RFC 4180 record. */
-export function csvRow(e: StoredAccessLogEntry): string {
+export function csvRow(e: EntryView): string {
   return COLUMNS.map(([, get]) => csvCell(get(e))).join(',') + '\r\n';
 }
 

@@ -1,23 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@shared/auth/principal.js';
 import type { AccessLogEntryInput, StoredAccessLogEntry } from '../domain/access-log-entry.js';
-import { inScope, scopeOf } from '../domain/log-scope.js';
-import { AccessLogRepository, type AccessLogFilter } from '../infrastructure/access-log.repository.js';
+import { seesStored, viewEntry, type EntryView } from '../domain/entry-view.js';
+import { inScope, scopeOf, type LogScope } from '../domain/log-scope.js';
+import { leafHash } from '../domain/merkle/index.js';
+import { AccessLogRepository, type AccessLogFilter, type EntryRow } from '../infrastructure/access-log.repository.js';
 import { AccessLogWriter } from './access-log.writer.js';
 import { csvHeader, csvRow } from './access-log.csv.js';
 
 export interface AccessLogPage {
-  entries: StoredAccessLogEntry[];
+  entries: EntryView[];
   /** Pass as `cursor` for the next (older) page; null on the last page. */
   nextCursor: string | null;
 }
 
 const EXPORT_BATCH = 1000;
 
+/** One entry as a reviewer may read it: the stored bytes, or a projection of them (see viewEntry). */
+export type EntryRead = { kind: 'stored'; bytes: Buffer } | { kind: 'redacted'; view: EntryView };
+
 /**
  * What IG reviewers (and, through index.ts, an IG console) may read of the log. Every read is
- * scoped to the reviewer's organisation (the operator's IG sees all) and is itself logged,
- * before anything is returned.
+ * scoped to the reviewer's organisation (the operator's IG sees all), passes each entry through
+ * the one viewer-scoped projection (viewEntry), and is itself logged, before anything is returned.
  */
 @Injectable()
 export class AccessLogSearch {
@@ -33,24 +38,45 @@ export class AccessLogSearch {
     const shown = more ? rows.slice(0, page.limit) : rows;
     await this.writer.append(readEntry(p, 'access-log.search', { type: 'access-log', id: 'search' }, filter, [`returned:${shown.length}`]));
     return {
-      entries: shown.map((r) => JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry),
+      entries: shown.map((r) => view(scopeOf(p), r)),
       nextCursor: more ? String(shown[shown.length - 1].index) : null,
     };
   }
 
   /**
-   * The stored bytes of one entry, exactly as hashed into the tree, or null when it does not
-   * exist or lies outside the reader's scope (the two are indistinguishable to the caller).
+   * One entry: the stored bytes, exactly as hashed into the tree, when the reader sees it as
+   * stored; its projection (with the leaf hash) when not; null when it does not exist or lies
+   * outside the reader's scope (the two are indistinguishable to the caller).
    */
-  async entryBytes(p: Principal, index: number): Promise<Buffer | null> {
+  async entry(p: Principal, index: number): Promise<EntryRead | null> {
+    const scope = scopeOf(p);
     const row = await this.repo.entry(index);
-    const visible = row !== null && inScope(scopeOf(p), row);
+    const visible = row !== null && inScope(scope, row);
+    const stored = visible ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry) : null;
+    const whole = stored !== null && seesStored(scope, stored);
     await this.writer.append({
       ...readEntry(p, 'access-log.read', { type: 'access-log-entry', id: String(index) }, {}, visible ? [] : ['not found or outside scope']),
       decision: visible ? 'ALLOW' : 'DENY',
-      ownerOrg: visible ? row.ownerOrg : null,
+      // The read of a projected entry must not name the owner the projection hides.
+      ownerOrg: whole && row ? row.ownerOrg : null,
     });
-    return visible ? row.bytes : null;
+    if (row === null || stored === null) return null;
+    return whole ? { kind: 'stored', bytes: row.bytes } : { kind: 'redacted', view: viewEntry(scope, stored, () => row.leafHash.toString('base64')) };
+  }
+
+  /**
+   * Entries in the reader's scope (newest first, at most `limit`) or one entry by index, WITHOUT
+   * logging the read: only for checks inside an action that is itself logged (that a misuse flag
+   * a reviewer marks exists in their view), whose result is never shown to the caller.
+   */
+  async entriesForCheck(p: Principal, filter: AccessLogFilter, limit: number): Promise<StoredAccessLogEntry[]> {
+    const rows = await this.repo.search(scopeOf(p), filter, limit);
+    return rows.map((r) => JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry);
+  }
+
+  async entryForCheck(p: Principal, index: number): Promise<StoredAccessLogEntry | null> {
+    const row = await this.repo.entry(index);
+    return row !== null && inScope(scopeOf(p), row) ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry) : null;
   }
 
   /**
@@ -69,7 +95,7 @@ export class AccessLogSearch {
       for (;;) {
         const batch = await repo.search(scope, filter, EXPORT_BATCH, before);
         if (!batch.length) return;
-        yield batch.map((r) => csvRow(JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry)).join('');
+        yield batch.map((r) => csvRow(view(scope, r))).join('');
         if (batch.length < EXPORT_BATCH) return;
         before = batch[batch.length - 1].index;
       }
@@ -84,7 +110,7 @@ export class AccessLogSearch {
     await this.writer.append(readEntry(p, 'subject.access-report', { type: 'subject', id: crn }, { crn }, [`returned:${shown.length}`]));
     return {
       crn,
-      accesses: shown.map((r) => toAccess(JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry)),
+      accesses: shown.map((r) => toAccess(view(scopeOf(p), r))),
       nextCursor: more ? String(shown[shown.length - 1].index) : null,
     };
   }
@@ -106,6 +132,8 @@ export interface SubjectAccess {
   fieldsWithheld: string[];
   recipientOrg: string | null;
   breakGlass: boolean;
+  /** Present (true) when the access is a projection of its entry (see viewEntry). */
+  redacted?: true;
 }
 
 export interface SubjectAccessReport {
@@ -114,7 +142,12 @@ export interface SubjectAccessReport {
   nextCursor: string | null;
 }
 
-function toAccess(e: StoredAccessLogEntry): SubjectAccess {
+/** A search row through the viewer-scoped projection. */
+function view(scope: LogScope, r: EntryRow): EntryView {
+  return viewEntry(scope, JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry, () => leafHash(r.bytes).toString('base64'));
+}
+
+function toAccess(e: EntryView): SubjectAccess {
   return {
     index: e.index,
     timestamp: e.timestamp,
@@ -131,6 +164,7 @@ function toAccess(e: StoredAccessLogEntry): SubjectAccess {
     fieldsWithheld: e.fieldsWithheld,
     recipientOrg: e.recipientOrg,
     breakGlass: e.breakGlass,
+    ...(e.redacted ? { redacted: true as const } : {}),
   };
 }
 

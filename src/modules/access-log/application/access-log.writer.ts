@@ -4,16 +4,35 @@ import { policyFilesHash } from '@shared/crypto/policy-files-hash.js';
 import type { AccessLogEntryInput, AccessLogReceipt } from '../domain/access-log-entry.js';
 import { UnavailableException } from '@shared/errors/index.js';
 import { ACCESS_LOG_UNAVAILABLE } from '../domain/access-log.exception.js';
-import { prepareEntry } from '../domain/prepared-entry.js';
+import { prepareEntry, type PreparedEntry } from '../domain/prepared-entry.js';
 import { LogSequencer, SequencerError } from './log-sequencer.js';
 
+/** Runs SQL on the caller's open transaction (a TypeORM EntityManager inside `transaction()` is one). */
+export interface TransactionSql {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** A change's log entry, queued by the change's transaction and not yet in the tree. */
+export interface LogIntent {
+  readonly id: string;
+  readonly prepared: PreparedEntry;
+}
+
+const ENQUEUE = `INSERT INTO access_log_queue (entry) VALUES ($1::json) RETURNING id::text AS id`;
+
 /**
- * The one way into the access log, called inside the request path: release data only after
- * append() resolves. It resolves once the entry is committed (durable), and throws
- * UnavailableException `access_log_unavailable` (503) when it cannot be, so the caller fails
- * closed. It is deliberately not an event handler: events are not awaited and cannot fail the
- * request.
+ * The one way into the access log. Two ways in, for two kinds of event:
  *
+ * - A release of data (a read): append() resolves once the entry is committed (durable), and
+ *   throws UnavailableException `access_log_unavailable` (503) when it cannot be, so the caller
+ *   releases nothing. Call it before the data leaves.
+ * - A change: enqueue() writes the entry as a log intent inside the change's own transaction, so
+ *   the change and its intent commit or roll back together; after the commit, integrate() has
+ *   the sequencer put it into the tree and resolves with its receipt. If that fails, the intent
+ *   stays queued and a sweeper (LogIntentSweeper, on every instance) integrates it later: a
+ *   committed change always gets its entry, and a change that rolled back never has one.
+ *
+ * Deliberately not an event handler: events are not awaited and cannot fail the request.
  * An entry the caller built wrongly (a bug, not client input) throws InvalidAccessLogEntryError.
  *
  * In the gateway every entry names the policy version in force: the content hash of the policy
@@ -36,6 +55,26 @@ export class AccessLogWriter {
       return await this.sequencer.append(prepared);
     } catch (e) {
       throw new UnavailableException(ACCESS_LOG_UNAVAILABLE, unavailableDetail(e));
+    }
+  }
+
+  /** Queues the change's entry in the change's transaction `tx` (before its commit). */
+  async enqueue(tx: TransactionSql, entry: AccessLogEntryInput): Promise<LogIntent> {
+    const prepared = prepareEntry(entry);
+    const rows = (await tx.query(ENQUEUE, [JSON.stringify({ head: prepared.head, tail: prepared.tail, columns: prepared.columns })])) as { id: string }[];
+    return { id: rows[0].id, prepared };
+  }
+
+  /**
+   * After the change committed: integrates its intent and resolves with the entry's receipt, or
+   * with null when that cannot be done now (the log is unavailable or overloaded). Null never
+   * means the entry is lost: the intent committed with the change and the sweeper integrates it.
+   */
+  async integrate(intent: LogIntent): Promise<AccessLogReceipt | null> {
+    try {
+      return await this.sequencer.append({ ...intent.prepared, intentId: intent.id });
+    } catch {
+      return null;
     }
   }
 }

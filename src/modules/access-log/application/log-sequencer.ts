@@ -18,9 +18,14 @@
 import type { AccessLogReceipt } from '../domain/access-log-entry.js';
 import type { PreparedEntry } from '../domain/prepared-entry.js';
 
-/** Persists one batch atomically: all entries get consecutive indices and are durable, or none is written. */
+/**
+ * Persists one batch atomically: all entries get consecutive indices and are durable, or none is
+ * written. A log intent (an entry with an intentId) is integrated at most once: one already
+ * integrated gets the receipt of that integration, and one that is not queued (never committed)
+ * gets null.
+ */
 export interface LogBatchStore {
-  append(entries: readonly PreparedEntry[]): Promise<AccessLogReceipt[]>;
+  append(entries: readonly PreparedEntry[]): Promise<(AccessLogReceipt | null)[]>;
   close(): Promise<void>;
 }
 
@@ -38,7 +43,7 @@ export interface SequencerOptions {
 /** Why an append failed; the writer turns every one of these into a 503. */
 export class SequencerError extends Error {
   constructor(
-    readonly reason: 'overloaded' | 'timeout' | 'closed' | 'write_failed',
+    readonly reason: 'overloaded' | 'timeout' | 'closed' | 'write_failed' | 'no_such_intent',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -83,7 +88,10 @@ export class LogSequencer {
     return this.lastFailure;
   }
 
-  /** Resolves with the entry's receipt once its batch has committed. */
+  /**
+   * Resolves with the entry's receipt once its batch has committed. For a log intent, that is
+   * once it is integrated, by this batch or by an earlier one (another instance's, a sweeper's).
+   */
   append(entry: PreparedEntry): Promise<AccessLogReceipt> {
     if (this.closed) return Promise.reject(new SequencerError('closed', 'the access log is shutting down'));
     if (this.queue.length >= this.options.maxPending) {
@@ -134,7 +142,7 @@ export class LogSequencer {
 
   private async write(batch: Pending[]): Promise<void> {
     const started = performance.now();
-    let receipts: AccessLogReceipt[];
+    let receipts: (AccessLogReceipt | null)[];
     try {
       receipts = await this.store.append(batch.map((p) => p.entry));
       if (receipts.length !== batch.length) throw new Error(`the store returned ${receipts.length} receipts for ${batch.length} entries`);
@@ -147,7 +155,11 @@ export class LogSequencer {
     }
     this.lastFailure = undefined;
     this.options.onBatch?.(batch.length, performance.now() - started);
-    for (let i = 0; i < batch.length; i++) batch[i].resolve(receipts[i]);
+    for (let i = 0; i < batch.length; i++) {
+      const receipt = receipts[i];
+      if (receipt) batch[i].resolve(receipt);
+      else batch[i].reject(new SequencerError('no_such_intent', `log intent ${batch[i].entry.intentId} is neither queued nor integrated`));
+    }
   }
 
   private expire(): void {

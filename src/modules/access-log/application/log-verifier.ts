@@ -41,6 +41,18 @@ export interface VerifyOptions {
   /** Called at most every `progressEveryMs` (default 1 s) while entries are checked. */
   onProgress?: (p: { verified: number; total: number; elapsedMs: number }) => void;
   progressEveryMs?: number;
+  /**
+   * Log intents (changes' entries not yet in the tree) queued longer than this are reported as
+   * a warning: every instance's sweeper should have integrated them. Default 10 s (twice the
+   * default LOG_INTENT_SWEEP_MS).
+   */
+  stuckIntentMs?: number;
+}
+
+/** Not a fault of the tree, but something an operator should look at. */
+export interface VerificationWarning {
+  kind: 'stuck_intents';
+  detail: string;
 }
 
 /** Workers worth starting on this machine: one per core, at most 8. */
@@ -63,6 +75,8 @@ export interface VerificationReport {
   /** The first problems found (at most 100), in the order found. */
   problems: VerificationProblem[];
   problemCount: number;
+  /** Warnings that do not make the log invalid (ok stays true). */
+  warnings: VerificationWarning[];
   elapsedMs: number;
 }
 
@@ -85,10 +99,10 @@ interface BlockRunner {
 
 function inProcess(client: pg.ClientBase): BlockRunner {
   // One block at a time: a second one would queue on the same connection ahead of this block's checkpoint queries.
-  return { maxInFlight: 1, run: (job) => verifyBlock(client, job), close: async () => undefined };
+  return { maxInFlight: 1, run: (job) => verifyBlock(client, job), close: () => Promise.resolve() };
 }
 
-async function workerPool(count: number, connectionString: string, snapshot: string): Promise<BlockRunner> {
+function workerPool(count: number, connectionString: string, snapshot: string): BlockRunner {
   const url = new URL('./log-verifier.worker.js', import.meta.url);
   type Pending = { resolve: (r: BlockResult) => void; reject: (e: Error) => void };
   const idle: Worker[] = [];
@@ -175,7 +189,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     const checkpoints = await CheckpointVerifier.create(db, findings);
     if (workers > 1 && size > blockSize) {
       const [{ snapshot }] = await db.rows<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
-      runner = await workerPool(workers, options.connectionString!, snapshot);
+      runner = workerPool(workers, options.connectionString!, snapshot);
       usedWorkers = workers;
     } else {
       runner = inProcess(client);
@@ -250,6 +264,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     await checkTail(db, size, frontier, head.frontier, findings);
     await checkpoints.finish(size);
     const cosignaturesChecked = options.witnesses ? await verifyCosignatures(db, findings, options.witnesses.origin, options.witnesses.keys) : 0;
+    const warnings = await checkQueue(db, options.stuckIntentMs ?? 10_000);
     return {
       ok: findings.count === 0,
       treeSize: size,
@@ -261,12 +276,27 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       firstBadIndex: findings.firstBadIndex,
       problems: findings.problems,
       problemCount: findings.count,
+      warnings,
       elapsedMs: Math.round(performance.now() - started),
     };
   } finally {
     await runner?.close().catch(() => undefined);
     await client.query('ROLLBACK').catch(() => undefined);
   }
+}
+
+/**
+ * Changes whose entries are still queued long after they committed: the sweepers are not
+ * running, or integration keeps failing. Their entries are not lost (they are in the queue),
+ * but they are not yet in the tree, so no proof covers them.
+ */
+async function checkQueue(db: RowQueries, stuckIntentMs: number): Promise<VerificationWarning[]> {
+  const [q] = await db.rows<{ n: number; oldest: Date | null; first: string | null }>(
+    `SELECT count(*)::int AS n, min(enqueued_at) AS oldest, min(id)::text AS first FROM access_log_queue WHERE enqueued_at < now() - make_interval(secs => $1::double precision / 1000)`,
+    [stuckIntentMs],
+  );
+  if (!q.n) return [];
+  return [{ kind: 'stuck_intents', detail: `${q.n} log intent(s) queued for more than ${stuckIntentMs} ms, the oldest (id ${q.first}) since ${q.oldest!.toISOString()}: their changes committed but their entries are not yet in the tree; is every gateway's intent sweeper running?` }];
 }
 
 /** The stored nodes above the blocks, rebuilt from the block roots. */

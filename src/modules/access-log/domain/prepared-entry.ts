@@ -30,6 +30,11 @@ export interface PreparedEntry {
   /** Canonical members between "index" and "timestamp", without braces. */
   readonly tail: string;
   readonly columns: EntryColumns;
+  /**
+   * Set when the entry is a change's log intent: the access_log_queue row that the change's
+   * transaction committed. Integrating it deletes that row, once.
+   */
+  readonly intentId?: string;
 }
 
 /** Raised for an entry a caller built wrongly: a bug in the caller, never client input. */

@@ -2,8 +2,14 @@ import type { Agreement, AgreementSignature, AgreementVersion } from './agreemen
 
 export const AGREEMENT_REPOSITORY = Symbol('AgreementRepository');
 
-/** Runs inside the change's transaction, after the rows are written and before commit (the access-log append). */
-export type BeforeCommit<T = void> = (a: Agreement, result: T) => Promise<void>;
+/**
+ * A change's open transaction, opened by {@link AgreementRepository.transaction} and handed
+ * explicitly to every write of the change: the repository's, and the access log's intent, so
+ * the change and its log intent commit or roll back together.
+ */
+export interface AgreementTransaction {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+}
 
 export interface AgreementRepository {
   findById(id: string): Promise<Agreement | null>;
@@ -13,19 +19,19 @@ export interface AgreementRepository {
   listVersions(id: string): Promise<{ version: number; createdAt: Date; createdBy: { org: string; sub: string }; documentSha256: string; signedBy: string[] }[]>;
   /** Agreements `org` is or was party to, or every agreement when org is null (the operator). */
   list(filter: { org: string | null }): Promise<Agreement[]>;
+  /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
+  transaction<T>(work: (tx: AgreementTransaction) => Promise<T>): Promise<T>;
   /** Inserts a new agreement with its first version. */
-  insert(a: Agreement, beforeCommit: BeforeCommit): Promise<void>;
-  /**
-   * Loads `id` locked for update, applies `change` (which throws to refuse), writes the new rows
-   * and state, runs `beforeCommit`, commits. Null when there is no such agreement.
-   */
-  update<T>(id: string, change: (a: Agreement) => T, beforeCommit: BeforeCommit<T>): Promise<{ agreement: Agreement; result: T } | null>;
+  insert(tx: AgreementTransaction, a: Agreement): Promise<void>;
+  /** Loads `id` locked for update until `tx` ends; null when there is no such agreement. */
+  lock(tx: AgreementTransaction, id: string): Promise<Agreement | null>;
+  /** Writes a loaded agreement's new state, versions and signatures, and the state counter. */
+  save(tx: AgreementTransaction, a: Agreement): Promise<void>;
   /**
    * Marks EXPIRED every open agreement whose current version's validTo is at or before `now`,
-   * once (the UPDATE decides, so only one instance reports each), running `beforeCommit` with
-   * what it marked.
+   * once (the UPDATE decides, so only one instance reports each), and answers what it marked.
    */
-  markExpired(now: Date, beforeCommit: (expired: ExpiredAgreement[]) => Promise<void>): Promise<ExpiredAgreement[]>;
+  markExpired(tx: AgreementTransaction, now: Date): Promise<ExpiredAgreement[]>;
 }
 
 export interface ExpiredAgreement {

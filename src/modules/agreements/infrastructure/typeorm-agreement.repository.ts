@@ -1,21 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ArrayContains, DataSource, In, type EntityManager } from 'typeorm';
+import { ArrayContains, DataSource, EntityManager, In } from 'typeorm';
 import { AgreementException, AgreementExceptionCode } from '../domain/agreement.exception.js';
 import type { Agreement } from '../domain/agreement.js';
-import type { AgreementRepository, BeforeCommit, ExpiredAgreement } from '../domain/agreement.repository.port.js';
+import type { AgreementRepository, AgreementTransaction, ExpiredAgreement } from '../domain/agreement.repository.port.js';
 import { AgreementEntity, AgreementSignatureEntity, AgreementVersionEntity } from './agreement.entity.js';
 import { AgreementMapper } from './agreement.mapper.js';
 
 @Injectable()
 export class TypeOrmAgreementRepository implements AgreementRepository {
-  /**
-   * Changes on this instance run one at a time. Each holds a pooled connection (and the row lock)
-   * while the access-log append it awaits completes; serialising them keeps that to one
-   * connection, so a burst of agreement changes can never starve the log writer of connections.
-   * Changes are rare, human-paced actions; across instances the row lock orders them.
-   */
-  private queue: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly db: DataSource) {}
 
   async findById(id: string): Promise<Agreement | null> {
@@ -27,7 +19,7 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
       const v = await em.getRepository(AgreementVersionEntity).findOneBy({ agreementId: id, version });
       if (!v) return null;
       const sigs = await em.getRepository(AgreementSignatureEntity).find({ where: { agreementId: id, version }, order: { signedAt: 'ASC' } });
-      return { version: AgreementMapper.version(v), signatures: sigs.map(AgreementMapper.signature) };
+      return { version: AgreementMapper.version(v), signatures: sigs.map((s) => AgreementMapper.signature(s)) };
     });
   }
 
@@ -67,54 +59,45 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
     });
   }
 
-  async insert(a: Agreement, beforeCommit: BeforeCommit): Promise<void> {
-    await this.serially(() =>
-      this.db.transaction(async (em) => {
-        const r = AgreementMapper.row(a);
-        const inserted: unknown[] = await em.query(
-          `INSERT INTO agreements (id, status, version, active_version, party_orgs, valid_to, created_at, created_by_org, created_by_sub, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [r.id, r.status, r.version, r.activeVersion, r.partyOrgs, r.validTo, r.createdAt, r.createdByOrg, r.createdBySub, r.updatedAt],
-        );
-        // Only a caller-chosen id (the demo seed on two instances at once) can collide.
-        if (!inserted.length) throw new AgreementException(AgreementExceptionCode.AlreadyExists, `Agreement "${a.id}" already exists.`);
-        await this.writeNewRows(em, a);
-        await beforeCommit(a, undefined);
-      }),
-    );
+  transaction<T>(work: (tx: AgreementTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((em) => work(em));
   }
 
-  async update<T>(id: string, change: (a: Agreement) => T, beforeCommit: BeforeCommit<T>): Promise<{ agreement: Agreement; result: T } | null> {
-    return this.serially(() =>
-      this.db.transaction(async (em) => {
-        const a = await this.load(em, id, true);
-        if (!a) return null;
-        const result = change(a);
-        await em.getRepository(AgreementEntity).update({ id }, AgreementMapper.row(a));
-        await this.writeNewRows(em, a);
-        await beforeCommit(a, result);
-        return { agreement: a, result };
-      }),
+  async insert(tx: AgreementTransaction, a: Agreement): Promise<void> {
+    const em = managerOf(tx);
+    const r = AgreementMapper.row(a);
+    const inserted: unknown[] = await em.query(
+      `INSERT INTO agreements (id, status, version, active_version, party_orgs, valid_to, created_at, created_by_org, created_by_sub, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [r.id, r.status, r.version, r.activeVersion, r.partyOrgs, r.validTo, r.createdAt, r.createdByOrg, r.createdBySub, r.updatedAt],
     );
+    // Only a caller-chosen id (the demo seed on two instances at once) can collide.
+    if (!inserted.length) throw new AgreementException(AgreementExceptionCode.AlreadyExists, `Agreement "${a.id}" already exists.`);
+    await this.writeNewRows(em, a);
   }
 
-  async markExpired(now: Date, beforeCommit: (expired: ExpiredAgreement[]) => Promise<void>): Promise<ExpiredAgreement[]> {
-    return this.serially(() =>
-      this.db.transaction(async (em) => {
-        // TypeORM answers an UPDATE with [rows, rowCount].
-        const [rows]: [{ id: string; version: number; valid_to: Date; party_orgs: string[] }[], number] = await em.query(
-          `UPDATE agreements SET status = 'EXPIRED', updated_at = $1
-            WHERE status IN ('DRAFT', 'PENDING_SIGNATURES', 'ACTIVE', 'SUSPENDED') AND valid_to <= $1
-            RETURNING id, version, valid_to, party_orgs`,
-          [now],
-        );
-        if (!rows.length) return [];
-        await em.query(`UPDATE agreements_state SET version = version + 1 WHERE id = 1`);
-        const expired = rows.map((r) => ({ id: r.id, version: r.version, validTo: r.valid_to, partyOrgs: r.party_orgs }));
-        await beforeCommit(expired);
-        return expired;
-      }),
+  lock(tx: AgreementTransaction, id: string): Promise<Agreement | null> {
+    return this.load(managerOf(tx), id, true);
+  }
+
+  async save(tx: AgreementTransaction, a: Agreement): Promise<void> {
+    const em = managerOf(tx);
+    await em.getRepository(AgreementEntity).update({ id: a.id }, AgreementMapper.row(a));
+    await this.writeNewRows(em, a);
+  }
+
+  async markExpired(tx: AgreementTransaction, now: Date): Promise<ExpiredAgreement[]> {
+    const em = managerOf(tx);
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [rows]: [{ id: string; version: number; valid_to: Date; party_orgs: string[] }[], number] = await em.query(
+      `UPDATE agreements SET status = 'EXPIRED', updated_at = $1
+        WHERE status IN ('DRAFT', 'PENDING_SIGNATURES', 'ACTIVE', 'SUSPENDED') AND valid_to <= $1
+        RETURNING id, version, valid_to, party_orgs`,
+      [now],
     );
+    if (!rows.length) return [];
+    await em.query(`UPDATE agreements_state SET version = version + 1 WHERE id = 1`);
+    return rows.map((r) => ({ id: r.id, version: r.version, validTo: r.valid_to, partyOrgs: r.party_orgs }));
   }
 
   private async load(em: EntityManager, id: string, forUpdate: boolean): Promise<Agreement | null> {
@@ -132,10 +115,10 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
     if (signatures.length) await em.getRepository(AgreementSignatureEntity).insert(signatures.map((s) => AgreementMapper.signatureRow(a.id, s)));
     await em.query(`UPDATE agreements_state SET version = version + 1 WHERE id = 1`);
   }
+}
 
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
+/** The transactions this repository hands out are TypeORM's; anything else is a caller's bug. */
+function managerOf(tx: AgreementTransaction): EntityManager {
+  if (!(tx instanceof EntityManager)) throw new Error('not a transaction of TypeOrmAgreementRepository');
+  return tx;
 }

@@ -11,6 +11,8 @@ export enum CaseExceptionCode {
   TransferPending = 'transfer_already_pending',
   TransferNotPending = 'transfer_not_pending',
   UnknownOrganisation = 'unknown_organisation',
+  CrnAllocated = 'crn_already_allocated',
+  AllocationInvalid = 'allocation_invalid',
 }
 
 const KIND: Record<CaseExceptionCode, ErrorKind> = {
@@ -24,6 +26,8 @@ const KIND: Record<CaseExceptionCode, ErrorKind> = {
   [CaseExceptionCode.TransferPending]: 'conflict',
   [CaseExceptionCode.TransferNotPending]: 'conflict',
   [CaseExceptionCode.UnknownOrganisation]: 'invalid',
+  [CaseExceptionCode.CrnAllocated]: 'conflict',
+  [CaseExceptionCode.AllocationInvalid]: 'invalid',
 };
 
 export class CaseException extends DomainException {

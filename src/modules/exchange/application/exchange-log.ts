@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@shared/auth/principal.js';
-import { AccessLogWriter, type AccessLogEntryInput, type AccessLogReceipt } from '@modules/access-log/index.js';
+import { AccessLogWriter, type AccessLogEntryInput, type AccessLogReceipt, type LogIntent, type TransactionSql } from '@modules/access-log/index.js';
 import { OPERATOR_ORG_ID } from '@modules/organisations/index.js';
 import type { ExchangeRequest } from '../domain/exchange-request.js';
 
@@ -24,16 +24,26 @@ type Actor = Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti'>;
 /**
  * The access-log entries of the exchange: every submission, rejection, decision, refusal,
  * release and response read. Each names the provider as the data's owner and the requester as
- * recipient, so both organisations' IG staff see it. Appends are awaited: the caller fails
- * closed (503) when the log cannot be written.
+ * recipient, so both organisations' IG staff see it.
+ *
+ * Two kinds. A change of a request (submission, decision, refusal, expiry) queues its entry as a
+ * log intent in the change's transaction `tx`, so both commit or neither does; the handler then
+ * integrates it. A release of data (the release's bundle, a response read) and a rejection
+ * (nothing stored) are appended and awaited before the data or the answer leaves: the caller
+ * fails closed (503) when the log cannot be written.
  */
 @Injectable()
 export class ExchangeLog {
   constructor(private readonly log: AccessLogWriter) {}
 
-  submitted(p: Actor, r: ExchangeRequest, reasons: string[], agreement: { id: string; version: number } | null): Promise<AccessLogReceipt> {
+  /** After the change's transaction committed: its entry into the tree (or, failing that, left to the sweeper). */
+  async integrate(intent: LogIntent | null): Promise<void> {
+    if (intent) await this.log.integrate(intent);
+  }
+
+  submitted(tx: TransactionSql, p: Actor, r: ExchangeRequest, reasons: string[], agreement: { id: string; version: number } | null): Promise<LogIntent> {
     const s = r.state;
-    return this.append(p, r, {
+    return this.enqueue(tx, p, r, {
       action: 'exchange.submit',
       decision: s.status === 'REFUSED' ? 'DENY' : 'ALLOW',
       reasons: [`urgency:${s.urgency}`, `categories:${s.dataCategories.join(',')}`, ...reasons],
@@ -59,14 +69,14 @@ export class ExchangeLog {
     });
   }
 
-  decided(p: Actor, r: ExchangeRequest, decision: 'APPROVE' | 'REFUSE', reason: string, agreement: { id: string; version: number } | null): Promise<AccessLogReceipt> {
-    return this.append(p, r, { action: 'exchange.decide', decision: decision === 'APPROVE' ? 'ALLOW' : 'DENY', reasons: [decision], reason, agreement });
+  decided(tx: TransactionSql, p: Actor, r: ExchangeRequest, decision: 'APPROVE' | 'REFUSE', reason: string, agreement: { id: string; version: number } | null): Promise<LogIntent> {
+    return this.enqueue(tx, p, r, { action: 'exchange.decide', decision: decision === 'APPROVE' ? 'ALLOW' : 'DENY', reasons: [decision], reason, agreement });
   }
 
   /** A refusal or expiry the gateway made on its own (the agreement ended, or stopped covering the request). */
-  closedByGateway(r: ExchangeRequest, reason: string, requestId: string = randomUUID()): Promise<AccessLogReceipt> {
+  closedByGateway(tx: TransactionSql, r: ExchangeRequest, reason: string, requestId: string = randomUUID()): Promise<LogIntent> {
     const actor = { ...GATEWAY_ACTOR, roles: [], requestId, jti: '' };
-    return this.append(actor, r, { action: r.status === 'EXPIRED' ? 'exchange.expire' : 'exchange.refuse', decision: 'DENY', reasons: [reason.slice(0, 500)], reason: null, agreement: null });
+    return this.enqueue(tx, actor, r, { action: r.status === 'EXPIRED' ? 'exchange.expire' : 'exchange.refuse', decision: 'DENY', reasons: [reason.slice(0, 500)], reason: null, agreement: null });
   }
 
   released(p: Actor, r: ExchangeRequest, how: string[], agreement: { id: string; version: number }, released: string[], withheld: string[]): Promise<AccessLogReceipt> {
@@ -90,24 +100,30 @@ export class ExchangeLog {
     });
   }
 
-  private append(
-    p: Actor,
-    r: ExchangeRequest,
-    e: Pick<AccessLogEntryInput, 'action' | 'decision' | 'reasons' | 'reason' | 'agreement' | 'fieldsReleased' | 'fieldsWithheld'> & Partial<Pick<AccessLogEntryInput, 'crn' | 'purpose'>>,
-  ): Promise<AccessLogReceipt> {
-    const s = r.state;
-    return this.log.append({
-      crn: s.crn,
-      purpose: s.purpose,
-      ...e,
-      actor: actorOf(p),
-      resource: { type: 'exchange-request', id: s.id },
-      ownerOrg: s.provider,
-      recipientOrg: s.requester,
-      requestId: p.requestId,
-      jti: p.jti || null,
-    });
+  private append(p: Actor, r: ExchangeRequest, e: EntryParts): Promise<AccessLogReceipt> {
+    return this.log.append(entryOf(p, r, e));
   }
+
+  private enqueue(tx: TransactionSql, p: Actor, r: ExchangeRequest, e: EntryParts): Promise<LogIntent> {
+    return this.log.enqueue(tx, entryOf(p, r, e));
+  }
+}
+
+type EntryParts = Pick<AccessLogEntryInput, 'action' | 'decision' | 'reasons' | 'reason' | 'agreement' | 'fieldsReleased' | 'fieldsWithheld'> & Partial<Pick<AccessLogEntryInput, 'crn' | 'purpose'>>;
+
+function entryOf(p: Actor, r: ExchangeRequest, e: EntryParts): AccessLogEntryInput {
+  const s = r.state;
+  return {
+    crn: s.crn,
+    purpose: s.purpose,
+    ...e,
+    actor: actorOf(p),
+    resource: { type: 'exchange-request', id: s.id },
+    ownerOrg: s.provider,
+    recipientOrg: s.requester,
+    requestId: p.requestId,
+    jti: p.jti || null,
+  };
 }
 
 function actorOf(p: Actor): AccessLogEntryInput['actor'] {

@@ -25,6 +25,11 @@ type Actor = Parameters<ExchangeLog['released']>[0];
  * amended, suspended or expired since submission), projects the case as it is now, appends the
  * release to the access log and waits until it is durable, and only then signs the bundle with
  * the receipt in it. The caller holds the request's row lock and stores the bundle verbatim.
+ *
+ * The release's entry is a release of data, like a read: it is durable before the transaction
+ * that stores the bundle commits, because the signed bundle carries its receipt. If that commit
+ * then fails, the entry records a release whose bundle was never stored or served: the request
+ * stays APPROVED, and data reaches the requester only through GET .../response, logged itself.
  */
 @Injectable()
 export class ExchangeRelease {

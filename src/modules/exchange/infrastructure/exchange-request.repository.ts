@@ -91,24 +91,30 @@ export class DuplicateRequestJti extends Error {}
 export class ExchangeRequestRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Inserts a new request, then runs `beforeCommit` (the access-log append) in the same transaction. */
-  async insert(r: ExchangeRequest, beforeCommit: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws.
+   * The handler passes `tx` to each write of the change (this repository's and the access log's
+   * intent), so they commit together.
+   */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /** Inserts a new request in `tx`; throws DuplicateRequestJti when its jti was used before. */
+  async insert(tx: EntityManager, r: ExchangeRequest): Promise<void> {
     const s = r.state;
     try {
-      await this.db.transaction(async (m) => {
-        await m.query(
-          `INSERT INTO exchange_requests (id, requester_org, provider_org, crn, purpose, data_categories, justification, urgency, agreement_id,
-             request_jws, request_jti, request_kid, request_alg, request_iat, submitted_by_sub, submitted_by_roles, submitted_at, due_by,
-             status, status_reason, decided_at, decided_by_org, decided_by_sub, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $17)`,
-          [
-            s.id, s.requester, s.provider, s.crn, s.purpose, s.dataCategories, s.justification, s.urgency, s.agreementId,
-            s.requestJws, s.requestJti, s.requestKid, s.requestAlg, s.requestIat, s.submittedBy.sub, s.submittedBy.roles, s.submittedAt, s.dueBy,
-            s.status, s.statusReason, s.decidedAt, s.decidedBy?.org ?? null, s.decidedBy?.sub ?? null,
-          ],
-        );
-        await beforeCommit();
-      });
+      await tx.query(
+        `INSERT INTO exchange_requests (id, requester_org, provider_org, crn, purpose, data_categories, justification, urgency, agreement_id,
+           request_jws, request_jti, request_kid, request_alg, request_iat, submitted_by_sub, submitted_by_roles, submitted_at, due_by,
+           status, status_reason, decided_at, decided_by_org, decided_by_sub, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $17)`,
+        [
+          s.id, s.requester, s.provider, s.crn, s.purpose, s.dataCategories, s.justification, s.urgency, s.agreementId,
+          s.requestJws, s.requestJti, s.requestKid, s.requestAlg, s.requestIat, s.submittedBy.sub, s.submittedBy.roles, s.submittedAt, s.dueBy,
+          s.status, s.statusReason, s.decidedAt, s.decidedBy?.org ?? null, s.decidedBy?.sub ?? null,
+        ],
+      );
     } catch (e) {
       if ((e as { code?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'exchange_requests_jti_unique') throw new DuplicateRequestJti();
       throw e;
@@ -127,27 +133,18 @@ export class ExchangeRequestRepository {
   }
 
   /**
-   * Loads `id` locked for update, lets `change` act on it (it may append to the access log and
-   * throw to refuse), writes the new lifecycle state and commits. A concurrent change waits for
-   * the lock and then sees the new status. Null when there is no such request.
+   * Loads `id` locked for update until `tx` ends; null when there is no such request. A
+   * concurrent change waits for the lock and then sees the new status.
    *
-   * `change` runs while this transaction holds a pooled connection: it must not wait for
-   * another one (read what it needs before calling this), or enough concurrent updates exhaust
-   * the pool and wait on each other until the connect timeout. The access-log append is fine:
+   * While `tx` is open it holds a pooled connection: the work inside it must not wait for
+   * another one (read what it needs before), or enough concurrent changes exhaust the pool and
+   * wait on each other until the connect timeout. The access-log append of a release is fine:
    * the log writes over its own connection.
    */
-  async update<T>(id: string, change: (r: ExchangeRequest) => Promise<T>): Promise<{ request: ExchangeRequest; result: T } | null> {
+  async lock(tx: EntityManager, id: string): Promise<ExchangeRequest | null> {
     if (!isUuid(id)) return null;
-    return this.db.transaction(async (m) => {
-      const rows: Row[] = await m.query(`SELECT * FROM exchange_requests WHERE id = $1 FOR UPDATE`, [id]);
-      if (!rows.length) return null;
-      const request = toDomain(rows[0]);
-      const before = request.state;
-      const result = await change(request);
-      // The aggregate replaces its state on every transition, so "unchanged" is reference equality.
-      if (request.state !== before) await this.save(m, request);
-      return { request, result };
-    });
+    const rows: Row[] = await tx.query(`SELECT * FROM exchange_requests WHERE id = $1 FOR UPDATE`, [id]);
+    return rows.length ? toDomain(rows[0]) : null;
   }
 
   async list(f: ListFilter): Promise<ExchangeRequest[]> {
@@ -185,9 +182,10 @@ export class ExchangeRequestRepository {
     return rows;
   }
 
-  private async save(m: EntityManager, r: ExchangeRequest): Promise<void> {
+  /** Writes the request's lifecycle state (after a transition) in `tx`. */
+  async save(tx: EntityManager, r: ExchangeRequest): Promise<void> {
     const s = r.state;
-    await m.query(
+    await tx.query(
       `UPDATE exchange_requests SET status = $2, status_reason = $3, decided_at = $4, decided_by_org = $5, decided_by_sub = $6,
          agreement_version = $7, fields_released = $8, fields_withheld = $9, release_log_index = $10, response_jws = $11, fulfilled_at = $12, updated_at = now()
        WHERE id = $1`,

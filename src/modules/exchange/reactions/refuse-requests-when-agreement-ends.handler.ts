@@ -27,12 +27,15 @@ export class RefuseRequestsWhenAgreementEndsHandler implements IEventHandler<Agr
     const now = new Date();
     for (const id of await this.repo.openUnderAgreement(event.agreementId)) {
       try {
-        await this.repo.update(id, async (r) => {
-          if (!r.isOpen) return;
+        const intent = await this.repo.transaction(async (tx) => {
+          const r = await this.repo.lock(tx, id);
+          if (!r?.isOpen) return null;
           if (event instanceof AgreementExpiredEvent) r.expire(reason, now);
           else r.refuse(GATEWAY_ACTOR, reason, now);
-          await this.log.closedByGateway(r, reason, requestId);
+          await this.repo.save(tx, r);
+          return this.log.closedByGateway(tx, r, reason, requestId);
         });
+        await this.log.integrate(intent);
       } catch (e) {
         // The request stays open; its approval or release re-checks the agreement anyway.
         this.logger.warn(`could not close exchange request ${id} after agreement ${event.agreementId} ended: ${e instanceof Error ? e.message : String(e)}`, 'Exchange');

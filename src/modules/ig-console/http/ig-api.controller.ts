@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@shared/auth/decorators.js';
 import { ValidationException } from '@shared/errors/index.js';
 import type { Principal } from '@shared/auth/principal.js';
-import { AccessLogProofs, AccessLogSearch, CheckpointService, type AccessLogPage, type InclusionProof, type SignedCheckpoint, type StoredAccessLogEntry, type SubjectAccessReport } from '@modules/access-log/index.js';
+import { AccessLogProofs, AccessLogSearch, CheckpointService, type AccessLogPage, type EntryView, type InclusionProof, type SignedCheckpoint, type StoredAccessLogEntry, type SubjectAccessReport } from '@modules/access-log/index.js';
 import { GovernanceOverviewService, type GovernanceOverview } from '../application/governance-overview.service.js';
 import { IgSessionGuard, Reviewer } from '../application/ig-session.guard.js';
 import { MisuseFlagsService, type FlagsPage } from '../application/misuse-flags.service.js';
@@ -47,10 +47,10 @@ export class IgApiController {
   }
 
   @Get('entries/:index')
-  async entry(@Reviewer() p: Principal, @Param() { index }: IndexParam): Promise<StoredAccessLogEntry> {
-    const bytes = await this.search.entryBytes(p, Number(index));
-    if (!bytes) throw new IgConsoleException(IgConsoleExceptionCode.EntryNotFound, `There is no entry ${index} in your organisation's view of the log.`);
-    return JSON.parse(bytes.toString('utf8')) as StoredAccessLogEntry;
+  async entry(@Reviewer() p: Principal, @Param() { index }: IndexParam): Promise<EntryView> {
+    const read = await this.search.entry(p, Number(index));
+    if (!read) throw new IgConsoleException(IgConsoleExceptionCode.EntryNotFound, `There is no entry ${index} in your organisation's view of the log.`);
+    return read.kind === 'stored' ? (JSON.parse(read.bytes.toString('utf8')) as StoredAccessLogEntry) : read.view;
   }
 
   /** Hashes only, as GET /access-log/entries/{index}/proof serves to any partner. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface FlagReview {
   flagId: string;
@@ -13,8 +13,13 @@ export interface FlagReview {
 export class FlagReviewStore {
   constructor(private readonly db: DataSource) {}
 
-  async add(org: string, review: FlagReview): Promise<void> {
-    await this.db.query(`INSERT INTO ig_flag_reviews (flag_id, reviewer_org, reviewer_sub, note, reviewed_at) VALUES ($1, $2, $3, $4, $5)`, [
+  /** Runs `work` in one transaction; the review and its access-log intent are written in it together. */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async add(tx: EntityManager, org: string, review: FlagReview): Promise<void> {
+    await tx.query(`INSERT INTO ig_flag_reviews (flag_id, reviewer_org, reviewer_sub, note, reviewed_at) VALUES ($1, $2, $3, $4, $5)`, [
       review.flagId,
       org,
       review.reviewerSub,

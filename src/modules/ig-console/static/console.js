@@ -172,6 +172,7 @@ async function showEntry(index) {
     detailRow(dl, 'Released to', e.recipientOrg);
     detailRow(dl, 'Break-glass', e.breakGlass ? 'Yes: emergency access outside the usual relationship' : 'No');
     detailRow(dl, 'Request id', e.requestId);
+    if (e.redacted) detailRow(dl, 'Redacted', 'Yes: an answer of "not found". Only the data\'s owner and the gateway operator see its details.');
     $('verify').hidden = false;
   } catch (err) {
     currentEntry = null;
@@ -189,7 +190,7 @@ $('verify').addEventListener('click', async () => {
     const [proof, jwks] = await Promise.all([api(`/ig/api/entries/${e.index}/proof?treeSize=${checkpoint.treeSize}`), api('/.well-known/jwks.json')]);
     const result = await verifyEntry(e, proof, checkpoint, jwks);
     out.replaceChildren(
-      el('p', { class: `result ${result.ok ? 'ok' : 'fail'}`, id: 'verify-outcome', text: result.ok ? `Verified: entry ${e.index} is in the signed log of ${checkpoint.treeSize} entries.` : 'Not verified: see the failed step below.' }),
+      el('p', { class: `result ${result.ok ? 'ok' : 'fail'}`, id: 'verify-outcome', text: result.ok ? (result.redacted ? `Inclusion verified: entry ${e.index} (shown redacted, so its content cannot be checked here) is in the signed log of ${checkpoint.treeSize} entries.` : `Verified: entry ${e.index} is in the signed log of ${checkpoint.treeSize} entries.`) : 'Not verified: see the failed step below.' }),
       el('ul', { class: 'steps' }, result.steps.map((s) => el('li', { class: s.ok ? 'ok' : 'fail' }, el('strong', { text: `${s.ok ? 'Passed' : 'Failed'}: ${s.label}` }), ` — ${s.detail}`))),
     );
   } catch (err) {

@@ -12,4 +12,4 @@ export function verifyEntry(
   proof: { index: number; treeSize: number; leafHash: string; auditPath: string[] },
   checkpoint: { treeSize: number; rootHash: string; timestamp: string; jws: string },
   jwks: { keys: Record<string, unknown>[] },
-): Promise<{ ok: boolean; steps: { label: string; ok: boolean; detail: string }[] }>;
+): Promise<{ ok: boolean; redacted: boolean; steps: { label: string; ok: boolean; detail: string }[] }>;

@@ -137,12 +137,18 @@ export async function verifyEntry(entry, proof, checkpoint, jwks) {
     steps.push({ label, ok, detail });
     return ok;
   };
-  const leaf = await leafHash(encoder.encode(canonicalJson(entry)));
-  const leafOk = step('Entry hashes to the leaf in the proof', bytesEqual(leaf, base64ToBytes(proof.leafHash)), `leaf hash ${bytesToBase64(leaf)}`);
+  // A redacted entry is the reviewer's projection of the stored one (the data's owner and the
+  // operator see it whole): its bytes are not the leaf, so only the leaf hash the gateway gave
+  // with it can be checked for inclusion. Its content is not verified, and the result says so.
+  const redacted = entry.redacted === true;
+  const leaf = redacted ? base64ToBytes(String(entry.leafHash ?? '')) : await leafHash(encoder.encode(canonicalJson(entry)));
+  const leafOk = redacted
+    ? step('Redacted entry: its leaf hash is the leaf in the proof (content not verifiable from this view)', bytesEqual(leaf, base64ToBytes(proof.leafHash)), `leaf hash ${bytesToBase64(leaf)}`)
+    : step('Entry hashes to the leaf in the proof', bytesEqual(leaf, base64ToBytes(proof.leafHash)), `leaf hash ${bytesToBase64(leaf)}`);
   const sizeOk = step('Proof is for the checkpoint\'s tree', proof.treeSize === checkpoint.treeSize && proof.index === entry.index, `entry ${entry.index} of ${proof.treeSize} entries`);
   const included = await verifyInclusion(entry.index, checkpoint.treeSize, leaf, proof.auditPath.map(base64ToBytes), base64ToBytes(checkpoint.rootHash));
   const inclusionOk = step('Inclusion proof leads to the checkpoint root (RFC 9162)', included, `${proof.auditPath.length} hashes in the audit path`);
   const sig = await verifyCheckpoint(checkpoint, jwks);
   const sigOk = step('Checkpoint is signed by the gateway', sig.ok, sig.ok ? `${sig.alg} key ${sig.kid}, signed ${checkpoint.timestamp}` : sig.why);
-  return { ok: leafOk && sizeOk && inclusionOk && sigOk, steps };
+  return { ok: leafOk && sizeOk && inclusionOk && sigOk, redacted, steps };
 }

@@ -1,5 +1,5 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { AccessLogSearch } from '../../application/access-log.search.js';
+import { AccessLogSearch, type EntryRead } from '../../application/access-log.search.js';
 import { AccessLogException, AccessLogExceptionCode } from '../../domain/access-log.exception.js';
 import { GetAccessLogEntryQuery } from './get-access-log-entry.query.js';
 
@@ -8,9 +8,9 @@ import { GetAccessLogEntryQuery } from './get-access-log-entry.query.js';
 export class GetAccessLogEntryHandler implements IQueryHandler<GetAccessLogEntryQuery> {
   constructor(private readonly search: AccessLogSearch) {}
 
-  async execute(q: GetAccessLogEntryQuery): Promise<Buffer> {
-    const bytes = await this.search.entryBytes(q.principal, q.index);
-    if (!bytes) throw new AccessLogException(AccessLogExceptionCode.EntryNotFound, `Access-log entry ${q.index} was not found.`);
-    return bytes;
+  async execute(q: GetAccessLogEntryQuery): Promise<EntryRead> {
+    const read = await this.search.entry(q.principal, q.index);
+    if (!read) throw new AccessLogException(AccessLogExceptionCode.EntryNotFound, `Access-log entry ${q.index} was not found.`);
+    return read;
   }
 }

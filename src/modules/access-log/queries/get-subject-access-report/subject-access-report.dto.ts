@@ -41,6 +41,8 @@ export class SubjectAccessResponse {
   @ApiProperty() fieldsWithheld: string[];
   @ApiProperty({ nullable: true, type: String }) recipientOrg: string | null;
   @ApiProperty() breakGlass: boolean;
+  @ApiPropertyOptional({ enum: [true], description: "Present when this is the reviewer's projection of a \"not found\" entry: organisation of the data, reasons and fields hidden (as GET /access-log)" })
+  redacted?: true;
 }
 
 export class SubjectAccessReportResponse {

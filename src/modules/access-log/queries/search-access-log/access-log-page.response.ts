@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 class ActorResponse {
   @ApiProperty({ example: 'police-cleveland' }) org: string;
@@ -36,6 +36,13 @@ export class AccessLogEntryResponse {
   @ApiProperty() requestId: string;
   @ApiProperty({ nullable: true, type: String }) jti: string | null;
   @ApiProperty() breakGlass: boolean;
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      "Present when this is the reviewer's projection of a \"not found\" entry (restricted, unrelated or unknown case alike) rather than the stored entry: ownerOrg is null, reasons are ['not_found'], agreement and fields are empty. Only the data's owner and the operator see such entries as stored.",
+  })
+  redacted?: true;
+  @ApiPropertyOptional({ description: "With redacted: base64 RFC 9162 leaf hash of the stored entry, for its inclusion proof" }) leafHash?: string;
 }
 
 export class AccessLogPageResponse {

@@ -24,7 +24,11 @@ export class DraftAgreementHandler implements ICommandHandler<DraftAgreementComm
     const terms = toTerms(input);
     await assertProposable(principal, terms, this.directory, now);
     const agreement = Agreement.draft({ id: id ?? randomUUID(), terms, by: actorOf(principal), now });
-    await this.repo.insert(agreement, (a) => this.audit.record(principal, 'create', a));
+    const intent = await this.repo.transaction(async (tx) => {
+      await this.repo.insert(tx, agreement);
+      return this.audit.record(tx, principal, 'create', agreement);
+    });
+    await this.audit.integrate([intent]);
     return agreement.id;
   }
 }

@@ -21,14 +21,14 @@ export class AcceptTransferHandler implements ICommandHandler<AcceptTransferComm
 
   async execute({ principal: p, crn, transferId }: AcceptTransferCommand) {
     if (!hasRole(p, 'system', 'offender-manager')) throw new CaseException(CaseExceptionCode.NotManagingOrganisation, 'Only the receiving organisation may accept a transfer.');
-    const from = await this.cases.transaction(async (tx) => {
+    const { from, intent } = await this.cases.transaction(async (tx) => {
       const rows: { from_org: string; to_org: string; status: string }[] = await tx.query(`SELECT from_org, to_org, status FROM case_transfers WHERE id = $1 AND crn = $2 FOR UPDATE`, [transferId, crn]);
       const t = rows[0];
       if (!t || t.to_org !== p.org) throw new CaseException(CaseExceptionCode.TransferNotFound, 'No such transfer is offered to your organisation.');
       if (t.status !== 'PENDING') throw new CaseException(CaseExceptionCode.TransferNotPending, `The transfer is ${t.status}.`);
       await tx.query(`UPDATE case_transfers SET status = 'ACCEPTED', decided_at = now(), decided_by = $2 WHERE id = $1`, [transferId, p.sub]);
       await tx.query(`UPDATE cases SET managing_org = $2, pending_transfer = NULL, escalation = NULL, updated_at = now(), revision = revision + 1 WHERE crn = $1`, [crn, p.org]);
-      await this.log.append({
+      const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: 'case.transfer.accept',
         resource: { type: 'case-transfer', id: transferId },
@@ -41,8 +41,9 @@ export class AcceptTransferHandler implements ICommandHandler<AcceptTransferComm
         requestId: p.requestId,
         jti: p.jti,
       });
-      return t.from_org;
+      return { from: t.from_org, intent };
     });
+    await this.log.integrate(intent);
     this.events.publish(new CaseTransferredEvent(crn, from, p.org, transferId));
     return { id: transferId, status: 'ACCEPTED' as const, managingOrg: p.org };
   }

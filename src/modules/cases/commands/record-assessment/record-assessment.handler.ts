@@ -37,7 +37,7 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
     };
     const managing = await this.orgs.get(p.org);
     let escalated = false;
-    const out = await this.cases.transaction(async (tx) => {
+    const { created, intent } = await this.cases.transaction(async (tx) => {
       const record = await this.cases.load(crn, tx, true);
       // A case that does not exist or is managed elsewhere gets the same refusal.
       if (!record || record.managingOrg !== p.org) throw CaseException.notFound();
@@ -46,7 +46,8 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
         await this.cases.setEscalation(tx, crn, { raisedAt: new Date().toISOString(), reason: `RoSH assessed ${assessment.rosh.overall}: the case needs transfer to the NPS`, assessmentId });
         escalated = true;
       }
-      const receipt = await this.log.append({
+      // Queued in this transaction: the assessment and its log intent commit or roll back together.
+      const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: 'case.assessment',
         resource: { type: 'assessment', id: `${crn}/${assessmentId}` },
@@ -58,9 +59,11 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
         requestId: p.requestId,
         jti: p.jti,
       });
-      return { created: result === 'created', escalated, accessLogIndex: receipt.index };
+      return { created: result === 'created', intent };
     });
+    // Null when the committed entry could not be integrated at once: it stays queued and is integrated later.
+    const receipt = await this.log.integrate(intent);
     if (escalated) this.events.publish(new CaseEscalatedEvent(crn, p.org, assessment.rosh.overall));
-    return out;
+    return { created, escalated, accessLogIndex: receipt?.index ?? null };
   }
 }

@@ -23,13 +23,13 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       throw new CaseException(CaseExceptionCode.TransferInvalid, 'toOrg must be another active NPS region or CRC.', [{ field: 'toOrg', message: 'must be another active NPS region or CRC' }]);
     }
     const id = randomUUID();
-    return this.cases.transaction(async (tx) => {
+    const intent = await this.cases.transaction(async (tx) => {
       const record = await this.cases.load(crn, tx, true);
       if (!record || record.managingOrg !== p.org) throw CaseException.notFound();
       if (record.pendingTransfer) throw new CaseException(CaseExceptionCode.TransferPending, `A transfer to ${record.pendingTransfer.toOrg} is already pending.`);
       await tx.query(`INSERT INTO case_transfers (id, crn, from_org, to_org, reason, status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, 'PENDING', now(), $6)`, [id, crn, p.org, toOrg, reason, p.sub]);
       await tx.query(`UPDATE cases SET pending_transfer = $2, updated_at = now() WHERE crn = $1`, [crn, JSON.stringify({ id, fromOrg: p.org, toOrg })]);
-      await this.log.append({
+      return this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: 'case.transfer.request',
         resource: { type: 'case-transfer', id },
@@ -42,7 +42,8 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
         requestId: p.requestId,
         jti: p.jti,
       });
-      return { id, status: 'PENDING' as const };
     });
+    await this.log.integrate(intent);
+    return { id, status: 'PENDING' as const };
   }
 }

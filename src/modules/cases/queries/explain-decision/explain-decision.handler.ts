@@ -2,6 +2,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { effectiveRoles } from '@shared/auth/roles.js';
 import { hasRole } from '@shared/auth/principal.js';
 import { OrganisationDirectory, OPERATOR_ORG_ID } from '@modules/organisations/index.js';
+import { hiddenReasons, NOT_FOUND } from '@modules/access-log/index.js';
 import { PolicyEngine } from '@modules/policies/index.js';
 import { CaseAccess } from '../../case-access.service.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
@@ -10,9 +11,16 @@ import { ExplainDecisionQuery, type ExplainResponse } from './explain-decision.q
 /**
  * POST /policies/explain: the decision the gateway would make for a principal, a CRN and a
  * purpose, field by field with the rules and agreement behind it, without releasing any case
- * data. The explanation itself is logged. A reviewer outside the operator only explains
- * decisions that involve its own organisation.
+ * data. The explanation itself is logged.
+ *
+ * Existence hiding holds here as for reads: the operator's reviewers, and those of the case's
+ * managing organisation, see the full explanation. Any other reviewer may only ask about its own
+ * organisation's principals (another's is 404, whatever the CRN), and a "not found" decision is
+ * answered exactly as for an unknown CRN (see HIDDEN), its log entry marked with hiddenReasons.
  */
+/** The explanation of every "not found" decision for a reviewer who may not know the case: that of an unknown CRN. */
+const HIDDEN = { decision: 'DENY', outcome: 'not_found', reasons: [NOT_FOUND], relationships: [], fields: [], agreement: null } as const satisfies Omit<ExplainResponse, 'policyVersions'>;
+
 @QueryHandler(ExplainDecisionQuery)
 export class ExplainDecisionHandler implements IQueryHandler<ExplainDecisionQuery, ExplainResponse> {
   constructor(
@@ -35,7 +43,10 @@ export class ExplainDecisionHandler implements IQueryHandler<ExplainDecisionQuer
     const view = input.view ?? 'summary';
     const { decision, record } = await this.access.decide(actor, input.crn, input.purpose, view);
     const operator = p.org === OPERATOR_ORG_ID && hasRole(p, 'ig-reviewer', 'gateway-admin');
-    if (!operator && p.org !== actor.org && record?.managingOrg !== p.org) throw CaseException.notFound();
+    const owner = record !== null && record.managingOrg === p.org;
+    if (!operator && !owner && p.org !== actor.org) throw CaseException.notFound();
+    const hidden = decision.outcome === 'not_found';
+    const explained = `explained for ${actor.org} as ${actor.roles.join('+') || 'no effective role'}: ${decision.outcome}`;
     await this.access.log.append({
       actor: { org: p.org, sub: p.sub, roles: p.roles },
       action: 'policy.explain',
@@ -44,7 +55,7 @@ export class ExplainDecisionHandler implements IQueryHandler<ExplainDecisionQuer
       purpose: input.purpose,
       reason: p.reason ?? null,
       decision: 'ALLOW',
-      reasons: [`explained for ${actor.org} as ${actor.roles.join('+') || 'no effective role'}: ${decision.outcome}`],
+      reasons: hidden ? hiddenReasons([explained]) : [explained],
       fieldsReleased: [],
       fieldsWithheld: [],
       ownerOrg: record?.managingOrg ?? null,
@@ -52,6 +63,7 @@ export class ExplainDecisionHandler implements IQueryHandler<ExplainDecisionQuer
       requestId: p.requestId,
       jti: p.jti,
     });
+    if (hidden && !operator && !owner) return { ...HIDDEN, policyVersions: this.policy.policy.versions };
     return {
       decision: decision.outcome === 'allow' ? 'ALLOW' : 'DENY',
       outcome: decision.outcome,

@@ -5,7 +5,7 @@ import { ListEscalationsQuery, type EscalationResponse } from './list-escalation
 
 /**
  * GET /cases/escalations: CRC cases assessed at HIGH RoSH that await transfer. The managing CRC
- * sees its own; an NPS region sees those of CRCs in its region. Only CRNs and the reason, no content.
+ * sees its own; an NPS region sees those of CRCs in its region, except restricted ones. Only CRNs and the reason, no content.
  */
 @QueryHandler(ListEscalationsQuery)
 export class ListEscalationsHandler implements IQueryHandler<ListEscalationsQuery, EscalationResponse[]> {
@@ -22,7 +22,9 @@ export class ListEscalationsHandler implements IQueryHandler<ListEscalationsQuer
       managing = (await this.orgs.list()).filter((o) => o.kind === 'CRC' && o.region === me?.region).map((o) => o.id);
     }
     const rows = await this.cases.listEscalations({ managingOrgs: managing, limit: 500 });
-    return rows.map((r) => ({
+    // A restricted case exists only for its managing organisation, escalated or not: the NPS
+    // would be answered 404 for it, so listing its CRN here would tell what the 404 hides.
+    return rows.filter((r) => !r.restricted || r.managingOrg === p.org).map((r) => ({
       crn: r.crn,
       managingOrg: r.managingOrg,
       raisedAt: r.escalation!.raisedAt,

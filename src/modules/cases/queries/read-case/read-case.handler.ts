@@ -1,4 +1,5 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { hiddenReasons } from '@modules/access-log/index.js';
 import { CaseAccess } from '../../case-access.service.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
 import { project } from '../../domain/projection.js';
@@ -28,7 +29,9 @@ export class ReadCaseHandler implements IQueryHandler<ReadCaseQuery, ReadCaseRes
       purpose,
       reason: p.reason,
       decision: allowed ? 'ALLOW' : 'DENY',
-      reasons: decision.reasons,
+      // A "not found" decision is marked so the caller's own IG sees the same entry for a
+      // restricted case, an unrelated one and an unknown CRN (the owner's IG sees the details).
+      reasons: decision.outcome === 'not_found' ? hiddenReasons(decision.reasons) : decision.reasons,
       agreement: decision.agreements[0] ?? null,
       fieldsReleased: allowed ? decision.released : [],
       fieldsWithheld: allowed ? decision.withheld : [],

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { hasRole, type Principal } from '@shared/auth/principal.js';
+import type { LogIntent, TransactionSql } from '@modules/access-log/index.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
 import { ExchangeRelease, type ReleaseReady } from '../../application/exchange-release.js';
 import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
@@ -35,37 +36,53 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
     this.authorise(p, current);
     const approval = decision === 'APPROVE' && current.status === 'SUBMITTED' ? await this.release.check(current, now) : null;
 
-    // The result: what this call approved, to release as checked; null when it approved nothing.
-    const decided = await this.repo.update(id, async (r): Promise<ReleaseReady | null> => {
+    // `approved`: what this call approved, to release as checked; null when it approved nothing.
+    const decided = await this.repo.transaction(async (tx) => {
+      const r = await this.repo.lock(tx, id);
+      if (!r) return null;
       this.authorise(p, r);
+      // The aggregate replaces its state on every transition, so "unchanged" is reference equality.
+      const before = r.state;
+      let approved: ReleaseReady | null = null;
+      let intent: LogIntent | null = null;
       if (decision === 'REFUSE') {
         r.refuse({ org: p.org, sub: p.sub }, reason.trim(), now);
-        await this.log.decided(p, r, 'REFUSE', reason.trim(), null);
-        return null;
+        intent = await this.log.decided(tx, p, r, 'REFUSE', reason.trim(), null);
+      } else if (r.status === 'APPROVED') {
+        // a retry of the release below
+      } else if (r.status !== 'SUBMITTED' || !approval) {
+        throw new ExchangeException(ExchangeExceptionCode.NotDecidable, `This request is ${r.status} and cannot be approved.`);
+      } else if (approval.kind === 'close') {
+        intent = await this.close(tx, r, approval, now, p.requestId);
+      } else {
+        r.approve({ org: p.org, sub: p.sub }, reason.trim(), now);
+        intent = await this.log.decided(tx, p, r, 'APPROVE', reason.trim(), { id: approval.agreement.id, version: approval.agreement.version });
+        approved = approval;
       }
-      if (r.status === 'APPROVED') return null; // a retry of the release below
-      if (r.status !== 'SUBMITTED' || !approval) throw new ExchangeException(ExchangeExceptionCode.NotDecidable, `This request is ${r.status} and cannot be approved.`);
-      if (approval.kind === 'close') {
-        await this.close(r, approval, now, p.requestId);
-        return null;
-      }
-      r.approve({ org: p.org, sub: p.sub }, reason.trim(), now);
-      await this.log.decided(p, r, 'APPROVE', reason.trim(), { id: approval.agreement.id, version: approval.agreement.version });
-      return approval;
+      // Every transition above queued its entry in this transaction: the two commit together.
+      if (r.state !== before) await this.repo.save(tx, r);
+      return { request: r, approved, intent };
     });
     if (!decided) throw ExchangeException.notFound();
+    await this.log.integrate(decided.intent);
     if (decided.request.status !== 'APPROVED') return view(decided.request);
 
     // This call approved it: release what was checked just before (nothing to read again). It was
     // already APPROVED (a retry after a failed release): check again, before the lock, as above.
     const at = new Date();
-    const check = decided.result ?? (await this.release.check(decided.request, at));
-    const released = await this.repo.update(id, async (r) => {
-      if (r.status !== 'APPROVED') return;
-      if (check.kind === 'close') return this.close(r, check, at, p.requestId);
-      await this.release.release(p, r, check, [`approved by the provider's data owner ${p.sub}`]);
+    const check = decided.approved ?? (await this.release.check(decided.request, at));
+    const released = await this.repo.transaction(async (tx) => {
+      const r = (await this.repo.lock(tx, id))!;
+      let intent: LogIntent | null = null;
+      if (r.status !== 'APPROVED') return { request: r, intent };
+      if (check.kind === 'close') intent = await this.close(tx, r, check, at, p.requestId);
+      // The release's entry is appended (durable) before the bundle that carries its receipt is signed.
+      else await this.release.release(p, r, check, [`approved by the provider's data owner ${p.sub}`]);
+      await this.repo.save(tx, r);
+      return { request: r, intent };
     });
-    return view(released!.request);
+    await this.log.integrate(released.intent);
+    return view(released.request);
   }
 
   /** Only the provider's data owners decide; anyone but the two parties may not know the request exists. */
@@ -77,10 +94,10 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
   }
 
   /** The agreement no longer allows the release: the gateway closes the request, whoever approved. */
-  private async close(r: ExchangeRequest, c: { status: 'REFUSED' | 'EXPIRED'; reason: string }, now: Date, requestId: string): Promise<void> {
+  private close(tx: TransactionSql, r: ExchangeRequest, c: { status: 'REFUSED' | 'EXPIRED'; reason: string }, now: Date, requestId: string): Promise<LogIntent> {
     if (c.status === 'EXPIRED') r.expire(c.reason, now);
     else r.refuse(GATEWAY_ACTOR, c.reason, now);
-    await this.log.closedByGateway(r, c.reason, requestId);
+    return this.log.closedByGateway(tx, r, c.reason, requestId);
   }
 }
 

@@ -80,7 +80,12 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
     });
     const reasons = verdict.ok ? [automatic ? 'automatic approval: the policies release every requested category' : "awaiting the provider's data owner"] : verdict.problems;
     const agreement = inForce ? { id: inForce.id, version: inForce.version } : null;
-    await this.repo.insert(request, () => this.log.submitted(p, request, reasons, agreement).then(() => undefined));
+    // The request and its log intent commit together; the entry is integrated after the commit.
+    const intent = await this.repo.transaction(async (tx) => {
+      await this.repo.insert(tx, request);
+      return this.log.submitted(tx, p, request, reasons, agreement);
+    });
+    await this.log.integrate(intent);
     if (!automatic) return request;
     return (await this.autoRelease(p, request, automatic.release, automatic.reasons, now)) ?? request;
   }
@@ -94,12 +99,14 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
    */
   private async autoRelease(p: Principal, request: ExchangeRequest, check: ReleaseReady, policyReasons: string[], now: Date): Promise<ExchangeRequest | null> {
     try {
-      const done = await this.repo.update(request.id, async (r) => {
-        if (r.status !== 'SUBMITTED') return;
+      return await this.repo.transaction(async (tx) => {
+        const r = await this.repo.lock(tx, request.id);
+        if (r?.status !== 'SUBMITTED') return r;
         r.approve(GATEWAY_ACTOR, 'approved automatically: the policies release every requested category to the requester', now);
         await this.release.release(p, r, check, ['automatic approval', ...policyReasons]);
+        await this.repo.save(tx, r);
+        return r;
       });
-      return done?.request ?? null;
     } catch (e) {
       this.logger.warn(`automatic release of exchange request ${request.id} failed; it waits for the data owner: ${e instanceof Error ? e.message : String(e)}`, 'Exchange');
       return null;

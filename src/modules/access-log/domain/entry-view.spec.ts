@@ -1,0 +1,61 @@
+import type { StoredAccessLogEntry } from './access-log-entry.js';
+import { hiddenReasons, isHidden, NOT_FOUND, PROJECTION_STABLE_FILTERS, seesStored, viewEntry } from './entry-view.js';
+import type { AccessLogFilter } from '../infrastructure/access-log.repository.js';
+
+function entry(over: Partial<StoredAccessLogEntry>): StoredAccessLogEntry {
+  return {
+    index: 7,
+    timestamp: '2026-01-05T10:00:00.000Z',
+    actor: { org: 'police-cleveland', sub: 'user:pc-1', roles: ['iom-officer'] },
+    action: 'case.summary',
+    resource: { type: 'case-summary', id: 'X100001' },
+    crn: 'X100001',
+    purpose: 'IOM',
+    reason: 'panel',
+    decision: 'DENY',
+    reasons: hiddenReasons(['restricted case: visible only to the managing organisation']),
+    agreement: { id: 'a1', version: 2 },
+    fieldsReleased: [],
+    fieldsWithheld: ['tier'],
+    recipientOrg: 'police-cleveland',
+    ownerOrg: 'nps-north-east',
+    requestId: 'req-1',
+    jti: 'jti-1',
+    breakGlass: false,
+    ...over,
+  };
+}
+
+const leaf = () => 'LEAF';
+
+describe('viewEntry', () => {
+  it('shows the owner and the operator the entry as stored', () => {
+    const e = entry({});
+    expect(viewEntry({ org: 'nps-north-east' }, e, leaf)).toBe(e);
+    expect(viewEntry({ org: null }, e, leaf)).toBe(e);
+  });
+
+  it('projects a restricted, an unrelated and an unknown-CRN denial to the same view for the actor organisation', () => {
+    const restricted = entry({});
+    const unrelated = entry({ reasons: hiddenReasons(['no relationship between the caller and this case']), agreement: null, fieldsWithheld: [] });
+    const unknown = entry({ reasons: hiddenReasons(['no such case']), ownerOrg: null, agreement: null, fieldsWithheld: [] });
+    const views = [restricted, unrelated, unknown].map((e) => viewEntry({ org: 'police-cleveland' }, e, leaf));
+    expect(views[0]).toEqual({ ...restricted, ownerOrg: null, reasons: [NOT_FOUND], agreement: null, fieldsReleased: [], fieldsWithheld: [], redacted: true, leafHash: 'LEAF' });
+    expect(views[1]).toEqual(views[0]);
+    expect(views[2]).toEqual(views[0]);
+  });
+
+  it('leaves entries that are not "not found" as stored, whoever reads them', () => {
+    const allowed = entry({ decision: 'ALLOW', reasons: ['rule:iom'] });
+    const forbidden = entry({ reasons: ['no active agreement covers this sharing'] });
+    expect(viewEntry({ org: 'police-cleveland' }, allowed, leaf)).toBe(allowed);
+    expect(viewEntry({ org: 'police-cleveland' }, forbidden, leaf)).toBe(forbidden);
+    expect(isHidden(forbidden)).toBe(false);
+    expect(seesStored({ org: 'police-cleveland' }, forbidden)).toBe(true);
+  });
+
+  it('every search filter tests a member the projection keeps', () => {
+    const filter: Required<AccessLogFilter> = { crn: 'X', org: 'o', actor: 'a', purpose: 'p', decision: 'DENY', action: 'x', from: new Date(0), to: new Date(0) };
+    expect(Object.keys(filter).sort()).toEqual([...PROJECTION_STABLE_FILTERS].sort());
+  });
+});

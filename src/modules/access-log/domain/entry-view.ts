@@ -1,0 +1,57 @@
+import type { StoredAccessLogEntry } from './access-log-entry.js';
+import type { LogScope } from './log-scope.js';
+
+/**
+ * The first reason of every entry about a decision the caller was answered "not found" for:
+ * a restricted case, a case outside every relationship, and a CRN that does not exist alike.
+ * Written at append time (it is part of the hashed bytes, so it cannot be added or removed
+ * later without breaking the tree); the details follow it for the data's owner.
+ */
+export const NOT_FOUND = 'not_found';
+
+/** Reasons of a "not found" decision: the marker, then the details only the owner and operator see. */
+export function hiddenReasons(details: readonly string[]): string[] {
+  return [NOT_FOUND, ...details];
+}
+
+/** Whether an entry records a decision whose answer was "not found" (see NOT_FOUND). */
+export function isHidden(e: Pick<StoredAccessLogEntry, 'reasons'>): boolean {
+  return e.reasons[0] === NOT_FOUND;
+}
+
+/**
+ * An entry as one reviewer may see it. `redacted: true` marks a projection: its bytes are not
+ * the leaf, so it carries the stored entry's `leafHash` (base64), whose inclusion still verifies.
+ */
+export type EntryView = StoredAccessLogEntry & { redacted?: true; leafHash?: string };
+
+/** Whether `scope` sees the entry as stored: the operator, and the organisation whose data it is. */
+export function seesStored(scope: LogScope, e: Pick<StoredAccessLogEntry, 'ownerOrg' | 'reasons'>): boolean {
+  return scope.org === null || !isHidden(e) || e.ownerOrg === scope.org;
+}
+
+/**
+ * The one viewer-scoped projection of log entries, used by every reader (search, CSV, entry
+ * reads, subject access reports, the IG console and what it derives: flags, counts).
+ *
+ * A "not found" entry seen by anyone but the owner and the operator keeps only what the actor
+ * itself sent or was told (who, when, action, resource, CRN, purpose, reason, decision,
+ * recipient, break-glass) and loses what would tell a restricted case, a case outside every
+ * relationship and an unknown CRN apart: ownerOrg is null, reasons are ['not_found'], no
+ * agreement, no fields. The three give the same view, and every such entry is marked
+ * `redacted`, unknown CRNs included, so the marker itself tells nothing.
+ *
+ * Filters a non-owner can use must therefore only test members this projection keeps unchanged
+ * (see PROJECTION_STABLE_FILTERS).
+ */
+export function viewEntry(scope: LogScope, e: StoredAccessLogEntry, leafHashB64: () => string): EntryView {
+  if (seesStored(scope, e)) return e;
+  return { ...e, reasons: [NOT_FOUND], agreement: null, fieldsReleased: [], fieldsWithheld: [], ownerOrg: null, redacted: true, leafHash: leafHashB64() };
+}
+
+/**
+ * The filter members of a log search, all of which test members viewEntry keeps as stored. A
+ * filter on ownerOrg, reasons, agreement or fields would match a "not found" entry by what its
+ * projection hides; adding one needs a predicate that applies the projection in SQL first.
+ */
+export const PROJECTION_STABLE_FILTERS = ['crn', 'org', 'actor', 'purpose', 'decision', 'action', 'from', 'to'] as const;
