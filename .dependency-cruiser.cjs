@@ -1,5 +1,5 @@
 /**
- * Dependency rules of the gateway (STYLE.md, "Dependencies point one way"), checked by
+ * Dependency rules of the gateway (dependencies point one way: see README.md, "Architecture"), checked by
  * `npm run lint:deps` as part of `npm test`.
  *
  * @type {import('dependency-cruiser').IConfiguration}
@@ -34,6 +34,20 @@ module.exports = {
       comment: 'The access log is written by everyone and depends on no one: feature modules reach it, never the reverse.',
       from: { path: '^src/modules/access-log/' },
       to: { path: '^src/modules/', pathNot: '^src/modules/access-log/' },
+    },
+    {
+      name: 'witness-standalone',
+      severity: 'error',
+      comment: "The witness (src/witness) runs on a partner's machine: it uses only the Merkle and note code and Node's own modules, never the gateway's modules or a package.",
+      from: { path: '^src/witness/' },
+      to: { pathNot: ['^src/witness/', '^src/modules/access-log/domain/(merkle|note)/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'merkle-and-note-self-contained',
+      severity: 'error',
+      comment: 'The Merkle and note code is shared with the witness and verifiers, so it imports nothing but itself and Node.',
+      from: { path: '^src/modules/access-log/domain/(merkle|note)/', pathNot: '\\.(spec|e2e-spec)\\.ts$' },
+      to: { pathNot: '^src/modules/access-log/domain/(merkle|note)/', dependencyTypesNot: ['core'] },
     },
     {
       name: 'config-not-to-modules',

@@ -15,6 +15,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defineCli } from '../scripts/lib/cli.js';
 import { anyFailed, printTable, type ResultRow } from './lib/table.js';
 
 interface Bench {
@@ -40,18 +41,26 @@ const BENCHES: Bench[] = [
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+const cli = defineCli('bench', {
+  usage: 'npm run bench --',
+  summary:
+    'Runs every benchmark, each as a child process on its own embedded PostgreSQL in a temporary directory, and prints one table: each figure beside its target and its same-run baseline.',
+  options: {
+    quick: { type: 'boolean', default: false, description: 'Small data and short runs (a smoke test of about ten minutes)' },
+    only: { type: 'string', value: '<a,b>', description: `Run only these benchmarks: ${BENCHES.map((b) => b.name).join(', ')}` },
+    json: { type: 'string', value: '<file>', description: 'Also write the rows as JSON to this file' },
+    silent: { type: 'boolean', default: false, description: "Do not echo the benchmarks' own output" },
+  },
+  examples: ['npm run bench -- --quick', 'npm run bench -- --only=log-scale,cold-start --json=bench.json'],
+  notes: ['Each benchmark also runs alone with its own options: node dist/bench/<name>/run.js (see the header of bench/<name>/run.ts). Exit status 0 every target met, 1 a figure missed its target or a benchmark failed, 2 a bad option.'],
+});
+
 function parse(argv: string[]): { quick: boolean; only: string[] | null; json: string | null; echo: boolean } {
-  const s = { quick: false, only: null as string[] | null, json: null as string | null, echo: true };
-  for (const a of argv) {
-    if (a === '--quick') s.quick = true;
-    else if (a.startsWith('--only=')) s.only = a.slice(7).split(',').filter(Boolean);
-    else if (a.startsWith('--json=')) s.json = a.slice(7);
-    else if (a === '--silent') s.echo = false;
-    else throw new Error(`unknown argument ${a} (see the header of bench/run.ts)`);
-  }
-  const unknown = (s.only ?? []).filter((n) => !BENCHES.some((b) => b.name === n));
-  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
-  return s;
+  const values = cli.parse(argv);
+  const only = values.only === undefined ? null : values.only.split(',').filter(Boolean);
+  const unknown = (only ?? []).filter((n) => !BENCHES.some((b) => b.name === n));
+  if (unknown.length) cli.usageError(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+  return { quick: values.quick, only, json: values.json ?? null, echo: !values.silent };
 }
 
 /** Runs one benchmark child; resolves with its rows, or one failure row. */
@@ -104,7 +113,4 @@ async function main(): Promise<void> {
   if (anyFailed(rows)) process.exitCode = 1;
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(2);
-});
+cli.run(main);

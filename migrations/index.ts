@@ -4,8 +4,10 @@ import { Agreements1763800002000 } from './1763800002000-Agreements.js';
 import { Cases1763800003000 } from './1763800003000-Cases.js';
 import { Exchange1763800004000 } from './1763800004000-Exchange.js';
 import { IgConsole1763800005000 } from './1763800005000-IgConsole.js';
+import { IgSessionKeys1763800006000 } from './1763800006000-IgSessionKeys.js';
+import { LogWitnesses1763800007000 } from './1763800007000-LogWitnesses.js';
 import { AccessLogQueue1763800007300 } from './1763800007300-AccessLogQueue.js';
 import { Events1763800016000 } from './1763800016000-Events.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
-export const migrations = [Foundation1763800000000, AccessLog1763800001000, Agreements1763800002000, Cases1763800003000, Exchange1763800004000, IgConsole1763800005000, AccessLogQueue1763800007300, Events1763800016000];
+export const migrations = [Foundation1763800000000, AccessLog1763800001000, Agreements1763800002000, Cases1763800003000, Exchange1763800004000, IgConsole1763800005000, IgSessionKeys1763800006000, LogWitnesses1763800007000, AccessLogQueue1763800007300, Events1763800016000];

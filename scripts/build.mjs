@@ -1,27 +1,13 @@
 // Compiles the TypeScript sources to ESM JavaScript under dist/ with SWC (about a second;
 // `tsc` type-checks separately in `npm test`). Path aliases are rewritten to relative paths.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, rename, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile, copyFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { ROOTS, STAMP, walk } from './build-inputs.mjs';
 import { swcOptions } from './swc-options.mjs';
 
 const root = process.cwd();
 const out = path.join(root, 'dist');
-const roots = ['src', 'scripts', 'bench', 'migrations', 'policies'];
-
-async function* walk(dir) {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else yield p;
-  }
-}
 
 // Files are replaced atomically and dist/ is never emptied, so a build never pulls files from
 // under a running process or a test run of someone else on the same tree.
@@ -31,9 +17,10 @@ async function atomicWrite(file, data) {
   await rename(tmp, file);
 }
 
+const started = new Date();
 const options = swcOptions(root);
 let count = 0;
-for (const r of roots) {
+for (const r of ROOTS) {
   for await (const file of walk(path.join(root, r))) {
     const rel = path.relative(root, file);
     const target = path.join(out, rel);
@@ -51,4 +38,7 @@ for (const r of roots) {
     }
   }
 }
+// The stamp carries the start time: a source saved during the build makes the next check rebuild.
+await atomicWrite(path.join(root, STAMP), `${started.toISOString()}\n`);
+await utimes(path.join(root, STAMP), started, started);
 console.error(`built ${count} files into dist/`);

@@ -9,53 +9,55 @@
  *   npm run -s log:verify -- --workers 4   # threads hashing blocks (default: one per core, at most 8)
  *   npm run -s log:verify -- --block 65536 # entries per block, a power of two
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ConfigError, loadConfig, type AppConfig } from '@config/app.config.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
+import type { AppConfig } from '@config/app.config.js';
+import { runningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
 import { defaultVerifyWorkers, verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
+import { defineCli, intOption } from './lib/cli.js';
+import { toolConfig } from './lib/config.js';
 
-const { values } = parseArgs({
+const cli = defineCli('log:verify', {
+  usage: 'npm run -s log:verify --',
+  summary:
+    'Verifies the whole access log: every leaf hash from the stored bytes, every stored node and checkpoint root from the leaves, every checkpoint signature, and consistency between consecutive checkpoints. Uses DATABASE_URL, or the embedded database under DATA_DIR.',
   options: {
-    json: { type: 'boolean', default: false },
-    block: { type: 'string', default: '65536' },
-    workers: { type: 'string', default: String(defaultVerifyWorkers()) },
-    help: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false, description: 'Print the report as JSON on stdout' },
+    workers: { type: 'string', value: '<n>', default: String(defaultVerifyWorkers()), description: 'Worker threads hashing blocks, 1 to 64; the default is one per core, at most 8' },
+    block: { type: 'string', value: '<entries>', default: '65536', description: 'Entries per block, a power of two from 2 to 4194304' },
   },
+  notes: ['Exit status 0 verified, 1 a mismatch (the first bad index is named), 2 could not run (a bad option, no database).'],
 });
+const values = cli.parse();
+const blockSize = Number(values.block);
+if (!/^\d+$/.test(values.block) || blockSize < 2 || blockSize > 2 ** 22 || (blockSize & (blockSize - 1)) !== 0) cli.usageError('--block must be a power of two from 2 to 4194304');
+const workers = intOption(cli, 'workers', values.workers, 1, 64);
 
 function fail(message: string): never {
-  process.stderr.write(`log:verify: ${message}\n`);
-  process.exit(2);
+  return cli.fail(message, 2);
 }
-
-if (values.help) fail('usage: npm run -s log:verify -- [--json] [--workers N] [--block 65536]');
-const blockSize = Number(values.block);
-if (!Number.isSafeInteger(blockSize) || blockSize < 2 || blockSize > 2 ** 22 || (blockSize & (blockSize - 1)) !== 0) fail('--block must be a power of two from 2 to 4194304');
-const workers = Number(values.workers);
-if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64) fail('--workers must be an integer from 1 to 64');
 
 /**
  * Connects as the application role: DATABASE_URL, or the embedded server under DATA_DIR. A
- * running gateway's embedded server is used as it is (never restarted under it); a stopped one
- * is started for the check and stopped again.
+ * server already running there (a gateway's, found from its postmaster.pid, on whatever port it
+ * listens) is used as it is and never stopped or restarted; only a server this command started
+ * itself, because none was running, is stopped again at the end.
  */
 async function connect(config: AppConfig): Promise<{ client: pg.Client; url: string; stop: () => Promise<void> }> {
-  if (config.databaseUrl) return { client: await open(config.databaseUrl), url: config.databaseUrl, stop: async () => undefined };
+  if (config.databaseUrl) return { client: await open(config.databaseUrl), url: config.databaseUrl, stop: () => Promise.resolve() };
   const dir = path.join(config.dataDir, 'postgres');
-  const credentials = path.join(dir, 'credentials.json');
-  if (!existsSync(credentials)) fail(`no DATABASE_URL and no embedded database under ${dir}`);
-  const { appPassword } = JSON.parse(readFileSync(credentials, 'utf8')) as { appPassword: string };
-  const url = `postgres://gateway:${encodeURIComponent(appPassword)}@127.0.0.1:${config.embeddedPgPort}/postgres`;
-  try {
-    return { client: await open(url), url, stop: async () => undefined };
-  } catch {
-    process.stderr.write('log:verify: starting the embedded PostgreSQL\n');
-    const server: EmbeddedPostgres = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
-    return { client: await open(server.appUrl), url: server.appUrl, stop: () => server.stop() };
+  if (!existsSync(path.join(dir, 'credentials.json'))) fail(`no DATABASE_URL and no embedded database under ${dir}`);
+  const running = await runningEmbeddedPostgres(dir);
+  if (running) {
+    const url = `postgres://gateway:${encodeURIComponent(running.credentials.appPassword)}@127.0.0.1:${running.port}/postgres`;
+    // A running server that refuses us is reported, never restarted: it belongs to someone else.
+    const client = await open(url).catch((e: Error) => fail(`the embedded PostgreSQL running under ${dir} (pid ${running.pid}, port ${running.port}) refused the connection: ${e.message}`));
+    return { client, url, stop: async () => undefined };
   }
+  process.stderr.write('log:verify: starting the embedded PostgreSQL (none is running under DATA_DIR)\n');
+  const server: EmbeddedPostgres = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
+  return { client: await open(server.appUrl), url: server.appUrl, stop: () => server.stop() };
 }
 
 async function open(url: string): Promise<pg.Client> {
@@ -65,19 +67,15 @@ async function open(url: string): Promise<pg.Client> {
   return client;
 }
 
-let config: AppConfig;
-try {
-  config = loadConfig();
-} catch (e) {
-  fail(e instanceof ConfigError ? e.message : String(e));
-}
+const config = toolConfig(cli);
 const { client, url, stop } = await connect(config).catch((e: Error) => fail(`cannot connect to the database: ${e.message}`));
-let exitCode = 0;
+let exitCode: number;
 try {
   const report = await verifyAccessLog(client, {
     blockSize,
     workers,
     connectionString: url,
+    witnesses: { origin: config.logOrigin, keys: config.witnesses.map((w) => w.key) },
     // A sweep every interval takes intents older than one interval: two is the most a healthy one waits.
     stuckIntentMs: 2 * config.logIntentSweepMs,
     onProgress: ({ verified, total, elapsedMs }) =>
@@ -87,7 +85,7 @@ try {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else if (report.ok) {
     process.stdout.write(
-      `OK: ${report.entriesChecked} entries, ${report.nodesChecked} nodes and ${report.checkpointsChecked} signed checkpoints verified in ${(report.elapsedMs / 1000).toFixed(1)} s\n`,
+      `OK: ${report.entriesChecked} entries, ${report.nodesChecked} nodes, ${report.checkpointsChecked} signed checkpoints and ${report.cosignaturesChecked} witness cosignatures verified in ${(report.elapsedMs / 1000).toFixed(1)} s\n`,
     );
   } else {
     const first = report.firstBadIndex === null ? '' : `first bad index ${report.firstBadIndex}; `;

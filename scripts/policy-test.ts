@@ -6,17 +6,23 @@
  *
  * Exit status: 0 all passed, 1 a test failed or a rule has no passing test, 2 a file is invalid.
  */
-import { parseArgs } from 'node:util';
-import { loadConfig } from '@config/app.config.js';
 import { PolicyFileError } from '@modules/policies/domain/policy.js';
 import { describeFailure, runPolicyTests, type PolicyTestRun } from '@modules/policies/policy-test-runner.js';
+import { defineCli } from './lib/cli.js';
+import { toolConfig } from './lib/config.js';
 
-const { values } = parseArgs({ options: { dir: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', default: false } } });
+const cli = defineCli('policy:test', {
+  usage: 'npm run policy:test --',
+  summary: 'Runs the policy tests of <dir>/tests/*.yaml against <dir>/*.yaml, like opa test: one line per test, and for a failure the expected and actual outcome and fields.',
+  options: {
+    dir: { type: 'string', value: '<folder>', description: 'The policies folder; default POLICIES_DIR (policies)' },
+    only: { type: 'string', value: '<text>', description: 'Run only the tests whose name contains this text (case-insensitive)' },
+  },
+  examples: ['npm run policy:test -- --only "IOM officer"'],
+  notes: ['Exit status 0 all passed, 1 a test failed or a rule has no passing test, 2 a file is invalid or a bad option.'],
+});
+const values = cli.parse();
 const out = (line = ''): boolean => process.stdout.write(line + '\n');
-if (values.help) {
-  out('usage: npm run policy:test [-- --dir <policies folder>] [-- --only <text in test names>]');
-  process.exit(0);
-}
 
 const tty = process.stdout.isTTY;
 const paint = (code: number, s: string): string => (tty ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -26,7 +32,7 @@ const dim = (s: string): string => paint(2, s);
 
 let run: PolicyTestRun;
 try {
-  run = runPolicyTests(values.dir ?? loadConfig().policiesDir);
+  run = runPolicyTests(values.dir ?? toolConfig(cli).policiesDir);
 } catch (e) {
   if (!(e instanceof PolicyFileError)) throw e;
   process.stderr.write(`${red('invalid file')} ${e.message}\n`);

@@ -11,86 +11,58 @@
  * data set, which this extends.
  */
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '@config/app.config.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
-import { createDataSource } from '../src/data-source.js';
-import { provisionDatabase } from '../src/database.js';
-import { DEMO_SEED } from '../src/demo/demo-cases.js';
-import { DEMO_ORGANISATIONS } from '../src/demo/demo-organisations.js';
-import { analyseCaseTables, bulkInsertCases, ensureOrganisationRows, formatDuration, progressBar } from '../src/demo/synthetic/index.js';
+import { runningEmbeddedPostgres } from '@shared/database/embedded-postgres.js';
+import { defineCli, intOption } from './lib/cli.js';
+import { toolConfig } from './lib/config.js';
 
-const USAGE = 'usage: npm run seed -- --cases N [--seed 42] [--from 0] [--batch 1000] [--database-url postgres://...]';
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function count(name: string, raw: string | undefined, def: number | undefined, min: number, max: number): number {
-  if (raw === undefined) {
-    if (def === undefined) fail(`--${name} is required`);
-    return def;
-  }
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-  return Number(raw);
-}
+const cli = defineCli('seed', {
+  usage: 'npm run seed --',
+  summary:
+    'Loads deterministic synthetic cases with assessments straight into the tables (reference data: nothing is written to the access log). Cases whose CRN exists are skipped; seed 42 is the DEMO=true data set, which this extends.',
+  options: {
+    cases: { type: 'string', value: '<n>', required: true, description: 'How many cases to generate, 1 to 10000000' },
+    seed: { type: 'string', value: '<n>', description: 'Seed of the generator, 0 to 4294967295; default the seed of the DEMO=true data set' },
+    from: { type: 'string', value: '<n>', default: '0', description: 'Index of the first generated case, 0 to 15000000 (to extend a data set)' },
+    batch: { type: 'string', value: '<n>', default: '1000', description: 'Cases per COPY batch, 1 to 20000' },
+    'database-url': { type: 'string', value: '<postgres://...>', description: 'Seed this database; else DATABASE_URL (MIGRATION_DATABASE_URL as owner when set), else the embedded PostgreSQL under DATA_DIR' },
+  },
+  examples: ['npm run seed -- --cases 100000'],
+  notes: ['Exit status 0 seeded, 1 failed, 2 a bad option.'],
+});
 
 /**
  * The owner URL of an embedded PostgreSQL already running under DATA_DIR (a gateway started with
  * `npm start`): seeding then joins it instead of restarting it under the gateway's feet.
  */
 async function runningEmbedded(dataDir: string): Promise<string | undefined> {
-  const root = path.join(dataDir, 'postgres');
-  try {
-    const [pid, , , port] = (await readFile(path.join(root, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n');
-    process.kill(Number(pid), 0); // throws if no such process
-    const { superuserPassword } = JSON.parse(await readFile(path.join(root, 'credentials.json'), 'utf8')) as { superuserPassword: string };
-    return `postgres://postgres:${encodeURIComponent(superuserPassword)}@127.0.0.1:${Number(port)}/postgres`;
-  } catch {
-    return undefined;
-  }
+  const running = await runningEmbeddedPostgres(path.join(dataDir, 'postgres'));
+  return running ? `postgres://postgres:${encodeURIComponent(running.credentials.superuserPassword)}@127.0.0.1:${running.port}/postgres` : undefined;
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        cases: { type: 'string' },
-        seed: { type: 'string' },
-        from: { type: 'string' },
-        batch: { type: 'string' },
-        'database-url': { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const cases = count('cases', values.cases, undefined, 1, 10_000_000);
-  const seed = count('seed', values.seed, DEMO_SEED, 0, 2 ** 32 - 1);
-  const from = count('from', values.from, 0, 0, 15_000_000);
-  const batchSize = count('batch', values.batch, 1000, 1, 20_000);
+  const values = cli.parse();
+  const cases = intOption(cli, 'cases', values.cases, 1, 10_000_000);
+  const from = intOption(cli, 'from', values.from, 0, 15_000_000);
+  const batchSize = intOption(cli, 'batch', values.batch, 1, 20_000);
+  if (values.seed !== undefined) intOption(cli, 'seed', values.seed, 0, 2 ** 32 - 1);
+  // Loaded after the options are parsed: --help and usage errors need none of the database code.
+  const [{ createDataSource }, { provisionDatabase }, { DEMO_SEED }, { DEMO_ORGANISATIONS }, { analyseCaseTables, bulkInsertCases, ensureOrganisationRows, formatDuration, progressBar }] = await Promise.all([
+    import('../src/data-source.js'),
+    import('../src/database.js'),
+    import('../src/demo/demo-cases.js'),
+    import('../src/demo/demo-organisations.js'),
+    import('../src/demo/synthetic/index.js'),
+  ]);
+  const seed = values.seed === undefined ? DEMO_SEED : Number(values.seed);
 
-  let config;
-  try {
-    config = loadConfig(values['database-url'] ? { ...process.env, DATABASE_URL: values['database-url'], DEMO: 'false' } : process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
-    throw e;
-  }
+  const config = toolConfig(cli, values['database-url'] ? { ...process.env, DATABASE_URL: values['database-url'], DEMO: 'false' } : process.env);
   // Progress goes to stderr; the database's own messages only when something goes wrong.
   const logger = new JsonLogger('warn', (line) => process.stderr.write(line + '\n'));
   // The owner connection: it may also insert the demo organisations the cases reference.
   let url = config.databaseUrl ? undefined : await runningEmbedded(config.dataDir);
-  let stop = async (): Promise<void> => undefined;
+  let stop = (): Promise<void> => Promise.resolve();
   if (url) process.stderr.write(`using the embedded PostgreSQL already running under ${config.dataDir}\n`);
   else {
     const db = await provisionDatabase(config, logger);
@@ -117,7 +89,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`seed failed: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+cli.run(main);

@@ -7,77 +7,148 @@
  *    the JWKS over the canonical { rootHash, timestamp, treeSize }, and the proof shows the
  *    bundle's receipt (its leaf hash at its index) is in the tree of that size and root.
  *
- *   node dist/scripts/verify-bundle.js --bundle bundle.jws --jwks jwks.json \
+ * 3. or, instead of 2, with a C2SP checkpoint (GET /log/checkpoint, a signed note): the note is
+ *    signed by the log's note key (GET /log/key) and cosigned by at least --quorum of the
+ *    --witness keys the recipient trusts (default: all given), and the proof leads to its root.
+ *    A witnessed checkpoint shows the recipient the same log every witness saw: the operator
+ *    cannot show it a history other partners do not see.
+ *
+ *   npm run -s verify-bundle -- --bundle bundle.jws --jwks jwks.json \
  *     [--checkpoint checkpoint.json --proof proof.json]
+ *     [--note checkpoint.txt --log-key <vkey> [--witness <vkey>]... [--quorum k] --proof proof.json]
  *
  * Every input is a file (or a URL for --jwks, which needs no token), so the check can run
- * anywhere, long after the fact. Exits 0 when everything holds, 1 otherwise.
+ * anywhere, long after the fact. Exits 0 when everything holds, 1 otherwise, 2 for a bad option.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { canonicalJson } from '@shared/crypto/canonical-json.js';
+import { SIGNATURE_ALGORITHMS } from '@shared/crypto/signature-checker.js';
 import { verifyInclusion } from '@modules/access-log/domain/merkle/verify.js';
+import { openWitnessedCheckpoint, type WitnessedCheckpoint } from '@modules/access-log/domain/note/index.js';
+import { defineCli } from './lib/cli.js';
 
-const { values } = parseArgs({
+const cli = defineCli('verify-bundle', {
+  usage: 'npm run -s verify-bundle --',
+  summary:
+    "Verifies an exchange response bundle with nothing but the gateway's public keys and RFC 9162: the bundle's signature, and with --checkpoint and --proof, that its receipt is in the signed access log.",
   options: {
-    bundle: { type: 'string' },
-    jwks: { type: 'string' },
-    checkpoint: { type: 'string' },
-    proof: { type: 'string' },
+    bundle: { type: 'string', value: '<file>', required: true, description: 'The bundle: the body of GET /exchange-requests/{id}/response' },
+    jwks: { type: 'string', value: '<file|url>', required: true, description: "The gateway's public keys: a copy of GET /.well-known/jwks.json, or its URL" },
+    checkpoint: { type: 'string', value: '<file>', description: 'A signed checkpoint: the body of GET /access-log/checkpoints/latest or POST /access-log/checkpoints' },
+    proof: { type: 'string', value: '<file>', description: "The inclusion proof of the receipt's index at the checkpoint's tree size: GET /access-log/entries/{index}/proof?treeSize=N" },
+    note: { type: 'string', value: '<file>', description: 'Instead of --checkpoint: a C2SP checkpoint note, the body of GET /log/checkpoint' },
+    'log-key': { type: 'string', value: '<vkey>', description: "The log's note verifier key (GET /log/key); required with --note" },
+    witness: { type: 'string', value: '<vkey>', multiple: true, description: 'A witness cosignature verifier key the recipient trusts' },
+    quorum: { type: 'string', value: '<k>', description: 'Cosignatures of trusted witnesses required (default: every --witness)' },
   },
+  examples: ['npm run -s verify-bundle -- --bundle bundle.jws --jwks jwks.json --checkpoint checkpoint.json --proof proof.json'],
+  notes: ['Exit status 0 VERIFIED, 1 NOT VERIFIED (the reason on stderr), 2 a bad option or an unreadable file.'],
 });
 
-function fail(msg: string): never {
+const values = cli.parse();
+
+function notVerified(msg: string): never {
   process.stderr.write(`NOT VERIFIED: ${msg}\n`);
   process.exit(1);
 }
 
-if (!values.bundle || !values.jwks) fail('usage: verify-bundle --bundle <file> --jwks <file|url> [--checkpoint <file> --proof <file>]');
-if (!!values.checkpoint !== !!values.proof) fail('--checkpoint and --proof go together');
-
-const jwksText = /^https?:\/\//.test(values.jwks) ? await (await fetch(values.jwks)).text() : readFileSync(values.jwks, 'utf8');
-const keys = createLocalJWKSet(JSON.parse(jwksText) as JSONWebKeySet);
-const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
-
-async function verifyJws(jws: string, typ: string): Promise<string> {
+function read(option: string, file: string): string {
   try {
-    const { payload, protectedHeader } = await compactVerify(jws.trim(), keys, { algorithms: ['ES256', 'EdDSA'] });
-    if (protectedHeader.typ !== typ) fail(`typ is ${String(protectedHeader.typ)}, expected ${typ}`);
-    return new TextDecoder().decode(payload);
+    return readFileSync(file, 'utf8');
+  } catch {
+    return cli.usageError(`cannot read --${option} ${file}`);
+  }
+}
+
+function json<T>(what: string, text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return notVerified(`${what} is not JSON`);
+  }
+}
+
+cli.run(async () => {
+  if (values.checkpoint && values.note) cli.usageError('give --checkpoint (JWS) or --note (C2SP), not both');
+  if (!!(values.checkpoint || values.note) !== !!values.proof) cli.usageError('--checkpoint or --note go together with --proof');
+  if (!!values.note !== !!values['log-key']) cli.usageError('--note and --log-key go together');
+  const witnessKeys = values.witness ?? [];
+  const quorum = values.quorum === undefined ? witnessKeys.length : Number(values.quorum);
+  if (!/^\d+$/.test(values.quorum ?? '0') || quorum > witnessKeys.length) cli.usageError('--quorum must be an integer between 0 and the number of --witness keys');
+  let jwksText: string;
+  if (/^https?:\/\//.test(values.jwks)) {
+    const res = await fetch(values.jwks).catch((e: Error) => cli.usageError(`cannot fetch --jwks ${values.jwks}: ${e.message}`));
+    jwksText = await res.text();
+  } else {
+    jwksText = read('jwks', values.jwks);
+  }
+  let keys: ReturnType<typeof createLocalJWKSet>;
+  try {
+    keys = createLocalJWKSet(json<JSONWebKeySet>('the JWKS', jwksText));
   } catch (e) {
-    return fail(`${typ} signature: ${e instanceof Error ? e.message : String(e)}`);
+    notVerified(`the JWKS is not a key set: ${(e as Error).message}`);
   }
-}
+  const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 
-const bundle = JSON.parse(await verifyJws(readFileSync(values.bundle, 'utf8'), 'exchange-response+jwt')) as {
-  requestId: string;
-  crn: string;
-  purpose: string;
-  agreementId: string;
-  agreementVersion: number;
-  fieldsWithheld: string[];
-  issuedAt: string;
-  retainUntil: string;
-  receipt: { index: number; leafHash: string; timestamp: string };
-};
-const out = [
-  'bundle signature: OK (a key of the gateway JWKS)',
-  `request ${bundle.requestId}: ${bundle.crn} for ${bundle.purpose} under agreement ${bundle.agreementId} v${bundle.agreementVersion}`,
-  `issued ${bundle.issuedAt}; keep until ${bundle.retainUntil}; ${bundle.fieldsWithheld.length} fields withheld`,
-  `receipt: log index ${bundle.receipt.index}, leaf hash ${bundle.receipt.leafHash}`,
-];
+  const verifyJws = async (jws: string, typ: string): Promise<string> => {
+    try {
+      const { payload, protectedHeader } = await compactVerify(jws.trim(), keys, { algorithms: [...SIGNATURE_ALGORITHMS] });
+      if (protectedHeader.typ !== typ) notVerified(`typ is ${String(protectedHeader.typ)}, expected ${typ}`);
+      return new TextDecoder().decode(payload);
+    } catch (e) {
+      return notVerified(`${typ} signature: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
 
-if (values.checkpoint && values.proof) {
-  const cp = JSON.parse(readFileSync(values.checkpoint, 'utf8')) as { treeSize: number; rootHash: string; timestamp: string; jws: string };
-  const signed = await verifyJws(cp.jws, 'log-checkpoint+jwt');
-  if (signed !== canonicalJson({ rootHash: cp.rootHash, timestamp: cp.timestamp, treeSize: cp.treeSize })) fail('the checkpoint JWS does not sign the checkpoint served beside it');
-  const proof = JSON.parse(readFileSync(values.proof, 'utf8')) as { index: number; treeSize: number; leafHash: string; auditPath: string[] };
-  if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash) fail('the proof is for another entry than the receipt');
-  if (proof.treeSize !== cp.treeSize) fail(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.treeSize}`);
-  if (!verifyInclusion(proof.index, proof.treeSize, bytes(bundle.receipt.leafHash), proof.auditPath.map(bytes), bytes(cp.rootHash))) {
-    fail('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
+  const bundle = json<{
+    requestId: string;
+    crn: string;
+    purpose: string;
+    agreementId: string;
+    agreementVersion: number;
+    fieldsWithheld: string[];
+    issuedAt: string;
+    retainUntil: string;
+    receipt: { index: number; leafHash: string; timestamp: string };
+  }>('the bundle payload', await verifyJws(read('bundle', values.bundle), 'exchange-response+jwt'));
+  const out = [
+    'bundle signature: OK (a key of the gateway JWKS)',
+    `request ${bundle.requestId}: ${bundle.crn} for ${bundle.purpose} under agreement ${bundle.agreementId} v${bundle.agreementVersion}`,
+    `issued ${bundle.issuedAt}; keep until ${bundle.retainUntil}; ${bundle.fieldsWithheld.length} fields withheld`,
+    `receipt: log index ${bundle.receipt.index}, leaf hash ${bundle.receipt.leafHash}`,
+  ];
+
+  if (values.checkpoint && values.proof) {
+    const cp = json<{ treeSize: number; rootHash: string; timestamp: string; jws: string }>('the checkpoint', read('checkpoint', values.checkpoint));
+    const signed = await verifyJws(String(cp.jws), 'log-checkpoint+jwt');
+    if (signed !== canonicalJson({ rootHash: cp.rootHash, timestamp: cp.timestamp, treeSize: cp.treeSize })) notVerified('the checkpoint JWS does not sign the checkpoint served beside it');
+    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>('the proof', read('proof', values.proof));
+    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash) notVerified('the proof is for another entry than the receipt');
+    if (proof.treeSize !== cp.treeSize) notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.treeSize}`);
+    if (!Array.isArray(proof.auditPath) || !verifyInclusion(proof.index, proof.treeSize, bytes(bundle.receipt.leafHash), proof.auditPath.map(bytes), bytes(cp.rootHash))) {
+      notVerified('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
+    }
+    out.push(`checkpoint signature: OK (tree size ${cp.treeSize}, ${cp.timestamp})`, 'inclusion proof: OK (the release is in the signed log)');
   }
-  out.push(`checkpoint signature: OK (tree size ${cp.treeSize}, ${cp.timestamp})`, 'inclusion proof: OK (the release is in the signed log)');
-}
-process.stdout.write(out.join('\n') + '\nVERIFIED\n');
+  if (values.note && values.proof) {
+    let cp: WitnessedCheckpoint;
+    try {
+      cp = openWitnessedCheckpoint(read('note', values.note), values['log-key'] as string, witnessKeys, quorum);
+    } catch (e) {
+      notVerified(`checkpoint note: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>('the proof', read('proof', values.proof));
+    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash) notVerified('the proof is for another entry than the receipt');
+    if (proof.treeSize !== cp.size) notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.size}`);
+    if (!Array.isArray(proof.auditPath) || !verifyInclusion(proof.index, proof.treeSize, bytes(bundle.receipt.leafHash), proof.auditPath.map(bytes), new Uint8Array(cp.rootHash))) {
+      notVerified('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
+    }
+    out.push(
+      `checkpoint note: OK (${cp.origin}, tree size ${cp.size}, signed by the log key)`,
+      `witnesses: ${cp.cosigners.length} of ${witnessKeys.length} trusted cosigned${cp.cosigners.length ? ` (${cp.cosigners.join(', ')})` : ''}, ${quorum} required`,
+      'inclusion proof: OK (the release is in the witnessed log)',
+    );
+  }
+  process.stdout.write(out.join('\n') + '\nVERIFIED\n');
+});

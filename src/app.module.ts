@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ConfigModule } from '@config/config.module.js';
 import type { AppConfig } from '@config/app.config.js';
+import { OrganisationRateLimitGuard } from '@shared/auth/organisation-rate-limit.guard.js';
+import { RolesGuard } from '@shared/auth/roles.guard.js';
 import { SignedRequestGuard } from '@shared/auth/signed-request.guard.js';
 import { CoreModule, type CoreDeps } from '@shared/core/core.module.js';
 import { ContentTypeInterceptor } from '@shared/http/consumes.js';
@@ -24,7 +26,10 @@ export class AppModule {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), CoreModule.forRoot(deps), CqrsModule.forRoot(), OrganisationsModule, AccessLogModule, AgreementsModule, PoliciesModule, CasesModule, ExchangeModule, IgConsoleModule.forRoot(config), EventsModule],
       providers: [
+        // Global guards run in this order: who is calling, how often, may they.
         { provide: APP_GUARD, useClass: SignedRequestGuard },
+        { provide: APP_GUARD, useClass: OrganisationRateLimitGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: ContentTypeInterceptor },
       ],

@@ -3,21 +3,26 @@ import { randomUUID } from 'node:crypto';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@config/app.config.js';
+import { registerRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { validationExceptionFactory } from '@shared/errors/validation.js';
 import { sendProblem, toProblem } from '@shared/http/problem.filter.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
+import { startMetricsListener, type MetricsListener } from '@shared/observability/metrics-listener.js';
 import { requestContext } from '@shared/observability/request-context.js';
+import { Tracing, type RequestTrace } from '@shared/observability/tracing.js';
 import { clientErrorHandler } from '@shared/errors/client-error.js';
 import { listenOnEveryClient } from '@shared/database/data-source.factory.js';
 import { ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
+import { unstorableInput } from '@shared/http/request-text.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
+import { createOpenApiDocument } from './openapi.js';
 import { retry } from './database.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -44,6 +49,7 @@ export interface CreatedApp {
 export async function createApp(config: AppConfig, opts: { databaseUrl: string; logger?: JsonLogger; signer?: GatewaySigner }): Promise<CreatedApp> {
   const logger = opts.logger ?? new JsonLogger(config.logLevel);
   const metrics = new Metrics();
+  const tracing = Tracing.create({ otlpEndpoint: config.otlpEndpoint, serviceName: config.gatewayId });
   const signer = opts.signer ?? (await GatewaySigner.load({ privateJwk: config.gatewaySigningKey, dataDir: config.dataDir }));
   const dataSource = createDataSource(opts.databaseUrl, {
     poolSize: config.dbPoolSize,
@@ -92,8 +98,12 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   );
 
   const fastify = app.getHttpAdapter().getInstance();
+  await registerRateLimit(fastify, config);
   fastify.addHook('onRequest', (req, reply, done) => {
-    requestContext.enterWith({ requestId: req.id });
+    const route = req.routeOptions?.url ?? 'unmatched';
+    const t = tracing.startRequest(req.headers, `${req.method} ${route}`, { 'http.request.method': req.method, 'http.route': route });
+    (req as unknown as { trace: RequestTrace }).trace = t;
+    requestContext.enterWith({ requestId: req.id, traceId: t.traceId });
     (req as unknown as { startedAt: number }).startedAt = performance.now();
     reply.header('x-request-id', req.id);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -108,16 +118,27 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     sendProblem(reply, toProblem(new ValidationException([{ field: 'body', message }]), req.id, logger));
     return reply;
   });
+  // Text PostgreSQL refuses (NUL, lone surrogates) or that is not UTF-8 at all is refused here, for
+  // every route, before any guard, handler or log entry runs (see storable-text.ts).
+  fastify.addHook('preValidation', async (req, reply) => {
+    const bad = unstorableInput(req);
+    if (!bad) return;
+    sendProblem(reply, toProblem(new ValidationException([bad], `The request holds text that cannot be accepted: ${bad.field}.`), req.id, logger));
+    return reply;
+  });
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     const status = String(reply.statusCode);
     const seconds = (performance.now() - (req as unknown as { startedAt: number }).startedAt) / 1000;
+    const t = (req as unknown as { trace?: RequestTrace }).trace;
+    if (t) tracing.endRequest(t, reply.statusCode);
     metrics.httpRequests.inc({ method: req.method, route, status });
     metrics.httpDuration.observe({ method: req.method, route, status }, seconds);
     const principal = (req as unknown as { principal?: { org: string; sub: string } }).principal;
     // The route pattern, never the URL: paths and queries can hold CRNs.
     logger.event(reply.statusCode >= 500 ? 'warn' : 'info', 'request', {
       requestId: req.id,
+      traceId: t?.traceId,
       method: req.method,
       route,
       status: reply.statusCode,
@@ -128,29 +149,28 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     done();
   });
 
-  const doc = new DocumentBuilder()
-    .setTitle('Probation information-sharing gateway')
-    .setDescription(
-      'Cases are shared only under signed data-sharing agreements, for a stated purpose, with only the fields the purpose needs; every access is written to a tamper-evident log first. Every request except /health, /docs and /.well-known/jwks.json carries a signed request token (see API.md, Authentication). Errors are application/problem+json (RFC 9457).',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (typ gw-request+jwt, ES256 or EdDSA)' }, 'signed-request')
-    .build();
   // The UI page is DocsController's; Swagger serves only the JSON here.
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json', raw: ['json'], swaggerUiEnabled: false });
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'], swaggerUiEnabled: false });
 
   await app.init();
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   await fastify.ready();
   await app.get(OrganisationBootstrap).ensureOperator(config.bootstrapAdminJwks, { warnIfKeyless: !config.demo });
+  let metricsListener: MetricsListener | undefined;
+  if (config.metricsPort > 0) {
+    metricsListener = await startMetricsListener(metrics, { port: config.metricsPort, host: config.metricsHost });
+    logger.log(`metrics for scraping (no signed request) on http://${config.metricsHost}:${metricsListener.port}/metrics`, 'Main');
+  }
 
   return {
     app,
     logger,
     signer,
     async close() {
+      await metricsListener?.close();
       await app.close();
+      await tracing.shutdown();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };

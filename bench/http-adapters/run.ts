@@ -166,7 +166,9 @@ async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
         let loadgenPid: number | undefined;
         let before: Promise<CpuSnapshot> | undefined;
         const pids = () => (loadgenPid ? [server.pid, loadgenPid] : [server.pid]);
-        const timer = setTimeout(() => (before = cpuSnapshot(pids())), s.warmupMs);
+        const timer = setTimeout(() => {
+          before = cpuSnapshot(pids());
+        }, s.warmupMs);
         const result = s.loadgenChild
           ? await runLoadInChild({ ...opts, cpus: s.pin ? '1' : undefined, onChild: (c) => (loadgenPid = c.pid) })
           : await runLoad(opts);

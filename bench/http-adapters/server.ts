@@ -88,8 +88,8 @@ const shutdown = async () => {
     process.exit(0);
   }
 };
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+process.once('SIGTERM', () => void shutdown());
+process.once('SIGINT', () => void shutdown());
 
 if (adapter === 'fastify' || adapter === 'express') close = await startNest(adapter);
 else if (adapter === 'node') close = await startRawNode();

@@ -176,7 +176,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const checkResponse = options.checkResponse;
   if (options.makeRequest && options.requests) throw new Error('runLoad: give makeRequest or requests, not both');
   const transport = options.transport ?? 'raw';
-  if (transport !== 'raw' && transport !== 'http') throw new Error(`runLoad: unknown transport ${transport}`);
+  if (transport !== 'raw' && transport !== 'http') throw new Error(`runLoad: unknown transport ${String(transport)}`);
   const hostHeader = transport === 'raw' ? target.url.host : null;
 
   // Request source. Static specs are prepared once; a factory's output is prepared per request.
@@ -198,7 +198,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     maxFreeSockets: concurrency,
     scheduling: 'fifo',
     noDelay: true,
-  } as http.AgentOptions);
+  });
 
   const hist = new LatencyHistogram();
   const statusCounts: Record<string, number> = {};
@@ -250,7 +250,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     if (!o.ok) return { status: o.status, ok: false, errorCode: o.errorCode, bytes: o.bytes };
     if (!expectStatus(o.status)) return { status: o.status, ok: false, errorCode: `status ${o.status}`, bytes: o.bytes };
     if (checkResponse) {
-      let passed = false;
+      let passed: boolean;
       try {
         passed = checkResponse(o.status, o.body!, o.headers!);
       } catch {
@@ -284,7 +284,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             let ok = expectStatus(status);
             let errorCode: string | undefined = ok ? undefined : `status ${status}`;
             if (ok && checkResponse) {
-              let passed = false;
+              let passed: boolean;
               try {
                 passed = checkResponse(status, Buffer.concat(chunks!), res.headers);
               } catch {
@@ -459,7 +459,7 @@ async function childMain(): Promise<void> {
     const load: LoadOptions = { ...opts };
     if (makeRequestModule) {
       const href = makeRequestModule.startsWith('file:') ? makeRequestModule : pathToFileURL(makeRequestModule).href;
-      const mod = await import(href);
+      const mod = (await import(href)) as Pick<LoadOptions, 'makeRequest' | 'expectStatus' | 'checkResponse'>;
       if (mod.makeRequest) load.makeRequest = mod.makeRequest;
       if (mod.expectStatus) load.expectStatus = mod.expectStatus;
       if (mod.checkResponse) load.checkResponse = mod.checkResponse;

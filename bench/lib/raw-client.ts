@@ -153,7 +153,7 @@ export class RawConnection {
     }
     this.gotBytes = true;
     this.bytes += chunk.length;
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
     let pos = 0;
     while (this.resolve) {

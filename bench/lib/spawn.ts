@@ -134,8 +134,8 @@ export async function startNodeScript(options: StartOptions): Promise<StartedPro
       (stream === 'out' ? process.stdout : process.stderr).write(text);
     }
   };
-  child.stdout!.on('data', onOutput('out'));
-  child.stderr!.on('data', onOutput('err'));
+  child.stdout.on('data', onOutput('out'));
+  child.stderr.on('data', onOutput('err'));
 
   let exited = false;
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };

@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     const owner = createDataSource(server.ownerUrl, { poolSize: 2 });
     await runMigrations(owner, { ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, log: () => undefined });
     await owner.query(PLAIN_TABLE);
-    const [{ fsync, server_version }] = (await owner.query(`SELECT current_setting('fsync') AS fsync, current_setting('server_version') AS server_version`)) as { fsync: string; server_version: string }[];
+    const [{ fsync, server_version }] = await owner.query<{ fsync: string; server_version: string }[]>(`SELECT current_setting('fsync') AS fsync, current_setting('server_version') AS server_version`);
     await owner.destroy();
 
     const rows: ResultRow[] = [];

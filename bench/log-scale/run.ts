@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       client.on('error', () => undefined);
       await client.connect();
       const q0 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
-      let t = performance.now();
+      const t = performance.now();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const moved = await copyBinaryRows(client, 'SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx', () => undefined);
       await client.query('ROLLBACK');
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     // Searches, as a police-cleveland IG reviewer (scope: that organisation).
     const pool = new pg.Pool({ connectionString: server.appUrl, max: 2 });
     pool.on('error', () => undefined);
-    const db = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows } as unknown as DataSource;
+    const db = { query: async (sql: string, params?: unknown[]) => (await pool.query<Record<string, unknown>>(sql, params)).rows } as unknown as DataSource;
     const repo = new AccessLogRepository(db);
     const proofs = new AccessLogProofs(repo);
     const scope = { org: 'police-cleveland' };

@@ -51,8 +51,8 @@ export interface DbCounters {
 }
 
 export async function dbCounters(ds: DataSource): Promise<DbCounters> {
-  const [{ x }] = (await ds.query(`SELECT xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()`)) as { x: string }[];
-  const rows = (await ds.query(`SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables`)) as { relname: string; w: string }[];
+  const [{ x }] = await ds.query<{ x: string }[]>(`SELECT xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()`);
+  const rows = await ds.query<{ relname: string; w: string }[]>(`SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables`);
   return { transactions: Number(x), writes: new Map(rows.map((r) => [r.relname, Number(r.w)])) };
 }
 

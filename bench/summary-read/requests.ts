@@ -81,7 +81,7 @@ export function planReads(opts: {
   omShare: number;
 }): Read[] {
   const r = new Random(opts.seed);
-  const reads: Read[] = new Array(opts.count);
+  const reads = new Array<Read>(opts.count);
   for (let i = 0; i < opts.count; i++) {
     if (opts.om.cases.length && r.chance(opts.omShare)) {
       const c = r.pick(opts.om.cases);
@@ -97,7 +97,7 @@ export function planReads(opts: {
 
 /** Signs every read, `parallel` at a time (WebCrypto signs off the main thread), with a progress bar. */
 export async function presign(reads: Read[], keys: Map<string, SigningKey>, aud: string, parallel = 64): Promise<RequestSpec[]> {
-  const out: RequestSpec[] = new Array(reads.length);
+  const out = new Array<RequestSpec>(reads.length);
   const bar = progressBar('signing tokens', reads.length);
   for (let i = 0; i < reads.length; i += parallel) {
     const end = Math.min(reads.length, i + parallel);

@@ -123,7 +123,9 @@ async function measure(s: Settings, pids: { gateway: number; postmaster?: number
   if (!quiet.quiet) log(`  (other processes still use ${quiet.foreignPercent.toFixed(0)}% of a core; measuring anyway)`);
   const pgCpu = () => (pids.postmaster ? postgresCpuMs(pids.postmaster) : Promise.resolve(NaN));
   let before: Promise<[CpuSnapshot, number]> | undefined;
-  const timer = setTimeout(() => (before = Promise.all([cpuSnapshot([pids.gateway]), pgCpu()])), warmupMs);
+  const timer = setTimeout(() => {
+    before = Promise.all([cpuSnapshot([pids.gateway]), pgCpu()]);
+  }, warmupMs);
   const result = await run();
   clearTimeout(timer);
   if (!before) return { result, pgPercent: NaN, quietBefore: quiet.foreignPercent };
@@ -149,7 +151,7 @@ async function main(s: Settings): Promise<void> {
   await chmod(dataDir, 0o755); // PostgreSQL runs as `postgres` when we are root and must reach its directory
   log(`starting the gateway (DATA_DIR ${dataDir})`);
   const { gw, baseUrl, ownerUrl } = await startGateway(s, dataDir);
-  let failed = false;
+  let failed: boolean;
   const ds = createDataSource(ownerUrl, { poolSize: 3, name: 'bench-summary-read' });
   try {
     log(`gateway ready in ${(gw.startupMs / 1000).toFixed(1)} s; loading ${s.cases.toLocaleString('en-GB')} cases`);
@@ -159,9 +161,9 @@ async function main(s: Settings): Promise<void> {
     bar.finish();
     await analyseCaseTables(ds);
     log(`loaded ${loaded.inserted} cases, ${loaded.assessments} assessments in ${(loaded.ms / 1000).toFixed(1)} s`);
-    const cohort = ((await ds.query(`SELECT crn FROM cases WHERE iom_cohort AND iom_force = $1 AND NOT restricted ORDER BY crn`, [FORCE])) as { crn: string }[]).map((r) => r.crn);
-    const omCases = (await ds.query(`SELECT crn, managing_org AS "managingOrg" FROM cases ORDER BY crn`)) as { crn: string; managingOrg: string }[];
-    const logSize = async () => Number(((await ds.query('SELECT size FROM access_log_head')) as { size: string }[])[0].size);
+    const cohort = (await ds.query<{ crn: string }[]>(`SELECT crn FROM cases WHERE iom_cohort AND iom_force = $1 AND NOT restricted ORDER BY crn`, [FORCE])).map((r) => r.crn);
+    const omCases = await ds.query<{ crn: string; managingOrg: string }[]>(`SELECT crn, managing_org AS "managingOrg" FROM cases ORDER BY crn`);
+    const logSize = async () => Number((await ds.query<{ size: string }[]>('SELECT size FROM access_log_head'))[0].size);
 
     const managing = [...new Set(omCases.map((c) => c.managingOrg))].sort();
     const keys = new Map<string, SigningKey>();

@@ -58,7 +58,7 @@ export function parseSettings(argv: string[]): Settings {
         throw new Error(`unknown argument ${a} (see the header of bench/summary-read/run.ts)`);
     }
   }
-  // Tokens are signed before the clock starts and live 300 s (API.md): the run must fit.
+  // Tokens are signed before the clock starts and live 300 s (docs/api.md): the run must fit.
   if (s.warmupMs + s.durationMs + s.quietTimeoutMs > 250_000) throw new Error('--warmup + --duration + --quiet-timeout must stay under 250 s: pre-signed tokens live 300 s');
   return s;
 }

@@ -82,8 +82,8 @@ async function main(): Promise<void> {
     await bulkInsertCases(ds, { seed: 42, count: s.cases, onProgress: (d) => bar.update(d) });
     bar.finish();
     await analyseCaseTables(ds);
-    const iomCrns = ((await ds.query(`SELECT crn FROM cases WHERE iom_cohort AND iom_force = 'cleveland' AND NOT restricted AND managing_org IN ('nps-north-east', 'crc-durham-tees-valley') ORDER BY crn`)) as { crn: string }[]).map((r) => r.crn);
-    const omCases = (await ds.query(`SELECT crn, managing_org AS "managingOrg" FROM cases WHERE managing_org IN ('nps-north-east', 'crc-durham-tees-valley', 'crc-northumbria') ORDER BY crn`)) as { crn: string; managingOrg: string }[];
+    const iomCrns = (await ds.query<{ crn: string }[]>(`SELECT crn FROM cases WHERE iom_cohort AND iom_force = 'cleveland' AND NOT restricted AND managing_org IN ('nps-north-east', 'crc-durham-tees-valley') ORDER BY crn`)).map((r) => r.crn);
+    const omCases = await ds.query<{ crn: string; managingOrg: string }[]>(`SELECT crn, managing_org AS "managingOrg" FROM cases WHERE managing_org IN ('nps-north-east', 'crc-durham-tees-valley', 'crc-northumbria') ORDER BY crn`);
     await ds.destroy();
     const managing = [...new Set(omCases.map((c) => c.managingOrg))].sort();
     const keys = new Map<string, SigningKey>();

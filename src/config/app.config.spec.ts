@@ -33,6 +33,9 @@ describe(loadConfig.name, () => {
       maxTokenBytes: 8192,
       bootstrapAdminJwks: undefined,
       gatewaySigningKey: undefined,
+      metricsPort: 0,
+      metricsHost: '127.0.0.1',
+      otlpEndpoint: undefined,
     });
     expect(c.rateLimitPerSecond).toBeGreaterThan(0);
     expect(c.rateLimitBurst).toBeGreaterThan(0);
@@ -55,6 +58,9 @@ describe(loadConfig.name, () => {
       RATE_LIMIT_BURST: '9',
       KEY_CACHE_TTL_MS: '1000',
       TRUST_PROXY: 'true',
+      METRICS_PORT: '9464',
+      METRICS_HOST: '0.0.0.0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -72,6 +78,9 @@ describe(loadConfig.name, () => {
       rateLimitBurst: 9,
       keyCacheTtlMs: 1000,
       trustProxy: true,
+      metricsPort: 9464,
+      metricsHost: '0.0.0.0',
+      otlpEndpoint: 'http://otel-collector:4318',
     });
   });
 
@@ -118,6 +127,9 @@ describe(loadConfig.name, () => {
     ['DB_POOL_SIZE', '1', /between 2/],
     ['EMBEDDED_PG_PORT', '80', /between 1024/],
     ['TRUST_PROXY', 'sometimes', /true or false/],
+    ['METRICS_PORT', '70000', /between 0 and 65535/],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', /http/],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317', /http:\/\/ or https:\/\//],
   ])('refuses %s=%s, naming the variable', (variable, value, problem) => {
     const e = configError({ [variable]: value });
     expect(e.variable).toBe(variable);
@@ -128,6 +140,24 @@ describe(loadConfig.name, () => {
   it('refuses MIGRATION_DATABASE_URL without DATABASE_URL', () => {
     const e = configError({ MIGRATION_DATABASE_URL: 'postgres://owner:pw@db/gateway' });
     expect(e.variable).toBe('MIGRATION_DATABASE_URL');
+  });
+
+  it('derives the log origin from GATEWAY_ID and reads the witnesses with their quorum', () => {
+    expect(loadConfig({ GATEWAY_ID: 'gw.example' })).toMatchObject({ logOrigin: 'gw.example/access-log', witnesses: [], witnessQuorum: 0 });
+    const key = 'witness.example/w1+1cdb1282+BLoAKmsVdxGRsp8WvtoUjeMk+u5SWNP5Ys8/3RviDpoK';
+    const witnesses = JSON.stringify([{ url: 'https://w1.example/', key }, { url: 'http://127.0.0.1:3141', key }]);
+    expect(loadConfig({ WITNESSES: witnesses })).toMatchObject({
+      witnesses: [{ url: 'https://w1.example', key }, { url: 'http://127.0.0.1:3141', key }],
+      witnessQuorum: 2,
+    });
+    expect(loadConfig({ WITNESSES: witnesses, WITNESS_QUORUM: '1' }).witnessQuorum).toBe(1);
+    expect(configError({ WITNESSES: witnesses, WITNESS_QUORUM: '3' }).variable).toBe('WITNESS_QUORUM');
+    expect(configError({ WITNESSES: witnesses, WITNESS_QUORUM: '0' }).variable).toBe('WITNESS_QUORUM');
+    expect(configError({ WITNESSES: '[{"url":"ftp://x","key":"a+00000000+AA=="}]' }).variable).toBe('WITNESSES');
+    expect(configError({ WITNESSES: '[{"url":"https://x"}]' }).variable).toBe('WITNESSES');
+    expect(configError({ LOG_ORIGIN: 'has space' }).variable).toBe('LOG_ORIGIN');
+    const bad = configError({ LOG_NOTE_KEY: 'PRIVATE+KEY+secretish' });
+    expect([bad.variable, bad.message.includes('secretish')]).toEqual(['LOG_NOTE_KEY', false]);
   });
 
   it('never echoes a secret it refuses', () => {

@@ -43,6 +43,27 @@ export interface AppConfig {
   readonly bulkAccessThreshold: number;
   /** Webhooks and the event feed (WEBHOOK_*). */
   readonly events: EventsConfig;
+  /** A second listener serving only GET /metrics, without signed requests; 0 = none. */
+  readonly metricsPort: number;
+  readonly metricsHost: string;
+  /** OTLP/HTTP base URL spans are exported to (`<url>/v1/traces`); undefined = no tracing export. */
+  readonly otlpEndpoint: string | undefined;
+  /** The C2SP checkpoint origin line of the access log (also the note key's name). */
+  readonly logOrigin: string;
+  /** The log's Ed25519 note key as `PRIVATE+KEY+<name>+<hex id>+<base64>`; undefined means "create or load under dataDir". */
+  readonly logNoteKey: string | undefined;
+  /** Witnesses asked to cosign each new checkpoint: their add-checkpoint prefix and cosignature verifier key. */
+  readonly witnesses: readonly WitnessConfig[];
+  /** Cosignatures a checkpoint needs before GET /log/checkpoint serves it (k of n). */
+  readonly witnessQuorum: number;
+  readonly witnessTimeoutMs: number;
+}
+
+export interface WitnessConfig {
+  /** The submission prefix: add-checkpoint is POSTed to `${url}/add-checkpoint`. */
+  readonly url: string;
+  /** The witness's cosignature/v1 verifier key (`<name>+<hex id>+<base64(0x04 || key)>`). */
+  readonly key: string;
 }
 
 /** Raised when the environment holds an invalid value: the message names the variable and the problem. */
@@ -112,8 +133,46 @@ function jsonOrFile(env: Env, name: string): unknown {
   }
 }
 
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be an http:// or https:// URL such as http://otel-collector:4318');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http:// or https:// (got "${url.protocol}")`);
+  return raw;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** WITNESSES: a JSON array of { url, key } (inline or a file), each url http(s) and each key a cosignature vkey. */
+function witnessList(env: Env, name: string): WitnessConfig[] {
+  const raw = str(env, name);
+  if (raw === undefined) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.startsWith('[') ? raw : existsSync(raw) ? readFileSync(raw, 'utf8') : raw);
+  } catch {
+    throw new ConfigError(name, 'must be a JSON array of { "url", "key" } or the path of a file holding one');
+  }
+  if (!Array.isArray(value)) throw new ConfigError(name, 'must be a JSON array of { "url", "key" }');
+  return value.map((w, i) => {
+    if (!isObject(w) || typeof w.url !== 'string' || typeof w.key !== 'string') throw new ConfigError(name, `entry ${i} must be { "url": string, "key": string }`);
+    let url: URL;
+    try {
+      url = new URL(w.url);
+    } catch {
+      throw new ConfigError(name, `entry ${i} has an invalid url`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(name, `entry ${i} must use http or https`);
+    if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(w.key)) throw new ConfigError(name, `entry ${i} key must be a verifier key <name>+<hex key id>+<base64>`);
+    return { url: w.url.replace(/\/+$/, ''), key: w.key };
+  });
 }
 
 /**
@@ -152,6 +211,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (e instanceof EventsConfigError) throw new ConfigError(e.variable, e.message);
     throw e;
   }
+  const logOrigin = str(env, 'LOG_ORIGIN') ?? `${gatewayId}/access-log`;
+  if (/[\s+]/u.test(logOrigin)) throw new ConfigError('LOG_ORIGIN', `must hold no space or plus sign (got "${logOrigin}")`);
+  const logNoteKey = str(env, 'LOG_NOTE_KEY');
+  if (logNoteKey !== undefined && !/^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(logNoteKey)) {
+    throw new ConfigError('LOG_NOTE_KEY', 'must be a note private key PRIVATE+KEY+<name>+<hex key id>+<base64>');
+  }
+  const witnesses = witnessList(env, 'WITNESSES');
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host,
@@ -163,7 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demo: bool(env, 'DEMO', databaseUrl === undefined),
     demoCases: int(env, 'DEMO_CASES', 300, 0, 1_000_000),
     bootstrapAdminJwks: jwks as AppConfig['bootstrapAdminJwks'],
-    gatewaySigningKey: signingKey as AppConfig['gatewaySigningKey'],
+    gatewaySigningKey: signingKey,
     logLevel: logLevel as LogLevel,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     maxTokenBytes: 8192,
@@ -180,6 +246,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
     bulkAccessThreshold: int(env, 'BULK_ACCESS_THRESHOLD', 50, 1, 1_000_000),
     events,
+    metricsPort: int(env, 'METRICS_PORT', 0, 0, 65535),
+    metricsHost: str(env, 'METRICS_HOST') ?? '127.0.0.1',
+    otlpEndpoint: httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
+    logOrigin,
+    logNoteKey,
+    witnesses,
+    witnessQuorum: int(env, 'WITNESS_QUORUM', witnesses.length, witnesses.length ? 1 : 0, witnesses.length),
+    witnessTimeoutMs: int(env, 'WITNESS_TIMEOUT_MS', 5000, 100, 60_000),
   };
 }
 

@@ -79,7 +79,7 @@ export function pickExamples(cases: Iterable<SyntheticCase>): Record<string, Dem
 export async function seedDemoCases(app: INestApplication, config: AppConfig, logger: JsonLogger): Promise<void> {
   if (config.demoCases <= 0) return;
   const ds = app.get(DataSource);
-  const [{ any }] = (await ds.query('SELECT EXISTS (SELECT 1 FROM cases) AS any')) as { any: boolean }[];
+  const [{ any }] = await ds.query<{ any: boolean }[]>('SELECT EXISTS (SELECT 1 FROM cases) AS any');
   if (any) {
     logger.log('demo cases: cases already exist; none added', 'Demo');
   } else {

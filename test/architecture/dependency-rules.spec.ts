@@ -26,6 +26,12 @@ const FILES: Record<string, string> = {
   'src/app.spec.ts': `import { helper } from '../test/helper.js';\nexport const spec = helper;`,
   'src/uses-dev-dependency.ts': `import request from 'supertest';\nexport const r = request;`,
   'test/helper.ts': `export const helper = 1;`,
+  'src/modules/access-log/domain/merkle/m.ts': `import { createHash } from 'node:crypto';\nexport const m = createHash;`,
+  'src/modules/access-log/domain/note/n.ts': `import { m } from '../merkle/m.js';\nexport const n = m;`,
+  'src/modules/access-log/domain/note/uses-shared.ts': `import { ok } from '@shared/ok.js';\nexport const u = ok;`,
+  'src/witness/w.ts': `import http from 'node:http';\nimport { n } from '../modules/access-log/domain/note/n.js';\nexport const w = [http, n];`,
+  'src/witness/uses-gateway.ts': `import { i } from '../modules/access-log/inner.js';\nexport const g = i;`,
+  'src/witness/uses-package.ts': `import pg from 'pg';\nexport const p = pg;`,
 };
 
 interface Violation {
@@ -94,7 +100,12 @@ describe('.dependency-cruiser.cjs', () => {
     expect(found('app-code-not-to-dev-dependencies')).toEqual(['src/uses-dev-dependency.ts']);
   });
 
+  it("keeps the witness to the Merkle and note code and Node's modules, and that code to itself", () => {
+    expect(found('witness-standalone')).toEqual(['src/witness/uses-gateway.ts', 'src/witness/uses-package.ts']);
+    expect(found('merkle-and-note-self-contained')).toEqual(['src/modules/access-log/domain/note/uses-shared.ts']);
+  });
+
   it('reports nothing else', () => {
-    expect(violations).toHaveLength(9);
+    expect(violations).toHaveLength(12);
   });
 });

@@ -4,7 +4,7 @@ import { databaseState } from '../factories/database-state.js';
 import { activeAgreement, agreementLogEntries, agreementTerms, daysFromNow, draft, signAs, signatory, signBytes } from '../factories/agreement.factory.js';
 import { TestGateway } from '../setup/test-app.js';
 
-const problem = (res: { status: number; body: Record<string, any>; headers: Record<string, string> }) => ({ status: res.status, type: res.body.type, detail: res.body.detail });
+const problem = (res: { status: number; body: { type?: unknown; detail?: unknown }; headers: Record<string, string> }) => ({ status: res.status, type: res.body.type, detail: res.body.detail });
 const fields = (res: { body: { errors?: { field: string }[] } }) => (res.body.errors ?? []).map((e) => e.field);
 
 describe('/agreements rejections', () => {

@@ -103,7 +103,7 @@ describe('/agreements lifecycle', () => {
 
     // One access-log entry per step, naming the agreement version it concerned.
     const log = await agreementLogEntries(gw, id);
-    expect(log.map((e) => [e.action, e.actor.org, e.agreement.version])).toEqual([
+    expect(log.map((e) => [e.action, e.actor.org, e.agreement?.version])).toEqual([
       ['agreement.create', 'nps-north-east', 1],
       ['agreement.sign', 'nps-north-east', 1],
       ['agreement.sign', 'police-cleveland', 1],

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { generateKeyPair, type CryptoKey } from 'jose';
+import { generateKeyPair } from 'jose';
 import type { Response } from 'supertest';
 import { signRequestToken } from '../../src/shared/auth/request-token.js';
 import { databaseState } from '../factories/database-state.js';
@@ -274,7 +274,7 @@ describe('Signed-request authentication (GET /organisations)', () => {
       const key = await aKey('police-ed-k1', 'EdDSA');
       const reg = await gw.call('POST', '/organisations', { org: admin, roles: ['gateway-admin'] }, { id: 'police-ed', kind: 'POLICE', name: 'Ed Police', region: 'Wales', jwks: { keys: [key.publicJwk] } });
       expect(reg.status).toBe(201);
-      const token = await signRequestToken({ privateKey: key.privateKey as CryptoKey, alg: 'EdDSA', kid: key.kid, iss: 'police-ed', sub: 'system:ed', aud, method: 'GET', path: '/organisations' });
+      const token = await signRequestToken({ privateKey: key.privateKey, alg: 'EdDSA', kid: key.kid, iss: 'police-ed', sub: 'system:ed', aud, method: 'GET', path: '/organisations' });
       expect((await get(token)).status).toBe(200);
     });
   });

@@ -1,6 +1,7 @@
 import { activeAgreement, agreementTerms, daysFromNow, riskManagementTerms, signatory } from '../factories/agreement.factory.js';
 import { assessmentBody, caseBody, creatorOf } from '../factories/case.factory.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
+import type { StoredAccessLogEntry } from '../../src/modules/access-log/domain/access-log-entry.js';
 
 /**
  * GET /cases/{crn} and /cases/{crn}/summary: the matrix of roles x organisation kinds x
@@ -8,7 +9,7 @@ import { TestGateway, type TestOrg } from '../setup/test-app.js';
  * (what an IOM officer may see, ...), not copied from the policy file.
  */
 
-// What an IOM police officer may see of a cohort case (DOMAIN.md / issue): RoSH levels,
+// What an IOM police officer may see of a cohort case (docs/domain.md / issue): RoSH levels,
 // predictor bands (never raw scores), needs with links (no notes), plan summary, licence
 // conditions and MAPPA level.
 const IOM_SUMMARY = ['managingOrg', 'tier', 'assessedAt', 'scores.ogrs3Band', 'rosh', 'needs', 'riskManagementPlan.summary', 'licenceConditions', 'mappa.level'];
@@ -29,8 +30,8 @@ describe('GET /cases/{crn}[/summary]', () => {
   async function logCount(): Promise<number> {
     return Number((await gw.sql<{ n: string }>(`SELECT count(*) AS n FROM access_log_entries`))[0].n);
   }
-  async function lastEntry(): Promise<Record<string, any>> {
-    return (await gw.sql<{ e: Record<string, any> }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries ORDER BY idx DESC LIMIT 1`))[0].e;
+  async function lastEntry(): Promise<StoredAccessLogEntry> {
+    return (await gw.sql<{ e: StoredAccessLogEntry }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries ORDER BY idx DESC LIMIT 1`))[0].e;
   }
 
   beforeAll(async () => {
@@ -160,7 +161,7 @@ describe('GET /cases/{crn}[/summary]', () => {
       return tail === undefined ? v !== undefined : v !== undefined && v[tail] !== undefined;
     };
     for (const f of s.released!) expect([f, present(f)]).not.toEqual([f, false]);
-    for (const f of entry.fieldsWithheld as string[]) expect([f, present(f)]).not.toEqual([f, true]);
+    for (const f of entry.fieldsWithheld) expect([f, present(f)]).not.toEqual([f, true]);
   });
 
   it('shows an IOM officer predictor bands, not raw scores', async () => {

@@ -2,6 +2,7 @@ import type { Response } from 'supertest';
 import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
 import { aCase, exchangeLogEntries, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
+import type { StoredAccessLogEntry } from '../../src/modules/access-log/domain/access-log-entry.js';
 
 function expectProblem(res: Response, status: number, code: string): void {
   expect({ status: res.status, type: res.body?.type }).toEqual({ status, type: `urn:probation-gateway:problem:${code}` });
@@ -24,7 +25,7 @@ describe('POST /exchange-requests rejections', () => {
   const stored = async () => Number((await gw.sql<{ n: string }>('SELECT count(*) AS n FROM exchange_requests'))[0].n);
 
   /** The submission is refused with `status`/`code`, stores no request, and leaves exactly one `exchange.reject` entry. */
-  async function expectRejected(send: () => Promise<Response>, status: number, code: string, by = cleveland): Promise<Record<string, any>> {
+  async function expectRejected(send: () => Promise<Response>, status: number, code: string, by = cleveland): Promise<StoredAccessLogEntry> {
     const before = { requests: await stored(), entries: (await exchangeLogEntries(gw)).length };
     const res = await send();
     expectProblem(res, status, code);

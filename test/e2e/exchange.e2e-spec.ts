@@ -143,6 +143,15 @@ describe('/exchange-requests', () => {
     const wrongPath = proof.body.auditPath.map((h: string, i: number) => (i === 0 ? Buffer.from(b64(h).map((x, j) => (j === 0 ? x ^ 1 : x))).toString('base64') : h));
     writeFileSync(path.join(dir, 'proof'), JSON.stringify({ ...proof.body, auditPath: wrongPath }));
     await expect(promisify(execFile)(process.execPath, ['dist/scripts/verify-bundle.js', ...args])).rejects.toThrow(/NOT VERIFIED: the inclusion proof/);
+    // The same receipt against the C2SP checkpoint note of that size and the log's note key.
+    writeFileSync(path.join(dir, 'proof'), JSON.stringify(proof.body));
+    writeFileSync(path.join(dir, 'note'), (await gw.http.get(`/log/checkpoint?size=${cp.treeSize}`)).text);
+    const logKey = (await gw.http.get('/log/key')).text.trim();
+    const noteArgs = ['--bundle', path.join(dir, 'bundle'), '--jwks', path.join(dir, 'jwks'), '--note', path.join(dir, 'note'), '--log-key', logKey, '--proof', path.join(dir, 'proof')];
+    expect((await promisify(execFile)(process.execPath, ['dist/scripts/verify-bundle.js', ...noteArgs])).stdout).toMatch(/checkpoint note: OK[\s\S]*inclusion proof: OK[\s\S]*VERIFIED/);
+    // A witness the recipient requires has not cosigned it.
+    const witnessKey = 'witness.example/w1+1cdb1282+BLoAKmsVdxGRsp8WvtoUjeMk+u5SWNP5Ys8/3RviDpoK';
+    await expect(promisify(execFile)(process.execPath, ['dist/scripts/verify-bundle.js', ...noteArgs, '--witness', witnessKey])).rejects.toThrow(/NOT VERIFIED: checkpoint note: 0 of the trusted witnesses/);
     rmSync(dir, { recursive: true, force: true });
 
     // The entry at that index is the release, and its bytes hash to the receipt's leaf hash.

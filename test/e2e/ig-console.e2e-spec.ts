@@ -1,6 +1,10 @@
 import { AccessLogWriter, type AccessLogEntryInput } from '../../src/modules/access-log/index.js';
+import { createApp, type CreatedApp } from '../../src/app.js';
+import { JsonLogger } from '../../src/shared/observability/json-logger.js';
+import { aKey } from '../factories/jwk.factory.js';
 import { activeAgreement, agreementTerms, signatory } from '../factories/agreement.factory.js';
 import { caseBody } from '../factories/case.factory.js';
+import request from 'supertest';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
 
 const CONSOLE = { 'x-ig-console': '1' };
@@ -292,6 +296,122 @@ describe('IG console (/ig)', () => {
       const logged = await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'ig.flag.review' AND actor_sub = 'user:ig-reviewer-2'`);
       expect(logged).toHaveLength(1);
     });
+
+    it('reviews only a flag the reviewer\'s own view raises: any other id is 404, with no row and no log entry', async () => {
+      const police = await signIn(gw, gw.orgs['police-cleveland'], 'user:ig-police-3');
+      const nps = await signIn(gw, gw.orgs['nps-north-east'], 'user:ig-nps-3');
+      const review = (cookie: string, flagId: string) => gw.http.post('/ig/api/flags/reviews').set('cookie', cookie).set(CONSOLE).send({ flagId, note: 'Looked into it.' });
+      const reviewsBefore = await gw.sql('SELECT count(*)::int AS n FROM ig_flag_reviews');
+      const attempts = [
+        [police, `break_glass:${idx.breakGlass}`], // NPS's flag: police cannot see the entry
+        [nps, `break_glass:${idx.policeReadsNps}`], // an entry NPS sees, but no break-glass flag
+        [nps, 'break_glass:99999999'], // no such entry
+        [nps, `bulk_access:crc-northumbria:user:om-1:${idx.breakGlass}`], // a kind of flag the entry does not raise
+      ] as const;
+      for (const [cookie, flagId] of attempts) {
+        const res = await review(cookie, flagId);
+        expect({ flagId, status: res.status, type: res.headers['content-type'] }).toEqual({ flagId, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
+      }
+      expect(await gw.sql('SELECT count(*)::int AS n FROM ig_flag_reviews')).toEqual(reviewsBefore);
+      expect(await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'ig.flag.review' AND actor_sub IN ('user:ig-police-3', 'user:ig-nps-3')`)).toEqual([]);
+      expect((await review(nps, `break_glass:${idx.breakGlass}`)).status).toBe(201);
+    });
+  });
+});
+
+/**
+ * A console session lasts only as long as what opened it: the key that signed its sign-in and
+ * its organisation's ACTIVE status. Checked on a second instance of the gateway on the same
+ * database, to show the state lives in PostgreSQL, not in the instance that made the change.
+ */
+describe('IG console sessions end with what opened them', () => {
+  let gw: TestGateway;
+  let other: CreatedApp;
+  const admin = () => ({ org: gw.orgs.gateway, roles: ['gateway-admin'], sub: 'user:operator-1' });
+  const me = (app: CreatedApp['app'], cookie: string) => request(app.getHttpServer()).get('/ig/api/session').set('cookie', cookie);
+
+  beforeAll(async () => {
+    // A slow refill and a small burst, so the console's share of an organisation's limit shows.
+    gw = await TestGateway.start({ env: { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '30' } });
+    other = await createApp(gw.config, { databaseUrl: gw.db.appUrl, logger: new JsonLogger('error', () => undefined) });
+  });
+  afterAll(async () => {
+    await other?.close();
+    await gw?.close();
+  });
+
+  it('ends when the key that signed the sign-in is rotated away, on every instance, and not when another key changes', async () => {
+    const org = gw.orgs['police-durham'];
+    const cookie = await signIn(gw, org, 'user:ig-durham-1');
+    expect((await me(other.app, cookie)).status).toBe(200);
+
+    // Adding a key keeps the signing key active: the session goes on.
+    const extra = await aKey('police-durham-k2');
+    expect((await gw.call('PUT', '/organisations/police-durham/keys', admin(), { keys: [org.key.publicJwk, extra.publicJwk] })).status).toBe(200);
+    expect((await me(other.app, cookie)).status).toBe(200);
+
+    // Rotating the signing key away ends it, here and on the other instance.
+    expect((await gw.call('PUT', '/organisations/police-durham/keys', admin(), { keys: [extra.publicJwk] })).status).toBe(200);
+    const after = await me(other.app, cookie);
+    expect(after.status).toBe(401);
+    expect(after.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await me(gw.app, cookie)).status).toBe(401);
+    expect(await gw.sql(`SELECT 1 FROM ig_sessions WHERE sub = 'user:ig-durham-1'`)).toEqual([]);
+  });
+
+  it('ends when the organisation is no longer ACTIVE', async () => {
+    const cookie = await signIn(gw, gw.orgs['crc-northumbria'], 'user:ig-northumbria-1');
+    expect((await me(other.app, cookie)).status).toBe(200);
+    // No route suspends an organisation; its status column is what the key look-up honours too.
+    await gw.sql(`UPDATE organisations SET status = 'SUSPENDED' WHERE id = 'crc-northumbria'`);
+    try {
+      expect((await me(other.app, cookie)).status).toBe(401);
+    } finally {
+      await gw.sql(`UPDATE organisations SET status = 'ACTIVE' WHERE id = 'crc-northumbria'`);
+    }
+    expect((await me(gw.app, cookie)).status).toBe(401);
+  });
+
+  it('DELETE /organisations/{id}/ig-sessions: the operator ends every session of an organisation, logged', async () => {
+    const crc = gw.orgs['crc-durham-tees-valley'];
+    const a = await signIn(gw, crc, 'user:ig-dtv-1');
+    const b = await signIn(gw, crc, 'user:ig-dtv-2');
+    const nps = await signIn(gw, gw.orgs['nps-north-east'], 'user:ig-nps-9');
+
+    expect((await gw.call('DELETE', '/organisations/crc-durham-tees-valley/ig-sessions', { org: crc, roles: ['system', 'ig-reviewer'] })).status).toBe(403);
+    const unknown = await gw.call('DELETE', '/organisations/no-such-org/ig-sessions', admin());
+    expect(unknown.status).toBe(404);
+
+    const res = await gw.call('DELETE', '/organisations/crc-durham-tees-valley/ig-sessions', admin());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ org: 'crc-durham-tees-valley', ended: 2 });
+    expect((await me(other.app, a)).status).toBe(401);
+    expect((await me(gw.app, b)).status).toBe(401);
+    expect((await me(other.app, nps)).status).toBe(200);
+    const logged = await gw.sql<{ e: Record<string, any> }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action = 'ig.session.end-all'`);
+    expect(logged.map((r) => [r.e.actor.org, r.e.resource, r.e.reasons])).toEqual([['gateway', { type: 'ig-sessions', id: 'crc-durham-tees-valley' }, ['ended:2']]]);
+
+    const doc = await gw.http.get('/docs-json');
+    expect(doc.body.paths['/organisations/{id}/ig-sessions']?.delete).toBeDefined();
+  });
+
+  it('rate-limits console calls per organisation, from the same bucket as its API calls', async () => {
+    const org = gw.orgs['nps-north-east'];
+    const cookie = await signIn(gw, org, 'user:ig-nps-flood');
+    const statuses: number[] = [];
+    for (let i = 0; i < 80; i++) statuses.push((await me(gw.app, cookie)).status);
+    // The burst is 30 and the refill one a second: 80 calls in a row cannot all be served.
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    expect(statuses).toContain(429);
+    const limited = await me(gw.app, cookie);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // The organisation's signed API calls draw on the same bucket...
+    expect((await gw.call('GET', '/organisations', { org, roles: ['system'] })).status).toBe(429);
+    // ...and another organisation's console is unaffected.
+    const police = await signIn(gw, gw.orgs['police-cleveland'], 'user:ig-pc-9');
+    expect((await me(gw.app, police)).status).toBe(200);
   });
 });
 

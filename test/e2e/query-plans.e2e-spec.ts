@@ -32,7 +32,12 @@ describe('access-log query plans', () => {
              'X' || lpad(((i * 104729) % 3000)::text, 6, '0'), 'IOM', false
         FROM generate_series(0::bigint, 29999::bigint) AS i`);
     await gw.sql('ANALYZE access_log_entries');
-    repo = new AccessLogRepository({ query: async (sql: string, params: unknown[]) => ((captured = { sql, params }), []) } as unknown as DataSource);
+    repo = new AccessLogRepository({
+      query: (sql: string, params: unknown[]) => {
+        captured = { sql, params };
+        return Promise.resolve([]);
+      },
+    } as unknown as DataSource);
   });
   afterAll(() => gw.close());
 

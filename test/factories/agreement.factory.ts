@@ -1,5 +1,6 @@
 import { CompactSign, type CryptoKey } from 'jose';
 import type { TestGateway, TestOrg } from '../setup/test-app.js';
+import type { StoredAccessLogEntry } from '../../src/modules/access-log/domain/access-log-entry.js';
 
 const DAY = 86_400_000;
 
@@ -64,8 +65,8 @@ export async function activeAgreement(gw: TestGateway, terms: Record<string, unk
 }
 
 /** The access-log entries about agreements, oldest first, decoded. */
-export async function agreementLogEntries(gw: TestGateway, id?: string): Promise<Record<string, any>[]> {
-  const rows = await gw.sql<{ e: Record<string, any> }>(
+export async function agreementLogEntries(gw: TestGateway, id?: string): Promise<StoredAccessLogEntry[]> {
+  const rows = await gw.sql<{ e: StoredAccessLogEntry }>(
     `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action LIKE 'agreement.%' ORDER BY idx`,
   );
   return rows.map((r) => r.e).filter((e) => id === undefined || e.resource.id === id);

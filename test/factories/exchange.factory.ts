@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CompactSign, type CryptoKey } from 'jose';
 import type { TestGateway, TestOrg } from '../setup/test-app.js';
 import { creatorOf } from './case.factory.js';
+import type { StoredAccessLogEntry } from '../../src/modules/access-log/domain/access-log-entry.js';
 
 type Json = Record<string, unknown>;
 
@@ -90,7 +91,7 @@ export async function submit(gw: TestGateway, body: string, bearer: { org: TestO
 }
 
 /** The access-log entries of the exchange (optionally of one request), oldest first, decoded. */
-export async function exchangeLogEntries(gw: TestGateway, requestId?: string): Promise<Record<string, any>[]> {
-  const rows = await gw.sql<{ e: Record<string, any> }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action LIKE 'exchange.%' ORDER BY idx`);
+export async function exchangeLogEntries(gw: TestGateway, requestId?: string): Promise<StoredAccessLogEntry[]> {
+  const rows = await gw.sql<{ e: StoredAccessLogEntry }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action LIKE 'exchange.%' ORDER BY idx`);
   return rows.map((r) => r.e).filter((e) => requestId === undefined || e.resource.id === requestId);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { TestKey } from '../setup/test-app.js';
 
 export type { TestKey };
@@ -12,7 +12,7 @@ export async function aKey(kid: string, alg: 'ES256' | 'EdDSA' = 'ES256'): Promi
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const pub = await exportJWK(publicKey);
   const priv = await exportJWK(privateKey);
-  return { kid, privateKey: privateKey as CryptoKey, publicJwk: { ...pub, kid, alg, use: 'sig' }, privateJwk: { ...priv, kid, alg } };
+  return { kid, privateKey: privateKey, publicJwk: { ...pub, kid, alg, use: 'sig' }, privateJwk: { ...priv, kid, alg } };
 }
 
 /** Public JWKs the registry must refuse, each with the problem it shows. */

@@ -68,25 +68,27 @@ export class InMemoryOrganisationRepository implements OrganisationRepository {
     for (const o of orgs) this.rows.set(o.id, o);
   }
 
-  async findById(id: string): Promise<Organisation | null> {
-    return this.rows.get(id) ?? null;
+  findById(id: string): Promise<Organisation | null> {
+    return Promise.resolve(this.rows.get(id) ?? null);
   }
 
-  async findKey(orgId: string, kid: string) {
-    return this.rows.get(orgId)?.keys.find((k) => k.kid === kid) ?? null;
+  findKey(orgId: string, kid: string) {
+    return Promise.resolve(this.rows.get(orgId)?.keys.find((k) => k.kid === kid) ?? null);
   }
 
-  async list(): Promise<Organisation[]> {
-    return [...this.rows.values()].sort((a, b) => a.id.localeCompare(b.id));
+  list(): Promise<Organisation[]> {
+    return Promise.resolve([...this.rows.values()].sort((a, b) => a.id.localeCompare(b.id)));
   }
 
-  async insert(org: Organisation): Promise<void> {
-    if (this.rows.has(org.id)) throw new OrganisationException(OrganisationExceptionCode.AlreadyExists, `Organisation "${org.id}" is already registered.`);
+  insert(org: Organisation): Promise<void> {
+    if (this.rows.has(org.id)) return Promise.reject(new OrganisationException(OrganisationExceptionCode.AlreadyExists, `Organisation "${org.id}" is already registered.`));
     this.rows.set(org.id, org);
+    return Promise.resolve();
   }
 
-  async saveKeys(org: Organisation): Promise<void> {
+  saveKeys(org: Organisation): Promise<void> {
     this.saved.push(org.id);
     this.rows.set(org.id, org);
+    return Promise.resolve();
   }
 }

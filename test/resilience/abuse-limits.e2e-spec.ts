@@ -1,5 +1,4 @@
 import net from 'node:net';
-import type http from 'node:http';
 import { TestGateway } from '../setup/test-app.js';
 import { report, sleep } from './support/mode.js';
 
@@ -20,7 +19,7 @@ describe('Abuse limits', () => {
 
   beforeAll(async () => {
     gw = await TestGateway.start({ env: { RATE_LIMIT_PER_SECOND: String(RATE), RATE_LIMIT_BURST: String(RATE), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
-    const server = gw.app.getHttpServer() as http.Server;
+    const server = gw.app.getHttpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as net.AddressInfo).port;
   }, 120_000);

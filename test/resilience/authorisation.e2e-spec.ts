@@ -1,5 +1,5 @@
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
-import { activeAgreement, agreementTerms, draft, signatory } from '../factories/agreement.factory.js';
+import { activeAgreement, agreementTerms, draft } from '../factories/agreement.factory.js';
 import { aCase, assessmentBody, caseBody, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
 import { report } from './support/mode.js';
 import { RowSnapshots } from './support/rows.js';
@@ -85,7 +85,7 @@ describe('Authorisation sweep: every route x every role x every kind of organisa
     const rows = await RowSnapshots.open(gw.db.ownerUrl);
     try {
     const before = await rows.take();
-    const checks: [string, () => Promise<{ status: number; body: any }>, number[]][] = [
+    const checks: [string, () => Promise<{ status: number; body: unknown }>, number[]][] = [
       ['read another organisation\'s case (police, no agreement)', () => gw.call('GET', '/cases/X300001?purpose=IOM', durham(['iom-officer'])), [404]],
       ['summary of another organisation\'s case (CRC)', () => gw.call('GET', '/cases/X300001/summary?purpose=RISK_MANAGEMENT', northumbria(['offender-manager'])), [404]],
       ['summary of a restricted case of another CRC', () => gw.call('GET', '/cases/X300002/summary?purpose=RISK_MANAGEMENT', northumbria(['offender-manager'])), [404]],

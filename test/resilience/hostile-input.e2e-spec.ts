@@ -1,17 +1,21 @@
 import fc from 'fast-check';
+import { SignJWT } from 'jose';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
-import { aCase } from '../factories/exchange.factory.js';
+import { activeAgreement, signBytes } from '../factories/agreement.factory.js';
+import { aCase, requestJws } from '../factories/exchange.factory.js';
+import { aKey } from '../factories/jwk.factory.js';
 import { CONTENT_TYPES, hostileJson, hostileString, RAW_BODIES } from './support/hostile.js';
 import { report, scale } from './support/mode.js';
 import { closeAgent, encode, rawRequest } from './support/raw-http.js';
 import { RowSnapshots } from './support/rows.js';
 import { docRoutes, fillPath, type DocRoute } from './support/routes.js';
+import { INVALID_UTF8, replaceAt, stringLeaves, UNSTORABLE_STRINGS, UNSTORABLE_URL_TEXT, validRequestClaims, validRequests, type Fixtures } from './support/string-inputs.js';
 
 const RUNS = scale(400, 10_000);
 /** The quick form replays the same inputs every time (npm test must not depend on luck); the long form explores. */
 const SEED = process.env.RESILIENCE_SEED ? Number(process.env.RESILIENCE_SEED) : scale<number | undefined>(20261122, undefined);
 /** Routes whose success writes rows whatever the body says (a console sign-in opens a session). */
-const WRITES_ON_SUCCESS: Record<string, string[]> = { 'POST /ig/session': ['ig_sessions'], 'POST /ig/demo-session': ['ig_sessions'] };
+const WRITES_ON_SUCCESS: Record<string, string[]> = { 'POST /ig/session': ['ig_sessions'], 'POST /ig/demo-session': ['ig_sessions'], 'DELETE /organisations/{id}/ig-sessions': ['ig_sessions'] };
 
 interface Attempt {
   route: DocRoute;
@@ -38,7 +42,7 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
   let rows: RowSnapshots;
   let routes: DocRoute[];
   let principals: { org: TestOrg; roles: string[]; attrs?: Record<string, unknown>; reason: string }[];
-  const tally = { runs: 0, byStatus: {} as Record<string, number>, rawBodies: 0, okResponses: 0, slowestRawBodies: [] as string[] };
+  const tally = { runs: 0, byStatus: {} as Record<string, number>, rawBodies: 0, okResponses: 0, slowestRawBodies: [] as string[], stringInputs: 0 };
 
   beforeAll(async () => {
     gw = await TestGateway.start();
@@ -46,7 +50,7 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
     await aCase(gw, 'X100002', { managingOrg: 'crc-durham-tees-valley', restricted: true });
     rows = await RowSnapshots.open(gw.db.ownerUrl);
     routes = await docRoutes(gw);
-    const server = gw.app.getHttpServer() as import('node:http').Server;
+    const server = gw.app.getHttpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as import('node:net').AddressInfo).port;
     principals = [
@@ -163,10 +167,151 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
         if (res.statusCode >= 500) failures.push(where);
         else if (res.statusCode >= 400 && !/^application\/problem\+json/.test(String(res.headers['content-type']))) failures.push(`${where} (not problem+json)`);
         else if (res.statusCode >= 400 && RowSnapshots.diff(before, await rows.take()).length) failures.push(`${where} (changed rows)`);
+        // None of the malformed bodies is a valid input of any route: accepting one means it was
+        // misread (invalid UTF-8 decoded to U+FFFD, a lone surrogate stored as something else).
+        else if (res.statusCode < 300 && !raw.wellFormed) failures.push(`${where} (accepted)`);
       }
     }
     tally.rawBodies += n;
     tally.slowestRawBodies = slow.sort((a, b) => Number(b.split(': ')[1].split(' ')[0]) - Number(a.split(': ')[1].split(' ')[0])).slice(0, 3);
     expect(failures).toEqual([]);
   }, scale(120_000, 900_000));
+
+  /**
+   * Not random: every string input of every route (each string of a valid body, each query and
+   * path parameter, the request token's claims, the claims and header of the JWS bodies, the
+   * console's review note) in turn holds NUL, a lone surrogate or bytes that are not UTF-8. Each
+   * must be a 400 problem naming that input, with no row changed and no log entry written.
+   */
+  it('refuses text PostgreSQL cannot store in every string input of every route: 400 naming it, nothing written', async () => {
+    const nps = principals[1];
+    const police = principals[2];
+    const crc = principals[3];
+    await aCase(gw, 'X100003', { managingOrg: 'crc-durham-tees-valley' });
+    const transfer = await gw.call('POST', '/cases/X100003/transfers', { org: crc.org, roles: ['system'] }, { toOrg: 'nps-north-east', reason: 'NPS to manage' });
+    expect(transfer.status).toBe(201);
+    const agreementId = await activeAgreement(gw);
+    const submitted = await sendJws('/exchange-requests', police, await requestJws(police.org, validRequestClaims(agreementId, 'X100001')));
+    expect(submitted.statusCode).toBe(201);
+    const doc = await gw.call('GET', `/agreements/${agreementId}/document`, { org: nps.org, roles: ['dsa-signatory'] });
+    const f: Fixtures = {
+      crn: 'X100001',
+      agreementId,
+      transferId: transfer.body.id as string,
+      exchangeId: JSON.parse(submitted.body).id as string,
+      publicJwk: (await aKey('crc-cumbria-k1')).publicJwk,
+      signatureJws: await signBytes(doc.text, nps.org.key),
+    };
+    const valid = validRequests(f);
+    const who = { admin: principals[0], nps, police, crc };
+    const failures: string[] = [];
+    const missing: string[] = [];
+    let tried = 0;
+
+    const check = async (label: string, field: string, go: () => Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>, opts: { logged?: string } = {}) => {
+      const before = await rows.take();
+      const logFrom = await rows.logSize();
+      const res = await go();
+      tried++;
+      const where = `${label} -> ${res.statusCode} ${res.body.slice(0, 200)}`;
+      const changed = RowSnapshots.diff(before, await rows.take());
+      const entries = (await rows.newEntries(logFrom)).filter((e) => e.action !== opts.logged);
+      if (res.statusCode !== 400) failures.push(`${where} (expected 400)`);
+      else if (!/^application\/problem\+json/.test(String(res.headers['content-type']))) failures.push(`${where} (not problem+json)`);
+      else if (!res.body.includes(field)) failures.push(`${where} (does not name ${field})`);
+      if (changed.length) failures.push(`${where} (changed ${changed.join(', ')})`);
+      if (entries.length) failures.push(`${where} (logged ${entries.map((e) => e.action).join(', ')})`);
+    };
+    const signedJson = async (method: string, url: string, p: (typeof principals)[number], payload: Buffer | undefined, claims: Record<string, unknown> = {}, contentType = 'application/json') => {
+      const token = await gw.token(method, url, { org: p.org, roles: p.roles, attrs: p.attrs, reason: p.reason, ...claims }, payload as unknown as string);
+      return send(method, url, { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': contentType } : {}) }, payload);
+    };
+
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      if (route.path === '/exchange-requests' && route.method === 'POST') continue; // its JWS claims are below
+      const v = valid[key] ?? { as: 'nps' as const, path: {} };
+      if (!valid[key] && (route.bodyProps.length || route.queryParams.some((q) => !['limit', 'cursor'].includes(q)))) missing.push(key);
+      const p = who[v.as];
+      const pathValues: Record<string, string> = { crn: f.crn, id: f.agreementId, index: '0', treeSize: '1', version: '1', assessmentId: 'oasys-1', ...v.path };
+      const query = { ...Object.fromEntries(route.queryParams.map((q) => [q, v.query?.[q] ?? 'x'])), ...v.query };
+      const url = (pv: Record<string, string>, q: Record<string, string>, raw?: string) => {
+        const qs = Object.entries(q).map(([k, val]) => `${k}=${k === raw ? val : encode(val)}`).join('&');
+        return fillPath(route.path, pv) + (qs ? `?${qs}` : '');
+      };
+      const body = v.body === undefined ? undefined : Buffer.from(JSON.stringify(v.body));
+
+      for (const bad of UNSTORABLE_STRINGS) {
+        for (const leaf of v.body ? stringLeaves(v.body) : []) {
+          const hostile = Buffer.from(JSON.stringify(replaceAt(v.body, leaf, bad.splice)));
+          await check(`${key} body.${leaf} with ${bad.name}`, leaf.split(/[.[]/).pop()!, () => signedJson(route.method, url(pathValues, query), p, hostile));
+        }
+      }
+      for (const bad of UNSTORABLE_URL_TEXT) {
+        for (const name of route.pathParams) {
+          // The router refuses a path it cannot decode as a whole ("path"); one it decodes is checked per parameter.
+          await check(`${key} path ${name} with ${bad.name}`, bad.name === 'NUL' ? name : 'path', () => signedJson(route.method, url({ ...pathValues, [name]: bad.splice(pathValues[name]) }, query), p, body));
+        }
+        for (const name of Object.keys(query)) {
+          await check(`${key} query ${name} with ${bad.name}`, name, () => signedJson(route.method, url(pathValues, { ...query, [name]: bad.splice(encode(query[name])) }, name), p, body));
+        }
+      }
+      if (v.body) {
+        const text = JSON.stringify(v.body);
+        const at = text.indexOf('":"') + 3; // inside the first string value
+        for (const bytes of INVALID_UTF8) {
+          const hostile = Buffer.concat([Buffer.from(text.slice(0, at)), bytes, Buffer.from(text.slice(at))]);
+          await check(`${key} body with bytes ${bytes.toString('hex')}`, 'body', () => signedJson(route.method, url(pathValues, query), p, hostile));
+        }
+      }
+    }
+
+    // The request token's claims reach the replay store (jti), key look-up (iss, kid) and every log entry (sub, roles, attrs, reason).
+    const caseUrl = '/cases/X100001/summary?purpose=IOM';
+    for (const bad of UNSTORABLE_STRINGS) {
+      for (const [claim, value] of Object.entries({ reason: { reason: bad.splice('IOM panel') }, attrs: { attrs: { force: bad.splice('cleveland') } }, roles: { roles: ['iom-officer', bad.splice('x')] }, sub: { sub: bad.splice('user:pc-1') } })) {
+        await check(`token ${claim} with ${bad.name}`, claim, () => signedJson('GET', caseUrl, police, undefined, value));
+      }
+      /** A token signed by police-cleveland's own key with `over` as claims and `header` in the protected header. */
+      const forged = async (over: Record<string, unknown>, header: Record<string, unknown> = {}) => {
+        const now = Math.floor(Date.now() / 1000);
+        const claims = { iss: police.org.id, aud: gw.config.gatewayId, iat: now, exp: now + 60, jti: `jti-${tried}-abcdef`, sub: 'user:pc-1', htm: 'GET', htu: caseUrl, roles: ['iom-officer'], ...over };
+        const token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: police.org.key.kid, typ: 'gw-request+jwt', ...header }).sign(police.org.key.privateKey);
+        return send('GET', caseUrl, { authorization: `Bearer ${token}` });
+      };
+      await check(`token jti with ${bad.name}`, 'jti', () => forged({ jti: bad.splice(`jti-${tried}-abcdef`) }));
+      await check(`token iss with ${bad.name}`, 'iss', () => forged({ iss: bad.splice(police.org.id) }));
+      await check(`token header kid with ${bad.name}`, 'kid', () => forged({}, { kid: bad.splice(police.org.key.kid) }));
+    }
+
+    // The claims and header of a request JWS are stored and logged (exchange.reject is the refusal's own record).
+    for (const bad of UNSTORABLE_STRINGS) {
+      const claims = validRequestClaims(f.agreementId, 'X100001');
+      for (const leaf of stringLeaves(claims)) {
+        const jws = await requestJws(police.org, replaceAt({ ...claims, jti: `${claims.jti}-${tried}` }, leaf, bad.splice) as Record<string, unknown>);
+        await check(`exchange JWS claim ${leaf} with ${bad.name}`, leaf.split(/[.[]/).pop()!, () => sendJws('/exchange-requests', police, jws), { logged: 'exchange.reject' });
+      }
+      const jws = await requestJws(police.org, { ...claims, jti: `${claims.jti}-kid-${tried}` }, { kid: bad.splice(police.org.key.kid) });
+      await check(`exchange JWS header kid with ${bad.name}`, 'kid', () => sendJws('/exchange-requests', police, jws), { logged: 'exchange.reject' });
+      const sig = await signBytes(doc.text, { privateKey: nps.org.key.privateKey, kid: bad.splice(nps.org.key.kid) });
+      await check(`agreement signature kid with ${bad.name}`, 'kid', () => signedJson('POST', `/agreements/${f.agreementId}/signatures`, nps, Buffer.from(JSON.stringify({ jws: sig }))));
+    }
+
+    // The IG console's review note (a console route, outside /docs-json).
+    const signIn = await signedJson('POST', '/ig/session', nps, undefined);
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0];
+    for (const bad of UNSTORABLE_STRINGS) {
+      const payload = Buffer.from(JSON.stringify({ flagId: 'break_glass:1', note: bad.splice('Checked: justified') }));
+      await check(`console review note with ${bad.name}`, 'note', () => send('POST', '/ig/api/flags/reviews', { cookie, 'x-ig-console': '1', 'content-type': 'application/json' }, payload));
+    }
+
+    tally.stringInputs = tried;
+    expect(failures).toEqual([]);
+    expect(missing).toEqual([]);
+  }, scale(240_000, 900_000));
+
+  const sendJws = async (url: string, p: (typeof principals)[number], jws: string) => {
+    const token = await gw.token('POST', url, { org: p.org, roles: p.roles, attrs: p.attrs, reason: p.reason }, jws);
+    return send('POST', url, { authorization: `Bearer ${token}`, 'content-type': 'application/jose' }, Buffer.from(jws));
+  };
 });

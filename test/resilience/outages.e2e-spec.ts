@@ -110,7 +110,7 @@ describe('Outages (real gateway process)', () => {
   it("connections killed mid-transaction: pg_terminate_backend of the gateway's backends under load", async () => {
     let kills = 0;
     const w = await underFault(
-      async () => undefined,
+      () => Promise.resolve(),
       async () => {
         const until = Date.now() + HOLD_MS;
         while (Date.now() < until) {
@@ -119,7 +119,7 @@ describe('Outages (real gateway process)', () => {
           await sleep(50 + Math.random() * 100);
         }
       },
-      async () => undefined,
+      () => Promise.resolve(),
       0,
     );
     // Some reads get through between kills; those must be logged like any other.

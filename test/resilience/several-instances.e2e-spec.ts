@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import { checkConsistency } from './support/consistency.js';
 import { GatewayProcess } from './support/gateway-process.js';
 import { send } from './support/http.js';
@@ -20,7 +20,7 @@ const REPLAYS = scale(20, 200);
  */
 describe('Several instances (three gateway processes, one PostgreSQL)', () => {
   let pg: DedicatedPostgres;
-  let gws: GatewayProcess[] = [];
+  const gws: GatewayProcess[] = [];
   let signer: DemoSigner;
   let data: DemoData;
   const figures: Record<string, unknown> = {};
@@ -101,7 +101,7 @@ describe('Several instances (three gateway processes, one PostgreSQL)', () => {
       }),
     );
     // The new key works everywhere.
-    signer.use(org, { kid, alg: 'ES256', key: privateKey as CryptoKey });
+    signer.use(org, { kid, alg: 'ES256', key: privateKey });
     for (const g of gws) expect((await get(g)).status).toBe(200);
     figures.keyRotation = { refusedAfterMs: elapsed.map(Math.round), boundMs: KEY_CACHE_TTL_MS + 1000 };
     for (const ms of elapsed) expect(ms).toBeLessThanOrEqual(KEY_CACHE_TTL_MS + 1000);

@@ -24,7 +24,7 @@ export async function makeKey(kid: string, alg: 'ES256' | 'EdDSA' = 'ES256'): Pr
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const pub = await exportJWK(publicKey);
   const priv = await exportJWK(privateKey);
-  return { kid, privateKey: privateKey as CryptoKey, publicJwk: { ...pub, kid, alg, use: 'sig' }, privateJwk: { ...priv, kid, alg } };
+  return { kid, privateKey: privateKey, publicJwk: { ...pub, kid, alg, use: 'sig' }, privateJwk: { ...priv, kid, alg } };
 }
 
 export interface TestOrg {
@@ -98,7 +98,7 @@ export class TestGateway {
       await boot.ensureOrganisation({ id: o.id, kind: o.kind, name: o.id, region: 'North East', keys: [key.publicJwk] });
       orgs[o.id] = { id: o.id, kind: o.kind, key };
     }
-    return new TestGateway(created.app, config, db, orgs, created.close, dataDir);
+    return new TestGateway(created.app, config, db, orgs, () => created.close(), dataDir);
   }
 
   get http() {

@@ -103,7 +103,7 @@ export async function bulkInsertCases(ds: DataSource, o: BulkInsertOptions): Pro
   const result: BulkInsertResult = { generated: 0, inserted: 0, skipped: 0, assessments: 0, ms: 0 };
   let done = 0;
   const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
+  let failure: { error: unknown } | undefined;
   for (let start = from; start < from + o.count && failure === undefined; start += batchSize) {
     const batch: SyntheticCase[] = [];
     for (let i = start; i < Math.min(start + batchSize, from + o.count); i++) {
@@ -121,14 +121,14 @@ export async function bulkInsertCases(ds: DataSource, o: BulkInsertOptions): Pro
         o.onProgress?.(done, o.count);
       })
       .catch((e: unknown) => {
-        failure ??= e;
+        failure ??= { error: e };
       })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
     if (inFlight.size >= 2) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure.error;
   result.skipped = result.generated - result.inserted;
   result.ms = performance.now() - started;
   return result;

@@ -4,7 +4,7 @@
  * pushed over HTTP or bulk-loaded. Case i of a seed is always the same (for the same reference
  * day), whatever the number of cases or the batch size.
  *
- * Distributions follow how probation is organised (DOMAIN.md): CRCs manage about two thirds
+ * Distributions follow how probation is organised (docs/domain.md): CRCs manage about two thirds
  * of cases, all at LOW or MEDIUM risk of serious harm; the NPS manages the rest, including every
  * HIGH and VERY_HIGH one and every MAPPA case. The tier letter follows harm, its digit the
  * likelihood of reoffending, and the predictor scores follow both.

@@ -8,7 +8,7 @@ function sink(isTTY: boolean) {
 describe('progressBar', () => {
   it('renders fraction, counts, rate and ETA on one line', () => {
     const line = renderProgress('cases', 25_000, 100_000, 5000);
-    expect(line).toMatch(/^cases \[#{7}\.{21}\]  25% 25,000\/100,000  5,000\/s  ETA 15s$/);
+    expect(line).toMatch(/^cases \[#{7}\.{21}\] {2}25% 25,000\/100,000 {2}5,000\/s {2}ETA 15s$/);
     expect(renderProgress('cases', 10, 10, 90_000)).toContain('in 1m30s');
   });
 

@@ -42,7 +42,11 @@ export class AccessLogController {
 
   @Get()
   @Roles('ig-reviewer')
-  @ApiOperation({ summary: "Search the access log, newest first (ig-reviewer; scoped to the reviewer's organisation, the operator's IG sees all)" })
+  @ApiOperation({
+    summary: "Search the access log, newest first (ig-reviewer; scoped to the reviewer's organisation, the operator's IG sees all)",
+    description:
+      "Entries of \"not found\" answers about another organisation's data (restricted, unrelated or unknown case alike) are served redacted: ownerOrg null, reasons ['not_found'], no agreement or fields, redacted: true and the stored leafHash. The data's owner and the operator see them whole. Filters test only members the redaction keeps.",
+  })
   @ApiOkResponse({ type: AccessLogPageResponse })
   @ApiSignedRoute(400, 403)
   search(@CurrentPrincipal() p: Principal, @Q() dto: AccessLogSearchDto): Promise<AccessLogPage> {
@@ -53,6 +57,7 @@ export class AccessLogController {
   @Roles('ig-reviewer')
   @ApiOperation({ summary: 'The matching entries as CSV, streamed (ig-reviewer; same filters and scope as the search)' })
   @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'One header line, then one line per entry, newest first', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiSignedRoute(400, 403)
   async exportCsv(@CurrentPrincipal() p: Principal, @Q() dto: AccessLogFilterDto): Promise<StreamableFile> {
     const lines = await this.queries.execute(new ExportAccessLogQuery(p, dto.toFilter()));

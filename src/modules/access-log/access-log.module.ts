@@ -17,6 +17,12 @@ import { GetInclusionProofHandler } from './queries/get-inclusion-proof/get-incl
 import { GetSubjectAccessReportHandler } from './queries/get-subject-access-report/get-subject-access-report.handler.js';
 import { SearchAccessLogHandler } from './queries/search-access-log/search-access-log.handler.js';
 import { SubjectAccessReportController } from './subject-access-report.controller.js';
+import { LogController } from './log.controller.js';
+import { LogNotes } from './application/log-notes.js';
+import { LogTiles } from './application/log-tiles.js';
+import { WitnessCoordinator } from './application/witness-coordinator.js';
+import { WitnessRepository } from './infrastructure/witness.repository.js';
+import { logNoteSignerProvider } from './access-log.providers.js';
 
 /**
  * The append-only Merkle access log. Depends on no feature module; feature modules import it
@@ -24,7 +30,7 @@ import { SubjectAccessReportController } from './subject-access-report.controlle
  */
 @Module({
   imports: [CqrsModule],
-  controllers: [AccessLogController, SubjectAccessReportController],
+  controllers: [AccessLogController, SubjectAccessReportController, LogController],
   providers: [
     sequencerProvider,
     AccessLogWriter,
@@ -42,7 +48,12 @@ import { SubjectAccessReportController } from './subject-access-report.controlle
     GetConsistencyProofHandler,
     GetCheckpointHandler,
     GetSubjectAccessReportHandler,
+    logNoteSignerProvider,
+    LogNotes,
+    LogTiles,
+    WitnessRepository,
+    WitnessCoordinator,
   ],
-  exports: [AccessLogWriter, AccessLogSearch, AccessLogProofs, CheckpointService],
+  exports: [AccessLogWriter, AccessLogSearch, AccessLogProofs, CheckpointService, LogNotes],
 })
 export class AccessLogModule {}

@@ -8,6 +8,14 @@ import { Metrics } from '@shared/observability/metrics.js';
 import { AccessLogWriter } from './application/access-log.writer.js';
 import { LogSequencer } from './application/log-sequencer.js';
 import { PgLogBatchStore } from './infrastructure/pg-log-batch-store.js';
+import { LOG_NOTE_SIGNER, loadLogNoteSigner } from './infrastructure/log-note-key.js';
+
+/** The log's Ed25519 note key (LOG_NOTE_KEY, or created under DATA_DIR/keys). */
+export const logNoteSignerProvider: Provider = {
+  provide: LOG_NOTE_SIGNER,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => loadLogNoteSigner(config),
+};
 
 /** Queued entries at most before append() answers 503 at once (back-pressure, not a growing backlog). */
 export const MAX_PENDING_ENTRIES = 10_000;

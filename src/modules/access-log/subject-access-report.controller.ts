@@ -16,7 +16,10 @@ export class SubjectAccessReportController {
 
   @Get(':crn/access-report')
   @Roles('ig-reviewer')
-  @ApiOperation({ summary: "Every access to one person's data within the reviewer's scope: who, when, organisation, purpose, agreement, decision, fields (ig-reviewer)" })
+  @ApiOperation({
+    summary: "Every access to one person's data within the reviewer's scope: who, when, organisation, purpose, agreement, decision, fields (ig-reviewer)",
+    description: "Accesses answered \"not found\" about another organisation's data are shown as GET /access-log shows them: redacted, the same whether the case was restricted, unrelated or unknown.",
+  })
   @ApiOkResponse({ type: SubjectAccessReportResponse })
   @ApiSignedRoute(400, 403)
   report(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Q() dto: SubjectAccessReportQueryDto): Promise<SubjectAccessReport> {

@@ -1,14 +1,16 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AGREEMENT_STATUSES, type AgreementStatus } from './domain/agreement-terms.js';
 
 export class AgreementIdParam {
+  @ApiProperty({ description: 'Agreement id', format: 'uuid' })
   @IsUUID('all', { message: 'id must be an agreement id (a UUID)' })
   id: string;
 }
 
 export class AgreementVersionParam extends AgreementIdParam {
+  @ApiProperty({ description: 'Version number, from 1', type: 'integer', minimum: 1, maximum: 1_000_000, example: 1 })
   @Type(() => Number)
   @IsInt({ message: 'version must be a positive integer' })
   @Min(1)

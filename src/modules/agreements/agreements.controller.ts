@@ -25,7 +25,7 @@ import { ListAgreementVersionsQuery } from './queries/list-agreement-versions/li
 import { ListAgreementsQuery } from './queries/list-agreements/list-agreements.query.js';
 
 /**
- * Data-sharing agreements (API.md). Every change answers with the agreement as it now stands,
+ * Data-sharing agreements (docs/api.md). Every change answers with the agreement as it now stands,
  * after its access-log entry is durable.
  */
 @ApiTags('agreements')
@@ -111,6 +111,7 @@ export class AgreementsController {
   @Get(':id/versions/:version/document')
   @ApiProduces('application/json')
   @ApiOperation({ summary: 'The canonical document of one version, to re-verify its signatures' })
+  @ApiOkResponse({ description: 'Canonical JSON; headers x-agreement-version and x-document-sha256 (base64url)' })
   @ApiSignedRoute(400, 404)
   async versionDocument(@CurrentPrincipal() p: Principal, @Param() { id, version }: AgreementVersionParam, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return this.sendDocument(reply, await this.queries.execute(new GetAgreementDocumentQuery(p, id, version)));

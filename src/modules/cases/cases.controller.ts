@@ -4,6 +4,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { ApiSignedRoute } from '@shared/http/api-problems.js';
+import { AssessmentWriteResponse, CaseSummaryResponse, CaseViewResponse, CaseWriteResponse, EscalationResponse, ExplainResponse, TransferAcceptedResponse, TransferResponse } from './cases.responses.js';
 import { AcceptTransferCommand } from './commands/accept-transfer/accept-transfer.command.js';
 import { RecordAssessmentCommand } from './commands/record-assessment/record-assessment.command.js';
 import { AssessmentParams, RecordAssessmentDto } from './commands/record-assessment/record-assessment.dto.js';
@@ -33,6 +34,7 @@ export class CasesController {
   @Get('cases/escalations')
   @Roles('system', 'offender-manager')
   @ApiOperation({ summary: 'CRC cases assessed at HIGH or VERY_HIGH RoSH awaiting transfer to the NPS (the CRC and NPS of the region)' })
+  @ApiOkResponse({ type: [EscalationResponse] })
   @ApiSignedRoute(403)
   escalations(@CurrentPrincipal() p: Principal) {
     return this.queries.execute(new ListEscalationsQuery(p));
@@ -40,9 +42,13 @@ export class CasesController {
 
   @Put('cases/:crn')
   @Roles('system')
-  @ApiOperation({ summary: "Create or replace a case record (the managing organisation's system)" })
-  @ApiOkResponse({ description: 'updated' })
-  @ApiCreatedResponse({ description: 'created' })
+  @ApiOperation({
+    summary: "Create or replace a case record (the managing organisation's system; only the NPS, the allocating authority, creates)",
+    description:
+      "An NPS region's system creates an unused CRN for itself or for an active CRC of its region (otherwise 400 allocation_invalid); from then on only the managing organisation's system replaces it, and a change of manager is a transfer (409 managing_org_change_needs_transfer). Any other system gets the same 403 for a CRN managed elsewhere and for an unknown one; an NPS system gets 409 crn_already_allocated for a CRN held elsewhere, naming nobody.",
+  })
+  @ApiOkResponse({ description: 'replaced', type: CaseWriteResponse })
+  @ApiCreatedResponse({ description: 'created', type: CaseWriteResponse })
   @ApiSignedRoute(400, 403, 409)
   async upsert(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Body() dto: UpsertCaseDto, @Res({ passthrough: true }) reply: Reply) {
     const r = await this.commands.execute(new UpsertCaseCommand(p, crn, dto));
@@ -53,6 +59,8 @@ export class CasesController {
   @Put('cases/:crn/assessments/:assessmentId')
   @Roles('system')
   @ApiOperation({ summary: 'Record an OASys-style assessment (managing organisation); raises an escalation when a CRC case reaches HIGH RoSH' })
+  @ApiOkResponse({ description: 'replaced (the same assessment id again)', type: AssessmentWriteResponse })
+  @ApiCreatedResponse({ description: 'recorded', type: AssessmentWriteResponse })
   @ApiSignedRoute(400, 403, 404)
   async assessment(@CurrentPrincipal() p: Principal, @Param() params: AssessmentParams, @Body() dto: RecordAssessmentDto, @Res({ passthrough: true }) reply: Reply) {
     const r = await this.commands.execute(new RecordAssessmentCommand(p, params.crn, params.assessmentId, dto));
@@ -62,6 +70,7 @@ export class CasesController {
 
   @Get('cases/:crn')
   @ApiOperation({ summary: 'The case with only the fields the caller may see for the purpose; purpose and the token reason are required; every read is logged first' })
+  @ApiOkResponse({ type: CaseViewResponse })
   @ApiSignedRoute(400, 403, 404)
   async read(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Q() { purpose }: PurposeQueryDto, @Res({ passthrough: true }) reply: Reply) {
     reply.header('cache-control', 'no-store');
@@ -70,6 +79,7 @@ export class CasesController {
 
   @Get('cases/:crn/summary')
   @ApiOperation({ summary: 'OASys-style summary for the purpose; withheld fields are absent and named in fieldsWithheld' })
+  @ApiOkResponse({ type: CaseSummaryResponse })
   @ApiSignedRoute(400, 403, 404)
   async summary(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Q() { purpose }: PurposeQueryDto, @Res({ passthrough: true }) reply: Reply) {
     reply.header('cache-control', 'no-store');
@@ -79,6 +89,7 @@ export class CasesController {
   @Post('cases/:crn/transfers')
   @Roles('system', 'offender-manager')
   @ApiOperation({ summary: 'Offer management of the case to another NPS region or CRC (managing organisation)' })
+  @ApiCreatedResponse({ type: TransferResponse })
   @ApiSignedRoute(400, 403, 404, 409)
   async transfer(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Body() dto: RequestTransferDto) {
     const r = await this.commands.execute(new RequestTransferCommand(p, crn, dto.toOrg, dto.reason));
@@ -89,7 +100,8 @@ export class CasesController {
   @HttpCode(200)
   @Roles('system', 'offender-manager')
   @ApiOperation({ summary: 'Accept a transfer (receiving organisation); access follows the case at once' })
-  @ApiSignedRoute(403, 404, 409)
+  @ApiOkResponse({ type: TransferAcceptedResponse })
+  @ApiSignedRoute(400, 403, 404, 409)
   accept(@CurrentPrincipal() p: Principal, @Param() params: TransferParams) {
     return this.commands.execute(new AcceptTransferCommand(p, params.crn, params.id));
   }
@@ -97,7 +109,12 @@ export class CasesController {
   @Post('policies/explain')
   @HttpCode(200)
   @Roles('ig-reviewer', 'gateway-admin')
-  @ApiOperation({ summary: 'Explain the decision for a principal, CRN and purpose, field by field, without releasing data' })
+  @ApiOperation({
+    summary: 'Explain the decision for a principal, CRN and purpose, field by field, without releasing data',
+    description:
+      "The operator's reviewers and those of the case's managing organisation get the full explanation. Any other reviewer may ask only about its own organisation's principals (otherwise 404, whatever the CRN), and for a case that principal would be answered 404 gets exactly the answer of an unknown CRN: decision DENY, outcome not_found, reasons [not_found], no relationships, fields or agreement.",
+  })
+  @ApiOkResponse({ type: ExplainResponse })
   @ApiSignedRoute(400, 403, 404)
   explain(@CurrentPrincipal() p: Principal, @Body() dto: ExplainDecisionDto) {
     return this.queries.execute(new ExplainDecisionQuery(p, dto));

@@ -9,6 +9,7 @@ import { AgreementsSource, OverdueExchangeSource } from './domain/agreement-view
 import { IgApiController } from './http/ig-api.controller.js';
 import { IgDemoSessionController } from './http/ig-demo-session.controller.js';
 import { IgPagesController } from './http/ig-pages.controller.js';
+import { IgSessionAdminController } from './http/ig-session-admin.controller.js';
 import { IgSessionController } from './http/ig-session.controller.js';
 import { AgreementsReadAdapter, OverdueExchangeReadAdapter } from './infrastructure/governance-read.adapters.js';
 import { FlagReviewStore } from './infrastructure/flag-review.store.js';
@@ -25,7 +26,7 @@ export class IgConsoleModule {
       module: IgConsoleModule,
       imports: [AccessLogModule, OrganisationsModule],
       // The token-less demo sign-in exists only in demo mode: the route is not even registered otherwise.
-      controllers: [IgPagesController, IgSessionController, IgApiController, ...(config.demo ? [IgDemoSessionController] : [])],
+      controllers: [IgPagesController, IgSessionController, IgSessionAdminController, IgApiController, ...(config.demo ? [IgDemoSessionController] : [])],
       providers: [
         IgSessionStore,
         IgSessionGuard,

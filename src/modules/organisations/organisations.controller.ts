@@ -11,7 +11,7 @@ import { RotateOrganisationKeysCommand } from './commands/rotate-organisation-ke
 import { RotateOrganisationKeysDto } from './commands/rotate-organisation-keys/rotate-organisation-keys.dto.js';
 import { GetOrganisationKeysQuery } from './queries/get-organisation-keys/get-organisation-keys.query.js';
 import { ListOrganisationsQuery } from './queries/list-organisations/list-organisations.query.js';
-import { OrganisationResponse } from './queries/list-organisations/organisation.response.js';
+import { KeyRotationResponse, OrganisationKeyHistoryResponse, OrganisationResponse } from './queries/list-organisations/organisation.response.js';
 import { OrgIdParam } from './org-id.param.js';
 
 @ApiTags('organisations')
@@ -44,7 +44,7 @@ export class OrganisationsController {
   @HttpCode(200)
   @Roles('system', 'gateway-admin')
   @ApiOperation({ summary: "Replace an organisation's active keys; keys left out are revoked at once (its own system, or gateway-admin)" })
-  @ApiOkResponse({ description: '{ id, added: [kid], revoked: [kid] }' })
+  @ApiOkResponse({ type: KeyRotationResponse })
   @ApiSignedRoute(400, 403, 404, 409)
   async rotateKeys(@CurrentPrincipal() p: Principal, @Param() { id }: OrgIdParam, @Body() dto: RotateOrganisationKeysDto): Promise<{ id: string; added: string[]; revoked: string[] }> {
     const r = await this.commands.execute(new RotateOrganisationKeysCommand(p, id, dto.keys));
@@ -53,7 +53,8 @@ export class OrganisationsController {
 
   @Get(':id/keys')
   @ApiOperation({ summary: 'Key history of an organisation (public keys), optionally as at an instant, to re-verify old signatures' })
-  @ApiQuery({ name: 'at', required: false, description: 'RFC 3339 instant' })
+  @ApiQuery({ name: 'at', required: false, description: 'RFC 3339 instant', schema: { type: 'string', format: 'date-time' } })
+  @ApiOkResponse({ type: OrganisationKeyHistoryResponse })
   @ApiSignedRoute(400, 404)
   keys(@CurrentPrincipal() p: Principal, @Param() { id }: OrgIdParam, @Q('at') at?: string) {
     let when: Date | undefined;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { policyFilesHash } from '@shared/crypto/policy-files-hash.js';
 import { PolicyEvaluator } from './domain/evaluator.js';
 import { loadPolicies } from './infrastructure/policy-loader.js';
 
@@ -9,7 +10,11 @@ import { loadPolicies } from './infrastructure/policy-loader.js';
  */
 @Injectable()
 export class PolicyEngine extends PolicyEvaluator {
+  /** The content hash of the loaded policy files, as every access-log entry names it. */
+  readonly contentHash: string;
+
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super(loadPolicies(config.policiesDir));
+    this.contentHash = policyFilesHash(config.policiesDir);
   }
 }

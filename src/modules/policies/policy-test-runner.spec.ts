@@ -148,7 +148,7 @@ describe('runPolicyTest', () => {
         'outcome   expected allow, actual allow',
         'released  expected scores.ogrs3Band',
         'released  actual   rosh',
-        expect.stringMatching(/^withheld  actual   managingOrg, tier, .*scores\.ogrs3Band/),
+        expect.stringMatching(/^withheld {2}actual {3}managingOrg, tier, .*scores\.ogrs3Band/),
         'problem   released: missing scores.ogrs3Band; unexpected rosh',
       ]),
     );

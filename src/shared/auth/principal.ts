@@ -19,6 +19,8 @@ export interface Principal {
   readonly breakGlass: boolean;
   readonly jti: string;
   readonly requestId: string;
+  /** The registered key (`kid`) that signed the request token; absent where no token was used. */
+  readonly kid?: string;
 }
 
 export function hasRole(p: Principal, ...roles: Role[]): boolean {

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, type CryptoKey } from 'jose';
-import { REQUEST_TOKEN_TYPE } from './signed-request.guard.js';
+
+/** The `typ` of a request token (explicit typing, RFC 8725): no other kind of JWT is accepted as one. */
+export const REQUEST_TOKEN_TYPE = 'gw-request+jwt';
 
 export interface RequestTokenInput {
   privateKey: CryptoKey;
@@ -22,7 +24,7 @@ export interface RequestTokenInput {
   now?: number;
 }
 
-/** Builds a request token as API.md describes; used by the token tool, tests and benchmarks. */
+/** Builds a request token as docs/api.md describes; used by the token tool, tests and benchmarks. */
 export async function signRequestToken(i: RequestTokenInput): Promise<string> {
   const iat = i.now ?? Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = {

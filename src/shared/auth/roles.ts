@@ -1,4 +1,4 @@
-/** The roles an organisation may grant its actors (API.md, Authentication). */
+/** The roles an organisation may grant its actors (docs/api.md, Authentication). */
 export const ROLES = [
   'system',
   'offender-manager',

@@ -1,25 +1,41 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { SignatureRefused, SIGNATURE_ALGORITHMS, verifyJwt, type SignatureRefusalReason } from '@shared/crypto/signature-checker.js';
+import { ValidationException } from '@shared/errors/domain.exception.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { requestContext } from '@shared/observability/request-context.js';
-import { AuthException, ForbiddenException, RateLimitedException } from './auth.exception.js';
-import { IS_PUBLIC, REQUIRED_ROLES } from './decorators.js';
-import { ORGANISATION_KEY_LOOKUP, type OrganisationKeyLookup } from './organisation-keys.port.js';
+import { AuthException, type AuthFailureReason } from './auth.exception.js';
+import { IS_PUBLIC } from './decorators.js';
+import { ORGANISATION_KEY_LOOKUP, type OrganisationKeyLookup, type ResolvedOrganisationKey } from './organisation-keys.port.js';
 import type { AttrValue, Principal } from './principal.js';
-import { RateLimiter } from './rate-limiter.js';
 import { ReplayStore } from './replay.store.js';
-import { effectiveRoles, type Role } from './roles.js';
+import { effectiveRoles } from './roles.js';
 
-export const REQUEST_TOKEN_TYPE = 'gw-request+jwt';
-const ALGORITHMS = ['ES256', 'EdDSA'] as const;
+import { REQUEST_TOKEN_TYPE } from './request-token.js';
+
+export { REQUEST_TOKEN_TYPE };
 const MAX_LIFETIME_S = 300;
 const SKEW_S = 60;
-/** Header parameters that would make a verifier fetch or trust a key from the token itself. */
-const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'x5t#S256'];
 const SUB = /^(user|system):[A-Za-z0-9._@:-]{1,128}$/;
+
+/** The signature checker's refusals as auth-failure reasons (the metric's labels and problem types). */
+const AUTH_REASON: Record<SignatureRefusalReason, AuthFailureReason> = {
+  malformed: 'malformed_token',
+  unstorable_text: 'malformed_token',
+  wrong_type: 'wrong_type',
+  algorithm_not_allowed: 'algorithm_not_allowed',
+  key_in_header: 'forbidden_header',
+  unknown_critical_header: 'unknown_critical_header',
+  unknown_key: 'unknown_key',
+  key_algorithm_mismatch: 'unknown_key',
+  bad_signature: 'bad_signature',
+  invalid_claims: 'invalid_claims',
+  wrong_audience: 'wrong_audience',
+  expired: 'expired',
+  issued_in_future: 'issued_in_future',
+};
 
 export interface GuardedRequest {
   method: string;
@@ -48,27 +64,25 @@ interface Claims {
 }
 
 /**
- * The one global guard: every route except @Public() ones needs a request token as API.md's
- * Authentication section describes. Checks run cheapest first; the replay record is written only
- * after the signature and every claim passed, so a forged token cannot burn someone's jti.
+ * The global authentication guard: every route except @Public() ones needs a request token as
+ * docs/api.md's Authentication section describes. The signature, header and registered claims are the
+ * shared signature checker's; the binding to this request and the gateway's own claims are
+ * checked here. The replay record is written only after every check passed, so a forged token
+ * cannot burn someone's jti. Roles and the rate limit are later guards' (RolesGuard,
+ * OrganisationRateLimitGuard), which run on the principal set here.
  */
 @Injectable()
 export class SignedRequestGuard implements CanActivate {
-  private readonly limiter: RateLimiter;
-
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ORGANISATION_KEY_LOOKUP) private readonly keys: OrganisationKeyLookup,
     private readonly replay: ReplayStore,
     private readonly metrics: Metrics,
-  ) {
-    this.limiter = new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst);
-  }
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<GuardedRequest>();
     try {
       req.principal = await this.authenticate(req);
@@ -81,15 +95,6 @@ export class SignedRequestGuard implements CanActivate {
       store.org = req.principal.org;
       store.actor = req.principal.sub;
     }
-    const wait = this.limiter.take(req.principal.org);
-    if (wait > 0) {
-      this.metrics.rateLimited.inc({ org: req.principal.org });
-      throw new RateLimitedException(wait);
-    }
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    if (required?.length && !required.some((r) => req.principal!.roles.includes(r))) {
-      throw new ForbiddenException(`This action needs one of the roles: ${required.join(', ')}.`, 'role_required');
-    }
     return true;
   }
 
@@ -98,43 +103,36 @@ export class SignedRequestGuard implements CanActivate {
     if (typeof auth !== 'string' || !/^Bearer\s+\S/i.test(auth)) throw new AuthException('missing_token', 'A signed request token is required (Authorization: Bearer <JWT>).');
     const token = auth.replace(/^Bearer\s+/i, '').trim();
     if (Buffer.byteLength(token) > this.config.maxTokenBytes) throw new AuthException('token_too_large', `The request token is larger than ${this.config.maxTokenBytes} bytes.`);
-    if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) throw new AuthException('malformed_token', 'The request token is not a compact JWS.');
 
-    let header: Record<string, unknown>;
     let claims: Claims;
+    let key: ResolvedOrganisationKey;
     try {
-      header = decodeProtectedHeader(token) as Record<string, unknown>;
-      claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Claims;
-    } catch {
-      throw new AuthException('malformed_token', 'The request token cannot be decoded.');
-    }
-    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new AuthException('malformed_token', 'The request token payload is not a JSON object.');
-    if (header.typ !== REQUEST_TOKEN_TYPE) throw new AuthException('wrong_type', `The token type must be ${REQUEST_TOKEN_TYPE}.`);
-    if (!ALGORITHMS.includes(header.alg as (typeof ALGORITHMS)[number])) throw new AuthException('algorithm_not_allowed', 'Only ES256 and EdDSA signatures are accepted.');
-    if (FORBIDDEN_HEADERS.some((h) => h in header)) throw new AuthException('forbidden_header', 'Keys are never taken from the token (jku, x5u, jwk, x5c are refused).');
-    if ('crit' in header) throw new AuthException('unknown_critical_header', 'The token names critical header parameters this gateway does not understand.');
-    if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128) throw new AuthException('unknown_key', 'The token has no usable kid.');
-    if (typeof claims.iss !== 'string' || claims.iss.length > 64) throw new AuthException('invalid_claims', 'The iss claim must name a registered organisation.');
-
-    const key = await this.keys.findActiveKey(claims.iss, header.kid);
-    if (!key || key.alg !== header.alg) throw new AuthException('unknown_key', 'The key named by kid is not an active key of the issuing organisation.');
-    try {
-      await compactVerify(token, key.key, { algorithms: [key.alg] });
+      const verified = await verifyJwt(token, {
+        typ: REQUEST_TOKEN_TYPE,
+        audience: this.config.gatewayId,
+        clockToleranceS: SKEW_S,
+        maxAgeS: MAX_LIFETIME_S,
+        requiredClaims: ['iss', 'iat', 'exp', 'jti'],
+        key: (kid, unverified) => {
+          if (typeof unverified.iss !== 'string' || unverified.iss.length > 64) throw new SignatureRefused('invalid_claims', 'The iss claim must name a registered organisation.', 'iss');
+          return this.keys.findActiveKey(unverified.iss, kid);
+        },
+      });
+      claims = verified.claims as Claims;
+      key = verified.key;
     } catch (e) {
-      if (e instanceof joseErrors.JOSEError && e.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') throw new AuthException('bad_signature', 'The token signature does not verify.');
-      throw new AuthException('bad_signature', 'The token signature cannot be verified.');
+      // Text the replay store, key look-up and log entries could not store is bad input (400), named as token.<claim>.
+      if (e instanceof SignatureRefused && e.reason === 'unstorable_text') {
+        const field = `token.${e.parameter ?? ''}`;
+        throw new ValidationException([{ field, message: e.message }], `The request token holds text that cannot be accepted: ${field}.`);
+      }
+      if (e instanceof SignatureRefused) throw new AuthException(AUTH_REASON[e.reason], this.refusalDetail(e));
+      throw e;
     }
 
-    const now = Math.floor(Date.now() / 1000);
-    const { iat, exp } = claims;
-    if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isFinite(iat) || !Number.isFinite(exp)) throw new AuthException('invalid_claims', 'The iat and exp claims are required numbers.');
-    if (claims.aud !== this.config.gatewayId && !(Array.isArray(claims.aud) && claims.aud.length === 1 && claims.aud[0] === this.config.gatewayId)) {
-      throw new AuthException('wrong_audience', `The aud claim must be ${this.config.gatewayId}.`);
-    }
+    // The checker has verified iat and exp are numbers, exp not past and iat not ahead (within the skew).
+    const { iat, exp } = claims as { iat: number; exp: number };
     if (exp - iat > MAX_LIFETIME_S || exp <= iat) throw new AuthException('lifetime_too_long', `A request token may live at most ${MAX_LIFETIME_S} seconds.`);
-    if (iat > now + SKEW_S) throw new AuthException('issued_in_future', 'The token was issued in the future.');
-    if (exp < now - SKEW_S) throw new AuthException('expired', 'The token has expired.');
-    if (typeof claims.nbf === 'number' && claims.nbf > now + SKEW_S) throw new AuthException('invalid_claims', 'The token is not valid yet.');
     if (typeof claims.jti !== 'string' || claims.jti.length < 8 || claims.jti.length > 128) throw new AuthException('invalid_claims', 'The jti claim is required (8 to 128 characters).');
     if (typeof claims.sub !== 'string' || !SUB.test(claims.sub)) throw new AuthException('invalid_claims', 'The sub claim must be user:<id> or system:<id>.');
     if (claims.htm !== req.method) throw new AuthException('method_mismatch', 'The htm claim does not match the request method.');
@@ -145,7 +143,7 @@ export class SignedRequestGuard implements CanActivate {
     if (claims.reason !== undefined && (typeof claims.reason !== 'string' || claims.reason.length > 1000)) throw new AuthException('invalid_claims', 'The reason claim must be a string of at most 1000 characters.');
     if (claims.breakGlass !== undefined && typeof claims.breakGlass !== 'boolean') throw new AuthException('invalid_claims', 'The breakGlass claim must be a boolean.');
 
-    if (!(await this.replay.claim(claims.iss, claims.jti, new Date(exp * 1000)))) throw new AuthException('replayed', 'This request token has already been used.');
+    if (!(await this.replay.claim(key.orgId, claims.jti, new Date(exp * 1000)))) throw new AuthException('replayed', 'This request token has already been used.');
 
     return {
       org: key.orgId,
@@ -158,7 +156,38 @@ export class SignedRequestGuard implements CanActivate {
       breakGlass: claims.breakGlass === true,
       jti: claims.jti,
       requestId: req.id,
+      kid: key.kid,
     };
+  }
+
+  private refusalDetail(e: SignatureRefused): string {
+    switch (e.reason) {
+      case 'unstorable_text':
+        return `The request token holds text that cannot be accepted: token.${e.parameter ?? ''} ${e.message}.`;
+      case 'malformed':
+        return `The request token is not a compact JWS with a JSON header and payload (${e.message}).`;
+      case 'wrong_type':
+        return `The token type must be ${REQUEST_TOKEN_TYPE}.`;
+      case 'algorithm_not_allowed':
+        return `Only ${SIGNATURE_ALGORITHMS.join(' and ')} signatures are accepted.`;
+      case 'key_in_header':
+        return 'Keys are never taken from the token (jku, x5u, jwk, x5c are refused).';
+      case 'unknown_critical_header':
+        return 'The token names critical header parameters this gateway does not understand.';
+      case 'unknown_key':
+      case 'key_algorithm_mismatch':
+        return 'The key named by kid is not an active key of the issuing organisation.';
+      case 'bad_signature':
+        return 'The token signature does not verify.';
+      case 'wrong_audience':
+        return `The aud claim must be ${this.config.gatewayId}.`;
+      case 'expired':
+        return 'The token has expired.';
+      case 'issued_in_future':
+        return 'The token was issued in the future.';
+      case 'invalid_claims':
+        return e.parameter === 'iss' ? e.message : `The ${e.parameter ?? 'registered'} claim is missing or invalid.`;
+    }
   }
 
   private checkBodyHash(req: GuardedRequest, bsh: unknown): void {
@@ -180,7 +209,7 @@ export class SignedRequestGuard implements CanActivate {
   private parseAttrs(v: unknown): Record<string, AttrValue> {
     if (v === undefined) return {};
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new AuthException('invalid_claims', 'The attrs claim must be an object.');
-    const out: Record<string, AttrValue> = Object.create(null);
+    const out = Object.create(null) as Record<string, AttrValue>;
     const entries = Object.entries(v);
     if (entries.length > 32) throw new AuthException('invalid_claims', 'The attrs claim has too many attributes.');
     for (const [k, val] of entries) {

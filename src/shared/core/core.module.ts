@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OrganisationRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { ReplayStore } from '@shared/auth/replay.store.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
@@ -41,8 +42,9 @@ export class CoreModule {
         },
         GatewayKeysService,
         ReplayStore,
+        OrganisationRateLimit,
       ],
-      exports: [DataSource, JsonLogger, Metrics, GatewaySigner, HealthRegistry, GatewayKeysService, ReplayStore],
+      exports: [DataSource, JsonLogger, Metrics, GatewaySigner, HealthRegistry, GatewayKeysService, ReplayStore, OrganisationRateLimit],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '@shared/auth/decorators.js';
 import { problemType } from '@shared/errors/problem-mapping.js';
-import { ApiSignedRoute, PROBLEM_SCHEMA } from '@shared/http/api-problems.js';
+import { ApiPublicRoute, ApiSignedRoute, PROBLEM_SCHEMA } from '@shared/http/api-problems.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { GatewayKeysService } from './gateway-keys.service.js';
 import { HealthRegistry } from './health.registry.js';
@@ -12,6 +12,14 @@ interface Reply {
   header(name: string, value: string): Reply;
   send(body: unknown): unknown;
 }
+
+const CHECKS_SCHEMA = {
+  type: 'object',
+  description: 'One entry per dependency checked (database, access log)',
+  additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, additionalProperties: true },
+};
+const HEALTH_SCHEMA = { type: 'object', required: ['status', 'checks'], properties: { status: { type: 'string', enum: ['ok'] }, checks: CHECKS_SCHEMA } };
+const JWKS_SCHEMA = { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true } } } };
 
 @ApiTags('operations')
 @Controller()
@@ -25,8 +33,9 @@ export class OpsController {
   @Public()
   @Get('health')
   @ApiOperation({ summary: 'Liveness and readiness: 200 when the database and the access log are writable, 503 otherwise' })
-  @ApiOkResponse({ description: '{ status: "ok", checks }' })
-  @ApiResponse({ status: 503, description: 'A dependency is unavailable (problem+json with the checks)', content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } })
+  @ApiOkResponse({ description: 'The database and the access log are writable', schema: HEALTH_SCHEMA })
+  @ApiResponse({ status: 503, description: 'A dependency is unavailable (problem+json with the checks)', content: { 'application/problem+json': { schema: { allOf: [PROBLEM_SCHEMA, { type: 'object', properties: { checks: CHECKS_SCHEMA } }] } } } })
+  @ApiPublicRoute()
   async getHealth(@Res() reply: Reply): Promise<void> {
     const { ok, checks } = await this.health.run();
     this.metrics.dbUp.set(checks.database?.status === 'up' ? 1 : 0);
@@ -56,6 +65,8 @@ export class OpsController {
   @Get('.well-known/jwks.json')
   @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: "The gateway's public signing keys (checkpoints, response bundles)" })
+  @ApiOkResponse({ description: 'A JWK Set (RFC 7517)', schema: JWKS_SCHEMA })
+  @ApiPublicRoute()
   async getJwks(): Promise<{ keys: Record<string, unknown>[] }> {
     return this.keys.jwks();
   }

@@ -50,7 +50,7 @@ describe('canonicalJson', () => {
     [0.000001, '0.000001'],
     [1e-7, '1e-7'],
     [-0, '0'],
-    [333333333.33333329, '333333333.3333333'],
+    [Number('333333333.33333329'), '333333333.3333333'], // RFC 8785's vector, more digits than a double holds
     [1e21, '1e+21'],
     [1e-27, '1e-27'],
   ])('serialises the number %p as %s', (value, expected) => {

@@ -80,7 +80,7 @@ function serialise(input: unknown, key: string, ancestors: Set<object>): string 
   if (value instanceof Map || value instanceof Set) {
     throw new TypeError(`canonicalJson: cannot serialise a ${value.constructor.name} at ${where(key)}`);
   }
-  const object = value as object;
+  const object = value;
   if (ancestors.has(object)) {
     throw new TypeError(`canonicalJson: cyclic structure at ${where(key)}`);
   }

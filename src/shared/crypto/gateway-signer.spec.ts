@@ -23,7 +23,7 @@ describe(GatewaySigner.name, () => {
 
   it('uses GATEWAY_SIGNING_KEY when given, an Ed25519 key included', async () => {
     const k = await aKey('configured-kid', 'EdDSA');
-    const sut = await GatewaySigner.load({ privateJwk: k.privateJwk as Record<string, unknown>, dataDir: dir });
+    const sut = await GatewaySigner.load({ privateJwk: k.privateJwk, dataDir: dir });
     expect([sut.kid, sut.alg]).toEqual(['configured-kid', 'EdDSA']);
   });
 

@@ -2,7 +2,7 @@ import { CompactSign, exportJWK, generateKeyPair, importJWK, calculateJwkThumbpr
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SigningAlg } from './jwk.js';
+import type { SigningAlg } from './signature-checker.js';
 
 /** The gateway's own signing key: signs checkpoints, response bundles and anything else it issues. */
 export class GatewaySigner {

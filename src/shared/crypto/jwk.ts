@@ -1,6 +1,5 @@
 import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK } from 'jose';
-
-export type SigningAlg = 'ES256' | 'EdDSA';
+import type { SigningAlg } from './signature-checker.js';
 
 /** Members that only private or symmetric keys have; a public JWK carrying any of them is refused. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
@@ -52,7 +51,7 @@ export async function validatePublicJwk(input: unknown): Promise<{ ok: true; jwk
   } else {
     return { ok: false, problem: 'kty must be EC (P-256) or OKP (Ed25519); RSA and symmetric keys are not accepted' };
   }
-  const jwk: PublicJwk = { kty: j.kty, crv: j.crv, x: j.x as string, ...(j.kty === 'EC' ? { y: j.y as string } : {}), kid: j.kid, alg, use: 'sig' } as PublicJwk;
+  const jwk: PublicJwk = { kty: j.kty, crv: j.crv, x: j.x as string, ...(j.kty === 'EC' ? { y: j.y as string } : {}), kid: j.kid, alg, use: 'sig' };
   try {
     await importJWK(toImportable(jwk), alg);
   } catch {

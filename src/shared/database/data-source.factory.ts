@@ -1,9 +1,9 @@
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
 export interface DataSourceParams {
   url: string;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations?: MixedList<Function | string>;
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations?: DataSourceOptions['migrations'];
   poolSize: number;
   statementTimeoutMs: number;
   applicationName: string;

@@ -18,7 +18,7 @@ async function binaries(): Promise<{ initdb: string; pg_ctl: string; postgres: s
   return mod;
 }
 
-interface Credentials {
+export interface Credentials {
   superuserPassword: string;
   appPassword: string;
 }
@@ -135,6 +135,34 @@ export async function startEmbeddedPostgres(opts: {
       await run(bin.pg_ctl, ['stop', '-D', pgdata, '-m', mode, '-w', '-t', '60'], ids).catch((e: Error) => log(`stopping PostgreSQL: ${e.message}`));
     },
   };
+}
+
+/**
+ * The embedded PostgreSQL already running under `dir` (the one a gateway started), read from its
+ * postmaster.pid: the process id (alive now) and the port it listens on. Null when none runs.
+ * Its credentials are those in `dir`/credentials.json.
+ */
+export async function runningEmbeddedPostgres(dir: string): Promise<{ pid: number; port: number; credentials: Credentials } | null> {
+  const root = path.resolve(dir);
+  let pid: number;
+  let port: number;
+  let credentials: Credentials;
+  try {
+    // postmaster.pid: pid, data directory, start time, port, ... one per line.
+    const lines = (await readFile(path.join(root, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n');
+    [pid, port] = [Number(lines[0]), Number(lines[3])];
+    credentials = JSON.parse(await readFile(path.join(root, 'credentials.json'), 'utf8')) as Credentials;
+  } catch {
+    return null;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !Number.isSafeInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    // EPERM: the process exists but is another user's (the server runs as `postgres` under root).
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  return { pid, port, credentials };
 }
 
 /** Controls an existing embedded data directory (for tests that stop and start the server). */

@@ -22,16 +22,16 @@ export async function runMigrations(
     const applied = await owner.runMigrations({ transaction: 'each' });
     for (const m of applied) opts.log(`applied migration ${m.name}`);
     if (opts.appUser) {
-      const ownerUser = (await owner.query('SELECT current_user AS u'))[0].u as string;
+      const [{ u: ownerUser }] = await owner.query<{ u: string }[]>('SELECT current_user AS u');
       if (opts.appUser !== ownerUser) {
         if (opts.appPassword !== undefined) {
           // Embedded mode: the gateway manages its own least-privileged login.
-          const exists = await owner.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [opts.appUser]);
+          const exists = await owner.query<unknown[]>('SELECT 1 FROM pg_roles WHERE rolname = $1', [opts.appUser]);
           const ident = `"${opts.appUser.replace(/"/g, '""')}"`;
           const literal = `'${opts.appPassword.replace(/'/g, "''")}'`;
           await owner.query(`${exists.length ? 'ALTER' : 'CREATE'} ROLE ${ident} LOGIN PASSWORD ${literal}`);
         }
-        const member = await owner.query(
+        const member = await owner.query<unknown[]>(
           `SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
             WHERE r.rolname = 'gateway_app' AND u.rolname = $1`,
           [opts.appUser],

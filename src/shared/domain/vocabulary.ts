@@ -1,4 +1,4 @@
-/** The shared words of API.md: purposes of a read and categories of data. */
+/** The shared words of docs/api.md: purposes of a read and categories of data. */
 export const PURPOSES = ['IOM', 'MAPPA', 'RISK_MANAGEMENT', 'RECALL', 'COURT_REPORT', 'SUBJECT_ACCESS'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 

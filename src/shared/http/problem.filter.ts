@@ -11,13 +11,15 @@ interface ReplyLike {
   send(body: string): unknown;
 }
 
-const FASTIFY_CODES: Record<string, { status: number; code: string; detail: string }> = {
+const FASTIFY_CODES: Record<string, { status: number; code: string; detail: string; errors?: { field: string; message: string }[] }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', detail: 'The request body is larger than this gateway accepts.' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'This content type is not accepted here.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', detail: 'The Content-Length header does not match the body.' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', detail: 'The body is empty but Content-Type says JSON.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', detail: 'The body is not valid JSON.' },
   FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'The Content-Type header is invalid.' },
+  // The router could not decode the path (a percent-encoding that is not UTF-8, e.g. %FF or an encoded surrogate).
+  FST_ERR_BAD_URL: { status: 400, code: 'validation_failed', detail: 'The request path is not percent-encoded UTF-8.', errors: [{ field: 'path', message: 'must be percent-encoded UTF-8' }] },
 };
 
 /**
@@ -37,7 +39,7 @@ export function toProblem(err: unknown, requestId: string | undefined, logger?: 
   const fst = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
   if (fst && FASTIFY_CODES[fst]) {
     const m = FASTIFY_CODES[fst];
-    return { status: m.status, body: { type: problemType(m.code), title: statusTitle(m.status), status: m.status, detail: m.detail, requestId } };
+    return { status: m.status, body: { type: problemType(m.code), title: statusTitle(m.status), status: m.status, detail: m.detail, requestId, ...(m.errors ? { errors: m.errors } : {}) } };
   }
   // Body parser errors (SyntaxError from JSON.parse, prototype-poisoning refusals) carry statusCode 400.
   if ((e?.statusCode === 400 || (err instanceof HttpException && err.getStatus() === 400)) && (e.name === 'SyntaxError' || /JSON|prototype|constructor/i.test(e.message ?? ''))) {

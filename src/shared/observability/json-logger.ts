@@ -32,6 +32,7 @@ export class JsonLogger implements LoggerService {
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level };
     if (context) entry.context = context;
     if (ctx?.requestId) entry.requestId = ctx.requestId;
+    if (ctx?.traceId) entry.traceId = ctx.traceId;
     if (typeof message === 'object' && message !== null && !(message instanceof Error)) Object.assign(entry, scrub(message));
     else entry.msg = message instanceof Error ? message.message : String(message);
     if (extra) Object.assign(entry, scrub(extra));

@@ -3,6 +3,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /** What every log line of a request carries. Never tokens, keys or case data. */
 export interface RequestContext {
   requestId: string;
+  /** The W3C trace id the request belongs to (continued from its traceparent, or new). */
+  traceId?: string;
   org?: string;
   actor?: string;
 }

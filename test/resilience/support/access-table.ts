@@ -2,7 +2,7 @@
  * Function-level authorisation, written down: for each route of /docs-json, the roles (one at a
  * time) and kinds of organisation it lets past authentication and role checks, i.e. whose call
  * gets anything but 401 or 403 with a well-formed signed token. Object-level rules (whose case,
- * which agreement) come after and are tested separately. Read it against API.md: e.g. only a
+ * which agreement) come after and are tested separately. Read it against docs/api.md: e.g. only a
  * `system` may write cases (PUT /cases/{crn} lets a police `system` past the role check; the
  * managing-organisation rule then refuses it), only `ig-reviewer` reads the log, and only the
  * operator's `gateway-admin` registers organisations or reads metrics.
@@ -17,6 +17,7 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /organisations': 'gateway-admin:GATEWAY',
   'PUT /organisations/{id}/keys': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
   'GET /organisations/{id}/keys': ANYONE,
+  'DELETE /organisations/{id}/ig-sessions': 'gateway-admin:GATEWAY',
   'GET /access-log': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'GET /access-log/export.csv': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'GET /access-log/entries/{index}': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',

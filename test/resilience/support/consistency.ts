@@ -14,6 +14,13 @@ export interface ConsistencyFigures {
   queuedIntents: number;
 }
 
+interface ExchangeRow {
+  id: string;
+  status: string;
+  release_log_index: string | null;
+  decided_by_sub: string | null;
+}
+
 interface EntryRow {
   idx: string;
   e: { index: number; action: string; decision: string; crn: string | null; jti: string | null; actor: { org: string; sub: string }; resource: { type: string; id: string } };
@@ -31,7 +38,8 @@ interface EntryRow {
  *   (committed with its change, not yet integrated) as logged: every exchange request stored has
  *   exactly one exchange.submit entry and every such entry names a stored request; every
  *   FULFILLED request's release index holds its exchange.release entry, and every release entry
- *   names a stored request; each write-load case has as many case.create/case.update entries as
+ *   names a stored request; a request a data owner decided has exactly one exchange.decide
+ *   entry, any other none; each write-load case has as many case.create/case.update entries as
  *   it has revisions, and each write-load assessment exactly one case.assessment entry, and no
  *   such entry names a case or assessment that is not stored; every write the client received as
  *   2xx has its entry (same jti);
@@ -48,7 +56,7 @@ export async function checkConsistency(pg: DedicatedPostgres, outcomes: readonly
     const [head] = (await c.query<{ size: string }>('SELECT size FROM access_log_head')).rows;
     const rows = (await c.query<EntryRow>(`SELECT idx, convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries ORDER BY idx`)).rows;
     const queue = (await c.query<{ entry: PreparedEntry }>(`SELECT entry FROM access_log_queue ORDER BY id`)).rows;
-    const requests = (await c.query<{ id: string; status: string; release_log_index: string | null }>(`SELECT id, status, release_log_index FROM exchange_requests`)).rows;
+    const requests = (await c.query<ExchangeRow>(`SELECT id, status, release_log_index, decided_by_sub FROM exchange_requests`)).rows;
     const cases = (await c.query<{ crn: string; revision: number }>(`SELECT crn, revision FROM cases`)).rows;
     const assessments = (await c.query<{ key: string }>(`SELECT crn || '/' || assessment_id AS key FROM case_assessments WHERE assessment_id LIKE $1`, [`${WRITE_ASSESSMENT_PREFIX}%`])).rows;
     await c.query('COMMIT');
@@ -79,21 +87,21 @@ export async function checkConsistency(pg: DedicatedPostgres, outcomes: readonly
         summaries++;
         const idx = o.body?.accessLogIndex;
         const e = typeof idx === 'number' ? rows[idx]?.e : undefined;
-        const what = `summary ${o.crn} by ${o.actor.org} (jti ${o.jti}, accessLogIndex ${idx})`;
+        const what = `summary ${o.crn} by ${o.actor.org} (jti ${o.jti}, accessLogIndex ${String(idx)})`;
         if (typeof idx !== 'number') problems.push(`${what}: released without an accessLogIndex`);
         else if (!e) problems.push(`${what}: released but entry ${idx} does not exist (log size ${size})`);
         else if (e.jti !== o.jti || e.decision !== 'ALLOW' || e.crn !== o.crn || e.actor.org !== o.actor.org || e.actor.sub !== o.actor.sub || e.action !== 'case.summary') {
           problems.push(`${what}: entry ${idx} is not this release: ${JSON.stringify({ jti: e.jti, decision: e.decision, crn: e.crn, actor: e.actor, action: e.action })}`);
         }
-      } else if (o.kind === 'case' || o.kind === 'assessment') {
-        const action = o.kind === 'case' ? /^case\.(create|update)$/ : /^case\.assessment$/;
+      } else if (o.kind === 'case' || o.kind === 'assessment' || o.kind === 'decision') {
+        const action = o.kind === 'case' ? /^case\.(create|update)$/ : o.kind === 'assessment' ? /^case\.assessment$/ : /^exchange\.decide$/;
         const mine = (byJti.get(o.jti) ?? []).filter((e) => action.test(e.action) && e.crn === o.crn);
         if (mine.length !== 1) problems.push(`${o.kind} push ${o.crn} (jti ${o.jti}) answered ${o.status} but has ${mine.length} entries`);
       } else {
         exchanges++;
         const id = o.body?.id;
         const mine = (byJti.get(o.jti) ?? []).filter((e) => e.action === 'exchange.submit' && e.resource.id === id);
-        if (mine.length !== 1) problems.push(`exchange request ${id} (jti ${o.jti}) answered ${o.status} but has ${mine.length} exchange.submit entries`);
+        if (mine.length !== 1) problems.push(`exchange request ${String(id)} (jti ${o.jti}) answered ${o.status} but has ${mine.length} exchange.submit entries`);
       }
       if (problems.length > 20) break;
     }
@@ -111,19 +119,21 @@ export async function checkConsistency(pg: DedicatedPostgres, outcomes: readonly
 function checkChanges(
   logged: readonly EntryRow['e'][],
   tree: readonly EntryRow[],
-  requests: readonly { id: string; status: string; release_log_index: string | null }[],
+  requests: readonly ExchangeRow[],
   cases: readonly { crn: string; revision: number }[],
   assessments: readonly { key: string }[],
   problems: string[],
 ): number {
   const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   const submits = new Map<string, number>();
+  const decisions = new Map<string, number>();
   const releases = new Set<string>();
   const caseWrites = new Map<string, number>();
   const assessed = new Map<string, number>();
   for (const e of logged) {
     if (e.action === 'exchange.submit') count(submits, e.resource.id);
     else if (e.action === 'exchange.release') releases.add(e.resource.id);
+    else if (e.action === 'exchange.decide') count(decisions, e.resource.id);
     else if ((e.action === 'case.create' || e.action === 'case.update') && e.crn) count(caseWrites, e.crn);
     else if (e.action === 'case.assessment') count(assessed, e.resource.id);
   }
@@ -131,6 +141,10 @@ function checkChanges(
   for (const r of requests) {
     const n = submits.get(r.id) ?? 0;
     if (n !== 1) problems.push(`exchange request ${r.id} is stored (${r.status}) with ${n} exchange.submit entries`);
+    // A data owner's decision is stored as the decider; the gateway's own (automatic approval,
+    // closing) is logged as exchange.submit, .release, .refuse or .expire instead.
+    const decided = r.decided_by_sub !== null && r.decided_by_sub !== 'system:exchange' ? 1 : 0;
+    if ((decisions.get(r.id) ?? 0) !== decided) problems.push(`exchange request ${r.id} is ${r.status}, decided by ${r.decided_by_sub}, with ${decisions.get(r.id) ?? 0} exchange.decide entries`);
     if (r.status === 'FULFILLED') {
       const e = r.release_log_index === null ? undefined : tree[Number(r.release_log_index)]?.e;
       if (!e || e.action !== 'exchange.release' || e.resource.id !== r.id) problems.push(`exchange request ${r.id} is FULFILLED but entry ${r.release_log_index} is not its release`);
@@ -138,6 +152,7 @@ function checkChanges(
   }
   for (const id of submits.keys()) if (!requestIds.has(id)) problems.push(`exchange.submit entry for ${id}, a request that is not stored`);
   for (const id of releases) if (!requestIds.has(id)) problems.push(`exchange.release entry for ${id}, a request that is not stored`);
+  for (const id of decisions.keys()) if (!requestIds.has(id)) problems.push(`exchange.decide entry for ${id}, a request that is not stored`);
   const revisions = new Map(cases.map((c) => [c.crn, c.revision]));
   for (const [crn, n] of caseWrites) if (!revisions.has(crn)) problems.push(`${n} case.create/case.update entries for ${crn}, a case that is not stored`);
   let checked = requests.length;

@@ -3,7 +3,7 @@ export interface Reply {
   status: number;
   contentType: string;
   text: string;
-  json: any;
+  json: unknown;
   ms: number;
   error?: string;
   headers: Headers | null;
@@ -23,7 +23,7 @@ export async function send(
   try {
     const res = await fetch(baseUrl + pathWithQuery, { method, headers, body: o.body, signal: AbortSignal.timeout(o.timeoutMs ?? 30_000) });
     const text = await res.text();
-    let json: any = undefined;
+    let json: unknown = undefined;
     try {
       json = JSON.parse(text);
     } catch {

@@ -10,13 +10,23 @@ export interface DocRoute {
   consumes: string[];
 }
 
+/** The parts of an OpenAPI 3 schema and operation that docRoutes reads. */
+interface Schema {
+  $ref?: string;
+  properties?: Record<string, unknown>;
+}
+interface Operation {
+  parameters?: { in: string; name: string }[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+}
+
 /** Every operation of the OpenAPI document the gateway serves at GET /docs-json. */
 export async function docRoutes(gw: TestGateway): Promise<DocRoute[]> {
   const res = await gw.http.get('/docs-json');
   if (res.status !== 200) throw new Error(`GET /docs-json: ${res.status}`);
-  const doc = res.body as { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, any> } };
+  const doc = res.body as { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
   const schemas = doc.components?.schemas ?? {};
-  const props = (s: any): string[] => {
+  const props = (s: Schema | undefined): string[] => {
     if (!s) return [];
     if (s.$ref) return props(schemas[String(s.$ref).split('/').pop()!]);
     return Object.keys(s.properties ?? {});
@@ -25,8 +35,8 @@ export async function docRoutes(gw: TestGateway): Promise<DocRoute[]> {
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       if (!['get', 'post', 'put', 'delete', 'patch'].includes(method)) continue;
-      const params = (op.parameters ?? []) as { in: string; name: string }[];
-      const content = (op.requestBody?.content ?? {}) as Record<string, { schema?: any }>;
+      const params = op.parameters ?? [];
+      const content = op.requestBody?.content ?? {};
       out.push({
         method: method.toUpperCase() as DocRoute['method'],
         path,

@@ -10,13 +10,14 @@ export const offenderManager = (org: string): Actor => ({ org, roles: ['offender
 
 /** What one request was and what came back, kept for the consistency check. */
 export interface Outcome {
-  kind: 'summary' | 'exchange' | 'case' | 'assessment';
+  kind: 'summary' | 'exchange' | 'case' | 'assessment' | 'decision';
   target: string;
   actor: Actor;
   crn: string;
   jti: string;
   status: number;
-  body: any;
+  /** The parsed JSON body, when there was one. */
+  body: Record<string, unknown> | undefined;
   contentType: string;
   ms: number;
   error?: string;
@@ -27,6 +28,8 @@ export interface DemoData {
   iomCrns: { crn: string; managingOrg: string }[];
   /** Cases by managing organisation, for their offender managers. */
   omCases: { crn: string; managingOrg: string }[];
+  /** Cases of the IOM agreement's providers outside Cleveland's cohort: an exchange request for one waits for a data owner. */
+  outsideCohort: { crn: string; managingOrg: string }[];
 }
 
 /** The demo cases the load reads, straight from the database (the owner sees everything). */
@@ -35,8 +38,11 @@ export async function loadDemoData(pg: DedicatedPostgres): Promise<DemoData> {
     `SELECT crn, managing_org AS "managingOrg" FROM cases WHERE iom_cohort AND iom_force = 'cleveland' AND NOT restricted AND managing_org IN ('nps-north-east', 'crc-durham-tees-valley') ORDER BY crn`,
   );
   const omCases = await pg.sql<{ crn: string; managingOrg: string }>(`SELECT crn, managing_org AS "managingOrg" FROM cases ORDER BY crn`);
+  const outsideCohort = await pg.sql<{ crn: string; managingOrg: string }>(
+    `SELECT crn, managing_org AS "managingOrg" FROM cases WHERE NOT (iom_cohort AND iom_force = 'cleveland') AND NOT restricted AND managing_org IN ('nps-north-east', 'crc-durham-tees-valley') ORDER BY crn`,
+  );
   if (!iomCrns.length || !omCases.length) throw new Error('the demo data set has no cases to read: is DEMO_CASES > 0?');
-  return { iomCrns, omCases };
+  return { iomCrns, omCases, outsideCohort };
 }
 
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
@@ -52,9 +58,13 @@ export async function summaryRead(signer: DemoSigner, target: string, data: Demo
   return outcome('summary', target, actor, c.crn, jti, r);
 }
 
-/** One signed exchange request from police-cleveland to the managing organisation, under the IOM agreement. */
-export async function exchangeRequest(signer: DemoSigner, target: string, data: DemoData): Promise<Outcome> {
-  const c = pick(data.iomCrns);
+/**
+ * One signed exchange request from police-cleveland to the managing organisation, under the IOM
+ * agreement: for a case in Cleveland's IOM cohort (the policies release it at once: FULFILLED),
+ * or, with `forDataOwner`, for one outside it (left SUBMITTED for the provider's data owner).
+ */
+export async function exchangeRequest(signer: DemoSigner, target: string, data: DemoData, forDataOwner = false): Promise<Outcome> {
+  const c = forDataOwner && data.outsideCohort.length ? pick(data.outsideCohort) : pick(data.iomCrns);
   const actor: Actor = { ...IOM_OFFICER, reason: 'IOM panel' };
   const jws = await signer.exchangeRequest('police-cleveland', {
     provider: c.managingOrg,
@@ -114,8 +124,17 @@ export async function assessmentPush(signer: DemoSigner, target: string, data: D
   return outcome('assessment', target, NPS_SYSTEM, c.crn, jti, await send(target, 'PUT', p, { token, body, timeoutMs: 20_000 }));
 }
 
+/** The provider's data owner approves or refuses a SUBMITTED request. */
+export async function decision(signer: DemoSigner, target: string, request: { id: string; provider: string; crn: string }): Promise<Outcome> {
+  const actor: Actor = { org: request.provider, roles: ['data-owner'], sub: `user:${request.provider}-dpo-1` };
+  const body = JSON.stringify({ decision: Math.random() < 0.5 ? 'APPROVE' : 'REFUSE', reason: 'Reviewed by the data protection officer' });
+  const p = `/exchange-requests/${request.id}/decision`;
+  const { token, jti } = await signer.token(actor, 'POST', p, body);
+  return outcome('decision', target, actor, request.crn, jti, await send(target, 'POST', p, { token, body, timeoutMs: 20_000 }));
+}
+
 function outcome(kind: Outcome['kind'], target: string, actor: Actor, crn: string, jti: string, r: Reply): Outcome {
-  return { kind, target, actor, crn, jti, status: r.status, body: r.json, contentType: r.contentType, ms: r.ms, error: r.error };
+  return { kind, target, actor, crn, jti, status: r.status, body: r.json as Record<string, unknown> | undefined, contentType: r.contentType, ms: r.ms, error: r.error };
 }
 
 /**
@@ -125,6 +144,8 @@ function outcome(kind: Outcome['kind'], target: string, actor: Actor, crn: strin
  */
 export class MixedLoad {
   readonly outcomes: Outcome[] = [];
+  /** Requests answered SUBMITTED, for a data owner to decide. */
+  private readonly awaiting: { id: string; provider: string; crn: string }[] = [];
   private running = true;
   private readonly workers: Promise<void>[];
 
@@ -147,7 +168,7 @@ export class MixedLoad {
       const r = Math.random();
       const o =
         r < this.exchangeShare
-          ? await exchangeRequest(this.signer, target, this.data)
+          ? await this.exchange(target)
           : r < this.exchangeShare + this.writeShare / 2
             ? await casePush(this.signer, target)
             : r < this.exchangeShare + this.writeShare
@@ -156,6 +177,18 @@ export class MixedLoad {
       this.outcomes.push(o);
       if (o.status === 0 || o.status >= 500) await sleep(20);
     }
+  }
+
+  /** With the write load on: half the exchange traffic awaits a data owner, whose decisions are part of it. */
+  private async exchange(target: string): Promise<Outcome> {
+    if (!this.writeShare) return exchangeRequest(this.signer, target, this.data);
+    const waiting = this.awaiting.pop();
+    if (waiting && Math.random() < 0.5) return decision(this.signer, target, waiting);
+    if (waiting) this.awaiting.push(waiting);
+    const o = await exchangeRequest(this.signer, target, this.data, Math.random() < 0.5);
+    const provider = this.data.omCases.find((c) => c.crn === o.crn)?.managingOrg;
+    if (o.status === 201 && o.body?.status === 'SUBMITTED' && provider) this.awaiting.push({ id: String(o.body.id), provider, crn: o.crn });
+    return o;
   }
 
   count(pred: (o: Outcome) => boolean): number {

@@ -65,6 +65,21 @@ export class AccessLogSearch {
   }
 
   /**
+   * Entries in the reader's scope (newest first, at most `limit`) or one entry by index, WITHOUT
+   * logging the read: only for checks inside an action that is itself logged (that a misuse flag
+   * a reviewer marks exists in their view), whose result is never shown to the caller.
+   */
+  async entriesForCheck(p: Principal, filter: AccessLogFilter, limit: number): Promise<StoredAccessLogEntry[]> {
+    const rows = await this.repo.search(scopeOf(p), filter, limit);
+    return rows.map((r) => JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry);
+  }
+
+  async entryForCheck(p: Principal, index: number): Promise<StoredAccessLogEntry | null> {
+    const row = await this.repo.entry(index);
+    return row !== null && inScope(scopeOf(p), row) ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry) : null;
+  }
+
+  /**
    * CSV of every matching entry, newest first, fetched in batches as the consumer reads (never
    * the whole result in memory). The export is logged before the first row is produced.
    */

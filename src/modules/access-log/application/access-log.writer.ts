@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { policyFilesHash } from '@shared/crypto/policy-files-hash.js';
 import type { AccessLogEntryInput, AccessLogReceipt } from '../domain/access-log-entry.js';
 import { UnavailableException } from '@shared/errors/index.js';
 import { ACCESS_LOG_UNAVAILABLE } from '../domain/access-log.exception.js';
@@ -32,13 +34,23 @@ const ENQUEUE = `INSERT INTO access_log_queue (entry) VALUES ($1::json) RETURNIN
  *
  * Deliberately not an event handler: events are not awaited and cannot fail the request.
  * An entry the caller built wrongly (a bug, not client input) throws InvalidAccessLogEntryError.
+ *
+ * In the gateway every entry names the policy version in force: the content hash of the policy
+ * files, which the policy engine loads once at start-up, so it is the version that decided.
  */
 @Injectable()
 export class AccessLogWriter {
-  constructor(private readonly sequencer: LogSequencer) {}
+  private readonly policyVersion: string | undefined;
+
+  constructor(
+    private readonly sequencer: LogSequencer,
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
+  ) {
+    this.policyVersion = config ? policyFilesHash(config.policiesDir) : undefined;
+  }
 
   async append(entry: AccessLogEntryInput): Promise<AccessLogReceipt> {
-    const prepared = prepareEntry(entry);
+    const prepared = prepareEntry(this.policyVersion && !entry.policyVersion ? { ...entry, policyVersion: this.policyVersion } : entry);
     try {
       return await this.sequencer.append(prepared);
     } catch (e) {

@@ -1,4 +1,5 @@
-import { compactVerify, decodeProtectedHeader, importJWK, type CryptoKey, type JWK } from 'jose';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { isSigningAlg, verifyJws, type VerificationKey } from '@shared/crypto/signature-checker.js';
 import { CHECKPOINT_TYPE, checkpointPayload } from '../domain/checkpoint.js';
 import type { RowQueries } from './log-verifier.js';
 import { sizeAndNodesOf, sizeAndNodesQuery } from '../infrastructure/access-log.repository.js';
@@ -34,13 +35,13 @@ export class CheckpointVerifier {
   private constructor(
     private readonly db: RowQueries,
     private readonly sink: Sink,
-    private readonly keys: Map<string, CryptoKey>,
+    private readonly keys: Map<string, VerificationKey>,
   ) {}
 
   static async create(db: RowQueries, sink: Sink): Promise<CheckpointVerifier> {
     const rows = await db.rows<{ kid: string; alg: string; public_jwk: JWK }>('SELECT kid, alg, public_jwk FROM gateway_signing_keys');
-    const keys = new Map<string, CryptoKey>();
-    for (const r of rows) keys.set(r.kid, (await importJWK(r.public_jwk, r.alg)) as CryptoKey);
+    const keys = new Map<string, VerificationKey>();
+    for (const r of rows) if (isSigningAlg(r.alg)) keys.set(r.kid, { key: (await importJWK(r.public_jwk, r.alg)) as CryptoKey, alg: r.alg });
     return new CheckpointVerifier(db, sink, keys);
   }
 
@@ -85,11 +86,7 @@ export class CheckpointVerifier {
   private async checkSignature(row: CheckpointRow): Promise<void> {
     const size = Number(row.tree_size);
     try {
-      const header = decodeProtectedHeader(row.jws);
-      const key = typeof header.kid === 'string' ? this.keys.get(header.kid) : undefined;
-      if (!key) throw new Error(`no gateway key ${String(header.kid)} on record`);
-      if (header.typ !== CHECKPOINT_TYPE) throw new Error(`typ is ${String(header.typ)}`);
-      const { payload } = await compactVerify(row.jws, key, { algorithms: ['ES256', 'EdDSA'] });
+      const { payload } = await verifyJws(row.jws, { typ: CHECKPOINT_TYPE, key: (kid) => this.keys.get(kid) ?? null });
       const expected = checkpointPayload({ treeSize: size, rootHash: row.root_hash.toString('base64'), timestamp: row.timestamp.toISOString() });
       if (!Buffer.from(payload).equals(expected)) throw new Error('the signed payload differs from the stored checkpoint');
     } catch (e) {
@@ -105,7 +102,7 @@ export class CheckpointVerifier {
     const q = sizeAndNodesQuery(keys);
     const lookup = nodeLookupFrom(sizeAndNodesOf(await this.db.rows(q.text, q.values)).nodes);
     for (const p of pairs) {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = verifyConsistency(p.from, p.to, p.fromRoot, p.toRoot, computeConsistencyProof(p.from, p.to, lookup));
       } catch {

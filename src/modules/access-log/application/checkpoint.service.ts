@@ -74,7 +74,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async head(): Promise<{ size: number; frontier: unknown }> {
-    const [row] = (await this.db.query(`SELECT size, frontier FROM access_log_head WHERE id = 1`)) as { size: string; frontier: unknown }[];
+    const [row] = await this.db.query<{ size: string; frontier: unknown }[]>(`SELECT size, frontier FROM access_log_head WHERE id = 1`);
     return { size: Number(row.size), frontier: row.frontier };
   }
 

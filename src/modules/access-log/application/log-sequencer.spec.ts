@@ -24,8 +24,9 @@ class ManualStore implements LogBatchStore {
     });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
 }
 
@@ -144,7 +145,7 @@ describe(LogSequencer.name, () => {
 
 describe(AccessLogWriter.name, () => {
   it('fails closed: a failed write is a 503 access_log_unavailable', async () => {
-    const store: LogBatchStore = { append: () => Promise.reject(new Error('ECONNREFUSED')), close: async () => undefined };
+    const store: LogBatchStore = { append: () => Promise.reject(new Error('ECONNREFUSED')), close: () => Promise.resolve() };
     const sequencer = new LogSequencer(store, { maxBatch: 10, maxPending: 10, queueTimeoutMs: 1000 });
     const sut = new AccessLogWriter(sequencer);
     const error = await sut.append(entry(0)).catch((e: unknown) => e);

@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
 import { EMPTY_ROOT, TreeBuilder, frontierFromJson, popCount, rootFromFrontier, type Frontier } from '../domain/merkle/index.js';
 import { CheckpointVerifier } from './checkpoint-verifier.js';
+import { verifyCosignatures } from './cosignature-verifier.js';
 import { Findings, nodeRange, readSettings, verifyBlock, type BlockJob, type BlockResult, type VerificationProblem } from './log-verifier.block.js';
 
 export type { VerificationProblem } from './log-verifier.block.js';
@@ -35,6 +36,8 @@ export interface VerifyOptions {
   workers?: number;
   /** Needed when workers > 1: where the workers connect (as the caller's role). */
   connectionString?: string;
+  /** The checkpoint origin and the witnesses' verifier keys: their stored cosignatures are checked too. */
+  witnesses?: { origin: string; keys: readonly string[] };
   /** Called at most every `progressEveryMs` (default 1 s) while entries are checked. */
   onProgress?: (p: { verified: number; total: number; elapsedMs: number }) => void;
   progressEveryMs?: number;
@@ -63,6 +66,8 @@ export interface VerificationReport {
   entriesChecked: number;
   nodesChecked: number;
   checkpointsChecked: number;
+  /** Witness cosignatures verified (0 without witnesses configured). */
+  cosignaturesChecked: number;
   /** Worker threads that checked blocks (0: checked in-process). */
   workers: number;
   /** Lowest index found bad (altered, missing or misplaced), or null. */
@@ -94,10 +99,10 @@ interface BlockRunner {
 
 function inProcess(client: pg.ClientBase): BlockRunner {
   // One block at a time: a second one would queue on the same connection ahead of this block's checkpoint queries.
-  return { maxInFlight: 1, run: (job) => verifyBlock(client, job), close: async () => undefined };
+  return { maxInFlight: 1, run: (job) => verifyBlock(client, job), close: () => Promise.resolve() };
 }
 
-async function workerPool(count: number, connectionString: string, snapshot: string): Promise<BlockRunner> {
+function workerPool(count: number, connectionString: string, snapshot: string): BlockRunner {
   const url = new URL('./log-verifier.worker.js', import.meta.url);
   type Pending = { resolve: (r: BlockResult) => void; reject: (e: Error) => void };
   const idle: Worker[] = [];
@@ -184,7 +189,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     const checkpoints = await CheckpointVerifier.create(db, findings);
     if (workers > 1 && size > blockSize) {
       const [{ snapshot }] = await db.rows<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
-      runner = await workerPool(workers, options.connectionString!, snapshot);
+      runner = workerPool(workers, options.connectionString!, snapshot);
       usedWorkers = workers;
     } else {
       runner = inProcess(client);
@@ -258,6 +263,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     nodesChecked += await checkNodesAbove(db, blockLevel, above, findings);
     await checkTail(db, size, frontier, head.frontier, findings);
     await checkpoints.finish(size);
+    const cosignaturesChecked = options.witnesses ? await verifyCosignatures(db, findings, options.witnesses.origin, options.witnesses.keys) : 0;
     const warnings = await checkQueue(db, options.stuckIntentMs ?? 10_000);
     return {
       ok: findings.count === 0,
@@ -265,6 +271,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       entriesChecked: size,
       nodesChecked,
       checkpointsChecked: checkpoints.checked,
+      cosignaturesChecked,
       workers: usedWorkers,
       firstBadIndex: findings.firstBadIndex,
       problems: findings.problems,

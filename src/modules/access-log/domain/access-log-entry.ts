@@ -19,6 +19,8 @@ export interface AccessLogEntryInput {
   /** Why: policy rule ids, `agreement:<id>@v<version>`, or the reasons for a denial. */
   reasons: readonly string[];
   agreement?: { id: string; version: number } | null;
+  /** The content hash of the policy files in force (`sha256:<hex>`); AccessLogWriter fills it in. */
+  policyVersion?: string | null;
   fieldsReleased?: readonly string[];
   fieldsWithheld?: readonly string[];
   /** Organisation that receives the data (usually the actor's). */
@@ -42,7 +44,8 @@ export interface AccessLogReceipt {
 /**
  * An entry as stored and served by GET /access-log/entries/{index}. Its RFC 8785 canonical JSON
  * bytes are the Merkle leaf. Every member is always present (absent optionals become null or
- * []), so the same input always gives the same bytes.
+ * []), so the same input always gives the same bytes; the one exception is `policyVersion`,
+ * added later and present only in entries written since, so older leaves are unchanged.
  */
 export interface StoredAccessLogEntry {
   index: number;
@@ -57,6 +60,8 @@ export interface StoredAccessLogEntry {
   decision: 'ALLOW' | 'DENY';
   reasons: string[];
   agreement: { id: string; version: number } | null;
+  /** Content hash of the policy files that were in force; absent in entries written before it existed. */
+  policyVersion?: string;
   fieldsReleased: string[];
   fieldsWithheld: string[];
   recipientOrg: string | null;

@@ -48,6 +48,7 @@ const arbitraryInput: fc.Arbitrary<AccessLogEntryInput> = fc.record({
   requestId: str(64),
   jti: optional(64),
   breakGlass: fc.option(fc.boolean(), { nil: undefined }),
+  policyVersion: fc.option(str(70), { nil: undefined }),
 });
 
 /** The stored entry written the slow, obvious way. */
@@ -64,6 +65,7 @@ function expected(i: AccessLogEntryInput, index: number, timestamp: string): Sto
     decision: i.decision,
     reasons: [...i.reasons],
     agreement: i.agreement ? { ...i.agreement } : null,
+    ...(i.policyVersion ? { policyVersion: i.policyVersion } : {}),
     fieldsReleased: [...(i.fieldsReleased ?? [])],
     fieldsWithheld: [...(i.fieldsWithheld ?? [])],
     recipientOrg: i.recipientOrg || null,
@@ -107,6 +109,14 @@ describe(prepareEntry.name, () => {
       jti: null,
       breakGlass: false,
     });
+  });
+
+  it('names the policy version only when given, so entries without it keep their bytes', () => {
+    const without = sealEntryText(prepareEntry(input()), 3, TIMESTAMP);
+    const withVersion = sealEntryText(prepareEntry(input({ policyVersion: 'sha256:ab12' })), 3, TIMESTAMP);
+    expect(without).not.toContain('policyVersion');
+    expect(withVersion).toBe(without.replace('"ownerOrg":"nps-north-east",', '"ownerOrg":"nps-north-east","policyVersion":"sha256:ab12",'));
+    expect(withVersion).toBe(canonicalJson(JSON.parse(withVersion)));
   });
 
   it('keeps the indexed columns beside the bytes', () => {

@@ -73,6 +73,7 @@ export function prepareEntry(input: AccessLogEntryInput): PreparedEntry {
     decision: input.decision,
     reasons: list(input.reasons, 'reasons', 256, 512),
     agreement: agreementOf(input.agreement),
+    ...(input.policyVersion ? { policyVersion: text(input.policyVersion, 'policyVersion', 128) } : {}),
     fieldsReleased: list(input.fieldsReleased ?? [], 'fieldsReleased', 1000, 128),
     fieldsWithheld: list(input.fieldsWithheld ?? [], 'fieldsWithheld', 1000, 128),
     recipientOrg: column(optionalText(input.recipientOrg, 'recipientOrg', 64), 'recipientOrg'),
@@ -93,7 +94,8 @@ export function prepareEntry(input: AccessLogEntryInput): PreparedEntry {
     `,"agreement":${a === null ? 'null' : `{"id":${str(a.id)},"version":${a.version}}`},"breakGlass":${e.breakGlass},"crn":${nullable(e.crn)}` +
     `,"decision":${str(e.decision)},"fieldsReleased":${strings(e.fieldsReleased)},"fieldsWithheld":${strings(e.fieldsWithheld)}`;
   const tail =
-    `"jti":${nullable(e.jti)},"ownerOrg":${nullable(e.ownerOrg)},"purpose":${nullable(e.purpose)},"reason":${nullable(e.reason)}` +
+    `"jti":${nullable(e.jti)},"ownerOrg":${nullable(e.ownerOrg)}${e.policyVersion === undefined ? '' : `,"policyVersion":${str(e.policyVersion)}`}` +
+    `,"purpose":${nullable(e.purpose)},"reason":${nullable(e.reason)}` +
     `,"reasons":${strings(e.reasons)},"recipientOrg":${nullable(e.recipientOrg)},"requestId":${str(e.requestId)}` +
     `,"resource":{"id":${str(e.resource.id)},"type":${str(e.resource.type)}}`;
   return {

@@ -71,7 +71,7 @@ export function sizeAndNodesOf(rows: SizeAndNodesRow[]): { size: number; nodes: 
   return { size: Number(rows[0].size), nodes };
 }
 
-/** Reads of the access-log tables. Writes happen only in PgLogBatchStore and CheckpointService. */
+/** Reads of the access-log tables. Writes to them happen only in PgLogBatchStore and CheckpointService (AccessLogWriter only queues intents). */
 @Injectable()
 export class AccessLogRepository {
   constructor(private readonly db: DataSource) {}

@@ -140,7 +140,7 @@ export class PgLogBatchStore implements LogBatchStore {
           return batch.receipts;
         }
       }
-      const results = (await client.query(LOCK_HEAD)) as unknown as pg.QueryResult[];
+      const results = (await client.query(LOCK_HEAD)) as unknown as pg.QueryResult<HeadRow>[];
       const head = headOf(results[1]?.rows[0]);
       const settled = await settledIntents(client, entries);
       const rest = settled.size ? entries.filter((e) => e.intentId === undefined || !settled.has(e.intentId)) : entries;
@@ -194,7 +194,13 @@ interface Batch {
   next: Head;
 }
 
-function headOf(row: { size: string; frontier: unknown; last_timestamp: Date | null } | undefined): Head {
+interface HeadRow {
+  size: string;
+  frontier: unknown;
+  last_timestamp: Date | null;
+}
+
+function headOf(row: HeadRow | undefined): Head {
   if (!row) throw new Error('the access_log_head row is missing');
   const size = Number(row.size);
   const frontier = frontierFromJson(row.frontier);

@@ -40,7 +40,7 @@ export interface AgreementTerms {
   parties: Party[];
   purposes: Purpose[];
   dataCategories: DataCategory[];
-  /** The lawful basis of the sharing as a whole, as API.md has it. */
+  /** The lawful basis of the sharing as a whole, as docs/api.md has it. */
   lawfulBasis: string[];
   /** Optional finer grain: the lawful basis each purpose relies on. */
   lawfulBasisByPurpose: Partial<Record<Purpose, string[]>>;

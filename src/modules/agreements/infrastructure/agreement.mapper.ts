@@ -14,7 +14,7 @@ export const AgreementMapper = {
       status: row.status as AgreementStatus,
       current: AgreementMapper.version(current),
       activeVersion: row.activeVersion,
-      signatures: signatures.map(AgreementMapper.signature).sort((a, b) => a.signedAt.getTime() - b.signedAt.getTime()),
+      signatures: signatures.map((s) => AgreementMapper.signature(s)).sort((a, b) => a.signedAt.getTime() - b.signedAt.getTime()),
       partyOrgs: row.partyOrgs,
       lastChange,
       createdAt: row.createdAt,

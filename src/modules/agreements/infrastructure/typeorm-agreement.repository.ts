@@ -19,7 +19,7 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
       const v = await em.getRepository(AgreementVersionEntity).findOneBy({ agreementId: id, version });
       if (!v) return null;
       const sigs = await em.getRepository(AgreementSignatureEntity).find({ where: { agreementId: id, version }, order: { signedAt: 'ASC' } });
-      return { version: AgreementMapper.version(v), signatures: sigs.map(AgreementMapper.signature) };
+      return { version: AgreementMapper.version(v), signatures: sigs.map((s) => AgreementMapper.signature(s)) };
     });
   }
 

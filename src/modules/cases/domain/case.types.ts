@@ -1,4 +1,4 @@
-/** The vocabulary of case records (API.md, Case records). */
+/** The vocabulary of case records (docs/api.md, Case records). */
 export const TIERS = ['A3', 'A2', 'A1', 'A0', 'B3', 'B2', 'B1', 'B0', 'C3', 'C2', 'C1', 'C0', 'D3', 'D2', 'D1', 'D0'] as const;
 export type Tier = (typeof TIERS)[number];
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH'] as const;
@@ -61,7 +61,7 @@ export interface Assessment {
   sensitive: { health?: string; victims?: string } | null;
 }
 
-/** OGRS3 band from the two-year probability (DOMAIN.md): LOW < 50, MEDIUM 50-74, HIGH 75-89, VERY_HIGH >= 90. */
+/** OGRS3 band from the two-year probability (docs/domain.md): LOW < 50, MEDIUM 50-74, HIGH 75-89, VERY_HIGH >= 90. */
 export function ogrs3Band(pct: number): RiskLevel {
   if (pct >= 90) return 'VERY_HIGH';
   if (pct >= 75) return 'HIGH';

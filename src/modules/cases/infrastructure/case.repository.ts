@@ -81,7 +81,7 @@ export class CaseRepository {
     );
     if (!rows.length) return null;
     const r = rows[0];
-    const a = r.a ? toAssessment({ ...r.a, completed_at: new Date(r.a.completed_at as unknown as string) }) : null;
+    const a = r.a ? toAssessment({ ...r.a, completed_at: new Date(r.a.completed_at) }) : null;
     return { record: toRecord(r), assessment: a };
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isPurpose } from '@shared/domain/vocabulary.js';
+import { isStorableText, parseJwsJson } from '@shared/http/storable-text.js';
 import type { ExchangeException } from '../domain/exchange.exception.js';
 import type { RejectedSubmission } from './exchange-log.js';
 
@@ -13,12 +14,13 @@ const CRN = /^[A-Z][0-9]{6}$/;
 export async function describeRejection(body: string, e: ExchangeException, isOrganisation: (id: string) => Promise<boolean>): Promise<RejectedSubmission> {
   let payload: Record<string, unknown> = {};
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(body.trim().split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const parsed: unknown = parseJwsJson(body.trim().split('.')[1] ?? '');
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) payload = parsed as Record<string, unknown>;
   } catch {
     // Not decodable: the hash alone identifies it.
   }
-  const str = (v: unknown, max: number) => (typeof v === 'string' && v.length > 0 && v.length <= max ? v : null);
+  // Only text the log can hold: a NUL here would fail the whole batch the entry is written in.
+  const str = (v: unknown, max: number) => (typeof v === 'string' && v.length > 0 && v.length <= max && isStorableText(v) ? v : null);
   const provider = str(payload.provider, 64);
   return {
     bodySha256: createHash('sha256').update(body).digest('base64url'),

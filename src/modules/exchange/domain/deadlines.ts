@@ -3,7 +3,7 @@ import type { Urgency } from './exchange-request.js';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** URGENT requests (a recall decision) must be answered within 24 hours (DOMAIN.md). */
+/** URGENT requests (a recall decision) must be answered within 24 hours (docs/domain.md). */
 export const URGENT_HOURS = 24;
 /** ROUTINE requests within 10 working days. */
 export const ROUTINE_WORKING_DAYS = 10;

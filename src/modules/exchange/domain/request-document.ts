@@ -1,11 +1,12 @@
+import { headerProblems, type SigningAlg } from '@shared/crypto/signature-checker.js';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '@shared/domain/vocabulary.js';
 import type { FieldError } from '@shared/errors/index.js';
+import { findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
 import { ExchangeException, ExchangeExceptionCode } from './exchange.exception.js';
 
 /** Explicit typing of a request JWS (RFC 8725 3.11): no other kind of JWT is taken as one. */
 export const EXCHANGE_REQUEST_TYPE = 'exchange-request+jwt';
-export const REQUEST_ALGORITHMS = ['ES256', 'EdDSA'] as const;
-export type RequestAlg = (typeof REQUEST_ALGORITHMS)[number];
+export type RequestAlg = SigningAlg;
 export const URGENCIES = ['ROUTINE', 'URGENT'] as const;
 
 /** How old a request JWS may be when it arrives, and how far its clock may run ahead. */
@@ -17,13 +18,11 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const CRN = /^[A-Z][0-9]{6}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JTI = /^[\x21-\x7e]{8,128}$/;
-/** Header parameters that would make a verifier fetch or trust a key named by the sender. */
-const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64'];
 /** Registered claims a signer may add beside the document; any other unknown claim is refused. */
 const OPTIONAL_CLAIMS = ['sub', 'aud', 'exp', 'nbf'];
 const DOCUMENT_CLAIMS = ['iss', 'iat', 'jti', 'provider', 'crn', 'purpose', 'dataCategories', 'justification', 'urgency', 'agreementId'];
 
-/** The request document of API.md, as signed by the requesting organisation. */
+/** The request document of docs/api.md, as signed by the requesting organisation. */
 export interface ExchangeRequestClaims {
   iss: string;
   iat: number;
@@ -48,18 +47,7 @@ export interface DecodedRequestJws {
 const invalid = (errors: FieldError[], detail = `The request JWS is invalid: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`) =>
   new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, detail, errors);
 
-function decodeJson(part: string): unknown {
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `typ` compared as RFC 8725 and jose do: case-insensitively, with an optional "application/". */
-function isRequestType(typ: unknown): boolean {
-  if (typeof typ !== 'string') return false;
-  const t = typ.toLowerCase();
-  return t === EXCHANGE_REQUEST_TYPE || t === `application/${EXCHANGE_REQUEST_TYPE}`;
-}
 
 /**
  * Takes a received body apart into header and payload, refusing anything that is not a compact
@@ -72,20 +60,18 @@ export function decodeRequestJws(body: string): DecodedRequestJws {
   let header: unknown;
   let payload: unknown;
   try {
-    header = decodeJson(h);
-    payload = decodeJson(p);
+    header = parseJwsJson(h);
+    payload = parseJwsJson(p);
   } catch {
-    throw invalid([{ field: '(body)', message: 'header and payload must be base64url-encoded JSON' }], 'The request JWS cannot be decoded.');
+    throw invalid([{ field: '(body)', message: 'header and payload must be base64url-encoded UTF-8 JSON' }], 'The request JWS cannot be decoded.');
   }
   if (!isObject(header)) throw invalid([{ field: 'header', message: 'must be a JSON object' }]);
   if (!isObject(payload)) throw invalid([{ field: '(payload)', message: 'must be a JSON object of claims' }]);
-  const errors: FieldError[] = [];
-  if (!isRequestType(header.typ)) errors.push({ field: 'header.typ', message: `must be ${EXCHANGE_REQUEST_TYPE}` });
-  if (!REQUEST_ALGORITHMS.includes(header.alg as RequestAlg)) errors.push({ field: 'header.alg', message: 'must be ES256 or EdDSA' });
-  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128) errors.push({ field: 'header.kid', message: 'must name a registered key of the requesting organisation' });
-  for (const name of FORBIDDEN_HEADERS) {
-    if (name in header) errors.push({ field: `header.${name}`, message: 'is not accepted: keys are never taken from the request itself' });
-  }
+  // The kid is looked up and the claims are stored: text PostgreSQL refuses stops here.
+  const unstorable = findUnstorableText(header, 'header') ?? findUnstorableText(payload, '');
+  if (unstorable) throw invalid([unstorable]);
+  // Every header problem at once (the shared signature checker's rules), so the sender can fix them together.
+  const errors: FieldError[] = headerProblems(header, EXCHANGE_REQUEST_TYPE).map((p) => ({ field: `header.${p.parameter}`, message: p.message }));
   if (errors.length) throw invalid(errors);
   return { compact, header: { alg: header.alg as RequestAlg, kid: header.kid as string, typ: header.typ as string }, payload };
 }

@@ -6,7 +6,7 @@ export const EXCHANGE_RESPONSE_TYPE = 'exchange-response+jwt';
 const DAY_MS = 86_400_000;
 
 /**
- * The payload of the signed response (API.md): the data as projected at release time, what was
+ * The payload of the signed response (docs/api.md): the data as projected at release time, what was
  * withheld, until when the recipient may keep it, and the receipt of the release's access-log
  * entry, which was durable before this was signed. `provider`, `recipient` and `fieldsReleased`
  * are additions so the bundle stands on its own.

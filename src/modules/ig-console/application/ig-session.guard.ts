@@ -1,5 +1,7 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Principal } from '@shared/auth/principal.js';
+import { OrganisationRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
+import type { FastifyRequest } from 'fastify';
 import { CSRF_HEADER, SESSION_COOKIE, type IgSession } from '../domain/ig-session.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
 import { IgSessionStore } from '../infrastructure/ig-session.store.js';
@@ -34,10 +36,16 @@ export function cookieValue(header: string | string[] | undefined, name: string)
  * CSRF: the cookie is SameSite=Strict, and every state-changing call must also carry the
  * X-IG-Console header, which a cross-site form cannot set and a cross-site fetch cannot send
  * without a CORS preflight the gateway never grants.
+ *
+ * Rate limit: a signed-in console call takes from its organisation's bucket, the same one the
+ * organisation's signed API calls take from (OrganisationRateLimit), and is a 429 when it is spent.
  */
 @Injectable()
 export class IgSessionGuard implements CanActivate {
-  constructor(private readonly sessions: IgSessionStore) {}
+  constructor(
+    private readonly sessions: IgSessionStore,
+    private readonly limit: OrganisationRateLimit,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<SessionRequest>();
@@ -50,6 +58,7 @@ export class IgSessionGuard implements CanActivate {
     const session = cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? await this.sessions.find(cookie) : null;
     if (!cookie || !session) throw new IgConsoleException(IgConsoleExceptionCode.NotSignedIn, 'Sign in to the information governance console first.');
     if (!session.roles.includes('ig-reviewer')) throw new IgConsoleException(IgConsoleExceptionCode.NotIgReviewer, 'The console is for ig-reviewer identities.');
+    await this.limit.take(req as unknown as FastifyRequest, session.org);
     req.igSession = { ...session, cookie };
     return true;
   }

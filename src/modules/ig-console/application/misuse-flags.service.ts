@@ -3,12 +3,14 @@ import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { AccessLogSearch, AccessLogWriter, type StoredAccessLogEntry } from '@modules/access-log/index.js';
 import { agreementFacts, AgreementsSource } from '../domain/agreement-view.js';
+import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
 import { computeFlags, DEFAULT_DENIAL_THRESHOLD, type MisuseFlag } from '../domain/misuse-flags.js';
 import { FlagReviewStore, type FlagReview } from '../infrastructure/flag-review.store.js';
 
 /** Entries read per search page, and at most per flag computation (the page says when it stopped short). */
 const PAGE = 1000;
 const MAX_ENTRIES = 20_000;
+const HOUR_MS = 3_600_000;
 
 export interface FlagsPage {
   from: string;
@@ -47,8 +49,7 @@ export class MisuseFlagsService {
       }
       cursor = Number(page.nextCursor);
     }
-    const agreements = new Map((await this.agreements.list(p)).map((a) => [a.id, agreementFacts(a)]));
-    const flags = computeFlags(entries, agreements, { bulkAccessThreshold: this.config.bulkAccessThreshold, repeatedDenialThreshold: DEFAULT_DENIAL_THRESHOLD });
+    const flags = await this.flagsIn(p, entries);
     const reviews = await this.reviews.latest(p.org, flags.map((f) => f.id));
     return {
       from: range.from.toISOString(),
@@ -60,10 +61,13 @@ export class MisuseFlagsService {
   }
 
   /**
-   * Records a reviewer's note on a flag. The review and its access-log intent are written in one
-   * transaction, so there is never a review without its entry nor an entry without its review.
+   * Records a reviewer's note on a flag. Only a flag the reviewer's own view of the log raises can
+   * be reviewed: any other id is a 404 before anything is written (the check itself is not logged).
+   * The review and its access-log intent are written in one transaction, so there is never a
+   * review without its entry nor an entry without its review.
    */
   async review(p: Principal, flagId: string, note: string): Promise<FlagReview> {
+    if (!(await this.exists(p, flagId))) throw new IgConsoleException(IgConsoleExceptionCode.FlagNotFound, 'There is no such flag in your organisation\'s view of the log.');
     const review: FlagReview = { flagId, reviewerSub: p.sub, note, reviewedAt: new Date().toISOString() };
     const intent = await this.reviews.transaction(async (tx) => {
       await this.reviews.add(tx, p.org, review);
@@ -81,5 +85,26 @@ export class MisuseFlagsService {
     });
     await this.writer.integrate(intent);
     return review;
+  }
+
+  private async flagsIn(p: Principal, entries: StoredAccessLogEntry[]): Promise<MisuseFlag[]> {
+    const agreements = new Map((await this.agreements.list(p)).map((a) => [a.id, agreementFacts(a)]));
+    return computeFlags(entries, agreements, { bulkAccessThreshold: this.config.bulkAccessThreshold, repeatedDenialThreshold: DEFAULT_DENIAL_THRESHOLD });
+  }
+
+  /**
+   * Whether the reviewer's view raises the flag `flagId`. Every flag id ends with the index of its
+   * first evidence entry, and a flag's first hour from that entry holds what raised it (a window
+   * rule's qualifying window lasts under an hour; the other rules flag single entries or a day
+   * starting there), so the flags over that hour are recomputed and looked for the id.
+   */
+  private async exists(p: Principal, flagId: string): Promise<boolean> {
+    const tail = flagId.slice(flagId.lastIndexOf(':') + 1);
+    if (!/^\d{1,15}$/.test(tail)) return false;
+    const first = await this.search.entryForCheck(p, Number(tail));
+    if (!first) return false;
+    const from = new Date(first.timestamp);
+    const entries = await this.search.entriesForCheck(p, { from, to: new Date(from.getTime() + HOUR_MS) }, MAX_ENTRIES);
+    return (await this.flagsIn(p, entries)).some((f) => f.id === flagId);
   }
 }

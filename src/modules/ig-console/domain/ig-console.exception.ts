@@ -7,6 +7,8 @@ export enum IgConsoleExceptionCode {
   DemoOrganisationUnknown = 'ig_demo_organisation_unknown',
   EntryNotFound = 'ig_entry_not_found',
   RangeTooLong = 'ig_range_too_long',
+  FlagNotFound = 'ig_flag_not_found',
+  OrganisationUnknown = 'ig_organisation_unknown',
 }
 
 const KIND: Record<IgConsoleExceptionCode, ErrorKind> = {
@@ -16,6 +18,8 @@ const KIND: Record<IgConsoleExceptionCode, ErrorKind> = {
   [IgConsoleExceptionCode.DemoOrganisationUnknown]: 'not_found',
   [IgConsoleExceptionCode.EntryNotFound]: 'not_found',
   [IgConsoleExceptionCode.RangeTooLong]: 'invalid',
+  [IgConsoleExceptionCode.FlagNotFound]: 'not_found',
+  [IgConsoleExceptionCode.OrganisationUnknown]: 'not_found',
 };
 
 export class IgConsoleException extends DomainException {

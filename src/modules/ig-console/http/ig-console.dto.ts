@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { IsRfc3339 } from '@shared/http/validators.js';
 import {
   AccessLogSearchDto,
@@ -72,4 +72,11 @@ export class DemoSessionDto {
   @IsString({ message: 'org must be a string' })
   @Matches(ORG_ID, { message: 'org must be an organisation id' })
   org: string;
+}
+
+export class OrganisationParam {
+  @ApiProperty({ example: 'nps-north-east' })
+  @MaxLength(64)
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'id must be a lowercase organisation slug' })
+  id: string;
 }

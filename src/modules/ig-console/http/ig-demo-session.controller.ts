@@ -39,7 +39,7 @@ export class IgDemoSessionController {
     const org = await this.orgs.get(body.org);
     if (!org || org.status !== 'ACTIVE') throw new IgConsoleException(IgConsoleExceptionCode.DemoOrganisationUnknown, 'No such demonstration organisation.');
     const who = { org: org.id, orgKind: org.kind, sub: `user:demo-ig-${org.id}`, roles: ['ig-reviewer' as const] };
-    const { id, expiresAt } = await this.sessions.create(who);
+    const { id, expiresAt } = await this.sessions.create({ ...who, kid: null });
     await this.writer.append({
       actor: { org: who.org, sub: who.sub, roles: who.roles },
       action: 'ig.session.start',

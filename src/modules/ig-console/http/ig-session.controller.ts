@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExcludeEndpoint, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, Roles } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { ApiSignedRoute } from '@shared/http/index.js';
@@ -16,6 +16,15 @@ export interface SessionInfo {
   sub: string;
   roles: string[];
   expiresAt: string;
+}
+
+/** The answer to a sign-in (for the OpenAPI document). */
+class IgSessionResponse implements SessionInfo {
+  @ApiProperty({ example: 'nps-north-east' }) org: string;
+  @ApiProperty({ example: 'NPS' }) orgKind: string;
+  @ApiProperty({ example: 'user:ig-officer-1' }) sub: string;
+  @ApiProperty({ type: [String], example: ['ig-reviewer'] }) roles: string[];
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }
 
 /** Signing in and out of the information-governance console. */
@@ -35,10 +44,12 @@ export class IgSessionController {
   @Post('session')
   @Roles('ig-reviewer')
   @ApiOperation({ summary: 'Sign in to the IG console with a signed request token; sets an HttpOnly session cookie' })
+  @ApiCreatedResponse({ type: IgSessionResponse, description: 'Signed in; Set-Cookie carries the session (HttpOnly, SameSite=Strict, Path=/ig)' })
   @ApiSignedRoute(403)
   async signIn(@CurrentPrincipal() p: Principal, @Req() req: { protocol?: string }, @Res({ passthrough: true }) reply: CookieReply): Promise<SessionInfo> {
     const who = { org: p.org, orgKind: p.orgKind, sub: p.sub, roles: p.roles.filter((r) => r === 'ig-reviewer') };
-    const { id, expiresAt } = await this.sessions.create(who);
+    // The session remembers the key that signed this sign-in: it ends when that key is revoked.
+    const { id, expiresAt } = await this.sessions.create({ ...who, kid: p.kid ?? null });
     await this.logSession(p, 'ig.session.start');
     setSessionCookie(reply, id, isHttps(req));
     return { ...who, expiresAt: expiresAt.toISOString() };

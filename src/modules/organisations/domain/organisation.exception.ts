@@ -21,6 +21,8 @@ const KIND: Record<OrganisationExceptionCode, ErrorKind> = {
 };
 
 export class OrganisationException extends DomainException {
+  declare readonly code: OrganisationExceptionCode;
+
   constructor(code: OrganisationExceptionCode, detail: string, errors?: FieldError[]) {
     super(code, KIND[code], detail, errors ? { errors } : {});
   }

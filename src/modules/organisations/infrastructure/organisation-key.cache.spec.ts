@@ -12,7 +12,7 @@ describe(OrganisationKeyCache.name, () => {
   beforeEach(async () => {
     const key = await aKey('k1');
     rows = [{ kind: 'POLICE', jwk: { ...key.publicJwk, alg: 'ES256' } }];
-    query = jest.fn(async () => rows);
+    query = jest.fn(() => Promise.resolve(rows));
     sut = new OrganisationKeyCache({ query } as unknown as DataSource, { keyCacheTtlMs: 60_000 } as AppConfig);
   });
 

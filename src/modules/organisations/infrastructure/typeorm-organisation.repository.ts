@@ -35,7 +35,7 @@ export class TypeOrmOrganisationRepository implements OrganisationRepository {
 
   async insert(org: Organisation): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const res = await tx.query(
+      const res = await tx.query<{ id: string }[]>(
         `INSERT INTO organisations (id, kind, name, region, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
         [org.id, org.kind, org.name, org.region, org.status, org.createdAt],
       );

@@ -66,7 +66,8 @@ export class PolicyEvaluator {
     const ability = this.abilityFor(actor);
     const rel: Record<string, boolean> = {};
     for (const r of rels) rel[r] = true;
-    const subj = subject('CaseView', { purpose, view, rel } as Record<string, unknown>);
+    const attributes: Record<string, unknown> = { purpose, view, rel };
+    const subj = subject('CaseView', attributes);
     const own = rels.has('manages');
     const used = new Map<string, { id: string; version: number }>();
     const rulesUsed = new Set<string>();

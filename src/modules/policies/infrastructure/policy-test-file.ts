@@ -154,7 +154,7 @@ export function parsePolicyTestFile(text: string, file: string): PolicyTestCase[
       id: str(m.id, [...p, 'id']),
       version: m.version === undefined ? 1 : int(1, 1_000_000)(m.version, [...p, 'version']),
       dataCategories: list(m.dataCategories, [...p, 'dataCategories'], oneOf<DataCategory>(DATA_CATEGORIES)),
-      specialCategoryConditions: conditions as AgreementTerms['specialCategoryConditions'],
+      specialCategoryConditions: conditions,
     };
   };
   // `*` and `group.*` stand for the fields of the test's view they match; exact names stay as

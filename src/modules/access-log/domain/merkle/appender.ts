@@ -33,7 +33,7 @@ export interface AppendResult {
 }
 
 /** The frontier of the empty tree. */
-export const EMPTY_FRONTIER: Frontier = Object.freeze({ size: 0, hashes: Object.freeze([]) as readonly Buffer[] });
+export const EMPTY_FRONTIER: Frontier = Object.freeze({ size: 0, hashes: Object.freeze([]) });
 
 /**
  * Appends a batch of leaf hashes (each `leafHash(entry)`) to the tree described by `frontier`.

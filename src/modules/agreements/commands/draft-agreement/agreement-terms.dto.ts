@@ -153,7 +153,7 @@ export class TerminationDto {
 
 /**
  * The terms of an agreement (POST /agreements, and PUT /agreements/{id} to amend). The fields
- * API.md lists are required; `securityMeasures`, `contacts`, `termination`,
+ * docs/api.md lists are required; `securityMeasures`, `contacts`, `termination`,
  * `lawfulBasisByPurpose` and `specialCategoryConditions` (required for HEALTH or VICTIMS) add
  * what the ICO data sharing code asks an agreement to say.
  */

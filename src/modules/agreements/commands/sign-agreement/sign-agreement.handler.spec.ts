@@ -19,7 +19,7 @@ const NOW = new Date();
 async function keyPair(kid: string) {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } as PublicJwk;
-  return { kid, privateKey: privateKey as CryptoKey, publicKey: publicKey as CryptoKey, jwk };
+  return { kid, privateKey: privateKey, publicKey: publicKey, jwk };
 }
 
 const sign = (doc: string, k: { kid: string; privateKey: CryptoKey }) => new CompactSign(new TextEncoder().encode(doc)).setProtectedHeader({ alg: 'ES256', kid: k.kid }).sign(k.privateKey);
@@ -66,19 +66,19 @@ describe(SignAgreementHandler.name, () => {
     agreement = draft();
     keys = { 'nps-north-east': await keyPair('nps-k1'), 'police-cleveland': await keyPair('police-k1') };
     const repo = {
-      findById: async () => agreement,
-      findVersionByDocumentHash: async () => null,
-      transaction: async <T>(work: (tx: unknown) => Promise<T>) => work({ query: async () => [] }),
-      lock: async () => agreement,
-      save: async () => undefined,
+      findById: () => Promise.resolve(agreement),
+      findVersionByDocumentHash: () => Promise.resolve(null),
+      transaction: <T>(work: (tx: unknown) => Promise<T>) => work({ query: () => Promise.resolve([]) }),
+      lock: () => Promise.resolve(agreement),
+      save: () => Promise.resolve(undefined),
     } as unknown as AgreementRepository;
     const directory = {
-      keyAt: async (org: string, kid: string) => {
+      keyAt: (org: string, kid: string) => {
         const k = keys[org];
-        return k && k.kid === kid ? { jwk: k.jwk, key: k.publicKey } : null;
+        return Promise.resolve(k && k.kid === kid ? { jwk: k.jwk, key: k.publicKey } : null);
       },
     } as unknown as OrganisationDirectory;
-    audit = jest.fn(async () => undefined);
+    audit = jest.fn(() => Promise.resolve());
     published = [];
     const changes = new AgreementChanges(repo, { record: (_tx: unknown, ...a: unknown[]) => audit(...a), integrate: async () => undefined } as unknown as AgreementAudit, { invalidate: () => undefined } as unknown as AgreementCoverage, {
       publish: (e: unknown) => published.push(e),

@@ -1,34 +1,47 @@
-import { compactVerify, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
+import { SIGNATURE_ALGORITHMS, SignatureRefused, verifyJws } from '@shared/crypto/signature-checker.js';
 import type { OrganisationDirectory } from '@modules/organisations/index.js';
 import { sha256Base64url } from '../../domain/agreement-document.js';
 import { AgreementException, AgreementExceptionCode } from '../../domain/agreement.exception.js';
 
-const ALGORITHMS: Record<string, string[]> = { ES256: ['ES256'], EdDSA: ['EdDSA', 'Ed25519'] };
-
 const invalid = (detail: string) => new AgreementException(AgreementExceptionCode.SignatureInvalid, detail);
 
+function refusalDetail(e: SignatureRefused, org: string, kid: string | undefined): string {
+  switch (e.reason) {
+    case 'malformed':
+      return 'The JWS protected header cannot be decoded.';
+    case 'unstorable_text':
+      return `The JWS protected header holds text that cannot be accepted: ${e.parameter ?? 'header'} ${e.message}.`;
+    case 'algorithm_not_allowed':
+      return `The JWS must be signed with ${SIGNATURE_ALGORITHMS.join(' or ')}.`;
+    case 'unknown_key':
+      return kid === undefined
+        ? 'The JWS protected header must name the signing key in "kid".'
+        : `Key "${kid}" is not an active registered key of organisation "${org}"; sign with your own organisation's key.`;
+    default:
+      return `The JWS does not verify with key "${kid ?? ''}" of organisation "${org}": ${e.message}.`;
+  }
+}
+
 /**
- * Verifies a compact JWS as a signature of `org`: the header's kid must name a key that `org`
- * had registered and active at `at` (so another organisation's key fails here, whatever it
- * signed), the algorithm must be that key's (ES256 or EdDSA), and the signature must hold.
+ * Verifies a compact JWS as a signature of `org` with the shared signature checker: the header's
+ * kid must name a key that `org` had registered and active at `at` (so another organisation's key
+ * fails here, whatever it signed), the algorithm must be that key's, and the signature must hold.
+ * The contract names no `typ` for agreement signatures, so none is required.
  * Returns the signed bytes' hash (the caller compares it with the versions' documents).
- * Keys named by jwk, jku, x5u or x5c headers are never used: only the registry's.
  */
 export async function verifyAgreementSignature(jws: string, org: string, at: Date, directory: OrganisationDirectory): Promise<{ kid: string; alg: string; payloadSha256: string }> {
-  let header: ProtectedHeaderParameters;
+  let kid: string | undefined;
   try {
-    header = decodeProtectedHeader(jws);
-  } catch {
-    throw invalid('The JWS protected header cannot be decoded.');
-  }
-  if (typeof header.kid !== 'string' || !header.kid) throw invalid('The JWS protected header must name the signing key in "kid".');
-  if (typeof header.alg !== 'string' || !Object.values(ALGORITHMS).flat().includes(header.alg)) throw invalid('The JWS must be signed with ES256 or EdDSA.');
-  const key = await directory.keyAt(org, header.kid, at);
-  if (!key) throw invalid(`Key "${header.kid}" is not an active registered key of organisation "${org}"; sign with your own organisation's key.`);
-  try {
-    const { payload } = await compactVerify(jws, key.key, { algorithms: ALGORITHMS[key.jwk.alg] });
-    return { kid: header.kid, alg: header.alg, payloadSha256: sha256Base64url(payload) };
-  } catch {
-    throw invalid(`The JWS does not verify with key "${header.kid}" of organisation "${org}".`);
+    const { payload, key } = await verifyJws(jws, {
+      key: async (k) => {
+        kid = k;
+        const found = await directory.keyAt(org, k, at);
+        return found && { key: found.key, alg: found.jwk.alg };
+      },
+    });
+    return { kid: kid!, alg: key.alg, payloadSha256: sha256Base64url(payload) };
+  } catch (e) {
+    if (e instanceof SignatureRefused) throw invalid(refusalDetail(e, org, kid));
+    throw e;
   }
 }

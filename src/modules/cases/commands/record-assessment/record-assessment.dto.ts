@@ -68,6 +68,8 @@ export class RecordAssessmentDto {
 }
 
 export class AssessmentParams {
+  @ApiProperty({ description: 'Case reference number', example: 'X123456', pattern: '^[A-Z][0-9]{6}$' })
   @Matches(/^[A-Z][0-9]{6}$/, { message: 'crn must be one capital letter and six digits' }) crn: string;
+  @ApiProperty({ description: "The assessment's id in the managing organisation's system", example: 'oasys-2025-0001', pattern: '^[A-Za-z0-9._-]{1,64}$' })
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'assessmentId must be 1-64 letters, digits, ".", "_" or "-"' }) assessmentId: string;
 }

@@ -50,8 +50,8 @@ const decision = (over: Partial<ReadDecision> = {}): ReadDecision => ({
 function makeSut(d: ReadDecision, append: (e: unknown) => Promise<{ index: number; leafHash: string; timestamp: string }>) {
   const calls: string[] = [];
   const access = {
-    actorFacts: async () => ({ org: 'police-cleveland', orgKind: 'POLICE', roles: ['iom-officer'], attrs: {}, breakGlass: false }),
-    decide: async () => ({ decision: d, record: d.outcome === 'not_found' ? null : record, assessment: null as Assessment | null }),
+    actorFacts: () => Promise.resolve({ org: 'police-cleveland', orgKind: 'POLICE', roles: ['iom-officer'], attrs: {}, breakGlass: false }),
+    decide: () => Promise.resolve({ decision: d, record: d.outcome === 'not_found' ? null : record, assessment: null as Assessment | null }),
     log: {
       append: async (e: unknown) => {
         calls.push('append');
@@ -67,9 +67,9 @@ function makeSut(d: ReadDecision, append: (e: unknown) => Promise<{ index: numbe
 describe(ReadCaseHandler.name, () => {
   it('returns only released fields, with the index of the entry it waited for', async () => {
     const entries: Record<string, unknown>[] = [];
-    const { sut, calls } = makeSut(decision(), async (e) => {
+    const { sut, calls } = makeSut(decision(), (e) => {
       entries.push(e as Record<string, unknown>);
-      return { index: 41, leafHash: 'x', timestamp: 't' };
+      return Promise.resolve({ index: 41, leafHash: 'x', timestamp: 't' });
     });
     const res = await sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'));
     expect(calls).toEqual(['append', 'durable']);
@@ -79,28 +79,26 @@ describe(ReadCaseHandler.name, () => {
   });
 
   it('fails closed: when the log cannot be written nothing is returned', async () => {
-    const { sut } = makeSut(decision(), async () => {
-      throw new UnavailableException('access_log_unavailable', 'down');
-    });
+    const { sut } = makeSut(decision(), () => Promise.reject(new UnavailableException('access_log_unavailable', 'down')));
     await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toBeInstanceOf(UnavailableException);
   });
 
-  it('logs a denial before answering 404, with no fields', async () => {
+  it('logs a denial, marked not_found first, before answering 404, with no fields', async () => {
     const entries: Record<string, unknown>[] = [];
-    const { sut } = makeSut(decision({ outcome: 'not_found', released: [], reasons: ['no relationship'] }), async (e) => {
+    const { sut } = makeSut(decision({ outcome: 'not_found', released: [], reasons: ['no relationship'] }), (e) => {
       entries.push(e as Record<string, unknown>);
-      return { index: 1, leafHash: 'x', timestamp: 't' };
+      return Promise.resolve({ index: 1, leafHash: 'x', timestamp: 't' });
     });
     await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toMatchObject({ kind: 'not_found' });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ decision: 'DENY', fieldsReleased: [], reasons: ['no relationship'] });
+    expect(entries[0]).toMatchObject({ decision: 'DENY', fieldsReleased: [], reasons: ['not_found', 'no relationship'] });
   });
 
   it('refuses a read without a reason before deciding or logging anything', async () => {
     let appended = false;
-    const { sut } = makeSut(decision(), async () => {
+    const { sut } = makeSut(decision(), () => {
       appended = true;
-      return { index: 1, leafHash: 'x', timestamp: 't' };
+      return Promise.resolve({ index: 1, leafHash: 'x', timestamp: 't' });
     });
     await expect(sut.execute(new ReadCaseQuery(principal({ reason: undefined }), 'X123456', 'IOM', 'summary'))).rejects.toMatchObject({ kind: 'invalid' });
     expect(appended).toBe(false);

@@ -28,8 +28,8 @@ function fakeRepo(initial: ExchangeRequest) {
   const saves: string[] = [];
   const tx = { open: false };
   const repo = {
-    async findById() {
-      return ExchangeRequest.restore(stored);
+    findById() {
+      return Promise.resolve(ExchangeRequest.restore(stored));
     },
     async transaction<T>(work: (m: unknown) => Promise<T>): Promise<T> {
       const written: ExchangeRequest[] = [];
@@ -75,20 +75,27 @@ describe(DecideExchangeRequestHandler.name, () => {
     checks = [releasable];
     checked = 0;
     log = {
-      decided: async (_tx: unknown, _p: unknown, _r: unknown, d: string) => void logged.push(`decide:${d}`),
-      closedByGateway: async (_tx: unknown, r: ExchangeRequest) => void logged.push(`closed:${r.status}`),
-      integrate: async () => undefined,
+      decided: (_tx: unknown, _p: unknown, _r: unknown, d: string) => {
+        logged.push(`decide:${d}`);
+        return Promise.resolve();
+      },
+      closedByGateway: (_tx: unknown, r: ExchangeRequest) => {
+        logged.push(`closed:${r.status}`);
+        return Promise.resolve();
+      },
+      integrate: () => Promise.resolve(undefined),
     } as unknown as ExchangeLog;
     release = {
-      check: async () => {
+      check: () => {
         checked++;
         const next = checks.shift();
-        if (!next) throw new Error('an unexpected release check');
-        return next;
+        if (!next) return Promise.reject(new Error('an unexpected release check'));
+        return Promise.resolve(next);
       },
-      release: async (_p: unknown, r: ExchangeRequest) => {
+      release: (_p: unknown, r: ExchangeRequest) => {
         logged.push('release');
         r.fulfil({ agreementVersion: 2, fieldsReleased: ['rosh'], fieldsWithheld: [], logIndex: 9, responseJws: 'a.b.c', at: new Date() });
+        return Promise.resolve();
       },
     } as unknown as ExchangeRelease;
   });
@@ -132,10 +139,8 @@ describe(DecideExchangeRequestHandler.name, () => {
   });
 
   it('leaves the request APPROVED when the release fails, and a second APPROVE retries only the release', async () => {
-    const failing = release.release;
-    release.release = async () => {
-      throw new Error('access log unavailable');
-    };
+    const failing = release.release.bind(release);
+    release.release = () => Promise.reject(new Error('access log unavailable'));
     const { sut, saves } = sutWith();
     await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).rejects.toThrow('access log unavailable');
     expect(saves).toEqual(['APPROVED']);

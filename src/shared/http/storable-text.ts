@@ -1,0 +1,77 @@
+import type { FieldError } from '@shared/errors/domain.exception.js';
+
+/**
+ * Text PostgreSQL refuses: NUL (in text and in jsonb, where "\u0000" is an error) and UTF-16
+ * surrogates that do not pair (jsonb refuses an escaped lone surrogate; as text the driver would
+ * silently store U+FFFD instead of what was sent). Matched on code units, hence no `u` flag.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+
+export function isStorableText(s: string): boolean {
+  return !UNSTORABLE.test(s);
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes UTF-8, throwing on any invalid sequence (Buffer#toString would turn it into U+FFFD). */
+export function decodeUtf8Strict(bytes: Uint8Array): string {
+  return STRICT_UTF8.decode(bytes);
+}
+
+export function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    decodeUtf8Strict(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The JSON of one base64url part of a compact JWS, decoded strictly: invalid UTF-8 throws like
+ * malformed JSON does. Unstorable text in it is left for findUnstorableText to name.
+ */
+export function parseJwsJson(part: string): unknown {
+  return JSON.parse(decodeUtf8Strict(Buffer.from(part, 'base64url')));
+}
+
+/** A member name as it can be shown (and stored, in a problem or log entry) whatever it holds. */
+function memberName(key: string): string {
+  return isStorableText(key) && /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
+}
+
+function join(path: string, key: string): string {
+  const name = memberName(key);
+  if (!path) return name;
+  return name.startsWith('"') ? `${path}[${name}]` : `${path}.${name}`;
+}
+
+/**
+ * The first string (value or member name) anywhere in `value` that PostgreSQL would refuse,
+ * named by its path under `root` (e.g. `body.person.name`, `query.purpose`, `token.reason`), or
+ * null when there is none. Iterative, so depth costs no stack (bodies are depth-limited anyway).
+ */
+export function findUnstorableText(value: unknown, root: string): FieldError | null {
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (!isStorableText(v)) return { field: path || '(value)', message: UNSTORABLE_TEXT_MESSAGE };
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+      continue;
+    }
+    const entries = Object.entries(v as Record<string, unknown>);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, child] = entries[i];
+      if (!isStorableText(k)) return { field: join(path, k), message: `member names ${UNSTORABLE_TEXT_MESSAGE}` };
+      stack.push([child, join(path, k)]);
+    }
+  }
+  return null;
+}
