@@ -31,21 +31,24 @@ module.exports = {
     {
       name: 'access-log-uses-no-feature-module',
       severity: 'error',
-      comment: 'The access log is written by everyone and depends on no one: feature modules reach it, never the reverse.',
+      comment:
+        'The access log is written by everyone and depends on no one: feature modules reach it, never the reverse.',
       from: { path: '^src/modules/access-log/' },
       to: { path: '^src/modules/', pathNot: '^src/modules/access-log/' },
     },
     {
       name: 'witness-standalone',
       severity: 'error',
-      comment: "The witness (src/witness) runs on a partner's machine: it uses only the Merkle and note code and Node's own modules, never the gateway's modules or a package.",
+      comment:
+        "The witness (src/witness) runs on a partner's machine: it uses only the Merkle and note code and Node's own modules, never the gateway's modules or a package.",
       from: { path: '^src/witness/' },
       to: { pathNot: ['^src/witness/', '^src/modules/access-log/domain/(merkle|note)/'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'merkle-and-note-self-contained',
       severity: 'error',
-      comment: 'The Merkle and note code is shared with the witness and verifiers, so it imports nothing but itself and Node.',
+      comment:
+        'The Merkle and note code is shared with the witness and verifiers, so it imports nothing but itself and Node.',
       from: { path: '^src/modules/access-log/domain/(merkle|note)/', pathNot: '\\.(spec|e2e-spec)\\.ts$' },
       to: { pathNot: '^src/modules/access-log/domain/(merkle|note)/', dependencyTypesNot: ['core'] },
     },

@@ -30,13 +30,44 @@ const BENCHES: Bench[] = [
     name: 'summary-read',
     script: 'summary-read/run.js',
     full: [],
-    quick: ['--cases', '10000', '--duration', '5000', '--warmup', '2000', '--health-duration', '3000', '--quiet-timeout', '20000'],
+    quick: [
+      '--cases',
+      '10000',
+      '--duration',
+      '5000',
+      '--warmup',
+      '2000',
+      '--health-duration',
+      '3000',
+      '--quiet-timeout',
+      '20000',
+    ],
   },
-  { name: 'log-append', script: 'log-append/run.js', full: [], quick: ['--concurrency', '64', '--duration', '2000', '--warmup', '500', '--quiet-timeout', '10000'] },
-  { name: 'log-scale', script: 'log-scale/run.js', full: ['--entries', '10000000'], quick: ['--entries', '200000', '--samples', '100', '--quiet-timeout', '10000'] },
-  { name: 'exchange', script: 'exchange/run.js', full: [], quick: ['--duration', '4000', '--warmup', '1000', '--concurrency', '16'] },
+  {
+    name: 'log-append',
+    script: 'log-append/run.js',
+    full: [],
+    quick: ['--concurrency', '64', '--duration', '2000', '--warmup', '500', '--quiet-timeout', '10000'],
+  },
+  {
+    name: 'log-scale',
+    script: 'log-scale/run.js',
+    full: ['--entries', '10000000'],
+    quick: ['--entries', '200000', '--samples', '100', '--quiet-timeout', '10000'],
+  },
+  {
+    name: 'exchange',
+    script: 'exchange/run.js',
+    full: [],
+    quick: ['--duration', '4000', '--warmup', '1000', '--concurrency', '16'],
+  },
   { name: 'cold-start', script: 'cold-start/run.js', full: [], quick: ['--later', '2'] },
-  { name: 'two-instances', script: 'two-instances/run.js', full: [], quick: ['--cases', '10000', '--duration', '5000', '--warmup', '2000'] },
+  {
+    name: 'two-instances',
+    script: 'two-instances/run.js',
+    full: [],
+    quick: ['--cases', '10000', '--duration', '5000', '--warmup', '2000'],
+  },
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,20 +77,31 @@ const cli = defineCli('bench', {
   summary:
     'Runs every benchmark, each as a child process on its own embedded PostgreSQL in a temporary directory, and prints one table: each figure beside its target and its same-run baseline.',
   options: {
-    quick: { type: 'boolean', default: false, description: 'Small data and short runs (a smoke test of about ten minutes)' },
-    only: { type: 'string', value: '<a,b>', description: `Run only these benchmarks: ${BENCHES.map((b) => b.name).join(', ')}` },
+    quick: {
+      type: 'boolean',
+      default: false,
+      description: 'Small data and short runs (a smoke test of about ten minutes)',
+    },
+    only: {
+      type: 'string',
+      value: '<a,b>',
+      description: `Run only these benchmarks: ${BENCHES.map((b) => b.name).join(', ')}`,
+    },
     json: { type: 'string', value: '<file>', description: 'Also write the rows as JSON to this file' },
     silent: { type: 'boolean', default: false, description: "Do not echo the benchmarks' own output" },
   },
   examples: ['npm run bench -- --quick', 'npm run bench -- --only=log-scale,cold-start --json=bench.json'],
-  notes: ['Each benchmark also runs alone with its own options: node dist/bench/<name>/run.js (see the header of bench/<name>/run.ts). Exit status 0 every target met, 1 a figure missed its target or a benchmark failed, 2 a bad option.'],
+  notes: [
+    'Each benchmark also runs alone with its own options: node dist/bench/<name>/run.js (see the header of bench/<name>/run.ts). Exit status 0 every target met, 1 a figure missed its target or a benchmark failed, 2 a bad option.',
+  ],
 });
 
 function parse(argv: string[]): { quick: boolean; only: string[] | null; json: string | null; echo: boolean } {
   const values = cli.parse(argv);
   const only = values.only === undefined ? null : values.only.split(',').filter(Boolean);
   const unknown = (only ?? []).filter((n) => !BENCHES.some((b) => b.name === n));
-  if (unknown.length) cli.usageError(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+  if (unknown.length)
+    cli.usageError(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
   return { quick: values.quick, only, json: values.json ?? null, echo: !values.silent };
 }
 
@@ -84,7 +126,15 @@ async function runOne(b: Bench, quick: boolean, dir: string, echo: boolean): Pro
   const json = await readFile(out, 'utf8').catch(() => null);
   if (json === null) {
     const last = tail.trim().split('\n').slice(-1)[0] ?? '';
-    return [{ name: `${b.name}: FAILED`, figure: NaN, unit: '', verdict: 'fail', note: `exit ${code} after ${minutes} min: ${last.slice(0, 160)}` }];
+    return [
+      {
+        name: `${b.name}: FAILED`,
+        figure: NaN,
+        unit: '',
+        verdict: 'fail',
+        note: `exit ${code} after ${minutes} min: ${last.slice(0, 160)}`,
+      },
+    ];
   }
   const doc = JSON.parse(json) as { rows: ResultRow[] };
   return doc.rows.map((r) => ({ ...r, name: `${b.name}: ${r.name}` }));
@@ -108,7 +158,13 @@ async function main(): Promise<void> {
   await printTable(rows, {
     title: `npm run bench${s.quick ? ' --quick' : ''}: ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${new Date().toISOString()}`,
     json: s.json ?? undefined,
-    meta: { quick: s.quick, cpus: cpus.length, cpuModel: cpus[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    meta: {
+      quick: s.quick,
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
   });
   if (anyFailed(rows)) process.exitCode = 1;
 }

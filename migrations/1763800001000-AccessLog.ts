@@ -61,8 +61,12 @@ export class AccessLog1763800001000 implements MigrationInterface {
     // Owner and recipient only widen an organisation's scope where they differ from the actor's
     // organisation (usually the recipient is the actor's): indexing just those rows saves an
     // index insert per entry on the hot path. Scoped searches repeat the predicate.
-    await q.query(`CREATE INDEX access_log_entries_owner_org_idx ON access_log_entries (owner_org, idx) WHERE owner_org IS DISTINCT FROM actor_org`);
-    await q.query(`CREATE INDEX access_log_entries_recipient_org_idx ON access_log_entries (recipient_org, idx) WHERE recipient_org IS DISTINCT FROM actor_org`);
+    await q.query(
+      `CREATE INDEX access_log_entries_owner_org_idx ON access_log_entries (owner_org, idx) WHERE owner_org IS DISTINCT FROM actor_org`,
+    );
+    await q.query(
+      `CREATE INDEX access_log_entries_recipient_org_idx ON access_log_entries (recipient_org, idx) WHERE recipient_org IS DISTINCT FROM actor_org`,
+    );
     // ts grows with idx, the case BRIN is made for: time-range filters at almost no insert cost.
     await q.query(`CREATE INDEX access_log_entries_ts_brin ON access_log_entries USING brin (ts)`);
 
@@ -98,14 +102,24 @@ export class AccessLog1763800001000 implements MigrationInterface {
         RETURN NEW;
       END $$`);
     for (const table of TREE_TABLES) {
-      await q.query(`CREATE TRIGGER ${table}_no_update_delete BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION access_log_refuse_change()`);
-      await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION access_log_refuse_change()`);
+      await q.query(
+        `CREATE TRIGGER ${table}_no_update_delete BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION access_log_refuse_change()`,
+      );
+      await q.query(
+        `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION access_log_refuse_change()`,
+      );
       await q.query(`ALTER TABLE ${table} ENABLE ALWAYS TRIGGER ${table}_no_update_delete`);
       await q.query(`ALTER TABLE ${table} ENABLE ALWAYS TRIGGER ${table}_no_truncate`);
     }
-    await q.query(`CREATE TRIGGER access_log_head_no_delete BEFORE DELETE ON access_log_head FOR EACH ROW EXECUTE FUNCTION access_log_refuse_change()`);
-    await q.query(`CREATE TRIGGER access_log_head_no_truncate BEFORE TRUNCATE ON access_log_head FOR EACH STATEMENT EXECUTE FUNCTION access_log_refuse_change()`);
-    await q.query(`CREATE TRIGGER access_log_head_grows BEFORE UPDATE ON access_log_head FOR EACH ROW EXECUTE FUNCTION access_log_head_only_grows()`);
+    await q.query(
+      `CREATE TRIGGER access_log_head_no_delete BEFORE DELETE ON access_log_head FOR EACH ROW EXECUTE FUNCTION access_log_refuse_change()`,
+    );
+    await q.query(
+      `CREATE TRIGGER access_log_head_no_truncate BEFORE TRUNCATE ON access_log_head FOR EACH STATEMENT EXECUTE FUNCTION access_log_refuse_change()`,
+    );
+    await q.query(
+      `CREATE TRIGGER access_log_head_grows BEFORE UPDATE ON access_log_head FOR EACH ROW EXECUTE FUNCTION access_log_head_only_grows()`,
+    );
     for (const trigger of ['access_log_head_no_delete', 'access_log_head_no_truncate', 'access_log_head_grows']) {
       await q.query(`ALTER TABLE access_log_head ENABLE ALWAYS TRIGGER ${trigger}`);
     }

@@ -30,7 +30,9 @@ export class Agreements1763800002000 implements MigrationInterface {
     await q.query(`CREATE INDEX agreements_party_orgs_idx ON agreements USING gin (party_orgs)`);
     // The coverage index loads only agreements with a version in force.
     await q.query(`CREATE INDEX agreements_in_force_idx ON agreements (status) WHERE active_version IS NOT NULL`);
-    await q.query(`CREATE INDEX agreements_expiry_idx ON agreements (valid_to) WHERE status IN ('DRAFT', 'PENDING_SIGNATURES', 'ACTIVE', 'SUSPENDED')`);
+    await q.query(
+      `CREATE INDEX agreements_expiry_idx ON agreements (valid_to) WHERE status IN ('DRAFT', 'PENDING_SIGNATURES', 'ACTIVE', 'SUSPENDED')`,
+    );
 
     // `document` is the exact RFC 8785 text the parties sign; the version's terms are read from it.
     await q.query(`
@@ -69,8 +71,12 @@ export class Agreements1763800002000 implements MigrationInterface {
         RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
       END $$`);
     for (const t of ['agreement_versions', 'agreement_signatures']) {
-      await q.query(`CREATE TRIGGER ${t}_no_update_delete BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION agreements_refuse_change()`);
-      await q.query(`CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION agreements_refuse_change()`);
+      await q.query(
+        `CREATE TRIGGER ${t}_no_update_delete BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION agreements_refuse_change()`,
+      );
+      await q.query(
+        `CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION agreements_refuse_change()`,
+      );
       await q.query(`ALTER TABLE ${t} ENABLE ALWAYS TRIGGER ${t}_no_update_delete`);
       await q.query(`ALTER TABLE ${t} ENABLE ALWAYS TRIGGER ${t}_no_truncate`);
     }

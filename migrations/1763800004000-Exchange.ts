@@ -48,11 +48,19 @@ export class Exchange1763800004000 implements MigrationInterface {
         CONSTRAINT exchange_requests_fulfilled CHECK ((status = 'FULFILLED') = (response_jws IS NOT NULL AND release_log_index IS NOT NULL AND fulfilled_at IS NOT NULL))
       )`);
     // Lists are newest first within one side; (submitted_at, id) is also the cursor.
-    await q.query(`CREATE INDEX exchange_requests_incoming_idx ON exchange_requests (provider_org, submitted_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX exchange_requests_outgoing_idx ON exchange_requests (requester_org, submitted_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX exchange_requests_incoming_idx ON exchange_requests (provider_org, submitted_at DESC, id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX exchange_requests_outgoing_idx ON exchange_requests (requester_org, submitted_at DESC, id DESC)`,
+    );
     // Open requests: by due time for the overdue gauge and filter, by agreement for the suspension reaction.
-    await q.query(`CREATE INDEX exchange_requests_open_due_idx ON exchange_requests (due_by) WHERE status IN ('SUBMITTED', 'APPROVED')`);
-    await q.query(`CREATE INDEX exchange_requests_open_agreement_idx ON exchange_requests (agreement_id) WHERE status IN ('SUBMITTED', 'APPROVED')`);
+    await q.query(
+      `CREATE INDEX exchange_requests_open_due_idx ON exchange_requests (due_by) WHERE status IN ('SUBMITTED', 'APPROVED')`,
+    );
+    await q.query(
+      `CREATE INDEX exchange_requests_open_agreement_idx ON exchange_requests (agreement_id) WHERE status IN ('SUBMITTED', 'APPROVED')`,
+    );
 
     await q.query(`
       CREATE FUNCTION exchange_requests_guard() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -74,8 +82,12 @@ export class Exchange1763800004000 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER exchange_requests_guard_row BEFORE UPDATE OR DELETE ON exchange_requests FOR EACH ROW EXECUTE FUNCTION exchange_requests_guard()`);
-    await q.query(`CREATE TRIGGER exchange_requests_guard_truncate BEFORE TRUNCATE ON exchange_requests FOR EACH STATEMENT EXECUTE FUNCTION exchange_requests_guard()`);
+    await q.query(
+      `CREATE TRIGGER exchange_requests_guard_row BEFORE UPDATE OR DELETE ON exchange_requests FOR EACH ROW EXECUTE FUNCTION exchange_requests_guard()`,
+    );
+    await q.query(
+      `CREATE TRIGGER exchange_requests_guard_truncate BEFORE TRUNCATE ON exchange_requests FOR EACH STATEMENT EXECUTE FUNCTION exchange_requests_guard()`,
+    );
     await q.query(`ALTER TABLE exchange_requests ENABLE ALWAYS TRIGGER exchange_requests_guard_row`);
     await q.query(`ALTER TABLE exchange_requests ENABLE ALWAYS TRIGGER exchange_requests_guard_truncate`);
 

@@ -10,7 +10,9 @@ export class IgSessionKeys1763800006000 implements MigrationInterface {
   name = 'IgSessionKeys1763800006000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE ig_sessions ADD COLUMN kid text CONSTRAINT ig_sessions_kid CHECK (length(kid) BETWEEN 1 AND 128)`);
+    await q.query(
+      `ALTER TABLE ig_sessions ADD COLUMN kid text CONSTRAINT ig_sessions_kid CHECK (length(kid) BETWEEN 1 AND 128)`,
+    );
     await q.query(`CREATE INDEX ig_sessions_org_idx ON ig_sessions (org)`);
   }
 

@@ -26,7 +26,9 @@ export class AccessLogQueue1763800007300 implements MigrationInterface {
     await q.query(`GRANT SELECT, INSERT, DELETE ON access_log_queue TO gateway_app`);
     await q.query(`GRANT USAGE ON SEQUENCE access_log_queue_id_seq TO gateway_app`);
     await q.query(`ALTER TABLE access_log_entries ADD COLUMN intent_id bigint`);
-    await q.query(`CREATE UNIQUE INDEX access_log_entries_intent_id_key ON access_log_entries (intent_id) WHERE intent_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX access_log_entries_intent_id_key ON access_log_entries (intent_id) WHERE intent_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -51,7 +51,9 @@ export class Events1763800016000 implements MigrationInterface {
         deleted_at      timestamptz
       )`);
     await q.query(`CREATE INDEX event_subscriptions_org_idx ON event_subscriptions (org) WHERE deleted_at IS NULL`);
-    await q.query(`CREATE INDEX event_subscriptions_due_idx ON event_subscriptions (next_attempt_at) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX event_subscriptions_due_idx ON event_subscriptions (next_attempt_at) WHERE deleted_at IS NULL`,
+    );
     await q.query(`
       CREATE TABLE event_dead_letters (
         subscription_id uuid NOT NULL REFERENCES event_subscriptions (id),
@@ -63,7 +65,9 @@ export class Events1763800016000 implements MigrationInterface {
         delivered_at    timestamptz,
         PRIMARY KEY (subscription_id, seq)
       )`);
-    await q.query(`CREATE INDEX event_dead_letters_replay_idx ON event_dead_letters (subscription_id, seq) WHERE replay`);
+    await q.query(
+      `CREATE INDEX event_dead_letters_replay_idx ON event_dead_letters (subscription_id, seq) WHERE replay`,
+    );
     await q.query(`
       CREATE TABLE event_delivery_attempts (
         id              bigserial PRIMARY KEY,
@@ -77,7 +81,8 @@ export class Events1763800016000 implements MigrationInterface {
         instance        text NOT NULL
       )`);
     await q.query(`CREATE INDEX event_delivery_attempts_sub_idx ON event_delivery_attempts (subscription_id, seq)`);
-    for (const t of ['event_outbox', 'event_subscriptions', 'event_dead_letters', 'event_delivery_attempts']) await q.query(`REVOKE ALL ON ${t} FROM PUBLIC`);
+    for (const t of ['event_outbox', 'event_subscriptions', 'event_dead_letters', 'event_delivery_attempts'])
+      await q.query(`REVOKE ALL ON ${t} FROM PUBLIC`);
     await q.query(`GRANT SELECT, INSERT ON event_outbox TO gateway_app`);
     await q.query(`GRANT SELECT, INSERT, UPDATE ON event_subscriptions TO gateway_app`);
     await q.query(`GRANT SELECT, INSERT, UPDATE ON event_dead_letters TO gateway_app`);

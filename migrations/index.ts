@@ -10,4 +10,15 @@ import { AccessLogQueue1763800007300 } from './1763800007300-AccessLogQueue.js';
 import { Events1763800016000 } from './1763800016000-Events.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
-export const migrations = [Foundation1763800000000, AccessLog1763800001000, Agreements1763800002000, Cases1763800003000, Exchange1763800004000, IgConsole1763800005000, IgSessionKeys1763800006000, LogWitnesses1763800007000, AccessLogQueue1763800007300, Events1763800016000];
+export const migrations = [
+  Foundation1763800000000,
+  AccessLog1763800001000,
+  Agreements1763800002000,
+  Cases1763800003000,
+  Exchange1763800004000,
+  IgConsole1763800005000,
+  IgSessionKeys1763800006000,
+  LogWitnesses1763800007000,
+  AccessLogQueue1763800007300,
+  Events1763800016000,
+];

@@ -27,7 +27,11 @@ for (const r of ROOTS) {
     await mkdir(path.dirname(target), { recursive: true });
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
       if (/\.(spec|e2e-spec)\.ts$/.test(file)) continue;
-      const { code, map } = await transformFile(file, { ...options, filename: file, sourceFileName: path.relative(path.dirname(target), file) });
+      const { code, map } = await transformFile(file, {
+        ...options,
+        filename: file,
+        sourceFileName: path.relative(path.dirname(target), file),
+      });
       const js = target.replace(/\.ts$/, '.js');
       await atomicWrite(js, code + `\n//# sourceMappingURL=${path.basename(js)}.map\n`);
       if (map) await atomicWrite(js + '.map', map);

@@ -13,7 +13,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { AppConfig } from '@config/app.config.js';
-import { runningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
+import {
+  runningEmbeddedPostgres,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '@shared/database/embedded-postgres.js';
 import { defaultVerifyWorkers, verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
 import { defineCli, intOption } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
@@ -24,14 +28,27 @@ const cli = defineCli('log:verify', {
     'Verifies the whole access log: every leaf hash from the stored bytes, every stored node and checkpoint root from the leaves, every checkpoint signature, and consistency between consecutive checkpoints. Uses DATABASE_URL, or the embedded database under DATA_DIR.',
   options: {
     json: { type: 'boolean', default: false, description: 'Print the report as JSON on stdout' },
-    workers: { type: 'string', value: '<n>', default: String(defaultVerifyWorkers()), description: 'Worker threads hashing blocks, 1 to 64; the default is one per core, at most 8' },
-    block: { type: 'string', value: '<entries>', default: '65536', description: 'Entries per block, a power of two from 2 to 4194304' },
+    workers: {
+      type: 'string',
+      value: '<n>',
+      default: String(defaultVerifyWorkers()),
+      description: 'Worker threads hashing blocks, 1 to 64; the default is one per core, at most 8',
+    },
+    block: {
+      type: 'string',
+      value: '<entries>',
+      default: '65536',
+      description: 'Entries per block, a power of two from 2 to 4194304',
+    },
   },
-  notes: ['Exit status 0 verified, 1 a mismatch (the first bad index is named), 2 could not run (a bad option, no database).'],
+  notes: [
+    'Exit status 0 verified, 1 a mismatch (the first bad index is named), 2 could not run (a bad option, no database).',
+  ],
 });
 const values = cli.parse();
 const blockSize = Number(values.block);
-if (!/^\d+$/.test(values.block) || blockSize < 2 || blockSize > 2 ** 22 || (blockSize & (blockSize - 1)) !== 0) cli.usageError('--block must be a power of two from 2 to 4194304');
+if (!/^\d+$/.test(values.block) || blockSize < 2 || blockSize > 2 ** 22 || (blockSize & (blockSize - 1)) !== 0)
+  cli.usageError('--block must be a power of two from 2 to 4194304');
 const workers = intOption(cli, 'workers', values.workers, 1, 64);
 
 function fail(message: string): never {
@@ -45,14 +62,19 @@ function fail(message: string): never {
  * itself, because none was running, is stopped again at the end.
  */
 async function connect(config: AppConfig): Promise<{ client: pg.Client; url: string; stop: () => Promise<void> }> {
-  if (config.databaseUrl) return { client: await open(config.databaseUrl), url: config.databaseUrl, stop: () => Promise.resolve() };
+  if (config.databaseUrl)
+    return { client: await open(config.databaseUrl), url: config.databaseUrl, stop: () => Promise.resolve() };
   const dir = path.join(config.dataDir, 'postgres');
   if (!existsSync(path.join(dir, 'credentials.json'))) fail(`no DATABASE_URL and no embedded database under ${dir}`);
   const running = await runningEmbeddedPostgres(dir);
   if (running) {
     const url = `postgres://gateway:${encodeURIComponent(running.credentials.appPassword)}@127.0.0.1:${running.port}/postgres`;
     // A running server that refuses us is reported, never restarted: it belongs to someone else.
-    const client = await open(url).catch((e: Error) => fail(`the embedded PostgreSQL running under ${dir} (pid ${running.pid}, port ${running.port}) refused the connection: ${e.message}`));
+    const client = await open(url).catch((e: Error) =>
+      fail(
+        `the embedded PostgreSQL running under ${dir} (pid ${running.pid}, port ${running.port}) refused the connection: ${e.message}`,
+      ),
+    );
     return { client, url, stop: async () => undefined };
   }
   process.stderr.write('log:verify: starting the embedded PostgreSQL (none is running under DATA_DIR)\n');
@@ -61,14 +83,20 @@ async function connect(config: AppConfig): Promise<{ client: pg.Client; url: str
 }
 
 async function open(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: 'probation-gateway-log-verify' });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: 5000,
+    application_name: 'probation-gateway-log-verify',
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;
 }
 
 const config = toolConfig(cli);
-const { client, url, stop } = await connect(config).catch((e: Error) => fail(`cannot connect to the database: ${e.message}`));
+const { client, url, stop } = await connect(config).catch((e: Error) =>
+  fail(`cannot connect to the database: ${e.message}`),
+);
 let exitCode: number;
 try {
   const report = await verifyAccessLog(client, {
@@ -79,7 +107,9 @@ try {
     // A sweep every interval takes intents older than one interval: two is the most a healthy one waits.
     stuckIntentMs: 2 * config.logIntentSweepMs,
     onProgress: ({ verified, total, elapsedMs }) =>
-      process.stderr.write(`log:verify: ${verified.toLocaleString('en-GB')} / ${total.toLocaleString('en-GB')} entries (${Math.round(verified / (elapsedMs / 1000)).toLocaleString('en-GB')}/s)\n`),
+      process.stderr.write(
+        `log:verify: ${verified.toLocaleString('en-GB')} / ${total.toLocaleString('en-GB')} entries (${Math.round(verified / (elapsedMs / 1000)).toLocaleString('en-GB')}/s)\n`,
+      ),
   });
   if (values.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -91,7 +121,8 @@ try {
     const first = report.firstBadIndex === null ? '' : `first bad index ${report.firstBadIndex}; `;
     process.stdout.write(`FAILED: ${first}${report.problemCount} problem(s)\n`);
     for (const p of report.problems) process.stdout.write(`  ${p.kind}: ${p.detail}\n`);
-    if (report.problemCount > report.problems.length) process.stdout.write(`  ... and ${report.problemCount - report.problems.length} more\n`);
+    if (report.problemCount > report.problems.length)
+      process.stdout.write(`  ... and ${report.problemCount - report.problems.length} more\n`);
   }
   if (!values.json) for (const w of report.warnings) process.stdout.write(`WARNING: ${w.kind}: ${w.detail}\n`);
   exitCode = report.ok ? 0 : 1;

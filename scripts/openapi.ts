@@ -25,7 +25,16 @@ const values = cli.parse();
 cli.run(async () => {
   // The document does not depend on the environment's database or demo settings.
   // The application is loaded after the options are parsed: --help needs none of it.
-  const [{ NestFactory }, { FastifyAdapter }, { GatewaySigner }, { JsonLogger }, { Metrics }, { AppModule }, { createDataSource }, { createOpenApiDocument }] = await Promise.all([
+  const [
+    { NestFactory },
+    { FastifyAdapter },
+    { GatewaySigner },
+    { JsonLogger },
+    { Metrics },
+    { AppModule },
+    { createDataSource },
+    { createOpenApiDocument },
+  ] = await Promise.all([
     import('@nestjs/core'),
     import('@nestjs/platform-fastify'),
     import('../src/shared/crypto/gateway-signer.js'),
@@ -35,15 +44,23 @@ cli.run(async () => {
     import('../src/data-source.js'),
     import('../src/openapi.js'),
   ]);
-  const config = toolConfig(cli, { ...process.env, DATABASE_URL: 'postgres://openapi@127.0.0.1:1/never-connected', DEMO: 'false' });
+  const config = toolConfig(cli, {
+    ...process.env,
+    DATABASE_URL: 'postgres://openapi@127.0.0.1:1/never-connected',
+    DEMO: 'false',
+  });
   const logger = new JsonLogger('error', () => undefined);
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const signer = await GatewaySigner.fromPrivateJwk({ ...(await exportJWK(privateKey)), kid: 'openapi', alg: 'ES256' });
   const dataSource = createDataSource(config.databaseUrl!, { poolSize: 1 });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { dataSource, logger, metrics: new Metrics(), signer }), new FastifyAdapter(), {
-    logger: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, { dataSource, logger, metrics: new Metrics(), signer }),
+    new FastifyAdapter(),
+    {
+      logger: false,
+      abortOnError: false,
+    },
+  );
   const json = JSON.stringify(createOpenApiDocument(app), null, 2) + '\n';
   if (values.out) await writeFile(values.out, json);
   else await new Promise<void>((resolve, reject) => process.stdout.write(json, (e) => (e ? reject(e) : resolve())));

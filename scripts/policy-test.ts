@@ -13,13 +13,20 @@ import { toolConfig } from './lib/config.js';
 
 const cli = defineCli('policy:test', {
   usage: 'npm run policy:test --',
-  summary: 'Runs the policy tests of <dir>/tests/*.yaml against <dir>/*.yaml, like opa test: one line per test, and for a failure the expected and actual outcome and fields.',
+  summary:
+    'Runs the policy tests of <dir>/tests/*.yaml against <dir>/*.yaml, like opa test: one line per test, and for a failure the expected and actual outcome and fields.',
   options: {
     dir: { type: 'string', value: '<folder>', description: 'The policies folder; default POLICIES_DIR (policies)' },
-    only: { type: 'string', value: '<text>', description: 'Run only the tests whose name contains this text (case-insensitive)' },
+    only: {
+      type: 'string',
+      value: '<text>',
+      description: 'Run only the tests whose name contains this text (case-insensitive)',
+    },
   },
   examples: ['npm run policy:test -- --only "IOM officer"'],
-  notes: ['Exit status 0 all passed, 1 a test failed or a rule has no passing test, 2 a file is invalid or a bad option.'],
+  notes: [
+    'Exit status 0 all passed, 1 a test failed or a rule has no passing test, 2 a file is invalid or a bad option.',
+  ],
 });
 const values = cli.parse();
 const out = (line = ''): boolean => process.stdout.write(line + '\n');
@@ -39,7 +46,9 @@ try {
   process.exit(2);
 }
 
-const results = values.only ? run.results.filter((r) => r.test.name.toLowerCase().includes(values.only!.toLowerCase())) : run.results;
+const results = values.only
+  ? run.results.filter((r) => r.test.name.toLowerCase().includes(values.only!.toLowerCase()))
+  : run.results;
 out(dim(`policies ${run.versions.join(', ')}`));
 let file = '';
 for (const r of results) {
@@ -51,7 +60,10 @@ for (const r of results) {
   if (!r.passed) for (const line of describeFailure(r)) out(`      ${line}`);
 }
 const failed = results.filter((r) => !r.passed).length;
-out(`\n${results.length} tests: ${green(`${results.length - failed} passed`)}, ${failed ? red(`${failed} failed`) : '0 failed'}`);
+out(
+  `\n${results.length} tests: ${green(`${results.length - failed} passed`)}, ${failed ? red(`${failed} failed`) : '0 failed'}`,
+);
 // Coverage only means something over the whole suite, not a filtered part of it.
-if (!values.only && run.uncoveredRules.length) out(red(`rules with no passing test naming them in expect.rules: ${run.uncoveredRules.join(', ')}`));
+if (!values.only && run.uncoveredRules.length)
+  out(red(`rules with no passing test naming them in expect.rules: ${run.uncoveredRules.join(', ')}`));
 process.exit(failed || (!values.only && run.uncoveredRules.length) ? 1 : 0);

@@ -15,7 +15,9 @@ if (!tool || !/^(scripts|bench|src)\/[\w./-]+\.js$/.test(tool)) {
   process.exit(2);
 }
 if (!(await isBuildCurrent(root))) {
-  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 // The tool reads its options from process.argv.slice(2), as if started directly.

@@ -23,10 +23,24 @@ const cli = defineCli('seed', {
     'Loads deterministic synthetic cases with assessments straight into the tables (reference data: nothing is written to the access log). Cases whose CRN exists are skipped; seed 42 is the DEMO=true data set, which this extends.',
   options: {
     cases: { type: 'string', value: '<n>', required: true, description: 'How many cases to generate, 1 to 10000000' },
-    seed: { type: 'string', value: '<n>', description: 'Seed of the generator, 0 to 4294967295; default the seed of the DEMO=true data set' },
-    from: { type: 'string', value: '<n>', default: '0', description: 'Index of the first generated case, 0 to 15000000 (to extend a data set)' },
+    seed: {
+      type: 'string',
+      value: '<n>',
+      description: 'Seed of the generator, 0 to 4294967295; default the seed of the DEMO=true data set',
+    },
+    from: {
+      type: 'string',
+      value: '<n>',
+      default: '0',
+      description: 'Index of the first generated case, 0 to 15000000 (to extend a data set)',
+    },
     batch: { type: 'string', value: '<n>', default: '1000', description: 'Cases per COPY batch, 1 to 20000' },
-    'database-url': { type: 'string', value: '<postgres://...>', description: 'Seed this database; else DATABASE_URL (MIGRATION_DATABASE_URL as owner when set), else the embedded PostgreSQL under DATA_DIR' },
+    'database-url': {
+      type: 'string',
+      value: '<postgres://...>',
+      description:
+        'Seed this database; else DATABASE_URL (MIGRATION_DATABASE_URL as owner when set), else the embedded PostgreSQL under DATA_DIR',
+    },
   },
   examples: ['npm run seed -- --cases 100000'],
   notes: ['Exit status 0 seeded, 1 failed, 2 a bad option.'],
@@ -38,7 +52,9 @@ const cli = defineCli('seed', {
  */
 async function runningEmbedded(dataDir: string): Promise<string | undefined> {
   const running = await runningEmbeddedPostgres(path.join(dataDir, 'postgres'));
-  return running ? `postgres://postgres:${encodeURIComponent(running.credentials.superuserPassword)}@127.0.0.1:${running.port}/postgres` : undefined;
+  return running
+    ? `postgres://postgres:${encodeURIComponent(running.credentials.superuserPassword)}@127.0.0.1:${running.port}/postgres`
+    : undefined;
 }
 
 async function main(): Promise<void> {
@@ -48,7 +64,13 @@ async function main(): Promise<void> {
   const batchSize = intOption(cli, 'batch', values.batch, 1, 20_000);
   if (values.seed !== undefined) intOption(cli, 'seed', values.seed, 0, 2 ** 32 - 1);
   // Loaded after the options are parsed: --help and usage errors need none of the database code.
-  const [{ createDataSource }, { provisionDatabase }, { DEMO_SEED }, { DEMO_ORGANISATIONS }, { analyseCaseTables, bulkInsertCases, ensureOrganisationRows, formatDuration, progressBar }] = await Promise.all([
+  const [
+    { createDataSource },
+    { provisionDatabase },
+    { DEMO_SEED },
+    { DEMO_ORGANISATIONS },
+    { analyseCaseTables, bulkInsertCases, ensureOrganisationRows, formatDuration, progressBar },
+  ] = await Promise.all([
     import('../src/data-source.js'),
     import('../src/database.js'),
     import('../src/demo/demo-cases.js'),
@@ -57,7 +79,10 @@ async function main(): Promise<void> {
   ]);
   const seed = values.seed === undefined ? DEMO_SEED : Number(values.seed);
 
-  const config = toolConfig(cli, values['database-url'] ? { ...process.env, DATABASE_URL: values['database-url'], DEMO: 'false' } : process.env);
+  const config = toolConfig(
+    cli,
+    values['database-url'] ? { ...process.env, DATABASE_URL: values['database-url'], DEMO: 'false' } : process.env,
+  );
   // Progress goes to stderr; the database's own messages only when something goes wrong.
   const logger = new JsonLogger('warn', (line) => process.stderr.write(line + '\n'));
   // The owner connection: it may also insert the demo organisations the cases reference.
@@ -73,9 +98,18 @@ async function main(): Promise<void> {
   try {
     await ds.initialize();
     const added = await ensureOrganisationRows(ds, DEMO_ORGANISATIONS);
-    if (added.length) process.stderr.write(`added demo organisations ${added.join(', ')} (their keys are added when the gateway starts with DEMO=true)\n`);
+    if (added.length)
+      process.stderr.write(
+        `added demo organisations ${added.join(', ')} (their keys are added when the gateway starts with DEMO=true)\n`,
+      );
     const bar = progressBar('cases', cases);
-    const r = await bulkInsertCases(ds, { seed, from, count: cases, batchSize, onProgress: (done) => bar.update(done) });
+    const r = await bulkInsertCases(ds, {
+      seed,
+      from,
+      count: cases,
+      batchSize,
+      onProgress: (done) => bar.update(done),
+    });
     bar.finish();
     await analyseCaseTables(ds);
     const rate = Math.round((r.generated * 1000) / r.ms).toLocaleString('en-GB');

@@ -13,19 +13,52 @@ import { loadSigningKey } from './lib/keys.js';
 
 const cli = defineCli('token', {
   usage: 'npm run -s token --',
-  summary: 'Prints a signed request token (a JWT, typ gw-request+jwt) bound to one method, path and body, to send as Authorization: Bearer <token>.',
+  summary:
+    'Prints a signed request token (a JWT, typ gw-request+jwt) bound to one method, path and body, to send as Authorization: Bearer <token>.',
   options: {
-    org: { type: 'string', value: '<org>', required: true, description: 'The calling organisation (iss); its demo key is used unless --key is given' },
+    org: {
+      type: 'string',
+      value: '<org>',
+      required: true,
+      description: 'The calling organisation (iss); its demo key is used unless --key is given',
+    },
     sub: { type: 'string', value: 'user:<id>|system:<id>', required: true, description: 'Who acts (sub)' },
-    path: { type: 'string', value: '<path?query>', required: true, description: 'The request path with its query, exactly as sent (htu), e.g. /cases/X123456/summary?purpose=IOM' },
+    path: {
+      type: 'string',
+      value: '<path?query>',
+      required: true,
+      description: 'The request path with its query, exactly as sent (htu), e.g. /cases/X123456/summary?purpose=IOM',
+    },
     method: { type: 'string', value: '<method>', default: 'GET', description: 'The HTTP method (htm)' },
-    roles: { type: 'string', value: '<a,b>', default: '', description: 'Comma-separated roles the organisation grants the actor' },
-    attrs: { type: 'string', value: '<k=v,k2=v2>', default: '', description: 'Attributes for the policies; a value with | is a list (team=a|b)' },
-    reason: { type: 'string', value: '<text>', description: 'Why: required on every read of case data and every exchange request' },
+    roles: {
+      type: 'string',
+      value: '<a,b>',
+      default: '',
+      description: 'Comma-separated roles the organisation grants the actor',
+    },
+    attrs: {
+      type: 'string',
+      value: '<k=v,k2=v2>',
+      default: '',
+      description: 'Attributes for the policies; a value with | is a list (team=a|b)',
+    },
+    reason: {
+      type: 'string',
+      value: '<text>',
+      description: 'Why: required on every read of case data and every exchange request',
+    },
     body: { type: 'string', value: '<json>', description: 'The exact request body, to bind its SHA-256 (bsh)' },
     'body-file': { type: 'string', value: '<file>', description: 'The same, with the body read from a file' },
-    'break-glass': { type: 'boolean', default: false, description: 'An emergency read outside the relationship (breakGlass: true), flagged for IG review' },
-    key: { type: 'string', value: '<private.jwk>', description: 'Sign with this private JWK instead of DATA_DIR/demo-keys/<org>.jwk' },
+    'break-glass': {
+      type: 'boolean',
+      default: false,
+      description: 'An emergency read outside the relationship (breakGlass: true), flagged for IG review',
+    },
+    key: {
+      type: 'string',
+      value: '<private.jwk>',
+      description: 'Sign with this private JWK instead of DATA_DIR/demo-keys/<org>.jwk',
+    },
     aud: { type: 'string', value: '<gateway id>', description: 'The audience; default GATEWAY_ID (probation-gateway)' },
     ttl: { type: 'string', value: '<seconds>', default: '120', description: 'Lifetime of the token, 1 to 300 seconds' },
   },
@@ -39,7 +72,8 @@ const cli = defineCli('token', {
 const values = cli.parse();
 cli.run(async () => {
   if (!values.path.startsWith('/')) cli.usageError('--path must start with /');
-  if (values.body !== undefined && values['body-file'] !== undefined) cli.usageError('--body and --body-file go one at a time');
+  if (values.body !== undefined && values['body-file'] !== undefined)
+    cli.usageError('--body and --body-file go one at a time');
   const ttlSeconds = intOption(cli, 'ttl', values.ttl, 1, 300);
   const config = toolConfig(cli);
   const key = await loadSigningKey(cli, { keyFile: values.key, dataDir: config.dataDir, org: values.org });

@@ -33,16 +33,55 @@ const cli = defineCli('verify-bundle', {
   summary:
     "Verifies an exchange response bundle with nothing but the gateway's public keys and RFC 9162: the bundle's signature, and with --checkpoint and --proof, that its receipt is in the signed access log.",
   options: {
-    bundle: { type: 'string', value: '<file>', required: true, description: 'The bundle: the body of GET /exchange-requests/{id}/response' },
-    jwks: { type: 'string', value: '<file|url>', required: true, description: "The gateway's public keys: a copy of GET /.well-known/jwks.json, or its URL" },
-    checkpoint: { type: 'string', value: '<file>', description: 'A signed checkpoint: the body of GET /access-log/checkpoints/latest or POST /access-log/checkpoints' },
-    proof: { type: 'string', value: '<file>', description: "The inclusion proof of the receipt's index at the checkpoint's tree size: GET /access-log/entries/{index}/proof?treeSize=N" },
-    note: { type: 'string', value: '<file>', description: 'Instead of --checkpoint: a C2SP checkpoint note, the body of GET /log/checkpoint' },
-    'log-key': { type: 'string', value: '<vkey>', description: "The log's note verifier key (GET /log/key); required with --note" },
-    witness: { type: 'string', value: '<vkey>', multiple: true, description: 'A witness cosignature verifier key the recipient trusts' },
-    quorum: { type: 'string', value: '<k>', description: 'Cosignatures of trusted witnesses required (default: every --witness)' },
+    bundle: {
+      type: 'string',
+      value: '<file>',
+      required: true,
+      description: 'The bundle: the body of GET /exchange-requests/{id}/response',
+    },
+    jwks: {
+      type: 'string',
+      value: '<file|url>',
+      required: true,
+      description: "The gateway's public keys: a copy of GET /.well-known/jwks.json, or its URL",
+    },
+    checkpoint: {
+      type: 'string',
+      value: '<file>',
+      description:
+        'A signed checkpoint: the body of GET /access-log/checkpoints/latest or POST /access-log/checkpoints',
+    },
+    proof: {
+      type: 'string',
+      value: '<file>',
+      description:
+        "The inclusion proof of the receipt's index at the checkpoint's tree size: GET /access-log/entries/{index}/proof?treeSize=N",
+    },
+    note: {
+      type: 'string',
+      value: '<file>',
+      description: 'Instead of --checkpoint: a C2SP checkpoint note, the body of GET /log/checkpoint',
+    },
+    'log-key': {
+      type: 'string',
+      value: '<vkey>',
+      description: "The log's note verifier key (GET /log/key); required with --note",
+    },
+    witness: {
+      type: 'string',
+      value: '<vkey>',
+      multiple: true,
+      description: 'A witness cosignature verifier key the recipient trusts',
+    },
+    quorum: {
+      type: 'string',
+      value: '<k>',
+      description: 'Cosignatures of trusted witnesses required (default: every --witness)',
+    },
   },
-  examples: ['npm run -s verify-bundle -- --bundle bundle.jws --jwks jwks.json --checkpoint checkpoint.json --proof proof.json'],
+  examples: [
+    'npm run -s verify-bundle -- --bundle bundle.jws --jwks jwks.json --checkpoint checkpoint.json --proof proof.json',
+  ],
   notes: ['Exit status 0 VERIFIED, 1 NOT VERIFIED (the reason on stderr), 2 a bad option or an unreadable file.'],
 });
 
@@ -71,14 +110,18 @@ function json<T>(what: string, text: string): T {
 
 cli.run(async () => {
   if (values.checkpoint && values.note) cli.usageError('give --checkpoint (JWS) or --note (C2SP), not both');
-  if (!!(values.checkpoint || values.note) !== !!values.proof) cli.usageError('--checkpoint or --note go together with --proof');
+  if (!!(values.checkpoint || values.note) !== !!values.proof)
+    cli.usageError('--checkpoint or --note go together with --proof');
   if (!!values.note !== !!values['log-key']) cli.usageError('--note and --log-key go together');
   const witnessKeys = values.witness ?? [];
   const quorum = values.quorum === undefined ? witnessKeys.length : Number(values.quorum);
-  if (!/^\d+$/.test(values.quorum ?? '0') || quorum > witnessKeys.length) cli.usageError('--quorum must be an integer between 0 and the number of --witness keys');
+  if (!/^\d+$/.test(values.quorum ?? '0') || quorum > witnessKeys.length)
+    cli.usageError('--quorum must be an integer between 0 and the number of --witness keys');
   let jwksText: string;
   if (/^https?:\/\//.test(values.jwks)) {
-    const res = await fetch(values.jwks).catch((e: Error) => cli.usageError(`cannot fetch --jwks ${values.jwks}: ${e.message}`));
+    const res = await fetch(values.jwks).catch((e: Error) =>
+      cli.usageError(`cannot fetch --jwks ${values.jwks}: ${e.message}`),
+    );
     jwksText = await res.text();
   } else {
     jwksText = read('jwks', values.jwks);
@@ -93,7 +136,9 @@ cli.run(async () => {
 
   const verifyJws = async (jws: string, typ: string): Promise<string> => {
     try {
-      const { payload, protectedHeader } = await compactVerify(jws.trim(), keys, { algorithms: [...SIGNATURE_ALGORITHMS] });
+      const { payload, protectedHeader } = await compactVerify(jws.trim(), keys, {
+        algorithms: [...SIGNATURE_ALGORITHMS],
+      });
       if (protectedHeader.typ !== typ) notVerified(`typ is ${String(protectedHeader.typ)}, expected ${typ}`);
       return new TextDecoder().decode(payload);
     } catch (e) {
@@ -120,16 +165,37 @@ cli.run(async () => {
   ];
 
   if (values.checkpoint && values.proof) {
-    const cp = json<{ treeSize: number; rootHash: string; timestamp: string; jws: string }>('the checkpoint', read('checkpoint', values.checkpoint));
+    const cp = json<{ treeSize: number; rootHash: string; timestamp: string; jws: string }>(
+      'the checkpoint',
+      read('checkpoint', values.checkpoint),
+    );
     const signed = await verifyJws(String(cp.jws), 'log-checkpoint+jwt');
-    if (signed !== canonicalJson({ rootHash: cp.rootHash, timestamp: cp.timestamp, treeSize: cp.treeSize })) notVerified('the checkpoint JWS does not sign the checkpoint served beside it');
-    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>('the proof', read('proof', values.proof));
-    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash) notVerified('the proof is for another entry than the receipt');
-    if (proof.treeSize !== cp.treeSize) notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.treeSize}`);
-    if (!Array.isArray(proof.auditPath) || !verifyInclusion(proof.index, proof.treeSize, bytes(bundle.receipt.leafHash), proof.auditPath.map(bytes), bytes(cp.rootHash))) {
+    if (signed !== canonicalJson({ rootHash: cp.rootHash, timestamp: cp.timestamp, treeSize: cp.treeSize }))
+      notVerified('the checkpoint JWS does not sign the checkpoint served beside it');
+    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>(
+      'the proof',
+      read('proof', values.proof),
+    );
+    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash)
+      notVerified('the proof is for another entry than the receipt');
+    if (proof.treeSize !== cp.treeSize)
+      notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.treeSize}`);
+    if (
+      !Array.isArray(proof.auditPath) ||
+      !verifyInclusion(
+        proof.index,
+        proof.treeSize,
+        bytes(bundle.receipt.leafHash),
+        proof.auditPath.map(bytes),
+        bytes(cp.rootHash),
+      )
+    ) {
       notVerified('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
     }
-    out.push(`checkpoint signature: OK (tree size ${cp.treeSize}, ${cp.timestamp})`, 'inclusion proof: OK (the release is in the signed log)');
+    out.push(
+      `checkpoint signature: OK (tree size ${cp.treeSize}, ${cp.timestamp})`,
+      'inclusion proof: OK (the release is in the signed log)',
+    );
   }
   if (values.note && values.proof) {
     let cp: WitnessedCheckpoint;
@@ -138,10 +204,24 @@ cli.run(async () => {
     } catch (e) {
       notVerified(`checkpoint note: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>('the proof', read('proof', values.proof));
-    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash) notVerified('the proof is for another entry than the receipt');
-    if (proof.treeSize !== cp.size) notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.size}`);
-    if (!Array.isArray(proof.auditPath) || !verifyInclusion(proof.index, proof.treeSize, bytes(bundle.receipt.leafHash), proof.auditPath.map(bytes), new Uint8Array(cp.rootHash))) {
+    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>(
+      'the proof',
+      read('proof', values.proof),
+    );
+    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash)
+      notVerified('the proof is for another entry than the receipt');
+    if (proof.treeSize !== cp.size)
+      notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.size}`);
+    if (
+      !Array.isArray(proof.auditPath) ||
+      !verifyInclusion(
+        proof.index,
+        proof.treeSize,
+        bytes(bundle.receipt.leafHash),
+        proof.auditPath.map(bytes),
+        new Uint8Array(cp.rootHash),
+      )
+    ) {
       notVerified('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
     }
     out.push(

@@ -24,7 +24,19 @@ export class AppModule {
   static forRoot(config: AppConfig, deps: CoreDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(deps), CqrsModule.forRoot(), OrganisationsModule, AccessLogModule, AgreementsModule, PoliciesModule, CasesModule, ExchangeModule, IgConsoleModule.forRoot(config), EventsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        CoreModule.forRoot(deps),
+        CqrsModule.forRoot(),
+        OrganisationsModule,
+        AccessLogModule,
+        AgreementsModule,
+        PoliciesModule,
+        CasesModule,
+        ExchangeModule,
+        IgConsoleModule.forRoot(config),
+        EventsModule,
+      ],
       providers: [
         // Global guards run in this order: who is calling, how often, may they.
         { provide: APP_GUARD, useClass: SignedRequestGuard },

@@ -46,11 +46,15 @@ export interface CreatedApp {
 }
 
 /** Builds the whole gateway on an already migrated database. Used by main.ts and by the tests. */
-export async function createApp(config: AppConfig, opts: { databaseUrl: string; logger?: JsonLogger; signer?: GatewaySigner }): Promise<CreatedApp> {
+export async function createApp(
+  config: AppConfig,
+  opts: { databaseUrl: string; logger?: JsonLogger; signer?: GatewaySigner },
+): Promise<CreatedApp> {
   const logger = opts.logger ?? new JsonLogger(config.logLevel);
   const metrics = new Metrics();
   const tracing = Tracing.create({ otlpEndpoint: config.otlpEndpoint, serviceName: config.gatewayId });
-  const signer = opts.signer ?? (await GatewaySigner.load({ privateJwk: config.gatewaySigningKey, dataDir: config.dataDir }));
+  const signer =
+    opts.signer ?? (await GatewaySigner.load({ privateJwk: config.gatewaySigningKey, dataDir: config.dataDir }));
   const dataSource = createDataSource(opts.databaseUrl, {
     poolSize: config.dbPoolSize,
     statementTimeoutMs: config.dbStatementTimeoutMs,
@@ -67,7 +71,11 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     // Node only enforces requestTimeout when set at construction with headersTimeout <= it, and
     // checks every connectionsCheckingInterval (30 s by default): without these a request whose
     // body dribbles in is never cut off.
-    http: { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -76,14 +84,19 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
     // Router settings live here in Fastify 5 (top-level ones are deprecated, FSTDEP022).
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Malformed or over-long URLs are refused by the router before Nest sees them.
-    frameworkErrors: (err: Error, req: { id: string }, reply: unknown) => sendProblem(reply as Parameters<typeof sendProblem>[0], toProblem(err, req.id, logger)),
+    frameworkErrors: (err: Error, req: { id: string }, reply: unknown) =>
+      sendProblem(reply as Parameters<typeof sendProblem>[0], toProblem(err, req.id, logger)),
     clientErrorHandler,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { dataSource, logger, metrics, signer }), adapter, {
-    logger,
-    rawBody: true,
-    bufferLogs: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, { dataSource, logger, metrics, signer }),
+    adapter,
+    {
+      logger,
+      rawBody: true,
+      bufferLogs: false,
+    },
+  );
   app.useBodyParser('application/jose', { bodyLimit: config.bodyLimitBytes });
   app.useGlobalPipes(
     new ValidationPipe({
@@ -101,7 +114,10 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   await registerRateLimit(fastify, config);
   fastify.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
-    const t = tracing.startRequest(req.headers, `${req.method} ${route}`, { 'http.request.method': req.method, 'http.route': route });
+    const t = tracing.startRequest(req.headers, `${req.method} ${route}`, {
+      'http.request.method': req.method,
+      'http.route': route,
+    });
     (req as unknown as { trace: RequestTrace }).trace = t;
     requestContext.enterWith({ requestId: req.id, traceId: t.traceId });
     (req as unknown as { startedAt: number }).startedAt = performance.now();
@@ -114,7 +130,9 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   fastify.addHook('preValidation', async (req, reply) => {
     const tooDeep = exceedsJsonDepth(req.body);
     if (!tooDeep && !exceedsJsonSize(req.body)) return;
-    const message = tooDeep ? `must not nest deeper than ${MAX_JSON_DEPTH} levels` : `must not hold more than ${MAX_JSON_NODES} values`;
+    const message = tooDeep
+      ? `must not nest deeper than ${MAX_JSON_DEPTH} levels`
+      : `must not hold more than ${MAX_JSON_NODES} values`;
     sendProblem(reply, toProblem(new ValidationException([{ field: 'body', message }]), req.id, logger));
     return reply;
   });
@@ -123,7 +141,14 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   fastify.addHook('preValidation', async (req, reply) => {
     const bad = unstorableInput(req);
     if (!bad) return;
-    sendProblem(reply, toProblem(new ValidationException([bad], `The request holds text that cannot be accepted: ${bad.field}.`), req.id, logger));
+    sendProblem(
+      reply,
+      toProblem(
+        new ValidationException([bad], `The request holds text that cannot be accepted: ${bad.field}.`),
+        req.id,
+        logger,
+      ),
+    );
     return reply;
   });
   fastify.addHook('onResponse', (req, reply, done) => {
@@ -150,7 +175,11 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   });
 
   // The UI page is DocsController's; Swagger serves only the JSON here.
-  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'], swaggerUiEnabled: false });
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    raw: ['json'],
+    swaggerUiEnabled: false,
+  });
 
   await app.init();
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.
@@ -160,7 +189,10 @@ export async function createApp(config: AppConfig, opts: { databaseUrl: string; 
   let metricsListener: MetricsListener | undefined;
   if (config.metricsPort > 0) {
     metricsListener = await startMetricsListener(metrics, { port: config.metricsPort, host: config.metricsHost });
-    logger.log(`metrics for scraping (no signed request) on http://${config.metricsHost}:${metricsListener.port}/metrics`, 'Main');
+    logger.log(
+      `metrics for scraping (no signed request) on http://${config.metricsHost}:${metricsListener.port}/metrics`,
+      'Main',
+    );
   }
 
   return {

@@ -7,7 +7,10 @@ import { migrations } from '../migrations/index.js';
 export const entities = [...organisationEntities, ...agreementEntities];
 
 /** The one data source definition, for the app (as the least-privileged role) and for migrations (as the owner). */
-export function createDataSource(url: string, opts: { poolSize?: number; statementTimeoutMs?: number; onPoolError?: (e: Error) => void; name?: string } = {}) {
+export function createDataSource(
+  url: string,
+  opts: { poolSize?: number; statementTimeoutMs?: number; onPoolError?: (e: Error) => void; name?: string } = {},
+) {
   return buildDataSource({
     url,
     entities,

@@ -24,8 +24,15 @@ export async function provisionDatabase(config: AppConfig, logger: JsonLogger): 
   let appPassword: string | undefined;
   let appUser: string | undefined;
   if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), port: config.embeddedPgPort, log: (m) => logger.log(m, 'EmbeddedPostgres') });
-    logger.log(`embedded PostgreSQL running on 127.0.0.1:${embedded.port} (data under ${embedded.dataDir})`, 'Database');
+    embedded = await startEmbeddedPostgres({
+      dir: path.join(config.dataDir, 'postgres'),
+      port: config.embeddedPgPort,
+      log: (m) => logger.log(m, 'EmbeddedPostgres'),
+    });
+    logger.log(
+      `embedded PostgreSQL running on 127.0.0.1:${embedded.port} (data under ${embedded.dataDir})`,
+      'Database',
+    );
     ownerUrl = embedded.ownerUrl;
     appUrl = embedded.appUrl;
     appUser = embedded.appUser;
@@ -34,11 +41,19 @@ export async function provisionDatabase(config: AppConfig, logger: JsonLogger): 
     ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl;
     appUrl = config.databaseUrl;
     appUser = decodeURIComponent(new URL(appUrl).username) || undefined;
-    if (ownerUrl === appUrl) logger.warn('DATABASE_URL is also the migration owner: set MIGRATION_DATABASE_URL so the application runs without UPDATE/DELETE rights on the log', 'Database');
+    if (ownerUrl === appUrl)
+      logger.warn(
+        'DATABASE_URL is also the migration owner: set MIGRATION_DATABASE_URL so the application runs without UPDATE/DELETE rights on the log',
+        'Database',
+      );
   }
   const owner = createDataSource(ownerUrl, { poolSize: 2, name: 'probation-gateway-migrations' });
   try {
-    await retry(() => runMigrations(owner, { ownerUrl, appUser, appPassword, log: (m) => logger.log(m, 'Migrations') }), 30_000, logger);
+    await retry(
+      () => runMigrations(owner, { ownerUrl, appUser, appPassword, log: (m) => logger.log(m, 'Migrations') }),
+      30_000,
+      logger,
+    );
   } finally {
     if (owner.isInitialized) await owner.destroy();
   }

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const gateway = await createApp(config, { databaseUrl: db.appUrl, logger });
   if (config.demo) await seedDemo(gateway.app, config, logger);
   await gateway.app.listen({ port: config.port, host: config.host });
-  logger.log(`gateway ${config.gatewayId} listening on http://${config.host}:${config.port} (ready in ${Math.round(performance.now() - started)} ms)`, 'Main');
+  logger.log(
+    `gateway ${config.gatewayId} listening on http://${config.host}:${config.port} (ready in ${Math.round(performance.now() - started)} ms)`,
+    'Main',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

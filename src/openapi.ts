@@ -5,11 +5,26 @@ import { PROBLEM_SCHEMAS } from '@shared/http/api-problems.js';
 /** Every tag the controllers use, with what it groups (redocly.yaml requires each tag declared and described). */
 const TAGS: [name: string, description: string][] = [
   ['operations', 'Health, Prometheus metrics and the gateway’s public signing keys.'],
-  ['organisations', 'The registry of partner organisations (NPS regions, CRCs, police forces, the operator) and their public keys.'],
-  ['cases', 'Case records and OASys-style assessments pushed by the managing organisation; purpose-bound reads and summaries; transfers between CRC and NPS; policy explanations.'],
-  ['agreements', 'Data-sharing agreements: drafting, signing by every party, versions, suspension, resumption, termination.'],
-  ['exchange-requests', 'Signed record-exchange requests between organisations, their decision, and the signed response bundle.'],
-  ['access-log', 'The append-only, tamper-evident access log: IG search and export, subject access reports, signed checkpoints, RFC 9162 inclusion and consistency proofs.'],
+  [
+    'organisations',
+    'The registry of partner organisations (NPS regions, CRCs, police forces, the operator) and their public keys.',
+  ],
+  [
+    'cases',
+    'Case records and OASys-style assessments pushed by the managing organisation; purpose-bound reads and summaries; transfers between CRC and NPS; policy explanations.',
+  ],
+  [
+    'agreements',
+    'Data-sharing agreements: drafting, signing by every party, versions, suspension, resumption, termination.',
+  ],
+  [
+    'exchange-requests',
+    'Signed record-exchange requests between organisations, their decision, and the signed response bundle.',
+  ],
+  [
+    'access-log',
+    'The append-only, tamper-evident access log: IG search and export, subject access reports, signed checkpoints, RFC 9162 inclusion and consistency proofs.',
+  ],
   ['IG console', 'Sign-in to the information-governance console served at /ig.'],
 ];
 
@@ -29,7 +44,15 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION)
     .setVersion('1')
     .addServer('/', 'The gateway that serves this document')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (typ gw-request+jwt, ES256 or EdDSA)', description: 'A signed request token of the calling organisation' }, 'signed-request');
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT (typ gw-request+jwt, ES256 or EdDSA)',
+        description: 'A signed request token of the calling organisation',
+      },
+      'signed-request',
+    );
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const config = builder.build();
   // The project is private: no licence is granted, and there is no licence text to link to.

@@ -91,8 +91,22 @@ async function main(): Promise<void> {
     }
     const busy = quiet.quiet ? '' : `; BUSY machine: others used ${Math.round(quiet.foreignPercent)}% of a core`;
     const rows: ResultRow[] = [
-      { name: 'cold start, first (empty DATA_DIR)', figure: Math.round(first.ms), unit: 'ms', better: 'lower', baseline: Math.round(pgFirst), note: `spawn to /health 200; baseline = embedded PostgreSQL initdb + start alone${busy}` },
-      { name: `cold start, later (median of ${s.later})`, figure: Math.round(median(later)), unit: 'ms', better: 'lower', baseline: Math.round(median(pgLater)), note: `min ${Math.round(Math.min(...later))}, max ${Math.round(Math.max(...later))}; baseline = PostgreSQL start alone${busy}` },
+      {
+        name: 'cold start, first (empty DATA_DIR)',
+        figure: Math.round(first.ms),
+        unit: 'ms',
+        better: 'lower',
+        baseline: Math.round(pgFirst),
+        note: `spawn to /health 200; baseline = embedded PostgreSQL initdb + start alone${busy}`,
+      },
+      {
+        name: `cold start, later (median of ${s.later})`,
+        figure: Math.round(median(later)),
+        unit: 'ms',
+        better: 'lower',
+        baseline: Math.round(median(pgLater)),
+        note: `min ${Math.round(Math.min(...later))}, max ${Math.round(Math.max(...later))}; baseline = PostgreSQL start alone${busy}`,
+      },
     ];
     await printTable(rows, { title: 'Cold start to healthy (embedded PostgreSQL)', json: s.json });
   } finally {

@@ -71,7 +71,9 @@ async function prepare(key: SigningKey, cases: { crn: string; managingOrg: strin
       urgency: 'ROUTINE',
       agreementId: IOM_AGREEMENT_ID,
     };
-    const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'exchange-request+jwt' }).sign(key.key);
+    const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'exchange-request+jwt' })
+      .sign(key.key);
     out.push({ jws, token: await token(key, 'POST', '/exchange-requests', jws) });
   }
   return out;
@@ -95,7 +97,14 @@ function token(key: SigningKey, method: string, p: string, body?: string): Promi
   });
 }
 
-function request(agent: http.Agent, port: number, method: string, p: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+function request(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  p: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent, timeout: 20_000 }, (res) => {
       const chunks: Buffer[] = [];
@@ -119,7 +128,10 @@ async function main(): Promise<void> {
   const gw = await startNodeScript({
     script: path.join(root, 'dist/src/main.js'),
     cwd: root,
-    nodeArgs: [...(s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dataDir, 'profile')}`] : []), ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [])],
+    nodeArgs: [
+      ...(s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dataDir, 'profile')}`] : []),
+      ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+    ],
     env: {
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -141,15 +153,20 @@ async function main(): Promise<void> {
     echo: process.env.BENCH_ECHO === '1',
   });
   try {
-    const creds = JSON.parse(await readFile(path.join(dataDir, 'postgres', 'credentials.json'), 'utf8')) as { superuserPassword: string };
-    const owner = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(creds.superuserPassword)}@127.0.0.1:${pgPort}/postgres` });
+    const creds = JSON.parse(await readFile(path.join(dataDir, 'postgres', 'credentials.json'), 'utf8')) as {
+      superuserPassword: string;
+    };
+    const owner = new pg.Client({
+      connectionString: `postgres://postgres:${encodeURIComponent(creds.superuserPassword)}@127.0.0.1:${pgPort}/postgres`,
+    });
     await owner.connect();
     const cases = (
       await owner.query(
         `SELECT crn, managing_org AS "managingOrg" FROM cases WHERE iom_cohort AND iom_force = 'cleveland' AND NOT restricted AND managing_org IN ('nps-north-east', 'crc-durham-tees-valley') ORDER BY crn`,
       )
     ).rows as { crn: string; managingOrg: string }[];
-    const logSize = async () => Number(((await owner.query('SELECT size FROM access_log_head WHERE id = 1')).rows as { size: string }[])[0].size);
+    const logSize = async () =>
+      Number(((await owner.query('SELECT size FROM access_log_head WHERE id = 1')).rows as { size: string }[])[0].size);
     if (!cases.length) throw new Error('no Cleveland IOM cohort cases in the demo data');
     const key = await loadDemoKey(dataDir, ORG);
     const n = Math.ceil(((s.durationMs + s.warmupMs) / 1000) * 1500) + s.concurrency;
@@ -158,7 +175,14 @@ async function main(): Promise<void> {
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: s.concurrency });
     const exchange = async (p: Prepared): Promise<string | null> => {
-      const post = await request(agent, port, 'POST', '/exchange-requests', { authorization: `Bearer ${p.token}`, 'content-type': 'application/jose' }, p.jws);
+      const post = await request(
+        agent,
+        port,
+        'POST',
+        '/exchange-requests',
+        { authorization: `Bearer ${p.token}`, 'content-type': 'application/jose' },
+        p.jws,
+      );
       if (post.status !== 201) return `POST ${post.status}: ${post.text.slice(0, 200)}`;
       const r = JSON.parse(post.text) as { id: string; status: string };
       if (r.status !== 'FULFILLED') return `status ${r.status}`;
@@ -201,7 +225,13 @@ async function main(): Promise<void> {
     await owner.end();
     agent.destroy();
     const rate = done / seconds;
-    const health = await runLoad({ baseUrl, concurrency: s.concurrency, durationMs: 3000, warmupMs: 500, requests: [{ path: '/health' }] });
+    const health = await runLoad({
+      baseUrl,
+      concurrency: s.concurrency,
+      durationMs: 3000,
+      warmupMs: 500,
+      requests: [{ path: '/health' }],
+    });
     const busy = quiet.quiet ? '' : `; BUSY machine: others used ${Math.round(quiet.foreignPercent)}% of a core`;
     const errs = [...errors].map(([k, v]) => `${v}x ${k}`).join('; ');
     const rows: ResultRow[] = [
@@ -214,16 +244,29 @@ async function main(): Promise<void> {
         note: `auto-approved (FULFILLED), POST + GET signed response; baseline = GET /health; ${errs ? `errors: ${errs}` : 'no errors'}${busy}`,
       },
       { name: `exchange x${s.concurrency} p50`, figure: h.percentileMs(50), unit: 'ms', better: 'lower' },
-      { name: 'access-log entries per exchange', figure: sent ? Math.round((entriesPerExchange / sent) * 100) / 100 : NaN, unit: 'entries', note: `${entriesPerExchange} entries for ${sent} exchanges sent (warm-up included); each is a group-commit wait` },
+      {
+        name: 'access-log entries per exchange',
+        figure: sent ? Math.round((entriesPerExchange / sent) * 100) / 100 : NaN,
+        unit: 'entries',
+        note: `${entriesPerExchange} entries for ${sent} exchanges sent (warm-up included); each is a group-commit wait`,
+      },
       { name: `exchange x${s.concurrency} p99`, figure: h.percentileMs(99), unit: 'ms', better: 'lower' },
     ];
-    await printTable(rows, { title: 'Exchange requests (auto-approved), submit to signed response', json: s.json, meta: { settings: s } });
+    await printTable(rows, {
+      title: 'Exchange requests (auto-approved), submit to signed response',
+      json: s.json,
+      meta: { settings: s },
+    });
   } finally {
     await gw.stop(30_000);
     if (s.cpuProf) {
       const p = await summariseNewestProfile(path.join(dataDir, 'profile'), 25);
-      if (p) log(`${formatHotSpots('gateway, by area (self time):', p.areas)}\n${formatHotSpots('gateway, by function (self time):', p.functions)}`);
-      if (process.env.BENCH_KEEP_PROFILE) await cp(path.join(dataDir, 'profile'), process.env.BENCH_KEEP_PROFILE, { recursive: true });
+      if (p)
+        log(
+          `${formatHotSpots('gateway, by area (self time):', p.areas)}\n${formatHotSpots('gateway, by function (self time):', p.functions)}`,
+        );
+      if (process.env.BENCH_KEEP_PROFILE)
+        await cp(path.join(dataDir, 'profile'), process.env.BENCH_KEEP_PROFILE, { recursive: true });
     }
     await rm(dataDir, { recursive: true, force: true });
   }

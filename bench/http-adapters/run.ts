@@ -61,16 +61,39 @@ function parseArgs(argv: string[]): Settings {
       return v;
     };
     switch (a) {
-      case '--adapters': s.adapters = (argv[++i] ?? '').split(',').filter(Boolean); break;
-      case '--concurrency': case '-c': s.concurrency = num(); break;
-      case '--duration': case '-d': s.durationMs = num(); break;
-      case '--warmup': case '-w': s.warmupMs = num(); break;
-      case '--runs': s.runs = num(); break;
-      case '--pin': s.pin = true; break;
-      case '--loadgen-child': s.loadgenChild = true; break;
-      case '--max-foreign': s.maxForeign = num(); break;
-      case '--quiet-timeout': s.quietTimeoutMs = num(); break;
-      case '--retries': s.retries = Number(argv[++i]); break;
+      case '--adapters':
+        s.adapters = (argv[++i] ?? '').split(',').filter(Boolean);
+        break;
+      case '--concurrency':
+      case '-c':
+        s.concurrency = num();
+        break;
+      case '--duration':
+      case '-d':
+        s.durationMs = num();
+        break;
+      case '--warmup':
+      case '-w':
+        s.warmupMs = num();
+        break;
+      case '--runs':
+        s.runs = num();
+        break;
+      case '--pin':
+        s.pin = true;
+        break;
+      case '--loadgen-child':
+        s.loadgenChild = true;
+        break;
+      case '--max-foreign':
+        s.maxForeign = num();
+        break;
+      case '--quiet-timeout':
+        s.quietTimeoutMs = num();
+        break;
+      case '--retries':
+        s.retries = Number(argv[++i]);
+        break;
       case '--json':
         s.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
         break;
@@ -90,7 +113,11 @@ interface Route {
 
 const echoPayload = { id: 42, name: 'bench', tags: ['a', 'b', 'c'], nested: { x: 1, y: 'two' } };
 const routes: Route[] = [
-  { label: 'GET /hello', spec: { method: 'GET', path: '/hello' }, expectBody: (b) => JSON.stringify(b) === '{"ok":true}' },
+  {
+    label: 'GET /hello',
+    spec: { method: 'GET', path: '/hello' },
+    expectBody: (b) => JSON.stringify(b) === '{"ok":true}',
+  },
   {
     label: 'POST /echo',
     spec: { method: 'POST', path: '/echo', body: echoPayload },
@@ -115,7 +142,9 @@ async function sanityCheck(baseUrl: string, adapter: string): Promise<void> {
       },
     });
     if (res.requests !== 1) {
-      throw new Error(`${adapter} ${r.label}: unexpected response ${JSON.stringify(res.statusCounts)} ${JSON.stringify(res.errorCounts)} body=${JSON.stringify(body)}`);
+      throw new Error(
+        `${adapter} ${r.label}: unexpected response ${JSON.stringify(res.statusCounts)} ${JSON.stringify(res.errorCounts)} body=${JSON.stringify(body)}`,
+      );
     }
   }
 }
@@ -156,7 +185,11 @@ async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
       };
       let m: Measured;
       for (let attempt = 1; ; attempt++) {
-        const quiet = await waitForQuiet({ pids: [server.pid], maxForeignPercent: s.maxForeign, timeoutMs: s.quietTimeoutMs });
+        const quiet = await waitForQuiet({
+          pids: [server.pid],
+          maxForeignPercent: s.maxForeign,
+          timeoutMs: s.quietTimeoutMs,
+        });
         if (quiet.waitedMs > 1500 || !quiet.quiet) {
           process.stderr.write(
             `  (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for other processes to quieten; ${quiet.quiet ? 'ok' : `still ${quiet.foreignPercent.toFixed(0)}% of a core busy, measuring anyway`})\n`,
@@ -185,7 +218,9 @@ async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
           attempts: attempt,
         };
         if (!(m.foreignCpuPercent > s.maxForeign) || attempt > s.retries) break;
-        process.stderr.write(`  (${adapter} ${r.label}: other processes used ${pct(m.foreignCpuPercent)} of a core meanwhile (${m.result.rps.toFixed(0)} req/s); measuring again)\n`);
+        process.stderr.write(
+          `  (${adapter} ${r.label}: other processes used ${pct(m.foreignCpuPercent)} of a core meanwhile (${m.result.rps.toFixed(0)} req/s); measuring again)\n`,
+        );
       }
       out.push(m);
       const { result } = m;
@@ -196,7 +231,8 @@ async function benchAdapter(adapter: string, s: Settings): Promise<Measured[]> {
     }
   } finally {
     const exit = await server.stop();
-    if (exit.code !== 0 && exit.signal !== 'SIGTERM') process.stderr.write(`  ${adapter} exited with ${JSON.stringify(exit)}\n${server.output()}\n`);
+    if (exit.code !== 0 && exit.signal !== 'SIGTERM')
+      process.stderr.write(`  ${adapter} exited with ${JSON.stringify(exit)}\n${server.output()}\n`);
   }
   return out;
 }
@@ -225,10 +261,18 @@ function rowsFor(measured: Measured[], settings: Settings, suffix = ''): ResultR
       `err ${r.errors}; CPU server ${pct(m.serverCpuPercent)}, loadgen ${pct(m.loadgenCpuPercent)}, others ${pct(m.foreignCpuPercent)}` +
       (flags.length ? `; ${flags.join(', ')}` : '');
     const name = `${m.adapter} ${m.route}${suffix}`;
-    rows.push({ name: `${name} throughput`, figure: r.rps, unit: 'req/s', baseline: base?.result.rps, better: 'higher', note });
+    rows.push({
+      name: `${name} throughput`,
+      figure: r.rps,
+      unit: 'req/s',
+      baseline: base?.result.rps,
+      better: 'higher',
+      note,
+    });
     rows.push({ name: `${name} p50`, figure: r.p50Ms, unit: 'ms', baseline: base?.result.p50Ms, better: 'lower' });
     rows.push({ name: `${name} p99`, figure: r.p99Ms, unit: 'ms', baseline: base?.result.p99Ms, better: 'lower' });
-    if (r.errors > 0) rows.push({ name: `${name} errors`, figure: r.errors, unit: 'count', target: 0, better: 'lower' });
+    if (r.errors > 0)
+      rows.push({ name: `${name} errors`, figure: r.errors, unit: 'count', target: 0, better: 'lower' });
   }
   return rows;
 }
@@ -244,7 +288,9 @@ async function main(): Promise<void> {
 
   const all: Measured[][] = [];
   for (let run = 1; run <= s.runs; run++) {
-    process.stderr.write(`run ${run}/${s.runs}: ${s.concurrency} clients, ${s.warmupMs} ms warm-up + ${s.durationMs} ms per route${s.pin ? ', pinned' : ''}\n`);
+    process.stderr.write(
+      `run ${run}/${s.runs}: ${s.concurrency} clients, ${s.warmupMs} ms warm-up + ${s.durationMs} ms per route${s.pin ? ', pinned' : ''}\n`,
+    );
     const measured: Measured[] = [];
     for (const a of s.adapters) measured.push(...(await benchAdapter(a, s)));
     all.push(measured);
@@ -281,13 +327,17 @@ async function main(): Promise<void> {
   await printTable(rows, {
     title,
     json: s.json,
-    meta: { settings: s, node: process.version, runs: all.map((run) => run.map(({ result, ...rest }) => ({ ...rest, ...result }))) },
+    meta: {
+      settings: s,
+      node: process.version,
+      runs: all.map((run) => run.map(({ result, ...rest }) => ({ ...rest, ...result }))),
+    },
   });
   if (all.flat().some((m) => m.result.errors > 0)) process.exitCode = 1;
 }
 
 main().catch(async (e) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   await stopAll(1000);
   process.exit(1);
 });

@@ -137,11 +137,14 @@ function prepare(spec: RequestSpec, defaultPath: string, hostHeader: string | nu
     else if (b instanceof Uint8Array) body = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     else {
       body = Buffer.from(JSON.stringify(b));
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json';
     }
   }
-  if (hostHeader !== null) return { method, path, headers, body, wire: serializeRequest(method, path, hostHeader, headers, body) };
-  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = body.length;
+  if (hostHeader !== null)
+    return { method, path, headers, body, wire: serializeRequest(method, path, hostHeader, headers, body) };
+  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+    headers['content-length'] = body.length;
   return { method, path, headers, body };
 }
 
@@ -164,9 +167,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const target = assertLoopbackUrl(base);
   const defaultPath = options.url ? target.url.pathname + target.url.search : '/';
   const concurrency = Math.floor(options.concurrency);
-  if (!(concurrency >= 1 && concurrency <= 4096)) throw new Error(`runLoad: concurrency must be 1..4096, got ${options.concurrency}`);
+  if (!(concurrency >= 1 && concurrency <= 4096))
+    throw new Error(`runLoad: concurrency must be 1..4096, got ${options.concurrency}`);
   const durationMs = options.durationMs;
-  if (!(durationMs > 0 && durationMs <= MAX_DURATION_MS)) throw new Error(`runLoad: durationMs must be in (0, ${MAX_DURATION_MS}], got ${durationMs}`);
+  if (!(durationMs > 0 && durationMs <= MAX_DURATION_MS))
+    throw new Error(`runLoad: durationMs must be in (0, ${MAX_DURATION_MS}], got ${durationMs}`);
   const warmupMs = Math.max(0, Math.min(options.warmupMs ?? 0, MAX_DURATION_MS));
   const maxRequests = options.maxRequests ?? Infinity;
   const maxErrors = options.maxErrors ?? 10_000;
@@ -185,7 +190,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const make = options.makeRequest;
     next = (ci, seq) => {
       const spec = make(ci, seq);
-      return isThenable(spec) ? spec.then((s) => prepare(s, defaultPath, hostHeader)) : prepare(spec, defaultPath, hostHeader);
+      return isThenable(spec)
+        ? spec.then((s) => prepare(s, defaultPath, hostHeader))
+        : prepare(spec, defaultPath, hostHeader);
     };
   } else {
     const specs = (options.requests?.length ? options.requests : [{}]).map((s) => prepare(s, defaultPath, hostHeader));
@@ -237,18 +244,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   // Raw transport: one connection per client; timeouts are enforced by a periodic sweep.
-  const conns = transport === 'raw' ? Array.from({ length: concurrency }, () => new RawConnection(target.host, target.port)) : [];
+  const conns =
+    transport === 'raw' ? Array.from({ length: concurrency }, () => new RawConnection(target.host, target.port)) : [];
   if (conns.length) {
-    const sweep = setInterval(() => {
-      const now = performance.now();
-      for (const c of conns) if (c.inflightSince && now - c.inflightSince > timeoutMs) c.abort('ETIMEDOUT');
-    }, Math.min(1000, Math.max(10, timeoutMs / 5)));
+    const sweep = setInterval(
+      () => {
+        const now = performance.now();
+        for (const c of conns) if (c.inflightSince && now - c.inflightSince > timeoutMs) c.abort('ETIMEDOUT');
+      },
+      Math.min(1000, Math.max(10, timeoutMs / 5)),
+    );
     timers.push(sweep);
   }
   const sendRaw = async (ci: number, p: Prepared): Promise<Outcome> => {
     const o = await conns[ci].send(p.wire!, { headOnly: p.method === 'HEAD', collectBody: !!checkResponse });
     if (!o.ok) return { status: o.status, ok: false, errorCode: o.errorCode, bytes: o.bytes };
-    if (!expectStatus(o.status)) return { status: o.status, ok: false, errorCode: `status ${o.status}`, bytes: o.bytes };
+    if (!expectStatus(o.status))
+      return { status: o.status, ok: false, errorCode: `status ${o.status}`, bytes: o.bytes };
     if (checkResponse) {
       let passed: boolean;
       try {
@@ -297,7 +309,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             }
             finish({ status, ok, errorCode, bytes });
           });
-          res.on('error', (e: NodeJS.ErrnoException) => finish({ status: 0, ok: false, errorCode: e.code ?? 'EBODY', bytes }));
+          res.on('error', (e: NodeJS.ErrnoException) =>
+            finish({ status: 0, ok: false, errorCode: e.code ?? 'EBODY', bytes }),
+          );
         },
       );
       req.setTimeout(timeoutMs, () => {
@@ -305,7 +319,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         e.code = 'ETIMEDOUT';
         req.destroy(e);
       });
-      req.on('error', (e: NodeJS.ErrnoException) => finish({ status: 0, ok: false, errorCode: e.code ?? e.message, bytes: 0 }));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        finish({ status: 0, ok: false, errorCode: e.code ?? e.message, bytes: 0 }),
+      );
       req.end(p.body ?? undefined);
     });
 
@@ -386,7 +402,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 // ---------------------------------------------------------------------------------------------
 // Child-process mode
 
-export interface ChildLoadOptions extends Omit<LoadOptions, 'makeRequest' | 'expectStatus' | 'checkResponse' | 'signal'> {
+export interface ChildLoadOptions extends Omit<
+  LoadOptions,
+  'makeRequest' | 'expectStatus' | 'checkResponse' | 'signal'
+> {
   /**
    * Absolute path or file: URL of an ES module the child imports; it may export `makeRequest`,
    * `expectStatus` and `checkResponse` (functions cannot cross the process boundary).
@@ -415,8 +434,10 @@ export async function runLoadInChild(options: ChildLoadOptions): Promise<LoadRes
       child = spawn('taskset', ['-c', cpus, process.execPath, ...nodeArgs, thisFile, '--ipc-child'], {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
-    } else child = fork(thisFile, ['--ipc-child'], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  } else child = fork(thisFile, ['--ipc-child'], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    } else
+      child = fork(thisFile, ['--ipc-child'], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  } else
+    child = fork(thisFile, ['--ipc-child'], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 
   onChild?.(child);
   const limit = (rest.warmupMs ?? 0) + rest.durationMs + (rest.timeoutMs ?? 10_000) + 30_000;
@@ -453,7 +474,9 @@ export async function runLoadInChild(options: ChildLoadOptions): Promise<LoadRes
 }
 
 async function childMain(): Promise<void> {
-  const msg = await new Promise<{ options: ChildLoadOptions }>((resolve) => process.once('message', resolve as (m: unknown) => void));
+  const msg = await new Promise<{ options: ChildLoadOptions }>((resolve) =>
+    process.once('message', resolve as (m: unknown) => void),
+  );
   try {
     const { makeRequestModule, cpus: _cpus, nodeArgs: _nodeArgs, ...opts } = msg.options;
     const load: LoadOptions = { ...opts };
@@ -467,7 +490,7 @@ async function childMain(): Promise<void> {
     const result = await runLoad(load);
     process.send!({ result }, () => process.exit(0));
   } catch (e) {
-    process.send!({ error: e instanceof Error ? e.stack ?? e.message : String(e) }, () => process.exit(1));
+    process.send!({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }, () => process.exit(1));
   }
 }
 
@@ -498,25 +521,56 @@ async function cliMain(argv: string[]): Promise<void> {
       return v;
     };
     switch (a) {
-      case '--url': opts.url = val(); break;
-      case '-c': case '--concurrency': opts.concurrency = Number(val()); break;
-      case '-d': case '--duration': opts.durationMs = Number(val()); break;
-      case '-w': case '--warmup': opts.warmupMs = Number(val()); break;
-      case '-n': case '--max-requests': opts.maxRequests = Number(val()); break;
-      case '-m': case '--method': spec.method = val(); break;
-      case '-b': case '--body': spec.body = val(); break;
-      case '-H': case '--header': {
+      case '--url':
+        opts.url = val();
+        break;
+      case '-c':
+      case '--concurrency':
+        opts.concurrency = Number(val());
+        break;
+      case '-d':
+      case '--duration':
+        opts.durationMs = Number(val());
+        break;
+      case '-w':
+      case '--warmup':
+        opts.warmupMs = Number(val());
+        break;
+      case '-n':
+      case '--max-requests':
+        opts.maxRequests = Number(val());
+        break;
+      case '-m':
+      case '--method':
+        spec.method = val();
+        break;
+      case '-b':
+      case '--body':
+        spec.body = val();
+        break;
+      case '-H':
+      case '--header': {
         const h = val();
         const k = h.indexOf(':');
         if (k <= 0) throw new Error(`bad header ${h}`);
         spec.headers![h.slice(0, k).trim()] = h.slice(k + 1).trim();
         break;
       }
-      case '--timeout': opts.timeoutMs = Number(val()); break;
-      case '--transport': opts.transport = val() as 'raw' | 'http'; break;
-      case '--json': json = true; break;
-      case '-h': case '--help': console.log(USAGE); return;
-      default: throw new Error(`unknown argument ${a}\n${USAGE}`);
+      case '--timeout':
+        opts.timeoutMs = Number(val());
+        break;
+      case '--transport':
+        opts.transport = val() as 'raw' | 'http';
+        break;
+      case '--json':
+        json = true;
+        break;
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        return;
+      default:
+        throw new Error(`unknown argument ${a}\n${USAGE}`);
     }
   }
   if (!opts.url) throw new Error(USAGE);
@@ -538,7 +592,9 @@ async function cliMain(argv: string[]): Promise<void> {
       { name: `${name} errors`, figure: r.errors, unit: 'count', target: 0, better: 'lower' },
       { name: 'load generator CPU', figure: r.clientCpuPercent, unit: '% core' },
     ],
-    { title: `${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(2)} s, ${r.concurrency} clients, stopped by ${r.stoppedBy}` },
+    {
+      title: `${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(2)} s, ${r.concurrency} clients, stopped by ${r.stoppedBy}`,
+    },
   );
 }
 

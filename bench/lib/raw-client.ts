@@ -34,7 +34,8 @@ export function serializeRequest(
     if (/[\r\n]/.test(k) || /[\r\n]/.test(String(v))) throw new Error(`header ${k} contains CR/LF`);
     for (const one of Array.isArray(v) ? v : [v]) head += `${k}: ${one}\r\n`;
   }
-  if (body || method === 'POST' || method === 'PUT' || method === 'PATCH') head += `content-length: ${body?.length ?? 0}\r\n`;
+  if (body || method === 'POST' || method === 'PUT' || method === 'PATCH')
+    head += `content-length: ${body?.length ?? 0}\r\n`;
   head += '\r\n';
   return body?.length ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
 }

@@ -60,14 +60,18 @@ export async function stopAll(graceMs?: number): Promise<void> {
 
 let tasksetAvailable: Promise<boolean> | undefined;
 export function hasTaskset(): Promise<boolean> {
-  tasksetAvailable ??= new Promise((resolve) => execFile('taskset', ['-p', String(process.pid)], (err) => resolve(!err)));
+  tasksetAvailable ??= new Promise((resolve) =>
+    execFile('taskset', ['-p', String(process.pid)], (err) => resolve(!err)),
+  );
   return tasksetAvailable;
 }
 
 /** Pins the current process (all its threads) to `cpus` (taskset syntax). Returns false if not possible. */
 export async function pinSelf(cpus: string): Promise<boolean> {
   if (!(await hasTaskset())) return false;
-  return new Promise((resolve) => execFile('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], (err) => resolve(!err)));
+  return new Promise((resolve) =>
+    execFile('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], (err) => resolve(!err)),
+  );
 }
 
 /** A currently free TCP port on 127.0.0.1 (the OS picks it; tiny race until the child binds it). */
@@ -189,13 +193,17 @@ export async function startNodeScript(options: StartOptions): Promise<StartedPro
   for (;;) {
     if (exited) {
       live.delete(handle);
-      throw new Error(`${name} exited before becoming ready (code ${exitInfo.code}, signal ${exitInfo.signal}); output:\n${buffered}`);
+      throw new Error(
+        `${name} exited before becoming ready (code ${exitInfo.code}, signal ${exitInfo.signal}); output:\n${buffered}`,
+      );
     }
     const status = await probe(options.readyUrl, Math.min(1000, timeoutMs));
     if (status === 200) break;
     if (performance.now() - t0 > timeoutMs) {
       await handle.stop(1000);
-      throw new Error(`${name} did not answer 200 on ${options.readyUrl} within ${timeoutMs} ms (last status ${status}); output:\n${buffered}`);
+      throw new Error(
+        `${name} did not answer 200 on ${options.readyUrl} within ${timeoutMs} ms (last status ${status}); output:\n${buffered}`,
+      );
     }
     await sleep(interval);
   }

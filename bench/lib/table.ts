@@ -63,7 +63,11 @@ const COLUMNS: Column[] = [
   { header: 'benchmark', align: 'left', cell: (r) => r.name },
   { header: 'figure', align: 'right', cell: (r) => formatNumber(r.figure) },
   { header: 'unit', align: 'left', cell: (r) => r.unit },
-  { header: 'target', align: 'right', cell: (r) => (typeof r.target === 'number' ? formatNumber(r.target) : (r.target ?? '')) },
+  {
+    header: 'target',
+    align: 'right',
+    cell: (r) => (typeof r.target === 'number' ? formatNumber(r.target) : (r.target ?? '')),
+  },
   { header: 'baseline', align: 'right', cell: (r) => formatNumber(r.baseline) },
   { header: 'Δ', align: 'right', cell: (r) => formatDelta(r.figure, r.baseline) },
   { header: 'verdict', align: 'left', cell: (r) => r.verdict ?? (typeof r.target === 'number' ? verdictFor(r) : '') },
@@ -78,7 +82,11 @@ export function formatTable(rows: ResultRow[], title?: string): string {
   const widths = cols.map((c, i) => Math.max(width(c.header), ...cells.map((row) => width(row[i]))));
   const pad = (s: string, w: number, align: 'left' | 'right') =>
     align === 'right' ? ' '.repeat(w - width(s)) + s : s + ' '.repeat(w - width(s));
-  const line = (vals: string[]) => vals.map((v, i) => pad(v, widths[i], cols[i].align)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => pad(v, widths[i], cols[i].align))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
   if (title) out.push(title);
   out.push(line(cols.map((c) => c.header)));

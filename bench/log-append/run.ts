@@ -39,7 +39,15 @@ interface Settings {
 }
 
 function parseArgs(argv: string[]): Settings {
-  const s: Settings = { concurrency: [16, 64, 256], durationMs: 5000, warmupMs: 1000, batch: 512, maxForeign: 20, quietTimeoutMs: 60_000, json: false };
+  const s: Settings = {
+    concurrency: [16, 64, 256],
+    durationMs: 5000,
+    warmupMs: 1000,
+    batch: 512,
+    maxForeign: 20,
+    quietTimeoutMs: 60_000,
+    json: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -49,7 +57,10 @@ function parseArgs(argv: string[]): Settings {
     };
     switch (a) {
       case '--concurrency':
-        s.concurrency = (argv[++i] ?? '').split(',').map(Number).filter((n) => n > 0);
+        s.concurrency = (argv[++i] ?? '')
+          .split(',')
+          .map(Number)
+          .filter((n) => n > 0);
         break;
       case '--duration':
         s.durationMs = num();
@@ -135,8 +146,17 @@ function postgresPids(pgdata: string): number[] {
 }
 
 /** Closed loop: `concurrency` workers each await `op`, then call it again, until time is up. */
-async function closedLoop(concurrency: number, s: Settings, pgdata: string, op: (worker: number, seq: number) => Promise<unknown>): Promise<RunResult> {
-  const { quiet } = await waitForQuiet({ pids: postgresPids(pgdata), maxForeignPercent: s.maxForeign, timeoutMs: s.quietTimeoutMs });
+async function closedLoop(
+  concurrency: number,
+  s: Settings,
+  pgdata: string,
+  op: (worker: number, seq: number) => Promise<unknown>,
+): Promise<RunResult> {
+  const { quiet } = await waitForQuiet({
+    pids: postgresPids(pgdata),
+    maxForeignPercent: s.maxForeign,
+    timeoutMs: s.quietTimeoutMs,
+  });
   const hist = new LatencyHistogram();
   const start = performance.now();
   const measureFrom = start + s.warmupMs;
@@ -159,12 +179,28 @@ async function closedLoop(concurrency: number, s: Settings, pgdata: string, op: 
     }),
   );
   clearTimeout(sampler);
-  const foreignPercent = before ? cpuUseBetween(before, await cpuSnapshot([...before.pids.keys()])).foreignPercent : NaN;
-  return { perSecond: hist.count / (s.durationMs / 1000), p50: hist.percentileMs(50), p99: hist.percentileMs(99), count: hist.count, errors, foreignPercent, quiet };
+  const foreignPercent = before
+    ? cpuUseBetween(before, await cpuSnapshot([...before.pids.keys()])).foreignPercent
+    : NaN;
+  return {
+    perSecond: hist.count / (s.durationMs / 1000),
+    p50: hist.percentileMs(50),
+    p99: hist.percentileMs(99),
+    count: hist.count,
+    errors,
+    foreignPercent,
+    quiet,
+  };
 }
 
 function noteOf(r: RunResult, extra = ''): string | undefined {
-  const parts = [extra, r.errors ? `${r.errors} errors` : '', Number.isFinite(r.foreignPercent) ? `others used ${Math.round(r.foreignPercent)}% of a core${r.quiet ? '' : ' (machine was busy)'}` : ''];
+  const parts = [
+    extra,
+    r.errors ? `${r.errors} errors` : '',
+    Number.isFinite(r.foreignPercent)
+      ? `others used ${Math.round(r.foreignPercent)}% of a core${r.quiet ? '' : ' (machine was busy)'}`
+      : '',
+  ];
   return parts.filter(Boolean).join(', ') || undefined;
 }
 
@@ -194,9 +230,16 @@ async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({ dir, port, settings: { max_connections: String(maxConcurrency + 50) } });
   try {
     const owner = createDataSource(server.ownerUrl, { poolSize: 2 });
-    await runMigrations(owner, { ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, log: () => undefined });
+    await runMigrations(owner, {
+      ownerUrl: server.ownerUrl,
+      appUser: server.appUser,
+      appPassword: server.appPassword,
+      log: () => undefined,
+    });
     await owner.query(PLAIN_TABLE);
-    const [{ fsync, server_version }] = await owner.query<{ fsync: string; server_version: string }[]>(`SELECT current_setting('fsync') AS fsync, current_setting('server_version') AS server_version`);
+    const [{ fsync, server_version }] = await owner.query<{ fsync: string; server_version: string }[]>(
+      `SELECT current_setting('fsync') AS fsync, current_setting('server_version') AS server_version`,
+    );
     await owner.destroy();
 
     const rows: ResultRow[] = [];
@@ -225,7 +268,18 @@ async function main(): Promise<void> {
         const prepared = prepareEntry(entry(w, q));
         const col = prepared.columns;
         const bytes = sealEntry(prepared, n++, new Date().toISOString());
-        return pool.query(PLAIN_INSERT, [bytes, col.action, col.decision, col.actorOrg, col.actorSub, col.ownerOrg, col.recipientOrg, col.crn, col.purpose, col.breakGlass]);
+        return pool.query(PLAIN_INSERT, [
+          bytes,
+          col.action,
+          col.decision,
+          col.actorOrg,
+          col.actorSub,
+          col.ownerOrg,
+          col.recipientOrg,
+          col.crn,
+          col.purpose,
+          col.breakGlass,
+        ]);
       });
       await pool.end();
 
@@ -237,21 +291,42 @@ async function main(): Promise<void> {
           figure: Math.round(chained.perSecond),
           unit: 'appends/s',
           ...(at64 ? { target: 10_000 } : {}),
-          note: noteOf(chained, `mean batch ${meanBatch.toFixed(1)} in ${(batchMs / Math.max(1, batches.length)).toFixed(2)} ms`),
+          note: noteOf(
+            chained,
+            `mean batch ${meanBatch.toFixed(1)} in ${(batchMs / Math.max(1, batches.length)).toFixed(2)} ms`,
+          ),
         },
         { name: `log append x${c} p50`, figure: chained.p50, unit: 'ms', better: 'lower' },
-        { name: `log append x${c} p99`, figure: chained.p99, unit: 'ms', better: 'lower', ...(at64 ? { target: 10 } : {}) },
+        {
+          name: `log append x${c} p99`,
+          figure: chained.p99,
+          unit: 'ms',
+          better: 'lower',
+          ...(at64 ? { target: 10 } : {}),
+        },
         { name: `plain INSERT x${c}`, figure: Math.round(plain.perSecond), unit: 'rows/s', note: noteOf(plain) },
         { name: `plain INSERT x${c} p50`, figure: plain.p50, unit: 'ms', better: 'lower' },
         { name: `plain INSERT x${c} p99`, figure: plain.p99, unit: 'ms', better: 'lower' },
-        { name: `log / plain x${c}`, figure: Math.round((chained.perSecond / plain.perSecond) * 100) / 100, unit: 'ratio', ...(at64 ? { target: 0.6 } : {}) },
+        {
+          name: `log / plain x${c}`,
+          figure: Math.round((chained.perSecond / plain.perSecond) * 100) / 100,
+          unit: 'ratio',
+          ...(at64 ? { target: 0.6 } : {}),
+        },
       );
     }
     const cpus = os.cpus();
     await printTable(rows, {
       title: `Access-log appends vs plain INSERTs (PostgreSQL ${server_version}, fsync=${fsync}, ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${s.durationMs} ms per run)`,
       json: s.json,
-      meta: { settings: s, postgres: server_version, fsync, cpus: cpus.length, cpuModel: cpus[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+      meta: {
+        settings: s,
+        postgres: server_version,
+        fsync,
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model,
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      },
     });
   } finally {
     await server.stop('fast');

@@ -6,7 +6,13 @@ import { prepareEntry, sealEntry, type PreparedEntry } from '../../src/modules/a
 import type { AccessLogEntryInput } from '../../src/modules/access-log/domain/access-log-entry.js';
 import { leafHash } from '../../src/modules/access-log/domain/merkle/index.js';
 
-export const ORGS = ['nps-north-east', 'crc-durham-tees-valley', 'crc-northumbria', 'police-cleveland', 'police-durham'] as const;
+export const ORGS = [
+  'nps-north-east',
+  'crc-durham-tees-valley',
+  'crc-northumbria',
+  'police-cleveland',
+  'police-durham',
+] as const;
 const OWNERS = ['nps-north-east', 'crc-durham-tees-valley', 'crc-northumbria'] as const;
 const ACTIONS: [string, string, string[]][] = [
   ['case.summary', 'IOM', ['tier', 'riskLevel', 'nextAppointment', 'offenderManager']],
@@ -15,7 +21,12 @@ const ACTIONS: [string, string, string[]][] = [
   ['exchange.submit', 'SAFEGUARDING', []],
   ['case.write', 'RISK_MANAGEMENT', []],
 ];
-const REASONS = ['IOM tasking: weekly review of cohort', 'Supervision: risk review before appointment', 'MAPPA level 2 meeting preparation', 'Safeguarding referral follow-up'];
+const REASONS = [
+  'IOM tasking: weekly review of cohort',
+  'Supervision: risk review before appointment',
+  'MAPPA level 2 meeting preparation',
+  'Safeguarding referral follow-up',
+];
 
 /** CRN of person `i` (letter + six digits, as NPS issues them). */
 export function crnOf(i: number): string {
@@ -44,14 +55,20 @@ export function entryInput(index: number, shape: EntryShape, rnd: Random): Acces
   const owner = OWNERS[person % OWNERS.length];
   const allow = rnd.float() > 0.03;
   return {
-    actor: { org: actorOrg, sub: subOf(actorOrg, rnd.int(0, shape.staffPerOrg - 1)), roles: actorOrg.startsWith('police') ? ['iom-officer'] : ['offender-manager'] },
+    actor: {
+      org: actorOrg,
+      sub: subOf(actorOrg, rnd.int(0, shape.staffPerOrg - 1)),
+      roles: actorOrg.startsWith('police') ? ['iom-officer'] : ['offender-manager'],
+    },
     action,
     resource: { type: 'case', id: crnOf(person) },
     crn: crnOf(person),
     purpose,
     reason: REASONS[rnd.int(0, REASONS.length - 1)],
     decision: allow ? 'ALLOW' : 'DENY',
-    reasons: allow ? [`policy:${action}:${purpose.toLowerCase()}`, `agreement:dsa-${owner}@v3`] : ['no agreement covers this purpose'],
+    reasons: allow
+      ? [`policy:${action}:${purpose.toLowerCase()}`, `agreement:dsa-${owner}@v3`]
+      : ['no agreement covers this purpose'],
     agreement: allow ? { id: `dsa-${owner}`, version: 3 } : null,
     fieldsReleased: allow ? fields : [],
     fieldsWithheld: allow && fields.length ? ['address'] : [],
@@ -141,7 +158,8 @@ export class CopyWriter {
 }
 
 /** Column order of {@link writeEntryTuple}, for the COPY statement. */
-export const ENTRY_COLUMNS = 'idx, ts, leaf_hash, entry, action, decision, actor_org, actor_sub, owner_org, recipient_org, crn, purpose, break_glass';
+export const ENTRY_COLUMNS =
+  'idx, ts, leaf_hash, entry, action, decision, actor_org, actor_sub, owner_org, recipient_org, crn, purpose, break_glass';
 
 /** Writes entry `index` as a COPY tuple and returns its leaf hash. */
 export function writeEntryTuple(w: CopyWriter, index: number, prepared: PreparedEntry, tsMs: number): Buffer {

@@ -19,7 +19,10 @@ import { copyBinaryRows } from '../../src/shared/database/binary-copy.js';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
 import { runMigrations } from '../../src/shared/database/migrate.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
-import { AccessLogRepository, type AccessLogFilter } from '../../src/modules/access-log/infrastructure/access-log.repository.js';
+import {
+  AccessLogRepository,
+  type AccessLogFilter,
+} from '../../src/modules/access-log/infrastructure/access-log.repository.js';
 import { AccessLogProofs } from '../../src/modules/access-log/application/access-log.proofs.js';
 import { Random } from '../../src/demo/synthetic/index.js';
 import { LatencyHistogram } from '../lib/histogram.js';
@@ -40,7 +43,15 @@ interface Settings {
 }
 
 function parse(argv: string[]): Settings {
-  const s: Settings = { entries: 10_000_000, samples: 400, keep: false, skipVerify: false, json: false, workers: Math.max(1, os.availableParallelism()), quietTimeoutMs: 60_000 };
+  const s: Settings = {
+    entries: 10_000_000,
+    samples: 400,
+    keep: false,
+    skipVerify: false,
+    json: false,
+    workers: Math.max(1, os.availableParallelism()),
+    quietTimeoutMs: 60_000,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -61,9 +72,13 @@ function parse(argv: string[]): Settings {
 }
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
-const busy = (q: { quiet: boolean; foreignPercent: number }) => (q.quiet ? '' : `; BUSY machine: others used ${Math.round(q.foreignPercent)}% of a core`);
+const busy = (q: { quiet: boolean; foreignPercent: number }) =>
+  q.quiet ? '' : `; BUSY machine: others used ${Math.round(q.foreignPercent)}% of a core`;
 
-async function timed(samples: number, fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number; mean: number }> {
+async function timed(
+  samples: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<{ p50: number; p95: number; p99: number; mean: number }> {
   for (let i = 0; i < Math.min(20, samples); i++) await fn(-1 - i); // warm the plan cache and buffers
   const h = new LatencyHistogram();
   let sum = 0;
@@ -85,7 +100,14 @@ async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({
     dir,
     port,
-    settings: { shared_buffers: '2GB', max_wal_size: '16GB', checkpoint_timeout: '30min', maintenance_work_mem: '1GB', effective_cache_size: '16GB', random_page_cost: '1.1' },
+    settings: {
+      shared_buffers: '2GB',
+      max_wal_size: '16GB',
+      checkpoint_timeout: '30min',
+      maintenance_work_mem: '1GB',
+      effective_cache_size: '16GB',
+      random_page_cost: '1.1',
+    },
   });
   const rows: ResultRow[] = [];
   // Interrupted (Ctrl-C, or npm run bench stopped): leave no server or gigabytes behind.
@@ -93,23 +115,44 @@ async function main(): Promise<void> {
     log('interrupted: stopping PostgreSQL and removing the data');
     // Queries in flight fail once the server is gone; nothing is left to report.
     process.on('unhandledRejection', () => undefined).on('uncaughtException', () => undefined);
-    void server.stop('immediate').finally(() => rm(dir, { recursive: true, force: true }).finally(() => process.exit(130)));
+    void server
+      .stop('immediate')
+      .finally(() => rm(dir, { recursive: true, force: true }).finally(() => process.exit(130)));
   };
   process.once('SIGINT', abort).once('SIGTERM', abort);
   try {
     const owner = createDataSource(server.ownerUrl, { poolSize: 2 });
-    await runMigrations(owner, { ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, log: () => undefined });
+    await runMigrations(owner, {
+      ownerUrl: server.ownerUrl,
+      appUser: server.appUser,
+      appPassword: server.appPassword,
+      log: () => undefined,
+    });
     await owner.destroy();
 
     const bar = progressBar('seeding log entries', s.entries);
-    const seeded = await seedLog({ ownerUrl: server.ownerUrl, total: s.entries, copyDir: path.join(dir, 'copy'), onProgress: (n) => bar.update(n), log });
+    const seeded = await seedLog({
+      ownerUrl: server.ownerUrl,
+      total: s.entries,
+      copyDir: path.join(dir, 'copy'),
+      onProgress: (n) => bar.update(n),
+      log,
+    });
     bar.finish();
     const sizeClient = new pg.Client({ connectionString: server.ownerUrl });
     await sizeClient.connect();
-    const [{ bytes }] = (await sizeClient.query(`SELECT pg_size_pretty(pg_database_size(current_database())) AS bytes`)).rows as { bytes: string }[];
+    const [{ bytes }] = (await sizeClient.query(`SELECT pg_size_pretty(pg_database_size(current_database())) AS bytes`))
+      .rows as { bytes: string }[];
     await sizeClient.end();
-    log(`seeded ${s.entries} in ${(seeded.totalMs / 1000).toFixed(1)} s (load ${(seeded.loadMs / 1000).toFixed(1)} s, indexes ${(seeded.indexMs / 1000).toFixed(1)} s, analyze ${(seeded.analyzeMs / 1000).toFixed(1)} s); database ${bytes}`);
-    rows.push({ name: `log seed ${s.entries.toLocaleString('en-GB')} entries`, figure: Math.round(s.entries / (seeded.totalMs / 1000)), unit: 'entries/s', note: `${(seeded.totalMs / 1000).toFixed(0)} s incl. indexes ${(seeded.indexMs / 1000).toFixed(0)} s; db ${bytes}` });
+    log(
+      `seeded ${s.entries} in ${(seeded.totalMs / 1000).toFixed(1)} s (load ${(seeded.loadMs / 1000).toFixed(1)} s, indexes ${(seeded.indexMs / 1000).toFixed(1)} s, analyze ${(seeded.analyzeMs / 1000).toFixed(1)} s); database ${bytes}`,
+    );
+    rows.push({
+      name: `log seed ${s.entries.toLocaleString('en-GB')} entries`,
+      figure: Math.round(s.entries / (seeded.totalMs / 1000)),
+      unit: 'entries/s',
+      note: `${(seeded.totalMs / 1000).toFixed(0)} s incl. indexes ${(seeded.indexMs / 1000).toFixed(0)} s; db ${bytes}`,
+    });
 
     // Verification: the module's verifier (what npm run log:verify runs) with its worker threads,
     // then in-process on one thread; the baseline is the physical floor: the same rows moved by
@@ -122,16 +165,26 @@ async function main(): Promise<void> {
       const q0 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
       const t = performance.now();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const moved = await copyBinaryRows(client, 'SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx', () => undefined);
+      const moved = await copyBinaryRows(
+        client,
+        'SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx',
+        () => undefined,
+      );
       await client.query('ROLLBACK');
       const copyRate = Math.round(moved / ((performance.now() - t) / 1000));
       log(`binary COPY of every entry, nothing checked: ${copyRate}/s`);
 
       const verify = async (workers: number, label: string) => {
         const bar = progressBar(label, s.entries);
-        const report = await verifyAccessLog(client, { workers, connectionString: server.appUrl, onProgress: (p) => bar.update(p.verified), progressEveryMs: 500 });
+        const report = await verifyAccessLog(client, {
+          workers,
+          connectionString: server.appUrl,
+          onProgress: (p) => bar.update(p.verified),
+          progressEveryMs: 500,
+        });
         bar.finish();
-        if (!report.ok) throw new Error(`the seeded log does not verify: ${JSON.stringify(report.problems.slice(0, 5))}`);
+        if (!report.ok)
+          throw new Error(`the seeded log does not verify: ${JSON.stringify(report.problems.slice(0, 5))}`);
         log(`${label}: ${report.entriesChecked} entries, ${report.nodesChecked} nodes OK in ${report.elapsedMs} ms`);
         return report;
       };
@@ -140,7 +193,8 @@ async function main(): Promise<void> {
       const q2 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
       const single = await verify(1, 'log:verify (in-process)');
       await client.end();
-      const rate = (r: { entriesChecked: number; elapsedMs: number }) => Math.round(r.entriesChecked / (r.elapsedMs / 1000));
+      const rate = (r: { entriesChecked: number; elapsedMs: number }) =>
+        Math.round(r.entriesChecked / (r.elapsedMs / 1000));
       rows.push(
         {
           name: `log verify (log:verify, ${s.workers} workers)`,
@@ -150,28 +204,43 @@ async function main(): Promise<void> {
           baseline: copyRate,
           note: `${(parallel.elapsedMs / 1000).toFixed(1)} s, ${parallel.nodesChecked.toLocaleString('en-GB')} nodes; baseline = the same rows by binary COPY, unchecked${busy(q1)}${busy(q0)}`,
         },
-        { name: 'log verify (log:verify --workers 1)', figure: rate(single), unit: 'entries/s', note: `${(single.elapsedMs / 1000).toFixed(1)} s, in-process${busy(q2)}` },
+        {
+          name: 'log verify (log:verify --workers 1)',
+          figure: rate(single),
+          unit: 'entries/s',
+          note: `${(single.elapsedMs / 1000).toFixed(1)} s, in-process${busy(q2)}`,
+        },
       );
     }
 
     // Searches, as a police-cleveland IG reviewer (scope: that organisation).
     const pool = new pg.Pool({ connectionString: server.appUrl, max: 2 });
     pool.on('error', () => undefined);
-    const db = { query: async (sql: string, params?: unknown[]) => (await pool.query<Record<string, unknown>>(sql, params)).rows } as unknown as DataSource;
+    const db = {
+      query: async (sql: string, params?: unknown[]) => (await pool.query<Record<string, unknown>>(sql, params)).rows,
+    } as unknown as DataSource;
     const repo = new AccessLogRepository(db);
     const proofs = new AccessLogProofs(repo);
     const scope = { org: 'police-cleveland' };
     const rnd = new Random(7);
     const parseAll = (r: { bytes: Buffer }[]) => r.map((e) => JSON.parse(e.bytes.toString('utf8')) as unknown);
     const span = seeded.shape.endMs - seeded.shape.startMs;
-    const search = async (filter: AccessLogFilter, limit: number) => parseAll(await repo.search(scope, filter, limit + 1));
+    const search = async (filter: AccessLogFilter, limit: number) =>
+      parseAll(await repo.search(scope, filter, limit + 1));
     const q3 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
 
     const byCrn = await timed(s.samples, () => search({ crn: crnOf(rnd.int(0, seeded.shape.people - 1)) }, 50));
     const byActor = await timed(s.samples, () => {
       const org = ORGS[rnd.int(0, ORGS.length - 1)];
       const from = seeded.shape.startMs + rnd.float() * (span - 30 * 86_400_000);
-      return search({ actor: subOf(org, rnd.int(0, seeded.shape.staffPerOrg - 1)), from: new Date(from), to: new Date(from + 30 * 86_400_000) }, 50);
+      return search(
+        {
+          actor: subOf(org, rnd.int(0, seeded.shape.staffPerOrg - 1)),
+          from: new Date(from),
+          to: new Date(from + 30 * 86_400_000),
+        },
+        50,
+      );
     });
     const byOrgRange = await timed(s.samples, () => {
       const from = seeded.shape.startMs + rnd.float() * (span - 86_400_000);
@@ -192,7 +261,12 @@ async function main(): Promise<void> {
     const proof = await timed(s.samples * 5, () => proofs.inclusion(rnd.int(0, size - 1), size));
     await pool.end();
 
-    const p95 = (name: string, r: { p95: number; p50: number; p99: number }, target: number | undefined, note: string): ResultRow => ({
+    const p95 = (
+      name: string,
+      r: { p95: number; p50: number; p99: number },
+      target: number | undefined,
+      note: string,
+    ): ResultRow => ({
       name,
       figure: r.p95,
       unit: 'ms p95',
@@ -204,10 +278,19 @@ async function main(): Promise<void> {
       p95('IG search by CRN', byCrn, 20, 'page of 50, scope police-cleveland'),
       p95('IG search by actor + 30-day range', byActor, 20, 'page of 50'),
       p95('IG search by org + 1-day range', byOrgRange, undefined, 'page of 50 (extra: time-range heavy)'),
-      p95('subject access report', sar, 20, `every page of one CRN in scope (~${Math.round(s.entries / seeded.shape.people / 5)} entries)`),
+      p95(
+        'subject access report',
+        sar,
+        20,
+        `every page of one CRN in scope (~${Math.round(s.entries / seeded.shape.people / 5)} entries)`,
+      ),
       p95(`inclusion proof at ${size.toLocaleString('en-GB')}`, proof, 2, 'AccessLogProofs.inclusion, incl. head read'),
     );
-    await printTable(rows, { title: `Access log at ${s.entries.toLocaleString('en-GB')} entries`, json: s.json, meta: { settings: s } });
+    await printTable(rows, {
+      title: `Access log at ${s.entries.toLocaleString('en-GB')} entries`,
+      json: s.json,
+      meta: { settings: s },
+    });
   } finally {
     await server.stop('fast');
     if (!s.keep) await rm(dir, { recursive: true, force: true });

@@ -13,8 +13,22 @@ import path from 'node:path';
 import pg from 'pg';
 import { Random } from '../../src/demo/synthetic/index.js';
 import { sealEntry } from '../../src/modules/access-log/domain/prepared-entry.js';
-import { appendLeaves, EMPTY_FRONTIER, frontierToJson, type Frontier } from '../../src/modules/access-log/domain/merkle/index.js';
-import { CopyWriter, ENTRY_COLUMNS, entryInput, fastPrepare, prepareEntry, timestampMsOf, writeEntryTuple, type EntryShape } from './entries.js';
+import {
+  appendLeaves,
+  EMPTY_FRONTIER,
+  frontierToJson,
+  type Frontier,
+} from '../../src/modules/access-log/domain/merkle/index.js';
+import {
+  CopyWriter,
+  ENTRY_COLUMNS,
+  entryInput,
+  fastPrepare,
+  prepareEntry,
+  timestampMsOf,
+  writeEntryTuple,
+  type EntryShape,
+} from './entries.js';
 
 export interface SeedOptions {
   ownerUrl: string;
@@ -43,7 +57,13 @@ export async function seedLog(o: SeedOptions): Promise<SeedResult> {
   const log = o.log ?? (() => undefined);
   const chunk = o.chunk ?? 200_000;
   const now = Date.now();
-  const shape: EntryShape = { people: o.people ?? 100_000, staffPerOrg: o.staffPerOrg ?? 400, startMs: now - 365 * 86_400_000, endMs: now - 60_000, total: o.total };
+  const shape: EntryShape = {
+    people: o.people ?? 100_000,
+    staffPerOrg: o.staffPerOrg ?? 400,
+    startMs: now - 365 * 86_400_000,
+    endMs: now - 60_000,
+    total: o.total,
+  };
   const client = new pg.Client({ connectionString: o.ownerUrl });
   client.on('error', () => undefined);
   await client.connect();
@@ -55,10 +75,12 @@ export async function seedLog(o: SeedOptions): Promise<SeedResult> {
   try {
     const [head] = (await client.query('SELECT size FROM access_log_head WHERE id = 1')).rows as { size: string }[];
     if (Number(head.size) !== 0) throw new Error(`the log already has ${head.size} entries; seed an empty one`);
-    const indexes = (await client.query(
-      `SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_index x ON x.indexrelid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass
+    const indexes = (
+      await client.query(
+        `SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_index x ON x.indexrelid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass
         WHERE i.tablename = 'access_log_entries' AND NOT x.indisprimary`,
-    )).rows as { indexname: string; indexdef: string }[];
+      )
+    ).rows as { indexname: string; indexdef: string }[];
     for (const ix of indexes) await client.query(`DROP INDEX ${ix.indexname}`);
     await client.query(`SET synchronous_commit = off`);
 
@@ -76,7 +98,8 @@ export async function seedLog(o: SeedOptions): Promise<SeedResult> {
         const prepared = fastPrepare(input);
         if (i % 997 === 0) {
           const ts = new Date(lastTs).toISOString();
-          if (!sealEntry(prepared, i, ts).equals(sealEntry(prepareEntry(input), i, ts))) throw new Error(`fastPrepare differs from prepareEntry at entry ${i}`);
+          if (!sealEntry(prepared, i, ts).equals(sealEntry(prepareEntry(input), i, ts)))
+            throw new Error(`fastPrepare differs from prepareEntry at entry ${i}`);
         }
         leaves[i - from] = writeEntryTuple(entries, i, prepared, lastTs);
       }
@@ -104,11 +127,10 @@ export async function seedLog(o: SeedOptions): Promise<SeedResult> {
       })();
     }
     await loading;
-    await client.query(`UPDATE access_log_head SET size = $1, frontier = $2::jsonb, last_timestamp = $3, updated_at = now() WHERE id = 1`, [
-      frontier.size,
-      JSON.stringify(frontierToJson(frontier)),
-      new Date(lastTs || now).toISOString(),
-    ]);
+    await client.query(
+      `UPDATE access_log_head SET size = $1, frontier = $2::jsonb, last_timestamp = $3, updated_at = now() WHERE id = 1`,
+      [frontier.size, JSON.stringify(frontierToJson(frontier)), new Date(lastTs || now).toISOString()],
+    );
     const loadMs = performance.now() - t0;
 
     log(`building ${indexes.length} indexes`);

@@ -10,7 +10,9 @@ const TICK_MS = 10; // USER_HZ = 100
 /** The postmaster's pid, from DATA_DIR/postgres/pgdata/postmaster.pid. */
 export async function postmasterPid(dataDir: string): Promise<number | undefined> {
   try {
-    const pid = Number((await readFile(path.join(dataDir, 'postgres', 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const pid = Number(
+      (await readFile(path.join(dataDir, 'postgres', 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
     return pid > 0 ? pid : undefined;
   } catch {
     return undefined;
@@ -51,13 +53,21 @@ export interface DbCounters {
 }
 
 export async function dbCounters(ds: DataSource): Promise<DbCounters> {
-  const [{ x }] = await ds.query<{ x: string }[]>(`SELECT xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()`);
-  const rows = await ds.query<{ relname: string; w: string }[]>(`SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables`);
+  const [{ x }] = await ds.query<{ x: string }[]>(
+    `SELECT xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  const rows = await ds.query<{ relname: string; w: string }[]>(
+    `SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables`,
+  );
   return { transactions: Number(x), writes: new Map(rows.map((r) => [r.relname, Number(r.w)])) };
 }
 
 /** Per read: transactions, and row writes of each table written to. */
-export function perRead(before: DbCounters, after: DbCounters, reads: number): { transactions: number; writes: string } {
+export function perRead(
+  before: DbCounters,
+  after: DbCounters,
+  reads: number,
+): { transactions: number; writes: string } {
   const writes = [...after.writes]
     .map(([t, w]) => [t, (w - (before.writes.get(t) ?? 0)) / reads] as const)
     .filter(([, w]) => w > 0.005)

@@ -35,7 +35,12 @@ export function areaOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
-  if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:').split('/').slice(0, 2).join('/');
+  if (url.startsWith('node:'))
+    return url
+      .replace(/^node:(internal\/)?/, 'node:')
+      .split('/')
+      .slice(0, 2)
+      .join('/');
   const src = /dist\/(src\/(?:modules|shared)\/[^/]+|src\/[^/]+|bench|scripts)/.exec(url);
   return src ? src[1] : url.replace(/^file:\/\//, '');
 }
@@ -56,7 +61,12 @@ export function summariseProfile(profile: CpuProfile, file: string, n = 25): Pro
       selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + dt);
     }
   } else {
-    const per = (profile.endTime - profile.startTime) / Math.max(1, profile.nodes.reduce((s, x) => s + (x.hitCount ?? 0), 0));
+    const per =
+      (profile.endTime - profile.startTime) /
+      Math.max(
+        1,
+        profile.nodes.reduce((s, x) => s + (x.hitCount ?? 0), 0),
+      );
     for (const x of profile.nodes) selfUs.set(x.id, (x.hitCount ?? 0) * per);
   }
   const fns = new Map<string, number>();
@@ -67,7 +77,9 @@ export function summariseProfile(profile: CpuProfile, file: string, n = 25): Pro
     if (!us) continue;
     const { functionName, url, lineNumber } = x.callFrame;
     if (functionName === '(idle)') continue; // waiting is not cost
-    const where = url ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/').replace(/^file:\/\//, '')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/').replace(/^file:\/\//, '')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     fns.set(key, (fns.get(key) ?? 0) + us / 1000);
     const area = areaOf(url, functionName);
@@ -91,6 +103,8 @@ export async function summariseNewestProfile(dir: string, n = 25): Promise<Profi
 }
 
 export function formatHotSpots(title: string, spots: HotSpot[]): string {
-  const lines = spots.map((s) => `  ${s.percent.toFixed(1).padStart(5)}%  ${s.ms.toFixed(0).padStart(7)} ms  ${s.name}`);
+  const lines = spots.map(
+    (s) => `  ${s.percent.toFixed(1).padStart(5)}%  ${s.ms.toFixed(0).padStart(7)} ms  ${s.name}`,
+  );
   return `${title}\n${lines.join('\n')}`;
 }

@@ -47,7 +47,12 @@ export function summaryPath(crn: string, purpose: string): string {
   return `/cases/${crn}/summary?purpose=${purpose}`;
 }
 
-export async function signRead(r: Read, keys: Map<string, SigningKey>, aud: string, now?: number): Promise<RequestSpec> {
+export async function signRead(
+  r: Read,
+  keys: Map<string, SigningKey>,
+  aud: string,
+  now?: number,
+): Promise<RequestSpec> {
   const k = keys.get(r.reader.org);
   if (!k) throw new Error(`no signing key loaded for ${r.reader.org}`);
   const p = summaryPath(r.crn, r.reader.purpose);
@@ -96,7 +101,12 @@ export function planReads(opts: {
 }
 
 /** Signs every read, `parallel` at a time (WebCrypto signs off the main thread), with a progress bar. */
-export async function presign(reads: Read[], keys: Map<string, SigningKey>, aud: string, parallel = 64): Promise<RequestSpec[]> {
+export async function presign(
+  reads: Read[],
+  keys: Map<string, SigningKey>,
+  aud: string,
+  parallel = 64,
+): Promise<RequestSpec[]> {
   const out = new Array<RequestSpec>(reads.length);
   const bar = progressBar('signing tokens', reads.length);
   for (let i = 0; i < reads.length; i += parallel) {

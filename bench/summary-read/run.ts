@@ -34,7 +34,16 @@ import { cpuSnapshot, cpuUseBetween, waitForQuiet, type CpuSnapshot, type CpuUse
 import { dbCounters, perRead, postgresCpuMs, postmasterPid } from './db-stats.js';
 import { anyFailed, printTable, type ResultRow } from '../lib/table.js';
 import { formatHotSpots, summariseNewestProfile } from './profile.js';
-import { loadDemoKey, planReads, presign, signRead, TokenPool, TOKEN_TTL_SECONDS, type Reader, type SigningKey } from './requests.js';
+import {
+  loadDemoKey,
+  planReads,
+  presign,
+  signRead,
+  TokenPool,
+  TOKEN_TTL_SECONDS,
+  type Reader,
+  type SigningKey,
+} from './requests.js';
 import { parseSettings, type Settings } from './settings.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,11 +60,21 @@ const IOM_READER: Reader = {
   subPrefix: 'cleveland-iom',
   people: 200,
 };
-const omReader = (org: string): Reader => ({ org, roles: ['offender-manager'], reason: 'Supervision: risk review before appointment', purpose: 'RISK_MANAGEMENT', subPrefix: `${org}-om`, people: 300 });
+const omReader = (org: string): Reader => ({
+  org,
+  roles: ['offender-manager'],
+  reason: 'Supervision: risk review before appointment',
+  purpose: 'RISK_MANAGEMENT',
+  subPrefix: `${org}-om`,
+  people: 300,
+});
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
-async function startGateway(s: Settings, dataDir: string): Promise<{ gw: StartedProcess; baseUrl: string; ownerUrl: string }> {
+async function startGateway(
+  s: Settings,
+  dataDir: string,
+): Promise<{ gw: StartedProcess; baseUrl: string; ownerUrl: string }> {
   const [port, pgPort] = [await getFreePort(), await getFreePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   const gw = await startNodeScript({
@@ -82,17 +101,35 @@ async function startGateway(s: Settings, dataDir: string): Promise<{ gw: Started
     pollIntervalMs: 250,
     name: 'gateway',
   });
-  const creds = JSON.parse(await readFile(path.join(dataDir, 'postgres', 'credentials.json'), 'utf8')) as { superuserPassword: string };
-  return { gw, baseUrl, ownerUrl: `postgres://postgres:${encodeURIComponent(creds.superuserPassword)}@127.0.0.1:${pgPort}/postgres` };
+  const creds = JSON.parse(await readFile(path.join(dataDir, 'postgres', 'credentials.json'), 'utf8')) as {
+    superuserPassword: string;
+  };
+  return {
+    gw,
+    baseUrl,
+    ownerUrl: `postgres://postgres:${encodeURIComponent(creds.superuserPassword)}@127.0.0.1:${pgPort}/postgres`,
+  };
 }
 
 /** One read per kind of reader and managing organisation, checked in full, before measuring. */
-async function preflight(baseUrl: string, keys: Map<string, SigningKey>, samples: { reader: Reader; crn: string; managingOrg: string }[]): Promise<Set<string>> {
+async function preflight(
+  baseUrl: string,
+  keys: Map<string, SigningKey>,
+  samples: { reader: Reader; crn: string; managingOrg: string }[],
+): Promise<Set<string>> {
   const ok = new Set<string>();
   for (const { reader, crn, managingOrg } of samples) {
     const spec = await signRead({ reader, crn, sub: `user:${reader.subPrefix}-preflight` }, keys, AUD);
     let body = '';
-    const r = await runLoad({ baseUrl, concurrency: 1, durationMs: 10_000, maxRequests: 1, requests: [spec], expectStatus: (st) => st === 200, checkResponse: (_st, b) => ((body = b.toString('utf8')), true) });
+    const r = await runLoad({
+      baseUrl,
+      concurrency: 1,
+      durationMs: 10_000,
+      maxRequests: 1,
+      requests: [spec],
+      expectStatus: (st) => st === 200,
+      checkResponse: (_st, b) => ((body = b.toString('utf8')), true),
+    });
     const label = `${reader.org} ${reader.roles.join(',')} ${reader.purpose} ${crn} (managed by ${managingOrg})`;
     const parsed = (() => {
       try {
@@ -118,9 +155,19 @@ interface Measured {
   quietBefore: number;
 }
 
-async function measure(s: Settings, pids: { gateway: number; postmaster?: number }, run: () => Promise<LoadResult>, warmupMs: number): Promise<Measured> {
-  const quiet = await waitForQuiet({ pids: [pids.gateway], maxForeignPercent: s.maxForeign, timeoutMs: s.quietTimeoutMs });
-  if (!quiet.quiet) log(`  (other processes still use ${quiet.foreignPercent.toFixed(0)}% of a core; measuring anyway)`);
+async function measure(
+  s: Settings,
+  pids: { gateway: number; postmaster?: number },
+  run: () => Promise<LoadResult>,
+  warmupMs: number,
+): Promise<Measured> {
+  const quiet = await waitForQuiet({
+    pids: [pids.gateway],
+    maxForeignPercent: s.maxForeign,
+    timeoutMs: s.quietTimeoutMs,
+  });
+  if (!quiet.quiet)
+    log(`  (other processes still use ${quiet.foreignPercent.toFixed(0)}% of a core; measuring anyway)`);
   const pgCpu = () => (pids.postmaster ? postgresCpuMs(pids.postmaster) : Promise.resolve(NaN));
   let before: Promise<[CpuSnapshot, number]> | undefined;
   const timer = setTimeout(() => {
@@ -161,9 +208,17 @@ async function main(s: Settings): Promise<void> {
     bar.finish();
     await analyseCaseTables(ds);
     log(`loaded ${loaded.inserted} cases, ${loaded.assessments} assessments in ${(loaded.ms / 1000).toFixed(1)} s`);
-    const cohort = (await ds.query<{ crn: string }[]>(`SELECT crn FROM cases WHERE iom_cohort AND iom_force = $1 AND NOT restricted ORDER BY crn`, [FORCE])).map((r) => r.crn);
-    const omCases = await ds.query<{ crn: string; managingOrg: string }[]>(`SELECT crn, managing_org AS "managingOrg" FROM cases ORDER BY crn`);
-    const logSize = async () => Number((await ds.query<{ size: string }[]>('SELECT size FROM access_log_head'))[0].size);
+    const cohort = (
+      await ds.query<{ crn: string }[]>(
+        `SELECT crn FROM cases WHERE iom_cohort AND iom_force = $1 AND NOT restricted ORDER BY crn`,
+        [FORCE],
+      )
+    ).map((r) => r.crn);
+    const omCases = await ds.query<{ crn: string; managingOrg: string }[]>(
+      `SELECT crn, managing_org AS "managingOrg" FROM cases ORDER BY crn`,
+    );
+    const logSize = async () =>
+      Number((await ds.query<{ size: string }[]>('SELECT size FROM access_log_head'))[0].size);
 
     const managing = [...new Set(omCases.map((c) => c.managingOrg))].sort();
     const keys = new Map<string, SigningKey>();
@@ -176,43 +231,115 @@ async function main(s: Settings): Promise<void> {
     for (const crn of cohort) if (!cohortByOrg.has(orgOf.get(crn)!)) cohortByOrg.set(orgOf.get(crn)!, crn);
     const ok = await preflight(baseUrl, keys, [
       ...[...cohortByOrg].map(([managingOrg, crn]) => ({ reader: IOM_READER, crn, managingOrg })),
-      ...managing.map((o) => ({ reader: omReaders.get(o)!, crn: omCases.find((c) => c.managingOrg === o)!.crn, managingOrg: o })),
+      ...managing.map((o) => ({
+        reader: omReaders.get(o)!,
+        crn: omCases.find((c) => c.managingOrg === o)!.crn,
+        managingOrg: o,
+      })),
     ]);
     const iomCrns = cohort.filter((crn) => ok.has(`IOM|${orgOf.get(crn)}`));
     const omOk = omCases.filter((c) => ok.has(`RISK_MANAGEMENT|${c.managingOrg}`));
-    if (!iomCrns.length) throw new Error('no IOM summary read succeeded in the preflight: are the cases, agreements and policies modules wired (grep CasesModule src/app.module.ts)?');
+    if (!iomCrns.length)
+      throw new Error(
+        'no IOM summary read succeeded in the preflight: are the cases, agreements and policies modules wired (grep CasesModule src/app.module.ts)?',
+      );
 
     const count = Math.ceil(((s.warmupMs + s.durationMs) / 1000) * s.tokenRate);
-    const reads = planReads({ count, seed: 7, iom: { reader: IOM_READER, crns: iomCrns }, om: { readers: omReaders, cases: omOk }, omShare: s.omShare });
+    const reads = planReads({
+      count,
+      seed: 7,
+      iom: { reader: IOM_READER, crns: iomCrns },
+      om: { readers: omReaders, cases: omOk },
+      omShare: s.omShare,
+    });
     const signStart = Date.now();
     const specs = await presign(reads, keys, AUD);
     const pool = new TokenPool(specs, reads, keys, AUD);
-    log(`signed ${count.toLocaleString('en-GB')} tokens in ${((Date.now() - signStart) / 1000).toFixed(1)} s; ${iomCrns.length} cohort cases, ${omOk.length} cases for offender managers`);
+    log(
+      `signed ${count.toLocaleString('en-GB')} tokens in ${((Date.now() - signStart) / 1000).toFixed(1)} s; ${iomCrns.length} cohort cases, ${omOk.length} cases for offender managers`,
+    );
 
     const pids = { gateway: gw.pid, postmaster: await postmasterPid(dataDir) };
     const logBefore = await logSize();
     const countersBefore = await dbCounters(ds);
-    const reads$ = await measure(s, pids, () => runLoad({ baseUrl, concurrency: s.concurrency, durationMs: s.durationMs, warmupMs: s.warmupMs, makeRequest: pool.take, expectStatus: (st) => st === 200, maxErrors: 1_000_000 }), s.warmupMs);
+    const reads$ = await measure(
+      s,
+      pids,
+      () =>
+        runLoad({
+          baseUrl,
+          concurrency: s.concurrency,
+          durationMs: s.durationMs,
+          warmupMs: s.warmupMs,
+          makeRequest: pool.take,
+          expectStatus: (st) => st === 200,
+          maxErrors: 1_000_000,
+        }),
+      s.warmupMs,
+    );
     const logAfter = await logSize();
     await new Promise((r) => setTimeout(r, 11_000)); // idle backends publish their statistics within 10 s
     const db = perRead(countersBefore, await dbCounters(ds), pool.used);
-    if ((Date.now() - signStart) / 1000 > TOKEN_TTL_SECONDS) log('  warning: the run outlived the first tokens; expect 401s');
-    log(`  summary reads: ${reads$.result.rps.toFixed(0)}/s p50 ${reads$.result.p50Ms.toFixed(1)} ms p99 ${reads$.result.p99Ms.toFixed(1)} ms; statuses ${JSON.stringify(reads$.result.statusCounts)} errors ${JSON.stringify(reads$.result.errorCounts)}`);
+    if ((Date.now() - signStart) / 1000 > TOKEN_TTL_SECONDS)
+      log('  warning: the run outlived the first tokens; expect 401s');
+    log(
+      `  summary reads: ${reads$.result.rps.toFixed(0)}/s p50 ${reads$.result.p50Ms.toFixed(1)} ms p99 ${reads$.result.p99Ms.toFixed(1)} ms; statuses ${JSON.stringify(reads$.result.statusCounts)} errors ${JSON.stringify(reads$.result.errorCounts)}`,
+    );
 
-    const health$ = await measure(s, pids, () => runLoad({ baseUrl, concurrency: s.concurrency, durationMs: s.healthDurationMs, warmupMs: 2000, requests: [{ path: '/health' }] }), 2000);
+    const health$ = await measure(
+      s,
+      pids,
+      () =>
+        runLoad({
+          baseUrl,
+          concurrency: s.concurrency,
+          durationMs: s.healthDurationMs,
+          warmupMs: 2000,
+          requests: [{ path: '/health' }],
+        }),
+      2000,
+    );
 
     const r = reads$.result;
     const h = health$.result;
     const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? NaN : Math.round(x));
     const cpuMsPerRead = (((reads$.cpu?.pids[gw.pid] ?? NaN) + reads$.pgPercent) * 10) / r.rps;
     const rows: ResultRow[] = [
-      { name: 'summary reads (signed, policy-checked, logged)', figure: r.rps, unit: 'reads/s', target: 2000, better: 'higher' },
+      {
+        name: 'summary reads (signed, policy-checked, logged)',
+        figure: r.rps,
+        unit: 'reads/s',
+        target: 2000,
+        better: 'higher',
+      },
       { name: 'summary read p50', figure: r.p50Ms, unit: 'ms' },
       { name: 'summary read p99', figure: r.p99Ms, unit: 'ms', target: 50, better: 'lower' },
-      { name: 'summary read errors', figure: r.errors, unit: 'count', target: 0, better: 'lower', note: Object.keys(r.errorCounts).length ? JSON.stringify(r.errorCounts) : undefined },
-      { name: 'access-log entries per read', figure: pool.used ? (logAfter - logBefore) / pool.used : NaN, unit: 'entries', note: `${logAfter - logBefore} entries for ${pool.used} reads sent (warm-up included)` },
-      { name: 'tokens signed during the run', figure: pool.lateSigned, unit: 'count', note: pool.lateSigned ? 'pool ran out: raise --token-rate' : undefined },
-      { name: 'gateway CPU during reads', figure: pct(reads$.cpu?.pids[gw.pid]), unit: '% core', note: `load generator ${pct(r.clientCpuPercent)}% (2 cores = 200%)` },
+      {
+        name: 'summary read errors',
+        figure: r.errors,
+        unit: 'count',
+        target: 0,
+        better: 'lower',
+        note: Object.keys(r.errorCounts).length ? JSON.stringify(r.errorCounts) : undefined,
+      },
+      {
+        name: 'access-log entries per read',
+        figure: pool.used ? (logAfter - logBefore) / pool.used : NaN,
+        unit: 'entries',
+        note: `${logAfter - logBefore} entries for ${pool.used} reads sent (warm-up included)`,
+      },
+      {
+        name: 'tokens signed during the run',
+        figure: pool.lateSigned,
+        unit: 'count',
+        note: pool.lateSigned ? 'pool ran out: raise --token-rate' : undefined,
+      },
+      {
+        name: 'gateway CPU during reads',
+        figure: pct(reads$.cpu?.pids[gw.pid]),
+        unit: '% core',
+        note: `load generator ${pct(r.clientCpuPercent)}% (2 cores = 200%)`,
+      },
       { name: 'PostgreSQL CPU during reads', figure: pct(reads$.pgPercent), unit: '% core' },
       {
         name: 'other processes CPU during reads',
@@ -220,7 +347,7 @@ async function main(s: Settings): Promise<void> {
         unit: '% core',
         target: s.maxForeign,
         better: 'lower',
-        verdict: ((reads$.cpu?.foreignPercent ?? 0) - reads$.pgPercent) > s.maxForeign ? 'warn' : 'pass',
+        verdict: (reads$.cpu?.foreignPercent ?? 0) - reads$.pgPercent > s.maxForeign ? 'warn' : 'pass',
         note: `other jobs on this machine (${pct(reads$.quietBefore)}% just before); above ${s.maxForeign}% the figures are low`,
       },
       {
@@ -229,8 +356,18 @@ async function main(s: Settings): Promise<void> {
         unit: 'ms',
         note: `so 2 idle cores could serve about ${Number.isFinite(cpuMsPerRead) ? Math.round(2000 / (cpuMsPerRead + (r.clientCpuPercent * 10) / r.rps)) : '?'} reads/s (load generator included): an estimate, less sensitive to other jobs than the throughput`,
       },
-      { name: 'database transactions per read', figure: db.transactions, unit: 'xacts', note: `row writes per read: ${db.writes}` },
-      { name: 'GET /health (same server, no auth)', figure: h.rps, unit: 'req/s', note: `p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms, errors ${h.errors}` },
+      {
+        name: 'database transactions per read',
+        figure: db.transactions,
+        unit: 'xacts',
+        note: `row writes per read: ${db.writes}`,
+      },
+      {
+        name: 'GET /health (same server, no auth)',
+        figure: h.rps,
+        unit: 'req/s',
+        note: `p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms, errors ${h.errors}`,
+      },
     ];
     await printTable(rows, {
       title: `Summary reads: ${r.requests.toLocaleString('en-GB')} in ${(r.elapsedMs / 1000).toFixed(1)} s, ${s.concurrency} clients, ${s.cases.toLocaleString('en-GB')} cases, ${Math.round(s.omShare * 100)}% offender-manager reads`,
@@ -241,7 +378,8 @@ async function main(s: Settings): Promise<void> {
   } finally {
     if (ds.isInitialized) await ds.destroy();
     const exit = await gw.stop(30_000);
-    if (exit.signal === 'SIGKILL' || (exit.code !== 0 && exit.code !== null)) log(`gateway exit ${JSON.stringify(exit)}; last output:\n${gw.output().slice(-4000)}`);
+    if (exit.signal === 'SIGKILL' || (exit.code !== 0 && exit.code !== null))
+      log(`gateway exit ${JSON.stringify(exit)}; last output:\n${gw.output().slice(-4000)}`);
     await stopPostgresIfLeft(dataDir);
     if (s.cpuProf) {
       const p = await summariseNewestProfile(path.join(dataDir, 'profile'), 30);

@@ -39,18 +39,45 @@ export function parseSettings(argv: string[]): Settings {
       return v;
     };
     switch (a) {
-      case '--cases': s.cases = Math.floor(num(1, 10_000_000)); break;
-      case '--concurrency': case '-c': s.concurrency = Math.floor(num(1, 4096)); break;
-      case '--duration': case '-d': s.durationMs = num(1000, 600_000); break;
-      case '--warmup': case '-w': s.warmupMs = num(0, 120_000); break;
-      case '--health-duration': s.healthDurationMs = num(1000, 600_000); break;
-      case '--om-share': s.omShare = num(0, 1); break;
-      case '--token-rate': s.tokenRate = num(1, 100_000); break;
-      case '--max-foreign': s.maxForeign = num(0, 400); break;
-      case '--quiet-timeout': s.quietTimeoutMs = num(0, 600_000); break;
-      case '--log-level': s.logLevel = argv[++i] ?? 'warn'; break;
-      case '--cpu-prof': s.cpuProf = true; break;
-      case '--keep': s.keep = true; break;
+      case '--cases':
+        s.cases = Math.floor(num(1, 10_000_000));
+        break;
+      case '--concurrency':
+      case '-c':
+        s.concurrency = Math.floor(num(1, 4096));
+        break;
+      case '--duration':
+      case '-d':
+        s.durationMs = num(1000, 600_000);
+        break;
+      case '--warmup':
+      case '-w':
+        s.warmupMs = num(0, 120_000);
+        break;
+      case '--health-duration':
+        s.healthDurationMs = num(1000, 600_000);
+        break;
+      case '--om-share':
+        s.omShare = num(0, 1);
+        break;
+      case '--token-rate':
+        s.tokenRate = num(1, 100_000);
+        break;
+      case '--max-foreign':
+        s.maxForeign = num(0, 400);
+        break;
+      case '--quiet-timeout':
+        s.quietTimeoutMs = num(0, 600_000);
+        break;
+      case '--log-level':
+        s.logLevel = argv[++i] ?? 'warn';
+        break;
+      case '--cpu-prof':
+        s.cpuProf = true;
+        break;
+      case '--keep':
+        s.keep = true;
+        break;
       case '--json':
         s.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
         break;
@@ -59,6 +86,7 @@ export function parseSettings(argv: string[]): Settings {
     }
   }
   // Tokens are signed before the clock starts and live 300 s (docs/api.md): the run must fit.
-  if (s.warmupMs + s.durationMs + s.quietTimeoutMs > 250_000) throw new Error('--warmup + --duration + --quiet-timeout must stay under 250 s: pre-signed tokens live 300 s');
+  if (s.warmupMs + s.durationMs + s.quietTimeoutMs > 250_000)
+    throw new Error('--warmup + --duration + --quiet-timeout must stay under 250 s: pre-signed tokens live 300 s');
   return s;
 }

@@ -38,8 +38,8 @@ type Value<T extends CliOption> = T['type'] extends 'boolean'
   : T extends { multiple: true }
     ? string[] | undefined
     : T extends { default: string } | { required: true }
-    ? string
-    : string | undefined;
+      ? string
+      : string | undefined;
 
 export type CliValues<O extends Record<string, CliOption>> = { [K in keyof O]: Value<O[K]> };
 
@@ -56,12 +56,25 @@ export class Cli<O extends Record<string, CliOption>> {
   help(): string {
     const rows = Object.entries(this.spec.options).map(([name, o]) => {
       const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}`;
-      const extra = [o.required ? 'required' : '', o.multiple ? 'repeatable' : '', o.default !== undefined && o.default !== false && o.default !== '' ? `default: ${String(o.default)}` : ''].filter(Boolean).join('; ');
+      const extra = [
+        o.required ? 'required' : '',
+        o.multiple ? 'repeatable' : '',
+        o.default !== undefined && o.default !== false && o.default !== '' ? `default: ${String(o.default)}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
       return [flag, `${o.description}${extra ? ` (${extra})` : ''}`];
     });
     rows.push(['-h, --help', 'Print this help and exit']);
     const width = Math.max(...rows.map(([flag]) => flag.length));
-    const lines = [`usage: ${this.spec.usage} [options]`, '', this.spec.summary, '', 'Options:', ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`)];
+    const lines = [
+      `usage: ${this.spec.usage} [options]`,
+      '',
+      this.spec.summary,
+      '',
+      'Options:',
+      ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+    ];
     if (this.spec.examples?.length) lines.push('', 'Examples:', ...this.spec.examples.map((e) => `  ${e}`));
     if (this.spec.notes?.length) lines.push('', ...this.spec.notes);
     return lines.join('\n') + '\n';
@@ -81,16 +94,28 @@ export class Cli<O extends Record<string, CliOption>> {
 
   /** Parses `args`; prints help and exits 0 on --help; exits 2 on a bad, unknown or missing option. */
   parse(args: string[] = process.argv.slice(2)): CliValues<O> {
-    const options: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
+    const options: Record<
+      string,
+      { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }
+    > = { help: { type: 'boolean', short: 'h' } };
     for (const [name, o] of Object.entries(this.spec.options)) {
-      options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}), ...(o.multiple ? { multiple: true } : {}) };
+      options[name] = {
+        type: o.type,
+        ...(o.short ? { short: o.short } : {}),
+        ...(o.default !== undefined ? { default: o.default } : {}),
+        ...(o.multiple ? { multiple: true } : {}),
+      };
     }
     let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
     try {
       ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
     } catch (e) {
       // parseArgs explains itself in one sentence, with advice on a second line that does not apply here.
-      this.usageError(String((e as Error).message).split('\n')[0].replace(/\.$/, ''));
+      this.usageError(
+        String((e as Error).message)
+          .split('\n')[0]
+          .replace(/\.$/, ''),
+      );
     }
     if (values.help) {
       // Synchronous, so that exiting at once loses nothing when stdout is a pipe or socket.
@@ -121,8 +146,15 @@ export function defineCli<O extends Record<string, CliOption>>(name: string, spe
 }
 
 /** An integer option within bounds, or a usage error naming it. */
-export function intOption<O extends Record<string, CliOption>>(cli: Cli<O>, name: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) cli.usageError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+export function intOption<O extends Record<string, CliOption>>(
+  cli: Cli<O>,
+  name: string,
+  raw: string,
+  min: number,
+  max: number,
+): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    cli.usageError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
   return Number(raw);
 }
 

@@ -15,7 +15,10 @@ export interface SigningKey {
  * Reads `keyFile`, or `<dataDir>/demo-keys/<org>.jwk` when it is not given. A file that cannot be
  * read or is no private JWK with a kid is a usage error of the tool.
  */
-export async function loadSigningKey<O extends Record<string, CliOption>>(cli: Cli<O>, opts: { keyFile?: string; dataDir: string; org: string }): Promise<SigningKey> {
+export async function loadSigningKey<O extends Record<string, CliOption>>(
+  cli: Cli<O>,
+  opts: { keyFile?: string; dataDir: string; org: string },
+): Promise<SigningKey> {
   const file = opts.keyFile ?? demoKeyPath(opts.dataDir, opts.org);
   let jwk: JWK;
   try {
@@ -23,7 +26,8 @@ export async function loadSigningKey<O extends Record<string, CliOption>>(cli: C
   } catch {
     cli.usageError(`cannot read a private JWK at ${file} (start the gateway with DEMO=true first, or pass --key)`);
   }
-  if (typeof jwk !== 'object' || jwk === null || !jwk.d || !jwk.kid) cli.usageError(`${file} must be a private JWK with a kid`);
+  if (typeof jwk !== 'object' || jwk === null || !jwk.d || !jwk.kid)
+    cli.usageError(`${file} must be a private JWK with a kid`);
   let privateKey: CryptoKey;
   try {
     privateKey = await importPrivate(jwk);

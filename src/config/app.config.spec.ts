@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './app.config.js';
 
-const PUBLIC_JWK = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'admin-1' };
+const PUBLIC_JWK = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+  y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+  kid: 'admin-1',
+};
 const PRIVATE_JWK = { ...PUBLIC_JWK, d: 'jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI' };
 
 function configError(env: Record<string, string>): ConfigError {
@@ -143,11 +149,21 @@ describe(loadConfig.name, () => {
   });
 
   it('derives the log origin from GATEWAY_ID and reads the witnesses with their quorum', () => {
-    expect(loadConfig({ GATEWAY_ID: 'gw.example' })).toMatchObject({ logOrigin: 'gw.example/access-log', witnesses: [], witnessQuorum: 0 });
+    expect(loadConfig({ GATEWAY_ID: 'gw.example' })).toMatchObject({
+      logOrigin: 'gw.example/access-log',
+      witnesses: [],
+      witnessQuorum: 0,
+    });
     const key = 'witness.example/w1+1cdb1282+BLoAKmsVdxGRsp8WvtoUjeMk+u5SWNP5Ys8/3RviDpoK';
-    const witnesses = JSON.stringify([{ url: 'https://w1.example/', key }, { url: 'http://127.0.0.1:3141', key }]);
+    const witnesses = JSON.stringify([
+      { url: 'https://w1.example/', key },
+      { url: 'http://127.0.0.1:3141', key },
+    ]);
     expect(loadConfig({ WITNESSES: witnesses })).toMatchObject({
-      witnesses: [{ url: 'https://w1.example', key }, { url: 'http://127.0.0.1:3141', key }],
+      witnesses: [
+        { url: 'https://w1.example', key },
+        { url: 'http://127.0.0.1:3141', key },
+      ],
       witnessQuorum: 2,
     });
     expect(loadConfig({ WITNESSES: witnesses, WITNESS_QUORUM: '1' }).witnessQuorum).toBe(1);
@@ -171,7 +187,11 @@ describe('gateway start-up with an invalid configuration', () => {
   const main = path.resolve('dist/src/main.js');
 
   it('stops at once with exit code 2 and a message naming the variable', () => {
-    const r = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: 'eighty', DATA_DIR: os.tmpdir() }, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH, PORT: 'eighty', DATA_DIR: os.tmpdir() },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/Invalid configuration: PORT must be an integer/);
     expect(r.stdout).toBe('');

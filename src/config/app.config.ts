@@ -142,7 +142,8 @@ function httpUrl(env: Env, name: string): string | undefined {
   } catch {
     throw new ConfigError(name, 'must be an http:// or https:// URL such as http://otel-collector:4318');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http:// or https:// (got "${url.protocol}")`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(name, `must use http:// or https:// (got "${url.protocol}")`);
   return raw;
 }
 
@@ -162,15 +163,18 @@ function witnessList(env: Env, name: string): WitnessConfig[] {
   }
   if (!Array.isArray(value)) throw new ConfigError(name, 'must be a JSON array of { "url", "key" }');
   return value.map((w, i) => {
-    if (!isObject(w) || typeof w.url !== 'string' || typeof w.key !== 'string') throw new ConfigError(name, `entry ${i} must be { "url": string, "key": string }`);
+    if (!isObject(w) || typeof w.url !== 'string' || typeof w.key !== 'string')
+      throw new ConfigError(name, `entry ${i} must be { "url": string, "key": string }`);
     let url: URL;
     try {
       url = new URL(w.url);
     } catch {
       throw new ConfigError(name, `entry ${i} has an invalid url`);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(name, `entry ${i} must use http or https`);
-    if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(w.key)) throw new ConfigError(name, `entry ${i} key must be a verifier key <name>+<hex key id>+<base64>`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new ConfigError(name, `entry ${i} must use http or https`);
+    if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(w.key))
+      throw new ConfigError(name, `entry ${i} key must be a verifier key <name>+<hex key id>+<base64>`);
     return { url: w.url.replace(/\/+$/, ''), key: w.key };
   });
 }
@@ -182,16 +186,26 @@ function witnessList(env: Env, name: string): WitnessConfig[] {
 export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = postgresUrl(env, 'DATABASE_URL');
   const migrationDatabaseUrl = postgresUrl(env, 'MIGRATION_DATABASE_URL') ?? databaseUrl;
-  if (migrationDatabaseUrl && !databaseUrl) throw new ConfigError('MIGRATION_DATABASE_URL', 'is only used together with DATABASE_URL');
+  if (migrationDatabaseUrl && !databaseUrl)
+    throw new ConfigError('MIGRATION_DATABASE_URL', 'is only used together with DATABASE_URL');
 
   const gatewayId = str(env, 'GATEWAY_ID') ?? 'probation-gateway';
   if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(gatewayId)) {
-    throw new ConfigError('GATEWAY_ID', `must be a lowercase identifier of letters, digits, dots and dashes (got "${gatewayId}")`);
+    throw new ConfigError(
+      'GATEWAY_ID',
+      `must be a lowercase identifier of letters, digits, dots and dashes (got "${gatewayId}")`,
+    );
   }
 
   const jwks = jsonOrFile(env, 'BOOTSTRAP_ADMIN_JWKS');
-  if (jwks !== undefined && !(isObject(jwks) && Array.isArray(jwks.keys) && jwks.keys.length > 0 && jwks.keys.every(isObject))) {
-    throw new ConfigError('BOOTSTRAP_ADMIN_JWKS', 'must be a JWKS: an object with a non-empty "keys" array of JWK objects');
+  if (
+    jwks !== undefined &&
+    !(isObject(jwks) && Array.isArray(jwks.keys) && jwks.keys.length > 0 && jwks.keys.every(isObject))
+  ) {
+    throw new ConfigError(
+      'BOOTSTRAP_ADMIN_JWKS',
+      'must be a JWKS: an object with a non-empty "keys" array of JWK objects',
+    );
   }
   const signingKey = jsonOrFile(env, 'GATEWAY_SIGNING_KEY');
   if (signingKey !== undefined && !(isObject(signingKey) && typeof signingKey.d === 'string')) {
@@ -212,7 +226,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw e;
   }
   const logOrigin = str(env, 'LOG_ORIGIN') ?? `${gatewayId}/access-log`;
-  if (/[\s+]/u.test(logOrigin)) throw new ConfigError('LOG_ORIGIN', `must hold no space or plus sign (got "${logOrigin}")`);
+  if (/[\s+]/u.test(logOrigin))
+    throw new ConfigError('LOG_ORIGIN', `must hold no space or plus sign (got "${logOrigin}")`);
   const logNoteKey = str(env, 'LOG_NOTE_KEY');
   if (logNoteKey !== undefined && !/^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(logNoteKey)) {
     throw new ConfigError('LOG_NOTE_KEY', 'must be a note private key PRIVATE+KEY+<name>+<hex key id>+<base64>');

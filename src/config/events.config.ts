@@ -38,7 +38,8 @@ function int(env: Env, name: string, def: number, min: number, max: number): num
   const raw = env[name]?.trim();
   if (!raw) return def;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw new EventsConfigError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    throw new EventsConfigError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
   return n;
 }
 
@@ -58,9 +59,15 @@ export function loadEventsConfig(env: Env): EventsConfig {
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
-  for (const h of allowHosts) if (!isHostOrRange(h)) throw new EventsConfigError('WEBHOOK_ALLOW_HOSTS', `must be comma-separated host names, IP addresses or CIDR ranges (got "${h}")`);
+  for (const h of allowHosts)
+    if (!isHostOrRange(h))
+      throw new EventsConfigError(
+        'WEBHOOK_ALLOW_HOSTS',
+        `must be comma-separated host names, IP addresses or CIDR ranges (got "${h}")`,
+      );
   const delivery = (env.WEBHOOK_DELIVERY ?? 'true').trim().toLowerCase();
-  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(delivery)) throw new EventsConfigError('WEBHOOK_DELIVERY', `must be true or false (got "${delivery}")`);
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(delivery))
+    throw new EventsConfigError('WEBHOOK_DELIVERY', `must be true or false (got "${delivery}")`);
   return {
     allowHosts,
     deliveryEnabled: ['true', '1', 'yes'].includes(delivery),

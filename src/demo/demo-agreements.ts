@@ -23,11 +23,20 @@ const SECURITY = [
 
 function validity(now: Date): { validFrom: string; validTo: string; reviewBy: string } {
   const y = now.getUTCFullYear();
-  return { validFrom: `${y - 1}-01-01T00:00:00Z`, validTo: `${y + 3}-01-01T00:00:00Z`, reviewBy: `${y + 1}-01-01T00:00:00Z` };
+  return {
+    validFrom: `${y - 1}-01-01T00:00:00Z`,
+    validTo: `${y + 3}-01-01T00:00:00Z`,
+    reviewBy: `${y + 1}-01-01T00:00:00Z`,
+  };
 }
 
 function contact(org: string, name: string): { org: string; name: string; email: string; role: string } {
-  return { org, name, email: `information.governance@${org}.example`, role: 'Single point of contact for this agreement' };
+  return {
+    org,
+    name,
+    email: `information.governance@${org}.example`,
+    role: 'Single point of contact for this agreement',
+  };
 }
 
 /** The demo agreements: realistic terms between the demo partners. Nothing here is a real agreement. */
@@ -45,13 +54,34 @@ export function demoAgreements(now = new Date()): { id: string; terms: Agreement
           { org: 'police-durham', role: 'RECIPIENT', controller: true },
         ],
         purposes: ['IOM'],
-        dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA'],
-        lawfulBasis: ['Data Protection Act 2018 Part 3 (law enforcement processing)', 'Crime and Disorder Act 1998 s.115', 'Offender Management Act 2007 s.14'],
+        dataCategories: [
+          'IDENTITY',
+          'RISK_SUMMARY',
+          'ROSH',
+          'NEEDS',
+          'RISK_MANAGEMENT_PLAN',
+          'LICENCE_CONDITIONS',
+          'MAPPA',
+        ],
+        lawfulBasis: [
+          'Data Protection Act 2018 Part 3 (law enforcement processing)',
+          'Crime and Disorder Act 1998 s.115',
+          'Offender Management Act 2007 s.14',
+        ],
         retentionDays: 730,
         securityMeasures: SECURITY,
         ...dates,
-        contacts: [contact('nps-north-east', 'NPS North East IG lead'), contact('crc-durham-tees-valley', 'DTV CRC data protection officer'), contact('police-cleveland', 'Cleveland IOM inspector'), contact('police-durham', 'Durham IOM inspector')],
-        termination: { noticeDays: 30, dataOnTermination: 'Police recipients delete OASys-derived data not linked to an open IOM case within 30 days and confirm in writing' },
+        contacts: [
+          contact('nps-north-east', 'NPS North East IG lead'),
+          contact('crc-durham-tees-valley', 'DTV CRC data protection officer'),
+          contact('police-cleveland', 'Cleveland IOM inspector'),
+          contact('police-durham', 'Durham IOM inspector'),
+        ],
+        termination: {
+          noticeDays: 30,
+          dataOnTermination:
+            'Police recipients delete OASys-derived data not linked to an open IOM case within 30 days and confirm in writing',
+        },
       },
     },
     {
@@ -67,14 +97,36 @@ export function demoAgreements(now = new Date()): { id: string; terms: Agreement
           { org: 'crc-northumbria', role: 'RECIPIENT', controller: true },
         ],
         purposes: ['MAPPA'],
-        dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA', 'VICTIMS'],
-        lawfulBasis: ['Criminal Justice Act 2003 s.325', 'Data Protection Act 2018 Part 3 (law enforcement processing)'],
-        specialCategoryConditions: { VICTIMS: 'Criminal Justice Act 2003 s.325; victim safety planning by the MAPPA meeting only' },
+        dataCategories: [
+          'IDENTITY',
+          'RISK_SUMMARY',
+          'ROSH',
+          'RISK_MANAGEMENT_PLAN',
+          'LICENCE_CONDITIONS',
+          'MAPPA',
+          'VICTIMS',
+        ],
+        lawfulBasis: [
+          'Criminal Justice Act 2003 s.325',
+          'Data Protection Act 2018 Part 3 (law enforcement processing)',
+        ],
+        specialCategoryConditions: {
+          VICTIMS: 'Criminal Justice Act 2003 s.325; victim safety planning by the MAPPA meeting only',
+        },
         retentionDays: 2555,
         securityMeasures: SECURITY,
         ...dates,
-        contacts: [contact('nps-north-east', 'MAPPA coordinator, North East'), contact('police-cleveland', 'Cleveland MAPPA lead'), contact('police-durham', 'Durham MAPPA lead'), contact('police-northumbria', 'Northumbria MAPPA lead')],
-        termination: { noticeDays: 90, dataOnTermination: 'MAPPA minutes and shared records stay with the Responsible Authority; other recipients destroy copies within 30 days' },
+        contacts: [
+          contact('nps-north-east', 'MAPPA coordinator, North East'),
+          contact('police-cleveland', 'Cleveland MAPPA lead'),
+          contact('police-durham', 'Durham MAPPA lead'),
+          contact('police-northumbria', 'Northumbria MAPPA lead'),
+        ],
+        termination: {
+          noticeDays: 90,
+          dataOnTermination:
+            'MAPPA minutes and shared records stay with the Responsible Authority; other recipients destroy copies within 30 days',
+        },
       },
     },
     {
@@ -87,18 +139,43 @@ export function demoAgreements(now = new Date()): { id: string; terms: Agreement
           { org: 'crc-northumbria', role: 'BOTH', controller: true },
         ],
         purposes: ['RISK_MANAGEMENT', 'RECALL', 'COURT_REPORT'],
-        dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'HEALTH'],
-        lawfulBasis: ['Offender Management Act 2007 s.14', 'Data Protection Act 2018 Part 3 (law enforcement processing)'],
+        dataCategories: [
+          'IDENTITY',
+          'RISK_SUMMARY',
+          'ROSH',
+          'NEEDS',
+          'RISK_MANAGEMENT_PLAN',
+          'LICENCE_CONDITIONS',
+          'HEALTH',
+        ],
+        lawfulBasis: [
+          'Offender Management Act 2007 s.14',
+          'Data Protection Act 2018 Part 3 (law enforcement processing)',
+        ],
         lawfulBasisByPurpose: {
-          RECALL: ['Criminal Justice Act 2003 s.254 (recall of prisoners released on licence)', 'Offender Management Act 2007 s.14'],
+          RECALL: [
+            'Criminal Justice Act 2003 s.254 (recall of prisoners released on licence)',
+            'Offender Management Act 2007 s.14',
+          ],
           COURT_REPORT: ['Criminal Justice Act 2003 s.158 (pre-sentence reports)', 'Offender Management Act 2007 s.14'],
         },
-        specialCategoryConditions: { HEALTH: 'DPA 2018 s.35(5) and Schedule 8 para 1 (statutory purposes): health information relevant to risk of harm only' },
+        specialCategoryConditions: {
+          HEALTH:
+            'DPA 2018 s.35(5) and Schedule 8 para 1 (statutory purposes): health information relevant to risk of harm only',
+        },
         retentionDays: 2190,
         securityMeasures: SECURITY,
         ...dates,
-        contacts: [contact('nps-north-east', 'NPS North East IG lead'), contact('crc-durham-tees-valley', 'DTV CRC data protection officer'), contact('crc-northumbria', 'Northumbria CRC data protection officer')],
-        termination: { noticeDays: 60, dataOnTermination: 'Case records follow the managing organisation; copies held by the other party are destroyed within 30 days' },
+        contacts: [
+          contact('nps-north-east', 'NPS North East IG lead'),
+          contact('crc-durham-tees-valley', 'DTV CRC data protection officer'),
+          contact('crc-northumbria', 'Northumbria CRC data protection officer'),
+        ],
+        termination: {
+          noticeDays: 60,
+          dataOnTermination:
+            'Case records follow the managing organisation; copies held by the other party are destroyed within 30 days',
+        },
       },
     },
   ];
@@ -130,9 +207,14 @@ export async function seedDemoAgreements(app: INestApplication, config: AppConfi
     const bytes = new TextEncoder().encode(state.document);
     for (const org of state.awaitingSignatures) {
       const key = await ensureDemoKey(config.dataDir, org);
-      const jws = await new CompactSign(bytes).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(await importPrivate(key.privateJwk));
+      const jws = await new CompactSign(bytes)
+        .setProtectedHeader({ alg: key.alg, kid: key.kid })
+        .sign(await importPrivate(key.privateJwk));
       await agreements.signAs(org, kinds.get(org) ?? 'NPS', d.id, jws, 'system:demo-seed');
     }
   }
-  logger.log(`demo agreements ready (${made.length ? `created and signed ${made.length}` : 'already present'})`, 'Demo');
+  logger.log(
+    `demo agreements ready (${made.length ? `created and signed ${made.length}` : 'already present'})`,
+    'Demo',
+  );
 }

@@ -8,13 +8,30 @@ describe(pickExamples.name, () => {
   const examples = pickExamples(cases);
 
   it('finds every kind of example in the 300 demo cases', () => {
-    expect(Object.keys(examples)).toEqual(['iomClevelandNps', 'iomClevelandCrc', 'iomClevelandSensitive', 'iomDurham', 'crcCase', 'npsHighRosh', 'mappa', 'restricted']);
+    expect(Object.keys(examples)).toEqual([
+      'iomClevelandNps',
+      'iomClevelandCrc',
+      'iomClevelandSensitive',
+      'iomDurham',
+      'crcCase',
+      'npsHighRosh',
+      'mappa',
+      'restricted',
+    ]);
   });
 
   it('picks cases that have the property their name promises', () => {
     const c = (k: string) => byCrn.get(examples[k].crn)!.body;
-    expect(c('iomClevelandNps')).toMatchObject({ managingOrg: 'nps-north-east', iom: { cohort: true, force: 'cleveland' }, restricted: false });
-    expect(c('iomClevelandCrc')).toMatchObject({ managingOrg: 'crc-durham-tees-valley', iom: { cohort: true, force: 'cleveland' }, restricted: false });
+    expect(c('iomClevelandNps')).toMatchObject({
+      managingOrg: 'nps-north-east',
+      iom: { cohort: true, force: 'cleveland' },
+      restricted: false,
+    });
+    expect(c('iomClevelandCrc')).toMatchObject({
+      managingOrg: 'crc-durham-tees-valley',
+      iom: { cohort: true, force: 'cleveland' },
+      restricted: false,
+    });
     expect(byCrn.get(examples.iomClevelandSensitive.crn)!.assessments.at(-1)!.body.sensitive).toBeDefined();
     expect(c('iomDurham').iom).toEqual({ cohort: true, force: 'durham' });
     expect(c('crcCase')).toMatchObject({ managingOrg: 'crc-durham-tees-valley', iom: null, restricted: false });

@@ -20,17 +20,29 @@ const KINDS: { key: string; note: string; test: (c: SyntheticCase) => boolean }[
   {
     key: 'iomClevelandNps',
     note: "in police-cleveland's IOM cohort, managed by the NPS: an IOM officer of Cleveland gets the summary under the demo IOM agreement",
-    test: (c) => c.body.iom?.cohort === true && c.body.iom.force === 'cleveland' && c.body.managingOrg === 'nps-north-east' && !c.body.restricted,
+    test: (c) =>
+      c.body.iom?.cohort === true &&
+      c.body.iom.force === 'cleveland' &&
+      c.body.managingOrg === 'nps-north-east' &&
+      !c.body.restricted,
   },
   {
     key: 'iomClevelandCrc',
     note: "in police-cleveland's IOM cohort, managed by a CRC",
-    test: (c) => c.body.iom?.cohort === true && c.body.iom.force === 'cleveland' && c.body.managingOrg === 'crc-durham-tees-valley' && !c.body.restricted,
+    test: (c) =>
+      c.body.iom?.cohort === true &&
+      c.body.iom.force === 'cleveland' &&
+      c.body.managingOrg === 'crc-durham-tees-valley' &&
+      !c.body.restricted,
   },
   {
     key: 'iomClevelandSensitive',
     note: "in police-cleveland's IOM cohort with health or victim details: withheld from the police unless an agreement names them",
-    test: (c) => c.body.iom?.cohort === true && c.body.iom.force === 'cleveland' && !c.body.restricted && c.assessments.at(-1)!.body.sensitive !== undefined,
+    test: (c) =>
+      c.body.iom?.cohort === true &&
+      c.body.iom.force === 'cleveland' &&
+      !c.body.restricted &&
+      c.assessments.at(-1)!.body.sensitive !== undefined,
   },
   {
     key: 'iomDurham',
@@ -45,7 +57,10 @@ const KINDS: { key: string; note: string; test: (c: SyntheticCase) => boolean }[
   {
     key: 'npsHighRosh',
     note: 'managed by the NPS at HIGH or VERY_HIGH risk of serious harm',
-    test: (c) => c.body.managingOrg === 'nps-north-east' && (c.body.rosh.overall === 'HIGH' || c.body.rosh.overall === 'VERY_HIGH') && !c.body.restricted,
+    test: (c) =>
+      c.body.managingOrg === 'nps-north-east' &&
+      (c.body.rosh.overall === 'HIGH' || c.body.rosh.overall === 'VERY_HIGH') &&
+      !c.body.restricted,
   },
   {
     key: 'mappa',
@@ -84,11 +99,19 @@ export async function seedDemoCases(app: INestApplication, config: AppConfig, lo
     logger.log('demo cases: cases already exist; none added', 'Demo');
   } else {
     const r = await bulkInsertCases(ds, { seed: DEMO_SEED, count: config.demoCases });
-    logger.log(`demo cases: ${r.inserted} synthetic cases with ${r.assessments} assessments in ${Math.round(r.ms)} ms (seed ${DEMO_SEED})`, 'Demo');
+    logger.log(
+      `demo cases: ${r.inserted} synthetic cases with ${r.assessments} assessments in ${Math.round(r.ms)} ms (seed ${DEMO_SEED})`,
+      'Demo',
+    );
   }
   // Case attributes do not depend on the day they were generated, so regenerating finds the same CRNs.
   const examples = pickExamples(generateCases(config.demoCases, { seed: DEMO_SEED }));
   const file = path.join(config.dataDir, 'demo-examples.json');
   await writeFile(file, JSON.stringify({ seed: DEMO_SEED, cases: config.demoCases, examples }, null, 2) + '\n');
-  logger.log(`demo example CRNs (also in ${file}): ${Object.entries(examples).map(([k, v]) => `${k}=${v.crn}`).join(', ')}`, 'Demo');
+  logger.log(
+    `demo example CRNs (also in ${file}): ${Object.entries(examples)
+      .map(([k, v]) => `${k}=${v.crn}`)
+      .join(', ')}`,
+    'Demo',
+  );
 }

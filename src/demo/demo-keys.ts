@@ -30,7 +30,13 @@ export async function ensureDemoKey(dataDir: string, org: string): Promise<DemoK
     await writeFile(file, JSON.stringify(jwk, null, 2) + '\n', { mode: 0o600 });
   }
   const { d: _d, ...pub } = jwk;
-  return { org, kid: jwk.kid!, alg: (jwk.alg as 'ES256' | 'EdDSA') ?? 'ES256', privateJwk: jwk, publicJwk: { ...pub, use: 'sig' } };
+  return {
+    org,
+    kid: jwk.kid!,
+    alg: (jwk.alg as 'ES256' | 'EdDSA') ?? 'ES256',
+    privateJwk: jwk,
+    publicJwk: { ...pub, use: 'sig' },
+  };
 }
 
 export async function importPrivate(jwk: JWK): Promise<CryptoKey> {

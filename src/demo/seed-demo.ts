@@ -16,14 +16,29 @@ export async function seedDemo(app: INestApplication, config: AppConfig, logger:
   const made: string[] = [];
   for (const o of DEMO_ORGANISATIONS) {
     const key = await ensureDemoKey(config.dataDir, o.id);
-    const r = await orgs.ensureOrganisation({ id: o.id, kind: o.kind, name: o.name, region: o.region, keys: [key.publicJwk] });
+    const r = await orgs.ensureOrganisation({
+      id: o.id,
+      kind: o.kind,
+      name: o.name,
+      region: o.region,
+      keys: [key.publicJwk],
+    });
     if (r !== 'existing') made.push(o.id);
   }
   if (!config.bootstrapAdminJwks) {
     const key = await ensureDemoKey(config.dataDir, OPERATOR_ORG_ID);
-    await orgs.ensureOrganisation({ id: OPERATOR_ORG_ID, kind: 'GATEWAY', name: 'Gateway operator', region: 'England and Wales', keys: [key.publicJwk] });
+    await orgs.ensureOrganisation({
+      id: OPERATOR_ORG_ID,
+      kind: 'GATEWAY',
+      name: 'Gateway operator',
+      region: 'England and Wales',
+      keys: [key.publicJwk],
+    });
   }
   await seedDemoAgreements(app, config, logger);
   await seedDemoCases(app, config, logger);
-  logger.log(`demo data ready (${made.length ? `created ${made.join(', ')}` : 'already present'}); private keys under ${config.dataDir}/demo-keys/`, 'Demo');
+  logger.log(
+    `demo data ready (${made.length ? `created ${made.join(', ')}` : 'already present'}); private keys under ${config.dataDir}/demo-keys/`,
+    'Demo',
+  );
 }

@@ -7,13 +7,20 @@ import { startWitness } from './start.js';
 import { loadWitnessConfig } from './witness-config.js';
 
 function logLine(level: string, message: string, extra: Record<string, unknown> = {}): void {
-  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, context: 'Witness', message, ...extra }) + '\n');
+  process.stderr.write(
+    JSON.stringify({ time: new Date().toISOString(), level, context: 'Witness', message, ...extra }) + '\n',
+  );
 }
 
 async function main(): Promise<void> {
   const config = loadWitnessConfig(process.env);
   const w = await startWitness(config);
-  logLine('info', 'witness listening', { url: w.url, verifierKey: w.verifierKey, logs: config.logs, dataDir: config.dataDir });
+  logLine('info', 'witness listening', {
+    url: w.url,
+    verifierKey: w.verifierKey,
+    logs: config.logs,
+    dataDir: config.dataDir,
+  });
   const stop = (): void => {
     logLine('info', 'witness stopping');
     void w.close().then(() => process.exit(0));

@@ -13,7 +13,11 @@ export function witnessServer(witness: Witness, prefix = ''): Server {
     handle(witness, prefix, req)
       .catch(() => ({ status: 500, contentType: 'text/plain; charset=utf-8', body: 'internal error\n' }))
       .then((r) => {
-        res.writeHead(r.status, { 'content-type': r.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(r.body) });
+        res.writeHead(r.status, {
+          'content-type': r.contentType,
+          'cache-control': 'no-store',
+          'content-length': Buffer.byteLength(r.body),
+        });
         res.end(r.body);
       });
   });

@@ -20,14 +20,18 @@ type Env = Record<string, string | undefined>;
 /** Reads the witness's settings (WITNESS_*), refusing any invalid one with a message naming it. */
 export function loadWitnessConfig(env: Env): WitnessConfig {
   const name = env.WITNESS_NAME?.trim();
-  if (!name || /[\s+]/.test(name)) throw new Error('WITNESS_NAME must be set to a key name without spaces or plus signs, e.g. witness.police-durham.example/w1');
+  if (!name || /[\s+]/.test(name))
+    throw new Error(
+      'WITNESS_NAME must be set to a key name without spaces or plus signs, e.g. witness.police-durham.example/w1',
+    );
   const port = Number(env.WITNESS_PORT ?? '3141');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('WITNESS_PORT must be a port number');
   const logs = (env.WITNESS_LOGS ?? '')
     .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
-  if (logs.length === 0) throw new Error('WITNESS_LOGS must list the verifier key of at least one log (GET /log/key of the gateway)');
+  if (logs.length === 0)
+    throw new Error('WITNESS_LOGS must list the verifier key of at least one log (GET /log/key of the gateway)');
   for (const l of logs) {
     try {
       parseVerifierKey(l);
@@ -59,6 +63,7 @@ export async function loadCosigner(c: Pick<WitnessConfig, 'name' | 'dataDir' | '
     }
   }
   const cosigner = Ed25519Cosigner.fromPrivateKeyText(text);
-  if (cosigner.name !== c.name) throw new Error(`the witness key is named "${cosigner.name}", not WITNESS_NAME "${c.name}"`);
+  if (cosigner.name !== c.name)
+    throw new Error(`the witness key is named "${cosigner.name}", not WITNESS_NAME "${c.name}"`);
   return cosigner;
 }

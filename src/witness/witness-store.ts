@@ -46,7 +46,10 @@ export class WitnessStore {
     const tmp = `${file}.${process.pid}.tmp`;
     const fh = await open(tmp, 'w', 0o600);
     try {
-      await fh.writeFile(JSON.stringify({ origin: c.origin, size: c.size, rootHash: c.rootHash.toString('base64'), note: c.note }) + '\n');
+      await fh.writeFile(
+        JSON.stringify({ origin: c.origin, size: c.size, rootHash: c.rootHash.toString('base64'), note: c.note }) +
+          '\n',
+      );
       await fh.sync();
     } finally {
       await fh.close();

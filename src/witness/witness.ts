@@ -87,16 +87,27 @@ export class Witness {
       const latest = await this.store.latest(log.origin);
       const latestSize = latest?.size ?? 0;
       if (req.oldSize !== latestSize) return text(409, `${latestSize}`, 'text/x.tlog.size');
-      if (checkpoint.size === 0 && !checkpoint.rootHash.equals(EMPTY_ROOT)) return text(422, 'a checkpoint of size zero must have the empty root');
+      if (checkpoint.size === 0 && !checkpoint.rootHash.equals(EMPTY_ROOT))
+        return text(422, 'a checkpoint of size zero must have the empty root');
       if (req.oldSize === 0) {
         if (req.proof.length > 0) return text(422, 'no proof may accompany old size 0');
       } else if (!verifyConsistency(req.oldSize, checkpoint.size, latest!.rootHash, checkpoint.rootHash, req.proof)) {
-        return text(422, req.oldSize === checkpoint.size ? 'the root hash differs from the cosigned one of the same size' : 'the consistency proof does not verify');
+        return text(
+          422,
+          req.oldSize === checkpoint.size
+            ? 'the root hash differs from the cosigned one of the same size'
+            : 'the consistency proof does not verify',
+        );
       }
       const line = this.cosigner.cosign(opened.text, this.now());
       // Persisted before answering, as the protocol requires: the log's signatures and ours.
       const logLines = opened.verified.map((s) => s.line + '\n').join('');
-      await this.store.save({ origin: log.origin, size: checkpoint.size, rootHash: checkpoint.rootHash, note: `${opened.text}\n${logLines}${line}\n` });
+      await this.store.save({
+        origin: log.origin,
+        size: checkpoint.size,
+        rootHash: checkpoint.rootHash,
+        note: `${opened.text}\n${logLines}${line}\n`,
+      });
       return text(200, line);
     });
   }
@@ -113,7 +124,10 @@ export class Witness {
 
   private serialised<T>(origin: string, fn: () => Promise<T>): Promise<T> {
     const run = (this.locks.get(origin) ?? Promise.resolve()).then(fn);
-    this.locks.set(origin, run.catch(() => undefined));
+    this.locks.set(
+      origin,
+      run.catch(() => undefined),
+    );
     return run;
   }
 }
@@ -133,7 +147,7 @@ function parseRequest(body: string): { oldSize: number; proof: Buffer[]; note: s
   if (!m || !Number.isSafeInteger(Number(m[1]))) return { error: 'the first line must be "old <size>"' };
   const proofLines = head.slice(1);
   if (proofLines.length > MAX_PROOF_LINES) return { error: `at most ${MAX_PROOF_LINES} proof lines` };
-  if (proofLines.some((l) => !/^[A-Za-z0-9+/]{43}=$/.test(l))) return { error: 'each proof line must be one base64 SHA-256 hash' };
+  if (proofLines.some((l) => !/^[A-Za-z0-9+/]{43}=$/.test(l)))
+    return { error: 'each proof line must be one base64 SHA-256 hash' };
   return { oldSize: Number(m[1]), proof: proofLines.map((l) => Buffer.from(l, 'base64')), note: body.slice(blank + 2) };
 }
-

@@ -52,13 +52,27 @@ describe('.dependency-cruiser.cjs', () => {
     }
     copyFileSync(path.join(repo, '.dependency-cruiser.cjs'), path.join(dir, '.dependency-cruiser.cjs'));
     copyFileSync(path.join(repo, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fixture', type: 'module', devDependencies: { supertest: '*' } }));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'fixture', type: 'module', devDependencies: { supertest: '*' } }),
+    );
     symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'));
-    const r = spawnSync(process.execPath, [path.join(repo, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(repo, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+        'src',
+        '--config',
+        '.dependency-cruiser.cjs',
+        '--output-type',
+        'json',
+      ],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(r.stderr).toBe('');
     violations = (JSON.parse(r.stdout) as { summary: { violations: Violation[] } }).summary.violations;
   });
@@ -80,7 +94,10 @@ describe('.dependency-cruiser.cjs', () => {
   });
 
   it("lets a module reach another only through that module's index.ts", () => {
-    expect(found('modules-only-through-index')).toEqual(['src/modules/y/deep-import.ts', 'src/modules/y/relative-deep-import.ts']);
+    expect(found('modules-only-through-index')).toEqual([
+      'src/modules/y/deep-import.ts',
+      'src/modules/y/relative-deep-import.ts',
+    ]);
   });
 
   it('keeps the access log independent of feature modules', () => {
@@ -92,7 +109,9 @@ describe('.dependency-cruiser.cjs', () => {
   });
 
   it('resolves the path aliases and .js specifiers (so nothing slips through unresolved)', () => {
-    expect(violations.filter((v) => v.rule.name === 'no-unresolvable-imports').map((v) => `${v.from} -> ${v.to}`)).toEqual(['src/modules/z/missing.ts -> @modules/nothing/index.js']);
+    expect(
+      violations.filter((v) => v.rule.name === 'no-unresolvable-imports').map((v) => `${v.from} -> ${v.to}`),
+    ).toEqual(['src/modules/z/missing.ts -> @modules/nothing/index.js']);
   });
 
   it('keeps test helpers and devDependencies out of shipped code', () => {

@@ -10,14 +10,30 @@ import { TestGateway } from '../setup/test-app.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
 const SCREENSHOTS = process.env.IG_SCREENSHOTS;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let profile: string;
 let context: BrowserContext;
 
 beforeAll(async () => {
   profile = mkdtempSync(path.join(os.tmpdir(), 'ig-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 900 } });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+    viewport: { width: 1280, height: 900 },
+  });
 });
 
 afterAll(async () => {
@@ -69,14 +85,45 @@ describe('IG console in a browser (headless Chromium)', () => {
       ...over,
     });
     policeRead = (await writer.append(entry({}))).index;
-    await writer.append(entry({ crn: 'A654321', resource: { type: 'case', id: 'A654321' }, decision: 'DENY', reasons: ['no agreement covers RECALL'], purpose: 'RECALL', fieldsReleased: [], fieldsWithheld: [] }));
-    await writer.append(entry({ actor: { org: 'crc-northumbria', sub: 'user:om-3', roles: ['offender-manager'] }, recipientOrg: 'crc-northumbria', breakGlass: true, purpose: 'RISK_MANAGEMENT', reason: 'Out-of-hours risk escalation' }));
+    await writer.append(
+      entry({
+        crn: 'A654321',
+        resource: { type: 'case', id: 'A654321' },
+        decision: 'DENY',
+        reasons: ['no agreement covers RECALL'],
+        purpose: 'RECALL',
+        fieldsReleased: [],
+        fieldsWithheld: [],
+      }),
+    );
+    await writer.append(
+      entry({
+        actor: { org: 'crc-northumbria', sub: 'user:om-3', roles: ['offender-manager'] },
+        recipientOrg: 'crc-northumbria',
+        breakGlass: true,
+        purpose: 'RISK_MANAGEMENT',
+        reason: 'Out-of-hours risk escalation',
+      }),
+    );
 
     // Agreements for the overview: one in force, one suspended, one past its review date.
     await activeAgreement(gw);
-    const suspended = await activeAgreement(gw, agreementTerms({ title: 'Durham MAPPA agreement', purposes: ['MAPPA'] }));
-    await gw.call('POST', `/agreements/${suspended}/suspend`, signatory(gw.orgs['nps-north-east']), { reason: 'annual audit finding' });
-    await activeAgreement(gw, agreementTerms({ title: 'Cleveland recall agreement', purposes: ['RECALL'], reviewBy: daysFromNow(-10), validFrom: daysFromNow(-30) }));
+    const suspended = await activeAgreement(
+      gw,
+      agreementTerms({ title: 'Durham MAPPA agreement', purposes: ['MAPPA'] }),
+    );
+    await gw.call('POST', `/agreements/${suspended}/suspend`, signatory(gw.orgs['nps-north-east']), {
+      reason: 'annual audit finding',
+    });
+    await activeAgreement(
+      gw,
+      agreementTerms({
+        title: 'Cleveland recall agreement',
+        purposes: ['RECALL'],
+        reviewBy: daysFromNow(-10),
+        validFrom: daysFromNow(-30),
+      }),
+    );
 
     base = await listening(gw);
     page = await newPage(problems);
@@ -100,7 +147,11 @@ describe('IG console in a browser (headless Chromium)', () => {
     // A 401 for the not-yet-signed-in session check is expected; only later errors count.
     problems.length = 0;
 
-    const token = await gw.token('POST', '/ig/session', { org: gw.orgs['nps-north-east'], roles: ['ig-reviewer'], sub: 'user:ig-browser' });
+    const token = await gw.token('POST', '/ig/session', {
+      org: gw.orgs['nps-north-east'],
+      roles: ['ig-reviewer'],
+      sub: 'user:ig-browser',
+    });
     await page.getByLabel('Request token').fill(token);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Log review' }).waitFor();
@@ -121,7 +172,9 @@ describe('IG console in a browser (headless Chromium)', () => {
     await page.getByRole('button', { name: 'Verify against the signed checkpoint' }).click();
     const outcome = page.locator('#verify-outcome');
     await outcome.waitFor();
-    expect(await outcome.textContent()).toMatch(new RegExp(`^Verified: entry ${policeRead} is in the signed log of \\d+ entries\\.$`));
+    expect(await outcome.textContent()).toMatch(
+      new RegExp(`^Verified: entry ${policeRead} is in the signed log of \\d+ entries\\.$`),
+    );
     expect(await page.locator('.steps li.ok').count()).toBe(4);
     await shot('entry-verified');
 
@@ -132,7 +185,9 @@ describe('IG console in a browser (headless Chromium)', () => {
     const report = await page.locator('#report-table tbody').textContent();
     expect(report).toContain('user:pc-7');
     expect(report).toContain('IOM panel preparation');
-    expect(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe('/ig/api/subjects/A123456/report.csv');
+    expect(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe(
+      '/ig/api/subjects/A123456/report.csv',
+    );
     await shot('subject-access-report');
 
     expect(problems).toEqual([]);

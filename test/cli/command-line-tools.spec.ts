@@ -13,27 +13,62 @@ interface Run {
 /** Runs a built tool from dist/ as `npm run <tool>` would, with a scratch DATA_DIR. */
 function run(script: string, args: string[], dataDir: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [`dist/${script}`, ...args], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' }, timeout: 240_000 }, (err, stdout, stderr) => {
-      const killed = err && (err as { signal?: string }).signal;
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: killed ? `${stderr}[killed by ${killed}: over 240 s]` : stderr });
-    });
+    execFile(
+      process.execPath,
+      [`dist/${script}`, ...args],
+      { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' }, timeout: 240_000 },
+      (err, stdout, stderr) => {
+        const killed = err && (err as { signal?: string }).signal;
+        resolve({
+          code: err ? Number((err as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr: killed ? `${stderr}[killed by ${killed}: over 240 s]` : stderr,
+        });
+      },
+    );
   });
 }
 
 /** Every tool and every option it takes; its --help must name each one. */
 const TOOLS: { script: string; options: string[]; required?: string[] }[] = [
-  { script: 'scripts/token.js', options: ['org', 'sub', 'path', 'method', 'roles', 'attrs', 'reason', 'body', 'body-file', 'break-glass', 'key', 'aud', 'ttl'], required: ['org', 'sub', 'path'] },
+  {
+    script: 'scripts/token.js',
+    options: [
+      'org',
+      'sub',
+      'path',
+      'method',
+      'roles',
+      'attrs',
+      'reason',
+      'body',
+      'body-file',
+      'break-glass',
+      'key',
+      'aud',
+      'ttl',
+    ],
+    required: ['org', 'sub', 'path'],
+  },
   { script: 'scripts/log-verify.js', options: ['json', 'workers', 'block'] },
   { script: 'scripts/migrate.js', options: [] },
   { script: 'scripts/policy-test.js', options: ['dir', 'only'] },
   { script: 'scripts/seed.js', options: ['cases', 'seed', 'from', 'batch', 'database-url'], required: ['cases'] },
-  { script: 'scripts/sign-agreement.js', options: ['id', 'org', 'sub', 'key', 'url', 'print-only'], required: ['id', 'org', 'sub'] },
+  {
+    script: 'scripts/sign-agreement.js',
+    options: ['id', 'org', 'sub', 'key', 'url', 'print-only'],
+    required: ['id', 'org', 'sub'],
+  },
   {
     script: 'scripts/sign-exchange-request.js',
     options: ['org', 'provider', 'crn', 'purpose', 'categories', 'agreement', 'justification', 'urgency', 'key'],
     required: ['org', 'provider', 'crn', 'purpose', 'categories', 'agreement', 'justification'],
   },
-  { script: 'scripts/verify-bundle.js', options: ['bundle', 'jwks', 'checkpoint', 'proof'], required: ['bundle', 'jwks'] },
+  {
+    script: 'scripts/verify-bundle.js',
+    options: ['bundle', 'jwks', 'checkpoint', 'proof'],
+    required: ['bundle', 'jwks'],
+  },
   { script: 'scripts/openapi.js', options: ['out'] },
   { script: 'bench/run.js', options: ['quick', 'only', 'json', 'silent'] },
 ];
@@ -41,7 +76,10 @@ const TOOLS: { script: string; options: string[]; required?: string[] }[] = [
 const STACK_FRAME = /^\s+at\s/m;
 
 /** Runs every call, a few processes at a time (each loads its part of the gateway). */
-async function runAll(calls: { key: string; script: string; args: string[] }[], dataDir: string): Promise<Map<string, Run>> {
+async function runAll(
+  calls: { key: string; script: string; args: string[] }[],
+  dataDir: string,
+): Promise<Map<string, Run>> {
   const results = new Map<string, Run>();
   const queue = [...calls];
   const worker = async () => {
@@ -72,7 +110,8 @@ describe('command-line tools', () => {
       const r = results.get(`${script} help`)!;
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
       expect(r.stdout).toMatch(/^usage: /);
-      for (const o of [...options, 'help']) expect({ option: o, listed: new RegExp(`--${o}\\b`).test(r.stdout) }).toEqual({ option: o, listed: true });
+      for (const o of [...options, 'help'])
+        expect({ option: o, listed: new RegExp(`--${o}\\b`).test(r.stdout) }).toEqual({ option: o, listed: true });
       // No more options in the help than the tool takes (the list above is complete).
       const listed = [...r.stdout.matchAll(/^\s+(?:-\w, )?--([a-z-]+)/gm)].map((m) => m[1]).sort();
       expect(listed).toEqual([...options, 'help'].sort());
@@ -100,17 +139,37 @@ describe('command-line tools', () => {
 
   it('refuses a bad value with one line and exit status 2 (token --ttl, seed --cases, log:verify --block)', async () => {
     const cases: [string, string[], RegExp][] = [
-      ['scripts/token.js', ['--org', 'a', '--sub', 'user:x', '--path', '/x', '--ttl', '999'], /--ttl must be an integer from 1 to 300/],
+      [
+        'scripts/token.js',
+        ['--org', 'a', '--sub', 'user:x', '--path', '/x', '--ttl', '999'],
+        /--ttl must be an integer from 1 to 300/,
+      ],
       ['scripts/seed.js', ['--cases', 'many'], /--cases must be an integer/],
       ['scripts/log-verify.js', ['--block', '3'], /--block must be a power of two/],
       ['scripts/token.js', ['--org', 'nobody', '--sub', 'user:x', '--path', '/x'], /cannot read a private JWK/],
-      ['scripts/sign-agreement.js', ['--id', 'not-a-uuid', '--org', 'a', '--sub', 'user:x'], /--id must be an agreement id/],
-      ['scripts/verify-bundle.js', ['--bundle', path.join(os.tmpdir(), 'no-such-bundle.jws'), '--jwks', 'no-such.json'], /cannot read --/],
+      [
+        'scripts/sign-agreement.js',
+        ['--id', 'not-a-uuid', '--org', 'a', '--sub', 'user:x'],
+        /--id must be an agreement id/,
+      ],
+      [
+        'scripts/verify-bundle.js',
+        ['--bundle', path.join(os.tmpdir(), 'no-such-bundle.jws'), '--jwks', 'no-such.json'],
+        /cannot read --/,
+      ],
     ];
-    const bad = await runAll(cases.map(([script, args], i) => ({ key: String(i), script, args })), dataDir);
+    const bad = await runAll(
+      cases.map(([script, args], i) => ({ key: String(i), script, args })),
+      dataDir,
+    );
     for (const [i, [script, , message]] of cases.entries()) {
       const r = bad.get(String(i))!;
-      expect({ script, code: r.code, lines: r.stderr.trim().split('\n').length, stack: STACK_FRAME.test(r.stderr) }).toEqual({ script, code: 2, lines: 1, stack: false });
+      expect({
+        script,
+        code: r.code,
+        lines: r.stderr.trim().split('\n').length,
+        stack: STACK_FRAME.test(r.stderr),
+      }).toEqual({ script, code: 2, lines: 1, stack: false });
       expect(r.stderr).toMatch(message);
     }
   }, 600_000);

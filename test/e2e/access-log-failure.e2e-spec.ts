@@ -6,7 +6,11 @@ import request from 'supertest';
 import { createApp, type CreatedApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/app.config.js';
 import { createDataSource } from '../../src/data-source.js';
-import { AccessLogWriter, type AccessLogEntryInput, type StoredAccessLogEntry } from '../../src/modules/access-log/index.js';
+import {
+  AccessLogWriter,
+  type AccessLogEntryInput,
+  type StoredAccessLogEntry,
+} from '../../src/modules/access-log/index.js';
 import { createAccessLogWriter } from '../../src/modules/access-log/access-log.providers.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
 import { signRequestToken } from '../../src/shared/auth/request-token.js';
@@ -34,7 +38,11 @@ describe('AccessLogWriter fails closed', () => {
   afterAll(() => gw.close());
 
   it('answers 503 access_log_unavailable at once when the database cannot be reached', async () => {
-    const log = createAccessLogWriter({ connectionString: `postgres://gateway:x@127.0.0.1:${await freePort()}/postgres`, maxBatch: 64, statementTimeoutMs: 1000 });
+    const log = createAccessLogWriter({
+      connectionString: `postgres://gateway:x@127.0.0.1:${await freePort()}/postgres`,
+      maxBatch: 64,
+      statementTimeoutMs: 1000,
+    });
     const started = Date.now();
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => log.writer.append(anEntry(n))));
     expect(Date.now() - started).toBeLessThan(3000);
@@ -74,12 +82,16 @@ describe('AccessLogWriter fails closed', () => {
   it('replaces its connection after the server kills it, never acknowledging an unwritten entry', async () => {
     const writer = gw.app.get(AccessLogWriter);
     await writer.append(anEntry(1));
-    const killed = await gw.sql<{ ok: boolean }>(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'probation-gateway-access-log' AND datname = current_database()`);
+    const killed = await gw.sql<{ ok: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'probation-gateway-access-log' AND datname = current_database()`,
+    );
     expect(killed).toEqual([{ ok: true }]);
     // The first append may land on the dying connection and be refused; one must then succeed.
     const first = await writer.append(anEntry(2)).catch((e: unknown) => e);
     const receipt = first instanceof UnavailableException ? await writer.append(anEntry(3)) : first;
-    const [row] = await gw.sql<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM access_log_entries WHERE idx = $1', [(receipt as { index: number }).index]);
+    const [row] = await gw.sql<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM access_log_entries WHERE idx = $1', [
+      (receipt as { index: number }).index,
+    ]);
     expect(row.leaf_hash.toString('base64')).toBe((receipt as { leafHash: string }).leafHash);
   });
 });
@@ -104,7 +116,12 @@ describe('Database stopped mid-load (GET /access-log)', () => {
     port = await freePort();
     server = await startEmbeddedPostgres({ dir, port, settings });
     const owner = createDataSource(server.ownerUrl, { poolSize: 2 });
-    await runMigrations(owner, { ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, log: () => undefined });
+    await runMigrations(owner, {
+      ownerUrl: server.ownerUrl,
+      appUser: server.appUser,
+      appPassword: server.appPassword,
+      log: () => undefined,
+    });
     await owner.destroy();
     admin = await makeKey('gateway-admin-1');
     const config = loadConfig({
@@ -138,8 +155,21 @@ describe('Database stopped mid-load (GET /access-log)', () => {
     const worker = async () => {
       while (running) {
         const id = `load-${n++}`;
-        const token = await signRequestToken({ privateKey: admin.privateKey, alg: 'ES256', kid: admin.kid, iss: 'gateway', sub: 'user:ig-1', aud, method: 'GET', path: '/access-log?limit=1', roles: ['ig-reviewer'] });
-        const res = await http().get('/access-log?limit=1').set('authorization', `Bearer ${token}`).set('x-request-id', id);
+        const token = await signRequestToken({
+          privateKey: admin.privateKey,
+          alg: 'ES256',
+          kid: admin.kid,
+          iss: 'gateway',
+          sub: 'user:ig-1',
+          aud,
+          method: 'GET',
+          path: '/access-log?limit=1',
+          roles: ['ig-reviewer'],
+        });
+        const res = await http()
+          .get('/access-log?limit=1')
+          .set('authorization', `Bearer ${token}`)
+          .set('x-request-id', id);
         answers.push({ id, status: res.status });
       }
     };
@@ -149,7 +179,10 @@ describe('Database stopped mid-load (GET /access-log)', () => {
       await eventually('the load is served', () => ok() >= 50);
       await server.stop('immediate');
       const before = answers.length;
-      await eventually('the load sees the outage', () => answers.slice(before).filter((a) => a.status === 503).length >= 20);
+      await eventually(
+        'the load sees the outage',
+        () => answers.slice(before).filter((a) => a.status === 503).length >= 20,
+      );
       server = await startEmbeddedPostgres({ dir, port, settings });
       const served = ok();
       await eventually('the load is served again', () => ok() >= served + 50, 60_000);
@@ -162,7 +195,9 @@ describe('Database stopped mid-load (GET /access-log)', () => {
     const owner = new pg.Client({ connectionString: server.ownerUrl });
     await owner.connect();
     try {
-      const rows = (await owner.query<{ entry: Buffer }>(`SELECT entry FROM access_log_entries WHERE action = 'access-log.search'`)).rows;
+      const rows = (
+        await owner.query<{ entry: Buffer }>(`SELECT entry FROM access_log_entries WHERE action = 'access-log.search'`)
+      ).rows;
       const logged = new Set(rows.map((r) => (JSON.parse(r.entry.toString('utf8')) as StoredAccessLogEntry).requestId));
       const unlogged = answers.filter((a) => a.status === 200 && !logged.has(a.id));
       expect(unlogged).toEqual([]);
@@ -171,7 +206,10 @@ describe('Database stopped mid-load (GET /access-log)', () => {
     }
     const checkpoint = await http()
       .post('/access-log/checkpoints')
-      .set('authorization', `Bearer ${await signRequestToken({ privateKey: admin.privateKey, alg: 'ES256', kid: admin.kid, iss: 'gateway', sub: 'user:ig-1', aud, method: 'POST', path: '/access-log/checkpoints', roles: ['ig-reviewer'] })}`);
+      .set(
+        'authorization',
+        `Bearer ${await signRequestToken({ privateKey: admin.privateKey, alg: 'ES256', kid: admin.kid, iss: 'gateway', sub: 'user:ig-1', aud, method: 'POST', path: '/access-log/checkpoints', roles: ['ig-reviewer'] })}`,
+      );
     expect(checkpoint.status).toBe(200);
     const verifier = new pg.Client({ connectionString: server.appUrl });
     await verifier.connect();

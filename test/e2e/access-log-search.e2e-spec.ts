@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { AccessLogWriter, type AccessLogEntryInput, type AccessLogReceipt, type StoredAccessLogEntry } from '../../src/modules/access-log/index.js';
+import {
+  AccessLogWriter,
+  type AccessLogEntryInput,
+  type AccessLogReceipt,
+  type StoredAccessLogEntry,
+} from '../../src/modules/access-log/index.js';
 import { TestGateway, type CallOptions } from '../setup/test-app.js';
 
 type Page = { entries: StoredAccessLogEntry[]; nextCursor: string | null };
@@ -31,10 +36,36 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
     gw = await TestGateway.start();
     ig = (org) => ({ org: gw.orgs[org], roles: ['ig-reviewer'], sub: `user:${org}-ig` });
     const writer = gw.app.get(AccessLogWriter);
-    e1 = await writer.append(anAccess({ actorOrg: 'police-cleveland', crn: 'X000001', ownerOrg: 'nps-north-east', agreement: { id: 'a-1', version: 2 }, fieldsReleased: ['tier'] }));
-    e2 = await writer.append(anAccess({ actorOrg: 'police-durham', crn: 'X000002', ownerOrg: 'crc-durham-tees-valley', purpose: 'MAPPA', decision: 'DENY', reasons: ['no agreement'] }));
-    e3 = await writer.append(anAccess({ actorOrg: 'nps-north-east', crn: 'X000001', ownerOrg: 'nps-north-east', purpose: 'RISK_MANAGEMENT' }));
-    e4 = await writer.append(anAccess({ actorOrg: 'crc-northumbria', crn: 'X000003', ownerOrg: 'nps-north-east', reason: '=HYPERLINK("x"), "quoted"' }));
+    e1 = await writer.append(
+      anAccess({
+        actorOrg: 'police-cleveland',
+        crn: 'X000001',
+        ownerOrg: 'nps-north-east',
+        agreement: { id: 'a-1', version: 2 },
+        fieldsReleased: ['tier'],
+      }),
+    );
+    e2 = await writer.append(
+      anAccess({
+        actorOrg: 'police-durham',
+        crn: 'X000002',
+        ownerOrg: 'crc-durham-tees-valley',
+        purpose: 'MAPPA',
+        decision: 'DENY',
+        reasons: ['no agreement'],
+      }),
+    );
+    e3 = await writer.append(
+      anAccess({ actorOrg: 'nps-north-east', crn: 'X000001', ownerOrg: 'nps-north-east', purpose: 'RISK_MANAGEMENT' }),
+    );
+    e4 = await writer.append(
+      anAccess({
+        actorOrg: 'crc-northumbria',
+        crn: 'X000003',
+        ownerOrg: 'nps-north-east',
+        reason: '=HYPERLINK("x"), "quoted"',
+      }),
+    );
   });
   afterAll(() => gw.close());
 
@@ -63,12 +94,25 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
     expect(indices(await search(all, 'action=case.read&actor=user:crc-northumbria-1'))).toEqual([e4.index]);
     expect(indices(await search(all, 'action=case.read&purpose=MAPPA'))).toEqual([e2.index]);
     expect(indices(await search(all, 'action=case.read&decision=DENY'))).toEqual([e2.index]);
-    expect(indices(await search(all, `action=case.read&from=${encodeURIComponent(e3.timestamp)}`))).toEqual(expect.arrayContaining([e4.index, e3.index]));
-    expect(indices(await search(all, `action=case.read&to=${encodeURIComponent(e1.timestamp)}`))).toEqual(expect.arrayContaining([e1.index]));
+    expect(indices(await search(all, `action=case.read&from=${encodeURIComponent(e3.timestamp)}`))).toEqual(
+      expect.arrayContaining([e4.index, e3.index]),
+    );
+    expect(indices(await search(all, `action=case.read&to=${encodeURIComponent(e1.timestamp)}`))).toEqual(
+      expect.arrayContaining([e1.index]),
+    );
     expect(indices(await search(all, 'action=case.read&from=2999-01-01T00:00:00Z'))).toEqual([]);
     expect(indices(await search(all, 'action=case.read&to=2000-01-01T00:00:00%2B01:00'))).toEqual([]);
     const [found] = (await search(all, 'action=case.read&decision=DENY')).entries;
-    expect(found).toMatchObject({ actor: { org: 'police-durham', sub: 'user:police-durham-1', roles: ['offender-manager'] }, crn: 'X000002', purpose: 'MAPPA', reasons: ['no agreement'], ownerOrg: 'crc-durham-tees-valley', agreement: null, fieldsReleased: [], breakGlass: false });
+    expect(found).toMatchObject({
+      actor: { org: 'police-durham', sub: 'user:police-durham-1', roles: ['offender-manager'] },
+      crn: 'X000002',
+      purpose: 'MAPPA',
+      reasons: ['no agreement'],
+      ownerOrg: 'crc-durham-tees-valley',
+      agreement: null,
+      fieldsReleased: [],
+      breakGlass: false,
+    });
   });
 
   it('pages newest first with a cursor', async () => {
@@ -83,20 +127,48 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
 
   it('stores the searchable columns exactly as given, whatever characters they hold', async () => {
     const odd = { actorOrg: 'police-cleveland', crn: 'X0"0\\0é', purpose: 'RISK "quoted" \\ back ☃ 𝄞 \u0007' };
-    const r = await gw.app.get(AccessLogWriter).append(anAccess({ ...odd, actor: { org: odd.actorOrg, sub: 'user:Zoë "Z" \\', roles: [] }, action: 'case.read-odd' }));
-    const [row] = await gw.sql<{ crn: string; purpose: string; actor_sub: string; entry: Buffer }>('SELECT crn, purpose, actor_sub, entry FROM access_log_entries WHERE idx = $1', [r.index]);
+    const r = await gw.app
+      .get(AccessLogWriter)
+      .append(
+        anAccess({ ...odd, actor: { org: odd.actorOrg, sub: 'user:Zoë "Z" \\', roles: [] }, action: 'case.read-odd' }),
+      );
+    const [row] = await gw.sql<{ crn: string; purpose: string; actor_sub: string; entry: Buffer }>(
+      'SELECT crn, purpose, actor_sub, entry FROM access_log_entries WHERE idx = $1',
+      [r.index],
+    );
     expect(row).toMatchObject({ crn: odd.crn, purpose: odd.purpose, actor_sub: 'user:Zoë "Z" \\' });
-    expect(JSON.parse(row.entry.toString('utf8'))).toMatchObject({ crn: odd.crn, purpose: odd.purpose, actor: { sub: 'user:Zoë "Z" \\' } });
+    expect(JSON.parse(row.entry.toString('utf8'))).toMatchObject({
+      crn: odd.crn,
+      purpose: odd.purpose,
+      actor: { sub: 'user:Zoë "Z" \\' },
+    });
   });
 
   it('logs every read of the log, as the reviewer, before answering', async () => {
-    const before = await gw.sql<{ n: string }>(`SELECT count(*) AS n FROM access_log_entries WHERE action = 'access-log.search'`);
+    const before = await gw.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM access_log_entries WHERE action = 'access-log.search'`,
+    );
     await search(ig('police-cleveland'), 'crn=X000001&purpose=IOM');
-    const [row] = await gw.sql<{ entry: Buffer }>(`SELECT entry FROM access_log_entries WHERE action = 'access-log.search' ORDER BY idx DESC LIMIT 1`);
+    const [row] = await gw.sql<{ entry: Buffer }>(
+      `SELECT entry FROM access_log_entries WHERE action = 'access-log.search' ORDER BY idx DESC LIMIT 1`,
+    );
     const logged = JSON.parse(row.entry.toString('utf8')) as StoredAccessLogEntry;
-    expect(logged).toMatchObject({ actor: { org: 'police-cleveland', sub: 'user:police-cleveland-ig', roles: ['ig-reviewer'] }, crn: 'X000001', purpose: 'IOM', decision: 'ALLOW', recipientOrg: 'police-cleveland' });
-    expect(logged.reasons).toEqual(['scope:police-cleveland', 'filter:crn=X000001', 'filter:purpose=IOM', 'returned:1']);
-    const after = await gw.sql<{ n: string }>(`SELECT count(*) AS n FROM access_log_entries WHERE action = 'access-log.search'`);
+    expect(logged).toMatchObject({
+      actor: { org: 'police-cleveland', sub: 'user:police-cleveland-ig', roles: ['ig-reviewer'] },
+      crn: 'X000001',
+      purpose: 'IOM',
+      decision: 'ALLOW',
+      recipientOrg: 'police-cleveland',
+    });
+    expect(logged.reasons).toEqual([
+      'scope:police-cleveland',
+      'filter:crn=X000001',
+      'filter:purpose=IOM',
+      'returned:1',
+    ]);
+    const after = await gw.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM access_log_entries WHERE action = 'access-log.search'`,
+    );
     expect(Number(after[0].n)).toBe(Number(before[0].n) + 1);
   });
 
@@ -104,7 +176,10 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
     const res = await gw.call('GET', `/access-log/entries/${e1.index}`, ig('nps-north-east'));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const leaf = createHash('sha256').update(Buffer.from([0])).update(Buffer.from(res.text, 'utf8')).digest('base64');
+    const leaf = createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(Buffer.from(res.text, 'utf8'))
+      .digest('base64');
     expect(leaf).toBe(e1.leafHash);
     expect(res.body).toMatchObject({ index: e1.index, timestamp: e1.timestamp, crn: 'X000001' });
 
@@ -112,7 +187,9 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
     const missing = await gw.call('GET', `/access-log/entries/999999`, ig('police-durham'));
     expect([hidden.status, missing.status]).toEqual([404, 404]);
     expect(hidden.body.detail).toBe(missing.body.detail.replace('999999', String(e1.index)));
-    const [denied] = await gw.sql<{ decision: string }>(`SELECT decision FROM access_log_entries WHERE action = 'access-log.read' AND actor_org = 'police-durham' ORDER BY idx DESC LIMIT 1`);
+    const [denied] = await gw.sql<{ decision: string }>(
+      `SELECT decision FROM access_log_entries WHERE action = 'access-log.read' AND actor_org = 'police-durham' ORDER BY idx DESC LIMIT 1`,
+    );
     expect(denied.decision).toBe('DENY');
   });
 
@@ -125,7 +202,9 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
     expect(lines[0].split(',').slice(0, 4)).toEqual(['index', 'timestamp', 'actorOrg', 'actorSub']);
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([e4.index, e3.index, e1.index]);
     expect(lines[1]).toContain(`"'=HYPERLINK(""x""), ""quoted"""`);
-    const [logged] = await gw.sql<{ action: string; actor_org: string }>(`SELECT action, actor_org FROM access_log_entries ORDER BY idx DESC LIMIT 1`);
+    const [logged] = await gw.sql<{ action: string; actor_org: string }>(
+      `SELECT action, actor_org FROM access_log_entries ORDER BY idx DESC LIMIT 1`,
+    );
     expect(logged).toEqual({ action: 'access-log.export', actor_org: 'nps-north-east' });
   });
 
@@ -134,8 +213,19 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
     expect(res.status).toBe(200);
     const reads = (res.body.accesses as { action: string }[]).filter((a) => a.action === 'case.read');
     expect(reads).toEqual([
-      expect.objectContaining({ index: e3.index, org: 'nps-north-east', purpose: 'RISK_MANAGEMENT', decision: 'ALLOW' }),
-      expect.objectContaining({ index: e1.index, org: 'police-cleveland', actor: 'user:police-cleveland-1', agreement: { id: 'a-1', version: 2 }, fieldsReleased: ['tier'] }),
+      expect.objectContaining({
+        index: e3.index,
+        org: 'nps-north-east',
+        purpose: 'RISK_MANAGEMENT',
+        decision: 'ALLOW',
+      }),
+      expect.objectContaining({
+        index: e1.index,
+        org: 'police-cleveland',
+        actor: 'user:police-cleveland-1',
+        agreement: { id: 'a-1', version: 2 },
+        fieldsReleased: ['tier'],
+      }),
     ]);
     const durham = await gw.call('GET', '/subjects/X000001/access-report', ig('police-durham'));
     expect((durham.body.accesses as { action: string }[]).filter((a) => a.action === 'case.read')).toEqual([]);
@@ -175,9 +265,15 @@ describe('GET /access-log, /access-log/entries/{index}, /access-log/export.csv, 
 
   it('validates the path and paging of the other reads', async () => {
     const who = ig('gateway');
-    expect((await gw.call('GET', '/access-log/entries/abc', who)).body.errors).toEqual([expect.objectContaining({ field: 'index' })]);
+    expect((await gw.call('GET', '/access-log/entries/abc', who)).body.errors).toEqual([
+      expect.objectContaining({ field: 'index' }),
+    ]);
     expect((await gw.call('GET', '/access-log/export.csv?limit=5', who)).status).toBe(400);
-    expect((await gw.call('GET', '/subjects/bad/access-report', who)).body.errors).toEqual([expect.objectContaining({ field: 'crn' })]);
-    expect((await gw.call('GET', '/subjects/X000001/access-report?limit=1001', who)).body.errors).toEqual([expect.objectContaining({ field: 'limit' })]);
+    expect((await gw.call('GET', '/subjects/bad/access-report', who)).body.errors).toEqual([
+      expect.objectContaining({ field: 'crn' }),
+    ]);
+    expect((await gw.call('GET', '/subjects/X000001/access-report?limit=1001', who)).body.errors).toEqual([
+      expect.objectContaining({ field: 'limit' }),
+    ]);
   });
 });

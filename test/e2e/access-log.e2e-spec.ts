@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import pg from 'pg';
 import { canonicalJson } from '../../src/shared/crypto/canonical-json.js';
-import { AccessLogWriter, type AccessLogEntryInput, type AccessLogReceipt } from '../../src/modules/access-log/index.js';
+import {
+  AccessLogWriter,
+  type AccessLogEntryInput,
+  type AccessLogReceipt,
+} from '../../src/modules/access-log/index.js';
 import { verifyConsistency, verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
 import { createAccessLogWriter } from '../../src/modules/access-log/access-log.providers.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
@@ -18,7 +22,11 @@ interface Checkpoint {
 const b64 = (s: string) => Buffer.from(s, 'base64');
 
 /** RFC 9162 leaf hash, computed here from the RFC rather than with the gateway's code. */
-const leafHashOf = (bytes: Buffer) => createHash('sha256').update(Buffer.from([0])).update(bytes).digest();
+const leafHashOf = (bytes: Buffer) =>
+  createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(bytes)
+    .digest();
 
 function anEntry(n: number, o: Partial<AccessLogEntryInput> = {}): AccessLogEntryInput {
   return {
@@ -41,9 +49,13 @@ function anEntry(n: number, o: Partial<AccessLogEntryInput> = {}): AccessLogEntr
 /** Verifies a checkpoint's JWS with the gateway's published keys, as a partner would. */
 async function verifyCheckpoint(gw: TestGateway, cp: Checkpoint): Promise<void> {
   const jwks = (await gw.http.get('/.well-known/jwks.json')).body as JSONWebKeySet;
-  const { payload, protectedHeader } = await compactVerify(cp.jws, createLocalJWKSet(jwks), { algorithms: ['ES256', 'EdDSA'] });
+  const { payload, protectedHeader } = await compactVerify(cp.jws, createLocalJWKSet(jwks), {
+    algorithms: ['ES256', 'EdDSA'],
+  });
   expect(protectedHeader.typ).toBe('log-checkpoint+jwt');
-  expect(Buffer.from(payload).toString('utf8')).toBe(canonicalJson({ rootHash: cp.rootHash, timestamp: cp.timestamp, treeSize: cp.treeSize }));
+  expect(Buffer.from(payload).toString('utf8')).toBe(
+    canonicalJson({ rootHash: cp.rootHash, timestamp: cp.timestamp, treeSize: cp.treeSize }),
+  );
 }
 
 async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -57,7 +69,10 @@ describe('Scheduled checkpoints (CHECKPOINT_INTERVAL_MS)', () => {
   });
   afterAll(() => gw.close());
 
-  const sizes = async () => (await gw.sql<{ tree_size: string }>('SELECT tree_size FROM access_log_checkpoints ORDER BY tree_size')).map((r) => Number(r.tree_size));
+  const sizes = async () =>
+    (await gw.sql<{ tree_size: string }>('SELECT tree_size FROM access_log_checkpoints ORDER BY tree_size')).map((r) =>
+      Number(r.tree_size),
+    );
   const until = async (check: () => Promise<boolean>) => {
     for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
     expect(await check()).toBe(true);
@@ -72,7 +87,8 @@ describe('Scheduled checkpoints (CHECKPOINT_INTERVAL_MS)', () => {
     // Several intervals pass without growth: nothing new is signed.
     await new Promise((r) => setTimeout(r, 400));
     expect(await sizes()).toEqual(made);
-    const latest = (await gw.call('GET', '/access-log/checkpoints/latest', { org: gw.orgs['crc-northumbria'] })).body as Checkpoint;
+    const latest = (await gw.call('GET', '/access-log/checkpoints/latest', { org: gw.orgs['crc-northumbria'] }))
+      .body as Checkpoint;
     expect(latest.treeSize).toBe(4);
     await verifyCheckpoint(gw, latest);
   });
@@ -86,9 +102,13 @@ describe('Several gateway instances appending to one database', () => {
   afterAll(() => gw.close());
 
   it('keeps indices gap-free and the tree whole: the head-row lock serialises their batches', async () => {
-    const instances = [0, 1, 2].map(() => createAccessLogWriter({ connectionString: gw.db.appUrl, maxBatch: 64, statementTimeoutMs: 5000 }));
+    const instances = [0, 1, 2].map(() =>
+      createAccessLogWriter({ connectionString: gw.db.appUrl, maxBatch: 64, statementTimeoutMs: 5000 }),
+    );
     try {
-      const receipts = await Promise.all(Array.from({ length: 900 }, (_, n) => instances[n % 3].writer.append(anEntry(n))));
+      const receipts = await Promise.all(
+        Array.from({ length: 900 }, (_, n) => instances[n % 3].writer.append(anEntry(n))),
+      );
       expect(receipts.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 900 }, (_, i) => i));
     } finally {
       await Promise.all(instances.map((i) => i.close()));
@@ -115,10 +135,14 @@ describe('AccessLogWriter under concurrency, with GET /access-log/entries/{index
   it('gives 2,000 concurrent appends the indices 0..1999 exactly once, each provably in a signed checkpoint', async () => {
     const writer = gw.app.get(AccessLogWriter);
     expect((await gw.sql<{ size: string }>('SELECT size FROM access_log_head'))[0].size).toBe('0');
-    const receipts: AccessLogReceipt[] = await Promise.all(Array.from({ length: 2000 }, (_, n) => writer.append(anEntry(n))));
+    const receipts: AccessLogReceipt[] = await Promise.all(
+      Array.from({ length: 2000 }, (_, n) => writer.append(anEntry(n))),
+    );
 
     expect(receipts.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
-    const stored = await gw.sql<{ idx: string; leaf_hash: Buffer; entry: Buffer }>('SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx');
+    const stored = await gw.sql<{ idx: string; leaf_hash: Buffer; entry: Buffer }>(
+      'SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx',
+    );
     expect(stored).toHaveLength(2000);
     for (const r of receipts) {
       const row = stored[r.index];
@@ -139,10 +163,19 @@ describe('AccessLogWriter under concurrency, with GET /access-log/entries/{index
     expect(latest.body).toEqual(cp);
 
     await inBatches(receipts, 16, async (r) => {
-      const res = await gw.call('GET', `/access-log/entries/${r.index}/proof?treeSize=${cp.treeSize}`, { org: partner, roles: ['system'] });
+      const res = await gw.call('GET', `/access-log/entries/${r.index}/proof?treeSize=${cp.treeSize}`, {
+        org: partner,
+        roles: ['system'],
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ index: r.index, treeSize: 2000, leafHash: r.leafHash });
-      const ok = verifyInclusion(r.index, cp.treeSize, b64(r.leafHash), (res.body.auditPath as string[]).map(b64), b64(cp.rootHash));
+      const ok = verifyInclusion(
+        r.index,
+        cp.treeSize,
+        b64(r.leafHash),
+        (res.body.auditPath as string[]).map(b64),
+        b64(cp.rootHash),
+      );
       if (!ok) throw new Error(`inclusion proof of entry ${r.index} does not verify`);
     });
   }, 120_000);
@@ -151,20 +184,41 @@ describe('AccessLogWriter under concurrency, with GET /access-log/entries/{index
     const writer = gw.app.get(AccessLogWriter);
     const first = (await gw.call('GET', '/access-log/checkpoints/latest', { org: partner })).body as Checkpoint;
     await Promise.all(Array.from({ length: 37 }, (_, n) => writer.append(anEntry(5000 + n))));
-    const second = (await gw.call('POST', '/access-log/checkpoints', { org: partner, roles: ['system'] })).body as Checkpoint;
+    const second = (await gw.call('POST', '/access-log/checkpoints', { org: partner, roles: ['system'] }))
+      .body as Checkpoint;
     expect(second.treeSize).toBe(first.treeSize + 37);
     await verifyCheckpoint(gw, second);
 
-    const res = await gw.call('GET', `/access-log/consistency?from=${first.treeSize}&to=${second.treeSize}`, { org: partner });
+    const res = await gw.call('GET', `/access-log/consistency?from=${first.treeSize}&to=${second.treeSize}`, {
+      org: partner,
+    });
     expect(res.status).toBe(200);
-    expect(verifyConsistency(first.treeSize, second.treeSize, b64(first.rootHash), b64(second.rootHash), (res.body.proof as string[]).map(b64))).toBe(true);
-    expect(verifyConsistency(first.treeSize, second.treeSize, b64(second.rootHash), b64(second.rootHash), (res.body.proof as string[]).map(b64))).toBe(false);
+    expect(
+      verifyConsistency(
+        first.treeSize,
+        second.treeSize,
+        b64(first.rootHash),
+        b64(second.rootHash),
+        (res.body.proof as string[]).map(b64),
+      ),
+    ).toBe(true);
+    expect(
+      verifyConsistency(
+        first.treeSize,
+        second.treeSize,
+        b64(second.rootHash),
+        b64(second.rootHash),
+        (res.body.proof as string[]).map(b64),
+      ),
+    ).toBe(false);
 
     const old = await gw.call('GET', `/access-log/checkpoints/${first.treeSize}`, { org: partner });
     expect(old.body).toEqual(first);
     expect((await gw.call('GET', '/access-log/checkpoints/999999', { org: partner })).status).toBe(404);
     // Nothing new to sign: the same checkpoint comes back.
-    expect((await gw.call('POST', '/access-log/checkpoints', { org: partner, roles: ['system'] })).body).toEqual(second);
+    expect((await gw.call('POST', '/access-log/checkpoints', { org: partner, roles: ['system'] })).body).toEqual(
+      second,
+    );
   });
 
   it('refuses proofs for trees or entries the log does not have', async () => {

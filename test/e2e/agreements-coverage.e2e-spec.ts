@@ -1,7 +1,13 @@
 import { EventBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { AgreementCoverage, AgreementExpiryWatcher, type CoverageQuery } from '../../src/modules/agreements/index.js';
-import { activeAgreement, agreementLogEntries, agreementTerms, signAs, signatory } from '../factories/agreement.factory.js';
+import {
+  activeAgreement,
+  agreementLogEntries,
+  agreementTerms,
+  signAs,
+  signatory,
+} from '../factories/agreement.factory.js';
 import { TestGateway } from '../setup/test-app.js';
 
 const SECOND = 1000;
@@ -21,16 +27,31 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
 
   const nps = () => gw.orgs['nps-north-east'];
   const police = () => gw.orgs['police-cleveland'];
-  const ids = async (c: AgreementCoverage, q: CoverageQuery) => (await c.findCovering(q)).map((a) => `${a.id}@v${a.version}`);
+  const ids = async (c: AgreementCoverage, q: CoverageQuery) =>
+    (await c.findCovering(q)).map((a) => `${a.id}@v${a.version}`);
 
   describe('validity', () => {
     // Whole seconds, so the edges are exact in the document too.
     const validFrom = new Date(Math.ceil((Date.now() + 10 * DAY) / SECOND) * SECOND);
     const validTo = new Date(validFrom.getTime() + 30 * DAY);
     let id: string;
-    const q = (at: Date): CoverageQuery => ({ provider: 'nps-north-east', recipient: 'police-cleveland', purpose: 'IOM', at, agreementId: id });
+    const q = (at: Date): CoverageQuery => ({
+      provider: 'nps-north-east',
+      recipient: 'police-cleveland',
+      purpose: 'IOM',
+      at,
+      agreementId: id,
+    });
     beforeAll(async () => {
-      id = await activeAgreement(gw, agreementTerms({ title: 'Future IOM agreement', validFrom: validFrom.toISOString(), validTo: validTo.toISOString(), reviewBy: validFrom.toISOString() }));
+      id = await activeAgreement(
+        gw,
+        agreementTerms({
+          title: 'Future IOM agreement',
+          validFrom: validFrom.toISOString(),
+          validTo: validTo.toISOString(),
+          reviewBy: validFrom.toISOString(),
+        }),
+      );
     });
 
     it('does not cover one second before validFrom', async () => {
@@ -47,7 +68,14 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
     });
     it('is ACTIVE now even though it does not cover yet', async () => {
       expect((await gw.call('GET', `/agreements/${id}`, signatory(nps()))).body.status).toBe('ACTIVE');
-      expect(await ids(coverage, { provider: 'nps-north-east', recipient: 'police-cleveland', purpose: 'IOM', agreementId: id })).toEqual([]);
+      expect(
+        await ids(coverage, {
+          provider: 'nps-north-east',
+          recipient: 'police-cleveland',
+          purpose: 'IOM',
+          agreementId: id,
+        }),
+      ).toEqual([]);
     });
   });
 
@@ -72,7 +100,12 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
     });
 
     it('covers both directions between BOTH parties, and a RECIPIENT only as recipient', async () => {
-      const q = (provider: string, recipient: string): CoverageQuery => ({ provider, recipient, purpose: 'RECALL', agreementId: id });
+      const q = (provider: string, recipient: string): CoverageQuery => ({
+        provider,
+        recipient,
+        purpose: 'RECALL',
+        agreementId: id,
+      });
       expect(await ids(coverage, q('nps-north-east', 'crc-northumbria'))).toEqual([`${id}@v1`]);
       expect(await ids(coverage, q('crc-northumbria', 'nps-north-east'))).toEqual([`${id}@v1`]);
       expect(await ids(coverage, q('nps-north-east', 'police-durham'))).toEqual([`${id}@v1`]);
@@ -81,10 +114,31 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
     });
 
     it('covers only its purposes, and gives the lawful basis of the purpose asked about', async () => {
-      expect(await ids(coverage, { provider: 'nps-north-east', recipient: 'crc-northumbria', purpose: 'IOM', agreementId: id })).toEqual([]);
-      const [recall] = await coverage.findCovering({ provider: 'nps-north-east', recipient: 'crc-northumbria', purpose: 'RECALL', agreementId: id });
-      expect(recall).toMatchObject({ lawfulBasis: ['Criminal Justice Act 2003 s.254'], specialCategoryConditions: { HEALTH: expect.any(String) }, status: 'ACTIVE' });
-      const [risk] = await coverage.findCovering({ provider: 'nps-north-east', recipient: 'crc-northumbria', purpose: 'RISK_MANAGEMENT', agreementId: id });
+      expect(
+        await ids(coverage, {
+          provider: 'nps-north-east',
+          recipient: 'crc-northumbria',
+          purpose: 'IOM',
+          agreementId: id,
+        }),
+      ).toEqual([]);
+      const [recall] = await coverage.findCovering({
+        provider: 'nps-north-east',
+        recipient: 'crc-northumbria',
+        purpose: 'RECALL',
+        agreementId: id,
+      });
+      expect(recall).toMatchObject({
+        lawfulBasis: ['Criminal Justice Act 2003 s.254'],
+        specialCategoryConditions: { HEALTH: expect.any(String) },
+        status: 'ACTIVE',
+      });
+      const [risk] = await coverage.findCovering({
+        provider: 'nps-north-east',
+        recipient: 'crc-northumbria',
+        purpose: 'RISK_MANAGEMENT',
+        agreementId: id,
+      });
       expect(risk.lawfulBasis).toEqual(['Data Protection Act 2018 Part 3', 'Crime and Disorder Act 1998 s.115']);
     });
 
@@ -100,20 +154,34 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
     });
 
     it('answers getAgreement for the exchange module, and null for an unknown or malformed id', async () => {
-      expect(await coverage.getAgreement(id)).toMatchObject({ id, status: 'ACTIVE', version: 1, activeVersion: 1, purposes: ['RISK_MANAGEMENT', 'RECALL'] });
+      expect(await coverage.getAgreement(id)).toMatchObject({
+        id,
+        status: 'ACTIVE',
+        version: 1,
+        activeVersion: 1,
+        purposes: ['RISK_MANAGEMENT', 'RECALL'],
+      });
       expect(await coverage.getAgreement('00000000-0000-4000-8000-000000000000')).toBeNull();
       expect(await coverage.getAgreement('nope')).toBeNull();
     });
   });
 
   describe('state changes', () => {
-    const q = (id: string): CoverageQuery => ({ provider: 'nps-north-east', recipient: 'police-cleveland', purpose: 'IOM', agreementId: id });
+    const q = (id: string): CoverageQuery => ({
+      provider: 'nps-north-east',
+      recipient: 'police-cleveland',
+      purpose: 'IOM',
+      agreementId: id,
+    });
 
     it('stops covering on the next request after a suspension, on this instance and on another one', async () => {
       const id = await activeAgreement(gw, agreementTerms({ title: 'Suspension test' }));
       expect(await ids(coverage, q(id))).toEqual([`${id}@v1`]);
       expect(await ids(otherInstance, q(id))).toEqual([`${id}@v1`]);
-      expect((await gw.call('POST', `/agreements/${id}/suspend`, signatory(police()), { reason: 'Data breach reported' })).status).toBe(200);
+      expect(
+        (await gw.call('POST', `/agreements/${id}/suspend`, signatory(police()), { reason: 'Data breach reported' }))
+          .status,
+      ).toBe(200);
       expect(await ids(coverage, q(id))).toEqual([]);
       expect(await ids(otherInstance, q(id))).toEqual([]);
       await gw.call('POST', `/agreements/${id}/resume`, signatory(police()), { reason: 'Breach contained' });
@@ -130,7 +198,12 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
 
     it('keeps the signed version covering while an amendment awaits signatures, then switches to the new version', async () => {
       const id = await activeAgreement(gw, agreementTerms({ title: 'Amendment test' }));
-      await gw.call('PUT', `/agreements/${id}`, signatory(nps()), agreementTerms({ title: 'Amendment test', dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS'] }));
+      await gw.call(
+        'PUT',
+        `/agreements/${id}`,
+        signatory(nps()),
+        agreementTerms({ title: 'Amendment test', dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS'] }),
+      );
       const during = await coverage.coverFor({ ...q(id), categories: ['IDENTITY', 'NEEDS'] });
       expect(during.byCategory.IDENTITY).toMatchObject({ id, version: 1, status: 'PENDING_SIGNATURES' });
       expect(during.uncovered).toEqual(['NEEDS']);
@@ -144,7 +217,12 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
     it('covers nothing after a suspended agreement is amended, until every party signs the new version', async () => {
       const id = await activeAgreement(gw, agreementTerms({ title: 'Suspended amendment test' }));
       await gw.call('POST', `/agreements/${id}/suspend`, signatory(nps()), { reason: 'Terms need fixing' });
-      const amended = await gw.call('PUT', `/agreements/${id}`, signatory(nps()), agreementTerms({ title: 'Suspended amendment test', retentionDays: 90 }));
+      const amended = await gw.call(
+        'PUT',
+        `/agreements/${id}`,
+        signatory(nps()),
+        agreementTerms({ title: 'Suspended amendment test', retentionDays: 90 }),
+      );
       expect(amended.body).toMatchObject({ status: 'PENDING_SIGNATURES', version: 2, activeVersion: null });
       expect(await ids(coverage, q(id))).toEqual([]);
       await signAs(gw, id, nps());
@@ -153,15 +231,32 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
     });
 
     it('records expiry once validTo has passed, with an event and a log entry, and covers nothing after', async () => {
-      const id = await activeAgreement(gw, agreementTerms({ title: 'Expiry test', validTo: new Date(Date.now() + 2 * DAY).toISOString(), reviewBy: new Date(Date.now() + DAY).toISOString() }));
+      const id = await activeAgreement(
+        gw,
+        agreementTerms({
+          title: 'Expiry test',
+          validTo: new Date(Date.now() + 2 * DAY).toISOString(),
+          reviewBy: new Date(Date.now() + DAY).toISOString(),
+        }),
+      );
       const expiredEvents: string[] = [];
-      gw.app.get(EventBus).subscribe((e) => e.constructor.name === 'AgreementExpiredEvent' && expiredEvents.push((e as unknown as { agreementId: string }).agreementId));
+      gw.app
+        .get(EventBus)
+        .subscribe(
+          (e) =>
+            e.constructor.name === 'AgreementExpiredEvent' &&
+            expiredEvents.push((e as unknown as { agreementId: string }).agreementId),
+        );
       const watcher = gw.app.get(AgreementExpiryWatcher);
       const marked = await watcher.sweep(new Date(Date.now() + 3 * DAY));
       expect(marked.map((m) => m.id)).toContain(id);
       expect(await watcher.sweep(new Date(Date.now() + 3 * DAY))).toEqual([]);
       expect(expiredEvents).toContain(id);
-      expect((await agreementLogEntries(gw, id)).at(-1)).toMatchObject({ action: 'agreement.expire', actor: { org: 'gateway' }, agreement: { id, version: 1 } });
+      expect((await agreementLogEntries(gw, id)).at(-1)).toMatchObject({
+        action: 'agreement.expire',
+        actor: { org: 'gateway' },
+        agreement: { id, version: 1 },
+      });
       expect((await gw.call('GET', `/agreements/${id}`, signatory(nps()))).body.status).toBe('EXPIRED');
       expect(await ids(otherInstance, q(id))).toEqual([]);
       const suspend = await gw.call('POST', `/agreements/${id}/suspend`, signatory(nps()), { reason: 'Too late' });

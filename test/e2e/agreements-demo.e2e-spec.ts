@@ -34,10 +34,16 @@ describe('demo agreements (DEMO=true seed)', () => {
     expect(demo).toHaveLength(3);
     for (const a of demo) {
       expect(a).toMatchObject({ status: 'ACTIVE', version: 1, activeVersion: 1, awaitingSignatures: [] });
-      expect(a.signatures.map((s: { org: string }) => s.org).sort()).toEqual(a.parties.map((p: { org: string }) => p.org).sort());
+      expect(a.signatures.map((s: { org: string }) => s.org).sort()).toEqual(
+        a.parties.map((p: { org: string }) => p.org).sort(),
+      );
       const doc = await gw.call('GET', `/agreements/${a.id}/document`, operator());
       for (const s of a.signatures) {
-        const keys = await gw.call('GET', `/organisations/${s.org}/keys?at=${encodeURIComponent(s.signedAt)}`, operator());
+        const keys = await gw.call(
+          'GET',
+          `/organisations/${s.org}/keys?at=${encodeURIComponent(s.signedAt)}`,
+          operator(),
+        );
         const jwk = keys.body.keys.find((k: { kid: string }) => k.kid === s.kid).jwk;
         const { payload } = await compactVerify(s.jws, await importJWK(jwk, s.alg));
         expect(new TextDecoder().decode(payload)).toBe(doc.text);
@@ -53,14 +59,38 @@ describe('demo agreements (DEMO=true seed)', () => {
 
   it('covers what each agreement says, and special categories only where named with a condition', async () => {
     const coverage = gw.app.get(AgreementCoverage);
-    const iom = await coverage.coverFor({ provider: 'nps-north-east', recipient: 'police-cleveland', purpose: 'IOM', categories: ['IDENTITY', 'ROSH', 'LICENCE_CONDITIONS', 'HEALTH', 'VICTIMS'] });
+    const iom = await coverage.coverFor({
+      provider: 'nps-north-east',
+      recipient: 'police-cleveland',
+      purpose: 'IOM',
+      categories: ['IDENTITY', 'ROSH', 'LICENCE_CONDITIONS', 'HEALTH', 'VICTIMS'],
+    });
     expect(iom.byCategory.ROSH?.id).toBe(DEMO_AGREEMENT_IDS.iom);
     expect(iom.uncovered).toEqual(['HEALTH', 'VICTIMS']);
-    const mappa = await coverage.coverFor({ provider: 'police-durham', recipient: 'nps-north-east', purpose: 'MAPPA', categories: ['VICTIMS'] });
-    expect(mappa.agreement).toMatchObject({ id: DEMO_AGREEMENT_IDS.mappa, specialCategoryConditions: { VICTIMS: expect.stringContaining('s.325') } });
-    const recall = await coverage.coverFor({ provider: 'crc-durham-tees-valley', recipient: 'nps-north-east', purpose: 'RECALL', categories: ['RISK_MANAGEMENT_PLAN', 'HEALTH'] });
+    const mappa = await coverage.coverFor({
+      provider: 'police-durham',
+      recipient: 'nps-north-east',
+      purpose: 'MAPPA',
+      categories: ['VICTIMS'],
+    });
+    expect(mappa.agreement).toMatchObject({
+      id: DEMO_AGREEMENT_IDS.mappa,
+      specialCategoryConditions: { VICTIMS: expect.stringContaining('s.325') },
+    });
+    const recall = await coverage.coverFor({
+      provider: 'crc-durham-tees-valley',
+      recipient: 'nps-north-east',
+      purpose: 'RECALL',
+      categories: ['RISK_MANAGEMENT_PLAN', 'HEALTH'],
+    });
     expect(recall.agreement?.id).toBe(DEMO_AGREEMENT_IDS.riskManagement);
     expect(recall.agreement?.lawfulBasis[0]).toMatch(/s\.254/);
-    expect(await coverage.findCovering({ provider: 'police-cleveland', recipient: 'crc-durham-tees-valley', purpose: 'IOM' })).toEqual([]);
+    expect(
+      await coverage.findCovering({
+        provider: 'police-cleveland',
+        recipient: 'crc-durham-tees-valley',
+        purpose: 'IOM',
+      }),
+    ).toEqual([]);
   });
 });

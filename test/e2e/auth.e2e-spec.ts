@@ -10,9 +10,19 @@ import { TestGateway, type TestOrg } from '../setup/test-app.js';
 const PROBLEM = /^application\/problem\+json/;
 
 function expectProblem(res: Response, status: number, code?: string): void {
-  expect({ status: res.status, type: res.body?.type }).toEqual({ status, type: code ? `urn:probation-gateway:problem:${code}` : expect.any(String) });
+  expect({ status: res.status, type: res.body?.type }).toEqual({
+    status,
+    type: code ? `urn:probation-gateway:problem:${code}` : expect.any(String),
+  });
   expect(res.headers['content-type']).toMatch(PROBLEM);
-  expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
+  expect(res.body).toEqual(
+    expect.objectContaining({
+      type: expect.any(String),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+    }),
+  );
   expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+|SELECT |node_modules/);
 }
 
@@ -36,7 +46,8 @@ describe('Signed-request authentication (GET /organisations)', () => {
     const r = gw.http.get(path);
     return token === undefined ? r : r.set('authorization', `Bearer ${token}`);
   };
-  const post = (token: string, body: string, path = '/organisations') => gw.http.post(path).set('authorization', `Bearer ${token}`).set('content-type', 'application/json').send(body);
+  const post = (token: string, body: string, path = '/organisations') =>
+    gw.http.post(path).set('authorization', `Bearer ${token}`).set('content-type', 'application/json').send(body);
   const forGet = (org = cleveland, path = '/organisations') => aRequestToken(org, aud).forRequest('GET', path);
 
   /** The request is refused with 401 for `reason` and leaves every table exactly as it was. */
@@ -53,20 +64,26 @@ describe('Signed-request authentication (GET /organisations)', () => {
     const t = forGet();
     const res = await get(await t.sign());
     expect(res.status).toBe(200);
-    expect(await gw.sql('SELECT 1 FROM request_tokens WHERE issuer = $1 AND jti = $2', [cleveland.id, t.jti])).toHaveLength(1);
+    expect(
+      await gw.sql('SELECT 1 FROM request_tokens WHERE issuer = $1 AND jti = $2', [cleveland.id, t.jti]),
+    ).toHaveLength(1);
   });
 
   describe('missing or malformed tokens', () => {
     it('refuses a request without Authorization', () => expectRefused(() => get(undefined), 'missing_token'));
-    it('refuses a non-Bearer scheme', () => expectRefused(() => gw.http.get('/organisations').set('authorization', 'Basic Zm9vOmJhcg=='), 'missing_token'));
+    it('refuses a non-Bearer scheme', () =>
+      expectRefused(() => gw.http.get('/organisations').set('authorization', 'Basic Zm9vOmJhcg=='), 'missing_token'));
     it('refuses a token that is not a compact JWS', () => expectRefused(() => get('not-a-jwt'), 'malformed_token'));
-    it('refuses a token whose parts are not JSON', () => expectRefused(() => get('eyJub3Q.anNvbg.c2ln'), 'malformed_token'));
+    it('refuses a token whose parts are not JSON', () =>
+      expectRefused(() => get('eyJub3Q.anNvbg.c2ln'), 'malformed_token'));
   });
 
   describe('algorithms', () => {
-    it('refuses alg none with an empty signature', () => expectRefused(() => get(forGet().unsigned()), 'malformed_token'));
+    it('refuses alg none with an empty signature', () =>
+      expectRefused(() => get(forGet().unsigned()), 'malformed_token'));
 
-    it('refuses alg none with any signature', () => expectRefused(() => get(forGet().unsigned('AAAA')), 'algorithm_not_allowed'));
+    it('refuses alg none with any signature', () =>
+      expectRefused(() => get(forGet().unsigned('AAAA')), 'algorithm_not_allowed'));
 
     it("refuses HS256 keyed with the organisation's public JWK", async () => {
       const secret = Buffer.from(JSON.stringify(cleveland.key.publicJwk));
@@ -74,13 +91,22 @@ describe('Signed-request authentication (GET /organisations)', () => {
     });
 
     it("refuses HS256 keyed with the organisation's public key as PEM", async () => {
-      const pem = createPublicKey({ key: cleveland.key.publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
-      await expectRefused(async () => get(await forGet().signedWith(Buffer.from(pem), 'HS256').sign()), 'algorithm_not_allowed');
+      const pem = createPublicKey({ key: cleveland.key.publicJwk as never, format: 'jwk' }).export({
+        type: 'spki',
+        format: 'pem',
+      });
+      await expectRefused(
+        async () => get(await forGet().signedWith(Buffer.from(pem), 'HS256').sign()),
+        'algorithm_not_allowed',
+      );
     });
 
     it('refuses RS256', async () => {
       const { privateKey } = await generateKeyPair('RS256');
-      await expectRefused(async () => get(await forGet().signedWith(privateKey, 'RS256').sign()), 'algorithm_not_allowed');
+      await expectRefused(
+        async () => get(await forGet().signedWith(privateKey, 'RS256').sign()),
+        'algorithm_not_allowed',
+      );
     });
 
     it('refuses ES256 claimed over an EdDSA key', async () => {
@@ -90,23 +116,44 @@ describe('Signed-request authentication (GET /organisations)', () => {
   });
 
   describe('keys', () => {
-    it('refuses an unknown kid', () => expectRefused(async () => get(await forGet().withHeader({ kid: 'no-such-kid' }).sign()), 'unknown_key'));
+    it('refuses an unknown kid', () =>
+      expectRefused(async () => get(await forGet().withHeader({ kid: 'no-such-kid' }).sign()), 'unknown_key'));
 
-    it('refuses a missing kid', () => expectRefused(async () => get(await forGet().withoutHeader('kid').sign()), 'unknown_key'));
+    it('refuses a missing kid', () =>
+      expectRefused(async () => get(await forGet().withoutHeader('kid').sign()), 'unknown_key'));
 
     it("refuses another organisation's kid and key under iss A", () =>
-      expectRefused(async () => get(await forGet(cleveland).withHeader({ kid: durham.key.kid }).signedWith(durham.key.privateKey).sign()), 'unknown_key'));
+      expectRefused(
+        async () =>
+          get(await forGet(cleveland).withHeader({ kid: durham.key.kid }).signedWith(durham.key.privateKey).sign()),
+        'unknown_key',
+      ));
 
-    it("refuses iss B signed with A's key under A's kid", () => expectRefused(async () => get(await forGet(durham).withHeader({ kid: cleveland.key.kid }).signedWith(cleveland.key.privateKey).sign()), 'unknown_key'));
+    it("refuses iss B signed with A's key under A's kid", () =>
+      expectRefused(
+        async () =>
+          get(await forGet(durham).withHeader({ kid: cleveland.key.kid }).signedWith(cleveland.key.privateKey).sign()),
+        'unknown_key',
+      ));
 
-    it("refuses iss B signed with A's key under B's kid", () => expectRefused(async () => get(await forGet(durham).signedWith(cleveland.key.privateKey).sign()), 'bad_signature'));
+    it("refuses iss B signed with A's key under B's kid", () =>
+      expectRefused(
+        async () => get(await forGet(durham).signedWith(cleveland.key.privateKey).sign()),
+        'bad_signature',
+      ));
 
-    it('refuses an unregistered issuer', () => expectRefused(async () => get(await forGet().withClaims({ iss: 'police-nowhere' }).sign()), 'unknown_key'));
+    it('refuses an unregistered issuer', () =>
+      expectRefused(async () => get(await forGet().withClaims({ iss: 'police-nowhere' }).sign()), 'unknown_key'));
 
     it('refuses a signature over different claims (tampered payload)', async () => {
       const token = await forGet().sign();
       const [h, , s] = token.split('.');
-      const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()), roles: ['gateway-admin'] })).toString('base64url');
+      const forged = Buffer.from(
+        JSON.stringify({
+          ...JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()),
+          roles: ['gateway-admin'],
+        }),
+      ).toString('base64url');
       await expectRefused(() => get(`${h}.${forged}.${s}`), 'bad_signature');
     });
 
@@ -115,18 +162,48 @@ describe('Signed-request authentication (GET /organisations)', () => {
       ['x5u', 'https://attacker.example/cert.pem'],
       ['x5c', ['MIIB']],
     ] as const) {
-      it(`refuses a ${header} header pointing elsewhere, even with a valid signature`, () => expectRefused(async () => get(await forGet().withHeader({ [header]: value }).sign()), 'forbidden_header'));
+      it(`refuses a ${header} header pointing elsewhere, even with a valid signature`, () =>
+        expectRefused(
+          async () =>
+            get(
+              await forGet()
+                .withHeader({ [header]: value })
+                .sign(),
+            ),
+          'forbidden_header',
+        ));
     }
 
     it("refuses an embedded jwk header carrying the attacker's own key", async () => {
       const attacker = await aKey(cleveland.key.kid);
-      await expectRefused(async () => get(await forGet().withHeader({ jwk: { ...attacker.publicJwk } }).signedWith(attacker.privateKey).sign()), 'forbidden_header');
+      await expectRefused(
+        async () =>
+          get(
+            await forGet()
+              .withHeader({ jwk: { ...attacker.publicJwk } })
+              .signedWith(attacker.privateKey)
+              .sign(),
+          ),
+        'forbidden_header',
+      );
     });
 
-    it('refuses an unknown crit header', () => expectRefused(async () => get(await forGet().withHeader({ crit: ['urn:x-unknown'], 'urn:x-unknown': true }).allowingCrit('urn:x-unknown').sign()), 'unknown_critical_header'));
+    it('refuses an unknown crit header', () =>
+      expectRefused(
+        async () =>
+          get(
+            await forGet()
+              .withHeader({ crit: ['urn:x-unknown'], 'urn:x-unknown': true })
+              .allowingCrit('urn:x-unknown')
+              .sign(),
+          ),
+        'unknown_critical_header',
+      ));
 
     it('refuses a token over 8 KiB before looking at it', async () => {
-      const t = await forGet().withClaims({ attrs: { padding: 'x'.repeat(200) }, reason: 'y'.repeat(9 * 1024) }).sign();
+      const t = await forGet()
+        .withClaims({ attrs: { padding: 'x'.repeat(200) }, reason: 'y'.repeat(9 * 1024) })
+        .sign();
       expect(t.length).toBeGreaterThan(9 * 1024);
       await expectRefused(() => get(t), 'token_too_large');
     });
@@ -134,68 +211,127 @@ describe('Signed-request authentication (GET /organisations)', () => {
 
   describe('type', () => {
     for (const typ of ['JWT', 'at+jwt', 'exchange-request+jwt']) {
-      it(`refuses typ ${typ}`, () => expectRefused(async () => get(await forGet().withHeader({ typ }).sign()), 'wrong_type'));
+      it(`refuses typ ${typ}`, () =>
+        expectRefused(async () => get(await forGet().withHeader({ typ }).sign()), 'wrong_type'));
     }
-    it('refuses a token without typ', () => expectRefused(async () => get(await forGet().withoutHeader('typ').sign()), 'wrong_type'));
+    it('refuses a token without typ', () =>
+      expectRefused(async () => get(await forGet().withoutHeader('typ').sign()), 'wrong_type'));
   });
 
   describe('claims', () => {
-    it('refuses an expired token (beyond the 60 s skew)', () => expectRefused(async () => get(await forGet().issuedAt(-250).expiresAt(-70).sign()), 'expired'));
+    it('refuses an expired token (beyond the 60 s skew)', () =>
+      expectRefused(async () => get(await forGet().issuedAt(-250).expiresAt(-70).sign()), 'expired'));
 
     it('accepts a token that expired within the skew', async () => {
       expect((await get(await forGet().issuedAt(-200).expiresAt(-30).sign())).status).toBe(200);
     });
 
-    it('refuses a lifetime over 300 s', () => expectRefused(async () => get(await forGet().issuedAt(0).expiresAt(301).sign()), 'lifetime_too_long'));
+    it('refuses a lifetime over 300 s', () =>
+      expectRefused(async () => get(await forGet().issuedAt(0).expiresAt(301).sign()), 'lifetime_too_long'));
 
     it('accepts a lifetime of exactly 300 s', async () => {
       expect((await get(await forGet().issuedAt(0).expiresAt(300).sign())).status).toBe(200);
     });
 
-    it('refuses exp before iat', () => expectRefused(async () => get(await forGet().issuedAt(0).expiresAt(-10).sign()), 'lifetime_too_long'));
+    it('refuses exp before iat', () =>
+      expectRefused(async () => get(await forGet().issuedAt(0).expiresAt(-10).sign()), 'lifetime_too_long'));
 
-    it('refuses iat in the future beyond the 60 s skew', () => expectRefused(async () => get(await forGet().issuedAt(90).expiresAt(200).sign()), 'issued_in_future'));
+    it('refuses iat in the future beyond the 60 s skew', () =>
+      expectRefused(async () => get(await forGet().issuedAt(90).expiresAt(200).sign()), 'issued_in_future'));
 
     it('accepts iat in the future within the skew', async () => {
       expect((await get(await forGet().issuedAt(30).expiresAt(120).sign())).status).toBe(200);
     });
 
     for (const claim of ['iat', 'exp']) {
-      it(`refuses a token without ${claim}`, () => expectRefused(async () => get(await forGet().without(claim).sign()), 'invalid_claims'));
+      it(`refuses a token without ${claim}`, () =>
+        expectRefused(async () => get(await forGet().without(claim).sign()), 'invalid_claims'));
     }
 
-    it('refuses a wrong aud', () => expectRefused(async () => get(await forGet().withClaims({ aud: 'another-gateway' }).sign()), 'wrong_audience'));
+    it('refuses a wrong aud', () =>
+      expectRefused(async () => get(await forGet().withClaims({ aud: 'another-gateway' }).sign()), 'wrong_audience'));
 
-    it('refuses an aud list naming another audience too', () => expectRefused(async () => get(await forGet().withClaims({ aud: [aud, 'another-gateway'] }).sign()), 'wrong_audience'));
+    it('refuses an aud list naming another audience too', () =>
+      expectRefused(
+        async () =>
+          get(
+            await forGet()
+              .withClaims({ aud: [aud, 'another-gateway'] })
+              .sign(),
+          ),
+        'wrong_audience',
+      ));
 
-    it('refuses a missing jti', () => expectRefused(async () => get(await forGet().without('jti').sign()), 'invalid_claims'));
+    it('refuses a missing jti', () =>
+      expectRefused(async () => get(await forGet().without('jti').sign()), 'invalid_claims'));
 
-    it('refuses a sub that is neither user: nor system:', () => expectRefused(async () => get(await forGet().withClaims({ sub: 'admin' }).sign()), 'invalid_claims'));
+    it('refuses a sub that is neither user: nor system:', () =>
+      expectRefused(async () => get(await forGet().withClaims({ sub: 'admin' }).sign()), 'invalid_claims'));
 
-    it('refuses a roles claim that is not a list of names', () => expectRefused(async () => get(await forGet().withClaims({ roles: 'gateway-admin' }).sign()), 'invalid_claims'));
+    it('refuses a roles claim that is not a list of names', () =>
+      expectRefused(async () => get(await forGet().withClaims({ roles: 'gateway-admin' }).sign()), 'invalid_claims'));
   });
 
   describe('binding to the request', () => {
-    it('refuses htm not matching the method', () => expectRefused(async () => get(await aRequestToken(cleveland, aud).forRequest('POST', '/organisations').sign()), 'method_mismatch'));
+    it('refuses htm not matching the method', () =>
+      expectRefused(
+        async () => get(await aRequestToken(cleveland, aud).forRequest('POST', '/organisations').sign()),
+        'method_mismatch',
+      ));
 
-    it('refuses htu naming another path', () => expectRefused(async () => get(await forGet(cleveland, '/organisations/police-cleveland/keys').sign()), 'uri_mismatch'));
+    it('refuses htu naming another path', () =>
+      expectRefused(
+        async () => get(await forGet(cleveland, '/organisations/police-cleveland/keys').sign()),
+        'uri_mismatch',
+      ));
 
-    it('refuses htu with another query', () => expectRefused(async () => get(await forGet(cleveland, '/organisations?page=1').sign(), '/organisations?page=2'), 'uri_mismatch'));
+    it('refuses htu with another query', () =>
+      expectRefused(
+        async () => get(await forGet(cleveland, '/organisations?page=1').sign(), '/organisations?page=2'),
+        'uri_mismatch',
+      ));
 
-    it('refuses htu without the query that was sent', () => expectRefused(async () => get(await forGet(cleveland, '/organisations').sign(), '/organisations?page=2'), 'uri_mismatch'));
+    it('refuses htu without the query that was sent', () =>
+      expectRefused(
+        async () => get(await forGet(cleveland, '/organisations').sign(), '/organisations?page=2'),
+        'uri_mismatch',
+      ));
 
-    it('refuses htu with a query that was not sent', () => expectRefused(async () => get(await forGet(cleveland, '/organisations?page=2').sign(), '/organisations'), 'uri_mismatch'));
+    it('refuses htu with a query that was not sent', () =>
+      expectRefused(
+        async () => get(await forGet(cleveland, '/organisations?page=2').sign(), '/organisations'),
+        'uri_mismatch',
+      ));
 
     describe('body (POST /organisations as gateway-admin)', () => {
       let body: string;
-      const asAdmin = (b?: string) => aRequestToken(admin, aud).forRequest('POST', '/organisations', b).withClaims({ roles: ['gateway-admin'] });
+      const asAdmin = (b?: string) =>
+        aRequestToken(admin, aud)
+          .forRequest('POST', '/organisations', b)
+          .withClaims({ roles: ['gateway-admin'] });
 
       beforeAll(async () => {
         const key = await aKey('probation-wales-k1');
-        body = JSON.stringify({ id: 'probation-wales', kind: 'NPS', name: 'Wales', region: 'Wales', jwks: { keys: [key.publicJwk] } });
+        body = JSON.stringify({
+          id: 'probation-wales',
+          kind: 'NPS',
+          name: 'Wales',
+          region: 'Wales',
+          jwks: { keys: [key.publicJwk] },
+        });
       });
 
-      it('refuses a bsh that does not match the body', () => expectRefused(async () => post(await asAdmin(body).withClaims({ bsh: bodyHash('{}') }).sign(), body), 'body_hash_mismatch'));
+      it('refuses a bsh that does not match the body', () =>
+        expectRefused(
+          async () =>
+            post(
+              await asAdmin(body)
+                .withClaims({ bsh: bodyHash('{}') })
+                .sign(),
+              body,
+            ),
+          'body_hash_mismatch',
+        ));
 
       it('refuses a body changed after signing', async () => {
         const token = await asAdmin(body).sign();
@@ -203,11 +339,31 @@ describe('Signed-request authentication (GET /organisations)', () => {
         await expectRefused(() => post(token, changed), 'body_hash_mismatch');
       });
 
-      it('refuses a body with no bsh at all', () => expectRefused(async () => post(await asAdmin().sign(), body), 'body_hash_mismatch'));
+      it('refuses a body with no bsh at all', () =>
+        expectRefused(async () => post(await asAdmin().sign(), body), 'body_hash_mismatch'));
 
-      it('refuses a bsh in hex rather than base64url', () => expectRefused(async () => post(await asAdmin(body).withClaims({ bsh: createHash('sha256').update(body).digest('hex') }).sign(), body), 'body_hash_mismatch'));
+      it('refuses a bsh in hex rather than base64url', () =>
+        expectRefused(
+          async () =>
+            post(
+              await asAdmin(body)
+                .withClaims({ bsh: createHash('sha256').update(body).digest('hex') })
+                .sign(),
+              body,
+            ),
+          'body_hash_mismatch',
+        ));
 
-      it('refuses a bsh on a request with an empty body', () => expectRefused(async () => get(await forGet().withClaims({ bsh: bodyHash('{}') }).sign()), 'body_hash_mismatch'));
+      it('refuses a bsh on a request with an empty body', () =>
+        expectRefused(
+          async () =>
+            get(
+              await forGet()
+                .withClaims({ bsh: bodyHash('{}') })
+                .sign(),
+            ),
+          'body_hash_mismatch',
+        ));
 
       it('accepts the same body when bsh matches (and writes it)', async () => {
         const res = await post(await asAdmin(body).sign(), body);
@@ -227,7 +383,14 @@ describe('Signed-request authentication (GET /organisations)', () => {
     it('refuses another token with a used jti', async () => {
       const first = forGet();
       expect((await get(await first.sign())).status).toBe(200);
-      await expectRefused(async () => get(await forGet(cleveland, '/organisations?again=1').withClaims({ jti: first.jti }).sign(), '/organisations?again=1'), 'replayed');
+      await expectRefused(
+        async () =>
+          get(
+            await forGet(cleveland, '/organisations?again=1').withClaims({ jti: first.jti }).sign(),
+            '/organisations?again=1',
+          ),
+        'replayed',
+      );
     });
 
     it('does not confuse equal jti values of different issuers', async () => {
@@ -242,7 +405,8 @@ describe('Signed-request authentication (GET /organisations)', () => {
       const results = await Promise.all(Array.from({ length: 20 }, () => get(token)));
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([200, ...Array(19).fill(401)]);
-      for (const r of results.filter((x) => x.status === 401)) expect(r.body.type).toBe('urn:probation-gateway:problem:auth_replayed');
+      for (const r of results.filter((x) => x.status === 401))
+        expect(r.body.type).toBe('urn:probation-gateway:problem:auth_replayed');
       expect(await gw.sql('SELECT 1 FROM request_tokens WHERE jti = $1', [t.jti])).toHaveLength(1);
     });
 
@@ -259,7 +423,12 @@ describe('Signed-request authentication (GET /organisations)', () => {
       const org = gw.orgs['crc-northumbria'];
       const next = await aKey('crc-northumbria-k2');
       const body = JSON.stringify({ keys: [next.publicJwk] });
-      const rotate = await gw.call('PUT', `/organisations/${org.id}/keys`, { org, sub: 'system:crc-cms', roles: ['system'] }, JSON.parse(body));
+      const rotate = await gw.call(
+        'PUT',
+        `/organisations/${org.id}/keys`,
+        { org, sub: 'system:crc-cms', roles: ['system'] },
+        JSON.parse(body),
+      );
       expect(rotate.status).toBe(200);
       expect(rotate.body).toEqual({ id: org.id, added: [next.kid], revoked: [org.key.kid] });
 
@@ -272,9 +441,23 @@ describe('Signed-request authentication (GET /organisations)', () => {
   describe('EdDSA', () => {
     it('accepts a request signed with a registered Ed25519 key', async () => {
       const key = await aKey('police-ed-k1', 'EdDSA');
-      const reg = await gw.call('POST', '/organisations', { org: admin, roles: ['gateway-admin'] }, { id: 'police-ed', kind: 'POLICE', name: 'Ed Police', region: 'Wales', jwks: { keys: [key.publicJwk] } });
+      const reg = await gw.call(
+        'POST',
+        '/organisations',
+        { org: admin, roles: ['gateway-admin'] },
+        { id: 'police-ed', kind: 'POLICE', name: 'Ed Police', region: 'Wales', jwks: { keys: [key.publicJwk] } },
+      );
       expect(reg.status).toBe(201);
-      const token = await signRequestToken({ privateKey: key.privateKey, alg: 'EdDSA', kid: key.kid, iss: 'police-ed', sub: 'system:ed', aud, method: 'GET', path: '/organisations' });
+      const token = await signRequestToken({
+        privateKey: key.privateKey,
+        alg: 'EdDSA',
+        kid: key.kid,
+        iss: 'police-ed',
+        sub: 'system:ed',
+        aud,
+        method: 'GET',
+        path: '/organisations',
+      });
       expect((await get(token)).status).toBe(200);
     });
   });
@@ -300,7 +483,11 @@ describe('Authorisation and input errors', () => {
   /** A signed POST of raw bytes with a chosen content type (bsh over exactly those bytes). */
   const postRaw = async (body: string | Buffer, contentType: string, o = asAdmin()) => {
     const token = await gw.token('POST', '/organisations', o, body as string);
-    return gw.http.post('/organisations').set('authorization', `Bearer ${token}`).set('content-type', contentType).send(body);
+    return gw.http
+      .post('/organisations')
+      .set('authorization', `Bearer ${token}`)
+      .set('content-type', contentType)
+      .send(body);
   };
 
   async function expectUnchanged(send: () => Promise<Response>, status: number, code?: string): Promise<Response> {
@@ -313,35 +500,59 @@ describe('Authorisation and input errors', () => {
     return res;
   }
 
-  it("is 403 for a police system registering an organisation", async () => {
+  it('is 403 for a police system registering an organisation', async () => {
     const body = await registration('crc-403');
-    await expectUnchanged(() => gw.call('POST', '/organisations', { org: police, sub: 'system:cms', roles: ['system'] }, body), 403, 'role_required');
+    await expectUnchanged(
+      () => gw.call('POST', '/organisations', { org: police, sub: 'system:cms', roles: ['system'] }, body),
+      403,
+      'role_required',
+    );
   });
 
   it('is 403 when a partner claims gateway-admin: the role is not effective for its kind', async () => {
     const body = await registration('crc-403b');
-    await expectUnchanged(() => gw.call('POST', '/organisations', { org: police, roles: ['gateway-admin'] }, body), 403, 'role_required');
+    await expectUnchanged(
+      () => gw.call('POST', '/organisations', { org: police, roles: ['gateway-admin'] }, body),
+      403,
+      'role_required',
+    );
   });
 
-  it('is 400 for malformed JSON', () => expectUnchanged(() => postRaw('{"id": "crc-x", ', 'application/json'), 400, 'invalid_json'));
+  it('is 400 for malformed JSON', () =>
+    expectUnchanged(() => postRaw('{"id": "crc-x", ', 'application/json'), 400, 'invalid_json'));
 
-  it('is 400 for a JSON body that is not an object', () => expectUnchanged(() => postRaw('[1,2]', 'application/json'), 400));
+  it('is 400 for a JSON body that is not an object', () =>
+    expectUnchanged(() => postRaw('[1,2]', 'application/json'), 400));
 
-  it('is 400 for __proto__ keys', () => expectUnchanged(() => postRaw('{"__proto__": {"admin": true}}', 'application/json'), 400));
+  it('is 400 for __proto__ keys', () =>
+    expectUnchanged(() => postRaw('{"__proto__": {"admin": true}}', 'application/json'), 400));
 
   it('is 400 naming an unknown field', async () => {
-    const res = await expectUnchanged(async () => gw.call('POST', '/organisations', asAdmin(), { ...(await registration('crc-unknown')), colour: 'blue' }), 400, 'validation_failed');
+    const res = await expectUnchanged(
+      async () =>
+        gw.call('POST', '/organisations', asAdmin(), { ...(await registration('crc-unknown')), colour: 'blue' }),
+      400,
+      'validation_failed',
+    );
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'colour' })]));
   });
 
   it('is 400 naming an unknown nested field', async () => {
     const body = await registration('crc-unknown2');
-    const res = await expectUnchanged(() => gw.call('POST', '/organisations', asAdmin(), { ...body, jwks: { ...body.jwks, extra: 1 } }), 400, 'validation_failed');
+    const res = await expectUnchanged(
+      () => gw.call('POST', '/organisations', asAdmin(), { ...body, jwks: { ...body.jwks, extra: 1 } }),
+      400,
+      'validation_failed',
+    );
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'jwks.extra' })]));
   });
 
   it('is 400 naming each missing or invalid field', async () => {
-    const res = await expectUnchanged(() => gw.call('POST', '/organisations', asAdmin(), { id: 'Not A Slug', kind: 'GATEWAY' }), 400, 'validation_failed');
+    const res = await expectUnchanged(
+      () => gw.call('POST', '/organisations', asAdmin(), { id: 'Not A Slug', kind: 'GATEWAY' }),
+      400,
+      'validation_failed',
+    );
     const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['id', 'kind', 'name', 'region', 'jwks']));
   });
@@ -357,16 +568,29 @@ describe('Authorisation and input errors', () => {
   for (const [what, make, message] of badKeys) {
     it(`is 400 naming the field for ${what}`, async () => {
       const good = (await aKey('good-1')).publicJwk;
-      const body = await registration('crc-badkey', { jwks: { keys: [good, JSON.parse(JSON.stringify(await make()))] } });
+      const body = await registration('crc-badkey', {
+        jwks: { keys: [good, JSON.parse(JSON.stringify(await make()))] },
+      });
       const res = await expectUnchanged(() => gw.call('POST', '/organisations', asAdmin(), body), 400);
-      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'jwks.keys[1]', message: expect.stringMatching(message) })]);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'jwks.keys[1]', message: expect.stringMatching(message) }),
+      ]);
     });
   }
 
   it('is 400 naming the field for a duplicate kid', async () => {
     const a = await aKey('dup-kid');
     const b = await aKey('dup-kid');
-    const res = await expectUnchanged(async () => gw.call('POST', '/organisations', asAdmin(), await registration('crc-dup', { jwks: { keys: [a.publicJwk, b.publicJwk] } })), 400);
+    const res = await expectUnchanged(
+      async () =>
+        gw.call(
+          'POST',
+          '/organisations',
+          asAdmin(),
+          await registration('crc-dup', { jwks: { keys: [a.publicJwk, b.publicJwk] } }),
+        ),
+      400,
+    );
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'jwks.keys[1].kid' })]);
   });
 
@@ -375,19 +599,39 @@ describe('Authorisation and input errors', () => {
     await expectUnchanged(() => postRaw(body, 'application/json'), 413, 'payload_too_large');
   });
 
-  it('is 415 for a text/plain body', () => expectUnchanged(() => postRaw('id=crc-text', 'text/plain'), 415, 'unsupported_media_type'));
+  it('is 415 for a text/plain body', () =>
+    expectUnchanged(() => postRaw('id=crc-text', 'text/plain'), 415, 'unsupported_media_type'));
 
-  it('is 415 for a form body', () => expectUnchanged(() => postRaw('id=crc-form', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'));
+  it('is 415 for a form body', () =>
+    expectUnchanged(() => postRaw('id=crc-form', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'));
 
-  it('is 415 for application/jose on a JSON route', () => expectUnchanged(() => postRaw('a.b.c', 'application/jose'), 415, 'unsupported_media_type'));
+  it('is 415 for application/jose on a JSON route', () =>
+    expectUnchanged(() => postRaw('a.b.c', 'application/jose'), 415, 'unsupported_media_type'));
 
   it('never answers 500 to hostile input', async () => {
     const attempts: (() => Promise<Response>)[] = [
       () => postRaw('null', 'application/json'),
       () => postRaw('"a string"', 'application/json'),
       () => postRaw('{"id": {"$gt": ""}}', 'application/json'),
-      () => postRaw(JSON.stringify({ id: 'crc-deep', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: { a: 1 }, y: [1], kid: 1 }] } }), 'application/json'),
-      () => postRaw(JSON.stringify({ id: 'crc-deep', kind: 'CRC', name: 'n', region: 'r', jwks: { keys: ['not-an-object', 5, null] } }), 'application/json'),
+      () =>
+        postRaw(
+          JSON.stringify({
+            id: 'crc-deep',
+            jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: { a: 1 }, y: [1], kid: 1 }] },
+          }),
+          'application/json',
+        ),
+      () =>
+        postRaw(
+          JSON.stringify({
+            id: 'crc-deep',
+            kind: 'CRC',
+            name: 'n',
+            region: 'r',
+            jwks: { keys: ['not-an-object', 5, null] },
+          }),
+          'application/json',
+        ),
       () => postRaw('{"constructor": {"prototype": {"x": 1}}}', 'application/json'),
       () => postRaw('\u0000\u0001', 'application/json'),
       () => postRaw(Buffer.from([0xff, 0xfe, 0x00]), 'application/octet-stream'),

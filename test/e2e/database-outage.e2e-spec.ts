@@ -32,7 +32,12 @@ describe('Database outage (GET /health, GET /organisations under load)', () => {
     // before the load starts, and the gateway would rightly answer 401 after the restart.
     pg = await startEmbeddedPostgres({ dir, port, settings: PG_SETTINGS });
     const owner = createDataSource(pg.ownerUrl, { poolSize: 2 });
-    await runMigrations(owner, { ownerUrl: pg.ownerUrl, appUser: pg.appUser, appPassword: pg.appPassword, log: () => undefined });
+    await runMigrations(owner, {
+      ownerUrl: pg.ownerUrl,
+      appUser: pg.appUser,
+      appPassword: pg.appPassword,
+      log: () => undefined,
+    });
     await owner.destroy();
 
     const admin = await aKey('gateway-admin-1');
@@ -50,7 +55,15 @@ describe('Database outage (GET /health, GET /organisations under load)', () => {
     aud = config.gatewayId;
     gateway = await createApp(config, { databaseUrl: pg.appUrl, logger: new JsonLogger('warn', (l) => logs.push(l)) });
     key = await aKey('police-cleveland-k1');
-    await gateway.app.get(OrganisationBootstrap).ensureOrganisation({ id: 'police-cleveland', kind: 'POLICE', name: 'Cleveland Police', region: 'North East', keys: [key.publicJwk] });
+    await gateway.app
+      .get(OrganisationBootstrap)
+      .ensureOrganisation({
+        id: 'police-cleveland',
+        kind: 'POLICE',
+        name: 'Cleveland Police',
+        region: 'North East',
+        keys: [key.publicJwk],
+      });
   }, 120_000);
 
   afterAll(async () => {
@@ -62,7 +75,16 @@ describe('Database outage (GET /health, GET /organisations under load)', () => {
 
   const http = () => request(gateway.app.getHttpServer());
   const signedGet = async () => {
-    const token = await signRequestToken({ privateKey: key.privateKey, alg: 'ES256', kid: key.kid, iss: 'police-cleveland', sub: 'system:pnc', aud, method: 'GET', path: '/organisations' });
+    const token = await signRequestToken({
+      privateKey: key.privateKey,
+      alg: 'ES256',
+      kid: key.kid,
+      iss: 'police-cleveland',
+      sub: 'system:pnc',
+      aud,
+      method: 'GET',
+      path: '/organisations',
+    });
     return http().get('/organisations').set('authorization', `Bearer ${token}`);
   };
 
@@ -71,14 +93,22 @@ describe('Database outage (GET /health, GET /organisations under load)', () => {
     type Phase = 'up' | 'stopping' | 'down' | 'starting' | 'recovered';
     let phase: Phase = 'up';
     let running = true;
-    const seen: Record<Phase | 'across', number[]> = { up: [], stopping: [], down: [], starting: [], recovered: [], across: [] };
+    const seen: Record<Phase | 'across', number[]> = {
+      up: [],
+      stopping: [],
+      down: [],
+      starting: [],
+      recovered: [],
+      across: [],
+    };
     const notProblems: unknown[] = [];
     const worker = async () => {
       while (running) {
         const at = phase;
         const res = await signedGet();
         seen[phase === at ? at : 'across'].push(res.status);
-        if (res.status !== 200 && !/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) notProblems.push({ status: res.status, type: res.headers['content-type'] });
+        if (res.status !== 200 && !/^application\/problem\+json/.test(res.headers['content-type'] ?? ''))
+          notProblems.push({ status: res.status, type: res.headers['content-type'] });
       }
     };
     const load = Array.from({ length: 4 }, worker);
@@ -101,7 +131,14 @@ describe('Database outage (GET /health, GET /organisations under load)', () => {
       expect(refused.status).toBe(503);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(refused.headers['retry-after']).toMatch(/^\d+$/);
-      expect(refused.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: 503, detail: expect.any(String) }));
+      expect(refused.body).toEqual(
+        expect.objectContaining({
+          type: expect.any(String),
+          title: expect.any(String),
+          status: 503,
+          detail: expect.any(String),
+        }),
+      );
       expect(JSON.stringify(refused.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
 
       phase = 'starting';
@@ -125,7 +162,11 @@ describe('Database outage (GET /health, GET /organisations under load)', () => {
       recovered: [200],
       across: expect.any(Array),
     });
-    expect(Object.values(seen).flat().filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(
+      Object.values(seen)
+        .flat()
+        .filter((s) => s !== 200 && s !== 503),
+    ).toEqual([]);
     expect(notProblems).toEqual([]);
     expect(logs.some((l) => /database/i.test(l))).toBe(true);
   }, 120_000);

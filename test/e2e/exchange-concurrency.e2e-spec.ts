@@ -19,11 +19,25 @@ describe('POST /exchange-requests, many auto-approvals at once', () => {
 
   it('fulfils every one of 12 concurrent requests on a pool of 2 connections', async () => {
     const police = gw.orgs['police-cleveland'];
-    const agreement = await activeAgreement(gw, agreementTerms({ dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'LICENCE_CONDITIONS'], retentionDays: 730 }));
-    const bodies = await Promise.all(Array.from({ length: 12 }, () => requestJws(police, requestClaims(agreement, { crn: 'X100002', dataCategories: ['ROSH'] }))));
-    const results = await Promise.all(bodies.map((jws, i) => submit(gw, jws, { org: police, roles: ['iom-officer'], sub: `user:pc-${200 + i}` })));
+    const agreement = await activeAgreement(
+      gw,
+      agreementTerms({
+        dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'LICENCE_CONDITIONS'],
+        retentionDays: 730,
+      }),
+    );
+    const bodies = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        requestJws(police, requestClaims(agreement, { crn: 'X100002', dataCategories: ['ROSH'] })),
+      ),
+    );
+    const results = await Promise.all(
+      bodies.map((jws, i) => submit(gw, jws, { org: police, roles: ['iom-officer'], sub: `user:pc-${200 + i}` })),
+    );
     expect(results.map((r) => `${r.status} ${r.body.status}`)).toEqual(Array(12).fill('201 FULFILLED'));
-    const [{ n }] = await gw.sql<{ n: string }>(`SELECT count(*) AS n FROM exchange_requests WHERE status <> 'FULFILLED'`);
+    const [{ n }] = await gw.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM exchange_requests WHERE status <> 'FULFILLED'`,
+    );
     expect(Number(n)).toBe(0);
   });
 });

@@ -5,7 +5,10 @@ import { TestGateway, type TestOrg } from '../setup/test-app.js';
 import type { StoredAccessLogEntry } from '../../src/modules/access-log/domain/access-log-entry.js';
 
 function expectProblem(res: Response, status: number, code: string): void {
-  expect({ status: res.status, type: res.body?.type }).toEqual({ status, type: `urn:probation-gateway:problem:${code}` });
+  expect({ status: res.status, type: res.body?.type }).toEqual({
+    status,
+    type: `urn:probation-gateway:problem:${code}`,
+  });
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
 }
 
@@ -25,7 +28,12 @@ describe('POST /exchange-requests rejections', () => {
   const stored = async () => Number((await gw.sql<{ n: string }>('SELECT count(*) AS n FROM exchange_requests'))[0].n);
 
   /** The submission is refused with `status`/`code`, stores no request, and leaves exactly one `exchange.reject` entry. */
-  async function expectRejected(send: () => Promise<Response>, status: number, code: string, by = cleveland): Promise<StoredAccessLogEntry> {
+  async function expectRejected(
+    send: () => Promise<Response>,
+    status: number,
+    code: string,
+    by = cleveland,
+  ): Promise<StoredAccessLogEntry> {
     const before = { requests: await stored(), entries: (await exchangeLogEntries(gw)).length };
     const res = await send();
     expectProblem(res, status, code);
@@ -33,7 +41,13 @@ describe('POST /exchange-requests rejections', () => {
     const entries = await exchangeLogEntries(gw);
     expect(entries).toHaveLength(before.entries + 1);
     const entry = entries[entries.length - 1];
-    expect(entry).toMatchObject({ action: 'exchange.reject', decision: 'DENY', actor: { org: by.id }, recipientOrg: by.id, reasons: [code, expect.any(String)] });
+    expect(entry).toMatchObject({
+      action: 'exchange.reject',
+      decision: 'DENY',
+      actor: { org: by.id },
+      recipientOrg: by.id,
+      reasons: [code, expect.any(String)],
+    });
     expect(entry.resource.id).toMatch(/^sha256:/);
     return entry;
   }
@@ -55,23 +69,48 @@ describe('POST /exchange-requests rejections', () => {
 
   it('rejects a tampered request JWS with 400', async () => {
     const jws = await requestJws(cleveland, requestClaims(agreement));
-    const entry = await expectRejected(() => submit(gw, tamper(jws, { crn: 'X999999' }), officer()), 400, 'exchange_request_bad_signature');
+    const entry = await expectRejected(
+      () => submit(gw, tamper(jws, { crn: 'X999999' }), officer()),
+      400,
+      'exchange_request_bad_signature',
+    );
     // The provider's IG sees the attempt on its data.
     expect(entry).toMatchObject({ ownerOrg: 'nps-north-east', crn: 'X999999', purpose: 'IOM' });
   });
 
   it("rejects a request signed with another organisation's key, whichever kid it names, with 400", async () => {
     const claims = requestClaims(agreement);
-    await expectRejected(() => requestJws(cleveland, claims, { key: durham.key.privateKey }).then((j) => submit(gw, j, officer())), 400, 'exchange_request_bad_signature');
-    await expectRejected(() => requestJws(cleveland, requestClaims(agreement), { key: durham.key.privateKey, kid: durham.key.kid }).then((j) => submit(gw, j, officer())), 400, 'exchange_request_bad_signature');
+    await expectRejected(
+      () => requestJws(cleveland, claims, { key: durham.key.privateKey }).then((j) => submit(gw, j, officer())),
+      400,
+      'exchange_request_bad_signature',
+    );
+    await expectRejected(
+      () =>
+        requestJws(cleveland, requestClaims(agreement), { key: durham.key.privateKey, kid: durham.key.kid }).then((j) =>
+          submit(gw, j, officer()),
+        ),
+      400,
+      'exchange_request_bad_signature',
+    );
   });
 
   it('rejects with 403 a request whose bearer organisation is not the JWS signer', async () => {
     const jws = await requestJws(cleveland, requestClaims(agreement));
-    const entry = await expectRejected(() => submit(gw, jws, officer(durham)), 403, 'exchange_request_signer_mismatch', durham);
+    const entry = await expectRejected(
+      () => submit(gw, jws, officer(durham)),
+      403,
+      'exchange_request_signer_mismatch',
+      durham,
+    );
     expect(entry.reasons[1]).toContain('police-cleveland');
     // Durham signing its own JWS with iss police-cleveland is the same mismatch.
-    await expectRejected(() => requestJws(durham, requestClaims(agreement)).then((j) => submit(gw, j, officer(durham))), 403, 'exchange_request_signer_mismatch', durham);
+    await expectRejected(
+      () => requestJws(durham, requestClaims(agreement)).then((j) => submit(gw, j, officer(durham))),
+      403,
+      'exchange_request_signer_mismatch',
+      durham,
+    );
   });
 
   it('rejects a replayed request JWS, and a new one reusing its jti, with 409', async () => {
@@ -79,24 +118,56 @@ describe('POST /exchange-requests rejections', () => {
     const jws = await requestJws(cleveland, claims);
     expect((await submit(gw, jws, officer())).status).toBe(201);
     await expectRejected(() => submit(gw, jws, officer()), 409, 'exchange_request_replayed');
-    await expectRejected(() => requestJws(cleveland, { ...claims, dataCategories: ['IDENTITY'] }).then((j) => submit(gw, j, officer())), 409, 'exchange_request_replayed');
+    await expectRejected(
+      () => requestJws(cleveland, { ...claims, dataCategories: ['IDENTITY'] }).then((j) => submit(gw, j, officer())),
+      409,
+      'exchange_request_replayed',
+    );
   });
 
   it('refuses at once (201, REFUSED, logged) a request whose provider is not a party to the agreement', async () => {
-    const res = await submit(gw, await requestJws(cleveland, requestClaims(agreement, { provider: 'crc-durham-tees-valley' })), officer());
+    const res = await submit(
+      gw,
+      await requestJws(cleveland, requestClaims(agreement, { provider: 'crc-durham-tees-valley' })),
+      officer(),
+    );
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'REFUSED', reason: expect.stringContaining('does not name crc-durham-tees-valley as a provider') });
+    expect(res.body).toMatchObject({
+      status: 'REFUSED',
+      reason: expect.stringContaining('does not name crc-durham-tees-valley as a provider'),
+    });
     const [entry] = await exchangeLogEntries(gw, res.body.id);
-    expect(entry).toMatchObject({ action: 'exchange.submit', decision: 'DENY', ownerOrg: 'crc-durham-tees-valley', recipientOrg: 'police-cleveland' });
+    expect(entry).toMatchObject({
+      action: 'exchange.submit',
+      decision: 'DENY',
+      ownerOrg: 'crc-durham-tees-valley',
+      recipientOrg: 'police-cleveland',
+    });
   });
 
   it('refuses at once, in the same words as a missing one, an agreement the requester is not a party to', async () => {
-    const other = await activeAgreement(gw, agreementTerms({ parties: [{ org: 'nps-north-east', role: 'PROVIDER' }, { org: 'police-durham', role: 'RECIPIENT' }] }));
+    const other = await activeAgreement(
+      gw,
+      agreementTerms({
+        parties: [
+          { org: 'nps-north-east', role: 'PROVIDER' },
+          { org: 'police-durham', role: 'RECIPIENT' },
+        ],
+      }),
+    );
     const res = await submit(gw, await requestJws(cleveland, requestClaims(other)), officer());
-    const missing = await submit(gw, await requestJws(cleveland, requestClaims('6f1c2a4e-0000-4000-8000-000000000000')), officer());
+    const missing = await submit(
+      gw,
+      await requestJws(cleveland, requestClaims('6f1c2a4e-0000-4000-8000-000000000000')),
+      officer(),
+    );
     expect(res.body.status).toBe('REFUSED');
-    expect(res.body.reason).toBe(`agreement ${other} is not a data-sharing agreement to which police-cleveland is a party`);
-    expect(missing.body.reason).toBe('agreement 6f1c2a4e-0000-4000-8000-000000000000 is not a data-sharing agreement to which police-cleveland is a party');
+    expect(res.body.reason).toBe(
+      `agreement ${other} is not a data-sharing agreement to which police-cleveland is a party`,
+    );
+    expect(missing.body.reason).toBe(
+      'agreement 6f1c2a4e-0000-4000-8000-000000000000 is not a data-sharing agreement to which police-cleveland is a party',
+    );
   });
 
   it('names each invalid claim or header with 400 and logs the rejection', async () => {
@@ -117,14 +188,36 @@ describe('POST /exchange-requests rejections', () => {
     ];
     for (const [over, field] of cases) {
       let res!: Response;
-      await expectRejected(async () => (res = await submit(gw, await requestJws(cleveland, requestClaims(agreement, over)), officer())), 400, 'exchange_request_invalid');
+      await expectRejected(
+        async () => (res = await submit(gw, await requestJws(cleveland, requestClaims(agreement, over)), officer())),
+        400,
+        'exchange_request_invalid',
+      );
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
     let res!: Response;
-    await expectRejected(async () => (res = await submit(gw, await requestJws(cleveland, requestClaims(agreement), { header: { typ: 'JWT' } }), officer())), 400, 'exchange_request_invalid');
+    await expectRejected(
+      async () =>
+        (res = await submit(
+          gw,
+          await requestJws(cleveland, requestClaims(agreement), { header: { typ: 'JWT' } }),
+          officer(),
+        )),
+      400,
+      'exchange_request_invalid',
+    );
     expect(res.body.errors[0].field).toBe('header.typ');
     await expectRejected(async () => (res = await submit(gw, 'not a jws', officer())), 400, 'exchange_request_invalid');
-    await expectRejected(async () => (res = await submit(gw, await requestJws(cleveland, requestClaims(agreement), { header: { jwk: { kty: 'EC' } } }), officer())), 400, 'exchange_request_invalid');
+    await expectRejected(
+      async () =>
+        (res = await submit(
+          gw,
+          await requestJws(cleveland, requestClaims(agreement), { header: { jwk: { kty: 'EC' } } }),
+          officer(),
+        )),
+      400,
+      'exchange_request_invalid',
+    );
   });
 
   it('takes only application/jose, from roles that request data', async () => {
@@ -133,6 +226,8 @@ describe('POST /exchange-requests rejections', () => {
     expect(asJson.status).toBe(415);
     const signatory = await submit(gw, jws, { org: cleveland, roles: ['dsa-signatory'] });
     expect(signatory.status).toBe(403);
-    expect((await gw.http.post('/exchange-requests').set('content-type', 'application/jose').send(jws)).status).toBe(401);
+    expect((await gw.http.post('/exchange-requests').set('content-type', 'application/jose').send(jws)).status).toBe(
+      401,
+    );
   });
 });

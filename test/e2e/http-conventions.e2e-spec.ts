@@ -35,7 +35,12 @@ interface RouteInfo {
 /** Every route the Nest application serves, read from controller metadata (so new modules are covered too). */
 function appRoutes(gw: TestGateway): RouteInfo[] {
   const routes: RouteInfo[] = [];
-  const join = (...parts: (string | undefined)[]) => '/' + parts.flatMap((p) => (p ?? '').split('/')).filter(Boolean).join('/');
+  const join = (...parts: (string | undefined)[]) =>
+    '/' +
+    parts
+      .flatMap((p) => (p ?? '').split('/'))
+      .filter(Boolean)
+      .join('/');
   for (const mod of gw.app.get(ModulesContainer).values()) {
     for (const wrapper of mod.controllers.values()) {
       const ctrl = wrapper.metatype as (new (...a: unknown[]) => unknown) | null;
@@ -52,9 +57,14 @@ function appRoutes(gw: TestGateway): RouteInfo[] {
             routes.push({
               method: RequestMethod[method].toLowerCase(),
               // A trailing wildcard (GET /log/tile/*) is named {path} in the OpenAPI document.
-              path: join(b, s).replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{path}'),
+              path: join(b, s)
+                .replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+                .replace(/\/\*$/, '/{path}'),
               isPublic: Boolean(Reflect.getMetadata(IS_PUBLIC, handler) ?? Reflect.getMetadata(IS_PUBLIC, ctrl)),
-              excluded: Boolean(Reflect.getMetadata('swagger/apiExcludeEndpoint', handler) ?? Reflect.getMetadata('swagger/apiExcludeController', ctrl)),
+              excluded: Boolean(
+                Reflect.getMetadata('swagger/apiExcludeEndpoint', handler) ??
+                Reflect.getMetadata('swagger/apiExcludeController', ctrl),
+              ),
             });
           }
       }
@@ -72,7 +82,12 @@ describe('HTTP conventions', () => {
   });
   afterAll(() => gw.close());
 
-  const police = () => ({ org: gw.orgs['police-cleveland'], sub: 'user:pc-101', roles: ['iom-officer'], reason: 'IOM review' });
+  const police = () => ({
+    org: gw.orgs['police-cleveland'],
+    sub: 'user:pc-101',
+    roles: ['iom-officer'],
+    reason: 'IOM review',
+  });
   const admin = () => ({ org: gw.orgs.gateway, sub: 'user:admin-1', roles: ['gateway-admin'] });
 
   describe('security headers', () => {
@@ -101,10 +116,13 @@ describe('HTTP conventions', () => {
       expect(res.headers['x-request-id']).toBe('lb-1234_abc.def:9');
     });
 
-    it.each([['has spaces'], ['x'.repeat(65)], ['<script>alert(1)</script>'], ['a\u00e9b']])('replaces an invalid incoming id (%s)', async (bad) => {
-      const res = await gw.http.get('/health').set('x-request-id', bad);
-      expect(res.headers['x-request-id']).toMatch(UUID);
-    });
+    it.each([['has spaces'], ['x'.repeat(65)], ['<script>alert(1)</script>'], ['a\u00e9b']])(
+      'replaces an invalid incoming id (%s)',
+      async (bad) => {
+        const res = await gw.http.get('/health').set('x-request-id', bad);
+        expect(res.headers['x-request-id']).toMatch(UUID);
+      },
+    );
 
     it('is the requestId of a problem document', async () => {
       const res = await gw.http.get('/organisations').set('x-request-id', 'trace-401');
@@ -118,7 +136,13 @@ describe('HTTP conventions', () => {
       const res = await gw.http.get('/no-such-route');
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body).toEqual({ type: 'urn:probation-gateway:problem:route_not_found', title: 'Not found', status: 404, detail: expect.any(String), requestId: res.headers['x-request-id'] });
+      expect(res.body).toEqual({
+        type: 'urn:probation-gateway:problem:route_not_found',
+        title: 'Not found',
+        status: 404,
+        detail: expect.any(String),
+        requestId: res.headers['x-request-id'],
+      });
     });
 
     it('answers an unknown method on a known path the same way', async () => {
@@ -137,14 +161,27 @@ describe('HTTP conventions', () => {
       const res = await gw.http.get('/organisations/%E0%A4%A');
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: 400, detail: expect.any(String) }));
+      expect(res.body).toEqual(
+        expect.objectContaining({
+          type: expect.any(String),
+          title: expect.any(String),
+          status: 400,
+          detail: expect.any(String),
+        }),
+      );
     });
   });
 
   describe('OpenAPI', () => {
     let doc: {
       openapi: string;
-      paths: Record<string, Record<string, { security?: Record<string, unknown>[]; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { security?: Record<string, unknown>[]; responses: Record<string, { content?: Record<string, unknown> }> }
+        >
+      >;
       components: { securitySchemes: Record<string, { type: string; scheme: string }> };
     };
 
@@ -176,43 +213,66 @@ describe('HTTP conventions', () => {
       // Only these may stay out of the partner API document: the docs UI itself, the favicon,
       // and the IG console under /ig (a browser application with its own session sign-in,
       // not callable with signed requests).
-      const undocumented = routes.filter((r) => r.excluded && !/^\/ig(\/|$)/.test(r.path)).map((r) => `${r.method} ${r.path}`);
+      const undocumented = routes
+        .filter((r) => r.excluded && !/^\/ig(\/|$)/.test(r.path))
+        .map((r) => `${r.method} ${r.path}`);
       expect(undocumented.sort()).toEqual(['get /docs', 'get /docs/assets/{file}', 'get /favicon.ico']);
       for (const r of routes.filter((x) => !x.excluded)) {
         const op = doc.paths[r.path]?.[r.method];
-        expect({ route: `${r.method} ${r.path}`, documented: Boolean(op) }).toEqual({ route: `${r.method} ${r.path}`, documented: true });
+        expect({ route: `${r.method} ${r.path}`, documented: Boolean(op) }).toEqual({
+          route: `${r.method} ${r.path}`,
+          documented: true,
+        });
         const route = `${r.method} ${r.path}`;
         for (const [status, response] of Object.entries(op.responses)) {
-          if (Number(status) >= 400) expect({ route, status, content: Object.keys(response.content ?? {}) }).toEqual({ route, status, content: ['application/problem+json'] });
+          if (Number(status) >= 400)
+            expect({ route, status, content: Object.keys(response.content ?? {}) }).toEqual({
+              route,
+              status,
+              content: ['application/problem+json'],
+            });
         }
         const pathParams = [...r.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
-        const declared = ((op as { parameters?: { in: string; name: string }[] }).parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+        const declared = ((op as { parameters?: { in: string; name: string }[] }).parameters ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name)
+          .sort();
         expect({ route, declared }).toEqual({ route, declared: pathParams });
-        expect({ route, documented2xx: Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)) }).toEqual({ route, documented2xx: true });
+        expect({ route, documented2xx: Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)) }).toEqual({
+          route,
+          documented2xx: true,
+        });
         if (r.isPublic) {
           // Marked public explicitly: an operation without `security` would not say whether it needs a token.
           expect({ route, security: op.security }).toEqual({ route, security: [] });
           continue;
         }
         expect({ route, security: op.security }).toEqual({ route, security: [{ 'signed-request': [] }] });
-        for (const status of ['401', '429', '503']) expect({ route, status, documented: status in op.responses }).toEqual({ route, status, documented: true });
+        for (const status of ['401', '429', '503'])
+          expect({ route, status, documented: status in op.responses }).toEqual({ route, status, documented: true });
       }
     });
 
     it('is the document `npm run lint:openapi` lints (written without a database by scripts/openapi.ts)', async () => {
-      const { stdout } = await promisify(execFile)(process.execPath, ['dist/scripts/openapi.js'], { maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await promisify(execFile)(process.execPath, ['dist/scripts/openapi.js'], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
       expect(JSON.parse(stdout)).toEqual(doc);
       // It loads the whole application in a new process: far slower than the other checks on a busy machine.
     }, 240_000);
 
     it('documents the 503 of /health as problem+json', () => {
-      expect(Object.keys(doc.paths['/health'].get.responses['503']?.content ?? {})).toEqual(['application/problem+json']);
+      expect(Object.keys(doc.paths['/health'].get.responses['503']?.content ?? {})).toEqual([
+        'application/problem+json',
+      ]);
     });
 
     it('documents the organisations contract', () => {
       expect(Object.keys(doc.paths['/organisations']).sort()).toEqual(['get', 'post']);
       expect(Object.keys(doc.paths['/organisations/{id}/keys']).sort()).toEqual(['get', 'put']);
-      expect(Object.keys(doc.paths['/organisations'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '403', '409']));
+      expect(Object.keys(doc.paths['/organisations'].post.responses)).toEqual(
+        expect.arrayContaining(['201', '400', '403', '409']),
+      );
     });
   });
 
@@ -225,7 +285,11 @@ describe('HTTP conventions', () => {
 
     it('counts requests by route pattern and status, and auth failures by reason', async () => {
       for (let i = 0; i < 3; i++) expect((await gw.call('GET', '/organisations', police())).status).toBe(200);
-      const expired = await aRequestToken(gw.orgs['police-durham'], gw.config.gatewayId).forRequest('GET', '/organisations').issuedAt(-250).expiresAt(-100).sign();
+      const expired = await aRequestToken(gw.orgs['police-durham'], gw.config.gatewayId)
+        .forRequest('GET', '/organisations')
+        .issuedAt(-250)
+        .expiresAt(-100)
+        .sign();
       expect((await gw.http.get('/organisations').set('authorization', `Bearer ${expired}`)).status).toBe(401);
       expect((await gw.call('GET', '/organisations/nps-north-east/keys', police())).status).toBe(200);
       expect((await gw.http.get('/nowhere/X123456?purpose=IOM')).status).toBe(404);
@@ -234,12 +298,27 @@ describe('HTTP conventions', () => {
       const res = await gw.call('GET', '/metrics', admin());
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
-      const value = (line: RegExp) => Number(res.text.split('\n').find((l) => line.test(l))?.split(' ').pop());
-      expect(value(/^gateway_http_requests_total\{method="GET",route="\/organisations",status="200"\}/)).toBeGreaterThanOrEqual(3);
-      expect(value(/^gateway_http_requests_total\{method="GET",route="\/organisations\/:id\/keys",status="200"\}/)).toBeGreaterThanOrEqual(1);
-      expect(value(/^gateway_http_requests_total\{method="GET",route="\/organisations",status="401"\}/)).toBeGreaterThanOrEqual(1);
+      const value = (line: RegExp) =>
+        Number(
+          res.text
+            .split('\n')
+            .find((l) => line.test(l))
+            ?.split(' ')
+            .pop(),
+        );
+      expect(
+        value(/^gateway_http_requests_total\{method="GET",route="\/organisations",status="200"\}/),
+      ).toBeGreaterThanOrEqual(3);
+      expect(
+        value(/^gateway_http_requests_total\{method="GET",route="\/organisations\/:id\/keys",status="200"\}/),
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        value(/^gateway_http_requests_total\{method="GET",route="\/organisations",status="401"\}/),
+      ).toBeGreaterThanOrEqual(1);
       expect(value(/^gateway_auth_failures_total\{reason="expired"\}/)).toBeGreaterThanOrEqual(1);
-      expect(value(/^gateway_http_request_duration_seconds_count\{method="GET",route="\/organisations",status="200"\}/)).toBeGreaterThanOrEqual(3);
+      expect(
+        value(/^gateway_http_request_duration_seconds_count\{method="GET",route="\/organisations",status="200"\}/),
+      ).toBeGreaterThanOrEqual(3);
       // Routes are labelled by pattern and unmatched URLs share one label: paths hold CRNs.
       expect(res.text).toMatch(/route="unmatched"/);
       expect(res.text).toMatch(/route="\/cases\/:crn\/summary"/);
@@ -269,23 +348,53 @@ describe('HTTP conventions', () => {
         .set('x-request-id', 'log-check-1')
         .set('authorization', `Bearer ${await gw.token('GET', '/organisations', police())}`);
       expect(ok.status).toBe(200);
-      const forged = await aRequestToken(gw.orgs['police-durham'], 'another-gateway').forRequest('GET', '/organisations').sign();
+      const forged = await aRequestToken(gw.orgs['police-durham'], 'another-gateway')
+        .forRequest('GET', '/organisations')
+        .sign();
       expect((await gw.http.get('/organisations').set('authorization', `Bearer ${forged}`)).status).toBe(401);
-      for (const path of ['/cases/X123456/summary?purpose=IOM', '/cases/Y654321?purpose=NONSENSE', '/nowhere/Z111111?crn=Z222222']) {
+      for (const path of [
+        '/cases/X123456/summary?purpose=IOM',
+        '/cases/Y654321?purpose=NONSENSE',
+        '/nowhere/Z111111?crn=Z222222',
+      ]) {
         const res = await gw.http.get(path).set('authorization', `Bearer ${await gw.token('GET', path, police())}`);
         expect(res.status).toBeGreaterThanOrEqual(400);
       }
-      const body = { id: 'crc-z', kind: 'CRC', name: 'Case X123456', region: 'Z', jwks: { keys: [{ kty: 'EC', d: 'secret' }] } };
+      const body = {
+        id: 'crc-z',
+        kind: 'CRC',
+        name: 'Case X123456',
+        region: 'Z',
+        jwks: { keys: [{ kty: 'EC', d: 'secret' }] },
+      };
       expect((await gw.call('POST', '/organisations', admin(), body)).status).toBe(400);
-      expect((await gw.http.post('/organisations').set('content-type', 'application/json').send('{"crn": "X123456", ')).status).toBe(400);
+      expect(
+        (await gw.http.post('/organisations').set('content-type', 'application/json').send('{"crn": "X123456", '))
+          .status,
+      ).toBe(400);
 
       expect(logs.length).toBeGreaterThanOrEqual(5);
       const entries = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
-      for (const e of entries) expect(e).toEqual(expect.objectContaining({ time: expect.any(String), level: expect.any(String) }));
+      for (const e of entries)
+        expect(e).toEqual(expect.objectContaining({ time: expect.any(String), level: expect.any(String) }));
       const requests = entries.filter((e) => e.msg === 'request');
       expect(requests.length).toBeGreaterThanOrEqual(5);
-      for (const r of requests) expect(r).toEqual(expect.objectContaining({ requestId: expect.any(String), route: expect.any(String), status: expect.any(Number) }));
-      expect(requests.find((r) => r.requestId === 'log-check-1')).toEqual(expect.objectContaining({ org: 'police-cleveland', actor: 'user:pc-101', status: 200, route: '/organisations' }));
+      for (const r of requests)
+        expect(r).toEqual(
+          expect.objectContaining({
+            requestId: expect.any(String),
+            route: expect.any(String),
+            status: expect.any(Number),
+          }),
+        );
+      expect(requests.find((r) => r.requestId === 'log-check-1')).toEqual(
+        expect.objectContaining({
+          org: 'police-cleveland',
+          actor: 'user:pc-101',
+          status: 200,
+          route: '/organisations',
+        }),
+      );
 
       const text = logs.join('\n');
       expect(text).not.toContain('eyJ');
@@ -314,7 +423,14 @@ describe('Rate limiting per organisation', () => {
     expect(ok.length).toBeLessThanOrEqual(4);
     for (const r of limited) {
       expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(r.body).toEqual(expect.objectContaining({ type: 'urn:probation-gateway:problem:rate_limited', status: 429, title: expect.any(String), detail: expect.any(String) }));
+      expect(r.body).toEqual(
+        expect.objectContaining({
+          type: 'urn:probation-gateway:problem:rate_limited',
+          status: 429,
+          title: expect.any(String),
+          detail: expect.any(String),
+        }),
+      );
       expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(r.headers['retry-after']).toMatch(/^\d+$/);
     }

@@ -16,7 +16,9 @@ async function signIn(gw: TestGateway, org: TestOrg, sub = `user:ig-${org.id}`):
   return (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
 }
 
-function read(over: Partial<AccessLogEntryInput> & { actorOrg: string; sub: string; crn: string; ownerOrg: string }): AccessLogEntryInput {
+function read(
+  over: Partial<AccessLogEntryInput> & { actorOrg: string; sub: string; crn: string; ownerOrg: string },
+): AccessLogEntryInput {
   const { actorOrg, sub, ...rest } = over;
   return {
     actor: { org: actorOrg, sub, roles: ['offender-manager'] },
@@ -43,9 +45,28 @@ describe('IG console (/ig)', () => {
     gw = await TestGateway.start();
     writer = gw.app.get(AccessLogWriter);
     // A police read of NPS data, a CRC reading its own case, and a CRC break-glass read of an NPS case.
-    idx.policeReadsNps = (await writer.append(read({ actorOrg: 'police-cleveland', sub: 'user:pc-1', crn: 'A000001', ownerOrg: 'nps-north-east' }))).index;
-    idx.crcOwn = (await writer.append(read({ actorOrg: 'crc-northumbria', sub: 'user:om-1', crn: 'B000002', ownerOrg: 'crc-northumbria' }))).index;
-    idx.breakGlass = (await writer.append(read({ actorOrg: 'crc-northumbria', sub: 'user:om-1', crn: 'A000003', ownerOrg: 'nps-north-east', breakGlass: true, reasons: ['rule:emergency.break-glass'] }))).index;
+    idx.policeReadsNps = (
+      await writer.append(
+        read({ actorOrg: 'police-cleveland', sub: 'user:pc-1', crn: 'A000001', ownerOrg: 'nps-north-east' }),
+      )
+    ).index;
+    idx.crcOwn = (
+      await writer.append(
+        read({ actorOrg: 'crc-northumbria', sub: 'user:om-1', crn: 'B000002', ownerOrg: 'crc-northumbria' }),
+      )
+    ).index;
+    idx.breakGlass = (
+      await writer.append(
+        read({
+          actorOrg: 'crc-northumbria',
+          sub: 'user:om-1',
+          crn: 'A000003',
+          ownerOrg: 'nps-north-east',
+          breakGlass: true,
+          reasons: ['rule:emergency.break-glass'],
+        }),
+      )
+    ).index;
   });
   afterAll(() => gw.close());
 
@@ -73,7 +94,11 @@ describe('IG console (/ig)', () => {
 
   describe('POST /ig/session and the session cookie', () => {
     it('signs in an ig-reviewer with a signed token and sets a strict HttpOnly cookie', async () => {
-      const res = await gw.call('POST', '/ig/session', { org: gw.orgs['nps-north-east'], roles: ['ig-reviewer'], sub: 'user:ig-1' });
+      const res = await gw.call('POST', '/ig/session', {
+        org: gw.orgs['nps-north-east'],
+        roles: ['ig-reviewer'],
+        sub: 'user:ig-1',
+      });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ org: 'nps-north-east', sub: 'user:ig-1', roles: ['ig-reviewer'] });
       const cookie = (res.headers['set-cookie'] as unknown as string[])[0];
@@ -87,13 +112,17 @@ describe('IG console (/ig)', () => {
       expect(Number(row.n)).toBe(1);
       const stored = await gw.sql<{ id_hash: Buffer }>(`SELECT id_hash FROM ig_sessions WHERE sub = 'user:ig-1'`);
       expect(stored[0].id_hash.toString('base64url')).not.toBe(cookie.split(';')[0].split('=')[1]);
-      const logged = await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'ig.session.start' AND actor_sub = 'user:ig-1'`);
+      const logged = await gw.sql(
+        `SELECT 1 FROM access_log_entries WHERE action = 'ig.session.start' AND actor_sub = 'user:ig-1'`,
+      );
       expect(logged).toHaveLength(1);
     });
 
     it('refuses a sign-in without a token (401) or without the ig-reviewer role (403)', async () => {
       expect((await gw.http.post('/ig/session')).status).toBe(401);
-      expect((await gw.call('POST', '/ig/session', { org: gw.orgs['nps-north-east'], roles: ['offender-manager'] })).status).toBe(403);
+      expect(
+        (await gw.call('POST', '/ig/session', { org: gw.orgs['nps-north-east'], roles: ['offender-manager'] })).status,
+      ).toBe(403);
     });
 
     it('authenticates console API calls by the cookie only', async () => {
@@ -131,7 +160,9 @@ describe('IG console (/ig)', () => {
 
     it('sweeps sessions left idle for more than 30 minutes, not only those past their 8 hours', async () => {
       await signIn(gw, gw.orgs['police-cleveland'], 'user:idle-abandoned');
-      await gw.sql(`UPDATE ig_sessions SET last_seen_at = now() - interval '31 minutes' WHERE sub = 'user:idle-abandoned'`);
+      await gw.sql(
+        `UPDATE ig_sessions SET last_seen_at = now() - interval '31 minutes' WHERE sub = 'user:idle-abandoned'`,
+      );
       await signIn(gw, gw.orgs['police-cleveland'], 'user:ig-next'); // a sign-in sweeps
       expect(await gw.sql(`SELECT 1 FROM ig_sessions WHERE sub = 'user:idle-abandoned'`)).toEqual([]);
     });
@@ -145,13 +176,20 @@ describe('IG console (/ig)', () => {
       const seen = res.body.entries.map((e: { index: number }) => e.index);
       expect(seen).toEqual(expect.arrayContaining([idx.policeReadsNps, idx.breakGlass]));
       expect(seen).not.toContain(idx.crcOwn);
-      const search = await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'access-log.search' AND actor_sub = 'user:ig-nps'`);
+      const search = await gw.sql(
+        `SELECT 1 FROM access_log_entries WHERE action = 'access-log.search' AND actor_sub = 'user:ig-nps'`,
+      );
       expect(search.length).toBeGreaterThanOrEqual(1);
 
       expect((await gw.http.get(`/ig/api/entries/${idx.crcOwn}`).set('cookie', nps)).status).toBe(404);
       const detail = await gw.http.get(`/ig/api/entries/${idx.breakGlass}`).set('cookie', nps);
       expect(detail.status).toBe(200);
-      expect(detail.body).toMatchObject({ index: idx.breakGlass, breakGlass: true, ownerOrg: 'nps-north-east', fieldsWithheld: ['needs'] });
+      expect(detail.body).toMatchObject({
+        index: idx.breakGlass,
+        breakGlass: true,
+        ownerOrg: 'nps-north-east',
+        fieldsWithheld: ['needs'],
+      });
 
       const report = await gw.http.get('/ig/api/subjects/B000002/report').set('cookie', nps);
       expect(report.status).toBe(200);
@@ -171,7 +209,9 @@ describe('IG console (/ig)', () => {
 
     it('shows the operator everything', async () => {
       const op = await signIn(gw, gw.orgs.gateway, 'user:ig-operator');
-      const seen = (await gw.http.get('/ig/api/entries?limit=200').set('cookie', op)).body.entries.map((e: { index: number }) => e.index);
+      const seen = (await gw.http.get('/ig/api/entries?limit=200').set('cookie', op)).body.entries.map(
+        (e: { index: number }) => e.index,
+      );
       expect(seen).toEqual(expect.arrayContaining(Object.values(idx)));
     });
 
@@ -182,14 +222,20 @@ describe('IG console (/ig)', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['crn', 'limit']);
       expect((await gw.http.get('/ig/api/flags?from=2025-13-45T00:00:00Z').set('cookie', cookie)).status).toBe(400);
       // A day the month does not have is refused, not rolled over into March.
-      const feb30 = await gw.http.get('/ig/api/flags?from=2025-02-30T00:00:00Z&to=2025-03-05T00:00:00Z').set('cookie', cookie);
+      const feb30 = await gw.http
+        .get('/ig/api/flags?from=2025-02-30T00:00:00Z&to=2025-03-05T00:00:00Z')
+        .set('cookie', cookie);
       expect(feb30.status).toBe(400);
       expect(feb30.headers['content-type']).toContain('application/problem+json');
       expect(feb30.body.errors.map((e: { field: string }) => e.field)).toEqual(['from']);
-      const reversed = await gw.http.get('/ig/api/flags?from=2025-03-05T00:00:00Z&to=2025-03-01T00:00:00Z').set('cookie', cookie);
+      const reversed = await gw.http
+        .get('/ig/api/flags?from=2025-03-05T00:00:00Z&to=2025-03-01T00:00:00Z')
+        .set('cookie', cookie);
       expect(reversed.status).toBe(400);
       expect(reversed.headers['content-type']).toContain('application/problem+json');
-      expect(reversed.body.errors).toEqual([expect.objectContaining({ field: 'from', message: 'from must not be after to' })]);
+      expect(reversed.body.errors).toEqual([
+        expect.objectContaining({ field: 'from', message: 'from must not be after to' }),
+      ]);
       expect((await gw.http.get('/ig/api/entries/abc').set('cookie', cookie)).status).toBe(400);
     });
   });
@@ -200,7 +246,15 @@ describe('IG console (/ig)', () => {
       const res = await gw.http.get('/ig/api/subjects/A000001/report').set('cookie', nps);
       expect(res.status).toBe(200);
       expect(res.body.accesses).toEqual([
-        expect.objectContaining({ index: idx.policeReadsNps, org: 'police-cleveland', actor: 'user:pc-1', purpose: 'RISK_MANAGEMENT', reason: 'supervision appointment', decision: 'ALLOW', fieldsReleased: ['tier', 'rosh'] }),
+        expect.objectContaining({
+          index: idx.policeReadsNps,
+          org: 'police-cleveland',
+          actor: 'user:pc-1',
+          purpose: 'RISK_MANAGEMENT',
+          reason: 'supervision appointment',
+          decision: 'ALLOW',
+          fieldsReleased: ['tier', 'rosh'],
+        }),
       ]);
       const csv = await gw.http.get('/ig/api/subjects/A000001/report.csv').set('cookie', nps);
       expect(csv.status).toBe(200);
@@ -215,16 +269,19 @@ describe('IG console (/ig)', () => {
   });
 
   describe('misuse flags', () => {
-    it('flags a break-glass read for the IG of the case\'s managing organisation, not for others', async () => {
+    it("flags a break-glass read for the IG of the case's managing organisation, not for others", async () => {
       const nps = await signIn(gw, gw.orgs['nps-north-east']);
-      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as { kind: string; evidence: number[] }[];
+      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as {
+        kind: string;
+        evidence: number[];
+      }[];
       expect(flags).toContainEqual(expect.objectContaining({ kind: 'BREAK_GLASS', evidence: [idx.breakGlass] }));
       const durham = await signIn(gw, gw.orgs['police-durham']);
       const theirs = (await gw.http.get('/ig/api/flags').set('cookie', durham)).body.flags as { kind: string }[];
       expect(theirs.filter((f) => f.kind === 'BREAK_GLASS')).toEqual([]);
     });
 
-    it('flags a real break-glass read through the cases API for the managing organisation\'s IG', async () => {
+    it("flags a real break-glass read through the cases API for the managing organisation's IG", async () => {
       await activeAgreement(
         gw,
         agreementTerms({
@@ -237,36 +294,80 @@ describe('IG console (/ig)', () => {
           dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA'],
         }),
       );
-      const put = await gw.call('PUT', '/cases/Z765432', { org: gw.orgs['nps-north-east'], roles: ['system'], sub: 'system:nps-cms', reason: 'case sync' }, caseBody('nps-north-east'));
+      const put = await gw.call(
+        'PUT',
+        '/cases/Z765432',
+        { org: gw.orgs['nps-north-east'], roles: ['system'], sub: 'system:nps-cms', reason: 'case sync' },
+        caseBody('nps-north-east'),
+      );
       expect(put.status).toBeLessThan(300);
-      const om = { org: gw.orgs['crc-northumbria'], roles: ['offender-manager'], sub: 'user:om-emergency', breakGlass: true, reason: 'Threat to a child reported out of hours' };
+      const om = {
+        org: gw.orgs['crc-northumbria'],
+        roles: ['offender-manager'],
+        sub: 'user:om-emergency',
+        breakGlass: true,
+        reason: 'Threat to a child reported out of hours',
+      };
       const res = await gw.call('GET', '/cases/Z765432?purpose=RISK_MANAGEMENT', om);
       expect(res.status).toBe(200);
-      const [row] = await gw.sql<{ idx: string }>(`SELECT idx FROM access_log_entries WHERE crn = 'Z765432' AND actor_sub = 'user:om-emergency'`);
+      const [row] = await gw.sql<{ idx: string }>(
+        `SELECT idx FROM access_log_entries WHERE crn = 'Z765432' AND actor_sub = 'user:om-emergency'`,
+      );
       const index = Number(row.idx);
 
       const nps = await signIn(gw, gw.orgs['nps-north-east']);
-      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as { kind: string; evidence: number[] }[];
-      expect(flags).toContainEqual(expect.objectContaining({ kind: 'BREAK_GLASS', evidence: [index], actor: { org: 'crc-northumbria', sub: 'user:om-emergency' } }));
+      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as {
+        kind: string;
+        evidence: number[];
+      }[];
+      expect(flags).toContainEqual(
+        expect.objectContaining({
+          kind: 'BREAK_GLASS',
+          evidence: [index],
+          actor: { org: 'crc-northumbria', sub: 'user:om-emergency' },
+        }),
+      );
       const entry = await gw.http.get(`/ig/api/entries/${index}`).set('cookie', nps);
-      expect(entry.body).toMatchObject({ breakGlass: true, ownerOrg: 'nps-north-east', reason: 'Threat to a child reported out of hours' });
+      expect(entry.body).toMatchObject({
+        breakGlass: true,
+        ownerOrg: 'nps-north-east',
+        reason: 'Threat to a child reported out of hours',
+      });
       const durham = await signIn(gw, gw.orgs['police-durham']);
       expect((await gw.http.get(`/ig/api/entries/${index}`).set('cookie', durham)).status).toBe(404);
     });
 
     it('flags a read under an agreement after it was suspended', async () => {
       const id = await activeAgreement(gw, agreementTerms());
-      const suspended = await gw.call('POST', `/agreements/${id}/suspend`, signatory(gw.orgs['nps-north-east']), { reason: 'data breach under investigation' });
+      const suspended = await gw.call('POST', `/agreements/${id}/suspend`, signatory(gw.orgs['nps-north-east']), {
+        reason: 'data breach under investigation',
+      });
       expect(suspended.status).toBeLessThan(300);
-      const after = await writer.append(read({ actorOrg: 'police-cleveland', sub: 'user:pc-2', crn: 'A000009', ownerOrg: 'nps-north-east', agreement: { id, version: 1 } }));
+      const after = await writer.append(
+        read({
+          actorOrg: 'police-cleveland',
+          sub: 'user:pc-2',
+          crn: 'A000009',
+          ownerOrg: 'nps-north-east',
+          agreement: { id, version: 1 },
+        }),
+      );
       const nps = await signIn(gw, gw.orgs['nps-north-east']);
       const res = await gw.http.get('/ig/api/flags').set('cookie', nps);
-      expect(res.body.flags).toContainEqual(expect.objectContaining({ kind: 'AGREEMENT_SUSPENDED', evidence: [after.index], actor: { org: 'police-cleveland', sub: 'user:pc-2' } }));
+      expect(res.body.flags).toContainEqual(
+        expect.objectContaining({
+          kind: 'AGREEMENT_SUSPENDED',
+          evidence: [after.index],
+          actor: { org: 'police-cleveland', sub: 'user:pc-2' },
+        }),
+      );
       const overview = await gw.http.get('/ig/api/overview').set('cookie', nps);
       expect(overview.status).toBe(200);
       expect(overview.body.agreements.byStatus.SUSPENDED).toBe(1);
       expect(overview.body.overdueExchangeRequests).toEqual([]);
-      expect(overview.body.checkpoint).toEqual(expect.objectContaining({ treeSize: expect.any(Number), jws: expect.any(String) }));
+      expect(overview.body.checkpoint).toEqual(
+        expect.objectContaining({ treeSize: expect.any(Number), jws: expect.any(String) }),
+      );
     });
 
     it('lists exchange requests past their due date to the organisations involved', async () => {
@@ -276,31 +377,77 @@ describe('IG console (/ig)', () => {
            VALUES ($1::uuid, $2, $3, 'A000077', 'RECALL', '{RISK_SUMMARY}', 'recall', 'URGENT', gen_random_uuid(), 'x.y.z', $1::text, 'k1', 'ES256', now(), 'user:x', '{system}', now() - interval '2 days', $4, $5, now())`,
           [id, requester, provider, dueBy, status],
         );
-      await insert('00000000-0000-4000-8000-000000000001', 'police-cleveland', 'nps-north-east', new Date(Date.now() - 3_600_000).toISOString(), 'SUBMITTED');
-      await insert('00000000-0000-4000-8000-000000000002', 'police-cleveland', 'nps-north-east', new Date(Date.now() + 3_600_000).toISOString(), 'SUBMITTED');
-      await insert('00000000-0000-4000-8000-000000000003', 'police-durham', 'crc-northumbria', new Date(Date.now() - 3_600_000).toISOString(), 'SUBMITTED');
+      await insert(
+        '00000000-0000-4000-8000-000000000001',
+        'police-cleveland',
+        'nps-north-east',
+        new Date(Date.now() - 3_600_000).toISOString(),
+        'SUBMITTED',
+      );
+      await insert(
+        '00000000-0000-4000-8000-000000000002',
+        'police-cleveland',
+        'nps-north-east',
+        new Date(Date.now() + 3_600_000).toISOString(),
+        'SUBMITTED',
+      );
+      await insert(
+        '00000000-0000-4000-8000-000000000003',
+        'police-durham',
+        'crc-northumbria',
+        new Date(Date.now() - 3_600_000).toISOString(),
+        'SUBMITTED',
+      );
       const nps = await signIn(gw, gw.orgs['nps-north-east']);
       const overdue = (await gw.http.get('/ig/api/overview').set('cookie', nps)).body.overdueExchangeRequests;
-      expect(overdue).toEqual([expect.objectContaining({ id: '00000000-0000-4000-8000-000000000001', requester: 'police-cleveland', provider: 'nps-north-east', urgency: 'URGENT' })]);
+      expect(overdue).toEqual([
+        expect.objectContaining({
+          id: '00000000-0000-4000-8000-000000000001',
+          requester: 'police-cleveland',
+          provider: 'nps-north-east',
+          urgency: 'URGENT',
+        }),
+      ]);
     });
 
     it('records a review with a note, logged, only with the console header', async () => {
       const nps = await signIn(gw, gw.orgs['nps-north-east'], 'user:ig-reviewer-2');
       const flagId = `break_glass:${idx.breakGlass}`;
-      expect((await gw.http.post('/ig/api/flags/reviews').set('cookie', nps).send({ flagId, note: 'x' })).status).toBe(403);
-      expect((await gw.http.post('/ig/api/flags/reviews').set('cookie', nps).set(CONSOLE).send({ flagId, note: '' })).status).toBe(400);
-      const res = await gw.http.post('/ig/api/flags/reviews').set('cookie', nps).set(CONSOLE).send({ flagId, note: 'Emergency recall; confirmed with the OM manager.' });
+      expect((await gw.http.post('/ig/api/flags/reviews').set('cookie', nps).send({ flagId, note: 'x' })).status).toBe(
+        403,
+      );
+      expect(
+        (await gw.http.post('/ig/api/flags/reviews').set('cookie', nps).set(CONSOLE).send({ flagId, note: '' })).status,
+      ).toBe(400);
+      const res = await gw.http
+        .post('/ig/api/flags/reviews')
+        .set('cookie', nps)
+        .set(CONSOLE)
+        .send({ flagId, note: 'Emergency recall; confirmed with the OM manager.' });
       expect(res.status).toBe(201);
-      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as { id: string; review: { note: string; reviewerSub: string } | null }[];
-      expect(flags.find((f) => f.id === flagId)?.review).toMatchObject({ note: 'Emergency recall; confirmed with the OM manager.', reviewerSub: 'user:ig-reviewer-2' });
-      const logged = await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'ig.flag.review' AND actor_sub = 'user:ig-reviewer-2'`);
+      const flags = (await gw.http.get('/ig/api/flags').set('cookie', nps)).body.flags as {
+        id: string;
+        review: { note: string; reviewerSub: string } | null;
+      }[];
+      expect(flags.find((f) => f.id === flagId)?.review).toMatchObject({
+        note: 'Emergency recall; confirmed with the OM manager.',
+        reviewerSub: 'user:ig-reviewer-2',
+      });
+      const logged = await gw.sql(
+        `SELECT 1 FROM access_log_entries WHERE action = 'ig.flag.review' AND actor_sub = 'user:ig-reviewer-2'`,
+      );
       expect(logged).toHaveLength(1);
     });
 
-    it('reviews only a flag the reviewer\'s own view raises: any other id is 404, with no row and no log entry', async () => {
+    it("reviews only a flag the reviewer's own view raises: any other id is 404, with no row and no log entry", async () => {
       const police = await signIn(gw, gw.orgs['police-cleveland'], 'user:ig-police-3');
       const nps = await signIn(gw, gw.orgs['nps-north-east'], 'user:ig-nps-3');
-      const review = (cookie: string, flagId: string) => gw.http.post('/ig/api/flags/reviews').set('cookie', cookie).set(CONSOLE).send({ flagId, note: 'Looked into it.' });
+      const review = (cookie: string, flagId: string) =>
+        gw.http
+          .post('/ig/api/flags/reviews')
+          .set('cookie', cookie)
+          .set(CONSOLE)
+          .send({ flagId, note: 'Looked into it.' });
       const reviewsBefore = await gw.sql('SELECT count(*)::int AS n FROM ig_flag_reviews');
       const attempts = [
         [police, `break_glass:${idx.breakGlass}`], // NPS's flag: police cannot see the entry
@@ -310,10 +457,18 @@ describe('IG console (/ig)', () => {
       ] as const;
       for (const [cookie, flagId] of attempts) {
         const res = await review(cookie, flagId);
-        expect({ flagId, status: res.status, type: res.headers['content-type'] }).toEqual({ flagId, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
+        expect({ flagId, status: res.status, type: res.headers['content-type'] }).toEqual({
+          flagId,
+          status: 404,
+          type: expect.stringMatching(/^application\/problem\+json/),
+        });
       }
       expect(await gw.sql('SELECT count(*)::int AS n FROM ig_flag_reviews')).toEqual(reviewsBefore);
-      expect(await gw.sql(`SELECT 1 FROM access_log_entries WHERE action = 'ig.flag.review' AND actor_sub IN ('user:ig-police-3', 'user:ig-nps-3')`)).toEqual([]);
+      expect(
+        await gw.sql(
+          `SELECT 1 FROM access_log_entries WHERE action = 'ig.flag.review' AND actor_sub IN ('user:ig-police-3', 'user:ig-nps-3')`,
+        ),
+      ).toEqual([]);
       expect((await review(nps, `break_glass:${idx.breakGlass}`)).status).toBe(201);
     });
   });
@@ -328,7 +483,8 @@ describe('IG console sessions end with what opened them', () => {
   let gw: TestGateway;
   let other: CreatedApp;
   const admin = () => ({ org: gw.orgs.gateway, roles: ['gateway-admin'], sub: 'user:operator-1' });
-  const me = (app: CreatedApp['app'], cookie: string) => request(app.getHttpServer()).get('/ig/api/session').set('cookie', cookie);
+  const me = (app: CreatedApp['app'], cookie: string) =>
+    request(app.getHttpServer()).get('/ig/api/session').set('cookie', cookie);
 
   beforeAll(async () => {
     // A slow refill and a small burst, so the console's share of an organisation's limit shows.
@@ -347,11 +503,19 @@ describe('IG console sessions end with what opened them', () => {
 
     // Adding a key keeps the signing key active: the session goes on.
     const extra = await aKey('police-durham-k2');
-    expect((await gw.call('PUT', '/organisations/police-durham/keys', admin(), { keys: [org.key.publicJwk, extra.publicJwk] })).status).toBe(200);
+    expect(
+      (
+        await gw.call('PUT', '/organisations/police-durham/keys', admin(), {
+          keys: [org.key.publicJwk, extra.publicJwk],
+        })
+      ).status,
+    ).toBe(200);
     expect((await me(other.app, cookie)).status).toBe(200);
 
     // Rotating the signing key away ends it, here and on the other instance.
-    expect((await gw.call('PUT', '/organisations/police-durham/keys', admin(), { keys: [extra.publicJwk] })).status).toBe(200);
+    expect(
+      (await gw.call('PUT', '/organisations/police-durham/keys', admin(), { keys: [extra.publicJwk] })).status,
+    ).toBe(200);
     const after = await me(other.app, cookie);
     expect(after.status).toBe(401);
     expect(after.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -378,7 +542,14 @@ describe('IG console sessions end with what opened them', () => {
     const b = await signIn(gw, crc, 'user:ig-dtv-2');
     const nps = await signIn(gw, gw.orgs['nps-north-east'], 'user:ig-nps-9');
 
-    expect((await gw.call('DELETE', '/organisations/crc-durham-tees-valley/ig-sessions', { org: crc, roles: ['system', 'ig-reviewer'] })).status).toBe(403);
+    expect(
+      (
+        await gw.call('DELETE', '/organisations/crc-durham-tees-valley/ig-sessions', {
+          org: crc,
+          roles: ['system', 'ig-reviewer'],
+        })
+      ).status,
+    ).toBe(403);
     const unknown = await gw.call('DELETE', '/organisations/no-such-org/ig-sessions', admin());
     expect(unknown.status).toBe(404);
 
@@ -388,8 +559,12 @@ describe('IG console sessions end with what opened them', () => {
     expect((await me(other.app, a)).status).toBe(401);
     expect((await me(gw.app, b)).status).toBe(401);
     expect((await me(other.app, nps)).status).toBe(200);
-    const logged = await gw.sql<{ e: Record<string, any> }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action = 'ig.session.end-all'`);
-    expect(logged.map((r) => [r.e.actor.org, r.e.resource, r.e.reasons])).toEqual([['gateway', { type: 'ig-sessions', id: 'crc-durham-tees-valley' }, ['ended:2']]]);
+    const logged = await gw.sql<{ e: Record<string, any> }>(
+      `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action = 'ig.session.end-all'`,
+    );
+    expect(logged.map((r) => [r.e.actor.org, r.e.resource, r.e.reasons])).toEqual([
+      ['gateway', { type: 'ig-sessions', id: 'crc-durham-tees-valley' }, ['ended:2']],
+    ]);
 
     const doc = await gw.http.get('/docs-json');
     expect(doc.body.paths['/organisations/{id}/ig-sessions']?.delete).toBeDefined();
@@ -426,7 +601,9 @@ describe('IG console in demo mode', () => {
     expect((await gw.http.get('/ig/sign-in-options')).body).toEqual({ demo: true });
     const ids = await gw.http.get('/ig/demo-identities');
     expect(ids.status).toBe(200);
-    expect(ids.body).toContainEqual(expect.objectContaining({ org: 'nps-north-east', sub: 'user:demo-ig-nps-north-east' }));
+    expect(ids.body).toContainEqual(
+      expect.objectContaining({ org: 'nps-north-east', sub: 'user:demo-ig-nps-north-east' }),
+    );
     expect((await gw.http.post('/ig/demo-session').send({ org: 'nps-north-east' })).status).toBe(403);
     expect((await gw.http.post('/ig/demo-session').set(CONSOLE).send({ org: 'no-such-org' })).status).toBe(404);
     expect((await gw.http.post('/ig/demo-session').set(CONSOLE).send({ org: 'Not An Id' })).status).toBe(400);
@@ -434,6 +611,10 @@ describe('IG console in demo mode', () => {
     expect(res.status).toBe(200);
     const cookie = (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
     const me = await gw.http.get('/ig/api/session').set('cookie', cookie);
-    expect(me.body).toMatchObject({ org: 'nps-north-east', sub: 'user:demo-ig-nps-north-east', roles: ['ig-reviewer'] });
+    expect(me.body).toMatchObject({
+      org: 'nps-north-east',
+      sub: 'user:demo-ig-nps-north-east',
+      roles: ['ig-reviewer'],
+    });
   });
 });

@@ -7,9 +7,20 @@ import { verifyAccessLog } from '../../src/modules/access-log/application/log-ve
 import { createAccessLogWriter } from '../../src/modules/access-log/access-log.providers.js';
 import { AccessLogWriter, type AccessLogEntryInput } from '../../src/modules/access-log/index.js';
 import { verifyConsistency, verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
-import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed, openWitnessedCheckpoint, signNote } from '../../src/modules/access-log/domain/note/index.js';
+import {
+  Ed25519Cosigner,
+  Ed25519NoteSigner,
+  newEd25519Seed,
+  openWitnessedCheckpoint,
+  signNote,
+} from '../../src/modules/access-log/domain/note/index.js';
 import { startWitness, type RunningWitness } from '../../src/witness/start.js';
-import { specParseCheckpoint, specSplitNote, specVerifyCosignatures, specVerifyNote } from '../support/c2sp-verifier.js';
+import {
+  specParseCheckpoint,
+  specSplitNote,
+  specVerifyCosignatures,
+  specVerifyNote,
+} from '../support/c2sp-verifier.js';
 import { TileClient } from '../support/tile-client.js';
 import { TestGateway } from '../setup/test-app.js';
 
@@ -35,7 +46,10 @@ async function append(gw: TestGateway, from: number, count: number): Promise<voi
   await Promise.all(Array.from({ length: count }, (_, k) => writer.append(anEntry(from + k))));
 }
 
-const binary = (res: { on: (e: string, f: (c?: Buffer) => void) => void; setEncoding?: unknown }, cb: (err: Error | null, body: Buffer) => void) => {
+const binary = (
+  res: { on: (e: string, f: (c?: Buffer) => void) => void; setEncoding?: unknown },
+  cb: (err: Error | null, body: Buffer) => void,
+) => {
   const chunks: Buffer[] = [];
   res.on('data', (c?: Buffer) => chunks.push(c as Buffer));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
@@ -62,7 +76,11 @@ describe('GET /log/key, /log/checkpoint and /log/tile (C2SP, no witnesses)', () 
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(specVerifyNote(res.text, vkey)).toBe(true);
-    expect(specParseCheckpoint(res.text)).toEqual({ origin: 'gw-test.example/access-log', size: 600, root: Buffer.from(made.body.rootHash, 'base64') });
+    expect(specParseCheckpoint(res.text)).toEqual({
+      origin: 'gw-test.example/access-log',
+      size: 600,
+      root: Buffer.from(made.body.rootHash, 'base64'),
+    });
     // One signature line, by the log's key, named after the origin.
     expect(specSplitNote(res.text).sigs.map((s) => s.name)).toEqual(['gw-test.example/access-log']);
     expect(specVerifyNote(res.text.replace('\n600\n', '\n601\n'), vkey)).toBe(false);
@@ -80,38 +98,62 @@ describe('GET /log/key, /log/checkpoint and /log/tile (C2SP, no witnesses)', () 
     expect((await client.mth(0, size)).equals(cp.root)).toBe(true);
     for (const i of [0, 255, 256, 511, 512, 599]) {
       const fromTiles = (await client.inclusionProof(i)).map((h) => h.toString('base64'));
-      const served = await gw.call('GET', `/access-log/entries/${i}/proof?treeSize=${size}`, { org: gw.orgs['police-cleveland'] });
+      const served = await gw.call('GET', `/access-log/entries/${i}/proof?treeSize=${size}`, {
+        org: gw.orgs['police-cleveland'],
+      });
       expect(served.status).toBe(200);
       expect(fromTiles).toEqual(served.body.auditPath);
     }
     // 600 entries: two full level-0 tiles, a partial one of 88, and a partial level-1 tile of 2.
-    expect(client.fetched.sort()).toEqual(['/log/tile/0/000', '/log/tile/0/001', '/log/tile/0/002.p/88', '/log/tile/1/000.p/2']);
+    expect(client.fetched.sort()).toEqual([
+      '/log/tile/0/000',
+      '/log/tile/0/001',
+      '/log/tile/0/002.p/88',
+      '/log/tile/1/000.p/2',
+    ]);
   });
 
   it('marks full tiles immutable, and refuses tiles beyond the tree, malformed paths and entry bundles', async () => {
     const full = await gw.http.get('/log/tile/0/000');
     expect(full.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect((await gw.http.get('/log/tile/0/002.p/88')).headers['cache-control']).toBe('public, max-age=60');
-    for (const p of ['/log/tile/0/002', '/log/tile/0/002.p/89', '/log/tile/1/000', '/log/tile/0/2', '/log/tile/0/x000/001', '/log/tile/entries/000', '/log/tile/0/000.p/0', '/log/tile/0/%30%30%30']) {
+    for (const p of [
+      '/log/tile/0/002',
+      '/log/tile/0/002.p/89',
+      '/log/tile/1/000',
+      '/log/tile/0/2',
+      '/log/tile/0/x000/001',
+      '/log/tile/entries/000',
+      '/log/tile/0/000.p/0',
+      '/log/tile/0/%30%30%30',
+    ]) {
       const r = await gw.http.get(p);
       expect([p, r.status, r.headers['content-type']]).toEqual([p, 404, 'application/problem+json; charset=utf-8']);
     }
     // A malformed percent-encoding is refused by the router itself, also as problem+json.
     const malformed = await gw.http.get('/log/tile/0/%E0%A4%A');
-    expect([malformed.status, malformed.headers['content-type']]).toEqual([400, 'application/problem+json; charset=utf-8']);
+    expect([malformed.status, malformed.headers['content-type']]).toEqual([
+      400,
+      'application/problem+json; charset=utf-8',
+    ]);
     const bad = await gw.http.get('/log/checkpoint?size=abc');
     expect(bad.status).toBe(400);
   });
 
   it('names the policy version (content hash of the policy files) in new entries, and log:verify checks entries with and without it', async () => {
     const h = createHash('sha256');
-    for (const f of readdirSync('policies').filter((x) => /\.ya?ml$/.test(x)).sort()) {
+    for (const f of readdirSync('policies')
+      .filter((x) => /\.ya?ml$/.test(x))
+      .sort()) {
       const bytes = readFileSync(path.join('policies', f));
       h.update(`${f}\n${bytes.length}\n`).update(bytes);
     }
     const version = `sha256:${h.digest('hex')}`;
     const ig = { org: gw.orgs.gateway, roles: ['ig-reviewer'] };
-    expect((await gw.call('GET', '/access-log/entries/0', ig)).body).toMatchObject({ index: 0, policyVersion: version });
+    expect((await gw.call('GET', '/access-log/entries/0', ig)).body).toMatchObject({
+      index: 0,
+      policyVersion: version,
+    });
     // An entry written as before the member existed (a writer outside the gateway names none).
     const old = createAccessLogWriter({ connectionString: gw.db.appUrl, maxBatch: 8, statementTimeoutMs: 5000 });
     const receipt = await old.writer.append(anEntry(600));
@@ -155,18 +197,34 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
     const client = new pg.Client({ connectionString: gw.db.appUrl });
     await client.connect();
     try {
-      return await verifyAccessLog(client, { witnesses: { origin, keys: [...witnesses.map((w) => w.running.verifierKey)] } });
+      return await verifyAccessLog(client, {
+        witnesses: { origin, keys: [...witnesses.map((w) => w.running.verifierKey)] },
+      });
     } finally {
       await client.end();
     }
   };
 
   beforeAll(async () => {
-    witnesses = [await aWitness('witness.police-durham.example/w1', logKey.verifierKey), await aWitness('witness.crc-northumbria.example/w1', logKey.verifierKey)];
+    witnesses = [
+      await aWitness('witness.police-durham.example/w1', logKey.verifierKey),
+      await aWitness('witness.crc-northumbria.example/w1', logKey.verifierKey),
+    ];
     // A third witness that is down: 2 of 3 is the quorum.
     const down = new Ed25519Cosigner('witness.down.example/w1', newEd25519Seed());
-    const config = [...witnesses.map((w) => ({ url: w.running.url, key: w.running.verifierKey })), { url: 'http://127.0.0.1:9', key: down.verifierKey }];
-    gw = await TestGateway.start({ env: { LOG_ORIGIN: origin, LOG_NOTE_KEY: logKey.privateKeyText, WITNESSES: JSON.stringify(config), WITNESS_QUORUM: '2', WITNESS_TIMEOUT_MS: '2000' } });
+    const config = [
+      ...witnesses.map((w) => ({ url: w.running.url, key: w.running.verifierKey })),
+      { url: 'http://127.0.0.1:9', key: down.verifierKey },
+    ];
+    gw = await TestGateway.start({
+      env: {
+        LOG_ORIGIN: origin,
+        LOG_NOTE_KEY: logKey.privateKeyText,
+        WITNESSES: JSON.stringify(config),
+        WITNESS_QUORUM: '2',
+        WITNESS_TIMEOUT_MS: '2000',
+      },
+    });
   });
   afterAll(async () => {
     await gw.close();
@@ -194,9 +252,24 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
       expect(Math.abs(t - Date.now() / 1000)).toBeLessThan(600);
     }
     // A recipient holding entry 7's receipt verifies it offline against the witnessed checkpoint.
-    const opened = openWitnessedCheckpoint(cosigned10, logKey.verifierKey, [...witnesses.map((w) => w.running.verifierKey)], 2);
-    const proof = (await gw.call('GET', `/access-log/entries/7/proof?treeSize=10`, { org: gw.orgs['police-cleveland'] })).body;
-    expect(verifyInclusion(7, 10, Buffer.from(proof.leafHash, 'base64'), proof.auditPath.map((h: string) => Buffer.from(h, 'base64')), opened.rootHash)).toBe(true);
+    const opened = openWitnessedCheckpoint(
+      cosigned10,
+      logKey.verifierKey,
+      [...witnesses.map((w) => w.running.verifierKey)],
+      2,
+    );
+    const proof = (
+      await gw.call('GET', `/access-log/entries/7/proof?treeSize=10`, { org: gw.orgs['police-cleveland'] })
+    ).body;
+    expect(
+      verifyInclusion(
+        7,
+        10,
+        Buffer.from(proof.leafHash, 'base64'),
+        proof.auditPath.map((h: string) => Buffer.from(h, 'base64')),
+        opened.rootHash,
+      ),
+    ).toBe(true);
 
     // ?size= gives the latest cosigned checkpoint of at most that many entries: what a receipt of entry 6 needs.
     expect(specParseCheckpoint((await gw.http.get('/log/checkpoint?size=7')).text).size).toBe(5);
@@ -210,17 +283,27 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
 
     const status = await gw.call('GET', '/log/witnesses', ig());
     expect(status.status).toBe(200);
-    expect(status.body.witnesses.map((w: { name: string; lastCosignedSize: number | null; lastResult: string }) => [w.name, w.lastCosignedSize, w.lastResult])).toEqual([
+    expect(
+      status.body.witnesses.map((w: { name: string; lastCosignedSize: number | null; lastResult: string }) => [
+        w.name,
+        w.lastCosignedSize,
+        w.lastResult,
+      ]),
+    ).toEqual([
       ['witness.police-durham.example/w1', 10, 'cosigned'],
       ['witness.crc-northumbria.example/w1', 10, 'cosigned'],
       ['witness.down.example/w1', null, 'unreachable'],
     ]);
     expect(status.body.alerts).toEqual([]);
-    expect((await gw.call('GET', '/log/witnesses', { org: gw.orgs['police-cleveland'], roles: ['iom-officer'] })).status).toBe(403);
+    expect(
+      (await gw.call('GET', '/log/witnesses', { org: gw.orgs['police-cleveland'], roles: ['iom-officer'] })).status,
+    ).toBe(403);
     // log:verify checks the stored cosignatures against the stored checkpoints.
     expect(await verifyLog()).toMatchObject({ ok: true, cosignaturesChecked: 4, checkpointsChecked: 2 });
     const metrics = (await gw.call('GET', '/metrics', { org: gw.orgs.gateway, roles: ['gateway-admin'] })).text;
-    expect(metrics).toMatch(/gateway_log_witness_requests_total\{witness="witness.down.example\/w1",result="unreachable"\} [1-9]/);
+    expect(metrics).toMatch(
+      /gateway_log_witness_requests_total\{witness="witness.down.example\/w1",result="unreachable"\} [1-9]/,
+    );
   });
 
   it('answers add-checkpoint with the statuses tlog-witness names', async () => {
@@ -231,14 +314,21 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
     const signed10 = signNote(text10, [logKey]);
     // Wrong old size: 409 with the witness's size.
     const conflict = await post(`old 5\n\n${signed10}`);
-    expect([conflict.status, conflict.headers.get('content-type'), await conflict.text()]).toEqual([409, 'text/x.tlog.size', '10\n']);
+    expect([conflict.status, conflict.headers.get('content-type'), await conflict.text()]).toEqual([
+      409,
+      'text/x.tlog.size',
+      '10\n',
+    ]);
     // Same size and root again: cosigned again.
     const again = await post(`old 10\n\n${signed10}`);
     expect(again.status).toBe(200);
     expect(specVerifyCosignatures(signed10 + (await again.text()), w.verifierKey)).toHaveLength(1);
     // Unknown origin: 404. Another key for the origin: 403. A changed signed text: 403.
     const stranger = new Ed25519NoteSigner('other.example/log', newEd25519Seed());
-    expect((await post(`old 0\n\n${signNote(`other.example/log\n1\n${Buffer.alloc(32).toString('base64')}\n`, [stranger])}`)).status).toBe(404);
+    expect(
+      (await post(`old 0\n\n${signNote(`other.example/log\n1\n${Buffer.alloc(32).toString('base64')}\n`, [stranger])}`))
+        .status,
+    ).toBe(404);
     const impostor = new Ed25519NoteSigner(origin, newEd25519Seed());
     expect((await post(`old 10\n\n${signNote(text10, [impostor])}`)).status).toBe(403);
     expect((await post(`old 10\n\n${signed10.replace(/\n10\n/, '\n11\n')}`)).status).toBe(403);
@@ -257,8 +347,11 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
     const partnerHeld = specParseCheckpoint(cosigned10);
     await append(gw, 10, 2);
     // The operator (or whoever holds the database owner's role and the gateway's key) rewrites entry 3.
-    const { appendLeaves, EMPTY_FRONTIER, frontierToJson, leafHash } = await import('../../src/modules/access-log/domain/merkle/index.js');
-    const rows = await gw.sql<{ idx: string; leaf_hash: Buffer; entry: Buffer }>('SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx');
+    const { appendLeaves, EMPTY_FRONTIER, frontierToJson, leafHash } =
+      await import('../../src/modules/access-log/domain/merkle/index.js');
+    const rows = await gw.sql<{ idx: string; leaf_hash: Buffer; entry: Buffer }>(
+      'SELECT idx, leaf_hash, entry FROM access_log_entries ORDER BY idx',
+    );
     const forged = Buffer.from(rows[3].entry.toString('utf8').replace('IOM panel 3', 'IOM panel 3 (rewritten)'));
     const leaves = rows.map((r, i) => (i === 3 ? leafHash(forged) : r.leaf_hash));
     const rebuilt = appendLeaves(EMPTY_FRONTIER, leaves);
@@ -270,8 +363,11 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
     for (const t of tables) await gw.sql(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
     await gw.sql(`UPDATE access_log_entries SET entry = $1, leaf_hash = $2 WHERE idx = 3`, [forged, leaves[3]]);
     await gw.sql(`DELETE FROM access_log_nodes`);
-    for (const n of rebuilt.newNodes.filter((x) => x.level > 0)) await gw.sql(`INSERT INTO access_log_nodes (level, idx, hash) VALUES ($1, $2, $3)`, [n.level, n.index, n.hash]);
-    await gw.sql(`UPDATE access_log_head SET frontier = $1 WHERE id = 1`, [JSON.stringify(frontierToJson(rebuilt.frontier))]);
+    for (const n of rebuilt.newNodes.filter((x) => x.level > 0))
+      await gw.sql(`INSERT INTO access_log_nodes (level, idx, hash) VALUES ($1, $2, $3)`, [n.level, n.index, n.hash]);
+    await gw.sql(`UPDATE access_log_head SET frontier = $1 WHERE id = 1`, [
+      JSON.stringify(frontierToJson(rebuilt.frontier)),
+    ]);
     await gw.sql(`DELETE FROM access_log_checkpoints`);
     for (const t of triggers) await gw.sql(`ALTER TABLE ${t.table} ENABLE ALWAYS TRIGGER ${t.name}`);
 
@@ -281,26 +377,55 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
     expect(made.body.treeSize).toBe(12);
 
     const status = await gw.call('GET', '/log/witnesses', ig());
-    expect(status.body.witnesses.slice(0, 2).map((w: { lastResult: string; lastCosignedSize: number }) => [w.lastResult, w.lastCosignedSize])).toEqual([
+    expect(
+      status.body.witnesses
+        .slice(0, 2)
+        .map((w: { lastResult: string; lastCosignedSize: number }) => [w.lastResult, w.lastCosignedSize]),
+    ).toEqual([
       ['inconsistent', 10],
       ['inconsistent', 10],
     ]);
     expect(status.body.alerts).toEqual(
-      expect.arrayContaining(witnesses.map((w) => expect.objectContaining({ witness: w.running.verifierKey.split('+')[0], treeSize: 12, status: 422, reason: 'inconsistent' }))),
+      expect.arrayContaining(
+        witnesses.map((w) =>
+          expect.objectContaining({
+            witness: w.running.verifierKey.split('+')[0],
+            treeSize: 12,
+            status: 422,
+            reason: 'inconsistent',
+          }),
+        ),
+      ),
     );
-    expect((await gw.call('GET', '/metrics', { org: gw.orgs.gateway, roles: ['gateway-admin'] })).text).toMatch(/gateway_log_witness_alerts_total\{witness="witness.police-durham.example\/w1",reason="inconsistent"\} 1/);
+    expect((await gw.call('GET', '/metrics', { org: gw.orgs.gateway, roles: ['gateway-admin'] })).text).toMatch(
+      /gateway_log_witness_alerts_total\{witness="witness.police-durham.example\/w1",reason="inconsistent"\} 1/,
+    );
     // No checkpoint is served as witnessed: 12 never reached the quorum, and the cosigned ones were rewritten away.
     expect((await gw.http.get('/log/checkpoint')).status).toBe(404);
 
     // The partner holding the cosigned checkpoint of 10 checks the operator's new tree head against it.
     const latest = (await gw.call('GET', '/access-log/checkpoints/latest', { org: gw.orgs['police-cleveland'] })).body;
-    const proof = (await gw.call('GET', `/access-log/consistency?from=10&to=12`, { org: gw.orgs['police-cleveland'] })).body.proof as string[];
-    const ok = verifyConsistency(10, 12, partnerHeld.root, Buffer.from(latest.rootHash, 'base64'), proof.map((p) => Buffer.from(p, 'base64')));
+    const proof = (await gw.call('GET', `/access-log/consistency?from=10&to=12`, { org: gw.orgs['police-cleveland'] }))
+      .body.proof as string[];
+    const ok = verifyConsistency(
+      10,
+      12,
+      partnerHeld.root,
+      Buffer.from(latest.rootHash, 'base64'),
+      proof.map((p) => Buffer.from(p, 'base64')),
+    );
     expect(ok).toBe(false);
 
     // The rebuilt tree is consistent with itself, but log:verify reports the witnesses' refusals and the cosigned checkpoints that vanished.
     const report = await verifyLog();
     expect(report.ok).toBe(false);
-    expect(report.problems.map((p) => p.kind).sort()).toEqual(['cosignature', 'cosignature', 'cosignature', 'cosignature', 'witness_alert', 'witness_alert']);
+    expect(report.problems.map((p) => p.kind).sort()).toEqual([
+      'cosignature',
+      'cosignature',
+      'cosignature',
+      'cosignature',
+      'witness_alert',
+      'witness_alert',
+    ]);
   });
 });

@@ -22,7 +22,8 @@ function get(url: string): Promise<{ status: number; type: string | undefined; b
 }
 
 /** The request log lines (`msg: "request"`) a gateway wrote. */
-const requestLines = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+const requestLines = (lines: string[]) =>
+  lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
 
 describe('GET /metrics on METRICS_PORT (no signed request)', () => {
   let gw: TestGateway;
@@ -49,7 +50,9 @@ describe('GET /metrics on METRICS_PORT (no signed request)', () => {
 
   it("leaves the main port's /metrics as it was: a signed request by a gateway-admin", async () => {
     expect((await gw.http.get('/metrics')).status).toBe(401);
-    expect((await gw.call('GET', '/metrics', { org: gw.orgs['police-cleveland'], roles: ['system'] })).status).toBe(403);
+    expect((await gw.call('GET', '/metrics', { org: gw.orgs['police-cleveland'], roles: ['system'] })).status).toBe(
+      403,
+    );
     const admin = await gw.call('GET', '/metrics', { org: gw.orgs.gateway, roles: ['gateway-admin'] });
     expect(admin.status).toBe(200);
     expect(admin.text).toContain('gateway_http_requests_total');
@@ -69,7 +72,10 @@ describe('W3C trace context (traceparent)', () => {
     const res = await gw.http.get('/health').set('traceparent', TRACEPARENT).set('x-request-id', 'trace-test-1');
     expect(res.headers['x-request-id']).toBe('trace-test-1');
     await eventually('the request is logged', () => requestLines(lines).some((l) => l.requestId === 'trace-test-1'));
-    expect(requestLines(lines).find((l) => l.requestId === 'trace-test-1')).toMatchObject({ traceId: TRACE_ID, route: '/health' });
+    expect(requestLines(lines).find((l) => l.requestId === 'trace-test-1')).toMatchObject({
+      traceId: TRACE_ID,
+      route: '/health',
+    });
   });
 
   it.each([
@@ -116,10 +122,15 @@ describe('OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT) to an OTLP/HTTP rec
     await new Promise<void>((r) => receiver.close(() => r()));
   });
 
-  it('exports a server span that continues the caller\'s trace, with the route and status', async () => {
-    gw = await TestGateway.start({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}` } });
+  it("exports a server span that continues the caller's trace, with the route and status", async () => {
+    gw = await TestGateway.start({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}` },
+    });
     const token = await gw.token('GET', '/organisations', { org: gw.orgs['police-cleveland'] });
-    expect((await gw.http.get('/organisations').set('authorization', `Bearer ${token}`).set('traceparent', TRACEPARENT)).status).toBe(200);
+    expect(
+      (await gw.http.get('/organisations').set('authorization', `Bearer ${token}`).set('traceparent', TRACEPARENT))
+        .status,
+    ).toBe(200);
     // Closing the gateway flushes the batch of spans to the receiver.
     await gw.close();
     gw = undefined;
@@ -127,8 +138,12 @@ describe('OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT) to an OTLP/HTTP rec
 
     expect(received[0]).toMatchObject({ path: '/v1/traces', type: expect.stringMatching(/^application\/json/) });
     const spans: Record<string, unknown>[] = received.flatMap((r) => {
-      const doc = JSON.parse(r.body) as { resourceSpans: { resource: unknown; scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
-      return doc.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans.map((span) => ({ ...span, resource: rs.resource }))));
+      const doc = JSON.parse(r.body) as {
+        resourceSpans: { resource: unknown; scopeSpans: { spans: Record<string, unknown>[] }[] }[];
+      };
+      return doc.resourceSpans.flatMap((rs) =>
+        rs.scopeSpans.flatMap((s) => s.spans.map((span) => ({ ...span, resource: rs.resource }))),
+      );
     });
     const span = spans.find((s) => s.name === 'GET /organisations');
     expect(span).toMatchObject({ traceId: TRACE_ID, parentSpanId: PARENT_ID, kind: 2 });

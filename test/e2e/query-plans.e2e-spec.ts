@@ -7,7 +7,14 @@ import { TestGateway } from '../setup/test-app.js';
 // checked on the SQL the repository really sends, over enough rows, after ANALYZE; no planner
 // settings are changed.
 
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Index Cond'?: string; 'Parent Relationship'?: string; Plans?: PlanNode[] };
+type PlanNode = {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  'Parent Relationship'?: string;
+  Plans?: PlanNode[];
+};
 
 function nodesOf(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
@@ -43,11 +50,15 @@ describe('access-log query plans', () => {
 
   async function planOf(scope: { org: string | null }, filter: AccessLogFilter): Promise<PlanNode[]> {
     await repo.search(scope, filter, 51);
-    const [row] = await gw.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${captured.sql}`, captured.params);
+    const [row] = await gw.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (FORMAT JSON) ${captured.sql}`,
+      captured.params,
+    );
     return nodesOf(row['QUERY PLAN'][0].Plan);
   }
 
-  const seqScans = (nodes: PlanNode[]) => nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'access_log_entries');
+  const seqScans = (nodes: PlanNode[]) =>
+    nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'access_log_entries');
   const indexesUsed = (nodes: PlanNode[]) => nodes.map((n) => n['Index Name']).filter(Boolean);
 
   it('searches by CRN through the CRN index, for the operator and for one organisation', async () => {
@@ -60,7 +71,10 @@ describe('access-log query plans', () => {
 
   it('builds a subject access report page (CRN, older than a cursor) through the CRN index', async () => {
     await repo.search({ org: 'police-cleveland' }, { crn: 'X000042' }, 101, 20_000);
-    const [row] = await gw.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${captured.sql}`, captured.params);
+    const [row] = await gw.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (FORMAT JSON) ${captured.sql}`,
+      captured.params,
+    );
     const nodes = nodesOf(row['QUERY PLAN'][0].Plan);
     expect(seqScans(nodes)).toEqual([]);
     expect(indexesUsed(nodes)).toContain('access_log_entries_crn_idx');
@@ -68,25 +82,43 @@ describe('access-log query plans', () => {
 
   it('searches by actor and time range without a sequential scan', async () => {
     const to = new Date();
-    const nodes = await planOf({ org: null }, { actor: 'staff-17', from: new Date(to.getTime() - 30 * 86_400_000), to });
+    const nodes = await planOf(
+      { org: null },
+      { actor: 'staff-17', from: new Date(to.getTime() - 30 * 86_400_000), to },
+    );
     expect(seqScans(nodes)).toEqual([]);
-    expect(indexesUsed(nodes).some((i) => i === 'access_log_entries_actor_sub_idx' || i === 'access_log_entries_ts_brin')).toBe(true);
+    expect(
+      indexesUsed(nodes).some((i) => i === 'access_log_entries_actor_sub_idx' || i === 'access_log_entries_ts_brin'),
+    ).toBe(true);
   });
 
   it('searches an organisation over a time range by seeking to it: the range becomes an index range first', async () => {
     const to = new Date(Date.now() - 100 * 86_400_000);
-    const nodes = await planOf({ org: 'police-cleveland' }, { org: 'police-durham', from: new Date(to.getTime() - 86_400_000), to });
+    const nodes = await planOf(
+      { org: 'police-cleveland' },
+      { org: 'police-durham', from: new Date(to.getTime() - 86_400_000), to },
+    );
     expect(seqScans(nodes)).toEqual([]);
     // The bounds are found by binary search on the primary key (InitPlans), and the scan that
     // returns the entries is bounded by them in its index condition (whichever index the planner
     // picks): it reads only the range, not everything newer than it.
-    const scans = nodes.filter((n) => n['Relation Name'] === 'access_log_entries' && n['Parent Relationship'] !== 'InitPlan' && n['Parent Relationship'] !== 'SubPlan' && n['Index Cond']);
+    const scans = nodes.filter(
+      (n) =>
+        n['Relation Name'] === 'access_log_entries' &&
+        n['Parent Relationship'] !== 'InitPlan' &&
+        n['Parent Relationship'] !== 'SubPlan' &&
+        n['Index Cond'],
+    );
     expect(scans.some((n) => /idx >= /.test(n['Index Cond']!) && /idx < /.test(n['Index Cond']!))).toBe(true);
   });
 
   it('returns exactly the entries in the time range, at its edges and outside the log too', async () => {
-    const real = new AccessLogRepository({ query: (sql: string, params: unknown[]) => gw.sql(sql, params) } as unknown as DataSource);
-    const [{ first, last }] = await gw.sql<{ first: Date; last: Date }>('SELECT min(ts) AS first, max(ts) AS last FROM access_log_entries');
+    const real = new AccessLogRepository({
+      query: (sql: string, params: unknown[]) => gw.sql(sql, params),
+    } as unknown as DataSource);
+    const [{ first, last }] = await gw.sql<{ first: Date; last: Date }>(
+      'SELECT min(ts) AS first, max(ts) AS last FROM access_log_entries',
+    );
     // The time of entry idx (entries 4k to 4k + 3 share one).
     const at = (idx: number) => new Date(first.getTime() + Math.floor(idx / 4) * 70 * 60_000);
     const ranges: [Date | undefined, Date | undefined][] = [
@@ -101,7 +133,8 @@ describe('access-log query plans', () => {
       [undefined, at(7)],
     ];
     // The edges are exact: both bounds are inclusive and take every entry sharing their time.
-    const inRange = async (from?: Date, to?: Date) => (await real.search({ org: null }, { from, to }, 100_000)).map((r) => r.index);
+    const inRange = async (from?: Date, to?: Date) =>
+      (await real.search({ org: null }, { from, to }, 100_000)).map((r) => r.index);
     expect(await inRange(at(101), at(102))).toEqual([103, 102, 101, 100]);
     expect(await inRange(at(100), at(200))).toEqual(Array.from({ length: 104 }, (_, i) => 203 - i));
     expect(await inRange(new Date(at(100).getTime() + 1), new Date(at(104).getTime() - 1))).toEqual([]);

@@ -22,7 +22,12 @@ describe('npm run witness (dist/src/witness/main.js) witnessing a running gatewa
     startNodeScript({
       script: path.join(repo, 'dist/src/witness/main.js'),
       cwd: repo,
-      env: { WITNESS_NAME: 'witness.nps.example/w1', WITNESS_PORT: String(port), WITNESS_DATA_DIR: dir, WITNESS_LOGS: logKey.verifierKey },
+      env: {
+        WITNESS_NAME: 'witness.nps.example/w1',
+        WITNESS_PORT: String(port),
+        WITNESS_DATA_DIR: dir,
+        WITNESS_LOGS: logKey.verifierKey,
+      },
       readyUrl: `http://127.0.0.1:${port}/key`,
     });
 
@@ -42,15 +47,30 @@ describe('npm run witness (dist/src/witness/main.js) witnessing a running gatewa
     expect(vkey).toMatch(/^witness\.nps\.example\/w1\+[0-9a-f]{8}\+/);
     expect(readFileSync(path.join(dir, 'witness.key'), 'utf8')).toMatch(/^PRIVATE\+KEY\+witness\.nps\.example\/w1\+/);
 
-    gw = await TestGateway.start({ env: { LOG_ORIGIN: origin, LOG_NOTE_KEY: logKey.privateKeyText, WITNESSES: JSON.stringify([{ url: `http://127.0.0.1:${port}`, key: vkey }]) } });
+    gw = await TestGateway.start({
+      env: {
+        LOG_ORIGIN: origin,
+        LOG_NOTE_KEY: logKey.privateKeyText,
+        WITNESSES: JSON.stringify([{ url: `http://127.0.0.1:${port}`, key: vkey }]),
+      },
+    });
     const writer = gw.app.get(AccessLogWriter);
     for (let round = 0; round < 2; round++) {
       await Promise.all(
         Array.from({ length: 3 }, (_, n) =>
-          writer.append({ actor: { org: 'police-durham', sub: `user:${round}-${n}`, roles: ['iom-officer'] }, action: 'case.summary', resource: { type: 'case', id: 'X123456' }, reasons: ['rule:test'], decision: 'ALLOW', requestId: `r-${round}-${n}` }),
+          writer.append({
+            actor: { org: 'police-durham', sub: `user:${round}-${n}`, roles: ['iom-officer'] },
+            action: 'case.summary',
+            resource: { type: 'case', id: 'X123456' },
+            reasons: ['rule:test'],
+            decision: 'ALLOW',
+            requestId: `r-${round}-${n}`,
+          }),
         ),
       );
-      expect((await gw.call('POST', '/access-log/checkpoints', { org: gw.orgs.gateway, roles: ['ig-reviewer'] })).status).toBe(200);
+      expect(
+        (await gw.call('POST', '/access-log/checkpoints', { org: gw.orgs.gateway, roles: ['ig-reviewer'] })).status,
+      ).toBe(200);
     }
     const note = (await gw.http.get('/log/checkpoint')).text;
     expect(specParseCheckpoint(note).size).toBe(6);
@@ -59,7 +79,10 @@ describe('npm run witness (dist/src/witness/main.js) witnessing a running gatewa
     await witness.stop();
     witness = await start();
     // Restarted, it still holds 6: a request from 0 is answered with its size.
-    const res = await fetch(`http://127.0.0.1:${port}/add-checkpoint`, { method: 'POST', body: `old 0\n\n${signNote(specSplitNote(note).text, [logKey])}` });
+    const res = await fetch(`http://127.0.0.1:${port}/add-checkpoint`, {
+      method: 'POST',
+      body: `old 0\n\n${signNote(specSplitNote(note).text, [logKey])}`,
+    });
     expect([res.status, await res.text()]).toEqual([409, '6\n']);
     expect((await (await fetch(`http://127.0.0.1:${port}/key`)).text()).trim()).toBe(vkey);
   });

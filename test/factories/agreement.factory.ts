@@ -34,7 +34,11 @@ export function agreementTerms(over: Record<string, unknown> = {}): Record<strin
 export const signatory = (org: TestOrg, sub = `user:${org.id}-signatory`) => ({ org, roles: ['dsa-signatory'], sub });
 
 /** A compact JWS over exactly `bytes`, with the organisation's test key (or another key and kid). */
-export async function signBytes(bytes: string | Uint8Array, key: { privateKey: CryptoKey; kid: string }, alg = 'ES256'): Promise<string> {
+export async function signBytes(
+  bytes: string | Uint8Array,
+  key: { privateKey: CryptoKey; kid: string },
+  alg = 'ES256',
+): Promise<string> {
   const payload = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
   return new CompactSign(payload).setProtectedHeader({ alg, kid: key.kid }).sign(key.privateKey);
 }
@@ -55,7 +59,10 @@ export async function draft(gw: TestGateway, terms: Record<string, unknown> = ag
 }
 
 /** Drafts and has every party sign: an ACTIVE agreement. */
-export async function activeAgreement(gw: TestGateway, terms: Record<string, unknown> = agreementTerms()): Promise<string> {
+export async function activeAgreement(
+  gw: TestGateway,
+  terms: Record<string, unknown> = agreementTerms(),
+): Promise<string> {
   const id = await draft(gw, terms);
   for (const p of terms.parties as { org: string }[]) {
     const res = await signAs(gw, id, gw.orgs[p.org]);
@@ -81,7 +88,15 @@ export function riskManagementTerms(over: Record<string, unknown> = {}): Record<
       { org: 'crc-durham-tees-valley', role: 'BOTH' },
     ],
     purposes: ['RISK_MANAGEMENT', 'RECALL', 'COURT_REPORT'],
-    dataCategories: ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA'],
+    dataCategories: [
+      'IDENTITY',
+      'RISK_SUMMARY',
+      'ROSH',
+      'NEEDS',
+      'RISK_MANAGEMENT_PLAN',
+      'LICENCE_CONDITIONS',
+      'MAPPA',
+    ],
     lawfulBasis: ['Offender Management Act 2007 s.14'],
     ...over,
   });

@@ -23,7 +23,12 @@ export function caseBody(managingOrg: string, over: Record<string, unknown> = {}
   };
 }
 
-const need = (severity: string, notes?: string) => ({ severity, linkedToHarm: severity === 'SIGNIFICANT', linkedToReoffending: severity !== 'NONE', ...(notes ? { notes } : {}) });
+const need = (severity: string, notes?: string) => ({
+  severity,
+  linkedToHarm: severity === 'SIGNIFICANT',
+  linkedToReoffending: severity !== 'NONE',
+  ...(notes ? { notes } : {}),
+});
 
 export function assessmentBody(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -43,7 +48,10 @@ export function assessmentBody(over: Record<string, unknown> = {}): Record<strin
       thinkingBehaviour: need('SOME'),
       attitudes: need('NONE'),
     },
-    riskManagementPlan: { summary: 'Weekly reporting; drug testing; curfew 19:00-07:00', actions: ['Refer to drug treatment', 'Joint home visit with IOM police'] },
+    riskManagementPlan: {
+      summary: 'Weekly reporting; drug testing; curfew 19:00-07:00',
+      actions: ['Refer to drug treatment', 'Joint home visit with IOM police'],
+    },
     sensitive: { health: 'Hepatitis C, on treatment', victims: 'Former partner; restraining order in place' },
     ...over,
   };

@@ -14,7 +14,10 @@ export async function databaseState(gw: TestGateway): Promise<Record<string, str
         WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY 1`,
     );
     const sql = tables
-      .map(({ name }) => `SELECT '${name}' AS name, count(*)::int AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS h FROM "${name}" t`)
+      .map(
+        ({ name }) =>
+          `SELECT '${name}' AS name, count(*)::int AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS h FROM "${name}" t`,
+      )
       .join(' UNION ALL ');
     const { rows } = await c.query<{ name: string; n: number; h: string }>(sql);
     return Object.fromEntries(rows.map((r) => [r.name, `${r.n}:${r.h}`]));

@@ -21,7 +21,12 @@ export function caseBody(over: Json = {}): Json {
   };
 }
 
-const need = (severity: string) => ({ severity, linkedToHarm: severity === 'SIGNIFICANT', linkedToReoffending: severity !== 'NONE', notes: 'practitioner note' });
+const need = (severity: string) => ({
+  severity,
+  linkedToHarm: severity === 'SIGNIFICANT',
+  linkedToReoffending: severity !== 'NONE',
+  notes: 'practitioner note',
+});
 
 export function assessmentBody(over: Json = {}): Json {
   return {
@@ -41,7 +46,10 @@ export function assessmentBody(over: Json = {}): Json {
       thinkingBehaviour: need('SOME'),
       attitudes: need('SOME'),
     },
-    riskManagementPlan: { summary: 'Weekly reporting, drug testing', actions: ['Refer to drug service', 'Home visits'] },
+    riskManagementPlan: {
+      summary: 'Weekly reporting, drug testing',
+      actions: ['Refer to drug service', 'Home visits'],
+    },
     sensitive: { health: 'Diagnosed condition (synthetic)', victims: 'Former partner (synthetic)' },
     ...over,
   };
@@ -77,7 +85,11 @@ export function requestClaims(agreementId: string, over: Json = {}): Json {
 }
 
 /** A compact request JWS signed by `org`'s test key (or another key, kid, typ, alg). */
-export async function requestJws(org: TestOrg, claims: Json, o: { key?: CryptoKey; kid?: string; header?: Json } = {}): Promise<string> {
+export async function requestJws(
+  org: TestOrg,
+  claims: Json,
+  o: { key?: CryptoKey; kid?: string; header?: Json } = {},
+): Promise<string> {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg: 'ES256', kid: o.kid ?? org.key.kid, typ: 'exchange-request+jwt', ...o.header })
     .sign(o.key ?? org.key.privateKey);
@@ -87,11 +99,17 @@ export async function requestJws(org: TestOrg, claims: Json, o: { key?: CryptoKe
 export async function submit(gw: TestGateway, body: string, bearer: { org: TestOrg; roles?: string[]; sub?: string }) {
   const opts = { roles: ['iom-officer'], sub: 'user:pc-101', reason: 'IOM panel', ...bearer };
   const token = await gw.token('POST', '/exchange-requests', opts, body);
-  return gw.http.post('/exchange-requests').set('authorization', `Bearer ${token}`).set('content-type', 'application/jose').send(body);
+  return gw.http
+    .post('/exchange-requests')
+    .set('authorization', `Bearer ${token}`)
+    .set('content-type', 'application/jose')
+    .send(body);
 }
 
 /** The access-log entries of the exchange (optionally of one request), oldest first, decoded. */
 export async function exchangeLogEntries(gw: TestGateway, requestId?: string): Promise<StoredAccessLogEntry[]> {
-  const rows = await gw.sql<{ e: StoredAccessLogEntry }>(`SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action LIKE 'exchange.%' ORDER BY idx`);
+  const rows = await gw.sql<{ e: StoredAccessLogEntry }>(
+    `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action LIKE 'exchange.%' ORDER BY idx`,
+  );
   return rows.map((r) => r.e).filter((e) => requestId === undefined || e.resource.id === requestId);
 }

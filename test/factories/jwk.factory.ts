@@ -12,7 +12,12 @@ export async function aKey(kid: string, alg: 'ES256' | 'EdDSA' = 'ES256'): Promi
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const pub = await exportJWK(publicKey);
   const priv = await exportJWK(privateKey);
-  return { kid, privateKey: privateKey, publicJwk: { ...pub, kid, alg, use: 'sig' }, privateJwk: { ...priv, kid, alg } };
+  return {
+    kid,
+    privateKey: privateKey,
+    publicJwk: { ...pub, kid, alg, use: 'sig' },
+    privateJwk: { ...priv, kid, alg },
+  };
 }
 
 /** Public JWKs the registry must refuse, each with the problem it shows. */

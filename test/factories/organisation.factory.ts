@@ -3,7 +3,10 @@ import type { OrgKind } from '../../src/shared/auth/roles.js';
 import { thumbprint, validatePublicJwk, type PublicJwk } from '../../src/shared/crypto/jwk.js';
 import { Organisation } from '../../src/modules/organisations/domain/organisation.js';
 import type { OrganisationRepository } from '../../src/modules/organisations/domain/organisation.repository.port.js';
-import { OrganisationException, OrganisationExceptionCode } from '../../src/modules/organisations/domain/organisation.exception.js';
+import {
+  OrganisationException,
+  OrganisationExceptionCode,
+} from '../../src/modules/organisations/domain/organisation.exception.js';
 
 export interface ValidatedKey {
   jwk: PublicJwk;
@@ -53,7 +56,14 @@ export class OrganisationBuilder {
   async build(): Promise<Organisation> {
     const keys = [...this.keys, ...(await Promise.all(this.kids.map((k) => aValidatedKey(k))))];
     if (!keys.length) keys.push(await aValidatedKey(`${this.id}-k1`));
-    return Organisation.register({ id: this.id, kind: this.kind, name: `Name of ${this.id}`, region: 'North East', keys, now: this.at });
+    return Organisation.register({
+      id: this.id,
+      kind: this.kind,
+      name: `Name of ${this.id}`,
+      region: 'North East',
+      keys,
+      now: this.at,
+    });
   }
 }
 
@@ -81,7 +91,13 @@ export class InMemoryOrganisationRepository implements OrganisationRepository {
   }
 
   insert(org: Organisation): Promise<void> {
-    if (this.rows.has(org.id)) return Promise.reject(new OrganisationException(OrganisationExceptionCode.AlreadyExists, `Organisation "${org.id}" is already registered.`));
+    if (this.rows.has(org.id))
+      return Promise.reject(
+        new OrganisationException(
+          OrganisationExceptionCode.AlreadyExists,
+          `Organisation "${org.id}" is already registered.`,
+        ),
+      );
     this.rows.set(org.id, org);
     return Promise.resolve();
   }

@@ -57,5 +57,7 @@ export class PrincipalBuilder {
 }
 
 export const aPrincipal = (): PrincipalBuilder => new PrincipalBuilder();
-export const gatewayAdmin = (): Principal => aPrincipal().of('gateway', 'GATEWAY').as('user:admin-1').withRoles('gateway-admin').build();
-export const systemOf = (org: string, kind: OrgKind): Principal => aPrincipal().of(org, kind).as(`system:${org}-cms`).withRoles('system').build();
+export const gatewayAdmin = (): Principal =>
+  aPrincipal().of('gateway', 'GATEWAY').as('user:admin-1').withRoles('gateway-admin').build();
+export const systemOf = (org: string, kind: OrgKind): Principal =>
+  aPrincipal().of(org, kind).as(`system:${org}-cms`).withRoles('system').build();

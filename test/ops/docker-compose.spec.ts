@@ -6,7 +6,10 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 
 const root = process.cwd();
-const schema = JSON.parse(readFileSync(path.join(root, 'test/ops/compose-spec.schema.json'), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(path.join(root, 'test/ops/compose-spec.schema.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
 const compose = parse(text) as { services: Record<string, { environment?: Record<string, string>; ports?: string[] }> };
 
@@ -31,7 +34,12 @@ describe('docker-compose.yml', () => {
 
   it('the schema check can fail: an unknown service key is refused', () => {
     const validate = compileSchema();
-    expect(validate({ ...compose, services: { ...compose.services, gateway: { ...compose.services.gateway, restart_policy: 'always' } } })).toBe(false);
+    expect(
+      validate({
+        ...compose,
+        services: { ...compose.services, gateway: { ...compose.services.gateway, restart_policy: 'always' } },
+      }),
+    ).toBe(false);
   });
 
   it('says which Compose version it needs', () => {

@@ -18,7 +18,14 @@ describe('Abuse limits', () => {
   const figures: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    gw = await TestGateway.start({ env: { RATE_LIMIT_PER_SECOND: String(RATE), RATE_LIMIT_BURST: String(RATE), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+    gw = await TestGateway.start({
+      env: {
+        RATE_LIMIT_PER_SECOND: String(RATE),
+        RATE_LIMIT_BURST: String(RATE),
+        REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+        BODY_LIMIT_BYTES: String(BODY_LIMIT),
+      },
+    });
     const server = gw.app.getHttpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as net.AddressInfo).port;
@@ -51,7 +58,14 @@ describe('Abuse limits', () => {
     const elapsedS = (Date.now() - t0) / 1000;
     const limited = flood.filter((f) => f.status === 429);
     const served = flood.filter((f) => f.status === 200).length;
-    figures.flood = { seconds: +elapsedS.toFixed(1), flooderRequests: flood.length, flooder429: limited.length, flooder200: served, neighbourRequests: neighbourStatuses.length, neighbour200: neighbourStatuses.filter((s) => s === 200).length };
+    figures.flood = {
+      seconds: +elapsedS.toFixed(1),
+      flooderRequests: flood.length,
+      flooder429: limited.length,
+      flooder200: served,
+      neighbourRequests: neighbourStatuses.length,
+      neighbour200: neighbourStatuses.filter((s) => s === 200).length,
+    };
     // A token bucket: at most the burst plus the rate for the time elapsed (two tokens of slack
     // for requests in flight at either end of the measured interval).
     expect(served).toBeLessThanOrEqual(RATE + RATE * elapsedS + 2);
@@ -68,10 +82,19 @@ describe('Abuse limits', () => {
     await sleep(1500); // let the buckets refill after the flood
     const ig = { org: gw.orgs.gateway, roles: ['ig-reviewer'] };
     const results: Record<string, number | string> = {};
-    for (const p of ['/access-log?limit=100000', '/access-log?limit=-1', '/access-log?limit=1e9', '/exchange-requests?limit=100000', '/agreements?limit=100000']) {
+    for (const p of [
+      '/access-log?limit=100000',
+      '/access-log?limit=-1',
+      '/access-log?limit=1e9',
+      '/exchange-requests?limit=100000',
+      '/agreements?limit=100000',
+    ]) {
       const who = p.startsWith('/exchange') ? { org: gw.orgs['police-cleveland'], roles: ['iom-officer'] } : ig;
       const r = await gw.call('GET', p, who);
-      const items = (r.body.entries ?? r.body.items ?? r.body.requests ?? (Array.isArray(r.body) ? r.body : undefined)) as unknown[] | undefined;
+      const items = (r.body.entries ??
+        r.body.items ??
+        r.body.requests ??
+        (Array.isArray(r.body) ? r.body : undefined)) as unknown[] | undefined;
       results[p] = r.status === 200 ? `200 (${items?.length ?? '?'} items)` : r.status;
       expect([200, 400]).toContain(r.status);
       if (r.status === 400) expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -91,10 +114,19 @@ describe('Abuse limits', () => {
     const body = JSON.stringify({ title: 'x'.repeat(BODY_LIMIT + 10) });
     const signer = { org: gw.orgs['nps-north-east'], roles: ['dsa-signatory'] };
     const token = await gw.token('POST', '/agreements', signer, body);
-    const tooBig = await gw.http.post('/agreements').set('authorization', `Bearer ${token}`).set('content-type', 'application/json').send(body);
+    const tooBig = await gw.http
+      .post('/agreements')
+      .set('authorization', `Bearer ${token}`)
+      .set('content-type', 'application/json')
+      .send(body);
     expect(tooBig.status).toBe(413);
     expect(tooBig.headers['content-type']).toMatch(/^application\/problem\+json/);
-    figures.sizes = { tokenBytes: big.length, tokenStatus: r.status, bodyBytes: body.length, bodyStatus: tooBig.status };
+    figures.sizes = {
+      tokenBytes: big.length,
+      tokenStatus: r.status,
+      bodyBytes: body.length,
+      bodyStatus: tooBig.status,
+    };
   });
 
   it(`a request that dribbles in is cut off after REQUEST_TIMEOUT_MS (${REQUEST_TIMEOUT_MS} ms)`, async () => {
@@ -105,7 +137,9 @@ describe('Abuse limits', () => {
       s.on('data', (d) => (got += d.toString()));
       s.on('close', () => resolve(got));
       s.on('error', () => resolve(got));
-      s.write('POST /agreements HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{');
+      s.write(
+        'POST /agreements HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{',
+      );
       const drip = setInterval(() => (s.writable ? s.write(' ') : clearInterval(drip)), 200);
       s.on('close', () => clearInterval(drip));
       setTimeout(() => s.destroy(), 60_000);

@@ -35,52 +35,94 @@ describe('Crash cycles (real gateway process, PostgreSQL with fsync on)', () => 
     await pg?.destroy();
   }, 60_000);
 
-  it(`survives ${CYCLES} cycles of SIGKILL and PostgreSQL immediate restarts without losing an entry, releasing data unlogged, or logging a change that did not happen`, async () => {
-    const data = await loadDemoData(pg);
-    const load = new MixedLoad(signer, () => [gw.baseUrl], data, 8, 0.15, 0.2);
-    const figures = { gatewayKills: 0, postgresRestarts: 0, entriesChecked: 0, summaries2xx: 0, exchanges2xx: 0, changesChecked: 0, queuedIntentsSeen: 0 };
-    try {
-      for (let cycle = 1; cycle <= CYCLES; cycle++) {
-        const before = load.count((o) => o.status >= 200 && o.status < 300);
-        // Some traffic gets through first, then the crash lands at a random moment of it.
-        await eventually(`cycle ${cycle}: the load is served`, () => load.count((o) => o.status >= 200 && o.status < 300) >= before + 20, 60_000, 10);
-        await sleep(Math.random() * 400);
-        if (cycle % PG_EVERY === 0) {
-          await pg.stopImmediate();
-          await sleep(Math.random() * 300);
-          await pg.start();
-          figures.postgresRestarts++;
-          // The gateway was not restarted: it must reconnect by itself.
-          expect(gw.alive).toBe(true);
-        } else {
-          await gw.restart();
-          figures.gatewayKills++;
+  it(
+    `survives ${CYCLES} cycles of SIGKILL and PostgreSQL immediate restarts without losing an entry, releasing data unlogged, or logging a change that did not happen`,
+    async () => {
+      const data = await loadDemoData(pg);
+      const load = new MixedLoad(signer, () => [gw.baseUrl], data, 8, 0.15, 0.2);
+      const figures = {
+        gatewayKills: 0,
+        postgresRestarts: 0,
+        entriesChecked: 0,
+        summaries2xx: 0,
+        exchanges2xx: 0,
+        changesChecked: 0,
+        queuedIntentsSeen: 0,
+      };
+      try {
+        for (let cycle = 1; cycle <= CYCLES; cycle++) {
+          const before = load.count((o) => o.status >= 200 && o.status < 300);
+          // Some traffic gets through first, then the crash lands at a random moment of it.
+          await eventually(
+            `cycle ${cycle}: the load is served`,
+            () => load.count((o) => o.status >= 200 && o.status < 300) >= before + 20,
+            60_000,
+            10,
+          );
+          await sleep(Math.random() * 400);
+          if (cycle % PG_EVERY === 0) {
+            await pg.stopImmediate();
+            await sleep(Math.random() * 300);
+            await pg.start();
+            figures.postgresRestarts++;
+            // The gateway was not restarted: it must reconnect by itself.
+            expect(gw.alive).toBe(true);
+          } else {
+            await gw.restart();
+            figures.gatewayKills++;
+          }
+          const served = load.count((o) => o.status >= 200 && o.status < 300);
+          await eventually(
+            `cycle ${cycle}: served again after the crash`,
+            () => load.count((o) => o.status >= 200 && o.status < 300) >= served + 5,
+            60_000,
+            10,
+          );
+          const c = await checkConsistency(pg, load.outcomes).catch((e: Error) => {
+            throw new Error(
+              `after cycle ${cycle} (${cycle % PG_EVERY === 0 ? 'PostgreSQL immediate restart' : 'gateway SIGKILL'}): ${e.message}`,
+            );
+          });
+          figures.entriesChecked = c.verifiedEntries;
+          figures.summaries2xx = c.summariesChecked;
+          figures.exchanges2xx = c.exchangesChecked;
+          figures.changesChecked = c.changesChecked;
+          figures.queuedIntentsSeen += c.queuedIntents;
         }
-        const served = load.count((o) => o.status >= 200 && o.status < 300);
-        await eventually(`cycle ${cycle}: served again after the crash`, () => load.count((o) => o.status >= 200 && o.status < 300) >= served + 5, 60_000, 10);
-        const c = await checkConsistency(pg, load.outcomes).catch((e: Error) => {
-          throw new Error(`after cycle ${cycle} (${cycle % PG_EVERY === 0 ? 'PostgreSQL immediate restart' : 'gateway SIGKILL'}): ${e.message}`);
-        });
-        figures.entriesChecked = c.verifiedEntries;
-        figures.summaries2xx = c.summariesChecked;
-        figures.exchanges2xx = c.exchangesChecked;
-        figures.changesChecked = c.changesChecked;
-        figures.queuedIntentsSeen += c.queuedIntents;
+      } finally {
+        await load.stop();
       }
-    } finally {
-      await load.stop();
-    }
-    await eventually('every queued log intent is integrated', async () => (await pg.sql(`SELECT 1 FROM access_log_queue`)).length === 0, 30_000, 50);
-    const final = await checkConsistency(pg, load.outcomes);
-    expect(final.queuedIntents).toBe(0);
-    const counts = statusCounts(load.outcomes);
-    // Only successes, 503 (fail closed) or no answer at all (the process was killed mid-request).
-    const unexpected = Object.keys(counts).filter((k) => !/^(200|201|503|0:.*)$/.test(k));
-    const writes = Object.fromEntries((['case', 'assessment', 'decision'] as const).map((k) => [k, load.count((o) => o.kind === k && o.status >= 200 && o.status < 300)]));
-    report('crash-cycles', { cycles: CYCLES, ...figures, writes2xx: writes, entriesChecked: final.verifiedEntries, changesChecked: final.changesChecked, treeSize: final.treeSize, statuses: counts });
-    expect(unexpected).toEqual([]);
-    expect(figures.gatewayKills + figures.postgresRestarts).toBe(CYCLES);
-    // The write load ran: each kind of change was acknowledged at least once.
-    expect(Object.values(writes).every((n) => n > 0)).toBe(true);
-  }, scale(300_000, 3_600_000));
+      await eventually(
+        'every queued log intent is integrated',
+        async () => (await pg.sql(`SELECT 1 FROM access_log_queue`)).length === 0,
+        30_000,
+        50,
+      );
+      const final = await checkConsistency(pg, load.outcomes);
+      expect(final.queuedIntents).toBe(0);
+      const counts = statusCounts(load.outcomes);
+      // Only successes, 503 (fail closed) or no answer at all (the process was killed mid-request).
+      const unexpected = Object.keys(counts).filter((k) => !/^(200|201|503|0:.*)$/.test(k));
+      const writes = Object.fromEntries(
+        (['case', 'assessment', 'decision'] as const).map((k) => [
+          k,
+          load.count((o) => o.kind === k && o.status >= 200 && o.status < 300),
+        ]),
+      );
+      report('crash-cycles', {
+        cycles: CYCLES,
+        ...figures,
+        writes2xx: writes,
+        entriesChecked: final.verifiedEntries,
+        changesChecked: final.changesChecked,
+        treeSize: final.treeSize,
+        statuses: counts,
+      });
+      expect(unexpected).toEqual([]);
+      expect(figures.gatewayKills + figures.postgresRestarts).toBe(CYCLES);
+      // The write load ran: each kind of change was acknowledged at least once.
+      expect(Object.values(writes).every((n) => n > 0)).toBe(true);
+    },
+    scale(300_000, 3_600_000),
+  );
 });

@@ -36,7 +36,16 @@ describe('log:verify beside a running gateway (embedded PostgreSQL under DATA_DI
     gateway = await startNodeScript({
       script: GATEWAY_SCRIPT,
       cwd: path.resolve('.'),
-      env: { ...onlyDataDir(dataDir), PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), DEMO: 'true', DEMO_CASES: '20', LOG_LEVEL: 'error', CHECKPOINT_INTERVAL_MS: '1000' },
+      env: {
+        ...onlyDataDir(dataDir),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        EMBEDDED_PG_PORT: String(pgPort),
+        DEMO: 'true',
+        DEMO_CASES: '20',
+        LOG_LEVEL: 'error',
+        CHECKPOINT_INTERVAL_MS: '1000',
+      },
       readyUrl: `http://127.0.0.1:${port}/health`,
       readyTimeoutMs: 120_000,
       pollIntervalMs: 100,
@@ -55,13 +64,21 @@ describe('log:verify beside a running gateway (embedded PostgreSQL under DATA_DI
   const verify = (env: NodeJS.ProcessEnv) =>
     promisify(execFile)(process.execPath, [LOG_VERIFY], { env, timeout: 120_000 }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: e.code ?? -1,
+        stdout: e.stdout ?? '',
+        stderr: e.stderr ?? '',
+      }),
     );
 
   const signedRead = async () => {
     const signer = new DemoSigner(dataDir);
     const url = '/cases/X000001/summary?purpose=IOM';
-    const { token } = await signer.token({ org: 'police-cleveland', roles: ['iom-officer'], attrs: { force: 'cleveland' }, reason: 'IOM panel' }, 'GET', url);
+    const { token } = await signer.token(
+      { org: 'police-cleveland', roles: ['iom-officer'], attrs: { force: 'cleveland' }, reason: 'IOM panel' },
+      'GET',
+      url,
+    );
     return fetch(`http://127.0.0.1:${port}${url}`, { headers: { authorization: `Bearer ${token}` } });
   };
 
@@ -82,7 +99,9 @@ describe('log:verify beside a running gateway (embedded PostgreSQL under DATA_DI
     // A signed request needs the database (key look-up, replay record, log entry).
     const again = await signedRead();
     expect(again.status).toBe(read.status);
-    expect(again.headers.get('content-type')).toMatch(read.status === 200 ? /^application\/json/ : /^application\/problem\+json/);
+    expect(again.headers.get('content-type')).toMatch(
+      read.status === 200 ? /^application\/json/ : /^application\/problem\+json/,
+    );
   }, 180_000);
 
   it('starts a server only when none is running, and stops the one it started', async () => {

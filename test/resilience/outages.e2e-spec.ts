@@ -36,7 +36,10 @@ describe('Outages (real gateway process)', () => {
   beforeAll(async () => {
     pgs = await DedicatedPostgres.start();
     const dataDir = pgs.dataDir('data');
-    gw = await GatewayProcess.start(pgs, { dataDir, env: { DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS), DB_POOL_SIZE: '8' } });
+    gw = await GatewayProcess.start(pgs, {
+      dataDir,
+      env: { DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS), DB_POOL_SIZE: '8' },
+    });
     signer = new DemoSigner(dataDir);
     data = await loadDemoData(pgs);
   }, 180_000);
@@ -52,7 +55,12 @@ describe('Outages (real gateway process)', () => {
    * database finish, records what requests started after that got until `hold` resolves, then
    * removes the fault and waits until 10 more reads succeed.
    */
-  async function underFault(apply: () => Promise<void>, hold: () => Promise<void>, remove: () => Promise<void>, settleMs = 300): Promise<Window> {
+  async function underFault(
+    apply: () => Promise<void>,
+    hold: () => Promise<void>,
+    remove: () => Promise<void>,
+    settleMs = 300,
+  ): Promise<Window> {
     let phase: 'before' | 'settling' | 'during' | 'after' = 'before';
     let running = true;
     const w: Window = { during: [], after: [], all: [] };
@@ -77,7 +85,11 @@ describe('Outages (real gateway process)', () => {
       await hold();
       phase = 'after';
       await remove();
-      await eventually('reads are served again after the fault', () => w.after.filter((o) => o.status === 200).length >= 10, 60_000);
+      await eventually(
+        'reads are served again after the fault',
+        () => w.after.filter((o) => o.status === 200).length >= 10,
+        60_000,
+      );
     } finally {
       running = false;
       await Promise.all(workers);
@@ -89,9 +101,20 @@ describe('Outages (real gateway process)', () => {
 
   function expectFailClosed(name: string, w: Window, o: { allowServed?: boolean } = {}): void {
     const refused = w.during.filter((x) => x.status !== 200);
-    const wrong = w.during.filter((x) => (x.status === 200 ? !o.allowServed : x.status !== 503 || !/^application\/problem\+json/.test(x.contentType) || CASE_DATA.test(JSON.stringify(x.body ?? ''))));
+    const wrong = w.during.filter((x) =>
+      x.status === 200
+        ? !o.allowServed
+        : x.status !== 503 ||
+          !/^application\/problem\+json/.test(x.contentType) ||
+          CASE_DATA.test(JSON.stringify(x.body ?? '')),
+    );
     const slow = w.during.filter((x) => x.ms > FAIL_BOUND_MS);
-    figures[name] = { duringFault: w.during.length, refused503: refused.length, maxMs: Math.round(Math.max(0, ...w.during.map((x) => x.ms))), servedAfter: w.after.filter((x) => x.status === 200).length };
+    figures[name] = {
+      duringFault: w.during.length,
+      refused503: refused.length,
+      maxMs: Math.round(Math.max(0, ...w.during.map((x) => x.ms))),
+      servedAfter: w.after.filter((x) => x.status === 200).length,
+    };
     expect(w.during.length).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);
     expect(wrong.map((x) => ({ status: x.status, type: x.contentType, body: x.body, error: x.error }))).toEqual([]);
@@ -114,7 +137,9 @@ describe('Outages (real gateway process)', () => {
       async () => {
         const until = Date.now() + HOLD_MS;
         while (Date.now() < until) {
-          const r = await pgs.sql<{ n: string }>(`SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE usename = 'gateway' AND pid <> pg_backend_pid()`);
+          const r = await pgs.sql<{ n: string }>(
+            `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE usename = 'gateway' AND pid <> pg_backend_pid()`,
+          );
           kills += Number(r[0].n);
           await sleep(50 + Math.random() * 100);
         }

@@ -5,7 +5,14 @@ import { send } from './support/http.js';
 import { eventually, report, scale, sleep } from './support/mode.js';
 import { DedicatedPostgres } from './support/postgres.js';
 import { DemoSigner, type Actor } from './support/signer.js';
-import { IOM_AGREEMENT_ID, IOM_OFFICER, loadDemoData, MixedLoad, statusCounts, type DemoData } from './support/workload.js';
+import {
+  IOM_AGREEMENT_ID,
+  IOM_OFFICER,
+  loadDemoData,
+  MixedLoad,
+  statusCounts,
+  type DemoData,
+} from './support/workload.js';
 
 /** The documented bound of a key revocation on other instances (KEY_CACHE_TTL_MS, default 5 s). */
 const KEY_CACHE_TTL_MS = 5000;
@@ -30,7 +37,11 @@ describe('Several instances (three gateway processes, one PostgreSQL)', () => {
     const dataDir = pg.dataDir('data');
     // The first seeds the demo data set; the others find it (same DATA_DIR, so the same keys).
     gws.push(await GatewayProcess.start(pg, { dataDir, name: 'gateway-a', env: { DB_POOL_SIZE: '6' } }));
-    gws.push(...(await Promise.all(['b', 'c'].map((n) => GatewayProcess.start(pg, { dataDir, name: `gateway-${n}`, env: { DB_POOL_SIZE: '6' } })))));
+    gws.push(
+      ...(await Promise.all(
+        ['b', 'c'].map((n) => GatewayProcess.start(pg, { dataDir, name: `gateway-${n}`, env: { DB_POOL_SIZE: '6' } })),
+      )),
+    );
     signer = new DemoSigner(dataDir);
     data = await loadDemoData(pg);
   }, 240_000);
@@ -47,7 +58,12 @@ describe('Several instances (three gateway processes, one PostgreSQL)', () => {
     await load.stop();
     const c = await checkConsistency(pg, load.outcomes);
     const counts = statusCounts(load.outcomes);
-    const perInstance = Object.fromEntries(gws.map((g) => [g.baseUrl.split(':')[2], load.count((o) => o.target === g.baseUrl && o.status >= 200 && o.status < 300)]));
+    const perInstance = Object.fromEntries(
+      gws.map((g) => [
+        g.baseUrl.split(':')[2],
+        load.count((o) => o.target === g.baseUrl && o.status >= 200 && o.status < 300),
+      ]),
+    );
     figures.load = { ...c, statuses: counts, servedPerInstance: perInstance };
     expect(Object.keys(counts).filter((k) => k !== '200' && k !== '201')).toEqual([]);
     for (const n of Object.values(perInstance)) expect(n).toBeGreaterThan(10);
@@ -70,7 +86,8 @@ describe('Several instances (three gateway processes, one PostgreSQL)', () => {
   it(`a key rotation through A is refused on B and C within KEY_CACHE_TTL_MS (${KEY_CACHE_TTL_MS} ms) + 1 s`, async () => {
     const org = 'police-northumbria';
     const system: Actor = { org, roles: ['system'], sub: 'system:northumbria-rms' };
-    const get = async (g: GatewayProcess) => send(g.baseUrl, 'GET', '/organisations', { token: (await signer.token(system, 'GET', '/organisations')).token });
+    const get = async (g: GatewayProcess) =>
+      send(g.baseUrl, 'GET', '/organisations', { token: (await signer.token(system, 'GET', '/organisations')).token });
     // B and C have the old key in their caches.
     for (const g of gws) expect((await get(g)).status).toBe(200);
 
@@ -78,7 +95,10 @@ describe('Several instances (three gateway processes, one PostgreSQL)', () => {
     const kid = `${org}-rotated`;
     const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
     const body = JSON.stringify({ keys: [jwk] });
-    const put = await send(gws[0].baseUrl, 'PUT', `/organisations/${org}/keys`, { token: (await signer.token(system, 'PUT', `/organisations/${org}/keys`, body)).token, body });
+    const put = await send(gws[0].baseUrl, 'PUT', `/organisations/${org}/keys`, {
+      token: (await signer.token(system, 'PUT', `/organisations/${org}/keys`, body)).token,
+      body,
+    });
     expect(put.status).toBe(200);
     const rotatedAt = performance.now();
     // A refuses the old key at once; B and C within the bound.
@@ -110,13 +130,17 @@ describe('Several instances (three gateway processes, one PostgreSQL)', () => {
   it('an agreement suspension through A stops release on B and C on their next request', async () => {
     const c = data.iomCrns[0];
     const p = `/cases/${c.crn}/summary?purpose=IOM`;
-    const read = async (g: GatewayProcess) => send(g.baseUrl, 'GET', p, { token: (await signer.token(IOM_OFFICER, 'GET', p)).token });
+    const read = async (g: GatewayProcess) =>
+      send(g.baseUrl, 'GET', p, { token: (await signer.token(IOM_OFFICER, 'GET', p)).token });
     for (const g of gws) expect((await read(g)).status).toBe(200);
 
     const signatory: Actor = { org: 'nps-north-east', roles: ['dsa-signatory'], sub: 'user:nps-ig-lead' };
     const body = JSON.stringify({ reason: 'Resilience test: suspension must hold on every instance' });
     const suspendPath = `/agreements/${IOM_AGREEMENT_ID}/suspend`;
-    const r = await send(gws[0].baseUrl, 'POST', suspendPath, { token: (await signer.token(signatory, 'POST', suspendPath, body)).token, body });
+    const r = await send(gws[0].baseUrl, 'POST', suspendPath, {
+      token: (await signer.token(signatory, 'POST', suspendPath, body)).token,
+      body,
+    });
     expect(r.status).toBeLessThan(300);
     const after = await Promise.all(gws.map((g) => read(g)));
     figures.suspension = { statusesOnNextRequest: after.map((x) => x.status) };
@@ -126,7 +150,10 @@ describe('Several instances (three gateway processes, one PostgreSQL)', () => {
     }
 
     const resumePath = `/agreements/${IOM_AGREEMENT_ID}/resume`;
-    const resumed = await send(gws[0].baseUrl, 'POST', resumePath, { token: (await signer.token(signatory, 'POST', resumePath, body)).token, body });
+    const resumed = await send(gws[0].baseUrl, 'POST', resumePath, {
+      token: (await signer.token(signatory, 'POST', resumePath, body)).token,
+      body,
+    });
     expect(resumed.status).toBeLessThan(300);
     for (const g of gws) expect((await read(g)).status).toBe(200);
   }, 60_000);

@@ -20,7 +20,8 @@ interface Sample {
   served: number;
 }
 
-const metric = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+const metric = (text: string, name: string) =>
+  Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
 
 /**
  * Soak: 30 minutes of mixed load (signed summary reads and exchange requests) on one gateway
@@ -47,7 +48,11 @@ describe('Soak (long form)', () => {
     const status = await readFile(`/proc/${gw.pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
     const openFds = (await readdir(`/proc/${gw.pid}/fd`)).length;
-    const { token } = await signer.token({ org: 'gateway', roles: ['gateway-admin'], sub: 'user:soak' }, 'GET', '/metrics');
+    const { token } = await signer.token(
+      { org: 'gateway', roles: ['gateway-admin'], sub: 'user:soak' },
+      'GET',
+      '/metrics',
+    );
     const m = await send(gw.baseUrl, 'GET', '/metrics', { token });
     return {
       atS: Math.round((Date.now() - t0) / 1000),
@@ -59,35 +64,44 @@ describe('Soak (long form)', () => {
     };
   }
 
-  it(`${SOAK_MS / 60_000} minutes of mixed load: memory and handles sampled, log consistent`, async () => {
-    const data = await loadDemoData(pg);
-    const load = new MixedLoad(signer, () => [gw.baseUrl], data, 8);
-    const t0 = Date.now();
-    const samples: Sample[] = [];
-    try {
-      while (Date.now() - t0 < SOAK_MS) {
-        await sleep(Math.min(SAMPLE_MS, SOAK_MS - (Date.now() - t0)));
-        samples.push(await sample(t0, load));
+  it(
+    `${SOAK_MS / 60_000} minutes of mixed load: memory and handles sampled, log consistent`,
+    async () => {
+      const data = await loadDemoData(pg);
+      const load = new MixedLoad(signer, () => [gw.baseUrl], data, 8);
+      const t0 = Date.now();
+      const samples: Sample[] = [];
+      try {
+        while (Date.now() - t0 < SOAK_MS) {
+          await sleep(Math.min(SAMPLE_MS, SOAK_MS - (Date.now() - t0)));
+          samples.push(await sample(t0, load));
+        }
+      } finally {
+        await load.stop();
       }
-    } finally {
-      await load.stop();
-    }
-    const c = await checkConsistency(pg, load.outcomes);
-    // Growth from the first sample after warm-up (the second) to the last.
-    const first = samples[Math.min(1, samples.length - 1)];
-    const last = samples[samples.length - 1];
-    const counts = statusCounts(load.outcomes);
-    report('soak', {
-      minutes: SOAK_MS / 60_000,
-      requests: load.outcomes.length,
-      statuses: counts,
-      consistency: c,
-      growth: { rssMb: +(last.rssMb - first.rssMb).toFixed(1), heapUsedMb: +(last.heapUsedMb - first.heapUsedMb).toFixed(1), activeHandles: last.activeHandles - first.activeHandles, openFds: last.openFds - first.openFds },
-      first,
-      last,
-      samples,
-    });
-    expect(Object.keys(counts).filter((k) => k !== '200' && k !== '201')).toEqual([]);
-    expect(gw.alive).toBe(true);
-  }, SOAK_MS + 600_000);
+      const c = await checkConsistency(pg, load.outcomes);
+      // Growth from the first sample after warm-up (the second) to the last.
+      const first = samples[Math.min(1, samples.length - 1)];
+      const last = samples[samples.length - 1];
+      const counts = statusCounts(load.outcomes);
+      report('soak', {
+        minutes: SOAK_MS / 60_000,
+        requests: load.outcomes.length,
+        statuses: counts,
+        consistency: c,
+        growth: {
+          rssMb: +(last.rssMb - first.rssMb).toFixed(1),
+          heapUsedMb: +(last.heapUsedMb - first.heapUsedMb).toFixed(1),
+          activeHandles: last.activeHandles - first.activeHandles,
+          openFds: last.openFds - first.openFds,
+        },
+        first,
+        last,
+        samples,
+      });
+      expect(Object.keys(counts).filter((k) => k !== '200' && k !== '201')).toEqual([]);
+      expect(gw.alive).toBe(true);
+    },
+    SOAK_MS + 600_000,
+  );
 });

@@ -9,7 +9,8 @@ import pg from 'pg';
 
 // Several runs can share a machine (engineers in parallel, CI): each run gets its own cluster
 // file, named by JEST_RUN_ID, which the workers inherit through the environment.
-const clusterFile = () => path.join(os.tmpdir(), `probation-gateway-test-cluster-${process.getuid?.() ?? 0}-${process.env.JEST_RUN_ID}.json`);
+const clusterFile = () =>
+  path.join(os.tmpdir(), `probation-gateway-test-cluster-${process.getuid?.() ?? 0}-${process.env.JEST_RUN_ID}.json`);
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -30,7 +31,11 @@ export default async function globalSetup() {
   const { createDataSource } = await import(path.join(dist, 'src/data-source.js'));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-test-pg-'));
   const port = await freePort();
-  const server = await startEmbeddedPostgres({ dir, port, settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' } });
+  const server = await startEmbeddedPostgres({
+    dir,
+    port,
+    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
+  });
   const template = 'gateway_template';
   const admin = new pg.Client({ connectionString: server.ownerUrl });
   await admin.connect();
@@ -42,7 +47,17 @@ export default async function globalSetup() {
   const ds = createDataSource(ownerUrl, { poolSize: 2 });
   await runMigrations(ds, { ownerUrl, appUser: server.appUser, appPassword: server.appPassword, log: () => undefined });
   await ds.destroy();
-  writeFileSync(clusterFile(), JSON.stringify({ ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, port, dir, template }));
+  writeFileSync(
+    clusterFile(),
+    JSON.stringify({
+      ownerUrl: server.ownerUrl,
+      appUser: server.appUser,
+      appPassword: server.appPassword,
+      port,
+      dir,
+      template,
+    }),
+  );
   globalThis.__PG__ = server;
   globalThis.__PG_DIR__ = dir;
 }

@@ -24,7 +24,12 @@ export async function makeKey(kid: string, alg: 'ES256' | 'EdDSA' = 'ES256'): Pr
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const pub = await exportJWK(publicKey);
   const priv = await exportJWK(privateKey);
-  return { kid, privateKey: privateKey, publicJwk: { ...pub, kid, alg, use: 'sig' }, privateJwk: { ...priv, kid, alg } };
+  return {
+    kid,
+    privateKey: privateKey,
+    publicJwk: { ...pub, kid, alg, use: 'sig' },
+    privateJwk: { ...priv, kid, alg },
+  };
 }
 
 export interface TestOrg {
@@ -83,7 +88,12 @@ export class TestGateway {
       CHECKPOINT_INTERVAL_MS: '3600000',
       ...opts.env,
     });
-    const created = await createApp(config, { databaseUrl: db.appUrl, logger: opts.log ? new JsonLogger(opts.log.level ?? 'info', opts.log.sink) : new JsonLogger('error', () => undefined) });
+    const created = await createApp(config, {
+      databaseUrl: db.appUrl,
+      logger: opts.log
+        ? new JsonLogger(opts.log.level ?? 'info', opts.log.sink)
+        : new JsonLogger('error', () => undefined),
+    });
     const orgs: Record<string, TestOrg> = { gateway: { id: 'gateway', kind: 'GATEWAY', key: admin } };
     const boot = created.app.get(OrganisationBootstrap);
     const list = opts.orgs ?? [
@@ -95,7 +105,13 @@ export class TestGateway {
     ];
     for (const o of list) {
       const key = await makeKey(`${o.id}-k1`);
-      await boot.ensureOrganisation({ id: o.id, kind: o.kind, name: o.id, region: 'North East', keys: [key.publicJwk] });
+      await boot.ensureOrganisation({
+        id: o.id,
+        kind: o.kind,
+        name: o.id,
+        region: 'North East',
+        keys: [key.publicJwk],
+      });
       orgs[o.id] = { id: o.id, kind: o.kind, key };
     }
     return new TestGateway(created.app, config, db, orgs, () => created.close(), dataDir);

@@ -13,7 +13,10 @@ export interface TestCluster {
   template: string;
 }
 
-export const CLUSTER_FILE = path.join(os.tmpdir(), `probation-gateway-test-cluster-${process.getuid?.() ?? 0}-${process.env.JEST_RUN_ID ?? 'default'}.json`);
+export const CLUSTER_FILE = path.join(
+  os.tmpdir(),
+  `probation-gateway-test-cluster-${process.getuid?.() ?? 0}-${process.env.JEST_RUN_ID ?? 'default'}.json`,
+);
 
 export function readCluster(): TestCluster {
   if (!existsSync(CLUSTER_FILE)) throw new Error('test cluster not started: run tests through jest (global-setup)');
@@ -31,7 +34,9 @@ export function urlFor(base: string, database: string, user?: { name: string; pa
 }
 
 /** A fresh database cloned from the migrated template: each test file gets its own. */
-export async function createTestDatabase(prefix = 't'): Promise<{ name: string; appUrl: string; ownerUrl: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  prefix = 't',
+): Promise<{ name: string; appUrl: string; ownerUrl: string; drop: () => Promise<void> }> {
   const c = readCluster();
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: c.ownerUrl });

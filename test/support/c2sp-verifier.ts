@@ -24,11 +24,18 @@ export function specParseVkey(vkey: string): SpecKey {
 
 /** SHA-256(key name || 0x0A || signature type || public key)[:4] */
 export function specKeyId(name: string, type: number, publicKey: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.from([0x0a, type]), publicKey])).digest().subarray(0, 4);
+  return createHash('sha256')
+    .update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.from([0x0a, type]), publicKey]))
+    .digest()
+    .subarray(0, 4);
 }
 
 function ed25519(publicKey: Buffer) {
-  return createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]), format: 'der', type: 'spki' });
+  return createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 export interface SpecSignature {

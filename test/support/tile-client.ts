@@ -4,11 +4,17 @@
  */
 import { createHash } from 'node:crypto';
 
-const node = (l: Buffer, r: Buffer) => createHash('sha256').update(Buffer.from([1])).update(l).update(r).digest();
+const node = (l: Buffer, r: Buffer) =>
+  createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(l)
+    .update(r)
+    .digest();
 
 function tileIndexPath(n: number): string {
   let s = String(n % 1000).padStart(3, '0');
-  for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 1000)) s = `x${String(rest % 1000).padStart(3, '0')}/${s}`;
+  for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 1000))
+    s = `x${String(rest % 1000).padStart(3, '0')}/${s}`;
   return s;
 }
 
@@ -43,7 +49,8 @@ export class TileClient {
     const r = h % 8;
     let level: Buffer[] = [];
     for (let k = 0; k < 2 ** r; k++) level.push(await this.tileHash(L, i * 2 ** r + k));
-    while (level.length > 1) level = Array.from({ length: level.length / 2 }, (_, k) => node(level[2 * k], level[2 * k + 1]));
+    while (level.length > 1)
+      level = Array.from({ length: level.length / 2 }, (_, k) => node(level[2 * k], level[2 * k + 1]));
     return level[0];
   }
 
@@ -68,7 +75,9 @@ export class TileClient {
     const path = async (m: number, start: number, n: number): Promise<Buffer[]> => {
       if (n === 1) return [];
       const k = 2 ** Math.floor(Math.log2(n - 1));
-      return m < k ? [...(await path(m, start, k)), await this.mth(start + k, n - k)] : [...(await path(m - k, start + k, n - k)), await this.mth(start, k)];
+      return m < k
+        ? [...(await path(m, start, k)), await this.mth(start + k, n - k)]
+        : [...(await path(m - k, start + k, n - k)), await this.mth(start, k)];
     };
     return path(m, 0, this.size);
   }

@@ -81,7 +81,10 @@ function assessmentRows(c: SyntheticCase) {
   }));
 }
 
-async function writeBatch(m: EntityManager, batch: SyntheticCase[]): Promise<{ inserted: number; assessments: number }> {
+async function writeBatch(
+  m: EntityManager,
+  batch: SyntheticCase[],
+): Promise<{ inserted: number; assessments: number }> {
   const rows: { crn: string }[] = await m.query(INSERT_CASES, [JSON.stringify(batch.map(caseRow))]);
   if (!rows.length) return { inserted: 0, assessments: 0 };
   // Assessments only for cases written now: an existing case keeps its own history.
@@ -138,7 +141,10 @@ export async function bulkInsertCases(ds: DataSource, o: BulkInsertOptions): Pro
  * Inserts the organisations that are missing (without keys: the demo seed adds its keys to an
  * organisation that exists without them). Case rows reference their managing organisation.
  */
-export async function ensureOrganisationRows(ds: DataSource, orgs: readonly (SyntheticOrganisation & { name: string; region: string })[]): Promise<string[]> {
+export async function ensureOrganisationRows(
+  ds: DataSource,
+  orgs: readonly (SyntheticOrganisation & { name: string; region: string })[],
+): Promise<string[]> {
   const rows: { id: string }[] = await ds.query(
     `INSERT INTO organisations (id, kind, name, region)
      SELECT id, kind, name, region FROM json_to_recordset($1::json) AS r(id text, kind text, name text, region text)

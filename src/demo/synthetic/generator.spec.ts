@@ -81,7 +81,9 @@ describe('synthetic case generator', () => {
       for (const id of ['nps-north-east', 'crc-durham-tees-valley', 'crc-northumbria']) {
         expect(share(cases, (c) => c.body.managingOrg === id)).toBeGreaterThan(0.25);
       }
-      expect(cases.every((c) => kindOf.get(c.body.managingOrg) === 'NPS' || kindOf.get(c.body.managingOrg) === 'CRC')).toBe(true);
+      expect(
+        cases.every((c) => kindOf.get(c.body.managingOrg) === 'NPS' || kindOf.get(c.body.managingOrg) === 'CRC'),
+      ).toBe(true);
     });
 
     it('keeps RoSH consistent with the managing organisation: CRCs LOW or MEDIUM, every HIGH and VERY_HIGH with the NPS', () => {
@@ -94,13 +96,21 @@ describe('synthetic case generator', () => {
     });
 
     it('makes the overall RoSH the highest of the four areas', () => {
-      const wrong = cases.filter(({ body: { rosh: { overall, ...areas } } }) => Math.max(...Object.values(areas).map(rank)) !== rank(overall));
+      const wrong = cases.filter(
+        ({
+          body: {
+            rosh: { overall, ...areas },
+          },
+        }) => Math.max(...Object.values(areas).map(rank)) !== rank(overall),
+      );
       expect(wrong).toEqual([]);
     });
 
     it('uses every tier, with the high-harm letters only where the harm is', () => {
       expect(new Set(cases.map((c) => c.body.tier)).size).toBe(TIERS.length);
-      expect(new Set(cases.filter((c) => c.body.rosh.overall === 'VERY_HIGH').map((c) => c.body.tier[0]))).toEqual(new Set(['A']));
+      expect(new Set(cases.filter((c) => c.body.rosh.overall === 'VERY_HIGH').map((c) => c.body.tier[0]))).toEqual(
+        new Set(['A']),
+      );
       expect(cases.filter((c) => c.body.tier[0] === 'A' && rank(c.body.rosh.overall) < 2)).toEqual([]);
       expect(cases.filter((c) => c.body.tier[0] === 'A').every(nps)).toBe(true);
     });
@@ -161,10 +171,17 @@ describe('synthetic case generator', () => {
     });
 
     it('correlates the predictors with the tier: OGRS3 with its digit, OVP with its letter, RSR with harm', () => {
-      const latest = cases.map((c) => ({ tier: c.body.tier, rosh: c.body.rosh.overall, s: c.assessments.at(-1)!.body.scores }));
-      const byDigit = [0, 1, 2, 3].map((d) => mean(latest.filter((x) => x.tier[1] === String(d)).map((x) => x.s.ogrs3TwoYear)));
+      const latest = cases.map((c) => ({
+        tier: c.body.tier,
+        rosh: c.body.rosh.overall,
+        s: c.assessments.at(-1)!.body.scores,
+      }));
+      const byDigit = [0, 1, 2, 3].map((d) =>
+        mean(latest.filter((x) => x.tier[1] === String(d)).map((x) => x.s.ogrs3TwoYear)),
+      );
       expect(byDigit).toEqual([...byDigit].sort((a, b) => a - b));
-      const bands = (d: string) => new Set(latest.filter((x) => x.tier[1] === d).map((x) => ogrs3Band(x.s.ogrs3TwoYear)));
+      const bands = (d: string) =>
+        new Set(latest.filter((x) => x.tier[1] === d).map((x) => ogrs3Band(x.s.ogrs3TwoYear)));
       expect([...bands('3')].sort()).toEqual(['HIGH', 'VERY_HIGH']);
       expect([...bands('0')]).toEqual(['LOW']);
       expect(latest.filter((x) => x.s.ogp > x.s.ogrs3TwoYear)).toEqual([]);
@@ -180,7 +197,9 @@ describe('synthetic case generator', () => {
       expect(new Set(needs.map((n) => n.severity)).size).toBe(3);
       expect(needs.some((n) => n.linkedToHarm)).toBe(true);
       expect(needs.every((n) => n.severity !== 'NONE' || (!n.linkedToHarm && !n.linkedToReoffending))).toBe(true);
-      expect(assessments.every((a) => a.riskManagementPlan.summary.length > 20 && a.riskManagementPlan.actions.length >= 1)).toBe(true);
+      expect(
+        assessments.every((a) => a.riskManagementPlan.summary.length > 20 && a.riskManagementPlan.actions.length >= 1),
+      ).toBe(true);
       const health = share(cases, (c) => c.assessments.some((a) => a.body.sensitive?.health));
       const victims = share(cases, (c) => c.assessments.some((a) => a.body.sensitive?.victims));
       expect(health).toBeGreaterThan(0.15);
@@ -204,8 +223,10 @@ describe('synthetic case generator', () => {
       const failures: string[] = [];
       for (const c of cases) {
         for (const a of c.assessments) {
-          if (!/^[A-Za-z0-9._-]{1,64}$/.test(a.assessmentId)) failures.push(`${c.crn}/${a.assessmentId}: bad assessment id`);
-          for (const p of await problems(RecordAssessmentDto, a.body)) failures.push(`${c.crn}/${a.assessmentId}: ${p}`);
+          if (!/^[A-Za-z0-9._-]{1,64}$/.test(a.assessmentId))
+            failures.push(`${c.crn}/${a.assessmentId}: bad assessment id`);
+          for (const p of await problems(RecordAssessmentDto, a.body))
+            failures.push(`${c.crn}/${a.assessmentId}: ${p}`);
         }
       }
       expect(failures).toEqual([]);
@@ -213,9 +234,13 @@ describe('synthetic case generator', () => {
 
     it('would be refused if they were wrong (the check is real)', async () => {
       const c = cases[0];
-      expect(await problems(UpsertCaseDto, { ...c.body, tier: 'E9', extra: 1 })).toEqual(expect.arrayContaining([expect.stringContaining('tier'), expect.stringContaining('extra')]));
+      expect(await problems(UpsertCaseDto, { ...c.body, tier: 'E9', extra: 1 })).toEqual(
+        expect.arrayContaining([expect.stringContaining('tier'), expect.stringContaining('extra')]),
+      );
       const a = c.assessments[0].body;
-      expect(await problems(RecordAssessmentDto, { ...a, scores: { ...a.scores, rsr: 101 } })).toEqual([expect.stringContaining('scores.rsr')]);
+      expect(await problems(RecordAssessmentDto, { ...a, scores: { ...a.scores, rsr: 101 } })).toEqual([
+        expect.stringContaining('scores.rsr'),
+      ]);
     });
   });
 });

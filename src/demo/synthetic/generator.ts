@@ -15,7 +15,15 @@ import type { RecordAssessmentDto } from '@modules/cases/commands/record-assessm
 import type { UpsertCaseDto } from '@modules/cases/commands/upsert-case/upsert-case.dto.js';
 import { DEMO_ORGANISATIONS } from '../demo-organisations.js';
 import { Random, mix32, streamSeed } from './prng.js';
-import { FAMILY_NAMES, GIVEN_NAMES, HEALTH_NOTES, LICENCE_CONDITIONS, NEED_NOTES, PLAN_ACTIONS, VICTIM_NOTES } from './vocabulary.js';
+import {
+  FAMILY_NAMES,
+  GIVEN_NAMES,
+  HEALTH_NOTES,
+  LICENCE_CONDITIONS,
+  NEED_NOTES,
+  PLAN_ACTIONS,
+  VICTIM_NOTES,
+} from './vocabulary.js';
 
 export interface SyntheticOrganisation {
   id: string;
@@ -70,7 +78,8 @@ export function startOfTodayUtc(): Date {
  * so CRNs are unique within a seed without remembering them.
  */
 export function crnAt(seed: number, index: number): string {
-  if (!(index >= 0 && index < CRN_SPACE && Number.isInteger(index))) throw new RangeError(`case index must be an integer in [0, ${CRN_SPACE})`);
+  if (!(index >= 0 && index < CRN_SPACE && Number.isInteger(index)))
+    throw new RangeError(`case index must be an integer in [0, ${CRN_SPACE})`);
   // CRN_SPACE = 2^7 x 5^6 x 13: any multiplier prime to 2, 5 and 13 makes the map a bijection.
   let a = (mix32(seed ^ 0xa5a5a5a5) % CRN_SPACE) | 1;
   while (a % 5 === 0 || a % 13 === 0) a += 2;
@@ -96,8 +105,15 @@ function contextOf(o: GeneratorOptions): Context {
   const nps = orgs.filter((x) => x.kind === 'NPS').map((x) => x.id);
   const crc = orgs.filter((x) => x.kind === 'CRC').map((x) => x.id);
   const forces = orgs.filter((x) => x.kind === 'POLICE').map((x) => x.force ?? x.id.replace(/^police-/, ''));
-  if (!nps.length) throw new Error('synthetic cases need at least one NPS organisation (it manages every HIGH and VERY_HIGH case)');
-  c = { now: (o.now ?? startOfTodayUtc()).getTime(), nps, crc, forces, forcesByOrg: o.forcesByOrg ?? DEFAULT_FORCES_BY_ORG };
+  if (!nps.length)
+    throw new Error('synthetic cases need at least one NPS organisation (it manages every HIGH and VERY_HIGH case)');
+  c = {
+    now: (o.now ?? startOfTodayUtc()).getTime(),
+    nps,
+    crc,
+    forces,
+    forcesByOrg: o.forcesByOrg ?? DEFAULT_FORCES_BY_ORG,
+  };
   contexts.set(o, c);
   return c;
 }
@@ -111,7 +127,15 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** Every area at or below the overall level, at least one equal to it (overall is the highest). */
 function roshFor(r: Random, overall: RiskLevel): UpsertCaseDto['rosh'] {
   const o = rank(overall);
-  const below = () => level(o - r.weighted([[0, 0.35], [1, 0.4], [2, 0.25]] as const));
+  const below = () =>
+    level(
+      o -
+        r.weighted([
+          [0, 0.35],
+          [1, 0.4],
+          [2, 0.25],
+        ] as const),
+    );
   const rosh = { overall, children: below(), public: below(), knownAdult: below(), staff: below() };
   rosh[r.pick(['children', 'public', 'knownAdult', 'staff'] as const)] = overall;
   return rosh;
@@ -119,20 +143,36 @@ function roshFor(r: Random, overall: RiskLevel): UpsertCaseDto['rosh'] {
 
 function tierLetter(r: Random, overall: RiskLevel): string {
   switch (overall) {
-    case 'VERY_HIGH': return 'A';
-    case 'HIGH': return r.chance(0.7) ? 'A' : 'B';
-    case 'MEDIUM': return r.chance(0.5) ? 'B' : 'C';
-    default: return r.chance(0.4) ? 'C' : 'D';
+    case 'VERY_HIGH':
+      return 'A';
+    case 'HIGH':
+      return r.chance(0.7) ? 'A' : 'B';
+    case 'MEDIUM':
+      return r.chance(0.5) ? 'B' : 'C';
+    default:
+      return r.chance(0.4) ? 'C' : 'D';
   }
 }
 
 function ogrs3For(r: Random, digit: number): number {
-  const [lo, hi] = ([[4, 25], [25, 50], [50, 75], [75, 96]] as const)[digit];
+  const [lo, hi] = (
+    [
+      [4, 25],
+      [25, 50],
+      [50, 75],
+      [75, 96],
+    ] as const
+  )[digit];
   return r.between(lo, hi);
 }
 
 const OVP_RANGE: Record<string, readonly [number, number]> = { A: [35, 80], B: [20, 55], C: [8, 35], D: [2, 20] };
-const RSR_RANGE: Record<RiskLevel, readonly [number, number]> = { LOW: [0.2, 2.9], MEDIUM: [1.5, 5.9], HIGH: [3, 9.9], VERY_HIGH: [6.9, 18] };
+const RSR_RANGE: Record<RiskLevel, readonly [number, number]> = {
+  LOW: [0.2, 2.9],
+  MEDIUM: [1.5, 5.9],
+  HIGH: [3, 9.9],
+  VERY_HIGH: [6.9, 18],
+};
 const HARM_LINK: Record<RiskLevel, number> = { LOW: 0.1, MEDIUM: 0.3, HIGH: 0.55, VERY_HIGH: 0.7 };
 const MAPPA_CHANCE_NPS: Record<RiskLevel, number> = { LOW: 0.02, MEDIUM: 0.08, HIGH: 0.18, VERY_HIGH: 0.3 };
 const IOM_CHANCE_BY_DIGIT = [0.05, 0.12, 0.25, 0.4];
@@ -148,7 +188,11 @@ const GROUP_WORDS: Record<'children' | 'public' | 'knownAdult' | 'staff', string
 const SEVERITY_BY_DIGIT = [0, 1, 2, 3].map((d) => {
   const significant = 0.08 + 0.08 * d;
   const some = 0.25 + 0.03 * d;
-  return [['SIGNIFICANT', significant], ['SOME', some], ['NONE', 1 - significant - some]] as const;
+  return [
+    ['SIGNIFICANT', significant],
+    ['SOME', some],
+    ['NONE', 1 - significant - some],
+  ] as const;
 });
 
 function needsFor(r: Random, digit: number, overall: RiskLevel): RecordAssessmentDto['needs'] {
@@ -168,14 +212,28 @@ function needsFor(r: Random, digit: number, overall: RiskLevel): RecordAssessmen
   return needs;
 }
 
-function planFor(r: Random, rosh: UpsertCaseDto['rosh'], needs: RecordAssessmentDto['needs'], mappa: boolean): RecordAssessmentDto['riskManagementPlan'] {
-  const groups = (['children', 'public', 'knownAdult', 'staff'] as const).filter((g) => rosh[g] === rosh.overall).map((g) => GROUP_WORDS[g]);
-  const priorities = NEED_AREAS.filter((a) => needs[a].severity === 'SIGNIFICANT').map((a) => a.replace(/([A-Z])/g, ' $1').toLowerCase());
+function planFor(
+  r: Random,
+  rosh: UpsertCaseDto['rosh'],
+  needs: RecordAssessmentDto['needs'],
+  mappa: boolean,
+): RecordAssessmentDto['riskManagementPlan'] {
+  const groups = (['children', 'public', 'knownAdult', 'staff'] as const)
+    .filter((g) => rosh[g] === rosh.overall)
+    .map((g) => GROUP_WORDS[g]);
+  const priorities = NEED_AREAS.filter((a) => needs[a].severity === 'SIGNIFICANT').map((a) =>
+    a.replace(/([A-Z])/g, ' $1').toLowerCase(),
+  );
   const words = rosh.overall.toLowerCase().replace('_', ' ');
   const summary =
     `${words[0].toUpperCase()}${words.slice(1)} risk of serious harm, chiefly to ${groups.join(' and ')}. ` +
-    (priorities.length ? `Priorities: ${priorities.slice(0, 3).join(', ')}.` : 'No significant criminogenic needs identified.');
-  const actions = r.sample(PLAN_ACTIONS.filter((a) => mappa || !a.includes('MAPPA')), r.int(1, 4));
+    (priorities.length
+      ? `Priorities: ${priorities.slice(0, 3).join(', ')}.`
+      : 'No significant criminogenic needs identified.');
+  const actions = r.sample(
+    PLAN_ACTIONS.filter((a) => mappa || !a.includes('MAPPA')),
+    r.int(1, 4),
+  );
   return { summary, actions };
 }
 
@@ -194,25 +252,58 @@ export function generateCase(index: number, options: GeneratorOptions): Syntheti
   const byNps = !ctx.crc.length || r.chance(0.35);
   const managingOrg = byNps ? r.pick(ctx.nps) : r.pick(ctx.crc);
   const overall: RiskLevel = byNps
-    ? r.weighted([['LOW', 0.05], ['MEDIUM', 0.35], ['HIGH', 0.45], ['VERY_HIGH', 0.15]] as const)
-    : r.weighted([['LOW', 0.6], ['MEDIUM', 0.4]] as const);
+    ? r.weighted([
+        ['LOW', 0.05],
+        ['MEDIUM', 0.35],
+        ['HIGH', 0.45],
+        ['VERY_HIGH', 0.15],
+      ] as const)
+    : r.weighted([
+        ['LOW', 0.6],
+        ['MEDIUM', 0.4],
+      ] as const);
   const rosh = roshFor(r, overall);
-  const digit = r.weighted([[0, 0.2], [1, 0.3], [2, 0.3], [3, 0.2]] as const);
+  const digit = r.weighted([
+    [0, 0.2],
+    [1, 0.3],
+    [2, 0.3],
+    [3, 0.2],
+  ] as const);
   const letter = tierLetter(r, overall);
   const tier = `${letter}${digit}` as Tier;
 
   // Ages skew young, as on a real caseload: 18 to 75.
   const ageDays = Math.floor(18 * 365.25 + 1 + (57 * 365.25 - 2) * r.float() ** 1.6);
   const dateOfBirth = isoDay(ctx.now - ageDays * DAY_MS);
-  const person: UpsertCaseDto['person'] = { givenName: r.pick(GIVEN_NAMES), familyName: r.pick(FAMILY_NAMES), dateOfBirth };
+  const person: UpsertCaseDto['person'] = {
+    givenName: r.pick(GIVEN_NAMES),
+    familyName: r.pick(FAMILY_NAMES),
+    dateOfBirth,
+  };
   if (r.chance(0.7)) person.pncId = pncFor(r, Number(dateOfBirth.slice(0, 4)), new Date(ctx.now).getUTCFullYear());
 
-  const mappa = byNps && r.chance(MAPPA_CHANCE_NPS[overall])
-    ? {
-        category: r.weighted([[1, 0.45], [2, 0.45], [3, 0.1]] as const),
-        level: overall === 'VERY_HIGH' ? r.weighted([[1, 0.4], [2, 0.45], [3, 0.15]] as const) : r.weighted([[1, 0.8], [2, 0.18], [3, 0.02]] as const),
-      }
-    : null;
+  const mappa =
+    byNps && r.chance(MAPPA_CHANCE_NPS[overall])
+      ? {
+          category: r.weighted([
+            [1, 0.45],
+            [2, 0.45],
+            [3, 0.1],
+          ] as const),
+          level:
+            overall === 'VERY_HIGH'
+              ? r.weighted([
+                  [1, 0.4],
+                  [2, 0.45],
+                  [3, 0.15],
+                ] as const)
+              : r.weighted([
+                  [1, 0.8],
+                  [2, 0.18],
+                  [3, 0.02],
+                ] as const),
+        }
+      : null;
 
   // IOM takes the most prolific: the reoffending digit drives cohort membership.
   let iom: UpsertCaseDto['iom'] = null;
@@ -230,8 +321,19 @@ export function generateCase(index: number, options: GeneratorOptions): Syntheti
   return { crn, body, assessments: assessmentsFor(r, crn, body, digit, letter, ctx.now) };
 }
 
-function assessmentsFor(r: Random, crn: string, c: UpsertCaseDto, digit: number, letter: string, now: number): SyntheticAssessment[] {
-  const count = r.weighted([[1, 0.45], [2, 0.35], [3, 0.2]] as const);
+function assessmentsFor(
+  r: Random,
+  crn: string,
+  c: UpsertCaseDto,
+  digit: number,
+  letter: string,
+  now: number,
+): SyntheticAssessment[] {
+  const count = r.weighted([
+    [1, 0.45],
+    [2, 0.35],
+    [3, 0.2],
+  ] as const);
   const ogrs3 = ogrs3For(r, digit);
   const out: SyntheticAssessment[] = [];
   // The latest is up to six months old; earlier ones are four to nine months apart; all in office hours.

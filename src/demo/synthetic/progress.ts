@@ -36,7 +36,12 @@ export function renderProgress(label: string, done: number, total: number, elaps
   );
 }
 
-export function progressBar(label: string, total: number, out: Writable = process.stderr, now: () => number = () => performance.now()): ProgressBar {
+export function progressBar(
+  label: string,
+  total: number,
+  out: Writable = process.stderr,
+  now: () => number = () => performance.now(),
+): ProgressBar {
   const started = now();
   const tty = !!out.isTTY;
   let lastDraw = -Infinity;

@@ -18,7 +18,10 @@ import { ExportAccessLogQuery } from './queries/export-access-log/export-access-
 import { GetAccessLogEntryQuery } from './queries/get-access-log-entry/get-access-log-entry.query.js';
 import { InclusionProofQueryDto, InclusionProofResponse } from './queries/get-inclusion-proof/inclusion-proof.dto.js';
 import { GetInclusionProofQuery } from './queries/get-inclusion-proof/get-inclusion-proof.query.js';
-import { ConsistencyProofQueryDto, ConsistencyProofResponse } from './queries/get-consistency-proof/consistency-proof.dto.js';
+import {
+  ConsistencyProofQueryDto,
+  ConsistencyProofResponse,
+} from './queries/get-consistency-proof/consistency-proof.dto.js';
 import { GetConsistencyProofQuery } from './queries/get-consistency-proof/get-consistency-proof.query.js';
 import { CheckpointResponse, TreeSizeParam } from './queries/get-checkpoint/checkpoint.response.js';
 import { GetCheckpointQuery } from './queries/get-checkpoint/get-checkpoint.query.js';
@@ -43,7 +46,8 @@ export class AccessLogController {
   @Get()
   @Roles('ig-reviewer')
   @ApiOperation({
-    summary: "Search the access log, newest first (ig-reviewer; scoped to the reviewer's organisation, the operator's IG sees all)",
+    summary:
+      "Search the access log, newest first (ig-reviewer; scoped to the reviewer's organisation, the operator's IG sees all)",
     description:
       "Entries of \"not found\" answers about another organisation's data (restricted, unrelated or unknown case alike) are served redacted: ownerOrg null, reasons ['not_found'], no agreement or fields, redacted: true and the stored leafHash. The data's owner and the operator see them whole. Filters test only members the redaction keeps.",
   })
@@ -55,9 +59,14 @@ export class AccessLogController {
 
   @Get('export.csv')
   @Roles('ig-reviewer')
-  @ApiOperation({ summary: 'The matching entries as CSV, streamed (ig-reviewer; same filters and scope as the search)' })
+  @ApiOperation({
+    summary: 'The matching entries as CSV, streamed (ig-reviewer; same filters and scope as the search)',
+  })
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'One header line, then one line per entry, newest first', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'One header line, then one line per entry, newest first',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @ApiSignedRoute(400, 403)
   async exportCsv(@CurrentPrincipal() p: Principal, @Q() dto: AccessLogFilterDto): Promise<StreamableFile> {
     const lines = await this.queries.execute(new ExportAccessLogQuery(p, dto.toFilter()));
@@ -76,7 +85,11 @@ export class AccessLogController {
   })
   @ApiOkResponse({ type: AccessLogEntryResponse })
   @ApiSignedRoute(400, 403, 404)
-  async entry(@CurrentPrincipal() p: Principal, @Param() { index }: EntryIndexParam, @Res({ passthrough: true }) reply: Reply): Promise<Buffer | EntryView> {
+  async entry(
+    @CurrentPrincipal() p: Principal,
+    @Param() { index }: EntryIndexParam,
+    @Res({ passthrough: true }) reply: Reply,
+  ): Promise<Buffer | EntryView> {
     const read: EntryRead = await this.queries.execute(new GetAccessLogEntryQuery(p, Number(index)));
     reply.header('content-type', 'application/json; charset=utf-8');
     // Stored entries are sent as stored, never re-serialised, so SHA-256(0x00 || body) is the leaf hash.
@@ -118,7 +131,10 @@ export class AccessLogController {
   @Post('checkpoints')
   @HttpCode(200)
   @Roles('ig-reviewer', 'gateway-admin', 'system')
-  @ApiOperation({ summary: 'Sign a checkpoint of the log as it is now, or get the one already made at this size (ig-reviewer, gateway-admin, system)' })
+  @ApiOperation({
+    summary:
+      'Sign a checkpoint of the log as it is now, or get the one already made at this size (ig-reviewer, gateway-admin, system)',
+  })
   @ApiOkResponse({ type: CheckpointResponse })
   @ApiSignedRoute(403)
   async createCheckpoint(): Promise<SignedCheckpoint> {

@@ -54,14 +54,25 @@ export function createLogSequencer(o: LogSequencerOptions): LogSequencer {
 }
 
 /** A writer outside Nest (scripts, tests, benchmarks); close() drains it. */
-export function createAccessLogWriter(o: LogSequencerOptions): { writer: AccessLogWriter; sequencer: LogSequencer; close: () => Promise<void> } {
+export function createAccessLogWriter(o: LogSequencerOptions): {
+  writer: AccessLogWriter;
+  sequencer: LogSequencer;
+  close: () => Promise<void>;
+} {
   const sequencer = createLogSequencer(o);
   return { writer: new AccessLogWriter(sequencer), sequencer, close: () => sequencer.close() };
 }
 
 /** The URL the application's DataSource connects with: the log's own connection uses the same role. */
 export function connectionStringOf(ds: DataSource): string {
-  const o = ds.options as { url?: string; host?: string; port?: number; username?: string; password?: string | (() => string); database?: string };
+  const o = ds.options as {
+    url?: string;
+    host?: string;
+    port?: number;
+    username?: string;
+    password?: string | (() => string);
+    database?: string;
+  };
   if (o.url) return o.url;
   const u = new URL('postgres://localhost');
   u.hostname = o.host ?? 'localhost';
@@ -76,9 +87,24 @@ export const sequencerProvider: Provider = {
   provide: LogSequencer,
   inject: [DataSource, APP_CONFIG, Metrics, JsonLogger],
   useFactory: (ds: DataSource, config: AppConfig, metrics: Metrics, logger: JsonLogger): LogSequencer => {
-    const appended = new Counter({ name: 'gateway_access_log_appends_total', help: 'Access-log entries by outcome', labelNames: ['result'] as const, registers: [metrics.registry] });
-    const batchSize = new Histogram({ name: 'gateway_access_log_batch_entries', help: 'Entries per access-log transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], registers: [metrics.registry] });
-    const flush = new Histogram({ name: 'gateway_access_log_flush_seconds', help: 'Duration of one access-log batch transaction', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5], registers: [metrics.registry] });
+    const appended = new Counter({
+      name: 'gateway_access_log_appends_total',
+      help: 'Access-log entries by outcome',
+      labelNames: ['result'] as const,
+      registers: [metrics.registry],
+    });
+    const batchSize = new Histogram({
+      name: 'gateway_access_log_batch_entries',
+      help: 'Entries per access-log transaction',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+      registers: [metrics.registry],
+    });
+    const flush = new Histogram({
+      name: 'gateway_access_log_flush_seconds',
+      help: 'Duration of one access-log batch transaction',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5],
+      registers: [metrics.registry],
+    });
     const sequencer = createLogSequencer({
       connectionString: connectionStringOf(ds),
       maxBatch: config.logBatchMaxEntries,
@@ -91,7 +117,14 @@ export const sequencerProvider: Provider = {
       },
       onConnectionError: (e) => logger.warn(`access-log connection lost: ${e.message}`, 'AccessLog'),
     });
-    new Gauge({ name: 'gateway_access_log_pending_entries', help: 'Entries waiting for an access-log transaction', registers: [metrics.registry], collect() { this.set(sequencer.pending); } });
+    new Gauge({
+      name: 'gateway_access_log_pending_entries',
+      help: 'Entries waiting for an access-log transaction',
+      registers: [metrics.registry],
+      collect() {
+        this.set(sequencer.pending);
+      },
+    });
     return sequencer;
   },
 };

@@ -1,7 +1,13 @@
 /** The access log's public surface: other modules import only from here. */
 export { AccessLogModule } from './access-log.module.js';
 export { AccessLogWriter, type LogIntent, type TransactionSql } from './application/access-log.writer.js';
-export { AccessLogSearch, type AccessLogPage, type EntryRead, type SubjectAccessReport, type SubjectAccess } from './application/access-log.search.js';
+export {
+  AccessLogSearch,
+  type AccessLogPage,
+  type EntryRead,
+  type SubjectAccessReport,
+  type SubjectAccess,
+} from './application/access-log.search.js';
 export { hiddenReasons, NOT_FOUND, type EntryView } from './domain/entry-view.js';
 export { AccessLogProofs, type InclusionProof, type ConsistencyProof } from './application/access-log.proofs.js';
 export { CheckpointService } from './application/checkpoint.service.js';

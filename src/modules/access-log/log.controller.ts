@@ -49,29 +49,44 @@ export class LogController {
   @ApiQuery({ name: 'size', required: false })
   @ApiProduces('text/plain')
   checkpoint(@Q('size') size?: string): Promise<string> {
-    if (size !== undefined && (typeof size !== 'string' || !SIZE.test(size))) throw new ValidationException([{ field: 'size', message: 'must be a non-negative integer' }]);
+    if (size !== undefined && (typeof size !== 'string' || !SIZE.test(size)))
+      throw new ValidationException([{ field: 'size', message: 'must be a non-negative integer' }]);
     return this.notes.latest(size === undefined ? undefined : Number(size));
   }
 
   @Get('tile/*')
   @Public()
-  @ApiOperation({ summary: 'C2SP tlog-tiles hash tile <L>/<N>[.p/<W>] (public, immutable); entry bundles are not served' })
+  @ApiOperation({
+    summary: 'C2SP tlog-tiles hash tile <L>/<N>[.p/<W>] (public, immutable); entry bundles are not served',
+  })
   @ApiProduces('application/octet-stream')
   async tile(@Req() req: { url: string }, @Res({ passthrough: true }) reply: Reply): Promise<Buffer> {
     // Tile paths are ASCII digits, x, dots and slashes: nothing to decode, so a percent sign fails the parse.
     const path = new URL(req.url, 'http://x').pathname.replace(/^\/log\/tile\//, '');
     const ref = parseTilePath(path);
-    if (!ref) throw new AccessLogException(AccessLogExceptionCode.TileNotFound, path.startsWith('entries/') ? 'Entry bundles hold personal data and are not served.' : 'Not a tile path <L>/<N>[.p/<W>].');
+    if (!ref)
+      throw new AccessLogException(
+        AccessLogExceptionCode.TileNotFound,
+        path.startsWith('entries/')
+          ? 'Entry bundles hold personal data and are not served.'
+          : 'Not a tile path <L>/<N>[.p/<W>].',
+      );
     const bytes = await this.tiles.tile(ref);
     reply.header('content-type', 'application/octet-stream');
     // Full tiles never change; a partial tile's bytes never change either, but clients should move to the full tile.
-    reply.header('cache-control', ref.width === TILE_WIDTH ? 'public, max-age=31536000, immutable' : 'public, max-age=60');
+    reply.header(
+      'cache-control',
+      ref.width === TILE_WIDTH ? 'public, max-age=31536000, immutable' : 'public, max-age=60',
+    );
     return bytes;
   }
 
   @Get('witnesses')
   @Roles('ig-reviewer', 'gateway-admin')
-  @ApiOperation({ summary: "The log's witnesses, the size each last cosigned, the last answer of each, and alerts of a possible fork (ig-reviewer, gateway-admin)" })
+  @ApiOperation({
+    summary:
+      "The log's witnesses, the size each last cosigned, the last answer of each, and alerts of a possible fork (ig-reviewer, gateway-admin)",
+  })
   @ApiOkResponse({ description: '{ origin, quorum, witnesses: [...], alerts: [...] }' })
   @ApiSignedRoute(403)
   witnesses(): ReturnType<WitnessCoordinator['status']> {

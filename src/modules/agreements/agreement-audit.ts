@@ -19,7 +19,13 @@ export type AgreementLogAction = 'create' | 'amend' | 'submit' | 'sign' | 'suspe
 export class AgreementAudit {
   constructor(private readonly log: AccessLogWriter) {}
 
-  record(tx: AgreementTransaction, p: Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'reason'>, action: AgreementLogAction, a: Agreement, extra: { from?: AgreementStatus; reason?: string; detail?: string[] } = {}): Promise<LogIntent> {
+  record(
+    tx: AgreementTransaction,
+    p: Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'reason'>,
+    action: AgreementLogAction,
+    a: Agreement,
+    extra: { from?: AgreementStatus; reason?: string; detail?: string[] } = {},
+  ): Promise<LogIntent> {
     const now = new Date();
     return this.log.enqueue(tx, {
       actor: { org: p.org, sub: p.sub, roles: p.roles },

@@ -32,7 +32,13 @@ export class AgreementChanges {
     private readonly events: EventBus,
   ) {}
 
-  async apply(p: Principal, id: string, action: AgreementLogAction, change: (a: Agreement, now: Date) => void, log: { reason?: string; detail?: string[] } = {}): Promise<Agreement> {
+  async apply(
+    p: Principal,
+    id: string,
+    action: AgreementLogAction,
+    change: (a: Agreement, now: Date) => void,
+    log: { reason?: string; detail?: string[] } = {},
+  ): Promise<Agreement> {
     const now = new Date();
     const done = await this.repo.transaction(async (tx) => {
       const a = await this.repo.lock(tx, id);
@@ -42,7 +48,10 @@ export class AgreementChanges {
       await this.repo.save(tx, a);
       const intent = await this.audit.record(tx, p, action, a, { from, ...log });
       const events = a.pullEvents();
-      await recordEvents(tx, events.flatMap((e) => toOutbox(e, a)));
+      await recordEvents(
+        tx,
+        events.flatMap((e) => toOutbox(e, a)),
+      );
       return { agreement: a, intent, events };
     });
     if (!done) throw AgreementException.notFound(id);

@@ -3,7 +3,14 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 import { termsFromDocument } from './domain/agreement-document.js';
-import { isProvider, isRecipient, type AgreementStatus, type AgreementTerms, type Party, type SpecialCategory } from './domain/agreement-terms.js';
+import {
+  isProvider,
+  isRecipient,
+  type AgreementStatus,
+  type AgreementTerms,
+  type Party,
+  type SpecialCategory,
+} from './domain/agreement-terms.js';
 import { AGREEMENT_REPOSITORY, type AgreementRepository } from './domain/agreement.repository.port.js';
 
 export interface CoverageQuery {
@@ -206,7 +213,9 @@ export class AgreementCoverage {
   }
 
   private readState(): Promise<string> {
-    const p = this.pool().query<{ version: string }>(STATE_SQL).then((r) => r.rows[0].version);
+    const p = this.pool()
+      .query<{ version: string }>(STATE_SQL)
+      .then((r) => r.rows[0].version);
     this.inflight = p;
     const clear = () => {
       if (this.inflight === p) this.inflight = null;
@@ -219,11 +228,12 @@ export class AgreementCoverage {
   private async load(): Promise<{ stateVersion: string; entries: Entry[] }> {
     return this.db.transaction('REPEATABLE READ', async (em) => {
       const [{ version: stateVersion }]: { version: string }[] = await em.query(STATE_SQL);
-      const rows: { id: string; status: AgreementStatus; version: number; valid_to: Date; document: string }[] = await em.query(
-        `SELECT a.id, a.status, a.active_version AS version, a.valid_to, v.document
+      const rows: { id: string; status: AgreementStatus; version: number; valid_to: Date; document: string }[] =
+        await em.query(
+          `SELECT a.id, a.status, a.active_version AS version, a.valid_to, v.document
            FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.active_version
           WHERE a.active_version IS NOT NULL AND a.status IN ('ACTIVE', 'PENDING_SIGNATURES')`,
-      );
+        );
       const entries = rows.map((r) => {
         const terms = termsFromDocument(r.document);
         return {

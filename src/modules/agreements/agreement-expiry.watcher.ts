@@ -5,7 +5,11 @@ import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AgreementAudit } from './agreement-audit.js';
 import { AgreementCoverage } from './agreement-coverage.js';
 import { AgreementExpiredEvent } from './domain/agreement-expired.event.js';
-import { AGREEMENT_REPOSITORY, type AgreementRepository, type ExpiredAgreement } from './domain/agreement.repository.port.js';
+import {
+  AGREEMENT_REPOSITORY,
+  type AgreementRepository,
+  type ExpiredAgreement,
+} from './domain/agreement.repository.port.js';
 
 /** How often the watcher looks for agreements past their validTo. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
@@ -31,7 +35,12 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.running = this.sweep().catch((e: unknown) => this.logger.warn(`agreement expiry sweep failed: ${e instanceof Error ? e.message : String(e)}`, 'AgreementExpiryWatcher'));
+      this.running = this.sweep().catch((e: unknown) =>
+        this.logger.warn(
+          `agreement expiry sweep failed: ${e instanceof Error ? e.message : String(e)}`,
+          'AgreementExpiryWatcher',
+        ),
+      );
     }, EXPIRY_SWEEP_INTERVAL_MS);
     this.timer.unref();
   }
@@ -47,7 +56,15 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
       const marked = await this.repo.markExpired(tx, now);
       const queued = [];
       for (const e of marked) queued.push(await this.audit.recordExpired(tx, e, now));
-      await recordEvents(tx, marked.map((e) => ({ type: 'agreement.expired' as const, subject: e.id, parties: e.partyOrgs, link: links.agreement(e.id) })));
+      await recordEvents(
+        tx,
+        marked.map((e) => ({
+          type: 'agreement.expired' as const,
+          subject: e.id,
+          parties: e.partyOrgs,
+          link: links.agreement(e.id),
+        })),
+      );
       return { expired: marked, intents: queued };
     });
     if (!expired.length) return expired;

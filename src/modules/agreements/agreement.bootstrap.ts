@@ -26,17 +26,29 @@ export class AgreementBootstrap {
     @Inject(AGREEMENT_REPOSITORY) private readonly repo: AgreementRepository,
   ) {}
 
-  async state(id: string): Promise<{ status: AgreementStatus; version: number; document: string; awaitingSignatures: string[] } | null> {
+  async state(
+    id: string,
+  ): Promise<{ status: AgreementStatus; version: number; document: string; awaitingSignatures: string[] } | null> {
     const a = await this.repo.findById(id);
-    return a ? { status: a.statusAt(new Date()), version: a.version, document: a.current.document, awaitingSignatures: a.awaitingSignatures() } : null;
+    return a
+      ? {
+          status: a.statusAt(new Date()),
+          version: a.version,
+          document: a.current.document,
+          awaitingSignatures: a.awaitingSignatures(),
+        }
+      : null;
   }
 
   /** Drafts as the operator's gateway-admin; the input is validated exactly as POST /agreements validates it. */
   async draftAsOperator(id: string, input: AgreementTermsInput, sub: string): Promise<void> {
     const dto = plainToInstance(AgreementTermsDto, input);
     const errors = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
-    if (errors.length) throw new Error(`invalid agreement terms for ${id}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
-    await this.commands.execute(new DraftAgreementCommand(system('gateway', 'GATEWAY', sub, ['gateway-admin']), dto, id));
+    if (errors.length)
+      throw new Error(`invalid agreement terms for ${id}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    await this.commands.execute(
+      new DraftAgreementCommand(system('gateway', 'GATEWAY', sub, ['gateway-admin']), dto, id),
+    );
   }
 
   /** Posts a signature for `org`, as its dsa-signatory would. */
@@ -46,5 +58,16 @@ export class AgreementBootstrap {
 }
 
 function system(org: string, orgKind: OrgKind, sub: string, roles: Role[]): Principal {
-  return { org, orgKind, sub, roles, claimedRoles: roles, attrs: {}, reason: 'demo data seed', breakGlass: false, jti: randomUUID(), requestId: `seed-${randomUUID()}` };
+  return {
+    org,
+    orgKind,
+    sub,
+    roles,
+    claimedRoles: roles,
+    attrs: {},
+    reason: 'demo data seed',
+    breakGlass: false,
+    jti: randomUUID(),
+    requestId: `seed-${randomUUID()}`,
+  };
 }

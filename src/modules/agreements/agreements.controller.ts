@@ -19,7 +19,10 @@ import { TerminateAgreementCommand } from './commands/terminate-agreement/termin
 import { AgreementResponse } from './queries/get-agreement/agreement.response.js';
 import { GetAgreementQuery } from './queries/get-agreement/get-agreement.query.js';
 import { GetAgreementDocumentQuery } from './queries/get-agreement-document/get-agreement-document.query.js';
-import { AgreementVersionResponse, AgreementVersionSummaryResponse } from './queries/get-agreement-version/agreement-version.response.js';
+import {
+  AgreementVersionResponse,
+  AgreementVersionSummaryResponse,
+} from './queries/get-agreement-version/agreement-version.response.js';
 import { GetAgreementVersionQuery } from './queries/get-agreement-version/get-agreement-version.query.js';
 import { ListAgreementVersionsQuery } from './queries/list-agreement-versions/list-agreement-versions.query.js';
 import { ListAgreementsQuery } from './queries/list-agreements/list-agreements.query.js';
@@ -67,7 +70,11 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Amend: new terms become a new version that every party signs again' })
   @ApiOkResponse({ type: AgreementResponse })
   @ApiSignedRoute(400, 403, 404, 409)
-  async amend(@CurrentPrincipal() p: Principal, @Param() { id }: AgreementIdParam, @Body() dto: AgreementTermsDto): Promise<AgreementResponse> {
+  async amend(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: AgreementIdParam,
+    @Body() dto: AgreementTermsDto,
+  ): Promise<AgreementResponse> {
     await this.commands.execute(new AmendAgreementCommand(p, id, dto));
     return this.queries.execute(new GetAgreementQuery(p, id));
   }
@@ -88,7 +95,11 @@ export class AgreementsController {
   @ApiOperation({ summary: 'The canonical (RFC 8785) document of the current version: the exact bytes a party signs' })
   @ApiOkResponse({ description: 'Canonical JSON; headers x-agreement-version and x-document-sha256 (base64url)' })
   @ApiSignedRoute(400, 404)
-  async document(@CurrentPrincipal() p: Principal, @Param() { id }: AgreementIdParam, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async document(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: AgreementIdParam,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     return this.sendDocument(reply, await this.queries.execute(new GetAgreementDocumentQuery(p, id)));
   }
 
@@ -96,7 +107,10 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Every version, with who signed each' })
   @ApiOkResponse({ type: [AgreementVersionSummaryResponse] })
   @ApiSignedRoute(400, 404)
-  versions(@CurrentPrincipal() p: Principal, @Param() { id }: AgreementIdParam): Promise<AgreementVersionSummaryResponse[]> {
+  versions(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: AgreementIdParam,
+  ): Promise<AgreementVersionSummaryResponse[]> {
     return this.queries.execute(new ListAgreementVersionsQuery(p, id));
   }
 
@@ -104,7 +118,10 @@ export class AgreementsController {
   @ApiOperation({ summary: 'One version (superseded ones stay readable) with its signatures' })
   @ApiOkResponse({ type: AgreementVersionResponse })
   @ApiSignedRoute(400, 404)
-  version(@CurrentPrincipal() p: Principal, @Param() { id, version }: AgreementVersionParam): Promise<AgreementVersionResponse> {
+  version(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id, version }: AgreementVersionParam,
+  ): Promise<AgreementVersionResponse> {
     return this.queries.execute(new GetAgreementVersionQuery(p, id, version));
   }
 
@@ -113,16 +130,26 @@ export class AgreementsController {
   @ApiOperation({ summary: 'The canonical document of one version, to re-verify its signatures' })
   @ApiOkResponse({ description: 'Canonical JSON; headers x-agreement-version and x-document-sha256 (base64url)' })
   @ApiSignedRoute(400, 404)
-  async versionDocument(@CurrentPrincipal() p: Principal, @Param() { id, version }: AgreementVersionParam, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async versionDocument(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id, version }: AgreementVersionParam,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     return this.sendDocument(reply, await this.queries.execute(new GetAgreementDocumentQuery(p, id, version)));
   }
 
   @Post(':id/signatures')
   @Roles('dsa-signatory')
-  @ApiOperation({ summary: "Sign the current version for the caller's organisation: { jws } over exactly the document's bytes" })
+  @ApiOperation({
+    summary: "Sign the current version for the caller's organisation: { jws } over exactly the document's bytes",
+  })
   @ApiCreatedResponse({ type: AgreementResponse })
   @ApiSignedRoute(400, 403, 404, 409)
-  async sign(@CurrentPrincipal() p: Principal, @Param() { id }: AgreementIdParam, @Body() dto: SignAgreementDto): Promise<AgreementResponse> {
+  async sign(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: AgreementIdParam,
+    @Body() dto: SignAgreementDto,
+  ): Promise<AgreementResponse> {
     await this.commands.execute(new SignAgreementCommand(p, id, dto.jws));
     return this.queries.execute(new GetAgreementQuery(p, id));
   }
@@ -130,10 +157,16 @@ export class AgreementsController {
   @Post(':id/suspend')
   @HttpCode(200)
   @Roles('dsa-signatory', 'ig-reviewer', 'gateway-admin')
-  @ApiOperation({ summary: "Stop sharing now (a party's dsa-signatory, or the operator's ig-reviewer or gateway-admin)" })
+  @ApiOperation({
+    summary: "Stop sharing now (a party's dsa-signatory, or the operator's ig-reviewer or gateway-admin)",
+  })
   @ApiOkResponse({ type: AgreementResponse })
   @ApiSignedRoute(400, 403, 404, 409)
-  async suspend(@CurrentPrincipal() p: Principal, @Param() { id }: AgreementIdParam, @Body() dto: StatusReasonDto): Promise<AgreementResponse> {
+  async suspend(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: AgreementIdParam,
+    @Body() dto: StatusReasonDto,
+  ): Promise<AgreementResponse> {
     await this.commands.execute(new SuspendAgreementCommand(p, id, dto.reason));
     return this.queries.execute(new GetAgreementQuery(p, id));
   }
@@ -141,10 +174,17 @@ export class AgreementsController {
   @Post(':id/resume')
   @HttpCode(200)
   @Roles('dsa-signatory', 'ig-reviewer', 'gateway-admin')
-  @ApiOperation({ summary: "Lift a suspension (the suspending organisation's dsa-signatory, or the operator's ig-reviewer or gateway-admin)" })
+  @ApiOperation({
+    summary:
+      "Lift a suspension (the suspending organisation's dsa-signatory, or the operator's ig-reviewer or gateway-admin)",
+  })
   @ApiOkResponse({ type: AgreementResponse })
   @ApiSignedRoute(400, 403, 404, 409)
-  async resume(@CurrentPrincipal() p: Principal, @Param() { id }: AgreementIdParam, @Body() dto: StatusReasonDto): Promise<AgreementResponse> {
+  async resume(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: AgreementIdParam,
+    @Body() dto: StatusReasonDto,
+  ): Promise<AgreementResponse> {
     await this.commands.execute(new ResumeAgreementCommand(p, id, dto.reason));
     return this.queries.execute(new GetAgreementQuery(p, id));
   }
@@ -155,13 +195,20 @@ export class AgreementsController {
   @ApiOperation({ summary: "End the agreement for good (a party's dsa-signatory, or the operator's gateway-admin)" })
   @ApiOkResponse({ type: AgreementResponse })
   @ApiSignedRoute(400, 403, 404, 409)
-  async terminate(@CurrentPrincipal() p: Principal, @Param() { id }: AgreementIdParam, @Body() dto: StatusReasonDto): Promise<AgreementResponse> {
+  async terminate(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: AgreementIdParam,
+    @Body() dto: StatusReasonDto,
+  ): Promise<AgreementResponse> {
     await this.commands.execute(new TerminateAgreementCommand(p, id, dto.reason));
     return this.queries.execute(new GetAgreementQuery(p, id));
   }
 
   private sendDocument(reply: FastifyReply, d: { version: number; document: string; sha256: string }): string {
-    reply.header('content-type', 'application/json; charset=utf-8').header('x-agreement-version', String(d.version)).header('x-document-sha256', d.sha256);
+    reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('x-agreement-version', String(d.version))
+      .header('x-document-sha256', d.sha256);
     return d.document;
   }
 }

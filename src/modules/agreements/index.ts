@@ -1,5 +1,11 @@
 export { AgreementsModule } from './agreements.module.js';
-export { AgreementCoverage, type CoverageQuery, type CoveringAgreement, type Coverage, type AgreementSnapshot } from './agreement-coverage.js';
+export {
+  AgreementCoverage,
+  type CoverageQuery,
+  type CoveringAgreement,
+  type Coverage,
+  type AgreementSnapshot,
+} from './agreement-coverage.js';
 export { AgreementBootstrap, type AgreementTermsInput } from './agreement.bootstrap.js';
 export { AgreementExpiryWatcher } from './agreement-expiry.watcher.js';
 export { AgreementActivatedEvent } from './domain/agreement-activated.event.js';
@@ -9,8 +15,25 @@ export { AgreementResumedEvent } from './domain/agreement-resumed.event.js';
 export { AgreementTerminatedEvent } from './domain/agreement-terminated.event.js';
 export { AgreementExpiredEvent } from './domain/agreement-expired.event.js';
 export { AGREEMENT_DOCUMENT_TYPE } from './domain/agreement-document.js';
-export { AGREEMENT_STATUSES, PARTY_ROLES, type AgreementStatus, type PartyRole, type Party, type SpecialCategory } from './domain/agreement-terms.js';
+export {
+  AGREEMENT_STATUSES,
+  PARTY_ROLES,
+  type AgreementStatus,
+  type PartyRole,
+  type Party,
+  type SpecialCategory,
+} from './domain/agreement-terms.js';
 
-import { AgreementEntity, AgreementSignatureEntity, AgreementsStateEntity, AgreementVersionEntity } from './infrastructure/agreement.entity.js';
+import {
+  AgreementEntity,
+  AgreementSignatureEntity,
+  AgreementsStateEntity,
+  AgreementVersionEntity,
+} from './infrastructure/agreement.entity.js';
 /** The TypeORM entities this module owns. */
-export const agreementEntities = [AgreementEntity, AgreementVersionEntity, AgreementSignatureEntity, AgreementsStateEntity];
+export const agreementEntities = [
+  AgreementEntity,
+  AgreementVersionEntity,
+  AgreementSignatureEntity,
+  AgreementsStateEntity,
+];

@@ -4,7 +4,13 @@ import type { Purpose } from '@shared/domain/vocabulary.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { AgreementCoverage } from '@modules/agreements/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
-import { PolicyEngine, type ActorFacts, type CaseFacts, type CaseView, type ReadDecision } from '@modules/policies/index.js';
+import {
+  PolicyEngine,
+  type ActorFacts,
+  type CaseFacts,
+  type CaseView,
+  type ReadDecision,
+} from '@modules/policies/index.js';
 import type { Assessment, CaseRecord } from './domain/case.types.js';
 import { CaseRepository } from './infrastructure/case.repository.js';
 
@@ -30,7 +36,14 @@ export class CaseAccess {
 
   async actorFacts(p: Pick<Principal, 'org' | 'orgKind' | 'roles' | 'attrs' | 'breakGlass'>): Promise<ActorFacts> {
     const org = await this.orgs.get(p.org);
-    return { org: p.org, orgKind: p.orgKind, orgRegion: org?.region, roles: p.roles, attrs: p.attrs, breakGlass: p.breakGlass };
+    return {
+      org: p.org,
+      orgKind: p.orgKind,
+      orgRegion: org?.region,
+      roles: p.roles,
+      attrs: p.attrs,
+      breakGlass: p.breakGlass,
+    };
   }
 
   async caseFacts(r: CaseRecord): Promise<CaseFacts> {
@@ -49,10 +62,24 @@ export class CaseAccess {
   }
 
   /** Decides a read of `crn` for `purpose` by this actor, at this instant. Nothing is logged here. */
-  async decide(actor: ActorFacts, crn: string, purpose: Purpose, view: CaseView, at = new Date()): Promise<LoadedDecision> {
+  async decide(
+    actor: ActorFacts,
+    crn: string,
+    purpose: Purpose,
+    view: CaseView,
+    at = new Date(),
+  ): Promise<LoadedDecision> {
     const none = { fields: [], released: [], withheld: [], agreements: [], relationships: [], breakGlassUsed: false };
     if (!this.policy.canReadCases(actor)) {
-      return { decision: { ...none, outcome: 'forbidden', reasons: ['no policy rule lets these roles of this kind of organisation read case data'] }, record: null, assessment: null };
+      return {
+        decision: {
+          ...none,
+          outcome: 'forbidden',
+          reasons: ['no policy rule lets these roles of this kind of organisation read case data'],
+        },
+        record: null,
+        assessment: null,
+      };
     }
     const loaded = await this.cases.loadWithLatestAssessment(crn);
     if (!loaded) {
@@ -63,7 +90,10 @@ export class CaseAccess {
       return { decision: { ...none, outcome: 'not_found', reasons: ['no such case'] }, record: null, assessment: null };
     }
     const facts = await this.caseFacts(loaded.record);
-    const coverage = actor.org === facts.managingOrg ? [] : await this.coverage.findCovering({ provider: facts.managingOrg, recipient: actor.org, purpose, at });
+    const coverage =
+      actor.org === facts.managingOrg
+        ? []
+        : await this.coverage.findCovering({ provider: facts.managingOrg, recipient: actor.org, purpose, at });
     const decision = this.policy.decide(actor, facts, purpose, view, coverage);
     return { decision, record: loaded.record, assessment: loaded.assessment };
   }

@@ -4,7 +4,16 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { ApiSignedRoute } from '@shared/http/api-problems.js';
-import { AssessmentWriteResponse, CaseSummaryResponse, CaseViewResponse, CaseWriteResponse, EscalationResponse, ExplainResponse, TransferAcceptedResponse, TransferResponse } from './cases.responses.js';
+import {
+  AssessmentWriteResponse,
+  CaseSummaryResponse,
+  CaseViewResponse,
+  CaseWriteResponse,
+  EscalationResponse,
+  ExplainResponse,
+  TransferAcceptedResponse,
+  TransferResponse,
+} from './cases.responses.js';
 import { AcceptTransferCommand } from './commands/accept-transfer/accept-transfer.command.js';
 import { RecordAssessmentCommand } from './commands/record-assessment/record-assessment.command.js';
 import { AssessmentParams, RecordAssessmentDto } from './commands/record-assessment/record-assessment.dto.js';
@@ -33,7 +42,10 @@ export class CasesController {
 
   @Get('cases/escalations')
   @Roles('system', 'offender-manager')
-  @ApiOperation({ summary: 'CRC cases assessed at HIGH or VERY_HIGH RoSH awaiting transfer to the NPS (the CRC and NPS of the region)' })
+  @ApiOperation({
+    summary:
+      'CRC cases assessed at HIGH or VERY_HIGH RoSH awaiting transfer to the NPS (the CRC and NPS of the region)',
+  })
   @ApiOkResponse({ type: [EscalationResponse] })
   @ApiSignedRoute(403)
   escalations(@CurrentPrincipal() p: Principal) {
@@ -43,14 +55,20 @@ export class CasesController {
   @Put('cases/:crn')
   @Roles('system')
   @ApiOperation({
-    summary: "Create or replace a case record (the managing organisation's system; only the NPS, the allocating authority, creates)",
+    summary:
+      "Create or replace a case record (the managing organisation's system; only the NPS, the allocating authority, creates)",
     description:
       "An NPS region's system creates an unused CRN for itself or for an active CRC of its region (otherwise 400 allocation_invalid); from then on only the managing organisation's system replaces it, and a change of manager is a transfer (409 managing_org_change_needs_transfer). Any other system gets the same 403 for a CRN managed elsewhere and for an unknown one; an NPS system gets 409 crn_already_allocated for a CRN held elsewhere, naming nobody.",
   })
   @ApiOkResponse({ description: 'replaced', type: CaseWriteResponse })
   @ApiCreatedResponse({ description: 'created', type: CaseWriteResponse })
   @ApiSignedRoute(400, 403, 409)
-  async upsert(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Body() dto: UpsertCaseDto, @Res({ passthrough: true }) reply: Reply) {
+  async upsert(
+    @CurrentPrincipal() p: Principal,
+    @Param() { crn }: CrnParam,
+    @Body() dto: UpsertCaseDto,
+    @Res({ passthrough: true }) reply: Reply,
+  ) {
     const r = await this.commands.execute(new UpsertCaseCommand(p, crn, dto));
     reply.status(r.created ? 201 : 200).header('cache-control', 'no-store');
     return { crn, created: r.created, accessLogIndex: r.accessLogIndex };
@@ -58,30 +76,53 @@ export class CasesController {
 
   @Put('cases/:crn/assessments/:assessmentId')
   @Roles('system')
-  @ApiOperation({ summary: 'Record an OASys-style assessment (managing organisation); raises an escalation when a CRC case reaches HIGH RoSH' })
+  @ApiOperation({
+    summary:
+      'Record an OASys-style assessment (managing organisation); raises an escalation when a CRC case reaches HIGH RoSH',
+  })
   @ApiOkResponse({ description: 'replaced (the same assessment id again)', type: AssessmentWriteResponse })
   @ApiCreatedResponse({ description: 'recorded', type: AssessmentWriteResponse })
   @ApiSignedRoute(400, 403, 404)
-  async assessment(@CurrentPrincipal() p: Principal, @Param() params: AssessmentParams, @Body() dto: RecordAssessmentDto, @Res({ passthrough: true }) reply: Reply) {
+  async assessment(
+    @CurrentPrincipal() p: Principal,
+    @Param() params: AssessmentParams,
+    @Body() dto: RecordAssessmentDto,
+    @Res({ passthrough: true }) reply: Reply,
+  ) {
     const r = await this.commands.execute(new RecordAssessmentCommand(p, params.crn, params.assessmentId, dto));
     reply.status(r.created ? 201 : 200);
     return { crn: params.crn, assessmentId: params.assessmentId, ...r };
   }
 
   @Get('cases/:crn')
-  @ApiOperation({ summary: 'The case with only the fields the caller may see for the purpose; purpose and the token reason are required; every read is logged first' })
+  @ApiOperation({
+    summary:
+      'The case with only the fields the caller may see for the purpose; purpose and the token reason are required; every read is logged first',
+  })
   @ApiOkResponse({ type: CaseViewResponse })
   @ApiSignedRoute(400, 403, 404)
-  async read(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Q() { purpose }: PurposeQueryDto, @Res({ passthrough: true }) reply: Reply) {
+  async read(
+    @CurrentPrincipal() p: Principal,
+    @Param() { crn }: CrnParam,
+    @Q() { purpose }: PurposeQueryDto,
+    @Res({ passthrough: true }) reply: Reply,
+  ) {
     reply.header('cache-control', 'no-store');
     return this.queries.execute(new ReadCaseQuery(p, crn, purpose, 'case'));
   }
 
   @Get('cases/:crn/summary')
-  @ApiOperation({ summary: 'OASys-style summary for the purpose; withheld fields are absent and named in fieldsWithheld' })
+  @ApiOperation({
+    summary: 'OASys-style summary for the purpose; withheld fields are absent and named in fieldsWithheld',
+  })
   @ApiOkResponse({ type: CaseSummaryResponse })
   @ApiSignedRoute(400, 403, 404)
-  async summary(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Q() { purpose }: PurposeQueryDto, @Res({ passthrough: true }) reply: Reply) {
+  async summary(
+    @CurrentPrincipal() p: Principal,
+    @Param() { crn }: CrnParam,
+    @Q() { purpose }: PurposeQueryDto,
+    @Res({ passthrough: true }) reply: Reply,
+  ) {
     reply.header('cache-control', 'no-store');
     return this.queries.execute(new ReadCaseQuery(p, crn, purpose, 'summary'));
   }

@@ -10,12 +10,16 @@ import { RoshDto } from './commands/upsert-case/upsert-case.dto.js';
 export class CaseWriteResponse {
   @ApiProperty({ example: 'X123456' }) crn: string;
   @ApiProperty({ description: 'true when the case was created (201), false when replaced (200)' }) created: boolean;
-  @ApiProperty({ description: 'Index of the access-log entry recording the write', example: 1042 }) accessLogIndex: number;
+  @ApiProperty({ description: 'Index of the access-log entry recording the write', example: 1042 })
+  accessLogIndex: number;
 }
 
 export class AssessmentWriteResponse extends CaseWriteResponse {
   @ApiProperty({ example: 'oasys-2025-0001' }) assessmentId: string;
-  @ApiProperty({ description: 'true when this assessment marked a CRC case for transfer to the NPS (HIGH or VERY_HIGH RoSH)' }) escalated: boolean;
+  @ApiProperty({
+    description: 'true when this assessment marked a CRC case for transfer to the NPS (HIGH or VERY_HIGH RoSH)',
+  })
+  escalated: boolean;
 }
 
 class PendingTransferRef {
@@ -51,7 +55,8 @@ class ScoresView {
   @ApiPropertyOptional() ogp?: number;
   @ApiPropertyOptional() ovp?: number;
   @ApiPropertyOptional() rsr?: number;
-  @ApiPropertyOptional({ description: 'Version of the predictors, present with any raw score' }) algorithmVersion?: string;
+  @ApiPropertyOptional({ description: 'Version of the predictors, present with any raw score' })
+  algorithmVersion?: string;
 }
 
 class NeedView {
@@ -83,12 +88,19 @@ export class CaseReadResponse {
   @ApiPropertyOptional({ type: [NeedView] }) needs?: NeedView[];
   @ApiPropertyOptional({ type: PlanView }) riskManagementPlan?: PlanView;
   @ApiPropertyOptional({ type: [String] }) licenceConditions?: string[];
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the assessment the answer rests on was completed' }) assessedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the assessment the answer rests on was completed' })
+  assessedAt?: string;
   @ApiProperty({ enum: PURPOSES }) purpose: string;
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'The agreement the release relied on (null when the caller manages the case)' }) agreementId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    description: 'The agreement the release relied on (null when the caller manages the case)',
+  })
+  agreementId: string | null;
   @ApiProperty({ nullable: true, type: 'integer' }) agreementVersion: number | null;
   @ApiProperty({ type: [String], description: 'Fields the caller may not see, by name' }) fieldsWithheld: string[];
-  @ApiProperty({ description: 'Index of the access-log entry written before this answer left', example: 1043 }) accessLogIndex: number;
+  @ApiProperty({ description: 'Index of the access-log entry written before this answer left', example: 1043 })
+  accessLogIndex: number;
 }
 
 export class CaseSummaryResponse extends CaseReadResponse {}

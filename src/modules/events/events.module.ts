@@ -19,7 +19,16 @@ import { EventsRepository } from './infrastructure/events.repository.js';
 @Module({
   imports: [AccessLogModule, CasesModule, OrganisationsModule],
   controllers: [EventsController],
-  providers: [EventsRepository, UrlGuard, WebhookSigner, EventAudience, SubscriptionsService, EventFeedService, DeliveryWorker, DeliveryGauges],
+  providers: [
+    EventsRepository,
+    UrlGuard,
+    WebhookSigner,
+    EventAudience,
+    SubscriptionsService,
+    EventFeedService,
+    DeliveryWorker,
+    DeliveryGauges,
+  ],
   exports: [],
 })
 export class EventsModule {}

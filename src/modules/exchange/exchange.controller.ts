@@ -1,12 +1,23 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query as Q, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { Consumes } from '@shared/http/consumes.js';
 import { ApiSignedRoute } from '@shared/http/api-problems.js';
 import { DecideExchangeRequestCommand } from './commands/decide-exchange-request/decide-exchange-request.command.js';
-import { DecideExchangeRequestDto, ExchangeRequestIdParam } from './commands/decide-exchange-request/decide-exchange-request.dto.js';
+import {
+  DecideExchangeRequestDto,
+  ExchangeRequestIdParam,
+} from './commands/decide-exchange-request/decide-exchange-request.dto.js';
 import { SubmitExchangeRequestCommand } from './commands/submit-exchange-request/submit-exchange-request.command.js';
 import { ExchangeRequestPage, ExchangeRequestResponse } from './queries/exchange-request.response.js';
 import { GetExchangeRequestQuery } from './queries/get-exchange-request/get-exchange-request.query.js';
@@ -20,7 +31,14 @@ interface Reply {
 }
 
 /** Roles that ask for, decide or review exchanges (a signatory or the operator's admin has no business here). */
-const EXCHANGE_ROLES = ['system', 'offender-manager', 'iom-officer', 'mappa-coordinator', 'data-owner', 'ig-reviewer'] as const;
+const EXCHANGE_ROLES = [
+  'system',
+  'offender-manager',
+  'iom-officer',
+  'mappa-coordinator',
+  'data-owner',
+  'ig-reviewer',
+] as const;
 
 @ApiTags('exchange-requests')
 @Controller('exchange-requests')
@@ -42,7 +60,12 @@ export class ExchangeController {
       'does not cover is created REFUSED with the reason; one the policies already allow is FULFILLED at once; others wait, SUBMITTED.',
   })
   @ApiConsumes('application/jose')
-  @ApiBody({ schema: { type: 'string', example: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImV4Y2hhbmdlLXJlcXVlc3Qrand0In0.eyJ...' } })
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImV4Y2hhbmdlLXJlcXVlc3Qrand0In0.eyJ...',
+    },
+  })
   @ApiCreatedResponse({ description: '{ id, status, dueBy, reason? }' })
   @ApiSignedRoute(400, 403, 409, 413, 415)
   async submit(@CurrentPrincipal() p: Principal, @JoseBody() body: string, @Res({ passthrough: true }) reply: Reply) {
@@ -53,7 +76,9 @@ export class ExchangeController {
 
   @Get()
   @Roles(...EXCHANGE_ROLES)
-  @ApiOperation({ summary: "Your organisation's exchange requests, newest first: incoming (you are the provider) and/or outgoing" })
+  @ApiOperation({
+    summary: "Your organisation's exchange requests, newest first: incoming (you are the provider) and/or outgoing",
+  })
   @ApiOkResponse({ type: ExchangeRequestPage })
   @ApiSignedRoute(400, 403)
   list(@CurrentPrincipal() p: Principal, @Q() filter: ListExchangeRequestsDto): Promise<ExchangeRequestPage> {
@@ -80,7 +105,11 @@ export class ExchangeController {
   })
   @ApiOkResponse({ description: '{ id, status, reason }' })
   @ApiSignedRoute(400, 403, 404, 409)
-  decide(@CurrentPrincipal() p: Principal, @Param() { id }: ExchangeRequestIdParam, @Body() dto: DecideExchangeRequestDto) {
+  decide(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: ExchangeRequestIdParam,
+    @Body() dto: DecideExchangeRequestDto,
+  ) {
     return this.commands.execute(new DecideExchangeRequestCommand(p, id, dto.decision, dto.reason));
   }
 
@@ -95,7 +124,11 @@ export class ExchangeController {
   @ApiProduces('application/jose')
   @ApiOkResponse({ description: 'compact JWS', schema: { type: 'string' } })
   @ApiSignedRoute(400, 403, 404, 409)
-  async response(@CurrentPrincipal() p: Principal, @Param() { id }: ExchangeRequestIdParam, @Res({ passthrough: true }) reply: Reply): Promise<string> {
+  async response(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: ExchangeRequestIdParam,
+    @Res({ passthrough: true }) reply: Reply,
+  ): Promise<string> {
     const jws = await this.queries.execute(new GetExchangeResponseQuery(p, id));
     reply.header('content-type', 'application/jose').header('cache-control', 'no-store');
     return jws;

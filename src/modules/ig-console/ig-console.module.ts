@@ -26,7 +26,13 @@ export class IgConsoleModule {
       module: IgConsoleModule,
       imports: [AccessLogModule, OrganisationsModule],
       // The token-less demo sign-in exists only in demo mode: the route is not even registered otherwise.
-      controllers: [IgPagesController, IgSessionController, IgSessionAdminController, IgApiController, ...(config.demo ? [IgDemoSessionController] : [])],
+      controllers: [
+        IgPagesController,
+        IgSessionController,
+        IgSessionAdminController,
+        IgApiController,
+        ...(config.demo ? [IgDemoSessionController] : []),
+      ],
       providers: [
         IgSessionStore,
         IgSessionGuard,

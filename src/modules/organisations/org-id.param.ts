@@ -2,7 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Matches, MaxLength } from 'class-validator';
 
 export class OrgIdParam {
-  @ApiProperty({ description: 'Organisation id (a lowercase slug)', example: 'police-cleveland', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 })
+  @ApiProperty({
+    description: 'Organisation id (a lowercase slug)',
+    example: 'police-cleveland',
+    pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+    maxLength: 64,
+  })
   @MaxLength(64)
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'id must be a lowercase organisation slug' })
   id: string;

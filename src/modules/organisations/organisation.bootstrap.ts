@@ -20,7 +20,10 @@ export class OrganisationBootstrap {
    * Makes sure the operator organisation `gateway` exists. When `jwks` is given (from
    * BOOTSTRAP_ADMIN_JWKS) it becomes the operator's exact active key set.
    */
-  async ensureOperator(jwks: { keys: Record<string, unknown>[] } | undefined, opts: { warnIfKeyless?: boolean } = {}): Promise<void> {
+  async ensureOperator(
+    jwks: { keys: Record<string, unknown>[] } | undefined,
+    opts: { warnIfKeyless?: boolean } = {},
+  ): Promise<void> {
     const keys = jwks ? await validateKeySet(jwks.keys, 'BOOTSTRAP_ADMIN_JWKS.keys') : [];
     const existing = await this.repo.findById(OPERATOR_ORG_ID);
     if (!existing) {
@@ -28,11 +31,17 @@ export class OrganisationBootstrap {
         // Another instance created it at the same moment.
         if (!(e instanceof OrganisationException && e.code === OrganisationExceptionCode.AlreadyExists)) throw e;
       });
-      if (!keys.length && opts.warnIfKeyless !== false) this.logger.warn('the operator organisation has no keys: set BOOTSTRAP_ADMIN_JWKS to administer the gateway', 'OrganisationBootstrap');
+      if (!keys.length && opts.warnIfKeyless !== false)
+        this.logger.warn(
+          'the operator organisation has no keys: set BOOTSTRAP_ADMIN_JWKS to administer the gateway',
+          'OrganisationBootstrap',
+        );
       return;
     }
     if (!keys.length) return;
-    const same = existing.activeKeys.length === keys.length && keys.every((k) => existing.activeKeys.some((a) => a.kid === k.jwk.kid && a.thumbprint === k.thumbprint));
+    const same =
+      existing.activeKeys.length === keys.length &&
+      keys.every((k) => existing.activeKeys.some((a) => a.kid === k.jwk.kid && a.thumbprint === k.thumbprint));
     if (same) return;
     existing.rotateKeys(keys, new Date());
     await this.repo.saveKeys(existing);
@@ -41,7 +50,13 @@ export class OrganisationBootstrap {
   }
 
   /** Registers an organisation unless it exists (demo seed); adds the given keys when it exists without them. */
-  async ensureOrganisation(p: { id: string; kind: OrgKind; name: string; region: string; keys: Record<string, unknown>[] }): Promise<'created' | 'existing' | 'rekeyed'> {
+  async ensureOrganisation(p: {
+    id: string;
+    kind: OrgKind;
+    name: string;
+    region: string;
+    keys: Record<string, unknown>[];
+  }): Promise<'created' | 'existing' | 'rekeyed'> {
     const keys = await validateKeySet(p.keys, 'keys');
     const existing = p.id === OPERATOR_ORG_ID ? await this.repo.findById(p.id) : await this.repo.findById(p.id);
     if (!existing) {

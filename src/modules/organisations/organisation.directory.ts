@@ -23,14 +23,22 @@ export class OrganisationDirectory {
     const hit = this.cache.get(id);
     if (hit && performance.now() - hit.at < 5000) return hit.value;
     const o = await this.repo.findById(id);
-    const value: OrganisationSummary | null = o ? { id: o.id, kind: o.kind, name: o.name, region: o.region, status: o.status } : null;
+    const value: OrganisationSummary | null = o
+      ? { id: o.id, kind: o.kind, name: o.name, region: o.region, status: o.status }
+      : null;
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(id, { at: performance.now(), value });
     return value;
   }
 
   async list(): Promise<OrganisationSummary[]> {
-    return (await this.repo.list()).map((o) => ({ id: o.id, kind: o.kind, name: o.name, region: o.region, status: o.status }));
+    return (await this.repo.list()).map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      name: o.name,
+      region: o.region,
+      status: o.status,
+    }));
   }
 
   /**
@@ -40,6 +48,8 @@ export class OrganisationDirectory {
   async keyAt(orgId: string, kid: string, at: Date): Promise<{ jwk: PublicJwk; key: CryptoKey } | null> {
     // Read fresh (a revocation counts at once); the import is cached by importPublicJwk.
     const k = await this.repo.findKey(orgId, kid);
-    return k && k.addedAt <= at && (k.revokedAt === null || k.revokedAt > at) ? { jwk: k.jwk, key: await importPublicJwk(k.jwk) } : null;
+    return k && k.addedAt <= at && (k.revokedAt === null || k.revokedAt > at)
+      ? { jwk: k.jwk, key: await importPublicJwk(k.jwk) }
+      : null;
   }
 }

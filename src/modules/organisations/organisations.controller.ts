@@ -11,7 +11,11 @@ import { RotateOrganisationKeysCommand } from './commands/rotate-organisation-ke
 import { RotateOrganisationKeysDto } from './commands/rotate-organisation-keys/rotate-organisation-keys.dto.js';
 import { GetOrganisationKeysQuery } from './queries/get-organisation-keys/get-organisation-keys.query.js';
 import { ListOrganisationsQuery } from './queries/list-organisations/list-organisations.query.js';
-import { KeyRotationResponse, OrganisationKeyHistoryResponse, OrganisationResponse } from './queries/list-organisations/organisation.response.js';
+import {
+  KeyRotationResponse,
+  OrganisationKeyHistoryResponse,
+  OrganisationResponse,
+} from './queries/list-organisations/organisation.response.js';
 import { OrgIdParam } from './org-id.param.js';
 
 @ApiTags('organisations')
@@ -35,7 +39,10 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'Register an organisation with its public keys (gateway-admin)' })
   @ApiCreatedResponse({ type: OrganisationResponse })
   @ApiSignedRoute(400, 403, 409)
-  async register(@CurrentPrincipal() p: Principal, @Body() dto: RegisterOrganisationDto): Promise<OrganisationResponse> {
+  async register(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: RegisterOrganisationDto,
+  ): Promise<OrganisationResponse> {
     await this.commands.execute(new RegisterOrganisationCommand(p, dto));
     return { id: dto.id, kind: dto.kind, name: dto.name, region: dto.region, status: 'ACTIVE' };
   }
@@ -43,24 +50,39 @@ export class OrganisationsController {
   @Put(':id/keys')
   @HttpCode(200)
   @Roles('system', 'gateway-admin')
-  @ApiOperation({ summary: "Replace an organisation's active keys; keys left out are revoked at once (its own system, or gateway-admin)" })
+  @ApiOperation({
+    summary:
+      "Replace an organisation's active keys; keys left out are revoked at once (its own system, or gateway-admin)",
+  })
   @ApiOkResponse({ type: KeyRotationResponse })
   @ApiSignedRoute(400, 403, 404, 409)
-  async rotateKeys(@CurrentPrincipal() p: Principal, @Param() { id }: OrgIdParam, @Body() dto: RotateOrganisationKeysDto): Promise<{ id: string; added: string[]; revoked: string[] }> {
+  async rotateKeys(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: OrgIdParam,
+    @Body() dto: RotateOrganisationKeysDto,
+  ): Promise<{ id: string; added: string[]; revoked: string[] }> {
     const r = await this.commands.execute(new RotateOrganisationKeysCommand(p, id, dto.keys));
     return { id, ...r };
   }
 
   @Get(':id/keys')
-  @ApiOperation({ summary: 'Key history of an organisation (public keys), optionally as at an instant, to re-verify old signatures' })
-  @ApiQuery({ name: 'at', required: false, description: 'RFC 3339 instant', schema: { type: 'string', format: 'date-time' } })
+  @ApiOperation({
+    summary: 'Key history of an organisation (public keys), optionally as at an instant, to re-verify old signatures',
+  })
+  @ApiQuery({
+    name: 'at',
+    required: false,
+    description: 'RFC 3339 instant',
+    schema: { type: 'string', format: 'date-time' },
+  })
   @ApiOkResponse({ type: OrganisationKeyHistoryResponse })
   @ApiSignedRoute(400, 404)
   keys(@CurrentPrincipal() p: Principal, @Param() { id }: OrgIdParam, @Q('at') at?: string) {
     let when: Date | undefined;
     if (at !== undefined) {
       when = new Date(at);
-      if (Number.isNaN(when.getTime()) || !/^\d{4}-\d\d-\d\dT/.test(at)) throw new ValidationException([{ field: 'at', message: 'must be an RFC 3339 date-time' }]);
+      if (Number.isNaN(when.getTime()) || !/^\d{4}-\d\d-\d\dT/.test(at))
+        throw new ValidationException([{ field: 'at', message: 'must be an RFC 3339 date-time' }]);
     }
     return this.queries.execute(new GetOrganisationKeysQuery(p, id, when));
   }

@@ -38,6 +38,8 @@ export class ForbiddenException extends DomainException {
 
 export class RateLimitedException extends DomainException {
   constructor(retryAfterSeconds: number) {
-    super('rate_limited', 'rate_limited', 'This organisation has sent too many requests; retry later.', { retryAfterSeconds });
+    super('rate_limited', 'rate_limited', 'This organisation has sent too many requests; retry later.', {
+      retryAfterSeconds,
+    });
   }
 }

@@ -7,4 +7,8 @@ export * from './roles.js';
 export { SignedRequestGuard, REQUEST_TOKEN_TYPE } from './signed-request.guard.js';
 export { ReplayStore } from './replay.store.js';
 export { RolesGuard } from './roles.guard.js';
-export { OrganisationRateLimit, OrganisationRateLimitGuard, registerRateLimit } from './organisation-rate-limit.guard.js';
+export {
+  OrganisationRateLimit,
+  OrganisationRateLimitGuard,
+  registerRateLimit,
+} from './organisation-rate-limit.guard.js';

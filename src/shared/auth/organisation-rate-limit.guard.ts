@@ -18,7 +18,11 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 class FixedWindowStore implements FastifyRateLimitStore {
   private readonly windows = new Map<string, { count: number; start: number }>();
 
-  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
+  incr(
+    key: string,
+    callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+    timeWindow: number,
+  ): void {
     const now = Date.now();
     let w = this.windows.get(key);
     if (!w || now - w.start >= timeWindow) {
@@ -42,7 +46,10 @@ class FixedWindowStore implements FastifyRateLimitStore {
  * window's edge. Per instance: with N instances behind a balancer an organisation may send N
  * times this.
  */
-export async function registerRateLimit(fastify: FastifyInstance, config: Pick<AppConfig, 'rateLimitPerSecond' | 'rateLimitBurst'>): Promise<void> {
+export async function registerRateLimit(
+  fastify: FastifyInstance,
+  config: Pick<AppConfig, 'rateLimitPerSecond' | 'rateLimitBurst'>,
+): Promise<void> {
   await fastify.register(fastifyRateLimit, {
     global: false,
     store: FixedWindowStore,
@@ -69,7 +76,9 @@ export class OrganisationRateLimit {
 
   /** Counts `req` against `org`'s window; throws RateLimitedException (429, Retry-After) when it is spent. */
   async take(req: FastifyRequest, org: string): Promise<void> {
-    this.limiter ??= (this.adapterHost.httpAdapter.getInstance() as FastifyInstance).createRateLimit({ keyGenerator: (r) => requestOrg.get(r) ?? '' });
+    this.limiter ??= (this.adapterHost.httpAdapter.getInstance() as FastifyInstance).createRateLimit({
+      keyGenerator: (r) => requestOrg.get(r) ?? '',
+    });
     requestOrg.set(req, org);
     const r = await this.limiter(req);
     if (!r.isAllowed && r.isExceeded) {

@@ -14,7 +14,10 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(ctx: ExecutionContext): boolean {
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [ctx.getHandler(), ctx.getClass()]);
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
     if (!required?.length) return true;
     const principal = ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal;
     if (!principal || !required.some((r) => principal.roles.includes(r))) {

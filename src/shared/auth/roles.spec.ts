@@ -3,7 +3,10 @@ import { ROLES, ROLES_BY_KIND, effectiveRoles } from './roles.js';
 describe(effectiveRoles.name, () => {
   it('keeps only the roles the organisation kind may grant', () => {
     expect(effectiveRoles('CRC', ['offender-manager', 'iom-officer', 'gateway-admin'])).toEqual(['offender-manager']);
-    expect(effectiveRoles('POLICE', ['iom-officer', 'mappa-coordinator'])).toEqual(['iom-officer', 'mappa-coordinator']);
+    expect(effectiveRoles('POLICE', ['iom-officer', 'mappa-coordinator'])).toEqual([
+      'iom-officer',
+      'mappa-coordinator',
+    ]);
   });
 
   it('makes gateway-admin effective only for the operator', () => {

@@ -2,13 +2,22 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
-import { SignatureRefused, SIGNATURE_ALGORITHMS, verifyJwt, type SignatureRefusalReason } from '@shared/crypto/signature-checker.js';
+import {
+  SignatureRefused,
+  SIGNATURE_ALGORITHMS,
+  verifyJwt,
+  type SignatureRefusalReason,
+} from '@shared/crypto/signature-checker.js';
 import { ValidationException } from '@shared/errors/domain.exception.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { requestContext } from '@shared/observability/request-context.js';
 import { AuthException, type AuthFailureReason } from './auth.exception.js';
 import { IS_PUBLIC } from './decorators.js';
-import { ORGANISATION_KEY_LOOKUP, type OrganisationKeyLookup, type ResolvedOrganisationKey } from './organisation-keys.port.js';
+import {
+  ORGANISATION_KEY_LOOKUP,
+  type OrganisationKeyLookup,
+  type ResolvedOrganisationKey,
+} from './organisation-keys.port.js';
 import type { AttrValue, Principal } from './principal.js';
 import { ReplayStore } from './replay.store.js';
 import { effectiveRoles } from './roles.js';
@@ -100,9 +109,14 @@ export class SignedRequestGuard implements CanActivate {
 
   private async authenticate(req: GuardedRequest): Promise<Principal> {
     const auth = req.headers.authorization;
-    if (typeof auth !== 'string' || !/^Bearer\s+\S/i.test(auth)) throw new AuthException('missing_token', 'A signed request token is required (Authorization: Bearer <JWT>).');
+    if (typeof auth !== 'string' || !/^Bearer\s+\S/i.test(auth))
+      throw new AuthException('missing_token', 'A signed request token is required (Authorization: Bearer <JWT>).');
     const token = auth.replace(/^Bearer\s+/i, '').trim();
-    if (Buffer.byteLength(token) > this.config.maxTokenBytes) throw new AuthException('token_too_large', `The request token is larger than ${this.config.maxTokenBytes} bytes.`);
+    if (Buffer.byteLength(token) > this.config.maxTokenBytes)
+      throw new AuthException(
+        'token_too_large',
+        `The request token is larger than ${this.config.maxTokenBytes} bytes.`,
+      );
 
     let claims: Claims;
     let key: ResolvedOrganisationKey;
@@ -114,7 +128,8 @@ export class SignedRequestGuard implements CanActivate {
         maxAgeS: MAX_LIFETIME_S,
         requiredClaims: ['iss', 'iat', 'exp', 'jti'],
         key: (kid, unverified) => {
-          if (typeof unverified.iss !== 'string' || unverified.iss.length > 64) throw new SignatureRefused('invalid_claims', 'The iss claim must name a registered organisation.', 'iss');
+          if (typeof unverified.iss !== 'string' || unverified.iss.length > 64)
+            throw new SignatureRefused('invalid_claims', 'The iss claim must name a registered organisation.', 'iss');
           return this.keys.findActiveKey(unverified.iss, kid);
         },
       });
@@ -124,7 +139,10 @@ export class SignedRequestGuard implements CanActivate {
       // Text the replay store, key look-up and log entries could not store is bad input (400), named as token.<claim>.
       if (e instanceof SignatureRefused && e.reason === 'unstorable_text') {
         const field = `token.${e.parameter ?? ''}`;
-        throw new ValidationException([{ field, message: e.message }], `The request token holds text that cannot be accepted: ${field}.`);
+        throw new ValidationException(
+          [{ field, message: e.message }],
+          `The request token holds text that cannot be accepted: ${field}.`,
+        );
       }
       if (e instanceof SignatureRefused) throw new AuthException(AUTH_REASON[e.reason], this.refusalDetail(e));
       throw e;
@@ -132,18 +150,26 @@ export class SignedRequestGuard implements CanActivate {
 
     // The checker has verified iat and exp are numbers, exp not past and iat not ahead (within the skew).
     const { iat, exp } = claims as { iat: number; exp: number };
-    if (exp - iat > MAX_LIFETIME_S || exp <= iat) throw new AuthException('lifetime_too_long', `A request token may live at most ${MAX_LIFETIME_S} seconds.`);
-    if (typeof claims.jti !== 'string' || claims.jti.length < 8 || claims.jti.length > 128) throw new AuthException('invalid_claims', 'The jti claim is required (8 to 128 characters).');
-    if (typeof claims.sub !== 'string' || !SUB.test(claims.sub)) throw new AuthException('invalid_claims', 'The sub claim must be user:<id> or system:<id>.');
-    if (claims.htm !== req.method) throw new AuthException('method_mismatch', 'The htm claim does not match the request method.');
-    if (claims.htu !== req.url) throw new AuthException('uri_mismatch', 'The htu claim does not match the request path and query.');
+    if (exp - iat > MAX_LIFETIME_S || exp <= iat)
+      throw new AuthException('lifetime_too_long', `A request token may live at most ${MAX_LIFETIME_S} seconds.`);
+    if (typeof claims.jti !== 'string' || claims.jti.length < 8 || claims.jti.length > 128)
+      throw new AuthException('invalid_claims', 'The jti claim is required (8 to 128 characters).');
+    if (typeof claims.sub !== 'string' || !SUB.test(claims.sub))
+      throw new AuthException('invalid_claims', 'The sub claim must be user:<id> or system:<id>.');
+    if (claims.htm !== req.method)
+      throw new AuthException('method_mismatch', 'The htm claim does not match the request method.');
+    if (claims.htu !== req.url)
+      throw new AuthException('uri_mismatch', 'The htu claim does not match the request path and query.');
     this.checkBodyHash(req, claims.bsh);
     const roles = this.parseRoles(claims.roles);
     const attrs = this.parseAttrs(claims.attrs);
-    if (claims.reason !== undefined && (typeof claims.reason !== 'string' || claims.reason.length > 1000)) throw new AuthException('invalid_claims', 'The reason claim must be a string of at most 1000 characters.');
-    if (claims.breakGlass !== undefined && typeof claims.breakGlass !== 'boolean') throw new AuthException('invalid_claims', 'The breakGlass claim must be a boolean.');
+    if (claims.reason !== undefined && (typeof claims.reason !== 'string' || claims.reason.length > 1000))
+      throw new AuthException('invalid_claims', 'The reason claim must be a string of at most 1000 characters.');
+    if (claims.breakGlass !== undefined && typeof claims.breakGlass !== 'boolean')
+      throw new AuthException('invalid_claims', 'The breakGlass claim must be a boolean.');
 
-    if (!(await this.replay.claim(key.orgId, claims.jti, new Date(exp * 1000)))) throw new AuthException('replayed', 'This request token has already been used.');
+    if (!(await this.replay.claim(key.orgId, claims.jti, new Date(exp * 1000))))
+      throw new AuthException('replayed', 'This request token has already been used.');
 
     return {
       org: key.orgId,
@@ -197,29 +223,40 @@ export class SignedRequestGuard implements CanActivate {
     const digest = createHash('sha256')
       .update(raw ?? '')
       .digest('base64url');
-    if (bsh !== digest) throw new AuthException('body_hash_mismatch', length ? 'The bsh claim does not match the request body.' : 'The bsh claim does not match the empty body.');
+    if (bsh !== digest)
+      throw new AuthException(
+        'body_hash_mismatch',
+        length ? 'The bsh claim does not match the request body.' : 'The bsh claim does not match the empty body.',
+      );
   }
 
   private parseRoles(v: unknown): string[] {
     if (v === undefined) return [];
-    if (!Array.isArray(v) || v.length > 16 || !v.every((r) => typeof r === 'string' && r.length <= 64)) throw new AuthException('invalid_claims', 'The roles claim must be an array of role names.');
+    if (!Array.isArray(v) || v.length > 16 || !v.every((r) => typeof r === 'string' && r.length <= 64))
+      throw new AuthException('invalid_claims', 'The roles claim must be an array of role names.');
     return v as string[];
   }
 
   private parseAttrs(v: unknown): Record<string, AttrValue> {
     if (v === undefined) return {};
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new AuthException('invalid_claims', 'The attrs claim must be an object.');
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new AuthException('invalid_claims', 'The attrs claim must be an object.');
     const out = Object.create(null) as Record<string, AttrValue>;
     const entries = Object.entries(v);
     if (entries.length > 32) throw new AuthException('invalid_claims', 'The attrs claim has too many attributes.');
     for (const [k, val] of entries) {
-      if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(k)) throw new AuthException('invalid_claims', 'Attribute names must be simple identifiers.');
+      if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(k))
+        throw new AuthException('invalid_claims', 'Attribute names must be simple identifiers.');
       const ok =
         (typeof val === 'string' && val.length <= 256) ||
         (typeof val === 'number' && Number.isFinite(val)) ||
         typeof val === 'boolean' ||
         (Array.isArray(val) && val.length <= 32 && val.every((x) => typeof x === 'string' && x.length <= 256));
-      if (!ok) throw new AuthException('invalid_claims', `Attribute ${k} must be a string, number, boolean or list of strings.`);
+      if (!ok)
+        throw new AuthException(
+          'invalid_claims',
+          `Attribute ${k} must be a string, number, boolean or list of strings.`,
+        );
       out[k] = val as AttrValue;
     }
     return { ...out };

@@ -44,7 +44,16 @@ export class CoreModule {
         ReplayStore,
         OrganisationRateLimit,
       ],
-      exports: [DataSource, JsonLogger, Metrics, GatewaySigner, HealthRegistry, GatewayKeysService, ReplayStore, OrganisationRateLimit],
+      exports: [
+        DataSource,
+        JsonLogger,
+        Metrics,
+        GatewaySigner,
+        HealthRegistry,
+        GatewayKeysService,
+        ReplayStore,
+        OrganisationRateLimit,
+      ],
     };
   }
 }

@@ -40,7 +40,13 @@ export class DocsController {
 
   @Get()
   page(@Res() reply: Reply): void {
-    reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'").send(PAGE);
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      )
+      .send(PAGE);
   }
 
   @Get('assets/:file')

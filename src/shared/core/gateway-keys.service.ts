@@ -16,16 +16,17 @@ export class GatewayKeysService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.db.query(`INSERT INTO gateway_signing_keys (kid, alg, public_jwk) VALUES ($1, $2, $3) ON CONFLICT (kid) DO NOTHING`, [
-      this.signer.kid,
-      this.signer.alg,
-      JSON.stringify(this.signer.publicJwk),
-    ]);
+    await this.db.query(
+      `INSERT INTO gateway_signing_keys (kid, alg, public_jwk) VALUES ($1, $2, $3) ON CONFLICT (kid) DO NOTHING`,
+      [this.signer.kid, this.signer.alg, JSON.stringify(this.signer.publicJwk)],
+    );
   }
 
   async jwks(): Promise<{ keys: Record<string, unknown>[] }> {
     if (this.cache && Date.now() - this.cache.at < 10_000) return { keys: this.cache.keys };
-    const rows: { public_jwk: Record<string, unknown> }[] = await this.db.query(`SELECT public_jwk FROM gateway_signing_keys ORDER BY created_at DESC`);
+    const rows: { public_jwk: Record<string, unknown> }[] = await this.db.query(
+      `SELECT public_jwk FROM gateway_signing_keys ORDER BY created_at DESC`,
+    );
     const keys = rows.map((r) => r.public_jwk);
     if (!keys.some((k) => k.kid === this.signer.kid)) keys.unshift(this.signer.publicJwk);
     this.cache = { at: Date.now(), keys };

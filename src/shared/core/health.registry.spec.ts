@@ -6,7 +6,13 @@ describe(HealthRegistry.name, () => {
     sut.register('database', () => Promise.resolve());
     sut.register('accessLog', () => Promise.resolve());
     const r = await sut.run();
-    expect(r).toEqual({ ok: true, checks: { database: { status: 'up', latencyMs: expect.any(Number) }, accessLog: { status: 'up', latencyMs: expect.any(Number) } } });
+    expect(r).toEqual({
+      ok: true,
+      checks: {
+        database: { status: 'up', latencyMs: expect.any(Number) },
+        accessLog: { status: 'up', latencyMs: expect.any(Number) },
+      },
+    });
   });
 
   it('is not ok when one check fails, naming it', async () => {
@@ -23,7 +29,10 @@ describe(HealthRegistry.name, () => {
     const sut = new HealthRegistry();
     sut.register('database', () => new Promise<void>(() => undefined));
     const r = await sut.run(50);
-    expect(r).toEqual({ ok: false, checks: { database: expect.objectContaining({ status: 'down', detail: 'timed out' }) } });
+    expect(r).toEqual({
+      ok: false,
+      checks: { database: expect.objectContaining({ status: 'down', detail: 'timed out' }) },
+    });
   });
 
   it('shares one run among callers that arrive while it is in flight, and runs afresh afterwards', async () => {

@@ -41,10 +41,17 @@ export class HealthRegistry {
         const t = performance.now();
         let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([check(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs)))]);
+          await Promise.race([
+            check(),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
+          ]);
           results[name] = { status: 'up', latencyMs: Math.round((performance.now() - t) * 10) / 10 };
         } catch (e) {
-          results[name] = { status: 'down', latencyMs: Math.round(performance.now() - t), detail: e instanceof Error ? e.message.slice(0, 200) : 'failed' };
+          results[name] = {
+            status: 'down',
+            latencyMs: Math.round(performance.now() - t),
+            detail: e instanceof Error ? e.message.slice(0, 200) : 'failed',
+          };
         } finally {
           clearTimeout(timer);
         }

@@ -16,10 +16,22 @@ interface Reply {
 const CHECKS_SCHEMA = {
   type: 'object',
   description: 'One entry per dependency checked (database, access log)',
-  additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, additionalProperties: true },
+  additionalProperties: {
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    additionalProperties: true,
+  },
 };
-const HEALTH_SCHEMA = { type: 'object', required: ['status', 'checks'], properties: { status: { type: 'string', enum: ['ok'] }, checks: CHECKS_SCHEMA } };
-const JWKS_SCHEMA = { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true } } } };
+const HEALTH_SCHEMA = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: { status: { type: 'string', enum: ['ok'] }, checks: CHECKS_SCHEMA },
+};
+const JWKS_SCHEMA = {
+  type: 'object',
+  required: ['keys'],
+  properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+};
 
 @ApiTags('operations')
 @Controller()
@@ -32,23 +44,44 @@ export class OpsController {
 
   @Public()
   @Get('health')
-  @ApiOperation({ summary: 'Liveness and readiness: 200 when the database and the access log are writable, 503 otherwise' })
+  @ApiOperation({
+    summary: 'Liveness and readiness: 200 when the database and the access log are writable, 503 otherwise',
+  })
   @ApiOkResponse({ description: 'The database and the access log are writable', schema: HEALTH_SCHEMA })
-  @ApiResponse({ status: 503, description: 'A dependency is unavailable (problem+json with the checks)', content: { 'application/problem+json': { schema: { allOf: [PROBLEM_SCHEMA, { type: 'object', properties: { checks: CHECKS_SCHEMA } }] } } } })
+  @ApiResponse({
+    status: 503,
+    description: 'A dependency is unavailable (problem+json with the checks)',
+    content: {
+      'application/problem+json': {
+        schema: { allOf: [PROBLEM_SCHEMA, { type: 'object', properties: { checks: CHECKS_SCHEMA } }] },
+      },
+    },
+  })
   @ApiPublicRoute()
   async getHealth(@Res() reply: Reply): Promise<void> {
     const { ok, checks } = await this.health.run();
     this.metrics.dbUp.set(checks.database?.status === 'up' ? 1 : 0);
     reply.header('cache-control', 'no-store');
     if (ok) {
-      reply.status(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ status: 'ok', checks }));
+      reply
+        .status(200)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(JSON.stringify({ status: 'ok', checks }));
       return;
     }
     reply
       .status(503)
       .header('content-type', 'application/problem+json; charset=utf-8')
       .header('retry-after', '5')
-      .send(JSON.stringify({ type: problemType('unhealthy'), title: 'Service unavailable', status: 503, detail: 'A dependency of the gateway is unavailable.', checks }));
+      .send(
+        JSON.stringify({
+          type: problemType('unhealthy'),
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'A dependency of the gateway is unavailable.',
+          checks,
+        }),
+      );
   }
 
   @Roles('gateway-admin')

@@ -86,7 +86,9 @@ function serialise(input: unknown, key: string, ancestors: Set<object>): string 
   }
   ancestors.add(object);
   try {
-    return Array.isArray(object) ? serialiseArray(object, ancestors) : serialiseObject(object as Record<string, unknown>, ancestors);
+    return Array.isArray(object)
+      ? serialiseArray(object, ancestors)
+      : serialiseObject(object as Record<string, unknown>, ancestors);
   } finally {
     ancestors.delete(object);
   }

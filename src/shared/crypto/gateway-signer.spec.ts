@@ -42,6 +42,8 @@ describe(GatewaySigner.name, () => {
   });
 
   it('refuses a key of another kind', async () => {
-    await expect(GatewaySigner.fromPrivateJwk({ kty: 'RSA', n: 'x', e: 'AQAB', d: 'y' })).rejects.toThrow(/P-256 or Ed25519/);
+    await expect(GatewaySigner.fromPrivateJwk({ kty: 'RSA', n: 'x', e: 'AQAB', d: 'y' })).rejects.toThrow(
+      /P-256 or Ed25519/,
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { CompactSign, exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type CryptoKey, type JWK } from 'jose';
+import {
+  CompactSign,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  calculateJwkThumbprint,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,17 +41,27 @@ export class GatewaySigner {
   }
 
   static async fromPrivateJwk(jwk: JWK): Promise<GatewaySigner> {
-    const alg: SigningAlg = jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'EdDSA' : jwk.kty === 'EC' && jwk.crv === 'P-256' ? 'ES256' : (undefined as never);
+    const alg: SigningAlg =
+      jwk.kty === 'OKP' && jwk.crv === 'Ed25519'
+        ? 'EdDSA'
+        : jwk.kty === 'EC' && jwk.crv === 'P-256'
+          ? 'ES256'
+          : (undefined as never);
     if (!alg) throw new Error('GATEWAY_SIGNING_KEY must be an EC P-256 or Ed25519 private JWK');
     const pub: JWK = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.y ? { y: jwk.y } : {}) };
     const kid = jwk.kid ?? `gateway-${(await calculateJwkThumbprint(pub)).slice(0, 16)}`;
-    const privateKey = (await importJWK({ ...jwk, alg: undefined, kid: undefined, use: undefined, key_ops: undefined }, alg)) as CryptoKey;
+    const privateKey = (await importJWK(
+      { ...jwk, alg: undefined, kid: undefined, use: undefined, key_ops: undefined },
+      alg,
+    )) as CryptoKey;
     return new GatewaySigner(kid, alg, privateKey, { ...pub, kid, alg, use: 'sig' });
   }
 
   /** A compact JWS over exactly `payload`'s bytes, with the given `typ`. */
   async sign(payload: Uint8Array | string, typ: string, extraHeader: Record<string, unknown> = {}): Promise<string> {
     const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
-    return new CompactSign(bytes).setProtectedHeader({ ...extraHeader, alg: this.alg, kid: this.kid, typ }).sign(this.privateKey);
+    return new CompactSign(bytes)
+      .setProtectedHeader({ ...extraHeader, alg: this.alg, kid: this.kid, typ })
+      .sign(this.privateKey);
   }
 }

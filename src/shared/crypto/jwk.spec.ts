@@ -6,7 +6,10 @@ describe(validatePublicJwk.name, () => {
   it('accepts an EC P-256 public key and normalises it', async () => {
     const { publicJwk } = await aKey('k1');
     const r = await validatePublicJwk({ ...publicJwk, key_ops: ['verify'] });
-    expect(r).toEqual({ ok: true, jwk: { kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y, kid: 'k1', alg: 'ES256', use: 'sig' } });
+    expect(r).toEqual({
+      ok: true,
+      jwk: { kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y, kid: 'k1', alg: 'ES256', use: 'sig' },
+    });
   });
 
   it('accepts an Ed25519 public key with alg EdDSA', async () => {
@@ -27,7 +30,11 @@ describe(validatePublicJwk.name, () => {
     ['use enc', async () => ({ ...(await aKey('x')).publicJwk, use: 'enc' }), /use/],
     ['key_ops sign', async () => ({ ...(await aKey('x')).publicJwk, key_ops: ['sign'] }), /key_ops/],
     ['alg RS256 on an EC key', async () => ({ ...(await aKey('x')).publicJwk, alg: 'RS256' }), /alg ES256/],
-    ['an x5u member', async () => ({ ...(await aKey('x')).publicJwk, x5u: 'https://attacker.example' }), /unsupported member "x5u"/],
+    [
+      'an x5u member',
+      async () => ({ ...(await aKey('x')).publicJwk, x5u: 'https://attacker.example' }),
+      /unsupported member "x5u"/,
+    ],
     ['short coordinates', async () => ({ ...(await aKey('x')).publicJwk, x: 'AAAA' }), /32-byte/],
     ['an Ed25519 key with y', async () => ({ ...(await aKey('x', 'EdDSA')).publicJwk, y: 'AAAA' }), /x must be/],
   ])('refuses %s', async (_what, make, problem) => {
@@ -42,7 +49,9 @@ describe('importPublicJwk and thumbprint', () => {
     const k = await aKey('k1');
     const r = await validatePublicJwk(k.publicJwk);
     if (!r.ok) throw new Error(r.problem);
-    const jws = await new CompactSign(new TextEncoder().encode('x')).setProtectedHeader({ alg: 'ES256' }).sign(k.privateKey);
+    const jws = await new CompactSign(new TextEncoder().encode('x'))
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(k.privateKey);
     await expect(compactVerify(jws, await importPublicJwk(r.jwk))).resolves.toBeTruthy();
   });
 
@@ -51,7 +60,9 @@ describe('importPublicJwk and thumbprint', () => {
     const [a, b] = [await validatePublicJwk(k1.publicJwk), await validatePublicJwk({ ...k2.publicJwk, kid: 'k1' })];
     if (!a.ok || !b.ok) throw new Error('invalid');
     expect(await importPublicJwk(a.jwk)).toBe(await importPublicJwk({ ...a.jwk }));
-    const jws = await new CompactSign(new TextEncoder().encode('x')).setProtectedHeader({ alg: 'ES256' }).sign(k1.privateKey);
+    const jws = await new CompactSign(new TextEncoder().encode('x'))
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(k1.privateKey);
     // Same kid, different key: the cache is keyed by the key itself, so the other key still fails.
     await expect(compactVerify(jws, await importPublicJwk(b.jwk))).rejects.toThrow();
   });

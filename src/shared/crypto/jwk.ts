@@ -26,32 +26,48 @@ function b64len(s: unknown, bytes: number): boolean {
  * Checks one JWK: EC P-256 or Ed25519 public keys only, no private parts, a kid, and a point
  * that really imports. Returns a problem sentence, or the normalised key.
  */
-export async function validatePublicJwk(input: unknown): Promise<{ ok: true; jwk: PublicJwk } | { ok: false; problem: string }> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, problem: 'must be a JWK object' };
+export async function validatePublicJwk(
+  input: unknown,
+): Promise<{ ok: true; jwk: PublicJwk } | { ok: false; problem: string }> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { ok: false, problem: 'must be a JWK object' };
   const j = input as Record<string, unknown>;
   const priv = PRIVATE_MEMBERS.find((m) => m in j);
   if (priv) return { ok: false, problem: `must be a public key: private member "${priv}" is not accepted` };
-  if (j.kty !== 'EC' && j.kty !== 'OKP') return { ok: false, problem: 'kty must be EC (P-256) or OKP (Ed25519); RSA and symmetric keys are not accepted' };
+  if (j.kty !== 'EC' && j.kty !== 'OKP')
+    return { ok: false, problem: 'kty must be EC (P-256) or OKP (Ed25519); RSA and symmetric keys are not accepted' };
   const unknown = Object.keys(j).find((k) => !ALLOWED_MEMBERS.has(k));
   if (unknown) return { ok: false, problem: `has an unsupported member "${unknown}"` };
-  if (typeof j.kid !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(j.kid)) return { ok: false, problem: 'must have a kid of 1-128 letters, digits, ".", "_", ":" or "-"' };
+  if (typeof j.kid !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(j.kid))
+    return { ok: false, problem: 'must have a kid of 1-128 letters, digits, ".", "_", ":" or "-"' };
   if (j.use !== undefined && j.use !== 'sig') return { ok: false, problem: 'use must be "sig"' };
-  if (j.key_ops !== undefined && !(Array.isArray(j.key_ops) && j.key_ops.every((o) => o === 'verify'))) return { ok: false, problem: 'key_ops may only contain "verify"' };
+  if (j.key_ops !== undefined && !(Array.isArray(j.key_ops) && j.key_ops.every((o) => o === 'verify')))
+    return { ok: false, problem: 'key_ops may only contain "verify"' };
   let alg: SigningAlg;
   if (j.kty === 'EC') {
     if (j.crv !== 'P-256') return { ok: false, problem: 'EC keys must use the P-256 curve' };
-    if (!b64len(j.x, 32) || !b64len(j.y, 32)) return { ok: false, problem: 'x and y must be 32-byte base64url coordinates' };
+    if (!b64len(j.x, 32) || !b64len(j.y, 32))
+      return { ok: false, problem: 'x and y must be 32-byte base64url coordinates' };
     if (j.alg !== undefined && j.alg !== 'ES256') return { ok: false, problem: 'an EC P-256 key must have alg ES256' };
     alg = 'ES256';
   } else if (j.kty === 'OKP') {
     if (j.crv !== 'Ed25519') return { ok: false, problem: 'OKP keys must use the Ed25519 curve' };
     if (!b64len(j.x, 32) || 'y' in j) return { ok: false, problem: 'x must be a 32-byte base64url public key' };
-    if (j.alg !== undefined && j.alg !== 'EdDSA' && j.alg !== 'Ed25519') return { ok: false, problem: 'an Ed25519 key must have alg EdDSA' };
+    if (j.alg !== undefined && j.alg !== 'EdDSA' && j.alg !== 'Ed25519')
+      return { ok: false, problem: 'an Ed25519 key must have alg EdDSA' };
     alg = 'EdDSA';
   } else {
     return { ok: false, problem: 'kty must be EC (P-256) or OKP (Ed25519); RSA and symmetric keys are not accepted' };
   }
-  const jwk: PublicJwk = { kty: j.kty, crv: j.crv, x: j.x as string, ...(j.kty === 'EC' ? { y: j.y as string } : {}), kid: j.kid, alg, use: 'sig' };
+  const jwk: PublicJwk = {
+    kty: j.kty,
+    crv: j.crv,
+    x: j.x as string,
+    ...(j.kty === 'EC' ? { y: j.y as string } : {}),
+    kid: j.kid,
+    alg,
+    use: 'sig',
+  };
   try {
     await importJWK(toImportable(jwk), alg);
   } catch {

@@ -15,7 +15,9 @@ export function policyFilesHash(dir: string): string {
   let hash = cache.get(key);
   if (!hash) {
     const h = createHash('sha256');
-    for (const f of readdirSync(key).filter((x) => /\.ya?ml$/.test(x)).sort()) {
+    for (const f of readdirSync(key)
+      .filter((x) => /\.ya?ml$/.test(x))
+      .sort()) {
       const bytes = readFileSync(path.join(key, f));
       h.update(`${f}\n${bytes.length}\n`, 'utf8').update(bytes);
     }

@@ -1,5 +1,13 @@
 import { CompactSign, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { headerProblems, SignatureRefused, verifyJws, verifyJwt, type JwtRules, type SignatureRefusalReason, type VerificationKey } from './signature-checker.js';
+import {
+  headerProblems,
+  SignatureRefused,
+  verifyJws,
+  verifyJwt,
+  type JwtRules,
+  type SignatureRefusalReason,
+  type VerificationKey,
+} from './signature-checker.js';
 
 const TYP = 'test+jwt';
 const AUD = 'probation-gateway';
@@ -40,7 +48,8 @@ describe('signature checker', () => {
     try {
       await p;
     } catch (e) {
-      if (e instanceof SignatureRefused) return { reason: e.reason, ...(e.parameter ? { parameter: e.parameter } : {}) };
+      if (e instanceof SignatureRefused)
+        return { reason: e.reason, ...(e.parameter ? { parameter: e.parameter } : {}) };
       throw e;
     }
     throw new Error('expected a refusal');
@@ -88,13 +97,23 @@ describe('signature checker', () => {
       ['a crit extension', () => jwt({}, { crit: ['b64'], b64: true }), 'unknown_critical_header', 'crit'],
       ['no kid', () => jwt({}, { kid: undefined }), 'unknown_key', 'kid'],
       ['an unknown kid', () => jwt({}, { kid: 'nope' }), 'unknown_key', 'kid'],
-      ['EdDSA claimed for an ES256 key', () => jwt({}, { alg: 'EdDSA' }, ed.privateKey), 'key_algorithm_mismatch', 'alg'],
+      [
+        'EdDSA claimed for an ES256 key',
+        () => jwt({}, { alg: 'EdDSA' }, ed.privateKey),
+        'key_algorithm_mismatch',
+        'alg',
+      ],
       ['a signature by another key', () => jwt({}, {}, other.privateKey), 'bad_signature', undefined],
       ['another audience', () => jwt({ aud: 'another-gateway' }), 'wrong_audience', 'aud'],
       ['an audience list naming another too', () => jwt({ aud: [AUD, 'another-gateway'] }), 'wrong_audience', 'aud'],
       ['no aud', () => jwt({ aud: undefined }), 'wrong_audience', 'aud'],
       ['exp past the tolerance', () => jwt({ iat: now() - 250, exp: now() - 70 }), 'expired', 'exp'],
-      ['iat older than the maximum age plus tolerance', () => jwt({ iat: now() - 400, exp: now() + 10 }), 'expired', 'iat'],
+      [
+        'iat older than the maximum age plus tolerance',
+        () => jwt({ iat: now() - 400, exp: now() + 10 }),
+        'expired',
+        'iat',
+      ],
       ['iat ahead beyond the tolerance', () => jwt({ iat: now() + 90, exp: now() + 200 }), 'issued_in_future', 'iat'],
       ['nbf ahead beyond the tolerance', () => jwt({ nbf: now() + 90 }), 'invalid_claims', 'nbf'],
       ['no jti', () => jwt({ jti: undefined }), 'invalid_claims', 'jti'],
@@ -117,26 +136,53 @@ describe('signature checker', () => {
 
     it('refuses a tampered payload', async () => {
       const [h, , s] = (await jwt()).split('.');
-      const p = Buffer.from(JSON.stringify({ iss: 'police-a', aud: AUD, iat: now(), exp: now() + 120, jti: 'jti-12345678', roles: ['gateway-admin'] })).toString('base64url');
+      const p = Buffer.from(
+        JSON.stringify({
+          iss: 'police-a',
+          aud: AUD,
+          iat: now(),
+          exp: now() + 120,
+          jti: 'jti-12345678',
+          roles: ['gateway-admin'],
+        }),
+      ).toString('base64url');
       expect(await refusal(verifyJwt(`${h}.${p}.${s}`, rules()))).toEqual({ reason: 'bad_signature' });
     });
   });
 
   describe(verifyJws.name, () => {
     const sign = (payload: string, header: Record<string, unknown> = {}, key: CryptoKey = es.privateKey) =>
-      new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'ES256', kid: 'es-1', ...header } as never).sign(key);
+      new CompactSign(new TextEncoder().encode(payload))
+        .setProtectedHeader({ alg: 'ES256', kid: 'es-1', ...header } as never)
+        .sign(key);
 
     it('returns the exact signed bytes of any payload, with or without a typ rule', async () => {
       const jws = await sign('{"b":1,"a":2}', { typ: 'checkpoint+jws' });
-      expect(Buffer.from((await verifyJws(jws, { key: (kid) => registry.get(kid) ?? null })).payload).toString()).toBe('{"b":1,"a":2}');
-      expect(Buffer.from((await verifyJws(jws, { typ: 'application/Checkpoint+JWS', key: (kid) => registry.get(kid) ?? null })).payload).toString()).toBe('{"b":1,"a":2}');
+      expect(Buffer.from((await verifyJws(jws, { key: (kid) => registry.get(kid) ?? null })).payload).toString()).toBe(
+        '{"b":1,"a":2}',
+      );
+      expect(
+        Buffer.from(
+          (await verifyJws(jws, { typ: 'application/Checkpoint+JWS', key: (kid) => registry.get(kid) ?? null }))
+            .payload,
+        ).toString(),
+      ).toBe('{"b":1,"a":2}');
     });
 
     it('refuses a typ other than the one required, an unknown key and a b64 extension', async () => {
       const key = (kid: string) => registry.get(kid) ?? null;
-      expect(await refusal(verifyJws(await sign('x', { typ: 'JWT' }), { typ: 'checkpoint+jws', key }))).toEqual({ reason: 'wrong_type', parameter: 'typ' });
-      expect(await refusal(verifyJws(await sign('x', { kid: 'gone' }), { key }))).toEqual({ reason: 'unknown_key', parameter: 'kid' });
-      expect(await refusal(verifyJws(await sign('x', { b64: true, crit: ['b64'] }), { key }))).toEqual({ reason: 'unknown_critical_header', parameter: 'crit' });
+      expect(await refusal(verifyJws(await sign('x', { typ: 'JWT' }), { typ: 'checkpoint+jws', key }))).toEqual({
+        reason: 'wrong_type',
+        parameter: 'typ',
+      });
+      expect(await refusal(verifyJws(await sign('x', { kid: 'gone' }), { key }))).toEqual({
+        reason: 'unknown_key',
+        parameter: 'kid',
+      });
+      expect(await refusal(verifyJws(await sign('x', { b64: true, crit: ['b64'] }), { key }))).toEqual({
+        reason: 'unknown_critical_header',
+        parameter: 'crit',
+      });
     });
   });
 
@@ -153,7 +199,9 @@ describe('signature checker', () => {
     });
 
     it('finds nothing wrong with a good header', () => {
-      expect(headerProblems({ alg: 'EdDSA', kid: 'k', typ: 'application/exchange-request+jwt' }, 'exchange-request+jwt')).toEqual([]);
+      expect(
+        headerProblems({ alg: 'EdDSA', kid: 'k', typ: 'application/exchange-request+jwt' }, 'exchange-request+jwt'),
+      ).toEqual([]);
     });
   });
 });

@@ -74,7 +74,10 @@ export interface VerificationKey {
  * claims, not yet verified (a request token's `iss` says which organisation's registry to use);
  * it may throw a SignatureRefused of its own.
  */
-export type KeyResolver<K extends VerificationKey> = (kid: string, unverifiedClaims: JWTPayload) => Promise<K | null> | K | null;
+export type KeyResolver<K extends VerificationKey> = (
+  kid: string,
+  unverifiedClaims: JWTPayload,
+) => Promise<K | null> | K | null;
 
 export interface JwsRules<K extends VerificationKey> {
   /** The required `typ`, compared as RFC 8725 and jose do; undefined where the contract names none. */
@@ -105,7 +108,8 @@ function decodePart(part: string, what: string, root: string): Record<string, un
   } catch {
     throw new SignatureRefused('malformed', `the ${what} is not base64url-encoded UTF-8 JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SignatureRefused('malformed', `the ${what} is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SignatureRefused('malformed', `the ${what} is not a JSON object`);
   const unstorable = findUnstorableText(value, root);
   if (unstorable) throw new SignatureRefused('unstorable_text', unstorable.message, unstorable.field);
   return value as Record<string, unknown>;
@@ -113,7 +117,8 @@ function decodePart(part: string, what: string, root: string): Record<string, un
 
 /** The protected header of a compact JWS, or a `malformed` or `unstorable_text` refusal. */
 export function decodeJwsHeader(compact: string): Record<string, unknown> {
-  if (!COMPACT_JWS.test(compact)) throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
+  if (!COMPACT_JWS.test(compact))
+    throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
   return decodePart(compact.slice(0, compact.indexOf('.')), 'protected header', 'header');
 }
 
@@ -126,12 +131,27 @@ export function headerProblems(header: Record<string, unknown>, typ: string | un
   if (typ !== undefined && (typeof header.typ !== 'string' || normaliseTyp(header.typ) !== normaliseTyp(typ))) {
     problems.push({ parameter: 'typ', reason: 'wrong_type', message: `must be ${typ}` });
   }
-  if (!isSigningAlg(header.alg)) problems.push({ parameter: 'alg', reason: 'algorithm_not_allowed', message: `must be ${SIGNATURE_ALGORITHMS.join(' or ')}` });
+  if (!isSigningAlg(header.alg))
+    problems.push({
+      parameter: 'alg',
+      reason: 'algorithm_not_allowed',
+      message: `must be ${SIGNATURE_ALGORITHMS.join(' or ')}`,
+    });
   for (const name of KEY_HEADERS) {
-    if (name in header) problems.push({ parameter: name, reason: 'key_in_header', message: 'is not accepted: keys are only taken from the registry, never from the message' });
+    if (name in header)
+      problems.push({
+        parameter: name,
+        reason: 'key_in_header',
+        message: 'is not accepted: keys are only taken from the registry, never from the message',
+      });
   }
   for (const name of EXTENSION_HEADERS) {
-    if (name in header) problems.push({ parameter: name, reason: 'unknown_critical_header', message: 'is not accepted: the gateway understands no JWS extension' });
+    if (name in header)
+      problems.push({
+        parameter: name,
+        reason: 'unknown_critical_header',
+        message: 'is not accepted: the gateway understands no JWS extension',
+      });
   }
   if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > MAX_KID) {
     problems.push({ parameter: 'kid', reason: 'unknown_key', message: 'must name a registered key of the signer' });
@@ -139,14 +159,24 @@ export function headerProblems(header: Record<string, unknown>, typ: string | un
   return problems;
 }
 
-async function resolveKey<K extends VerificationKey>(compact: string, rules: JwsRules<K>, claims: JWTPayload): Promise<{ header: Record<string, unknown>; key: K }> {
+async function resolveKey<K extends VerificationKey>(
+  compact: string,
+  rules: JwsRules<K>,
+  claims: JWTPayload,
+): Promise<{ header: Record<string, unknown>; key: K }> {
   const header = decodeJwsHeader(compact);
   const first = headerProblems(header, rules.typ)[0];
   if (first) throw new SignatureRefused(first.reason, `${first.parameter} ${first.message}`, first.parameter);
   const kid = header.kid as string;
   const key = await rules.key(kid, claims);
-  if (!key) throw new SignatureRefused('unknown_key', `key "${kid}" is not a registered, active key of the signer`, 'kid');
-  if (key.alg !== header.alg) throw new SignatureRefused('key_algorithm_mismatch', `key "${kid}" signs with ${key.alg}, not ${String(header.alg)}`, 'alg');
+  if (!key)
+    throw new SignatureRefused('unknown_key', `key "${kid}" is not a registered, active key of the signer`, 'kid');
+  if (key.alg !== header.alg)
+    throw new SignatureRefused(
+      'key_algorithm_mismatch',
+      `key "${kid}" signs with ${key.alg}, not ${String(header.alg)}`,
+      'alg',
+    );
   return { header, key };
 }
 
@@ -156,22 +186,34 @@ async function resolveKey<K extends VerificationKey>(compact: string, rules: Jws
  */
 function refusal(e: unknown): SignatureRefused {
   if (e instanceof SignatureRefused) return e;
-  if (e instanceof errors.JWSSignatureVerificationFailed) return new SignatureRefused('bad_signature', 'the signature does not verify');
-  if (e instanceof errors.JWTExpired) return new SignatureRefused('expired', e.claim === 'iat' ? 'issued too long ago' : 'expired', e.claim);
+  if (e instanceof errors.JWSSignatureVerificationFailed)
+    return new SignatureRefused('bad_signature', 'the signature does not verify');
+  if (e instanceof errors.JWTExpired)
+    return new SignatureRefused('expired', e.claim === 'iat' ? 'issued too long ago' : 'expired', e.claim);
   if (e instanceof errors.JWTClaimValidationFailed) {
     if (e.claim === 'aud') return new SignatureRefused('wrong_audience', 'aud does not name this gateway', 'aud');
     if (e.claim === 'typ') return new SignatureRefused('wrong_type', e.message, 'typ');
-    if (e.claim === 'iat' && e.reason === 'check_failed') return new SignatureRefused('issued_in_future', 'issued in the future', 'iat');
-    return new SignatureRefused('invalid_claims', e.reason === 'missing' ? `the ${e.claim} claim is required` : `the ${e.claim} claim is invalid`, e.claim);
+    if (e.claim === 'iat' && e.reason === 'check_failed')
+      return new SignatureRefused('issued_in_future', 'issued in the future', 'iat');
+    return new SignatureRefused(
+      'invalid_claims',
+      e.reason === 'missing' ? `the ${e.claim} claim is required` : `the ${e.claim} claim is invalid`,
+      e.claim,
+    );
   }
-  if (e instanceof errors.JOSEAlgNotAllowed) return new SignatureRefused('algorithm_not_allowed', 'the algorithm is not allowed');
-  if (e instanceof errors.JWTInvalid || e instanceof errors.JWSInvalid) return new SignatureRefused('malformed', e.message);
+  if (e instanceof errors.JOSEAlgNotAllowed)
+    return new SignatureRefused('algorithm_not_allowed', 'the algorithm is not allowed');
+  if (e instanceof errors.JWTInvalid || e instanceof errors.JWSInvalid)
+    return new SignatureRefused('malformed', e.message);
   if (e instanceof errors.JOSEError) return new SignatureRefused('bad_signature', 'the signature cannot be verified');
   throw e;
 }
 
 /** Verifies a compact JWS over any payload; returns the payload bytes and the key used. */
-export async function verifyJws<K extends VerificationKey>(compact: string, rules: JwsRules<K>): Promise<{ header: Record<string, unknown>; payload: Uint8Array; key: K }> {
+export async function verifyJws<K extends VerificationKey>(
+  compact: string,
+  rules: JwsRules<K>,
+): Promise<{ header: Record<string, unknown>; payload: Uint8Array; key: K }> {
   try {
     const { header, key } = await resolveKey(compact, rules, {});
     const { payload } = await compactVerify(compact, key.key, { algorithms: [key.alg] });
@@ -185,9 +227,13 @@ export async function verifyJws<K extends VerificationKey>(compact: string, rule
  * Verifies a JWT: the signature as verifyJws, then (jose) `typ`, the required claims, audience,
  * `exp` and `nbf` within the clock tolerance, and `iat` neither older than maxAgeS nor in the future.
  */
-export async function verifyJwt<K extends VerificationKey>(token: string, rules: JwtRules<K>): Promise<{ header: Record<string, unknown>; claims: JWTPayload; key: K }> {
+export async function verifyJwt<K extends VerificationKey>(
+  token: string,
+  rules: JwtRules<K>,
+): Promise<{ header: Record<string, unknown>; claims: JWTPayload; key: K }> {
   try {
-    if (!COMPACT_JWS.test(token)) throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
+    if (!COMPACT_JWS.test(token))
+      throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
     const unverified = decodePart(token.split('.')[1], 'payload', '') as JWTPayload;
     const { header, key } = await resolveKey(token, rules, unverified);
     const { payload } = await jwtVerify(token, key.key, {
@@ -198,7 +244,8 @@ export async function verifyJwt<K extends VerificationKey>(token: string, rules:
       maxTokenAge: rules.maxAgeS,
       requiredClaims: rules.requiredClaims,
     });
-    if (Array.isArray(payload.aud) && payload.aud.length !== 1) throw new SignatureRefused('wrong_audience', 'aud names another audience too', 'aud');
+    if (Array.isArray(payload.aud) && payload.aud.length !== 1)
+      throw new SignatureRefused('wrong_audience', 'aud names another audience too', 'aud');
     return { header, claims: payload, key };
   } catch (e) {
     throw refusal(e);

@@ -1,6 +1,13 @@
 import { Readable } from 'node:stream';
 import type pg from 'pg';
-import { BinaryCopyFormatError, BinaryCopyParser, bytesField, copyBinaryRows, intField, type BinaryRow } from './binary-copy.js';
+import {
+  BinaryCopyFormatError,
+  BinaryCopyParser,
+  bytesField,
+  copyBinaryRows,
+  intField,
+  type BinaryRow,
+} from './binary-copy.js';
 
 function rowOf(...fields: Buffer[]): BinaryRow {
   const buf = Buffer.concat(fields);
@@ -22,7 +29,18 @@ const int8 = (v: bigint) => {
 };
 
 describe(intField.name, () => {
-  it.each([0n, 1n, 4294967295n, 4294967296n, 123456789012345n, BigInt(Number.MAX_SAFE_INTEGER), -1n, -4294967295n, -4294967296n, -BigInt(Number.MAX_SAFE_INTEGER)])('reads the int8 %s exactly', (v) => {
+  it.each([
+    0n,
+    1n,
+    4294967295n,
+    4294967296n,
+    123456789012345n,
+    BigInt(Number.MAX_SAFE_INTEGER),
+    -1n,
+    -4294967295n,
+    -4294967296n,
+    -BigInt(Number.MAX_SAFE_INTEGER),
+  ])('reads the int8 %s exactly', (v) => {
     expect(intField(rowOf(int8(v)), 0)).toBe(Number(v));
   });
 
@@ -70,23 +88,35 @@ const ROWS: (Buffer | null)[][] = [
 
 function parse(chunks: Buffer[]): { n: number; rows: unknown[][] } {
   const seen: unknown[][] = [];
-  const parser = new BinaryCopyParser((row) => seen.push([intField(row, 0), row.start[1] < 0 ? null : bytesField(row, 1).toString('hex'), bytesField(row, 2).toString('hex')]));
+  const parser = new BinaryCopyParser((row) =>
+    seen.push([
+      intField(row, 0),
+      row.start[1] < 0 ? null : bytesField(row, 1).toString('hex'),
+      bytesField(row, 2).toString('hex'),
+    ]),
+  );
   for (const c of chunks) parser.push(c);
   return { n: parser.finish(), rows: seen };
 }
 
 describe(BinaryCopyParser.name, () => {
   const whole = copyStream(ROWS);
-  const expected = ROWS.map((r) => [Number(r[0]!.readBigInt64BE()), r[1] === null ? null : r[1].toString('hex'), r[2]!.toString('hex')]);
+  const expected = ROWS.map((r) => [
+    Number(r[0]!.readBigInt64BE()),
+    r[1] === null ? null : r[1].toString('hex'),
+    r[2]!.toString('hex'),
+  ]);
 
   it('reads every row whatever the chunk boundaries: cut at every offset, and one byte at a time', () => {
     expect(parse([whole])).toEqual({ n: 3, rows: expected });
-    for (let cut = 0; cut <= whole.length; cut++) expect(parse([whole.subarray(0, cut), whole.subarray(cut)])).toEqual({ n: 3, rows: expected });
+    for (let cut = 0; cut <= whole.length; cut++)
+      expect(parse([whole.subarray(0, cut), whole.subarray(cut)])).toEqual({ n: 3, rows: expected });
     expect(parse([...whole].map((b) => Buffer.from([b])))).toEqual({ n: 3, rows: expected });
   });
 
   it('refuses a stream that ends early, is not binary COPY, or has impossible lengths', () => {
-    for (let cut = 0; cut < whole.length; cut++) expect(() => parse([whole.subarray(0, cut)])).toThrow(BinaryCopyFormatError);
+    for (let cut = 0; cut < whole.length; cut++)
+      expect(() => parse([whole.subarray(0, cut)])).toThrow(BinaryCopyFormatError);
     expect(() => parse([Buffer.from('idx,entry\n1,text format\n2,not binary\n')])).toThrow('not a binary COPY stream');
     const badLength = Buffer.from(whole);
     badLength.writeInt32BE(-7, 19 + 3 + 2 + 4 + 8); // the second field of the first row
@@ -99,8 +129,22 @@ describe(copyBinaryRows.name, () => {
   it('reads the stream to its end even when a row callback throws (the connection must leave COPY mode), then rejects with that error', async () => {
     const chunks = [...copyStream(ROWS)].map((b) => Buffer.from([b]));
     let consumed = 0;
-    const client = { query: () => Readable.from((function* () { for (const c of chunks) { consumed++; yield c; } })()) } as unknown as pg.ClientBase;
-    await expect(copyBinaryRows(client, 'SELECT 1', () => { throw new Error('bad row'); })).rejects.toThrow('bad row');
+    const client = {
+      query: () =>
+        Readable.from(
+          (function* () {
+            for (const c of chunks) {
+              consumed++;
+              yield c;
+            }
+          })(),
+        ),
+    } as unknown as pg.ClientBase;
+    await expect(
+      copyBinaryRows(client, 'SELECT 1', () => {
+        throw new Error('bad row');
+      }),
+    ).rejects.toThrow('bad row');
     expect(consumed).toBe(chunks.length);
   });
 

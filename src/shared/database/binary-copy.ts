@@ -81,7 +81,8 @@ export class BinaryCopyParser {
         this.rest = buf;
         return;
       }
-      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new BinaryCopyFormatError('not a binary COPY stream');
+      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE))
+        throw new BinaryCopyFormatError('not a binary COPY stream');
       const extension = buf.readUInt32BE(SIGNATURE.length + 4);
       if (buf.length < SIGNATURE.length + 8 + extension) {
         this.rest = buf;
@@ -115,7 +116,8 @@ export class BinaryCopyParser {
 
   /** Ends the stream: throws unless it was complete. */
   finish(): number {
-    if (!this.headerDone || !this.trailer || this.rest?.length) throw new BinaryCopyFormatError('the binary COPY stream ended early');
+    if (!this.headerDone || !this.trailer || this.rest?.length)
+      throw new BinaryCopyFormatError('the binary COPY stream ended early');
     return this.rows;
   }
 
@@ -148,7 +150,11 @@ export class BinaryCopyParser {
  * stream halfway left every later query on the client waiting for ever); then it rejects with
  * that error.
  */
-export async function copyBinaryRows(client: pg.ClientBase, query: string, onRow: (row: BinaryRow) => void): Promise<number> {
+export async function copyBinaryRows(
+  client: pg.ClientBase,
+  query: string,
+  onRow: (row: BinaryRow) => void,
+): Promise<number> {
   const stream = client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`));
   const parser = new BinaryCopyParser(onRow);
   let failure: { error: unknown } | undefined;

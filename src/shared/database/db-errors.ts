@@ -12,7 +12,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention
     // (admin/crash shutdown, cannot connect now, query_canceled by statement_timeout), 58 system error.
     if (/^(08|53|57|58)/.test(code) || code === '40P01' || code === '55P03') return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code))
+      return true;
     const msg = typeof o.message === 'string' ? o.message : '';
     if (
       /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|terminating connection|the database system is (starting up|shutting down)|Cannot use a pool after calling end|Client was closed/i.test(

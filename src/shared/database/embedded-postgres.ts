@@ -40,24 +40,43 @@ async function runAsUser(): Promise<{ uid?: number; gid?: number }> {
   if (process.getuid?.() !== 0) return {};
   // PostgreSQL refuses to run as root; on a root machine (CI, containers) run it as `postgres`.
   try {
-    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([exec('id', ['-u', 'postgres']), exec('id', ['-g', 'postgres'])]);
+    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+      exec('id', ['-u', 'postgres']),
+      exec('id', ['-g', 'postgres']),
+    ]);
     return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
   } catch {
     await exec('groupadd', ['-f', 'postgres']).catch(() => undefined);
     await exec('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
-    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([exec('id', ['-u', 'postgres']), exec('id', ['-g', 'postgres'])]);
+    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+      exec('id', ['-u', 'postgres']),
+      exec('id', ['-g', 'postgres']),
+    ]);
     return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
   }
 }
 
-function run(cmd: string, args: string[], ids: { uid?: number; gid?: number }, env: NodeJS.ProcessEnv = {}): Promise<string> {
+function run(
+  cmd: string,
+  args: string[],
+  ids: { uid?: number; gid?: number },
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...ids, env: { ...process.env, LC_ALL: 'C', LANG: 'C', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      ...ids,
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} ${args[0]} failed (${code}): ${out.trim().slice(-800)}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${path.basename(cmd)} ${args[0]} failed (${code}): ${out.trim().slice(-800)}`)),
+    );
   });
 }
 
@@ -85,12 +104,26 @@ export async function startEmbeddedPostgres(opts: {
 
   let creds: Credentials;
   if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
-    creds = { superuserPassword: randomBytes(18).toString('base64url'), appPassword: randomBytes(18).toString('base64url') };
+    creds = {
+      superuserPassword: randomBytes(18).toString('base64url'),
+      appPassword: randomBytes(18).toString('base64url'),
+    };
     const pwfile = path.join(root, '.pwfile');
     await writeFile(pwfile, creds.superuserPassword + '\n', { mode: 0o600 });
     if (ids.uid !== undefined) await chown(pwfile, ids.uid, ids.gid!);
     log('initialising embedded PostgreSQL data directory');
-    await run(bin.initdb, [`--pgdata=${pgdata}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], ids);
+    await run(
+      bin.initdb,
+      [
+        `--pgdata=${pgdata}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      ids,
+    );
     await writeFile(pwfile, '');
     await writeFile(credFile, JSON.stringify(creds), { mode: 0o600 });
   } else {
@@ -132,7 +165,9 @@ export async function startEmbeddedPostgres(opts: {
     port: opts.port,
     dataDir: pgdata,
     async stop(mode: 'fast' | 'immediate' = 'fast') {
-      await run(bin.pg_ctl, ['stop', '-D', pgdata, '-m', mode, '-w', '-t', '60'], ids).catch((e: Error) => log(`stopping PostgreSQL: ${e.message}`));
+      await run(bin.pg_ctl, ['stop', '-D', pgdata, '-m', mode, '-w', '-t', '60'], ids).catch((e: Error) =>
+        log(`stopping PostgreSQL: ${e.message}`),
+      );
     },
   };
 }
@@ -142,7 +177,9 @@ export async function startEmbeddedPostgres(opts: {
  * postmaster.pid: the process id (alive now) and the port it listens on. Null when none runs.
  * Its credentials are those in `dir`/credentials.json.
  */
-export async function runningEmbeddedPostgres(dir: string): Promise<{ pid: number; port: number; credentials: Credentials } | null> {
+export async function runningEmbeddedPostgres(
+  dir: string,
+): Promise<{ pid: number; port: number; credentials: Credentials } | null> {
   const root = path.resolve(dir);
   let pid: number;
   let port: number;

@@ -2,7 +2,17 @@
 export const PURPOSES = ['IOM', 'MAPPA', 'RISK_MANAGEMENT', 'RECALL', 'COURT_REPORT', 'SUBJECT_ACCESS'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
-export const DATA_CATEGORIES = ['IDENTITY', 'RISK_SUMMARY', 'ROSH', 'NEEDS', 'RISK_MANAGEMENT_PLAN', 'LICENCE_CONDITIONS', 'MAPPA', 'HEALTH', 'VICTIMS'] as const;
+export const DATA_CATEGORIES = [
+  'IDENTITY',
+  'RISK_SUMMARY',
+  'ROSH',
+  'NEEDS',
+  'RISK_MANAGEMENT_PLAN',
+  'LICENCE_CONDITIONS',
+  'MAPPA',
+  'HEALTH',
+  'VICTIMS',
+] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
 /** Special category (or equally sensitive) data: shared only where an agreement names it with a condition. */

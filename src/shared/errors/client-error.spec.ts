@@ -19,7 +19,12 @@ describe('clientErrorHandler', () => {
     const [head, body] = answer(code).split('\r\n\r\n');
     expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
     expect(head).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/);
-    expect(JSON.parse(body)).toEqual({ type: `urn:probation-gateway:problem:${type}`, title: expect.any(String), status, detail: expect.any(String) });
+    expect(JSON.parse(body)).toEqual({
+      type: `urn:probation-gateway:problem:${type}`,
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+    });
   });
 
   it('writes nothing to a connection the client already reset', () => {

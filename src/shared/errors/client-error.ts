@@ -18,7 +18,9 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
         : [400, 'malformed_request', 'The request is not valid HTTP/1.1.'];
   const body = JSON.stringify({ type: problemType(code), title: STATUS_CODES[status], status, detail });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }

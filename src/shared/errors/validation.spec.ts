@@ -2,7 +2,11 @@ import { ValidationError } from 'class-validator';
 import { ValidationException } from './domain.exception.js';
 import { flattenValidationErrors, validationExceptionFactory } from './validation.js';
 
-function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
+function error(
+  property: string,
+  constraints?: Record<string, string>,
+  children: ValidationError[] = [],
+): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
 }
 
@@ -10,7 +14,10 @@ describe(flattenValidationErrors.name, () => {
   it('names nested fields with dots and keeps every message', () => {
     const errors = [
       error('id', { matches: 'id must be a slug', isLength: 'id too short' }),
-      error('person', undefined, [error('givenName', { isString: 'givenName must be a string' }), error('address', undefined, [error('line1', { isNotEmpty: 'line1 is empty' })])]),
+      error('person', undefined, [
+        error('givenName', { isString: 'givenName must be a string' }),
+        error('address', undefined, [error('line1', { isNotEmpty: 'line1 is empty' })]),
+      ]),
     ];
     expect(flattenValidationErrors(errors)).toEqual([
       { field: 'id', message: 'id must be a slug' },
@@ -21,13 +28,17 @@ describe(flattenValidationErrors.name, () => {
   });
 
   it('says "unknown field" for whitelist refusals', () => {
-    expect(flattenValidationErrors([error('jwks', undefined, [error('extra', { whitelistValidation: 'property extra should not exist' })])])).toEqual([
-      { field: 'jwks.extra', message: 'unknown field "extra"' },
-    ]);
+    expect(
+      flattenValidationErrors([
+        error('jwks', undefined, [error('extra', { whitelistValidation: 'property extra should not exist' })]),
+      ]),
+    ).toEqual([{ field: 'jwks.extra', message: 'unknown field "extra"' }]);
   });
 
   it('reports a body that is not an object against (body)', () => {
-    expect(flattenValidationErrors([error('', { unknownValue: 'an unknown value was passed to the validate function' })])).toEqual([{ field: '(body)', message: 'the body must be a JSON object' }]);
+    expect(
+      flattenValidationErrors([error('', { unknownValue: 'an unknown value was passed to the validate function' })]),
+    ).toEqual([{ field: '(body)', message: 'the body must be a JSON object' }]);
   });
 });
 

@@ -5,7 +5,8 @@ import { FieldError, ValidationException } from './domain.exception.js';
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
-    const field = e.property === undefined || e.property === '' ? parent : parent ? `${parent}.${e.property}` : e.property;
+    const field =
+      e.property === undefined || e.property === '' ? parent : parent ? `${parent}.${e.property}` : e.property;
     for (const message of Object.values(e.constraints ?? {})) {
       out.push({ field: field || '(body)', message: rewrite(message, field) });
     }

@@ -32,7 +32,13 @@ const EXAMPLE_TYPES: Record<number, string> = {
 const FIELD_ERROR: SchemaObject = {
   type: 'object',
   required: ['field', 'message'],
-  properties: { field: { type: 'string', example: 'purpose' }, message: { type: 'string', example: 'purpose must be one of IOM, MAPPA, RISK_MANAGEMENT, RECALL, COURT_REPORT, SUBJECT_ACCESS' } },
+  properties: {
+    field: { type: 'string', example: 'purpose' },
+    message: {
+      type: 'string',
+      example: 'purpose must be one of IOM, MAPPA, RISK_MANAGEMENT, RECALL, COURT_REPORT, SUBJECT_ACCESS',
+    },
+  },
 };
 
 /** RFC 9457 problem documents, as components of the OpenAPI document (added by createOpenApiDocument). */
@@ -42,7 +48,11 @@ export const PROBLEM_SCHEMAS: Record<string, SchemaObject> = {
     description: 'An RFC 9457 problem document; never holds a stack trace, SQL or an internal path.',
     required: ['type', 'title', 'status', 'detail'],
     properties: {
-      type: { type: 'string', pattern: '^urn:probation-gateway:problem:[a-z0-9_]+$', description: 'urn:probation-gateway:problem:<code>, a stable machine-readable code' },
+      type: {
+        type: 'string',
+        pattern: '^urn:probation-gateway:problem:[a-z0-9_]+$',
+        description: 'urn:probation-gateway:problem:<code>, a stable machine-readable code',
+      },
       title: { type: 'string', description: 'A short summary of the kind of problem' },
       status: { type: 'integer', minimum: 400, maximum: 599 },
       detail: { type: 'string', description: 'A sentence for a person; never holds secrets or case data' },
@@ -56,8 +66,17 @@ export const PROBLEM_SCHEMAS: Record<string, SchemaObject> = {
 export const PROBLEM_SCHEMA = { $ref: '#/components/schemas/Problem' };
 
 function problemResponse(status: number): MethodDecorator & ClassDecorator {
-  const example = { type: `urn:probation-gateway:problem:${EXAMPLE_TYPES[status] ?? `http_${status}`}`, title: 'Problem', status, detail: DESCRIPTIONS[status] ?? 'Error' };
-  return ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/problem+json': { schema: PROBLEM_SCHEMA, example } } });
+  const example = {
+    type: `urn:probation-gateway:problem:${EXAMPLE_TYPES[status] ?? `http_${status}`}`,
+    title: 'Problem',
+    status,
+    detail: DESCRIPTIONS[status] ?? 'Error',
+  };
+  return ApiResponse({
+    status,
+    description: DESCRIPTIONS[status] ?? 'Error',
+    content: { 'application/problem+json': { schema: PROBLEM_SCHEMA, example } },
+  });
 }
 
 /** Documents a signed route and the problem responses it can give. */
@@ -73,7 +92,10 @@ export function ApiSignedRoute(...statuses: number[]): MethodDecorator & ClassDe
 export function ApiPublicRoute(...statuses: number[]): MethodDecorator {
   const all = [...new Set([431, ...statuses])].sort();
   const noSecurity: MethodDecorator = (_target, _key, descriptor) => {
-    const previous = (Reflect.getMetadata(DECORATORS.API_OPERATION, descriptor.value as object) ?? {}) as Record<string, unknown>;
+    const previous = (Reflect.getMetadata(DECORATORS.API_OPERATION, descriptor.value as object) ?? {}) as Record<
+      string,
+      unknown
+    >;
     Reflect.defineMetadata(DECORATORS.API_OPERATION, { ...previous, security: [] }, descriptor.value as object);
     return descriptor;
   };

@@ -22,7 +22,9 @@ export function unstorableInput(req: TextBearingRequest): FieldError | null {
   if (raw instanceof Uint8Array && !isValidUtf8(raw)) return { field: 'body', message: 'must be valid UTF-8' };
   return (
     undecodableQuery(req.url) ??
-    (Buffer.isBuffer(req.body) ? null : findUnstorableText(req.body, 'body')) ?? findUnstorableText(req.params, 'params') ?? findUnstorableText(req.query, 'query')
+    (Buffer.isBuffer(req.body) ? null : findUnstorableText(req.body, 'body')) ??
+    findUnstorableText(req.params, 'params') ??
+    findUnstorableText(req.query, 'query')
   );
 }
 
@@ -46,7 +48,10 @@ function undecodableQuery(url: string | undefined): FieldError | null {
         } catch {
           shown = '(name)';
         }
-        return { field: `query.${findUnstorableText(shown, '') ? '(name)' : shown}`, message: 'must be percent-encoded UTF-8' };
+        return {
+          field: `query.${findUnstorableText(shown, '') ? '(name)' : shown}`,
+          message: 'must be percent-encoded UTF-8',
+        };
       }
     }
   }

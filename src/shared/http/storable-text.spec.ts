@@ -7,7 +7,10 @@ describe('storable text', () => {
   });
 
   it('names the first bad string or member name by its path', () => {
-    expect(findUnstorableText({ a: [{ b: 'ok' }, { c: 'x\u0000' }] }, 'body')).toEqual({ field: 'body.a[1].c', message: expect.any(String) });
+    expect(findUnstorableText({ a: [{ b: 'ok' }, { c: 'x\u0000' }] }, 'body')).toEqual({
+      field: 'body.a[1].c',
+      message: expect.any(String),
+    });
     expect(findUnstorableText({ 'k\u0000': 1 }, 'body')?.field).toBe('body["k\\u0000"]');
     expect(findUnstorableText({ a: 'fine', n: 1, b: [true, null] }, 'body')).toBeNull();
   });

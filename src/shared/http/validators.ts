@@ -7,7 +7,10 @@ export function IsPastDate(opts: { minYear?: number } = {}, validation?: Validat
       name: 'isPastDate',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be a real date, not in the future${opts.minYear ? ` and not before ${opts.minYear}` : ''}`, ...validation },
+      options: {
+        message: `${String(propertyName)} must be a real date, not in the future${opts.minYear ? ` and not before ${opts.minYear}` : ''}`,
+        ...validation,
+      },
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'string') return false;
@@ -32,8 +35,10 @@ export function IsRfc3339(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'isRfc3339',
       validator: {
-        validate: (v: unknown) => typeof v === 'string' && RFC3339.test(v) && !Number.isNaN(Date.parse(v)) && sameCalendarDay(v),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be an RFC 3339 date-time such as 2025-01-31T09:00:00Z`,
+        validate: (v: unknown) =>
+          typeof v === 'string' && RFC3339.test(v) && !Number.isNaN(Date.parse(v)) && sameCalendarDay(v),
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be an RFC 3339 date-time such as 2025-01-31T09:00:00Z`,
       },
     },
     options,

@@ -3,7 +3,8 @@ import { requestContext } from './request-context.js';
 
 describe(JsonLogger.name, () => {
   let lines: Record<string, unknown>[];
-  const sut = (level: 'error' | 'warn' | 'info' | 'debug' = 'debug') => new JsonLogger(level, (l) => lines.push(JSON.parse(l)));
+  const sut = (level: 'error' | 'warn' | 'info' | 'debug' = 'debug') =>
+    new JsonLogger(level, (l) => lines.push(JSON.parse(l)));
 
   beforeEach(() => {
     lines = [];
@@ -11,7 +12,9 @@ describe(JsonLogger.name, () => {
 
   it('writes one JSON object per line with time, level, context and message', () => {
     sut().log('started', 'Main');
-    expect(lines).toEqual([{ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: 'info', context: 'Main', msg: 'started' }]);
+    expect(lines).toEqual([
+      { time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: 'info', context: 'Main', msg: 'started' },
+    ]);
   });
 
   it('drops lines below its level', () => {
@@ -31,11 +34,25 @@ describe(JsonLogger.name, () => {
   it('redacts credentials and case data by key, however deep', () => {
     sut().event('info', 'x', {
       authorization: 'Bearer eyJhbGciOi',
-      nested: { token: 'eyJ', jws: 'a.b.c', d: 'private', key: 'k', body: { crn: 'X123456' }, person: { name: 'A' }, data: [1], fine: 'ok' },
+      nested: {
+        token: 'eyJ',
+        jws: 'a.b.c',
+        d: 'private',
+        key: 'k',
+        body: { crn: 'X123456' },
+        person: { name: 'A' },
+        data: [1],
+        fine: 'ok',
+      },
     });
     const text = JSON.stringify(lines[0]);
     expect(text).not.toMatch(/eyJ|a\.b\.c|private|X123456/);
-    expect(lines[0]).toEqual(expect.objectContaining({ authorization: '[redacted]', nested: expect.objectContaining({ token: '[redacted]', body: '[redacted]', fine: 'ok' }) }));
+    expect(lines[0]).toEqual(
+      expect.objectContaining({
+        authorization: '[redacted]',
+        nested: expect.objectContaining({ token: '[redacted]', body: '[redacted]', fine: 'ok' }),
+      }),
+    );
   });
 
   it('logs an Error by name and message', () => {

@@ -33,7 +33,8 @@ export class JsonLogger implements LoggerService {
     if (context) entry.context = context;
     if (ctx?.requestId) entry.requestId = ctx.requestId;
     if (ctx?.traceId) entry.traceId = ctx.traceId;
-    if (typeof message === 'object' && message !== null && !(message instanceof Error)) Object.assign(entry, scrub(message));
+    if (typeof message === 'object' && message !== null && !(message instanceof Error))
+      Object.assign(entry, scrub(message));
     else entry.msg = message instanceof Error ? message.message : String(message);
     if (extra) Object.assign(entry, scrub(extra));
     this.write(JSON.stringify(entry));
@@ -47,7 +48,12 @@ export class JsonLogger implements LoggerService {
   }
   error(message: unknown, traceOrContext?: unknown, context?: string): void {
     const extra = typeof traceOrContext === 'string' && context ? { stack: traceOrContext } : undefined;
-    this.emit('error', message, context ?? (typeof traceOrContext === 'string' && !context ? traceOrContext : undefined), extra);
+    this.emit(
+      'error',
+      message,
+      context ?? (typeof traceOrContext === 'string' && !context ? traceOrContext : undefined),
+      extra,
+    );
   }
   warn(message: unknown, context?: string): void {
     this.emit('warn', message, typeof context === 'string' ? context : undefined);

@@ -31,7 +31,11 @@ export class Metrics {
     labelNames: ['org'] as const,
     registers: [this.registry],
   });
-  readonly dbUp = new Gauge({ name: 'gateway_database_up', help: '1 when the last database health check passed', registers: [this.registry] });
+  readonly dbUp = new Gauge({
+    name: 'gateway_database_up',
+    help: '1 when the last database health check passed',
+    registers: [this.registry],
+  });
 
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, isSpanContextValid, trace, type Span, type TextMapGetter, type Tracer } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  isSpanContextValid,
+  trace,
+  type Span,
+  type TextMapGetter,
+  type Tracer,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -36,7 +45,9 @@ export class Tracing {
     const base = opts.otlpEndpoint.endsWith('/') ? opts.otlpEndpoint : `${opts.otlpEndpoint}/`;
     const provider = new TracerProvider({
       resource: resourceFromAttributes({ 'service.name': opts.serviceName }),
-      spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: new URL('v1/traces', base).toString() }) })],
+      spanProcessors: [
+        new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: new URL('v1/traces', base).toString() }) }),
+      ],
     });
     return new Tracing(provider, provider.getTracer('probation-gateway'));
   }

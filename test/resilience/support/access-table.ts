@@ -7,7 +7,18 @@
  * managing-organisation rule then refuses it), only `ig-reviewer` reads the log, and only the
  * operator's `gateway-admin` registers organisations or reads metrics.
  */
-const ANYONE = ['system', 'offender-manager', 'iom-officer', 'mappa-coordinator', 'data-owner', 'dsa-signatory', 'ig-reviewer', 'gateway-admin'].map((r) => `${r}:NPS,CRC,POLICE,GATEWAY`).join(' ');
+const ANYONE = [
+  'system',
+  'offender-manager',
+  'iom-officer',
+  'mappa-coordinator',
+  'data-owner',
+  'dsa-signatory',
+  'ig-reviewer',
+  'gateway-admin',
+]
+  .map((r) => `${r}:NPS,CRC,POLICE,GATEWAY`)
+  .join(' ');
 
 export const EXPECTED_ACCESS: Record<string, string> = {
   'GET /health': ANYONE,
@@ -37,8 +48,10 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'GET /agreements/{id}/versions/{version}': ANYONE,
   'GET /agreements/{id}/versions/{version}/document': ANYONE,
   'POST /agreements/{id}/signatures': 'dsa-signatory:NPS,CRC,POLICE',
-  'POST /agreements/{id}/suspend': 'dsa-signatory:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
-  'POST /agreements/{id}/resume': 'dsa-signatory:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
+  'POST /agreements/{id}/suspend':
+    'dsa-signatory:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
+  'POST /agreements/{id}/resume':
+    'dsa-signatory:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
   'POST /agreements/{id}/terminate': 'dsa-signatory:NPS,CRC,POLICE gateway-admin:GATEWAY',
   'GET /cases/escalations': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC',
   'PUT /cases/{crn}': 'system:NPS,CRC,POLICE',
@@ -48,10 +61,14 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /cases/{crn}/transfers': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC',
   'POST /cases/{crn}/transfers/{id}/accept': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC',
   'POST /policies/explain': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
-  'POST /exchange-requests': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE',
-  'GET /exchange-requests': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY',
-  'GET /exchange-requests/{id}': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY',
+  'POST /exchange-requests':
+    'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE',
+  'GET /exchange-requests':
+    'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY',
+  'GET /exchange-requests/{id}':
+    'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'POST /exchange-requests/{id}/decision': 'data-owner:NPS,CRC,POLICE',
-  'GET /exchange-requests/{id}/response': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY',
+  'GET /exchange-requests/{id}/response':
+    'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'POST /ig/session': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
 };

@@ -23,7 +23,15 @@ interface ExchangeRow {
 
 interface EntryRow {
   idx: string;
-  e: { index: number; action: string; decision: string; crn: string | null; jti: string | null; actor: { org: string; sub: string }; resource: { type: string; id: string } };
+  e: {
+    index: number;
+    action: string;
+    decision: string;
+    crn: string | null;
+    jti: string | null;
+    actor: { org: string; sub: string };
+    resource: { type: string; id: string };
+  };
 }
 
 /**
@@ -46,7 +54,10 @@ interface EntryRow {
  * - the full verifier (leaf hashes, stored nodes, signed checkpoints, head frontier) passes.
  * Throws an Error listing what failed.
  */
-export async function checkConsistency(pg: DedicatedPostgres, outcomes: readonly Outcome[]): Promise<ConsistencyFigures> {
+export async function checkConsistency(
+  pg: DedicatedPostgres,
+  outcomes: readonly Outcome[],
+): Promise<ConsistencyFigures> {
   const problems: string[] = [];
   const c = await pg.connect(pg.appUrl);
   try {
@@ -54,11 +65,22 @@ export async function checkConsistency(pg: DedicatedPostgres, outcomes: readonly
     // One snapshot for the head and the entries: the load may still be appending.
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const [head] = (await c.query<{ size: string }>('SELECT size FROM access_log_head')).rows;
-    const rows = (await c.query<EntryRow>(`SELECT idx, convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries ORDER BY idx`)).rows;
+    const rows = (
+      await c.query<EntryRow>(
+        `SELECT idx, convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries ORDER BY idx`,
+      )
+    ).rows;
     const queue = (await c.query<{ entry: PreparedEntry }>(`SELECT entry FROM access_log_queue ORDER BY id`)).rows;
-    const requests = (await c.query<ExchangeRow>(`SELECT id, status, release_log_index, decided_by_sub FROM exchange_requests`)).rows;
+    const requests = (
+      await c.query<ExchangeRow>(`SELECT id, status, release_log_index, decided_by_sub FROM exchange_requests`)
+    ).rows;
     const cases = (await c.query<{ crn: string; revision: number }>(`SELECT crn, revision FROM cases`)).rows;
-    const assessments = (await c.query<{ key: string }>(`SELECT crn || '/' || assessment_id AS key FROM case_assessments WHERE assessment_id LIKE $1`, [`${WRITE_ASSESSMENT_PREFIX}%`])).rows;
+    const assessments = (
+      await c.query<{ key: string }>(
+        `SELECT crn || '/' || assessment_id AS key FROM case_assessments WHERE assessment_id LIKE $1`,
+        [`${WRITE_ASSESSMENT_PREFIX}%`],
+      )
+    ).rows;
     await c.query('COMMIT');
     const size = rows.length;
     for (let i = 0; i < size; i++) {
@@ -90,26 +112,57 @@ export async function checkConsistency(pg: DedicatedPostgres, outcomes: readonly
         const what = `summary ${o.crn} by ${o.actor.org} (jti ${o.jti}, accessLogIndex ${String(idx)})`;
         if (typeof idx !== 'number') problems.push(`${what}: released without an accessLogIndex`);
         else if (!e) problems.push(`${what}: released but entry ${idx} does not exist (log size ${size})`);
-        else if (e.jti !== o.jti || e.decision !== 'ALLOW' || e.crn !== o.crn || e.actor.org !== o.actor.org || e.actor.sub !== o.actor.sub || e.action !== 'case.summary') {
-          problems.push(`${what}: entry ${idx} is not this release: ${JSON.stringify({ jti: e.jti, decision: e.decision, crn: e.crn, actor: e.actor, action: e.action })}`);
+        else if (
+          e.jti !== o.jti ||
+          e.decision !== 'ALLOW' ||
+          e.crn !== o.crn ||
+          e.actor.org !== o.actor.org ||
+          e.actor.sub !== o.actor.sub ||
+          e.action !== 'case.summary'
+        ) {
+          problems.push(
+            `${what}: entry ${idx} is not this release: ${JSON.stringify({ jti: e.jti, decision: e.decision, crn: e.crn, actor: e.actor, action: e.action })}`,
+          );
         }
       } else if (o.kind === 'case' || o.kind === 'assessment' || o.kind === 'decision') {
-        const action = o.kind === 'case' ? /^case\.(create|update)$/ : o.kind === 'assessment' ? /^case\.assessment$/ : /^exchange\.decide$/;
+        const action =
+          o.kind === 'case'
+            ? /^case\.(create|update)$/
+            : o.kind === 'assessment'
+              ? /^case\.assessment$/
+              : /^exchange\.decide$/;
         const mine = (byJti.get(o.jti) ?? []).filter((e) => action.test(e.action) && e.crn === o.crn);
-        if (mine.length !== 1) problems.push(`${o.kind} push ${o.crn} (jti ${o.jti}) answered ${o.status} but has ${mine.length} entries`);
+        if (mine.length !== 1)
+          problems.push(`${o.kind} push ${o.crn} (jti ${o.jti}) answered ${o.status} but has ${mine.length} entries`);
       } else {
         exchanges++;
         const id = o.body?.id;
         const mine = (byJti.get(o.jti) ?? []).filter((e) => e.action === 'exchange.submit' && e.resource.id === id);
-        if (mine.length !== 1) problems.push(`exchange request ${String(id)} (jti ${o.jti}) answered ${o.status} but has ${mine.length} exchange.submit entries`);
+        if (mine.length !== 1)
+          problems.push(
+            `exchange request ${String(id)} (jti ${o.jti}) answered ${o.status} but has ${mine.length} exchange.submit entries`,
+          );
       }
       if (problems.length > 20) break;
     }
 
     const report = await verifyAccessLog(c);
-    if (!report.ok) problems.push(`log verifier: ${report.problemCount} problem(s), first bad index ${report.firstBadIndex}: ${report.problems.slice(0, 3).map((p) => `${p.kind}: ${p.detail}`).join('; ')}`);
+    if (!report.ok)
+      problems.push(
+        `log verifier: ${report.problemCount} problem(s), first bad index ${report.firstBadIndex}: ${report.problems
+          .slice(0, 3)
+          .map((p) => `${p.kind}: ${p.detail}`)
+          .join('; ')}`,
+      );
     if (problems.length) throw new Error(`consistency check failed:\n  ${problems.slice(0, 20).join('\n  ')}`);
-    return { treeSize: size, summariesChecked: summaries, exchangesChecked: exchanges, verifiedEntries: report.entriesChecked, changesChecked: changes, queuedIntents: queue.length };
+    return {
+      treeSize: size,
+      summariesChecked: summaries,
+      exchangesChecked: exchanges,
+      verifiedEntries: report.entriesChecked,
+      changesChecked: changes,
+      queuedIntents: queue.length,
+    };
   } finally {
     await c.end().catch(() => undefined);
   }
@@ -144,23 +197,33 @@ function checkChanges(
     // A data owner's decision is stored as the decider; the gateway's own (automatic approval,
     // closing) is logged as exchange.submit, .release, .refuse or .expire instead.
     const decided = r.decided_by_sub !== null && r.decided_by_sub !== 'system:exchange' ? 1 : 0;
-    if ((decisions.get(r.id) ?? 0) !== decided) problems.push(`exchange request ${r.id} is ${r.status}, decided by ${r.decided_by_sub}, with ${decisions.get(r.id) ?? 0} exchange.decide entries`);
+    if ((decisions.get(r.id) ?? 0) !== decided)
+      problems.push(
+        `exchange request ${r.id} is ${r.status}, decided by ${r.decided_by_sub}, with ${decisions.get(r.id) ?? 0} exchange.decide entries`,
+      );
     if (r.status === 'FULFILLED') {
       const e = r.release_log_index === null ? undefined : tree[Number(r.release_log_index)]?.e;
-      if (!e || e.action !== 'exchange.release' || e.resource.id !== r.id) problems.push(`exchange request ${r.id} is FULFILLED but entry ${r.release_log_index} is not its release`);
+      if (!e || e.action !== 'exchange.release' || e.resource.id !== r.id)
+        problems.push(`exchange request ${r.id} is FULFILLED but entry ${r.release_log_index} is not its release`);
     }
   }
-  for (const id of submits.keys()) if (!requestIds.has(id)) problems.push(`exchange.submit entry for ${id}, a request that is not stored`);
-  for (const id of releases) if (!requestIds.has(id)) problems.push(`exchange.release entry for ${id}, a request that is not stored`);
-  for (const id of decisions.keys()) if (!requestIds.has(id)) problems.push(`exchange.decide entry for ${id}, a request that is not stored`);
+  for (const id of submits.keys())
+    if (!requestIds.has(id)) problems.push(`exchange.submit entry for ${id}, a request that is not stored`);
+  for (const id of releases)
+    if (!requestIds.has(id)) problems.push(`exchange.release entry for ${id}, a request that is not stored`);
+  for (const id of decisions.keys())
+    if (!requestIds.has(id)) problems.push(`exchange.decide entry for ${id}, a request that is not stored`);
   const revisions = new Map(cases.map((c) => [c.crn, c.revision]));
-  for (const [crn, n] of caseWrites) if (!revisions.has(crn)) problems.push(`${n} case.create/case.update entries for ${crn}, a case that is not stored`);
+  for (const [crn, n] of caseWrites)
+    if (!revisions.has(crn))
+      problems.push(`${n} case.create/case.update entries for ${crn}, a case that is not stored`);
   let checked = requests.length;
   for (const c of cases) {
     if (!c.crn.startsWith(WRITE_CRN_PREFIX)) continue;
     checked++;
     const n = caseWrites.get(c.crn) ?? 0;
-    if (n !== c.revision) problems.push(`case ${c.crn} is at revision ${c.revision} but has ${n} case.create/case.update entries`);
+    if (n !== c.revision)
+      problems.push(`case ${c.crn} is at revision ${c.revision} but has ${n} case.create/case.update entries`);
   }
   const stored = new Set(assessments.map((a) => a.key));
   for (const key of stored) {
@@ -168,6 +231,8 @@ function checkChanges(
     const n = assessed.get(key) ?? 0;
     if (n !== 1) problems.push(`assessment ${key} is stored with ${n} case.assessment entries`);
   }
-  for (const key of assessed.keys()) if (key.includes(`/${WRITE_ASSESSMENT_PREFIX}`) && !stored.has(key)) problems.push(`case.assessment entry for ${key}, an assessment that is not stored`);
+  for (const key of assessed.keys())
+    if (key.includes(`/${WRITE_ASSESSMENT_PREFIX}`) && !stored.has(key))
+      problems.push(`case.assessment entry for ${key}, an assessment that is not stored`);
   return checked;
 }

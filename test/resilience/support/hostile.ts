@@ -66,7 +66,9 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     hostileString,
     hugeString,
     fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'prototype')), tie('value'), { maxKeys: 5 }),
+    fc.dictionary(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'prototype')), tie('value'), {
+      maxKeys: 5,
+    }),
   ),
 })).value;
 
@@ -82,15 +84,36 @@ export const RAW_BODIES: { name: string; bytes: Buffer; wellFormed?: true }[] = 
   { name: 'trailing comma', bytes: Buffer.from('{"a":1,}') },
   { name: 'single quotes', bytes: Buffer.from("{'a':1}") },
   { name: 'duplicate keys', bytes: Buffer.from('{"reason":"a","reason":"b","keys":[],"keys":{}}'), wellFormed: true },
-  { name: 'prototype pollution', bytes: Buffer.from('{"__proto__":{"isAdmin":true,"roles":["gateway-admin"]},"constructor":{"prototype":{"polluted":1}}}') },
-  { name: 'nested proto', bytes: Buffer.from('{"person":{"__proto__":{"x":1}},"parties":[{"__proto__":{"org":"gateway"}}]}') },
+  {
+    name: 'prototype pollution',
+    bytes: Buffer.from(
+      '{"__proto__":{"isAdmin":true,"roles":["gateway-admin"]},"constructor":{"prototype":{"polluted":1}}}',
+    ),
+  },
+  {
+    name: 'nested proto',
+    bytes: Buffer.from('{"person":{"__proto__":{"x":1}},"parties":[{"__proto__":{"org":"gateway"}}]}'),
+  },
   { name: 'deep arrays 10k', bytes: Buffer.from(deep(10_000, '[', ']')) },
   { name: 'deep objects 10k', bytes: Buffer.from(deep(10_000, '{"a":', '}')) },
   { name: 'deep arrays 100k', bytes: Buffer.from(deep(100_000, '[', ']')) },
   { name: 'huge array', bytes: Buffer.from(`[${'0,'.repeat(HUGE)}0]`) },
-  { name: 'huge object array', bytes: Buffer.from(JSON.stringify({ keys: Array.from({ length: HUGE / 10 }, (_, i) => ({ kid: `k${i}` })), parties: Array(HUGE / 10).fill({ org: 'x', role: 'PROVIDER' }) })) },
+  {
+    name: 'huge object array',
+    bytes: Buffer.from(
+      JSON.stringify({
+        keys: Array.from({ length: HUGE / 10 }, (_, i) => ({ kid: `k${i}` })),
+        parties: Array(HUGE / 10).fill({ org: 'x', role: 'PROVIDER' }),
+      }),
+    ),
+  },
   { name: 'long string', bytes: Buffer.from(JSON.stringify({ reason: 'x'.repeat(900_000) })), wellFormed: true },
-  { name: 'invalid utf-8', bytes: Buffer.from([0x7b, 0x22, 0x72, 0x65, 0x61, 0x73, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0xaf, 0x22, 0x7d]) },
+  {
+    name: 'invalid utf-8',
+    bytes: Buffer.from([
+      0x7b, 0x22, 0x72, 0x65, 0x61, 0x73, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0xaf, 0x22, 0x7d,
+    ]),
+  },
   { name: 'overlong utf-8 NUL', bytes: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0x80, 0x22, 0x7d]) },
   { name: 'lone surrogate escape', bytes: Buffer.from('{"reason":"\\ud800","id":"\\u0000"}') },
   { name: 'utf-16 bom', bytes: Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]) },
@@ -100,4 +123,12 @@ export const RAW_BODIES: { name: string; bytes: Buffer; wellFormed?: true }[] = 
   { name: 'NUL bytes', bytes: Buffer.from('{"reason":"a\u0000b","crn":"X1\u000023"}') },
 ];
 
-export const CONTENT_TYPES = ['application/json', 'application/jose', 'text/plain', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', ''];
+export const CONTENT_TYPES = [
+  'application/json',
+  'application/jose',
+  'text/plain',
+  'application/json; charset=latin1',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  '',
+];

@@ -21,7 +21,12 @@ export async function send(
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
   try {
-    const res = await fetch(baseUrl + pathWithQuery, { method, headers, body: o.body, signal: AbortSignal.timeout(o.timeoutMs ?? 30_000) });
+    const res = await fetch(baseUrl + pathWithQuery, {
+      method,
+      headers,
+      body: o.body,
+      signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+    });
     const text = await res.text();
     let json: unknown = undefined;
     try {
@@ -29,10 +34,25 @@ export async function send(
     } catch {
       json = undefined;
     }
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, json, ms: performance.now() - t0, headers: res.headers };
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      text,
+      json,
+      ms: performance.now() - t0,
+      headers: res.headers,
+    };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
-    return { status: 0, contentType: '', text: '', json: undefined, ms: performance.now() - t0, error: err.cause?.code ?? err.name, headers: null };
+    return {
+      status: 0,
+      contentType: '',
+      text: '',
+      json: undefined,
+      ms: performance.now() - t0,
+      error: err.cause?.code ?? err.name,
+      headers: null,
+    };
   }
 }
 

@@ -22,15 +22,31 @@ export class DedicatedPostgres {
     const root = mkdtempSync(path.join(os.tmpdir(), 'gw-resilience-'));
     chmodSync(root, 0o755); // PostgreSQL runs as `postgres` when the tests run as root
     const port = await getFreePort();
-    const settings = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', max_connections: '200', shared_buffers: '64MB' };
+    const settings = {
+      fsync: 'on',
+      synchronous_commit: 'on',
+      full_page_writes: 'on',
+      max_connections: '200',
+      shared_buffers: '64MB',
+    };
     const server = await startEmbeddedPostgres({ dir: path.join(root, 'pg'), port, settings });
     const owner = createDataSource(server.ownerUrl, { poolSize: 2, name: `resilience-migrate-${port}` });
     try {
-      await runMigrations(owner, { ownerUrl: server.ownerUrl, appUser: server.appUser, appPassword: server.appPassword, log: () => undefined });
+      await runMigrations(owner, {
+        ownerUrl: server.ownerUrl,
+        appUser: server.appUser,
+        appPassword: server.appPassword,
+        log: () => undefined,
+      });
     } finally {
       if (owner.isInitialized) await owner.destroy();
     }
-    return new DedicatedPostgres(root, server, { port: String(port), listen_addresses: '127.0.0.1', unix_socket_directories: "''", ...settings });
+    return new DedicatedPostgres(root, server, {
+      port: String(port),
+      listen_addresses: '127.0.0.1',
+      unix_socket_directories: "''",
+      ...settings,
+    });
   }
 
   get ownerUrl(): string {
@@ -55,7 +71,15 @@ export class DedicatedPostgres {
     const o = Object.entries(this.settings)
       .map(([k, v]) => `-c ${k}=${v}`)
       .join(' ');
-    await pgCtl(path.join(this.root, 'pg'), 'start', ['-w', '-t', '60', '-l', path.join(this.root, 'pg', 'postgres.log'), '-o', o]);
+    await pgCtl(path.join(this.root, 'pg'), 'start', [
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      path.join(this.root, 'pg', 'postgres.log'),
+      '-o',
+      o,
+    ]);
   }
 
   /** Runs SQL as the owner on a connection of its own. */

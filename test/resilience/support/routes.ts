@@ -24,7 +24,10 @@ interface Operation {
 export async function docRoutes(gw: TestGateway): Promise<DocRoute[]> {
   const res = await gw.http.get('/docs-json');
   if (res.status !== 200) throw new Error(`GET /docs-json: ${res.status}`);
-  const doc = res.body as { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
+  const doc = res.body as {
+    paths: Record<string, Record<string, Operation>>;
+    components?: { schemas?: Record<string, Schema> };
+  };
   const schemas = doc.components?.schemas ?? {};
   const props = (s: Schema | undefined): string[] => {
     if (!s) return [];

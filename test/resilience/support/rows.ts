@@ -18,7 +18,11 @@ export class RowSnapshots {
     const client = new pg.Client({ connectionString: ownerUrl });
     client.on('error', () => undefined);
     await client.connect();
-    const tables = (await client.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`)).rows
+    const tables = (
+      await client.query<{ t: string }>(
+        `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+      )
+    ).rows
       .map((r) => r.t)
       .filter((t) => !WRITABLE_BY_ANY_REQUEST.test(t));
     const query = `SELECT ${tables.map((t) => `(SELECT count(*) || ':' || coalesce(sum(hashtext(x::text)), 0) FROM "${t}" x) AS "${t}"`).join(', ')}`;
@@ -34,7 +38,12 @@ export class RowSnapshots {
   }
 
   async newEntries(from: number): Promise<{ action: string; decision: string }[]> {
-    return (await this.client.query<{ action: string; decision: string }>('SELECT action, decision FROM access_log_entries WHERE idx >= $1 ORDER BY idx', [from])).rows;
+    return (
+      await this.client.query<{ action: string; decision: string }>(
+        'SELECT action, decision FROM access_log_entries WHERE idx >= $1 ORDER BY idx',
+        [from],
+      )
+    ).rows;
   }
 
   static diff(a: Record<string, string>, b: Record<string, string>): string[] {

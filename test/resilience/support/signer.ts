@@ -67,6 +67,8 @@ export class DemoSigner {
   async exchangeRequest(org: string, claims: Record<string, unknown>): Promise<string> {
     const k = await this.key(org);
     const full = { iss: org, iat: Math.floor(Date.now() / 1000), jti: randomUUID(), ...claims };
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(full))).setProtectedHeader({ alg: k.alg, kid: k.kid, typ: 'exchange-request+jwt' }).sign(k.key);
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(full)))
+      .setProtectedHeader({ alg: k.alg, kid: k.kid, typ: 'exchange-request+jwt' })
+      .sign(k.key);
   }
 }

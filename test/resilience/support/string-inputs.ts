@@ -16,7 +16,12 @@ export const UNSTORABLE_URL_TEXT: { name: string; splice: (valid: string) => str
 ];
 
 /** Bytes that are not UTF-8, put inside a JSON string of an otherwise valid body. */
-export const INVALID_UTF8 = [Buffer.from([0xff]), Buffer.from([0xc3, 0x28]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xc0, 0x80])];
+export const INVALID_UTF8 = [
+  Buffer.from([0xff]),
+  Buffer.from([0xc3, 0x28]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from([0xc0, 0x80]),
+];
 
 export interface Fixtures {
   crn: string;
@@ -44,30 +49,88 @@ export function validRequests(f: Fixtures): Record<string, ValidRequest> {
   const crn = { crn: f.crn };
   const reason = { reason: 'Governance review of the agreement' };
   return {
-    'PUT /cases/{crn}': { as: 'nps', path: crn, body: caseBody({ person: { givenName: 'Alex', familyName: 'Example', dateOfBirth: '1990-04-12', pncId: '2004/0012345A' } }) },
-    'PUT /cases/{crn}/assessments/{assessmentId}': { as: 'nps', path: { ...crn, assessmentId: 'oasys-2' }, body: assessmentBody() },
+    'PUT /cases/{crn}': {
+      as: 'nps',
+      path: crn,
+      body: caseBody({
+        person: { givenName: 'Alex', familyName: 'Example', dateOfBirth: '1990-04-12', pncId: '2004/0012345A' },
+      }),
+    },
+    'PUT /cases/{crn}/assessments/{assessmentId}': {
+      as: 'nps',
+      path: { ...crn, assessmentId: 'oasys-2' },
+      body: assessmentBody(),
+    },
     'GET /cases/{crn}': { as: 'nps', path: crn, query: { purpose: 'RISK_MANAGEMENT' } },
     'GET /cases/{crn}/summary': { as: 'police', path: crn, query: { purpose: 'IOM' } },
-    'GET /cases/escalations': { as: 'nps', path: {}, query: { since: new Date(Date.now() - 86_400_000).toISOString() } },
-    'POST /cases/{crn}/transfers': { as: 'nps', path: crn, body: { toOrg: 'crc-durham-tees-valley', reason: 'RoSH reassessed LOW; CRC to manage' } },
+    'GET /cases/escalations': {
+      as: 'nps',
+      path: {},
+      query: { since: new Date(Date.now() - 86_400_000).toISOString() },
+    },
+    'POST /cases/{crn}/transfers': {
+      as: 'nps',
+      path: crn,
+      body: { toOrg: 'crc-durham-tees-valley', reason: 'RoSH reassessed LOW; CRC to manage' },
+    },
     'POST /cases/{crn}/transfers/{id}/accept': { as: 'crc', path: { ...crn, id: f.transferId } },
     'POST /policies/explain': {
       as: 'nps',
       path: {},
-      body: { principal: { org: 'police-cleveland', orgKind: 'POLICE', roles: ['iom-officer'], attrs: { force: 'cleveland' } }, crn: f.crn, purpose: 'IOM' },
+      body: {
+        principal: {
+          org: 'police-cleveland',
+          orgKind: 'POLICE',
+          roles: ['iom-officer'],
+          attrs: { force: 'cleveland' },
+        },
+        crn: f.crn,
+        purpose: 'IOM',
+      },
     },
     'POST /agreements': { as: 'nps', path: {}, body: agreementTerms() },
-    'PUT /agreements/{id}': { as: 'nps', path: { id: f.agreementId }, body: agreementTerms({ title: 'Amended title' }) },
+    'PUT /agreements/{id}': {
+      as: 'nps',
+      path: { id: f.agreementId },
+      body: agreementTerms({ title: 'Amended title' }),
+    },
     'POST /agreements/{id}/signatures': { as: 'nps', path: { id: f.agreementId }, body: { jws: f.signatureJws } },
     'POST /agreements/{id}/suspend': { as: 'nps', path: { id: f.agreementId }, body: reason },
     'POST /agreements/{id}/resume': { as: 'nps', path: { id: f.agreementId }, body: reason },
     'POST /agreements/{id}/terminate': { as: 'nps', path: { id: f.agreementId }, body: reason },
-    'POST /exchange-requests/{id}/decision': { as: 'nps', path: { id: f.exchangeId }, body: { decision: 'REFUSE', reason: 'Not proportionate to the stated purpose' } },
+    'POST /exchange-requests/{id}/decision': {
+      as: 'nps',
+      path: { id: f.exchangeId },
+      body: { decision: 'REFUSE', reason: 'Not proportionate to the stated purpose' },
+    },
     'GET /exchange-requests': { as: 'police', path: {}, query: { status: 'PENDING', role: 'requester' } },
-    'POST /organisations': { as: 'admin', path: {}, body: { id: 'crc-cumbria', kind: 'CRC', name: 'Cumbria CRC', region: 'North West', jwks: { keys: [f.publicJwk] } } },
+    'POST /organisations': {
+      as: 'admin',
+      path: {},
+      body: {
+        id: 'crc-cumbria',
+        kind: 'CRC',
+        name: 'Cumbria CRC',
+        region: 'North West',
+        jwks: { keys: [f.publicJwk] },
+      },
+    },
     'PUT /organisations/{id}/keys': { as: 'admin', path: { id: 'crc-northumbria' }, body: { keys: [f.publicJwk] } },
-    'GET /organisations/{id}/keys': { as: 'admin', path: { id: 'nps-north-east' }, query: { at: new Date().toISOString() } },
-    'GET /access-log': { as: 'nps', path: {}, query: { crn: f.crn, action: 'case.read', org: 'nps-north-east', from: new Date(Date.now() - 86_400_000).toISOString() } },
+    'GET /organisations/{id}/keys': {
+      as: 'admin',
+      path: { id: 'nps-north-east' },
+      query: { at: new Date().toISOString() },
+    },
+    'GET /access-log': {
+      as: 'nps',
+      path: {},
+      query: {
+        crn: f.crn,
+        action: 'case.read',
+        org: 'nps-north-east',
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+      },
+    },
     'GET /access-log/export.csv': { as: 'nps', path: {}, query: { crn: f.crn } },
     'GET /subjects/{crn}/access-report': { as: 'nps', path: crn },
     'GET /access-log/entries/{index}/proof': { as: 'nps', path: { index: '0' }, query: { treeSize: '1' } },

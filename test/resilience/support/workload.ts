@@ -5,8 +5,19 @@ import { sleep } from './mode.js';
 import type { Actor, DemoSigner } from './signer.js';
 
 export const IOM_AGREEMENT_ID = '5d5a0001-0000-4000-8000-000000000001';
-export const IOM_OFFICER: Actor = { org: 'police-cleveland', roles: ['iom-officer'], attrs: { force: 'cleveland' }, reason: 'IOM tasking: weekly review of cohort', sub: 'user:cleveland-iom-1' };
-export const offenderManager = (org: string): Actor => ({ org, roles: ['offender-manager'], reason: 'Supervision: risk review before appointment', sub: `user:${org}-om-1` });
+export const IOM_OFFICER: Actor = {
+  org: 'police-cleveland',
+  roles: ['iom-officer'],
+  attrs: { force: 'cleveland' },
+  reason: 'IOM tasking: weekly review of cohort',
+  sub: 'user:cleveland-iom-1',
+};
+export const offenderManager = (org: string): Actor => ({
+  org,
+  roles: ['offender-manager'],
+  reason: 'Supervision: risk review before appointment',
+  sub: `user:${org}-om-1`,
+});
 
 /** What one request was and what came back, kept for the consistency check. */
 export interface Outcome {
@@ -37,7 +48,9 @@ export async function loadDemoData(pg: DedicatedPostgres): Promise<DemoData> {
   const iomCrns = await pg.sql<{ crn: string; managingOrg: string }>(
     `SELECT crn, managing_org AS "managingOrg" FROM cases WHERE iom_cohort AND iom_force = 'cleveland' AND NOT restricted AND managing_org IN ('nps-north-east', 'crc-durham-tees-valley') ORDER BY crn`,
   );
-  const omCases = await pg.sql<{ crn: string; managingOrg: string }>(`SELECT crn, managing_org AS "managingOrg" FROM cases ORDER BY crn`);
+  const omCases = await pg.sql<{ crn: string; managingOrg: string }>(
+    `SELECT crn, managing_org AS "managingOrg" FROM cases ORDER BY crn`,
+  );
   const outsideCohort = await pg.sql<{ crn: string; managingOrg: string }>(
     `SELECT crn, managing_org AS "managingOrg" FROM cases WHERE NOT (iom_cohort AND iom_force = 'cleveland') AND NOT restricted AND managing_org IN ('nps-north-east', 'crc-durham-tees-valley') ORDER BY crn`,
   );
@@ -48,7 +61,12 @@ export async function loadDemoData(pg: DedicatedPostgres): Promise<DemoData> {
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
 
 /** One signed summary read: the police IOM officer on its cohort, or an offender manager on its own case. */
-export async function summaryRead(signer: DemoSigner, target: string, data: DemoData, iomShare = 0.6): Promise<Outcome> {
+export async function summaryRead(
+  signer: DemoSigner,
+  target: string,
+  data: DemoData,
+  iomShare = 0.6,
+): Promise<Outcome> {
   const iom = Math.random() < iomShare;
   const c = iom ? pick(data.iomCrns) : pick(data.omCases);
   const actor = iom ? IOM_OFFICER : offenderManager(c.managingOrg);
@@ -63,7 +81,12 @@ export async function summaryRead(signer: DemoSigner, target: string, data: Demo
  * agreement: for a case in Cleveland's IOM cohort (the policies release it at once: FULFILLED),
  * or, with `forDataOwner`, for one outside it (left SUBMITTED for the provider's data owner).
  */
-export async function exchangeRequest(signer: DemoSigner, target: string, data: DemoData, forDataOwner = false): Promise<Outcome> {
+export async function exchangeRequest(
+  signer: DemoSigner,
+  target: string,
+  data: DemoData,
+  forDataOwner = false,
+): Promise<Outcome> {
   const c = forDataOwner && data.outsideCohort.length ? pick(data.outsideCohort) : pick(data.iomCrns);
   const actor: Actor = { ...IOM_OFFICER, reason: 'IOM panel' };
   const jws = await signer.exchangeRequest('police-cleveland', {
@@ -76,7 +99,12 @@ export async function exchangeRequest(signer: DemoSigner, target: string, data: 
     agreementId: IOM_AGREEMENT_ID,
   });
   const { token, jti } = await signer.token(actor, 'POST', '/exchange-requests', jws);
-  const r = await send(target, 'POST', '/exchange-requests', { token, body: jws, contentType: 'application/jose', timeoutMs: 20_000 });
+  const r = await send(target, 'POST', '/exchange-requests', {
+    token,
+    body: jws,
+    contentType: 'application/jose',
+    timeoutMs: 20_000,
+  });
   return outcome('exchange', target, actor, c.crn, jti, r);
 }
 
@@ -104,7 +132,14 @@ export async function casePush(signer: DemoSigner, target: string): Promise<Outc
   });
   const p = `/cases/${crn}`;
   const { token, jti } = await signer.token(NPS_SYSTEM, 'PUT', p, body);
-  return outcome('case', target, NPS_SYSTEM, crn, jti, await send(target, 'PUT', p, { token, body, timeoutMs: 20_000 }));
+  return outcome(
+    'case',
+    target,
+    NPS_SYSTEM,
+    crn,
+    jti,
+    await send(target, 'PUT', p, { token, body, timeoutMs: 20_000 }),
+  );
 }
 
 /** A new assessment (a fresh id) on one of nps-north-east's demo cases. */
@@ -116,25 +151,70 @@ export async function assessmentPush(signer: DemoSigner, target: string, data: D
     assessor: 'PO Crash Cycle',
     scores: { ogrs3TwoYear: 40, ogp: 30, ovp: 10, rsr: 1.5 },
     rosh,
-    needs: Object.fromEntries(['accommodation', 'educationTrainingEmployability', 'finance', 'relationships', 'lifestyleAssociates', 'drugMisuse', 'alcoholMisuse', 'emotionalWellbeing', 'thinkingBehaviour', 'attitudes'].map((k) => [k, need])),
+    needs: Object.fromEntries(
+      [
+        'accommodation',
+        'educationTrainingEmployability',
+        'finance',
+        'relationships',
+        'lifestyleAssociates',
+        'drugMisuse',
+        'alcoholMisuse',
+        'emotionalWellbeing',
+        'thinkingBehaviour',
+        'attitudes',
+      ].map((k) => [k, need]),
+    ),
     riskManagementPlan: { summary: 'Weekly reporting', actions: ['Weekly reporting'] },
   });
   const p = `/cases/${c.crn}/assessments/${WRITE_ASSESSMENT_PREFIX}${randomUUID()}`;
   const { token, jti } = await signer.token(NPS_SYSTEM, 'PUT', p, body);
-  return outcome('assessment', target, NPS_SYSTEM, c.crn, jti, await send(target, 'PUT', p, { token, body, timeoutMs: 20_000 }));
+  return outcome(
+    'assessment',
+    target,
+    NPS_SYSTEM,
+    c.crn,
+    jti,
+    await send(target, 'PUT', p, { token, body, timeoutMs: 20_000 }),
+  );
 }
 
 /** The provider's data owner approves or refuses a SUBMITTED request. */
-export async function decision(signer: DemoSigner, target: string, request: { id: string; provider: string; crn: string }): Promise<Outcome> {
+export async function decision(
+  signer: DemoSigner,
+  target: string,
+  request: { id: string; provider: string; crn: string },
+): Promise<Outcome> {
   const actor: Actor = { org: request.provider, roles: ['data-owner'], sub: `user:${request.provider}-dpo-1` };
-  const body = JSON.stringify({ decision: Math.random() < 0.5 ? 'APPROVE' : 'REFUSE', reason: 'Reviewed by the data protection officer' });
+  const body = JSON.stringify({
+    decision: Math.random() < 0.5 ? 'APPROVE' : 'REFUSE',
+    reason: 'Reviewed by the data protection officer',
+  });
   const p = `/exchange-requests/${request.id}/decision`;
   const { token, jti } = await signer.token(actor, 'POST', p, body);
-  return outcome('decision', target, actor, request.crn, jti, await send(target, 'POST', p, { token, body, timeoutMs: 20_000 }));
+  return outcome(
+    'decision',
+    target,
+    actor,
+    request.crn,
+    jti,
+    await send(target, 'POST', p, { token, body, timeoutMs: 20_000 }),
+  );
 }
 
 function outcome(kind: Outcome['kind'], target: string, actor: Actor, crn: string, jti: string, r: Reply): Outcome {
-  return { kind, target, actor, crn, jti, status: r.status, body: r.json as Record<string, unknown> | undefined, contentType: r.contentType, ms: r.ms, error: r.error };
+  return {
+    kind,
+    target,
+    actor,
+    crn,
+    jti,
+    status: r.status,
+    body: r.json as Record<string, unknown> | undefined,
+    contentType: r.contentType,
+    ms: r.ms,
+    error: r.error,
+  };
 }
 
 /**
@@ -187,7 +267,8 @@ export class MixedLoad {
     if (waiting) this.awaiting.push(waiting);
     const o = await exchangeRequest(this.signer, target, this.data, Math.random() < 0.5);
     const provider = this.data.omCases.find((c) => c.crn === o.crn)?.managingOrg;
-    if (o.status === 201 && o.body?.status === 'SUBMITTED' && provider) this.awaiting.push({ id: String(o.body.id), provider, crn: o.crn });
+    if (o.status === 201 && o.body?.status === 'SUBMITTED' && provider)
+      this.awaiting.push({ id: String(o.body.id), provider, crn: o.crn });
     return o;
   }
 

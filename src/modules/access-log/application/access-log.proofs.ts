@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationException } from '@shared/errors/index.js';
 import { AccessLogException, AccessLogExceptionCode } from '../domain/access-log.exception.js';
-import { computeConsistencyProof, computeInclusionProof, mergePlans, nodeLookupFrom, planConsistency, planInclusion } from '../domain/merkle/index.js';
+import {
+  computeConsistencyProof,
+  computeInclusionProof,
+  mergePlans,
+  nodeLookupFrom,
+  planConsistency,
+  planInclusion,
+} from '../domain/merkle/index.js';
 import { AccessLogRepository } from '../infrastructure/access-log.repository.js';
 
 export interface InclusionProof {
@@ -31,10 +38,17 @@ export class AccessLogProofs {
   async inclusion(index: number, treeSize: number): Promise<InclusionProof> {
     const leafKey = { level: 0, index };
     // The nodes are fetched with the size (one round trip) and used only once it allows them.
-    const { size, nodes } = await this.repo.sizeAndNodes(index < treeSize ? mergePlans([leafKey], planInclusion(index, treeSize)) : []);
-    if (index >= size) throw new AccessLogException(AccessLogExceptionCode.EntryNotFound, `The access log has no entry ${index}.`);
-    if (treeSize > size) throw new ValidationException([{ field: 'treeSize', message: `must be at most the log's size (${size})` }]);
-    if (index >= treeSize) throw new ValidationException([{ field: 'treeSize', message: `must be greater than the entry's index (${index})` }]);
+    const { size, nodes } = await this.repo.sizeAndNodes(
+      index < treeSize ? mergePlans([leafKey], planInclusion(index, treeSize)) : [],
+    );
+    if (index >= size)
+      throw new AccessLogException(AccessLogExceptionCode.EntryNotFound, `The access log has no entry ${index}.`);
+    if (treeSize > size)
+      throw new ValidationException([{ field: 'treeSize', message: `must be at most the log's size (${size})` }]);
+    if (index >= treeSize)
+      throw new ValidationException([
+        { field: 'treeSize', message: `must be greater than the entry's index (${index})` },
+      ]);
     const lookup = nodeLookupFrom(nodes);
     return {
       index,
@@ -45,10 +59,14 @@ export class AccessLogProofs {
   }
 
   async consistency(from: number, to: number): Promise<ConsistencyProof> {
-    if (from < 1) throw new ValidationException([{ field: 'from', message: 'must be at least 1 (no proof relates the empty tree)' }]);
+    if (from < 1)
+      throw new ValidationException([
+        { field: 'from', message: 'must be at least 1 (no proof relates the empty tree)' },
+      ]);
     if (from > to) throw new ValidationException([{ field: 'from', message: 'must not be greater than to' }]);
     const { size, nodes } = await this.repo.sizeAndNodes(planConsistency(from, to));
-    if (to > size) throw new ValidationException([{ field: 'to', message: `must be at most the log's size (${size})` }]);
+    if (to > size)
+      throw new ValidationException([{ field: 'to', message: `must be at most the log's size (${size})` }]);
     const lookup = nodeLookupFrom(nodes);
     return { from, to, proof: computeConsistencyProof(from, to, lookup).map((h) => h.toString('base64')) };
   }

@@ -32,11 +32,17 @@ export class AccessLogSearch {
   ) {}
 
   /** Newest first; `cursor` is the nextCursor of the previous page. */
-  async search(p: Principal, filter: AccessLogFilter, page: { cursor?: number; limit: number }): Promise<AccessLogPage> {
+  async search(
+    p: Principal,
+    filter: AccessLogFilter,
+    page: { cursor?: number; limit: number },
+  ): Promise<AccessLogPage> {
     const rows = await this.repo.search(scopeOf(p), filter, page.limit + 1, page.cursor);
     const more = rows.length > page.limit;
     const shown = more ? rows.slice(0, page.limit) : rows;
-    await this.writer.append(readEntry(p, 'access-log.search', { type: 'access-log', id: 'search' }, filter, [`returned:${shown.length}`]));
+    await this.writer.append(
+      readEntry(p, 'access-log.search', { type: 'access-log', id: 'search' }, filter, [`returned:${shown.length}`]),
+    );
     return {
       entries: shown.map((r) => view(scopeOf(p), r)),
       nextCursor: more ? String(shown[shown.length - 1].index) : null,
@@ -55,13 +61,21 @@ export class AccessLogSearch {
     const stored = visible ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry) : null;
     const whole = stored !== null && seesStored(scope, stored);
     await this.writer.append({
-      ...readEntry(p, 'access-log.read', { type: 'access-log-entry', id: String(index) }, {}, visible ? [] : ['not found or outside scope']),
+      ...readEntry(
+        p,
+        'access-log.read',
+        { type: 'access-log-entry', id: String(index) },
+        {},
+        visible ? [] : ['not found or outside scope'],
+      ),
       decision: visible ? 'ALLOW' : 'DENY',
       // The read of a projected entry must not name the owner the projection hides.
       ownerOrg: whole && row ? row.ownerOrg : null,
     });
     if (row === null || stored === null) return null;
-    return whole ? { kind: 'stored', bytes: row.bytes } : { kind: 'redacted', view: viewEntry(scope, stored, () => row.leafHash.toString('base64')) };
+    return whole
+      ? { kind: 'stored', bytes: row.bytes }
+      : { kind: 'redacted', view: viewEntry(scope, stored, () => row.leafHash.toString('base64')) };
   }
 
   /**
@@ -76,7 +90,9 @@ export class AccessLogSearch {
 
   async entryForCheck(p: Principal, index: number): Promise<StoredAccessLogEntry | null> {
     const row = await this.repo.entry(index);
-    return row !== null && inScope(scopeOf(p), row) ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry) : null;
+    return row !== null && inScope(scopeOf(p), row)
+      ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry)
+      : null;
   }
 
   /**
@@ -84,7 +100,9 @@ export class AccessLogSearch {
    * the whole result in memory). The export is logged before the first row is produced.
    */
   async exportCsv(p: Principal, filter: AccessLogFilter): Promise<AsyncIterable<string>> {
-    const receipt = await this.writer.append(readEntry(p, 'access-log.export', { type: 'access-log', id: 'export.csv' }, filter, []));
+    const receipt = await this.writer.append(
+      readEntry(p, 'access-log.export', { type: 'access-log', id: 'export.csv' }, filter, []),
+    );
     const repo = this.repo;
     const scope = scopeOf(p);
     // Entries logged after the export started (including its own) are left out, so a
@@ -103,11 +121,17 @@ export class AccessLogSearch {
   }
 
   /** Every access to one person's data within the reviewer's scope, newest first (a subject access report). */
-  async subjectReport(p: Principal, crn: string, page: { cursor?: number; limit: number }): Promise<SubjectAccessReport> {
+  async subjectReport(
+    p: Principal,
+    crn: string,
+    page: { cursor?: number; limit: number },
+  ): Promise<SubjectAccessReport> {
     const rows = await this.repo.search(scopeOf(p), { crn }, page.limit + 1, page.cursor);
     const more = rows.length > page.limit;
     const shown = more ? rows.slice(0, page.limit) : rows;
-    await this.writer.append(readEntry(p, 'subject.access-report', { type: 'subject', id: crn }, { crn }, [`returned:${shown.length}`]));
+    await this.writer.append(
+      readEntry(p, 'subject.access-report', { type: 'subject', id: crn }, { crn }, [`returned:${shown.length}`]),
+    );
     return {
       crn,
       accesses: shown.map((r) => toAccess(view(scopeOf(p), r))),
@@ -144,7 +168,9 @@ export interface SubjectAccessReport {
 
 /** A search row through the viewer-scoped projection. */
 function view(scope: LogScope, r: EntryRow): EntryView {
-  return viewEntry(scope, JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry, () => leafHash(r.bytes).toString('base64'));
+  return viewEntry(scope, JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry, () =>
+    leafHash(r.bytes).toString('base64'),
+  );
 }
 
 function toAccess(e: EntryView): SubjectAccess {
@@ -168,7 +194,13 @@ function toAccess(e: EntryView): SubjectAccess {
   };
 }
 
-function readEntry(p: Principal, action: string, resource: { type: string; id: string }, filter: AccessLogFilter, extra: string[]): AccessLogEntryInput {
+function readEntry(
+  p: Principal,
+  action: string,
+  resource: { type: string; id: string },
+  filter: AccessLogFilter,
+  extra: string[],
+): AccessLogEntryInput {
   const scope = scopeOf(p);
   return {
     actor: { org: p.org, sub: p.sub, roles: p.roles },

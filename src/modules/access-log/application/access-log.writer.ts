@@ -50,7 +50,9 @@ export class AccessLogWriter {
   }
 
   async append(entry: AccessLogEntryInput): Promise<AccessLogReceipt> {
-    const prepared = prepareEntry(this.policyVersion && !entry.policyVersion ? { ...entry, policyVersion: this.policyVersion } : entry);
+    const prepared = prepareEntry(
+      this.policyVersion && !entry.policyVersion ? { ...entry, policyVersion: this.policyVersion } : entry,
+    );
     try {
       return await this.sequencer.append(prepared);
     } catch (e) {
@@ -61,7 +63,9 @@ export class AccessLogWriter {
   /** Queues the change's entry in the change's transaction `tx` (before its commit). */
   async enqueue(tx: TransactionSql, entry: AccessLogEntryInput): Promise<LogIntent> {
     const prepared = prepareEntry(entry);
-    const rows = (await tx.query(ENQUEUE, [JSON.stringify({ head: prepared.head, tail: prepared.tail, columns: prepared.columns })])) as { id: string }[];
+    const rows = (await tx.query(ENQUEUE, [
+      JSON.stringify({ head: prepared.head, tail: prepared.tail, columns: prepared.columns }),
+    ])) as { id: string }[];
     return { id: rows[0].id, prepared };
   }
 

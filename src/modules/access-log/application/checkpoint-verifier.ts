@@ -3,7 +3,13 @@ import { isSigningAlg, verifyJws, type VerificationKey } from '@shared/crypto/si
 import { CHECKPOINT_TYPE, checkpointPayload } from '../domain/checkpoint.js';
 import type { RowQueries } from './log-verifier.js';
 import { sizeAndNodesOf, sizeAndNodesQuery } from '../infrastructure/access-log.repository.js';
-import { computeConsistencyProof, mergePlans, nodeLookupFrom, planConsistency, verifyConsistency } from '../domain/merkle/index.js';
+import {
+  computeConsistencyProof,
+  mergePlans,
+  nodeLookupFrom,
+  planConsistency,
+  verifyConsistency,
+} from '../domain/merkle/index.js';
 
 export interface CheckpointRow {
   tree_size: string;
@@ -39,9 +45,13 @@ export class CheckpointVerifier {
   ) {}
 
   static async create(db: RowQueries, sink: Sink): Promise<CheckpointVerifier> {
-    const rows = await db.rows<{ kid: string; alg: string; public_jwk: JWK }>('SELECT kid, alg, public_jwk FROM gateway_signing_keys');
+    const rows = await db.rows<{ kid: string; alg: string; public_jwk: JWK }>(
+      'SELECT kid, alg, public_jwk FROM gateway_signing_keys',
+    );
     const keys = new Map<string, VerificationKey>();
-    for (const r of rows) if (isSigningAlg(r.alg)) keys.set(r.kid, { key: (await importJWK(r.public_jwk, r.alg)) as CryptoKey, alg: r.alg });
+    for (const r of rows)
+      if (isSigningAlg(r.alg))
+        keys.set(r.kid, { key: (await importJWK(r.public_jwk, r.alg)) as CryptoKey, alg: r.alg });
     return new CheckpointVerifier(db, sink, keys);
   }
 
@@ -57,10 +67,15 @@ export class CheckpointVerifier {
     if (!row || Number(row.tree_size) !== size) throw new Error(`checkpoint ${size} was not next`);
     this.checked++;
     if (!row.root_hash.equals(rebuiltRoot)) {
-      this.sink.add({ kind: 'root', treeSize: size, detail: `checkpoint ${size}: its root differs from the root rebuilt from the entries` });
+      this.sink.add({
+        kind: 'root',
+        treeSize: size,
+        detail: `checkpoint ${size}: its root differs from the root rebuilt from the entries`,
+      });
     }
     await this.checkSignature(row);
-    if (this.previous && this.previous.size > 0) this.pairs.push({ from: this.previous.size, fromRoot: this.previous.root, to: size, toRoot: row.root_hash });
+    if (this.previous && this.previous.size > 0)
+      this.pairs.push({ from: this.previous.size, fromRoot: this.previous.root, to: size, toRoot: row.root_hash });
     this.previous = { size, root: row.root_hash };
     if (this.pairs.length >= PAIRS_PER_QUERY) await this.checkConsistency();
   }
@@ -69,15 +84,20 @@ export class CheckpointVerifier {
   async finish(size: number): Promise<void> {
     while (!this.exhausted) await this.fetch();
     for (const r of this.buffer) {
-      this.sink.add({ kind: 'checkpoint_beyond_log', treeSize: Number(r.tree_size), detail: `checkpoint ${r.tree_size} is for more entries than the log holds (${size})` });
+      this.sink.add({
+        kind: 'checkpoint_beyond_log',
+        treeSize: Number(r.tree_size),
+        detail: `checkpoint ${r.tree_size} is for more entries than the log holds (${size})`,
+      });
     }
     await this.checkConsistency();
   }
 
   private async fetch(): Promise<void> {
-    const rows = await this.db.rows<CheckpointRow>(`SELECT tree_size, root_hash, "timestamp", jws FROM access_log_checkpoints WHERE tree_size > $1 ORDER BY tree_size LIMIT ${PAGE}`, [
-      this.lastFetched,
-    ]);
+    const rows = await this.db.rows<CheckpointRow>(
+      `SELECT tree_size, root_hash, "timestamp", jws FROM access_log_checkpoints WHERE tree_size > $1 ORDER BY tree_size LIMIT ${PAGE}`,
+      [this.lastFetched],
+    );
     this.buffer.push(...rows);
     if (rows.length < PAGE) this.exhausted = true;
     if (rows.length) this.lastFetched = Number(rows[rows.length - 1].tree_size);
@@ -87,8 +107,13 @@ export class CheckpointVerifier {
     const size = Number(row.tree_size);
     try {
       const { payload } = await verifyJws(row.jws, { typ: CHECKPOINT_TYPE, key: (kid) => this.keys.get(kid) ?? null });
-      const expected = checkpointPayload({ treeSize: size, rootHash: row.root_hash.toString('base64'), timestamp: row.timestamp.toISOString() });
-      if (!Buffer.from(payload).equals(expected)) throw new Error('the signed payload differs from the stored checkpoint');
+      const expected = checkpointPayload({
+        treeSize: size,
+        rootHash: row.root_hash.toString('base64'),
+        timestamp: row.timestamp.toISOString(),
+      });
+      if (!Buffer.from(payload).equals(expected))
+        throw new Error('the signed payload differs from the stored checkpoint');
     } catch (e) {
       this.sink.add({ kind: 'signature', treeSize: size, detail: `checkpoint ${size}: ${(e as Error).message}` });
     }
@@ -108,7 +133,12 @@ export class CheckpointVerifier {
       } catch {
         ok = false;
       }
-      if (!ok) this.sink.add({ kind: 'consistency', treeSize: p.to, detail: `checkpoints ${p.from} and ${p.to} are not consistent (RFC 9162 proof from stored nodes fails)` });
+      if (!ok)
+        this.sink.add({
+          kind: 'consistency',
+          treeSize: p.to,
+          detail: `checkpoints ${p.from} and ${p.to} are not consistent (RFC 9162 proof from stored nodes fails)`,
+        });
     }
   }
 }

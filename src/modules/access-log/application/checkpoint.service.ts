@@ -49,13 +49,18 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
 
   /** The newest checkpoint, signing the first one if there is none yet. */
   async latest(): Promise<SignedCheckpoint> {
-    const rows: CheckpointRow[] = await this.db.query(`SELECT ${COLUMNS} FROM access_log_checkpoints ORDER BY tree_size DESC LIMIT 1`);
+    const rows: CheckpointRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM access_log_checkpoints ORDER BY tree_size DESC LIMIT 1`,
+    );
     return rows.length ? toCheckpoint(rows[0]) : this.checkpoint();
   }
 
   /** The checkpoint of exactly `treeSize`, if one was made. */
   async at(treeSize: number): Promise<SignedCheckpoint | null> {
-    const rows: CheckpointRow[] = await this.db.query(`SELECT ${COLUMNS} FROM access_log_checkpoints WHERE tree_size = $1`, [treeSize]);
+    const rows: CheckpointRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM access_log_checkpoints WHERE tree_size = $1`,
+      [treeSize],
+    );
     return rows.length ? toCheckpoint(rows[0]) : null;
   }
 
@@ -74,26 +79,35 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async head(): Promise<{ size: number; frontier: unknown }> {
-    const [row] = await this.db.query<{ size: string; frontier: unknown }[]>(`SELECT size, frontier FROM access_log_head WHERE id = 1`);
+    const [row] = await this.db.query<{ size: string; frontier: unknown }[]>(
+      `SELECT size, frontier FROM access_log_head WHERE id = 1`,
+    );
     return { size: Number(row.size), frontier: row.frontier };
   }
 
   private async sign({ size, frontier }: { size: number; frontier: unknown }): Promise<SignedCheckpoint> {
     const existing = await this.at(size);
     if (existing) return existing;
-    const body = { treeSize: size, rootHash: rootFromFrontier(frontierFromJson(frontier)).toString('base64'), timestamp: new Date().toISOString() };
+    const body = {
+      treeSize: size,
+      rootHash: rootFromFrontier(frontierFromJson(frontier)).toString('base64'),
+      timestamp: new Date().toISOString(),
+    };
     const jws = await this.signer.sign(checkpointPayload(body), CHECKPOINT_TYPE);
-    await this.db.query(`INSERT INTO access_log_checkpoints (${COLUMNS}) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING`, [
-      size,
-      Buffer.from(body.rootHash, 'base64'),
-      body.timestamp,
-      jws,
-    ]);
+    await this.db.query(
+      `INSERT INTO access_log_checkpoints (${COLUMNS}) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING`,
+      [size, Buffer.from(body.rootHash, 'base64'), body.timestamp, jws],
+    );
     // Another instance may have signed this size first: serve the stored one, not ours.
     return (await this.at(size)) ?? { ...body, jws };
   }
 }
 
 function toCheckpoint(r: CheckpointRow): SignedCheckpoint {
-  return { treeSize: Number(r.tree_size), rootHash: r.root_hash.toString('base64'), timestamp: r.timestamp.toISOString(), jws: r.jws };
+  return {
+    treeSize: Number(r.tree_size),
+    rootHash: r.root_hash.toString('base64'),
+    timestamp: r.timestamp.toISOString(),
+    jws: r.jws,
+  };
 }

@@ -12,7 +12,12 @@ interface Sink {
  * a checkpoint as inconsistent is what a fork looks like from outside.
  * Returns how many cosignatures were checked.
  */
-export async function verifyCosignatures(db: RowQueries, sink: Sink, origin: string, witnessKeys: readonly string[]): Promise<number> {
+export async function verifyCosignatures(
+  db: RowQueries,
+  sink: Sink,
+  origin: string,
+  witnessKeys: readonly string[],
+): Promise<number> {
   if (witnessKeys.length === 0) return 0;
   const verifiers = new Map(witnessKeys.map((k) => cosignatureVerifier(k)).map((v) => [v.name, v]));
   const rows = await db.rows<{ tree_size: string; witness: string; line: string; root_hash: Buffer | null }>(
@@ -25,23 +30,39 @@ export async function verifyCosignatures(db: RowQueries, sink: Sink, origin: str
     const size = Number(r.tree_size);
     const v = verifiers.get(r.witness)!;
     if (!r.root_hash) {
-      sink.add({ kind: 'cosignature', treeSize: size, detail: `${r.witness} cosigned checkpoint ${size}, which is not stored` });
+      sink.add({
+        kind: 'cosignature',
+        treeSize: size,
+        detail: `${r.witness} cosigned checkpoint ${size}, which is not stored`,
+      });
       continue;
     }
     let ok = false;
     try {
       const sig = parseSignatureLine(r.line);
-      ok = sig.name === v.name && sig.id === v.id && v.verify(formatCheckpoint({ origin, size, rootHash: r.root_hash }), sig.signature);
+      ok =
+        sig.name === v.name &&
+        sig.id === v.id &&
+        v.verify(formatCheckpoint({ origin, size, rootHash: r.root_hash }), sig.signature);
     } catch (e) {
       if (!(e instanceof NoteError)) throw e;
     }
-    if (!ok) sink.add({ kind: 'cosignature', treeSize: size, detail: `the cosignature of ${r.witness} on checkpoint ${size} does not verify over the stored checkpoint` });
+    if (!ok)
+      sink.add({
+        kind: 'cosignature',
+        treeSize: size,
+        detail: `the cosignature of ${r.witness} on checkpoint ${size} does not verify over the stored checkpoint`,
+      });
   }
   const alerts = await db.rows<{ witness: string; tree_size: string; reason: string; at: Date }>(
     `SELECT witness, tree_size, reason, at FROM access_log_witness_alerts ORDER BY id`,
   );
   for (const a of alerts) {
-    sink.add({ kind: 'witness_alert', treeSize: Number(a.tree_size), detail: `${a.witness} refused checkpoint ${a.tree_size} (${a.reason}) at ${a.at.toISOString()}` });
+    sink.add({
+      kind: 'witness_alert',
+      treeSize: Number(a.tree_size),
+      detail: `${a.witness} refused checkpoint ${a.tree_size} (${a.reason}) at ${a.at.toISOString()}`,
+    });
   }
   return rows.length;
 }

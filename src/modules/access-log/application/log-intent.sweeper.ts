@@ -64,13 +64,22 @@ export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy
       .then((n) => {
         if (n > 0) this.logger.log(`integrated ${n} queued access-log intent(s)`, 'AccessLog');
       })
-      .catch((e: unknown) => this.logger.warn(`access-log intent sweep failed: ${e instanceof Error ? e.message : String(e)}`, 'AccessLog'))
+      .catch((e: unknown) =>
+        this.logger.warn(`access-log intent sweep failed: ${e instanceof Error ? e.message : String(e)}`, 'AccessLog'),
+      )
       .finally(() => (this.running = undefined));
   }
 }
 
 function preparedOf(v: unknown): PreparedEntry | null {
   const e = v as { head?: unknown; tail?: unknown; columns?: unknown } | null;
-  if (!e || typeof e.head !== 'string' || typeof e.tail !== 'string' || typeof e.columns !== 'object' || e.columns === null) return null;
+  if (
+    !e ||
+    typeof e.head !== 'string' ||
+    typeof e.tail !== 'string' ||
+    typeof e.columns !== 'object' ||
+    e.columns === null
+  )
+    return null;
   return { head: e.head, tail: e.tail, columns: e.columns as EntryColumns };
 }

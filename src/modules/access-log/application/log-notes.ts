@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import type { SignedCheckpoint } from '../domain/checkpoint.js';
-import { cosignatureVerifier, formatCheckpoint, parseSignatureLine, signNote, type Ed25519NoteSigner, type NoteVerifier } from '../domain/note/index.js';
+import {
+  cosignatureVerifier,
+  formatCheckpoint,
+  parseSignatureLine,
+  signNote,
+  type Ed25519NoteSigner,
+  type NoteVerifier,
+} from '../domain/note/index.js';
 import { LOG_NOTE_SIGNER } from '../infrastructure/log-note-key.js';
 import { WitnessRepository } from '../infrastructure/witness.repository.js';
 import { AccessLogException, AccessLogExceptionCode } from '../domain/access-log.exception.js';
@@ -69,7 +76,8 @@ export class LogNotes {
     for (const c of await this.repo.cosignaturesAt(cp.treeSize)) {
       const w = this.witnesses.find((x) => x.name === c.witness);
       const sig = parseSignatureLine(c.line);
-      if (!w || sig.name !== w.verifier.name || sig.id !== w.verifier.id || !w.verifier.verify(text, sig.signature)) continue;
+      if (!w || sig.name !== w.verifier.name || sig.id !== w.verifier.id || !w.verifier.verify(text, sig.signature))
+        continue;
       lines.push(c.line);
       cosigners.push(w.name);
     }
@@ -83,7 +91,11 @@ export class LogNotes {
   async latest(atMost?: number): Promise<string> {
     if (this.witnesses.length === 0) {
       const cp = atMost === undefined ? await this.checkpoints.latest() : await this.checkpoints.at(atMost);
-      if (!cp) throw new AccessLogException(AccessLogExceptionCode.CheckpointNotFound, `No checkpoint was made at tree size ${atMost}.`);
+      if (!cp)
+        throw new AccessLogException(
+          AccessLogExceptionCode.CheckpointNotFound,
+          `No checkpoint was made at tree size ${atMost}.`,
+        );
       return this.signed(cp);
     }
     const names = this.witnesses.map((w) => w.name);

@@ -49,7 +49,8 @@ async function until(check: () => boolean): Promise<void> {
 describe(LogSequencer.name, () => {
   let store: ManualStore;
   let sut: LogSequencer;
-  const make = (o: Partial<SequencerOptions> = {}) => new LogSequencer(store, { maxBatch: 512, maxPending: 10_000, queueTimeoutMs: 60_000, ...o });
+  const make = (o: Partial<SequencerOptions> = {}) =>
+    new LogSequencer(store, { maxBatch: 512, maxPending: 10_000, queueTimeoutMs: 60_000, ...o });
 
   beforeEach(() => {
     store = new ManualStore();
@@ -62,7 +63,9 @@ describe(LogSequencer.name, () => {
   it('writes appends that arrive together in one batch, and resolves them only after it commits', async () => {
     sut = make();
     let settled = 0;
-    const all = Promise.all(Array.from({ length: 100 }, (_, i) => sut.append(prepareEntry(entry(i))).finally(() => settled++)));
+    const all = Promise.all(
+      Array.from({ length: 100 }, (_, i) => sut.append(prepareEntry(entry(i))).finally(() => settled++)),
+    );
     await until(() => store.batches.length === 1);
     expect(store.batches[0].entries).toHaveLength(100);
     await tick();
@@ -145,7 +148,10 @@ describe(LogSequencer.name, () => {
 
 describe(AccessLogWriter.name, () => {
   it('fails closed: a failed write is a 503 access_log_unavailable', async () => {
-    const store: LogBatchStore = { append: () => Promise.reject(new Error('ECONNREFUSED')), close: () => Promise.resolve() };
+    const store: LogBatchStore = {
+      append: () => Promise.reject(new Error('ECONNREFUSED')),
+      close: () => Promise.resolve(),
+    };
     const sequencer = new LogSequencer(store, { maxBatch: 10, maxPending: 10, queueTimeoutMs: 1000 });
     const sut = new AccessLogWriter(sequencer);
     const error = await sut.append(entry(0)).catch((e: unknown) => e);

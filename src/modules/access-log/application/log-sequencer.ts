@@ -95,7 +95,9 @@ export class LogSequencer {
   append(entry: PreparedEntry): Promise<AccessLogReceipt> {
     if (this.closed) return Promise.reject(new SequencerError('closed', 'the access log is shutting down'));
     if (this.queue.length >= this.options.maxPending) {
-      return Promise.reject(new SequencerError('overloaded', `the access log has ${this.queue.length} entries waiting`));
+      return Promise.reject(
+        new SequencerError('overloaded', `the access log has ${this.queue.length} entries waiting`),
+      );
     }
     return new Promise<AccessLogReceipt>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject, deadline: performance.now() + this.options.queueTimeoutMs });
@@ -131,7 +133,8 @@ export class LogSequencer {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.length <= this.options.maxBatch ? this.queue : this.queue.slice(0, this.options.maxBatch);
+        const batch =
+          this.queue.length <= this.options.maxBatch ? this.queue : this.queue.slice(0, this.options.maxBatch);
         this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
         await this.write(batch);
       }
@@ -145,11 +148,14 @@ export class LogSequencer {
     let receipts: (AccessLogReceipt | null)[];
     try {
       receipts = await this.store.append(batch.map((p) => p.entry));
-      if (receipts.length !== batch.length) throw new Error(`the store returned ${receipts.length} receipts for ${batch.length} entries`);
+      if (receipts.length !== batch.length)
+        throw new Error(`the store returned ${receipts.length} receipts for ${batch.length} entries`);
     } catch (error) {
       this.lastFailure = { at: Date.now(), error };
       this.options.onBatch?.(batch.length, performance.now() - started, error);
-      const failure = new SequencerError('write_failed', 'the access-log batch could not be committed', { cause: error });
+      const failure = new SequencerError('write_failed', 'the access-log batch could not be committed', {
+        cause: error,
+      });
       for (const p of batch) p.reject(failure);
       return;
     }
@@ -158,7 +164,13 @@ export class LogSequencer {
     for (let i = 0; i < batch.length; i++) {
       const receipt = receipts[i];
       if (receipt) batch[i].resolve(receipt);
-      else batch[i].reject(new SequencerError('no_such_intent', `log intent ${batch[i].entry.intentId} is neither queued nor integrated`));
+      else
+        batch[i].reject(
+          new SequencerError(
+            'no_such_intent',
+            `log intent ${batch[i].entry.intentId} is neither queued nor integrated`,
+          ),
+        );
     }
   }
 

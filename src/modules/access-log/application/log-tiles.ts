@@ -28,10 +28,12 @@ export class LogTiles {
       level === 0 ? [first, t.width] : [first, t.width, level],
     );
     const size = Number(rows[0].size);
-    if (!tileInTree(t, size)) throw new AccessLogException(AccessLogExceptionCode.TileNotFound, `The log of ${size} entries has no such tile.`);
+    if (!tileInTree(t, size))
+      throw new AccessLogException(AccessLogExceptionCode.TileNotFound, `The log of ${size} entries has no such tile.`);
     const hashes = rows.map((r) => r.hash).filter((h): h is Buffer => h !== null);
     // A missing or damaged node would otherwise make a tile whose hashes a client cannot tell apart from a fork.
-    if (hashes.length !== t.width || hashes.some((h) => h.length !== HASH_SIZE)) throw new Error(`tile ${t.level}/${t.index} lacks stored hashes`);
+    if (hashes.length !== t.width || hashes.some((h) => h.length !== HASH_SIZE))
+      throw new Error(`tile ${t.level}/${t.index} lacks stored hashes`);
     return Buffer.concat(hashes);
   }
 }

@@ -59,19 +59,22 @@ export class Findings {
 
   add(p: VerificationProblem): void {
     this.count++;
-    if (p.index !== undefined && (this.firstBadIndex === null || p.index < this.firstBadIndex)) this.firstBadIndex = p.index;
+    if (p.index !== undefined && (this.firstBadIndex === null || p.index < this.firstBadIndex))
+      this.firstBadIndex = p.index;
     if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
   }
 
   merge(other: { problems: VerificationProblem[]; problemCount: number; firstBadIndex: number | null }): void {
     for (const p of other.problems) if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
     this.count += other.problemCount;
-    if (other.firstBadIndex !== null && (this.firstBadIndex === null || other.firstBadIndex < this.firstBadIndex)) this.firstBadIndex = other.firstBadIndex;
+    if (other.firstBadIndex !== null && (this.firstBadIndex === null || other.firstBadIndex < this.firstBadIndex))
+      this.firstBadIndex = other.firstBadIndex;
   }
 }
 
 // COPY takes no parameters: the bounds are integers this code computed.
-const entriesIn = (from: number, to: number) => `SELECT idx, leaf_hash, entry FROM access_log_entries WHERE idx >= ${from} AND idx < ${to} ORDER BY idx`;
+const entriesIn = (from: number, to: number) =>
+  `SELECT idx, leaf_hash, entry FROM access_log_entries WHERE idx >= ${from} AND idx < ${to} ORDER BY idx`;
 const ZERO_LEAF = Buffer.alloc(HASH_SIZE);
 const INDEX_KEY = Buffer.from('"index":');
 const TIMESTAMP_KEY = Buffer.from('"timestamp":"');
@@ -101,7 +104,10 @@ export async function verifyBlock(client: pg.ClientBase, job: BlockJob): Promise
   const checkpointFrontiers: string[][] = [];
   const push = (leaf: Buffer) => {
     tree.push(leaf, onNode);
-    while (checkpointFrontiers.length < job.checkpointSizes.length && job.checkpointSizes[checkpointFrontiers.length] <= from + tree.size) {
+    while (
+      checkpointFrontiers.length < job.checkpointSizes.length &&
+      job.checkpointSizes[checkpointFrontiers.length] <= from + tree.size
+    ) {
       checkpointFrontiers.push(tree.frontier.hashes.map((h) => h.toString('base64')));
     }
   };
@@ -122,14 +128,26 @@ export async function verifyBlock(client: pg.ClientBase, job: BlockJob): Promise
     next = index + 1;
     const bytes = bytesField(row, 2);
     const leaf = leafHash(bytes);
-    if (row.length[1] !== HASH_SIZE || row.buf.compare(leaf, 0, HASH_SIZE, row.start[1], row.start[1] + HASH_SIZE) !== 0) {
-      findings.add({ kind: 'leaf_hash', index, detail: `entry ${index}: its bytes do not hash to the stored leaf hash` });
+    if (
+      row.length[1] !== HASH_SIZE ||
+      row.buf.compare(leaf, 0, HASH_SIZE, row.start[1], row.start[1] + HASH_SIZE) !== 0
+    ) {
+      findings.add({
+        kind: 'leaf_hash',
+        index,
+        detail: `entry ${index}: its bytes do not hash to the stored leaf hash`,
+      });
     }
     const claimed = indexInBytes(bytes);
-    if (claimed !== index) findings.add({ kind: 'index_field', index, detail: `entry ${index}: its bytes say index ${claimed ?? 'none'}` });
+    if (claimed !== index)
+      findings.add({ kind: 'index_field', index, detail: `entry ${index}: its bytes say index ${claimed ?? 'none'}` });
     const ts = timestampInBytes(bytes);
     if (ts === null || (lastTimestamp !== null && ts.compare(lastTimestamp) < 0)) {
-      findings.add({ kind: 'timestamp', index, detail: `entry ${index}: timestamp ${ts?.toString('latin1') ?? 'missing'} is earlier than the previous entry's` });
+      findings.add({
+        kind: 'timestamp',
+        index,
+        detail: `entry ${index}: timestamp ${ts?.toString('latin1') ?? 'missing'} is earlier than the previous entry's`,
+      });
     } else {
       // Copied: the view is on a receive buffer that is reused.
       lastTimestamp = Buffer.from(ts);
@@ -186,7 +204,11 @@ class RebuiltNodes {
     // Per level, the next index expected: a stored row beyond it means the ones between are missing.
     const expected = this.low.slice();
     const missing = (level: number, upTo: number) => {
-      for (; expected[level] < upTo; expected[level]++) findings.add({ kind: 'missing_node', detail: `stored node ${level}/${expected[level]} (${nodeRange(level, expected[level])}) is missing` });
+      for (; expected[level] < upTo; expected[level]++)
+        findings.add({
+          kind: 'missing_node',
+          detail: `stored node ${level}/${expected[level]} (${nodeRange(level, expected[level])}) is missing`,
+        });
     };
     const stored = await copyBinaryRows(client, query, (row: BinaryRow) => {
       const level = intField(row, 0);
@@ -195,8 +217,14 @@ class RebuiltNodes {
       expected[level] = index + 1;
       const at = (index - this.low[level]) * HASH_SIZE;
       // A node names a range, not one bad entry, so it does not set firstBadIndex.
-      if (row.length[2] !== HASH_SIZE || row.buf.compare(this.hashes[level], at, at + HASH_SIZE, row.start[2], row.start[2] + HASH_SIZE) !== 0) {
-        findings.add({ kind: 'node', detail: `stored node ${level}/${index} (${nodeRange(level, index)}) differs from the rebuilt tree` });
+      if (
+        row.length[2] !== HASH_SIZE ||
+        row.buf.compare(this.hashes[level], at, at + HASH_SIZE, row.start[2], row.start[2] + HASH_SIZE) !== 0
+      ) {
+        findings.add({
+          kind: 'node',
+          detail: `stored node ${level}/${index} (${nodeRange(level, index)}) differs from the rebuilt tree`,
+        });
       }
     });
     for (const level of levels) missing(level, this.high[level] + 1);
@@ -222,7 +250,8 @@ function indexInBytes(bytes: Buffer): number | null {
 
 /** "timestamp" sorts last among the members, so it ends the canonical bytes: a view on its value. */
 function timestampInBytes(bytes: Buffer): Buffer | null {
-  if (bytes.length < CLOSE.length || bytes[bytes.length - 2] !== CLOSE[0] || bytes[bytes.length - 1] !== CLOSE[1]) return null;
+  if (bytes.length < CLOSE.length || bytes[bytes.length - 2] !== CLOSE[0] || bytes[bytes.length - 1] !== CLOSE[1])
+    return null;
   const at = bytes.lastIndexOf(TIMESTAMP_KEY, bytes.length - CLOSE.length);
   if (at < 0 || at < bytes.length - 48) return null;
   return bytes.subarray(at + TIMESTAMP_KEY.length, bytes.length - CLOSE.length);

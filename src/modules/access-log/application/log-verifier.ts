@@ -19,10 +19,25 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
-import { EMPTY_ROOT, TreeBuilder, frontierFromJson, popCount, rootFromFrontier, type Frontier } from '../domain/merkle/index.js';
+import {
+  EMPTY_ROOT,
+  TreeBuilder,
+  frontierFromJson,
+  popCount,
+  rootFromFrontier,
+  type Frontier,
+} from '../domain/merkle/index.js';
 import { CheckpointVerifier } from './checkpoint-verifier.js';
 import { verifyCosignatures } from './cosignature-verifier.js';
-import { Findings, nodeRange, readSettings, verifyBlock, type BlockJob, type BlockResult, type VerificationProblem } from './log-verifier.block.js';
+import {
+  Findings,
+  nodeRange,
+  readSettings,
+  verifyBlock,
+  type BlockJob,
+  type BlockResult,
+  type VerificationProblem,
+} from './log-verifier.block.js';
 
 export type { VerificationProblem } from './log-verifier.block.js';
 
@@ -173,7 +188,8 @@ function workerPool(count: number, connectionString: string, snapshot: string): 
 export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOptions = {}): Promise<VerificationReport> {
   const started = performance.now();
   const blockSize = options.blockSize ?? 65_536;
-  if (!Number.isSafeInteger(blockSize) || blockSize < 2 || (blockSize & (blockSize - 1)) !== 0) throw new RangeError('blockSize must be a power of two, at least 2');
+  if (!Number.isSafeInteger(blockSize) || blockSize < 2 || (blockSize & (blockSize - 1)) !== 0)
+    throw new RangeError('blockSize must be a power of two, at least 2');
   const blockLevel = Math.log2(blockSize);
   const workers = options.workers ?? 1;
   if (workers > 1 && !options.connectionString) throw new RangeError('workers > 1 need a connectionString');
@@ -184,7 +200,9 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     await readSettings(client);
-    const [head] = await db.rows<{ size: string; frontier: unknown }>('SELECT size, frontier FROM access_log_head WHERE id = 1');
+    const [head] = await db.rows<{ size: string; frontier: unknown }>(
+      'SELECT size, frontier FROM access_log_head WHERE id = 1',
+    );
     const size = Number(head.size);
     const checkpoints = await CheckpointVerifier.create(db, findings);
     if (workers > 1 && size > blockSize) {
@@ -203,7 +221,10 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     const onTopNode = (level: number, index: number, hash: Buffer) => {
       if (level > 0) above.set(`${level + blockLevel}/${index}`, hash);
     };
-    const frontierAt = (treeSize: number, local: Buffer[]): Frontier => ({ size: treeSize, hashes: [...top.frontier.hashes, ...local] });
+    const frontierAt = (treeSize: number, local: Buffer[]): Frontier => ({
+      size: treeSize,
+      hashes: [...top.frontier.hashes, ...local],
+    });
     let lastTimestamp: string | null = null;
     let nodesChecked = 0;
     let lastProgress = performance.now();
@@ -232,7 +253,11 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       findings.merge(block);
       nodesChecked += block.nodesChecked;
       if (block.firstTimestamp !== null && lastTimestamp !== null && block.firstTimestamp < lastTimestamp) {
-        findings.add({ kind: 'timestamp', index: block.from, detail: `entries from ${block.from}: timestamp ${block.firstTimestamp} is earlier than the previous entry's` });
+        findings.add({
+          kind: 'timestamp',
+          index: block.from,
+          detail: `entries from ${block.from}: timestamp ${block.firstTimestamp} is earlier than the previous entry's`,
+        });
       }
       if (block.lastTimestamp !== null) lastTimestamp = block.lastTimestamp;
 
@@ -241,7 +266,10 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       const full = block.to - block.from === blockSize;
       for (let i = 0; i < sizes.length; i++) {
         if (full && sizes[i] === block.to) continue; // after the block joins the top tree
-        await checkpoints.checkRoot(sizes[i], rootFromFrontier(frontierAt(sizes[i], local(block.checkpointFrontiers[i]))));
+        await checkpoints.checkRoot(
+          sizes[i],
+          rootFromFrontier(frontierAt(sizes[i], local(block.checkpointFrontiers[i]))),
+        );
       }
       if (full) {
         top.push(local(block.frontier)[0], onTopNode);
@@ -263,7 +291,9 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     nodesChecked += await checkNodesAbove(db, blockLevel, above, findings);
     await checkTail(db, size, frontier, head.frontier, findings);
     await checkpoints.finish(size);
-    const cosignaturesChecked = options.witnesses ? await verifyCosignatures(db, findings, options.witnesses.origin, options.witnesses.keys) : 0;
+    const cosignaturesChecked = options.witnesses
+      ? await verifyCosignatures(db, findings, options.witnesses.origin, options.witnesses.keys)
+      : 0;
     const warnings = await checkQueue(db, options.stuckIntentMs ?? 10_000);
     return {
       ok: findings.count === 0,
@@ -296,16 +326,33 @@ async function checkQueue(db: RowQueries, stuckIntentMs: number): Promise<Verifi
     [stuckIntentMs],
   );
   if (!q.n) return [];
-  return [{ kind: 'stuck_intents', detail: `${q.n} log intent(s) queued for more than ${stuckIntentMs} ms, the oldest (id ${q.first}) since ${q.oldest!.toISOString()}: their changes committed but their entries are not yet in the tree; is every gateway's intent sweeper running?` }];
+  return [
+    {
+      kind: 'stuck_intents',
+      detail: `${q.n} log intent(s) queued for more than ${stuckIntentMs} ms, the oldest (id ${q.first}) since ${q.oldest!.toISOString()}: their changes committed but their entries are not yet in the tree; is every gateway's intent sweeper running?`,
+    },
+  ];
 }
 
 /** The stored nodes above the blocks, rebuilt from the block roots. */
-async function checkNodesAbove(db: RowQueries, blockLevel: number, rebuilt: Map<string, Buffer>, findings: Findings): Promise<number> {
-  const stored = await db.rows<{ level: number; idx: string; hash: Buffer }>('SELECT level, idx, hash FROM access_log_nodes WHERE level > $1 ORDER BY level, idx', [blockLevel]);
+async function checkNodesAbove(
+  db: RowQueries,
+  blockLevel: number,
+  rebuilt: Map<string, Buffer>,
+  findings: Findings,
+): Promise<number> {
+  const stored = await db.rows<{ level: number; idx: string; hash: Buffer }>(
+    'SELECT level, idx, hash FROM access_log_nodes WHERE level > $1 ORDER BY level, idx',
+    [blockLevel],
+  );
   for (const row of stored) {
     const key = `${row.level}/${row.idx}`;
     const expected = rebuilt.get(key);
-    if (expected && !expected.equals(row.hash)) findings.add({ kind: 'node', detail: `stored node ${key} (${nodeRange(row.level, Number(row.idx))}) differs from the rebuilt tree` });
+    if (expected && !expected.equals(row.hash))
+      findings.add({
+        kind: 'node',
+        detail: `stored node ${key} (${nodeRange(row.level, Number(row.idx))}) differs from the rebuilt tree`,
+      });
     rebuilt.delete(key);
   }
   for (const key of rebuilt.keys()) {
@@ -316,12 +363,30 @@ async function checkNodesAbove(db: RowQueries, blockLevel: number, rebuilt: Map<
 }
 
 /** Nothing may exist beyond the head, and the head's frontier must be the rebuilt one. */
-async function checkTail(db: RowQueries, size: number, rebuilt: Frontier, storedFrontier: unknown, findings: Findings): Promise<void> {
-  const [extra] = await db.rows<{ idx: string }>('SELECT idx FROM access_log_entries WHERE idx >= $1 ORDER BY idx LIMIT 1', [size]);
-  if (extra) findings.add({ kind: 'extra_entry', index: Number(extra.idx), detail: `entry ${extra.idx} lies beyond the head (size ${size})` });
+async function checkTail(
+  db: RowQueries,
+  size: number,
+  rebuilt: Frontier,
+  storedFrontier: unknown,
+  findings: Findings,
+): Promise<void> {
+  const [extra] = await db.rows<{ idx: string }>(
+    'SELECT idx FROM access_log_entries WHERE idx >= $1 ORDER BY idx LIMIT 1',
+    [size],
+  );
+  if (extra)
+    findings.add({
+      kind: 'extra_entry',
+      index: Number(extra.idx),
+      detail: `entry ${extra.idx} lies beyond the head (size ${size})`,
+    });
   const [nodes] = await db.rows<{ n: string }>('SELECT count(*) AS n FROM access_log_nodes');
   const expectedNodes = size - popCount(size);
-  if (Number(nodes.n) !== expectedNodes) findings.add({ kind: 'node_count', detail: `access_log_nodes has ${nodes.n} rows, a tree of ${size} has ${expectedNodes}` });
+  if (Number(nodes.n) !== expectedNodes)
+    findings.add({
+      kind: 'node_count',
+      detail: `access_log_nodes has ${nodes.n} rows, a tree of ${size} has ${expectedNodes}`,
+    });
   let head: Frontier | undefined;
   try {
     head = frontierFromJson(storedFrontier);

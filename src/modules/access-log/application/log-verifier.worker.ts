@@ -9,7 +9,12 @@ import { joinSnapshot, verifyBlock, type BlockJob } from './log-verifier.block.j
 const { connectionString, snapshot } = workerData as { connectionString: string; snapshot: string };
 const port = parentPort!;
 // Like the CLI's own connection: a server that does not answer fails the block, not hangs it.
-const client = new pg.Client({ connectionString, application_name: 'probation-gateway-log-verify', connectionTimeoutMillis: 5000, keepAlive: true });
+const client = new pg.Client({
+  connectionString,
+  application_name: 'probation-gateway-log-verify',
+  connectionTimeoutMillis: 5000,
+  keepAlive: true,
+});
 // A dead connection fails the block in progress; the coordinator reports it.
 client.on('error', () => undefined);
 
@@ -23,6 +28,7 @@ port.on('message', (job: BlockJob | 'stop') => {
     .then(() => verifyBlock(client, job))
     .then(
       (result) => port.postMessage({ ok: true, result }),
-      (e: unknown) => port.postMessage({ ok: false, from: job.from, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) =>
+        port.postMessage({ ok: false, from: job.from, error: e instanceof Error ? e.message : String(e) }),
     );
 });

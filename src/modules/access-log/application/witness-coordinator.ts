@@ -11,7 +11,8 @@ import { CheckpointService } from './checkpoint.service.js';
 import { LogNotes, type ConfiguredWitness } from './log-notes.js';
 
 /** The outcome of one add-checkpoint exchange with a witness. */
-export type WitnessResult = 'cosigned' | 'conflict' | 'inconsistent' | 'refused' | 'unreachable' | 'bad_response' | 'ahead';
+export type WitnessResult =
+  'cosigned' | 'conflict' | 'inconsistent' | 'refused' | 'unreachable' | 'bad_response' | 'ahead';
 
 export interface WitnessStatus {
   name: string;
@@ -51,8 +52,18 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
     metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.requests = new Counter({ name: 'gateway_log_witness_requests_total', help: 'add-checkpoint requests to witnesses by outcome', labelNames: ['witness', 'result'] as const, registers: [metrics.registry] });
-    this.alertsTotal = new Counter({ name: 'gateway_log_witness_alerts_total', help: 'Witnesses refusing a checkpoint as inconsistent with one they cosigned, or ahead of the log: a possible fork', labelNames: ['witness', 'reason'] as const, registers: [metrics.registry] });
+    this.requests = new Counter({
+      name: 'gateway_log_witness_requests_total',
+      help: 'add-checkpoint requests to witnesses by outcome',
+      labelNames: ['witness', 'result'] as const,
+      registers: [metrics.registry],
+    });
+    this.alertsTotal = new Counter({
+      name: 'gateway_log_witness_alerts_total',
+      help: 'Witnesses refusing a checkpoint as inconsistent with one they cosigned, or ahead of the log: a possible fork',
+      labelNames: ['witness', 'reason'] as const,
+      registers: [metrics.registry],
+    });
   }
 
   /** Every CHECKPOINT_INTERVAL_MS the latest checkpoint goes to the witnesses that lack it (also retrying those that were down). */
@@ -103,7 +114,9 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
     if (cp.treeSize === 0) return;
     const have = new Set((await this.repo.cosignaturesAt(cp.treeSize)).map((c) => c.witness));
     const sizes = await this.repo.lastCosignedSizes();
-    await Promise.all(this.notes.witnesses.filter((w) => !have.has(w.name)).map((w) => this.submit(w, cp, sizes.get(w.name) ?? 0)));
+    await Promise.all(
+      this.notes.witnesses.filter((w) => !have.has(w.name)).map((w) => this.submit(w, cp, sizes.get(w.name) ?? 0)),
+    );
   }
 
   private async submit(w: ConfiguredWitness, cp: SignedCheckpoint, oldSize: number, retried = false): Promise<void> {
@@ -115,7 +128,12 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
     let status: number;
     let text: string;
     try {
-      const res = await fetch(`${w.url}/add-checkpoint`, { method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(this.config.witnessTimeoutMs) });
+      const res = await fetch(`${w.url}/add-checkpoint`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        signal: AbortSignal.timeout(this.config.witnessTimeoutMs),
+      });
       status = res.status;
       text = (await res.text()).slice(0, 64 * 1024);
     } catch (e) {
@@ -125,12 +143,27 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
     if (status === 409) {
       const theirs = /^(0|[1-9][0-9]*)\n$/.test(text) ? Number(text.trim()) : NaN;
       if (!Number.isSafeInteger(theirs)) return this.record(w, 'bad_response', `409 without a tree size`);
-      if (theirs > cp.treeSize) return this.alert(w, cp, status, 'ahead', `the witness has cosigned ${theirs} entries, the log has ${cp.treeSize}`);
+      if (theirs > cp.treeSize)
+        return this.alert(
+          w,
+          cp,
+          status,
+          'ahead',
+          `the witness has cosigned ${theirs} entries, the log has ${cp.treeSize}`,
+        );
       if (retried || theirs === oldSize) return this.record(w, 'conflict', `the witness's size is ${theirs}`);
       return this.submit(w, cp, theirs, true);
     }
-    if (status === 422) return this.alert(w, cp, status, 'inconsistent', `the witness refused ${cp.treeSize} as inconsistent with size ${oldSize}: ${text.slice(0, 200)}`);
-    if (status === 403 || status === 404) return this.record(w, 'refused', `${status}: the witness does not accept this log's key or origin`);
+    if (status === 422)
+      return this.alert(
+        w,
+        cp,
+        status,
+        'inconsistent',
+        `the witness refused ${cp.treeSize} as inconsistent with size ${oldSize}: ${text.slice(0, 200)}`,
+      );
+    if (status === 403 || status === 404)
+      return this.record(w, 'refused', `${status}: the witness does not accept this log's key or origin`);
     return this.record(w, 'bad_response', `HTTP ${status}`);
   }
 
@@ -141,9 +174,15 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
         const sig = parseSignatureLine(line);
         // Lines of other keys are ignored, as the protocol requires; ours must verify.
         if (sig.name !== w.verifier.name || sig.id !== w.verifier.id) continue;
-        if (!w.verifier.verify(text, sig.signature)) return this.record(w, 'bad_response', 'a cosignature that does not verify');
+        if (!w.verifier.verify(text, sig.signature))
+          return this.record(w, 'bad_response', 'a cosignature that does not verify');
         const t = cosignatureTimestamp(sig.signature) as number;
-        await this.repo.addCosignature({ treeSize: cp.treeSize, witness: w.name, line, cosignedAt: new Date(t * 1000) });
+        await this.repo.addCosignature({
+          treeSize: cp.treeSize,
+          witness: w.name,
+          line,
+          cosignedAt: new Date(t * 1000),
+        });
         return this.record(w, 'cosigned');
       } catch (e) {
         if (e instanceof NoteError) return this.record(w, 'bad_response', e.message);
@@ -156,10 +195,17 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
   private record(w: ConfiguredWitness, result: WitnessResult, detail?: string): void {
     this.last.set(w.name, { result, at: new Date() });
     this.requests.inc({ witness: w.name, result });
-    if (result !== 'cosigned') this.logger.warn(`witness ${w.name}: ${result}${detail ? ` (${detail})` : ''}`, 'AccessLog');
+    if (result !== 'cosigned')
+      this.logger.warn(`witness ${w.name}: ${result}${detail ? ` (${detail})` : ''}`, 'AccessLog');
   }
 
-  private async alert(w: ConfiguredWitness, cp: SignedCheckpoint, status: number, reason: 'inconsistent' | 'ahead', detail: string): Promise<void> {
+  private async alert(
+    w: ConfiguredWitness,
+    cp: SignedCheckpoint,
+    status: number,
+    reason: 'inconsistent' | 'ahead',
+    detail: string,
+  ): Promise<void> {
     this.last.set(w.name, { result: reason, at: new Date() });
     this.requests.inc({ witness: w.name, result: reason });
     this.alertsTotal.inc({ witness: w.name, reason });

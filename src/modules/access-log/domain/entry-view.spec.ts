@@ -37,10 +37,28 @@ describe('viewEntry', () => {
 
   it('projects a restricted, an unrelated and an unknown-CRN denial to the same view for the actor organisation', () => {
     const restricted = entry({});
-    const unrelated = entry({ reasons: hiddenReasons(['no relationship between the caller and this case']), agreement: null, fieldsWithheld: [] });
-    const unknown = entry({ reasons: hiddenReasons(['no such case']), ownerOrg: null, agreement: null, fieldsWithheld: [] });
+    const unrelated = entry({
+      reasons: hiddenReasons(['no relationship between the caller and this case']),
+      agreement: null,
+      fieldsWithheld: [],
+    });
+    const unknown = entry({
+      reasons: hiddenReasons(['no such case']),
+      ownerOrg: null,
+      agreement: null,
+      fieldsWithheld: [],
+    });
     const views = [restricted, unrelated, unknown].map((e) => viewEntry({ org: 'police-cleveland' }, e, leaf));
-    expect(views[0]).toEqual({ ...restricted, ownerOrg: null, reasons: [NOT_FOUND], agreement: null, fieldsReleased: [], fieldsWithheld: [], redacted: true, leafHash: 'LEAF' });
+    expect(views[0]).toEqual({
+      ...restricted,
+      ownerOrg: null,
+      reasons: [NOT_FOUND],
+      agreement: null,
+      fieldsReleased: [],
+      fieldsWithheld: [],
+      redacted: true,
+      leafHash: 'LEAF',
+    });
     expect(views[1]).toEqual(views[0]);
     expect(views[2]).toEqual(views[0]);
   });
@@ -55,7 +73,16 @@ describe('viewEntry', () => {
   });
 
   it('every search filter tests a member the projection keeps', () => {
-    const filter: Required<AccessLogFilter> = { crn: 'X', org: 'o', actor: 'a', purpose: 'p', decision: 'DENY', action: 'x', from: new Date(0), to: new Date(0) };
+    const filter: Required<AccessLogFilter> = {
+      crn: 'X',
+      org: 'o',
+      actor: 'a',
+      purpose: 'p',
+      decision: 'DENY',
+      action: 'x',
+      from: new Date(0),
+      to: new Date(0),
+    };
     expect(Object.keys(filter).sort()).toEqual([...PROJECTION_STABLE_FILTERS].sort());
   });
 });

@@ -46,7 +46,16 @@ export function seesStored(scope: LogScope, e: Pick<StoredAccessLogEntry, 'owner
  */
 export function viewEntry(scope: LogScope, e: StoredAccessLogEntry, leafHashB64: () => string): EntryView {
   if (seesStored(scope, e)) return e;
-  return { ...e, reasons: [NOT_FOUND], agreement: null, fieldsReleased: [], fieldsWithheld: [], ownerOrg: null, redacted: true, leafHash: leafHashB64() };
+  return {
+    ...e,
+    reasons: [NOT_FOUND],
+    agreement: null,
+    fieldsReleased: [],
+    fieldsWithheld: [],
+    ownerOrg: null,
+    redacted: true,
+    leafHash: leafHashB64(),
+  };
 }
 
 /**
@@ -54,4 +63,13 @@ export function viewEntry(scope: LogScope, e: StoredAccessLogEntry, leafHashB64:
  * filter on ownerOrg, reasons, agreement or fields would match a "not found" entry by what its
  * projection hides; adding one needs a predicate that applies the projection in SQL first.
  */
-export const PROJECTION_STABLE_FILTERS = ['crn', 'org', 'actor', 'purpose', 'decision', 'action', 'from', 'to'] as const;
+export const PROJECTION_STABLE_FILTERS = [
+  'crn',
+  'org',
+  'actor',
+  'purpose',
+  'decision',
+  'action',
+  'from',
+  'to',
+] as const;

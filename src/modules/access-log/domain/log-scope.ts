@@ -14,6 +14,9 @@ export function scopeOf(p: Principal): LogScope {
 }
 
 /** Whether an entry with these organisations is inside the scope. */
-export function inScope(scope: LogScope, e: { actorOrg: string; ownerOrg: string | null; recipientOrg: string | null }): boolean {
+export function inScope(
+  scope: LogScope,
+  e: { actorOrg: string; ownerOrg: string | null; recipientOrg: string | null },
+): boolean {
   return scope.org === null || e.actorOrg === scope.org || e.ownerOrg === scope.org || e.recipientOrg === scope.org;
 }

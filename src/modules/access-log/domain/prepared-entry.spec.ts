@@ -87,7 +87,14 @@ describe(prepareEntry.name, () => {
   });
 
   it('writes absent optional members as null or [] so equal inputs give equal bytes', () => {
-    const minimal = prepareEntry({ actor: { org: 'o', sub: 'system:s', roles: [] }, action: 'case.read', resource: { type: 'case', id: 'X1' }, decision: 'DENY', reasons: [], requestId: 'r' });
+    const minimal = prepareEntry({
+      actor: { org: 'o', sub: 'system:s', roles: [] },
+      action: 'case.read',
+      resource: { type: 'case', id: 'X1' },
+      decision: 'DENY',
+      reasons: [],
+      requestId: 'r',
+    });
     const parsed = JSON.parse(sealEntry(minimal, 7, TIMESTAMP).toString('utf8')) as StoredAccessLogEntry;
     expect(parsed).toEqual({
       index: 7,
@@ -115,7 +122,9 @@ describe(prepareEntry.name, () => {
     const without = sealEntryText(prepareEntry(input()), 3, TIMESTAMP);
     const withVersion = sealEntryText(prepareEntry(input({ policyVersion: 'sha256:ab12' })), 3, TIMESTAMP);
     expect(without).not.toContain('policyVersion');
-    expect(withVersion).toBe(without.replace('"ownerOrg":"nps-north-east",', '"ownerOrg":"nps-north-east","policyVersion":"sha256:ab12",'));
+    expect(withVersion).toBe(
+      without.replace('"ownerOrg":"nps-north-east",', '"ownerOrg":"nps-north-east","policyVersion":"sha256:ab12",'),
+    );
     expect(withVersion).toBe(canonicalJson(JSON.parse(withVersion)));
   });
 

@@ -58,13 +58,21 @@ export function prepareEntry(input: AccessLogEntryInput): PreparedEntry {
   const actor = input.actor;
   if (actor === null || typeof actor !== 'object') throw new InvalidAccessLogEntryError('actor', 'must be an object');
   const resource = input.resource;
-  if (resource === null || typeof resource !== 'object') throw new InvalidAccessLogEntryError('resource', 'must be an object');
-  if (typeof input.action !== 'string' || !ACTION.test(input.action)) throw new InvalidAccessLogEntryError('action', 'must be a dotted lowercase action name');
-  if (input.decision !== 'ALLOW' && input.decision !== 'DENY') throw new InvalidAccessLogEntryError('decision', 'must be ALLOW or DENY');
-  if (input.breakGlass !== undefined && typeof input.breakGlass !== 'boolean') throw new InvalidAccessLogEntryError('breakGlass', 'must be a boolean');
+  if (resource === null || typeof resource !== 'object')
+    throw new InvalidAccessLogEntryError('resource', 'must be an object');
+  if (typeof input.action !== 'string' || !ACTION.test(input.action))
+    throw new InvalidAccessLogEntryError('action', 'must be a dotted lowercase action name');
+  if (input.decision !== 'ALLOW' && input.decision !== 'DENY')
+    throw new InvalidAccessLogEntryError('decision', 'must be ALLOW or DENY');
+  if (input.breakGlass !== undefined && typeof input.breakGlass !== 'boolean')
+    throw new InvalidAccessLogEntryError('breakGlass', 'must be a boolean');
 
   const entry: Omit<StoredAccessLogEntry, 'index' | 'timestamp'> = {
-    actor: { org: column(text(actor.org, 'actor.org', 64), 'actor.org'), sub: column(text(actor.sub, 'actor.sub', 256), 'actor.sub'), roles: list(actor.roles, 'actor.roles', 32, 64) },
+    actor: {
+      org: column(text(actor.org, 'actor.org', 64), 'actor.org'),
+      sub: column(text(actor.sub, 'actor.sub', 256), 'actor.sub'),
+      roles: list(actor.roles, 'actor.roles', 32, 64),
+    },
     action: input.action,
     resource: { type: text(resource.type, 'resource.type', 64), id: text(resource.id, 'resource.id', 256) },
     crn: column(optionalText(input.crn, 'crn', 64), 'crn'),
@@ -145,7 +153,8 @@ function isWellFormed(s: string): boolean {
 }
 
 function text(v: unknown, field: string, max: number): string {
-  if (typeof v !== 'string' || v.length === 0) throw new InvalidAccessLogEntryError(field, 'must be a non-empty string');
+  if (typeof v !== 'string' || v.length === 0)
+    throw new InvalidAccessLogEntryError(field, 'must be a non-empty string');
   if (v.length > max) throw new InvalidAccessLogEntryError(field, `must be at most ${max} characters`);
   return wellFormed(v);
 }
@@ -171,6 +180,7 @@ function list(v: unknown, field: string, maxItems: number, maxLength: number): s
 
 function agreementOf(v: AccessLogEntryInput['agreement']): StoredAccessLogEntry['agreement'] {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'object' || !Number.isSafeInteger(v.version) || v.version < 0) throw new InvalidAccessLogEntryError('agreement', 'must be { id, version } with an integer version');
+  if (typeof v !== 'object' || !Number.isSafeInteger(v.version) || v.version < 0)
+    throw new InvalidAccessLogEntryError('agreement', 'must be { id, version } with an integer version');
   return { id: text(v.id, 'agreement.id', 128), version: v.version };
 }

@@ -67,7 +67,9 @@ export function sizeAndNodesQuery(keys: readonly NodeKey[]): { text: string; val
 }
 
 export function sizeAndNodesOf(rows: SizeAndNodesRow[]): { size: number; nodes: StoredNode[] } {
-  const nodes = rows.filter((r) => r.hash !== null).map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
+  const nodes = rows
+    .filter((r) => r.hash !== null)
+    .map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
   return { size: Number(rows[0].size), nodes };
 }
 
@@ -116,13 +118,26 @@ export class AccessLogRepository {
   }
 
   async entry(index: number): Promise<EntryWithOrgs | null> {
-    const rows: { entry: Buffer; leaf_hash: Buffer; actor_org: string; owner_org: string | null; recipient_org: string | null }[] = await this.db.query(
+    const rows: {
+      entry: Buffer;
+      leaf_hash: Buffer;
+      actor_org: string;
+      owner_org: string | null;
+      recipient_org: string | null;
+    }[] = await this.db.query(
       `SELECT entry, leaf_hash, actor_org, owner_org, recipient_org FROM access_log_entries WHERE idx = $1`,
       [index],
     );
     if (!rows.length) return null;
     const r = rows[0];
-    return { index, bytes: r.entry, leafHash: r.leaf_hash, actorOrg: r.actor_org, ownerOrg: r.owner_org, recipientOrg: r.recipient_org };
+    return {
+      index,
+      bytes: r.entry,
+      leafHash: r.leaf_hash,
+      actorOrg: r.actor_org,
+      ownerOrg: r.owner_org,
+      recipientOrg: r.recipient_org,
+    };
   }
 
   /**

@@ -12,7 +12,9 @@ export const LOG_NOTE_SIGNER = Symbol('LOG_NOTE_SIGNER');
  * Its name must be the origin (witnesses find a log's key by the checkpoint's origin line), so a
  * key made for another origin stops the gateway instead of signing checkpoints nobody can check.
  */
-export async function loadLogNoteSigner(config: Pick<AppConfig, 'logNoteKey' | 'logOrigin' | 'dataDir'>): Promise<Ed25519NoteSigner> {
+export async function loadLogNoteSigner(
+  config: Pick<AppConfig, 'logNoteKey' | 'logOrigin' | 'dataDir'>,
+): Promise<Ed25519NoteSigner> {
   let text = config.logNoteKey;
   if (!text) {
     const file = path.join(config.dataDir, 'keys', 'log-note.key');
@@ -21,7 +23,9 @@ export async function loadLogNoteSigner(config: Pick<AppConfig, 'logNoteKey' | '
       // Written whole to a temporary file, then linked into place, which fails if the key exists:
       // instances sharing DATA_DIR and starting together end up reading one complete key.
       const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, new Ed25519NoteSigner(config.logOrigin, newEd25519Seed()).privateKeyText + '\n', { mode: 0o600 });
+      await writeFile(tmp, new Ed25519NoteSigner(config.logOrigin, newEd25519Seed()).privateKeyText + '\n', {
+        mode: 0o600,
+      });
       await link(tmp, file).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'EEXIST') throw e;
       });
@@ -31,7 +35,9 @@ export async function loadLogNoteSigner(config: Pick<AppConfig, 'logNoteKey' | '
   }
   const signer = Ed25519NoteSigner.fromPrivateKeyText(text);
   if (signer.name !== config.logOrigin) {
-    throw new Error(`the log note key is named "${signer.name}" but LOG_ORIGIN is "${config.logOrigin}": set LOG_NOTE_KEY for this origin or move the old key aside`);
+    throw new Error(
+      `the log note key is named "${signer.name}" but LOG_ORIGIN is "${config.logOrigin}": set LOG_NOTE_KEY for this origin or move the old key aside`,
+    );
   }
   return signer;
 }

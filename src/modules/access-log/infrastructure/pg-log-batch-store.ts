@@ -148,7 +148,8 @@ export class PgLogBatchStore implements LogBatchStore {
       let written: AccessLogReceipt[] = [];
       if (rest.length) {
         const batch = buildBatch(head, rest);
-        if (!(await this.write(client, batch, false))) throw new Error('the access-log head changed while its lock was held');
+        if (!(await this.write(client, batch, false)))
+          throw new Error('the access-log head changed while its lock was held');
         next = batch.next;
         written = batch.receipts;
       }
@@ -157,7 +158,9 @@ export class PgLogBatchStore implements LogBatchStore {
       failed = false;
       if (!settled.size) return written;
       let k = 0;
-      return entries.map((e) => (e.intentId !== undefined && settled.has(e.intentId) ? settled.get(e.intentId)! : written[k++]));
+      return entries.map((e) =>
+        e.intentId !== undefined && settled.has(e.intentId) ? settled.get(e.intentId)! : written[k++],
+      );
     } catch (e) {
       this.known = undefined;
       throw e;
@@ -173,12 +176,21 @@ export class PgLogBatchStore implements LogBatchStore {
     // Named, so each connection parses and plans the statement once: planning it on every batch
     // cost about as much as executing it.
     try {
-      const result = await client.query<{ appended: number }>({ name: 'access-log-append', text: APPEND, values: batch.params });
+      const result = await client.query<{ appended: number }>({
+        name: 'access-log-append',
+        text: APPEND,
+        values: batch.params,
+      });
       return result.rows[0]?.appended === 1;
     } catch (e) {
       // Run alone, a statement that found an intent already integrated rolled itself back: the
       // batch is rebuilt under the lock like a stale one.
-      if (alone && (e as { code?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'access_log_entries_intent_id_key') return false;
+      if (
+        alone &&
+        (e as { code?: string }).code === '23505' &&
+        (e as { constraint?: string }).constraint === 'access_log_entries_intent_id_key'
+      )
+        return false;
       throw e;
     }
   }
@@ -204,15 +216,24 @@ function headOf(row: HeadRow | undefined): Head {
   if (!row) throw new Error('the access_log_head row is missing');
   const size = Number(row.size);
   const frontier = frontierFromJson(row.frontier);
-  if (frontier.size !== size) throw new Error(`access_log_head is inconsistent: size ${size}, frontier for ${frontier.size}`);
-  return { size, frontier, frontierJson: JSON.stringify(frontierToJson(frontier)), lastMs: row.last_timestamp?.getTime() ?? 0 };
+  if (frontier.size !== size)
+    throw new Error(`access_log_head is inconsistent: size ${size}, frontier for ${frontier.size}`);
+  return {
+    size,
+    frontier,
+    frontierJson: JSON.stringify(frontierToJson(frontier)),
+    lastMs: row.last_timestamp?.getTime() ?? 0,
+  };
 }
 
 /**
  * The batch's intents that are no longer queued (read under the head lock): each mapped to the
  * receipt of its entry, or to null when it was never committed.
  */
-async function settledIntents(client: pg.PoolClient, entries: readonly PreparedEntry[]): Promise<Map<string, AccessLogReceipt | null>> {
+async function settledIntents(
+  client: pg.PoolClient,
+  entries: readonly PreparedEntry[],
+): Promise<Map<string, AccessLogReceipt | null>> {
   const intents = entries.flatMap((e) => (e.intentId === undefined ? [] : [e.intentId]));
   const settled = new Map<string, AccessLogReceipt | null>();
   if (!intents.length) return settled;
@@ -220,8 +241,14 @@ async function settledIntents(client: pg.PoolClient, entries: readonly PreparedE
   const gone = intents.filter((id) => !queued.has(id));
   if (!gone.length) return settled;
   for (const id of gone) settled.set(id, null);
-  const rows = (await client.query<{ intent: string; idx: string; leaf_hash: Buffer; ts: Date }>(INTEGRATED, [gone])).rows;
-  for (const r of rows) settled.set(r.intent, { index: Number(r.idx), leafHash: r.leaf_hash.toString('base64'), timestamp: r.ts.toISOString() });
+  const rows = (await client.query<{ intent: string; idx: string; leaf_hash: Buffer; ts: Date }>(INTEGRATED, [gone]))
+    .rows;
+  for (const r of rows)
+    settled.set(r.intent, {
+      index: Number(r.idx),
+      leafHash: r.leaf_hash.toString('base64'),
+      timestamp: r.ts.toISOString(),
+    });
   return settled;
 }
 
@@ -272,7 +299,20 @@ function buildBatch(head: Head, entries: readonly PreparedEntry[]): Batch {
   }
   const frontierJson = JSON.stringify(frontierToJson(frontier));
   return {
-    params: [head.size, timestamp, Buffer.concat(leaves), Buffer.concat(bytes, offset), JSON.stringify(rows), levels, indices, Buffer.concat(hashes), frontier.size, frontierJson, head.frontierJson, intents],
+    params: [
+      head.size,
+      timestamp,
+      Buffer.concat(leaves),
+      Buffer.concat(bytes, offset),
+      JSON.stringify(rows),
+      levels,
+      indices,
+      Buffer.concat(hashes),
+      frontier.size,
+      frontierJson,
+      head.frontierJson,
+      intents,
+    ],
     receipts: leaves.map((leaf, i) => ({ index: head.size + i, leafHash: leaf.toString('base64'), timestamp })),
     next: { size: frontier.size, frontier, frontierJson, lastMs: ms },
   };

@@ -7,7 +7,18 @@ import { Agreement } from './agreement.js';
 const NOW = new Date('2026-06-01T00:00:00Z');
 
 function principal(org: string, roles: Role[], orgKind: OrgKind = 'NPS'): Principal {
-  return { org, orgKind, sub: 'user:x', roles, claimedRoles: roles, attrs: {}, reason: undefined, breakGlass: false, jti: 'j', requestId: 'r' };
+  return {
+    org,
+    orgKind,
+    sub: 'user:x',
+    roles,
+    claimedRoles: roles,
+    attrs: {},
+    reason: undefined,
+    breakGlass: false,
+    jti: 'j',
+    requestId: 'r',
+  };
 }
 
 function agreement(): Agreement {
@@ -35,7 +46,8 @@ function agreement(): Agreement {
     by: { org: 'nps-north-east', sub: 'user:x' },
     now: NOW,
   });
-  for (const org of ['nps-north-east', 'crc-northumbria']) a.sign({ version: 1, org, sub: 'user:x', kid: 'k', alg: 'ES256', jws: 'a.b.c', signedAt: NOW }, NOW);
+  for (const org of ['nps-north-east', 'crc-northumbria'])
+    a.sign({ version: 1, org, sub: 'user:x', kid: 'k', alg: 'ES256', jws: 'a.b.c', signedAt: NOW }, NOW);
   return a;
 }
 
@@ -76,8 +88,14 @@ describe(may.name, () => {
 describe(authorise.name, () => {
   it('answers 404 to a caller who may not know the agreement exists, 403 to a reader who may not act', () => {
     const a = agreement();
-    expect(() => authorise(stranger, a, 'suspend')).toThrow(expect.objectContaining({ kind: 'not_found' }) as AgreementException);
-    expect(() => authorise(partyIg, a, 'suspend')).toThrow(expect.objectContaining({ kind: 'forbidden' }) as AgreementException);
-    expect(() => authorise(admin, a, 'sign')).toThrow(expect.objectContaining({ code: 'not_a_party' }) as AgreementException);
+    expect(() => authorise(stranger, a, 'suspend')).toThrow(
+      expect.objectContaining({ kind: 'not_found' }) as AgreementException,
+    );
+    expect(() => authorise(partyIg, a, 'suspend')).toThrow(
+      expect.objectContaining({ kind: 'forbidden' }) as AgreementException,
+    );
+    expect(() => authorise(admin, a, 'sign')).toThrow(
+      expect.objectContaining({ code: 'not_a_party' }) as AgreementException,
+    );
   });
 });

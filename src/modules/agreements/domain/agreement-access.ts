@@ -42,7 +42,10 @@ export function may(p: Principal, a: Agreement, action: AgreementAction): boolea
       return signatoryOfParty(p, a) || (isOperator(p) && hasRole(p, 'gateway-admin', 'ig-reviewer'));
     case 'resume':
       // When nothing is suspended, a party's signatory is told so (409), not refused (403).
-      return (a.suspendedBy === null ? signatoryOfParty(p, a) : hasRole(p, 'dsa-signatory') && a.suspendedBy === p.org) || (isOperator(p) && hasRole(p, 'gateway-admin', 'ig-reviewer'));
+      return (
+        (a.suspendedBy === null ? signatoryOfParty(p, a) : hasRole(p, 'dsa-signatory') && a.suspendedBy === p.org) ||
+        (isOperator(p) && hasRole(p, 'gateway-admin', 'ig-reviewer'))
+      );
     case 'terminate':
       return signatoryOfParty(p, a) || (isOperator(p) && hasRole(p, 'gateway-admin'));
     default: {
@@ -57,8 +60,15 @@ export function authorise(p: Principal, a: Agreement, action: AgreementAction): 
   if (!canRead(p, a)) throw AgreementException.notFound(a.id);
   if (may(p, a, action)) return;
   if (action === 'sign') {
-    if (!a.isParty(p.org)) throw new AgreementException(AgreementExceptionCode.NotAParty, `Organisation "${p.org}" is not a party to version ${a.version} of this agreement and cannot sign it.`);
-    throw new AgreementException(AgreementExceptionCode.ActionForbidden, 'Only a dsa-signatory of a party may sign for it.');
+    if (!a.isParty(p.org))
+      throw new AgreementException(
+        AgreementExceptionCode.NotAParty,
+        `Organisation "${p.org}" is not a party to version ${a.version} of this agreement and cannot sign it.`,
+      );
+    throw new AgreementException(
+      AgreementExceptionCode.ActionForbidden,
+      'Only a dsa-signatory of a party may sign for it.',
+    );
   }
   const who: Record<Exclude<AgreementAction, 'read' | 'sign'>, string> = {
     amend: "a party's dsa-signatory or the operator's gateway-admin",
@@ -67,5 +77,8 @@ export function authorise(p: Principal, a: Agreement, action: AgreementAction): 
     resume: "the suspending organisation's dsa-signatory or the operator's ig-reviewer or gateway-admin",
     terminate: "a party's dsa-signatory or the operator's gateway-admin",
   };
-  throw new AgreementException(AgreementExceptionCode.ActionForbidden, `Only ${who[action as keyof typeof who]} may ${action} this agreement.`);
+  throw new AgreementException(
+    AgreementExceptionCode.ActionForbidden,
+    `Only ${who[action as keyof typeof who]} may ${action} this agreement.`,
+  );
 }

@@ -36,7 +36,11 @@ export function renderDocument(id: string, version: number, t: AgreementTerms): 
 
 /** Reads the terms back out of a stored document (the document is the single source of a version's terms). */
 export function termsFromDocument(document: string): AgreementTerms {
-  const d = JSON.parse(document) as Omit<AgreementTerms, 'validFrom' | 'validTo' | 'reviewBy'> & { validFrom: string; validTo: string; reviewBy: string };
+  const d = JSON.parse(document) as Omit<AgreementTerms, 'validFrom' | 'validTo' | 'reviewBy'> & {
+    validFrom: string;
+    validTo: string;
+    reviewBy: string;
+  };
   return {
     title: d.title,
     parties: d.parties,

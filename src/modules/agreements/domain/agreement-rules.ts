@@ -14,7 +14,8 @@ export function checkTerms(t: AgreementTerms, now: Date): FieldError[] {
 
   if (t.validFrom.getTime() >= t.validTo.getTime()) err('validTo', 'must be after validFrom');
   if (t.validTo.getTime() <= now.getTime()) err('validTo', 'must be in the future');
-  if (t.reviewBy.getTime() < t.validFrom.getTime() || t.reviewBy.getTime() > t.validTo.getTime()) err('reviewBy', 'must fall between validFrom and validTo');
+  if (t.reviewBy.getTime() < t.validFrom.getTime() || t.reviewBy.getTime() > t.validTo.getTime())
+    err('reviewBy', 'must fall between validFrom and validTo');
 
   const seen = new Set<string>();
   t.parties.forEach((p, i) => {
@@ -22,16 +23,23 @@ export function checkTerms(t: AgreementTerms, now: Date): FieldError[] {
     seen.add(p.org);
   });
   const pairExists = t.parties.some((p) => isProvider(p) && t.parties.some((r) => isRecipient(r) && r.org !== p.org));
-  if (!pairExists) err('parties', 'must include at least one PROVIDER (or BOTH) and a different RECIPIENT (or BOTH) organisation');
+  if (!pairExists)
+    err('parties', 'must include at least one PROVIDER (or BOTH) and a different RECIPIENT (or BOTH) organisation');
 
   for (const c of SPECIAL_CATEGORIES as readonly SpecialCategory[]) {
     const condition = t.specialCategoryConditions[c];
-    if (t.dataCategories.includes(c) && !condition?.trim()) err(`specialCategoryConditions.${c}`, `is required because dataCategories includes ${c} (special category data needs a stated condition)`);
-    if (!t.dataCategories.includes(c) && condition !== undefined) err(`specialCategoryConditions.${c}`, `must be left out: dataCategories does not include ${c}`);
+    if (t.dataCategories.includes(c) && !condition?.trim())
+      err(
+        `specialCategoryConditions.${c}`,
+        `is required because dataCategories includes ${c} (special category data needs a stated condition)`,
+      );
+    if (!t.dataCategories.includes(c) && condition !== undefined)
+      err(`specialCategoryConditions.${c}`, `must be left out: dataCategories does not include ${c}`);
   }
 
   for (const purpose of Object.keys(t.lawfulBasisByPurpose)) {
-    if (!(t.purposes as string[]).includes(purpose)) err(`lawfulBasisByPurpose.${purpose}`, `must be left out: purposes does not include ${purpose}`);
+    if (!(t.purposes as string[]).includes(purpose))
+      err(`lawfulBasisByPurpose.${purpose}`, `must be left out: purposes does not include ${purpose}`);
   }
 
   t.contacts.forEach((c, i) => {

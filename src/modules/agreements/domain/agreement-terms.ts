@@ -3,7 +3,14 @@ import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 export const PARTY_ROLES = ['PROVIDER', 'RECIPIENT', 'BOTH'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
 
-export const AGREEMENT_STATUSES = ['DRAFT', 'PENDING_SIGNATURES', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'TERMINATED'] as const;
+export const AGREEMENT_STATUSES = [
+  'DRAFT',
+  'PENDING_SIGNATURES',
+  'ACTIVE',
+  'SUSPENDED',
+  'EXPIRED',
+  'TERMINATED',
+] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
 /** The special categories an agreement may only name with a condition (DPA 2018 s.35 / Sch.8). */

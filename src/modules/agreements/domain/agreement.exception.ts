@@ -37,6 +37,9 @@ export class AgreementException extends DomainException {
 
   /** A transition the lifecycle does not allow from the current state; the detail names that state. */
   static state(action: string, status: string, why = ''): AgreementException {
-    return new AgreementException(AgreementExceptionCode.StateConflict, `Cannot ${action} the agreement: it is ${status}${why ? `; ${why}` : ''}.`);
+    return new AgreementException(
+      AgreementExceptionCode.StateConflict,
+      `Cannot ${action} the agreement: it is ${status}${why ? `; ${why}` : ''}.`,
+    );
   }
 }

@@ -13,10 +13,23 @@ export interface AgreementTransaction {
 
 export interface AgreementRepository {
   findById(id: string): Promise<Agreement | null>;
-  findVersion(id: string, version: number): Promise<{ version: AgreementVersion; signatures: AgreementSignature[] } | null>;
+  findVersion(
+    id: string,
+    version: number,
+  ): Promise<{ version: AgreementVersion; signatures: AgreementSignature[] } | null>;
   /** Version numbers whose document hashes to `sha256` (to tell "signed another version" from "signed other bytes"). */
   findVersionByDocumentHash(id: string, sha256: string): Promise<number | null>;
-  listVersions(id: string): Promise<{ version: number; createdAt: Date; createdBy: { org: string; sub: string }; documentSha256: string; signedBy: string[] }[]>;
+  listVersions(
+    id: string,
+  ): Promise<
+    {
+      version: number;
+      createdAt: Date;
+      createdBy: { org: string; sub: string };
+      documentSha256: string;
+      signedBy: string[];
+    }[]
+  >;
   /** Agreements `org` is or was party to, or every agreement when org is null (the operator). */
   list(filter: { org: string | null }): Promise<Agreement[]>;
   /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */

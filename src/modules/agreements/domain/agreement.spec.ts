@@ -69,7 +69,9 @@ describe(Agreement.name, () => {
     });
 
     it('refuses terms that break the rules, with a 400 naming the fields', () => {
-      expect(codeOf(() => Agreement.draft({ id: ID, terms: terms({ dataCategories: ['HEALTH'] }), by, now: NOW }))).toBe('validation');
+      expect(
+        codeOf(() => Agreement.draft({ id: ID, terms: terms({ dataCategories: ['HEALTH'] }), by, now: NOW })),
+      ).toBe('validation');
     });
   });
 
@@ -94,7 +96,9 @@ describe(Agreement.name, () => {
     it('refuses a signature over another version (409) and by a non-party (403)', () => {
       const sut = active();
       sut.amend(terms({ retentionDays: 200 }), by, NOW);
-      expect(codeOf(() => sut.sign(sig('nps-north-east', 1), NOW))).toBe(AgreementExceptionCode.SignatureVersionMismatch);
+      expect(codeOf(() => sut.sign(sig('nps-north-east', 1), NOW))).toBe(
+        AgreementExceptionCode.SignatureVersionMismatch,
+      );
       expect(codeOf(() => sut.sign(sig('police-durham', 2), NOW))).toBe(AgreementExceptionCode.NotAParty);
     });
 
@@ -116,7 +120,10 @@ describe(Agreement.name, () => {
       expect(sut.suspendedBy).toBe('nps-north-east');
       sut.resume(by, 'resolved', later(1000));
       expect(sut.statusAt(NOW)).toBe('ACTIVE');
-      expect(sut.pullEvents().map((e) => e.constructor.name)).toEqual(['AgreementSuspendedEvent', 'AgreementResumedEvent']);
+      expect(sut.pullEvents().map((e) => e.constructor.name)).toEqual([
+        'AgreementSuspendedEvent',
+        'AgreementResumedEvent',
+      ]);
     });
 
     it.each([

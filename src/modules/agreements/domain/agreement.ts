@@ -44,7 +44,12 @@ export interface StatusChange {
   by: Actor;
 }
 
-export type AgreementEvent = AgreementActivatedEvent | AgreementAmendedEvent | AgreementSuspendedEvent | AgreementResumedEvent | AgreementTerminatedEvent;
+export type AgreementEvent =
+  | AgreementActivatedEvent
+  | AgreementAmendedEvent
+  | AgreementSuspendedEvent
+  | AgreementResumedEvent
+  | AgreementTerminatedEvent;
 
 interface State {
   id: string;
@@ -189,11 +194,22 @@ export class Agreement {
    * A signature on a DRAFT submits it.
    */
   sign(sig: AgreementSignature, now: Date): void {
-    if (!this.isParty(sig.org)) throw new AgreementException(AgreementExceptionCode.NotAParty, `Organisation "${sig.org}" is not a party to version ${this.version} of this agreement.`);
+    if (!this.isParty(sig.org))
+      throw new AgreementException(
+        AgreementExceptionCode.NotAParty,
+        `Organisation "${sig.org}" is not a party to version ${this.version} of this agreement.`,
+      );
     if (sig.version !== this.version) {
-      throw new AgreementException(AgreementExceptionCode.SignatureVersionMismatch, `The signature is over version ${sig.version}, but the current version is ${this.version}; fetch the document again and sign that.`);
+      throw new AgreementException(
+        AgreementExceptionCode.SignatureVersionMismatch,
+        `The signature is over version ${sig.version}, but the current version is ${this.version}; fetch the document again and sign that.`,
+      );
     }
-    if (this.s.signatures.some((x) => x.org === sig.org)) throw new AgreementException(AgreementExceptionCode.AlreadySigned, `Organisation "${sig.org}" has already signed version ${this.version}.`);
+    if (this.s.signatures.some((x) => x.org === sig.org))
+      throw new AgreementException(
+        AgreementExceptionCode.AlreadySigned,
+        `Organisation "${sig.org}" has already signed version ${this.version}.`,
+      );
     const status = this.statusAt(now);
     if (status !== 'DRAFT' && status !== 'PENDING_SIGNATURES') throw AgreementException.state('sign', status);
     this.s.signatures.push(sig);
@@ -203,7 +219,14 @@ export class Agreement {
     if (this.awaitingSignatures().length === 0) {
       this.s.status = 'ACTIVE';
       this.s.activeVersion = this.version;
-      this.events.push(new AgreementActivatedEvent(this.id, this.version, this.terms.parties.map((p) => p.org), now));
+      this.events.push(
+        new AgreementActivatedEvent(
+          this.id,
+          this.version,
+          this.terms.parties.map((p) => p.org),
+          now,
+        ),
+      );
     }
   }
 
@@ -221,7 +244,8 @@ export class Agreement {
   /** Lifts a suspension: ACTIVE again, or back to PENDING_SIGNATURES when an amendment still awaits signatures. */
   resume(by: Actor, reason: string, now: Date): void {
     const status = this.statusAt(now);
-    if (status !== 'SUSPENDED') throw AgreementException.state('resume', status, 'only a SUSPENDED agreement can be resumed');
+    if (status !== 'SUSPENDED')
+      throw AgreementException.state('resume', status, 'only a SUSPENDED agreement can be resumed');
     this.s.status = this.s.activeVersion === this.version ? 'ACTIVE' : 'PENDING_SIGNATURES';
     this.s.lastChange = { action: 'resume', reason, at: now, by };
     this.s.updatedAt = now;
@@ -252,13 +276,23 @@ export class Agreement {
     return this.events.splice(0);
   }
 
-  private static makeVersion(id: string, version: number, terms: AgreementTerms, by: Actor, now: Date): AgreementVersion {
+  private static makeVersion(
+    id: string,
+    version: number,
+    terms: AgreementTerms,
+    by: Actor,
+    now: Date,
+  ): AgreementVersion {
     const document = renderDocument(id, version, terms);
     return { version, terms, document, documentSha256: sha256Base64url(document), createdAt: now, createdBy: by };
   }
 
   private static assertTerms(terms: AgreementTerms, now: Date): void {
     const errors = checkTerms(terms, now);
-    if (errors.length) throw new ValidationException(errors, `The agreement terms are invalid: ${[...new Set(errors.map((e) => e.field))].slice(0, 5).join(', ')}.`);
+    if (errors.length)
+      throw new ValidationException(
+        errors,
+        `The agreement terms are invalid: ${[...new Set(errors.map((e) => e.field))].slice(0, 5).join(', ')}.`,
+      );
   }
 }

@@ -7,14 +7,21 @@ export const AgreementMapper = {
   toDomain(row: AgreementEntity, current: AgreementVersionEntity, signatures: AgreementSignatureEntity[]): Agreement {
     const lastChange: StatusChange | null =
       row.statusAction && row.statusChangedAt
-        ? { action: row.statusAction as StatusChange['action'], reason: row.statusReason ?? '', at: row.statusChangedAt, by: { org: row.statusChangedByOrg ?? '', sub: row.statusChangedBySub ?? '' } }
+        ? {
+            action: row.statusAction as StatusChange['action'],
+            reason: row.statusReason ?? '',
+            at: row.statusChangedAt,
+            by: { org: row.statusChangedByOrg ?? '', sub: row.statusChangedBySub ?? '' },
+          }
         : null;
     return Agreement.restore({
       id: row.id,
       status: row.status as AgreementStatus,
       current: AgreementMapper.version(current),
       activeVersion: row.activeVersion,
-      signatures: signatures.map((s) => AgreementMapper.signature(s)).sort((a, b) => a.signedAt.getTime() - b.signedAt.getTime()),
+      signatures: signatures
+        .map((s) => AgreementMapper.signature(s))
+        .sort((a, b) => a.signedAt.getTime() - b.signedAt.getTime()),
       partyOrgs: row.partyOrgs,
       lastChange,
       createdAt: row.createdAt,
@@ -24,11 +31,26 @@ export const AgreementMapper = {
   },
 
   version(v: AgreementVersionEntity): AgreementVersion {
-    return { version: v.version, terms: termsFromDocument(v.document), document: v.document, documentSha256: v.documentSha256, createdAt: v.createdAt, createdBy: { org: v.createdByOrg, sub: v.createdBySub } };
+    return {
+      version: v.version,
+      terms: termsFromDocument(v.document),
+      document: v.document,
+      documentSha256: v.documentSha256,
+      createdAt: v.createdAt,
+      createdBy: { org: v.createdByOrg, sub: v.createdBySub },
+    };
   },
 
   signature(s: AgreementSignatureEntity): AgreementSignature {
-    return { version: s.version, org: s.org, sub: s.signerSub, kid: s.kid, alg: s.alg, jws: s.jws, signedAt: s.signedAt };
+    return {
+      version: s.version,
+      org: s.org,
+      sub: s.signerSub,
+      kid: s.kid,
+      alg: s.alg,
+      jws: s.jws,
+      signedAt: s.signedAt,
+    };
   },
 
   row(a: Agreement): AgreementEntity {
@@ -53,10 +75,27 @@ export const AgreementMapper = {
   },
 
   versionRow(id: string, v: AgreementVersion): AgreementVersionEntity {
-    return { agreementId: id, version: v.version, document: v.document, documentSha256: v.documentSha256, createdAt: v.createdAt, createdByOrg: v.createdBy.org, createdBySub: v.createdBy.sub };
+    return {
+      agreementId: id,
+      version: v.version,
+      document: v.document,
+      documentSha256: v.documentSha256,
+      createdAt: v.createdAt,
+      createdByOrg: v.createdBy.org,
+      createdBySub: v.createdBy.sub,
+    };
   },
 
   signatureRow(id: string, s: AgreementSignature): AgreementSignatureEntity {
-    return { agreementId: id, version: s.version, org: s.org, signerSub: s.sub, kid: s.kid, alg: s.alg, jws: s.jws, signedAt: s.signedAt };
+    return {
+      agreementId: id,
+      version: s.version,
+      org: s.org,
+      signerSub: s.sub,
+      kid: s.kid,
+      alg: s.alg,
+      jws: s.jws,
+      signedAt: s.signedAt,
+    };
   },
 };

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ArrayContains, DataSource, EntityManager, In } from 'typeorm';
 import { AgreementException, AgreementExceptionCode } from '../domain/agreement.exception.js';
 import type { Agreement } from '../domain/agreement.js';
-import type { AgreementRepository, AgreementTransaction, ExpiredAgreement } from '../domain/agreement.repository.port.js';
+import type {
+  AgreementRepository,
+  AgreementTransaction,
+  ExpiredAgreement,
+} from '../domain/agreement.repository.port.js';
 import { AgreementEntity, AgreementSignatureEntity, AgreementVersionEntity } from './agreement.entity.js';
 import { AgreementMapper } from './agreement.mapper.js';
 
@@ -18,25 +22,42 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
     return this.db.transaction('REPEATABLE READ', async (em) => {
       const v = await em.getRepository(AgreementVersionEntity).findOneBy({ agreementId: id, version });
       if (!v) return null;
-      const sigs = await em.getRepository(AgreementSignatureEntity).find({ where: { agreementId: id, version }, order: { signedAt: 'ASC' } });
+      const sigs = await em
+        .getRepository(AgreementSignatureEntity)
+        .find({ where: { agreementId: id, version }, order: { signedAt: 'ASC' } });
       return { version: AgreementMapper.version(v), signatures: sigs.map((s) => AgreementMapper.signature(s)) };
     });
   }
 
   async findVersionByDocumentHash(id: string, sha256: string): Promise<number | null> {
-    const v = await this.db.getRepository(AgreementVersionEntity).findOne({ where: { agreementId: id, documentSha256: sha256 }, select: { version: true } });
+    const v = await this.db
+      .getRepository(AgreementVersionEntity)
+      .findOne({ where: { agreementId: id, documentSha256: sha256 }, select: { version: true } });
     return v?.version ?? null;
   }
 
   async listVersions(id: string) {
-    const rows: { version: number; created_at: Date; created_by_org: string; created_by_sub: string; document_sha256: string; signed_by: string[] }[] = await this.db.query(
+    const rows: {
+      version: number;
+      created_at: Date;
+      created_by_org: string;
+      created_by_sub: string;
+      document_sha256: string;
+      signed_by: string[];
+    }[] = await this.db.query(
       `SELECT v.version, v.created_at, v.created_by_org, v.created_by_sub, v.document_sha256,
               COALESCE(array_agg(s.org ORDER BY s.signed_at) FILTER (WHERE s.org IS NOT NULL), '{}') AS signed_by
          FROM agreement_versions v LEFT JOIN agreement_signatures s ON s.agreement_id = v.agreement_id AND s.version = v.version
         WHERE v.agreement_id = $1 GROUP BY v.agreement_id, v.version ORDER BY v.version`,
       [id],
     );
-    return rows.map((r) => ({ version: r.version, createdAt: r.created_at, createdBy: { org: r.created_by_org, sub: r.created_by_sub }, documentSha256: r.document_sha256, signedBy: r.signed_by }));
+    return rows.map((r) => ({
+      version: r.version,
+      createdAt: r.created_at,
+      createdBy: { org: r.created_by_org, sub: r.created_by_sub },
+      documentSha256: r.document_sha256,
+      signedBy: r.signed_by,
+    }));
   }
 
   async list(filter: { org: string | null }): Promise<Agreement[]> {
@@ -47,7 +68,9 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
       });
       if (!rows.length) return [];
       const ids = rows.map((r) => r.id);
-      const versions = await em.getRepository(AgreementVersionEntity).findBy(rows.map((r) => ({ agreementId: r.id, version: r.version })));
+      const versions = await em
+        .getRepository(AgreementVersionEntity)
+        .findBy(rows.map((r) => ({ agreementId: r.id, version: r.version })));
       const sigs = await em.getRepository(AgreementSignatureEntity).findBy({ agreementId: In(ids) });
       return rows.map((r) =>
         AgreementMapper.toDomain(
@@ -69,10 +92,22 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
     const inserted: unknown[] = await em.query(
       `INSERT INTO agreements (id, status, version, active_version, party_orgs, valid_to, created_at, created_by_org, created_by_sub, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [r.id, r.status, r.version, r.activeVersion, r.partyOrgs, r.validTo, r.createdAt, r.createdByOrg, r.createdBySub, r.updatedAt],
+      [
+        r.id,
+        r.status,
+        r.version,
+        r.activeVersion,
+        r.partyOrgs,
+        r.validTo,
+        r.createdAt,
+        r.createdByOrg,
+        r.createdBySub,
+        r.updatedAt,
+      ],
     );
     // Only a caller-chosen id (the demo seed on two instances at once) can collide.
-    if (!inserted.length) throw new AgreementException(AgreementExceptionCode.AlreadyExists, `Agreement "${a.id}" already exists.`);
+    if (!inserted.length)
+      throw new AgreementException(AgreementExceptionCode.AlreadyExists, `Agreement "${a.id}" already exists.`);
     await this.writeNewRows(em, a);
   }
 
@@ -101,9 +136,13 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
   }
 
   private async load(em: EntityManager, id: string, forUpdate: boolean): Promise<Agreement | null> {
-    const row = await em.getRepository(AgreementEntity).findOne({ where: { id }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const row = await em
+      .getRepository(AgreementEntity)
+      .findOne({ where: { id }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!row) return null;
-    const current = await em.getRepository(AgreementVersionEntity).findOneByOrFail({ agreementId: id, version: row.version });
+    const current = await em
+      .getRepository(AgreementVersionEntity)
+      .findOneByOrFail({ agreementId: id, version: row.version });
     const sigs = await em.getRepository(AgreementSignatureEntity).findBy({ agreementId: id, version: row.version });
     return AgreementMapper.toDomain(row, current, sigs);
   }
@@ -111,8 +150,12 @@ export class TypeOrmAgreementRepository implements AgreementRepository {
   /** New versions and signatures, then the state counter every instance's coverage index watches. */
   private async writeNewRows(em: EntityManager, a: Agreement): Promise<void> {
     const { versions, signatures } = a.pendingInserts();
-    if (versions.length) await em.getRepository(AgreementVersionEntity).insert(versions.map((v) => AgreementMapper.versionRow(a.id, v)));
-    if (signatures.length) await em.getRepository(AgreementSignatureEntity).insert(signatures.map((s) => AgreementMapper.signatureRow(a.id, s)));
+    if (versions.length)
+      await em.getRepository(AgreementVersionEntity).insert(versions.map((v) => AgreementMapper.versionRow(a.id, v)));
+    if (signatures.length)
+      await em
+        .getRepository(AgreementSignatureEntity)
+        .insert(signatures.map((s) => AgreementMapper.signatureRow(a.id, s)));
     await em.query(`UPDATE agreements_state SET version = version + 1 WHERE id = 1`);
   }
 }

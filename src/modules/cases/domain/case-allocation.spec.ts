@@ -2,7 +2,12 @@ import { isAllocator, mayAllocateTo } from './case-allocation.js';
 
 describe('case allocation', () => {
   const nps = { id: 'nps-north-east', region: 'North East' };
-  const org = (id: string, kind: 'NPS' | 'CRC' | 'POLICE' | 'GATEWAY', region = 'North East', status = 'ACTIVE') => ({ id, kind, region, status });
+  const org = (id: string, kind: 'NPS' | 'CRC' | 'POLICE' | 'GATEWAY', region = 'North East', status = 'ACTIVE') => ({
+    id,
+    kind,
+    region,
+    status,
+  });
 
   it('only the NPS allocates', () => {
     expect(isAllocator('NPS')).toBe(true);

@@ -15,7 +15,10 @@ export function isAllocator(kind: OrgKind): boolean {
 }
 
 /** Whether an allocator may create a case managed by `target` (itself, or an active CRC of its region). */
-export function mayAllocateTo(allocator: { id: string; region: string }, target: { id: string; kind: OrgKind; region: string; status: string } | null): boolean {
+export function mayAllocateTo(
+  allocator: { id: string; region: string },
+  target: { id: string; kind: OrgKind; region: string; status: string } | null,
+): boolean {
   if (target === null) return false;
   if (target.id === allocator.id) return true;
   return target.kind === 'CRC' && target.status === 'ACTIVE' && target.region === allocator.region;

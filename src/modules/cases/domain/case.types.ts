@@ -1,5 +1,22 @@
 /** The vocabulary of case records (docs/api.md, Case records). */
-export const TIERS = ['A3', 'A2', 'A1', 'A0', 'B3', 'B2', 'B1', 'B0', 'C3', 'C2', 'C1', 'C0', 'D3', 'D2', 'D1', 'D0'] as const;
+export const TIERS = [
+  'A3',
+  'A2',
+  'A1',
+  'A0',
+  'B3',
+  'B2',
+  'B1',
+  'B0',
+  'C3',
+  'C2',
+  'C1',
+  'C0',
+  'D3',
+  'D2',
+  'D1',
+  'D0',
+] as const;
 export type Tier = (typeof TIERS)[number];
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];

@@ -34,17 +34,31 @@ describe('project', () => {
   });
 
   it('gives a band without the raw score, and needs without notes in the summary', () => {
-    const out = project('summary', record, assessment, new Set(['scores.ogrs3Band', 'needs', 'needs.notes', 'mappa.level', 'sensitive.health']));
+    const out = project(
+      'summary',
+      record,
+      assessment,
+      new Set(['scores.ogrs3Band', 'needs', 'needs.notes', 'mappa.level', 'sensitive.health']),
+    );
     expect(out.scores).toEqual({ ogrs3Band: 'HIGH' });
     expect(out.mappa).toEqual({ level: 3 });
-    expect((out.needs as Record<string, unknown>[])[0]).toEqual({ area: 'accommodation', severity: 'SOME', linkedToHarm: true, linkedToReoffending: false });
+    expect((out.needs as Record<string, unknown>[])[0]).toEqual({
+      area: 'accommodation',
+      severity: 'SOME',
+      linkedToHarm: true,
+      linkedToReoffending: false,
+    });
     // Sensitive data belongs to the case view only.
     expect(out).not.toHaveProperty('sensitive');
   });
 
   it('takes RoSH from the latest assessment and shows only released sensitive parts', () => {
     const out = project('case', record, assessment, new Set(['rosh', 'sensitive.victims', 'person.familyName']));
-    expect(out).toEqual({ rosh: assessment.rosh, sensitive: { victims: 'Neighbour' }, person: { familyName: 'Example' } });
+    expect(out).toEqual({
+      rosh: assessment.rosh,
+      sensitive: { victims: 'Neighbour' },
+      person: { familyName: 'Example' },
+    });
   });
 
   it.each([

@@ -5,7 +5,12 @@ import { NEED_AREAS, ogrs3Band, type Assessment, type CaseRecord } from './case.
  * Builds the response body from the released field names only: a withheld field is absent,
  * never null or masked, and the projection cannot leak what the decision did not allow.
  */
-export function project(view: CaseView, c: CaseRecord, a: Assessment | null, released: ReadonlySet<string>): Record<string, unknown> {
+export function project(
+  view: CaseView,
+  c: CaseRecord,
+  a: Assessment | null,
+  released: ReadonlySet<string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const has = (f: string) => released.has(f);
   if (view === 'case') {
@@ -32,13 +37,19 @@ export function project(view: CaseView, c: CaseRecord, a: Assessment | null, rel
     if (has('scores.ovp')) scores.ovp = a.scores.ovp;
     if (has('scores.rsr')) scores.rsr = a.scores.rsr;
     if (Object.keys(scores).length) {
-      if (has('scores.ogrs3TwoYear') || has('scores.ogp') || has('scores.ovp') || has('scores.rsr')) scores.algorithmVersion = a.scores.algorithmVersion;
+      if (has('scores.ogrs3TwoYear') || has('scores.ogp') || has('scores.ovp') || has('scores.rsr'))
+        scores.algorithmVersion = a.scores.algorithmVersion;
       out.scores = scores;
     }
     if (has('needs')) {
       out.needs = NEED_AREAS.map((area) => {
         const n = a.needs[area];
-        const item: Record<string, unknown> = { area, severity: n.severity, linkedToHarm: n.linkedToHarm, linkedToReoffending: n.linkedToReoffending };
+        const item: Record<string, unknown> = {
+          area,
+          severity: n.severity,
+          linkedToHarm: n.linkedToHarm,
+          linkedToReoffending: n.linkedToReoffending,
+        };
         if (view === 'case' && has('needs.notes') && n.notes) item.notes = n.notes;
         return item;
       });

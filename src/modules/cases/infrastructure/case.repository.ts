@@ -86,11 +86,17 @@ export class CaseRepository {
   }
 
   async load(crn: string, m: EntityManager = this.db.manager, forUpdate = false): Promise<CaseRecord | null> {
-    const rows: CaseRow[] = await m.query(`SELECT ${CASE_COLUMNS} FROM cases c WHERE c.crn = $1${forUpdate ? ' FOR UPDATE' : ''}`, [crn]);
+    const rows: CaseRow[] = await m.query(
+      `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.crn = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [crn],
+    );
     return rows.length ? toRecord(rows[0]) : null;
   }
 
-  async upsert(m: EntityManager, c: Omit<CaseRecord, 'escalation' | 'pendingTransfer' | 'updatedAt'>): Promise<'created' | 'updated'> {
+  async upsert(
+    m: EntityManager,
+    c: Omit<CaseRecord, 'escalation' | 'pendingTransfer' | 'updatedAt'>,
+  ): Promise<'created' | 'updated'> {
     const rows: { inserted: boolean }[] = await m.query(
       `INSERT INTO cases (crn, managing_org, person, tier, rosh, mappa, iom_cohort, iom_force, licence_conditions, restricted)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -98,7 +104,18 @@ export class CaseRepository {
          iom_cohort = EXCLUDED.iom_cohort, iom_force = EXCLUDED.iom_force, licence_conditions = EXCLUDED.licence_conditions,
          restricted = EXCLUDED.restricted, updated_at = now(), revision = cases.revision + 1
        RETURNING (xmax = 0) AS inserted`,
-      [c.crn, c.managingOrg, JSON.stringify(c.person), c.tier, JSON.stringify(c.rosh), c.mappa ? JSON.stringify(c.mappa) : null, c.iom?.cohort ?? false, c.iom?.force ?? null, JSON.stringify(c.licenceConditions), c.restricted],
+      [
+        c.crn,
+        c.managingOrg,
+        JSON.stringify(c.person),
+        c.tier,
+        JSON.stringify(c.rosh),
+        c.mappa ? JSON.stringify(c.mappa) : null,
+        c.iom?.cohort ?? false,
+        c.iom?.force ?? null,
+        JSON.stringify(c.licenceConditions),
+        c.restricted,
+      ],
     );
     return rows[0].inserted ? 'created' : 'updated';
   }
@@ -110,13 +127,27 @@ export class CaseRepository {
        ON CONFLICT (crn, assessment_id) DO UPDATE SET completed_at = EXCLUDED.completed_at, assessor = EXCLUDED.assessor, scores = EXCLUDED.scores,
          rosh = EXCLUDED.rosh, needs = EXCLUDED.needs, risk_management_plan = EXCLUDED.risk_management_plan, sensitive = EXCLUDED.sensitive, received_at = now()
        RETURNING (xmax = 0) AS inserted`,
-      [crn, a.assessmentId, a.authoredByOrg, a.completedAt, a.assessor, JSON.stringify(a.scores), JSON.stringify(a.rosh), JSON.stringify(a.needs), JSON.stringify(a.riskManagementPlan), a.sensitive ? JSON.stringify(a.sensitive) : null],
+      [
+        crn,
+        a.assessmentId,
+        a.authoredByOrg,
+        a.completedAt,
+        a.assessor,
+        JSON.stringify(a.scores),
+        JSON.stringify(a.rosh),
+        JSON.stringify(a.needs),
+        JSON.stringify(a.riskManagementPlan),
+        a.sensitive ? JSON.stringify(a.sensitive) : null,
+      ],
     );
     return rows[0].inserted ? 'created' : 'updated';
   }
 
   async setEscalation(m: EntityManager, crn: string, escalation: CaseRecord['escalation']): Promise<void> {
-    await m.query(`UPDATE cases SET escalation = $2, updated_at = now() WHERE crn = $1`, [crn, escalation ? JSON.stringify(escalation) : null]);
+    await m.query(`UPDATE cases SET escalation = $2, updated_at = now() WHERE crn = $1`, [
+      crn,
+      escalation ? JSON.stringify(escalation) : null,
+    ]);
   }
 
   async listEscalations(opts: { managingOrgs?: string[]; limit: number }): Promise<CaseRecord[]> {

@@ -71,7 +71,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       for (const s of claimed) {
         this.inFlight++;
         const p = this.work(s, lease)
-          .catch((e: unknown) => this.logger.warn(`webhook delivery for subscription ${s.id} stopped: ${e instanceof Error ? e.message : String(e)}`, 'Events'))
+          .catch((e: unknown) =>
+            this.logger.warn(
+              `webhook delivery for subscription ${s.id} stopped: ${e instanceof Error ? e.message : String(e)}`,
+              'Events',
+            ),
+          )
           .finally(() => {
             this.inFlight--;
             this.running.delete(p);
@@ -80,7 +85,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         this.running.add(p);
       }
     } catch (e) {
-      this.logger.warn(`webhook delivery could not claim work: ${e instanceof Error ? e.message : String(e)}`, 'Events');
+      this.logger.warn(
+        `webhook delivery could not claim work: ${e instanceof Error ? e.message : String(e)}`,
+        'Events',
+      );
     } finally {
       this.ticking = false;
     }
@@ -107,9 +115,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     try {
       // Checked again at each attempt: the name may resolve elsewhere since the subscription was made.
       const target = await this.guard.check(s.url);
-      if (verdict.disclosure) await this.log.append(disclosureEntry(s.org, item.event, verdict.disclosure, `webhook ${s.id}`, `event-${item.event.id}`));
+      if (verdict.disclosure)
+        await this.log.append(
+          disclosureEntry(s.org, item.event, verdict.disclosure, `webhook ${s.id}`, `event-${item.event.id}`),
+        );
       const body = JSON.stringify(toCloudEvent(item.event, this.config.gatewayId));
-      const headers = { ...this.signer.headers(item.event.id, body, s.scheme, s.secret), ...(s.scheme === 'v1a' ? { 'webhook-key-id': this.signer.kid } : {}) };
+      const headers = {
+        ...this.signer.headers(item.event.id, body, s.scheme, s.secret),
+        ...(s.scheme === 'v1a' ? { 'webhook-key-id': this.signer.kid } : {}),
+      };
       result = await send(target, body, headers, this.config.events.timeoutMs);
     } catch (e) {
       if (!(e instanceof UnsafeUrlError)) throw e;
@@ -118,9 +132,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const attempt = { n, ...result };
     if (result.ok) return this.repo.finish(lease, s, item, { kind: 'delivered' }, attempt, this.leaseMs);
     if (n >= this.config.events.maxAttempts) {
-      return this.repo.finish(lease, s, item, { kind: 'dead', attempts: n, error: result.error ?? 'failed' }, attempt, this.leaseMs);
+      return this.repo.finish(
+        lease,
+        s,
+        item,
+        { kind: 'dead', attempts: n, error: result.error ?? 'failed' },
+        attempt,
+        this.leaseMs,
+      );
     }
-    await this.repo.retryLater(lease, s, item, attempt, backoffMs(n, this.config.events.backoffBaseMs, this.config.events.maxBackoffMs));
+    await this.repo.retryLater(
+      lease,
+      s,
+      item,
+      attempt,
+      backoffMs(n, this.config.events.backoffBaseMs, this.config.events.maxBackoffMs),
+    );
     return false;
   }
 }

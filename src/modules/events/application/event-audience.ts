@@ -7,7 +7,10 @@ import { OrganisationDirectory } from '@modules/organisations/index.js';
 import type { StoredEvent } from '../domain/event-envelope.js';
 
 /** Whether an organisation may learn of an event now, and what to log when it names a CRN. */
-export type Verdict = { ok: false } | { ok: true; disclosure: null } | { ok: true; disclosure: { crn: string; purpose: Purpose; reasons: string[]; ownerOrg: string } };
+export type Verdict =
+  | { ok: false }
+  | { ok: true; disclosure: null }
+  | { ok: true; disclosure: { crn: string; purpose: Purpose; reasons: string[]; ownerOrg: string } };
 
 /**
  * Who gets what, decided at delivery time with the reads' own decision:
@@ -28,10 +31,20 @@ export class EventAudience {
     if (!e.crn) return e.parties.includes(org) ? { ok: true, disclosure: null } : { ok: false };
     const o = await this.orgs.get(org);
     if (!o || o.status !== 'ACTIVE') return { ok: false };
-    const actor = await this.access.actorFacts({ org, orgKind: o.kind, roles: [...ROLES_BY_KIND[o.kind]], attrs: {}, breakGlass: false });
+    const actor = await this.access.actorFacts({
+      org,
+      orgKind: o.kind,
+      roles: [...ROLES_BY_KIND[o.kind]],
+      attrs: {},
+      breakGlass: false,
+    });
     for (const purpose of PURPOSES) {
       const { decision, record } = await this.access.decide(actor, e.crn, purpose, 'summary', at);
-      if (decision.outcome === 'allow' && record) return { ok: true, disclosure: { crn: e.crn, purpose, reasons: decision.reasons, ownerOrg: record.managingOrg } };
+      if (decision.outcome === 'allow' && record)
+        return {
+          ok: true,
+          disclosure: { crn: e.crn, purpose, reasons: decision.reasons, ownerOrg: record.managingOrg },
+        };
       // No such case, or a restricted one managed elsewhere: the same answer for every purpose.
       if (!record || (record.restricted && record.managingOrg !== org)) return { ok: false };
     }
@@ -40,7 +53,13 @@ export class EventAudience {
 }
 
 /** The access-log entry of a delivery (or feed item) that names a CRN: a disclosure to `org`. */
-export function disclosureEntry(org: string, e: StoredEvent, d: { crn: string; purpose: Purpose; reasons: string[]; ownerOrg: string }, channel: string, requestId: string): Parameters<AccessLogWriter['append']>[0] {
+export function disclosureEntry(
+  org: string,
+  e: StoredEvent,
+  d: { crn: string; purpose: Purpose; reasons: string[]; ownerOrg: string },
+  channel: string,
+  requestId: string,
+): Parameters<AccessLogWriter['append']>[0] {
   return {
     actor: { org: 'gateway', sub: 'system:events', roles: [] },
     action: 'event.disclose',

@@ -28,7 +28,12 @@ export class EventFeedService {
     for (const e of scanned) {
       const v = await this.audience.decide(p.org, e, now);
       if (!v.ok) continue;
-      if (v.disclosure) await this.log.append({ ...disclosureEntry(p.org, e, v.disclosure, 'pull feed', p.requestId), actor: { org: p.org, sub: p.sub, roles: p.roles }, jti: p.jti });
+      if (v.disclosure)
+        await this.log.append({
+          ...disclosureEntry(p.org, e, v.disclosure, 'pull feed', p.requestId),
+          actor: { org: p.org, sub: p.sub, roles: p.roles },
+          jti: p.jti,
+        });
       events.push(toCloudEvent(e, this.config.gatewayId));
     }
     return { events, nextCursor: scanned.length ? scanned[scanned.length - 1].seq : after };

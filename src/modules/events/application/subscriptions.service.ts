@@ -22,11 +22,15 @@ export class SubscriptionsService {
     private readonly guard: UrlGuard,
   ) {}
 
-  async create(p: Principal, input: { url: string; types: string[]; signature?: 'v1a' | 'v1' }): Promise<SubscriptionView> {
+  async create(
+    p: Principal,
+    input: { url: string; types: string[]; signature?: 'v1a' | 'v1' },
+  ): Promise<SubscriptionView> {
     try {
       await this.guard.check(input.url);
     } catch (e) {
-      if (e instanceof UnsafeUrlError) throw new ValidationException([{ field: 'url', message: e.message }], `url ${e.message}.`);
+      if (e instanceof UnsafeUrlError)
+        throw new ValidationException([{ field: 'url', message: e.message }], `url ${e.message}.`);
       throw e;
     }
     const types = input.types.includes('*') ? ['*'] : [...input.types].sort();

@@ -19,7 +19,12 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
  * MAX_RESPONSE_BYTES of the answer and gives up after `timeoutMs` in all, so a slow or hostile
  * receiver costs one delivery slot for a bounded time.
  */
-export function send(target: CheckedTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<SendResult> {
+export function send(
+  target: CheckedTarget,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<SendResult> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (r: SendResult) => {
@@ -30,7 +35,10 @@ export function send(target: CheckedTarget, body: string, headers: Record<string
       resolve(r);
     };
     const pinned: LookupFunction = (_host, opts, cb) => {
-      if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
+      if ((opts as { all?: boolean }).all)
+        (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+          { address: target.address, family: target.family },
+        ]);
       else cb(null, target.address, target.family);
     };
     const lib = target.url.protocol === 'https:' ? https : http;
@@ -38,17 +46,36 @@ export function send(target: CheckedTarget, body: string, headers: Record<string
       method: 'POST',
       lookup: pinned,
       agent: false,
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'probation-gateway-webhooks' },
+      headers: {
+        ...headers,
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'user-agent': 'probation-gateway-webhooks',
+      },
     });
-    const timer = setTimeout(() => done({ ok: false, status: null, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => done({ ok: false, status: null, error: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       let read = 0;
       res.on('data', (chunk: Buffer) => {
         read += chunk.length;
-        if (read > MAX_RESPONSE_BYTES) done({ ok: status >= 200 && status < 300, status, error: status >= 200 && status < 300 ? null : `HTTP ${status}` });
+        if (read > MAX_RESPONSE_BYTES)
+          done({
+            ok: status >= 200 && status < 300,
+            status,
+            error: status >= 200 && status < 300 ? null : `HTTP ${status}`,
+          });
       });
-      res.on('end', () => done({ ok: status >= 200 && status < 300, status, error: status >= 200 && status < 300 ? null : `HTTP ${status}` }));
+      res.on('end', () =>
+        done({
+          ok: status >= 200 && status < 300,
+          status,
+          error: status >= 200 && status < 300 ? null : `HTTP ${status}`,
+        }),
+      );
       res.on('error', (e) => done({ ok: false, status, error: e.message }));
     });
     req.on('error', (e) => done({ ok: false, status: null, error: e.message }));

@@ -21,7 +21,9 @@ export function signedContent(id: string, timestamp: number, body: string): Buff
 /** `v1,` HMAC-SHA256 with a `whsec_` secret (the base64 after the prefix is the key). */
 export function hmacSignature(secret: string, id: string, timestamp: number, body: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  return `v1,${createHmac('sha256', key).update(signedContent(id, timestamp, body)).digest('base64')}`;
+  return `v1,${createHmac('sha256', key)
+    .update(signedContent(id, timestamp, body))
+    .digest('base64')}`;
 }
 
 /**
@@ -52,9 +54,15 @@ export class WebhookSigner implements OnApplicationBootstrap {
     const privateKey = createPrivateKey({ key: jwk as never, format: 'jwk' });
     const pub = { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string };
     // The RFC 7638 thumbprint of the public key (members in lexicographic order) names it.
-    const kid = `webhook-${createHash('sha256').update(JSON.stringify({ crv: pub.crv, kty: pub.kty, x: pub.x })).digest('base64url').slice(0, 16)}`;
+    const kid = `webhook-${createHash('sha256')
+      .update(JSON.stringify({ crv: pub.crv, kty: pub.kty, x: pub.x }))
+      .digest('base64url')
+      .slice(0, 16)}`;
     const publicJwk = { ...pub, kid, alg: 'EdDSA', use: 'sig' };
-    await this.db.query(`INSERT INTO gateway_signing_keys (kid, alg, public_jwk) VALUES ($1, 'EdDSA', $2) ON CONFLICT (kid) DO NOTHING`, [kid, JSON.stringify(publicJwk)]);
+    await this.db.query(
+      `INSERT INTO gateway_signing_keys (kid, alg, public_jwk) VALUES ($1, 'EdDSA', $2) ON CONFLICT (kid) DO NOTHING`,
+      [kid, JSON.stringify(publicJwk)],
+    );
     this.key = { kid, privateKey, publicJwk };
   }
 
@@ -65,7 +73,10 @@ export class WebhookSigner implements OnApplicationBootstrap {
   /** The headers of one delivery of `body` (exact bytes sent) with message id `id`. */
   headers(id: string, body: string, scheme: 'v1' | 'v1a', secret: string | null, now = new Date()): WebhookHeaders {
     const timestamp = Math.floor(now.getTime() / 1000);
-    const signature = scheme === 'v1' ? hmacSignature(secret!, id, timestamp, body) : `v1a,${sign(null, signedContent(id, timestamp, body), this.required().privateKey).toString('base64')}`;
+    const signature =
+      scheme === 'v1'
+        ? hmacSignature(secret!, id, timestamp, body)
+        : `v1a,${sign(null, signedContent(id, timestamp, body), this.required().privateKey).toString('base64')}`;
     return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };
   }
 

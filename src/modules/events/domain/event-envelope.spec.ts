@@ -26,8 +26,15 @@ describe('toCloudEvent', () => {
     });
   });
   it('names an agreement or a request by id', () => {
-    expect(toCloudEvent(event({ type: 'agreement.suspended', crn: null, subject: 'a1', link: '/agreements/a1' }), 'gw').data).toEqual({ agreementId: 'a1', href: '/agreements/a1' });
-    expect(toCloudEvent(event({ type: 'exchange-request.received', crn: null, subject: 'r1', link: '/exchange-requests/r1' }), 'gw').data).toEqual({ requestId: 'r1', href: '/exchange-requests/r1' });
+    expect(
+      toCloudEvent(event({ type: 'agreement.suspended', crn: null, subject: 'a1', link: '/agreements/a1' }), 'gw').data,
+    ).toEqual({ agreementId: 'a1', href: '/agreements/a1' });
+    expect(
+      toCloudEvent(
+        event({ type: 'exchange-request.received', crn: null, subject: 'r1', link: '/exchange-requests/r1' }),
+        'gw',
+      ).data,
+    ).toEqual({ requestId: 'r1', href: '/exchange-requests/r1' });
   });
 });
 

@@ -29,7 +29,16 @@ export function toCloudEvent(e: StoredEvent, gatewayId: string): CloudEvent {
   if (e.crn) data.crn = e.crn;
   else if (e.type.startsWith('agreement.')) data.agreementId = e.subject;
   else if (e.type.startsWith('exchange-request.')) data.requestId = e.subject;
-  return { specversion: '1.0', id: e.id, type: e.type, source: `urn:probation-gateway:${gatewayId}`, subject: e.subject, time: e.occurredAt.toISOString(), datacontenttype: 'application/json', data };
+  return {
+    specversion: '1.0',
+    id: e.id,
+    type: e.type,
+    source: `urn:probation-gateway:${gatewayId}`,
+    subject: e.subject,
+    time: e.occurredAt.toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  };
 }
 
 /** Exponential backoff with equal jitter: half the doubled delay, plus up to the other half at random. */

@@ -1,14 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { EVENT_TYPES } from '@shared/events/index.js';
 
 export class CreateSubscriptionDto {
-  @ApiProperty({ example: 'https://partner.example/webhooks/gateway', description: 'https only (http only for hosts in WEBHOOK_ALLOW_HOSTS); never loopback, link-local or private addresses' })
+  @ApiProperty({
+    example: 'https://partner.example/webhooks/gateway',
+    description:
+      'https only (http only for hosts in WEBHOOK_ALLOW_HOSTS); never loopback, link-local or private addresses',
+  })
   @IsString()
   @MaxLength(2048)
   url!: string;
 
-  @ApiProperty({ example: ['case.escalated', 'agreement.suspended'], description: `Event types, or ["*"] for all: ${EVENT_TYPES.join(', ')}` })
+  @ApiProperty({
+    example: ['case.escalated', 'agreement.suspended'],
+    description: `Event types, or ["*"] for all: ${EVENT_TYPES.join(', ')}`,
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(EVENT_TYPES.length)
@@ -16,7 +34,11 @@ export class CreateSubscriptionDto {
   @IsIn(['*', ...EVENT_TYPES], { each: true })
   types!: string[];
 
-  @ApiPropertyOptional({ enum: ['v1a', 'v1'], description: 'v1a (default): Ed25519 under the gateway keys of /.well-known/jwks.json; v1: HMAC-SHA256 with a secret returned once, at creation' })
+  @ApiPropertyOptional({
+    enum: ['v1a', 'v1'],
+    description:
+      'v1a (default): Ed25519 under the gateway keys of /.well-known/jwks.json; v1: HMAC-SHA256 with a secret returned once, at creation',
+  })
   @IsOptional()
   @IsIn(['v1a', 'v1'])
   signature?: 'v1a' | 'v1';

@@ -20,10 +20,30 @@ export class DeliveryGauges implements OnModuleInit {
   onModuleInit(): void {
     const registers = [this.metrics.registry];
     const labelNames = ['subscription', 'org'] as const;
-    const backlog = new Gauge({ name: 'gateway_events_backlog', help: 'Events not yet delivered to a subscription (or skipped for it)', labelNames, registers });
-    const oldest = new Gauge({ name: 'gateway_events_oldest_undelivered_seconds', help: 'Age of the oldest event not yet delivered to a subscription', labelNames, registers });
-    const failures = new Gauge({ name: 'gateway_events_failed_attempts', help: 'Failed delivery attempts of a subscription since it was created', labelNames, registers });
-    const dead = new Gauge({ name: 'gateway_events_dead_letters', help: 'Events given up on for a subscription and not delivered by a replay', labelNames, registers });
+    const backlog = new Gauge({
+      name: 'gateway_events_backlog',
+      help: 'Events not yet delivered to a subscription (or skipped for it)',
+      labelNames,
+      registers,
+    });
+    const oldest = new Gauge({
+      name: 'gateway_events_oldest_undelivered_seconds',
+      help: 'Age of the oldest event not yet delivered to a subscription',
+      labelNames,
+      registers,
+    });
+    const failures = new Gauge({
+      name: 'gateway_events_failed_attempts',
+      help: 'Failed delivery attempts of a subscription since it was created',
+      labelNames,
+      registers,
+    });
+    const dead = new Gauge({
+      name: 'gateway_events_dead_letters',
+      help: 'Events given up on for a subscription and not delivered by a replay',
+      labelNames,
+      registers,
+    });
     const { repo, logger } = this;
     new Gauge({
       name: 'gateway_events_subscriptions',
@@ -42,7 +62,10 @@ export class DeliveryGauges implements OnModuleInit {
           }
           this.set(rows.length);
         } catch (e) {
-          logger.warn(`webhook delivery gauges could not be counted: ${e instanceof Error ? e.message : String(e)}`, 'Events');
+          logger.warn(
+            `webhook delivery gauges could not be counted: ${e instanceof Error ? e.message : String(e)}`,
+            'Events',
+          );
         }
       },
     });

@@ -31,7 +31,16 @@ interface EventRow {
   occurred_at: Date;
 }
 
-const toEvent = (r: EventRow): StoredEvent => ({ seq: r.seq, id: r.id, type: r.type, subject: r.subject, crn: r.crn, parties: r.parties, link: r.link, occurredAt: r.occurred_at });
+const toEvent = (r: EventRow): StoredEvent => ({
+  seq: r.seq,
+  id: r.id,
+  type: r.type,
+  subject: r.subject,
+  crn: r.crn,
+  parties: r.parties,
+  link: r.link,
+  occurredAt: r.occurred_at,
+});
 const EVENT_COLUMNS = `o.seq::text AS seq, o.id::text AS id, o.type, o.subject, o.crn, o.parties, o.link, o.occurred_at`;
 /** UPDATE ... RETURNING wrapped in a CTE: the statement is a SELECT, so the driver answers with the rows alone. */
 const returning = (update: string, columns = '*') => `WITH changed AS (${update}) SELECT ${columns} FROM changed`;
@@ -43,7 +52,15 @@ export class EventsRepository {
   constructor(private readonly db: DataSource) {}
 
   /** A new subscription starts after the newest event: it receives what happens from now on. */
-  async create(s: { id: string; org: string; url: string; types: string[]; scheme: 'v1' | 'v1a'; secret: string | null; by: string }): Promise<void> {
+  async create(s: {
+    id: string;
+    org: string;
+    url: string;
+    types: string[];
+    scheme: 'v1' | 'v1a';
+    secret: string | null;
+    by: string;
+  }): Promise<void> {
     await this.db.query(
       `INSERT INTO event_subscriptions (id, org, url, types, scheme, secret, cursor, created_by)
        VALUES ($1, $2, $3, $4::text[], $5, $6, (SELECT coalesce(max(seq), 0) FROM event_outbox), $7)`,
@@ -51,7 +68,21 @@ export class EventsRepository {
     );
   }
 
-  async list(org: string): Promise<{ id: string; url: string; types: string[]; scheme: string; created_at: Date; delivered: string; failures: string; dead_letters: string; backlog: string }[]> {
+  async list(
+    org: string,
+  ): Promise<
+    {
+      id: string;
+      url: string;
+      types: string[];
+      scheme: string;
+      created_at: Date;
+      delivered: string;
+      failures: string;
+      dead_letters: string;
+      backlog: string;
+    }[]
+  > {
     return this.db.query(
       `SELECT s.id::text, s.url, s.types, s.scheme, s.created_at, s.delivered::text, s.failures::text,
               (SELECT count(*) FROM event_dead_letters d WHERE d.subscription_id = s.id AND d.delivered_at IS NULL)::text AS dead_letters,
@@ -62,15 +93,28 @@ export class EventsRepository {
   }
 
   async delete(org: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(returning(`UPDATE event_subscriptions SET deleted_at = now() WHERE id = $1 AND org = $2 AND deleted_at IS NULL RETURNING id`), [id, org]);
+    const rows: unknown[] = await this.db.query(
+      returning(
+        `UPDATE event_subscriptions SET deleted_at = now() WHERE id = $1 AND org = $2 AND deleted_at IS NULL RETURNING id`,
+      ),
+      [id, org],
+    );
     return rows.length > 0;
   }
 
   /** Queues the subscription's undelivered dead letters for another round of attempts; null when no such subscription. */
   async replay(org: string, id: string): Promise<number | null> {
-    const sub: unknown[] = await this.db.query(`SELECT 1 FROM event_subscriptions WHERE id = $1 AND org = $2 AND deleted_at IS NULL`, [id, org]);
+    const sub: unknown[] = await this.db.query(
+      `SELECT 1 FROM event_subscriptions WHERE id = $1 AND org = $2 AND deleted_at IS NULL`,
+      [id, org],
+    );
     if (!sub.length) return null;
-    const rows: unknown[] = await this.db.query(returning(`UPDATE event_dead_letters SET replay = true WHERE subscription_id = $1 AND delivered_at IS NULL AND NOT replay RETURNING seq`), [id]);
+    const rows: unknown[] = await this.db.query(
+      returning(
+        `UPDATE event_dead_letters SET replay = true WHERE subscription_id = $1 AND delivered_at IS NULL AND NOT replay RETURNING seq`,
+      ),
+      [id],
+    );
     await this.db.query(`UPDATE event_subscriptions SET next_attempt_at = now(), attempts = 0 WHERE id = $1`, [id]);
     return rows.length;
   }
@@ -103,11 +147,10 @@ export class EventsRepository {
       [s.id, limit],
     );
     if (replays.length) return replays.map((r) => ({ event: toEvent(r), replay: true }));
-    const rows: EventRow[] = await this.db.query(`SELECT ${EVENT_COLUMNS} FROM event_outbox o, (SELECT $2::text[] AS types) s WHERE o.seq > $1 AND ${MATCHES} ORDER BY o.seq LIMIT $3`, [
-      s.cursor,
-      s.types,
-      limit,
-    ]);
+    const rows: EventRow[] = await this.db.query(
+      `SELECT ${EVENT_COLUMNS} FROM event_outbox o, (SELECT $2::text[] AS types) s WHERE o.seq > $1 AND ${MATCHES} ORDER BY o.seq LIMIT $3`,
+      [s.cursor, s.types, limit],
+    );
     return rows.map((r) => ({ event: toEvent(r), replay: false }));
   }
 
@@ -130,19 +173,28 @@ export class EventsRepository {
                 cursor = CASE WHEN $4 THEN cursor ELSE greatest(cursor, $5::bigint) END,
                 delivered = delivered + CASE WHEN $6 THEN 1 ELSE 0 END, failures = failures + CASE WHEN $7 THEN 1 ELSE 0 END
           WHERE id = $1 AND lease_owner = $2 AND lease_until > now() RETURNING id`),
-        [s.id, owner, leaseMs, item.replay, item.event.seq, outcome.kind === 'delivered', attempt !== null && !attempt.ok],
+        [
+          s.id,
+          owner,
+          leaseMs,
+          item.replay,
+          item.event.seq,
+          outcome.kind === 'delivered',
+          attempt !== null && !attempt.ok,
+        ],
       );
       if (!held.length) return false;
       if (attempt) await this.recordAttempt(tx, owner, s, item, attempt);
       if (item.replay) {
-        await tx.query(`UPDATE event_dead_letters SET replay = false, delivered_at = CASE WHEN $3 THEN now() ELSE delivered_at END, attempts = attempts + $4 WHERE subscription_id = $1 AND seq = $2`, [
-          s.id,
-          item.event.seq,
-          outcome.kind === 'delivered',
-          attempt?.n ?? 0,
-        ]);
+        await tx.query(
+          `UPDATE event_dead_letters SET replay = false, delivered_at = CASE WHEN $3 THEN now() ELSE delivered_at END, attempts = attempts + $4 WHERE subscription_id = $1 AND seq = $2`,
+          [s.id, item.event.seq, outcome.kind === 'delivered', attempt?.n ?? 0],
+        );
       } else if (outcome.kind === 'dead') {
-        await tx.query(`INSERT INTO event_dead_letters (subscription_id, seq, attempts, last_error) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [s.id, item.event.seq, outcome.attempts, outcome.error]);
+        await tx.query(
+          `INSERT INTO event_dead_letters (subscription_id, seq, attempts, last_error) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+          [s.id, item.event.seq, outcome.attempts, outcome.error],
+        );
       }
       s.cursor = item.replay ? s.cursor : item.event.seq;
       s.attempts = 0;
@@ -151,7 +203,13 @@ export class EventsRepository {
   }
 
   /** A failed attempt that will be retried: the subscription waits `delayMs` and its lease ends. */
-  async retryLater(owner: string, s: SubscriptionRow, item: DeliveryItem, attempt: { n: number; status: number | null; error: string | null }, delayMs: number): Promise<void> {
+  async retryLater(
+    owner: string,
+    s: SubscriptionRow,
+    item: DeliveryItem,
+    attempt: { n: number; status: number | null; error: string | null },
+    delayMs: number,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       const held: unknown[] = await tx.query(
         returning(`UPDATE event_subscriptions SET attempts = $3, failures = failures + 1, last_error = $4, lease_until = NULL, lease_owner = NULL,
@@ -164,29 +222,38 @@ export class EventsRepository {
   }
 
   async release(owner: string, id: string): Promise<void> {
-    await this.db.query(`UPDATE event_subscriptions SET lease_until = NULL, lease_owner = NULL WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+    await this.db.query(
+      `UPDATE event_subscriptions SET lease_until = NULL, lease_owner = NULL WHERE id = $1 AND lease_owner = $2`,
+      [id, owner],
+    );
   }
 
-  private async recordAttempt(tx: { query: DataSource['query'] }, owner: string, s: SubscriptionRow, item: DeliveryItem, a: { n: number; ok: boolean; status: number | null; error: string | null }): Promise<void> {
-    await tx.query(`INSERT INTO event_delivery_attempts (subscription_id, seq, attempt, ok, status, error, instance) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      s.id,
-      item.event.seq,
-      a.n,
-      a.ok,
-      a.status,
-      a.error?.slice(0, 500) ?? null,
-      owner,
-    ]);
+  private async recordAttempt(
+    tx: { query: DataSource['query'] },
+    owner: string,
+    s: SubscriptionRow,
+    item: DeliveryItem,
+    a: { n: number; ok: boolean; status: number | null; error: string | null },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO event_delivery_attempts (subscription_id, seq, attempt, ok, status, error, instance) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [s.id, item.event.seq, a.n, a.ok, a.status, a.error?.slice(0, 500) ?? null, owner],
+    );
   }
 
   /** The outbox after `after`, oldest first (the pull feed filters it per caller). */
   async feed(after: string, limit: number): Promise<StoredEvent[]> {
-    const rows: EventRow[] = await this.db.query(`SELECT ${EVENT_COLUMNS} FROM event_outbox o WHERE o.seq > $1 ORDER BY o.seq LIMIT $2`, [after, limit]);
+    const rows: EventRow[] = await this.db.query(
+      `SELECT ${EVENT_COLUMNS} FROM event_outbox o WHERE o.seq > $1 ORDER BY o.seq LIMIT $2`,
+      [after, limit],
+    );
     return rows.map(toEvent);
   }
 
   /** Per subscription: events waiting, the age of the oldest, failed attempts, undelivered dead letters. */
-  async stats(): Promise<{ id: string; org: string; backlog: number; oldest_s: number | null; failures: number; dead: number }[]> {
+  async stats(): Promise<
+    { id: string; org: string; backlog: number; oldest_s: number | null; failures: number; dead: number }[]
+  > {
     return this.db.query(
       `SELECT s.id::text, s.org, b.backlog::int AS backlog, extract(epoch FROM now() - b.oldest)::float8 AS oldest_s, s.failures::int AS failures,
               (SELECT count(*) FROM event_dead_letters d WHERE d.subscription_id = s.id AND d.delivered_at IS NULL)::int AS dead

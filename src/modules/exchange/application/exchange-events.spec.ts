@@ -1,7 +1,12 @@
 import { exchangeEvents } from './exchange-events.js';
 import type { ExchangeRequest } from '../domain/exchange-request.js';
 
-const request = (status: string) => ({ id: 'r1', status, state: { requester: 'police-cleveland', provider: 'nps-north-east' } }) as unknown as ExchangeRequest;
+const request = (status: string) =>
+  ({
+    id: 'r1',
+    status,
+    state: { requester: 'police-cleveland', provider: 'nps-north-east' },
+  }) as unknown as ExchangeRequest;
 const types = (from: string | null, to: string) => exchangeEvents(from as never, request(to)).map((e) => e.type);
 
 describe('exchangeEvents', () => {
@@ -13,6 +18,11 @@ describe('exchangeEvents', () => {
     expect(types('APPROVED', 'FULFILLED')).toEqual(['exchange-request.fulfilled']);
     expect(types('APPROVED', 'EXPIRED')).toEqual(['exchange-request.decided']);
     const [e] = exchangeEvents(null, request('SUBMITTED'));
-    expect(e).toEqual({ type: 'exchange-request.received', subject: 'r1', parties: ['police-cleveland', 'nps-north-east'], link: '/exchange-requests/r1' });
+    expect(e).toEqual({
+      type: 'exchange-request.received',
+      subject: 'r1',
+      parties: ['police-cleveland', 'nps-north-east'],
+      link: '/exchange-requests/r1',
+    });
   });
 });

@@ -7,11 +7,23 @@ import type { ExchangeRequest, ExchangeStatus } from '../domain/exchange-request
  */
 export function exchangeEvents(from: ExchangeStatus | null, r: ExchangeRequest): OutboxEvent[] {
   const to = r.status;
-  const event = (type: OutboxEvent['type']): OutboxEvent => ({ type, subject: r.id, parties: [r.state.requester, r.state.provider], link: links.exchangeRequest(r.id) });
+  const event = (type: OutboxEvent['type']): OutboxEvent => ({
+    type,
+    subject: r.id,
+    parties: [r.state.requester, r.state.provider],
+    link: links.exchangeRequest(r.id),
+  });
   const events: OutboxEvent[] = [];
   if (from === null) events.push(event('exchange-request.received'));
   // Decided: approved, refused or expired (also when the gateway closes an approved request), or released straight from submission.
-  if (to !== from && (to === 'APPROVED' || to === 'REFUSED' || to === 'EXPIRED' || (to === 'FULFILLED' && (from === null || from === 'SUBMITTED')))) events.push(event('exchange-request.decided'));
+  if (
+    to !== from &&
+    (to === 'APPROVED' ||
+      to === 'REFUSED' ||
+      to === 'EXPIRED' ||
+      (to === 'FULFILLED' && (from === null || from === 'SUBMITTED')))
+  )
+    events.push(event('exchange-request.decided'));
   if (to === 'FULFILLED' && from !== 'FULFILLED') events.push(event('exchange-request.fulfilled'));
   return events;
 }

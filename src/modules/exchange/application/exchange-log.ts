@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@shared/auth/principal.js';
-import { AccessLogWriter, type AccessLogEntryInput, type AccessLogReceipt, type LogIntent, type TransactionSql } from '@modules/access-log/index.js';
+import {
+  AccessLogWriter,
+  type AccessLogEntryInput,
+  type AccessLogReceipt,
+  type LogIntent,
+  type TransactionSql,
+} from '@modules/access-log/index.js';
 import { OPERATOR_ORG_ID } from '@modules/organisations/index.js';
 import type { ExchangeRequest } from '../domain/exchange-request.js';
 
@@ -41,7 +47,13 @@ export class ExchangeLog {
     if (intent) await this.log.integrate(intent);
   }
 
-  submitted(tx: TransactionSql, p: Actor, r: ExchangeRequest, reasons: string[], agreement: { id: string; version: number } | null): Promise<LogIntent> {
+  submitted(
+    tx: TransactionSql,
+    p: Actor,
+    r: ExchangeRequest,
+    reasons: string[],
+    agreement: { id: string; version: number } | null,
+  ): Promise<LogIntent> {
     const s = r.state;
     return this.enqueue(tx, p, r, {
       action: 'exchange.submit',
@@ -69,18 +81,57 @@ export class ExchangeLog {
     });
   }
 
-  decided(tx: TransactionSql, p: Actor, r: ExchangeRequest, decision: 'APPROVE' | 'REFUSE', reason: string, agreement: { id: string; version: number } | null): Promise<LogIntent> {
-    return this.enqueue(tx, p, r, { action: 'exchange.decide', decision: decision === 'APPROVE' ? 'ALLOW' : 'DENY', reasons: [decision], reason, agreement });
+  decided(
+    tx: TransactionSql,
+    p: Actor,
+    r: ExchangeRequest,
+    decision: 'APPROVE' | 'REFUSE',
+    reason: string,
+    agreement: { id: string; version: number } | null,
+  ): Promise<LogIntent> {
+    return this.enqueue(tx, p, r, {
+      action: 'exchange.decide',
+      decision: decision === 'APPROVE' ? 'ALLOW' : 'DENY',
+      reasons: [decision],
+      reason,
+      agreement,
+    });
   }
 
   /** A refusal or expiry the gateway made on its own (the agreement ended, or stopped covering the request). */
-  closedByGateway(tx: TransactionSql, r: ExchangeRequest, reason: string, requestId: string = randomUUID()): Promise<LogIntent> {
+  closedByGateway(
+    tx: TransactionSql,
+    r: ExchangeRequest,
+    reason: string,
+    requestId: string = randomUUID(),
+  ): Promise<LogIntent> {
     const actor = { ...GATEWAY_ACTOR, roles: [], requestId, jti: '' };
-    return this.enqueue(tx, actor, r, { action: r.status === 'EXPIRED' ? 'exchange.expire' : 'exchange.refuse', decision: 'DENY', reasons: [reason.slice(0, 500)], reason: null, agreement: null });
+    return this.enqueue(tx, actor, r, {
+      action: r.status === 'EXPIRED' ? 'exchange.expire' : 'exchange.refuse',
+      decision: 'DENY',
+      reasons: [reason.slice(0, 500)],
+      reason: null,
+      agreement: null,
+    });
   }
 
-  released(p: Actor, r: ExchangeRequest, how: string[], agreement: { id: string; version: number }, released: string[], withheld: string[]): Promise<AccessLogReceipt> {
-    return this.append(p, r, { action: 'exchange.release', decision: 'ALLOW', reasons: how, reason: r.state.justification, agreement, fieldsReleased: released, fieldsWithheld: withheld });
+  released(
+    p: Actor,
+    r: ExchangeRequest,
+    how: string[],
+    agreement: { id: string; version: number },
+    released: string[],
+    withheld: string[],
+  ): Promise<AccessLogReceipt> {
+    return this.append(p, r, {
+      action: 'exchange.release',
+      decision: 'ALLOW',
+      reasons: how,
+      reason: r.state.justification,
+      agreement,
+      fieldsReleased: released,
+      fieldsWithheld: withheld,
+    });
   }
 
   responseRead(p: Actor, r: ExchangeRequest, allowed: boolean, reasons: string[]): Promise<AccessLogReceipt> {
@@ -109,7 +160,11 @@ export class ExchangeLog {
   }
 }
 
-type EntryParts = Pick<AccessLogEntryInput, 'action' | 'decision' | 'reasons' | 'reason' | 'agreement' | 'fieldsReleased' | 'fieldsWithheld'> & Partial<Pick<AccessLogEntryInput, 'crn' | 'purpose'>>;
+type EntryParts = Pick<
+  AccessLogEntryInput,
+  'action' | 'decision' | 'reasons' | 'reason' | 'agreement' | 'fieldsReleased' | 'fieldsWithheld'
+> &
+  Partial<Pick<AccessLogEntryInput, 'crn' | 'purpose'>>;
 
 function entryOf(p: Actor, r: ExchangeRequest, e: EntryParts): AccessLogEntryInput {
   const s = r.state;

@@ -12,7 +12,13 @@ import { ExchangeLog } from './exchange-log.js';
 
 /** What a release would be right now, or why the request must be closed instead. */
 export type ReleaseCheck =
-  | { kind: 'release'; agreement: CoveringAgreement; plan: ReleasePlan; record: CaseRecord; assessment: Assessment | null }
+  | {
+      kind: 'release';
+      agreement: CoveringAgreement;
+      plan: ReleasePlan;
+      record: CaseRecord;
+      assessment: Assessment | null;
+    }
   | { kind: 'close'; status: 'REFUSED' | 'EXPIRED'; reason: string };
 
 /** A check that found something to release: the agreement in force, the plan, the case as read. */
@@ -47,19 +53,38 @@ export class ExchangeRelease {
    */
   async check(r: ExchangeRequest, now: Date): Promise<ReleaseCheck> {
     const s = r.state;
-    const [inForce] = await this.coverage.findCovering({ provider: s.provider, recipient: s.requester, purpose: s.purpose, agreementId: s.agreementId, at: now });
+    const [inForce] = await this.coverage.findCovering({
+      provider: s.provider,
+      recipient: s.requester,
+      purpose: s.purpose,
+      agreementId: s.agreementId,
+      at: now,
+    });
     if (!inForce) {
       const named = await this.coverage.getAgreement(s.agreementId, now);
-      const reason = explainNotInForce(named, { agreementId: s.agreementId, requester: s.requester, provider: s.provider, purpose: s.purpose, categories: s.dataCategories }).join('; ');
+      const reason = explainNotInForce(named, {
+        agreementId: s.agreementId,
+        requester: s.requester,
+        provider: s.provider,
+        purpose: s.purpose,
+        categories: s.dataCategories,
+      }).join('; ');
       return { kind: 'close', status: named?.status === 'EXPIRED' ? 'EXPIRED' : 'REFUSED', reason };
     }
     const plan = planRelease({ requested: s.dataCategories, agreement: inForce });
     if (!plan.released.length) {
-      return { kind: 'close', status: 'REFUSED', reason: `agreement ${inForce.id} version ${inForce.version} no longer covers any requested data category` };
+      return {
+        kind: 'close',
+        status: 'REFUSED',
+        reason: `agreement ${inForce.id} version ${inForce.version} no longer covers any requested data category`,
+      };
     }
     const loaded = await this.cases.loadWithLatestAssessment(s.crn);
     if (!loaded || loaded.record.managingOrg !== s.provider) {
-      throw new ExchangeException(ExchangeExceptionCode.CaseNotHeld, `${s.provider} does not manage a case ${s.crn}: nothing can be released; refuse the request instead.`);
+      throw new ExchangeException(
+        ExchangeExceptionCode.CaseNotHeld,
+        `${s.provider} does not manage a case ${s.crn}: nothing can be released; refuse the request instead.`,
+      );
     }
     return { kind: 'release', agreement: inForce, plan, record: loaded.record, assessment: loaded.assessment };
   }
@@ -86,6 +111,13 @@ export class ExchangeRelease {
       receipt: { index: receipt.index, leafHash: receipt.leafHash, timestamp: receipt.timestamp },
     });
     const responseJws = await this.signer.sign(canonicalJsonBytes(bundle), EXCHANGE_RESPONSE_TYPE);
-    r.fulfil({ agreementVersion: agreement.version, fieldsReleased: c.plan.released, fieldsWithheld: c.plan.withheld, logIndex: receipt.index, responseJws, at: issuedAt });
+    r.fulfil({
+      agreementVersion: agreement.version,
+      fieldsReleased: c.plan.released,
+      fieldsWithheld: c.plan.withheld,
+      logIndex: receipt.index,
+      responseJws,
+      at: issuedAt,
+    });
   }
 }

@@ -32,18 +32,38 @@ export class SubmissionAssessor {
   ) {}
 
   async assess(p: Principal, c: ExchangeRequestClaims, now: Date): Promise<SubmissionAssessment> {
-    const [inForce] = await this.coverage.findCovering({ provider: c.provider, recipient: c.iss, purpose: c.purpose, agreementId: c.agreementId, at: now });
+    const [inForce] = await this.coverage.findCovering({
+      provider: c.provider,
+      recipient: c.iss,
+      purpose: c.purpose,
+      agreementId: c.agreementId,
+      at: now,
+    });
     const named = inForce ? null : await this.coverage.getAgreement(c.agreementId, now);
-    const verdict = checkAgreement(named, inForce ?? null, { agreementId: c.agreementId, requester: c.iss, provider: c.provider, purpose: c.purpose, categories: c.dataCategories });
+    const verdict = checkAgreement(named, inForce ?? null, {
+      agreementId: c.agreementId,
+      requester: c.iss,
+      provider: c.provider,
+      purpose: c.purpose,
+      categories: c.dataCategories,
+    });
     if (!verdict.ok || !inForce) return { verdict, inForce: inForce ?? null, automatic: null };
 
     // Break-glass never counts: an exchange is a considered request, not an emergency read.
     const actor = await this.cases.actorFacts({ ...p, breakGlass: false });
     const { decision, record, assessment } = await this.cases.decide(actor, c.crn, c.purpose, EXCHANGE_VIEW, now);
-    if (decision.outcome !== 'allow' || !record || record.managingOrg !== c.provider) return { verdict, inForce, automatic: null };
+    if (decision.outcome !== 'allow' || !record || record.managingOrg !== c.provider)
+      return { verdict, inForce, automatic: null };
     // Only the fields the policies release to the requester now, of the requested categories the agreement covers.
     const plan = planRelease({ requested: c.dataCategories, agreement: inForce, policyReleased: decision.released });
     if (!releasesEveryCategory(c.dataCategories, plan.released)) return { verdict, inForce, automatic: null };
-    return { verdict, inForce, automatic: { release: { kind: 'release', agreement: inForce, plan, record, assessment }, reasons: decision.reasons } };
+    return {
+      verdict,
+      inForce,
+      automatic: {
+        release: { kind: 'release', agreement: inForce, plan, record, assessment },
+        reasons: decision.reasons,
+      },
+    };
   }
 }

@@ -29,10 +29,14 @@ export interface RequestScope {
   categories: readonly DataCategory[];
 }
 
-export type AgreementCheck = { ok: true; version: number; retentionDays: number; covered: DataCategory[] } | { ok: false; problems: string[] };
+export type AgreementCheck =
+  { ok: true; version: number; retentionDays: number; covered: DataCategory[] } | { ok: false; problems: string[] };
 
 /** Whether `terms` let `category` flow: named, and for a special category, with the condition relied on. */
-export function coversCategory(terms: Pick<InForce, 'dataCategories' | 'specialCategoryConditions'>, category: DataCategory): boolean {
+export function coversCategory(
+  terms: Pick<InForce, 'dataCategories' | 'specialCategoryConditions'>,
+  category: DataCategory,
+): boolean {
   if (!terms.dataCategories.includes(category)) return false;
   return !SPECIAL_CATEGORIES.includes(category) || !!terms.specialCategoryConditions[category]?.trim();
 }
@@ -48,12 +52,18 @@ export function coversCategory(terms: Pick<InForce, 'dataCategories' | 'specialC
  * The problems are worded for the requester. An agreement the requester is not a party to is
  * described exactly as one that does not exist, so the answer does not reveal who shares with whom.
  */
-export function checkAgreement(named: NamedAgreement | null, inForce: InForce | null, scope: RequestScope): AgreementCheck {
+export function checkAgreement(
+  named: NamedAgreement | null,
+  inForce: InForce | null,
+  scope: RequestScope,
+): AgreementCheck {
   if (!inForce) return { ok: false, problems: explainNotInForce(named, scope) };
   const problems: string[] = [];
   for (const c of scope.categories) {
-    if (!inForce.dataCategories.includes(c)) problems.push(`agreement ${inForce.id} does not cover the data category ${c}`);
-    else if (!coversCategory(inForce, c)) problems.push(`agreement ${inForce.id} names the special category ${c} without the condition relied on`);
+    if (!inForce.dataCategories.includes(c))
+      problems.push(`agreement ${inForce.id} does not cover the data category ${c}`);
+    else if (!coversCategory(inForce, c))
+      problems.push(`agreement ${inForce.id} names the special category ${c} without the condition relied on`);
   }
   if (problems.length) return { ok: false, problems };
   return { ok: true, version: inForce.version, retentionDays: inForce.retentionDays, covered: [...scope.categories] };
@@ -68,9 +78,15 @@ export function explainNotInForce(named: NamedAgreement | null, scope: RequestSc
   const party = (org: string) => named.parties.find((p) => p.org === org);
   const provider = party(scope.provider);
   const requester = party(scope.requester);
-  if (!provider || provider.role === 'RECIPIENT') problems.push(`agreement ${named.id} does not name ${scope.provider} as a provider`);
-  if (!requester || requester.role === 'PROVIDER') problems.push(`agreement ${named.id} does not name ${scope.requester} as a recipient`);
-  if (!named.purposes.includes(scope.purpose)) problems.push(`agreement ${named.id} does not cover the purpose ${scope.purpose}`);
-  if (!problems.length) problems.push(`agreement ${named.id} is not in force (status ${named.status}, valid ${named.validFrom.toISOString()} to ${named.validTo.toISOString()})`);
+  if (!provider || provider.role === 'RECIPIENT')
+    problems.push(`agreement ${named.id} does not name ${scope.provider} as a provider`);
+  if (!requester || requester.role === 'PROVIDER')
+    problems.push(`agreement ${named.id} does not name ${scope.requester} as a recipient`);
+  if (!named.purposes.includes(scope.purpose))
+    problems.push(`agreement ${named.id} does not cover the purpose ${scope.purpose}`);
+  if (!problems.length)
+    problems.push(
+      `agreement ${named.id} is not in force (status ${named.status}, valid ${named.validFrom.toISOString()} to ${named.validTo.toISOString()})`,
+    );
   return problems;
 }

@@ -16,8 +16,22 @@ const claims = {
 };
 const owner = { org: 'nps-north-east', sub: 'user:do-1' };
 const aRequest = (refusal: string | null = null) =>
-  ExchangeRequest.submit({ id: 'r-1', claims, jws: { text: 'h.p.s', kid: 'k1', alg: 'ES256' }, by: { sub: 'user:pc-1', roles: ['iom-officer'] }, now: NOW, refusal });
-const release = { agreementVersion: 1, fieldsReleased: ['licenceConditions'], fieldsWithheld: [], logIndex: 7, responseJws: 'a.b.c', at: NOW };
+  ExchangeRequest.submit({
+    id: 'r-1',
+    claims,
+    jws: { text: 'h.p.s', kid: 'k1', alg: 'ES256' },
+    by: { sub: 'user:pc-1', roles: ['iom-officer'] },
+    now: NOW,
+    refusal,
+  });
+const release = {
+  agreementVersion: 1,
+  fieldsReleased: ['licenceConditions'],
+  fieldsWithheld: [],
+  logIndex: 7,
+  responseJws: 'a.b.c',
+  at: NOW,
+};
 
 describe(ExchangeRequest.name, () => {
   it('is SUBMITTED, due 24 hours later when URGENT, and overdue only after that while open', () => {
@@ -32,7 +46,11 @@ describe(ExchangeRequest.name, () => {
 
   it('starts REFUSED, decided by the gateway, when refused at submission', () => {
     const r = aRequest('agreement a-1 does not cover the purpose RECALL');
-    expect(r.state).toMatchObject({ status: 'REFUSED', statusReason: 'agreement a-1 does not cover the purpose RECALL', decidedBy: { org: 'gateway' } });
+    expect(r.state).toMatchObject({
+      status: 'REFUSED',
+      statusReason: 'agreement a-1 does not cover the purpose RECALL',
+      decidedBy: { org: 'gateway' },
+    });
   });
 
   it('goes SUBMITTED -> APPROVED -> FULFILLED, and no further', () => {
@@ -60,6 +78,10 @@ describe(ExchangeRequest.name, () => {
 
   it('is known only to its two parties', () => {
     const r = aRequest();
-    expect(['police-cleveland', 'nps-north-east', 'police-durham'].map((o) => r.isPartyOf(o))).toEqual([true, true, false]);
+    expect(['police-cleveland', 'nps-north-east', 'police-durham'].map((o) => r.isPartyOf(o))).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 });

@@ -139,7 +139,13 @@ export class ExchangeRequest {
 
   expire(reason: string, now: Date): void {
     if (!this.isOpen) throw this.notOpen('expired');
-    this.s = { ...this.s, status: 'EXPIRED', statusReason: reason, decidedAt: this.s.decidedAt ?? now, decidedBy: this.s.decidedBy ?? { org: 'gateway', sub: 'system:exchange' } };
+    this.s = {
+      ...this.s,
+      status: 'EXPIRED',
+      statusReason: reason,
+      decidedAt: this.s.decidedAt ?? now,
+      decidedBy: this.s.decidedBy ?? { org: 'gateway', sub: 'system:exchange' },
+    };
   }
 
   fulfil(release: Release): void {
@@ -152,6 +158,9 @@ export class ExchangeRequest {
   }
 
   private notOpen(verb: string): ExchangeException {
-    return new ExchangeException(ExchangeExceptionCode.NotDecidable, `This request is ${this.s.status} and cannot be ${verb}.`);
+    return new ExchangeException(
+      ExchangeExceptionCode.NotDecidable,
+      `This request is ${this.s.status} and cannot be ${verb}.`,
+    );
   }
 }

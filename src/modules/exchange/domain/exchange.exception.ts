@@ -31,6 +31,9 @@ export class ExchangeException extends DomainException {
 
   /** The one answer for a request the caller may not know exists. */
   static notFound(): ExchangeException {
-    return new ExchangeException(ExchangeExceptionCode.NotFound, 'No exchange request with this id is available to you.');
+    return new ExchangeException(
+      ExchangeExceptionCode.NotFound,
+      'No exchange request with this id is available to you.',
+    );
   }
 }

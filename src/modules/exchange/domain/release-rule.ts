@@ -26,12 +26,20 @@ export interface ReleasePlan {
  *
  * Every other field of the case view is withheld and named.
  */
-export function planRelease(p: { requested: readonly DataCategory[]; agreement: Pick<InForce, 'dataCategories' | 'specialCategoryConditions'>; policyReleased?: readonly string[] }): ReleasePlan {
+export function planRelease(p: {
+  requested: readonly DataCategory[];
+  agreement: Pick<InForce, 'dataCategories' | 'specialCategoryConditions'>;
+  policyReleased?: readonly string[];
+}): ReleasePlan {
   const all = fieldsOf(EXCHANGE_VIEW);
   const allowedByPolicy = p.policyReleased ? new Set(p.policyReleased) : null;
   const released = all.filter((f) => {
     const category = FIELD_CATEGORIES[f].category;
-    return p.requested.includes(category) && coversCategory(p.agreement, category) && (allowedByPolicy === null || allowedByPolicy.has(f));
+    return (
+      p.requested.includes(category) &&
+      coversCategory(p.agreement, category) &&
+      (allowedByPolicy === null || allowedByPolicy.has(f))
+    );
   });
   const set = new Set(released);
   return { released, withheld: all.filter((f) => !set.has(f)) };

@@ -57,7 +57,16 @@ describe(decodeRequestJws.name, () => {
     expect(fields(() => decodeRequestJws(jws(h, claims())))).toContain(field);
   });
 
-  it.each(['', 'abc', 'a.b', 'a.b.c.d', 'a b.c.d', `${b64([1])}.${b64(claims())}.x`, `${b64(header)}.${b64('text')}.x`, `${b64(header)}.bm90IGpzb24.x`])('refuses %j as not a request JWS', (body) => {
+  it.each([
+    '',
+    'abc',
+    'a.b',
+    'a.b.c.d',
+    'a b.c.d',
+    `${b64([1])}.${b64(claims())}.x`,
+    `${b64(header)}.${b64('text')}.x`,
+    `${b64(header)}.bm90IGpzb24.x`,
+  ])('refuses %j as not a request JWS', (body) => {
     expect(() => decodeRequestJws(body)).toThrow(ExchangeException);
   });
 });
@@ -65,11 +74,18 @@ describe(decodeRequestJws.name, () => {
 describe(validateRequestClaims.name, () => {
   it('returns the document, with the justification trimmed and the agreement id lowercased', () => {
     const c = validateRequestClaims(claims(), NOW);
-    expect(c).toMatchObject({ iss: 'police-cleveland', justification: 'IOM panel', agreementId: '6f1c2a4e-0000-4000-8000-000000000000', dataCategories: ['ROSH', 'NEEDS'] });
+    expect(c).toMatchObject({
+      iss: 'police-cleveland',
+      justification: 'IOM panel',
+      agreementId: '6f1c2a4e-0000-4000-8000-000000000000',
+      dataCategories: ['ROSH', 'NEEDS'],
+    });
   });
 
   it('accepts the registered optional claims sub, aud, exp and nbf', () => {
-    expect(() => validateRequestClaims(claims({ sub: 'user:x', aud: 'probation-gateway', exp: nowS + 60, nbf: nowS - 5 }), NOW)).not.toThrow();
+    expect(() =>
+      validateRequestClaims(claims({ sub: 'user:x', aud: 'probation-gateway', exp: nowS + 60, nbf: nowS - 5 }), NOW),
+    ).not.toThrow();
   });
 
   it.each([
@@ -97,6 +113,10 @@ describe(validateRequestClaims.name, () => {
   });
 
   it('names every bad claim at once', () => {
-    expect(fields(() => validateRequestClaims(claims({ crn: 1, purpose: 2, urgency: 3 }), NOW)).sort()).toEqual(['crn', 'purpose', 'urgency']);
+    expect(fields(() => validateRequestClaims(claims({ crn: 1, purpose: 2, urgency: 3 }), NOW)).sort()).toEqual([
+      'crn',
+      'purpose',
+      'urgency',
+    ]);
   });
 });

@@ -20,7 +20,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JTI = /^[\x21-\x7e]{8,128}$/;
 /** Registered claims a signer may add beside the document; any other unknown claim is refused. */
 const OPTIONAL_CLAIMS = ['sub', 'aud', 'exp', 'nbf'];
-const DOCUMENT_CLAIMS = ['iss', 'iat', 'jti', 'provider', 'crn', 'purpose', 'dataCategories', 'justification', 'urgency', 'agreementId'];
+const DOCUMENT_CLAIMS = [
+  'iss',
+  'iat',
+  'jti',
+  'provider',
+  'crn',
+  'purpose',
+  'dataCategories',
+  'justification',
+  'urgency',
+  'agreementId',
+];
 
 /** The request document of docs/api.md, as signed by the requesting organisation. */
 export interface ExchangeRequestClaims {
@@ -44,8 +55,10 @@ export interface DecodedRequestJws {
   payload: Record<string, unknown>;
 }
 
-const invalid = (errors: FieldError[], detail = `The request JWS is invalid: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`) =>
-  new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, detail, errors);
+const invalid = (
+  errors: FieldError[],
+  detail = `The request JWS is invalid: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`,
+) => new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, detail, errors);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -55,7 +68,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function decodeRequestJws(body: string): DecodedRequestJws {
   const compact = body.trim();
-  if (!COMPACT_JWS.test(compact)) throw invalid([{ field: '(body)', message: 'must be a compact JWS (three base64url parts separated by dots)' }], 'The body must be a compact JWS.');
+  if (!COMPACT_JWS.test(compact))
+    throw invalid(
+      [{ field: '(body)', message: 'must be a compact JWS (three base64url parts separated by dots)' }],
+      'The body must be a compact JWS.',
+    );
   const [h, p] = compact.split('.');
   let header: unknown;
   let payload: unknown;
@@ -63,7 +80,10 @@ export function decodeRequestJws(body: string): DecodedRequestJws {
     header = parseJwsJson(h);
     payload = parseJwsJson(p);
   } catch {
-    throw invalid([{ field: '(body)', message: 'header and payload must be base64url-encoded UTF-8 JSON' }], 'The request JWS cannot be decoded.');
+    throw invalid(
+      [{ field: '(body)', message: 'header and payload must be base64url-encoded UTF-8 JSON' }],
+      'The request JWS cannot be decoded.',
+    );
   }
   if (!isObject(header)) throw invalid([{ field: 'header', message: 'must be a JSON object' }]);
   if (!isObject(payload)) throw invalid([{ field: '(payload)', message: 'must be a JSON object of claims' }]);
@@ -71,9 +91,16 @@ export function decodeRequestJws(body: string): DecodedRequestJws {
   const unstorable = findUnstorableText(header, 'header') ?? findUnstorableText(payload, '');
   if (unstorable) throw invalid([unstorable]);
   // Every header problem at once (the shared signature checker's rules), so the sender can fix them together.
-  const errors: FieldError[] = headerProblems(header, EXCHANGE_REQUEST_TYPE).map((p) => ({ field: `header.${p.parameter}`, message: p.message }));
+  const errors: FieldError[] = headerProblems(header, EXCHANGE_REQUEST_TYPE).map((p) => ({
+    field: `header.${p.parameter}`,
+    message: p.message,
+  }));
   if (errors.length) throw invalid(errors);
-  return { compact, header: { alg: header.alg as RequestAlg, kid: header.kid as string, typ: header.typ as string }, payload };
+  return {
+    compact,
+    header: { alg: header.alg as RequestAlg, kid: header.kid as string, typ: header.typ as string },
+    payload,
+  };
 }
 
 /**
@@ -89,32 +116,44 @@ export function validateRequestClaims(payload: Record<string, unknown>, now: Dat
   for (const name of Object.keys(payload)) {
     if (!DOCUMENT_CLAIMS.includes(name) && !OPTIONAL_CLAIMS.includes(name)) err(name, `unknown claim "${name}"`);
   }
-  const { iss, iat, jti, provider, crn, purpose, dataCategories, justification, urgency, agreementId, exp, nbf } = payload;
+  const { iss, iat, jti, provider, crn, purpose, dataCategories, justification, urgency, agreementId, exp, nbf } =
+    payload;
   if (typeof iss !== 'string' || !SLUG.test(iss)) err('iss', 'must be the requesting organisation id');
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) err('iat', 'is required: the signing time in seconds since the epoch');
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    err('iat', 'is required: the signing time in seconds since the epoch');
   else if (iat > nowS + CLOCK_SKEW_S) err('iat', 'is in the future');
-  else if (iat < nowS - MAX_REQUEST_AGE_S) err('iat', `is more than ${MAX_REQUEST_AGE_S} seconds old: sign the request afresh`);
-  if (exp !== undefined && (typeof exp !== 'number' || exp < nowS - CLOCK_SKEW_S)) err('exp', 'must be a number of seconds, not in the past');
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowS + CLOCK_SKEW_S)) err('nbf', 'must be a number of seconds, not in the future');
-  if (typeof jti !== 'string' || !JTI.test(jti)) err('jti', 'is required: 8 to 128 printable characters, unique per request');
-  if (typeof provider !== 'string' || !SLUG.test(provider) || provider.length > 64) err('provider', 'must be an organisation id');
+  else if (iat < nowS - MAX_REQUEST_AGE_S)
+    err('iat', `is more than ${MAX_REQUEST_AGE_S} seconds old: sign the request afresh`);
+  if (exp !== undefined && (typeof exp !== 'number' || exp < nowS - CLOCK_SKEW_S))
+    err('exp', 'must be a number of seconds, not in the past');
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowS + CLOCK_SKEW_S))
+    err('nbf', 'must be a number of seconds, not in the future');
+  if (typeof jti !== 'string' || !JTI.test(jti))
+    err('jti', 'is required: 8 to 128 printable characters, unique per request');
+  if (typeof provider !== 'string' || !SLUG.test(provider) || provider.length > 64)
+    err('provider', 'must be an organisation id');
   else if (provider === iss) err('provider', 'must be another organisation than the requester');
   if (typeof crn !== 'string' || !CRN.test(crn)) err('crn', 'must be one capital letter and six digits');
-  if (typeof purpose !== 'string' || !(PURPOSES as readonly string[]).includes(purpose)) err('purpose', `must be one of ${PURPOSES.join(', ')}`);
+  if (typeof purpose !== 'string' || !(PURPOSES as readonly string[]).includes(purpose))
+    err('purpose', `must be one of ${PURPOSES.join(', ')}`);
   if (!Array.isArray(dataCategories) || dataCategories.length === 0) {
     err('dataCategories', `must be a non-empty array of ${DATA_CATEGORIES.join(', ')}`);
   } else {
     const seen = new Set<unknown>();
     dataCategories.forEach((c, i) => {
-      if (typeof c !== 'string' || !(DATA_CATEGORIES as readonly string[]).includes(c)) err(`dataCategories[${i}]`, `must be one of ${DATA_CATEGORIES.join(', ')}`);
+      if (typeof c !== 'string' || !(DATA_CATEGORIES as readonly string[]).includes(c))
+        err(`dataCategories[${i}]`, `must be one of ${DATA_CATEGORIES.join(', ')}`);
       else if (seen.has(c)) err(`dataCategories[${i}]`, `repeats ${c}`);
       seen.add(c);
     });
   }
-  if (typeof justification !== 'string' || justification.trim().length === 0) err('justification', 'is required: why the data is needed (DPA 2018 s.62)');
+  if (typeof justification !== 'string' || justification.trim().length === 0)
+    err('justification', 'is required: why the data is needed (DPA 2018 s.62)');
   else if (justification.length > 2000) err('justification', 'must be at most 2000 characters');
-  if (typeof urgency !== 'string' || !(URGENCIES as readonly string[]).includes(urgency)) err('urgency', 'must be ROUTINE or URGENT');
-  if (typeof agreementId !== 'string' || !UUID.test(agreementId)) err('agreementId', 'must be the id (a UUID) of the data-sharing agreement relied on');
+  if (typeof urgency !== 'string' || !(URGENCIES as readonly string[]).includes(urgency))
+    err('urgency', 'must be ROUTINE or URGENT');
+  if (typeof agreementId !== 'string' || !UUID.test(agreementId))
+    err('agreementId', 'must be the id (a UUID) of the data-sharing agreement relied on');
 
   if (errors.length) throw invalid(errors);
   return {

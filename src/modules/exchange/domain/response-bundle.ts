@@ -27,7 +27,9 @@ export interface ResponseBundle {
   receipt: { index: number; leafHash: string; timestamp: string };
 }
 
-export function buildBundle(p: Omit<ResponseBundle, 'issuedAt' | 'retainUntil'> & { issuedAt: Date; retentionDays: number }): ResponseBundle {
+export function buildBundle(
+  p: Omit<ResponseBundle, 'issuedAt' | 'retainUntil'> & { issuedAt: Date; retentionDays: number },
+): ResponseBundle {
   const { retentionDays, issuedAt, ...rest } = p;
   return {
     ...rest,

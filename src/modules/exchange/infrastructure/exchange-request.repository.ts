@@ -110,19 +110,46 @@ export class ExchangeRequestRepository {
            status, status_reason, decided_at, decided_by_org, decided_by_sub, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $17)`,
         [
-          s.id, s.requester, s.provider, s.crn, s.purpose, s.dataCategories, s.justification, s.urgency, s.agreementId,
-          s.requestJws, s.requestJti, s.requestKid, s.requestAlg, s.requestIat, s.submittedBy.sub, s.submittedBy.roles, s.submittedAt, s.dueBy,
-          s.status, s.statusReason, s.decidedAt, s.decidedBy?.org ?? null, s.decidedBy?.sub ?? null,
+          s.id,
+          s.requester,
+          s.provider,
+          s.crn,
+          s.purpose,
+          s.dataCategories,
+          s.justification,
+          s.urgency,
+          s.agreementId,
+          s.requestJws,
+          s.requestJti,
+          s.requestKid,
+          s.requestAlg,
+          s.requestIat,
+          s.submittedBy.sub,
+          s.submittedBy.roles,
+          s.submittedAt,
+          s.dueBy,
+          s.status,
+          s.statusReason,
+          s.decidedAt,
+          s.decidedBy?.org ?? null,
+          s.decidedBy?.sub ?? null,
         ],
       );
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'exchange_requests_jti_unique') throw new DuplicateRequestJti();
+      if (
+        (e as { code?: string }).code === '23505' &&
+        (e as { constraint?: string }).constraint === 'exchange_requests_jti_unique'
+      )
+        throw new DuplicateRequestJti();
       throw e;
     }
   }
 
   async jtiUsed(requester: string, jti: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM exchange_requests WHERE requester_org = $1 AND request_jti = $2`, [requester, jti]);
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM exchange_requests WHERE requester_org = $1 AND request_jti = $2`,
+      [requester, jti],
+    );
     return rows.length > 0;
   }
 
@@ -168,7 +195,10 @@ export class ExchangeRequestRepository {
 
   /** Ids of open requests made under an agreement (for the suspension and termination reactions). */
   async openUnderAgreement(agreementId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(`SELECT id FROM exchange_requests WHERE agreement_id = $1 AND status IN ('SUBMITTED', 'APPROVED') ORDER BY submitted_at`, [agreementId]);
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM exchange_requests WHERE agreement_id = $1 AND status IN ('SUBMITTED', 'APPROVED') ORDER BY submitted_at`,
+      [agreementId],
+    );
     return rows.map((r) => r.id);
   }
 
@@ -190,9 +220,18 @@ export class ExchangeRequestRepository {
          agreement_version = $7, fields_released = $8, fields_withheld = $9, release_log_index = $10, response_jws = $11, fulfilled_at = $12, updated_at = now()
        WHERE id = $1`,
       [
-        s.id, s.status, s.statusReason, s.decidedAt, s.decidedBy?.org ?? null, s.decidedBy?.sub ?? null,
-        s.release?.agreementVersion ?? null, s.release?.fieldsReleased ?? null, s.release?.fieldsWithheld ?? null,
-        s.release?.logIndex ?? null, s.release?.responseJws ?? null, s.release?.at ?? null,
+        s.id,
+        s.status,
+        s.statusReason,
+        s.decidedAt,
+        s.decidedBy?.org ?? null,
+        s.decidedBy?.sub ?? null,
+        s.release?.agreementVersion ?? null,
+        s.release?.fieldsReleased ?? null,
+        s.release?.fieldsWithheld ?? null,
+        s.release?.logIndex ?? null,
+        s.release?.responseJws ?? null,
+        s.release?.at ?? null,
       ],
     );
   }

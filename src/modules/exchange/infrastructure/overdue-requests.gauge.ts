@@ -31,7 +31,10 @@ export class OverdueRequestsGauge implements OnModuleInit {
           for (const r of rows) this.set({ provider: r.provider, urgency: r.urgency }, r.count);
         } catch (e) {
           // A scrape must not fail because of one gauge; the last value stays.
-          logger.warn(`overdue exchange requests could not be counted: ${e instanceof Error ? e.message : String(e)}`, 'Exchange');
+          logger.warn(
+            `overdue exchange requests could not be counted: ${e instanceof Error ? e.message : String(e)}`,
+            'Exchange',
+          );
         }
       },
     });

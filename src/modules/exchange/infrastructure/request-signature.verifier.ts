@@ -27,14 +27,30 @@ export class RequestSignatureVerifier {
       if (!(e instanceof SignatureRefused)) throw e;
       switch (e.reason) {
         case 'unknown_key':
-          throw new ExchangeException(ExchangeExceptionCode.BadSignature, `The request JWS names key "${kid}", which is not an active key of ${iss}.`, [{ field: 'header.kid', message: `is not an active key of ${iss}` }]);
+          throw new ExchangeException(
+            ExchangeExceptionCode.BadSignature,
+            `The request JWS names key "${kid}", which is not an active key of ${iss}.`,
+            [{ field: 'header.kid', message: `is not an active key of ${iss}` }],
+          );
         case 'key_algorithm_mismatch':
-          throw new ExchangeException(ExchangeExceptionCode.BadSignature, `The request JWS cannot be verified: ${e.message}.`, [{ field: 'header.alg', message: 'is not the algorithm of this key' }]);
+          throw new ExchangeException(
+            ExchangeExceptionCode.BadSignature,
+            `The request JWS cannot be verified: ${e.message}.`,
+            [{ field: 'header.alg', message: 'is not the algorithm of this key' }],
+          );
         case 'bad_signature':
-          throw new ExchangeException(ExchangeExceptionCode.BadSignature, `The request JWS signature does not verify with ${iss}'s key "${kid}".`, [{ field: '(signature)', message: 'does not verify' }]);
+          throw new ExchangeException(
+            ExchangeExceptionCode.BadSignature,
+            `The request JWS signature does not verify with ${iss}'s key "${kid}".`,
+            [{ field: '(signature)', message: 'does not verify' }],
+          );
         default:
           // decodeRequestJws has already refused every header problem; this is what is left.
-          throw new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, `The request JWS is invalid: ${e.message}.`, [{ field: e.parameter ? `header.${e.parameter}` : '(body)', message: e.message }]);
+          throw new ExchangeException(
+            ExchangeExceptionCode.InvalidRequestJws,
+            `The request JWS is invalid: ${e.message}.`,
+            [{ field: e.parameter ? `header.${e.parameter}` : '(body)', message: e.message }],
+          );
       }
     }
   }

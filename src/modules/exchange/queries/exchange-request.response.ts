@@ -14,22 +14,28 @@ export class ExchangeRequestResponse {
   @ApiProperty({ enum: ['ROUTINE', 'URGENT'] }) urgency: string;
   @ApiProperty({ format: 'uuid' }) agreementId: string;
   @ApiProperty({ enum: EXCHANGE_STATUSES }) status: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Why it was refused, expired or approved' }) reason: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was refused, expired or approved' }) reason:
+    string | null;
   @ApiProperty() submittedAt: string;
   @ApiProperty({ description: 'Who signed and submitted it at the requester' }) submittedBy: string;
   @ApiProperty() dueBy: string;
   @ApiProperty({ description: 'Still open after dueBy' }) overdue: boolean;
   @ApiProperty({ nullable: true, type: String }) decidedAt: string | null;
-  @ApiProperty({ nullable: true, type: Object, description: '{ org, sub }; org "gateway" for automatic decisions' }) decidedBy: { org: string; sub: string } | null;
+  @ApiProperty({ nullable: true, type: Object, description: '{ org, sub }; org "gateway" for automatic decisions' })
+  decidedBy: { org: string; sub: string } | null;
   @ApiProperty({ nullable: true, type: String }) fulfilledAt: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Agreement version the release relied on' }) agreementVersion: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Access-log index of the release' }) releaseLogIndex: number | null;
-  @ApiPropertyOptional({ description: 'The request JWS exactly as received (single request only)' }) requestJws?: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Agreement version the release relied on' })
+  agreementVersion: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Access-log index of the release' }) releaseLogIndex:
+    number | null;
+  @ApiPropertyOptional({ description: 'The request JWS exactly as received (single request only)' })
+  requestJws?: string;
 }
 
 export class ExchangeRequestPage {
   @ApiProperty({ type: [ExchangeRequestResponse] }) items: ExchangeRequestResponse[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last' }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last' })
+  nextCursor: string | null;
 }
 
 export function toResponse(r: ExchangeRequest, now: Date, withJws = false): ExchangeRequestResponse {

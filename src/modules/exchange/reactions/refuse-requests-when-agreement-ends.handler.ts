@@ -43,7 +43,10 @@ export class RefuseRequestsWhenAgreementEndsHandler implements IEventHandler<Agr
         await this.log.integrate(intent);
       } catch (e) {
         // The request stays open; its approval or release re-checks the agreement anyway.
-        this.logger.warn(`could not close exchange request ${id} after agreement ${event.agreementId} ended: ${e instanceof Error ? e.message : String(e)}`, 'Exchange');
+        this.logger.warn(
+          `could not close exchange request ${id} after agreement ${event.agreementId} ended: ${e instanceof Error ? e.message : String(e)}`,
+          'Exchange',
+        );
       }
     }
   }

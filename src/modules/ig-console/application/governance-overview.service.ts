@@ -28,7 +28,9 @@ export class GovernanceOverviewService {
     const list = await this.agreements.list(p);
     const byStatus: Record<string, number> = {};
     for (const a of list) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
-    const pastReviewDate = list.filter((a) => !CLOSED.has(a.status) && Date.parse(a.reviewBy) < now.getTime()).sort((a, b) => a.reviewBy.localeCompare(b.reviewBy));
+    const pastReviewDate = list
+      .filter((a) => !CLOSED.has(a.status) && Date.parse(a.reviewBy) < now.getTime())
+      .sort((a, b) => a.reviewBy.localeCompare(b.reviewBy));
     const overdue = await this.exchange.overdue(p, now);
     await this.writer.append({
       actor: { org: p.org, sub: p.sub, roles: p.roles },

@@ -52,12 +52,20 @@ export class IgSessionGuard implements CanActivate {
     const reply = ctx.switchToHttp().getResponse<HeaderReply>();
     for (const [k, v] of Object.entries(CONSOLE_JSON_HEADERS)) reply.header(k, v);
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers[CSRF_HEADER] !== '1') {
-      throw new IgConsoleException(IgConsoleExceptionCode.ConsoleHeaderMissing, `State-changing console calls must carry the header ${CSRF_HEADER}: 1.`);
+      throw new IgConsoleException(
+        IgConsoleExceptionCode.ConsoleHeaderMissing,
+        `State-changing console calls must carry the header ${CSRF_HEADER}: 1.`,
+      );
     }
     const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
     const session = cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? await this.sessions.find(cookie) : null;
-    if (!cookie || !session) throw new IgConsoleException(IgConsoleExceptionCode.NotSignedIn, 'Sign in to the information governance console first.');
-    if (!session.roles.includes('ig-reviewer')) throw new IgConsoleException(IgConsoleExceptionCode.NotIgReviewer, 'The console is for ig-reviewer identities.');
+    if (!cookie || !session)
+      throw new IgConsoleException(
+        IgConsoleExceptionCode.NotSignedIn,
+        'Sign in to the information governance console first.',
+      );
+    if (!session.roles.includes('ig-reviewer'))
+      throw new IgConsoleException(IgConsoleExceptionCode.NotIgReviewer, 'The console is for ig-reviewer identities.');
     await this.limit.take(req as unknown as FastifyRequest, session.org);
     req.igSession = { ...session, cookie };
     return true;
@@ -91,8 +99,10 @@ export const Reviewer = createParamDecorator((_: unknown, ctx: ExecutionContext)
 });
 
 /** Injects the raw session (with its cookie value) of a route guarded by IgSessionGuard. */
-export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext): IgSession & { cookie: string } => {
-  const req = ctx.switchToHttp().getRequest<SessionRequest>();
-  if (!req.igSession) throw new Error('CurrentSession used on a route without IgSessionGuard');
-  return req.igSession;
-});
+export const CurrentSession = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): IgSession & { cookie: string } => {
+    const req = ctx.switchToHttp().getRequest<SessionRequest>();
+    if (!req.igSession) throw new Error('CurrentSession used on a route without IgSessionGuard');
+    return req.igSession;
+  },
+);

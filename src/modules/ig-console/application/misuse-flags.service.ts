@@ -50,7 +50,10 @@ export class MisuseFlagsService {
       cursor = Number(page.nextCursor);
     }
     const flags = await this.flagsIn(p, entries);
-    const reviews = await this.reviews.latest(p.org, flags.map((f) => f.id));
+    const reviews = await this.reviews.latest(
+      p.org,
+      flags.map((f) => f.id),
+    );
     return {
       from: range.from.toISOString(),
       to: range.to.toISOString(),
@@ -67,7 +70,11 @@ export class MisuseFlagsService {
    * review without its entry nor an entry without its review.
    */
   async review(p: Principal, flagId: string, note: string): Promise<FlagReview> {
-    if (!(await this.exists(p, flagId))) throw new IgConsoleException(IgConsoleExceptionCode.FlagNotFound, 'There is no such flag in your organisation\'s view of the log.');
+    if (!(await this.exists(p, flagId)))
+      throw new IgConsoleException(
+        IgConsoleExceptionCode.FlagNotFound,
+        "There is no such flag in your organisation's view of the log.",
+      );
     const review: FlagReview = { flagId, reviewerSub: p.sub, note, reviewedAt: new Date().toISOString() };
     const intent = await this.reviews.transaction(async (tx) => {
       await this.reviews.add(tx, p.org, review);
@@ -89,7 +96,10 @@ export class MisuseFlagsService {
 
   private async flagsIn(p: Principal, entries: StoredAccessLogEntry[]): Promise<MisuseFlag[]> {
     const agreements = new Map((await this.agreements.list(p)).map((a) => [a.id, agreementFacts(a)]));
-    return computeFlags(entries, agreements, { bulkAccessThreshold: this.config.bulkAccessThreshold, repeatedDenialThreshold: DEFAULT_DENIAL_THRESHOLD });
+    return computeFlags(entries, agreements, {
+      bulkAccessThreshold: this.config.bulkAccessThreshold,
+      repeatedDenialThreshold: DEFAULT_DENIAL_THRESHOLD,
+    });
   }
 
   /**

@@ -1,7 +1,23 @@
 import { csvCell, type SubjectAccess } from '@modules/access-log/index.js';
 
 /** Cells go through the access log's csvCell, which also defuses formula-like free text (CSV injection). */
-const COLUMNS = ['index', 'timestamp', 'organisation', 'actor', 'roles', 'action', 'purpose', 'justification', 'agreement', 'decision', 'reasons', 'fieldsReleased', 'fieldsWithheld', 'recipientOrg', 'breakGlass'] as const;
+const COLUMNS = [
+  'index',
+  'timestamp',
+  'organisation',
+  'actor',
+  'roles',
+  'action',
+  'purpose',
+  'justification',
+  'agreement',
+  'decision',
+  'reasons',
+  'fieldsReleased',
+  'fieldsWithheld',
+  'recipientOrg',
+  'breakGlass',
+] as const;
 
 export function subjectReportCsv(accesses: readonly SubjectAccess[]): string {
   const rows = accesses.map((a) =>

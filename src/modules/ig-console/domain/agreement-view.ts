@@ -20,7 +20,10 @@ export abstract class AgreementsSource {
 
 /** Port: exchange requests past their due date, or null when the gateway cannot tell. */
 export abstract class OverdueExchangeSource {
-  abstract overdue(reviewer: Principal, now: Date): Promise<{ id: string; requester: string; provider: string; crn: string; dueBy: string; urgency: string }[] | null>;
+  abstract overdue(
+    reviewer: Principal,
+    now: Date,
+  ): Promise<{ id: string; requester: string; provider: string; crn: string; dueBy: string; urgency: string }[] | null>;
 }
 
 export function agreementFacts(a: AgreementView): AgreementFacts {

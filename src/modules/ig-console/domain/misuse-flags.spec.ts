@@ -32,16 +32,22 @@ describe('computeFlags', () => {
     add(at('09:00'), { sub: 'user:normal', crn: 'X100001' });
     add(at('09:30'), { sub: 'user:normal', crn: 'X100002' });
     // Bulk: five different people within 40 minutes (threshold 3).
-    const bulk = ['X200001', 'X200002', 'X200003', 'X200004', 'X200005'].map((crn, i) => add(at(`10:${String(i * 10).padStart(2, '0')}`), { sub: 'user:bulk', crn }));
+    const bulk = ['X200001', 'X200002', 'X200003', 'X200004', 'X200005'].map((crn, i) =>
+      add(at(`10:${String(i * 10).padStart(2, '0')}`), { sub: 'user:bulk', crn }),
+    );
     // The same actor two hours later reading one more case is not part of that burst.
     add(at('13:00'), { sub: 'user:bulk', crn: 'X200006' });
     // After hours: two reads at night (one flag for the day), one early morning next day.
     const night1 = add(at('22:15'), { sub: 'user:night', crn: 'X300001' });
     const night2 = add(at('23:40'), { sub: 'user:night', crn: 'X300002' });
     // Repeated denials: five refused reads within the hour.
-    const denials = [0, 5, 10, 15, 20].map((m) => add(at(`14:${String(m).padStart(2, '0')}`), { sub: 'user:prober', crn: `X40000${m / 5}`, decision: 'DENY' }));
+    const denials = [0, 5, 10, 15, 20].map((m) =>
+      add(at(`14:${String(m).padStart(2, '0')}`), { sub: 'user:prober', crn: `X40000${m / 5}`, decision: 'DENY' }),
+    );
     // Four denials by someone else: below the threshold.
-    [0, 5, 10, 15].forEach((m) => add(at(`15:${String(m).padStart(2, '0')}`), { sub: 'user:unlucky', decision: 'DENY' }));
+    [0, 5, 10, 15].forEach((m) =>
+      add(at(`15:${String(m).padStart(2, '0')}`), { sub: 'user:unlucky', decision: 'DENY' }),
+    );
     // Under a suspended agreement (suspended at 12:00), and under the same agreement before that.
     add(at('11:00'), { sub: 'user:normal', crn: 'X500001', agreement: { id: 'agr-s', version: 1 } });
     const suspended = add(at('12:30'), { sub: 'user:normal', crn: 'X500002', agreement: { id: 'agr-s', version: 1 } });
@@ -55,7 +61,15 @@ describe('computeFlags', () => {
     const saturday = add(at('10:00', '2025-11-22'), { sub: 'user:weekend', crn: 'X700001' });
 
     const agreements = new Map<string, AgreementFacts>([
-      ['agr-s', { id: 'agr-s', status: 'SUSPENDED', statusChangedAt: new Date(at('12:00')), reviewBy: new Date('2026-06-01T00:00:00Z') }],
+      [
+        'agr-s',
+        {
+          id: 'agr-s',
+          status: 'SUSPENDED',
+          statusChangedAt: new Date(at('12:00')),
+          reviewBy: new Date('2026-06-01T00:00:00Z'),
+        },
+      ],
       ['agr-r', { id: 'agr-r', status: 'ACTIVE', statusChangedAt: null, reviewBy: new Date('2025-11-01T00:00:00Z') }],
     ]);
 
@@ -78,7 +92,9 @@ describe('computeFlags', () => {
   it('gives the same ids for the same log', () => {
     const { entries, add } = scenario();
     add(at('20:00'), { sub: 'user:a', breakGlass: true });
-    expect(computeFlags(entries, new Map(), rules).map((f) => f.id)).toEqual(computeFlags([...entries].reverse(), new Map(), rules).map((f) => f.id));
+    expect(computeFlags(entries, new Map(), rules).map((f) => f.id)).toEqual(
+      computeFlags([...entries].reverse(), new Map(), rules).map((f) => f.id),
+    );
   });
 
   it('does not count repeated reads of the same person as bulk access', () => {
@@ -110,15 +126,36 @@ const reference = (() => {
   type Kind = Flag['kind'];
 
   function isCaseAccess(e: FlaggableEntry): boolean {
-    return e.crn !== null && !e.action.startsWith('ig.') && !e.action.startsWith('access-log.') && !e.action.startsWith('subject.');
+    return (
+      e.crn !== null &&
+      !e.action.startsWith('ig.') &&
+      !e.action.startsWith('access-log.') &&
+      !e.action.startsWith('subject.')
+    );
   }
 
-  function computeFlagsOld(entries: readonly FlaggableEntry[], agreements: ReadonlyMap<string, AgreementFacts>, rules: Rules): Flag[] {
+  function computeFlagsOld(
+    entries: readonly FlaggableEntry[],
+    agreements: ReadonlyMap<string, AgreementFacts>,
+    rules: Rules,
+  ): Flag[] {
     const sorted = [...entries].sort((a, b) => a.index - b.index);
     const flags = [
-      ...byActor(sorted).flatMap((list) => [...bulkAccess(list, rules.bulkAccessThreshold), ...repeatedDenials(list, rules.repeatedDenialThreshold), ...outsideHours(list)]),
+      ...byActor(sorted).flatMap((list) => [
+        ...bulkAccess(list, rules.bulkAccessThreshold),
+        ...repeatedDenials(list, rules.repeatedDenialThreshold),
+        ...outsideHours(list),
+      ]),
       ...agreementFlags(sorted, agreements),
-      ...sorted.filter((e) => e.breakGlass).map((e) => single('BREAK_GLASS', e, `Break-glass ${e.decision === 'ALLOW' ? 'read' : 'attempt'} of ${e.crn ?? e.action}`)),
+      ...sorted
+        .filter((e) => e.breakGlass)
+        .map((e) =>
+          single(
+            'BREAK_GLASS',
+            e,
+            `Break-glass ${e.decision === 'ALLOW' ? 'read' : 'attempt'} of ${e.crn ?? e.action}`,
+          ),
+        ),
     ];
     return flags.sort((a, b) => a.evidence[0] - b.evidence[0] || a.kind.localeCompare(b.kind));
   }
@@ -134,7 +171,10 @@ const reference = (() => {
     return [...groups.values()];
   }
 
-  function windows(list: readonly FlaggableEntry[], over: (window: readonly FlaggableEntry[]) => boolean): FlaggableEntry[][] {
+  function windows(
+    list: readonly FlaggableEntry[],
+    over: (window: readonly FlaggableEntry[]) => boolean,
+  ): FlaggableEntry[][] {
     const found: FlaggableEntry[][] = [];
     let current: Map<number, FlaggableEntry> | null = null;
     let lastEnd = -1;
@@ -158,13 +198,19 @@ const reference = (() => {
   function bulkAccess(list: readonly FlaggableEntry[], threshold: number): Flag[] {
     const reads = list.filter((e) => isCaseAccess(e) && e.decision === 'ALLOW');
     return windows(reads, (w) => new Set(w.map((e) => e.crn)).size > threshold).map((evidence) =>
-      grouped('BULK_ACCESS', evidence, `${new Set(evidence.map((e) => e.crn)).size} different people's records read within an hour (threshold ${threshold})`),
+      grouped(
+        'BULK_ACCESS',
+        evidence,
+        `${new Set(evidence.map((e) => e.crn)).size} different people's records read within an hour (threshold ${threshold})`,
+      ),
     );
   }
 
   function repeatedDenials(list: readonly FlaggableEntry[], threshold: number): Flag[] {
     const denials = list.filter((e) => e.decision === 'DENY');
-    return windows(denials, (w) => w.length >= threshold).map((evidence) => grouped('REPEATED_DENIALS', evidence, `${evidence.length} refused requests within an hour`));
+    return windows(denials, (w) => w.length >= threshold).map((evidence) =>
+      grouped('REPEATED_DENIALS', evidence, `${evidence.length} refused requests within an hour`),
+    );
   }
 
   function outsideHours(list: readonly FlaggableEntry[]): Flag[] {
@@ -176,7 +222,13 @@ const reference = (() => {
       if (d) d.push(e);
       else days.set(day, [e]);
     }
-    return [...days.entries()].map(([day, evidence]) => grouped('OUTSIDE_WORKING_HOURS', evidence, `${evidence.length} access${evidence.length === 1 ? '' : 'es'} outside working hours (Mon-Fri 08:00-18:00 London) on ${day}`));
+    return [...days.entries()].map(([day, evidence]) =>
+      grouped(
+        'OUTSIDE_WORKING_HOURS',
+        evidence,
+        `${evidence.length} access${evidence.length === 1 ? '' : 'es'} outside working hours (Mon-Fri 08:00-18:00 London) on ${day}`,
+      ),
+    );
   }
 
   function agreementFlags(entries: readonly FlaggableEntry[], agreements: ReadonlyMap<string, AgreementFacts>): Flag[] {
@@ -186,9 +238,26 @@ const reference = (() => {
       const a = agreements.get(e.agreement.id);
       if (!a) continue;
       const at = Date.parse(e.timestamp);
-      const stopped = (a.status === 'SUSPENDED' || a.status === 'TERMINATED') && a.statusChangedAt !== null && a.statusChangedAt.getTime() <= at;
-      if (stopped) flags.push(single('AGREEMENT_SUSPENDED', e, `Access under agreement ${a.id} after it was ${a.status.toLowerCase()} (${a.statusChangedAt?.toISOString()})`));
-      else if (a.reviewBy !== null && a.reviewBy.getTime() < at) flags.push(single('AGREEMENT_REVIEW_OVERDUE', e, `Access under agreement ${a.id} past its review date (${a.reviewBy.toISOString().slice(0, 10)})`));
+      const stopped =
+        (a.status === 'SUSPENDED' || a.status === 'TERMINATED') &&
+        a.statusChangedAt !== null &&
+        a.statusChangedAt.getTime() <= at;
+      if (stopped)
+        flags.push(
+          single(
+            'AGREEMENT_SUSPENDED',
+            e,
+            `Access under agreement ${a.id} after it was ${a.status.toLowerCase()} (${a.statusChangedAt?.toISOString()})`,
+          ),
+        );
+      else if (a.reviewBy !== null && a.reviewBy.getTime() < at)
+        flags.push(
+          single(
+            'AGREEMENT_REVIEW_OVERDUE',
+            e,
+            `Access under agreement ${a.id} past its review date (${a.reviewBy.toISOString().slice(0, 10)})`,
+          ),
+        );
     }
     return flags;
   }
@@ -207,7 +276,15 @@ const reference = (() => {
   }
 
   function single(kind: Kind, e: FlaggableEntry, summary: string): Flag {
-    return { id: `${kind.toLowerCase()}:${e.index}`, kind, actor: { org: e.actor.org, sub: e.actor.sub }, from: e.timestamp, to: e.timestamp, evidence: [e.index], summary };
+    return {
+      id: `${kind.toLowerCase()}:${e.index}`,
+      kind,
+      actor: { org: e.actor.org, sub: e.actor.sub },
+      from: e.timestamp,
+      to: e.timestamp,
+      evidence: [e.index],
+      summary,
+    };
   }
 
   return { computeFlagsOld };
@@ -220,16 +297,28 @@ function lcg(seed: number) {
     s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0;
     return s / 2 ** 32;
   };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+  };
 }
 
 describe('computeFlags one-hour windows (pinned against the previous implementation)', () => {
   const base = Date.parse('2025-11-18T10:00:00.000Z');
   const iso = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
   /** Entries for one actor at the given minute offsets; indices follow the array order. */
-  const run = (spec: { m: number; crn?: string | null; decision?: 'ALLOW' | 'DENY'; sub?: string; action?: string }[]) => {
+  const run = (
+    spec: { m: number; crn?: string | null; decision?: 'ALLOW' | 'DENY'; sub?: string; action?: string }[],
+  ) => {
     const { entries, add } = scenario();
-    for (const s of spec) add(iso(s.m), { sub: s.sub ?? 'user:a', crn: s.crn === undefined ? `X${String(entries.length).padStart(6, '0')}` : s.crn, decision: s.decision, action: s.action });
+    for (const s of spec)
+      add(iso(s.m), {
+        sub: s.sub ?? 'user:a',
+        crn: s.crn === undefined ? `X${String(entries.length).padStart(6, '0')}` : s.crn,
+        decision: s.decision,
+        action: s.action,
+      });
     return entries;
   };
   const both = (entries: FlaggableEntry[], r = rules) => {
@@ -237,35 +326,71 @@ describe('computeFlags one-hour windows (pinned against the previous implementat
     expect(now).toEqual(reference.computeFlagsOld(entries, new Map(), r));
     return now;
   };
-  const shape = (flags: ReturnType<typeof computeFlags>) => flags.map((f) => [f.kind, f.id, f.from, f.to, f.evidence, f.summary]);
+  const shape = (flags: ReturnType<typeof computeFlags>) =>
+    flags.map((f) => [f.kind, f.id, f.from, f.to, f.evidence, f.summary]);
 
   it('bulk access: exactly threshold distinct CRNs is not a flag, one more is', () => {
     expect(both(run([0, 10, 20].map((m) => ({ m }))))).toEqual([]);
     const flags = both(run([0, 10, 20, 30].map((m) => ({ m }))));
     expect(shape(flags)).toEqual([
-      ['BULK_ACCESS', 'bulk_access:police-cleveland:user:a:0', iso(0), iso(30), [0, 1, 2, 3], "4 different people's records read within an hour (threshold 3)"],
+      [
+        'BULK_ACCESS',
+        'bulk_access:police-cleveland:user:a:0',
+        iso(0),
+        iso(30),
+        [0, 1, 2, 3],
+        "4 different people's records read within an hour (threshold 3)",
+      ],
     ]);
   });
 
   it('the window is under an hour: entries exactly 60 minutes apart are not in one window', () => {
     expect(both(run([0, 20, 40, 60].map((m) => ({ m }))))).toEqual([]);
     expect(shape(both(run([0, 20, 40, 59].map((m) => ({ m })))))).toEqual([
-      ['BULK_ACCESS', 'bulk_access:police-cleveland:user:a:0', iso(0), iso(59), [0, 1, 2, 3], "4 different people's records read within an hour (threshold 3)"],
+      [
+        'BULK_ACCESS',
+        'bulk_access:police-cleveland:user:a:0',
+        iso(0),
+        iso(59),
+        [0, 1, 2, 3],
+        "4 different people's records read within an hour (threshold 3)",
+      ],
     ]);
   });
 
   it('repeated denials: exactly the threshold is a flag, one fewer is not', () => {
     expect(both(run([0, 5, 10, 15].map((m) => ({ m, decision: 'DENY' as const }))))).toEqual([]);
     expect(shape(both(run([0, 5, 10, 15, 20].map((m) => ({ m, decision: 'DENY' as const })))))).toEqual([
-      ['REPEATED_DENIALS', 'repeated_denials:police-cleveland:user:a:0', iso(0), iso(20), [0, 1, 2, 3, 4], '5 refused requests within an hour'],
+      [
+        'REPEATED_DENIALS',
+        'repeated_denials:police-cleveland:user:a:0',
+        iso(0),
+        iso(20),
+        [0, 1, 2, 3, 4],
+        '5 refused requests within an hour',
+      ],
     ]);
   });
 
   it('two bursts far apart give two flags', () => {
     const flags = both(run([0, 5, 10, 15, 180, 185, 190, 195].map((m) => ({ m }))));
     expect(shape(flags)).toEqual([
-      ['BULK_ACCESS', 'bulk_access:police-cleveland:user:a:0', iso(0), iso(15), [0, 1, 2, 3], "4 different people's records read within an hour (threshold 3)"],
-      ['BULK_ACCESS', 'bulk_access:police-cleveland:user:a:4', iso(180), iso(195), [4, 5, 6, 7], "4 different people's records read within an hour (threshold 3)"],
+      [
+        'BULK_ACCESS',
+        'bulk_access:police-cleveland:user:a:0',
+        iso(0),
+        iso(15),
+        [0, 1, 2, 3],
+        "4 different people's records read within an hour (threshold 3)",
+      ],
+      [
+        'BULK_ACCESS',
+        'bulk_access:police-cleveland:user:a:4',
+        iso(180),
+        iso(195),
+        [4, 5, 6, 7],
+        "4 different people's records read within an hour (threshold 3)",
+      ],
     ]);
   });
 
@@ -273,7 +398,14 @@ describe('computeFlags one-hour windows (pinned against the previous implementat
     // Windows [0..3] (0-45) and [2..5] (30-85) and [3..6] (45-100) all qualify and overlap.
     const flags = both(run([0, 15, 30, 45, 70, 85, 100].map((m) => ({ m }))));
     expect(shape(flags)).toEqual([
-      ['BULK_ACCESS', 'bulk_access:police-cleveland:user:a:0', iso(0), iso(100), [0, 1, 2, 3, 4, 5, 6], "7 different people's records read within an hour (threshold 3)"],
+      [
+        'BULK_ACCESS',
+        'bulk_access:police-cleveland:user:a:0',
+        iso(0),
+        iso(100),
+        [0, 1, 2, 3, 4, 5, 6],
+        "7 different people's records read within an hour (threshold 3)",
+      ],
     ]);
   });
 
@@ -287,22 +419,72 @@ describe('computeFlags one-hour windows (pinned against the previous implementat
   });
 
   it('repeated reads of one CRN count once, but stay in the evidence', () => {
-    const flags = both(run([{ m: 0, crn: 'X1' }, { m: 1, crn: 'X1' }, { m: 2, crn: 'X2' }, { m: 3, crn: 'X1' }, { m: 4, crn: 'X3' }, { m: 5, crn: 'X2' }, { m: 6, crn: 'X4' }]));
+    const flags = both(
+      run([
+        { m: 0, crn: 'X1' },
+        { m: 1, crn: 'X1' },
+        { m: 2, crn: 'X2' },
+        { m: 3, crn: 'X1' },
+        { m: 4, crn: 'X3' },
+        { m: 5, crn: 'X2' },
+        { m: 6, crn: 'X4' },
+      ]),
+    );
     expect(shape(flags)).toEqual([
-      ['BULK_ACCESS', 'bulk_access:police-cleveland:user:a:0', iso(0), iso(6), [0, 1, 2, 3, 4, 5, 6], "4 different people's records read within an hour (threshold 3)"],
+      [
+        'BULK_ACCESS',
+        'bulk_access:police-cleveland:user:a:0',
+        iso(0),
+        iso(6),
+        [0, 1, 2, 3, 4, 5, 6],
+        "4 different people's records read within an hour (threshold 3)",
+      ],
     ]);
     // The duplicate leaving the window does not drop the CRN while another read of it remains.
-    expect(both(run([{ m: 0, crn: 'X1' }, { m: 30, crn: 'X1' }, { m: 61, crn: 'X2' }, { m: 62, crn: 'X3' }, { m: 63, crn: 'X4' }])).map((f) => f.evidence)).toEqual([[1, 2, 3, 4]]);
+    expect(
+      both(
+        run([
+          { m: 0, crn: 'X1' },
+          { m: 30, crn: 'X1' },
+          { m: 61, crn: 'X2' },
+          { m: 62, crn: 'X3' },
+          { m: 63, crn: 'X4' },
+        ]),
+      ).map((f) => f.evidence),
+    ).toEqual([[1, 2, 3, 4]]);
   });
 
   it('denied reads and review reads are not bulk access, and do not break a burst', () => {
-    const flags = both(run([{ m: 0 }, { m: 1, decision: 'DENY' }, { m: 2, action: 'ig.entries.read' }, { m: 3 }, { m: 4, crn: null }, { m: 5 }, { m: 6 }]));
+    const flags = both(
+      run([
+        { m: 0 },
+        { m: 1, decision: 'DENY' },
+        { m: 2, action: 'ig.entries.read' },
+        { m: 3 },
+        { m: 4, crn: null },
+        { m: 5 },
+        { m: 6 },
+      ]),
+    );
     expect(flags.map((f) => [f.kind, f.evidence])).toEqual([['BULK_ACCESS', [0, 3, 5, 6]]]);
   });
 
   it('works on log (index) order, whatever order the entries arrive in and even when timestamps go backwards', () => {
     const entries = run([0, 5, 10, 15, 20, 2, 7, 70, 71, 72, 73, 3].map((m) => ({ m })));
-    const shuffled = [entries[5], entries[0], entries[11], entries[3], entries[8], entries[1], entries[10], entries[2], entries[4], entries[9], entries[6], entries[7]];
+    const shuffled = [
+      entries[5],
+      entries[0],
+      entries[11],
+      entries[3],
+      entries[8],
+      entries[1],
+      entries[10],
+      entries[2],
+      entries[4],
+      entries[9],
+      entries[6],
+      entries[7],
+    ];
     expect(both(shuffled)).toEqual(both(entries));
     const denials = run([0, 50, 5, 55, 10, 200, 6, 7, 8].map((m) => ({ m, decision: 'DENY' as const })));
     both([...denials].reverse());
@@ -312,12 +494,22 @@ describe('computeFlags one-hour windows (pinned against the previous implementat
   it('keeps actors apart', () => {
     const flags = both(run([0, 1, 2, 3, 4, 5].map((m, i) => ({ m, sub: i % 2 ? 'user:b' : 'user:a' }))));
     expect(flags).toEqual([]);
-    both(run([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((m, i) => ({ m, sub: i % 2 ? 'user:b' : 'user:a' }))), { bulkAccessThreshold: 3, repeatedDenialThreshold: 5 });
+    both(run([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((m, i) => ({ m, sub: i % 2 ? 'user:b' : 'user:a' }))), {
+      bulkAccessThreshold: 3,
+      repeatedDenialThreshold: 5,
+    });
   });
 
   it('matches the previous implementation on random logs', () => {
     const rng = lcg(20251118);
-    const actions = ['case.summary', 'case.summary', 'case.risk', 'ig.entries.read', 'access-log.search', 'subject.report'];
+    const actions = [
+      'case.summary',
+      'case.summary',
+      'case.risk',
+      'ig.entries.read',
+      'access-log.search',
+      'subject.report',
+    ];
     let flagged = 0;
     for (let round = 0; round < 400; round++) {
       const n = 1 + rng.int(round < 300 ? 40 : 160);
@@ -359,7 +551,8 @@ describe('computeFlags one-hour windows (pinned against the previous implementat
 
   it('copes with MAX_ENTRIES (20,000) entries for one actor', () => {
     const { entries, add } = scenario();
-    for (let i = 0; i < 20_000; i++) add(iso(i / 100), { sub: 'user:bulk', crn: `X${i}`, decision: i % 3 ? 'ALLOW' : 'DENY' });
+    for (let i = 0; i < 20_000; i++)
+      add(iso(i / 100), { sub: 'user:bulk', crn: `X${i}`, decision: i % 3 ? 'ALLOW' : 'DENY' });
     const flags = computeFlags(entries, new Map(), rules);
     expect(flags.filter((f) => f.kind === 'BULK_ACCESS').map((f) => f.evidence.length)).toEqual([13_333]);
     expect(flags.filter((f) => f.kind === 'REPEATED_DENIALS').map((f) => f.evidence.length)).toEqual([6_667]);

@@ -29,7 +29,14 @@ export interface AgreementFacts {
   reviewBy: Date | null;
 }
 
-export const FLAG_KINDS = ['BULK_ACCESS', 'REPEATED_DENIALS', 'OUTSIDE_WORKING_HOURS', 'AGREEMENT_SUSPENDED', 'AGREEMENT_REVIEW_OVERDUE', 'BREAK_GLASS'] as const;
+export const FLAG_KINDS = [
+  'BULK_ACCESS',
+  'REPEATED_DENIALS',
+  'OUTSIDE_WORKING_HOURS',
+  'AGREEMENT_SUSPENDED',
+  'AGREEMENT_REVIEW_OVERDUE',
+  'BREAK_GLASS',
+] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
 
 export interface MisuseFlag {
@@ -60,16 +67,33 @@ const HOUR_MS = 3_600_000;
  * would flag the reviewers for doing their job.
  */
 export function isCaseAccess(e: FlaggableEntry): boolean {
-  return e.crn !== null && !e.action.startsWith('ig.') && !e.action.startsWith('access-log.') && !e.action.startsWith('subject.');
+  return (
+    e.crn !== null &&
+    !e.action.startsWith('ig.') &&
+    !e.action.startsWith('access-log.') &&
+    !e.action.startsWith('subject.')
+  );
 }
 
 /** Every flag the entries raise, ordered by first evidence. */
-export function computeFlags(entries: readonly FlaggableEntry[], agreements: ReadonlyMap<string, AgreementFacts>, rules: FlagRules): MisuseFlag[] {
+export function computeFlags(
+  entries: readonly FlaggableEntry[],
+  agreements: ReadonlyMap<string, AgreementFacts>,
+  rules: FlagRules,
+): MisuseFlag[] {
   const sorted = [...entries].sort((a, b) => a.index - b.index);
   const flags = [
-    ...byActor(sorted).flatMap((list) => [...bulkAccess(list, rules.bulkAccessThreshold), ...repeatedDenials(list, rules.repeatedDenialThreshold), ...outsideHours(list)]),
+    ...byActor(sorted).flatMap((list) => [
+      ...bulkAccess(list, rules.bulkAccessThreshold),
+      ...repeatedDenials(list, rules.repeatedDenialThreshold),
+      ...outsideHours(list),
+    ]),
     ...agreementFlags(sorted, agreements),
-    ...sorted.filter((e) => e.breakGlass).map((e) => single('BREAK_GLASS', e, `Break-glass ${e.decision === 'ALLOW' ? 'read' : 'attempt'} of ${e.crn ?? e.action}`)),
+    ...sorted
+      .filter((e) => e.breakGlass)
+      .map((e) =>
+        single('BREAK_GLASS', e, `Break-glass ${e.decision === 'ALLOW' ? 'read' : 'attempt'} of ${e.crn ?? e.action}`),
+      ),
   ];
   return flags.sort((a, b) => a.evidence[0] - b.evidence[0] || a.kind.localeCompare(b.kind));
 }
@@ -145,14 +169,20 @@ function bulkAccess(list: readonly FlaggableEntry[], threshold: number): MisuseF
     holds: () => perCrn.size > threshold,
   };
   return windows(reads, tally).map((evidence) =>
-    grouped('BULK_ACCESS', evidence, `${new Set(evidence.map((e) => e.crn)).size} different people's records read within an hour (threshold ${threshold})`),
+    grouped(
+      'BULK_ACCESS',
+      evidence,
+      `${new Set(evidence.map((e) => e.crn)).size} different people's records read within an hour (threshold ${threshold})`,
+    ),
   );
 }
 
 function repeatedDenials(list: readonly FlaggableEntry[], threshold: number): MisuseFlag[] {
   const denials = list.filter((e) => e.decision === 'DENY');
   const tally: WindowTally = { enter: () => {}, leave: () => {}, holds: (size) => size >= threshold };
-  return windows(denials, tally).map((evidence) => grouped('REPEATED_DENIALS', evidence, `${evidence.length} refused requests within an hour`));
+  return windows(denials, tally).map((evidence) =>
+    grouped('REPEATED_DENIALS', evidence, `${evidence.length} refused requests within an hour`),
+  );
 }
 
 /** One flag per actor and London calendar day, so a night's work is one item to review. */
@@ -165,19 +195,45 @@ function outsideHours(list: readonly FlaggableEntry[]): MisuseFlag[] {
     if (d) d.push(e);
     else days.set(day, [e]);
   }
-  return [...days.entries()].map(([day, evidence]) => grouped('OUTSIDE_WORKING_HOURS', evidence, `${evidence.length} access${evidence.length === 1 ? '' : 'es'} outside working hours (Mon-Fri 08:00-18:00 London) on ${day}`));
+  return [...days.entries()].map(([day, evidence]) =>
+    grouped(
+      'OUTSIDE_WORKING_HOURS',
+      evidence,
+      `${evidence.length} access${evidence.length === 1 ? '' : 'es'} outside working hours (Mon-Fri 08:00-18:00 London) on ${day}`,
+    ),
+  );
 }
 
-function agreementFlags(entries: readonly FlaggableEntry[], agreements: ReadonlyMap<string, AgreementFacts>): MisuseFlag[] {
+function agreementFlags(
+  entries: readonly FlaggableEntry[],
+  agreements: ReadonlyMap<string, AgreementFacts>,
+): MisuseFlag[] {
   const flags: MisuseFlag[] = [];
   for (const e of entries) {
     if (e.agreement === null || e.decision !== 'ALLOW' || !isCaseAccess(e)) continue;
     const a = agreements.get(e.agreement.id);
     if (!a) continue;
     const at = Date.parse(e.timestamp);
-    const stopped = (a.status === 'SUSPENDED' || a.status === 'TERMINATED') && a.statusChangedAt !== null && a.statusChangedAt.getTime() <= at;
-    if (stopped) flags.push(single('AGREEMENT_SUSPENDED', e, `Access under agreement ${a.id} after it was ${a.status.toLowerCase()} (${a.statusChangedAt?.toISOString()})`));
-    else if (a.reviewBy !== null && a.reviewBy.getTime() < at) flags.push(single('AGREEMENT_REVIEW_OVERDUE', e, `Access under agreement ${a.id} past its review date (${a.reviewBy.toISOString().slice(0, 10)})`));
+    const stopped =
+      (a.status === 'SUSPENDED' || a.status === 'TERMINATED') &&
+      a.statusChangedAt !== null &&
+      a.statusChangedAt.getTime() <= at;
+    if (stopped)
+      flags.push(
+        single(
+          'AGREEMENT_SUSPENDED',
+          e,
+          `Access under agreement ${a.id} after it was ${a.status.toLowerCase()} (${a.statusChangedAt?.toISOString()})`,
+        ),
+      );
+    else if (a.reviewBy !== null && a.reviewBy.getTime() < at)
+      flags.push(
+        single(
+          'AGREEMENT_REVIEW_OVERDUE',
+          e,
+          `Access under agreement ${a.id} past its review date (${a.reviewBy.toISOString().slice(0, 10)})`,
+        ),
+      );
   }
   return flags;
 }
@@ -196,5 +252,13 @@ function grouped(kind: FlagKind, evidence: readonly FlaggableEntry[], summary: s
 }
 
 function single(kind: FlagKind, e: FlaggableEntry, summary: string): MisuseFlag {
-  return { id: `${kind.toLowerCase()}:${e.index}`, kind, actor: { org: e.actor.org, sub: e.actor.sub }, from: e.timestamp, to: e.timestamp, evidence: [e.index], summary };
+  return {
+    id: `${kind.toLowerCase()}:${e.index}`,
+    kind,
+    actor: { org: e.actor.org, sub: e.actor.sub },
+    from: e.timestamp,
+    to: e.timestamp,
+    evidence: [e.index],
+    summary,
+  };
 }

@@ -24,7 +24,12 @@ export interface LondonTime {
 export function londonTime(at: Date): LondonTime {
   const parts: Record<string, string> = {};
   for (const p of LONDON.formatToParts(at)) parts[p.type] = p.value;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday: parts.weekday, hour: Number(parts.hour), minute: Number(parts.minute) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: parts.weekday,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+  };
 }
 
 export function isWorkingHours(at: Date): boolean {

@@ -3,7 +3,17 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@shared/auth/decorators.js';
 import { ValidationException } from '@shared/errors/index.js';
 import type { Principal } from '@shared/auth/principal.js';
-import { AccessLogProofs, AccessLogSearch, CheckpointService, type AccessLogPage, type EntryView, type InclusionProof, type SignedCheckpoint, type StoredAccessLogEntry, type SubjectAccessReport } from '@modules/access-log/index.js';
+import {
+  AccessLogProofs,
+  AccessLogSearch,
+  CheckpointService,
+  type AccessLogPage,
+  type EntryView,
+  type InclusionProof,
+  type SignedCheckpoint,
+  type StoredAccessLogEntry,
+  type SubjectAccessReport,
+} from '@modules/access-log/index.js';
 import { GovernanceOverviewService, type GovernanceOverview } from '../application/governance-overview.service.js';
 import { IgSessionGuard, Reviewer } from '../application/ig-session.guard.js';
 import { MisuseFlagsService, type FlagsPage } from '../application/misuse-flags.service.js';
@@ -11,7 +21,16 @@ import { subjectReportCsv } from '../application/subject-report.csv.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
 import type { FlagReview } from '../infrastructure/flag-review.store.js';
-import { CheckpointQueryDto, CrnParam, FlagReviewDto, FlagsQueryDto, IgSearchDto, IndexParam, ProofQueryDto, ReportQueryDto } from './ig-console.dto.js';
+import {
+  CheckpointQueryDto,
+  CrnParam,
+  FlagReviewDto,
+  FlagsQueryDto,
+  IgSearchDto,
+  IndexParam,
+  ProofQueryDto,
+  ReportQueryDto,
+} from './ig-console.dto.js';
 
 const DAY_MS = 86_400_000;
 const MAX_FLAG_RANGE_DAYS = 31;
@@ -49,7 +68,11 @@ export class IgApiController {
   @Get('entries/:index')
   async entry(@Reviewer() p: Principal, @Param() { index }: IndexParam): Promise<EntryView> {
     const read = await this.search.entry(p, Number(index));
-    if (!read) throw new IgConsoleException(IgConsoleExceptionCode.EntryNotFound, `There is no entry ${index} in your organisation's view of the log.`);
+    if (!read)
+      throw new IgConsoleException(
+        IgConsoleExceptionCode.EntryNotFound,
+        `There is no entry ${index} in your organisation's view of the log.`,
+      );
     return read.kind === 'stored' ? (JSON.parse(read.bytes.toString('utf8')) as StoredAccessLogEntry) : read.view;
   }
 
@@ -67,12 +90,20 @@ export class IgApiController {
   }
 
   @Get('subjects/:crn/report')
-  report(@Reviewer() p: Principal, @Param() { crn }: CrnParam, @Query() q: ReportQueryDto): Promise<SubjectAccessReport> {
+  report(
+    @Reviewer() p: Principal,
+    @Param() { crn }: CrnParam,
+    @Query() q: ReportQueryDto,
+  ): Promise<SubjectAccessReport> {
     return this.search.subjectReport(p, crn, q.page());
   }
 
   @Get('subjects/:crn/report.csv')
-  async reportCsv(@Reviewer() p: Principal, @Param() { crn }: CrnParam, @Res({ passthrough: true }) reply: Reply): Promise<string> {
+  async reportCsv(
+    @Reviewer() p: Principal,
+    @Param() { crn }: CrnParam,
+    @Res({ passthrough: true }) reply: Reply,
+  ): Promise<string> {
     const accesses: SubjectAccessReport['accesses'] = [];
     let cursor: number | undefined;
     do {
@@ -80,7 +111,9 @@ export class IgApiController {
       accesses.push(...page.accesses);
       cursor = page.nextCursor === null ? undefined : Number(page.nextCursor);
     } while (cursor !== undefined && accesses.length < CSV_MAX_ROWS);
-    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="access-report-${crn}.csv"`);
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="access-report-${crn}.csv"`);
     return subjectReportCsv(accesses);
   }
 
@@ -91,7 +124,11 @@ export class IgApiController {
     // from and to, when given, are real instants (IsRfc3339); only their order is left to check.
     if (from > to) throw new ValidationException([{ field: 'from', message: 'from must not be after to' }]);
     if (to.getTime() - from.getTime() > MAX_FLAG_RANGE_DAYS * DAY_MS) {
-      throw new IgConsoleException(IgConsoleExceptionCode.RangeTooLong, `Flags are computed over at most ${MAX_FLAG_RANGE_DAYS} days.`, [{ field: 'from', message: `the range must be at most ${MAX_FLAG_RANGE_DAYS} days` }]);
+      throw new IgConsoleException(
+        IgConsoleExceptionCode.RangeTooLong,
+        `Flags are computed over at most ${MAX_FLAG_RANGE_DAYS} days.`,
+        [{ field: 'from', message: `the range must be at most ${MAX_FLAG_RANGE_DAYS} days` }],
+      );
     }
     return this.flags.list(p, { from, to });
   }

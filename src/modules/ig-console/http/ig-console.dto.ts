@@ -37,7 +37,9 @@ export class ReportQueryDto extends SubjectAccessReportQueryDto {
 }
 
 export class CheckpointQueryDto {
-  @ApiPropertyOptional({ description: 'A checkpoint covering at least this many entries (signed now if the latest is older)' })
+  @ApiPropertyOptional({
+    description: 'A checkpoint covering at least this many entries (signed now if the latest is older)',
+  })
   @IsOptional()
   @Matches(SIZE, { message: 'atLeast must be a non-negative integer' })
   atLeast?: string;
@@ -61,7 +63,7 @@ export class FlagReviewDto {
   @Matches(/^[a-z_]{3,40}:[\x21-\x7e]{1,400}$/, { message: 'flagId must be the id of a flag' })
   flagId: string;
 
-  @ApiProperty({ example: 'Checked with the officer\'s manager: emergency recall, justified.' })
+  @ApiProperty({ example: "Checked with the officer's manager: emergency recall, justified." })
   @IsString({ message: 'note must be a string' })
   @Length(1, 2000, { message: 'note must be 1 to 2000 characters' })
   note: string;

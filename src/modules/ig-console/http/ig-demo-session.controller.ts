@@ -28,16 +28,30 @@ export class IgDemoSessionController {
 
   @Get('demo-identities')
   async identities(): Promise<{ org: string; name: string; kind: string; sub: string }[]> {
-    return (await this.orgs.list()).filter((o) => o.status === 'ACTIVE').map((o) => ({ org: o.id, name: o.name, kind: o.kind, sub: `user:demo-ig-${o.id}` }));
+    return (await this.orgs.list())
+      .filter((o) => o.status === 'ACTIVE')
+      .map((o) => ({ org: o.id, name: o.name, kind: o.kind, sub: `user:demo-ig-${o.id}` }));
   }
 
   @Post('demo-session')
   @HttpCode(200)
-  async signIn(@Body() body: DemoSessionDto, @Req() req: { id: string; protocol?: string; headers: Record<string, unknown> }, @Res({ passthrough: true }) reply: CookieReply): Promise<SessionInfo> {
+  async signIn(
+    @Body() body: DemoSessionDto,
+    @Req() req: { id: string; protocol?: string; headers: Record<string, unknown> },
+    @Res({ passthrough: true }) reply: CookieReply,
+  ): Promise<SessionInfo> {
     // Even in a demo, a cross-site page must not sign a visitor in behind their back.
-    if (req.headers[CSRF_HEADER] !== '1') throw new IgConsoleException(IgConsoleExceptionCode.ConsoleHeaderMissing, `Console calls must carry the header ${CSRF_HEADER}: 1.`);
+    if (req.headers[CSRF_HEADER] !== '1')
+      throw new IgConsoleException(
+        IgConsoleExceptionCode.ConsoleHeaderMissing,
+        `Console calls must carry the header ${CSRF_HEADER}: 1.`,
+      );
     const org = await this.orgs.get(body.org);
-    if (!org || org.status !== 'ACTIVE') throw new IgConsoleException(IgConsoleExceptionCode.DemoOrganisationUnknown, 'No such demonstration organisation.');
+    if (!org || org.status !== 'ACTIVE')
+      throw new IgConsoleException(
+        IgConsoleExceptionCode.DemoOrganisationUnknown,
+        'No such demonstration organisation.',
+      );
     const who = { org: org.id, orgKind: org.kind, sub: `user:demo-ig-${org.id}`, roles: ['ig-reviewer' as const] };
     const { id, expiresAt } = await this.sessions.create({ ...who, kid: null });
     await this.writer.append({

@@ -7,7 +7,8 @@ import { NotFoundException } from '@shared/errors/index.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
 
 /** Only same-origin scripts, styles, images and fetches; no inline code, no framing. */
-export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const ASSETS: Record<string, string> = {
   'console.css': 'text/css; charset=utf-8',
@@ -60,6 +61,10 @@ export class IgPagesController {
     const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
     const body = type ? this.files.get(file) : undefined;
     if (!type || !body) throw new NotFoundException('The asset');
-    reply.header('content-type', type).header('content-security-policy', CONSOLE_CSP).header('cache-control', 'no-cache').send(body);
+    reply
+      .header('content-type', type)
+      .header('content-security-policy', CONSOLE_CSP)
+      .header('cache-control', 'no-cache')
+      .send(body);
   }
 }

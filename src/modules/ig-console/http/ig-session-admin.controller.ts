@@ -27,11 +27,17 @@ export class IgSessionAdminController {
   @Delete(':id/ig-sessions')
   @HttpCode(200)
   @Roles('gateway-admin')
-  @ApiOperation({ summary: "End every IG console session of an organisation (gateway-admin); logged as ig.session.end-all" })
+  @ApiOperation({
+    summary: 'End every IG console session of an organisation (gateway-admin); logged as ig.session.end-all',
+  })
   @ApiOkResponse({ description: '{ org, ended: number of sessions ended }' })
   @ApiSignedRoute(400, 403, 404)
-  async endAll(@CurrentPrincipal() p: Principal, @Param() { id }: OrganisationParam): Promise<{ org: string; ended: number }> {
-    if (!(await this.orgs.get(id))) throw new IgConsoleException(IgConsoleExceptionCode.OrganisationUnknown, `There is no organisation "${id}".`);
+  async endAll(
+    @CurrentPrincipal() p: Principal,
+    @Param() { id }: OrganisationParam,
+  ): Promise<{ org: string; ended: number }> {
+    if (!(await this.orgs.get(id)))
+      throw new IgConsoleException(IgConsoleExceptionCode.OrganisationUnknown, `There is no organisation "${id}".`);
     const ended = await this.sessions.deleteAllOf(id);
     await this.writer.append({
       actor: { org: p.org, sub: p.sub, roles: p.roles },

@@ -44,9 +44,16 @@ export class IgSessionController {
   @Post('session')
   @Roles('ig-reviewer')
   @ApiOperation({ summary: 'Sign in to the IG console with a signed request token; sets an HttpOnly session cookie' })
-  @ApiCreatedResponse({ type: IgSessionResponse, description: 'Signed in; Set-Cookie carries the session (HttpOnly, SameSite=Strict, Path=/ig)' })
+  @ApiCreatedResponse({
+    type: IgSessionResponse,
+    description: 'Signed in; Set-Cookie carries the session (HttpOnly, SameSite=Strict, Path=/ig)',
+  })
   @ApiSignedRoute(403)
-  async signIn(@CurrentPrincipal() p: Principal, @Req() req: { protocol?: string }, @Res({ passthrough: true }) reply: CookieReply): Promise<SessionInfo> {
+  async signIn(
+    @CurrentPrincipal() p: Principal,
+    @Req() req: { protocol?: string },
+    @Res({ passthrough: true }) reply: CookieReply,
+  ): Promise<SessionInfo> {
     const who = { org: p.org, orgKind: p.orgKind, sub: p.sub, roles: p.roles.filter((r) => r === 'ig-reviewer') };
     // The session remembers the key that signed this sign-in: it ends when that key is revoked.
     const { id, expiresAt } = await this.sessions.create({ ...who, kid: p.kid ?? null });
@@ -68,7 +75,11 @@ export class IgSessionController {
   @UseGuards(IgSessionGuard)
   @HttpCode(204)
   @ApiExcludeEndpoint()
-  async signOut(@CurrentSession() s: IgSession & { cookie: string }, @Req() req: { id: string; protocol?: string }, @Res({ passthrough: true }) reply: CookieReply): Promise<void> {
+  async signOut(
+    @CurrentSession() s: IgSession & { cookie: string },
+    @Req() req: { id: string; protocol?: string },
+    @Res({ passthrough: true }) reply: CookieReply,
+  ): Promise<void> {
     await this.sessions.delete(s.cookie);
     await this.logSession(reviewerPrincipal(s, req.id), 'ig.session.end');
     clearSessionCookie(reply, isHttps(req));

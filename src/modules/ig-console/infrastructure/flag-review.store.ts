@@ -19,13 +19,10 @@ export class FlagReviewStore {
   }
 
   async add(tx: EntityManager, org: string, review: FlagReview): Promise<void> {
-    await tx.query(`INSERT INTO ig_flag_reviews (flag_id, reviewer_org, reviewer_sub, note, reviewed_at) VALUES ($1, $2, $3, $4, $5)`, [
-      review.flagId,
-      org,
-      review.reviewerSub,
-      review.note,
-      review.reviewedAt,
-    ]);
+    await tx.query(
+      `INSERT INTO ig_flag_reviews (flag_id, reviewer_org, reviewer_sub, note, reviewed_at) VALUES ($1, $2, $3, $4, $5)`,
+      [review.flagId, org, review.reviewerSub, review.note, review.reviewedAt],
+    );
   }
 
   /** The latest review of each of these flags by the organisation's IG. */
@@ -37,6 +34,11 @@ export class FlagReviewStore {
         ORDER BY flag_id, id DESC`,
       [org, [...flagIds]],
     );
-    return new Map(rows.map((r) => [r.flag_id, { flagId: r.flag_id, reviewerSub: r.reviewer_sub, note: r.note, reviewedAt: r.reviewed_at.toISOString() }]));
+    return new Map(
+      rows.map((r) => [
+        r.flag_id,
+        { flagId: r.flag_id, reviewerSub: r.reviewer_sub, note: r.note, reviewedAt: r.reviewed_at.toISOString() },
+      ]),
+    );
   }
 }

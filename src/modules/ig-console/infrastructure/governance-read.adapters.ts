@@ -44,7 +44,10 @@ export class AgreementsReadAdapter extends AgreementsSource {
         parties: r.party_orgs,
         reviewBy: d.reviewBy ?? '',
         validTo: d.validTo ?? '',
-        lastStatusChange: r.status_action && r.status_changed_at ? { action: r.status_action, at: r.status_changed_at.toISOString() } : null,
+        lastStatusChange:
+          r.status_action && r.status_changed_at
+            ? { action: r.status_action, at: r.status_changed_at.toISOString() }
+            : null,
       };
     });
   }
@@ -61,14 +64,31 @@ export class OverdueExchangeReadAdapter extends OverdueExchangeSource {
     super();
   }
 
-  async overdue(reviewer: Principal, now: Date): Promise<{ id: string; requester: string; provider: string; crn: string; dueBy: string; urgency: string }[]> {
+  async overdue(
+    reviewer: Principal,
+    now: Date,
+  ): Promise<{ id: string; requester: string; provider: string; crn: string; dueBy: string; urgency: string }[]> {
     const org = reviewer.orgKind === 'GATEWAY' ? null : reviewer.org;
-    const rows: { id: string; requester_org: string; provider_org: string; crn: string; due_by: Date; urgency: string }[] = await this.db.query(
+    const rows: {
+      id: string;
+      requester_org: string;
+      provider_org: string;
+      crn: string;
+      due_by: Date;
+      urgency: string;
+    }[] = await this.db.query(
       `SELECT id, requester_org, provider_org, crn, due_by, urgency FROM exchange_requests
         WHERE status IN ('SUBMITTED', 'APPROVED') AND due_by < $1 AND ($2::text IS NULL OR requester_org = $2 OR provider_org = $2)
         ORDER BY due_by LIMIT 500`,
       [now, org],
     );
-    return rows.map((r) => ({ id: r.id, requester: r.requester_org, provider: r.provider_org, crn: r.crn, dueBy: r.due_by.toISOString(), urgency: r.urgency }));
+    return rows.map((r) => ({
+      id: r.id,
+      requester: r.requester_org,
+      provider: r.provider_org,
+      crn: r.crn,
+      dueBy: r.due_by.toISOString(),
+      urgency: r.urgency,
+    }));
   }
 }

@@ -32,11 +32,17 @@ export class IgSessionStore {
   constructor(private readonly db: DataSource) {}
 
   /** Starts a session; returns the secret id for the cookie (never stored) and when it ends. */
-  async create(who: { org: string; orgKind: OrgKind; sub: string; roles: readonly Role[]; kid: string | null }, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
+  async create(
+    who: { org: string; orgKind: OrgKind; sub: string; roles: readonly Role[]; kid: string | null },
+    now = new Date(),
+  ): Promise<{ id: string; expiresAt: Date }> {
     const id = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + MAX_LIFETIME_MS);
     // Sweeps what isLive() refuses: past the end of its lifetime, or idle for IDLE_TIMEOUT_MS.
-    await this.db.query(`DELETE FROM ig_sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, [now, new Date(now.getTime() - IDLE_TIMEOUT_MS)]);
+    await this.db.query(`DELETE FROM ig_sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, [
+      now,
+      new Date(now.getTime() - IDLE_TIMEOUT_MS),
+    ]);
     await this.db.query(
       `INSERT INTO ig_sessions (id_hash, org, org_kind, sub, roles, created_at, last_seen_at, expires_at, kid) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)`,
       [hashOf(id), who.org, who.orgKind, who.sub, [...who.roles], now, expiresAt, who.kid],
@@ -57,7 +63,15 @@ export class IgSessionStore {
     );
     if (!rows.length) return null;
     const r = rows[0];
-    const session: IgSession = { org: r.org, orgKind: r.org_kind, sub: r.sub, roles: r.roles, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at };
+    const session: IgSession = {
+      org: r.org,
+      orgKind: r.org_kind,
+      sub: r.sub,
+      roles: r.roles,
+      createdAt: r.created_at,
+      lastSeenAt: r.last_seen_at,
+      expiresAt: r.expires_at,
+    };
     if (!r.opened_by_live || !isLive(session, now)) {
       await this.db.query(`DELETE FROM ig_sessions WHERE id_hash = $1`, [hash]);
       return null;

@@ -28,13 +28,23 @@ describe(Organisation.name, () => {
 
     it('refuses kind GATEWAY for any id but the operator', async () => {
       const key = await aValidatedKey('k1');
-      expect(codeOf(() => Organisation.register({ id: 'fake-operator', kind: 'GATEWAY', name: 'x', region: 'y', keys: [key], now: t0 }))).toBe(OrganisationExceptionCode.ReservedId);
+      expect(
+        codeOf(() =>
+          Organisation.register({ id: 'fake-operator', kind: 'GATEWAY', name: 'x', region: 'y', keys: [key], now: t0 }),
+        ),
+      ).toBe(OrganisationExceptionCode.ReservedId);
     });
 
     it('refuses no keys and repeated kids', async () => {
       const key = await aValidatedKey('k1');
-      expect(codeOf(() => Organisation.register({ id: 'crc-b', kind: 'CRC', name: 'x', region: 'y', keys: [], now: t0 }))).toBe(OrganisationExceptionCode.NoActiveKey);
-      expect(codeOf(() => Organisation.register({ id: 'crc-b', kind: 'CRC', name: 'x', region: 'y', keys: [key, key], now: t0 }))).toBe(OrganisationExceptionCode.DuplicateKid);
+      expect(
+        codeOf(() => Organisation.register({ id: 'crc-b', kind: 'CRC', name: 'x', region: 'y', keys: [], now: t0 })),
+      ).toBe(OrganisationExceptionCode.NoActiveKey);
+      expect(
+        codeOf(() =>
+          Organisation.register({ id: 'crc-b', kind: 'CRC', name: 'x', region: 'y', keys: [key, key], now: t0 }),
+        ),
+      ).toBe(OrganisationExceptionCode.DuplicateKid);
     });
 
     it('creates the operator, which may start without keys', () => {
@@ -92,7 +102,9 @@ describe(Organisation.name, () => {
         sut.rotateKeys([k1, k1], t1);
         throw new Error('expected a refusal');
       } catch (e) {
-        expect((e as OrganisationException).options.errors).toEqual([{ field: 'keys[1].kid', message: 'must be unique' }]);
+        expect((e as OrganisationException).options.errors).toEqual([
+          { field: 'keys[1].kid', message: 'must be unique' },
+        ]);
       }
     });
   });

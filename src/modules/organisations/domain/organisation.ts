@@ -31,24 +31,59 @@ export class Organisation {
     readonly createdAt: Date,
   ) {}
 
-  static register(p: { id: string; kind: OrgKind; name: string; region: string; keys: { jwk: PublicJwk; thumbprint: string }[]; now: Date }): Organisation {
+  static register(p: {
+    id: string;
+    kind: OrgKind;
+    name: string;
+    region: string;
+    keys: { jwk: PublicJwk; thumbprint: string }[];
+    now: Date;
+  }): Organisation {
     if (p.kind === 'GATEWAY' && p.id !== OPERATOR_ORG_ID) {
-      throw new OrganisationException(OrganisationExceptionCode.ReservedId, 'Only the operator organisation "gateway" has kind GATEWAY.');
+      throw new OrganisationException(
+        OrganisationExceptionCode.ReservedId,
+        'Only the operator organisation "gateway" has kind GATEWAY.',
+      );
     }
     Organisation.assertDistinctKids(p.keys.map((k) => k.jwk.kid));
-    if (p.keys.length === 0) throw new OrganisationException(OrganisationExceptionCode.NoActiveKey, 'An organisation needs at least one key.', [{ field: 'jwks.keys', message: 'must contain at least one key' }]);
-    const keys = p.keys.map((k) => ({ kid: k.jwk.kid, jwk: k.jwk, thumbprint: k.thumbprint, addedAt: p.now, revokedAt: null }));
+    if (p.keys.length === 0)
+      throw new OrganisationException(
+        OrganisationExceptionCode.NoActiveKey,
+        'An organisation needs at least one key.',
+        [{ field: 'jwks.keys', message: 'must contain at least one key' }],
+      );
+    const keys = p.keys.map((k) => ({
+      kid: k.jwk.kid,
+      jwk: k.jwk,
+      thumbprint: k.thumbprint,
+      addedAt: p.now,
+      revokedAt: null,
+    }));
     return new Organisation(p.id, p.kind, p.name, p.region, 'ACTIVE', keys, p.now);
   }
 
   /** The operator organisation; it may start without keys until BOOTSTRAP_ADMIN_JWKS provides some. */
   static createOperator(keys: { jwk: PublicJwk; thumbprint: string }[], now: Date): Organisation {
     Organisation.assertDistinctKids(keys.map((k) => k.jwk.kid));
-    const rows = keys.map((k) => ({ kid: k.jwk.kid, jwk: k.jwk, thumbprint: k.thumbprint, addedAt: now, revokedAt: null }));
+    const rows = keys.map((k) => ({
+      kid: k.jwk.kid,
+      jwk: k.jwk,
+      thumbprint: k.thumbprint,
+      addedAt: now,
+      revokedAt: null,
+    }));
     return new Organisation(OPERATOR_ORG_ID, 'GATEWAY', 'Gateway operator', 'England and Wales', 'ACTIVE', rows, now);
   }
 
-  static restore(p: { id: string; kind: OrgKind; name: string; region: string; status: OrganisationStatus; keys: OrganisationKey[]; createdAt: Date }): Organisation {
+  static restore(p: {
+    id: string;
+    kind: OrgKind;
+    name: string;
+    region: string;
+    status: OrganisationStatus;
+    keys: OrganisationKey[];
+    createdAt: Date;
+  }): Organisation {
     return new Organisation(p.id, p.kind, p.name, p.region, p.status, p.keys, p.createdAt);
   }
 
@@ -67,16 +102,27 @@ export class Organisation {
    */
   rotateKeys(next: { jwk: PublicJwk; thumbprint: string }[], now: Date): { added: string[]; revoked: string[] } {
     Organisation.assertDistinctKids(next.map((k) => k.jwk.kid));
-    if (next.length === 0) throw new OrganisationException(OrganisationExceptionCode.NoActiveKey, 'At least one key must stay active.', [{ field: 'keys', message: 'must contain at least one key' }]);
+    if (next.length === 0)
+      throw new OrganisationException(OrganisationExceptionCode.NoActiveKey, 'At least one key must stay active.', [
+        { field: 'keys', message: 'must contain at least one key' },
+      ]);
     const added: string[] = [];
     next.forEach((k, i) => {
       const existing = this._keys.find((e) => e.kid === k.jwk.kid);
       if (!existing) return added.push(k.jwk.kid);
       if (existing.thumbprint !== k.thumbprint) {
-        throw new OrganisationException(OrganisationExceptionCode.KidReused, `kid "${k.jwk.kid}" already names a different key.`, [{ field: `keys[${i}].kid`, message: 'already names a different key' }]);
+        throw new OrganisationException(
+          OrganisationExceptionCode.KidReused,
+          `kid "${k.jwk.kid}" already names a different key.`,
+          [{ field: `keys[${i}].kid`, message: 'already names a different key' }],
+        );
       }
       if (existing.revokedAt !== null) {
-        throw new OrganisationException(OrganisationExceptionCode.KidReused, `kid "${k.jwk.kid}" was revoked and cannot be reinstated; register the key under a new kid.`, [{ field: `keys[${i}].kid`, message: 'was revoked' }]);
+        throw new OrganisationException(
+          OrganisationExceptionCode.KidReused,
+          `kid "${k.jwk.kid}" was revoked and cannot be reinstated; register the key under a new kid.`,
+          [{ field: `keys[${i}].kid`, message: 'was revoked' }],
+        );
       }
     });
     const keep = new Set(next.map((k) => k.jwk.kid));
@@ -87,14 +133,19 @@ export class Organisation {
         revoked.push(k.kid);
       }
     }
-    for (const k of next) if (added.includes(k.jwk.kid)) this._keys.push({ kid: k.jwk.kid, jwk: k.jwk, thumbprint: k.thumbprint, addedAt: now, revokedAt: null });
+    for (const k of next)
+      if (added.includes(k.jwk.kid))
+        this._keys.push({ kid: k.jwk.kid, jwk: k.jwk, thumbprint: k.thumbprint, addedAt: now, revokedAt: null });
     return { added, revoked };
   }
 
   private static assertDistinctKids(kids: string[]): void {
     const seen = new Set<string>();
     kids.forEach((kid, i) => {
-      if (seen.has(kid)) throw new OrganisationException(OrganisationExceptionCode.DuplicateKid, `kid "${kid}" appears twice.`, [{ field: `keys[${i}].kid`, message: 'must be unique' }]);
+      if (seen.has(kid))
+        throw new OrganisationException(OrganisationExceptionCode.DuplicateKid, `kid "${kid}" appears twice.`, [
+          { field: `keys[${i}].kid`, message: 'must be unique' },
+        ]);
       seen.add(kid);
     });
   }

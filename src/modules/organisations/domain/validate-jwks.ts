@@ -3,7 +3,10 @@ import type { FieldError } from '@shared/errors/index.js';
 import { OrganisationException, OrganisationExceptionCode } from './organisation.exception.js';
 
 /** Validates every JWK of a key set, naming each bad one (and each repeated kid) by its position under `field`. */
-export async function validateKeySet(keys: unknown[], field: string): Promise<{ jwk: PublicJwk; thumbprint: string }[]> {
+export async function validateKeySet(
+  keys: unknown[],
+  field: string,
+): Promise<{ jwk: PublicJwk; thumbprint: string }[]> {
   const errors: FieldError[] = [];
   const out: { jwk: PublicJwk; thumbprint: string }[] = [];
   const seen = new Map<string, number>();
@@ -15,12 +18,15 @@ export async function validateKeySet(keys: unknown[], field: string): Promise<{ 
     }
     // Checked here as well as on the aggregate so the error names the field as the client sent it.
     const first = seen.get(r.jwk.kid);
-    if (first !== undefined) errors.push({ field: `${field}[${i}].kid`, message: `must be unique (${field}[${first}] has the same kid)` });
+    if (first !== undefined)
+      errors.push({ field: `${field}[${i}].kid`, message: `must be unique (${field}[${first}] has the same kid)` });
     seen.set(r.jwk.kid, first ?? i);
     out.push({ jwk: r.jwk, thumbprint: await thumbprint(r.jwk) });
   }
   if (errors.length) {
-    const code = errors.every((e) => e.field.endsWith('.kid')) ? OrganisationExceptionCode.DuplicateKid : OrganisationExceptionCode.InvalidKey;
+    const code = errors.every((e) => e.field.endsWith('.kid'))
+      ? OrganisationExceptionCode.DuplicateKid
+      : OrganisationExceptionCode.InvalidKey;
     throw new OrganisationException(code, `Invalid key: ${errors[0].field} ${errors[0].message}.`, errors);
   }
   return out;

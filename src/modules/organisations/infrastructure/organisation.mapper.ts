@@ -18,9 +18,23 @@ export const OrganisationMapper = {
     });
   },
   key(k: OrganisationKeyEntity): OrganisationKey {
-    return { kid: k.kid, jwk: k.jwk as unknown as PublicJwk, thumbprint: k.thumbprint, addedAt: k.addedAt, revokedAt: k.revokedAt };
+    return {
+      kid: k.kid,
+      jwk: k.jwk as unknown as PublicJwk,
+      thumbprint: k.thumbprint,
+      addedAt: k.addedAt,
+      revokedAt: k.revokedAt,
+    };
   },
   keyRow(orgId: string, k: Organisation['keys'][number]): OrganisationKeyEntity {
-    return { orgId, kid: k.kid, alg: k.jwk.alg, jwk: k.jwk as unknown as Record<string, string>, thumbprint: k.thumbprint, addedAt: k.addedAt, revokedAt: k.revokedAt };
+    return {
+      orgId,
+      kid: k.kid,
+      alg: k.jwk.alg,
+      jwk: k.jwk as unknown as Record<string, string>,
+      thumbprint: k.thumbprint,
+      addedAt: k.addedAt,
+      revokedAt: k.revokedAt,
+    };
   },
 };

@@ -74,7 +74,10 @@ describe('appender', () => {
   it('rebuilds the frontier from stored nodes fetched with planRoot', () => {
     const { frontier, newNodes } = appendLeaves(EMPTY_FRONTIER, leaves.slice(0, 77));
     const planned = new Set(planRoot(77).map(({ level, index }) => `${level}/${index}`));
-    const rebuilt = frontierFromNodes(77, nodeLookupFrom(newNodes.filter(({ level, index }) => planned.has(`${level}/${index}`))));
+    const rebuilt = frontierFromNodes(
+      77,
+      nodeLookupFrom(newNodes.filter(({ level, index }) => planned.has(`${level}/${index}`))),
+    );
     expect(frontierToJson(rebuilt)).toEqual(frontierToJson(frontier));
   });
 

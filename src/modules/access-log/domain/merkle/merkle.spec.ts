@@ -100,7 +100,9 @@ const random = prng(9162);
 // Distinct leaves of varied lengths (leaf 0 is the empty leaf); the index byte keeps them unique
 // so that "another leaf at this index" is a genuine tamper.
 const LEAVES: Buffer[] = Array.from({ length: MAX_SIZE }, (_, i) =>
-  i === 0 ? Buffer.alloc(0) : Buffer.from([i, ...Array.from({ length: (i * 7) % 23 }, () => Math.floor(random() * 256))]),
+  i === 0
+    ? Buffer.alloc(0)
+    : Buffer.from([i, ...Array.from({ length: (i * 7) % 23 }, () => Math.floor(random() * 256))]),
 );
 const LEAF_HASHES = LEAVES.map((leaf) => leafHash(leaf));
 const reference = new ReferenceTree(LEAVES);
@@ -149,9 +151,16 @@ const hex = (buffers: readonly Uint8Array[]): string[] => buffers.map((b) => Buf
 
 describe('merkle', () => {
   describe('Certificate Transparency reference vectors', () => {
-    const ctLeaves = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(
-      (h) => Buffer.from(h, 'hex'),
-    );
+    const ctLeaves = [
+      '',
+      '00',
+      '10',
+      '2021',
+      '3031',
+      '40414243',
+      '5051525354555657',
+      '606162636465666768696a6b6c6d6e6f',
+    ].map((h) => Buffer.from(h, 'hex'));
     const ctRoots = [
       '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
       'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -166,7 +175,10 @@ describe('merkle', () => {
 
     it.each(ctRoots.map((root, i) => [i + 1, root] as const))('size %i has root %s', (size, root) => {
       expect(ctReference.mth(0, size).toString('hex')).toBe(root);
-      const { frontier } = appendLeaves(EMPTY_FRONTIER, ctLeaves.slice(0, size).map((leaf) => leafHash(leaf)));
+      const { frontier } = appendLeaves(
+        EMPTY_FRONTIER,
+        ctLeaves.slice(0, size).map((leaf) => leafHash(leaf)),
+      );
       expect(rootFromFrontier(frontier).toString('hex')).toBe(root);
     });
 

@@ -15,7 +15,8 @@ export interface CheckpointText {
 
 export function formatCheckpoint(c: { origin: string; size: number; rootHash: Uint8Array }): string {
   if (!c.origin || /[\n]/.test(c.origin)) throw new NoteError('malformed', 'the origin must be one non-empty line');
-  if (!Number.isSafeInteger(c.size) || c.size < 0) throw new NoteError('malformed', 'the tree size must be a non-negative integer');
+  if (!Number.isSafeInteger(c.size) || c.size < 0)
+    throw new NoteError('malformed', 'the tree size must be a non-negative integer');
   if (c.rootHash.length !== 32) throw new NoteError('malformed', 'the root hash is 32 bytes');
   return `${c.origin}\n${c.size}\n${Buffer.from(c.rootHash).toString('base64')}\n`;
 }
@@ -27,8 +28,10 @@ export function parseCheckpoint(text: string): CheckpointText {
   if (lines.length < 3) throw new NoteError('malformed', 'a checkpoint has at least three lines');
   const [origin, sizeLine, rootLine, ...extensions] = lines;
   if (origin === '') throw new NoteError('malformed', 'the origin line is empty');
-  if (!/^(0|[1-9][0-9]*)$/.test(sizeLine) || !Number.isSafeInteger(Number(sizeLine))) throw new NoteError('malformed', 'the tree size is not a decimal without leading zeroes');
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(rootLine)) throw new NoteError('malformed', 'the root hash is not the base64 of 32 bytes');
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeLine) || !Number.isSafeInteger(Number(sizeLine)))
+    throw new NoteError('malformed', 'the tree size is not a decimal without leading zeroes');
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(rootLine))
+    throw new NoteError('malformed', 'the root hash is not the base64 of 32 bytes');
   if (extensions.some((l) => l === '')) throw new NoteError('malformed', 'extension lines must be non-empty');
   return { origin, size: Number(sizeLine), rootHash: Buffer.from(rootLine, 'base64'), extensions };
 }

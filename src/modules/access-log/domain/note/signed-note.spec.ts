@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { specParseCheckpoint, specVerifyCosignatures, specVerifyNote } from '../../../../../test/support/c2sp-verifier.js';
+import {
+  specParseCheckpoint,
+  specVerifyCosignatures,
+  specVerifyNote,
+} from '../../../../../test/support/c2sp-verifier.js';
 import {
   cosignatureTimestamp,
   cosignatureVerifier,
@@ -23,7 +27,8 @@ import {
 
 // The examples of c2sp.org/signed-note and c2sp.org/tlog-cosignature, verbatim.
 const SPEC_VKEY = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';
-const SPEC_NOTE = 'This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
+const SPEC_NOTE =
+  'This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
 const SPEC_COSIGNED = [
   'example.com/behind-the-sofa',
   '20852163',
@@ -45,10 +50,14 @@ describe('C2SP signed notes', () => {
 
   it('refuses the example note when its text is changed, and ignores signatures of unknown keys', () => {
     const changed = SPEC_NOTE.replace('example message', 'example massage');
-    expect(() => openNote(changed, [ed25519NoteVerifier(SPEC_VKEY)])).toThrow(expect.objectContaining({ kind: 'bad-signature' }));
+    expect(() => openNote(changed, [ed25519NoteVerifier(SPEC_VKEY)])).toThrow(
+      expect.objectContaining({ kind: 'bad-signature' }),
+    );
     const other = new Ed25519NoteSigner('example.com/foo', newEd25519Seed());
     // Same name, another key ID: ignored, so no known key signed.
-    expect(() => openNote(SPEC_NOTE, [ed25519NoteVerifier(other.verifierKey)])).toThrow(expect.objectContaining({ kind: 'unverified' }));
+    expect(() => openNote(SPEC_NOTE, [ed25519NoteVerifier(other.verifierKey)])).toThrow(
+      expect.objectContaining({ kind: 'unverified' }),
+    );
   });
 
   it('signs notes that the independent verifier accepts, with deterministic signatures', () => {
@@ -64,7 +73,9 @@ describe('C2SP signed notes', () => {
     expect(() => parseNote('no blank line\n\u2014 a AAAAAAA=\n')).toThrow(NoteError);
     expect(() => parseNote('text\n\n- a AAAAAAAA\n')).toThrow(NoteError);
     expect(() => parseNote('te\u0007xt\n\n\u2014 a AAAAAAAA\n')).toThrow(NoteError);
-    expect(() => parseVerifierKey('example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k')).toThrow(NoteError);
+    expect(() => parseVerifierKey('example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k')).toThrow(
+      NoteError,
+    );
     expect(() => new Ed25519NoteSigner('has space', newEd25519Seed())).toThrow(NoteError);
     expect(() => new Ed25519NoteSigner('has+plus', newEd25519Seed())).toThrow(NoteError);
   });
@@ -96,7 +107,9 @@ describe('C2SP Ed25519 cosignatures (cosignature/v1)', () => {
     const text = formatCheckpoint({ origin: log.name, size: 5, rootHash: Buffer.alloc(32, 7) });
     const note = signNote(text, [log]) + witness.cosign(text, 1700000000) + '\n';
     expect(specVerifyCosignatures(note, witness.verifierKey)).toEqual([1700000000]);
-    expect(openNote(note, [cosignatureVerifier(witness.verifierKey)]).verified.map((s) => s.name)).toEqual(['witness.example/w1']);
+    expect(openNote(note, [cosignatureVerifier(witness.verifierKey)]).verified.map((s) => s.name)).toEqual([
+      'witness.example/w1',
+    ]);
     // The key ID uses type 0x04, so the witness key is no note key.
     expect(parseVerifierKey(witness.verifierKey).type).toBe(0x04);
     expect(() => ed25519NoteVerifier(witness.verifierKey)).toThrow(NoteError);
@@ -113,18 +126,30 @@ describe(openWitnessedCheckpoint.name, () => {
   const keys = [w1, w2, w3].map((w) => w.verifierKey);
 
   it('accepts a checkpoint with k of n trusted cosignatures, and names the cosigners', () => {
-    expect(openWitnessedCheckpoint(note, log.verifierKey, keys, 2)).toMatchObject({ origin: 'gw.example/log', size: 9, cosigners: ['witness.example/w1', 'witness.example/w3'] });
+    expect(openWitnessedCheckpoint(note, log.verifierKey, keys, 2)).toMatchObject({
+      origin: 'gw.example/log',
+      size: 9,
+      cosigners: ['witness.example/w1', 'witness.example/w3'],
+    });
     expect(openWitnessedCheckpoint(signNote(text, [log]), log.verifierKey).cosigners).toEqual([]);
   });
 
   it('refuses too few cosignatures, a cosignature over another text, and a note the log did not sign', () => {
-    expect(() => openWitnessedCheckpoint(note, log.verifierKey, keys, 3)).toThrow(expect.objectContaining({ kind: 'unverified' }));
-    expect(() => openWitnessedCheckpoint(signNote(text, [log]), log.verifierKey, keys, 1)).toThrow(expect.objectContaining({ kind: 'unverified' }));
+    expect(() => openWitnessedCheckpoint(note, log.verifierKey, keys, 3)).toThrow(
+      expect.objectContaining({ kind: 'unverified' }),
+    );
+    expect(() => openWitnessedCheckpoint(signNote(text, [log]), log.verifierKey, keys, 1)).toThrow(
+      expect.objectContaining({ kind: 'unverified' }),
+    );
     const other = formatCheckpoint({ origin: log.name, size: 10, rootHash: Buffer.alloc(32, 3) });
     const moved = signNote(other, [log]) + w1.cosign(text, 1700000000) + '\n';
-    expect(() => openWitnessedCheckpoint(moved, log.verifierKey, keys, 1)).toThrow(expect.objectContaining({ kind: 'bad-signature' }));
+    expect(() => openWitnessedCheckpoint(moved, log.verifierKey, keys, 1)).toThrow(
+      expect.objectContaining({ kind: 'bad-signature' }),
+    );
     const impostor = new Ed25519NoteSigner('gw.example/log', newEd25519Seed());
-    expect(() => openWitnessedCheckpoint(signNote(text, [impostor]), log.verifierKey)).toThrow(expect.objectContaining({ kind: 'unverified' }));
+    expect(() => openWitnessedCheckpoint(signNote(text, [impostor]), log.verifierKey)).toThrow(
+      expect.objectContaining({ kind: 'unverified' }),
+    );
   });
 });
 
@@ -133,7 +158,16 @@ describe('C2SP tile paths', () => {
     expect(formatTilePath({ level: 0, index: 1234067, width: 256 })).toBe('0/x001/x234/067');
     expect(parseTilePath('0/x001/x234/067')).toEqual({ level: 0, index: 1234067, width: 256 });
     expect(parseTilePath('2/000.p/1')).toEqual({ level: 2, index: 0, width: 1 });
-    for (const bad of ['0/67', '0/x000/067', '64/000', '0/000.p/0', '0/000.p/256', '00/000', '0/000.p/01', 'entries/000']) {
+    for (const bad of [
+      '0/67',
+      '0/x000/067',
+      '64/000',
+      '0/000.p/0',
+      '0/000.p/256',
+      '00/000',
+      '0/000.p/01',
+      'entries/000',
+    ]) {
       expect(parseTilePath(bad)).toBeUndefined();
     }
   });

@@ -66,7 +66,11 @@ export function isValidKeyName(name: string): boolean {
 
 /** SHA-256(key name || 0x0A || signature type || public key)[:4], big-endian. */
 export function keyId(name: string, type: number, publicKey: Uint8Array): number {
-  const h = createHash('sha256').update(name, 'utf8').update(Buffer.from([0x0a, type])).update(publicKey).digest();
+  const h = createHash('sha256')
+    .update(name, 'utf8')
+    .update(Buffer.from([0x0a, type]))
+    .update(publicKey)
+    .digest();
   return h.readUInt32BE(0);
 }
 
@@ -92,22 +96,27 @@ export function parseVerifierKey(vkey: string): VerifierKey {
   const m = /^([^+]*)\+([^+]*)\+(.*)$/s.exec(vkey.trim());
   if (!m) throw new NoteError('malformed', 'a verifier key is <name>+<hex key ID>+<base64 key>');
   const [, name, hex, b64] = m;
-  if (!isValidKeyName(name)) throw new NoteError('malformed', 'the verifier key name is empty or holds a space or plus');
-  if (!/^[0-9a-f]{8}$/.test(hex)) throw new NoteError('malformed', 'the verifier key ID must be 8 lowercase hex digits');
+  if (!isValidKeyName(name))
+    throw new NoteError('malformed', 'the verifier key name is empty or holds a space or plus');
+  if (!/^[0-9a-f]{8}$/.test(hex))
+    throw new NoteError('malformed', 'the verifier key ID must be 8 lowercase hex digits');
   if (!BASE64.test(b64)) throw new NoteError('malformed', 'the verifier key material is not base64');
   const bytes = Buffer.from(b64, 'base64');
-  if (bytes.length !== 33) throw new NoteError('malformed', 'an Ed25519 verifier key holds a type byte and 32 key bytes');
+  if (bytes.length !== 33)
+    throw new NoteError('malformed', 'an Ed25519 verifier key holds a type byte and 32 key bytes');
   const type = bytes[0];
   const publicKey = bytes.subarray(1);
   const id = parseInt(hex, 16);
-  if (keyId(name, type, publicKey) !== id) throw new NoteError('malformed', 'the verifier key ID does not match its name and key');
+  if (keyId(name, type, publicKey) !== id)
+    throw new NoteError('malformed', 'the verifier key ID does not match its name and key');
   return { name, id, type, publicKey };
 }
 
 /** A verifier for Ed25519 note signatures (type 0x01). */
 export function ed25519NoteVerifier(vkey: string | VerifierKey): NoteVerifier {
   const k = typeof vkey === 'string' ? parseVerifierKey(vkey) : vkey;
-  if (k.type !== SIG_TYPE_ED25519) throw new NoteError('malformed', `not an Ed25519 note key (type 0x${k.type.toString(16)})`);
+  if (k.type !== SIG_TYPE_ED25519)
+    throw new NoteError('malformed', `not an Ed25519 note key (type 0x${k.type.toString(16)})`);
   const key = ed25519PublicKey(k.publicKey);
   return { name: k.name, id: k.id, verify: (text, sig) => ed25519Verify(key, Buffer.from(text, 'utf8'), sig) };
 }
@@ -145,9 +154,11 @@ export class Ed25519NoteSigner implements NoteSigner {
     if (!m) throw new NoteError('malformed', 'a note private key is PRIVATE+KEY+<name>+<hex id>+<base64>');
     const parts = ['PRIVATE', 'KEY', m[1], m[2], m[3]];
     const bytes = Buffer.from(parts[4], 'base64');
-    if (bytes.length !== 33 || bytes[0] !== SIG_TYPE_ED25519) throw new NoteError('malformed', 'the note private key is not an Ed25519 seed');
+    if (bytes.length !== 33 || bytes[0] !== SIG_TYPE_ED25519)
+      throw new NoteError('malformed', 'the note private key is not an Ed25519 seed');
     const signer = new Ed25519NoteSigner(parts[2], bytes.subarray(1));
-    if (hexKeyId(signer.id) !== parts[3]) throw new NoteError('malformed', 'the note private key ID does not match its name and key');
+    if (hexKeyId(signer.id) !== parts[3])
+      throw new NoteError('malformed', 'the note private key ID does not match its name and key');
     return signer;
   }
 
@@ -176,7 +187,8 @@ function assertNoteText(text: string): void {
 
 /** Parses one signature line (without its newline). */
 export function parseSignatureLine(line: string): NoteSignature {
-  if (!line.startsWith(`${EM_DASH} `)) throw new NoteError('malformed', 'a signature line starts with an em dash and a space');
+  if (!line.startsWith(`${EM_DASH} `))
+    throw new NoteError('malformed', 'a signature line starts with an em dash and a space');
   const rest = line.slice(2).split(' ');
   if (rest.length !== 2) throw new NoteError('malformed', 'a signature line is "— <name> <base64>"');
   const [name, b64] = rest;
@@ -195,7 +207,8 @@ export function parseNote(note: string): Note {
   if (split < 0) throw new NoteError('malformed', 'a signed note has a blank line before its signatures');
   const text = note.slice(0, split + 1);
   const lines = note.slice(split + 2, -1).split('\n');
-  if (lines.length > MAX_SIGNATURES) throw new NoteError('malformed', `a note may carry at most ${MAX_SIGNATURES} signatures`);
+  if (lines.length > MAX_SIGNATURES)
+    throw new NoteError('malformed', `a note may carry at most ${MAX_SIGNATURES} signatures`);
   return { text, signatures: lines.map(parseSignatureLine) };
 }
 
@@ -205,13 +218,17 @@ export function parseNote(note: string): Note {
  * a known key rejects the note, and at least one known key must have signed.
  * Returns the text and the signatures that verified.
  */
-export function openNote(note: string, verifiers: readonly NoteVerifier[]): { text: string; verified: NoteSignature[]; signatures: NoteSignature[] } {
+export function openNote(
+  note: string,
+  verifiers: readonly NoteVerifier[],
+): { text: string; verified: NoteSignature[]; signatures: NoteSignature[] } {
   const parsed = parseNote(note);
   const verified: NoteSignature[] = [];
   for (const sig of parsed.signatures) {
     const v = verifiers.find((k) => k.name === sig.name && k.id === sig.id);
     if (!v) continue;
-    if (!v.verify(parsed.text, sig.signature)) throw new NoteError('bad-signature', `the signature of ${sig.name} does not verify`);
+    if (!v.verify(parsed.text, sig.signature))
+      throw new NoteError('bad-signature', `the signature of ${sig.name} does not verify`);
     if (!verified.some((s) => s.name === sig.name && s.id === sig.id)) verified.push(sig);
   }
   if (verified.length === 0) throw new NoteError('unverified', 'no signature by a known key');

@@ -15,7 +15,8 @@ export interface TileRef {
 /** `x001/x234/067` for 1234067. */
 export function formatTileIndex(n: number): string {
   let s = String(n % 1000).padStart(3, '0');
-  for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 1000)) s = `x${String(rest % 1000).padStart(3, '0')}/${s}`;
+  for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 1000))
+    s = `x${String(rest % 1000).padStart(3, '0')}/${s}`;
   return s;
 }
 
@@ -29,7 +30,13 @@ export function parseTilePath(path: string): TileRef | undefined {
   if (!m) return undefined;
   const level = Number(m[1]);
   if (level > 63) return undefined;
-  const parts = [...m[2].split('/').filter(Boolean).map((p) => p.slice(1)), m[3]];
+  const parts = [
+    ...m[2]
+      .split('/')
+      .filter(Boolean)
+      .map((p) => p.slice(1)),
+    m[3],
+  ];
   // Leading x000 elements would give one tile two paths.
   if (parts.length > 1 && parts[0] === '000') return undefined;
   if (parts.length > 6) return undefined;

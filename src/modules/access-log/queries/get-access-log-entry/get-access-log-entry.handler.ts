@@ -10,7 +10,8 @@ export class GetAccessLogEntryHandler implements IQueryHandler<GetAccessLogEntry
 
   async execute(q: GetAccessLogEntryQuery): Promise<EntryRead> {
     const read = await this.search.entry(q.principal, q.index);
-    if (!read) throw new AccessLogException(AccessLogExceptionCode.EntryNotFound, `Access-log entry ${q.index} was not found.`);
+    if (!read)
+      throw new AccessLogException(AccessLogExceptionCode.EntryNotFound, `Access-log entry ${q.index} was not found.`);
     return read;
   }
 }

@@ -11,7 +11,11 @@ export class GetCheckpointHandler implements IQueryHandler<GetCheckpointQuery> {
   async execute(q: GetCheckpointQuery): Promise<SignedCheckpoint> {
     if (q.treeSize === undefined) return this.checkpoints.latest();
     const found = await this.checkpoints.at(q.treeSize);
-    if (!found) throw new AccessLogException(AccessLogExceptionCode.CheckpointNotFound, `No checkpoint was made at tree size ${q.treeSize}.`);
+    if (!found)
+      throw new AccessLogException(
+        AccessLogExceptionCode.CheckpointNotFound,
+        `No checkpoint was made at tree size ${q.treeSize}.`,
+      );
     return found;
   }
 }

@@ -3,7 +3,10 @@ import { Matches } from 'class-validator';
 import { SIZE } from '../../access-log.params.js';
 
 export class InclusionProofQueryDto {
-  @ApiProperty({ example: '2000', description: 'Size of the tree the proof is for, e.g. a signed checkpoint\'s treeSize' })
+  @ApiProperty({
+    example: '2000',
+    description: "Size of the tree the proof is for, e.g. a signed checkpoint's treeSize",
+  })
   @Matches(SIZE, { message: 'treeSize must be a non-negative integer' })
   treeSize: string;
 }

@@ -16,7 +16,10 @@ export class SubjectAccessReportQueryDto {
   limit?: string;
 
   page(): { cursor?: number; limit: number } {
-    return { cursor: this.cursor === undefined ? undefined : Number(this.cursor), limit: this.limit === undefined ? 200 : Number(this.limit) };
+    return {
+      cursor: this.cursor === undefined ? undefined : Number(this.cursor),
+      limit: this.limit === undefined ? 200 : Number(this.limit),
+    };
   }
 }
 
@@ -41,7 +44,11 @@ export class SubjectAccessResponse {
   @ApiProperty() fieldsWithheld: string[];
   @ApiProperty({ nullable: true, type: String }) recipientOrg: string | null;
   @ApiProperty() breakGlass: boolean;
-  @ApiPropertyOptional({ enum: [true], description: "Present when this is the reviewer's projection of a \"not found\" entry: organisation of the data, reasons and fields hidden (as GET /access-log)" })
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'Present when this is the reviewer\'s projection of a "not found" entry: organisation of the data, reasons and fields hidden (as GET /access-log)',
+  })
   redacted?: true;
 }
 

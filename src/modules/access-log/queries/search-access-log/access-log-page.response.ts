@@ -42,11 +42,18 @@ export class AccessLogEntryResponse {
       "Present when this is the reviewer's projection of a \"not found\" entry (restricted, unrelated or unknown case alike) rather than the stored entry: ownerOrg is null, reasons are ['not_found'], agreement and fields are empty. Only the data's owner and the operator see such entries as stored.",
   })
   redacted?: true;
-  @ApiPropertyOptional({ description: "With redacted: base64 RFC 9162 leaf hash of the stored entry, for its inclusion proof" }) leafHash?: string;
+  @ApiPropertyOptional({
+    description: 'With redacted: base64 RFC 9162 leaf hash of the stored entry, for its inclusion proof',
+  })
+  leafHash?: string;
 }
 
 export class AccessLogPageResponse {
   @ApiProperty({ type: [AccessLogEntryResponse] }) entries: AccessLogEntryResponse[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next, older page; null on the last page' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as cursor for the next, older page; null on the last page',
+  })
   nextCursor: string | null;
 }

@@ -53,8 +53,18 @@ export class AccessLogFilterDto {
   toFilter(): AccessLogFilter {
     const from = this.from === undefined ? undefined : new Date(this.from);
     const to = this.to === undefined ? undefined : new Date(this.to);
-    if (from && to && from > to) throw new ValidationException([{ field: 'from', message: 'from must not be after to' }]);
-    return { crn: this.crn, org: this.org, actor: this.actor, purpose: this.purpose, decision: this.decision, action: this.action, from, to };
+    if (from && to && from > to)
+      throw new ValidationException([{ field: 'from', message: 'from must not be after to' }]);
+    return {
+      crn: this.crn,
+      org: this.org,
+      actor: this.actor,
+      purpose: this.purpose,
+      decision: this.decision,
+      action: this.action,
+      from,
+      to,
+    };
   }
 }
 
@@ -70,6 +80,9 @@ export class AccessLogSearchDto extends AccessLogFilterDto {
   limit?: string;
 
   page(): { cursor?: number; limit: number } {
-    return { cursor: this.cursor === undefined ? undefined : Number(this.cursor), limit: this.limit === undefined ? DEFAULT_PAGE : Number(this.limit) };
+    return {
+      cursor: this.cursor === undefined ? undefined : Number(this.cursor),
+      limit: this.limit === undefined ? DEFAULT_PAGE : Number(this.limit),
+    };
   }
 }

@@ -36,7 +36,10 @@ export class PartyDto {
   @IsIn(PARTY_ROLES, { message: `role must be one of ${PARTY_ROLES.join(', ')}` })
   role: PartyRole;
 
-  @ApiPropertyOptional({ default: true, description: 'Whether the party is a controller of the shared data (default true)' })
+  @ApiPropertyOptional({
+    default: true,
+    description: 'Whether the party is a controller of the shared data (default true)',
+  })
   @IsOptional()
   @IsBoolean()
   controller?: boolean;
@@ -101,7 +104,10 @@ export class LawfulBasisByPurposeDto implements Partial<Record<Purpose, string[]
 
 /** The condition relied on for each special category the agreement names. */
 export class SpecialCategoryConditionsDto {
-  @ApiPropertyOptional({ example: 'DPA 2018 s.35(5) and Sch.8 para 1 (statutory purposes); health information limited to risk-relevant conditions' })
+  @ApiPropertyOptional({
+    example:
+      'DPA 2018 s.35(5) and Sch.8 para 1 (statutory purposes); health information limited to risk-relevant conditions',
+  })
   @IsOptional()
   @IsString()
   @Length(10, 1000)
@@ -145,7 +151,9 @@ export class TerminationDto {
   @Max(365)
   noticeDays: number;
 
-  @ApiProperty({ example: 'Each recipient securely destroys shared data it no longer needs within 30 days and confirms in writing' })
+  @ApiProperty({
+    example: 'Each recipient securely destroys shared data it no longer needs within 30 days and confirms in writing',
+  })
   @IsString()
   @Length(10, 2000)
   dataOnTermination: string;
@@ -200,7 +208,10 @@ export class AgreementTermsDto {
   @Type(() => LawfulBasisByPurposeDto)
   lawfulBasisByPurpose?: LawfulBasisByPurposeDto;
 
-  @ApiPropertyOptional({ type: SpecialCategoryConditionsDto, description: 'Required for each of HEALTH and VICTIMS the agreement includes' })
+  @ApiPropertyOptional({
+    type: SpecialCategoryConditionsDto,
+    description: 'Required for each of HEALTH and VICTIMS the agreement includes',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -213,7 +224,10 @@ export class AgreementTermsDto {
   @Max(36500)
   retentionDays: number;
 
-  @ApiPropertyOptional({ type: [String], example: ['Data exchanged only through the gateway over TLS 1.3', 'Access limited to vetted staff'] })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['Data exchanged only through the gateway over TLS 1.3', 'Access limited to vetted staff'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -229,7 +243,10 @@ export class AgreementTermsDto {
   @IsRFC3339(RFC3339)
   validTo: string;
 
-  @ApiProperty({ example: '2027-03-31T00:00:00Z', description: 'When the parties review the agreement (between validFrom and validTo)' })
+  @ApiProperty({
+    example: '2027-03-31T00:00:00Z',
+    description: 'When the parties review the agreement (between validFrom and validTo)',
+  })
   @IsRFC3339(RFC3339)
   reviewBy: string;
 
@@ -241,7 +258,10 @@ export class AgreementTermsDto {
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 
-  @ApiPropertyOptional({ type: TerminationDto, description: 'How the agreement ends: notice and what happens to shared data' })
+  @ApiPropertyOptional({
+    type: TerminationDto,
+    description: 'How the agreement ends: notice and what happens to shared data',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()

@@ -19,12 +19,15 @@ export function toTerms(dto: AgreementTermsDto): AgreementTerms {
   const validFrom = date('validFrom');
   const validTo = date('validTo');
   const reviewBy = date('reviewBy');
-  if (errors.length) throw new ValidationException(errors, `The request is invalid: ${errors.map((e) => e.field).join(', ')}.`);
+  if (errors.length)
+    throw new ValidationException(errors, `The request is invalid: ${errors.map((e) => e.field).join(', ')}.`);
 
   const byPurpose: Partial<Record<Purpose, string[]>> = {};
-  for (const [k, v] of Object.entries(dto.lawfulBasisByPurpose ?? {})) if (v !== undefined) byPurpose[k as Purpose] = [...(v as string[])];
+  for (const [k, v] of Object.entries(dto.lawfulBasisByPurpose ?? {}))
+    if (v !== undefined) byPurpose[k as Purpose] = [...(v as string[])];
   const conditions: Partial<Record<SpecialCategory, string>> = {};
-  for (const [k, v] of Object.entries(dto.specialCategoryConditions ?? {})) if (v !== undefined) conditions[k as SpecialCategory] = v as string;
+  for (const [k, v] of Object.entries(dto.specialCategoryConditions ?? {}))
+    if (v !== undefined) conditions[k as SpecialCategory] = v as string;
 
   return {
     title: dto.title.trim(),
@@ -40,6 +43,8 @@ export function toTerms(dto: AgreementTermsDto): AgreementTerms {
     validTo,
     reviewBy,
     contacts: (dto.contacts ?? []).map((c) => ({ org: c.org, name: c.name, email: c.email, role: c.role ?? null })),
-    termination: dto.termination ? { noticeDays: dto.termination.noticeDays, dataOnTermination: dto.termination.dataOnTermination } : null,
+    termination: dto.termination
+      ? { noticeDays: dto.termination.noticeDays, dataOnTermination: dto.termination.dataOnTermination }
+      : null,
   };
 }

@@ -9,6 +9,8 @@ export class SignAgreementDto {
   })
   @IsString()
   @Length(20, 200_000)
-  @Matches(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, { message: 'jws must be a compact JWS (three base64url parts separated by dots)' })
+  @Matches(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, {
+    message: 'jws must be a compact JWS (three base64url parts separated by dots)',
+  })
   jws: string;
 }

@@ -22,10 +22,22 @@ async function keyPair(kid: string) {
   return { kid, privateKey: privateKey, publicKey: publicKey, jwk };
 }
 
-const sign = (doc: string, k: { kid: string; privateKey: CryptoKey }) => new CompactSign(new TextEncoder().encode(doc)).setProtectedHeader({ alg: 'ES256', kid: k.kid }).sign(k.privateKey);
+const sign = (doc: string, k: { kid: string; privateKey: CryptoKey }) =>
+  new CompactSign(new TextEncoder().encode(doc)).setProtectedHeader({ alg: 'ES256', kid: k.kid }).sign(k.privateKey);
 
 function principal(org: string): Principal {
-  return { org, orgKind: 'NPS', sub: 'user:signatory', roles: ['dsa-signatory'], claimedRoles: ['dsa-signatory'], attrs: {}, reason: undefined, breakGlass: false, jti: 'j', requestId: 'r' };
+  return {
+    org,
+    orgKind: 'NPS',
+    sub: 'user:signatory',
+    roles: ['dsa-signatory'],
+    claimedRoles: ['dsa-signatory'],
+    attrs: {},
+    reason: undefined,
+    breakGlass: false,
+    jti: 'j',
+    requestId: 'r',
+  };
 }
 
 function draft(): Agreement {
@@ -80,37 +92,65 @@ describe(SignAgreementHandler.name, () => {
     } as unknown as OrganisationDirectory;
     audit = jest.fn(() => Promise.resolve());
     published = [];
-    const changes = new AgreementChanges(repo, { record: (_tx: unknown, ...a: unknown[]) => audit(...a), integrate: async () => undefined } as unknown as AgreementAudit, { invalidate: () => undefined } as unknown as AgreementCoverage, {
-      publish: (e: unknown) => published.push(e),
-    } as unknown as EventBus);
+    const changes = new AgreementChanges(
+      repo,
+      {
+        record: (_tx: unknown, ...a: unknown[]) => audit(...a),
+        integrate: async () => undefined,
+      } as unknown as AgreementAudit,
+      { invalidate: () => undefined } as unknown as AgreementCoverage,
+      {
+        publish: (e: unknown) => published.push(e),
+      } as unknown as EventBus,
+    );
     sut = new SignAgreementHandler(repo, directory, changes);
   });
 
   it('records a verified signature verbatim, logs it, and activates on the last one', async () => {
     const jws = await sign(agreement.current.document, keys['nps-north-east']);
     await sut.execute(new SignAgreementCommand(principal('nps-north-east'), ID, jws));
-    expect(agreement.signatures).toEqual([expect.objectContaining({ org: 'nps-north-east', kid: 'nps-k1', jws, version: 1 })]);
-    expect(audit).toHaveBeenCalledWith(expect.anything(), 'sign', agreement, expect.objectContaining({ from: 'DRAFT' }));
-    await sut.execute(new SignAgreementCommand(principal('police-cleveland'), ID, await sign(agreement.current.document, keys['police-cleveland'])));
+    expect(agreement.signatures).toEqual([
+      expect.objectContaining({ org: 'nps-north-east', kid: 'nps-k1', jws, version: 1 }),
+    ]);
+    expect(audit).toHaveBeenCalledWith(
+      expect.anything(),
+      'sign',
+      agreement,
+      expect.objectContaining({ from: 'DRAFT' }),
+    );
+    await sut.execute(
+      new SignAgreementCommand(
+        principal('police-cleveland'),
+        ID,
+        await sign(agreement.current.document, keys['police-cleveland']),
+      ),
+    );
     expect(agreement.statusAt(new Date())).toBe('ACTIVE');
     expect(published).toEqual([expect.any(AgreementActivatedEvent)]);
   });
 
   it("refuses another organisation's key before anything is written", async () => {
     const jws = await sign(agreement.current.document, keys['police-cleveland']);
-    await expect(sut.execute(new SignAgreementCommand(principal('nps-north-east'), ID, jws))).rejects.toMatchObject({ code: 'signature_invalid' });
+    await expect(sut.execute(new SignAgreementCommand(principal('nps-north-east'), ID, jws))).rejects.toMatchObject({
+      code: 'signature_invalid',
+    });
     expect(audit).not.toHaveBeenCalled();
     expect(agreement.signatures).toEqual([]);
   });
 
   it('refuses a signature over bytes that are no version of the agreement', async () => {
     const jws = await sign(`${agreement.current.document} `, keys['nps-north-east']);
-    await expect(sut.execute(new SignAgreementCommand(principal('nps-north-east'), ID, jws))).rejects.toMatchObject({ code: 'signature_document_mismatch', kind: 'invalid' });
+    await expect(sut.execute(new SignAgreementCommand(principal('nps-north-east'), ID, jws))).rejects.toMatchObject({
+      code: 'signature_document_mismatch',
+      kind: 'invalid',
+    });
     expect(audit).not.toHaveBeenCalled();
   });
 
   it('answers a non-party as if the agreement did not exist', async () => {
     const jws = await sign(agreement.current.document, keys['nps-north-east']);
-    await expect(sut.execute(new SignAgreementCommand({ ...principal('police-durham'), orgKind: 'POLICE' }, ID, jws))).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(
+      sut.execute(new SignAgreementCommand({ ...principal('police-durham'), orgKind: 'POLICE' }, ID, jws)),
+    ).rejects.toMatchObject({ kind: 'not_found' });
   });
 });

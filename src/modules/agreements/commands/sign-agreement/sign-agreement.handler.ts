@@ -27,7 +27,10 @@ export class SignAgreementHandler implements ICommandHandler<SignAgreementComman
     if (!existing) throw AgreementException.notFound(id);
     authorise(principal, existing, 'sign');
     const v = await verifyAgreementSignature(jws, principal.org, at, this.directory);
-    const version = v.payloadSha256 === existing.current.documentSha256 ? existing.version : await this.repo.findVersionByDocumentHash(id, v.payloadSha256);
+    const version =
+      v.payloadSha256 === existing.current.documentSha256
+        ? existing.version
+        : await this.repo.findVersionByDocumentHash(id, v.payloadSha256);
     if (version === null) {
       throw new AgreementException(
         AgreementExceptionCode.SignatureDocumentMismatch,

@@ -29,7 +29,12 @@ function refusalDetail(e: SignatureRefused, org: string, kid: string | undefined
  * The contract names no `typ` for agreement signatures, so none is required.
  * Returns the signed bytes' hash (the caller compares it with the versions' documents).
  */
-export async function verifyAgreementSignature(jws: string, org: string, at: Date, directory: OrganisationDirectory): Promise<{ kid: string; alg: string; payloadSha256: string }> {
+export async function verifyAgreementSignature(
+  jws: string,
+  org: string,
+  at: Date,
+  directory: OrganisationDirectory,
+): Promise<{ kid: string; alg: string; payloadSha256: string }> {
   let kid: string | undefined;
   try {
     const { payload, key } = await verifyJws(jws, {

@@ -18,7 +18,11 @@ export class GetAgreementVersionHandler implements IQueryHandler<GetAgreementVer
     if (!a) throw AgreementException.notFound(id);
     authorise(principal, a, 'read');
     const v = await this.repo.findVersion(id, version);
-    if (!v) throw new AgreementException(AgreementExceptionCode.VersionNotFound, `Agreement "${id}" has no version ${version}.`);
+    if (!v)
+      throw new AgreementException(
+        AgreementExceptionCode.VersionNotFound,
+        `Agreement "${id}" has no version ${version}.`,
+      );
     return {
       id,
       version,

@@ -12,8 +12,12 @@ export class PartyResponse {
 
 export class SignatureResponse {
   @ApiProperty({ example: 'police-cleveland' }) org: string;
-  @ApiProperty({ example: 'user:signatory-1', description: 'Who signed, as vouched for by the organisation' }) sub: string;
-  @ApiProperty({ description: 'The key that made the signature; re-verify with GET /organisations/{org}/keys?at={signedAt}' }) kid: string;
+  @ApiProperty({ example: 'user:signatory-1', description: 'Who signed, as vouched for by the organisation' })
+  sub: string;
+  @ApiProperty({
+    description: 'The key that made the signature; re-verify with GET /organisations/{org}/keys?at={signedAt}',
+  })
+  kid: string;
   @ApiProperty({ enum: ['ES256', 'EdDSA'] }) alg: string;
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty({ example: '2026-04-01T09:30:00Z' }) signedAt: string;
@@ -46,8 +50,13 @@ export class TermsResponse {
   @ApiProperty({ enum: PURPOSES, isArray: true }) purposes: string[];
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) dataCategories: string[];
   @ApiProperty({ type: [String] }) lawfulBasis: string[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } }) lawfulBasisByPurpose: Record<string, string[]>;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { VICTIMS: 'Criminal Justice Act 2003 s.325; victim safety planning' } })
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
+  lawfulBasisByPurpose: Record<string, string[]>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { VICTIMS: 'Criminal Justice Act 2003 s.325; victim safety planning' },
+  })
   specialCategoryConditions: Record<string, string>;
   @ApiProperty() retentionDays: number;
   @ApiProperty({ type: [String] }) securityMeasures: string[];
@@ -61,10 +70,17 @@ export class TermsResponse {
 export class AgreementResponse extends TermsResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: AGREEMENT_STATUSES }) status: string;
-  @ApiProperty({ description: 'The current (latest) version: the one these terms and the document are of' }) version: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'The version in force, which decisions rely on; while an amendment awaits signatures it is older than version' })
+  @ApiProperty({ description: 'The current (latest) version: the one these terms and the document are of' })
+  version: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'The version in force, which decisions rely on; while an amendment awaits signatures it is older than version',
+  })
   activeVersion: number | null;
-  @ApiProperty({ type: [SignatureResponse], description: 'Signatures of the current version' }) signatures: SignatureResponse[];
+  @ApiProperty({ type: [SignatureResponse], description: 'Signatures of the current version' })
+  signatures: SignatureResponse[];
   @ApiProperty({ type: [String], description: 'Parties yet to sign the current version' }) awaitingSignatures: string[];
   @ApiProperty({ description: 'base64url SHA-256 of the current document' }) documentSha256: string;
   @ApiProperty({ type: StatusChangeResponse, nullable: true }) lastStatusChange: StatusChangeResponse | null;
@@ -93,7 +109,15 @@ export function termsResponse(t: AgreementTerms): TermsResponse {
 }
 
 export function signatureResponse(s: AgreementSignature): SignatureResponse {
-  return { org: s.org, sub: s.sub, kid: s.kid, alg: s.alg, version: s.version, signedAt: formatRfc3339(s.signedAt), jws: s.jws };
+  return {
+    org: s.org,
+    sub: s.sub,
+    kid: s.kid,
+    alg: s.alg,
+    version: s.version,
+    signedAt: formatRfc3339(s.signedAt),
+    jws: s.jws,
+  };
 }
 
 export function agreementResponse(a: Agreement, now: Date): AgreementResponse {
@@ -107,7 +131,9 @@ export function agreementResponse(a: Agreement, now: Date): AgreementResponse {
     signatures: a.signatures.map(signatureResponse),
     awaitingSignatures: a.awaitingSignatures(),
     documentSha256: a.current.documentSha256,
-    lastStatusChange: c ? { action: c.action, reason: c.reason, at: formatRfc3339(c.at), byOrg: c.by.org, bySub: c.by.sub } : null,
+    lastStatusChange: c
+      ? { action: c.action, reason: c.reason, at: formatRfc3339(c.at), byOrg: c.by.org, bySub: c.by.sub }
+      : null,
     createdAt: formatRfc3339(a.createdAt),
     createdBy: { ...a.createdBy },
     updatedAt: formatRfc3339(a.updatedAt),

@@ -8,7 +8,10 @@ import type { AgreementVersionSummaryResponse } from '../get-agreement-version/a
 import { ListAgreementVersionsQuery } from './list-agreement-versions.query.js';
 
 @QueryHandler(ListAgreementVersionsQuery)
-export class ListAgreementVersionsHandler implements IQueryHandler<ListAgreementVersionsQuery, AgreementVersionSummaryResponse[]> {
+export class ListAgreementVersionsHandler implements IQueryHandler<
+  ListAgreementVersionsQuery,
+  AgreementVersionSummaryResponse[]
+> {
   constructor(@Inject(AGREEMENT_REPOSITORY) private readonly repo: AgreementRepository) {}
 
   async execute({ principal, id }: ListAgreementVersionsQuery): Promise<AgreementVersionSummaryResponse[]> {

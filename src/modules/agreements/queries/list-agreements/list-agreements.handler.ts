@@ -13,7 +13,11 @@ export class ListAgreementsHandler implements IQueryHandler<ListAgreementsQuery,
     const now = new Date();
     const all = await this.repo.list({ org: principal.orgKind === 'GATEWAY' ? null : principal.org });
     return all
-      .filter((a) => (!filter.status || a.statusAt(now) === filter.status) && (!filter.party || a.partyOrgs.includes(filter.party)))
+      .filter(
+        (a) =>
+          (!filter.status || a.statusAt(now) === filter.status) &&
+          (!filter.party || a.partyOrgs.includes(filter.party)),
+      )
       .map((a) => agreementResponse(a, now));
   }
 }

@@ -21,14 +21,32 @@ export class AcceptTransferHandler implements ICommandHandler<AcceptTransferComm
   ) {}
 
   async execute({ principal: p, crn, transferId }: AcceptTransferCommand) {
-    if (!hasRole(p, 'system', 'offender-manager')) throw new CaseException(CaseExceptionCode.NotManagingOrganisation, 'Only the receiving organisation may accept a transfer.');
+    if (!hasRole(p, 'system', 'offender-manager'))
+      throw new CaseException(
+        CaseExceptionCode.NotManagingOrganisation,
+        'Only the receiving organisation may accept a transfer.',
+      );
     const { from, intent } = await this.cases.transaction(async (tx) => {
-      const rows: { from_org: string; to_org: string; status: string }[] = await tx.query(`SELECT from_org, to_org, status FROM case_transfers WHERE id = $1 AND crn = $2 FOR UPDATE`, [transferId, crn]);
+      const rows: { from_org: string; to_org: string; status: string }[] = await tx.query(
+        `SELECT from_org, to_org, status FROM case_transfers WHERE id = $1 AND crn = $2 FOR UPDATE`,
+        [transferId, crn],
+      );
       const t = rows[0];
-      if (!t || t.to_org !== p.org) throw new CaseException(CaseExceptionCode.TransferNotFound, 'No such transfer is offered to your organisation.');
-      if (t.status !== 'PENDING') throw new CaseException(CaseExceptionCode.TransferNotPending, `The transfer is ${t.status}.`);
-      await tx.query(`UPDATE case_transfers SET status = 'ACCEPTED', decided_at = now(), decided_by = $2 WHERE id = $1`, [transferId, p.sub]);
-      await tx.query(`UPDATE cases SET managing_org = $2, pending_transfer = NULL, escalation = NULL, updated_at = now(), revision = revision + 1 WHERE crn = $1`, [crn, p.org]);
+      if (!t || t.to_org !== p.org)
+        throw new CaseException(
+          CaseExceptionCode.TransferNotFound,
+          'No such transfer is offered to your organisation.',
+        );
+      if (t.status !== 'PENDING')
+        throw new CaseException(CaseExceptionCode.TransferNotPending, `The transfer is ${t.status}.`);
+      await tx.query(
+        `UPDATE case_transfers SET status = 'ACCEPTED', decided_at = now(), decided_by = $2 WHERE id = $1`,
+        [transferId, p.sub],
+      );
+      await tx.query(
+        `UPDATE cases SET managing_org = $2, pending_transfer = NULL, escalation = NULL, updated_at = now(), revision = revision + 1 WHERE crn = $1`,
+        [crn, p.org],
+      );
       const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: 'case.transfer.accept',

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsPastDate, IsRfc3339 } from '@shared/http/validators.js';
 import { SEVERITIES } from '../../domain/case.types.js';
 import { RoshDto } from '../upsert-case/upsert-case.dto.js';
@@ -16,7 +30,10 @@ export class ScoresDto {
   @ApiProperty({ description: 'OASys General reoffending Predictor, %' }) @pct() ogp: number;
   @ApiProperty({ description: 'OASys Violence reoffending Predictor, %' }) @pct() ovp: number;
   @ApiProperty({ description: 'Risk of Serious Recidivism, %' }) @pct() rsr: number;
-  @ApiPropertyOptional({ description: 'Predictor algorithm versions, so later predictors can coexist', example: 'OGRS3/OGP1/OVP1/RSR1' })
+  @ApiPropertyOptional({
+    description: 'Predictor algorithm versions, so later predictors can coexist',
+    example: 'OGRS3/OGP1/OVP1/RSR1',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 60)
@@ -32,7 +49,11 @@ export class NeedDto {
 
 export class NeedsDto {
   @ApiProperty({ type: NeedDto }) @IsObject() @ValidateNested() @Type(() => NeedDto) accommodation: NeedDto;
-  @ApiProperty({ type: NeedDto }) @IsObject() @ValidateNested() @Type(() => NeedDto) educationTrainingEmployability: NeedDto;
+  @ApiProperty({ type: NeedDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NeedDto)
+  educationTrainingEmployability: NeedDto;
   @ApiProperty({ type: NeedDto }) @IsObject() @ValidateNested() @Type(() => NeedDto) finance: NeedDto;
   @ApiProperty({ type: NeedDto }) @IsObject() @ValidateNested() @Type(() => NeedDto) relationships: NeedDto;
   @ApiProperty({ type: NeedDto }) @IsObject() @ValidateNested() @Type(() => NeedDto) lifestyleAssociates: NeedDto;
@@ -45,11 +66,20 @@ export class NeedsDto {
 
 export class RiskManagementPlanDto {
   @ApiProperty() @IsString() @Length(1, 4000) summary: string;
-  @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 1000, { each: true }) actions: string[];
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 1000, { each: true })
+  actions: string[];
 }
 
 export class SensitiveDto {
-  @ApiPropertyOptional({ description: 'special category: health' }) @IsOptional() @IsString() @Length(1, 4000) health?: string;
+  @ApiPropertyOptional({ description: 'special category: health' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 4000)
+  health?: string;
   @ApiPropertyOptional({ description: 'victim details' }) @IsOptional() @IsString() @Length(1, 4000) victims?: string;
 }
 
@@ -63,13 +93,28 @@ export class RecordAssessmentDto {
   @ApiProperty({ type: ScoresDto }) @IsObject() @ValidateNested() @Type(() => ScoresDto) scores: ScoresDto;
   @ApiProperty({ type: RoshDto }) @IsObject() @ValidateNested() @Type(() => RoshDto) rosh: RoshDto;
   @ApiProperty({ type: NeedsDto }) @IsObject() @ValidateNested() @Type(() => NeedsDto) needs: NeedsDto;
-  @ApiProperty({ type: RiskManagementPlanDto }) @IsObject() @ValidateNested() @Type(() => RiskManagementPlanDto) riskManagementPlan: RiskManagementPlanDto;
-  @ApiPropertyOptional({ type: SensitiveDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => SensitiveDto) sensitive?: SensitiveDto;
+  @ApiProperty({ type: RiskManagementPlanDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RiskManagementPlanDto)
+  riskManagementPlan: RiskManagementPlanDto;
+  @ApiPropertyOptional({ type: SensitiveDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SensitiveDto)
+  sensitive?: SensitiveDto;
 }
 
 export class AssessmentParams {
   @ApiProperty({ description: 'Case reference number', example: 'X123456', pattern: '^[A-Z][0-9]{6}$' })
-  @Matches(/^[A-Z][0-9]{6}$/, { message: 'crn must be one capital letter and six digits' }) crn: string;
-  @ApiProperty({ description: "The assessment's id in the managing organisation's system", example: 'oasys-2025-0001', pattern: '^[A-Za-z0-9._-]{1,64}$' })
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'assessmentId must be 1-64 letters, digits, ".", "_" or "-"' }) assessmentId: string;
+  @Matches(/^[A-Z][0-9]{6}$/, { message: 'crn must be one capital letter and six digits' })
+  crn: string;
+  @ApiProperty({
+    description: "The assessment's id in the managing organisation's system",
+    example: 'oasys-2025-0001',
+    pattern: '^[A-Za-z0-9._-]{1,64}$',
+  })
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'assessmentId must be 1-64 letters, digits, ".", "_" or "-"' })
+  assessmentId: string;
 }

@@ -24,7 +24,11 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
   ) {}
 
   async execute({ principal: p, crn, assessmentId, input }: RecordAssessmentCommand) {
-    if (!hasRole(p, 'system')) throw new CaseException(CaseExceptionCode.NotManagingOrganisation, "Only the managing organisation's case-management system may push assessments.");
+    if (!hasRole(p, 'system'))
+      throw new CaseException(
+        CaseExceptionCode.NotManagingOrganisation,
+        "Only the managing organisation's case-management system may push assessments.",
+      );
     const assessment: Assessment = {
       assessmentId,
       completedAt: new Date(input.completedAt),
@@ -44,7 +48,11 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
       if (!record || record.managingOrg !== p.org) throw CaseException.notFound();
       const result = await this.cases.upsertAssessment(tx, crn, assessment);
       if (managing?.kind === 'CRC' && isHighRosh(assessment.rosh.overall) && !record.escalation) {
-        await this.cases.setEscalation(tx, crn, { raisedAt: new Date().toISOString(), reason: `RoSH assessed ${assessment.rosh.overall}: the case needs transfer to the NPS`, assessmentId });
+        await this.cases.setEscalation(tx, crn, {
+          raisedAt: new Date().toISOString(),
+          reason: `RoSH assessed ${assessment.rosh.overall}: the case needs transfer to the NPS`,
+          assessmentId,
+        });
         escalated = true;
       }
       // Queued in this transaction: the assessment and its log intent commit or roll back together.
@@ -55,7 +63,9 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
         crn,
         reason: p.reason ?? null,
         decision: 'ALLOW',
-        reasons: escalated ? ['managing organisation', 'escalation: RoSH HIGH or above on a CRC case'] : ['managing organisation'],
+        reasons: escalated
+          ? ['managing organisation', 'escalation: RoSH HIGH or above on a CRC case']
+          : ['managing organisation'],
         ownerOrg: p.org,
         requestId: p.requestId,
         jti: p.jti,

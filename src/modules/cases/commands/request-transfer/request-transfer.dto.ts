@@ -15,7 +15,11 @@ export class RequestTransferDto {
 
 export class TransferParams {
   @ApiProperty({ description: 'Case reference number', example: 'X123456', pattern: '^[A-Z][0-9]{6}$' })
-  @Matches(/^[A-Z][0-9]{6}$/, { message: 'crn must be one capital letter and six digits' }) crn: string;
+  @Matches(/^[A-Z][0-9]{6}$/, { message: 'crn must be one capital letter and six digits' })
+  crn: string;
   @ApiProperty({ description: 'Transfer id', format: 'uuid' })
-  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'id must be a transfer id (uuid)' }) id: string;
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    message: 'id must be a transfer id (uuid)',
+  })
+  id: string;
 }

@@ -17,19 +17,40 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     private readonly log: AccessLogWriter,
   ) {}
 
-  async execute({ principal: p, crn, toOrg, reason }: RequestTransferCommand): Promise<{ id: string; status: 'PENDING' }> {
-    if (!hasRole(p, 'system', 'offender-manager')) throw new CaseException(CaseExceptionCode.NotManagingOrganisation, 'Only the managing organisation may transfer a case.');
+  async execute({
+    principal: p,
+    crn,
+    toOrg,
+    reason,
+  }: RequestTransferCommand): Promise<{ id: string; status: 'PENDING' }> {
+    if (!hasRole(p, 'system', 'offender-manager'))
+      throw new CaseException(
+        CaseExceptionCode.NotManagingOrganisation,
+        'Only the managing organisation may transfer a case.',
+      );
     const target = await this.orgs.get(toOrg);
     if (!target || target.status !== 'ACTIVE' || (target.kind !== 'NPS' && target.kind !== 'CRC') || toOrg === p.org) {
-      throw new CaseException(CaseExceptionCode.TransferInvalid, 'toOrg must be another active NPS region or CRC.', [{ field: 'toOrg', message: 'must be another active NPS region or CRC' }]);
+      throw new CaseException(CaseExceptionCode.TransferInvalid, 'toOrg must be another active NPS region or CRC.', [
+        { field: 'toOrg', message: 'must be another active NPS region or CRC' },
+      ]);
     }
     const id = randomUUID();
     const intent = await this.cases.transaction(async (tx) => {
       const record = await this.cases.load(crn, tx, true);
       if (!record || record.managingOrg !== p.org) throw CaseException.notFound();
-      if (record.pendingTransfer) throw new CaseException(CaseExceptionCode.TransferPending, `A transfer to ${record.pendingTransfer.toOrg} is already pending.`);
-      await tx.query(`INSERT INTO case_transfers (id, crn, from_org, to_org, reason, status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, 'PENDING', now(), $6)`, [id, crn, p.org, toOrg, reason, p.sub]);
-      await tx.query(`UPDATE cases SET pending_transfer = $2, updated_at = now() WHERE crn = $1`, [crn, JSON.stringify({ id, fromOrg: p.org, toOrg })]);
+      if (record.pendingTransfer)
+        throw new CaseException(
+          CaseExceptionCode.TransferPending,
+          `A transfer to ${record.pendingTransfer.toOrg} is already pending.`,
+        );
+      await tx.query(
+        `INSERT INTO case_transfers (id, crn, from_org, to_org, reason, status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, 'PENDING', now(), $6)`,
+        [id, crn, p.org, toOrg, reason, p.sub],
+      );
+      await tx.query(`UPDATE cases SET pending_transfer = $2, updated_at = now() WHERE crn = $1`, [
+        crn,
+        JSON.stringify({ id, fromOrg: p.org, toOrg }),
+      ]);
       const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: 'case.transfer.request',

@@ -60,7 +60,10 @@ export class MappaDto {
 
 export class IomDto {
   @ApiProperty() @IsBoolean() cohort: boolean;
-  @ApiProperty({ example: 'cleveland', description: 'police force (the force part of its organisation id police-<force>)' })
+  @ApiProperty({
+    example: 'cleveland',
+    description: 'police force (the force part of its organisation id police-<force>)',
+  })
   @IsString()
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'force must be a lowercase force name such as cleveland' })
   @Length(2, 60)

@@ -30,35 +30,57 @@ export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
     private readonly log: AccessLogWriter,
   ) {}
 
-  async execute({ principal: p, crn, input }: UpsertCaseCommand): Promise<{ created: boolean; accessLogIndex: number | null }> {
+  async execute({
+    principal: p,
+    crn,
+    input,
+  }: UpsertCaseCommand): Promise<{ created: boolean; accessLogIndex: number | null }> {
     if (!hasRole(p, 'system') || (p.orgKind !== 'NPS' && p.orgKind !== 'CRC')) {
-      throw new CaseException(CaseExceptionCode.NotManagingOrganisation, "Only the managing organisation's case-management system may push case records.");
+      throw new CaseException(
+        CaseExceptionCode.NotManagingOrganisation,
+        "Only the managing organisation's case-management system may push case records.",
+      );
     }
     const allocator = isAllocator(p.orgKind);
     if (input.managingOrg !== p.org) {
       if (!allocator) {
-        throw new CaseException(CaseExceptionCode.NotManagingOrganisation, 'managingOrg must be your own organisation.', [{ field: 'managingOrg', message: 'must be the calling organisation' }]);
+        throw new CaseException(
+          CaseExceptionCode.NotManagingOrganisation,
+          'managingOrg must be your own organisation.',
+          [{ field: 'managingOrg', message: 'must be the calling organisation' }],
+        );
       }
       const [me, target] = await Promise.all([this.orgs.get(p.org), this.orgs.get(input.managingOrg)]);
       if (!me || !mayAllocateTo(me, target)) {
-        throw new CaseException(CaseExceptionCode.AllocationInvalid, 'managingOrg must be your own organisation or an active CRC of your region.', [
-          { field: 'managingOrg', message: 'must be the calling organisation or an active CRC of its region' },
-        ]);
+        throw new CaseException(
+          CaseExceptionCode.AllocationInvalid,
+          'managingOrg must be your own organisation or an active CRC of your region.',
+          [{ field: 'managingOrg', message: 'must be the calling organisation or an active CRC of its region' }],
+        );
       }
     }
     const { created, intent } = await this.cases.transaction(async (tx) => {
       const existing = await this.cases.load(crn, tx, true);
       if (existing && existing.managingOrg !== p.org) {
         if (!allocator) throw notYours();
-        throw new CaseException(CaseExceptionCode.CrnAllocated, 'This CRN is already held by another organisation; a change of manager is a transfer by its managing organisation.');
+        throw new CaseException(
+          CaseExceptionCode.CrnAllocated,
+          'This CRN is already held by another organisation; a change of manager is a transfer by its managing organisation.',
+        );
       }
       if (!existing && !allocator) throw notYours();
       if (existing && input.managingOrg !== p.org) {
-        throw new CaseException(CaseExceptionCode.ManagingOrgChange, 'Changing the managing organisation of a case is a transfer (POST /cases/{crn}/transfers).', [
-          { field: 'managingOrg', message: 'must stay the managing organisation' },
-        ]);
+        throw new CaseException(
+          CaseExceptionCode.ManagingOrgChange,
+          'Changing the managing organisation of a case is a transfer (POST /cases/{crn}/transfers).',
+          [{ field: 'managingOrg', message: 'must stay the managing organisation' }],
+        );
       }
-      const result = await this.cases.upsert(tx, { crn, ...input, person: { ...input.person, pncId: input.person.pncId ?? null } });
+      const result = await this.cases.upsert(tx, {
+        crn,
+        ...input,
+        person: { ...input.person, pncId: input.person.pncId ?? null },
+      });
       // The entry is queued in this transaction: the write and its log intent commit or roll back together.
       const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
@@ -90,14 +112,18 @@ function caseChangeEvents(crn: string, before: CaseRecord | null, after: UpsertC
   if (!before) return events;
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   if (before.rosh.overall !== after.rosh.overall) events.push(event('case.rosh.changed'));
-  if (before.mappa?.level !== after.mappa?.level || before.mappa?.category !== after.mappa?.category) events.push(event('case.mappa.changed'));
-  if (!same([...before.licenceConditions].sort(), [...after.licenceConditions].sort())) events.push(event('case.licence-conditions.changed'));
+  if (before.mappa?.level !== after.mappa?.level || before.mappa?.category !== after.mappa?.category)
+    events.push(event('case.mappa.changed'));
+  if (!same([...before.licenceConditions].sort(), [...after.licenceConditions].sort()))
+    events.push(event('case.licence-conditions.changed'));
   return events;
 }
 
 /** A non-allocator's PUT of a CRN it does not manage: one answer whether the CRN exists or not. */
 function notYours(): CaseException {
-  return new CaseException(CaseExceptionCode.NotManagingOrganisation, 'You may push only cases your organisation manages; cases are created by the allocating authority (the NPS).', [
-    { field: 'crn', message: 'is not a case your organisation manages' },
-  ]);
+  return new CaseException(
+    CaseExceptionCode.NotManagingOrganisation,
+    'You may push only cases your organisation manages; cases are created by the allocating authority (the NPS).',
+    [{ field: 'crn', message: 'is not a case your organisation manages' }],
+  );
 }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { PURPOSES, type Purpose } from '@shared/domain/vocabulary.js';
 
 export class ExplainPrincipalDto {
@@ -9,7 +20,12 @@ export class ExplainPrincipalDto {
   @Length(2, 64)
   org: string;
 
-  @ApiProperty({ type: [String], example: ['iom-officer'] }) @IsArray() @ArrayMaxSize(16) @IsString({ each: true }) @Length(1, 64, { each: true }) roles: string[];
+  @ApiProperty({ type: [String], example: ['iom-officer'] })
+  @IsArray()
+  @ArrayMaxSize(16)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  roles: string[];
 
   @ApiPropertyOptional({ example: { force: 'cleveland' } }) @IsOptional() @IsObject() attrs?: Record<string, string>;
 
@@ -17,8 +33,17 @@ export class ExplainPrincipalDto {
 }
 
 export class ExplainDecisionDto {
-  @ApiProperty({ type: ExplainPrincipalDto }) @IsObject() @ValidateNested() @Type(() => ExplainPrincipalDto) principal: ExplainPrincipalDto;
-  @ApiProperty({ example: 'X123456' }) @Matches(/^[A-Z][0-9]{6}$/, { message: 'crn must be one capital letter and six digits' }) crn: string;
+  @ApiProperty({ type: ExplainPrincipalDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExplainPrincipalDto)
+  principal: ExplainPrincipalDto;
+  @ApiProperty({ example: 'X123456' })
+  @Matches(/^[A-Z][0-9]{6}$/, { message: 'crn must be one capital letter and six digits' })
+  crn: string;
   @ApiProperty({ enum: PURPOSES }) @IsIn(PURPOSES) purpose: Purpose;
-  @ApiPropertyOptional({ enum: ['summary', 'case'], default: 'summary' }) @IsOptional() @IsIn(['summary', 'case']) view?: 'summary' | 'case';
+  @ApiPropertyOptional({ enum: ['summary', 'case'], default: 'summary' })
+  @IsOptional()
+  @IsIn(['summary', 'case'])
+  view?: 'summary' | 'case';
 }

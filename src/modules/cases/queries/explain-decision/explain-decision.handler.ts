@@ -19,7 +19,14 @@ import { ExplainDecisionQuery, type ExplainResponse } from './explain-decision.q
  * answered exactly as for an unknown CRN (see HIDDEN), its log entry marked with hiddenReasons.
  */
 /** The explanation of every "not found" decision for a reviewer who may not know the case: that of an unknown CRN. */
-const HIDDEN = { decision: 'DENY', outcome: 'not_found', reasons: [NOT_FOUND], relationships: [], fields: [], agreement: null } as const satisfies Omit<ExplainResponse, 'policyVersions'>;
+const HIDDEN = {
+  decision: 'DENY',
+  outcome: 'not_found',
+  reasons: [NOT_FOUND],
+  relationships: [],
+  fields: [],
+  agreement: null,
+} as const satisfies Omit<ExplainResponse, 'policyVersions'>;
 
 @QueryHandler(ExplainDecisionQuery)
 export class ExplainDecisionHandler implements IQueryHandler<ExplainDecisionQuery, ExplainResponse> {
@@ -31,7 +38,12 @@ export class ExplainDecisionHandler implements IQueryHandler<ExplainDecisionQuer
 
   async execute({ principal: p, input }: ExplainDecisionQuery): Promise<ExplainResponse> {
     const subjectOrg = await this.orgs.get(input.principal.org);
-    if (!subjectOrg) throw new CaseException(CaseExceptionCode.UnknownOrganisation, `Organisation "${input.principal.org}" is not registered.`, [{ field: 'principal.org', message: 'is not a registered organisation' }]);
+    if (!subjectOrg)
+      throw new CaseException(
+        CaseExceptionCode.UnknownOrganisation,
+        `Organisation "${input.principal.org}" is not registered.`,
+        [{ field: 'principal.org', message: 'is not a registered organisation' }],
+      );
     const actor = {
       org: subjectOrg.id,
       orgKind: subjectOrg.kind,

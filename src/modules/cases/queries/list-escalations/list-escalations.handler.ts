@@ -24,13 +24,15 @@ export class ListEscalationsHandler implements IQueryHandler<ListEscalationsQuer
     const rows = await this.cases.listEscalations({ managingOrgs: managing, limit: 500 });
     // A restricted case exists only for its managing organisation, escalated or not: the NPS
     // would be answered 404 for it, so listing its CRN here would tell what the 404 hides.
-    return rows.filter((r) => !r.restricted || r.managingOrg === p.org).map((r) => ({
-      crn: r.crn,
-      managingOrg: r.managingOrg,
-      raisedAt: r.escalation!.raisedAt,
-      reason: r.escalation!.reason,
-      assessmentId: r.escalation!.assessmentId,
-      pendingTransfer: r.pendingTransfer ? { id: r.pendingTransfer.id, toOrg: r.pendingTransfer.toOrg } : null,
-    }));
+    return rows
+      .filter((r) => !r.restricted || r.managingOrg === p.org)
+      .map((r) => ({
+        crn: r.crn,
+        managingOrg: r.managingOrg,
+        raisedAt: r.escalation!.raisedAt,
+        reason: r.escalation!.reason,
+        assessmentId: r.escalation!.assessmentId,
+        pendingTransfer: r.pendingTransfer ? { id: r.pendingTransfer.id, toOrg: r.pendingTransfer.toOrg } : null,
+      }));
   }
 }

@@ -47,11 +47,26 @@ const decision = (over: Partial<ReadDecision> = {}): ReadDecision => ({
   ...over,
 });
 
-function makeSut(d: ReadDecision, append: (e: unknown) => Promise<{ index: number; leafHash: string; timestamp: string }>) {
+function makeSut(
+  d: ReadDecision,
+  append: (e: unknown) => Promise<{ index: number; leafHash: string; timestamp: string }>,
+) {
   const calls: string[] = [];
   const access = {
-    actorFacts: () => Promise.resolve({ org: 'police-cleveland', orgKind: 'POLICE', roles: ['iom-officer'], attrs: {}, breakGlass: false }),
-    decide: () => Promise.resolve({ decision: d, record: d.outcome === 'not_found' ? null : record, assessment: null as Assessment | null }),
+    actorFacts: () =>
+      Promise.resolve({
+        org: 'police-cleveland',
+        orgKind: 'POLICE',
+        roles: ['iom-officer'],
+        attrs: {},
+        breakGlass: false,
+      }),
+    decide: () =>
+      Promise.resolve({
+        decision: d,
+        record: d.outcome === 'not_found' ? null : record,
+        assessment: null as Assessment | null,
+      }),
     log: {
       append: async (e: unknown) => {
         calls.push('append');
@@ -73,14 +88,31 @@ describe(ReadCaseHandler.name, () => {
     });
     const res = await sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'));
     expect(calls).toEqual(['append', 'durable']);
-    expect(res).toMatchObject({ crn: 'X123456', tier: 'B2', rosh: record.rosh, fieldsWithheld: ['scores.ogp'], accessLogIndex: 41, agreementId: 'agr-1' });
+    expect(res).toMatchObject({
+      crn: 'X123456',
+      tier: 'B2',
+      rosh: record.rosh,
+      fieldsWithheld: ['scores.ogp'],
+      accessLogIndex: 41,
+      agreementId: 'agr-1',
+    });
     expect(res).not.toHaveProperty('licenceConditions');
-    expect(entries[0]).toMatchObject({ decision: 'ALLOW', fieldsReleased: ['tier', 'rosh'], agreement: { id: 'agr-1', version: 3 }, ownerOrg: 'nps-north-east', jti: 'jti-123456' });
+    expect(entries[0]).toMatchObject({
+      decision: 'ALLOW',
+      fieldsReleased: ['tier', 'rosh'],
+      agreement: { id: 'agr-1', version: 3 },
+      ownerOrg: 'nps-north-east',
+      jti: 'jti-123456',
+    });
   });
 
   it('fails closed: when the log cannot be written nothing is returned', async () => {
-    const { sut } = makeSut(decision(), () => Promise.reject(new UnavailableException('access_log_unavailable', 'down')));
-    await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toBeInstanceOf(UnavailableException);
+    const { sut } = makeSut(decision(), () =>
+      Promise.reject(new UnavailableException('access_log_unavailable', 'down')),
+    );
+    await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toBeInstanceOf(
+      UnavailableException,
+    );
   });
 
   it('logs a denial, marked not_found first, before answering 404, with no fields', async () => {
@@ -89,9 +121,15 @@ describe(ReadCaseHandler.name, () => {
       entries.push(e as Record<string, unknown>);
       return Promise.resolve({ index: 1, leafHash: 'x', timestamp: 't' });
     });
-    await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'))).rejects.toMatchObject({
+      kind: 'not_found',
+    });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ decision: 'DENY', fieldsReleased: [], reasons: ['not_found', 'no relationship'] });
+    expect(entries[0]).toMatchObject({
+      decision: 'DENY',
+      fieldsReleased: [],
+      reasons: ['not_found', 'no relationship'],
+    });
   });
 
   it('refuses a read without a reason before deciding or logging anything', async () => {
@@ -100,7 +138,9 @@ describe(ReadCaseHandler.name, () => {
       appended = true;
       return Promise.resolve({ index: 1, leafHash: 'x', timestamp: 't' });
     });
-    await expect(sut.execute(new ReadCaseQuery(principal({ reason: undefined }), 'X123456', 'IOM', 'summary'))).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(
+      sut.execute(new ReadCaseQuery(principal({ reason: undefined }), 'X123456', 'IOM', 'summary')),
+    ).rejects.toMatchObject({ kind: 'invalid' });
     expect(appended).toBe(false);
   });
 });

@@ -16,7 +16,11 @@ export class ReadCaseHandler implements IQueryHandler<ReadCaseQuery, ReadCaseRes
 
   async execute({ principal: p, crn, purpose, view }: ReadCaseQuery): Promise<ReadCaseResult> {
     if (!p.reason) {
-      throw new CaseException(CaseExceptionCode.ReasonRequired, 'A reason (the token claim "reason") is required to read case data.', [{ field: 'reason', message: 'is required on every read of case data' }]);
+      throw new CaseException(
+        CaseExceptionCode.ReasonRequired,
+        'A reason (the token claim "reason") is required to read case data.',
+        [{ field: 'reason', message: 'is required on every read of case data' }],
+      );
     }
     const actor = await this.access.actorFacts(p);
     const { decision, record, assessment } = await this.access.decide(actor, crn, purpose, view);
@@ -45,7 +49,10 @@ export class ReadCaseHandler implements IQueryHandler<ReadCaseQuery, ReadCaseRes
       throw new CaseException(CaseExceptionCode.ReadForbidden, 'Your roles do not allow reading case data.');
     }
     if (decision.outcome === 'forbidden') {
-      throw new CaseException(CaseExceptionCode.ReadForbidden, 'No active data-sharing agreement covers this sharing for this purpose.');
+      throw new CaseException(
+        CaseExceptionCode.ReadForbidden,
+        'No active data-sharing agreement covers this sharing for this purpose.',
+      );
     }
     if (!allowed) throw CaseException.notFound();
     const body = project(view, record, assessment, new Set(decision.released));

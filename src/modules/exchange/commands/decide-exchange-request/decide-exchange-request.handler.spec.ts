@@ -9,12 +9,34 @@ import { DecideExchangeRequestHandler } from './decide-exchange-request.handler.
 
 const NOW = new Date();
 const principal = (org: string, roles: string[] = ['data-owner']): Principal =>
-  ({ org, orgKind: 'NPS', sub: `user:${org}-1`, roles, claimedRoles: roles, attrs: {}, reason: undefined, breakGlass: false, jti: 'jti-1', requestId: 'req-1' }) as Principal;
+  ({
+    org,
+    orgKind: 'NPS',
+    sub: `user:${org}-1`,
+    roles,
+    claimedRoles: roles,
+    attrs: {},
+    reason: undefined,
+    breakGlass: false,
+    jti: 'jti-1',
+    requestId: 'req-1',
+  }) as Principal;
 
 function aRequest(): ExchangeRequest {
   return ExchangeRequest.submit({
     id: '6f1c2a4e-0000-4000-8000-000000000001',
-    claims: { iss: 'police-cleveland', iat: NOW.getTime() / 1000, jti: 'jti-00000001', provider: 'nps-north-east', crn: 'X123456', purpose: 'IOM', dataCategories: ['ROSH'], justification: 'IOM', urgency: 'ROUTINE', agreementId: 'a-1' },
+    claims: {
+      iss: 'police-cleveland',
+      iat: NOW.getTime() / 1000,
+      jti: 'jti-00000001',
+      provider: 'nps-north-east',
+      crn: 'X123456',
+      purpose: 'IOM',
+      dataCategories: ['ROSH'],
+      justification: 'IOM',
+      urgency: 'ROUTINE',
+      agreementId: 'a-1',
+    },
     jws: { text: 'h.p.s', kid: 'k1', alg: 'ES256' },
     by: { sub: 'user:pc-1', roles: [] },
     now: NOW,
@@ -94,7 +116,14 @@ describe(DecideExchangeRequestHandler.name, () => {
       },
       release: (_p: unknown, r: ExchangeRequest) => {
         logged.push('release');
-        r.fulfil({ agreementVersion: 2, fieldsReleased: ['rosh'], fieldsWithheld: [], logIndex: 9, responseJws: 'a.b.c', at: new Date() });
+        r.fulfil({
+          agreementVersion: 2,
+          fieldsReleased: ['rosh'],
+          fieldsWithheld: [],
+          logIndex: 9,
+          responseJws: 'a.b.c',
+          at: new Date(),
+        });
         return Promise.resolve();
       },
     } as unknown as ExchangeRelease;
@@ -111,11 +140,16 @@ describe(DecideExchangeRequestHandler.name, () => {
     };
     return { sut: new DecideExchangeRequestHandler(f.repo, release, log), ...f };
   };
-  const decide = (p: Principal, decision: 'APPROVE' | 'REFUSE', reason = 'because') => new DecideExchangeRequestCommand(p, aRequest().id, decision, reason);
+  const decide = (p: Principal, decision: 'APPROVE' | 'REFUSE', reason = 'because') =>
+    new DecideExchangeRequestCommand(p, aRequest().id, decision, reason);
 
   it('approves (logged, committed APPROVED) and then releases (committed FULFILLED)', async () => {
     const { sut, saves } = sutWith();
-    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE', ' Proportionate '))).resolves.toEqual({ id: aRequest().id, status: 'FULFILLED', reason: 'Proportionate' });
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE', ' Proportionate '))).resolves.toEqual({
+      id: aRequest().id,
+      status: 'FULFILLED',
+      reason: 'Proportionate',
+    });
     expect(logged).toEqual(['decide:APPROVE', 'release']);
     expect(saves).toEqual(['APPROVED', 'FULFILLED']);
     // One check, before the lock: the release uses what the approval checked.
@@ -125,14 +159,21 @@ describe(DecideExchangeRequestHandler.name, () => {
   it('refuses with the reason, logged, releasing nothing', async () => {
     const { sut, current } = sutWith();
     await sut.execute(decide(principal('nps-north-east'), 'REFUSE', 'Not proportionate'));
-    expect(current()).toMatchObject({ status: 'REFUSED', statusReason: 'Not proportionate', decidedBy: { org: 'nps-north-east' } });
+    expect(current()).toMatchObject({
+      status: 'REFUSED',
+      statusReason: 'Not proportionate',
+      decidedBy: { org: 'nps-north-east' },
+    });
     expect(logged).toEqual(['decide:REFUSE']);
   });
 
   it('closes instead of approving when the agreement is no longer in force', async () => {
     checks = [{ kind: 'close', status: 'EXPIRED', reason: 'agreement a-1 expired' }];
     const { sut, current } = sutWith();
-    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({ status: 'EXPIRED', reason: 'agreement a-1 expired' });
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({
+      status: 'EXPIRED',
+      reason: 'agreement a-1 expired',
+    });
     expect(current().decidedBy).toEqual({ org: 'gateway', sub: 'system:exchange' });
     expect(logged).toEqual(['closed:EXPIRED']);
     expect(checked).toBe(1);
@@ -148,7 +189,9 @@ describe(DecideExchangeRequestHandler.name, () => {
     release.release = failing;
     checks = [releasable];
     checked = 0;
-    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({ status: 'FULFILLED' });
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({
+      status: 'FULFILLED',
+    });
     expect(logged).toEqual(['decide:APPROVE', 'release']);
     expect(saves).toEqual(['APPROVED', 'FULFILLED']); // the retry saves only the release
     // The retry checks once (the request is already APPROVED: nothing was checked before the lock).
@@ -157,9 +200,15 @@ describe(DecideExchangeRequestHandler.name, () => {
 
   it('answers 404 to an organisation that is not a party and 403 to the requester, changing nothing', async () => {
     const { sut, saves } = sutWith();
-    await expect(sut.execute(decide(principal('crc-northumbria'), 'APPROVE'))).rejects.toMatchObject({ kind: 'not_found' });
-    await expect(sut.execute(decide(principal('police-cleveland'), 'REFUSE'))).rejects.toMatchObject({ kind: 'forbidden' });
-    await expect(sut.execute(decide(principal('nps-north-east', ['offender-manager']), 'REFUSE'))).rejects.toBeInstanceOf(ExchangeException);
+    await expect(sut.execute(decide(principal('crc-northumbria'), 'APPROVE'))).rejects.toMatchObject({
+      kind: 'not_found',
+    });
+    await expect(sut.execute(decide(principal('police-cleveland'), 'REFUSE'))).rejects.toMatchObject({
+      kind: 'forbidden',
+    });
+    await expect(
+      sut.execute(decide(principal('nps-north-east', ['offender-manager']), 'REFUSE')),
+    ).rejects.toBeInstanceOf(ExchangeException);
     expect(saves).toEqual([]);
     expect(logged).toEqual([]);
     expect(checked).toBe(0);
@@ -168,6 +217,8 @@ describe(DecideExchangeRequestHandler.name, () => {
   it('refuses a second decision on a closed request with 409', async () => {
     const { sut } = sutWith();
     await sut.execute(decide(principal('nps-north-east'), 'REFUSE'));
-    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).rejects.toMatchObject({
+      kind: 'conflict',
+    });
   });
 });

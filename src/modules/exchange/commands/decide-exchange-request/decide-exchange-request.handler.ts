@@ -21,14 +21,22 @@ import { exchangeEvents } from '../../application/exchange-events.js';
  * owner's APPROVE can be sent again to retry the release alone.
  */
 @CommandHandler(DecideExchangeRequestCommand)
-export class DecideExchangeRequestHandler implements ICommandHandler<DecideExchangeRequestCommand, DecideExchangeRequestResult> {
+export class DecideExchangeRequestHandler implements ICommandHandler<
+  DecideExchangeRequestCommand,
+  DecideExchangeRequestResult
+> {
   constructor(
     private readonly repo: ExchangeRequestRepository,
     private readonly release: ExchangeRelease,
     private readonly log: ExchangeLog,
   ) {}
 
-  async execute({ principal: p, id, decision, reason }: DecideExchangeRequestCommand): Promise<DecideExchangeRequestResult> {
+  async execute({
+    principal: p,
+    id,
+    decision,
+    reason,
+  }: DecideExchangeRequestCommand): Promise<DecideExchangeRequestResult> {
     const now = new Date();
     // What an approval would release is read before the row is locked (the agreement and the
     // case, on other pooled connections): reading them while the locking transaction holds its
@@ -36,7 +44,8 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
     const current = await this.repo.findById(id);
     if (!current) throw ExchangeException.notFound();
     this.authorise(p, current);
-    const approval = decision === 'APPROVE' && current.status === 'SUBMITTED' ? await this.release.check(current, now) : null;
+    const approval =
+      decision === 'APPROVE' && current.status === 'SUBMITTED' ? await this.release.check(current, now) : null;
 
     // `approved`: what this call approved, to release as checked; null when it approved nothing.
     const decided = await this.repo.transaction(async (tx) => {
@@ -53,12 +62,18 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
       } else if (r.status === 'APPROVED') {
         // a retry of the release below
       } else if (r.status !== 'SUBMITTED' || !approval) {
-        throw new ExchangeException(ExchangeExceptionCode.NotDecidable, `This request is ${r.status} and cannot be approved.`);
+        throw new ExchangeException(
+          ExchangeExceptionCode.NotDecidable,
+          `This request is ${r.status} and cannot be approved.`,
+        );
       } else if (approval.kind === 'close') {
         intent = await this.close(tx, r, approval, now, p.requestId);
       } else {
         r.approve({ org: p.org, sub: p.sub }, reason.trim(), now);
-        intent = await this.log.decided(tx, p, r, 'APPROVE', reason.trim(), { id: approval.agreement.id, version: approval.agreement.version });
+        intent = await this.log.decided(tx, p, r, 'APPROVE', reason.trim(), {
+          id: approval.agreement.id,
+          version: approval.agreement.version,
+        });
         approved = approval;
       }
       // Every transition above queued its entry in this transaction: the two commit together.
@@ -96,12 +111,21 @@ export class DecideExchangeRequestHandler implements ICommandHandler<DecideExcha
   private authorise(p: Principal, r: ExchangeRequest): void {
     if (!r.isPartyOf(p.org)) throw ExchangeException.notFound();
     if (p.org !== r.state.provider || !hasRole(p, 'data-owner')) {
-      throw new ExchangeException(ExchangeExceptionCode.DecisionForbidden, "Only a data owner of the providing organisation decides an exchange request.");
+      throw new ExchangeException(
+        ExchangeExceptionCode.DecisionForbidden,
+        'Only a data owner of the providing organisation decides an exchange request.',
+      );
     }
   }
 
   /** The agreement no longer allows the release: the gateway closes the request, whoever approved. */
-  private close(tx: TransactionSql, r: ExchangeRequest, c: { status: 'REFUSED' | 'EXPIRED'; reason: string }, now: Date, requestId: string): Promise<LogIntent> {
+  private close(
+    tx: TransactionSql,
+    r: ExchangeRequest,
+    c: { status: 'REFUSED' | 'EXPIRED'; reason: string },
+    now: Date,
+    requestId: string,
+  ): Promise<LogIntent> {
     if (c.status === 'EXPIRED') r.expire(c.reason, now);
     else r.refuse(GATEWAY_ACTOR, c.reason, now);
     return this.log.closedByGateway(tx, r, c.reason, requestId);

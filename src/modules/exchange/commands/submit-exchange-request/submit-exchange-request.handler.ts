@@ -9,7 +9,12 @@ import { describeRejection } from '../../application/rejection.js';
 import { SubmissionAssessor } from '../../application/submission-assessment.js';
 import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
 import { ExchangeRequest } from '../../domain/exchange-request.js';
-import { decodeRequestJws, validateRequestClaims, type DecodedRequestJws, type ExchangeRequestClaims } from '../../domain/request-document.js';
+import {
+  decodeRequestJws,
+  validateRequestClaims,
+  type DecodedRequestJws,
+  type ExchangeRequestClaims,
+} from '../../domain/request-document.js';
 import { DuplicateRequestJti, ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
 import { RequestSignatureVerifier } from '../../infrastructure/request-signature.verifier.js';
 import { SubmitExchangeRequestCommand, type SubmitExchangeRequestResult } from './submit-exchange-request.command.js';
@@ -26,7 +31,10 @@ import { exchangeEvents } from '../../application/exchange-events.js';
  * Any rejection (4xx) is logged before it is answered.
  */
 @CommandHandler(SubmitExchangeRequestCommand)
-export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExchangeRequestCommand, SubmitExchangeRequestResult> {
+export class SubmitExchangeRequestHandler implements ICommandHandler<
+  SubmitExchangeRequestCommand,
+  SubmitExchangeRequestResult
+> {
   constructor(
     private readonly repo: ExchangeRequestRepository,
     private readonly verifier: RequestSignatureVerifier,
@@ -49,28 +57,54 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
       throw e;
     }
     const s = request.state;
-    return { id: s.id, status: s.status, dueBy: s.dueBy.toISOString(), ...(s.status === 'REFUSED' && s.statusReason ? { reason: s.statusReason } : {}) };
+    return {
+      id: s.id,
+      status: s.status,
+      dueBy: s.dueBy.toISOString(),
+      ...(s.status === 'REFUSED' && s.statusReason ? { reason: s.statusReason } : {}),
+    };
   }
 
   /** Every check of the JWS itself; throws a coded exception (400, 403, 409) naming what is wrong. */
-  private async accept(p: Principal, body: string, now: Date): Promise<{ jws: DecodedRequestJws; claims: ExchangeRequestClaims }> {
+  private async accept(
+    p: Principal,
+    body: string,
+    now: Date,
+  ): Promise<{ jws: DecodedRequestJws; claims: ExchangeRequestClaims }> {
     const jws = decodeRequestJws(body);
     const iss = jws.payload.iss;
-    if (typeof iss !== 'string') throw new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, 'The request JWS has no iss claim.', [{ field: 'iss', message: 'is required: the requesting organisation id' }]);
+    if (typeof iss !== 'string')
+      throw new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, 'The request JWS has no iss claim.', [
+        { field: 'iss', message: 'is required: the requesting organisation id' },
+      ]);
     // The caller may only submit its own organisation's requests: a relayed JWS of another
     // organisation would make the gateway act for an organisation that did not call it.
-    if (iss !== p.org) throw new ExchangeException(ExchangeExceptionCode.SignerMismatch, `The request JWS is signed for ${iss}, but the bearer token is ${p.org}'s.`);
+    if (iss !== p.org)
+      throw new ExchangeException(
+        ExchangeExceptionCode.SignerMismatch,
+        `The request JWS is signed for ${iss}, but the bearer token is ${p.org}'s.`,
+      );
     await this.verifier.verify(jws, iss, now);
     const claims = validateRequestClaims(jws.payload, now);
     const provider = await this.orgs.get(claims.provider);
     if (!provider || provider.status !== 'ACTIVE' || provider.kind === 'GATEWAY') {
-      throw new ExchangeException(ExchangeExceptionCode.InvalidRequestJws, `${claims.provider} is not a registered partner organisation.`, [{ field: 'provider', message: 'is not a registered partner organisation' }]);
+      throw new ExchangeException(
+        ExchangeExceptionCode.InvalidRequestJws,
+        `${claims.provider} is not a registered partner organisation.`,
+        [{ field: 'provider', message: 'is not a registered partner organisation' }],
+      );
     }
     if (await this.repo.jtiUsed(p.org, claims.jti)) throw replayed();
     return { jws, claims };
   }
 
-  private async create(p: Principal, c: ExchangeRequestClaims, jws: DecodedRequestJws, body: string, now: Date): Promise<ExchangeRequest> {
+  private async create(
+    p: Principal,
+    c: ExchangeRequestClaims,
+    jws: DecodedRequestJws,
+    body: string,
+    now: Date,
+  ): Promise<ExchangeRequest> {
     const { verdict, inForce, automatic } = await this.assessor.assess(p, c, now);
     const request = ExchangeRequest.submit({
       id: randomUUID(),
@@ -80,7 +114,13 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
       now,
       refusal: verdict.ok ? null : verdict.problems.join('; '),
     });
-    const reasons = verdict.ok ? [automatic ? 'automatic approval: the policies release every requested category' : "awaiting the provider's data owner"] : verdict.problems;
+    const reasons = verdict.ok
+      ? [
+          automatic
+            ? 'automatic approval: the policies release every requested category'
+            : "awaiting the provider's data owner",
+        ]
+      : verdict.problems;
     const agreement = inForce ? { id: inForce.id, version: inForce.version } : null;
     // The request and its log intent commit together; the entry is integrated after the commit.
     const intent = await this.repo.transaction(async (tx) => {
@@ -101,19 +141,32 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
    * holds a pooled connection, and reads on other pooled connections inside it deadlocked the
    * pool once as many releases ran at once as it has connections. Nothing is read again here.
    */
-  private async autoRelease(p: Principal, request: ExchangeRequest, check: ReleaseReady, policyReasons: string[], now: Date): Promise<ExchangeRequest | null> {
+  private async autoRelease(
+    p: Principal,
+    request: ExchangeRequest,
+    check: ReleaseReady,
+    policyReasons: string[],
+    now: Date,
+  ): Promise<ExchangeRequest | null> {
     try {
       return await this.repo.transaction(async (tx) => {
         const r = await this.repo.lock(tx, request.id);
         if (r?.status !== 'SUBMITTED') return r;
-        r.approve(GATEWAY_ACTOR, 'approved automatically: the policies release every requested category to the requester', now);
+        r.approve(
+          GATEWAY_ACTOR,
+          'approved automatically: the policies release every requested category to the requester',
+          now,
+        );
         await this.release.release(p, r, check, ['automatic approval', ...policyReasons]);
         await this.repo.save(tx, r);
         await recordEvents(tx, exchangeEvents('SUBMITTED', r));
         return r;
       });
     } catch (e) {
-      this.logger.warn(`automatic release of exchange request ${request.id} failed; it waits for the data owner: ${e instanceof Error ? e.message : String(e)}`, 'Exchange');
+      this.logger.warn(
+        `automatic release of exchange request ${request.id} failed; it waits for the data owner: ${e instanceof Error ? e.message : String(e)}`,
+        'Exchange',
+      );
       return null;
     }
   }
@@ -124,5 +177,8 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<SubmitExcha
 }
 
 function replayed(): ExchangeException {
-  return new ExchangeException(ExchangeExceptionCode.Replayed, 'This request JWS (its iss and jti) has already been submitted.');
+  return new ExchangeException(
+    ExchangeExceptionCode.Replayed,
+    'This request JWS (its iss and jti) has already been submitted.',
+  );
 }

@@ -23,7 +23,10 @@ export class GetExchangeResponseHandler implements IQueryHandler<GetExchangeResp
     const release = r.state.release;
     if (r.status !== 'FULFILLED' || !release) {
       await this.log.responseRead(p, r, false, [`request is ${r.status}, not FULFILLED`]);
-      throw new ExchangeException(ExchangeExceptionCode.NotFulfilled, `This request is ${r.status}: there is no response to fetch${r.status === 'REFUSED' ? ` (refused: ${r.state.statusReason ?? 'no reason given'})` : ''}.`);
+      throw new ExchangeException(
+        ExchangeExceptionCode.NotFulfilled,
+        `This request is ${r.status}: there is no response to fetch${r.status === 'REFUSED' ? ` (refused: ${r.state.statusReason ?? 'no reason given'})` : ''}.`,
+      );
     }
     await this.log.responseRead(p, r, true, [`release logged at index ${release.logIndex}`]);
     return release.responseJws;

@@ -4,7 +4,10 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { EXCHANGE_STATUSES, type ExchangeStatus } from '../../domain/exchange-request.js';
 
 export class ListExchangeRequestsDto {
-  @ApiPropertyOptional({ enum: ['incoming', 'outgoing'], description: 'incoming: asked of your organisation (provider); outgoing: asked by it. Both when absent.' })
+  @ApiPropertyOptional({
+    enum: ['incoming', 'outgoing'],
+    description: 'incoming: asked of your organisation (provider); outgoing: asked by it. Both when absent.',
+  })
   @IsOptional()
   @IsIn(['incoming', 'outgoing'], { message: 'direction must be incoming or outgoing' })
   direction?: 'incoming' | 'outgoing';
@@ -14,7 +17,10 @@ export class ListExchangeRequestsDto {
   @IsIn(EXCHANGE_STATUSES, { message: `status must be one of ${EXCHANGE_STATUSES.join(', ')}` })
   status?: ExchangeStatus;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only open requests past their due time; false: all others' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: only open requests past their due time; false: all others',
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
   overdue?: 'true' | 'false';

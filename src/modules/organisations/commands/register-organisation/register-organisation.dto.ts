@@ -1,10 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsObject,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { ORG_KINDS, type OrgKind } from '@shared/auth/roles.js';
 
 export class JwksDto {
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Public JWKs: EC P-256 (ES256) or Ed25519 (EdDSA), each with a unique kid' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Public JWKs: EC P-256 (ES256) or Ed25519 (EdDSA), each with a unique kid',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)

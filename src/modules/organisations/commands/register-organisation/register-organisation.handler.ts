@@ -11,7 +11,14 @@ export class RegisterOrganisationHandler implements ICommandHandler<RegisterOrga
 
   async execute({ input }: RegisterOrganisationCommand): Promise<string> {
     const keys = await validateKeySet(input.jwks.keys, 'jwks.keys');
-    const org = Organisation.register({ id: input.id, kind: input.kind, name: input.name, region: input.region, keys, now: new Date() });
+    const org = Organisation.register({
+      id: input.id,
+      kind: input.kind,
+      name: input.name,
+      region: input.region,
+      keys,
+      now: new Date(),
+    });
     await this.repo.insert(org);
     return org.id;
   }

@@ -17,15 +17,28 @@ describe(RotateOrganisationKeysHandler.name, () => {
   let sut: RotateOrganisationKeysHandler;
 
   beforeEach(async () => {
-    const crc = await anOrganisation('crc-a').ofKind('CRC').withKey(await aValidatedKey('crc-a-k1')).build();
+    const crc = await anOrganisation('crc-a')
+      .ofKind('CRC')
+      .withKey(await aValidatedKey('crc-a-k1'))
+      .build();
     repo = new InMemoryOrganisationRepository(crc);
     invalidate = jest.fn();
     publish = jest.fn();
-    sut = new RotateOrganisationKeysHandler(repo, { invalidate } as unknown as OrganisationKeyCache, { publish } as unknown as EventBus);
+    sut = new RotateOrganisationKeysHandler(
+      repo,
+      { invalidate } as unknown as OrganisationKeyCache,
+      { publish } as unknown as EventBus,
+    );
   });
 
   const rotate = async (principal = systemOf('crc-a', 'CRC'), orgId = 'crc-a', kids = ['crc-a-k2']) =>
-    sut.execute(new RotateOrganisationKeysCommand(principal, orgId, await Promise.all(kids.map(async (k) => (await aKey(k)).publicJwk))));
+    sut.execute(
+      new RotateOrganisationKeysCommand(
+        principal,
+        orgId,
+        await Promise.all(kids.map(async (k) => (await aKey(k)).publicJwk)),
+      ),
+    );
 
   it("lets the organisation's own system replace its keys, dropping cached keys and announcing it", async () => {
     await expect(rotate()).resolves.toEqual({ added: ['crc-a-k2'], revoked: ['crc-a-k1'] });
@@ -48,7 +61,9 @@ describe(RotateOrganisationKeysHandler.name, () => {
   });
 
   it('is forbidden for a person of the organisation without the system role', async () => {
-    await expect(rotate(aPrincipal().of('crc-a', 'CRC').withRoles('offender-manager').build())).rejects.toBeInstanceOf(ForbiddenException);
+    await expect(rotate(aPrincipal().of('crc-a', 'CRC').withRoles('offender-manager').build())).rejects.toBeInstanceOf(
+      ForbiddenException,
+    );
     expect(repo.saved).toEqual([]);
   });
 
@@ -58,7 +73,9 @@ describe(RotateOrganisationKeysHandler.name, () => {
   });
 
   it('saves nothing and keeps the cache when the new set is refused', async () => {
-    await expect(rotate(undefined, 'crc-a', ['crc-a-k1'])).rejects.toMatchObject({ code: OrganisationExceptionCode.KidReused });
+    await expect(rotate(undefined, 'crc-a', ['crc-a-k1'])).rejects.toMatchObject({
+      code: OrganisationExceptionCode.KidReused,
+    });
     expect(repo.saved).toEqual([]);
     expect(invalidate).not.toHaveBeenCalled();
   });

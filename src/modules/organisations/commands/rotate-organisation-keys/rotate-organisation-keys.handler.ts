@@ -17,17 +17,26 @@ export class RotateOrganisationKeysHandler implements ICommandHandler<RotateOrga
     private readonly events: EventBus,
   ) {}
 
-  async execute({ principal, orgId, keys }: RotateOrganisationKeysCommand): Promise<{ added: string[]; revoked: string[] }> {
+  async execute({
+    principal,
+    orgId,
+    keys,
+  }: RotateOrganisationKeysCommand): Promise<{ added: string[]; revoked: string[] }> {
     // Only the organisation's own system, or the operator, may change its keys. Other callers
     // learn nothing about whether the id exists.
     const own = principal.org === orgId && hasRole(principal, 'system');
     const admin = hasRole(principal, 'gateway-admin');
     if (!own && !admin) {
-      if (principal.org !== orgId) throw new OrganisationException(OrganisationExceptionCode.NotFound, `Organisation "${orgId}" was not found.`);
-      throw new ForbiddenException("Only the organisation's own system or the gateway operator may rotate its keys.", 'role_required');
+      if (principal.org !== orgId)
+        throw new OrganisationException(OrganisationExceptionCode.NotFound, `Organisation "${orgId}" was not found.`);
+      throw new ForbiddenException(
+        "Only the organisation's own system or the gateway operator may rotate its keys.",
+        'role_required',
+      );
     }
     const org = await this.repo.findById(orgId);
-    if (!org) throw new OrganisationException(OrganisationExceptionCode.NotFound, `Organisation "${orgId}" was not found.`);
+    if (!org)
+      throw new OrganisationException(OrganisationExceptionCode.NotFound, `Organisation "${orgId}" was not found.`);
     const validated = await validateKeySet(keys, 'keys');
     const result = org.rotateKeys(validated, new Date());
     await this.repo.saveKeys(org);

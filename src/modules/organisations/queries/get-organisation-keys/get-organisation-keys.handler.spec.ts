@@ -10,17 +10,27 @@ describe(GetOrganisationKeysHandler.name, () => {
   let sut: GetOrganisationKeysHandler;
 
   beforeEach(async () => {
-    const org = await anOrganisation('nps-a').ofKind('NPS').withKey(await aValidatedKey('k1')).registeredAt(t0).build();
+    const org = await anOrganisation('nps-a')
+      .ofKind('NPS')
+      .withKey(await aValidatedKey('k1'))
+      .registeredAt(t0)
+      .build();
     org.rotateKeys([await aValidatedKey('k2')], t1);
     sut = new GetOrganisationKeysHandler(new InMemoryOrganisationRepository(org));
   });
 
-  const keysAt = async (at?: Date) => (await sut.execute(new GetOrganisationKeysQuery(aPrincipal().build(), 'nps-a', at))).keys.map((k) => k.kid);
+  const keysAt = async (at?: Date) =>
+    (await sut.execute(new GetOrganisationKeysQuery(aPrincipal().build(), 'nps-a', at))).keys.map((k) => k.kid);
 
   it('returns the whole history without an instant', async () => {
     const r = await sut.execute(new GetOrganisationKeysQuery(aPrincipal().build(), 'nps-a', undefined));
     expect(r.keys).toEqual([
-      { kid: 'k1', jwk: expect.objectContaining({ kid: 'k1', kty: 'EC' }), addedAt: t0.toISOString(), revokedAt: t1.toISOString() },
+      {
+        kid: 'k1',
+        jwk: expect.objectContaining({ kid: 'k1', kty: 'EC' }),
+        addedAt: t0.toISOString(),
+        revokedAt: t1.toISOString(),
+      },
       { kid: 'k2', jwk: expect.objectContaining({ kid: 'k2' }), addedAt: t1.toISOString(), revokedAt: null },
     ]);
   });
@@ -33,6 +43,8 @@ describe(GetOrganisationKeysHandler.name, () => {
   });
 
   it('is not found for an unknown organisation', async () => {
-    await expect(sut.execute(new GetOrganisationKeysQuery(aPrincipal().build(), 'nps-none', undefined))).rejects.toMatchObject({ code: OrganisationExceptionCode.NotFound });
+    await expect(
+      sut.execute(new GetOrganisationKeysQuery(aPrincipal().build(), 'nps-none', undefined)),
+    ).rejects.toMatchObject({ code: OrganisationExceptionCode.NotFound });
   });
 });

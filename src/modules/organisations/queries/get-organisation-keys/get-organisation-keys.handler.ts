@@ -9,16 +9,25 @@ import { GetOrganisationKeysQuery, type OrganisationKeyHistoryResponse } from '.
  * what a verifier needs to re-check a signature made back then.
  */
 @QueryHandler(GetOrganisationKeysQuery)
-export class GetOrganisationKeysHandler implements IQueryHandler<GetOrganisationKeysQuery, OrganisationKeyHistoryResponse> {
+export class GetOrganisationKeysHandler implements IQueryHandler<
+  GetOrganisationKeysQuery,
+  OrganisationKeyHistoryResponse
+> {
   constructor(@Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository) {}
 
   async execute({ orgId, at }: GetOrganisationKeysQuery): Promise<OrganisationKeyHistoryResponse> {
     const org = await this.repo.findById(orgId);
-    if (!org) throw new OrganisationException(OrganisationExceptionCode.NotFound, `Organisation "${orgId}" was not found.`);
+    if (!org)
+      throw new OrganisationException(OrganisationExceptionCode.NotFound, `Organisation "${orgId}" was not found.`);
     const keys = org.keys.filter((k) => !at || (k.addedAt <= at && (k.revokedAt === null || k.revokedAt > at)));
     return {
       id: org.id,
-      keys: keys.map((k) => ({ kid: k.kid, jwk: { ...k.jwk }, addedAt: k.addedAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })),
+      keys: keys.map((k) => ({
+        kid: k.kid,
+        jwk: { ...k.jwk },
+        addedAt: k.addedAt.toISOString(),
+        revokedAt: k.revokedAt?.toISOString() ?? null,
+      })),
     };
   }
 }

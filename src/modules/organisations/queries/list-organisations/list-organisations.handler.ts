@@ -10,6 +10,12 @@ export class ListOrganisationsHandler implements IQueryHandler<ListOrganisations
   constructor(@Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository) {}
 
   async execute(): Promise<OrganisationResponse[]> {
-    return (await this.repo.list()).map((o) => ({ id: o.id, kind: o.kind, name: o.name, region: o.region, status: o.status }));
+    return (await this.repo.list()).map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      name: o.name,
+      region: o.region,
+      status: o.status,
+    }));
   }
 }

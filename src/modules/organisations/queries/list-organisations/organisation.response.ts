@@ -21,7 +21,11 @@ class OrganisationKeyResponse {
   jwk: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' })
   addedAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'null while the key is active; keys are never deleted' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    description: 'null while the key is active; keys are never deleted',
+  })
   revokedAt: string | null;
 }
 
