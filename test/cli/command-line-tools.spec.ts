@@ -66,7 +66,7 @@ const TOOLS: { script: string; options: string[]; required?: string[] }[] = [
   },
   {
     script: 'scripts/verify-bundle.js',
-    options: ['bundle', 'jwks', 'checkpoint', 'proof'],
+    options: ['bundle', 'jwks', 'checkpoint', 'proof', 'note', 'log-key', 'witness', 'quorum'],
     required: ['bundle', 'jwks'],
   },
   { script: 'scripts/openapi.js', options: ['out'] },

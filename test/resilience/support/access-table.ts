@@ -38,6 +38,17 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'GET /access-log/checkpoints/{treeSize}': ANYONE,
   'POST /access-log/checkpoints': 'system:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
   'GET /subjects/{crn}/access-report': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
+  // The witnessed log (C2SP): checkpoints, the note key and tiles are public; witness state is IG's.
+  'GET /log/checkpoint': ANYONE,
+  'GET /log/key': ANYONE,
+  'GET /log/tile/{path}': ANYONE,
+  'GET /log/witnesses': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
+  // Events: a partner system manages its own organisation's subscriptions and reads its feed.
+  'POST /subscriptions': 'system:NPS,CRC,POLICE',
+  'GET /subscriptions': 'system:NPS,CRC,POLICE',
+  'DELETE /subscriptions/{id}': 'system:NPS,CRC,POLICE',
+  'POST /subscriptions/{id}/replay': 'system:NPS,CRC,POLICE',
+  'GET /events': 'system:NPS,CRC,POLICE',
   'POST /agreements': 'dsa-signatory:NPS,CRC,POLICE gateway-admin:GATEWAY',
   'GET /agreements': ANYONE,
   'GET /agreements/{id}': ANYONE,

@@ -136,6 +136,9 @@ export function validRequests(f: Fixtures): Record<string, ValidRequest> {
     'GET /access-log/entries/{index}/proof': { as: 'nps', path: { index: '0' }, query: { treeSize: '1' } },
     'GET /agreements': { as: 'nps', path: {}, query: { status: 'ACTIVE' } },
     'GET /access-log/consistency': { as: 'nps', path: {}, query: { from: '1', to: '2' } },
+    'GET /log/checkpoint': { as: 'nps', path: {}, query: { size: '1' } },
+    'POST /subscriptions': { as: 'nps', path: {}, body: { url: 'https://events.nps.example/hooks', types: ['*'] } },
+    'GET /events': { as: 'nps', path: {}, query: { after: '0' } },
   };
 }
 

@@ -57,7 +57,7 @@ function fakeRepo(initial: ExchangeRequest) {
       const written: ExchangeRequest[] = [];
       tx.open = true;
       try {
-        const result = await work({ save: (r: ExchangeRequest) => written.push(r) });
+        const result = await work({ save: (r: ExchangeRequest) => written.push(r), query: () => Promise.resolve([]) });
         for (const r of written) {
           stored = r.state;
           saves.push(r.status);
