@@ -75,7 +75,7 @@ async function connect(config: AppConfig): Promise<{ client: pg.Client; url: str
         `the embedded PostgreSQL running under ${dir} (pid ${running.pid}, port ${running.port}) refused the connection: ${e.message}`,
       ),
     );
-    return { client, url, stop: async () => undefined };
+    return { client, url, stop: () => Promise.resolve() };
   }
   process.stderr.write('log:verify: starting the embedded PostgreSQL (none is running under DATA_DIR)\n');
   const server: EmbeddedPostgres = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });

@@ -10,7 +10,8 @@ const MAX_BODY_BYTES = 64 * 1024;
  */
 export function witnessServer(witness: Witness, prefix = ''): Server {
   return createServer((req, res) => {
-    handle(witness, prefix, req)
+    // handle() never rejects past the catch below, and writing the answer cannot throw into it.
+    void handle(witness, prefix, req)
       .catch(() => ({ status: 500, contentType: 'text/plain; charset=utf-8', body: 'internal error\n' }))
       .then((r) => {
         res.writeHead(r.status, {

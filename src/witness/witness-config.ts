@@ -36,7 +36,7 @@ export function loadWitnessConfig(env: Env): WitnessConfig {
     try {
       parseVerifierKey(l);
     } catch (e) {
-      throw new Error(`WITNESS_LOGS holds an invalid verifier key "${l}": ${(e as Error).message}`);
+      throw new Error(`WITNESS_LOGS holds an invalid verifier key "${l}": ${(e as Error).message}`, { cause: e });
     }
   }
   return {

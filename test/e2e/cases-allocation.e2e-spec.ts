@@ -1,5 +1,6 @@
 import { assessmentBody, caseBody } from '../factories/case.factory.js';
 import { TestGateway } from '../setup/test-app.js';
+import type { AccessLogEntryInput } from '@modules/access-log/domain/access-log-entry.js';
 
 /**
  * PUT /cases/{crn}: who may create a case. The NPS allocates (creates a case for itself or for an
@@ -24,7 +25,7 @@ describe('PUT /cases/{crn}: the allocating authority creates cases', () => {
     const allocated = await gw.call('PUT', '/cases/X400002', sys('nps-north-east'), caseBody('crc-durham-tees-valley'));
     expect(allocated.status).toBe(201);
     expect(await rows('X400002')).toEqual([{ managing_org: 'crc-durham-tees-valley', tier: 'B2' }]);
-    const [entry] = await gw.sql<{ e: Record<string, any> }>(
+    const [entry] = await gw.sql<{ e: AccessLogEntryInput }>(
       `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE idx = $1`,
       [allocated.body.accessLogIndex],
     );

@@ -11,6 +11,7 @@ import { TestGateway, type TestOrg } from '../setup/test-app.js';
 import { loadConfig } from '../../src/config/app.config.js';
 import { createApp } from '../../src/app.js';
 import { JsonLogger } from '../../src/shared/observability/json-logger.js';
+import type { AccessLogEntryInput } from '@modules/access-log/domain/access-log-entry.js';
 
 /**
  * POST/GET/DELETE /subscriptions, POST /subscriptions/{id}/replay and GET /events, with a real
@@ -224,7 +225,7 @@ describe('Events: /subscriptions, webhooks and /events', () => {
     ).toEqual(new Set(['X200001', 'X200002', 'X200003']));
     // Another force, outside every relationship, hears of no case at all.
     expect(delivered('/durham').filter((e) => e.type.startsWith('case.'))).toEqual([]);
-    const logged = await gw.sql<{ e: Record<string, any> }>(
+    const logged = await gw.sql<{ e: AccessLogEntryInput }>(
       `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE convert_from(entry, 'UTF8')::jsonb->>'action' = 'event.disclose'`,
     );
     const toPolice = logged.map((l) => l.e).filter((e) => e.recipientOrg === 'police-cleveland');

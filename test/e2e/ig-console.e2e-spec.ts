@@ -559,7 +559,7 @@ describe('IG console sessions end with what opened them', () => {
     expect((await me(other.app, a)).status).toBe(401);
     expect((await me(gw.app, b)).status).toBe(401);
     expect((await me(other.app, nps)).status).toBe(200);
-    const logged = await gw.sql<{ e: Record<string, any> }>(
+    const logged = await gw.sql<{ e: AccessLogEntryInput }>(
       `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action = 'ig.session.end-all'`,
     );
     expect(logged.map((r) => [r.e.actor.org, r.e.resource, r.e.reasons])).toEqual([

@@ -246,7 +246,7 @@ describe('Existence hiding: restricted, unrelated and unknown CRNs look the same
     const headers: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(res.headers))
       if (!VOLATILE_HEADERS.has(k) && !k.includes('ratelimit')) headers[k] = normalise(String(v), names);
-    const type = String(res.headers['content-type'] ?? '');
+    const type = String((res.headers['content-type'] as string | undefined) ?? '');
     const body = /json/.test(type)
       ? normalise(res.body, names)
       : type.startsWith('text/csv')

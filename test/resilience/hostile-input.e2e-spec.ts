@@ -526,7 +526,10 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
         for (const leaf of stringLeaves(claims)) {
           const jws = await requestJws(
             police.org,
-            replaceAt({ ...claims, jti: `${claims.jti}-${tried}` }, leaf, bad.splice) as Record<string, unknown>,
+            replaceAt({ ...claims, jti: `${String(claims.jti)}-${tried}` }, leaf, bad.splice) as Record<
+              string,
+              unknown
+            >,
           );
           await check(
             `exchange JWS claim ${leaf} with ${bad.name}`,
@@ -537,7 +540,7 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
         }
         const jws = await requestJws(
           police.org,
-          { ...claims, jti: `${claims.jti}-kid-${tried}` },
+          { ...claims, jti: `${String(claims.jti)}-kid-${tried}` },
           { kid: bad.splice(police.org.key.kid) },
         );
         await check(

@@ -76,7 +76,7 @@ export class OrganisationRateLimit {
 
   /** Counts `req` against `org`'s window; throws RateLimitedException (429, Retry-After) when it is spent. */
   async take(req: FastifyRequest, org: string): Promise<void> {
-    this.limiter ??= (this.adapterHost.httpAdapter.getInstance() as FastifyInstance).createRateLimit({
+    this.limiter ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>().createRateLimit({
       keyGenerator: (r) => requestOrg.get(r) ?? '',
     });
     requestOrg.set(req, org);

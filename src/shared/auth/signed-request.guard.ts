@@ -133,7 +133,7 @@ export class SignedRequestGuard implements CanActivate {
           return this.keys.findActiveKey(unverified.iss, kid);
         },
       });
-      claims = verified.claims as Claims;
+      claims = verified.claims;
       key = verified.key;
     } catch (e) {
       // Text the replay store, key look-up and log entries could not store is bad input (400), named as token.<claim>.

@@ -42,7 +42,7 @@ function undecodableQuery(url: string | undefined): FieldError | null {
       try {
         decodeURIComponent(part.replace(/\+/g, ' '));
       } catch {
-        let shown = name;
+        let shown: string;
         try {
           shown = decodeURIComponent(name);
         } catch {

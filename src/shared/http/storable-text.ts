@@ -3,14 +3,16 @@ import type { FieldError } from '@shared/errors/domain.exception.js';
 /**
  * Text PostgreSQL refuses: NUL (in text and in jsonb, where "\u0000" is an error) and UTF-16
  * surrogates that do not pair (jsonb refuses an escaped lone surrogate; as text the driver would
- * silently store U+FFFD instead of what was sent). Matched on code units, hence no `u` flag.
+ * silently store U+FFFD instead of what was sent). Surrogates are matched on code units, hence
+ * no `u` flag.
  */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NUL = String.fromCharCode(0);
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
 
 export function isStorableText(s: string): boolean {
-  return !UNSTORABLE.test(s);
+  return !s.includes(NUL) && !LONE_SURROGATE.test(s);
 }
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

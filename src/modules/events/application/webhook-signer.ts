@@ -47,7 +47,7 @@ export class WebhookSigner implements OnApplicationBootstrap {
     if (existsSync(file)) {
       jwk = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     } else {
-      jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+      jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
       await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       await writeFile(file, JSON.stringify(jwk) + '\n', { mode: 0o600 });
     }

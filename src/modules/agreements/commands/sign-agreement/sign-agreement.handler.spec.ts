@@ -96,7 +96,7 @@ describe(SignAgreementHandler.name, () => {
       repo,
       {
         record: (_tx: unknown, ...a: unknown[]) => audit(...a),
-        integrate: async () => undefined,
+        integrate: () => Promise.resolve(),
       } as unknown as AgreementAudit,
       { invalidate: () => undefined } as unknown as AgreementCoverage,
       {

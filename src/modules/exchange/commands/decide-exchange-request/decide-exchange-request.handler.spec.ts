@@ -67,11 +67,12 @@ function fakeRepo(initial: ExchangeRequest) {
         tx.open = false;
       }
     },
-    async lock() {
-      return ExchangeRequest.restore(stored);
+    lock() {
+      return Promise.resolve(ExchangeRequest.restore(stored));
     },
-    async save(m: { save: (r: ExchangeRequest) => void }, r: ExchangeRequest) {
+    save(m: { save: (r: ExchangeRequest) => void }, r: ExchangeRequest) {
       m.save(r);
+      return Promise.resolve();
     },
   };
   return { repo: repo as unknown as ExchangeRequestRepository, saves, current: () => stored, tx };
