@@ -55,15 +55,13 @@ describe('Database outage (GET /health, GET /organisations under load)', () => {
     aud = config.gatewayId;
     gateway = await createApp(config, { databaseUrl: pg.appUrl, logger: new JsonLogger('warn', (l) => logs.push(l)) });
     key = await aKey('police-cleveland-k1');
-    await gateway.app
-      .get(OrganisationBootstrap)
-      .ensureOrganisation({
-        id: 'police-cleveland',
-        kind: 'POLICE',
-        name: 'Cleveland Police',
-        region: 'North East',
-        keys: [key.publicJwk],
-      });
+    await gateway.app.get(OrganisationBootstrap).ensureOrganisation({
+      id: 'police-cleveland',
+      kind: 'POLICE',
+      name: 'Cleveland Police',
+      region: 'North East',
+      keys: [key.publicJwk],
+    });
   }, 120_000);
 
   afterAll(async () => {

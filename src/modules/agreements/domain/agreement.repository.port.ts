@@ -19,9 +19,7 @@ export interface AgreementRepository {
   ): Promise<{ version: AgreementVersion; signatures: AgreementSignature[] } | null>;
   /** Version numbers whose document hashes to `sha256` (to tell "signed another version" from "signed other bytes"). */
   findVersionByDocumentHash(id: string, sha256: string): Promise<number | null>;
-  listVersions(
-    id: string,
-  ): Promise<
+  listVersions(id: string): Promise<
     {
       version: number;
       createdAt: Date;

@@ -68,9 +68,7 @@ export class EventsRepository {
     );
   }
 
-  async list(
-    org: string,
-  ): Promise<
+  async list(org: string): Promise<
     {
       id: string;
       url: string;
