@@ -25,6 +25,14 @@ const TAGS: [name: string, description: string][] = [
     'access-log',
     'The append-only, tamper-evident access log: IG search and export, subject access reports, signed checkpoints, RFC 9162 inclusion and consistency proofs.',
   ],
+  [
+    'log',
+    'The access log in the C2SP formats: signed-note checkpoints cosigned by witnesses, the verifier key and hash tiles (public), and the witnesses’ status.',
+  ],
+  [
+    'events',
+    'Thin CloudEvents about cases, agreements and exchange requests: webhook subscriptions signed per Standard Webhooks, dead-letter replay, and a pull feed.',
+  ],
   ['IG console', 'Sign-in to the information-governance console served at /ig.'],
 ];
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Query as Q, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '@shared/auth/decorators.js';
 import { ValidationException } from '@shared/errors/index.js';
-import { ApiSignedRoute } from '@shared/http/api-problems.js';
+import { ApiPublicRoute, ApiSignedRoute } from '@shared/http/api-problems.js';
 import { SIZE } from './access-log.params.js';
 import { LogNotes } from './application/log-notes.js';
 import { LogTiles } from './application/log-tiles.js';
@@ -34,6 +34,8 @@ export class LogController {
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: "The log's note verifier key, <name>+<hex key id>+<base64(0x01 || Ed25519 key)> (public)" })
   @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'The verifier key line', schema: { type: 'string' } })
+  @ApiPublicRoute()
   key(): string {
     return this.notes.verifierKey + '\n';
   }
@@ -48,6 +50,8 @@ export class LogController {
   })
   @ApiQuery({ name: 'size', required: false })
   @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'A C2SP checkpoint signed note', schema: { type: 'string' } })
+  @ApiPublicRoute(400, 503)
   checkpoint(@Q('size') size?: string): Promise<string> {
     if (size !== undefined && (typeof size !== 'string' || !SIZE.test(size)))
       throw new ValidationException([{ field: 'size', message: 'must be a non-negative integer' }]);
@@ -59,7 +63,14 @@ export class LogController {
   @ApiOperation({
     summary: 'C2SP tlog-tiles hash tile <L>/<N>[.p/<W>] (public, immutable); entry bundles are not served',
   })
+  @ApiParam({
+    name: 'path',
+    description: '<L>/<N>[.p/<W>], with N in the x-prefixed three-digit groups of C2SP tlog-tiles',
+    example: '0/x001/234',
+  })
   @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The hash tile: W hashes of 32 bytes', schema: { type: 'string', format: 'binary' } })
+  @ApiPublicRoute(400, 404, 503)
   async tile(@Req() req: { url: string }, @Res({ passthrough: true }) reply: Reply): Promise<Buffer> {
     // Tile paths are ASCII digits, x, dots and slashes: nothing to decode, so a percent sign fails the parse.
     const path = new URL(req.url, 'http://x').pathname.replace(/^\/log\/tile\//, '');

@@ -45,6 +45,7 @@ export class CreateSubscriptionDto {
 }
 
 export class SubscriptionIdParam {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }
