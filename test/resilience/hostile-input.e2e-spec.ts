@@ -431,6 +431,7 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
           treeSize: '1',
           version: '1',
           assessmentId: 'oasys-1',
+          path: '0/000',
           ...v.path,
         };
         const query = { ...Object.fromEntries(route.queryParams.map((q) => [q, v.query?.[q] ?? 'x'])), ...v.query };

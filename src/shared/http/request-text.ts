@@ -23,9 +23,19 @@ export function unstorableInput(req: TextBearingRequest): FieldError | null {
   return (
     undecodableQuery(req.url) ??
     (Buffer.isBuffer(req.body) ? null : findUnstorableText(req.body, 'body')) ??
-    findUnstorableText(req.params, 'params') ??
+    findUnstorableText(namedParams(req.params), 'params') ??
     findUnstorableText(req.query, 'query')
   );
+}
+
+/**
+ * The path parameters under the names the API description gives them: a wildcard route's rest of
+ * the path (Fastify's `*`) is documented as `path`.
+ */
+function namedParams(params: unknown): unknown {
+  if (!params || typeof params !== 'object' || !('*' in params)) return params;
+  const { '*': rest, ...named } = params as Record<string, unknown>;
+  return { ...named, path: rest };
 }
 
 /**
