@@ -12,7 +12,7 @@ import {
   type ReadDecision,
 } from '@modules/policies/index.js';
 import type { Assessment, CaseRecord } from './domain/case.types.js';
-import { CaseRepository } from './infrastructure/case.repository.js';
+import { CaseRepository } from './domain/case.repository.port.js';
 
 export interface LoadedDecision {
   decision: ReadDecision;
