@@ -2,7 +2,6 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 
 export interface DataSourceParams {
   url: string;
-  entities: NonNullable<DataSourceOptions['entities']>;
   migrations?: DataSourceOptions['migrations'];
   poolSize: number;
   statementTimeoutMs: number;
@@ -12,13 +11,14 @@ export interface DataSourceParams {
 
 /**
  * Builds the TypeORM data source. Never `synchronize`: the schema is what migrations/ says.
+ * It maps no entities: every repository writes its SQL (see README, "Persistence").
  * Connection failures must surface quickly as errors (and so as 503), never hang a request.
  */
 export function buildDataSource(p: DataSourceParams): DataSource {
   return new DataSource({
     type: 'postgres',
     url: p.url,
-    entities: p.entities,
+    entities: [],
     migrations: p.migrations ?? [],
     migrationsTableName: 'schema_migrations',
     migrationsRun: false,
