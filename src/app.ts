@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -20,6 +21,7 @@ import { ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
 import { unstorableInput } from '@shared/http/request-text.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
+import { registerConsoleAssets } from '@modules/ig-console/index.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
 import { createOpenApiDocument } from './openapi.js';
@@ -112,6 +114,8 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   await registerRateLimit(fastify, config);
+  await fastify.register(fastifyCookie);
+  await registerConsoleAssets(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     const t = tracing.startRequest(req.headers, `${req.method} ${route}`, {
