@@ -10,6 +10,7 @@ import { SubmissionAssessor } from './application/submission-assessment.js';
 import { DecideExchangeRequestHandler } from './commands/decide-exchange-request/decide-exchange-request.handler.js';
 import { SubmitExchangeRequestHandler } from './commands/submit-exchange-request/submit-exchange-request.handler.js';
 import { ExchangeController } from './exchange.controller.js';
+import { ExchangeDeadlineWatcher } from './exchange-deadline.watcher.js';
 import { ExchangeRequestRepository } from './infrastructure/exchange-request.repository.js';
 import { OverdueRequestsGauge } from './infrastructure/overdue-requests.gauge.js';
 import { RequestSignatureVerifier } from './infrastructure/request-signature.verifier.js';
@@ -29,6 +30,7 @@ import { RefuseRequestsWhenAgreementEndsHandler } from './reactions/refuse-reque
     ExchangeRelease,
     SubmissionAssessor,
     OverdueRequestsGauge,
+    ExchangeDeadlineWatcher,
     SubmitExchangeRequestHandler,
     DecideExchangeRequestHandler,
     ListExchangeRequestsHandler,

@@ -87,6 +87,15 @@ export interface ListFilter {
 export class DuplicateRequestJti extends Error {}
 
 /** Exchange requests. Every read that lists or loads is scoped to an organisation by the caller. */
+/** An open request's deadline (the deadline watcher's view). */
+export interface OpenDeadline {
+  id: string;
+  requester: string;
+  provider: string;
+  urgency: Urgency;
+  dueBy: Date;
+}
+
 @Injectable()
 export class ExchangeRequestRepository {
   constructor(private readonly db: DataSource) {}
@@ -210,6 +219,22 @@ export class ExchangeRequestRepository {
       [now],
     );
     return rows;
+  }
+
+  /** Open requests (SUBMITTED or APPROVED) due at or before `by`, oldest deadline first. */
+  async openDueBy(tx: EntityManager, by: Date): Promise<OpenDeadline[]> {
+    const rows: { id: string; requester: string; provider: string; urgency: Urgency; due_by: Date }[] = await tx.query(
+      `SELECT id::text, requester_org AS requester, provider_org AS provider, urgency, due_by FROM exchange_requests
+        WHERE status IN ('SUBMITTED', 'APPROVED') AND due_by <= $1 ORDER BY due_by`,
+      [by],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      requester: r.requester,
+      provider: r.provider,
+      urgency: r.urgency,
+      dueBy: r.due_by,
+    }));
   }
 
   /** Writes the request's lifecycle state (after a transition) in `tx`. */
