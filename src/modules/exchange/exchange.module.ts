@@ -12,6 +12,7 @@ import { SubmitExchangeRequestHandler } from './commands/submit-exchange-request
 import { ExchangeController } from './exchange.controller.js';
 import { ExchangeRequestRepository } from './domain/exchange-request.repository.port.js';
 import { PgExchangeRequestRepository } from './infrastructure/pg-exchange-request.repository.js';
+import { ExchangeDeadlineWatcher } from './exchange-deadline.watcher.js';
 import { OverdueRequestsGauge } from './infrastructure/overdue-requests.gauge.js';
 import { RequestSignatureVerifier } from './application/request-signature.verifier.js';
 import { GetExchangeRequestHandler } from './queries/get-exchange-request/get-exchange-request.handler.js';
@@ -30,6 +31,7 @@ import { RefuseRequestsWhenAgreementEndsHandler } from './reactions/refuse-reque
     ExchangeRelease,
     SubmissionAssessor,
     OverdueRequestsGauge,
+    ExchangeDeadlineWatcher,
     SubmitExchangeRequestHandler,
     DecideExchangeRequestHandler,
     ListExchangeRequestsHandler,

@@ -35,6 +35,20 @@ export interface AgreementRepository {
    * once (the UPDATE decides, so only one instance reports each), and answers what it marked.
    */
   markExpired(tx: Transaction, now: Date): Promise<ExpiredAgreement[]>;
+  /**
+   * Deadlines of agreements with a version in force (ACTIVE, SUSPENDED, or awaiting signatures of
+   * an amendment): `expiring` when validTo falls after `now` and at or before `expiringBy`,
+   * `review-due` when the version in force's reviewBy is at or before `now`.
+   */
+  findDeadlines(tx: Transaction, now: Date, expiringBy: Date): Promise<AgreementDeadline[]>;
+}
+
+export interface AgreementDeadline {
+  kind: 'expiring' | 'review-due';
+  id: string;
+  /** validTo for `expiring`, reviewBy for `review-due`. */
+  dueAt: Date;
+  partyOrgs: string[];
 }
 
 export interface ExpiredAgreement {

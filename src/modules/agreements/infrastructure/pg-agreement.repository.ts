@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Transaction } from '@shared/database/transaction.js';
 import { AgreementException, AgreementExceptionCode } from '../domain/agreement.exception.js';
 import type { Agreement } from '../domain/agreement.js';
-import type { AgreementRepository, ExpiredAgreement } from '../domain/agreement.repository.port.js';
+import type { AgreementDeadline, AgreementRepository, ExpiredAgreement } from '../domain/agreement.repository.port.js';
 import {
   AgreementMapper,
   COLUMNS,
@@ -176,6 +176,21 @@ export class PgAgreementRepository implements AgreementRepository {
     if (!rows.length) return [];
     await tx.query(`UPDATE agreements_state SET version = version + 1 WHERE id = 1`);
     return rows.map((r) => ({ id: r.id, version: r.version, validTo: r.valid_to, partyOrgs: r.party_orgs }));
+  }
+
+  async findDeadlines(tx: Transaction, now: Date, expiringBy: Date): Promise<AgreementDeadline[]> {
+    // reviewBy is read from the signed document of the version in force (the terms live only there).
+    const rows = await tx.query<{ kind: AgreementDeadline['kind']; id: string; due_at: Date; party_orgs: string[] }[]>(
+      `WITH in_force AS (
+           SELECT a.id, a.valid_to, a.party_orgs, (v.document::jsonb ->> 'reviewBy')::timestamptz AS review_by
+             FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.active_version
+            WHERE a.status IN ('ACTIVE', 'SUSPENDED', 'PENDING_SIGNATURES') AND a.valid_to > $1)
+         SELECT 'expiring' AS kind, id, valid_to AS due_at, party_orgs FROM in_force WHERE valid_to <= $2
+         UNION ALL
+         SELECT 'review-due', id, review_by, party_orgs FROM in_force WHERE review_by <= $1`,
+      [now, expiringBy],
+    );
+    return rows.map((r) => ({ kind: r.kind, id: r.id, dueAt: r.due_at, partyOrgs: r.party_orgs }));
   }
 
   private async load(tx: Transaction, id: string, forUpdate: boolean): Promise<Agreement | null> {

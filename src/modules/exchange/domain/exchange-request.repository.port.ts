@@ -11,6 +11,15 @@ export interface ListFilter {
   limit: number;
 }
 
+/** An open request's deadline (the deadline watcher's view). */
+export interface OpenDeadline {
+  id: string;
+  requester: string;
+  provider: string;
+  urgency: Urgency;
+  dueBy: Date;
+}
+
 /** A request's jti used again by its requester (the same request JWS, or its jti, replayed). */
 export class DuplicateRequestJti extends Error {}
 
@@ -52,6 +61,9 @@ export abstract class ExchangeRequestRepository {
 
   /** Open requests past their due time, by provider and urgency (the overdue gauge). */
   abstract countOverdue(now: Date): Promise<{ provider: string; urgency: Urgency; count: number }[]>;
+
+  /** Open requests (SUBMITTED or APPROVED) due at or before `by`, oldest deadline first. */
+  abstract openDueBy(tx: Transaction, by: Date): Promise<OpenDeadline[]>;
 
   /** Writes the request's lifecycle state (after a transition) in `tx`. */
   abstract save(tx: Transaction, r: ExchangeRequest): Promise<void>;

@@ -7,6 +7,7 @@ import {
   DuplicateRequestJti,
   ExchangeRequestRepository,
   type ListFilter,
+  type OpenDeadline,
 } from '../domain/exchange-request.repository.port.js';
 import type { RequestAlg } from '../domain/request-document.js';
 
@@ -188,6 +189,21 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
       [now],
     );
     return rows;
+  }
+
+  async openDueBy(tx: Transaction, by: Date): Promise<OpenDeadline[]> {
+    const rows = await tx.query<{ id: string; requester: string; provider: string; urgency: Urgency; due_by: Date }[]>(
+      `SELECT id::text, requester_org AS requester, provider_org AS provider, urgency, due_by FROM exchange_requests
+        WHERE status IN ('SUBMITTED', 'APPROVED') AND due_by <= $1 ORDER BY due_by`,
+      [by],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      requester: r.requester,
+      provider: r.provider,
+      urgency: r.urgency,
+      dueBy: r.due_by,
+    }));
   }
 
   async save(tx: Transaction, r: ExchangeRequest): Promise<void> {
