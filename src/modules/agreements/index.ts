@@ -5,6 +5,7 @@ export {
   type CoveringAgreement,
   type Coverage,
   type AgreementSnapshot,
+  type ReplayedAgreement,
 } from './agreement-coverage.js';
 export { AgreementBootstrap, type AgreementTermsInput } from './agreement.bootstrap.js';
 export { AgreementExpiryWatcher } from './agreement-expiry.watcher.js';

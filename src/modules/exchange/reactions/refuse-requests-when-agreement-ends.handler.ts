@@ -36,7 +36,10 @@ export class RefuseRequestsWhenAgreementEndsHandler implements IEventHandler<Agr
           if (event instanceof AgreementExpiredEvent) r.expire(reason, now);
           else r.refuse(GATEWAY_ACTOR, reason, now);
           await this.repo.save(tx, r);
-          const intent = await this.log.closedByGateway(tx, r, reason, requestId);
+          const intent = await this.log.closedByGateway(tx, r, reason, requestId, {
+            id: event.agreementId,
+            version: event.version,
+          });
           await recordEvents(tx, exchangeEvents(from, r));
           return intent;
         });
