@@ -10,6 +10,7 @@ import { AccessLogQueue1763800007300 } from './1763800007300-AccessLogQueue.js';
 import { Events1763800016000 } from './1763800016000-Events.js';
 import { EventReminders1763800017500 } from './1763800017500-EventReminders.js';
 import { PolicyVersions1763800018500 } from './1763800018500-PolicyVersions.js';
+import { PeopleSignIn1763800019000 } from './1763800019000-PeopleSignIn.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   Events1763800016000,
   EventReminders1763800017500,
   PolicyVersions1763800018500,
+  PeopleSignIn1763800019000,
 ];

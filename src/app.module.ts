@@ -17,6 +17,7 @@ import { PoliciesModule } from '@modules/policies/index.js';
 import { ExchangeModule } from '@modules/exchange/index.js';
 import { IgConsoleModule } from '@modules/ig-console/index.js';
 import { WebModule } from '@modules/web/index.js';
+import { PeopleModule } from '@modules/people/index.js';
 import { EventsModule } from '@modules/events/index.js';
 
 /** The composition root: wires every feature module to the process-wide infrastructure. */
@@ -37,6 +38,7 @@ export class AppModule {
         ExchangeModule,
         IgConsoleModule.forRoot(config),
         WebModule,
+        PeopleModule,
         EventsModule,
       ],
       providers: [

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from '@config/app.config.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { createApp } from './app.js';
 import { provisionDatabase } from './database.js';
+import { IdentityProviderStore } from '@modules/people/index.js';
+import { startDemoSignIn, type DemoIdentityProvider } from './demo/demo-identity-provider.js';
 import { seedDemo } from './demo/seed-demo.js';
 
 async function main(): Promise<void> {
@@ -22,6 +24,19 @@ async function main(): Promise<void> {
   const gateway = await createApp(config, { databaseUrl: db.appUrl, logger });
   if (config.demo) await seedDemo(gateway.app, config, logger);
   await gateway.app.listen({ port: config.port, host: config.host });
+  let idp: DemoIdentityProvider | undefined;
+  if (config.demo) {
+    const { port } = gateway.app.getHttpServer().address() as { port: number };
+    idp = await startDemoSignIn(gateway.app.get(IdentityProviderStore), {
+      gatewayOrigins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
+      gatewayJwk: gateway.signer.publicJwk,
+      port: config.demoIdpPort,
+    });
+    logger.log(
+      `demo identity provider on ${idp.issuer}: people sign in at http://127.0.0.1:${port}/sign-in (password "demo")`,
+      'Main',
+    );
+  }
   logger.log(
     `gateway ${config.gatewayId} listening on http://${config.host}:${config.port} (ready in ${Math.round(performance.now() - started)} ms)`,
     'Main',
@@ -36,6 +51,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await gateway.close();
+      await idp?.close();
       await db.stop();
     } finally {
       process.exit(0);

@@ -41,6 +41,7 @@ describe(loadConfig.name, () => {
       gatewaySigningKey: undefined,
       metricsPort: 0,
       metricsHost: '127.0.0.1',
+      demoIdpPort: 3001,
       otlpEndpoint: undefined,
     });
     expect(c.rateLimitPerSecond).toBeGreaterThan(0);

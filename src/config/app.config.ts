@@ -46,6 +46,8 @@ export interface AppConfig {
   /** A second listener serving only GET /metrics, without signed requests; 0 = none. */
   readonly metricsPort: number;
   readonly metricsHost: string;
+  /** Demo mode: the port of the demo identity provider people sign in at (0 = any free port). */
+  readonly demoIdpPort: number;
   /** OTLP/HTTP base URL spans are exported to (`<url>/v1/traces`); undefined = no tracing export. */
   readonly otlpEndpoint: string | undefined;
   /** The C2SP checkpoint origin line of the access log (also the note key's name). */
@@ -218,6 +220,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const host = str(env, 'HOST') ?? '127.0.0.1';
+  const port = int(env, 'PORT', 3000, 0, 65535);
   let events: EventsConfig;
   try {
     events = loadEventsConfig(env);
@@ -234,7 +237,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const witnesses = witnessList(env, 'WITNESSES');
   return {
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port,
     host,
     databaseUrl,
     migrationDatabaseUrl,
@@ -263,6 +266,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     events,
     metricsPort: int(env, 'METRICS_PORT', 0, 0, 65535),
     metricsHost: str(env, 'METRICS_HOST') ?? '127.0.0.1',
+    demoIdpPort: int(env, 'DEMO_IDP_PORT', port === 0 ? 0 : Math.min(port + 1, 65535), 0, 65535),
     otlpEndpoint: httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
     logOrigin,
     logNoteKey,

@@ -3,6 +3,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startNodeScript, type StartedProcess } from '../../bench/lib/spawn.js';
+import { demoClaimMapping } from '../../src/demo/demo-identity-provider.js';
+import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
+import { IdentityProviderStore } from '../../src/modules/people/index.js';
+import { GatewaySigner } from '../../src/shared/crypto/gateway-signer.js';
+import { freePort } from '../setup/polling.js';
 import { TestGateway } from '../setup/test-app.js';
 
 /** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
@@ -20,11 +26,31 @@ describe('Pages for people in a browser (headless Chromium)', () => {
   let base: string;
   let profile: string;
   let context: BrowserContext;
+  let idp: StartedProcess;
 
   beforeAll(async () => {
-    gw = await TestGateway.start();
+    gw = await TestGateway.start({ orgs: DEMO_ORGANISATIONS });
     await gw.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(gw.app.getHttpServer().address() as { port: number }).port}`;
+    // The demo identity provider, as its own process, registered for every demo organisation.
+    const idpPort = await freePort();
+    idp = await startNodeScript({
+      script: path.resolve(import.meta.dirname, '../../dist/src/demo/demo-idp-main.js'),
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: {
+        DEMO_IDP_PORT: String(idpPort),
+        GATEWAY_ORIGINS: base,
+        GATEWAY_JWK: JSON.stringify(gw.app.get(GatewaySigner).publicJwk),
+      },
+      readyUrl: `http://127.0.0.1:${idpPort}/.well-known/openid-configuration`,
+    });
+    for (const o of DEMO_ORGANISATIONS)
+      await gw.app.get(IdentityProviderStore).register({
+        orgId: o.id,
+        issuer: `http://127.0.0.1:${idpPort}`,
+        clientId: `gateway-${o.id}`,
+        mapping: demoClaimMapping(o.id),
+      });
     profile = mkdtempSync(path.join(os.tmpdir(), 'web-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -36,12 +62,14 @@ describe('Pages for people in a browser (headless Chromium)', () => {
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
+    await idp?.stop();
     await gw?.close();
   });
 
   /** Opens `url` recording every script error, CSP violation and failed load into `problems`. */
   async function open(url: string, problems: string[], viewport = { width: 1280, height: 900 }): Promise<Page> {
     const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
     await page.setViewportSize(viewport);
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(m.text());
@@ -92,6 +120,39 @@ describe('Pages for people in a browser (headless Chromium)', () => {
     await expect(page.getByRole('button', { name: /Sign in/ }).isVisible()).resolves.toBe(true);
     expect(await axe(page)).toEqual([]);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('an officer signs in through the identity provider form, sees their account, and signs out', async () => {
+    const problems: string[] = [];
+    const page = await open('/', problems);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/sign-in`);
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'people-sign-in');
+    await page.locator('a[href="/sign-in/police-cleveland"]').click();
+    // At the organisation's identity provider (another origin): its own form.
+    await page.getByLabel('Username').fill('iom-officer@police-cleveland');
+    await page.getByLabel('Password').fill('demo');
+    await screenshot(page, 'people-identity-provider');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/account`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('PC Sam Hardy');
+    expect(await page.locator('.govuk-summary-list').textContent()).toContain('iom-officer');
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'people-account');
+    const cookies = await context.cookies(base);
+    expect(cookies.find((c) => c.name === '__Host-gateway-session')).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Lax',
+      path: '/',
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/`);
+    await page.goto(`${base}/account`);
+    await page.waitForURL(`${base}/sign-in`);
+    expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
     await page.close();
   });
 });

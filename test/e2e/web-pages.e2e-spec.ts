@@ -12,7 +12,7 @@ describe('Pages for people: GET / and their assets', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.text).toContain('<h1 class="govuk-heading-xl">Probation information-sharing gateway</h1>');
-    for (const href of ['/ig', '/docs', '/.well-known/jwks.json', '/log/checkpoint', '/log/key'])
+    for (const href of ['/sign-in', '/ig', '/docs', '/.well-known/jwks.json', '/log/checkpoint', '/log/key'])
       expect(res.text).toContain(`href="${href}"`);
   });
 

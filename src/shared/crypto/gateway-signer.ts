@@ -57,6 +57,14 @@ export class GatewaySigner {
     return new GatewaySigner(kid, alg, privateKey, { ...pub, kid, alg, use: 'sig' });
   }
 
+  /**
+   * The key and kid an OpenID Connect client library signs the gateway's client assertions with
+   * (private_key_jwt): an identity provider verifies them against /.well-known/jwks.json.
+   */
+  clientAssertionKey(): { key: CryptoKey; kid: string } {
+    return { key: this.privateKey, kid: this.kid };
+  }
+
   /** A compact JWS over exactly `payload`'s bytes, with the given `typ`. */
   async sign(payload: Uint8Array | string, typ: string, extraHeader: Record<string, unknown> = {}): Promise<string> {
     const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;

@@ -17,6 +17,7 @@ export class LandingController {
       serviceName: 'Probation information-sharing gateway',
       demo: config.demo,
       navigation: [
+        { href: '/sign-in', text: 'Sign in' },
         { href: '/ig', text: 'IG console' },
         { href: '/docs', text: 'API documentation' },
       ],

@@ -4,6 +4,7 @@ import { GOVUK_FRONTEND_DIR, WEB_VIEWS_DIR } from './web-assets.js';
 /** What every page's frame shows. */
 export interface PageFrame {
   serviceName: string;
+  /** Whether this gateway runs with demonstration data (the phase banner says so). */
   demo: boolean;
   navigation: { href: string; text: string; active?: boolean }[];
 }
@@ -14,12 +15,18 @@ export interface PageFrame {
  * (throwOnUndefined) rather than rendering a blank.
  */
 export class Pages {
-  private readonly env = new nunjucks.Environment(new nunjucks.FileSystemLoader([WEB_VIEWS_DIR, GOVUK_FRONTEND_DIR]), {
-    autoescape: true,
-    throwOnUndefined: true,
-  });
+  private readonly env: nunjucks.Environment;
 
-  constructor(private readonly frame: PageFrame) {}
+  /** `viewDirs`: a module's own templates, found before the shared frame (layout.njk) and GOV.UK Frontend's. */
+  constructor(
+    private readonly frame: PageFrame,
+    viewDirs: readonly string[] = [],
+  ) {
+    this.env = new nunjucks.Environment(
+      new nunjucks.FileSystemLoader([...viewDirs, WEB_VIEWS_DIR, GOVUK_FRONTEND_DIR]),
+      { autoescape: true, throwOnUndefined: true },
+    );
+  }
 
   render(view: string, context: { title: string } & Record<string, unknown>): string {
     return this.env.render(view, { ...this.frame, ...context });

@@ -1,0 +1,284 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { OrgKind, Role } from '@shared/auth/roles.js';
+import type { ClaimMapping } from '@modules/people/index.js';
+import { DEMO_ORGANISATIONS } from './demo-organisations.js';
+
+/** A demonstration person: who they are at their organisation's identity provider. */
+export interface DemoPerson {
+  username: string;
+  password: string;
+  org: string;
+  name: string;
+  role: Role;
+  /** What their job is, in the words of the demo sign-in page. */
+  job: string;
+  force?: string;
+}
+
+/** Everyone of the demo, whatever their password: it is printed on the demo sign-in page. */
+export const DEMO_PASSWORD = 'demo';
+
+const PEOPLE_BY_KIND: Record<OrgKind, { role: Role; job: string; names: string[] }[]> = {
+  POLICE: [
+    { role: 'iom-officer', job: 'IOM police officer', names: ['PC Sam Hardy', 'PC Ruth Okafor', 'PC Dan Lowe'] },
+    { role: 'data-owner', job: 'data owner', names: ['Insp. Maria Lee', 'Insp. Tom Reid', 'Insp. Aisha Khan'] },
+    {
+      role: 'dsa-signatory',
+      job: 'data-sharing signatory',
+      names: ['Supt. Hugh Grant', 'Supt. Jo Marsh', 'Supt. Ian Bell'],
+    },
+    { role: 'ig-reviewer', job: 'information governance', names: ['Priya Shah', 'Owen Price', 'Lucy Ward'] },
+  ],
+  NPS: [
+    { role: 'offender-manager', job: 'offender manager', names: ['Alex Morgan'] },
+    { role: 'data-owner', job: 'data owner', names: ['Beth Collins'] },
+    { role: 'dsa-signatory', job: 'data-sharing signatory', names: ['Chris Dunn'] },
+    { role: 'ig-reviewer', job: 'information governance', names: ['Dee Ellis'] },
+  ],
+  CRC: [
+    { role: 'offender-manager', job: 'offender manager', names: ['Erin Fox', 'Gus Hale'] },
+    { role: 'data-owner', job: 'data owner', names: ['Faye Gill', 'Hal Irwin'] },
+    { role: 'dsa-signatory', job: 'data-sharing signatory', names: ['Gail Hunt', 'Ivy James'] },
+    { role: 'ig-reviewer', job: 'information governance', names: ['Hugo Ives', 'Jay Kerr'] },
+  ],
+  GATEWAY: [],
+};
+
+/** The demo people: for each demo organisation, one person per job its kind has. */
+export const DEMO_PEOPLE: DemoPerson[] = (() => {
+  const seen = new Map<OrgKind, number>();
+  return DEMO_ORGANISATIONS.flatMap((o) => {
+    const n = seen.get(o.kind) ?? 0;
+    seen.set(o.kind, n + 1);
+    return PEOPLE_BY_KIND[o.kind].map((p) => ({
+      username: `${p.role}@${o.id}`,
+      password: DEMO_PASSWORD,
+      org: o.id,
+      name: p.names[n % p.names.length],
+      role: p.role,
+      job: p.job,
+      ...(o.force ? { force: o.force } : {}),
+    }));
+  });
+})();
+
+/** How the gateway reads the demo IdP's claims for `orgId`: the `org` claim must name it. */
+export function demoClaimMapping(orgId: string): ClaimMapping {
+  const roles = Object.fromEntries([...new Set(DEMO_PEOPLE.map((p) => p.role))].map((r) => [r, r])) as Record<
+    string,
+    Role
+  >;
+  return { rolesClaim: 'groups', roles, attributes: { force: 'force' }, required: { org: orgId } };
+}
+
+export interface DemoIdentityProvider {
+  issuer: string;
+  /** The client id the gateway is registered under for `orgId`. */
+  clientId(orgId: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real OpenID Connect provider (the `oidc-provider` package) on loopback, standing in for each
+ * demo organisation's identity provider: one client per organisation, the gateway authenticating
+ * with private_key_jwt (its public key `gatewayJwk`), PKCE required, back-channel logout to the
+ * gateway. Its sign-in page accepts only the people of the organisation whose client asked.
+ * Demo only: it keeps its state in memory and forgets it on restart.
+ */
+export async function startDemoIdentityProvider(opts: {
+  gatewayOrigins: string[];
+  gatewayJwk: JWK;
+  host?: string;
+  port?: number;
+}): Promise<DemoIdentityProvider> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://127.0.0.1:${port}`;
+  const clientId = (orgId: string) => `gateway-${orgId}`;
+  const [primary] = opts.gatewayOrigins;
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const signingKey = { ...(await exportJWK(privateKey)), kid: 'demo-idp-1', alg: 'RS256', use: 'sig' };
+
+  const config: Configuration = {
+    clients: DEMO_ORGANISATIONS.map((o) => ({
+      client_id: clientId(o.id),
+      client_name: o.name,
+      redirect_uris: opts.gatewayOrigins.map((g) => `${g}/sign-in/callback`),
+      post_logout_redirect_uris: opts.gatewayOrigins.map((g) => `${g}/`),
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: opts.gatewayJwk.alg === 'EdDSA' ? 'EdDSA' : 'ES256',
+      jwks: { keys: [opts.gatewayJwk] },
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      backchannel_logout_uri: `${primary}/sign-in/${o.id}/backchannel-logout`,
+      backchannel_logout_session_required: true,
+    })),
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    claims: { openid: ['sub'], profile: ['name', 'org', 'groups', 'force'] },
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+    },
+    findAccount: (_ctx: KoaContextWithOIDC, sub: string) => {
+      const p = DEMO_PEOPLE.find((x) => subjectOf(x) === sub);
+      if (!p) return undefined;
+      return {
+        accountId: sub,
+        claims: () => ({ sub, name: p.name, org: p.org, groups: [p.role], ...(p.force ? { force: p.force } : {}) }),
+      };
+    },
+    // The gateway is the organisation's own service: its people are not asked to consent.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client!.clientId,
+        accountId: ctx.oidc.session!.accountId,
+      });
+      grant.addOIDCScope('openid profile');
+      await grant.save();
+      return grant;
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // oidc-provider refuses outgoing requests to loopback addresses (SSRF protection); the demo's
+    // gateway is on loopback, so its back-channel logouts go out without that dispatcher.
+    fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit),
+  };
+  const provider = new Provider(issuer, config);
+  provider.on('backchannel.error', (_ctx: unknown, err: Error, client: { clientId: string }) =>
+    process.stderr.write(
+      `demo-idp: back-channel logout to ${client.clientId} failed: ${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}\n`,
+    ),
+  );
+  const handle = provider.callback();
+
+  server.on('request', (req, res) => {
+    const m = /^\/interaction\/([\w-]+)(\/login)?$/.exec(req.url ?? '');
+    if (!m) return void handle(req, res);
+    void interaction(provider, req, res, m[2] === '/login').catch(() => {
+      if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('This sign-in has expired. Go back to the gateway and start again.');
+    });
+  });
+
+  return {
+    issuer,
+    clientId,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function subjectOf(p: DemoPerson): string {
+  return `${p.role}.${p.org}`;
+}
+
+async function interaction(provider: Provider, req: http.IncomingMessage, res: http.ServerResponse, login: boolean) {
+  const details = await provider.interactionDetails(req, res);
+  const orgId = String(details.params.client_id).replace(/^gateway-/, '');
+  const org = DEMO_ORGANISATIONS.find((o) => o.id === orgId);
+  if (!org) throw new Error('unknown client');
+  if (!login || req.method !== 'POST') return void page(res, 200, org.name, orgId, details.uid, null);
+  const form = new URLSearchParams(await body(req));
+  const person = DEMO_PEOPLE.find((p) => p.username === form.get('username') && p.org === orgId);
+  if (!person || form.get('password') !== person.password)
+    return void page(res, 200, org.name, orgId, details.uid, 'The username or password is not right.');
+  await provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: subjectOf(person) } },
+    { mergeWithLastSubmission: false },
+  );
+}
+
+function body(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      text += c;
+      if (text.length > 10_000) req.destroy(new Error('too large'));
+    });
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The IdP's sign-in page, with the demo people of this organisation and their password. */
+function page(
+  res: http.ServerResponse,
+  status: number,
+  orgName: string,
+  orgId: string,
+  uid: string,
+  error: string | null,
+) {
+  const people = DEMO_PEOPLE.filter((p) => p.org === orgId);
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy':
+      "default-src 'none'; style-src 'self'; form-action 'self' http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'",
+  });
+  res.end(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in - ${escape(orgName)} (demo identity provider)</title></head>
+<body>
+<main>
+<h1>${escape(orgName)}</h1>
+<p>This is a demonstration identity provider standing in for your organisation's own. Sign in to continue to the probation information-sharing gateway.</p>
+${error ? `<p role="alert" id="error"><strong>${escape(error)}</strong></p>` : ''}
+<form method="post" action="/interaction/${escape(uid)}/login">
+<p><label for="username">Username</label><br><input id="username" name="username" autocomplete="username" required${error ? ' aria-describedby="error"' : ''}></p>
+<p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit">Sign in</button></p>
+</form>
+<h2>Demo people of ${escape(orgName)}</h2>
+<table><thead><tr><th scope="col">Username</th><th scope="col">Password</th><th scope="col">Name</th><th scope="col">Job</th></tr></thead><tbody>
+${people.map((p) => `<tr><td>${escape(p.username)}</td><td>${escape(p.password)}</td><td>${escape(p.name)}</td><td>${escape(p.job)}</td></tr>`).join('\n')}
+</tbody></table>
+</main>
+</body></html>`);
+}
+
+/**
+ * Demo mode: starts the demo identity provider and registers it as every demo organisation's, so
+ * its people sign in at `<gateway>/sign-in`. `gatewayOrigins`: the origins a browser may use for
+ * the gateway (each is a registered redirect URI; the first receives back-channel logouts).
+ */
+export async function startDemoSignIn(
+  idps: { register(reg: { orgId: string; issuer: string; clientId: string; mapping: ClaimMapping }): Promise<void> },
+  opts: { gatewayOrigins: string[]; gatewayJwk: JWK; port?: number },
+): Promise<DemoIdentityProvider> {
+  const idp = await startDemoIdentityProvider(opts);
+  try {
+    for (const o of DEMO_ORGANISATIONS)
+      await idps.register({
+        orgId: o.id,
+        issuer: idp.issuer,
+        clientId: idp.clientId(o.id),
+        mapping: demoClaimMapping(o.id),
+      });
+  } catch (e) {
+    await idp.close();
+    throw e;
+  }
+  return idp;
+}

@@ -1,0 +1,183 @@
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { Public } from '@shared/auth/decorators.js';
+import { ValidationException } from '@shared/errors/index.js';
+import { Consumes } from '@shared/http/consumes.js';
+import { PAGE_CSP, Pages } from '@modules/web/index.js';
+import { SignInRefused, SignInService } from '../application/sign-in.service.js';
+import { PERSON_SESSION_COOKIE, type PersonSession } from '../domain/person-session.js';
+
+/** These routes are also in FORM_ROUTES (index.ts), which lets the parser read their bodies at all. */
+const FORM = 'application/x-www-form-urlencoded';
+
+const NAVIGATION = [
+  { href: '/account', text: 'Your account' },
+  { href: '/docs', text: 'API documentation' },
+];
+
+/** The form token of a session: a hash of its secret id, so only a page served to that session holds it. */
+function formToken(sessionId: string): string {
+  return createHash('sha256').update(`form:${sessionId}`, 'utf8').digest('base64url');
+}
+
+function sameToken(a: unknown, b: string): boolean {
+  return typeof a === 'string' && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * Sign-in for people through their organisation's identity provider, their account page and
+ * sign-out (pages), and the IdPs' back-channel logout. The session cookie is host-only, HttpOnly,
+ * Secure and SameSite=Lax (it must come back on the IdP's top-level redirect).
+ */
+@Public()
+@ApiExcludeController()
+@Controller()
+export class SignInController {
+  private readonly pages: Pages;
+
+  constructor(
+    private readonly signIn: SignInService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.pages = new Pages(
+      { serviceName: 'Probation information-sharing gateway', demo: config.demo, navigation: NAVIGATION },
+      [fileURLToPath(new URL('../views/', import.meta.url))],
+    );
+  }
+
+  @Get('sign-in')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  @Header('content-security-policy', PAGE_CSP)
+  async choose(): Promise<string> {
+    const providers = await this.signIn.providers();
+    return this.pages.render('sign-in.njk', {
+      title: 'Sign in',
+      providers: providers.map((p) => ({ href: `/sign-in/${encodeURIComponent(p.orgId)}`, text: p.orgName })),
+    });
+  }
+
+  @Get('sign-in/callback')
+  async callback(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      const { id, expiresAt } = await this.signIn.finish(new URL(req.url, origin(req)));
+      reply.setCookie(PERSON_SESSION_COOKIE, id, { ...COOKIE, expires: expiresAt });
+      await reply.redirect('/account', 303);
+    } catch (e) {
+      await this.refused(reply, e);
+    }
+  }
+
+  @Get('sign-in/:org')
+  async begin(@Param('org') org: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      const url = await this.signIn.begin(org, `${origin(req)}/sign-in/callback`);
+      await reply.header('cache-control', 'no-store').redirect(url.href, 303);
+    } catch (e) {
+      await this.refused(reply, e);
+    }
+  }
+
+  @Get('account')
+  async account(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const found = await this.current(req);
+    if (!found) {
+      await reply.header('cache-control', 'no-store').redirect('/sign-in', 303);
+      return;
+    }
+    const { id, session } = found;
+    this.html(reply, 200).send(
+      this.pages.render('account.njk', {
+        title: 'Your account',
+        person: describe(session),
+        formToken: formToken(id),
+      }),
+    );
+  }
+
+  @Post('sign-out')
+  @Consumes(FORM)
+  async signOut(@Req() req: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const found = await this.current(req);
+    const token = (body as { formToken?: unknown } | undefined)?.formToken;
+    if (found && !sameToken(token, formToken(found.id))) {
+      this.html(reply, 400).send(
+        this.pages.render('problem.njk', {
+          title: 'Sign-out not confirmed',
+          message: 'This sign-out did not come from your account page. Sign out from there.',
+        }),
+      );
+      return;
+    }
+    if (found) await this.signIn.signOut(found.id);
+    reply.clearCookie(PERSON_SESSION_COOKIE, COOKIE);
+    await reply.header('cache-control', 'no-store').redirect('/', 303);
+  }
+
+  /** OpenID Connect Back-Channel Logout 1.0 (form-encoded logout_token; 200 done, 400 refused). */
+  @Post('sign-in/:org/backchannel-logout')
+  @Consumes(FORM)
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  async backChannelLogout(@Param('org') org: string, @Body() body: unknown): Promise<{ ended: number }> {
+    const token = (body as { logout_token?: unknown } | undefined)?.logout_token;
+    if (typeof token !== 'string' || !token)
+      throw new ValidationException([{ field: 'logout_token', message: 'is required' }]);
+    try {
+      return { ended: await this.signIn.backChannelLogout(org, token) };
+    } catch (e) {
+      if (e instanceof SignInRefused) throw new ValidationException([{ field: 'logout_token', message: e.message }]);
+      throw e;
+    }
+  }
+
+  private async current(req: FastifyRequest): Promise<{ id: string; session: PersonSession } | null> {
+    const id = req.cookies[PERSON_SESSION_COOKIE];
+    if (!id) return null;
+    const session = await this.signIn.session(id);
+    return session ? { id, session } : null;
+  }
+
+  private html(reply: FastifyReply, status: number): FastifyReply {
+    return reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', PAGE_CSP);
+  }
+
+  private async refused(reply: FastifyReply, e: unknown): Promise<void> {
+    if (!(e instanceof SignInRefused)) throw e;
+    this.html(reply, 400).send(
+      this.pages.render('problem.njk', { title: 'You are not signed in', message: e.message }),
+    );
+    await Promise.resolve();
+  }
+}
+
+const COOKIE = { path: '/', httpOnly: true, secure: true, sameSite: 'lax' as const };
+
+/** The origin the browser used (the redirect URI registered with the IdP must match it). */
+function origin(req: FastifyRequest): string {
+  return `${req.protocol}://${req.host}`;
+}
+
+/** Dates as people in England and Wales read them: 5 December 2026 at 09:12. */
+const UK_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
+
+function describe(s: PersonSession) {
+  return {
+    name: s.name ?? s.sub,
+    organisation: s.orgName,
+    roles: s.roles.join(', '),
+    attributes: Object.entries(s.attributes).map(([k, v]) => ({ key: k, value: v })),
+    identityProvider: s.issuer,
+    subject: s.sub,
+    signedInAt: { iso: s.createdAt.toISOString(), text: UK_TIME.format(s.createdAt) },
+    endsBy: { iso: s.expiresAt.toISOString(), text: UK_TIME.format(s.expiresAt) },
+  };
+}

@@ -1,0 +1,8 @@
+export { PeopleModule } from './people.module.js';
+export { SignInService, SignInRefused } from './application/sign-in.service.js';
+export { IdentityProviderStore, type IdentityProvider } from './infrastructure/identity-provider.store.js';
+export type { ClaimMapping } from './domain/claim-mapping.js';
+export { PERSON_SESSION_COOKIE } from './domain/person-session.js';
+
+/** The routes that take HTML form bodies (application/x-www-form-urlencoded). */
+export const FORM_ROUTES = ['/sign-out', '/sign-in/:org/backchannel-logout'] as const;

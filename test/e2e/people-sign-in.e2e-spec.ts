@@ -1,0 +1,267 @@
+import { GatewaySigner } from '../../src/shared/crypto/gateway-signer.js';
+import { IdentityProviderStore, SignInService } from '../../src/modules/people/index.js';
+import path from 'node:path';
+import { startNodeScript, type StartedProcess } from '../../bench/lib/spawn.js';
+import { DEMO_PASSWORD, demoClaimMapping } from '../../src/demo/demo-identity-provider.js';
+import { freePort } from '../setup/polling.js';
+import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
+import { TestGateway } from '../setup/test-app.js';
+
+/** A browser's cookies, per origin (enough for two loopback servers on different ports). */
+class Browser {
+  private readonly jar = new Map<string, Map<string, string>>();
+
+  async get(url: string, init: RequestInit = {}): Promise<Response> {
+    const u = new URL(url);
+    const cookies = this.jar.get(u.origin) ?? new Map<string, string>();
+    const res = await fetch(u, {
+      ...init,
+      redirect: 'manual',
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      if (attrs.some((a) => /max-age=0|expires=thu, 01 jan 1970/i.test(a.trim())) || value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    this.jar.set(u.origin, cookies);
+    return res;
+  }
+
+  post(url: string, form: Record<string, string>): Promise<Response> {
+    return this.get(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+  }
+
+  /** Follows redirects from `res` (a browser's GET after 302/303), returning the first non-redirect answer and where it came from. */
+  async follow(res: Response, from: string): Promise<{ res: Response; url: string }> {
+    let url = from;
+    while ([301, 302, 303].includes(res.status)) {
+      url = new URL(res.headers.get('location')!, url).href;
+      res = await this.get(url);
+    }
+    return { res, url };
+  }
+
+  cookie(origin: string, name: string): string | undefined {
+    return this.jar.get(origin)?.get(name);
+  }
+}
+
+describe('People sign in through their organisation identity provider (OpenID Connect)', () => {
+  let gw: TestGateway;
+  let idpProcess: StartedProcess;
+  let base: string;
+  /** The demo IdP, run as its own process (as an organisation's IdP is). */
+  const idp = { issuer: '', clientId: (org: string) => `gateway-${org}` };
+
+  beforeAll(async () => {
+    gw = await TestGateway.start({ orgs: DEMO_ORGANISATIONS });
+    await gw.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(gw.app.getHttpServer().address() as { port: number }).port}`;
+    const port = await freePort();
+    idp.issuer = `http://127.0.0.1:${port}`;
+    idpProcess = await startNodeScript({
+      script: path.resolve(import.meta.dirname, '../../dist/src/demo/demo-idp-main.js'),
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: {
+        DEMO_IDP_PORT: String(port),
+        GATEWAY_ORIGINS: base,
+        GATEWAY_JWK: JSON.stringify(gw.app.get(GatewaySigner).publicJwk),
+      },
+      readyUrl: `${idp.issuer}/.well-known/openid-configuration`,
+    });
+    const store = gw.app.get(IdentityProviderStore);
+    for (const o of DEMO_ORGANISATIONS)
+      await store.register({
+        orgId: o.id,
+        issuer: idp.issuer,
+        clientId: idp.clientId(o.id),
+        mapping: demoClaimMapping(o.id),
+      });
+  });
+  afterAll(async () => {
+    await idpProcess?.stop();
+    await gw?.close();
+  });
+
+  /** Signs `username` in from the gateway's sign-in link for `org`, through the IdP's form; answers the final page. */
+  async function signIn(b: Browser, org: string, username: string, password = DEMO_PASSWORD) {
+    const start = await b.get(`${base}/sign-in/${org}`);
+    expect(start.status).toBe(303);
+    const authorize = new URL(start.headers.get('location')!);
+    expect(authorize.origin).toBe(idp.issuer);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    const { res: form, url: formUrl } = await b.follow(start, `${base}/sign-in/${org}`);
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)![1];
+    const posted = await b.post(new URL(action, formUrl).href, { username, password });
+    return b.follow(posted, new URL(action, formUrl).href);
+  }
+
+  it('an IOM officer signs in with the IdP form and lands on their account: organisation, role, force', async () => {
+    const b = new Browser();
+    const { res, url } = await signIn(b, 'police-cleveland', 'iom-officer@police-cleveland');
+    expect(url).toBe(`${base}/account`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('PC Sam Hardy');
+    expect(html).toContain('iom-officer');
+    expect(html).toContain('cleveland');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const cookie = b.cookie(base, '__Host-gateway-session');
+    expect(cookie).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('sets the session cookie host-only, HttpOnly, Secure and SameSite=Lax, for the whole site', async () => {
+    const b = new Browser();
+    const start = await b.get(`${base}/sign-in/police-durham`);
+    const { res: form, url } = await b.follow(start, `${base}/sign-in/police-durham`);
+    const action = /action="([^"]+)"/.exec(await form.text())![1];
+    let res = await b.post(new URL(action, url).href, {
+      username: 'data-owner@police-durham',
+      password: DEMO_PASSWORD,
+    });
+    let at = new URL(action, url).href;
+    while (!res.headers.get('location')?.startsWith(`${base}/sign-in/callback`)) {
+      at = new URL(res.headers.get('location')!, at).href;
+      res = await b.get(at);
+    }
+    const callback = await b.get(res.headers.get('location')!);
+    const set = callback.headers.getSetCookie().join('\n');
+    expect(set).toMatch(/^__Host-gateway-session=[\w-]+;/);
+    expect(set).toMatch(/; Path=\//);
+    expect(set).toMatch(/; HttpOnly/);
+    expect(set).toMatch(/; Secure/);
+    expect(set).toMatch(/; SameSite=Lax/);
+    expect(set).not.toMatch(/Domain=/i);
+  });
+
+  it('refuses a wrong password at the IdP, and a person of another organisation at this organisation’s sign-in', async () => {
+    const b = new Browser();
+    const wrong = await signIn(b, 'police-cleveland', 'iom-officer@police-cleveland', 'not-it');
+    expect(wrong.res.status).toBe(200);
+    expect(await wrong.res.text()).toContain('The username or password is not right.');
+    const other = await signIn(new Browser(), 'police-cleveland', 'iom-officer@police-durham');
+    expect(await other.res.text()).toContain('The username or password is not right.');
+  });
+
+  it('refuses a callback it did not start, or a state used twice, with a page that says what to do', async () => {
+    const b = new Browser();
+    const forged = await b.get(`${base}/sign-in/callback?code=abc&state=forged`);
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('This sign-in has expired or was already used.');
+    const unknown = await b.get(`${base}/sign-in/no-such-org`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('People of this organisation cannot sign in here.');
+  });
+
+  it('maps only the roles the claim mapping grants and the organisation kind allows; none left is a refusal', async () => {
+    // A mapping that grants nothing for the demo group makes the same person a stranger.
+    const store = gw.app.get(IdentityProviderStore);
+    await store.register({
+      orgId: 'crc-northumbria',
+      issuer: idp.issuer,
+      clientId: idp.clientId('crc-northumbria'),
+      mapping: { ...demoClaimMapping('crc-northumbria'), roles: { 'offender-manager': 'iom-officer' } },
+    });
+    const { res } = await signIn(new Browser(), 'crc-northumbria', 'offender-manager@crc-northumbria');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('no role at the gateway is granted to you');
+    await store.register({
+      orgId: 'crc-northumbria',
+      issuer: idp.issuer,
+      clientId: idp.clientId('crc-northumbria'),
+      mapping: demoClaimMapping('crc-northumbria'),
+    });
+  });
+
+  it('ends the session at sign-out (with the account page form token only), and then asks to sign in', async () => {
+    const b = new Browser();
+    const { res } = await signIn(b, 'nps-north-east', 'offender-manager@nps-north-east');
+    const token = /name="formToken" value="([^"]+)"/.exec(await res.text())![1];
+    const forged = await b.post(`${base}/sign-out`, { formToken: 'x'.repeat(token.length) });
+    expect(forged.status).toBe(400);
+    expect((await b.get(`${base}/account`)).status).toBe(200);
+    const out = await b.post(`${base}/sign-out`, { formToken: token });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/');
+    const after = await b.get(`${base}/account`);
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/sign-in');
+  });
+
+  it('ends sessions when the organisation changes its IdP registration, and after idle and absolute timeouts', async () => {
+    const service = gw.app.get(SignInService);
+    const b = new Browser();
+    await signIn(b, 'crc-durham-tees-valley', 'data-owner@crc-durham-tees-valley');
+    const id = b.cookie(base, '__Host-gateway-session')!;
+    const now = Date.now();
+    expect(await service.session(id, new Date(now + 29 * 60_000))).not.toBeNull();
+    // Idle: 30 minutes after the last request.
+    expect(await service.session(id, new Date(now + 29 * 60_000 + 30 * 60_000))).toBeNull();
+
+    await signIn(b, 'crc-durham-tees-valley', 'data-owner@crc-durham-tees-valley');
+    const id2 = b.cookie(base, '__Host-gateway-session')!;
+    let t = now;
+    // Busy every 25 minutes for 9 h 35 min: still signed in.
+    for (let i = 0; i < 23; i++) expect(await service.session(id2, new Date((t += 25 * 60_000)))).not.toBeNull();
+    // Absolute: 10 hours after sign-in, however busy.
+    expect(await service.session(id2, new Date(t + 30 * 60_000))).toBeNull();
+
+    await signIn(b, 'crc-durham-tees-valley', 'data-owner@crc-durham-tees-valley');
+    const id3 = b.cookie(base, '__Host-gateway-session')!;
+    expect(await service.session(id3)).not.toBeNull();
+    await gw.app.get(IdentityProviderStore).register({
+      orgId: 'crc-durham-tees-valley',
+      issuer: idp.issuer,
+      clientId: idp.clientId('crc-durham-tees-valley'),
+      mapping: { ...demoClaimMapping('crc-durham-tees-valley'), attributes: { team: 'team' } },
+    });
+    expect(await service.session(id3)).toBeNull();
+  });
+
+  it('ends the session when the person signs out at the IdP (back-channel logout)', async () => {
+    const b = new Browser();
+    const { res } = await signIn(b, 'police-cleveland', 'ig-reviewer@police-cleveland');
+    expect(res.status).toBe(200);
+    expect((await b.get(`${base}/account`)).status).toBe(200);
+    // RP-initiated logout at the IdP: it asks the person to confirm, then tells the gateway.
+    const meta = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as {
+      end_session_endpoint: string;
+    };
+    const end = await b.get(`${meta.end_session_endpoint}?client_id=${idp.clientId('police-cleveland')}`);
+    const confirm = await end.text();
+    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(confirm)!;
+    const fields = Object.fromEntries(
+      [...form[2].matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    const done = await b.post(new URL(form[1], meta.end_session_endpoint).href, { ...fields, logout: 'yes' });
+    expect([200, 303]).toContain(done.status);
+    const after = await b.get(`${base}/account`);
+    expect(after.status).toBe(303);
+  });
+
+  it('refuses a back-channel logout token it cannot verify: 400 problem+json, no session ended', async () => {
+    const b = new Browser();
+    await signIn(b, 'police-durham', 'iom-officer@police-durham');
+    for (const body of ['logout_token=not-a-jwt', 'other=1']) {
+      const res = await fetch(`${base}/sign-in/police-durham/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    }
+    expect((await b.get(`${base}/account`)).status).toBe(200);
+  });
+});
