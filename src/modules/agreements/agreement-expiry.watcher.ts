@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { links, recordEvents } from '@shared/events/index.js';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AgreementAudit } from './agreement-audit.js';
 import { AgreementCoverage } from './agreement-coverage.js';
@@ -13,6 +15,7 @@ import {
 
 /** How often the watcher looks for agreements past their validTo. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
+const EXPIRY_JOB = 'agreements.expiry-sweep';
 
 /**
  * Records EXPIRED and publishes AgreementExpiredEvent for agreements whose validTo has passed.
@@ -22,7 +25,6 @@ export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
  */
 @Injectable()
 export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -31,22 +33,22 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
     private readonly coverage: AgreementCoverage,
     private readonly events: EventBus,
     private readonly logger: JsonLogger,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
+    scheduleEvery(this.scheduler, EXPIRY_JOB, EXPIRY_SWEEP_INTERVAL_MS, () => {
       this.running = this.sweep().catch((e: unknown) =>
         this.logger.warn(
           `agreement expiry sweep failed: ${e instanceof Error ? e.message : String(e)}`,
           'AgreementExpiryWatcher',
         ),
       );
-    }, EXPIRY_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
+    unschedule(this.scheduler, EXPIRY_JOB);
     await this.running;
   }
 
