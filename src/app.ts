@@ -154,7 +154,8 @@ export async function createApp(
     metrics.httpRequests.inc({ method: req.method, route, status });
     metrics.httpDuration.observe({ method: req.method, route, status }, seconds);
     const principal = (req as unknown as { principal?: { org: string; sub: string } }).principal;
-    // The route pattern, never the URL: paths and queries can hold CRNs.
+    // The route pattern, never the URL: paths and queries can hold CRNs. Written here rather than by
+    // pino-http, which sees only Node's raw request (its URL, no route pattern, no principal).
     logger.event(reply.statusCode >= 500 ? 'warn' : 'info', 'request', {
       requestId: req.id,
       traceId: t?.traceId,
