@@ -16,7 +16,6 @@ import { startMetricsListener, type MetricsListener } from '@shared/observabilit
 import { requestContext } from '@shared/observability/request-context.js';
 import { Tracing, type RequestTrace } from '@shared/observability/tracing.js';
 import { clientErrorHandler } from '@shared/errors/client-error.js';
-import { listenOnEveryClient } from '@shared/database/data-source.factory.js';
 import { ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
 import { unstorableInput } from '@shared/http/request-text.js';
@@ -53,7 +52,6 @@ export async function createApp(
     onPoolError: (e) => logger.warn(`database connection lost: ${e.message}`, 'Database'),
   });
   await retry(() => dataSource.initialize(), 30_000, logger);
-  listenOnEveryClient(dataSource);
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,

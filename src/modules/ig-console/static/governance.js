@@ -64,6 +64,27 @@ $('flags-form').addEventListener('submit', (ev) => {
   showFlags();
 });
 
+const WEBHOOK_COLUMNS = ['Subscription', 'Organisation', 'Delivered', 'Waiting', 'Oldest waiting', 'Failed attempts', 'Dead letters', 'Last error'];
+const fmtAge = (s) => (s === null ? '' : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`);
+
+function webhookTable(subs) {
+  if (!subs.length) return el('p', { text: 'No webhook subscriptions.' });
+  return el('table', { class: 'data compact', id: 'webhook-delivery' },
+    el('caption', { class: 'visually-hidden', text: 'Webhook subscriptions and their delivery status' }),
+    el('thead', {}, el('tr', {}, WEBHOOK_COLUMNS.map((h) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, subs.map((s) => el('tr', { class: s.deadLetters || s.backlog ? 'attention' : undefined },
+      el('td', { text: `${s.url} (${s.types.join(', ')})` }),
+      el('td', { text: s.org }),
+      el('td', { text: String(s.delivered) }),
+      el('td', { text: String(s.backlog) }),
+      el('td', { text: fmtAge(s.oldestUndeliveredSeconds) }),
+      el('td', { text: String(s.failedAttempts) }),
+      el('td', { text: String(s.deadLetters) }),
+      el('td', { text: s.lastError ?? '' }),
+    ))),
+  );
+}
+
 export async function showOverview() {
   const out = $('overview-body');
   out.replaceChildren(el('p', { text: 'Loading…' }));
@@ -86,6 +107,8 @@ export async function showOverview() {
         : o.overdueExchangeRequests.length
           ? el('ul', {}, o.overdueExchangeRequests.map((r) => el('li', { text: `${r.id}: ${r.requester} asked ${r.provider} about ${r.crn} (${r.urgency}); due ${fmtTime(r.dueBy)}` })))
           : el('p', { text: 'None.' }),
+      el('h3', { text: 'Webhook delivery' }),
+      webhookTable(o.webhookDelivery),
       el('h3', { text: 'Latest signed checkpoint of the access log' }),
       el('dl', { class: 'detail' }, el('dt', { text: 'Entries' }), el('dd', { text: String(o.checkpoint.treeSize) }), el('dt', { text: 'Root hash' }), el('dd', { class: 'hash', text: o.checkpoint.rootHash }), el('dt', { text: 'Signed' }), el('dd', { text: fmtTime(o.checkpoint.timestamp) })),
       sigResult,
