@@ -22,6 +22,7 @@ import { unstorableInput } from '@shared/http/request-text.js';
 import { API_CSP, SECURITY_HEADERS } from '@shared/http/security-headers.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { registerConsoleAssets } from '@modules/ig-console/index.js';
+import { registerWebAssets } from '@modules/web/index.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
 import { createOpenApiDocument } from './openapi.js';
@@ -104,6 +105,7 @@ export async function createApp(
   await registerRateLimit(fastify, config);
   await fastify.register(fastifyCookie);
   await registerConsoleAssets(fastify);
+  await registerWebAssets(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     const t = tracing.startRequest(req.headers, `${req.method} ${route}`, {
