@@ -20,6 +20,7 @@ import { ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
 import { unstorableInput } from '@shared/http/request-text.js';
 import { API_CSP, SECURITY_HEADERS } from '@shared/http/security-headers.js';
+import { registerDocsAssets } from '@shared/core/docs-assets.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { registerConsoleAssets } from '@modules/ig-console/index.js';
 import { registerWebAssets } from '@modules/web/index.js';
@@ -105,6 +106,7 @@ export async function createApp(
   await registerRateLimit(fastify, config);
   await fastify.register(fastifyCookie);
   await registerConsoleAssets(fastify);
+  await registerDocsAssets(fastify);
   await registerWebAssets(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
