@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ConfigModule } from '@config/config.module.js';
 import type { AppConfig } from '@config/app.config.js';
 import { OrganisationRateLimitGuard } from '@shared/auth/organisation-rate-limit.guard.js';
@@ -30,6 +31,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         CoreModule.forRoot(deps),
         CqrsModule.forRoot(),
+        // Periodic jobs register their intervals with its SchedulerRegistry (see shared/core/periodic.ts).
+        ScheduleModule.forRoot(),
         OrganisationsModule,
         AccessLogModule,
         AgreementsModule,

@@ -20,6 +20,7 @@ import { ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
 import { unstorableInput } from '@shared/http/request-text.js';
 import { API_CSP, SECURITY_HEADERS } from '@shared/http/security-headers.js';
+import { registerDocsAssets } from '@shared/core/docs-assets.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { registerConsoleAssets } from '@modules/ig-console/index.js';
 import { registerWebAssets } from '@modules/web/index.js';
@@ -107,6 +108,7 @@ export async function createApp(
   await registerRateLimit(fastify, config);
   await fastify.register(fastifyCookie);
   await registerConsoleAssets(fastify);
+  await registerDocsAssets(fastify);
   await registerWebAssets(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
@@ -156,7 +158,8 @@ export async function createApp(
     metrics.httpRequests.inc({ method: req.method, route, status });
     metrics.httpDuration.observe({ method: req.method, route, status }, seconds);
     const principal = (req as unknown as { principal?: { org: string; sub: string } }).principal;
-    // The route pattern, never the URL: paths and queries can hold CRNs.
+    // The route pattern, never the URL: paths and queries can hold CRNs. Written here rather than by
+    // pino-http, which sees only Node's raw request (its URL, no route pattern, no principal).
     logger.event(reply.statusCode >= 500 ? 'warn' : 'info', 'request', {
       requestId: req.id,
       traceId: t?.traceId,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@config/app.config.js';
+import { ConfigError } from '@config/app.config.js';
+import { appConfig } from '@config/config.module.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { createApp } from './app.js';
 import { provisionDatabase } from './database.js';
@@ -10,7 +11,7 @@ import { seedDemo } from './demo/seed-demo.js';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = appConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

@@ -199,7 +199,17 @@ describe('HTTP conventions', () => {
       expect(page.text).toContain('swagger-ui');
       const bundle = await gw.http.get('/docs/assets/swagger-ui-bundle.js');
       expect(bundle.status).toBe(200);
-      expect((await gw.http.get('/docs/assets/..%2Fpackage.json')).status).toBe(404);
+      expect(bundle.headers['content-type']).toMatch(/^text\/javascript/);
+      expect(bundle.headers['cache-control']).toBe('public, max-age=3600');
+      expect((await gw.http.get('/docs/assets/docs-init.js')).text).toContain('SwaggerUIBundle');
+      for (const path of ['/docs/assets/..%2Fpackage.json', '/docs/assets/package.json', '/docs/assets/index.html']) {
+        const missing = await gw.http.get(path);
+        expect([path, missing.status, missing.headers['content-type']]).toEqual([
+          path,
+          404,
+          expect.stringMatching(/^application\/problem\+json/),
+        ]);
+      }
     });
 
     it('declares the signed-request bearer scheme', () => {
@@ -216,7 +226,7 @@ describe('HTTP conventions', () => {
       const undocumented = routes
         .filter((r) => r.excluded && !/^\/(ig|sign-in|sign-out|account)(\/|$)/.test(r.path))
         .map((r) => `${r.method} ${r.path}`);
-      expect(undocumented.sort()).toEqual(['get /', 'get /docs', 'get /docs/assets/{file}', 'get /favicon.ico']);
+      expect(undocumented.sort()).toEqual(['get /', 'get /docs', 'get /docs/assets/docs-init.js', 'get /favicon.ico']);
       for (const r of routes.filter((x) => !x.excluded)) {
         const op = doc.paths[r.path]?.[r.method];
         expect({ route: `${r.method} ${r.path}`, documented: Boolean(op) }).toEqual({

@@ -83,6 +83,16 @@ describe('IG console (/ig)', () => {
       expect(js.headers['content-type']).toMatch(/^text\/javascript/);
       expect((await gw.http.get('/ig/assets/..%2Fig-console.module.ts')).status).toBe(404);
       expect((await gw.http.get('/ig/assets/index.html')).status).toBe(404);
+      expect(js.headers['cache-control']).toBe('no-cache');
+      expect(js.headers['content-security-policy']).toBe(page.headers['content-security-policy']);
+      for (const path of ['/ig/assets/verify.d.ts', '/ig/assets/nothing.js', '/ig/assets/']) {
+        const missing = await gw.http.get(path);
+        expect([path, missing.status, missing.headers['content-type']]).toEqual([
+          path,
+          404,
+          expect.stringMatching(/^application\/problem\+json/),
+        ]);
+      }
     });
 
     it('has no demo sign-in outside demo mode', async () => {

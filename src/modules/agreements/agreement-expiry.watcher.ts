@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { links, recordEventOnce, recordEvents } from '@shared/events/index.js';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AgreementAudit } from './agreement-audit.js';
 import { AgreementCoverage } from './agreement-coverage.js';
@@ -13,6 +15,7 @@ import {
 
 /** How often the watcher looks for agreements past their validTo, near it, or past their reviewBy. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
+const EXPIRY_JOB = 'agreements.expiry-sweep';
 /** An agreement in force is `expiring` (one event, to its parties) from this long before its validTo. */
 export const EXPIRING_NOTICE_MS = 30 * 24 * 3_600_000;
 
@@ -28,7 +31,6 @@ export const EXPIRING_NOTICE_MS = 30 * 24 * 3_600_000;
  */
 @Injectable()
 export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -37,10 +39,11 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
     private readonly coverage: AgreementCoverage,
     private readonly events: EventBus,
     private readonly logger: JsonLogger,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
+    scheduleEvery(this.scheduler, EXPIRY_JOB, EXPIRY_SWEEP_INTERVAL_MS, () => {
       const now = new Date();
       this.running = Promise.all([this.sweep(now), this.remind(now)]).catch((e: unknown) =>
         this.logger.warn(
@@ -48,12 +51,11 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
           'AgreementExpiryWatcher',
         ),
       );
-    }, EXPIRY_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
+    unschedule(this.scheduler, EXPIRY_JOB);
     await this.running;
   }
 

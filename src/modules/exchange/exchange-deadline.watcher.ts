@@ -1,4 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { recordEventOnce } from '@shared/events/index.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { exchangeEvent } from './application/exchange-events.js';
@@ -7,6 +9,7 @@ import { ExchangeRequestRepository } from './domain/exchange-request.repository.
 
 /** How often the watcher looks for open requests near or past their due time. */
 export const DEADLINE_SWEEP_INTERVAL_MS = 60_000;
+const DEADLINE_JOB = 'exchange.deadline-sweep';
 /** Looks this far ahead: the earliest a request can be due soon (ROUTINE due on a Monday: from the Friday). */
 const LOOKAHEAD_MS = 4 * 24 * 3_600_000;
 
@@ -18,28 +21,27 @@ const LOOKAHEAD_MS = 4 * 24 * 3_600_000;
  */
 @Injectable()
 export class ExchangeDeadlineWatcher implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly repo: ExchangeRequestRepository,
     private readonly logger: JsonLogger,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
+    scheduleEvery(this.scheduler, DEADLINE_JOB, DEADLINE_SWEEP_INTERVAL_MS, () => {
       this.running = this.sweep().catch((e: unknown) =>
         this.logger.warn(
           `exchange deadline sweep failed: ${e instanceof Error ? e.message : String(e)}`,
           'ExchangeDeadlineWatcher',
         ),
       );
-    }, DEADLINE_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
+    unschedule(this.scheduler, DEADLINE_JOB);
     await this.running;
   }
 

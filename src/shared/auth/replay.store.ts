@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 
 interface Claim {
   issuer: string;
@@ -12,6 +14,7 @@ interface Claim {
 
 /** Most claims written in one statement. */
 const MAX_BATCH = 512;
+const SWEEP_JOB = 'auth.replay-sweep';
 
 /**
  * Remembers every accepted request token (`iss`, `jti`) until it expires. The row's primary key
@@ -25,13 +28,13 @@ const MAX_BATCH = 512;
  */
 @Injectable()
 export class ReplayStore implements OnModuleInit, OnModuleDestroy {
-  private sweeper?: NodeJS.Timeout;
   private queue: Claim[] = [];
   private flushing = false;
 
   constructor(
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   /** Records the token; false when it was already used. */
@@ -83,11 +86,10 @@ export class ReplayStore implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), 60_000);
-    this.sweeper.unref();
+    scheduleEvery(this.scheduler, SWEEP_JOB, 60_000, () => void this.sweep().catch(() => undefined));
   }
 
   onModuleDestroy(): void {
-    if (this.sweeper) clearInterval(this.sweeper);
+    unschedule(this.scheduler, SWEEP_JOB);
   }
 }

@@ -55,6 +55,14 @@ describe(JsonLogger.name, () => {
     );
   });
 
+  it('redacts cookies and the free-text reasons tokens carry', () => {
+    sut().event('info', 'x', { cookie: 'ig_session=abc', req: { reason: 'Visit re X123456', justification: 'j' } });
+    expect(JSON.stringify(lines[0])).not.toMatch(/abc|X123456/);
+    expect(lines[0]).toEqual(
+      expect.objectContaining({ cookie: '[redacted]', req: { reason: '[redacted]', justification: '[redacted]' } }),
+    );
+  });
+
   it('logs an Error by name and message', () => {
     sut().error(new Error('boom'));
     expect(lines[0]).toEqual(expect.objectContaining({ level: 'error', msg: 'boom' }));

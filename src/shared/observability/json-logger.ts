@@ -1,11 +1,14 @@
 import type { LoggerService } from '@nestjs/common';
+import { pino, stdTimeFunctions, type Logger } from 'pino';
 import type { LogLevel } from '@config/app.config.js';
 import { requestContext } from './request-context.js';
 
-const ORDER: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
-
-/** Keys whose values are never written, whatever a caller passes. */
-const SECRET_KEYS = /^(authorization|token|jws|jwt|password|secret|d|privateKey|key|cookie|body|person|data)$/i;
+/**
+ * Keys whose values are never written, at any depth, whatever a caller passes: credentials
+ * (tokens, keys, cookies), case data, and the free-text reasons and justifications a token carries.
+ */
+const SECRET_KEYS =
+  /^(authorization|token|jws|jwt|password|secret|d|privateKey|key|cookie|set-cookie|body|person|data|reason|justification)$/i;
 
 function scrub(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== 'object') return value;
@@ -17,27 +20,44 @@ function scrub(value: unknown, depth = 0): unknown {
 }
 
 /**
- * Structured JSON logs, one object per line on stdout, with the request id of the current
- * request. Fields that could hold credentials or case data are redacted by name.
+ * Structured logs on pino: one JSON object per line (stdout by default), with ISO time, the level
+ * by name, and the request and trace ids of the current request. Fields named in SECRET_KEYS are
+ * redacted by pino's log formatter rather than by pino's `redact` paths: matching a key at any depth
+ * takes wildcard paths (`*.token`, `*.*.token`...), measured at 20 to 70 µs a line against 2 µs without.
+ *
+ * A Nest LoggerService of its own rather than nestjs-pino: nestjs-pino keeps one root logger per
+ * process, and the tests start several gateways in one process, each writing to its own sink.
  */
 export class JsonLogger implements LoggerService {
-  constructor(
-    private readonly level: LogLevel = 'info',
-    private readonly write: (line: string) => void = (l) => process.stdout.write(l + '\n'),
-  ) {}
+  private readonly pino: Logger;
+
+  constructor(level: LogLevel = 'info', write?: (line: string) => void) {
+    this.pino = pino(
+      {
+        level,
+        base: undefined,
+        timestamp: stdTimeFunctions.isoTime,
+        formatters: {
+          level: (label) => ({ level: label }),
+          log: (fields) => scrub(fields) as Record<string, unknown>,
+        },
+        mixin: () => {
+          const ctx = requestContext.getStore();
+          return ctx ? { requestId: ctx.requestId, traceId: ctx.traceId } : {};
+        },
+      },
+      write ? { write: (line: string) => write(line.replace(/\n$/, '')) } : pino.destination({ dest: 1, sync: true }),
+    );
+  }
 
   private emit(level: LogLevel, message: unknown, context?: string, extra?: Record<string, unknown>): void {
-    if (ORDER[level] > ORDER[this.level]) return;
-    const ctx = requestContext.getStore();
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level };
-    if (context) entry.context = context;
-    if (ctx?.requestId) entry.requestId = ctx.requestId;
-    if (ctx?.traceId) entry.traceId = ctx.traceId;
-    if (typeof message === 'object' && message !== null && !(message instanceof Error))
-      Object.assign(entry, scrub(message));
-    else entry.msg = message instanceof Error ? message.message : String(message);
-    if (extra) Object.assign(entry, scrub(extra));
-    this.write(JSON.stringify(entry));
+    if (!this.pino.isLevelEnabled(level)) return;
+    const fields: Record<string, unknown> = context ? { context } : {};
+    if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
+      this.pino[level]({ ...fields, ...(message as Record<string, unknown>), ...extra });
+      return;
+    }
+    this.pino[level]({ ...fields, ...extra }, message instanceof Error ? message.message : String(message));
   }
 
   log(message: unknown, context?: string): void {

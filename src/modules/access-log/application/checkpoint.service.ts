@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { CHECKPOINT_TYPE, checkpointPayload, type SignedCheckpoint } from '../domain/checkpoint.js';
@@ -13,6 +15,8 @@ interface CheckpointRow {
   jws: string;
 }
 
+const CHECKPOINT_JOB = 'access-log.checkpoint';
+
 const COLUMNS = `tree_size, root_hash, "timestamp", jws`;
 
 /**
@@ -22,7 +26,6 @@ const COLUMNS = `tree_size, root_hash, "timestamp", jws`;
  */
 @Injectable()
 export class CheckpointService implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
   constructor(
@@ -30,20 +33,20 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
     private readonly signer: GatewaySigner,
     private readonly logger: JsonLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
+    scheduleEvery(this.scheduler, CHECKPOINT_JOB, this.config.checkpointIntervalMs, () => {
       if (this.running) return;
       this.running = this.checkpointIfGrown()
         .catch((e: Error) => this.logger.warn(`access-log checkpoint failed: ${e.message}`, 'AccessLog'))
         .finally(() => (this.running = undefined));
-    }, this.config.checkpointIntervalMs);
-    this.timer.unref();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
+    unschedule(this.scheduler, CHECKPOINT_JOB);
     await this.running;
   }
 

@@ -1,9 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import type { EntryColumns, PreparedEntry } from '../domain/prepared-entry.js';
 import { LogSequencer } from './log-sequencer.js';
+
+const SWEEP_JOB = 'access-log.intent-sweep';
 
 /** Intents read per round of a sweep. */
 const PAGE = 500;
@@ -19,7 +23,6 @@ const OLDEST = `SELECT id::text AS id, entry FROM access_log_queue WHERE enqueue
  */
 @Injectable()
 export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
   constructor(
@@ -27,16 +30,17 @@ export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy
     private readonly sequencer: LogSequencer,
     private readonly logger: JsonLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     this.start(0);
-    this.timer = setInterval(() => this.start(this.config.logIntentSweepMs), this.config.logIntentSweepMs);
-    this.timer.unref();
+    const every = this.config.logIntentSweepMs;
+    scheduleEvery(this.scheduler, SWEEP_JOB, every, () => this.start(every));
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
+    unschedule(this.scheduler, SWEEP_JOB);
     await this.running;
   }
 

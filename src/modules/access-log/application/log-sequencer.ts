@@ -73,7 +73,8 @@ export class LogSequencer {
     private readonly options: SequencerOptions,
   ) {
     // Deadlines are arrival + a constant, so the queue is ordered by deadline: the sweeper only
-    // looks at its front, and one timer serves every pending append.
+    // looks at its front, and one timer serves every pending append. A plain timer, not a
+    // SchedulerRegistry job: it belongs to this object (close() clears it), which the unit tests build without Nest.
     this.sweeper = setInterval(() => this.expire(), Math.max(10, Math.min(100, options.queueTimeoutMs / 4)));
     this.sweeper.unref();
   }

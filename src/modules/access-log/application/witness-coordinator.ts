@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Counter } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import type { SignedCheckpoint } from '../domain/checkpoint.js';
@@ -9,6 +11,8 @@ import { WitnessRepository, type WitnessAlert } from '../infrastructure/witness.
 import { AccessLogProofs } from './access-log.proofs.js';
 import { CheckpointService } from './checkpoint.service.js';
 import { LogNotes, type ConfiguredWitness } from './log-notes.js';
+
+const WITNESS_JOB = 'access-log.witnessing';
 
 /** The outcome of one add-checkpoint exchange with a witness. */
 export type WitnessResult =
@@ -35,7 +39,6 @@ export interface WitnessStatus {
  */
 @Injectable()
 export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** Alerts already stored by this process, so a witness refusing every tick adds one row, not one per tick. */
   private readonly alerted = new Set<string>();
@@ -51,6 +54,7 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
     private readonly logger: JsonLogger,
     metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {
     this.requests = new Counter({
       name: 'gateway_log_witness_requests_total',
@@ -69,14 +73,13 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
   /** Every CHECKPOINT_INTERVAL_MS the latest checkpoint goes to the witnesses that lack it (also retrying those that were down). */
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    this.timer = setInterval(() => {
+    scheduleEvery(this.scheduler, WITNESS_JOB, this.config.checkpointIntervalMs, () => {
       this.cosignLatest().catch((e: Error) => this.logger.warn(`witnessing failed: ${e.message}`, 'AccessLog'));
-    }, this.config.checkpointIntervalMs);
-    this.timer.unref();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
+    unschedule(this.scheduler, WITNESS_JOB);
     await this.queue;
   }
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { backoffMs, toCloudEvent } from '../domain/event-envelope.js';
 import { EventsRepository, type DeliveryItem, type SubscriptionRow } from '../infrastructure/events.repository.js';
@@ -12,6 +14,7 @@ import { send } from './webhook-sender.js';
 
 /** Events one lease works through before the subscription goes back in the queue (fairness). */
 const BATCH = 50;
+const DELIVERY_JOB = 'events.delivery';
 
 /**
  * Delivers the outbox to webhooks, on every instance. Each tick leases due subscriptions
@@ -27,7 +30,6 @@ const BATCH = 50;
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly instance = randomUUID();
-  private timer?: NodeJS.Timeout;
   private inFlight = 0;
   private ticking = false;
   private stopped = false;
@@ -42,19 +44,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly signer: WebhookSigner,
     private readonly log: AccessLogWriter,
     private readonly logger: JsonLogger,
+    private readonly scheduler: SchedulerRegistry,
   ) {
     this.leaseMs = config.events.timeoutMs + 10_000;
   }
 
   onApplicationBootstrap(): void {
     if (!this.config.events.deliveryEnabled) return;
-    this.timer = setInterval(() => void this.tick(), this.config.events.pollMs);
-    this.timer.unref();
+    scheduleEvery(this.scheduler, DELIVERY_JOB, this.config.events.pollMs, () => void this.tick());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    unschedule(this.scheduler, DELIVERY_JOB);
     await Promise.allSettled([...this.running]);
   }
 

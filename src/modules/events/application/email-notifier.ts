@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { emailsFor, MAILED_TYPES } from '../domain/email-message.js';
 import { backoffMs } from '../domain/event-envelope.js';
@@ -14,6 +16,7 @@ const SMTP_TIMEOUT_MS = 10_000;
 const LEASE_MS = SEND_BATCH * 3 * SMTP_TIMEOUT_MS;
 const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 3_600_000;
+const EMAIL_JOB = 'events.email';
 
 /**
  * E-mail to people, driven by the event outbox (issue 16): a data owner when an exchange request
@@ -26,7 +29,6 @@ const RETRY_MAX_MS = 3_600_000;
 @Injectable()
 export class EmailNotifier implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly owner = randomUUID();
-  private timer?: NodeJS.Timeout;
   private running: Promise<unknown> = Promise.resolve();
   private busy = false;
   private transport?: Transporter;
@@ -35,6 +37,7 @@ export class EmailNotifier implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'events' | 'gatewayId'>,
     private readonly repo: EmailRepository,
     private readonly logger: JsonLogger,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,7 +49,7 @@ export class EmailNotifier implements OnApplicationBootstrap, OnApplicationShutd
       greetingTimeout: SMTP_TIMEOUT_MS,
       socketTimeout: SMTP_TIMEOUT_MS,
     });
-    this.timer = setInterval(() => {
+    scheduleEvery(this.scheduler, EMAIL_JOB, pollMs, () => {
       if (this.busy) return;
       this.busy = true;
       this.running = this.pass()
@@ -54,12 +57,11 @@ export class EmailNotifier implements OnApplicationBootstrap, OnApplicationShutd
           this.logger.warn(`e-mail pass failed: ${e instanceof Error ? e.message : String(e)}`, 'EmailNotifier'),
         )
         .finally(() => (this.busy = false));
-    }, pollMs);
-    this.timer.unref();
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    unschedule(this.scheduler, EMAIL_JOB);
     await this.running;
     this.transport?.close();
   }
