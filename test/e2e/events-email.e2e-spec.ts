@@ -11,6 +11,8 @@ import { loadConfig } from '../../src/config/app.config.js';
 import { createApp } from '../../src/app.js';
 import { JsonLogger } from '../../src/shared/observability/json-logger.js';
 import { ExchangeDeadlineWatcher } from '../../src/modules/exchange/index.js';
+import { AccessLogWriter } from '../../src/modules/access-log/index.js';
+import { MisuseFlagWatcher } from '../../src/modules/ig-console/application/misuse-flag.watcher.js';
 
 /**
  * E-mail to people, through a real SMTP server on loopback (smtp-server): who is told of what,
@@ -124,6 +126,41 @@ describe('Events: e-mail notifications over SMTP', () => {
     for (const m of mails)
       expect(`${m.raw}\n${text(m)}`).not.toMatch(/X100001|Alex|Example|2004\/0012345A|IOM panel|arrested|HIGH/);
     expect(header(soon, 'Message-ID')).toMatch(/^<[0-9a-f-]{36}@probation-gateway>$/);
+  });
+
+  it("tells an organisation's IG when a misuse flag is raised for its review, once, with no case content", async () => {
+    await gw.app.get(AccessLogWriter).append({
+      actor: { org: 'crc-northumbria', sub: 'user:om-1', roles: ['offender-manager'] },
+      action: 'case.summary',
+      resource: { type: 'case', id: 'A000003' },
+      crn: 'A000003',
+      purpose: 'RISK_MANAGEMENT',
+      reason: 'emergency: whereabouts unknown',
+      decision: 'ALLOW',
+      reasons: ['rule:emergency.break-glass'],
+      breakGlass: true,
+      recipientOrg: 'crc-northumbria',
+      ownerOrg: 'nps-north-east',
+      requestId: 'req-break-glass',
+    });
+    const watcher = gw.app.get(MisuseFlagWatcher);
+    const raised = await watcher.sweep();
+    expect(raised).toBeGreaterThanOrEqual(1);
+    expect(await watcher.sweep()).toBe(0);
+    await eventually('every event is planned and every message sent', allSent);
+    // One message per flag in the managing organisation's view (break-glass, and the hour may add another rule's).
+    const flagged = await gw.sql<{ subject: string }>(
+      `SELECT subject FROM event_outbox WHERE type = 'misuse-flag.raised' AND parties = '{nps-north-east}'`,
+    );
+    const mails = to('ig@nps.example');
+    expect(mails.map((m) => header(m, 'Subject')).sort()).toEqual(
+      flagged.map((f) => `[Probation gateway] Misuse flag raised: ${f.subject}`).sort(),
+    );
+    expect(flagged.map((f) => f.subject)).toContainEqual(expect.stringMatching(/^nps-north-east\/break_glass:\d+$/));
+    for (const m of mails) {
+      expect(text(m)).toContain('https://gateway.probation.example/ig/#/flags');
+      expect(`${m.raw}\n${text(m)}`).not.toMatch(/A000003|whereabouts|RISK_MANAGEMENT/);
+    }
   });
 
   it('with two instances on one database, each message is sent once', async () => {

@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   'exchange-request.fulfilled',
   'exchange-request.due-soon',
   'exchange-request.overdue',
+  'misuse-flag.raised',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -32,11 +33,11 @@ export type EventType = (typeof EVENT_TYPES)[number];
  */
 export interface OutboxEvent {
   readonly type: EventType;
-  /** The CRN, agreement id or exchange request id the event is about. */
+  /** The CRN, agreement id, exchange request id or misuse flag id the event is about. */
   readonly subject: string;
   /** Set for events about a case: who may receive it is decided as for a read of this CRN. */
   readonly crn?: string | null;
-  /** For agreement and exchange events: the organisations that may receive it. */
+  /** For agreement, exchange and misuse flag events: the organisations that may receive it. */
   readonly parties?: readonly string[];
   /** Path of the API resource that holds the details, e.g. `/cases/X123456/summary`. */
   readonly link: string;
@@ -66,11 +67,12 @@ export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]
   }
 }
 
-/** The thin event's link for a case, an agreement or an exchange request. */
+/** The thin event's link for a case, an agreement, an exchange request, or the IG console's flags. */
 export const links = {
   case: (crn: string) => `/cases/${encodeURIComponent(crn)}/summary`,
   agreement: (id: string) => `/agreements/${encodeURIComponent(id)}`,
   exchangeRequest: (id: string) => `/exchange-requests/${encodeURIComponent(id)}`,
+  misuseFlags: () => `/ig/#/flags`,
 };
 
 /**

@@ -35,6 +35,26 @@ describe(emailsFor.name, () => {
     expect(mails.map((m) => m.recipient)).toEqual(['dsa@police.example']);
   });
 
+  it("tells an organisation's IG of a misuse flag raised in its view", () => {
+    const config2 = { ...config, contacts: { 'nps-north-east': { ig: ['ig@nps.example'] } } };
+    const mails = emailsFor(
+      event({
+        type: 'misuse-flag.raised',
+        subject: 'nps-north-east/break_glass:12',
+        parties: ['nps-north-east'],
+        link: '/ig/#/flags',
+      }),
+      config2,
+    );
+    expect(mails).toEqual([
+      expect.objectContaining({
+        recipient: 'ig@nps.example',
+        subject: '[Probation gateway] Misuse flag raised: nps-north-east/break_glass:12',
+      }),
+    ]);
+    expect(mails[0].body).toContain('https://gateway.example/ig/#/flags');
+  });
+
   it('mails nothing for an event type nobody is told of by e-mail, or an organisation with no contacts', () => {
     expect(emailsFor(event({ type: 'exchange-request.decided' }), config)).toEqual([]);
     expect(emailsFor(event({ parties: ['police-cleveland', 'crc-northumbria'] }), config)).toEqual([]);

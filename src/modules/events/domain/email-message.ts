@@ -33,6 +33,12 @@ const MAILED: Partial<
     subject: 'Agreement awaiting your signature',
     what: 'A version of a data-sharing agreement your organisation is party to awaits its signature.',
   },
+  'misuse-flag.raised': {
+    audience: 'ig',
+    to: (e) => e.parties,
+    subject: 'Misuse flag raised',
+    what: "The access log shows activity that the misuse rules flag for your organisation's review.",
+  },
 };
 
 export const MAILED_TYPES = Object.keys(MAILED) as EventType[];
