@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { LatencyHistogram } from '../lib/histogram.js';
 import { getFreePort, startNodeScript, type StartedProcess } from '../lib/spawn.js';
-import { waitForQuiet } from '../lib/system.js';
+import { cpuSnapshot, postgresPids, waitForQuiet } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
 import { createDataSource } from '../../src/data-source.js';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
@@ -199,9 +199,19 @@ async function main(): Promise<void> {
     const busy = machine.quiet ? '' : `; machine busy: others used ${Math.round(machine.foreignPercent)}% of a core`;
     const burstDeliveries = s.burst * s.subscriptions;
     log(`burst: ${s.burst} events x ${s.subscriptions} subscriptions`);
+    const serving = () => [gateway!.pid, ...postgresPids(server.dataDir)];
+    const cpuBefore = await cpuSnapshot(serving());
     const burstFrom = await commitEvents(sql, s.burst, null);
     const burstDone = await receiver.until(burstDeliveries, 120_000);
     const burstRate = receiver.received / ((receiver.lastAt - burstFrom) / 1000);
+    // CPU the gateway and PostgreSQL spent on the burst (a backend started during it counts from 0).
+    const cpuAfter = await cpuSnapshot(serving());
+    let cpuMs = 0;
+    for (const [pid, ms] of cpuAfter.pids) {
+      const spent = ms - (cpuBefore.pids.get(pid) ?? 0);
+      if (Number.isFinite(spent)) cpuMs += spent;
+    }
+    const cpuPerDelivery = cpuMs / receiver.received;
 
     log(`baseline: ${burstDeliveries} plain POSTs, ${s.concurrency} at a time`);
     const plainRate = await plainPosts(base, burstDeliveries, s.concurrency);
@@ -227,6 +237,13 @@ async function main(): Promise<void> {
         target: 1000,
         baseline: Math.round(plainRate),
         note: `${burstDeliveries} deliveries${burstDone ? '' : ' (NOT all delivered in 120 s)'}; baseline: plain loopback POSTs, ${s.concurrency} at a time${busy}`,
+      },
+      {
+        name: 'CPU per delivery: gateway + PostgreSQL',
+        figure: Math.round(cpuPerDelivery * 100) / 100,
+        unit: 'ms',
+        better: 'lower',
+        note: `so ${os.cpus().length} idle cores could deliver about ${Math.round((os.cpus().length * 1000) / cpuPerDelivery)}/s: an estimate, less sensitive to other jobs than the rate`,
       },
       {
         name: `steady deliveries/s (${s.rate} events/s)`,
