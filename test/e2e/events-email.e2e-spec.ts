@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
+import { activeAgreement, agreementTerms, signatory } from '../factories/agreement.factory.js';
 import { aCase, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
 import { eventually } from '../setup/polling.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -31,7 +31,11 @@ describe('Events: e-mail notifications over SMTP', () => {
   const mails: Mail[] = [];
   const CONTACTS = {
     'nps-north-east': { 'data-owner': ['dpo@nps.example'], signatory: ['dsa@nps.example'], ig: ['ig@nps.example'] },
-    'police-cleveland': { 'data-owner': ['dpo@police.example'], signatory: ['dsa@police.example'] },
+    'police-cleveland': {
+      'data-owner': ['dpo@police.example'],
+      signatory: ['dsa@police.example'],
+      people: { 'user:police-cleveland-signatory': 'pat.signer@police.example' },
+    },
   };
   const to = (address: string) => mails.filter((m) => m.to.includes(address));
   const header = (m: Mail, name: string) =>
@@ -102,6 +106,27 @@ describe('Events: e-mail notifications over SMTP', () => {
     expect(text(m)).toContain(`https://gateway.probation.example/agreements/${id}`);
     // The first signatory signed when drafting: nobody asked it.
     expect(to('dsa@nps.example')).toEqual([]);
+  });
+
+  it('tells the person who signed the version before, where their address is known, when an amendment awaits them', async () => {
+    const id = await activeAgreement(gw, agreementTerms({ title: 'To be amended' }));
+    await eventually('every event is planned and every message sent', allSent);
+    const before = { org: to('dsa@police.example').length, nps: to('dsa@nps.example').length };
+    const amended = await gw.call(
+      'PUT',
+      `/agreements/${id}`,
+      signatory(gw.orgs['nps-north-east']),
+      agreementTerms({ title: 'To be amended', retentionDays: 365 }),
+    );
+    expect(amended.status).toBe(200);
+    await eventually('the person is told', () => to('pat.signer@police.example').length === 1);
+    await eventually('every event is planned and every message sent', allSent);
+    expect(header(to('pat.signer@police.example')[0], 'Subject')).toBe(
+      `[Probation gateway] Agreement awaiting your signature: ${id}`,
+    );
+    // Both parties must sign again: both signatory addresses are told too; the NPS signer has no address of their own.
+    expect(to('dsa@police.example').length - before.org).toBe(1);
+    expect(to('dsa@nps.example').length - before.nps).toBe(1);
   });
 
   it("tells the provider's data owner when a request arrives and when it is due soon; no case content, a link only", async () => {

@@ -39,6 +39,8 @@ export interface OutboxEvent {
   readonly crn?: string | null;
   /** For agreement, exchange and misuse flag events: the organisations that may receive it. */
   readonly parties?: readonly string[];
+  /** Persons the event concerns, as `<organisation>/<sub>`: e-mailed where an address is configured, never sent elsewhere. */
+  readonly people?: readonly string[];
   /** Path of the API resource that holds the details, e.g. `/cases/X123456/summary`. */
   readonly link: string;
 }
@@ -51,7 +53,7 @@ export interface OutboxSql {
 /** The advisory lock key that orders outbox writers (see recordEvents). */
 export const OUTBOX_LOCK_KEY = 7_163_016;
 
-const INSERT = `INSERT INTO event_outbox (id, type, subject, crn, parties, link) VALUES ($1, $2, $3, $4, $5::text[], $6)`;
+const INSERT = `INSERT INTO event_outbox (id, type, subject, crn, parties, link, people) VALUES ($1, $2, $3, $4, $5::text[], $6, $7::text[])`;
 
 /**
  * Writes the change's events into the outbox inside the change's transaction `tx`: they commit
@@ -63,7 +65,15 @@ export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]
   if (!events.length) return;
   await tx.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_LOCK_KEY]);
   for (const e of events) {
-    await tx.query(INSERT, [randomUUID(), e.type, e.subject, e.crn ?? null, [...(e.parties ?? [])], e.link]);
+    await tx.query(INSERT, [
+      randomUUID(),
+      e.type,
+      e.subject,
+      e.crn ?? null,
+      [...(e.parties ?? [])],
+      e.link,
+      [...(e.people ?? [])],
+    ]);
   }
 }
 

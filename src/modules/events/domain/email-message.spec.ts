@@ -55,6 +55,27 @@ describe(emailsFor.name, () => {
     expect(mails[0].body).toContain('https://gateway.example/ig/#/flags');
   });
 
+  it('also tells a person the event names in an organisation it is for, where their address is known', () => {
+    const withPeople = {
+      ...config,
+      contacts: {
+        ...config.contacts,
+        'police-cleveland': { signatory: ['dsa@police.example'], people: { 'user:pc-sig-1': 'pat@police.example' } },
+        'nps-north-east': { people: { 'user:nps-sig-1': 'sam@nps.example' } },
+      },
+    };
+    const mails = emailsFor(
+      event({
+        type: 'agreement.signature-requested',
+        parties: ['police-cleveland'],
+        people: ['police-cleveland/user:pc-sig-1', 'police-cleveland/user:unknown', 'nps-north-east/user:nps-sig-1'],
+      }),
+      withPeople,
+    );
+    // Not the NPS person: the event is not for their organisation.
+    expect(mails.map((m) => m.recipient)).toEqual(['dsa@police.example', 'pat@police.example']);
+  });
+
   it('mails nothing for an event type nobody is told of by e-mail, or an organisation with no contacts', () => {
     expect(emailsFor(event({ type: 'exchange-request.decided' }), config)).toEqual([]);
     expect(emailsFor(event({ parties: ['police-cleveland', 'crc-northumbria'] }), config)).toEqual([]);

@@ -94,6 +94,8 @@ export interface OpenDeadline {
   provider: string;
   urgency: Urgency;
   dueBy: Date;
+  /** The provider's data owner who approved it (`<org>/<sub>`), while APPROVED and not yet released. */
+  approvedBy: string | null;
 }
 
 @Injectable()
@@ -223,9 +225,17 @@ export class ExchangeRequestRepository {
 
   /** Open requests (SUBMITTED or APPROVED) due at or before `by`, oldest deadline first. */
   async openDueBy(tx: EntityManager, by: Date): Promise<OpenDeadline[]> {
-    const rows: { id: string; requester: string; provider: string; urgency: Urgency; due_by: Date }[] = await tx.query(
-      `SELECT id::text, requester_org AS requester, provider_org AS provider, urgency, due_by FROM exchange_requests
-        WHERE status IN ('SUBMITTED', 'APPROVED') AND due_by <= $1 ORDER BY due_by`,
+    const rows: {
+      id: string;
+      requester: string;
+      provider: string;
+      urgency: Urgency;
+      due_by: Date;
+      approved_by: string | null;
+    }[] = await tx.query(
+      `SELECT id::text, requester_org AS requester, provider_org AS provider, urgency, due_by,
+              CASE WHEN status = 'APPROVED' THEN decided_by_org || '/' || decided_by_sub END AS approved_by
+         FROM exchange_requests WHERE status IN ('SUBMITTED', 'APPROVED') AND due_by <= $1 ORDER BY due_by`,
       [by],
     );
     return rows.map((r) => ({
@@ -234,6 +244,7 @@ export class ExchangeRequestRepository {
       provider: r.provider,
       urgency: r.urgency,
       dueBy: r.due_by,
+      approvedBy: r.approved_by,
     }));
   }
 
