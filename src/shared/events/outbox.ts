@@ -92,9 +92,18 @@ export const links = {
  * new `dueAt` and raises the event again. True when this call raised it.
  */
 export async function recordEventOnce(tx: OutboxSql, event: OutboxEvent, dueAt: Date): Promise<boolean> {
+  const key = [event.type, event.subject, dueAt];
+  const seen = (await tx.query(
+    `SELECT 1 FROM event_reminders WHERE type = $1 AND subject = $2 AND due_at = $3`,
+    key,
+  )) as unknown[];
+  if (seen.length) return false;
+  // The outbox lock first, then the reminder row: two sweeps raising the same events in different
+  // orders then queue on the lock instead of each waiting for a row the other holds (a deadlock).
+  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_LOCK_KEY]);
   const rows = (await tx.query(
     `WITH raised AS (INSERT INTO event_reminders (type, subject, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING type) SELECT type FROM raised`,
-    [event.type, event.subject, dueAt],
+    key,
   )) as unknown[];
   if (!rows.length) return false;
   await recordEvents(tx, [event]);
