@@ -3,8 +3,6 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Time-driven events and e-mail notifications (issue 16).
  *
- * - event_outbox.people: the persons an event concerns, as `<organisation>/<sub>` (e-mail goes to
- *   those whose address is configured); never sent to webhooks or the pull feed.
  * - event_reminders: one row per deadline event raised (agreement expiring or past its review
  *   date, exchange request due soon or overdue). Its key makes the event's insertion happen once
  *   whichever instance or sweep gets there first; a moved deadline is a new row.
@@ -17,7 +15,6 @@ export class EventReminders1763800017500 implements MigrationInterface {
   name = 'EventReminders1763800017500';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE event_outbox ADD COLUMN people text[] NOT NULL DEFAULT '{}'`);
     await q.query(`
       CREATE TABLE event_reminders (
         type       text NOT NULL,
@@ -61,6 +58,5 @@ export class EventReminders1763800017500 implements MigrationInterface {
     await q.query(`DROP TABLE email_messages`);
     await q.query(`DROP TABLE email_cursor`);
     await q.query(`DROP TABLE event_reminders`);
-    await q.query(`ALTER TABLE event_outbox DROP COLUMN people`);
   }
 }

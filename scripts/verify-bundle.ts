@@ -81,6 +81,7 @@ const cli = defineCli('verify-bundle', {
   },
   examples: [
     'npm run -s verify-bundle -- --bundle bundle.jws --jwks jwks.json --checkpoint checkpoint.json --proof proof.json',
+    "npm run -s verify-bundle -- --bundle bundle.jws --jwks jwks.json --note checkpoint.txt --log-key '<log vkey>' --witness '<vkey 1>' --witness '<vkey 2>' --quorum 2 --proof proof.json",
   ],
   notes: ['Exit status 0 VERIFIED, 1 NOT VERIFIED (the reason on stderr), 2 a bad option or an unreadable file.'],
 });
@@ -164,6 +165,24 @@ cli.run(async () => {
     `receipt: log index ${bundle.receipt.index}, leaf hash ${bundle.receipt.leafHash}`,
   ];
 
+  /** RFC 9162 2.1.3.2: the --proof shows the receipt's leaf at its index in the tree of `size` entries and `root`. */
+  const checkInclusion = (size: number, root: Uint8Array): void => {
+    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>(
+      'the proof',
+      read('proof', values.proof as string),
+    );
+    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash)
+      notVerified('the proof is for another entry than the receipt');
+    if (proof.treeSize !== size)
+      notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${size}`);
+    if (
+      !Array.isArray(proof.auditPath) ||
+      !verifyInclusion(proof.index, proof.treeSize, bytes(bundle.receipt.leafHash), proof.auditPath.map(bytes), root)
+    ) {
+      notVerified('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
+    }
+  };
+
   if (values.checkpoint && values.proof) {
     const cp = json<{ treeSize: number; rootHash: string; timestamp: string; jws: string }>(
       'the checkpoint',
@@ -172,26 +191,7 @@ cli.run(async () => {
     const signed = await verifyJws(String(cp.jws), 'log-checkpoint+jwt');
     if (signed !== canonicalJson({ rootHash: cp.rootHash, timestamp: cp.timestamp, treeSize: cp.treeSize }))
       notVerified('the checkpoint JWS does not sign the checkpoint served beside it');
-    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>(
-      'the proof',
-      read('proof', values.proof),
-    );
-    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash)
-      notVerified('the proof is for another entry than the receipt');
-    if (proof.treeSize !== cp.treeSize)
-      notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.treeSize}`);
-    if (
-      !Array.isArray(proof.auditPath) ||
-      !verifyInclusion(
-        proof.index,
-        proof.treeSize,
-        bytes(bundle.receipt.leafHash),
-        proof.auditPath.map(bytes),
-        bytes(cp.rootHash),
-      )
-    ) {
-      notVerified('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
-    }
+    checkInclusion(cp.treeSize, bytes(cp.rootHash));
     out.push(
       `checkpoint signature: OK (tree size ${cp.treeSize}, ${cp.timestamp})`,
       'inclusion proof: OK (the release is in the signed log)',
@@ -204,26 +204,7 @@ cli.run(async () => {
     } catch (e) {
       notVerified(`checkpoint note: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>(
-      'the proof',
-      read('proof', values.proof),
-    );
-    if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash)
-      notVerified('the proof is for another entry than the receipt');
-    if (proof.treeSize !== cp.size)
-      notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${cp.size}`);
-    if (
-      !Array.isArray(proof.auditPath) ||
-      !verifyInclusion(
-        proof.index,
-        proof.treeSize,
-        bytes(bundle.receipt.leafHash),
-        proof.auditPath.map(bytes),
-        new Uint8Array(cp.rootHash),
-      )
-    ) {
-      notVerified('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');
-    }
+    checkInclusion(cp.size, new Uint8Array(cp.rootHash));
     out.push(
       `checkpoint note: OK (${cp.origin}, tree size ${cp.size}, signed by the log key)`,
       `witnesses: ${cp.cosigners.length} of ${witnessKeys.length} trusted cosigned${cp.cosigners.length ? ` (${cp.cosigners.join(', ')})` : ''}, ${quorum} required`,

@@ -240,7 +240,8 @@ describe('Events: /subscriptions, webhooks and /events', () => {
     expect(page.status).toBe(200);
     const events = page.body.events as { id: string; type: string }[];
     const pushed = new Set(delivered('/police').map((e) => e.id));
-    // Everything pushed, plus only what happened before the subscription existed (the agreement's signing).
+    // Everything pushed, plus only what happened before the subscription existed (the agreement's
+    // request for signatures and its activation).
     expect(events.filter((e) => pushed.has(e.id))).toHaveLength(pushed.size);
     expect(events.filter((e) => !pushed.has(e.id)).map((e) => e.type)).toEqual([
       'agreement.signature-requested',

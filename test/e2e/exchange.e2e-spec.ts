@@ -436,6 +436,8 @@ describe('/exchange-requests', () => {
         actor: { org: 'gateway' },
         ownerOrg: 'nps-north-east',
         recipientOrg: 'police-cleveland',
+        // The agreement version whose termination decided the refusal.
+        agreement: { id: recall, version: expect.any(Number) },
       });
     }
     // A late approval cannot revive it.

@@ -77,25 +77,7 @@ export class TestGateway {
     await opts.prepare?.(db.ownerUrl);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-test-data-'));
     const admin = await makeKey('gateway-admin-1');
-    const config = loadConfig({
-      DATABASE_URL: db.appUrl,
-      DATA_DIR: dataDir,
-      DEMO: 'false',
-      LOG_LEVEL: 'error',
-      BOOTSTRAP_ADMIN_JWKS: JSON.stringify({ keys: [admin.publicJwk] }),
-      RATE_LIMIT_PER_SECOND: '100000',
-      RATE_LIMIT_BURST: '100000',
-      CHECKPOINT_INTERVAL_MS: '3600000',
-      ...opts.env,
-    });
-    const created = await createApp(config, {
-      databaseUrl: db.appUrl,
-      logger: opts.log
-        ? new JsonLogger(opts.log.level ?? 'info', opts.log.sink)
-        : new JsonLogger('error', () => undefined),
-    });
     const orgs: Record<string, TestOrg> = { gateway: { id: 'gateway', kind: 'GATEWAY', key: admin } };
-    const boot = created.app.get(OrganisationBootstrap);
     const list = opts.orgs ?? [
       { id: 'nps-north-east', kind: 'NPS' },
       { id: 'crc-durham-tees-valley', kind: 'CRC' },
@@ -103,18 +85,53 @@ export class TestGateway {
       { id: 'police-cleveland', kind: 'POLICE' },
       { id: 'police-durham', kind: 'POLICE' },
     ];
-    for (const o of list) {
-      const key = await makeKey(`${o.id}-k1`);
+    for (const o of list) orgs[o.id] = { id: o.id, kind: o.kind, key: await makeKey(`${o.id}-k1`) };
+    return TestGateway.boot(db, dataDir, orgs, opts.env ?? {}, opts.log);
+  }
+
+  /** Builds a gateway on `db` and registers `orgs` (an organisation already there keeps its key). */
+  private static async boot(
+    db: TestGateway['db'],
+    dataDir: string,
+    orgs: Record<string, TestOrg>,
+    env: Record<string, string>,
+    log?: { level?: LogLevel; sink: (line: string) => void },
+  ): Promise<TestGateway> {
+    const config = loadConfig({
+      DATABASE_URL: db.appUrl,
+      DATA_DIR: dataDir,
+      DEMO: 'false',
+      LOG_LEVEL: 'error',
+      BOOTSTRAP_ADMIN_JWKS: JSON.stringify({ keys: [orgs.gateway.key.publicJwk] }),
+      RATE_LIMIT_PER_SECOND: '100000',
+      RATE_LIMIT_BURST: '100000',
+      CHECKPOINT_INTERVAL_MS: '3600000',
+      ...env,
+    });
+    const created = await createApp(config, {
+      databaseUrl: db.appUrl,
+      logger: log ? new JsonLogger(log.level ?? 'info', log.sink) : new JsonLogger('error', () => undefined),
+    });
+    const boot = created.app.get(OrganisationBootstrap);
+    for (const o of Object.values(orgs).filter((x) => x.id !== 'gateway')) {
       await boot.ensureOrganisation({
         id: o.id,
         kind: o.kind,
         name: o.id,
         region: 'North East',
-        keys: [key.publicJwk],
+        keys: [o.key.publicJwk],
       });
-      orgs[o.id] = { id: o.id, kind: o.kind, key };
     }
     return new TestGateway(created.app, config, db, orgs, () => created.close(), dataDir);
+  }
+
+  /**
+   * Stops this gateway and starts another on the same database, data folder and organisations,
+   * with `env` instead of the first start's (a restart with changed settings or files).
+   */
+  async restart(env: Record<string, string> = {}): Promise<TestGateway> {
+    await this.closeApp();
+    return TestGateway.boot(this.db, this.dataDir, this.orgs, env);
   }
 
   get http() {

@@ -68,6 +68,19 @@ export interface AgreementSnapshot {
   awaitingSignatures: string[];
 }
 
+/** An agreement version as a replayed decision relies on it (see AgreementCoverage.version). */
+export interface ReplayedAgreement {
+  id: string;
+  version: number;
+  cover(
+    provider: string,
+    recipient: string,
+    purpose: Purpose,
+  ): Pick<CoveringAgreement, 'id' | 'version' | 'dataCategories' | 'specialCategoryConditions'>[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const STATE_SQL = 'SELECT version::text AS version FROM agreements_state WHERE id = 1';
 
 interface Entry {
@@ -143,7 +156,7 @@ export class AgreementCoverage {
 
   /** One agreement as it stands now (current version's terms), without access checks: for other modules' decisions. */
   async getAgreement(id: string, now = new Date()): Promise<AgreementSnapshot | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    if (!UUID.test(id)) return null;
     const a = await this.repo.findById(id);
     if (!a) return null;
     const t = a.terms;
@@ -162,6 +175,38 @@ export class AgreementCoverage {
       validTo: t.validTo,
       reviewBy: t.reviewBy,
       awaitingSignatures: a.awaitingSignatures(),
+    };
+  }
+
+  /**
+   * One agreement version, for replaying a decision that relied on it: null when there is no
+   * such version, or when `viewer` (an organisation, or null for the operator) is not one of its
+   * parties, so a stranger learns nothing of it. Its `cover` answers as the coverage query would
+   * have while the version was in force, whatever the agreement's status or dates now (the
+   * decision named it, so it was in force then): its terms when its parties and purposes cover
+   * the flow, else none.
+   */
+  async version(q: { id: string; version: number; viewer: string | null }): Promise<ReplayedAgreement | null> {
+    if (!UUID.test(q.id)) return null;
+    const found = await this.repo.findVersion(q.id, q.version);
+    if (!found) return null;
+    const t = found.version.terms;
+    if (q.viewer !== null && !t.parties.some((p) => p.org === q.viewer)) return null;
+    const terms = {
+      id: q.id,
+      version: q.version,
+      dataCategories: [...t.dataCategories],
+      specialCategoryConditions: { ...t.specialCategoryConditions },
+    };
+    return {
+      id: q.id,
+      version: q.version,
+      cover: (provider, recipient, purpose) =>
+        t.parties.some((p) => p.org === provider && isProvider(p)) &&
+        t.parties.some((p) => p.org === recipient && isRecipient(p)) &&
+        t.purposes.includes(purpose)
+          ? [terms]
+          : [],
     };
   }
 

@@ -5,6 +5,7 @@ export {
   type CoveringAgreement,
   type Coverage,
   type AgreementSnapshot,
+  type ReplayedAgreement,
 } from './agreement-coverage.js';
 export { AgreementBootstrap, type AgreementTermsInput } from './agreement.bootstrap.js';
 export { AgreementExpiryWatcher } from './agreement-expiry.watcher.js';
@@ -23,17 +24,3 @@ export {
   type Party,
   type SpecialCategory,
 } from './domain/agreement-terms.js';
-
-import {
-  AgreementEntity,
-  AgreementSignatureEntity,
-  AgreementsStateEntity,
-  AgreementVersionEntity,
-} from './infrastructure/agreement.entity.js';
-/** The TypeORM entities this module owns. */
-export const agreementEntities = [
-  AgreementEntity,
-  AgreementVersionEntity,
-  AgreementSignatureEntity,
-  AgreementsStateEntity,
-];

@@ -6,13 +6,22 @@ import { AgreementCoverage } from '@modules/agreements/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import {
   PolicyEngine,
+  type PolicyEvaluator,
+  type AgreementTerms,
   type ActorFacts,
   type CaseFacts,
   type CaseView,
   type ReadDecision,
 } from '@modules/policies/index.js';
 import type { Assessment, CaseRecord } from './domain/case.types.js';
-import { CaseRepository } from './infrastructure/case.repository.js';
+import { CaseRepository } from './domain/case.repository.port.js';
+
+/** A replay of a past decision: the policy version that made it, and the agreement version it relied on. */
+export interface DecideAt {
+  policy?: PolicyEvaluator;
+  /** Instead of the agreements in force now from `provider` (the case's managing organisation) to the actor. */
+  agreementsFrom?: (provider: string) => readonly AgreementTerms[];
+}
 
 export interface LoadedDecision {
   decision: ReadDecision;
@@ -61,16 +70,21 @@ export class CaseAccess {
     };
   }
 
-  /** Decides a read of `crn` for `purpose` by this actor, at this instant. Nothing is logged here. */
+  /**
+   * Decides a read of `crn` for `purpose` by this actor, at this instant, with the policies and
+   * agreements in force (or those of `replay`). Nothing is logged here.
+   */
   async decide(
     actor: ActorFacts,
     crn: string,
     purpose: Purpose,
     view: CaseView,
     at = new Date(),
+    replay: DecideAt = {},
   ): Promise<LoadedDecision> {
+    const policy = replay.policy ?? this.policy;
     const none = { fields: [], released: [], withheld: [], agreements: [], relationships: [], breakGlassUsed: false };
-    if (!this.policy.canReadCases(actor)) {
+    if (!policy.canReadCases(actor)) {
       return {
         decision: {
           ...none,
@@ -93,8 +107,10 @@ export class CaseAccess {
     const coverage =
       actor.org === facts.managingOrg
         ? []
-        : await this.coverage.findCovering({ provider: facts.managingOrg, recipient: actor.org, purpose, at });
-    const decision = this.policy.decide(actor, facts, purpose, view, coverage);
+        : replay.agreementsFrom
+          ? replay.agreementsFrom(facts.managingOrg)
+          : await this.coverage.findCovering({ provider: facts.managingOrg, recipient: actor.org, purpose, at });
+    const decision = policy.decide(actor, facts, purpose, view, coverage);
     return { decision, record: loaded.record, assessment: loaded.assessment };
   }
 }

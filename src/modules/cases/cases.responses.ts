@@ -147,5 +147,8 @@ export class ExplainResponse {
   @ApiProperty({ type: [String] }) relationships: string[];
   @ApiProperty({ type: [FieldExplanation] }) fields: FieldExplanation[];
   @ApiProperty({ type: AgreementRef, nullable: true }) agreement: AgreementRef | null;
-  @ApiProperty({ type: [String] }) policyVersions: string[];
+  @ApiProperty({ type: [String], description: 'name@version of each policy file that decided' })
+  policyVersions: string[];
+  @ApiProperty({ description: "The content hash of those policy files, as access-log entries' policyVersion" })
+  policyVersion: string;
 }

@@ -3,7 +3,7 @@ import { recordEventOnce } from '@shared/events/index.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { exchangeEvent } from './application/exchange-events.js';
 import { dueSoonAt } from './domain/deadlines.js';
-import { ExchangeRequestRepository } from './infrastructure/exchange-request.repository.js';
+import { ExchangeRequestRepository } from './domain/exchange-request.repository.port.js';
 
 /** How often the watcher looks for open requests near or past their due time. */
 export const DEADLINE_SWEEP_INTERVAL_MS = 60_000;

@@ -1,5 +1,6 @@
 export { PoliciesModule } from './policies.module.js';
 export { PolicyEngine } from './policy-engine.js';
+export { PolicyVersions } from './policy-versions.js';
 export { PolicyEvaluator, type AgreementTerms, type FieldDecision, type ReadDecision, type Outcome } from './domain/evaluator.js';
 export { FIELD_CATEGORIES, fieldsOf, type CaseView } from './domain/fields.js';
 export { relationshipsOf, forceOf, RELATIONSHIPS, type ActorFacts, type CaseFacts, type Relationship } from './domain/relationships.js';

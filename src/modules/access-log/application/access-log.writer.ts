@@ -50,9 +50,7 @@ export class AccessLogWriter {
   }
 
   async append(entry: AccessLogEntryInput): Promise<AccessLogReceipt> {
-    const prepared = prepareEntry(
-      this.policyVersion && !entry.policyVersion ? { ...entry, policyVersion: this.policyVersion } : entry,
-    );
+    const prepared = this.prepare(entry);
     try {
       return await this.sequencer.append(prepared);
     } catch (e) {
@@ -62,11 +60,18 @@ export class AccessLogWriter {
 
   /** Queues the change's entry in the change's transaction `tx` (before its commit). */
   async enqueue(tx: TransactionSql, entry: AccessLogEntryInput): Promise<LogIntent> {
-    const prepared = prepareEntry(entry);
+    const prepared = this.prepare(entry);
     const rows = (await tx.query(ENQUEUE, [
       JSON.stringify({ head: prepared.head, tail: prepared.tail, columns: prepared.columns }),
     ])) as { id: string }[];
     return { id: rows[0].id, prepared };
+  }
+
+  /** Both ways in name the policy version in force, unless the caller named one. */
+  private prepare(entry: AccessLogEntryInput): PreparedEntry {
+    return prepareEntry(
+      this.policyVersion && !entry.policyVersion ? { ...entry, policyVersion: this.policyVersion } : entry,
+    );
   }
 
   /**

@@ -13,6 +13,8 @@ export enum CaseExceptionCode {
   UnknownOrganisation = 'unknown_organisation',
   CrnAllocated = 'crn_already_allocated',
   AllocationInvalid = 'allocation_invalid',
+  UnknownPolicyVersion = 'unknown_policy_version',
+  UnknownAgreementVersion = 'unknown_agreement_version',
 }
 
 const KIND: Record<CaseExceptionCode, ErrorKind> = {
@@ -28,6 +30,8 @@ const KIND: Record<CaseExceptionCode, ErrorKind> = {
   [CaseExceptionCode.UnknownOrganisation]: 'invalid',
   [CaseExceptionCode.CrnAllocated]: 'conflict',
   [CaseExceptionCode.AllocationInvalid]: 'invalid',
+  [CaseExceptionCode.UnknownPolicyVersion]: 'invalid',
+  [CaseExceptionCode.UnknownAgreementVersion]: 'invalid',
 };
 
 export class CaseException extends DomainException {

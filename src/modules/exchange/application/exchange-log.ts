@@ -98,12 +98,16 @@ export class ExchangeLog {
     });
   }
 
-  /** A refusal or expiry the gateway made on its own (the agreement ended, or stopped covering the request). */
+  /**
+   * A refusal or expiry the gateway made on its own (the agreement ended, or stopped covering the
+   * request); `agreement` is the version whose end decided it, when known.
+   */
   closedByGateway(
     tx: TransactionSql,
     r: ExchangeRequest,
     reason: string,
     requestId: string = randomUUID(),
+    agreement: { id: string; version: number } | null = null,
   ): Promise<LogIntent> {
     const actor = { ...GATEWAY_ACTOR, roles: [], requestId, jti: '' };
     return this.enqueue(tx, actor, r, {
@@ -111,7 +115,7 @@ export class ExchangeLog {
       decision: 'DENY',
       reasons: [reason.slice(0, 500)],
       reason: null,
-      agreement: null,
+      agreement,
     });
   }
 

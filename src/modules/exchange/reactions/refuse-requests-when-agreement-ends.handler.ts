@@ -3,7 +3,7 @@ import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AgreementExpiredEvent, AgreementSuspendedEvent, AgreementTerminatedEvent } from '@modules/agreements/index.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../application/exchange-log.js';
-import { ExchangeRequestRepository } from '../infrastructure/exchange-request.repository.js';
+import { ExchangeRequestRepository } from '../domain/exchange-request.repository.port.js';
 import { recordEvents } from '@shared/events/index.js';
 import { exchangeEvents } from '../application/exchange-events.js';
 
@@ -36,7 +36,10 @@ export class RefuseRequestsWhenAgreementEndsHandler implements IEventHandler<Agr
           if (event instanceof AgreementExpiredEvent) r.expire(reason, now);
           else r.refuse(GATEWAY_ACTOR, reason, now);
           await this.repo.save(tx, r);
-          const intent = await this.log.closedByGateway(tx, r, reason, requestId);
+          const intent = await this.log.closedByGateway(tx, r, reason, requestId, {
+            id: event.agreementId,
+            version: event.version,
+          });
           await recordEvents(tx, exchangeEvents(from, r));
           return intent;
         });

@@ -109,11 +109,25 @@ export function loadPolicies(dir: string): PolicySet {
     throw new PolicyFileError(dir, 0, 'the policies folder cannot be read');
   }
   if (!files.length) throw new PolicyFileError(dir, 0, 'no policy files (*.yaml) found');
+  return policySetOf(
+    files.map((name) => ({ name, bytes: readFileSync(path.join(dir, name)) })),
+    path.basename(dir),
+  );
+}
+
+/**
+ * Validates and merges policy files given as bytes (`folder` names them in errors and rule
+ * sources): the files of the policies folder at start-up, or a stored policy version.
+ */
+export function policySetOf(files: readonly { name: string; bytes: Uint8Array }[], folder: string): PolicySet {
+  if (!files.length) throw new PolicyFileError(folder, 0, 'no policy files (*.yaml) found');
   const set: PolicySet = { versions: [], rules: [] };
-  for (const f of files) {
-    const rel = path.join(path.basename(dir), f);
-    const parsed = parsePolicyFile(readFileSync(path.join(dir, f), 'utf8'), rel);
-    for (const r of parsed.rules) if (set.rules.some((x) => x.id === r.id)) throw new PolicyFileError(rel, Number(r.source.split(':').pop()), `rule id "${r.id}" is already defined in another file`);
+  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const rel = path.join(folder, f.name);
+    const parsed = parsePolicyFile(Buffer.from(f.bytes).toString('utf8'), rel);
+    for (const r of parsed.rules)
+      if (set.rules.some((x) => x.id === r.id))
+        throw new PolicyFileError(rel, Number(r.source.split(':').pop()), `rule id "${r.id}" is already defined in another file`);
     set.versions.push(`${parsed.name}@${parsed.version}`);
     set.rules.push(...parsed.rules);
   }

@@ -5,11 +5,15 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
+  IsUUID,
   ValidateNested,
 } from 'class-validator';
 import { PURPOSES, type Purpose } from '@shared/domain/vocabulary.js';
@@ -32,6 +36,12 @@ export class ExplainPrincipalDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() breakGlass?: boolean;
 }
 
+/** An agreement version an access-log entry names (its `agreement`). */
+export class ExplainAgreementDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'agreement.id must be a UUID' }) id: string;
+  @ApiProperty({ minimum: 1, example: 1 }) @IsInt() @Min(1) @Max(1_000_000) version: number;
+}
+
 export class ExplainDecisionDto {
   @ApiProperty({ type: ExplainPrincipalDto })
   @IsObject()
@@ -46,4 +56,24 @@ export class ExplainDecisionDto {
   @IsOptional()
   @IsIn(['summary', 'case'])
   view?: 'summary' | 'case';
+
+  @ApiPropertyOptional({
+    description:
+      "Replay with this policy version (an access-log entry's policyVersion) instead of the one in force; unknown: 400",
+    example: 'sha256:5f0c4e0d2b0c3f6d8c2a4d9e6b1f7a3c5e8d0b2a4c6e8f0a2b4c6d8e0f2a4b6c',
+  })
+  @IsOptional()
+  @Matches(/^sha256:[0-9a-f]{64}$/, { message: 'policyVersion must be sha256: and 64 lowercase hex digits' })
+  policyVersion?: string;
+
+  @ApiPropertyOptional({
+    type: ExplainAgreementDto,
+    description:
+      "Replay relying on this agreement version (an access-log entry's agreement) instead of the agreements in force; unknown, or one the caller's organisation is not party to: 400",
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExplainAgreementDto)
+  agreement?: ExplainAgreementDto;
 }

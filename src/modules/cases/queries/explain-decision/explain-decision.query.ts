@@ -10,6 +10,8 @@ export interface ExplainResponse {
   fields: { field: string; category: string; allowed: boolean; reasons: string[] }[];
   agreement: { id: string; version: number } | null;
   policyVersions: string[];
+  /** The content hash of the policy files that decided, as access-log entries name it. */
+  policyVersion: string;
 }
 
 export class ExplainDecisionQuery extends Query<ExplainResponse> {

@@ -1,0 +1,33 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { fileURLToPath } from 'node:url';
+
+/** Only same-origin scripts, styles, images and fetches; no inline code, no framing. */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The console's folder of plain HTML, CSS and JS. */
+export const CONSOLE_STATIC_DIR = fileURLToPath(new URL('../static/', import.meta.url));
+
+/**
+ * Serves the console's static files under /ig/assets/ with @fastify/static, and decorates the reply
+ * with sendFile for the page itself (IgPagesController). wildcard: false makes one route per file
+ * found at start-up, less the page and type declarations: any other name, or a path that climbs out,
+ * matches no route and is the gateway's ordinary 404. Every answer is revalidated (no-cache) and
+ * carries the console's CSP.
+ */
+export async function registerConsoleAssets(fastify: FastifyInstance): Promise<void> {
+  await fastify.register(fastifyStatic, {
+    root: CONSOLE_STATIC_DIR,
+    prefix: '/ig/assets/',
+    wildcard: false,
+    index: false,
+    globIgnore: ['index.html', '**/*.d.ts'],
+    cacheControl: false,
+    setHeaders: (reply, file) => {
+      reply.header('cache-control', 'no-cache').header('content-security-policy', CONSOLE_CSP);
+      // RFC 9239's type for scripts; send's MIME table still says application/javascript.
+      if (file.endsWith('.js')) reply.header('content-type', 'text/javascript; charset=utf-8');
+    },
+  });
+}
