@@ -11,6 +11,7 @@ import { Events1763800016000 } from './1763800016000-Events.js';
 import { EventReminders1763800017500 } from './1763800017500-EventReminders.js';
 import { PolicyVersions1763800018500 } from './1763800018500-PolicyVersions.js';
 import { PeopleSignIn1763800019000 } from './1763800019000-PeopleSignIn.js';
+import { EventPeople1763800019500 } from './1763800019500-EventPeople.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   EventReminders1763800017500,
   PolicyVersions1763800018500,
   PeopleSignIn1763800019000,
+  EventPeople1763800019500,
 ];

@@ -1,6 +1,8 @@
 // Machine-level CPU accounting (Linux /proc), to tell whether other processes competed with a
 // benchmark for CPU: on a shared 2-core machine one busy neighbour halves the figures.
+import { readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import os from 'node:os';
 import { processCpuMs } from './spawn.js';
 
@@ -90,5 +92,26 @@ export async function waitForQuiet(options: {
     if (!Number.isFinite(use.foreignPercent)) return { quiet: true, foreignPercent: NaN, waitedMs };
     if (use.foreignPercent <= max) return { quiet: true, foreignPercent: use.foreignPercent, waitedMs };
     if (waitedMs >= timeoutMs) return { quiet: false, foreignPercent: use.foreignPercent, waitedMs };
+  }
+}
+
+/** The postmaster and its backends, whose CPU is the benchmark's own, not a neighbour's. */
+export function postgresPids(pgdata: string): number[] {
+  try {
+    const postmaster = Number(readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const children = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+    return [postmaster, ...children];
+  } catch {
+    return [];
   }
 }

@@ -13,13 +13,13 @@
 //                               a core (the machine is shared)...
 //     --quiet-timeout 60000     ...for at most this long (then measure anyway; the note says so)
 //     --json [file]             JSON to stdout (table to stderr), or also to a file
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { LatencyHistogram } from '../lib/histogram.js';
 import { getFreePort } from '../lib/spawn.js';
-import { cpuSnapshot, cpuUseBetween, waitForQuiet } from '../lib/system.js';
+import { cpuSnapshot, cpuUseBetween, postgresPids, waitForQuiet } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
 import { createDataSource } from '../../src/data-source.js';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
@@ -122,27 +122,6 @@ interface RunResult {
   foreignPercent: number;
   /** Whether the machine was quiet before the run. */
   quiet: boolean;
-}
-
-/** The postmaster and its backends, whose CPU is the benchmark's own, not a neighbour's. */
-function postgresPids(pgdata: string): number[] {
-  try {
-    const postmaster = Number(readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const children = readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .filter((d) => {
-        try {
-          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-    return [postmaster, ...children];
-  } catch {
-    return [];
-  }
 }
 
 /** Closed loop: `concurrency` workers each await `op`, then call it again, until time is up. */

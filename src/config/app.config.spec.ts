@@ -143,6 +143,7 @@ describe(loadConfig.name, () => {
     ['EMAIL_CONTACTS', '{"nps-north-east": {"dpo": ["a@nps.example"]}}', /data-owner, signatory, ig/],
     ['EMAIL_CONTACTS', '{"nps-north-east": {"ig": ["not an address"]}}', /list of e-mail addresses/],
     ['EMAIL_CONTACTS', '["a@nps.example"]', /organisation id/],
+    ['EMAIL_CONTACTS', '{"nps-north-east": {"people": {"user:a": "nobody"}}}', /map each sub to an e-mail address/],
   ])('refuses %s=%s, naming the variable', (variable, value, problem) => {
     const e = configError({ [variable]: value });
     expect(e.variable).toBe(variable);

@@ -28,6 +28,11 @@ export interface EventsConfig {
 export const EMAIL_AUDIENCES = ['data-owner', 'signatory', 'ig'] as const;
 export type EmailAudience = (typeof EMAIL_AUDIENCES)[number];
 
+/** One organisation's entry in EMAIL_CONTACTS. */
+export type EmailContacts = Partial<Record<EmailAudience, readonly string[]>> & {
+  readonly people?: Readonly<Record<string, string>>;
+};
+
 /** E-mail notifications to people (issue 16). Read from the environment by loadEventsConfig only. */
 export interface EmailConfig {
   /** SMTP_URL (`smtp://` or `smtps://`, credentials in the URL); undefined: no e-mail is sent or queued. */
@@ -36,8 +41,11 @@ export interface EmailConfig {
   readonly from: string;
   /** EMAIL_LINK_BASE: the gateway's public base URL the links in messages start with. */
   readonly linkBase: string;
-  /** EMAIL_CONTACTS: per organisation, the addresses of its data owners, signatories and IG. */
-  readonly contacts: Readonly<Record<string, Partial<Record<EmailAudience, readonly string[]>>>>;
+  /**
+   * EMAIL_CONTACTS: per organisation, the addresses of its data owners, signatories and IG, and
+   * under `people` the addresses of persons by their token `sub`.
+   */
+  readonly contacts: Readonly<Record<string, EmailContacts>>;
   /** Attempts per message before it is given up on (EMAIL_MAX_ATTEMPTS). */
   readonly maxAttempts: number;
   /** How often an instance turns new events into messages and sends due ones (EMAIL_POLL_MS). */
@@ -111,8 +119,21 @@ function contacts(env: Env): EmailConfig['contacts'] {
         `"${org}" must be an object of ${EMAIL_AUDIENCES.join(', ')} to address lists`,
       );
     for (const [audience, list] of Object.entries(byAudience as Record<string, unknown>)) {
+      if (audience === 'people') {
+        const ok =
+          typeof list === 'object' &&
+          list !== null &&
+          !Array.isArray(list) &&
+          Object.values(list).every((a) => typeof a === 'string' && ADDRESS.test(a));
+        if (!ok)
+          throw new EventsConfigError('EMAIL_CONTACTS', `"${org}"."people" must map each sub to an e-mail address`);
+        continue;
+      }
       if (!(EMAIL_AUDIENCES as readonly string[]).includes(audience))
-        throw new EventsConfigError('EMAIL_CONTACTS', `"${org}" has "${audience}": use ${EMAIL_AUDIENCES.join(', ')}`);
+        throw new EventsConfigError(
+          'EMAIL_CONTACTS',
+          `"${org}" has "${audience}": use ${EMAIL_AUDIENCES.join(', ')} or people`,
+        );
       if (!Array.isArray(list) || !list.every((a) => typeof a === 'string' && ADDRESS.test(a)))
         throw new EventsConfigError('EMAIL_CONTACTS', `"${org}"."${audience}" must be a list of e-mail addresses`);
     }

@@ -89,6 +89,21 @@ describe('Events raised by deadlines', () => {
     expect((await outbox(urgent.id)).at(-1)).toBe('exchange-request.overdue police-cleveland,nps-north-east');
   });
 
+  it('names the data owner who approved a request whose release is still to be retried as the person concerned', async () => {
+    const r = await request('URGENT');
+    // APPROVED is left only when the release after an approval failed (the decision is retried).
+    await gw.sql(
+      `UPDATE exchange_requests SET status = 'APPROVED', decided_at = now(), decided_by_org = 'nps-north-east', decided_by_sub = 'user:nps-do-1' WHERE id = $1`,
+      [r.id],
+    );
+    await gw.app.get(ExchangeDeadlineWatcher).sweep(new Date(r.dueBy.getTime() - 3_600_000));
+    const [due] = await gw.sql<{ people: string[] }>(
+      `SELECT people FROM event_outbox WHERE subject = $1 AND type = 'exchange-request.due-soon'`,
+      [r.id],
+    );
+    expect(due.people).toEqual(['nps-north-east/user:nps-do-1']);
+  });
+
   it('raises nothing for a request no longer open', async () => {
     const r = await request('URGENT');
     const decided = await gw.call(
@@ -98,6 +113,10 @@ describe('Events raised by deadlines', () => {
       { decision: 'REFUSE', reason: 'Not needed for the stated purpose' },
     );
     expect(decided.status).toBe(200);
-    expect(await gw.app.get(ExchangeDeadlineWatcher).sweep(new Date(r.dueBy.getTime() + HOUR))).toBe(0);
+    await gw.app.get(ExchangeDeadlineWatcher).sweep(new Date(r.dueBy.getTime() + HOUR));
+    expect(await outbox(r.id)).toEqual([
+      'exchange-request.received police-cleveland,nps-north-east',
+      'exchange-request.decided police-cleveland,nps-north-east',
+    ]);
   });
 });

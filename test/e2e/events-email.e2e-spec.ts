@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
+import { activeAgreement, agreementTerms, signatory } from '../factories/agreement.factory.js';
 import { aCase, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
 import { eventually } from '../setup/polling.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -11,6 +11,8 @@ import { loadConfig } from '../../src/config/app.config.js';
 import { createApp } from '../../src/app.js';
 import { JsonLogger } from '../../src/shared/observability/json-logger.js';
 import { ExchangeDeadlineWatcher } from '../../src/modules/exchange/index.js';
+import { AccessLogWriter } from '../../src/modules/access-log/index.js';
+import { MisuseFlagWatcher } from '../../src/modules/ig-console/application/misuse-flag.watcher.js';
 
 /**
  * E-mail to people, through a real SMTP server on loopback (smtp-server): who is told of what,
@@ -29,7 +31,11 @@ describe('Events: e-mail notifications over SMTP', () => {
   const mails: Mail[] = [];
   const CONTACTS = {
     'nps-north-east': { 'data-owner': ['dpo@nps.example'], signatory: ['dsa@nps.example'], ig: ['ig@nps.example'] },
-    'police-cleveland': { 'data-owner': ['dpo@police.example'], signatory: ['dsa@police.example'] },
+    'police-cleveland': {
+      'data-owner': ['dpo@police.example'],
+      signatory: ['dsa@police.example'],
+      people: { 'user:police-cleveland-signatory': 'pat.signer@police.example' },
+    },
   };
   const to = (address: string) => mails.filter((m) => m.to.includes(address));
   const header = (m: Mail, name: string) =>
@@ -102,6 +108,27 @@ describe('Events: e-mail notifications over SMTP', () => {
     expect(to('dsa@nps.example')).toEqual([]);
   });
 
+  it('tells the person who signed the version before, where their address is known, when an amendment awaits them', async () => {
+    const id = await activeAgreement(gw, agreementTerms({ title: 'To be amended' }));
+    await eventually('every event is planned and every message sent', allSent);
+    const before = { org: to('dsa@police.example').length, nps: to('dsa@nps.example').length };
+    const amended = await gw.call(
+      'PUT',
+      `/agreements/${id}`,
+      signatory(gw.orgs['nps-north-east']),
+      agreementTerms({ title: 'To be amended', retentionDays: 365 }),
+    );
+    expect(amended.status).toBe(200);
+    await eventually('the person is told', () => to('pat.signer@police.example').length === 1);
+    await eventually('every event is planned and every message sent', allSent);
+    expect(header(to('pat.signer@police.example')[0], 'Subject')).toBe(
+      `[Probation gateway] Agreement awaiting your signature: ${id}`,
+    );
+    // Both parties must sign again: both signatory addresses are told too; the NPS signer has no address of their own.
+    expect(to('dsa@police.example').length - before.org).toBe(1);
+    expect(to('dsa@nps.example').length - before.nps).toBe(1);
+  });
+
   it("tells the provider's data owner when a request arrives and when it is due soon; no case content, a link only", async () => {
     const agreement = await activeAgreement(gw, agreementTerms());
     await aCase(gw, 'X100001');
@@ -124,6 +151,41 @@ describe('Events: e-mail notifications over SMTP', () => {
     for (const m of mails)
       expect(`${m.raw}\n${text(m)}`).not.toMatch(/X100001|Alex|Example|2004\/0012345A|IOM panel|arrested|HIGH/);
     expect(header(soon, 'Message-ID')).toMatch(/^<[0-9a-f-]{36}@probation-gateway>$/);
+  });
+
+  it("tells an organisation's IG when a misuse flag is raised for its review, once, with no case content", async () => {
+    await gw.app.get(AccessLogWriter).append({
+      actor: { org: 'crc-northumbria', sub: 'user:om-1', roles: ['offender-manager'] },
+      action: 'case.summary',
+      resource: { type: 'case', id: 'A000003' },
+      crn: 'A000003',
+      purpose: 'RISK_MANAGEMENT',
+      reason: 'emergency: whereabouts unknown',
+      decision: 'ALLOW',
+      reasons: ['rule:emergency.break-glass'],
+      breakGlass: true,
+      recipientOrg: 'crc-northumbria',
+      ownerOrg: 'nps-north-east',
+      requestId: 'req-break-glass',
+    });
+    const watcher = gw.app.get(MisuseFlagWatcher);
+    const raised = await watcher.sweep();
+    expect(raised).toBeGreaterThanOrEqual(1);
+    expect(await watcher.sweep()).toBe(0);
+    await eventually('every event is planned and every message sent', allSent);
+    // One message per flag in the managing organisation's view (break-glass, and the hour may add another rule's).
+    const flagged = await gw.sql<{ subject: string }>(
+      `SELECT subject FROM event_outbox WHERE type = 'misuse-flag.raised' AND parties = '{nps-north-east}'`,
+    );
+    const mails = to('ig@nps.example');
+    expect(mails.map((m) => header(m, 'Subject')).sort()).toEqual(
+      flagged.map((f) => `[Probation gateway] Misuse flag raised: ${f.subject}`).sort(),
+    );
+    expect(flagged.map((f) => f.subject)).toContainEqual(expect.stringMatching(/^nps-north-east\/break_glass:\d+$/));
+    for (const m of mails) {
+      expect(text(m)).toContain('https://gateway.probation.example/ig/#/flags');
+      expect(`${m.raw}\n${text(m)}`).not.toMatch(/A000003|whereabouts|RISK_MANAGEMENT/);
+    }
   });
 
   it('with two instances on one database, each message is sent once', async () => {

@@ -44,11 +44,15 @@ export class AgreementChanges {
       const a = await this.repo.lock(tx, id);
       if (!a) return null;
       const from = a.statusAt(now);
+      const signers = a.signatures.map((x) => `${x.org}/${x.sub}`);
       change(a, now);
       await this.repo.save(tx, a);
       const intent = await this.audit.record(tx, p, action, a, { from, ...log });
       const events = a.pullEvents();
-      await recordEvents(tx, [...events.flatMap((e) => toOutbox(e, a)), ...signatureRequested(from, action, a, now)]);
+      await recordEvents(tx, [
+        ...events.flatMap((e) => toOutbox(e, a)),
+        ...signatureRequested(from, action, a, now, signers),
+      ]);
       return { agreement: a, intent, events };
     });
     if (!done) throw AgreementException.notFound(id);
@@ -61,13 +65,22 @@ export class AgreementChanges {
 
 /**
  * `agreement.signature-requested` when a version starts to await signatures (submitted, amended,
- * or first signed from DRAFT), addressed to the parties that have not signed it yet.
+ * or first signed from DRAFT), addressed to the parties that have not signed it yet; the persons
+ * are those who signed the version before it for those parties (`<org>/<sub>`), when it is an
+ * amendment.
  */
-function signatureRequested(from: string, action: AgreementLogAction, a: Agreement, now: Date): OutboxEvent[] {
+function signatureRequested(
+  from: string,
+  action: AgreementLogAction,
+  a: Agreement,
+  now: Date,
+  signersBefore: string[],
+): OutboxEvent[] {
   if (a.statusAt(now) !== 'PENDING_SIGNATURES' || (from === 'PENDING_SIGNATURES' && action !== 'amend')) return [];
   const awaiting = a.awaitingSignatures();
+  const people = action === 'amend' ? signersBefore.filter((p) => awaiting.includes(p.split('/')[0])) : [];
   return awaiting.length
-    ? [{ type: 'agreement.signature-requested', subject: a.id, parties: awaiting, link: links.agreement(a.id) }]
+    ? [{ type: 'agreement.signature-requested', subject: a.id, parties: awaiting, people, link: links.agreement(a.id) }]
     : [];
 }
 

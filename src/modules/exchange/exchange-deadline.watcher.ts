@@ -17,7 +17,8 @@ const LOOKAHEAD_MS = 4 * 24 * 3_600_000;
  * Raises `exchange-request.due-soon` (URGENT 4 hours, ROUTINE one working day before the due
  * time) and `exchange-request.overdue` (past it, still SUBMITTED or APPROVED) for each open
  * request, once per request and due time whichever instance sees it first (recordEventOnce).
- * A request first seen already overdue gets only `overdue`.
+ * A request first seen already overdue gets only `overdue`. An approved request names the data
+ * owner who approved it as the person concerned (e-mailed where their address is configured).
  */
 @Injectable()
 export class ExchangeDeadlineWatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -56,7 +57,9 @@ export class ExchangeDeadlineWatcher implements OnApplicationBootstrap, OnModule
             : dueSoonAt(r.dueBy, r.urgency) <= now
               ? ('exchange-request.due-soon' as const)
               : null;
-        if (type && (await recordEventOnce(tx, exchangeEvent(type, r.id, r), r.dueBy))) raised++;
+        if (!type) continue;
+        const event = { ...exchangeEvent(type, r.id, r), people: r.approvedBy ? [r.approvedBy] : [] };
+        if (await recordEventOnce(tx, event, r.dueBy)) raised++;
       }
       return raised;
     });

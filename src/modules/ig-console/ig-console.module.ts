@@ -4,6 +4,7 @@ import { AccessLogModule } from '@modules/access-log/index.js';
 import { OrganisationsModule } from '@modules/organisations/index.js';
 import { GovernanceOverviewService } from './application/governance-overview.service.js';
 import { IgSessionGuard } from './application/ig-session.guard.js';
+import { MisuseFlagWatcher } from './application/misuse-flag.watcher.js';
 import { MisuseFlagsService } from './application/misuse-flags.service.js';
 import { AgreementsSource, OverdueExchangeSource, WebhookDeliverySource } from './domain/agreement-view.js';
 import { IgApiController } from './http/ig-api.controller.js';
@@ -42,6 +43,7 @@ export class IgConsoleModule {
         IgSessionGuard,
         FlagReviewStore,
         MisuseFlagsService,
+        MisuseFlagWatcher,
         GovernanceOverviewService,
         { provide: AgreementsSource, useClass: AgreementsReadAdapter },
         { provide: OverdueExchangeSource, useClass: OverdueExchangeReadAdapter },

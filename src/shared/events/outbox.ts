@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   'exchange-request.fulfilled',
   'exchange-request.due-soon',
   'exchange-request.overdue',
+  'misuse-flag.raised',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -32,12 +33,14 @@ export type EventType = (typeof EVENT_TYPES)[number];
  */
 export interface OutboxEvent {
   readonly type: EventType;
-  /** The CRN, agreement id or exchange request id the event is about. */
+  /** The CRN, agreement id, exchange request id or misuse flag id the event is about. */
   readonly subject: string;
   /** Set for events about a case: who may receive it is decided as for a read of this CRN. */
   readonly crn?: string | null;
-  /** For agreement and exchange events: the organisations that may receive it. */
+  /** For agreement, exchange and misuse flag events: the organisations that may receive it. */
   readonly parties?: readonly string[];
+  /** Persons the event concerns, as `<organisation>/<sub>`: e-mailed where an address is configured, never sent elsewhere. */
+  readonly people?: readonly string[];
   /** Path of the API resource that holds the details, e.g. `/cases/X123456/summary`. */
   readonly link: string;
 }
@@ -50,7 +53,7 @@ export interface OutboxSql {
 /** The advisory lock key that orders outbox writers (see recordEvents). */
 export const OUTBOX_LOCK_KEY = 7_163_016;
 
-const INSERT = `INSERT INTO event_outbox (id, type, subject, crn, parties, link) VALUES ($1, $2, $3, $4, $5::text[], $6)`;
+const INSERT = `INSERT INTO event_outbox (id, type, subject, crn, parties, link, people) VALUES ($1, $2, $3, $4, $5::text[], $6, $7::text[])`;
 
 /**
  * Writes the change's events into the outbox inside the change's transaction `tx`: they commit
@@ -62,15 +65,24 @@ export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]
   if (!events.length) return;
   await tx.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_LOCK_KEY]);
   for (const e of events) {
-    await tx.query(INSERT, [randomUUID(), e.type, e.subject, e.crn ?? null, [...(e.parties ?? [])], e.link]);
+    await tx.query(INSERT, [
+      randomUUID(),
+      e.type,
+      e.subject,
+      e.crn ?? null,
+      [...(e.parties ?? [])],
+      e.link,
+      [...(e.people ?? [])],
+    ]);
   }
 }
 
-/** The thin event's link for a case, an agreement or an exchange request. */
+/** The thin event's link for a case, an agreement, an exchange request, or the IG console's flags. */
 export const links = {
   case: (crn: string) => `/cases/${encodeURIComponent(crn)}/summary`,
   agreement: (id: string) => `/agreements/${encodeURIComponent(id)}`,
   exchangeRequest: (id: string) => `/exchange-requests/${encodeURIComponent(id)}`,
+  misuseFlags: () => `/ig/#/flags`,
 };
 
 /**
@@ -80,9 +92,18 @@ export const links = {
  * new `dueAt` and raises the event again. True when this call raised it.
  */
 export async function recordEventOnce(tx: OutboxSql, event: OutboxEvent, dueAt: Date): Promise<boolean> {
+  const key = [event.type, event.subject, dueAt];
+  const seen = (await tx.query(
+    `SELECT 1 FROM event_reminders WHERE type = $1 AND subject = $2 AND due_at = $3`,
+    key,
+  )) as unknown[];
+  if (seen.length) return false;
+  // The outbox lock first, then the reminder row: two sweeps raising the same events in different
+  // orders then queue on the lock instead of each waiting for a row the other holds (a deadlock).
+  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_LOCK_KEY]);
   const rows = (await tx.query(
     `WITH raised AS (INSERT INTO event_reminders (type, subject, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING type) SELECT type FROM raised`,
-    [event.type, event.subject, dueAt],
+    key,
   )) as unknown[];
   if (!rows.length) return false;
   await recordEvents(tx, [event]);

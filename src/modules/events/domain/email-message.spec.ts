@@ -35,6 +35,47 @@ describe(emailsFor.name, () => {
     expect(mails.map((m) => m.recipient)).toEqual(['dsa@police.example']);
   });
 
+  it("tells an organisation's IG of a misuse flag raised in its view", () => {
+    const config2 = { ...config, contacts: { 'nps-north-east': { ig: ['ig@nps.example'] } } };
+    const mails = emailsFor(
+      event({
+        type: 'misuse-flag.raised',
+        subject: 'nps-north-east/break_glass:12',
+        parties: ['nps-north-east'],
+        link: '/ig/#/flags',
+      }),
+      config2,
+    );
+    expect(mails).toEqual([
+      expect.objectContaining({
+        recipient: 'ig@nps.example',
+        subject: '[Probation gateway] Misuse flag raised: nps-north-east/break_glass:12',
+      }),
+    ]);
+    expect(mails[0].body).toContain('https://gateway.example/ig/#/flags');
+  });
+
+  it('also tells a person the event names in an organisation it is for, where their address is known', () => {
+    const withPeople = {
+      ...config,
+      contacts: {
+        ...config.contacts,
+        'police-cleveland': { signatory: ['dsa@police.example'], people: { 'user:pc-sig-1': 'pat@police.example' } },
+        'nps-north-east': { people: { 'user:nps-sig-1': 'sam@nps.example' } },
+      },
+    };
+    const mails = emailsFor(
+      event({
+        type: 'agreement.signature-requested',
+        parties: ['police-cleveland'],
+        people: ['police-cleveland/user:pc-sig-1', 'police-cleveland/user:unknown', 'nps-north-east/user:nps-sig-1'],
+      }),
+      withPeople,
+    );
+    // Not the NPS person: the event is not for their organisation.
+    expect(mails.map((m) => m.recipient)).toEqual(['dsa@police.example', 'pat@police.example']);
+  });
+
   it('mails nothing for an event type nobody is told of by e-mail, or an organisation with no contacts', () => {
     expect(emailsFor(event({ type: 'exchange-request.decided' }), config)).toEqual([]);
     expect(emailsFor(event({ parties: ['police-cleveland', 'crc-northumbria'] }), config)).toEqual([]);

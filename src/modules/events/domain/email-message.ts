@@ -33,19 +33,34 @@ const MAILED: Partial<
     subject: 'Agreement awaiting your signature',
     what: 'A version of a data-sharing agreement your organisation is party to awaits its signature.',
   },
+  'misuse-flag.raised': {
+    audience: 'ig',
+    to: (e) => e.parties,
+    subject: 'Misuse flag raised',
+    what: "The access log shows activity that the misuse rules flag for your organisation's review.",
+  },
 };
 
 export const MAILED_TYPES = Object.keys(MAILED) as EventType[];
 
 /**
  * The messages an event gives rise to under the configured contacts: one per address of each
- * organisation it is for, none when the event is not mailed or nobody is configured.
+ * organisation it is for and of each person it names there, none when the event is not mailed
+ * or nobody is configured.
  */
 export function emailsFor(e: StoredEvent, config: Pick<EmailConfig, 'contacts' | 'linkBase'>): EmailMessage[] {
   const m = MAILED[e.type];
   if (!m) return [];
   const link = `${config.linkBase}${e.link}`;
-  const recipients = new Set(m.to(e).flatMap((org) => config.contacts[org]?.[m.audience] ?? []));
+  const orgs = m.to(e);
+  const recipients = new Set(orgs.flatMap((org) => config.contacts[org]?.[m.audience] ?? []));
+  // Persons the event names, in an organisation it is for, whose own address is configured.
+  for (const person of e.people ?? []) {
+    const cut = person.indexOf('/');
+    const org = person.slice(0, cut);
+    const address = orgs.includes(org) ? config.contacts[org]?.people?.[person.slice(cut + 1)] : undefined;
+    if (address) recipients.add(address);
+  }
   return [...recipients].map((recipient) => ({
     recipient,
     subject: `[Probation gateway] ${m.subject}: ${e.subject}`,

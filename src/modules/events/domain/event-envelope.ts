@@ -10,6 +10,8 @@ export interface StoredEvent {
   parties: string[];
   link: string;
   occurredAt: Date;
+  /** Persons the event concerns (`<org>/<sub>`), read only for e-mail. */
+  people?: string[];
 }
 
 /** The CloudEvents 1.0 structured JSON of a thin event: identifiers and a link, never case content. */

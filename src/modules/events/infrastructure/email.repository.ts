@@ -42,10 +42,11 @@ export class EmailRepository {
         type: EventType;
         subject: string;
         parties: string[];
+        people: string[];
         link: string;
         occurred_at: Date;
       }[] = await tx.query(
-        `SELECT seq::text, id::text, type, subject, parties, link, occurred_at FROM event_outbox WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        `SELECT seq::text, id::text, type, subject, parties, people, link, occurred_at FROM event_outbox WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [held[0].cursor, PLAN_BATCH],
       );
       if (!rows.length) return 0;

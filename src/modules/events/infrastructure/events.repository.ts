@@ -44,6 +44,11 @@ const toEvent = (r: EventRow): StoredEvent => ({
 const EVENT_COLUMNS = `o.seq::text AS seq, o.id::text AS id, o.type, o.subject, o.crn, o.parties, o.link, o.occurred_at`;
 /** UPDATE ... RETURNING wrapped in a CTE: the statement is a SELECT, so the driver answers with the rows alone. */
 const returning = (update: string, columns = '*') => `WITH changed AS (${update}) SELECT ${columns} FROM changed`;
+/** Keeps the lease (and extends it), moves the cursor past seq $5 unless $4 (a replay), counts the outcome; RETURNING id when held. */
+const HOLD_AND_MOVE = `UPDATE event_subscriptions SET attempts = 0, lease_until = now() + make_interval(secs => $3::double precision / 1000),
+    cursor = CASE WHEN $4 THEN cursor ELSE greatest(cursor, $5::bigint) END,
+    delivered = delivered + CASE WHEN $6 THEN 1 ELSE 0 END, failures = failures + CASE WHEN $7 THEN 1 ELSE 0 END
+  WHERE id = $1 AND lease_owner = $2 AND lease_until > now() RETURNING id`;
 const MATCHES = `(s.types = '{*}' OR o.type = ANY (s.types))`;
 
 /** Subscriptions, the outbox and delivery state. Every read of a subscription names its organisation. */
@@ -165,22 +170,42 @@ export class EventsRepository {
     attempt: { n: number; ok: boolean; status: number | null; error: string | null } | null,
     leaseMs: number,
   ): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const held: unknown[] = await tx.query(
-        returning(`UPDATE event_subscriptions SET attempts = 0, lease_until = now() + make_interval(secs => $3::double precision / 1000),
-                cursor = CASE WHEN $4 THEN cursor ELSE greatest(cursor, $5::bigint) END,
-                delivered = delivered + CASE WHEN $6 THEN 1 ELSE 0 END, failures = failures + CASE WHEN $7 THEN 1 ELSE 0 END
-          WHERE id = $1 AND lease_owner = $2 AND lease_until > now() RETURNING id`),
+    if (!item.replay && outcome.kind !== 'dead') {
+      // The common case, delivered or not for this subscriber: one statement, so one round trip.
+      const held: unknown[] = await this.db.query(
+        `WITH held AS (${HOLD_AND_MOVE}),
+              attempt AS (INSERT INTO event_delivery_attempts (subscription_id, seq, attempt, ok, status, error, instance)
+                          SELECT id, $5::bigint, $8::int, $9::boolean, $10::int, $11::text, $2 FROM held WHERE $8::int IS NOT NULL)
+         SELECT id FROM held`,
         [
           s.id,
           owner,
           leaseMs,
-          item.replay,
+          false,
           item.event.seq,
           outcome.kind === 'delivered',
           attempt !== null && !attempt.ok,
+          attempt?.n ?? null,
+          attempt?.ok ?? null,
+          attempt?.status ?? null,
+          attempt?.error?.slice(0, 500) ?? null,
         ],
       );
+      if (!held.length) return false;
+      s.cursor = item.event.seq;
+      s.attempts = 0;
+      return true;
+    }
+    return this.db.transaction(async (tx) => {
+      const held: unknown[] = await tx.query(returning(HOLD_AND_MOVE), [
+        s.id,
+        owner,
+        leaseMs,
+        item.replay,
+        item.event.seq,
+        outcome.kind === 'delivered',
+        attempt !== null && !attempt.ok,
+      ]);
       if (!held.length) return false;
       if (attempt) await this.recordAttempt(tx, owner, s, item, attempt);
       if (item.replay) {

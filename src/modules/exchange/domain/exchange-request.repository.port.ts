@@ -18,6 +18,8 @@ export interface OpenDeadline {
   provider: string;
   urgency: Urgency;
   dueBy: Date;
+  /** The provider's data owner who approved it (`<org>/<sub>`), while APPROVED and not yet released. */
+  approvedBy: string | null;
 }
 
 /** A request's jti used again by its requester (the same request JWS, or its jti, replayed). */

@@ -192,9 +192,12 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
   }
 
   async openDueBy(tx: Transaction, by: Date): Promise<OpenDeadline[]> {
-    const rows = await tx.query<{ id: string; requester: string; provider: string; urgency: Urgency; due_by: Date }[]>(
-      `SELECT id::text, requester_org AS requester, provider_org AS provider, urgency, due_by FROM exchange_requests
-        WHERE status IN ('SUBMITTED', 'APPROVED') AND due_by <= $1 ORDER BY due_by`,
+    const rows = await tx.query<
+      { id: string; requester: string; provider: string; urgency: Urgency; due_by: Date; approved_by: string | null }[]
+    >(
+      `SELECT id::text, requester_org AS requester, provider_org AS provider, urgency, due_by,
+              CASE WHEN status = 'APPROVED' THEN decided_by_org || '/' || decided_by_sub END AS approved_by
+         FROM exchange_requests WHERE status IN ('SUBMITTED', 'APPROVED') AND due_by <= $1 ORDER BY due_by`,
       [by],
     );
     return rows.map((r) => ({
@@ -203,6 +206,7 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
       provider: r.provider,
       urgency: r.urgency,
       dueBy: r.due_by,
+      approvedBy: r.approved_by,
     }));
   }
 

@@ -94,6 +94,15 @@ export class MisuseFlagsService {
     return review;
   }
 
+  /**
+   * The flags the reviewer's view of the log raises over `range`, for the misuse flag watcher:
+   * read without an access-log entry, because nobody sees the entries (the watcher passes on
+   * each flag's id alone, to the reviewer's own organisation).
+   */
+  async raised(p: Principal, range: { from: Date; to: Date }): Promise<MisuseFlag[]> {
+    return this.flagsIn(p, await this.search.entriesForCheck(p, range, MAX_ENTRIES));
+  }
+
   private async flagsIn(p: Principal, entries: StoredAccessLogEntry[]): Promise<MisuseFlag[]> {
     const agreements = new Map((await this.agreements.list(p)).map((a) => [a.id, agreementFacts(a)]));
     return computeFlags(entries, agreements, {
