@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AccessLogWriter } from '../../src/modules/access-log/index.js';
+import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed } from '../../src/modules/access-log/domain/note/index.js';
+import { startWitness, type RunningWitness } from '../../src/witness/start.js';
 import { activeAgreement, agreementTerms, daysFromNow, signatory } from '../factories/agreement.factory.js';
 import { TestGateway } from '../setup/test-app.js';
 
@@ -239,6 +241,76 @@ describe('IG console in a browser, demo mode', () => {
     await page.getByText('Signed in as user:demo-ig-police-durham (police-durham)').waitFor();
     await page.getByRole('heading', { name: 'Log review' }).waitFor();
     expect(await page.locator('#demo-identities li').count()).toBe(Object.keys(gw.orgs).length);
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
+});
+
+describe('IG console in a browser, witnessed checkpoints', () => {
+  const origin = 'gw-browser.example/access-log';
+  const logKey = new Ed25519NoteSigner(origin, newEd25519Seed());
+  const dirs: string[] = [];
+  let witnesses: RunningWitness[];
+  let gw: TestGateway;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    witnesses = [];
+    for (const name of ['witness.police-durham.example/w1', 'witness.crc-northumbria.example/w1']) {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-witness-'));
+      dirs.push(dataDir);
+      const key = new Ed25519Cosigner(name, newEd25519Seed()).privateKeyText;
+      witnesses.push(
+        await startWitness({ name, host: '127.0.0.1', port: 0, dataDir, key, logs: [logKey.verifierKey] }),
+      );
+    }
+    // A third witness that never answers: 2 of 3 is the quorum.
+    const down = new Ed25519Cosigner('witness.down.example/w1', newEd25519Seed());
+    gw = await TestGateway.start({
+      env: {
+        DEMO: 'true',
+        LOG_ORIGIN: origin,
+        LOG_NOTE_KEY: logKey.privateKeyText,
+        WITNESSES: JSON.stringify([
+          ...witnesses.map((w) => ({ url: w.url, key: w.verifierKey })),
+          { url: 'http://127.0.0.1:9', key: down.verifierKey },
+        ]),
+        WITNESS_QUORUM: '2',
+        WITNESS_TIMEOUT_MS: '2000',
+      },
+    });
+    // A logged read first, so the log is not empty when the checkpoint is signed and sent.
+    await gw.call('GET', '/access-log?limit=1', { org: gw.orgs.gateway, roles: ['ig-reviewer'] });
+    expect(
+      (await gw.call('POST', '/access-log/checkpoints', { org: gw.orgs.gateway, roles: ['ig-reviewer'] })).status,
+    ).toBe(200);
+    page = await newPage(problems);
+    await page.goto(`${await listening(gw)}/ig`);
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await gw?.close();
+    await Promise.all(witnesses.map((w) => w.close()));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('shows which witnesses cosigned the latest checkpoint, each Ed25519 cosignature verified in the browser', async () => {
+    await page.getByRole('button', { name: /^nps-north-east \(NPS\)/ }).click();
+    await page.getByRole('heading', { name: 'Log review' }).waitFor();
+    await page.getByRole('link', { name: 'Governance overview' }).click();
+    const result = page.locator('#witness-verify');
+    await result.filter({ hasText: /cosigned by|NOT verified|No checkpoint/ }).waitFor();
+    expect(await result.textContent()).toMatch(
+      /^Checkpoint of \d+ entries cosigned by 2 of 3 witnesses \(2 required\); every signature verified in your browser\.$/,
+    );
+    expect(await result.getAttribute('class')).toBe('result ok');
+    const rows = await page.locator('#witness-table tbody tr').allTextContents();
+    expect(rows).toEqual([
+      expect.stringMatching(/^witness\.police-durham\.example\/w1verified, cosigned /),
+      expect.stringMatching(/^witness\.crc-northumbria\.example\/w1verified, cosigned /),
+      'witness.down.example/w1none on this checkpoint',
+    ]);
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
   });
 });
