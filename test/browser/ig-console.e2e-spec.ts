@@ -4,7 +4,8 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AccessLogWriter } from '../../src/modules/access-log/index.js';
 import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed } from '../../src/modules/access-log/domain/note/index.js';
-import { startWitness, type RunningWitness } from '../../src/witness/start.js';
+import type { RunningWitness } from '../../src/witness/start.js';
+import { startTestWitnesses } from '../support/test-witnesses.js';
 import { activeAgreement, agreementTerms, daysFromNow, signatory } from '../factories/agreement.factory.js';
 import { TestGateway } from '../setup/test-app.js';
 
@@ -248,22 +249,19 @@ describe('IG console in a browser, demo mode', () => {
 describe('IG console in a browser, witnessed checkpoints', () => {
   const origin = 'gw-browser.example/access-log';
   const logKey = new Ed25519NoteSigner(origin, newEd25519Seed());
-  const dirs: string[] = [];
   let witnesses: RunningWitness[];
+  let closeWitnesses: () => Promise<void>;
   let gw: TestGateway;
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    witnesses = [];
-    for (const name of ['witness.police-durham.example/w1', 'witness.crc-northumbria.example/w1']) {
-      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-witness-'));
-      dirs.push(dataDir);
-      const key = new Ed25519Cosigner(name, newEd25519Seed()).privateKeyText;
-      witnesses.push(
-        await startWitness({ name, host: '127.0.0.1', port: 0, dataDir, key, logs: [logKey.verifierKey] }),
-      );
-    }
+    const started = await startTestWitnesses(
+      ['witness.police-durham.example/w1', 'witness.crc-northumbria.example/w1'],
+      logKey.verifierKey,
+    );
+    witnesses = started.witnesses;
+    closeWitnesses = started.close;
     // A third witness that never answers: 2 of 3 is the quorum.
     const down = new Ed25519Cosigner('witness.down.example/w1', newEd25519Seed());
     gw = await TestGateway.start({
@@ -291,8 +289,7 @@ describe('IG console in a browser, witnessed checkpoints', () => {
   afterAll(async () => {
     await page?.close();
     await gw?.close();
-    await Promise.all(witnesses.map((w) => w.close()));
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await closeWitnesses();
   });
 
   it('shows which witnesses cosigned the latest checkpoint, each Ed25519 cosignature verified in the browser', async () => {
