@@ -251,6 +251,7 @@ describe('IG console in a browser, witnessed checkpoints', () => {
   const logKey = new Ed25519NoteSigner(origin, newEd25519Seed());
   let witnesses: RunningWitness[];
   let closeWitnesses: () => Promise<void>;
+  let witnessedEntry: number;
   let gw: TestGateway;
   let page: Page;
   const problems: string[] = [];
@@ -277,8 +278,23 @@ describe('IG console in a browser, witnessed checkpoints', () => {
         WITNESS_TIMEOUT_MS: '2000',
       },
     });
-    // A logged read first, so the log is not empty when the checkpoint is signed and sent.
-    await gw.call('GET', '/access-log?limit=1', { org: gw.orgs.gateway, roles: ['ig-reviewer'] });
+    // An entry about NPS data, so the NPS reviewer can open and verify it.
+    witnessedEntry = (
+      await gw.app.get(AccessLogWriter).append({
+        actor: { org: 'police-cleveland', sub: 'user:pc-9', roles: ['iom-officer'] },
+        action: 'case.summary',
+        resource: { type: 'case', id: 'A123457' },
+        crn: 'A123457',
+        purpose: 'IOM',
+        reason: 'IOM panel',
+        decision: 'ALLOW',
+        reasons: ['rule:police.iom.summary'],
+        fieldsReleased: ['tier'],
+        recipientOrg: 'police-cleveland',
+        ownerOrg: 'nps-north-east',
+        requestId: 'req-witnessed-1',
+      })
+    ).index;
     expect(
       (await gw.call('POST', '/access-log/checkpoints', { org: gw.orgs.gateway, roles: ['ig-reviewer'] })).status,
     ).toBe(200);
@@ -308,6 +324,17 @@ describe('IG console in a browser, witnessed checkpoints', () => {
       expect.stringMatching(/^witness\.crc-northumbria\.example\/w1verified, cosigned /),
       'witness.down.example/w1none on this checkpoint',
     ]);
+
+    // An entry is verified against the witnessed checkpoint too.
+    await page.goto(`${page.url().split('#')[0]}#/entry/${witnessedEntry}`);
+    await page.getByRole('button', { name: 'Verify against the signed checkpoint' }).click();
+    const witnessed = page.locator('#verify-witnessed');
+    await witnessed.waitFor();
+    expect(await witnessed.textContent()).toMatch(
+      new RegExp(
+        `^Witnessed: entry ${witnessedEntry} is in the checkpoint of \\d+ entries cosigned by witness\\.police-durham\\.example/w1, witness\\.crc-northumbria\\.example/w1\\.$`,
+      ),
+    );
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
   });
 });

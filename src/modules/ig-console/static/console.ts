@@ -1,7 +1,14 @@
 // The IG console: a small hash-routed page over /ig/api (see IgApiController).
 import { $, api, el, field, fmtTime, localToIso, messageOf, showMessage } from './dom.js';
 import { showFlags, showOverview } from './governance.js';
-import { verifyEntry, type Checkpoint, type Jwks, type Proof } from './verify.js';
+import {
+  verifyEntry,
+  verifyEntryWitnessed,
+  type Checkpoint,
+  type Jwks,
+  type Proof,
+  type Witnessing,
+} from './verify.js';
 
 interface Session {
   org: string;
@@ -293,11 +300,34 @@ async function verifyCurrent(): Promise<void> {
         ),
       ),
     );
+    out.append(await witnessedOutcome(e));
   } catch (err) {
     out.replaceChildren(
       el('p', { class: 'result fail', id: 'verify-outcome', text: `Not verified: ${messageOf(err)}` }),
     );
   }
+}
+
+/** Whether the entry is in the latest checkpoint the log's witnesses cosigned, checked in the browser. */
+async function witnessedOutcome(e: Entry): Promise<HTMLElement> {
+  const w = await api<Witnessing>('/ig/api/witnesses');
+  const line = (ok: boolean | null, text: string) =>
+    el('p', { class: `result${ok === null ? '' : ok ? ' ok' : ' fail'}`, id: 'verify-witnessed', text });
+  if (!w.witnesses.length) return line(null, 'This gateway has no witnesses configured.');
+  const size = w.note ? Number(w.note.split('\n')[1]) : 0;
+  if (!w.note || !(size > e.index))
+    return line(null, `Entry ${e.index} is not in a checkpoint the witnesses have cosigned yet.`);
+  const proof = await api<Proof>(`/ig/api/entries/${e.index}/proof?treeSize=${size}`);
+  const keys = w.witnesses.map((x) => x.key);
+  const entry = e as unknown as Entry & Record<string, unknown>;
+  const r = await verifyEntryWitnessed(entry, proof, w.note, w.logKey, keys, w.quorum);
+  const cosigners = r.witnesses.filter((x) => x.cosignedAt).map((x) => x.name);
+  return r.ok && r.included
+    ? line(
+        true,
+        `Witnessed: entry ${e.index} is in the checkpoint of ${size} entries cosigned by ${cosigners.join(', ')}.`,
+      )
+    : line(false, `Not witnessed: ${r.ok ? 'the proof does not lead to the witnessed checkpoint' : r.why}.`);
 }
 
 $('verify').addEventListener('click', () => void verifyCurrent());

@@ -1,6 +1,6 @@
 // Misuse flags and the governance overview.
 import { $, api, el, field, fmtTime, localToIso, messageOf } from './dom.js';
-import { verifyCheckpoint, verifyWitnessedCheckpoint, type Checkpoint, type Jwks } from './verify.js';
+import { verifyCheckpoint, verifyWitnessedCheckpoint, type Checkpoint, type Jwks, type Witnessing } from './verify.js';
 
 const FLAG_NAMES: Record<string, string> = {
   BULK_ACCESS: 'Bulk access',
@@ -44,14 +44,6 @@ interface Overview {
   overdueExchangeRequests:
     { id: string; requester: string; provider: string; crn: string; urgency: string; dueBy: string }[] | null;
   checkpoint: Checkpoint;
-}
-
-/** GET /ig/api/witnesses: the log's key, its witnesses' keys and the latest checkpoint they cosigned. */
-interface Witnessing {
-  logKey: string;
-  quorum: number;
-  witnesses: { name: string; key: string }[];
-  note: string | null;
 }
 
 export async function showFlags(): Promise<void> {

@@ -35,6 +35,14 @@ export interface Jwks {
   keys: Record<string, unknown>[];
 }
 
+/** GET /ig/api/witnesses: the log's key, its witnesses' keys and the latest checkpoint they cosigned. */
+export interface Witnessing {
+  logKey: string;
+  quorum: number;
+  witnesses: { name: string; key: string }[];
+  note: string | null;
+}
+
 export interface Step {
   label: string;
   ok: boolean;
@@ -83,6 +91,13 @@ export async function verifyCheckpoint(
   return { ok: true, kid: header.kid ?? '', alg: header.alg ?? '' };
 }
 
+/** An entry's RFC 9162 leaf hash: of its canonical JSON, or the one a redacted view carries. */
+export function entryLeaf(entry: Record<string, unknown>): Uint8Array {
+  return entry.redacted === true
+    ? base64ToBytes(typeof entry.leafHash === 'string' ? entry.leafHash : '')
+    : leafHash(encoder.encode(canonicalJson(entry)));
+}
+
 /**
  * Checks one entry end to end: its canonical bytes hash to the proof's leaf hash, the proof
  * leads to the checkpoint's root, and the checkpoint is signed by the gateway.
@@ -102,9 +117,7 @@ export async function verifyEntry(
   // operator see it whole): its bytes are not the leaf, so only the leaf hash the gateway gave
   // with it can be checked for inclusion. Its content is not verified, and the result says so.
   const redacted = entry.redacted === true;
-  const leaf = redacted
-    ? base64ToBytes(typeof entry.leafHash === 'string' ? entry.leafHash : '')
-    : leafHash(encoder.encode(canonicalJson(entry)));
+  const leaf = entryLeaf(entry);
   const leafOk = step(
     redacted
       ? 'Redacted entry: its leaf hash is the leaf in the proof (content not verifiable from this view)'
@@ -194,4 +207,34 @@ export async function verifyWitnessedCheckpoint(
   return cosigned >= quorum
     ? { ...base, ok: true }
     : { ...base, ok: false, why: `${cosigned} of the ${quorum} cosignatures required` };
+}
+
+/**
+ * Checks that an entry is in a witnessed checkpoint: the note verifies (the log's signature and
+ * `quorum` cosignatures, see verifyWitnessedCheckpoint) and the proof at its size leads from the
+ * entry's leaf to its root.
+ */
+export async function verifyEntryWitnessed(
+  entry: { index: number } & Record<string, unknown>,
+  proof: Proof,
+  note: string,
+  logKey: string,
+  witnessKeys: readonly string[],
+  quorum: number,
+): Promise<WitnessedCheckpointCheck & { included: boolean }> {
+  const check = await verifyWitnessedCheckpoint(note, logKey, witnessKeys, quorum);
+  const included =
+    check.size !== undefined &&
+    check.rootHash !== undefined &&
+    proof.treeSize === check.size &&
+    proof.index === entry.index &&
+    bytesEqual(entryLeaf(entry), base64ToBytes(proof.leafHash)) &&
+    verifyInclusion(
+      entry.index,
+      check.size,
+      entryLeaf(entry),
+      proof.auditPath.map(base64ToBytes),
+      base64ToBytes(check.rootHash),
+    );
+  return { ...check, included };
 }
