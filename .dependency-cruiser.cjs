@@ -105,7 +105,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^dist/' },
+    // Browser files of the pages import by URL (/assets/...), which only the browser resolves.
+    exclude: { path: ['^dist/', '^src/modules/web/assets/'] },
     tsPreCompilationDeps: true,
     // Resolves the @shared/*, @modules/*, @config/* aliases exactly as the compiler does.
     tsConfig: { fileName: 'tsconfig.json' },

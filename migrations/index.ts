@@ -8,6 +8,7 @@ import { IgSessionKeys1763800006000 } from './1763800006000-IgSessionKeys.js';
 import { LogWitnesses1763800007000 } from './1763800007000-LogWitnesses.js';
 import { AccessLogQueue1763800007300 } from './1763800007300-AccessLogQueue.js';
 import { Events1763800016000 } from './1763800016000-Events.js';
+import { EventReminders1763800017500 } from './1763800017500-EventReminders.js';
 import { PolicyVersions1763800018500 } from './1763800018500-PolicyVersions.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
@@ -22,5 +23,6 @@ export const migrations = [
   LogWitnesses1763800007000,
   AccessLogQueue1763800007300,
   Events1763800016000,
+  EventReminders1763800017500,
   PolicyVersions1763800018500,
 ];

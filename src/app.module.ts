@@ -16,6 +16,7 @@ import { CasesModule } from '@modules/cases/index.js';
 import { PoliciesModule } from '@modules/policies/index.js';
 import { ExchangeModule } from '@modules/exchange/index.js';
 import { IgConsoleModule } from '@modules/ig-console/index.js';
+import { WebModule } from '@modules/web/index.js';
 import { EventsModule } from '@modules/events/index.js';
 
 /** The composition root: wires every feature module to the process-wide infrastructure. */
@@ -35,6 +36,7 @@ export class AppModule {
         CasesModule,
         ExchangeModule,
         IgConsoleModule.forRoot(config),
+        WebModule,
         EventsModule,
       ],
       providers: [

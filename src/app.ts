@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -15,28 +16,19 @@ import { startMetricsListener, type MetricsListener } from '@shared/observabilit
 import { requestContext } from '@shared/observability/request-context.js';
 import { Tracing, type RequestTrace } from '@shared/observability/tracing.js';
 import { clientErrorHandler } from '@shared/errors/client-error.js';
-import { listenOnEveryClient } from '@shared/database/data-source.factory.js';
 import { ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
 import { unstorableInput } from '@shared/http/request-text.js';
+import { API_CSP, SECURITY_HEADERS } from '@shared/http/security-headers.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
+import { registerConsoleAssets } from '@modules/ig-console/index.js';
+import { registerWebAssets } from '@modules/web/index.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
 import { createOpenApiDocument } from './openapi.js';
 import { retry } from './database.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-resource-policy': 'same-origin',
-  'cross-origin-opener-policy': 'same-origin',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
-};
-const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 export interface CreatedApp {
   app: NestFastifyApplication;
@@ -61,7 +53,6 @@ export async function createApp(
     onPoolError: (e) => logger.warn(`database connection lost: ${e.message}`, 'Database'),
   });
   await retry(() => dataSource.initialize(), 30_000, logger);
-  listenOnEveryClient(dataSource);
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -112,6 +103,9 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   await registerRateLimit(fastify, config);
+  await fastify.register(fastifyCookie);
+  await registerConsoleAssets(fastify);
+  await registerWebAssets(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     const t = tracing.startRequest(req.headers, `${req.method} ${route}`, {

@@ -136,6 +136,12 @@ describe(loadConfig.name, () => {
     ['METRICS_PORT', '70000', /between 0 and 65535/],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', /http/],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317', /http:\/\/ or https:\/\//],
+    ['SMTP_URL', 'http://mail.example', /smtp or smtps/],
+    ['SMTP_URL', 'not a url', /URL/],
+    ['EMAIL_FROM', 'gateway', /e-mail address/],
+    ['EMAIL_CONTACTS', '{"nps-north-east": {"dpo": ["a@nps.example"]}}', /data-owner, signatory, ig/],
+    ['EMAIL_CONTACTS', '{"nps-north-east": {"ig": ["not an address"]}}', /list of e-mail addresses/],
+    ['EMAIL_CONTACTS', '["a@nps.example"]', /organisation id/],
   ])('refuses %s=%s, naming the variable', (variable, value, problem) => {
     const e = configError({ [variable]: value });
     expect(e.variable).toBe(variable);

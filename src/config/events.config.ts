@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 
 /** Webhook delivery settings (issue 16). Read from the environment by loadConfig only. */
@@ -19,6 +20,27 @@ export interface EventsConfig {
   /** Deliveries in flight at once on this instance (each subscription has at most one). */
   readonly concurrency: number;
   /** How often an idle worker looks for work. */
+  readonly pollMs: number;
+  readonly email: EmailConfig;
+}
+
+/** Who is told by e-mail of what, per organisation (EMAIL_CONTACTS). */
+export const EMAIL_AUDIENCES = ['data-owner', 'signatory', 'ig'] as const;
+export type EmailAudience = (typeof EMAIL_AUDIENCES)[number];
+
+/** E-mail notifications to people (issue 16). Read from the environment by loadEventsConfig only. */
+export interface EmailConfig {
+  /** SMTP_URL (`smtp://` or `smtps://`, credentials in the URL); undefined: no e-mail is sent or queued. */
+  readonly smtpUrl: string | undefined;
+  /** EMAIL_FROM: the From address. */
+  readonly from: string;
+  /** EMAIL_LINK_BASE: the gateway's public base URL the links in messages start with. */
+  readonly linkBase: string;
+  /** EMAIL_CONTACTS: per organisation, the addresses of its data owners, signatories and IG. */
+  readonly contacts: Readonly<Record<string, Partial<Record<EmailAudience, readonly string[]>>>>;
+  /** Attempts per message before it is given up on (EMAIL_MAX_ATTEMPTS). */
+  readonly maxAttempts: number;
+  /** How often an instance turns new events into messages and sends due ones (EMAIL_POLL_MS). */
   readonly pollMs: number;
 }
 
@@ -54,6 +76,63 @@ function isHostOrRange(v: string): boolean {
   return isIP(addr) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(addr);
 }
 
+const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+$/;
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new EventsConfigError(name, 'must be a URL');
+  }
+  if (!protocols.includes(u.protocol))
+    throw new EventsConfigError(name, `must use ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
+  return raw;
+}
+
+function contacts(env: Env): EmailConfig['contacts'] {
+  const raw = env.EMAIL_CONTACTS?.trim();
+  if (!raw) return {};
+  const shape = `{ "<organisation id>": { ${EMAIL_AUDIENCES.map((a) => `"${a}"`).join(', ')}: [addresses] } }`;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.startsWith('{') ? raw : existsSync(raw) ? readFileSync(raw, 'utf8') : raw);
+  } catch {
+    throw new EventsConfigError('EMAIL_CONTACTS', `must be JSON ${shape} or the path of a file holding it`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new EventsConfigError('EMAIL_CONTACTS', `must be ${shape}`);
+  for (const [org, byAudience] of Object.entries(value)) {
+    if (typeof byAudience !== 'object' || byAudience === null || Array.isArray(byAudience))
+      throw new EventsConfigError(
+        'EMAIL_CONTACTS',
+        `"${org}" must be an object of ${EMAIL_AUDIENCES.join(', ')} to address lists`,
+      );
+    for (const [audience, list] of Object.entries(byAudience as Record<string, unknown>)) {
+      if (!(EMAIL_AUDIENCES as readonly string[]).includes(audience))
+        throw new EventsConfigError('EMAIL_CONTACTS', `"${org}" has "${audience}": use ${EMAIL_AUDIENCES.join(', ')}`);
+      if (!Array.isArray(list) || !list.every((a) => typeof a === 'string' && ADDRESS.test(a)))
+        throw new EventsConfigError('EMAIL_CONTACTS', `"${org}"."${audience}" must be a list of e-mail addresses`);
+    }
+  }
+  return value as EmailConfig['contacts'];
+}
+
+export function loadEmailConfig(env: Env): EmailConfig {
+  const from = env.EMAIL_FROM?.trim() || 'probation-gateway@localhost';
+  if (!ADDRESS.test(from)) throw new EventsConfigError('EMAIL_FROM', 'must be an e-mail address');
+  return {
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    from,
+    linkBase: (url(env, 'EMAIL_LINK_BASE', ['https:', 'http:']) ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    contacts: contacts(env),
+    maxAttempts: int(env, 'EMAIL_MAX_ATTEMPTS', 10, 1, 100),
+    pollMs: int(env, 'EMAIL_POLL_MS', 1000, 10, 60_000),
+  };
+}
+
 export function loadEventsConfig(env: Env): EventsConfig {
   const allowHosts = (env.WEBHOOK_ALLOW_HOSTS ?? '')
     .split(',')
@@ -77,5 +156,6 @@ export function loadEventsConfig(env: Env): EventsConfig {
     timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 50, 60_000),
     concurrency: int(env, 'WEBHOOK_CONCURRENCY', 32, 1, 1000),
     pollMs: int(env, 'WEBHOOK_POLL_MS', 250, 10, 60_000),
+    email: loadEmailConfig(env),
   };
 }

@@ -206,10 +206,24 @@ describe('IG console in a browser (headless Chromium)', () => {
     await flag.getByText('Reviewed by user:ig-browser').waitFor();
     await shot('misuse-flags');
 
+    // A webhook of the organisation with an event waiting, for the delivery status table.
+    await gw.sql(
+      `INSERT INTO event_subscriptions (id, org, url, types, scheme, secret, cursor, created_by)
+       VALUES (gen_random_uuid(), 'nps-north-east', 'https://receiver.nps.example/hook', '{agreement.amended}', 'v1a', NULL, 0, 'system:test')`,
+    );
+    await gw.sql(
+      `INSERT INTO event_outbox (id, type, subject, parties, link)
+       VALUES (gen_random_uuid(), 'agreement.amended', 'a-1', '{nps-north-east}', '/agreements/a-1')`,
+    );
     await page.getByRole('link', { name: 'Governance overview' }).click();
     const sig = page.locator('#checkpoint-verify');
     await sig.filter({ hasText: /Signature verified|NOT verified/ }).waitFor();
     expect(await sig.textContent()).toMatch(/^Signature verified in your browser/);
+    const webhook = page.locator('#webhook-delivery tbody tr');
+    expect(await webhook.count()).toBe(1);
+    expect(await webhook.textContent()).toContain(
+      'https://receiver.nps.example/hook (agreement.amended)nps-north-east',
+    );
     await shot('governance-overview');
 
     await page.getByRole('button', { name: 'Sign out' }).click();

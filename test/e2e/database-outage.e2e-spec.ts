@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type pg from 'pg';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createApp, type CreatedApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/app.config.js';
 import { createDataSource } from '../../src/data-source.js';
@@ -85,6 +87,19 @@ describe('Database outage (GET /health, GET /organisations under load)', () => {
     });
     return http().get('/organisations').set('authorization', `Bearer ${token}`);
   };
+
+  it("survives a pooled connection's error while nobody else listens (a backend killed as it is released)", async () => {
+    // Checked out of the pool directly: neither TypeORM's query runner nor pg-pool's idle listener holds it.
+    const pool = (gateway.app.get(DataSource).driver as unknown as { master: pg.Pool }).master;
+    const client = await pool.connect();
+    try {
+      expect(() =>
+        client.emit('error', new Error('terminating connection due to administrator command')),
+      ).not.toThrow();
+    } finally {
+      client.release(true);
+    }
+  });
 
   it('answers 503 while PostgreSQL is down and recovers by itself when it returns', async () => {
     // A response counts for a phase only when its request started and ended in that phase.

@@ -240,9 +240,13 @@ describe('Events: /subscriptions, webhooks and /events', () => {
     expect(page.status).toBe(200);
     const events = page.body.events as { id: string; type: string }[];
     const pushed = new Set(delivered('/police').map((e) => e.id));
-    // Everything pushed, plus only what happened before the subscription existed (the agreement's activation).
+    // Everything pushed, plus only what happened before the subscription existed (the agreement's
+    // request for signatures and its activation).
     expect(events.filter((e) => pushed.has(e.id))).toHaveLength(pushed.size);
-    expect(events.filter((e) => !pushed.has(e.id)).map((e) => e.type)).toEqual(['agreement.activated']);
+    expect(events.filter((e) => !pushed.has(e.id)).map((e) => e.type)).toEqual([
+      'agreement.signature-requested',
+      'agreement.activated',
+    ]);
     const next = await gw.call('GET', `/events?after=${page.body.nextCursor}`, sys('police-cleveland'));
     expect(next.body.events).toEqual([]);
     const bad = await gw.call('GET', '/events?after=abc', sys('police-cleveland'));

@@ -211,12 +211,12 @@ describe('HTTP conventions', () => {
       const routes = appRoutes(gw);
       expect(routes.length).toBeGreaterThan(5);
       // Only these may stay out of the partner API document: the docs UI itself, the favicon,
-      // and the IG console under /ig (a browser application with its own session sign-in,
-      // not callable with signed requests).
+      // the landing page, and the IG console under /ig (a browser application with its own
+      // session sign-in, not callable with signed requests).
       const undocumented = routes
         .filter((r) => r.excluded && !/^\/ig(\/|$)/.test(r.path))
         .map((r) => `${r.method} ${r.path}`);
-      expect(undocumented.sort()).toEqual(['get /docs', 'get /docs/assets/{file}', 'get /favicon.ico']);
+      expect(undocumented.sort()).toEqual(['get /', 'get /docs', 'get /docs/assets/{file}', 'get /favicon.ico']);
       for (const r of routes.filter((x) => !x.excluded)) {
         const op = doc.paths[r.path]?.[r.method];
         expect({ route: `${r.method} ${r.path}`, documented: Boolean(op) }).toEqual({

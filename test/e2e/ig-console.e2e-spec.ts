@@ -410,6 +410,45 @@ describe('IG console (/ig)', () => {
       ]);
     });
 
+    it("shows the webhook delivery status of the reviewer's organisation only (all to the operator)", async () => {
+      const subscription = (id: string, org: string) =>
+        gw.sql(
+          `INSERT INTO event_subscriptions (id, org, url, types, scheme, secret, cursor, created_by)
+           VALUES ($1, $2, 'https://receiver.partner.example/hook', '{agreement.amended}', 'v1a', NULL,
+                   (SELECT coalesce(max(seq), 0) FROM event_outbox), 'system:test')`,
+          [id, org],
+        );
+      await subscription('00000000-0000-4000-8000-0000000000a1', 'nps-north-east');
+      await subscription('00000000-0000-4000-8000-0000000000a2', 'police-durham');
+      const events = await gw.sql<{ seq: string }>(
+        `INSERT INTO event_outbox (id, type, subject, parties, link)
+         SELECT gen_random_uuid(), 'agreement.amended', 'a-' || n, '{nps-north-east,police-durham}', '/agreements/a-' || n
+           FROM generate_series(1, 2) n RETURNING seq::text`,
+      );
+      await gw.sql(
+        `INSERT INTO event_dead_letters (subscription_id, seq, attempts, last_error) VALUES ($1, $2, 12, 'HTTP 500')`,
+        ['00000000-0000-4000-8000-0000000000a1', events[0].seq],
+      );
+      const nps = await signIn(gw, gw.orgs['nps-north-east']);
+      const mine = (await gw.http.get('/ig/api/overview').set('cookie', nps)).body.webhookDelivery;
+      expect(mine).toEqual([
+        expect.objectContaining({
+          id: '00000000-0000-4000-8000-0000000000a1',
+          org: 'nps-north-east',
+          types: ['agreement.amended'],
+          backlog: 2,
+          deadLetters: 1,
+          oldestUndeliveredSeconds: expect.any(Number),
+          failedAttempts: expect.any(Number),
+        }),
+      ]);
+      const op = await signIn(gw, gw.orgs.gateway, 'user:ig-operator');
+      const all = (await gw.http.get('/ig/api/overview').set('cookie', op)).body.webhookDelivery as { id: string }[];
+      expect(all.map((x) => x.id)).toEqual(
+        expect.arrayContaining(['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2']),
+      );
+    });
+
     it('records a review with a note, logged, only with the console header', async () => {
       const nps = await signIn(gw, gw.orgs['nps-north-east'], 'user:ig-reviewer-2');
       const flagId = `break_glass:${idx.breakGlass}`;

@@ -18,7 +18,7 @@ export { AccessLogSearchDto } from './queries/search-access-log/access-log-searc
 export { SubjectAccessReportQueryDto } from './queries/get-subject-access-report/subject-access-report.dto.js';
 export { InclusionProofQueryDto } from './queries/get-inclusion-proof/inclusion-proof.dto.js';
 export { CRN, ORG_ID, SIZE, CrnParam, EntryIndexParam } from './access-log.params.js';
-export { csvCell } from './application/access-log.csv.js';
+export { csvRecords } from './application/access-log.csv.js';
 export { ACCESS_LOG_UNAVAILABLE } from './domain/access-log.exception.js';
 export { CHECKPOINT_TYPE, checkpointPayload, type SignedCheckpoint, type CheckpointBody } from './domain/checkpoint.js';
 export { InvalidAccessLogEntryError } from './domain/prepared-entry.js';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@shared/auth/principal.js';
 import { AccessLogWriter, type LogIntent } from '@modules/access-log/index.js';
 import type { AgreementStatus } from './domain/agreement-terms.js';
-import type { AgreementTransaction, ExpiredAgreement } from './domain/agreement.repository.port.js';
+import type { Transaction } from '@shared/database/transaction.js';
+import type { ExpiredAgreement } from './domain/agreement.repository.port.js';
 import type { Agreement } from './domain/agreement.js';
 import { formatRfc3339 } from './domain/rfc3339.js';
 
@@ -20,7 +21,7 @@ export class AgreementAudit {
   constructor(private readonly log: AccessLogWriter) {}
 
   record(
-    tx: AgreementTransaction,
+    tx: Transaction,
     p: Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'reason'>,
     action: AgreementLogAction,
     a: Agreement,
@@ -48,7 +49,7 @@ export class AgreementAudit {
   }
 
   /** The gateway itself noticed that an agreement's validTo passed. */
-  recordExpired(tx: AgreementTransaction, e: ExpiredAgreement, now: Date): Promise<LogIntent> {
+  recordExpired(tx: Transaction, e: ExpiredAgreement, now: Date): Promise<LogIntent> {
     return this.log.enqueue(tx, {
       actor: { org: 'gateway', sub: 'system:agreement-expiry', roles: [] },
       action: 'agreement.expire',

@@ -48,10 +48,7 @@ export class AgreementChanges {
       await this.repo.save(tx, a);
       const intent = await this.audit.record(tx, p, action, a, { from, ...log });
       const events = a.pullEvents();
-      await recordEvents(
-        tx,
-        events.flatMap((e) => toOutbox(e, a)),
-      );
+      await recordEvents(tx, [...events.flatMap((e) => toOutbox(e, a)), ...signatureRequested(from, action, a, now)]);
       return { agreement: a, intent, events };
     });
     if (!done) throw AgreementException.notFound(id);
@@ -60,6 +57,18 @@ export class AgreementChanges {
     for (const e of done.events) this.events.publish(e);
     return done.agreement;
   }
+}
+
+/**
+ * `agreement.signature-requested` when a version starts to await signatures (submitted, amended,
+ * or first signed from DRAFT), addressed to the parties that have not signed it yet.
+ */
+function signatureRequested(from: string, action: AgreementLogAction, a: Agreement, now: Date): OutboxEvent[] {
+  if (a.statusAt(now) !== 'PENDING_SIGNATURES' || (from === 'PENDING_SIGNATURES' && action !== 'amend')) return [];
+  const awaiting = a.awaitingSignatures();
+  return awaiting.length
+    ? [{ type: 'agreement.signature-requested', subject: a.id, parties: awaiting, link: links.agreement(a.id) }]
+    : [];
 }
 
 /** The thin outbox event of a domain event: the agreement's id and link, and its parties as the audience. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { links, recordEvents } from '@shared/events/index.js';
+import { links, recordEventOnce, recordEvents } from '@shared/events/index.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AgreementAudit } from './agreement-audit.js';
 import { AgreementCoverage } from './agreement-coverage.js';
@@ -11,14 +11,20 @@ import {
   type ExpiredAgreement,
 } from './domain/agreement.repository.port.js';
 
-/** How often the watcher looks for agreements past their validTo. */
+/** How often the watcher looks for agreements past their validTo, near it, or past their reviewBy. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
+/** An agreement in force is `expiring` (one event, to its parties) from this long before its validTo. */
+export const EXPIRING_NOTICE_MS = 30 * 24 * 3_600_000;
 
 /**
  * Records EXPIRED and publishes AgreementExpiredEvent for agreements whose validTo has passed.
  * Only for the record and for listeners: no decision waits for it, because coverage and
  * status already compare validTo with the clock at decision time. Several instances may run
  * it; the conditional UPDATE lets exactly one of them report each agreement.
+ *
+ * Each pass also raises the outbox events `agreement.expiring` (validTo within
+ * EXPIRING_NOTICE_MS) and `agreement.review-due` (the version in force is past its reviewBy),
+ * once per agreement and date, whichever instance sees it first (recordEventOnce).
  */
 @Injectable()
 export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -35,7 +41,8 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.running = this.sweep().catch((e: unknown) =>
+      const now = new Date();
+      this.running = Promise.all([this.sweep(now), this.remind(now)]).catch((e: unknown) =>
         this.logger.warn(
           `agreement expiry sweep failed: ${e instanceof Error ? e.message : String(e)}`,
           'AgreementExpiryWatcher',
@@ -48,6 +55,23 @@ export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleD
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+  }
+
+  /** Raises the deadline events due at `now` that no pass raised before; returns how many it raised. */
+  async remind(now = new Date()): Promise<number> {
+    return this.repo.transaction(async (tx) => {
+      let raised = 0;
+      for (const d of await this.repo.findDeadlines(tx, now, new Date(now.getTime() + EXPIRING_NOTICE_MS))) {
+        const event = {
+          type: d.kind === 'expiring' ? ('agreement.expiring' as const) : ('agreement.review-due' as const),
+          subject: d.id,
+          parties: d.partyOrgs,
+          link: links.agreement(d.id),
+        };
+        if (await recordEventOnce(tx, event, d.dueAt)) raised++;
+      }
+      return raised;
+    });
   }
 
   /** One pass; returns what it marked expired. */

@@ -16,7 +16,7 @@ import { SubmitAgreementHandler } from './commands/submit-agreement/submit-agree
 import { SuspendAgreementHandler } from './commands/suspend-agreement/suspend-agreement.handler.js';
 import { TerminateAgreementHandler } from './commands/terminate-agreement/terminate-agreement.handler.js';
 import { AGREEMENT_REPOSITORY } from './domain/agreement.repository.port.js';
-import { TypeOrmAgreementRepository } from './infrastructure/typeorm-agreement.repository.js';
+import { PgAgreementRepository } from './infrastructure/pg-agreement.repository.js';
 import { GetAgreementHandler } from './queries/get-agreement/get-agreement.handler.js';
 import { GetAgreementDocumentHandler } from './queries/get-agreement-document/get-agreement-document.handler.js';
 import { GetAgreementVersionHandler } from './queries/get-agreement-version/get-agreement-version.handler.js';
@@ -27,7 +27,7 @@ import { ListAgreementsHandler } from './queries/list-agreements/list-agreements
   imports: [CqrsModule, OrganisationsModule, AccessLogModule],
   controllers: [AgreementsController],
   providers: [
-    { provide: AGREEMENT_REPOSITORY, useClass: TypeOrmAgreementRepository },
+    { provide: AGREEMENT_REPOSITORY, useClass: PgAgreementRepository },
     AgreementAudit,
     AgreementChanges,
     AgreementCoverage,

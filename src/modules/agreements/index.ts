@@ -24,17 +24,3 @@ export {
   type Party,
   type SpecialCategory,
 } from './domain/agreement-terms.js';
-
-import {
-  AgreementEntity,
-  AgreementSignatureEntity,
-  AgreementsStateEntity,
-  AgreementVersionEntity,
-} from './infrastructure/agreement.entity.js';
-/** The TypeORM entities this module owns. */
-export const agreementEntities = [
-  AgreementEntity,
-  AgreementVersionEntity,
-  AgreementSignatureEntity,
-  AgreementsStateEntity,
-];

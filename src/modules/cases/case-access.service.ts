@@ -14,7 +14,7 @@ import {
   type ReadDecision,
 } from '@modules/policies/index.js';
 import type { Assessment, CaseRecord } from './domain/case.types.js';
-import { CaseRepository } from './infrastructure/case.repository.js';
+import { CaseRepository } from './domain/case.repository.port.js';
 
 /** A replay of a past decision: the policy version that made it, and the agreement version it relied on. */
 export interface DecideAt {

@@ -10,7 +10,8 @@ import { AcceptTransferHandler } from './commands/accept-transfer/accept-transfe
 import { RecordAssessmentHandler } from './commands/record-assessment/record-assessment.handler.js';
 import { RequestTransferHandler } from './commands/request-transfer/request-transfer.handler.js';
 import { UpsertCaseHandler } from './commands/upsert-case/upsert-case.handler.js';
-import { CaseRepository } from './infrastructure/case.repository.js';
+import { CaseRepository } from './domain/case.repository.port.js';
+import { PgCaseRepository } from './infrastructure/pg-case.repository.js';
 import { ExplainDecisionHandler } from './queries/explain-decision/explain-decision.handler.js';
 import { ListEscalationsHandler } from './queries/list-escalations/list-escalations.handler.js';
 import { ReadCaseHandler } from './queries/read-case/read-case.handler.js';
@@ -19,7 +20,7 @@ import { ReadCaseHandler } from './queries/read-case/read-case.handler.js';
   imports: [CqrsModule, AccessLogModule, AgreementsModule, OrganisationsModule, PoliciesModule],
   controllers: [CasesController],
   providers: [
-    CaseRepository,
+    { provide: CaseRepository, useClass: PgCaseRepository },
     CaseAccess,
     UpsertCaseHandler,
     RecordAssessmentHandler,

@@ -3,6 +3,7 @@ import { AccessLogModule } from '@modules/access-log/index.js';
 import { CasesModule } from '@modules/cases/index.js';
 import { OrganisationsModule } from '@modules/organisations/index.js';
 import { DeliveryWorker } from './application/delivery.worker.js';
+import { EmailNotifier } from './application/email-notifier.js';
 import { EventAudience } from './application/event-audience.js';
 import { EventFeedService } from './application/event-feed.service.js';
 import { SubscriptionsService } from './application/subscriptions.service.js';
@@ -10,11 +11,12 @@ import { UrlGuard } from './application/url-guard.js';
 import { WebhookSigner } from './application/webhook-signer.js';
 import { EventsController } from './http/events.controller.js';
 import { DeliveryGauges } from './infrastructure/delivery.gauges.js';
+import { EmailRepository } from './infrastructure/email.repository.js';
 import { EventsRepository } from './infrastructure/events.repository.js';
 
 /**
  * Events: webhook subscriptions, delivery of the outbox (written by other modules' changes in
- * their own transactions, see @shared/events) and the pull feed. Nothing depends on this module.
+ * their own transactions, see @shared/events), the pull feed, and e-mail to people. Nothing depends on this module.
  */
 @Module({
   imports: [AccessLogModule, CasesModule, OrganisationsModule],
@@ -28,6 +30,8 @@ import { EventsRepository } from './infrastructure/events.repository.js';
     EventFeedService,
     DeliveryWorker,
     DeliveryGauges,
+    EmailRepository,
+    EmailNotifier,
   ],
   exports: [],
 })

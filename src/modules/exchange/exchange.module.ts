@@ -10,9 +10,11 @@ import { SubmissionAssessor } from './application/submission-assessment.js';
 import { DecideExchangeRequestHandler } from './commands/decide-exchange-request/decide-exchange-request.handler.js';
 import { SubmitExchangeRequestHandler } from './commands/submit-exchange-request/submit-exchange-request.handler.js';
 import { ExchangeController } from './exchange.controller.js';
-import { ExchangeRequestRepository } from './infrastructure/exchange-request.repository.js';
+import { ExchangeRequestRepository } from './domain/exchange-request.repository.port.js';
+import { PgExchangeRequestRepository } from './infrastructure/pg-exchange-request.repository.js';
+import { ExchangeDeadlineWatcher } from './exchange-deadline.watcher.js';
 import { OverdueRequestsGauge } from './infrastructure/overdue-requests.gauge.js';
-import { RequestSignatureVerifier } from './infrastructure/request-signature.verifier.js';
+import { RequestSignatureVerifier } from './application/request-signature.verifier.js';
 import { GetExchangeRequestHandler } from './queries/get-exchange-request/get-exchange-request.handler.js';
 import { GetExchangeResponseHandler } from './queries/get-exchange-response/get-exchange-response.handler.js';
 import { ListExchangeRequestsHandler } from './queries/list-exchange-requests/list-exchange-requests.handler.js';
@@ -23,12 +25,13 @@ import { RefuseRequestsWhenAgreementEndsHandler } from './reactions/refuse-reque
   imports: [CqrsModule, AccessLogModule, AgreementsModule, CasesModule, OrganisationsModule],
   controllers: [ExchangeController],
   providers: [
-    ExchangeRequestRepository,
+    { provide: ExchangeRequestRepository, useClass: PgExchangeRequestRepository },
     RequestSignatureVerifier,
     ExchangeLog,
     ExchangeRelease,
     SubmissionAssessor,
     OverdueRequestsGauge,
+    ExchangeDeadlineWatcher,
     SubmitExchangeRequestHandler,
     DecideExchangeRequestHandler,
     ListExchangeRequestsHandler,

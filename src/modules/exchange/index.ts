@@ -1,4 +1,5 @@
 export { ExchangeModule } from './exchange.module.js';
+export { ExchangeDeadlineWatcher } from './exchange-deadline.watcher.js';
 export { EXCHANGE_REQUEST_TYPE } from './domain/request-document.js';
 export { EXCHANGE_RESPONSE_TYPE, type ResponseBundle } from './domain/response-bundle.js';
 export { EXCHANGE_STATUSES, type ExchangeStatus } from './domain/exchange-request.js';

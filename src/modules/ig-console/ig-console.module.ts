@@ -5,13 +5,17 @@ import { OrganisationsModule } from '@modules/organisations/index.js';
 import { GovernanceOverviewService } from './application/governance-overview.service.js';
 import { IgSessionGuard } from './application/ig-session.guard.js';
 import { MisuseFlagsService } from './application/misuse-flags.service.js';
-import { AgreementsSource, OverdueExchangeSource } from './domain/agreement-view.js';
+import { AgreementsSource, OverdueExchangeSource, WebhookDeliverySource } from './domain/agreement-view.js';
 import { IgApiController } from './http/ig-api.controller.js';
 import { IgDemoSessionController } from './http/ig-demo-session.controller.js';
 import { IgPagesController } from './http/ig-pages.controller.js';
 import { IgSessionAdminController } from './http/ig-session-admin.controller.js';
 import { IgSessionController } from './http/ig-session.controller.js';
-import { AgreementsReadAdapter, OverdueExchangeReadAdapter } from './infrastructure/governance-read.adapters.js';
+import {
+  AgreementsReadAdapter,
+  OverdueExchangeReadAdapter,
+  WebhookDeliveryReadAdapter,
+} from './infrastructure/governance-read.adapters.js';
 import { FlagReviewStore } from './infrastructure/flag-review.store.js';
 import { IgSessionStore } from './infrastructure/ig-session.store.js';
 
@@ -41,6 +45,7 @@ export class IgConsoleModule {
         GovernanceOverviewService,
         { provide: AgreementsSource, useClass: AgreementsReadAdapter },
         { provide: OverdueExchangeSource, useClass: OverdueExchangeReadAdapter },
+        { provide: WebhookDeliverySource, useClass: WebhookDeliveryReadAdapter },
       ],
     };
   }

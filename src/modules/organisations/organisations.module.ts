@@ -5,7 +5,7 @@ import { RegisterOrganisationHandler } from './commands/register-organisation/re
 import { RotateOrganisationKeysHandler } from './commands/rotate-organisation-keys/rotate-organisation-keys.handler.js';
 import { ORGANISATION_REPOSITORY } from './domain/organisation.repository.port.js';
 import { OrganisationKeyCache } from './infrastructure/organisation-key.cache.js';
-import { TypeOrmOrganisationRepository } from './infrastructure/typeorm-organisation.repository.js';
+import { PgOrganisationRepository } from './infrastructure/pg-organisation.repository.js';
 import { OrganisationsController } from './organisations.controller.js';
 import { OrganisationBootstrap } from './organisation.bootstrap.js';
 import { GetOrganisationKeysHandler } from './queries/get-organisation-keys/get-organisation-keys.handler.js';
@@ -16,7 +16,7 @@ import { OrganisationDirectory } from './organisation.directory.js';
   imports: [CqrsModule],
   controllers: [OrganisationsController],
   providers: [
-    { provide: ORGANISATION_REPOSITORY, useClass: TypeOrmOrganisationRepository },
+    { provide: ORGANISATION_REPOSITORY, useClass: PgOrganisationRepository },
     OrganisationKeyCache,
     { provide: ORGANISATION_KEY_LOOKUP, useExisting: OrganisationKeyCache },
     OrganisationBootstrap,

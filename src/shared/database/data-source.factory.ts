@@ -1,8 +1,22 @@
+import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+
+/**
+ * pg emits 'error' on a client whose server connection dies. TypeORM listens only while a query
+ * runner holds the client, and pg-pool only while it is idle: a client whose backend is
+ * terminated just as it is released (a connection killed mid-transaction) emits with nobody
+ * listening, which crashes the process. So every client the pool makes (pg-pool's `Client`
+ * option) listens from birth; the failure itself is reported by the query that hit it.
+ */
+class ListenedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
 
 export interface DataSourceParams {
   url: string;
-  entities: NonNullable<DataSourceOptions['entities']>;
   migrations?: DataSourceOptions['migrations'];
   poolSize: number;
   statementTimeoutMs: number;
@@ -12,13 +26,14 @@ export interface DataSourceParams {
 
 /**
  * Builds the TypeORM data source. Never `synchronize`: the schema is what migrations/ says.
+ * It maps no entities: every repository writes its SQL (see README, "Persistence").
  * Connection failures must surface quickly as errors (and so as 503), never hang a request.
  */
 export function buildDataSource(p: DataSourceParams): DataSource {
   return new DataSource({
     type: 'postgres',
     url: p.url,
-    entities: p.entities,
+    entities: [],
     migrations: p.migrations ?? [],
     migrationsTableName: 'schema_migrations',
     migrationsRun: false,
@@ -30,6 +45,7 @@ export function buildDataSource(p: DataSourceParams): DataSource {
     // listener that event would crash the process.
     poolErrorHandler: p.onPoolError ?? (() => undefined),
     extra: {
+      Client: ListenedClient,
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30_000,
       statement_timeout: p.statementTimeoutMs,
@@ -38,24 +54,4 @@ export function buildDataSource(p: DataSourceParams): DataSource {
       keepAlive: true,
     },
   });
-}
-
-/**
- * pg emits 'error' on a client whose server connection dies. TypeORM listens only while a query
- * runner holds the client, and pg-pool only while it is idle: a client whose backend is
- * terminated just as it is released (a connection killed mid-transaction) emits with nobody
- * listening, which crashes the process. So every client of the initialised data source's pool
- * keeps a listener of its own (the failure itself is reported by the query that hit it).
- */
-export function listenOnEveryClient(ds: DataSource): void {
-  const pool = (ds.driver as unknown as { master?: EventEmitterLike & { _clients?: EventEmitterLike[] } }).master;
-  if (!pool) return;
-  const ignore = () => undefined;
-  pool.on('connect', (client) => (client as EventEmitterLike).on('error', ignore));
-  // Clients made before this call (TypeORM opens one while initialising).
-  for (const client of pool._clients ?? []) client.on('error', ignore);
-}
-
-interface EventEmitterLike {
-  on(event: string, listener: (arg: unknown) => void): unknown;
 }

@@ -15,9 +15,14 @@ export const EVENT_TYPES = [
   'agreement.resumed',
   'agreement.terminated',
   'agreement.expired',
+  'agreement.expiring',
+  'agreement.review-due',
+  'agreement.signature-requested',
   'exchange-request.received',
   'exchange-request.decided',
   'exchange-request.fulfilled',
+  'exchange-request.due-soon',
+  'exchange-request.overdue',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -67,3 +72,19 @@ export const links = {
   agreement: (id: string) => `/agreements/${encodeURIComponent(id)}`,
   exchangeRequest: (id: string) => `/exchange-requests/${encodeURIComponent(id)}`,
 };
+
+/**
+ * Records a time-driven event (a deadline reached, not a change) at most once for `dueAt`: the
+ * first transaction to insert its `event_reminders` row writes the event, any other instance or
+ * later sweep finds the row and writes nothing. A moved deadline (a new validTo or reviewBy) is a
+ * new `dueAt` and raises the event again. True when this call raised it.
+ */
+export async function recordEventOnce(tx: OutboxSql, event: OutboxEvent, dueAt: Date): Promise<boolean> {
+  const rows = (await tx.query(
+    `WITH raised AS (INSERT INTO event_reminders (type, subject, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING type) SELECT type FROM raised`,
+    [event.type, event.subject, dueAt],
+  )) as unknown[];
+  if (!rows.length) return false;
+  await recordEvents(tx, [event]);
+  return true;
+}

@@ -20,17 +20,20 @@ export interface GatewayOptions {
  * (organisations, keys under DATA_DIR/demo-keys, signed agreements, synthetic cases). Several
  * can share the database and the DATA_DIR. It can be killed and started again on the same port.
  */
+/** The database a gateway process runs on: a DedicatedPostgres, or a test database of the shared cluster. */
+export type GatewayDatabase = Pick<DedicatedPostgres, 'appUrl' | 'ownerUrl'>;
+
 export class GatewayProcess {
   private proc: StartedProcess | null = null;
   restarts = 0;
 
   private constructor(
-    private readonly pg: DedicatedPostgres,
+    private readonly pg: GatewayDatabase,
     private readonly opts: GatewayOptions,
     readonly port: number,
   ) {}
 
-  static async start(pg: DedicatedPostgres, opts: GatewayOptions): Promise<GatewayProcess> {
+  static async start(pg: GatewayDatabase, opts: GatewayOptions): Promise<GatewayProcess> {
     const g = new GatewayProcess(pg, opts, opts.port ?? (await getFreePort()));
     await g.boot();
     return g;

@@ -1,6 +1,10 @@
+import { stringify, type Options } from 'csv-stringify/sync';
 import type { EntryView } from '../domain/entry-view.js';
 
-const COLUMNS: [string, (e: EntryView) => string | number | boolean | null][] = [
+/** A CSV cell before formatting: null is an empty cell. */
+export type CsvCell = string | number | boolean | null;
+
+const COLUMNS: [string, (e: EntryView) => CsvCell][] = [
   ['index', (e) => e.index],
   ['timestamp', (e) => e.timestamp],
   ['actorOrg', (e) => e.actor.org],
@@ -27,25 +31,29 @@ const COLUMNS: [string, (e: EntryView) => string | number | boolean | null][] = 
   ['redacted', (e) => e.redacted === true],
 ];
 
-export function csvHeader(): string {
-  return COLUMNS.map(([name]) => name).join(',') + '\r\n';
-}
-
-/** One RFC 4180 record. */
-export function csvRow(e: EntryView): string {
-  return COLUMNS.map(([, get]) => csvCell(get(e))).join(',') + '\r\n';
-}
+const OPTIONS: Options = {
+  record_delimiter: 'windows',
+  // Giving record_delimiter turns this off by default: a cell holding a line break must still be quoted.
+  quote_record_delimiter: true,
+  // A reviewer opens the file in a spreadsheet: a text cell starting with = + - @ tab or CR (or their
+  // full-width forms) would run as a formula (CSV injection), so it gets a leading quote.
+  escape_formulas: true,
+  cast: { boolean: (v) => String(v) },
+};
 
 /**
- * One CSV cell (RFC 4180): null is empty; a cell with a quote, comma or line break is quoted, and
- * free text a spreadsheet would run as a formula gets a leading quote.
- * Shared with the IG console's subject access report.
+ * RFC 4180 records, each ending in CRLF: a cell with a quote, comma or line break is quoted, and a
+ * text cell a spreadsheet would run as a formula is defused. Shared with the IG console's subject access report.
  */
-export function csvCell(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  let s = String(v);
-  // A reviewer opens this in a spreadsheet: a free-text cell (a token's reason) starting with
-  // = + - @ would run as a formula (CSV injection), so it is defused with a leading quote.
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+export function csvRecords(records: readonly (readonly CsvCell[])[]): string {
+  return stringify(records as CsvCell[][], OPTIONS);
+}
+
+export function csvHeader(): string {
+  return csvRecords([COLUMNS.map(([name]) => name)]);
+}
+
+/** One record per entry. */
+export function csvRows(entries: readonly EntryView[]): string {
+  return csvRecords(entries.map((e) => COLUMNS.map(([, get]) => get(e))));
 }

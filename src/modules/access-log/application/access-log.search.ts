@@ -6,7 +6,7 @@ import { inScope, scopeOf, type LogScope } from '../domain/log-scope.js';
 import { leafHash } from '../domain/merkle/index.js';
 import { AccessLogRepository, type AccessLogFilter, type EntryRow } from '../infrastructure/access-log.repository.js';
 import { AccessLogWriter } from './access-log.writer.js';
-import { csvHeader, csvRow } from './access-log.csv.js';
+import { csvHeader, csvRows } from './access-log.csv.js';
 
 export interface AccessLogPage {
   entries: EntryView[];
@@ -113,7 +113,7 @@ export class AccessLogSearch {
       for (;;) {
         const batch = await repo.search(scope, filter, EXPORT_BATCH, before);
         if (!batch.length) return;
-        yield batch.map((r) => csvRow(view(scope, r))).join('');
+        yield csvRows(batch.map((r) => view(scope, r)));
         if (batch.length < EXPORT_BATCH) return;
         before = batch[batch.length - 1].index;
       }

@@ -1,15 +1,7 @@
+import type { Transaction } from '@shared/database/transaction.js';
 import type { Agreement, AgreementSignature, AgreementVersion } from './agreement.js';
 
 export const AGREEMENT_REPOSITORY = Symbol('AgreementRepository');
-
-/**
- * A change's open transaction, opened by {@link AgreementRepository.transaction} and handed
- * explicitly to every write of the change: the repository's, and the access log's intent, so
- * the change and its log intent commit or roll back together.
- */
-export interface AgreementTransaction {
-  query(text: string, params?: unknown[]): Promise<unknown>;
-}
 
 export interface AgreementRepository {
   findById(id: string): Promise<Agreement | null>;
@@ -31,18 +23,32 @@ export interface AgreementRepository {
   /** Agreements `org` is or was party to, or every agreement when org is null (the operator). */
   list(filter: { org: string | null }): Promise<Agreement[]>;
   /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
-  transaction<T>(work: (tx: AgreementTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Inserts a new agreement with its first version. */
-  insert(tx: AgreementTransaction, a: Agreement): Promise<void>;
+  insert(tx: Transaction, a: Agreement): Promise<void>;
   /** Loads `id` locked for update until `tx` ends; null when there is no such agreement. */
-  lock(tx: AgreementTransaction, id: string): Promise<Agreement | null>;
+  lock(tx: Transaction, id: string): Promise<Agreement | null>;
   /** Writes a loaded agreement's new state, versions and signatures, and the state counter. */
-  save(tx: AgreementTransaction, a: Agreement): Promise<void>;
+  save(tx: Transaction, a: Agreement): Promise<void>;
   /**
    * Marks EXPIRED every open agreement whose current version's validTo is at or before `now`,
    * once (the UPDATE decides, so only one instance reports each), and answers what it marked.
    */
-  markExpired(tx: AgreementTransaction, now: Date): Promise<ExpiredAgreement[]>;
+  markExpired(tx: Transaction, now: Date): Promise<ExpiredAgreement[]>;
+  /**
+   * Deadlines of agreements with a version in force (ACTIVE, SUSPENDED, or awaiting signatures of
+   * an amendment): `expiring` when validTo falls after `now` and at or before `expiringBy`,
+   * `review-due` when the version in force's reviewBy is at or before `now`.
+   */
+  findDeadlines(tx: Transaction, now: Date, expiringBy: Date): Promise<AgreementDeadline[]>;
+}
+
+export interface AgreementDeadline {
+  kind: 'expiring' | 'review-due';
+  id: string;
+  /** validTo for `expiring`, reviewBy for `review-due`. */
+  dueAt: Date;
+  partyOrgs: string[];
 }
 
 export interface ExpiredAgreement {

@@ -1,10 +1,91 @@
 import { termsFromDocument } from '../domain/agreement-document.js';
 import type { AgreementStatus } from '../domain/agreement-terms.js';
 import { Agreement, type AgreementSignature, type AgreementVersion, type StatusChange } from '../domain/agreement.js';
-import type { AgreementEntity, AgreementSignatureEntity, AgreementVersionEntity } from './agreement.entity.js';
+
+/** A row of `agreements`, columns named as AGREEMENT_COLUMNS selects them. */
+export interface AgreementRow {
+  id: string;
+  status: string;
+  version: number;
+  activeVersion: number | null;
+  partyOrgs: string[];
+  validTo: Date;
+  statusAction: string | null;
+  statusReason: string | null;
+  statusChangedAt: Date | null;
+  statusChangedByOrg: string | null;
+  statusChangedBySub: string | null;
+  createdAt: Date;
+  createdByOrg: string;
+  createdBySub: string;
+  updatedAt: Date;
+}
+
+/** One immutable version; `document` is the exact canonical text the parties sign. */
+export interface AgreementVersionRow {
+  agreementId: string;
+  version: number;
+  document: string;
+  documentSha256: string;
+  createdAt: Date;
+  createdByOrg: string;
+  createdBySub: string;
+}
+
+/** A party's signature of a version, with the JWS exactly as it was posted. */
+export interface AgreementSignatureRow {
+  agreementId: string;
+  version: number;
+  org: string;
+  signerSub: string;
+  kid: string;
+  alg: string;
+  jws: string;
+  signedAt: Date;
+}
+
+/** The columns of each table in AgreementMapper's order, with the names its row types use. */
+export const COLUMNS = {
+  agreement: [
+    ['id', 'id'],
+    ['status', 'status'],
+    ['version', 'version'],
+    ['active_version', 'activeVersion'],
+    ['party_orgs', 'partyOrgs'],
+    ['valid_to', 'validTo'],
+    ['status_action', 'statusAction'],
+    ['status_reason', 'statusReason'],
+    ['status_changed_at', 'statusChangedAt'],
+    ['status_changed_by_org', 'statusChangedByOrg'],
+    ['status_changed_by_sub', 'statusChangedBySub'],
+    ['created_at', 'createdAt'],
+    ['created_by_org', 'createdByOrg'],
+    ['created_by_sub', 'createdBySub'],
+    ['updated_at', 'updatedAt'],
+  ],
+  version: [
+    ['agreement_id', 'agreementId'],
+    ['version', 'version'],
+    ['document', 'document'],
+    ['document_sha256', 'documentSha256'],
+    ['created_at', 'createdAt'],
+    ['created_by_org', 'createdByOrg'],
+    ['created_by_sub', 'createdBySub'],
+  ],
+  signature: [
+    ['agreement_id', 'agreementId'],
+    ['version', 'version'],
+    ['org', 'org'],
+    ['signer_sub', 'signerSub'],
+    ['kid', 'kid'],
+    ['alg', 'alg'],
+    ['jws', 'jws'],
+    ['signed_at', 'signedAt'],
+  ],
+} as const;
 
 export const AgreementMapper = {
-  toDomain(row: AgreementEntity, current: AgreementVersionEntity, signatures: AgreementSignatureEntity[]): Agreement {
+  toDomain(row: AgreementRow, current: AgreementVersionRow, signatures: AgreementSignatureRow[]): Agreement {
     const lastChange: StatusChange | null =
       row.statusAction && row.statusChangedAt
         ? {
@@ -30,7 +111,7 @@ export const AgreementMapper = {
     });
   },
 
-  version(v: AgreementVersionEntity): AgreementVersion {
+  version(v: AgreementVersionRow): AgreementVersion {
     return {
       version: v.version,
       terms: termsFromDocument(v.document),
@@ -41,7 +122,7 @@ export const AgreementMapper = {
     };
   },
 
-  signature(s: AgreementSignatureEntity): AgreementSignature {
+  signature(s: AgreementSignatureRow): AgreementSignature {
     return {
       version: s.version,
       org: s.org,
@@ -53,7 +134,7 @@ export const AgreementMapper = {
     };
   },
 
-  row(a: Agreement): AgreementEntity {
+  row(a: Agreement): AgreementRow {
     const c = a.lastChange;
     return {
       id: a.id,
@@ -74,7 +155,7 @@ export const AgreementMapper = {
     };
   },
 
-  versionRow(id: string, v: AgreementVersion): AgreementVersionEntity {
+  versionRow(id: string, v: AgreementVersion): AgreementVersionRow {
     return {
       agreementId: id,
       version: v.version,
@@ -86,7 +167,7 @@ export const AgreementMapper = {
     };
   },
 
-  signatureRow(id: string, s: AgreementSignature): AgreementSignatureEntity {
+  signatureRow(id: string, s: AgreementSignature): AgreementSignatureRow {
     return {
       agreementId: id,
       version: s.version,

@@ -7,12 +7,7 @@ import type { ExchangeRequest, ExchangeStatus } from '../domain/exchange-request
  */
 export function exchangeEvents(from: ExchangeStatus | null, r: ExchangeRequest): OutboxEvent[] {
   const to = r.status;
-  const event = (type: OutboxEvent['type']): OutboxEvent => ({
-    type,
-    subject: r.id,
-    parties: [r.state.requester, r.state.provider],
-    link: links.exchangeRequest(r.id),
-  });
+  const event = (type: OutboxEvent['type']) => exchangeEvent(type, r.id, r.state);
   const events: OutboxEvent[] = [];
   if (from === null) events.push(event('exchange-request.received'));
   // Decided: approved, refused or expired (also when the gateway closes an approved request), or released straight from submission.
@@ -26,4 +21,13 @@ export function exchangeEvents(from: ExchangeStatus | null, r: ExchangeRequest):
     events.push(event('exchange-request.decided'));
   if (to === 'FULFILLED' && from !== 'FULFILLED') events.push(event('exchange-request.fulfilled'));
   return events;
+}
+
+/** One thin event about request `id`, for its two parties. */
+export function exchangeEvent(
+  type: OutboxEvent['type'],
+  id: string,
+  parties: { requester: string; provider: string },
+): OutboxEvent {
+  return { type, subject: id, parties: [parties.requester, parties.provider], link: links.exchangeRequest(id) };
 }

@@ -2,6 +2,10 @@ import type { Urgency } from './exchange-request.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+const isWorkingDay = (t: number) => {
+  const day = new Date(t).getUTCDay();
+  return day !== 0 && day !== 6;
+};
 
 /** URGENT requests (a recall decision) must be answered within 24 hours (docs/domain.md). */
 export const URGENT_HOURS = 24;
@@ -20,8 +24,22 @@ export function dueBy(submittedAt: Date, urgency: Urgency): Date {
   let counted = 0;
   while (counted < ROUTINE_WORKING_DAYS) {
     t += DAY_MS;
-    const day = new Date(t).getUTCDay();
-    if (day !== 0 && day !== 6) counted++;
+    if (isWorkingDay(t)) counted++;
   }
+  return new Date(t);
+}
+
+/** How long before its due time an URGENT request is `due-soon`. */
+export const URGENT_NOTICE_HOURS = 4;
+
+/**
+ * When a request becomes `due-soon` (the data owner is reminded). URGENT: 4 hours before it is
+ * due. ROUTINE: one working day before, the same time of day: the closest earlier weekday (UTC),
+ * so a request due on a Monday is due soon from the Friday before.
+ */
+export function dueSoonAt(due: Date, urgency: Urgency): Date {
+  if (urgency === 'URGENT') return new Date(due.getTime() - URGENT_NOTICE_HOURS * HOUR_MS);
+  let t = due.getTime() - DAY_MS;
+  while (!isWorkingDay(t)) t -= DAY_MS;
   return new Date(t);
 }

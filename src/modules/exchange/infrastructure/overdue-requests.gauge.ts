@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
-import { ExchangeRequestRepository } from './exchange-request.repository.js';
+import { ExchangeRequestRepository } from '../domain/exchange-request.repository.port.js';
 
 /**
  * `gateway_exchange_requests_overdue{provider, urgency}`: open requests past their due time,

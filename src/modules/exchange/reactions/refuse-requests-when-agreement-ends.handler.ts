@@ -3,7 +3,7 @@ import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AgreementExpiredEvent, AgreementSuspendedEvent, AgreementTerminatedEvent } from '@modules/agreements/index.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../application/exchange-log.js';
-import { ExchangeRequestRepository } from '../infrastructure/exchange-request.repository.js';
+import { ExchangeRequestRepository } from '../domain/exchange-request.repository.port.js';
 import { recordEvents } from '@shared/events/index.js';
 import { exchangeEvents } from '../application/exchange-events.js';
 

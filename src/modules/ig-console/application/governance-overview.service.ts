@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@shared/auth/principal.js';
 import { AccessLogWriter, CheckpointService, type SignedCheckpoint } from '@modules/access-log/index.js';
-import { AgreementsSource, OverdueExchangeSource, type AgreementView } from '../domain/agreement-view.js';
+import {
+  AgreementsSource,
+  OverdueExchangeSource,
+  WebhookDeliverySource,
+  type AgreementView,
+  type WebhookDeliveryStatus,
+} from '../domain/agreement-view.js';
 
 /** Agreements that have ended need no review. */
 const CLOSED = new Set(['EXPIRED', 'TERMINATED']);
@@ -11,6 +17,8 @@ export interface GovernanceOverview {
   agreements: { total: number; byStatus: Record<string, number>; pastReviewDate: AgreementView[] };
   /** null when the gateway cannot tell. */
   overdueExchangeRequests: Awaited<ReturnType<OverdueExchangeSource['overdue']>>;
+  /** The organisation's webhook subscriptions: backlog, oldest undelivered event, failures, dead letters. */
+  webhookDelivery: WebhookDeliveryStatus[];
   /** The newest signed checkpoint; the console verifies its signature in the browser. */
   checkpoint: SignedCheckpoint;
 }
@@ -20,6 +28,7 @@ export class GovernanceOverviewService {
   constructor(
     private readonly agreements: AgreementsSource,
     private readonly exchange: OverdueExchangeSource,
+    private readonly webhooks: WebhookDeliverySource,
     private readonly checkpoints: CheckpointService,
     private readonly writer: AccessLogWriter,
   ) {}
@@ -32,13 +41,18 @@ export class GovernanceOverviewService {
       .filter((a) => !CLOSED.has(a.status) && Date.parse(a.reviewBy) < now.getTime())
       .sort((a, b) => a.reviewBy.localeCompare(b.reviewBy));
     const overdue = await this.exchange.overdue(p, now);
+    const webhookDelivery = await this.webhooks.list(p);
     await this.writer.append({
       actor: { org: p.org, sub: p.sub, roles: p.roles },
       action: 'ig.overview.read',
       resource: { type: 'governance-overview', id: p.org },
       reason: p.reason ?? null,
       decision: 'ALLOW',
-      reasons: [`agreements:${list.length}`, `overdue-exchange:${overdue?.length ?? 'n/a'}`],
+      reasons: [
+        `agreements:${list.length}`,
+        `overdue-exchange:${overdue?.length ?? 'n/a'}`,
+        `webhook-subscriptions:${webhookDelivery.length}`,
+      ],
       recipientOrg: p.org,
       requestId: p.requestId,
     });
@@ -46,6 +60,7 @@ export class GovernanceOverviewService {
       generatedAt: now.toISOString(),
       agreements: { total: list.length, byStatus, pastReviewDate },
       overdueExchangeRequests: overdue,
+      webhookDelivery,
       checkpoint: await this.checkpoints.latest(),
     };
   }

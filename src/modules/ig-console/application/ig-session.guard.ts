@@ -11,21 +11,13 @@ export interface SessionRequest {
   id: string;
   method: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Parsed by @fastify/cookie (registered in createApp). */
+  cookies: Record<string, string | undefined>;
   igSession?: IgSession & { cookie: string };
 }
 
 interface HeaderReply {
   header(name: string, value: string): unknown;
-}
-
-/** The value of one cookie in a Cookie header, or undefined. */
-export function cookieValue(header: string | string[] | undefined, name: string): string | undefined {
-  const text = Array.isArray(header) ? header.join('; ') : (header ?? '');
-  for (const part of text.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 /**
@@ -57,7 +49,7 @@ export class IgSessionGuard implements CanActivate {
         `State-changing console calls must carry the header ${CSRF_HEADER}: 1.`,
       );
     }
-    const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    const cookie = req.cookies[SESSION_COOKIE];
     const session = cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? await this.sessions.find(cookie) : null;
     if (!cookie || !session)
       throw new IgConsoleException(

@@ -1,10 +1,11 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { API_CSP } from '@shared/http/security-headers.js';
 import type { Observable } from 'rxjs';
 
 /** The console's JSON is about people and sessions: never cached, never rendered as a document. */
 export const CONSOLE_JSON_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'content-security-policy': API_CSP,
 };
 
 /**

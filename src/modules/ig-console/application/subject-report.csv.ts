@@ -1,6 +1,6 @@
-import { csvCell, type SubjectAccess } from '@modules/access-log/index.js';
+import { csvRecords, type SubjectAccess } from '@modules/access-log/index.js';
 
-/** Cells go through the access log's csvCell, which also defuses formula-like free text (CSV injection). */
+/** Written by the access log's csvRecords, which also defuses formula-like free text (CSV injection). */
 const COLUMNS = [
   'index',
   'timestamp',
@@ -20,26 +20,22 @@ const COLUMNS = [
 ] as const;
 
 export function subjectReportCsv(accesses: readonly SubjectAccess[]): string {
-  const rows = accesses.map((a) =>
-    [
-      String(a.index),
-      a.timestamp,
-      a.org,
-      a.actor,
-      a.roles.join(' '),
-      a.action,
-      a.purpose ?? '',
-      a.reason ?? '',
-      a.agreement ? `${a.agreement.id}@v${a.agreement.version}` : '',
-      a.decision,
-      a.reasons.join('; '),
-      a.fieldsReleased.join(' '),
-      a.fieldsWithheld.join(' '),
-      a.recipientOrg ?? '',
-      a.breakGlass ? 'yes' : 'no',
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return [COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  const rows = accesses.map((a) => [
+    String(a.index),
+    a.timestamp,
+    a.org,
+    a.actor,
+    a.roles.join(' '),
+    a.action,
+    a.purpose ?? '',
+    a.reason ?? '',
+    a.agreement ? `${a.agreement.id}@v${a.agreement.version}` : '',
+    a.decision,
+    a.reasons.join('; '),
+    a.fieldsReleased.join(' '),
+    a.fieldsWithheld.join(' '),
+    a.recipientOrg ?? '',
+    a.breakGlass ? 'yes' : 'no',
+  ]);
+  return csvRecords([COLUMNS, ...rows]);
 }

@@ -26,6 +26,27 @@ export abstract class OverdueExchangeSource {
   ): Promise<{ id: string; requester: string; provider: string; crn: string; dueBy: string; urgency: string }[] | null>;
 }
 
+/** One webhook subscription's delivery status, as the IG of its organisation sees it. */
+export interface WebhookDeliveryStatus {
+  id: string;
+  org: string;
+  url: string;
+  types: string[];
+  delivered: number;
+  /** Events after its cursor that it subscribes to (some may turn out not to be for it). */
+  backlog: number;
+  /** Age of the oldest of those, in seconds; null when there is none. */
+  oldestUndeliveredSeconds: number | null;
+  failedAttempts: number;
+  deadLetters: number;
+  lastError: string | null;
+}
+
+/** Port: the webhook subscriptions of the reviewer's organisation (all, for the operator), with their delivery status. */
+export abstract class WebhookDeliverySource {
+  abstract list(reviewer: Principal): Promise<WebhookDeliveryStatus[]>;
+}
+
 export function agreementFacts(a: AgreementView): AgreementFacts {
   const c = a.lastStatusChange;
   const stoppedAt = c !== null && (c.action === 'suspend' || c.action === 'terminate') ? new Date(c.at) : null;

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@shared/auth/principal.js';
-import { AgreementsSource, OverdueExchangeSource, type AgreementView } from '../domain/agreement-view.js';
+import {
+  AgreementsSource,
+  OverdueExchangeSource,
+  WebhookDeliverySource,
+  type AgreementView,
+  type WebhookDeliveryStatus,
+} from '../domain/agreement-view.js';
 
 interface Row {
   id: string;
@@ -89,6 +95,39 @@ export class OverdueExchangeReadAdapter extends OverdueExchangeSource {
       crn: r.crn,
       dueBy: r.due_by.toISOString(),
       urgency: r.urgency,
+    }));
+  }
+}
+
+/**
+ * Webhook subscriptions and their delivery status for the reviewer's organisation (all, for the
+ * operator). The same stop-gap as above: the events module exports nothing (nothing depends on
+ * it), so this reads its tables (SELECT only), as its metrics do.
+ */
+@Injectable()
+export class WebhookDeliveryReadAdapter extends WebhookDeliverySource {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
+
+  async list(reviewer: Principal): Promise<WebhookDeliveryStatus[]> {
+    const org = reviewer.orgKind === 'GATEWAY' ? null : reviewer.org;
+    const rows: (Omit<WebhookDeliveryStatus, 'oldestUndeliveredSeconds'> & { oldest: number | null })[] =
+      await this.db.query(
+        `SELECT s.id::text, s.org, s.url, s.types, s.delivered::int AS delivered, b.backlog::int AS backlog,
+                extract(epoch FROM now() - b.oldest)::float8 AS oldest, s.failures::int AS "failedAttempts",
+                (SELECT count(*) FROM event_dead_letters d WHERE d.subscription_id = s.id AND d.delivered_at IS NULL)::int AS "deadLetters",
+                s.last_error AS "lastError"
+           FROM event_subscriptions s
+           CROSS JOIN LATERAL (SELECT count(*) AS backlog, min(o.occurred_at) AS oldest FROM event_outbox o
+                                WHERE o.seq > s.cursor AND (s.types = '{*}' OR o.type = ANY (s.types))) b
+          WHERE s.deleted_at IS NULL AND ($1::text IS NULL OR s.org = $1)
+          ORDER BY s.org, s.created_at LIMIT 500`,
+        [org],
+      );
+    return rows.map(({ oldest, ...r }) => ({
+      ...r,
+      oldestUndeliveredSeconds: oldest === null ? null : Math.round(oldest),
     }));
   }
 }

@@ -43,7 +43,69 @@ interface Overview {
   };
   overdueExchangeRequests:
     { id: string; requester: string; provider: string; crn: string; urgency: string; dueBy: string }[] | null;
+  webhookDelivery: WebhookDelivery[];
   checkpoint: Checkpoint;
+}
+
+interface WebhookDelivery {
+  url: string;
+  types: string[];
+  org: string;
+  delivered: number;
+  backlog: number;
+  oldestUndeliveredSeconds: number | null;
+  failedAttempts: number;
+  deadLetters: number;
+  lastError: string | null;
+}
+
+const WEBHOOK_COLUMNS = [
+  'Subscription',
+  'Organisation',
+  'Delivered',
+  'Waiting',
+  'Oldest waiting',
+  'Failed attempts',
+  'Dead letters',
+  'Last error',
+];
+const fmtAge = (s: number | null) =>
+  s === null ? '' : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+
+function webhookTable(subs: WebhookDelivery[]): HTMLElement {
+  if (!subs.length) return el('p', { text: 'No webhook subscriptions.' });
+  return el(
+    'table',
+    { class: 'data compact', id: 'webhook-delivery' },
+    el('caption', { class: 'visually-hidden', text: 'Webhook subscriptions and their delivery status' }),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        WEBHOOK_COLUMNS.map((h) => el('th', { scope: 'col', text: h })),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      subs.map((s) =>
+        el(
+          'tr',
+          { class: s.deadLetters || s.backlog ? 'attention' : undefined },
+          el('td', { text: `${s.url} (${s.types.join(', ')})` }),
+          el('td', { text: s.org }),
+          el('td', { text: String(s.delivered) }),
+          el('td', { text: String(s.backlog) }),
+          el('td', { text: fmtAge(s.oldestUndeliveredSeconds) }),
+          el('td', { text: String(s.failedAttempts) }),
+          el('td', { text: String(s.deadLetters) }),
+          el('td', { text: s.lastError ?? '' }),
+        ),
+      ),
+    ),
+  );
 }
 
 export async function showFlags(): Promise<void> {
@@ -175,6 +237,8 @@ export async function showOverview(): Promise<void> {
               ),
             )
           : el('p', { text: 'None.' }),
+      el('h3', { text: 'Webhook delivery' }),
+      webhookTable(o.webhookDelivery),
       el('h3', { text: 'Latest signed checkpoint of the access log' }),
       el(
         'dl',

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@config/app.config.js';
 import { aKey } from '@test/factories/jwk.factory.js';
+import { OrganisationKeysRotatedEvent } from '../domain/organisation-keys-rotated.event.js';
 import { OrganisationKeyCache } from './organisation-key.cache.js';
 
 describe(OrganisationKeyCache.name, () => {
@@ -38,11 +39,11 @@ describe(OrganisationKeyCache.name, () => {
     expect(query).toHaveBeenCalledTimes(2);
   });
 
-  it('forgets an organisation at once on invalidate (rotation), and only that organisation', async () => {
+  it("forgets an organisation at once when its keys' rotation is announced, and only that organisation", async () => {
     await sut.findActiveKey('police-a', 'k1');
     await sut.findActiveKey('police-ab', 'k1');
     rows = [];
-    sut.invalidate('police-a');
+    sut.handle(new OrganisationKeysRotatedEvent('police-a', [], ['k1']));
     expect(await sut.findActiveKey('police-a', 'k1')).toBeNull();
     expect(await sut.findActiveKey('police-ab', 'k1')).not.toBeNull();
     expect(query).toHaveBeenCalledTimes(3);

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import type { OrganisationKeyLookup, ResolvedOrganisationKey } from '@shared/auth/organisation-keys.port.js';
 import type { OrgKind } from '@shared/auth/roles.js';
 import { importPublicJwk, type PublicJwk } from '@shared/crypto/jwk.js';
+import { OrganisationKeysRotatedEvent } from '../domain/organisation-keys-rotated.event.js';
 
 interface Entry {
   at: number;
@@ -13,11 +15,13 @@ interface Entry {
 /**
  * Answers the guard's key look-ups from memory, keyed by (organisation, kid). Imported keys are
  * reused (importing per verification costs 2-3x). An entry lives KEY_CACHE_TTL_MS (default 5 s):
- * a rotation through this instance drops its entries at once, and on other instances a revoked
- * key stops working within that bound.
+ * a rotation through this instance drops its entries when its event is published (the event bus
+ * calls this handler before publish returns), and on other instances a revoked key stops working
+ * within that bound.
  */
 @Injectable()
-export class OrganisationKeyCache implements OrganisationKeyLookup {
+@EventsHandler(OrganisationKeysRotatedEvent)
+export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandler<OrganisationKeysRotatedEvent> {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<ResolvedOrganisationKey | null>>();
 
@@ -39,6 +43,10 @@ export class OrganisationKeyCache implements OrganisationKeyLookup {
     if (this.entries.size > 10_000) this.entries.clear();
     this.entries.set(id, { at: performance.now(), value });
     return value;
+  }
+
+  handle(e: OrganisationKeysRotatedEvent): void {
+    this.invalidate(e.orgId);
   }
 
   invalidate(orgId: string): void {

@@ -1,10 +1,32 @@
 import type { OrgKind } from '@shared/auth/roles.js';
 import type { PublicJwk } from '@shared/crypto/jwk.js';
 import { Organisation, type OrganisationKey, type OrganisationStatus } from '../domain/organisation.js';
-import type { OrganisationEntity, OrganisationKeyEntity } from './organisation.entity.js';
+
+/** A row of `organisations`, columns named as selected by ORGANISATION_COLUMNS. */
+export interface OrganisationRow {
+  id: string;
+  kind: string;
+  name: string;
+  region: string;
+  status: string;
+  createdAt: Date;
+}
+
+/** A row of `organisation_keys`, columns named as selected by KEY_COLUMNS. */
+export interface OrganisationKeyRow {
+  orgId: string;
+  kid: string;
+  jwk: PublicJwk;
+  thumbprint: string;
+  addedAt: Date;
+  revokedAt: Date | null;
+}
+
+export const ORGANISATION_COLUMNS = `id, kind, name, region, status, created_at AS "createdAt"`;
+export const KEY_COLUMNS = `org_id AS "orgId", kid, jwk, thumbprint, added_at AS "addedAt", revoked_at AS "revokedAt"`;
 
 export const OrganisationMapper = {
-  toDomain(row: OrganisationEntity, keys: OrganisationKeyEntity[]): Organisation {
+  toDomain(row: OrganisationRow, keys: OrganisationKeyRow[]): Organisation {
     return Organisation.restore({
       id: row.id,
       kind: row.kind as OrgKind,
@@ -17,24 +39,7 @@ export const OrganisationMapper = {
         .map((k) => OrganisationMapper.key(k)),
     });
   },
-  key(k: OrganisationKeyEntity): OrganisationKey {
-    return {
-      kid: k.kid,
-      jwk: k.jwk as unknown as PublicJwk,
-      thumbprint: k.thumbprint,
-      addedAt: k.addedAt,
-      revokedAt: k.revokedAt,
-    };
-  },
-  keyRow(orgId: string, k: Organisation['keys'][number]): OrganisationKeyEntity {
-    return {
-      orgId,
-      kid: k.kid,
-      alg: k.jwk.alg,
-      jwk: k.jwk as unknown as Record<string, string>,
-      thumbprint: k.thumbprint,
-      addedAt: k.addedAt,
-      revokedAt: k.revokedAt,
-    };
+  key(k: OrganisationKeyRow): OrganisationKey {
+    return { kid: k.kid, jwk: k.jwk, thumbprint: k.thumbprint, addedAt: k.addedAt, revokedAt: k.revokedAt };
   },
 };

@@ -2,9 +2,10 @@ import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { hasRole } from '@shared/auth/principal.js';
 import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
+import { Case } from '../../domain/case.js';
 import { CaseTransferredEvent } from '../../domain/case-transferred.event.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
-import { CaseRepository } from '../../infrastructure/case.repository.js';
+import { CaseRepository } from '../../domain/case.repository.port.js';
 import { AcceptTransferCommand } from './accept-transfer.command.js';
 
 /**
@@ -27,26 +28,13 @@ export class AcceptTransferHandler implements ICommandHandler<AcceptTransferComm
         'Only the receiving organisation may accept a transfer.',
       );
     const { from, intent } = await this.cases.transaction(async (tx) => {
-      const rows: { from_org: string; to_org: string; status: string }[] = await tx.query(
-        `SELECT from_org, to_org, status FROM case_transfers WHERE id = $1 AND crn = $2 FOR UPDATE`,
-        [transferId, crn],
-      );
-      const t = rows[0];
-      if (!t || t.to_org !== p.org)
-        throw new CaseException(
-          CaseExceptionCode.TransferNotFound,
-          'No such transfer is offered to your organisation.',
-        );
-      if (t.status !== 'PENDING')
-        throw new CaseException(CaseExceptionCode.TransferNotPending, `The transfer is ${t.status}.`);
-      await tx.query(
-        `UPDATE case_transfers SET status = 'ACCEPTED', decided_at = now(), decided_by = $2 WHERE id = $1`,
-        [transferId, p.sub],
-      );
-      await tx.query(
-        `UPDATE cases SET managing_org = $2, pending_transfer = NULL, escalation = NULL, updated_at = now(), revision = revision + 1 WHERE crn = $1`,
-        [crn, p.org],
-      );
+      // The case first, then its transfer: the order every change of a case locks in.
+      const c = await this.cases.lock(tx, crn);
+      const offered = c ? await this.cases.lockTransfer(tx, crn, transferId) : null;
+      if (!c || !offered) throw Case.noSuchTransfer();
+      const t = c.acceptTransfer(p, offered);
+      await this.cases.saveTransfer(tx, t, p.sub);
+      await this.cases.save(tx, c);
       const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: 'case.transfer.accept',
@@ -54,14 +42,14 @@ export class AcceptTransferHandler implements ICommandHandler<AcceptTransferComm
         crn,
         reason: p.reason ?? null,
         decision: 'ALLOW',
-        reasons: [`management moves from ${t.from_org} to ${p.org}`],
+        reasons: [`management moves from ${t.fromOrg} to ${p.org}`],
         ownerOrg: p.org,
         recipientOrg: p.org,
         requestId: p.requestId,
         jti: p.jti,
       });
       await recordEvents(tx, [{ type: 'case.transfer.accepted', subject: crn, crn, link: links.case(crn) }]);
-      return { from: t.from_org, intent };
+      return { from: t.fromOrg, intent };
     });
     await this.log.integrate(intent);
     this.events.publish(new CaseTransferredEvent(crn, from, p.org, transferId));

@@ -2,11 +2,10 @@ import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { hasRole } from '@shared/auth/principal.js';
 import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
-import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { CaseEscalatedEvent } from '../../domain/case-escalated.event.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
-import { isHighRosh, type Assessment } from '../../domain/case.types.js';
-import { CaseRepository } from '../../infrastructure/case.repository.js';
+import { CaseRepository } from '../../domain/case.repository.port.js';
+import type { Assessment } from '../../domain/case.types.js';
 import { RecordAssessmentCommand } from './record-assessment.command.js';
 
 /**
@@ -18,7 +17,6 @@ import { RecordAssessmentCommand } from './record-assessment.command.js';
 export class RecordAssessmentHandler implements ICommandHandler<RecordAssessmentCommand> {
   constructor(
     private readonly cases: CaseRepository,
-    private readonly orgs: OrganisationDirectory,
     private readonly log: AccessLogWriter,
     private readonly events: EventBus,
   ) {}
@@ -40,21 +38,14 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
       riskManagementPlan: { summary: input.riskManagementPlan.summary, actions: [...input.riskManagementPlan.actions] },
       sensitive: input.sensitive ? { ...input.sensitive } : null,
     };
-    const managing = await this.orgs.get(p.org);
     let escalated = false;
     const { created, intent } = await this.cases.transaction(async (tx) => {
-      const record = await this.cases.load(crn, tx, true);
+      const c = await this.cases.lock(tx, crn);
       // A case that does not exist or is managed elsewhere gets the same refusal.
-      if (!record || record.managingOrg !== p.org) throw CaseException.notFound();
-      const result = await this.cases.upsertAssessment(tx, crn, assessment);
-      if (managing?.kind === 'CRC' && isHighRosh(assessment.rosh.overall) && !record.escalation) {
-        await this.cases.setEscalation(tx, crn, {
-          raisedAt: new Date().toISOString(),
-          reason: `RoSH assessed ${assessment.rosh.overall}: the case needs transfer to the NPS`,
-          assessmentId,
-        });
-        escalated = true;
-      }
+      if (!c) throw CaseException.notFound();
+      escalated = c.recordAssessment(p, assessment, new Date());
+      const result = await this.cases.saveAssessment(tx, crn, assessment);
+      if (escalated) await this.cases.save(tx, c);
       // Queued in this transaction: the assessment and its log intent commit or roll back together.
       const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },

@@ -5,7 +5,7 @@ import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
-import { CaseRepository } from '../../infrastructure/case.repository.js';
+import { CaseRepository } from '../../domain/case.repository.port.js';
 import { RequestTransferCommand } from './request-transfer.command.js';
 
 /** POST /cases/{crn}/transfers: the managing organisation offers the case to another probation provider. */
@@ -36,21 +36,11 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     }
     const id = randomUUID();
     const intent = await this.cases.transaction(async (tx) => {
-      const record = await this.cases.load(crn, tx, true);
-      if (!record || record.managingOrg !== p.org) throw CaseException.notFound();
-      if (record.pendingTransfer)
-        throw new CaseException(
-          CaseExceptionCode.TransferPending,
-          `A transfer to ${record.pendingTransfer.toOrg} is already pending.`,
-        );
-      await tx.query(
-        `INSERT INTO case_transfers (id, crn, from_org, to_org, reason, status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, 'PENDING', now(), $6)`,
-        [id, crn, p.org, toOrg, reason, p.sub],
-      );
-      await tx.query(`UPDATE cases SET pending_transfer = $2, updated_at = now() WHERE crn = $1`, [
-        crn,
-        JSON.stringify({ id, fromOrg: p.org, toOrg }),
-      ]);
+      const c = await this.cases.lock(tx, crn);
+      if (!c) throw CaseException.notFound();
+      const transfer = c.offerTransfer(p, id, toOrg, reason);
+      await this.cases.saveTransfer(tx, transfer, p.sub);
+      await this.cases.save(tx, c);
       const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
         action: 'case.transfer.request',

@@ -3,24 +3,18 @@ import { hasRole } from '@shared/auth/principal.js';
 import { links, recordEvents, type OutboxEvent } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
+import { Case, type CaseChange } from '../../domain/case.js';
 import { isAllocator, mayAllocateTo } from '../../domain/case-allocation.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
-import type { CaseRecord } from '../../domain/case.types.js';
-import { CaseRepository } from '../../infrastructure/case.repository.js';
+import { CaseRepository } from '../../domain/case.repository.port.js';
 import { UpsertCaseCommand } from './upsert-case.command.js';
 
 /**
  * PUT /cases/{crn}. A case's managing organisation's system replaces its record; an unused CRN
  * is created only by the allocating authority (an NPS region, see case-allocation.ts), for
- * itself or for a CRC of its region it allocates the case to. Changing the managing
- * organisation of an existing case is a transfer, never a PUT.
- *
- * What each caller learns about a CRN it does not manage:
- * - any non-allocator (a CRC): 403, the same answer for a case managed elsewhere (restricted or
- *   not) and an unknown CRN, after the same lookup: its PUT probes nothing;
- * - an allocator: 409 for a CRN already held by another organisation, with no word of which or
- *   how. It cannot be otherwise (CRNs are unique, so creating one must fail when it is taken),
- *   which is why only the operator-registered allocating authority may create cases.
+ * itself or for a CRC of its region it allocates the case to. The rules on an existing CRN are
+ * the Case aggregate's (Case.push): a CRC learns nothing of a CRN it does not manage, and a
+ * change of manager is a transfer, never a PUT.
  */
 @CommandHandler(UpsertCaseCommand)
 export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
@@ -60,27 +54,10 @@ export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
       }
     }
     const { created, intent } = await this.cases.transaction(async (tx) => {
-      const existing = await this.cases.load(crn, tx, true);
-      if (existing && existing.managingOrg !== p.org) {
-        if (!allocator) throw notYours();
-        throw new CaseException(
-          CaseExceptionCode.CrnAllocated,
-          'This CRN is already held by another organisation; a change of manager is a transfer by its managing organisation.',
-        );
-      }
-      if (!existing && !allocator) throw notYours();
-      if (existing && input.managingOrg !== p.org) {
-        throw new CaseException(
-          CaseExceptionCode.ManagingOrgChange,
-          'Changing the managing organisation of a case is a transfer (POST /cases/{crn}/transfers).',
-          [{ field: 'managingOrg', message: 'must stay the managing organisation' }],
-        );
-      }
-      const result = await this.cases.upsert(tx, {
-        crn,
-        ...input,
-        person: { ...input.person, pncId: input.person.pncId ?? null },
-      });
+      const pushed = { crn, ...input, person: { ...input.person, pncId: input.person.pncId ?? null } };
+      const existing = await this.cases.lock(tx, crn);
+      const changes = Case.push(existing, p, pushed);
+      const result = await this.cases.push(tx, pushed);
       // The entry is queued in this transaction: the write and its log intent commit or roll back together.
       const intent = await this.log.enqueue(tx, {
         actor: { org: p.org, sub: p.sub, roles: p.roles },
@@ -96,7 +73,7 @@ export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
         requestId: p.requestId,
         jti: p.jti,
       });
-      await recordEvents(tx, caseChangeEvents(crn, existing, input));
+      await recordEvents(tx, changeEvents(crn, changes));
       return { created: result === 'created', intent };
     });
     // Null when the committed entry could not be integrated at once: it stays queued and is integrated later.
@@ -105,25 +82,14 @@ export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
   }
 }
 
-/** The thin events of a PUT: case.updated, plus one per watched attribute that changed (none on creation). */
-function caseChangeEvents(crn: string, before: CaseRecord | null, after: UpsertCaseCommand['input']): OutboxEvent[] {
-  const event = (type: OutboxEvent['type']): OutboxEvent => ({ type, subject: crn, crn, link: links.case(crn) });
-  const events = [event('case.updated')];
-  if (!before) return events;
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  if (before.rosh.overall !== after.rosh.overall) events.push(event('case.rosh.changed'));
-  if (before.mappa?.level !== after.mappa?.level || before.mappa?.category !== after.mappa?.category)
-    events.push(event('case.mappa.changed'));
-  if (!same([...before.licenceConditions].sort(), [...after.licenceConditions].sort()))
-    events.push(event('case.licence-conditions.changed'));
-  return events;
-}
+const EVENT_OF: Record<CaseChange, OutboxEvent['type']> = {
+  updated: 'case.updated',
+  rosh: 'case.rosh.changed',
+  mappa: 'case.mappa.changed',
+  'licence-conditions': 'case.licence-conditions.changed',
+};
 
-/** A non-allocator's PUT of a CRN it does not manage: one answer whether the CRN exists or not. */
-function notYours(): CaseException {
-  return new CaseException(
-    CaseExceptionCode.NotManagingOrganisation,
-    'You may push only cases your organisation manages; cases are created by the allocating authority (the NPS).',
-    [{ field: 'crn', message: 'is not a case your organisation manages' }],
-  );
+/** The thin events of a PUT: case.updated, plus one per watched attribute that changed. */
+function changeEvents(crn: string, changes: CaseChange[]): OutboxEvent[] {
+  return changes.map((c) => ({ type: EVENT_OF[c], subject: crn, crn, link: links.case(crn) }));
 }

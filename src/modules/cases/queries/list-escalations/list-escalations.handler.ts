@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
-import { CaseRepository } from '../../infrastructure/case.repository.js';
+import { CaseRepository } from '../../domain/case.repository.port.js';
 import { ListEscalationsQuery, type EscalationResponse } from './list-escalations.query.js';
 
 /**

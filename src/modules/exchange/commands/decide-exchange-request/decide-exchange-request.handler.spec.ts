@@ -3,7 +3,7 @@ import type { ExchangeLog } from '../../application/exchange-log.js';
 import type { ExchangeRelease, ReleaseCheck } from '../../application/exchange-release.js';
 import { ExchangeException } from '../../domain/exchange.exception.js';
 import { ExchangeRequest } from '../../domain/exchange-request.js';
-import type { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
+import type { ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
 import { DecideExchangeRequestCommand } from './decide-exchange-request.command.js';
 import { DecideExchangeRequestHandler } from './decide-exchange-request.handler.js';
 

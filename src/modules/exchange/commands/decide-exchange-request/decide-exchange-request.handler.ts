@@ -5,7 +5,7 @@ import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
 import { ExchangeRelease, type ReleaseReady } from '../../application/exchange-release.js';
 import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
 import type { ExchangeRequest } from '../../domain/exchange-request.js';
-import { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
+import { ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
 import { DecideExchangeRequestCommand, type DecideExchangeRequestResult } from './decide-exchange-request.command.js';
 import { recordEvents } from '@shared/events/index.js';
 import { exchangeEvents } from '../../application/exchange-events.js';

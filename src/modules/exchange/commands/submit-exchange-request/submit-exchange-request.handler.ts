@@ -15,8 +15,8 @@ import {
   type DecodedRequestJws,
   type ExchangeRequestClaims,
 } from '../../domain/request-document.js';
-import { DuplicateRequestJti, ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
-import { RequestSignatureVerifier } from '../../infrastructure/request-signature.verifier.js';
+import { DuplicateRequestJti, ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
+import { RequestSignatureVerifier } from '../../application/request-signature.verifier.js';
 import { SubmitExchangeRequestCommand, type SubmitExchangeRequestResult } from './submit-exchange-request.command.js';
 import { recordEvents } from '@shared/events/index.js';
 import { exchangeEvents } from '../../application/exchange-events.js';

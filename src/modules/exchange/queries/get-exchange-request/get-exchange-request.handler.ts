@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ExchangeException } from '../../domain/exchange.exception.js';
-import { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
+import { ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
 import { toResponse, type ExchangeRequestResponse } from '../exchange-request.response.js';
 import { GetExchangeRequestQuery } from './get-exchange-request.query.js';
 

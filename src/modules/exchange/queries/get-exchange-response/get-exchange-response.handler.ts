@@ -1,7 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ExchangeLog } from '../../application/exchange-log.js';
 import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
-import { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
+import { ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
 import { GetExchangeResponseQuery } from './get-exchange-response.query.js';
 
 @QueryHandler(GetExchangeResponseQuery)

@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ValidationException } from '@shared/errors/index.js';
-import { ExchangeRequestRepository } from '../../infrastructure/exchange-request.repository.js';
+import { ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
 import { toResponse, type ExchangeRequestPage } from '../exchange-request.response.js';
 import { ListExchangeRequestsQuery } from './list-exchange-requests.query.js';
 

@@ -6,13 +6,11 @@ import { InMemoryOrganisationRepository, aValidatedKey, anOrganisation } from '@
 import { aPrincipal, gatewayAdmin, systemOf } from '@test/factories/principal.factory.js';
 import { OrganisationKeysRotatedEvent } from '../../domain/organisation-keys-rotated.event.js';
 import { OrganisationException, OrganisationExceptionCode } from '../../domain/organisation.exception.js';
-import type { OrganisationKeyCache } from '../../infrastructure/organisation-key.cache.js';
 import { RotateOrganisationKeysCommand } from './rotate-organisation-keys.command.js';
 import { RotateOrganisationKeysHandler } from './rotate-organisation-keys.handler.js';
 
 describe(RotateOrganisationKeysHandler.name, () => {
   let repo: InMemoryOrganisationRepository;
-  let invalidate: jest.Mock<(orgId: string) => void>;
   let publish: jest.Mock<(e: unknown) => void>;
   let sut: RotateOrganisationKeysHandler;
 
@@ -22,13 +20,8 @@ describe(RotateOrganisationKeysHandler.name, () => {
       .withKey(await aValidatedKey('crc-a-k1'))
       .build();
     repo = new InMemoryOrganisationRepository(crc);
-    invalidate = jest.fn();
     publish = jest.fn();
-    sut = new RotateOrganisationKeysHandler(
-      repo,
-      { invalidate } as unknown as OrganisationKeyCache,
-      { publish } as unknown as EventBus,
-    );
+    sut = new RotateOrganisationKeysHandler(repo, { publish } as unknown as EventBus);
   });
 
   const rotate = async (principal = systemOf('crc-a', 'CRC'), orgId = 'crc-a', kids = ['crc-a-k2']) =>
@@ -40,11 +33,10 @@ describe(RotateOrganisationKeysHandler.name, () => {
       ),
     );
 
-  it("lets the organisation's own system replace its keys, dropping cached keys and announcing it", async () => {
+  it("lets the organisation's own system replace its keys, announcing it so caches drop the old keys", async () => {
     await expect(rotate()).resolves.toEqual({ added: ['crc-a-k2'], revoked: ['crc-a-k1'] });
     expect(repo.saved).toEqual(['crc-a']);
     expect((await repo.findById('crc-a'))!.activeKeys.map((k) => k.kid)).toEqual(['crc-a-k2']);
-    expect(invalidate).toHaveBeenCalledWith('crc-a');
     expect(publish).toHaveBeenCalledWith(new OrganisationKeysRotatedEvent('crc-a', ['crc-a-k2'], ['crc-a-k1']));
   });
 
@@ -72,11 +64,11 @@ describe(RotateOrganisationKeysHandler.name, () => {
     expect((e as OrganisationException).code).toBe(OrganisationExceptionCode.NotFound);
   });
 
-  it('saves nothing and keeps the cache when the new set is refused', async () => {
+  it('saves and announces nothing when the new set is refused', async () => {
     await expect(rotate(undefined, 'crc-a', ['crc-a-k1'])).rejects.toMatchObject({
       code: OrganisationExceptionCode.KidReused,
     });
     expect(repo.saved).toEqual([]);
-    expect(invalidate).not.toHaveBeenCalled();
+    expect(publish).not.toHaveBeenCalled();
   });
 });

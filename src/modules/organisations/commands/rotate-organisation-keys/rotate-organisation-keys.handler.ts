@@ -6,14 +6,12 @@ import { OrganisationKeysRotatedEvent } from '../../domain/organisation-keys-rot
 import { OrganisationException, OrganisationExceptionCode } from '../../domain/organisation.exception.js';
 import { ORGANISATION_REPOSITORY, type OrganisationRepository } from '../../domain/organisation.repository.port.js';
 import { validateKeySet } from '../../domain/validate-jwks.js';
-import { OrganisationKeyCache } from '../../infrastructure/organisation-key.cache.js';
 import { RotateOrganisationKeysCommand } from './rotate-organisation-keys.command.js';
 
 @CommandHandler(RotateOrganisationKeysCommand)
 export class RotateOrganisationKeysHandler implements ICommandHandler<RotateOrganisationKeysCommand> {
   constructor(
     @Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository,
-    private readonly cache: OrganisationKeyCache,
     private readonly events: EventBus,
   ) {}
 
@@ -40,7 +38,6 @@ export class RotateOrganisationKeysHandler implements ICommandHandler<RotateOrga
     const validated = await validateKeySet(keys, 'keys');
     const result = org.rotateKeys(validated, new Date());
     await this.repo.saveKeys(org);
-    this.cache.invalidate(orgId);
     this.events.publish(new OrganisationKeysRotatedEvent(orgId, result.added, result.revoked));
     return result;
   }

@@ -1,32 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Transaction } from '@shared/database/transaction.js';
 import { Organisation, type OrganisationKey } from '../domain/organisation.js';
 import { OrganisationException, OrganisationExceptionCode } from '../domain/organisation.exception.js';
 import type { OrganisationRepository } from '../domain/organisation.repository.port.js';
-import { OrganisationEntity, OrganisationKeyEntity } from './organisation.entity.js';
-import { OrganisationMapper } from './organisation.mapper.js';
+import {
+  KEY_COLUMNS,
+  ORGANISATION_COLUMNS,
+  OrganisationMapper,
+  type OrganisationKeyRow,
+  type OrganisationRow,
+} from './organisation.mapper.js';
 
+const INSERT_KEY = `INSERT INTO organisation_keys (org_id, kid, alg, jwk, thumbprint, added_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+
+/** Organisations and their key sets in PostgreSQL. */
 @Injectable()
-export class TypeOrmOrganisationRepository implements OrganisationRepository {
+export class PgOrganisationRepository implements OrganisationRepository {
   constructor(private readonly db: DataSource) {}
 
   async findById(id: string): Promise<Organisation | null> {
-    const row = await this.db.getRepository(OrganisationEntity).findOneBy({ id });
+    const [row] = await this.db.query<OrganisationRow[]>(
+      `SELECT ${ORGANISATION_COLUMNS} FROM organisations WHERE id = $1`,
+      [id],
+    );
     if (!row) return null;
-    const keys = await this.db.getRepository(OrganisationKeyEntity).findBy({ orgId: id });
-    return OrganisationMapper.toDomain(row, keys);
+    return OrganisationMapper.toDomain(row, await this.keysOf([id]));
   }
 
   async findKey(orgId: string, kid: string): Promise<OrganisationKey | null> {
-    const row = await this.db.getRepository(OrganisationKeyEntity).findOneBy({ orgId, kid });
+    const [row] = await this.db.query<OrganisationKeyRow[]>(
+      `SELECT ${KEY_COLUMNS} FROM organisation_keys WHERE org_id = $1 AND kid = $2`,
+      [orgId, kid],
+    );
     return row ? OrganisationMapper.key(row) : null;
   }
 
   async list(): Promise<Organisation[]> {
-    const rows = await this.db.getRepository(OrganisationEntity).find({ order: { id: 'ASC' } });
-    const keys = rows.length
-      ? await this.db.getRepository(OrganisationKeyEntity).findBy({ orgId: In(rows.map((r) => r.id)) })
-      : [];
+    const rows = await this.db.query<OrganisationRow[]>(
+      `SELECT ${ORGANISATION_COLUMNS} FROM organisations ORDER BY id`,
+    );
+    const keys = rows.length ? await this.keysOf(rows.map((r) => r.id)) : [];
     return rows.map((r) =>
       OrganisationMapper.toDomain(
         r,
@@ -47,7 +61,7 @@ export class TypeOrmOrganisationRepository implements OrganisationRepository {
           `Organisation "${org.id}" is already registered.`,
           [{ field: 'id', message: 'is already registered' }],
         );
-      await tx.getRepository(OrganisationKeyEntity).insert(org.keys.map((k) => OrganisationMapper.keyRow(org.id, k)));
+      for (const k of org.keys) await insertKey(tx, org.id, k);
     });
   }
 
@@ -56,11 +70,16 @@ export class TypeOrmOrganisationRepository implements OrganisationRepository {
       // Lock the organisation row so two concurrent rotations cannot interleave.
       await tx.query(`SELECT id FROM organisations WHERE id = $1 FOR UPDATE`, [org.id]);
       const existing = new Map(
-        (await tx.getRepository(OrganisationKeyEntity).findBy({ orgId: org.id })).map((k) => [k.kid, k]),
+        (
+          await tx.query<{ kid: string; revokedAt: Date | null }[]>(
+            `SELECT kid, revoked_at AS "revokedAt" FROM organisation_keys WHERE org_id = $1`,
+            [org.id],
+          )
+        ).map((k) => [k.kid, k]),
       );
       for (const k of org.keys) {
         const row = existing.get(k.kid);
-        if (!row) await tx.getRepository(OrganisationKeyEntity).insert(OrganisationMapper.keyRow(org.id, k));
+        if (!row) await insertKey(tx, org.id, k);
         else if (row.revokedAt === null && k.revokedAt !== null)
           await tx.query(
             `UPDATE organisation_keys SET revoked_at = $3 WHERE org_id = $1 AND kid = $2 AND revoked_at IS NULL`,
@@ -70,4 +89,14 @@ export class TypeOrmOrganisationRepository implements OrganisationRepository {
       await tx.query(`UPDATE organisations SET updated_at = now() WHERE id = $1`, [org.id]);
     });
   }
+
+  private keysOf(orgIds: string[]): Promise<OrganisationKeyRow[]> {
+    return this.db.query<OrganisationKeyRow[]>(`SELECT ${KEY_COLUMNS} FROM organisation_keys WHERE org_id = ANY($1)`, [
+      orgIds,
+    ]);
+  }
+}
+
+function insertKey(tx: Transaction, orgId: string, k: OrganisationKey): Promise<unknown> {
+  return tx.query(INSERT_KEY, [orgId, k.kid, k.jwk.alg, k.jwk, k.thumbprint, k.addedAt, k.revokedAt]);
 }

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Transaction } from '@shared/database/transaction.js';
+import { Case, type CaseTransfer, type PushedCase } from '../domain/case.js';
+import { CaseRepository } from '../domain/case.repository.port.js';
 import type { Assessment, CaseRecord } from '../domain/case.types.js';
 
 interface CaseRow {
@@ -63,12 +66,13 @@ function toAssessment(r: AssessmentRow): Assessment {
 
 const CASE_COLUMNS = `c.crn, c.managing_org, c.person, c.tier, c.rosh, c.mappa, c.iom_cohort, c.iom_force, c.licence_conditions, c.restricted, c.escalation, c.pending_transfer, c.updated_at`;
 
-/** Case records and assessments. Plain SQL: one round trip per read on the hot path. */
+/** Case records, assessments and transfers in PostgreSQL. Plain SQL: one round trip per read on the hot path. */
 @Injectable()
-export class CaseRepository {
-  constructor(private readonly db: DataSource) {}
+export class PgCaseRepository extends CaseRepository {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
-  /** The case and its latest completed assessment, in one query. */
   async loadWithLatestAssessment(crn: string): Promise<{ record: CaseRecord; assessment: Assessment | null } | null> {
     const rows: (CaseRow & { a: AssessmentRow | null })[] = await this.db.query(
       `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
@@ -85,19 +89,35 @@ export class CaseRepository {
     return { record: toRecord(r), assessment: a };
   }
 
-  async load(crn: string, m: EntityManager = this.db.manager, forUpdate = false): Promise<CaseRecord | null> {
-    const rows: CaseRow[] = await m.query(
-      `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.crn = $1${forUpdate ? ' FOR UPDATE' : ''}`,
-      [crn],
+  async listEscalations(opts: { managingOrgs?: string[]; limit: number }): Promise<CaseRecord[]> {
+    const rows: CaseRow[] = await this.db.query(
+      `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.escalation IS NOT NULL ${opts.managingOrgs ? 'AND c.managing_org = ANY($2)' : ''} ORDER BY c.updated_at DESC LIMIT $1`,
+      opts.managingOrgs ? [opts.limit, opts.managingOrgs] : [opts.limit],
     );
-    return rows.length ? toRecord(rows[0]) : null;
+    return rows.map(toRecord);
   }
 
-  async upsert(
-    m: EntityManager,
-    c: Omit<CaseRecord, 'escalation' | 'pendingTransfer' | 'updatedAt'>,
-  ): Promise<'created' | 'updated'> {
-    const rows: { inserted: boolean }[] = await m.query(
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async lock(tx: Transaction, crn: string): Promise<Case | null> {
+    const rows = await tx.query<CaseRow[]>(`SELECT ${CASE_COLUMNS} FROM cases c WHERE c.crn = $1 FOR UPDATE`, [crn]);
+    return rows.length ? Case.restore(toRecord(rows[0])) : null;
+  }
+
+  async lockTransfer(tx: Transaction, crn: string, id: string): Promise<CaseTransfer | null> {
+    const rows = await tx.query<{ from_org: string; to_org: string; reason: string; status: CaseTransfer['status'] }[]>(
+      `SELECT from_org, to_org, reason, status FROM case_transfers WHERE id = $1 AND crn = $2 FOR UPDATE`,
+      [id, crn],
+    );
+    if (!rows.length) return null;
+    const r = rows[0];
+    return { id, crn, fromOrg: r.from_org, toOrg: r.to_org, reason: r.reason, status: r.status };
+  }
+
+  async push(tx: Transaction, c: PushedCase): Promise<'created' | 'updated'> {
+    const rows = await tx.query<{ inserted: boolean }[]>(
       `INSERT INTO cases (crn, managing_org, person, tier, rosh, mappa, iom_cohort, iom_force, licence_conditions, restricted)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (crn) DO UPDATE SET person = EXCLUDED.person, tier = EXCLUDED.tier, rosh = EXCLUDED.rosh, mappa = EXCLUDED.mappa,
@@ -120,8 +140,23 @@ export class CaseRepository {
     return rows[0].inserted ? 'created' : 'updated';
   }
 
-  async upsertAssessment(m: EntityManager, crn: string, a: Assessment): Promise<'created' | 'updated'> {
-    const rows: { inserted: boolean }[] = await m.query(
+  async save(tx: Transaction, c: Case): Promise<void> {
+    const r = c.record;
+    // A change of manager changes what every reader may see, so it moves the revision on (and the ETag with it).
+    await tx.query(
+      `UPDATE cases SET revision = revision + (CASE WHEN managing_org = $2 THEN 0 ELSE 1 END),
+         managing_org = $2, escalation = $3, pending_transfer = $4, updated_at = now() WHERE crn = $1`,
+      [
+        r.crn,
+        r.managingOrg,
+        r.escalation ? JSON.stringify(r.escalation) : null,
+        r.pendingTransfer ? JSON.stringify(r.pendingTransfer) : null,
+      ],
+    );
+  }
+
+  async saveAssessment(tx: Transaction, crn: string, a: Assessment): Promise<'created' | 'updated'> {
+    const rows = await tx.query<{ inserted: boolean }[]>(
       `INSERT INTO case_assessments (crn, assessment_id, authored_by_org, completed_at, assessor, scores, rosh, needs, risk_management_plan, sensitive)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (crn, assessment_id) DO UPDATE SET completed_at = EXCLUDED.completed_at, assessor = EXCLUDED.assessor, scores = EXCLUDED.scores,
@@ -143,22 +178,18 @@ export class CaseRepository {
     return rows[0].inserted ? 'created' : 'updated';
   }
 
-  async setEscalation(m: EntityManager, crn: string, escalation: CaseRecord['escalation']): Promise<void> {
-    await m.query(`UPDATE cases SET escalation = $2, updated_at = now() WHERE crn = $1`, [
-      crn,
-      escalation ? JSON.stringify(escalation) : null,
+  async saveTransfer(tx: Transaction, t: CaseTransfer, bySub: string): Promise<void> {
+    if (t.status === 'PENDING') {
+      await tx.query(
+        `INSERT INTO case_transfers (id, crn, from_org, to_org, reason, status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, 'PENDING', now(), $6)`,
+        [t.id, t.crn, t.fromOrg, t.toOrg, t.reason, bySub],
+      );
+      return;
+    }
+    await tx.query(`UPDATE case_transfers SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1`, [
+      t.id,
+      t.status,
+      bySub,
     ]);
-  }
-
-  async listEscalations(opts: { managingOrgs?: string[]; limit: number }): Promise<CaseRecord[]> {
-    const rows: CaseRow[] = await this.db.query(
-      `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.escalation IS NOT NULL ${opts.managingOrgs ? 'AND c.managing_org = ANY($2)' : ''} ORDER BY c.updated_at DESC LIMIT $1`,
-      opts.managingOrgs ? [opts.limit, opts.managingOrgs] : [opts.limit],
-    );
-    return rows.map(toRecord);
-  }
-
-  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
   }
 }

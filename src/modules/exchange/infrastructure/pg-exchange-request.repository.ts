@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Transaction } from '@shared/database/transaction.js';
 import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 import { ExchangeRequest, type ExchangeStatus, type Urgency } from '../domain/exchange-request.js';
+import {
+  DuplicateRequestJti,
+  ExchangeRequestRepository,
+  type ListFilter,
+  type OpenDeadline,
+} from '../domain/exchange-request.repository.port.js';
 import type { RequestAlg } from '../domain/request-document.js';
 
 interface Row {
@@ -73,35 +80,18 @@ function toDomain(r: Row): ExchangeRequest {
   });
 }
 
-export interface ListFilter {
-  org: string;
-  direction: 'incoming' | 'outgoing' | 'both';
-  status?: ExchangeStatus;
-  overdue?: boolean;
-  now: Date;
-  after?: { submittedAt: Date; id: string };
-  limit: number;
-}
-
-/** A unique violation on (requester_org, request_jti): the same request JWS, or its jti, used again. */
-export class DuplicateRequestJti extends Error {}
-
-/** Exchange requests. Every read that lists or loads is scoped to an organisation by the caller. */
+/** Exchange requests in PostgreSQL. */
 @Injectable()
-export class ExchangeRequestRepository {
-  constructor(private readonly db: DataSource) {}
+export class PgExchangeRequestRepository extends ExchangeRequestRepository {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
-  /**
-   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws.
-   * The handler passes `tx` to each write of the change (this repository's and the access log's
-   * intent), so they commit together.
-   */
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
   }
 
-  /** Inserts a new request in `tx`; throws DuplicateRequestJti when its jti was used before. */
-  async insert(tx: EntityManager, r: ExchangeRequest): Promise<void> {
+  async insert(tx: Transaction, r: ExchangeRequest): Promise<void> {
     const s = r.state;
     try {
       await tx.query(
@@ -159,18 +149,9 @@ export class ExchangeRequestRepository {
     return rows.length ? toDomain(rows[0]) : null;
   }
 
-  /**
-   * Loads `id` locked for update until `tx` ends; null when there is no such request. A
-   * concurrent change waits for the lock and then sees the new status.
-   *
-   * While `tx` is open it holds a pooled connection: the work inside it must not wait for
-   * another one (read what it needs before), or enough concurrent changes exhaust the pool and
-   * wait on each other until the connect timeout. The access-log append of a release is fine:
-   * the log writes over its own connection.
-   */
-  async lock(tx: EntityManager, id: string): Promise<ExchangeRequest | null> {
+  async lock(tx: Transaction, id: string): Promise<ExchangeRequest | null> {
     if (!isUuid(id)) return null;
-    const rows: Row[] = await tx.query(`SELECT * FROM exchange_requests WHERE id = $1 FOR UPDATE`, [id]);
+    const rows = await tx.query<Row[]>(`SELECT * FROM exchange_requests WHERE id = $1 FOR UPDATE`, [id]);
     return rows.length ? toDomain(rows[0]) : null;
   }
 
@@ -193,7 +174,6 @@ export class ExchangeRequestRepository {
     return rows.map(toDomain);
   }
 
-  /** Ids of open requests made under an agreement (for the suspension and termination reactions). */
   async openUnderAgreement(agreementId: string): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
       `SELECT id FROM exchange_requests WHERE agreement_id = $1 AND status IN ('SUBMITTED', 'APPROVED') ORDER BY submitted_at`,
@@ -202,7 +182,6 @@ export class ExchangeRequestRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Open requests past their due time, by provider and urgency (the overdue gauge). */
   async countOverdue(now: Date): Promise<{ provider: string; urgency: Urgency; count: number }[]> {
     const rows: { provider: string; urgency: Urgency; count: number }[] = await this.db.query(
       `SELECT provider_org AS provider, urgency, count(*)::int AS count FROM exchange_requests
@@ -212,8 +191,22 @@ export class ExchangeRequestRepository {
     return rows;
   }
 
-  /** Writes the request's lifecycle state (after a transition) in `tx`. */
-  async save(tx: EntityManager, r: ExchangeRequest): Promise<void> {
+  async openDueBy(tx: Transaction, by: Date): Promise<OpenDeadline[]> {
+    const rows = await tx.query<{ id: string; requester: string; provider: string; urgency: Urgency; due_by: Date }[]>(
+      `SELECT id::text, requester_org AS requester, provider_org AS provider, urgency, due_by FROM exchange_requests
+        WHERE status IN ('SUBMITTED', 'APPROVED') AND due_by <= $1 ORDER BY due_by`,
+      [by],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      requester: r.requester,
+      provider: r.provider,
+      urgency: r.urgency,
+      dueBy: r.due_by,
+    }));
+  }
+
+  async save(tx: Transaction, r: ExchangeRequest): Promise<void> {
     const s = r.state;
     await tx.query(
       `UPDATE exchange_requests SET status = $2, status_reason = $3, decided_at = $4, decided_by_org = $5, decided_by_sub = $6,

@@ -1,0 +1,35 @@
+import type { Transaction } from '@shared/database/transaction.js';
+import type { Case, CaseTransfer, PushedCase } from './case.js';
+import type { Assessment, CaseRecord } from './case.types.js';
+
+/**
+ * Where cases, their assessments and transfers are kept. The application layer depends on this
+ * port; the PostgreSQL adapter in infrastructure/ implements it (and is the Nest provider for it).
+ */
+export abstract class CaseRepository {
+  /** The case and its latest completed assessment, in one query; null when there is no such case. */
+  abstract loadWithLatestAssessment(crn: string): Promise<{ record: CaseRecord; assessment: Assessment | null } | null>;
+
+  /** Escalated cases, newest first, of `managingOrgs` (every organisation when absent). */
+  abstract listEscalations(opts: { managingOrgs?: string[]; limit: number }): Promise<CaseRecord[]>;
+
+  /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
+  abstract transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+
+  /** The case locked for update until `tx` ends; null when there is no such case. */
+  abstract lock(tx: Transaction, crn: string): Promise<Case | null>;
+
+  /** Transfer `id` of case `crn`, locked for update until `tx` ends; null when there is none. */
+  abstract lockTransfer(tx: Transaction, crn: string, id: string): Promise<CaseTransfer | null>;
+
+  /** Writes a pushed record: a new case, or the new content of an existing one (its revision moves on). */
+  abstract push(tx: Transaction, pushed: PushedCase): Promise<'created' | 'updated'>;
+
+  /** Writes the gateway-kept state of a loaded case: manager, escalation, pending transfer. */
+  abstract save(tx: Transaction, c: Case): Promise<void>;
+
+  abstract saveAssessment(tx: Transaction, crn: string, a: Assessment): Promise<'created' | 'updated'>;
+
+  /** Writes a new transfer offer, or a decided transfer's outcome; `bySub` is who offered or decided it. */
+  abstract saveTransfer(tx: Transaction, t: CaseTransfer, bySub: string): Promise<void>;
+}

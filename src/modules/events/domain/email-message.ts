@@ -1,0 +1,61 @@
+import type { EmailAudience, EmailConfig } from '@config/events.config.js';
+import type { EventType } from '@shared/events/index.js';
+import type { StoredEvent } from './event-envelope.js';
+
+/** One message to one address. Identifiers and a link only: never case content, never a CRN. */
+export interface EmailMessage {
+  recipient: string;
+  subject: string;
+  body: string;
+}
+
+/** Which events are mailed, to whom (the parties' data owners, signatories or IG), and what they say. */
+const MAILED: Partial<
+  Record<EventType, { audience: EmailAudience; to: (e: StoredEvent) => string[]; subject: string; what: string }>
+> = {
+  // Exchange events name [requester, provider]: the provider's data owner decides.
+  'exchange-request.received': {
+    audience: 'data-owner',
+    to: (e) => e.parties.slice(1, 2),
+    subject: 'Exchange request received',
+    what: 'A record-exchange request for your organisation has arrived and awaits a decision.',
+  },
+  'exchange-request.due-soon': {
+    audience: 'data-owner',
+    to: (e) => e.parties.slice(1, 2),
+    subject: 'Exchange request due soon',
+    what: 'A record-exchange request for your organisation is close to its deadline and has not been answered.',
+  },
+  // Addressed to the parties that have not signed the version yet.
+  'agreement.signature-requested': {
+    audience: 'signatory',
+    to: (e) => e.parties,
+    subject: 'Agreement awaiting your signature',
+    what: 'A version of a data-sharing agreement your organisation is party to awaits its signature.',
+  },
+};
+
+export const MAILED_TYPES = Object.keys(MAILED) as EventType[];
+
+/**
+ * The messages an event gives rise to under the configured contacts: one per address of each
+ * organisation it is for, none when the event is not mailed or nobody is configured.
+ */
+export function emailsFor(e: StoredEvent, config: Pick<EmailConfig, 'contacts' | 'linkBase'>): EmailMessage[] {
+  const m = MAILED[e.type];
+  if (!m) return [];
+  const link = `${config.linkBase}${e.link}`;
+  const recipients = new Set(m.to(e).flatMap((org) => config.contacts[org]?.[m.audience] ?? []));
+  return [...recipients].map((recipient) => ({
+    recipient,
+    subject: `[Probation gateway] ${m.subject}: ${e.subject}`,
+    body: [
+      m.what,
+      '',
+      `Open it in the gateway (you will be asked to sign in): ${link}`,
+      '',
+      `Reference: ${e.type} ${e.subject}, event ${e.id}, ${e.occurredAt.toISOString()}.`,
+      'This message holds no case details. Do not reply to it.',
+    ].join('\n'),
+  }));
+}

@@ -1,0 +1,70 @@
+import type { Transaction } from '@shared/database/transaction.js';
+import type { ExchangeRequest, ExchangeStatus, Urgency } from './exchange-request.js';
+
+export interface ListFilter {
+  org: string;
+  direction: 'incoming' | 'outgoing' | 'both';
+  status?: ExchangeStatus;
+  overdue?: boolean;
+  now: Date;
+  after?: { submittedAt: Date; id: string };
+  limit: number;
+}
+
+/** An open request's deadline (the deadline watcher's view). */
+export interface OpenDeadline {
+  id: string;
+  requester: string;
+  provider: string;
+  urgency: Urgency;
+  dueBy: Date;
+}
+
+/** A request's jti used again by its requester (the same request JWS, or its jti, replayed). */
+export class DuplicateRequestJti extends Error {}
+
+/**
+ * Where exchange requests are kept. Every read that lists or loads is scoped to an organisation
+ * by the caller. The application layer depends on this port; infrastructure/ implements it.
+ */
+export abstract class ExchangeRequestRepository {
+  /**
+   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws.
+   * The handler passes `tx` to each write of the change (this repository's and the access log's
+   * intent), so they commit together.
+   */
+  abstract transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+
+  /** Inserts a new request in `tx`; throws DuplicateRequestJti when its jti was used before. */
+  abstract insert(tx: Transaction, r: ExchangeRequest): Promise<void>;
+
+  abstract jtiUsed(requester: string, jti: string): Promise<boolean>;
+
+  /** The request `id`; null when there is none (or `id` is not a request id at all). */
+  abstract findById(id: string): Promise<ExchangeRequest | null>;
+
+  /**
+   * Loads `id` locked for update until `tx` ends; null when there is no such request. A
+   * concurrent change waits for the lock and then sees the new status.
+   *
+   * While `tx` is open it holds a pooled connection: the work inside it must not wait for
+   * another one (read what it needs before), or enough concurrent changes exhaust the pool and
+   * wait on each other until the connect timeout. The access-log append of a release is fine:
+   * the log writes over its own connection.
+   */
+  abstract lock(tx: Transaction, id: string): Promise<ExchangeRequest | null>;
+
+  abstract list(f: ListFilter): Promise<ExchangeRequest[]>;
+
+  /** Ids of open requests made under an agreement (for the suspension and termination reactions). */
+  abstract openUnderAgreement(agreementId: string): Promise<string[]>;
+
+  /** Open requests past their due time, by provider and urgency (the overdue gauge). */
+  abstract countOverdue(now: Date): Promise<{ provider: string; urgency: Urgency; count: number }[]>;
+
+  /** Open requests (SUBMITTED or APPROVED) due at or before `by`, oldest deadline first. */
+  abstract openDueBy(tx: Transaction, by: Date): Promise<OpenDeadline[]>;
+
+  /** Writes the request's lifecycle state (after a transition) in `tx`. */
+  abstract save(tx: Transaction, r: ExchangeRequest): Promise<void>;
+}
