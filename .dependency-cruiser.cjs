@@ -42,7 +42,10 @@ module.exports = {
       comment:
         "The witness (src/witness) runs on a partner's machine: it uses only the Merkle and note code and Node's own modules, never the gateway's modules or a package.",
       from: { path: '^src/witness/' },
-      to: { pathNot: ['^src/witness/', '^src/modules/access-log/domain/(merkle|note)/'], dependencyTypesNot: ['core'] },
+      to: {
+        pathNot: ['^src/witness/', '^src/modules/access-log/domain/(merkle|note)/', '^src/shared/verification/'],
+        dependencyTypesNot: ['core'],
+      },
     },
     {
       name: 'merkle-and-note-self-contained',
@@ -50,7 +53,26 @@ module.exports = {
       comment:
         'The Merkle and note code is shared with the witness and verifiers, so it imports nothing but itself and Node.',
       from: { path: '^src/modules/access-log/domain/(merkle|note)/', pathNot: '\\.(spec|e2e-spec)\\.ts$' },
-      to: { pathNot: '^src/modules/access-log/domain/(merkle|note)/', dependencyTypesNot: ['core'] },
+      to: {
+        pathNot: ['^src/modules/access-log/domain/(merkle|note)/', '^src/shared/verification/'],
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
+      name: 'verification-runs-in-browsers',
+      severity: 'error',
+      comment:
+        "src/shared/verification is built into the IG console's browser code as well as run by the gateway: it imports only itself, not even Node's modules.",
+      from: { path: '^src/shared/verification/', pathNot: '\\.(spec|e2e-spec)\\.ts$' },
+      to: { pathNot: '^src/shared/verification/' },
+    },
+    {
+      name: 'console-browser-code',
+      severity: 'error',
+      comment:
+        "The IG console's browser modules (ig-console/static) import only each other and src/shared/verification (the build checks the same).",
+      from: { path: '^src/modules/ig-console/static/' },
+      to: { pathNot: ['^src/modules/ig-console/static/', '^src/shared/verification/'] },
     },
     {
       name: 'config-not-to-modules',

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AccessLogWriter } from '../../src/modules/access-log/index.js';
+import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed } from '../../src/modules/access-log/domain/note/index.js';
+import type { RunningWitness } from '../../src/witness/start.js';
+import { startTestWitnesses } from '../support/test-witnesses.js';
 import { activeAgreement, agreementTerms, daysFromNow, signatory } from '../factories/agreement.factory.js';
 import { TestGateway } from '../setup/test-app.js';
 
@@ -253,6 +256,99 @@ describe('IG console in a browser, demo mode', () => {
     await page.getByText('Signed in as user:demo-ig-police-durham (police-durham)').waitFor();
     await page.getByRole('heading', { name: 'Log review' }).waitFor();
     expect(await page.locator('#demo-identities li').count()).toBe(Object.keys(gw.orgs).length);
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
+});
+
+describe('IG console in a browser, witnessed checkpoints', () => {
+  const origin = 'gw-browser.example/access-log';
+  const logKey = new Ed25519NoteSigner(origin, newEd25519Seed());
+  let witnesses: RunningWitness[];
+  let closeWitnesses: () => Promise<void>;
+  let witnessedEntry: number;
+  let gw: TestGateway;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const started = await startTestWitnesses(
+      ['witness.police-durham.example/w1', 'witness.crc-northumbria.example/w1'],
+      logKey.verifierKey,
+    );
+    witnesses = started.witnesses;
+    closeWitnesses = started.close;
+    // A third witness that never answers: 2 of 3 is the quorum.
+    const down = new Ed25519Cosigner('witness.down.example/w1', newEd25519Seed());
+    gw = await TestGateway.start({
+      env: {
+        DEMO: 'true',
+        LOG_ORIGIN: origin,
+        LOG_NOTE_KEY: logKey.privateKeyText,
+        WITNESSES: JSON.stringify([
+          ...witnesses.map((w) => ({ url: w.url, key: w.verifierKey })),
+          { url: 'http://127.0.0.1:9', key: down.verifierKey },
+        ]),
+        WITNESS_QUORUM: '2',
+        WITNESS_TIMEOUT_MS: '2000',
+      },
+    });
+    // An entry about NPS data, so the NPS reviewer can open and verify it.
+    witnessedEntry = (
+      await gw.app.get(AccessLogWriter).append({
+        actor: { org: 'police-cleveland', sub: 'user:pc-9', roles: ['iom-officer'] },
+        action: 'case.summary',
+        resource: { type: 'case', id: 'A123457' },
+        crn: 'A123457',
+        purpose: 'IOM',
+        reason: 'IOM panel',
+        decision: 'ALLOW',
+        reasons: ['rule:police.iom.summary'],
+        fieldsReleased: ['tier'],
+        recipientOrg: 'police-cleveland',
+        ownerOrg: 'nps-north-east',
+        requestId: 'req-witnessed-1',
+      })
+    ).index;
+    expect(
+      (await gw.call('POST', '/access-log/checkpoints', { org: gw.orgs.gateway, roles: ['ig-reviewer'] })).status,
+    ).toBe(200);
+    page = await newPage(problems);
+    await page.goto(`${await listening(gw)}/ig`);
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await gw?.close();
+    await closeWitnesses();
+  });
+
+  it('shows which witnesses cosigned the latest checkpoint, each Ed25519 cosignature verified in the browser', async () => {
+    await page.getByRole('button', { name: /^nps-north-east \(NPS\)/ }).click();
+    await page.getByRole('heading', { name: 'Log review' }).waitFor();
+    await page.getByRole('link', { name: 'Governance overview' }).click();
+    const result = page.locator('#witness-verify');
+    await result.filter({ hasText: /cosigned by|NOT verified|No checkpoint/ }).waitFor();
+    expect(await result.textContent()).toMatch(
+      /^Checkpoint of \d+ entries cosigned by 2 of 3 witnesses \(2 required\); every signature verified in your browser\.$/,
+    );
+    expect(await result.getAttribute('class')).toBe('result ok');
+    const rows = await page.locator('#witness-table tbody tr').allTextContents();
+    expect(rows).toEqual([
+      expect.stringMatching(/^witness\.police-durham\.example\/w1verified, cosigned /),
+      expect.stringMatching(/^witness\.crc-northumbria\.example\/w1verified, cosigned /),
+      'witness.down.example/w1none on this checkpoint',
+    ]);
+
+    // An entry is verified against the witnessed checkpoint too.
+    await page.goto(`${page.url().split('#')[0]}#/entry/${witnessedEntry}`);
+    await page.getByRole('button', { name: 'Verify against the signed checkpoint' }).click();
+    const witnessed = page.locator('#verify-witnessed');
+    await witnessed.waitFor();
+    expect(await witnessed.textContent()).toMatch(
+      new RegExp(
+        `^Witnessed: entry ${witnessedEntry} is in the checkpoint of \\d+ entries cosigned by witness\\.police-durham\\.example/w1, witness\\.crc-northumbria\\.example/w1\\.$`,
+      ),
+    );
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
 import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed } from '../../src/modules/access-log/domain/note/index.js';
-import { startWitness, type RunningWitness } from '../../src/witness/start.js';
+import type { RunningWitness } from '../../src/witness/start.js';
+import { startTestWitnesses } from '../support/test-witnesses.js';
 import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
 import { aCase, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
 import { specParseCheckpoint, specVerifyCosignatures, specVerifyNote } from '../support/c2sp-verifier.js';
@@ -23,21 +24,18 @@ describe('A response bundle verified offline against a witnessed checkpoint', ()
   const origin = 'gw-bundle.example/access-log';
   const logKey = new Ed25519NoteSigner(origin, newEd25519Seed());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-bundle-witnessed-'));
-  const witnessDirs: string[] = [];
   let witnesses: RunningWitness[];
+  let closeWitnesses: () => Promise<void>;
   let gw: TestGateway;
   let stopped = false;
 
   beforeAll(async () => {
-    witnesses = [];
-    for (const name of ['witness.police-durham.example/w1', 'witness.crc-northumbria.example/w1']) {
-      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-witness-'));
-      witnessDirs.push(dataDir);
-      const key = new Ed25519Cosigner(name, newEd25519Seed()).privateKeyText;
-      witnesses.push(
-        await startWitness({ name, host: '127.0.0.1', port: 0, dataDir, key, logs: [logKey.verifierKey] }),
-      );
-    }
+    const started = await startTestWitnesses(
+      ['witness.police-durham.example/w1', 'witness.crc-northumbria.example/w1'],
+      logKey.verifierKey,
+    );
+    witnesses = started.witnesses;
+    closeWitnesses = started.close;
     gw = await TestGateway.start({
       env: {
         LOG_ORIGIN: origin,
@@ -50,8 +48,8 @@ describe('A response bundle verified offline against a witnessed checkpoint', ()
   });
   afterAll(async () => {
     if (!stopped) await gw.close();
-    await Promise.all(witnesses.map((w) => w.close()));
-    for (const d of [dir, ...witnessDirs]) rmSync(d, { recursive: true, force: true });
+    await closeWitnesses();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('verifies the bundle, its receipt and two cosignatures with the gateway stopped, and refuses what does not hold', async () => {

@@ -11,6 +11,7 @@ export {
 export { hiddenReasons, NOT_FOUND, type EntryView } from './domain/entry-view.js';
 export { AccessLogProofs, type InclusionProof, type ConsistencyProof } from './application/access-log.proofs.js';
 export { CheckpointService } from './application/checkpoint.service.js';
+export { LogNotes, type Witnessing } from './application/log-notes.js';
 export type { AccessLogEntryInput, AccessLogReceipt, StoredAccessLogEntry } from './domain/access-log-entry.js';
 export type { AccessLogFilter } from './infrastructure/access-log.repository.js';
 export { AccessLogSearchDto } from './queries/search-access-log/access-log-search.dto.js';

@@ -110,4 +110,29 @@ export class LogNotes {
       `No checkpoint${atMost === undefined ? '' : ` of at most ${atMost} entries`} has been cosigned by ${this.quorum} of the log's ${names.length} witnesses yet.`,
     );
   }
+
+  /**
+   * What a client needs to check the latest witnessed checkpoint itself: the log's key, the
+   * witnesses' keys and quorum, and that checkpoint's note with its cosignatures (null while none
+   * has reached the quorum, or with no witnesses configured).
+   */
+  async witnessing(): Promise<Witnessing> {
+    const witnesses = this.witnesses.map((w) => ({ name: w.name, key: w.vkey }));
+    const base = { logKey: this.verifierKey, quorum: this.quorum, witnesses };
+    if (!witnesses.length) return { ...base, note: null };
+    try {
+      return { ...base, note: await this.latest() };
+    } catch (e) {
+      if (e instanceof AccessLogException && e.code === (AccessLogExceptionCode.CheckpointNotWitnessed as string))
+        return { ...base, note: null };
+      throw e;
+    }
+  }
+}
+
+export interface Witnessing {
+  logKey: string;
+  quorum: number;
+  witnesses: { name: string; key: string }[];
+  note: string | null;
 }

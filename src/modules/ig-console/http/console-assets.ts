@@ -6,13 +6,22 @@ import { fileURLToPath } from 'node:url';
 export const CONSOLE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** The console's folder of plain HTML, CSS and JS. */
-export const CONSOLE_STATIC_DIR = fileURLToPath(new URL('../static/', import.meta.url));
+/**
+ * The built console: HTML and CSS as they are, browser modules compiled from static/*.ts and
+ * src/shared/verification/*.ts (verification/) by the build. That is static/ beside this file in
+ * the build (dist/); under Jest, which runs the TypeScript sources, the same folder of the build
+ * the test run starts with.
+ */
+export const CONSOLE_STATIC_DIR = fileURLToPath(
+  import.meta.url.endsWith('.ts')
+    ? new URL('../../../../dist/src/modules/ig-console/static/', new URL('../static/', import.meta.url))
+    : new URL('../static/', import.meta.url),
+);
 
 /**
  * Serves the console's static files under /ig/assets/ with @fastify/static, and decorates the reply
  * with sendFile for the page itself (IgPagesController). wildcard: false makes one route per file
- * found at start-up, less the page and type declarations: any other name, or a path that climbs out,
+ * found at start-up, less the page, type declarations and source maps: any other name, or a path that climbs out,
  * matches no route and is the gateway's ordinary 404. Every answer is revalidated (no-cache) and
  * carries the console's CSP.
  */
@@ -22,7 +31,7 @@ export async function registerConsoleAssets(fastify: FastifyInstance): Promise<v
     prefix: '/ig/assets/',
     wildcard: false,
     index: false,
-    globIgnore: ['index.html', '**/*.d.ts'],
+    globIgnore: ['index.html', '**/*.d.ts', '**/*.map'],
     cacheControl: false,
     setHeaders: (reply, file) => {
       reply.header('cache-control', 'no-cache').header('content-security-policy', CONSOLE_CSP);

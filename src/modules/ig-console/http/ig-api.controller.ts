@@ -7,12 +7,14 @@ import {
   AccessLogProofs,
   AccessLogSearch,
   CheckpointService,
+  LogNotes,
   type AccessLogPage,
   type EntryView,
   type InclusionProof,
   type SignedCheckpoint,
   type StoredAccessLogEntry,
   type SubjectAccessReport,
+  type Witnessing,
 } from '@modules/access-log/index.js';
 import { GovernanceOverviewService, type GovernanceOverview } from '../application/governance-overview.service.js';
 import { IgSessionGuard, Reviewer } from '../application/ig-session.guard.js';
@@ -58,6 +60,7 @@ export class IgApiController {
     private readonly checkpoints: CheckpointService,
     private readonly flags: MisuseFlagsService,
     private readonly overviews: GovernanceOverviewService,
+    private readonly notes: LogNotes,
   ) {}
 
   @Get('entries')
@@ -87,6 +90,12 @@ export class IgApiController {
   async checkpoint(@Query() q: CheckpointQueryDto): Promise<SignedCheckpoint> {
     const latest = await this.checkpoints.latest();
     return q.atLeast !== undefined && latest.treeSize < Number(q.atLeast) ? this.checkpoints.checkpoint() : latest;
+  }
+
+  /** The latest witnessed checkpoint and the keys to check it with; the console verifies the cosignatures itself. */
+  @Get('witnesses')
+  witnesses(): Promise<Witnessing> {
+    return this.notes.witnessing();
   }
 
   @Get('subjects/:crn/report')

@@ -1,21 +1,18 @@
 /**
- * RFC 9162 proof verifiers, transcribed step by step from sections 2.1.3.2 and 2.1.4.2.
- *
- * Deliberately minimal and synchronous over an injected node-hash function, using only
- * Uint8Array and number arithmetic, so that a browser client can port them line by line to
- * WebCrypto (where the hash becomes async). For the same reason the file is self-contained:
- * its small bit helpers duplicate tree-math.ts instead of importing it. Sizes use arithmetic
- * rather than bitwise shifts, which would truncate above 2^31.
+ * RFC 9162 proof verification for the server: the shared verifiers of
+ * src/shared/verification/rfc9162.ts (one source with the IG console's browser code), with the
+ * node:crypto node hash of hashes.ts by default.
  */
+import {
+  verifyConsistency as verifyConsistencyWith,
+  verifyInclusion as verifyInclusionWith,
+  type NodeHashFn,
+} from '../../../../shared/verification/rfc9162.js';
 import { nodeHash } from './hashes.js';
 
-/** HASH(0x01 || left || right). */
-export type NodeHashFn = (left: Uint8Array, right: Uint8Array) => Uint8Array;
+export type { NodeHashFn };
 
-/**
- * RFC 9162 2.1.3.2: true iff `inclusionPath` proves that `leafHash` is leaf `leafIndex` of the
- * tree of `treeSize` leaves whose root is `rootHash`. Never throws on malformed proof data.
- */
+/** RFC 9162 2.1.3.2 (see the shared verifier); never throws on malformed proof data. */
 export function verifyInclusion(
   leafIndex: number,
   treeSize: number,
@@ -24,49 +21,10 @@ export function verifyInclusion(
   rootHash: Uint8Array,
   hashNode: NodeHashFn = nodeHash,
 ): boolean {
-  if (!isSize(leafIndex) || !isSize(treeSize)) return false;
-  // 1. leaf_index >= tree_size fails.
-  if (leafIndex >= treeSize) return false;
-  // 2. fn = leaf_index, sn = tree_size - 1.
-  let fn = leafIndex;
-  let sn = treeSize - 1;
-  // 3. r = hash.
-  let r = leafHash;
-  // 4. For each p in inclusion_path:
-  for (const p of inclusionPath) {
-    // a. sn == 0 fails.
-    if (sn === 0) return false;
-    // b. If LSB(fn) or fn == sn:
-    if (lsb(fn) || fn === sn) {
-      // i. r = HASH(0x01 || p || r)
-      r = hashNode(p, r);
-      // ii. If LSB(fn) is not set, shift both until LSB(fn) is set or fn is 0.
-      if (!lsb(fn)) {
-        while (!lsb(fn) && fn !== 0) {
-          fn = shr(fn);
-          sn = shr(sn);
-        }
-      }
-    } else {
-      // Otherwise: r = HASH(0x01 || r || p)
-      r = hashNode(r, p);
-    }
-    // c. Shift both once.
-    fn = shr(fn);
-    sn = shr(sn);
-  }
-  // 5. sn == 0 and r == root_hash.
-  return sn === 0 && bytesEqual(r, rootHash);
+  return verifyInclusionWith(leafIndex, treeSize, leafHash, inclusionPath, rootHash, hashNode);
 }
 
-/**
- * RFC 9162 2.1.4.2: true iff `consistencyPath` proves that the tree of `first` leaves with root
- * `firstHash` is a prefix of the tree of `second` leaves with root `secondHash`.
- *
- * Beyond the RFC (which only defines 0 < first < second): first === second is accepted exactly
- * when the path is empty and the roots are equal, matching PROOF(n, D[n]) = {}; first === 0 is
- * rejected, since no proof relates the empty tree. Never throws on malformed proof data.
- */
+/** RFC 9162 2.1.4.2 (see the shared verifier); never throws on malformed proof data. */
 export function verifyConsistency(
   first: number,
   second: number,
@@ -75,75 +33,5 @@ export function verifyConsistency(
   consistencyPath: readonly Uint8Array[],
   hashNode: NodeHashFn = nodeHash,
 ): boolean {
-  if (!isSize(first) || !isSize(second) || first < 1 || first > second) return false;
-  if (first === second) return consistencyPath.length === 0 && bytesEqual(firstHash, secondHash);
-  // 1. An empty consistency_path fails.
-  if (consistencyPath.length === 0) return false;
-  // 2. If first is an exact power of 2, prepend first_hash (without mutating the caller's array).
-  const path = isPowerOfTwo(first) ? [firstHash, ...consistencyPath] : consistencyPath;
-  // 3. fn = first - 1, sn = second - 1.
-  let fn = first - 1;
-  let sn = second - 1;
-  // 4. If LSB(fn) is set, shift both until LSB(fn) is not set.
-  while (lsb(fn)) {
-    fn = shr(fn);
-    sn = shr(sn);
-  }
-  // 5. fr = sr = first value of the path.
-  let fr = path[0];
-  let sr = path[0];
-  // 6. For each subsequent value c:
-  for (let i = 1; i < path.length; i++) {
-    const c = path[i];
-    // a. sn == 0 fails.
-    if (sn === 0) return false;
-    // b. If LSB(fn) or fn == sn:
-    if (lsb(fn) || fn === sn) {
-      // i. fr = HASH(0x01 || c || fr); ii. sr = HASH(0x01 || c || sr)
-      fr = hashNode(c, fr);
-      sr = hashNode(c, sr);
-      // iii. If LSB(fn) is not set, shift both until LSB(fn) is set or fn is 0.
-      if (!lsb(fn)) {
-        while (!lsb(fn) && fn !== 0) {
-          fn = shr(fn);
-          sn = shr(sn);
-        }
-      }
-    } else {
-      // Otherwise: sr = HASH(0x01 || sr || c)
-      sr = hashNode(sr, c);
-    }
-    // c. Shift both once.
-    fn = shr(fn);
-    sn = shr(sn);
-  }
-  // 7. fr == first_hash, sr == second_hash, sn == 0.
-  return sn === 0 && bytesEqual(fr, firstHash) && bytesEqual(sr, secondHash);
-}
-
-function isSize(n: number): boolean {
-  return Number.isSafeInteger(n) && n >= 0;
-}
-
-function lsb(n: number): boolean {
-  return n % 2 === 1;
-}
-
-function shr(n: number): number {
-  return Math.floor(n / 2);
-}
-
-function isPowerOfTwo(n: number): boolean {
-  let x = n;
-  while (x > 1 && x % 2 === 0) x /= 2;
-  return x === 1;
-}
-
-// Proof data is public, so a plain (non-constant-time) comparison is fine.
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return false;
-  }
-  return true;
+  return verifyConsistencyWith(first, second, firstHash, secondHash, consistencyPath, hashNode);
 }

@@ -1,0 +1,439 @@
+// The IG console: a small hash-routed page over /ig/api (see IgApiController).
+import { $, api, el, field, fmtTime, localToIso, messageOf, showMessage } from './dom.js';
+import { showFlags, showOverview } from './governance.js';
+import {
+  verifyEntry,
+  verifyEntryWitnessed,
+  type Checkpoint,
+  type Jwks,
+  type Proof,
+  type Witnessing,
+} from './verify.js';
+
+interface Session {
+  org: string;
+  sub: string;
+}
+
+interface DemoIdentity {
+  org: string;
+  name: string;
+  kind: string;
+  sub: string;
+}
+
+interface Entry {
+  index: number;
+  timestamp: string;
+  actor: { org: string; sub: string; roles: string[] };
+  action: string;
+  resource: { type: string; id: string };
+  crn: string | null;
+  purpose: string | null;
+  reason: string | null;
+  decision: string;
+  reasons: string[];
+  agreement: { id: string; version: number } | null;
+  fieldsReleased: string[];
+  fieldsWithheld: string[];
+  ownerOrg: string | null;
+  recipientOrg: string | null;
+  requestId: string;
+  breakGlass: boolean;
+  redacted?: boolean;
+}
+
+interface Access {
+  index: number;
+  timestamp: string;
+  actor: string;
+  org: string;
+  purpose: string | null;
+  reason: string | null;
+  breakGlass: boolean;
+  agreement: { id: string; version: number } | null;
+  decision: string;
+  fieldsReleased: string[];
+  fieldsWithheld: string[];
+}
+
+const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview'];
+let session: Session | null = null;
+let logCursor: string | null = null;
+let reportCursor: string | null = null;
+
+function showView(name: string): void {
+  for (const v of VIEWS) $(`view-${v}`).hidden = v !== name;
+  document.querySelectorAll('#nav a').forEach((a) => {
+    if (a.getAttribute('href') === `#/${name}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+  document.querySelector<HTMLElement>(`#view-${name} h2`)?.focus();
+}
+
+function showSignedOut(): void {
+  $('nav').hidden = true;
+  $('who').hidden = true;
+  $('sign-out').hidden = true;
+  showView('signin');
+  void loadDemoIdentities();
+}
+
+function showSignedIn(s: Session): void {
+  $('who').textContent = `Signed in as ${s.sub} (${s.org})`;
+  $('who').hidden = false;
+  $('sign-out').hidden = false;
+  $('nav').hidden = false;
+}
+
+// ---------- sign-in ----------
+
+let demoIdentities: Promise<void> | null = null;
+
+/** Offers the demo identities once, however often the sign-in view is shown. */
+function loadDemoIdentities(): Promise<void> {
+  demoIdentities ??= (async () => {
+    if (!(await api<{ demo: boolean }>('/ig/sign-in-options')).demo) return;
+    const ids = await api<DemoIdentity[]>('/ig/demo-identities');
+    const list = $('demo-identities');
+    for (const id of ids) {
+      const b = el('button', {
+        type: 'button',
+        class: 'button secondary',
+        'data-org': id.org,
+        text: `${id.name} (${id.kind}) — ${id.sub}`,
+      });
+      b.addEventListener(
+        'click',
+        () => void signIn(() => api<Session>('/ig/demo-session', { method: 'POST', body: { org: id.org } })),
+      );
+      list.append(el('li', {}, b));
+    }
+    $('demo-signin').hidden = ids.length === 0;
+  })().catch(() => {
+    demoIdentities = null;
+  });
+  return demoIdentities;
+}
+
+async function signIn(call: () => Promise<Session>): Promise<void> {
+  showMessage('');
+  try {
+    session = await call();
+    showSignedIn(session);
+    location.hash = '#/log';
+    await route();
+  } catch (e) {
+    showMessage(`Sign-in failed: ${messageOf(e)}`);
+  }
+}
+
+$('token-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const input = $<HTMLInputElement>('token');
+  const token = input.value.trim();
+  input.value = '';
+  void signIn(() => api<Session>('/ig/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }));
+});
+
+$('sign-out').addEventListener('click', () => {
+  // Signed out either way.
+  void api('/ig/api/session', { method: 'DELETE' })
+    .catch(() => undefined)
+    .then(() => {
+      session = null;
+      location.hash = '#/signin';
+      showSignedOut();
+    });
+});
+
+// ---------- log review ----------
+
+function searchParams(): URLSearchParams {
+  const f = $<HTMLFormElement>('search-form');
+  const p = new URLSearchParams();
+  for (const name of ['crn', 'org', 'actor', 'purpose', 'decision']) {
+    const v = field(f, name).value.trim();
+    if (v) p.set(name, v);
+  }
+  const from = localToIso(field(f, 'from').value);
+  const to = localToIso(field(f, 'to').value);
+  if (from) p.set('from', from);
+  if (to) p.set('to', to);
+  return p;
+}
+
+const decisionTag = (decision: string) =>
+  el('span', { class: `tag ${decision === 'ALLOW' ? 'ok' : 'deny'}`, text: decision });
+
+async function runSearch(more: boolean): Promise<void> {
+  const p = searchParams();
+  p.set('limit', '50');
+  if (more && logCursor) p.set('cursor', logCursor);
+  const body = $<HTMLTableElement>('log-table').tBodies[0];
+  $('log-status').textContent = 'Searching…';
+  try {
+    const page = await api<{ entries: Entry[]; nextCursor: string | null }>(`/ig/api/entries?${p.toString()}`);
+    if (!more) body.replaceChildren();
+    for (const e of page.entries) {
+      body.append(
+        el(
+          'tr',
+          {},
+          el('td', {}, el('a', { href: `#/entry/${e.index}`, text: String(e.index) })),
+          el('td', { text: fmtTime(e.timestamp) }),
+          el('td', { text: e.actor.org }),
+          el('td', { text: e.actor.sub }),
+          el('td', { text: e.action }, e.breakGlass ? el('span', { class: 'tag warn', text: 'break-glass' }) : null),
+          el('td', { text: e.crn ?? '' }),
+          el('td', { text: e.purpose ?? '' }),
+          el('td', {}, decisionTag(e.decision)),
+        ),
+      );
+    }
+    logCursor = page.nextCursor;
+    $('log-table').hidden = body.childElementCount === 0;
+    $('log-more').hidden = !logCursor;
+    $('log-status').textContent = body.childElementCount
+      ? `${body.childElementCount} entries shown${logCursor ? '; older entries available' : ''}.`
+      : 'No entries match.';
+  } catch (e) {
+    $('log-status').textContent = `Search failed: ${messageOf(e)}`;
+  }
+}
+
+$('search-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void runSearch(false);
+});
+$('log-more').addEventListener('click', () => void runSearch(true));
+
+// ---------- entry ----------
+
+let currentEntry: Entry | null = null;
+
+function detailRow(dl: HTMLElement, term: string, value: Node | string | null | undefined): void {
+  dl.append(
+    el('dt', { text: term }),
+    el('dd', {}, value === '' || value === null || value === undefined ? '—' : value),
+  );
+}
+
+async function showEntry(index: string): Promise<void> {
+  const dl = $('entry-detail');
+  dl.replaceChildren();
+  $('verify-result').replaceChildren();
+  $('verify').hidden = true;
+  currentEntry = null;
+  $('entry-title').textContent = `Entry ${index}`;
+  try {
+    const e = await api<Entry>(`/ig/api/entries/${encodeURIComponent(index)}`);
+    currentEntry = e;
+    detailRow(dl, 'Time', fmtTime(e.timestamp));
+    detailRow(dl, 'Actor', `${e.actor.sub} (${e.actor.org}), roles: ${e.actor.roles.join(', ') || 'none'}`);
+    detailRow(dl, 'Action', `${e.action} on ${e.resource.type} ${e.resource.id}`);
+    detailRow(dl, 'CRN', e.crn);
+    detailRow(dl, 'Purpose', e.purpose);
+    detailRow(dl, 'Justification', e.reason);
+    detailRow(dl, 'Decision', e.decision);
+    detailRow(
+      dl,
+      'Reasons',
+      e.reasons.length
+        ? el(
+            'ul',
+            {},
+            e.reasons.map((r) => el('li', { text: r })),
+          )
+        : '',
+    );
+    detailRow(dl, 'Agreement', e.agreement ? `${e.agreement.id} version ${e.agreement.version}` : '');
+    detailRow(dl, 'Fields released', e.fieldsReleased.join(', '));
+    detailRow(dl, 'Fields withheld', e.fieldsWithheld.join(', '));
+    detailRow(dl, 'Data of', e.ownerOrg);
+    detailRow(dl, 'Released to', e.recipientOrg);
+    detailRow(dl, 'Break-glass', e.breakGlass ? 'Yes: emergency access outside the usual relationship' : 'No');
+    detailRow(dl, 'Request id', e.requestId);
+    if (e.redacted)
+      detailRow(
+        dl,
+        'Redacted',
+        'Yes: an answer of "not found". Only the data\'s owner and the gateway operator see its details.',
+      );
+    $('verify').hidden = false;
+  } catch (err) {
+    currentEntry = null;
+    $('verify').hidden = true;
+    showMessage(messageOf(err));
+  }
+}
+
+async function verifyCurrent(): Promise<void> {
+  const out = $('verify-result');
+  out.replaceChildren(el('p', { text: 'Verifying…' }));
+  try {
+    const e = currentEntry;
+    if (!e) throw new Error('no entry is shown');
+    const checkpoint = await api<Checkpoint>(`/ig/api/checkpoint?atLeast=${e.index + 1}`);
+    const [proof, jwks] = await Promise.all([
+      api<Proof>(`/ig/api/entries/${e.index}/proof?treeSize=${checkpoint.treeSize}`),
+      api<Jwks>('/.well-known/jwks.json'),
+    ]);
+    const result = await verifyEntry(e as unknown as Entry & Record<string, unknown>, proof, checkpoint, jwks);
+    const outcome = result.ok
+      ? result.redacted
+        ? `Inclusion verified: entry ${e.index} (shown redacted, so its content cannot be checked here) is in the signed log of ${checkpoint.treeSize} entries.`
+        : `Verified: entry ${e.index} is in the signed log of ${checkpoint.treeSize} entries.`
+      : 'Not verified: see the failed step below.';
+    out.replaceChildren(
+      el('p', { class: `result ${result.ok ? 'ok' : 'fail'}`, id: 'verify-outcome', text: outcome }),
+      el(
+        'ul',
+        { class: 'steps' },
+        result.steps.map((s) =>
+          el(
+            'li',
+            { class: s.ok ? 'ok' : 'fail' },
+            el('strong', { text: `${s.ok ? 'Passed' : 'Failed'}: ${s.label}` }),
+            ` — ${s.detail}`,
+          ),
+        ),
+      ),
+    );
+    out.append(await witnessedOutcome(e));
+  } catch (err) {
+    out.replaceChildren(
+      el('p', { class: 'result fail', id: 'verify-outcome', text: `Not verified: ${messageOf(err)}` }),
+    );
+  }
+}
+
+/** Whether the entry is in the latest checkpoint the log's witnesses cosigned, checked in the browser. */
+async function witnessedOutcome(e: Entry): Promise<HTMLElement> {
+  const w = await api<Witnessing>('/ig/api/witnesses');
+  const line = (ok: boolean | null, text: string) =>
+    el('p', { class: `result${ok === null ? '' : ok ? ' ok' : ' fail'}`, id: 'verify-witnessed', text });
+  if (!w.witnesses.length) return line(null, 'This gateway has no witnesses configured.');
+  const size = w.note ? Number(w.note.split('\n')[1]) : 0;
+  if (!w.note || !(size > e.index))
+    return line(null, `Entry ${e.index} is not in a checkpoint the witnesses have cosigned yet.`);
+  const proof = await api<Proof>(`/ig/api/entries/${e.index}/proof?treeSize=${size}`);
+  const keys = w.witnesses.map((x) => x.key);
+  const entry = e as unknown as Entry & Record<string, unknown>;
+  const r = await verifyEntryWitnessed(entry, proof, w.note, w.logKey, keys, w.quorum);
+  const cosigners = r.witnesses.filter((x) => x.cosignedAt).map((x) => x.name);
+  return r.ok && r.included
+    ? line(
+        true,
+        `Witnessed: entry ${e.index} is in the checkpoint of ${size} entries cosigned by ${cosigners.join(', ')}.`,
+      )
+    : line(false, `Not witnessed: ${r.ok ? 'the proof does not lead to the witnessed checkpoint' : r.why}.`);
+}
+
+$('verify').addEventListener('click', () => void verifyCurrent());
+
+// ---------- subject access report ----------
+
+async function showReport(crn: string, more: boolean): Promise<void> {
+  const p = new URLSearchParams({ limit: '100' });
+  if (more && reportCursor) p.set('cursor', reportCursor);
+  const body = $<HTMLTableElement>('report-table').tBodies[0];
+  try {
+    const r = await api<{ accesses: Access[]; nextCursor: string | null }>(
+      `/ig/api/subjects/${encodeURIComponent(crn)}/report?${p.toString()}`,
+    );
+    if (!more) body.replaceChildren();
+    for (const a of r.accesses) {
+      body.append(
+        el(
+          'tr',
+          {},
+          el('td', {}, el('a', { href: `#/entry/${a.index}`, text: fmtTime(a.timestamp) })),
+          el('td', { text: a.actor }),
+          el('td', { text: a.org }),
+          el(
+            'td',
+            {},
+            a.purpose ?? '—',
+            a.reason ? el('br') : null,
+            a.reason ? el('span', { class: 'justification', text: a.reason }) : null,
+            a.breakGlass ? el('span', { class: 'tag warn', text: 'break-glass' }) : null,
+          ),
+          el('td', { text: a.agreement ? `${a.agreement.id} v${a.agreement.version}` : '—' }),
+          el('td', {}, decisionTag(a.decision)),
+          el('td', { text: a.fieldsReleased.join(', ') || '—' }),
+          el('td', { text: a.fieldsWithheld.join(', ') || '—' }),
+        ),
+      );
+    }
+    reportCursor = r.nextCursor;
+    $('report-heading').textContent = `Accesses to the data of ${crn}`;
+    $('report-summary').textContent =
+      `${body.childElementCount} access${body.childElementCount === 1 ? '' : 'es'} in your organisation's view of the log, newest first. Produced ${fmtTime(new Date().toISOString())}.`;
+    $<HTMLAnchorElement>('report-csv').href = `/ig/api/subjects/${encodeURIComponent(crn)}/report.csv`;
+    $('report-more').hidden = !reportCursor;
+    $('report').hidden = false;
+  } catch (err) {
+    showMessage(messageOf(err));
+  }
+}
+
+const subjectCrn = () => $<HTMLInputElement>('s-crn').value.trim().toUpperCase();
+
+$('subject-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  location.hash = `#/subject/${subjectCrn()}`;
+});
+$('report-print').addEventListener('click', () => window.print());
+$('report-more').addEventListener('click', () => void showReport(subjectCrn(), true));
+
+// ---------- routing ----------
+
+async function route(): Promise<void> {
+  showMessage('');
+  const [, name = 'log', arg] = location.hash.split('/');
+  if (!session) {
+    showSignedOut();
+    return;
+  }
+  switch (name) {
+    case 'entry':
+      showView('entry');
+      await showEntry(decodeURIComponent(arg ?? ''));
+      break;
+    case 'subject':
+      showView('subject');
+      if (arg) {
+        $<HTMLInputElement>('s-crn').value = decodeURIComponent(arg);
+        await showReport(decodeURIComponent(arg), false);
+      }
+      break;
+    case 'flags':
+      showView('flags');
+      await showFlags();
+      break;
+    case 'overview':
+      showView('overview');
+      await showOverview();
+      break;
+    default:
+      showView('log');
+      if (!$<HTMLTableElement>('log-table').tBodies[0].childElementCount) await runSearch(false);
+  }
+}
+
+window.addEventListener('hashchange', () => void route());
+window.addEventListener('ig:signed-out', () => {
+  session = null;
+  showSignedOut();
+});
+
+void (async function start() {
+  try {
+    session = await api<Session>('/ig/api/session');
+    showSignedIn(session);
+  } catch {
+    session = null;
+  }
+  await route();
+})();
