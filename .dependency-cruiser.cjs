@@ -75,6 +75,30 @@ module.exports = {
       to: { pathNot: ['^src/modules/ig-console/static/', '^src/shared/verification/'] },
     },
     {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment:
+        "A module's domain/ holds its rules: it imports no other layer of any module, no framework and no database driver, so it is tested without either.",
+      from: { path: '^src/modules/[^/]+/domain/', pathNot: '\\.(spec|e2e-spec)\\.ts$' },
+      to: {
+        path: [
+          '^src/modules/[^/]+/(application|commands|queries|reactions|infrastructure|http)/',
+          'node_modules/(@nestjs|typeorm|pg)/',
+        ],
+      },
+    },
+    {
+      name: 'application-not-to-infrastructure',
+      severity: 'error',
+      comment:
+        'Application code (application/, commands/, queries/, reactions/) reaches storage and the outside world through ports declared in domain/ or src/shared, never an adapter in infrastructure/: a request goes down the layers without climbing back. The access log, events and IG console still break it in the places listed in .dependency-cruiser-known-violations.json (npm run lint:deps ignores those and fails on any other).',
+      from: {
+        path: '^src/modules/[^/]+/(application|commands|queries|reactions)/',
+        pathNot: '\\.(spec|e2e-spec)\\.ts$',
+      },
+      to: { path: '^src/modules/[^/]+/infrastructure/' },
+    },
+    {
       name: 'config-not-to-modules',
       severity: 'error',
       comment: 'Configuration is read before any module exists.',

@@ -4,7 +4,7 @@ import { appConfig } from '@config/config.module.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { createApp } from './app.js';
 import { provisionDatabase } from './database.js';
-import { IdentityProviderStore } from '@modules/people/index.js';
+import { IdentityProviders } from '@modules/people/index.js';
 import { startDemoSignIn, type DemoIdentityProvider } from './demo/demo-identity-provider.js';
 import { seedDemo } from './demo/seed-demo.js';
 
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   let idp: DemoIdentityProvider | undefined;
   if (config.demo) {
     const { port } = gateway.app.getHttpServer().address() as { port: number };
-    idp = await startDemoSignIn(gateway.app.get(IdentityProviderStore), {
+    idp = await startDemoSignIn(gateway.app.get(IdentityProviders), {
       gatewayOrigins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
       gatewayJwk: gateway.signer.publicJwk,
       port: config.demoIdpPort,

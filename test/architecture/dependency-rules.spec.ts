@@ -32,6 +32,14 @@ const FILES: Record<string, string> = {
   'src/witness/w.ts': `import http from 'node:http';\nimport { n } from '../modules/access-log/domain/note/n.js';\nexport const w = [http, n];`,
   'src/witness/uses-gateway.ts': `import { i } from '../modules/access-log/inner.js';\nexport const g = i;`,
   'src/witness/uses-package.ts': `import pg from 'pg';\nexport const p = pg;`,
+  'src/modules/w/domain/ok.ts': `export const rule = 1;`,
+  'src/modules/w/domain/uses-adapter.ts': `import { store } from '../infrastructure/store.js';\nexport const d = store;`,
+  'src/modules/w/domain/uses-framework.ts': `import { Injectable } from '@nestjs/common';\nexport const f = Injectable;`,
+  'src/modules/w/domain/ok.spec.ts': `import { store } from '../infrastructure/store.js';\nexport const t = store;`,
+  'src/modules/w/infrastructure/store.ts': `import { rule } from '../domain/ok.js';\nexport const store = rule;`,
+  'src/modules/w/application/service.ts': `import { rule } from '../domain/ok.js';\nexport const a = rule;`,
+  'src/modules/w/commands/do/do.handler.ts': `import { store } from '../../infrastructure/store.js';\nexport const h = store;`,
+  'src/modules/w/queries/q/q.handler.spec.ts': `import { store } from '../../infrastructure/store.js';\nexport const qt = store;`,
 };
 
 interface Violation {
@@ -124,7 +132,18 @@ describe('.dependency-cruiser.cjs', () => {
     expect(found('merkle-and-note-self-contained')).toEqual(['src/modules/access-log/domain/note/uses-shared.ts']);
   });
 
+  it('keeps the domain free of other layers, the framework and the database; specs may use anything', () => {
+    expect(found('domain-is-pure')).toEqual([
+      'src/modules/w/domain/uses-adapter.ts',
+      'src/modules/w/domain/uses-framework.ts',
+    ]);
+  });
+
+  it('lets application code reach adapters only through ports', () => {
+    expect(found('application-not-to-infrastructure')).toEqual(['src/modules/w/commands/do/do.handler.ts']);
+  });
+
   it('reports nothing else', () => {
-    expect(violations).toHaveLength(12);
+    expect(violations).toHaveLength(15);
   });
 });

@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startNodeScript, type StartedProcess } from '../../bench/lib/spawn.js';
 import { demoClaimMapping } from '../../src/demo/demo-identity-provider.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
-import { IdentityProviderStore } from '../../src/modules/people/index.js';
+import { IdentityProviders } from '../../src/modules/people/index.js';
 import { GatewaySigner } from '../../src/shared/crypto/gateway-signer.js';
 import { freePort } from '../setup/polling.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -45,7 +45,7 @@ describe('Pages for people in a browser (headless Chromium)', () => {
       readyUrl: `http://127.0.0.1:${idpPort}/.well-known/openid-configuration`,
     });
     for (const o of DEMO_ORGANISATIONS)
-      await gw.app.get(IdentityProviderStore).register({
+      await gw.app.get(IdentityProviders).register({
         orgId: o.id,
         issuer: `http://127.0.0.1:${idpPort}`,
         clientId: `gateway-${o.id}`,

@@ -1,5 +1,5 @@
 import { GatewaySigner } from '../../src/shared/crypto/gateway-signer.js';
-import { IdentityProviderStore, SignInService } from '../../src/modules/people/index.js';
+import { IdentityProviders, SignInService } from '../../src/modules/people/index.js';
 import path from 'node:path';
 import { startNodeScript, type StartedProcess } from '../../bench/lib/spawn.js';
 import { DEMO_PASSWORD, demoClaimMapping } from '../../src/demo/demo-identity-provider.js';
@@ -78,7 +78,7 @@ describe('People sign in through their organisation identity provider (OpenID Co
       },
       readyUrl: `${idp.issuer}/.well-known/openid-configuration`,
     });
-    const store = gw.app.get(IdentityProviderStore);
+    const store = gw.app.get(IdentityProviders);
     for (const o of DEMO_ORGANISATIONS)
       await store.register({
         orgId: o.id,
@@ -166,7 +166,7 @@ describe('People sign in through their organisation identity provider (OpenID Co
 
   it('maps only the roles the claim mapping grants and the organisation kind allows; none left is a refusal', async () => {
     // A mapping that grants nothing for the demo group makes the same person a stranger.
-    const store = gw.app.get(IdentityProviderStore);
+    const store = gw.app.get(IdentityProviders);
     await store.register({
       orgId: 'crc-northumbria',
       issuer: idp.issuer,
@@ -220,7 +220,7 @@ describe('People sign in through their organisation identity provider (OpenID Co
     await signIn(b, 'crc-durham-tees-valley', 'data-owner@crc-durham-tees-valley');
     const id3 = b.cookie(base, '__Host-gateway-session')!;
     expect(await service.session(id3)).not.toBeNull();
-    await gw.app.get(IdentityProviderStore).register({
+    await gw.app.get(IdentityProviders).register({
       orgId: 'crc-durham-tees-valley',
       issuer: idp.issuer,
       clientId: idp.clientId('crc-durham-tees-valley'),

@@ -1,6 +1,6 @@
 export { PeopleModule } from './people.module.js';
 export { SignInService, SignInRefused } from './application/sign-in.service.js';
-export { IdentityProviderStore, type IdentityProvider } from './infrastructure/identity-provider.store.js';
+export { IdentityProviders, type IdentityProvider } from './domain/identity-providers.port.js';
 export type { ClaimMapping } from './domain/claim-mapping.js';
 export { PERSON_SESSION_COOKIE } from './domain/person-session.js';
 

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SignInService } from './application/sign-in.service.js';
+import { IdentityProviders } from './domain/identity-providers.port.js';
+import { PersonSessions } from './domain/person-sessions.port.js';
 import { SignInController } from './http/sign-in.controller.js';
 import { IdentityProviderStore } from './infrastructure/identity-provider.store.js';
 import { PersonSessionStore } from './infrastructure/person-session.store.js';
@@ -7,7 +9,11 @@ import { PersonSessionStore } from './infrastructure/person-session.store.js';
 /** People sign in through their organisation's identity provider (OpenID Connect); sessions in PostgreSQL. */
 @Module({
   controllers: [SignInController],
-  providers: [SignInService, IdentityProviderStore, PersonSessionStore],
-  exports: [SignInService, IdentityProviderStore],
+  providers: [
+    SignInService,
+    { provide: IdentityProviders, useClass: IdentityProviderStore },
+    { provide: PersonSessions, useClass: PersonSessionStore },
+  ],
+  exports: [SignInService, IdentityProviders],
 })
 export class PeopleModule {}

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { mapClaims } from '../domain/claim-mapping.js';
 import type { PersonSession } from '../domain/person-session.js';
-import { IdentityProviderStore, type IdentityProvider } from '../infrastructure/identity-provider.store.js';
-import { PersonSessionStore } from '../infrastructure/person-session.store.js';
+import { IdentityProviders, type IdentityProvider } from '../domain/identity-providers.port.js';
+import { PersonSessions } from '../domain/person-sessions.port.js';
 
 /** A sign-in the gateway refuses, with words a person can act on (never the IdP's internals). */
 export class SignInRefused extends Error {}
@@ -31,8 +31,8 @@ export class SignInService {
   private readonly jwks = new Map<string, JWTVerifyGetKey>();
 
   constructor(
-    private readonly idps: IdentityProviderStore,
-    private readonly sessions: PersonSessionStore,
+    private readonly idps: IdentityProviders,
+    private readonly sessions: PersonSessions,
     private readonly signer: GatewaySigner,
   ) {}
 

@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { OrgKind } from '@shared/auth/roles.js';
 import type { ClaimMapping } from '../domain/claim-mapping.js';
-
-/** An organisation's registered identity provider, with what the sign-in needs of the organisation. */
-export interface IdentityProvider {
-  orgId: string;
-  orgKind: OrgKind;
-  orgName: string;
-  issuer: string;
-  clientId: string;
-  mapping: ClaimMapping;
-  revision: number;
-}
+import { IdentityProviders, type IdentityProvider } from '../domain/identity-providers.port.js';
 
 const SELECT = `SELECT p.org_id AS "orgId", o.kind AS "orgKind", o.name AS "orgName", p.issuer, p.client_id AS "clientId",
                        p.claim_mapping AS mapping, p.revision
@@ -20,8 +9,10 @@ const SELECT = `SELECT p.org_id AS "orgId", o.kind AS "orgKind", o.name AS "orgN
 
 /** Registered identity providers of active organisations, in PostgreSQL. */
 @Injectable()
-export class IdentityProviderStore {
-  constructor(private readonly db: DataSource) {}
+export class IdentityProviderStore extends IdentityProviders {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   async get(orgId: string): Promise<IdentityProvider | null> {
     const [row] = await this.db.query<IdentityProvider[]>(`${SELECT} WHERE p.org_id = $1`, [orgId]);
@@ -32,10 +23,6 @@ export class IdentityProviderStore {
     return this.db.query<IdentityProvider[]>(`${SELECT} ORDER BY o.name`);
   }
 
-  /**
-   * Registers or changes `orgId`'s identity provider. A change moves the revision on, which ends
-   * every session opened under the old registration (PersonSessionStore.find checks it).
-   */
   async register(reg: { orgId: string; issuer: string; clientId: string; mapping: ClaimMapping }): Promise<void> {
     await this.db.query(
       `INSERT INTO identity_providers (org_id, issuer, client_id, claim_mapping) VALUES ($1, $2, $3, $4)

@@ -10,7 +10,8 @@ import {
   TOUCH_INTERVAL_MS,
   type PersonSession,
 } from '../domain/person-session.js';
-import type { IdentityProvider } from './identity-provider.store.js';
+import type { IdentityProvider } from '../domain/identity-providers.port.js';
+import { PersonSessions, type SignInAttempt } from '../domain/person-sessions.port.js';
 
 /** SHA-256 of a secret (a session id, a sign-in state): what the tables hold instead of it. */
 function hashOf(secret: string): Buffer {
@@ -32,8 +33,10 @@ interface SessionRow extends Omit<PersonSession, 'createdAt' | 'lastSeenAt' | 'e
  * refuses (and deletes) it, on every instance at the next request.
  */
 @Injectable()
-export class PersonSessionStore {
-  constructor(private readonly db: DataSource) {}
+export class PersonSessionStore extends PersonSessions {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   /** Records a sign-in sent to the IdP, under its `state`. */
   async beginAttempt(
@@ -50,8 +53,7 @@ export class PersonSessionStore {
     );
   }
 
-  /** The attempt sent with `state`, used up (a state answers once); null when unknown or too old. */
-  async takeAttempt(state: string, now: Date): Promise<{ orgId: string; codeVerifier: string; nonce: string } | null> {
+  async takeAttempt(state: string, now: Date): Promise<SignInAttempt | null> {
     const [rows] = await this.db.query<
       [{ orgId: string; codeVerifier: string; nonce: string; createdAt: Date }[], number]
     >(
@@ -64,7 +66,6 @@ export class PersonSessionStore {
     return { orgId: a.orgId, codeVerifier: a.codeVerifier, nonce: a.nonce };
   }
 
-  /** Opens a session; returns the secret id for the cookie (never stored) and when it ends at the latest. */
   async create(
     idp: IdentityProvider,
     person: MappedPerson,
@@ -98,7 +99,6 @@ export class PersonSessionStore {
     return { id, expiresAt };
   }
 
-  /** The live session for a cookie value, or null; one that is over is deleted on sight. */
   async find(id: string, now: Date): Promise<PersonSession | null> {
     const hash = hashOf(id);
     const [r] = await this.db.query<SessionRow[]>(
@@ -121,16 +121,13 @@ export class PersonSessionStore {
     return { ...session, lastSeenAt: now };
   }
 
-  /** Ends the session with this cookie value (sign-out). */
   async end(id: string): Promise<void> {
     await this.db.query(`DELETE FROM person_sessions WHERE id_hash = $1`, [hashOf(id)]);
   }
 
-  /**
-   * Ends the sessions an IdP's back-channel logout names: its session `sid`, or every session of
-   * its subject `sub`, or both. Answers how many ended.
-   */
   async endAtIdp(issuer: string, by: { sid?: string; sub?: string }): Promise<number> {
+    // Neither named would match every session of the issuer: a logout token always names one.
+    if (by.sid === undefined && by.sub === undefined) return 0;
     const [, count] = await this.db.query<[unknown[], number]>(
       `DELETE FROM person_sessions WHERE issuer = $1 AND ($2::text IS NULL OR sid = $2) AND ($3::text IS NULL OR sub = $3)`,
       [issuer, by.sid ?? null, by.sub ?? null],
