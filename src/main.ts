@@ -5,7 +5,7 @@ import { JsonLogger } from '@shared/observability/json-logger.js';
 import { createApp } from './app.js';
 import { provisionDatabase } from './database.js';
 import { IdentityProviders } from '@modules/people/index.js';
-import { startDemoSignIn, type DemoIdentityProvider } from './demo/demo-identity-provider.js';
+import type { DemoIdentityProvider } from './demo/demo-identity-provider.js';
 import { seedDemo } from './demo/seed-demo.js';
 
 async function main(): Promise<void> {
@@ -25,23 +25,33 @@ async function main(): Promise<void> {
   const gateway = await createApp(config, { databaseUrl: db.appUrl, logger });
   if (config.demo) await seedDemo(gateway.app, config, logger);
   await gateway.app.listen({ port: config.port, host: config.host });
-  let idp: DemoIdentityProvider | undefined;
-  if (config.demo) {
-    const { port } = gateway.app.getHttpServer().address() as { port: number };
-    idp = await startDemoSignIn(gateway.app.get(IdentityProviders), {
-      gatewayOrigins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
-      gatewayJwk: gateway.signer.publicJwk,
-      port: config.demoIdpPort,
-    });
-    logger.log(
-      `demo identity provider on ${idp.issuer}: people sign in at http://127.0.0.1:${port}/sign-in (password "demo")`,
-      'Main',
-    );
-  }
   logger.log(
     `gateway ${config.gatewayId} listening on http://${config.host}:${config.port} (ready in ${Math.round(performance.now() - started)} ms)`,
     'Main',
   );
+  let idp: DemoIdentityProvider | undefined;
+  if (config.demo) {
+    const { port } = gateway.app.getHttpServer().address() as { port: number };
+    // Loaded only in demo mode: a real deployment never loads the demo identity provider.
+    const { startDemoSignIn } = await import('./demo/demo-identity-provider.js');
+    try {
+      idp = await startDemoSignIn(gateway.app.get(IdentityProviders), {
+        gatewayOrigins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
+        gatewayJwk: gateway.signer.publicJwk,
+        port: config.demoIdpPort,
+      });
+      logger.log(
+        `demo identity provider on ${idp.issuer}: people sign in at http://127.0.0.1:${port}/sign-in (password "demo")`,
+        'Main',
+      );
+    } catch (e) {
+      // Another demo gateway on this machine may hold the port: this one runs without people's sign-in.
+      logger.warn(
+        `demo identity provider not started on port ${config.demoIdpPort} (${e instanceof Error ? e.message : String(e)}): set DEMO_IDP_PORT to a free port for people's sign-in`,
+        'Main',
+      );
+    }
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

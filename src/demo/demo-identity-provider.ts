@@ -96,7 +96,13 @@ export async function startDemoIdentityProvider(opts: {
   port?: number;
 }): Promise<DemoIdentityProvider> {
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = (orgId: string) => `gateway-${orgId}`;
