@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startNodeScript, type StartedProcess } from '../../bench/lib/spawn.js';
-import { demoClaimMapping } from '../../src/demo/demo-identity-provider.js';
+import { demoClaimMapping } from '../../src/demo/demo-people.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
 import { IdentityProviders } from '../../src/modules/people/index.js';
 import { GatewaySigner } from '../../src/shared/crypto/gateway-signer.js';

@@ -2,7 +2,7 @@ import { GatewaySigner } from '../../src/shared/crypto/gateway-signer.js';
 import { IdentityProviders, SignInService } from '../../src/modules/people/index.js';
 import path from 'node:path';
 import { startNodeScript, type StartedProcess } from '../../bench/lib/spawn.js';
-import { DEMO_PASSWORD, demoClaimMapping } from '../../src/demo/demo-identity-provider.js';
+import { DEMO_PASSWORD, demoClaimMapping } from '../../src/demo/demo-people.js';
 import { freePort } from '../setup/polling.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
 import { TestGateway } from '../setup/test-app.js';
