@@ -18,6 +18,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { sourceUrl } from '@shared/core/source-root.js';
 import type pg from 'pg';
 import {
   EMPTY_ROOT,
@@ -118,7 +119,7 @@ function inProcess(client: pg.ClientBase): BlockRunner {
 }
 
 function workerPool(count: number, connectionString: string, snapshot: string): BlockRunner {
-  const url = new URL('./log-verifier.worker.js', import.meta.url);
+  const url = sourceUrl('modules/access-log/application/log-verifier.worker.js');
   type Pending = { resolve: (r: BlockResult) => void; reject: (e: Error) => void };
   const idle: Worker[] = [];
   const running = new Set<Worker>();
