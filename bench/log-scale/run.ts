@@ -19,10 +19,8 @@ import { copyBinaryRows } from '../../src/shared/database/binary-copy.js';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
 import { runMigrations } from '../../src/shared/database/migrate.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
-import {
-  AccessLogRepository,
-  type AccessLogFilter,
-} from '../../src/modules/access-log/infrastructure/access-log.repository.js';
+import type { AccessLogFilter } from '../../src/modules/access-log/domain/access-log-reader.port.js';
+import { AccessLogRepository } from '../../src/modules/access-log/infrastructure/access-log.repository.js';
 import { AccessLogProofs } from '../../src/modules/access-log/application/access-log.proofs.js';
 import { Random } from '../../src/demo/synthetic/index.js';
 import { LatencyHistogram } from '../lib/histogram.js';

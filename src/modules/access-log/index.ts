@@ -13,7 +13,7 @@ export { AccessLogProofs, type InclusionProof, type ConsistencyProof } from './a
 export { CheckpointService } from './application/checkpoint.service.js';
 export { LogNotes, type Witnessing } from './application/log-notes.js';
 export type { AccessLogEntryInput, AccessLogReceipt, StoredAccessLogEntry } from './domain/access-log-entry.js';
-export type { AccessLogFilter } from './infrastructure/access-log.repository.js';
+export type { AccessLogFilter } from './domain/access-log-reader.port.js';
 export { AccessLogSearchDto } from './queries/search-access-log/access-log-search.dto.js';
 export { SubjectAccessReportQueryDto } from './queries/get-subject-access-report/subject-access-report.dto.js';
 export { InclusionProofQueryDto } from './queries/get-inclusion-proof/inclusion-proof.dto.js';

@@ -19,6 +19,8 @@ import {
 } from './infrastructure/governance-read.adapters.js';
 import { FlagReviewStore } from './infrastructure/flag-review.store.js';
 import { IgSessionStore } from './infrastructure/ig-session.store.js';
+import { FlagReviews } from './domain/flag-reviews.port.js';
+import { IgSessions } from './domain/ig-sessions.port.js';
 
 /**
  * The information-governance console at /ig: pages for ig-reviewer staff over the access log
@@ -39,9 +41,9 @@ export class IgConsoleModule {
         ...(config.demo ? [IgDemoSessionController] : []),
       ],
       providers: [
-        IgSessionStore,
+        { provide: IgSessions, useClass: IgSessionStore },
         IgSessionGuard,
-        FlagReviewStore,
+        { provide: FlagReviews, useClass: FlagReviewStore },
         MisuseFlagsService,
         MisuseFlagWatcher,
         GovernanceOverviewService,

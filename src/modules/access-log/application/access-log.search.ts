@@ -4,7 +4,7 @@ import type { AccessLogEntryInput, StoredAccessLogEntry } from '../domain/access
 import { seesStored, viewEntry, type EntryView } from '../domain/entry-view.js';
 import { inScope, scopeOf, type LogScope } from '../domain/log-scope.js';
 import { leafHash } from '../domain/merkle/index.js';
-import { AccessLogRepository, type AccessLogFilter, type EntryRow } from '../infrastructure/access-log.repository.js';
+import { AccessLogReader, type AccessLogFilter, type EntryRow } from '../domain/access-log-reader.port.js';
 import { AccessLogWriter } from './access-log.writer.js';
 import { csvHeader, csvRows } from './access-log.csv.js';
 
@@ -27,7 +27,7 @@ export type EntryRead = { kind: 'stored'; bytes: Buffer } | { kind: 'redacted'; 
 @Injectable()
 export class AccessLogSearch {
   constructor(
-    private readonly repo: AccessLogRepository,
+    private readonly repo: AccessLogReader,
     private readonly writer: AccessLogWriter,
   ) {}
 

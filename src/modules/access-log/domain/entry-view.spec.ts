@@ -1,6 +1,6 @@
 import type { StoredAccessLogEntry } from './access-log-entry.js';
 import { hiddenReasons, isHidden, NOT_FOUND, PROJECTION_STABLE_FILTERS, seesStored, viewEntry } from './entry-view.js';
-import type { AccessLogFilter } from '../infrastructure/access-log.repository.js';
+import type { AccessLogFilter } from './access-log-reader.port.js';
 
 function entry(over: Partial<StoredAccessLogEntry>): StoredAccessLogEntry {
   return {

@@ -2,34 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { NodeKey, StoredNode } from '../domain/merkle/index.js';
 import type { LogScope } from '../domain/log-scope.js';
-
-/** Search criteria over the indexed columns; every member narrows the result. */
-export interface AccessLogFilter {
-  crn?: string;
-  /** The acting organisation. */
-  org?: string;
-  /** The acting person or system (`sub`). */
-  actor?: string;
-  purpose?: string;
-  decision?: 'ALLOW' | 'DENY';
-  action?: string;
-  from?: Date;
-  /** Inclusive. */
-  to?: Date;
-}
-
-export interface EntryRow {
-  index: number;
-  /** The stored canonical bytes, exactly as hashed. */
-  bytes: Buffer;
-}
-
-export interface EntryWithOrgs extends EntryRow {
-  leafHash: Buffer;
-  actorOrg: string;
-  ownerOrg: string | null;
-  recipientOrg: string | null;
-}
+import {
+  AccessLogReader,
+  type AccessLogFilter,
+  type EntryRow,
+  type EntryWithOrgs,
+} from '../domain/access-log-reader.port.js';
+import { sizeAndNodesOf, sizeAndNodesQuery } from '../application/tree-queries.js';
 
 /**
  * SQL for the first index whose entry satisfies `condition` on its `ts` (one past the last entry
@@ -47,36 +26,12 @@ function firstIndexWhere(condition: string, missing: boolean): string {
     SELECT lo FROM b WHERE lo >= hi`;
 }
 
-type SizeAndNodesRow = { size: string; level: number | null; idx: string | null; hash: Buffer | null };
-
-/**
- * The head's size and the stored hashes of the given complete subtrees: level 0 from the
- * entries' leaf hashes, higher levels from access_log_nodes; missing nodes are simply absent.
- * Shared by the proofs and log:verify's consistency checks (which run it on their own client).
- */
-export function sizeAndNodesQuery(keys: readonly NodeKey[]): { text: string; values: unknown[] } {
-  return {
-    text: `SELECT h.size, k.level, k.idx, COALESCE(n.hash, e.leaf_hash) AS hash
-             FROM access_log_head h
-             LEFT JOIN unnest($1::smallint[], $2::bigint[]) AS k(level, idx) ON true
-             LEFT JOIN access_log_nodes n ON k.level > 0 AND n.level = k.level AND n.idx = k.idx
-             LEFT JOIN access_log_entries e ON k.level = 0 AND e.idx = k.idx
-            WHERE h.id = 1`,
-    values: [keys.map((k) => k.level), keys.map((k) => k.index)],
-  };
-}
-
-export function sizeAndNodesOf(rows: SizeAndNodesRow[]): { size: number; nodes: StoredNode[] } {
-  const nodes = rows
-    .filter((r) => r.hash !== null)
-    .map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
-  return { size: Number(rows[0].size), nodes };
-}
-
 /** Reads of the access-log tables. Writes to them happen only in PgLogBatchStore and CheckpointService (AccessLogWriter only queues intents). */
 @Injectable()
-export class AccessLogRepository {
-  constructor(private readonly db: DataSource) {}
+export class AccessLogRepository extends AccessLogReader {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   /** Entries matching the filter inside the scope, newest first, with indices below `before`. */
   async search(scope: LogScope, filter: AccessLogFilter, limit: number, before?: number): Promise<EntryRow[]> {

@@ -22,7 +22,7 @@ import { MisuseFlagsService, type FlagsPage } from '../application/misuse-flags.
 import { subjectReportCsv } from '../application/subject-report.csv.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
-import type { FlagReview } from '../infrastructure/flag-review.store.js';
+import type { FlagReview } from '../domain/flag-reviews.port.js';
 import {
   CheckpointQueryDto,
   CrnParam,
