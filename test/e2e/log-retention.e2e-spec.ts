@@ -277,4 +277,22 @@ describe('The access log ages out: entry bodies pruned past the retention period
     expect(cells.filter((c) => c[prunedOn] !== '')).toHaveLength(20);
     expect(csv.text).not.toContain('X111111');
   });
+
+  // Last: it damages the log.
+  it('log:verify names a body removed outside every recorded pruning, and a pruned leaf hash altered', async () => {
+    await withClient(gw.db.ownerUrl, async (c) => {
+      await c.query(`ALTER TABLE access_log_entries DISABLE TRIGGER access_log_entries_no_update_delete`);
+      await c.query(`UPDATE access_log_entries SET entry = NULL WHERE idx = $1`, [due + 2]);
+      await c.query(`UPDATE access_log_entries SET leaf_hash = sha256(leaf_hash) WHERE idx = 5`);
+      await c.query(`ALTER TABLE access_log_entries ENABLE ALWAYS TRIGGER access_log_entries_no_update_delete`);
+    });
+    const report = await withClient(gw.db.appUrl, (c) => verifyAccessLog(c, { blockSize: 8 }));
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'missing_body', index: due + 2 }),
+        expect.objectContaining({ kind: 'root', treeSize: first.treeSize }),
+      ]),
+    );
+  });
 });
