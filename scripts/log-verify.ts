@@ -21,6 +21,7 @@ import {
   type EmbeddedPostgres,
 } from '@shared/database/embedded-postgres.js';
 import { defaultVerifyWorkers, verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
+import { prunedSpans } from '@modules/access-log/domain/pruned-range.js';
 import { defineCli, intOption } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
 
@@ -128,9 +129,12 @@ try {
   }
   if (!values.json) {
     // Pruned bodies are not a fault: their leaf hashes were still checked into the rebuilt tree.
-    for (const r of report.prunedRanges)
+    // Adjacent prunings (one per run and batch) are printed as one span; --json lists each.
+    for (const r of prunedSpans(report.prunedRanges))
       process.stdout.write(
-        `PRUNED: entries ${r.from} to ${r.to} (older than ${r.cutoff}) pruned under the retention schedule on ${r.prunedAt}\n`,
+        r.prunings === 1
+          ? `PRUNED: entries ${r.from} to ${r.to} (older than ${r.cutoff}) pruned under the retention schedule on ${r.lastPrunedAt}\n`
+          : `PRUNED: entries ${r.from} to ${r.to} (older than ${r.cutoff}) pruned under the retention schedule in ${r.prunings} prunings from ${r.firstPrunedAt} to ${r.lastPrunedAt}\n`,
       );
     for (const w of report.warnings) process.stdout.write(`WARNING: ${w.kind}: ${w.detail}\n`);
   }

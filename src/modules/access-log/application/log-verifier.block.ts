@@ -21,7 +21,7 @@ export interface BlockJob {
   to: number;
   /** Sizes in (from, to] at which the block's frontier is wanted (checkpoints), ascending. */
   checkpointSizes: number[];
-  /** The recorded prunings [from, to] that overlap the block: an entry without a body must lie in one. */
+  /** The recorded prunings [from, to] (merged where adjacent) that overlap the block: an entry without a body must lie in one. */
   pruned?: [number, number][];
 }
 

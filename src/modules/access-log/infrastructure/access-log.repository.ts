@@ -166,11 +166,6 @@ export class AccessLogRepository {
     };
   }
 
-  /** Every pruning so far, oldest first (log:verify and the IG pages report them). */
-  async prunedRanges(): Promise<PrunedRange[]> {
-    return prunedRangesOf(await this.db.query(PRUNED_RANGES, [0, Number.MAX_SAFE_INTEGER]));
-  }
-
   /** Rows as entries; a pruned one gets its pruning from the ranges table (one query, only when there is one). */
   private async rowsOf(rows: EntryDbRow[]): Promise<EntryRow[]> {
     const prunedIdx = rows.filter((r) => r.entry === null).map((r) => Number(r.idx));
