@@ -17,7 +17,8 @@ const LOG_PRUNE_LOCK_KEY = 7_163_020;
  * - access_log_pruned_ranges: every pruning, [from_idx, to_idx] with its cutoff and time,
  *   written only by access_log_prune and append-only like the tree.
  * - access_log_prune(cutoff, max_entries): the one way a body is removed. SECURITY DEFINER
- *   (runs as the schema owner) with a pinned search_path; refuses a cutoff younger than the
+ *   (runs as the schema owner) with a pinned search_path (pg_temp last) and schema-qualified
+ *   tables, so a caller's temporary table cannot stand in for the floor; refuses a cutoff younger than the
  *   floor; under an advisory lock, takes the next unpruned entries from the end of the last
  *   range while their ts < cutoff (at most max_entries), records the range, and sets the body
  *   columns to NULL. gateway_app may EXECUTE it and still has no UPDATE or DELETE on the tables.
@@ -66,7 +67,7 @@ export class LogRetention1763800020000 implements MigrationInterface {
     const body = `'{${BODY_COLUMNS.join(',')}}'::text[]`;
     await q.query(`
       CREATE FUNCTION access_log_entries_guard() RETURNS trigger LANGUAGE plpgsql
-        SET search_path = pg_catalog, public AS $$
+        SET search_path = pg_catalog, public, pg_temp AS $$
       BEGIN
         -- Nested, so the owner test comes first: nothing else is read for anyone else.
         IF TG_OP = 'UPDATE'
@@ -74,8 +75,8 @@ export class LogRetention1763800020000 implements MigrationInterface {
           IF OLD.entry IS NOT NULL
              AND ${BODY_COLUMNS.map((c) => `NEW.${c} IS NULL`).join(' AND ')}
              AND to_jsonb(NEW) - ${body} = to_jsonb(OLD) - ${body}
-             AND OLD.ts < now() - make_interval(days => (SELECT f.min_age_days FROM access_log_retention_floor f WHERE f.id = 1))
-             AND EXISTS (SELECT 1 FROM access_log_pruned_ranges r WHERE OLD.idx BETWEEN r.from_idx AND r.to_idx)
+             AND OLD.ts < now() - make_interval(days => (SELECT f.min_age_days FROM public.access_log_retention_floor f WHERE f.id = 1))
+             AND EXISTS (SELECT 1 FROM public.access_log_pruned_ranges r WHERE OLD.idx BETWEEN r.from_idx AND r.to_idx)
           THEN
             RETURN NEW;
           END IF;
@@ -92,7 +93,7 @@ export class LogRetention1763800020000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION access_log_prune(cutoff timestamptz, max_entries integer)
         RETURNS TABLE (from_idx bigint, to_idx bigint, pruned integer)
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
       DECLARE
         floor_days integer;
         lo bigint;
@@ -104,23 +105,23 @@ export class LogRetention1763800020000 implements MigrationInterface {
           RAISE EXCEPTION 'access_log_prune needs a cutoff and a positive max_entries'
             USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        SELECT f.min_age_days INTO floor_days FROM access_log_retention_floor f WHERE f.id = 1;
+        SELECT f.min_age_days INTO floor_days FROM public.access_log_retention_floor f WHERE f.id = 1;
         IF cutoff > now() - make_interval(days => floor_days) THEN
           RAISE EXCEPTION 'access_log_prune: cutoff % is younger than the retention floor of % days', cutoff, floor_days
             USING ERRCODE = 'insufficient_privilege';
         END IF;
         PERFORM pg_advisory_xact_lock(${LOG_PRUNE_LOCK_KEY});
-        SELECT COALESCE(max(r.to_idx) + 1, 0) INTO lo FROM access_log_pruned_ranges r;
-        SELECT h.size INTO size FROM access_log_head h WHERE h.id = 1;
+        SELECT COALESCE(max(r.to_idx) + 1, 0) INTO lo FROM public.access_log_pruned_ranges r;
+        SELECT h.size INTO size FROM public.access_log_head h WHERE h.id = 1;
         -- The due entries from lo on: up to the first that is not older than the cutoff.
         SELECT COALESCE(min(e.idx), LEAST(lo + max_entries, size)) - 1 INTO hi
-          FROM access_log_entries e
+          FROM public.access_log_entries e
          WHERE e.idx >= lo AND e.idx < LEAST(lo + max_entries, size) AND e.ts >= cutoff;
         IF hi < lo THEN
           RETURN;
         END IF;
-        INSERT INTO access_log_pruned_ranges (from_idx, to_idx, cutoff) VALUES (lo, hi, cutoff);
-        UPDATE access_log_entries e SET ${BODY_COLUMNS.map((c) => `${c} = NULL`).join(', ')}
+        INSERT INTO public.access_log_pruned_ranges (from_idx, to_idx, cutoff) VALUES (lo, hi, cutoff);
+        UPDATE public.access_log_entries e SET ${BODY_COLUMNS.map((c) => `${c} = NULL`).join(', ')}
          WHERE e.idx BETWEEN lo AND hi;
         GET DIAGNOSTICS n = ROW_COUNT;
         RETURN QUERY SELECT lo, hi, n;

@@ -107,6 +107,14 @@ describe('The access log ages out: entry bodies pruned past the retention period
         code: '42501',
         message: expect.stringContaining('younger than the retention floor'),
       });
+      // Nor does a temporary table of the caller's standing in for the floor.
+      await c.query(`CREATE TEMP TABLE access_log_retention_floor (id smallint, min_age_days integer)`);
+      await c.query(`INSERT INTO access_log_retention_floor VALUES (1, 0)`);
+      await c.query(`GRANT SELECT ON access_log_retention_floor TO PUBLIC`);
+      expect(await refusal(c, `SELECT * FROM access_log_prune(now() - interval '1 day', 100)`)).toMatchObject({
+        code: '42501',
+      });
+      await c.query(`DROP TABLE pg_temp.access_log_retention_floor`);
       // No setting makes a session the owner the trigger asks for, and the role cannot become it.
       const [{ owner }] = await gw.sql<{ owner: string }>(
         `SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'access_log_entries'`,
