@@ -28,7 +28,7 @@ import { toolConfig } from './lib/config.js';
 const cli = defineCli('log:verify', {
   usage: 'npm run -s log:verify --',
   summary:
-    'Verifies the whole access log: every leaf hash from the stored bytes, every stored node and checkpoint root from the leaves, every checkpoint signature, and consistency between consecutive checkpoints. Uses DATABASE_URL, or the embedded database under DATA_DIR.',
+    'Verifies the whole access log: every leaf hash from the stored bytes (entries pruned under the retention schedule from their stored leaf hashes, and the pruned ranges are reported), every stored node and checkpoint root from the leaves, every checkpoint signature, and consistency between consecutive checkpoints. Uses DATABASE_URL, or the embedded database under DATA_DIR.',
   options: {
     json: { type: 'boolean', default: false, description: 'Print the report as JSON on stdout' },
     workers: {
