@@ -10,6 +10,7 @@ import {
 } from '../../src/modules/access-log/index.js';
 import { verifyConsistency, verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
+import { Metrics } from '../../src/shared/observability/metrics.js';
 import { TestGateway, type CallOptions } from '../setup/test-app.js';
 
 const DAY_MS = 86_400_000;
@@ -164,6 +165,8 @@ describe('The access log ages out: entry bodies pruned past the retention period
       expect.objectContaining({ from: 0, to: due - 1, count: due, cutoff: boundary.toISOString() }),
     ]);
     expect(await pruner.pruneDue(now)).toEqual([]);
+    const metric = await gw.app.get(Metrics).registry.getSingleMetric('gateway_log_pruned_entries_total')?.get();
+    expect(metric?.values[0].value).toBe(due);
 
     const rows = await bodies();
     expect(rows.filter((r) => r.pruned).map((r) => Number(r.idx))).toEqual(Array.from({ length: due }, (_, i) => i));

@@ -1,9 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
+import { Metrics } from '@shared/observability/metrics.js';
 import type { AccessLogEntryInput } from '../domain/access-log-entry.js';
 import type { PrunedRange } from '../domain/pruned-range.js';
 import { AccessLogWriter } from './access-log.writer.js';
@@ -40,6 +42,7 @@ export interface LogPruning extends PrunedRange {
 @Injectable()
 export class LogPruner implements OnApplicationBootstrap, OnModuleDestroy {
   private running: Promise<unknown> | undefined;
+  private readonly prunedTotal: Counter;
 
   constructor(
     private readonly db: DataSource,
@@ -47,7 +50,14 @@ export class LogPruner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly logger: JsonLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.prunedTotal = new Counter({
+      name: 'gateway_log_pruned_entries_total',
+      help: 'Access-log entries whose bodies this instance pruned under the retention schedule',
+      registers: [metrics.registry],
+    });
+  }
 
   onApplicationBootstrap(): void {
     scheduleEvery(this.scheduler, PRUNE_JOB, this.config.logPruneIntervalMs, () => this.start());
@@ -92,6 +102,7 @@ export class LogPruner implements OnApplicationBootstrap, OnModuleDestroy {
       if (!step) return done;
       const receipt = await this.writer.integrate(step.intent);
       done.push({ ...step.range, count: step.count, entryIndex: receipt?.index ?? null });
+      this.prunedTotal.inc(step.count);
       this.logger.log(
         `pruned the bodies of access-log entries ${step.range.from} to ${step.range.to} (older than ${step.range.cutoff})`,
         'AccessLog',
