@@ -6,6 +6,7 @@ import {
   AccessLogWriter,
   LogPruner,
   type AccessLogEntryInput,
+  hiddenReasons,
   type EntryView,
 } from '../../src/modules/access-log/index.js';
 import { verifyConsistency, verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
@@ -78,6 +79,16 @@ describe('The access log ages out: entry bodies pruned past the retention period
     pruner = gw.app.get(LogPruner);
     const writer = gw.app.get(AccessLogWriter);
     for (let n = 0; n < 20; n++) await writer.append(anAccess('X111111', 'user:pc-old', n));
+    // Two "not found" answers to Cleveland police: a case restricted by its owner, and an unknown CRN.
+    const notFound = (crn: string, ownerOrg: string | null, details: string[]) =>
+      writer.append({
+        ...anAccess(crn, 'user:pc-old', 99),
+        action: 'case.read',
+        ownerOrg,
+        reasons: hiddenReasons(details),
+      });
+    await notFound('X333333', 'nps-north-east', ['restricted case: visible only to the managing organisation']);
+    await notFound('X444444', null, ['no such CRN']);
     first = await checkpoint();
     await sleep(30);
     boundary = new Date();
@@ -89,7 +100,7 @@ describe('The access log ages out: entry bodies pruned past the retention period
     );
     due = rows.filter((r) => r.ts < boundary).length;
     leafHashes = new Map(rows.map((r) => [Number(r.idx), r.leaf_hash.toString('base64')]));
-    expect(due).toBeGreaterThanOrEqual(20);
+    expect(due).toBeGreaterThanOrEqual(22);
   });
   afterAll(() => gw.close());
 
@@ -273,6 +284,14 @@ describe('The access log ages out: entry bodies pruned past the retention period
       roles: ['ig-reviewer'],
     });
     expect((own.body.entries as EntryView[]).filter((e) => e.pruned)).toHaveLength(20);
+
+    // Pruned, a restricted case's "not found" and an unknown CRN's read alike, to every reviewer.
+    for (const reviewer of [operatorIg, { org: gw.orgs['police-cleveland'], roles: ['ig-reviewer'] }]) {
+      const hidden = (await gw.call('GET', '/access-log?action=case.read', reviewer)).body.entries as EntryView[];
+      const [a, b] = hidden.filter((e) => e.pruned).map((e) => ({ ...e, index: 0, timestamp: '', leafHash: '' }));
+      expect(a).toBeDefined();
+      expect(a).toEqual(b);
+    }
 
     const one = await gw.call('GET', '/access-log/entries/3', operatorIg);
     expect(one.status).toBe(200);
