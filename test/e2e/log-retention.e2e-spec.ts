@@ -163,6 +163,7 @@ describe('The access log ages out: entry bodies pruned past the retention period
       await c.query(`DROP OWNED BY retention_probe; DROP ROLE retention_probe`);
     });
     // The scheduled pruning with the clock far past the retention period: the floor still wins.
+    expect(await pruner.dueAt(new Date(Date.now() + 400 * DAY_MS))).toBeNull();
     expect(await pruner.pruneDue(new Date(Date.now() + 400 * DAY_MS))).toEqual([]);
     expect((await bodies()).filter((r) => r.pruned)).toEqual([]);
   });
@@ -170,12 +171,14 @@ describe('The access log ages out: entry bodies pruned past the retention period
   it('prunes exactly the entries older than the retention period, once, however many instances try', async () => {
     await setFloor(0);
     const now = new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS);
+    expect(await pruner.dueAt(now)).toEqual({ from: 0, to: due - 1, cutoff: boundary.toISOString() });
     const [a, b] = await Promise.all([pruner.pruneDue(now), pruner.pruneDue(now)]);
     const made = [...a, ...b];
     expect(made).toEqual([
       expect.objectContaining({ from: 0, to: due - 1, count: due, cutoff: boundary.toISOString() }),
     ]);
     expect(await pruner.pruneDue(now)).toEqual([]);
+    expect(await pruner.dueAt(now)).toBeNull();
     const metric = await gw.app.get(Metrics).registry.getSingleMetric('gateway_log_pruned_entries_total')?.get();
     expect(metric?.values[0].value).toBe(due);
 

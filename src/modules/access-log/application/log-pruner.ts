@@ -22,6 +22,13 @@ export const PRUNE_BATCH = 10_000;
 
 /** The youngest cutoff the database's floor allows now (owner-set, see migration LogRetention). */
 const FLOOR = `SELECT now() - make_interval(days => min_age_days) AS latest, min_age_days FROM access_log_retention_floor WHERE id = 1`;
+/** The range access_log_prune would take for cutoff $1 with no batch limit (the same rule, read-only). */
+const DUE = `WITH lo AS (SELECT COALESCE(max(to_idx) + 1, 0) AS lo FROM access_log_pruned_ranges),
+  hd AS (SELECT size FROM access_log_head WHERE id = 1)
+  SELECT lo.lo::text AS "from",
+         (SELECT COALESCE(min(e.idx), hd.size) - 1 FROM access_log_entries e
+           WHERE e.idx >= lo.lo AND e.idx < hd.size AND e.ts >= $1::timestamptz)::text AS "to"
+    FROM lo, hd`;
 const PRUNE = `SELECT from_idx::text AS "from", to_idx::text AS "to", pruned, now() AS at FROM access_log_prune($1::timestamptz, $2::integer)`;
 
 /** One pruning this instance made: the range, how many bodies went, and the cutoff used. */
@@ -73,12 +80,30 @@ export class LogPruner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * What pruneDue(now) would prune, without pruning (a dry run for a retention report): the
+   * entries [from, to] not yet pruned and older than the cutoff it would use, or null when none are.
+   */
+  async dueAt(now: Date = new Date()): Promise<{ from: number; to: number; cutoff: string } | null> {
+    const [floor] = await this.db.query<{ latest: Date }[]>(FLOOR);
+    const cutoff = this.cutoffAt(now, floor.latest);
+    const [r] = await this.db.query<{ from: string; to: string }[]>(DUE, [cutoff.toISOString()]);
+    return Number(r.to) >= Number(r.from)
+      ? { from: Number(r.from), to: Number(r.to), cutoff: cutoff.toISOString() }
+      : null;
+  }
+
+  /** The cutoff for `now`: the retention period back, but never younger than the floor allows (`latest`). */
+  private cutoffAt(now: Date, latest: Date): Date {
+    const wanted = new Date(now.getTime() - this.config.logRetentionDays * DAY_MS);
+    return latest < wanted ? latest : wanted;
+  }
+
+  /**
    * Prunes every entry older than the retention period at `now` (as far as the floor allows) and
    * resolves with the prunings made, oldest first; none when nothing is due. Safe to call from
    * any instance or job at any time.
    */
   async pruneDue(now: Date = new Date()): Promise<LogPruning[]> {
-    const wanted = new Date(now.getTime() - this.config.logRetentionDays * DAY_MS);
     const done: LogPruning[] = [];
     for (;;) {
       const step = await this.db.transaction(async (tx) => {
@@ -88,7 +113,7 @@ export class LogPruner implements OnApplicationBootstrap, OnModuleDestroy {
             `LOG_RETENTION_DAYS (${this.config.logRetentionDays}) is shorter than the database's retention floor (${floor.min_age_days} days): pruning only what the floor allows`,
             'AccessLog',
           );
-        const cutoff = floor.latest < wanted ? floor.latest : wanted;
+        const cutoff = this.cutoffAt(now, floor.latest);
         const rows = await tx.query<{ from: string; to: string; pruned: number; at: Date }[]>(PRUNE, [
           cutoff.toISOString(),
           PRUNE_BATCH,
