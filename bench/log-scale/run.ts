@@ -221,7 +221,8 @@ async function main(): Promise<void> {
     const proofs = new AccessLogProofs(repo);
     const scope = { org: 'police-cleveland' };
     const rnd = new Random(7);
-    const parseAll = (r: { bytes: Buffer }[]) => r.map((e) => JSON.parse(e.bytes.toString('utf8')) as unknown);
+    const parseAll = (r: { bytes: Buffer | null }[]) =>
+      r.map((e) => (e.bytes === null ? null : (JSON.parse(e.bytes.toString('utf8')) as unknown)));
     const span = seeded.shape.endMs - seeded.shape.startMs;
     const search = async (filter: AccessLogFilter, limit: number) =>
       parseAll(await repo.search(scope, filter, limit + 1));

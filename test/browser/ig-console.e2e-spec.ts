@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { AccessLogWriter } from '../../src/modules/access-log/index.js';
+import { AccessLogWriter, LogPruner } from '../../src/modules/access-log/index.js';
 import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed } from '../../src/modules/access-log/domain/note/index.js';
 import type { RunningWitness } from '../../src/witness/start.js';
 import { startTestWitnesses } from '../support/test-witnesses.js';
@@ -137,6 +137,19 @@ describe('IG console in a browser (headless Chromium)', () => {
     await gw?.close();
   });
 
+  /** Signs in on the sign-in page shown, as NPS North East's IG reviewer user:ig-browser. */
+  const signIn = async () => {
+    const token = await gw.token('POST', '/ig/session', {
+      org: gw.orgs['nps-north-east'],
+      roles: ['ig-reviewer'],
+      sub: 'user:ig-browser',
+    });
+    await page.getByLabel('Request token').fill(token);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Log review' }).waitFor();
+    await page.getByText('Signed in as user:ig-browser (nps-north-east)').waitFor();
+  };
+
   const shot = async (name: string) => {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -150,15 +163,7 @@ describe('IG console in a browser (headless Chromium)', () => {
     // A 401 for the not-yet-signed-in session check is expected; only later errors count.
     problems.length = 0;
 
-    const token = await gw.token('POST', '/ig/session', {
-      org: gw.orgs['nps-north-east'],
-      roles: ['ig-reviewer'],
-      sub: 'user:ig-browser',
-    });
-    await page.getByLabel('Request token').fill(token);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Log review' }).waitFor();
-    await page.getByText('Signed in as user:ig-browser (nps-north-east)').waitFor();
+    await signIn();
 
     await page.getByLabel('CRN', { exact: true }).fill('A123456');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -231,6 +236,33 @@ describe('IG console in a browser (headless Chromium)', () => {
     const me = await page.evaluate(async () => (await fetch('/ig/api/session')).status);
     expect(me).toBe(401);
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
+
+  // Last in this gateway: it prunes every entry so far.
+  it('shows an entry pruned under the retention schedule as pruned, and still verifies its inclusion', async () => {
+    await gw.sql(`UPDATE access_log_retention_floor SET min_age_days = 0`);
+    const later = new Date(Date.now() + gw.config.logRetentionDays * 86_400_000);
+    expect((await gw.app.get(LogPruner).pruneDue(later)).length).toBeGreaterThan(0);
+    problems.length = 0;
+    await signIn();
+
+    await page.getByLabel('CRN', { exact: true }).fill('A123456');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('status').filter({ hasText: 'No entries match.' }).waitFor();
+
+    await page.goto(`${base}/ig#/entry/${policeRead}`);
+    await page
+      .locator('#entry-detail')
+      .getByText(/^Pruned under the retention schedule on \d+ \w+ \d{4}: /)
+      .waitFor();
+    expect(await page.locator('#entry-detail').textContent()).not.toContain('A123456');
+    await page.getByRole('button', { name: 'Verify against the signed checkpoint' }).click();
+    const outcome = page.locator('#verify-outcome');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toMatch(
+      new RegExp(`^Inclusion verified: entry ${policeRead} \\(pruned, so only its leaf hash is left\\)`),
+    );
+    expect(problems).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import { AccessLogSearch } from './application/access-log.search.js';
 import { AccessLogWriter } from './application/access-log.writer.js';
 import { CheckpointService } from './application/checkpoint.service.js';
 import { LogIntentSweeper } from './application/log-intent.sweeper.js';
+import { LogPruner } from './application/log-pruner.js';
 import { CreateCheckpointHandler } from './commands/create-checkpoint/create-checkpoint.handler.js';
 import { AccessLogRepository } from './infrastructure/access-log.repository.js';
 import { AccessLogReader } from './domain/access-log-reader.port.js';
@@ -38,6 +39,7 @@ import { logNoteSignerProvider } from './access-log.providers.js';
     AccessLogWriter,
     AccessLogLifecycle,
     LogIntentSweeper,
+    LogPruner,
     { provide: AccessLogReader, useClass: AccessLogRepository },
     AccessLogSearch,
     AccessLogProofs,
@@ -56,6 +58,6 @@ import { logNoteSignerProvider } from './access-log.providers.js';
     { provide: WitnessStore, useClass: WitnessRepository },
     WitnessCoordinator,
   ],
-  exports: [AccessLogWriter, AccessLogSearch, AccessLogProofs, CheckpointService, LogNotes],
+  exports: [AccessLogWriter, AccessLogSearch, AccessLogProofs, CheckpointService, LogNotes, LogPruner],
 })
 export class AccessLogModule {}

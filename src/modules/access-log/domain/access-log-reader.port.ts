@@ -1,3 +1,4 @@
+import type { PrunedEntry } from './entry-view.js';
 import type { LogScope } from './log-scope.js';
 import type { NodeKey, StoredNode } from './merkle/index.js';
 
@@ -16,18 +17,22 @@ export interface AccessLogFilter {
   to?: Date;
 }
 
-export interface EntryRow {
-  index: number;
-  /** The stored canonical bytes, exactly as hashed. */
-  bytes: Buffer;
-}
+/** An entry as stored: its canonical bytes, or (once its body was pruned) what is kept of it. */
+export type EntryRow =
+  | {
+      index: number;
+      /** The stored canonical bytes, exactly as hashed. */
+      bytes: Buffer;
+      pruned?: undefined;
+    }
+  | { index: number; bytes: null; pruned: PrunedEntry };
 
-export interface EntryWithOrgs extends EntryRow {
+export type EntryWithOrgs = EntryRow & {
   leafHash: Buffer;
   actorOrg: string;
   ownerOrg: string | null;
   recipientOrg: string | null;
-}
+};
 
 /**
  * Reads of the access-log tables, for searches, entries and proofs. The application layer

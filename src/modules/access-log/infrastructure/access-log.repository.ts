@@ -9,6 +9,24 @@ import {
   type EntryWithOrgs,
 } from '../domain/access-log-reader.port.js';
 import { sizeAndNodesOf, sizeAndNodesQuery } from '../application/tree-queries.js';
+import type { PrunedEntry } from '../domain/entry-view.js';
+import { rangeHolding, type PrunedRange } from '../domain/pruned-range.js';
+
+/** The columns every read selects: the bytes, and what a pruned entry keeps. */
+const ENTRY_COLUMNS = `idx, entry, ts, leaf_hash, action, decision, actor_org, owner_org, recipient_org, break_glass`;
+
+interface EntryDbRow {
+  idx: string;
+  entry: Buffer | null;
+  ts: Date;
+  leaf_hash: Buffer;
+  action: string;
+  decision: 'ALLOW' | 'DENY';
+  actor_org: string;
+  owner_org: string | null;
+  recipient_org: string | null;
+  break_glass: boolean;
+}
 
 /**
  * SQL for the first index whose entry satisfies `condition` on its `ts` (one past the last entry
@@ -24,6 +42,18 @@ function firstIndexWhere(condition: string, missing: boolean): string {
         FROM b, LATERAL (SELECT (b.lo + b.hi) / 2 AS mid, COALESCE((SELECT ${condition} FROM access_log_entries WHERE idx = (b.lo + b.hi) / 2), ${missing}) AS hit) m
        WHERE b.lo < b.hi)
     SELECT lo FROM b WHERE lo >= hi`;
+}
+
+/** The recorded prunings that overlap [$1, $2], oldest first. */
+const PRUNED_RANGES = `SELECT from_idx, to_idx, cutoff, pruned_at FROM access_log_pruned_ranges WHERE to_idx >= $1 AND from_idx <= $2 ORDER BY from_idx`;
+
+function prunedRangesOf(rows: { from_idx: string; to_idx: string; cutoff: Date; pruned_at: Date }[]): PrunedRange[] {
+  return rows.map((r) => ({
+    from: Number(r.from_idx),
+    to: Number(r.to_idx),
+    cutoff: r.cutoff.toISOString(),
+    prunedAt: r.pruned_at.toISOString(),
+  }));
 }
 
 /** Reads of the access-log tables. Writes to them happen only in PgLogBatchStore and CheckpointService (AccessLogWriter only queues intents). */
@@ -67,32 +97,53 @@ export class AccessLogRepository extends AccessLogReader {
       where.push(`ts <= ${to}`, `idx < (${firstIndexWhere(`ts > ${to}::timestamptz`, false)})`);
     }
     if (before !== undefined) where.push(`idx < ${bind(before)}`);
-    const sql = `SELECT idx, entry FROM access_log_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ${bind(limit)}`;
-    const rows: { idx: string; entry: Buffer }[] = await this.db.query(sql, params);
-    return rows.map((r) => ({ index: Number(r.idx), bytes: r.entry }));
+    const sql = `SELECT ${ENTRY_COLUMNS} FROM access_log_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ${bind(limit)}`;
+    return this.rowsOf(await this.db.query<EntryDbRow[]>(sql, params));
   }
 
   async entry(index: number): Promise<EntryWithOrgs | null> {
-    const rows: {
-      entry: Buffer;
-      leaf_hash: Buffer;
-      actor_org: string;
-      owner_org: string | null;
-      recipient_org: string | null;
-    }[] = await this.db.query(
-      `SELECT entry, leaf_hash, actor_org, owner_org, recipient_org FROM access_log_entries WHERE idx = $1`,
-      [index],
-    );
+    const rows = await this.db.query<EntryDbRow[]>(`SELECT ${ENTRY_COLUMNS} FROM access_log_entries WHERE idx = $1`, [
+      index,
+    ]);
     if (!rows.length) return null;
+    const [row] = await this.rowsOf(rows);
     const r = rows[0];
     return {
-      index,
-      bytes: r.entry,
+      ...row,
       leafHash: r.leaf_hash,
       actorOrg: r.actor_org,
       ownerOrg: r.owner_org,
       recipientOrg: r.recipient_org,
     };
+  }
+
+  /** Rows as entries; a pruned one gets its pruning from the ranges table (one query, only when there is one). */
+  private async rowsOf(rows: EntryDbRow[]): Promise<EntryRow[]> {
+    const prunedIdx = rows.filter((r) => r.entry === null).map((r) => Number(r.idx));
+    const ranges = prunedIdx.length
+      ? prunedRangesOf(await this.db.query(PRUNED_RANGES, [Math.min(...prunedIdx), Math.max(...prunedIdx)]))
+      : [];
+    return rows.map((r): EntryRow => {
+      const index = Number(r.idx);
+      if (r.entry !== null) return { index, bytes: r.entry };
+      const range = rangeHolding(ranges, index);
+      return {
+        index,
+        bytes: null,
+        pruned: {
+          index,
+          timestamp: r.ts.toISOString(),
+          action: r.action,
+          decision: r.decision,
+          actorOrg: r.actor_org,
+          recipientOrg: r.recipient_org,
+          breakGlass: r.break_glass,
+          leafHash: r.leaf_hash.toString('base64'),
+          // A body missing outside every recorded range is damage (log:verify reports it): no date to show.
+          pruning: { on: range?.prunedAt ?? null, cutoff: range?.cutoff ?? null },
+        },
+      };
+    });
   }
 
   /**

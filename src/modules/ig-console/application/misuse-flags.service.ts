@@ -41,7 +41,8 @@ export class MisuseFlagsService {
     let truncated = false;
     for (;;) {
       const page = await this.search.search(p, { from: range.from, to: range.to }, { cursor, limit: PAGE });
-      entries.push(...page.entries);
+      // A pruned entry keeps nothing the rules look at (who, which case): it can raise no flag.
+      entries.push(...page.entries.filter((e) => !e.pruned));
       if (page.nextCursor === null) break;
       if (entries.length >= MAX_ENTRIES) {
         truncated = true;
