@@ -9,7 +9,6 @@ import {
   type EntryWithOrgs,
 } from '../domain/access-log-reader.port.js';
 import { sizeAndNodesOf, sizeAndNodesQuery } from '../application/tree-queries.js';
-import type { PrunedEntry } from '../domain/entry-view.js';
 import { rangeHolding, type PrunedRange } from '../domain/pruned-range.js';
 
 /** The columns every read selects: the bytes, and what a pruned entry keeps. */
