@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@shared/auth/principal.js';
 import { AccessLogWriter, CheckpointService, type SignedCheckpoint } from '@modules/access-log/index.js';
+import { nextReviewAfter, reviewDueAt } from '@modules/agreements/index.js';
 import {
   AgreementsSource,
   OverdueExchangeSource,
@@ -11,6 +12,14 @@ import {
 
 /** Agreements that have ended need no review. */
 const CLOSED = new Set(['EXPIRED', 'TERMINATED']);
+
+/** An agreement in the IG records: its DPIA and where it stands in its review schedule. */
+export interface AgreementRecord extends AgreementView {
+  /** The latest review date of the schedule reached (RFC 3339), or null while the first is ahead. */
+  reviewDue: string | null;
+  /** The next review date of the schedule before validTo, or null when none is left. */
+  nextReview: string | null;
+}
 
 export interface GovernanceOverview {
   generatedAt: string;
@@ -32,6 +41,24 @@ export class GovernanceOverviewService {
     private readonly checkpoints: CheckpointService,
     private readonly writer: AccessLogWriter,
   ) {}
+
+  /** Every agreement not ended with its DPIA reference and where it stands in its review schedule. */
+  async records(p: Principal, now = new Date()): Promise<{ agreements: AgreementRecord[] }> {
+    const agreements = (await this.agreements.list(p))
+      .filter((a) => !CLOSED.has(a.status))
+      .map((a) => agreementRecord(a, now));
+    await this.writer.append({
+      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      action: 'ig.agreement-records.read',
+      resource: { type: 'agreement-records', id: p.org },
+      reason: p.reason ?? null,
+      decision: 'ALLOW',
+      reasons: [`agreements:${agreements.length}`],
+      recipientOrg: p.org,
+      requestId: p.requestId,
+    });
+    return { agreements };
+  }
 
   async overview(p: Principal, now = new Date()): Promise<GovernanceOverview> {
     const list = await this.agreements.list(p);
@@ -64,4 +91,14 @@ export class GovernanceOverviewService {
       checkpoint: await this.checkpoints.latest(),
     };
   }
+}
+
+function agreementRecord(a: AgreementView, now: Date): AgreementRecord {
+  const reviewBy = new Date(a.reviewBy);
+  const validTo = new Date(a.validTo);
+  return {
+    ...a,
+    reviewDue: reviewDueAt(reviewBy, a.reviewIntervalMonths, validTo, now)?.toISOString() ?? null,
+    nextReview: nextReviewAfter(reviewBy, a.reviewIntervalMonths, validTo, now)?.toISOString() ?? null,
+  };
 }
