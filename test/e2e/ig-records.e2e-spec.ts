@@ -323,6 +323,12 @@ describe('IG records: DPIA, review schedule, breach register', () => {
     it('is append-only in the database, whoever asks', async () => {
       await expect(gw.sql(`UPDATE ig_breach_versions SET status = 'CLOSED'`)).rejects.toThrow(/append-only/);
       await expect(gw.sql(`DELETE FROM ig_breaches`)).rejects.toThrow(/append-only/);
+      const [grants] = await gw.sql(
+        `SELECT bool_or(has_table_privilege('gateway_app', t, 'UPDATE')) AS upd,
+                bool_or(has_table_privilege('gateway_app', t, 'DELETE')) AS del
+           FROM unnest(ARRAY['ig_breaches', 'ig_breach_versions']) AS t`,
+      );
+      expect(grants).toEqual({ upd: false, del: false });
     });
   });
 
