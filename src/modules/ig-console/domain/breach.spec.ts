@@ -71,6 +71,10 @@ describe('breach register rules', () => {
     );
     expect(reported).toMatchObject({ version: 2, reportable: true, icoReference: 'ICO/1' });
     b.versions.push(reported);
+    expect(fieldsOf(b, { status: 'OPEN', note: 'n' })).toEqual(['status']);
+    expect(fieldsOf(b, { status: 'NOT_REPORTABLE', notReportableReason: 'no risk after all', note: 'n' })).toEqual([
+      'status',
+    ]);
     const closed = changeBreach(b, { status: 'CLOSED', note: 'done' }, 'u', now);
     expect(closed).toMatchObject({ version: 3, status: 'CLOSED', icoReportedAt: now, icoReference: 'ICO/1' });
     b.versions.push(closed);

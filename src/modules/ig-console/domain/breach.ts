@@ -104,7 +104,7 @@ export function recordBreach(
 
 /**
  * The version a change makes of the breach, by the rules of the register: a CLOSED breach takes
- * no more changes; REPORTED needs the time of the report (not before discovery, not in the
+ * no more changes; a REPORTED one may only be CLOSED next (or keep its status); REPORTED needs the time of the report (not before discovery, not in the
  * future) and makes the breach reportable; NOT_REPORTABLE needs its reason and makes it not
  * reportable; CLOSED follows REPORTED or NOT_REPORTABLE; the ICO report's time and reference
  * belong to a REPORTED breach only, the reason to a NOT_REPORTABLE one only.
@@ -126,6 +126,8 @@ export function changeBreach(b: Breach, change: BreachChange, by: string, now: D
   const reported = status === 'REPORTED' || (status === 'CLOSED' && was.status === 'REPORTED');
   const notReportable = status === 'NOT_REPORTABLE' || (status === 'CLOSED' && was.status === 'NOT_REPORTABLE');
 
+  if (was.status === 'REPORTED' && status !== 'REPORTED' && status !== 'CLOSED')
+    err('status', 'a breach REPORTED to the ICO stays reported: only CLOSED may follow');
   if (status === 'CLOSED' && was.status !== 'REPORTED' && was.status !== 'NOT_REPORTABLE')
     err('status', 'CLOSED follows REPORTED or NOT_REPORTABLE: record the decision on reporting first');
   if (reported && !icoReportedAt) err('icoReportedAt', 'is required when the breach is REPORTED');
