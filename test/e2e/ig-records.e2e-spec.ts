@@ -410,6 +410,16 @@ describe('IG records: DPIA, review schedule, breach register', () => {
       const other = await gw.http.get(`/ig/api/breaches/${created.body.id as string}`).set('cookie', policeCookie);
       expect(other.status).toBe(404);
 
+      const late = await gw.http
+        .post('/ig/api/breaches')
+        .set(CONSOLE)
+        .set('cookie', npsCookie)
+        .send(breach({ discoveredAt: new Date(Date.now() - 80 * HOUR).toISOString() }));
+      const overview = await gw.http.get('/ig/api/overview').set('cookie', npsCookie);
+      const overdue = (overview.body.breachesOverdue as { id: string }[]).map((b) => b.id);
+      expect(overdue).toContain(late.body.id);
+      expect(overdue).not.toContain(created.body.id);
+
       const records = await gw.http.get('/ig/api/agreements').set('cookie', npsCookie);
       expect(records.status).toBe(200);
       const withDpia = (records.body.agreements as { dpiaReference: string | null; nextReview: string | null }[]).find(
