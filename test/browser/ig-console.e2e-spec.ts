@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AccessLogWriter, LogPruner } from '../../src/modules/access-log/index.js';
 import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed } from '../../src/modules/access-log/domain/note/index.js';
 import type { RunningWitness } from '../../src/witness/start.js';
+import { axe } from '../support/axe.js';
 import { startTestWitnesses } from '../support/test-witnesses.js';
 import { activeAgreement, agreementTerms, daysFromNow, signatory } from '../factories/agreement.factory.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -109,8 +110,8 @@ describe('IG console in a browser (headless Chromium)', () => {
       }),
     );
 
-    // Agreements for the overview: one in force, one suspended, one past its review date.
-    await activeAgreement(gw);
+    // Agreements for the overview: one in force (with its DPIA), one suspended, one past its review date.
+    await activeAgreement(gw, agreementTerms({ dpiaReference: 'DPIA-2026-014', reviewIntervalMonths: 12 }));
     const suspended = await activeAgreement(
       gw,
       agreementTerms({ title: 'Durham MAPPA agreement', purposes: ['MAPPA'] }),
@@ -199,6 +200,51 @@ describe('IG console in a browser (headless Chromium)', () => {
     await shot('subject-access-report');
 
     expect(problems).toEqual([]);
+  });
+
+  it('records a breach with its ICO clock, reports it, and shows the agreements with their DPIA and review schedule', async () => {
+    await page.getByRole('link', { name: 'IG records' }).click();
+    await page.getByRole('heading', { name: 'IG records' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'No breaches recorded.' }).waitFor();
+    const agreements = page.locator('#agreement-record-table tbody tr');
+    await agreements.first().waitFor();
+    expect(await page.locator('#agreement-record-table').textContent()).toContain('DPIA-2026-014');
+    expect(await agreements.filter({ hasText: 'Cleveland recall agreement' }).textContent()).toContain('none recorded');
+    expect(await axe(page)).toEqual([]);
+
+    await page.getByText('Record a breach').click();
+    await page.getByLabel('What happened').fill('Risk summary e-mailed to the wrong police force mailbox');
+    const discovered = new Date(Date.now() - 70 * 3_600_000);
+    const local = new Date(discovered.getTime() - discovered.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Discovered (your local time)').fill(local);
+    await page.getByLabel('Severity').selectOption('HIGH');
+    await page.getByLabel('CRNs of the people affected').fill('A123456');
+    await page.getByLabel('Partner organisations').fill('police-cleveland');
+    await page.getByRole('button', { name: 'Record the breach' }).click();
+    await page.getByRole('heading', { name: /^Breach discovered/ }).waitFor();
+    expect(await page.locator('#breach-detail').textContent()).toMatch(/1 h \d+ min left/);
+    expect(await axe(page)).toEqual([]);
+    await shot('breach');
+
+    await page.getByLabel('Status').selectOption('REPORTED');
+    await page.getByLabel('Note (why this change)').fill('Reported to the ICO by telephone');
+    await page.getByRole('button', { name: 'Record the change' }).click();
+    await page.getByRole('status').filter({ hasText: 'Could not record the change' }).waitFor();
+    expect(await page.locator('#change-status').textContent()).toContain('icoReportedAt');
+    await page.getByLabel('Reported to the ICO at (your local time)').fill(local);
+    await page.getByLabel('ICO reference').fill('ICO/00123456');
+    await page.getByRole('button', { name: 'Record the change' }).click();
+    await page.getByRole('status').filter({ hasText: 'Version 2 recorded.' }).waitFor();
+    expect(await page.locator('#breach-history tbody tr').count()).toBe(2);
+
+    await page.getByRole('link', { name: 'IG records' }).click();
+    const row = page.locator('#breach-table tbody tr');
+    await row.first().waitFor();
+    expect(await row.first().textContent()).toContain('Reported to the ICO');
+    await shot('ig-records');
+    // The one refused change above is the only failed load.
+    expect(problems).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    problems.length = 0;
   });
 
   it('lists misuse flags, records a review, and verifies the checkpoint on the overview', async () => {

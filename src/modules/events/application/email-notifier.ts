@@ -21,7 +21,8 @@ const EMAIL_JOB = 'events.email';
 /**
  * E-mail to people, driven by the event outbox (issue 16): a data owner when an exchange request
  * arrives and when it is due soon, a party's signatories when a version awaits their signature,
- * an organisation's IG when a misuse flag is raised for its review.
+ * an organisation's IG when a misuse flag is raised for its review and as the ICO deadline of a
+ * breach in its register nears and passes.
  * Off unless SMTP_URL is set. Each pass, on every instance: queue the messages of the events
  * after the e-mail cursor (one instance at a time, see EmailQueue.plan), then send due
  * messages under a lease. At least once: a crash between the SMTP server's acceptance and the

@@ -1,6 +1,7 @@
 // The IG console: a small hash-routed page over /ig/api (see IgApiController).
 import { $, api, el, field, fmtTime, localToIso, messageOf, showMessage } from './dom.js';
 import { showFlags, showOverview } from './governance.js';
+import { showBreach, showRecords } from './records.js';
 import {
   verifyEntry,
   verifyEntryWitnessed,
@@ -65,7 +66,7 @@ interface Access {
   fieldsWithheld: string[];
 }
 
-const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview'];
+const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview', 'records', 'breach'];
 let session: Session | null = null;
 let logCursor: string | null = null;
 let reportCursor: string | null = null;
@@ -436,6 +437,14 @@ async function route(): Promise<void> {
     case 'overview':
       showView('overview');
       await showOverview();
+      break;
+    case 'records':
+      showView('records');
+      await showRecords();
+      break;
+    case 'breach':
+      showView('breach');
+      await showBreach(decodeURIComponent(arg ?? ''));
       break;
     default:
       showView('log');
