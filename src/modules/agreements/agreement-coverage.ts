@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { Transaction } from '@shared/database/transaction.js';
 import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 import { termsFromDocument } from './domain/agreement-document.js';
 import {
@@ -21,6 +22,11 @@ export interface CoverageQuery {
   at?: Date;
   /** Only this agreement (an exchange request names the agreement it relies on). */
   agreementId?: string;
+  /**
+   * A transaction the caller holds open (for example under a row lock): every read is made on it,
+   * so the caller never waits for a second pooled connection while holding one.
+   */
+  tx?: Transaction;
 }
 
 /** An agreement version in force that covers a flow; decisions record `{ id, version }`. */
@@ -120,7 +126,7 @@ export class AgreementCoverage {
 
   async findCovering(q: CoverageQuery): Promise<CoveringAgreement[]> {
     const at = (q.at ?? new Date()).getTime();
-    const entries = await this.entries();
+    const entries = await (q.tx ? this.entriesIn(q.tx) : this.entries());
     return entries
       .filter(
         (e) =>
@@ -154,10 +160,13 @@ export class AgreementCoverage {
     };
   }
 
-  /** One agreement as it stands now (current version's terms), without access checks: for other modules' decisions. */
-  async getAgreement(id: string, now = new Date()): Promise<AgreementSnapshot | null> {
+  /**
+   * One agreement as it stands now (current version's terms), without access checks: for other
+   * modules' decisions. Read on `tx` when given (see CoverageQuery.tx).
+   */
+  async getAgreement(id: string, now = new Date(), tx?: Transaction): Promise<AgreementSnapshot | null> {
     if (!UUID.test(id)) return null;
-    const a = await this.repo.findById(id);
+    const a = await this.repo.findById(id, tx);
     if (!a) return null;
     const t = a.terms;
     return {
@@ -269,29 +278,47 @@ export class AgreementCoverage {
     return p;
   }
 
+  /**
+   * The index as `tx` sees the counter: the cached one when it is that fresh, else reloaded on
+   * `tx`. The counter is read before the agreements, so under READ COMMITTED a change committed
+   * in between makes the index newer than its counter says (reloaded once more), never older.
+   */
+  private async entriesIn(tx: Transaction): Promise<Entry[]> {
+    const [{ version }] = await tx.query<{ version: string }[]>(STATE_SQL);
+    if (this.index && BigInt(this.index.stateVersion) >= BigInt(version)) return this.index.entries;
+    const loaded = { stateVersion: version, entries: await this.loadEntries(tx) };
+    if (!this.index || BigInt(this.index.stateVersion) <= BigInt(version)) this.index = loaded;
+    return loaded.entries;
+  }
+
   /** The versions in force, read in one snapshot with the counter they correspond to. */
   private async load(): Promise<{ stateVersion: string; entries: Entry[] }> {
     return this.db.transaction('REPEATABLE READ', async (em) => {
       const [{ version: stateVersion }]: { version: string }[] = await em.query(STATE_SQL);
-      const rows: { id: string; status: AgreementStatus; version: number; valid_to: Date; document: string }[] =
-        await em.query(
-          `SELECT a.id, a.status, a.active_version AS version, a.valid_to, v.document
-           FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.active_version
-          WHERE a.active_version IS NOT NULL AND a.status IN ('ACTIVE', 'PENDING_SIGNATURES')`,
-        );
-      const entries = rows.map((r) => {
-        const terms = termsFromDocument(r.document);
-        return {
-          id: r.id,
-          status: r.status,
-          version: r.version,
-          terms,
-          currentValidTo: r.valid_to,
-          providers: new Set(terms.parties.filter(isProvider).map((p) => p.org)),
-          recipients: new Set(terms.parties.filter(isRecipient).map((p) => p.org)),
-        };
-      });
-      return { stateVersion, entries };
+      return { stateVersion, entries: await this.loadEntries(em) };
+    });
+  }
+
+  /** The agreement versions in force, with their parsed terms. */
+  private async loadEntries(tx: Transaction): Promise<Entry[]> {
+    const rows = await tx.query<
+      { id: string; status: AgreementStatus; version: number; valid_to: Date; document: string }[]
+    >(
+      `SELECT a.id, a.status, a.active_version AS version, a.valid_to, v.document
+         FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.active_version
+        WHERE a.active_version IS NOT NULL AND a.status IN ('ACTIVE', 'PENDING_SIGNATURES')`,
+    );
+    return rows.map((r) => {
+      const terms = termsFromDocument(r.document);
+      return {
+        id: r.id,
+        status: r.status,
+        version: r.version,
+        terms,
+        currentValidTo: r.valid_to,
+        providers: new Set(terms.parties.filter(isProvider).map((p) => p.org)),
+        recipients: new Set(terms.parties.filter(isRecipient).map((p) => p.org)),
+      };
     });
   }
 }

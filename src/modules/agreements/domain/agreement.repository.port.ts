@@ -4,7 +4,8 @@ import type { Agreement, AgreementSignature, AgreementVersion } from './agreemen
 export const AGREEMENT_REPOSITORY = Symbol('AgreementRepository');
 
 export interface AgreementRepository {
-  findById(id: string): Promise<Agreement | null>;
+  /** The agreement as it stands, read in one snapshot; or as `tx` sees it, inside a transaction already open. */
+  findById(id: string, tx?: Transaction): Promise<Agreement | null>;
   findVersion(
     id: string,
     version: number,

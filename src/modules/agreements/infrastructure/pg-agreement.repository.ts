@@ -43,8 +43,9 @@ function insertRow(tx: Transaction, t: Table, row: object): Promise<unknown> {
 export class PgAgreementRepository implements AgreementRepository {
   constructor(private readonly db: DataSource) {}
 
-  async findById(id: string): Promise<Agreement | null> {
-    return this.db.transaction('REPEATABLE READ', (tx) => this.load(tx, id, false));
+  async findById(id: string, tx?: Transaction): Promise<Agreement | null> {
+    if (tx) return this.load(tx, id, false);
+    return this.db.transaction('REPEATABLE READ', (t) => this.load(t, id, false));
   }
 
   async findVersion(id: string, version: number) {

@@ -7,8 +7,14 @@ import type { Assessment, CaseRecord } from './case.types.js';
  * port; the PostgreSQL adapter in infrastructure/ implements it (and is the Nest provider for it).
  */
 export abstract class CaseRepository {
-  /** The case and its latest completed assessment, in one query; null when there is no such case. */
-  abstract loadWithLatestAssessment(crn: string): Promise<{ record: CaseRecord; assessment: Assessment | null } | null>;
+  /**
+   * The case and its latest completed assessment, in one query (on `tx` when given: a transaction
+   * that holds a connection reads on it, never waiting for another); null when there is no such case.
+   */
+  abstract loadWithLatestAssessment(
+    crn: string,
+    tx?: Transaction,
+  ): Promise<{ record: CaseRecord; assessment: Assessment | null } | null>;
 
   /** Escalated cases, newest first, of `managingOrgs` (every organisation when absent). */
   abstract listEscalations(opts: { managingOrgs?: string[]; limit: number }): Promise<CaseRecord[]>;

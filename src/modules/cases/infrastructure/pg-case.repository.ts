@@ -73,8 +73,11 @@ export class PgCaseRepository extends CaseRepository {
     super();
   }
 
-  async loadWithLatestAssessment(crn: string): Promise<{ record: CaseRecord; assessment: Assessment | null } | null> {
-    const rows: (CaseRow & { a: AssessmentRow | null })[] = await this.db.query(
+  async loadWithLatestAssessment(
+    crn: string,
+    tx?: Transaction,
+  ): Promise<{ record: CaseRecord; assessment: Assessment | null } | null> {
+    const rows: (CaseRow & { a: AssessmentRow | null })[] = await (tx ?? this.db).query(
       `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
          FROM cases c
          LEFT JOIN LATERAL (

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Transaction } from '@shared/database/transaction.js';
 import { canonicalJsonBytes } from '@shared/crypto/canonical-json.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { AgreementCoverage, type CoveringAgreement } from '@modules/agreements/index.js';
@@ -50,8 +51,10 @@ export class ExchangeRelease {
    * What releasing a request a data owner approved would be now: the approval stands in for the
    * relationship the policies would otherwise need (no `policyReleased`). An automatic approval
    * does not come here: the submission's assessment already read the agreement and the case.
+   * Every read is made on `tx`, the transaction that holds the request's row lock, so a caller
+   * holding one pooled connection never waits for another.
    */
-  async check(r: ExchangeRequest, now: Date): Promise<ReleaseCheck> {
+  async check(r: ExchangeRequest, now: Date, tx: Transaction): Promise<ReleaseCheck> {
     const s = r.state;
     const [inForce] = await this.coverage.findCovering({
       provider: s.provider,
@@ -59,9 +62,10 @@ export class ExchangeRelease {
       purpose: s.purpose,
       agreementId: s.agreementId,
       at: now,
+      tx,
     });
     if (!inForce) {
-      const named = await this.coverage.getAgreement(s.agreementId, now);
+      const named = await this.coverage.getAgreement(s.agreementId, now, tx);
       const reason = explainNotInForce(named, {
         agreementId: s.agreementId,
         requester: s.requester,
@@ -79,7 +83,7 @@ export class ExchangeRelease {
         reason: `agreement ${inForce.id} version ${inForce.version} no longer covers any requested data category`,
       };
     }
-    const loaded = await this.cases.loadWithLatestAssessment(s.crn);
+    const loaded = await this.cases.loadWithLatestAssessment(s.crn, tx);
     if (!loaded || loaded.record.managingOrg !== s.provider) {
       throw new ExchangeException(
         ExchangeExceptionCode.CaseNotHeld,

@@ -48,7 +48,7 @@ function aRequest(): ExchangeRequest {
 function fakeRepo(initial: ExchangeRequest) {
   let stored = initial.state;
   const saves: string[] = [];
-  const tx = { open: false };
+  const tx: { open: boolean; manager: unknown } = { open: false, manager: null };
   const repo = {
     findById() {
       return Promise.resolve(ExchangeRequest.restore(stored));
@@ -56,8 +56,9 @@ function fakeRepo(initial: ExchangeRequest) {
     async transaction<T>(work: (m: unknown) => Promise<T>): Promise<T> {
       const written: ExchangeRequest[] = [];
       tx.open = true;
+      tx.manager = { save: (r: ExchangeRequest) => written.push(r), query: () => Promise.resolve([]) };
       try {
-        const result = await work({ save: (r: ExchangeRequest) => written.push(r), query: () => Promise.resolve([]) });
+        const result = await work(tx.manager);
         for (const r of written) {
           stored = r.state;
           saves.push(r.status);
@@ -132,11 +133,11 @@ describe(DecideExchangeRequestHandler.name, () => {
 
   const sutWith = (r = aRequest()) => {
     const f = fakeRepo(r);
-    // The release check reads on other pooled connections: never while the row lock's
-    // transaction holds one (that deadlocked the pool under load).
+    // The release check reads under the row lock, on the locking transaction itself: never on
+    // another pooled connection while that transaction holds one (that deadlocks a busy pool).
     const check = release.check.bind(release);
     release.check = async (...args) => {
-      if (f.tx.open) throw new Error('release check ran inside the row-lock transaction');
+      if (!f.tx.open || args[2] !== f.tx.manager) throw new Error('release check ran outside the row-lock transaction');
       return check(...args);
     };
     return { sut: new DecideExchangeRequestHandler(f.repo, release, log), ...f };
@@ -153,7 +154,7 @@ describe(DecideExchangeRequestHandler.name, () => {
     });
     expect(logged).toEqual(['decide:APPROVE', 'release']);
     expect(saves).toEqual(['APPROVED', 'FULFILLED']);
-    // One check, before the lock: the release uses what the approval checked.
+    // One check, under the lock: the release uses what the approval checked.
     expect(checked).toBe(1);
   });
 
@@ -195,7 +196,7 @@ describe(DecideExchangeRequestHandler.name, () => {
     });
     expect(logged).toEqual(['decide:APPROVE', 'release']);
     expect(saves).toEqual(['APPROVED', 'FULFILLED']); // the retry saves only the release
-    // The retry checks once (the request is already APPROVED: nothing was checked before the lock).
+    // The retry checks once (the request is already APPROVED: nothing was checked with the approval).
     expect(checked).toBe(1);
   });
 

@@ -38,20 +38,14 @@ export class DecideExchangeRequestHandler implements ICommandHandler<
     reason,
   }: DecideExchangeRequestCommand): Promise<DecideExchangeRequestResult> {
     const now = new Date();
-    // What an approval would release is read before the row is locked (the agreement and the
-    // case, on other pooled connections): reading them while the locking transaction holds its
-    // connection deadlocks the pool under load. The request's own fields it depends on never change.
-    const current = await this.repo.findById(id);
-    if (!current) throw ExchangeException.notFound();
-    this.authorise(p, current);
-    const approval =
-      decision === 'APPROVE' && current.status === 'SUBMITTED' ? await this.release.check(current, now) : null;
-
     // `approved`: what this call approved, to release as checked; null when it approved nothing.
     const decided = await this.repo.transaction(async (tx) => {
       const r = await this.repo.lock(tx, id);
       if (!r) return null;
       this.authorise(p, r);
+      // What an approval would release (the agreement and the case), read under the lock on the
+      // locking transaction's own connection.
+      const approval = decision === 'APPROVE' && r.status === 'SUBMITTED' ? await this.release.check(r, now, tx) : null;
       // The aggregate replaces its state on every transition, so "unchanged" is reference equality.
       const before = r.state;
       let approved: ReleaseReady | null = null;
@@ -88,14 +82,14 @@ export class DecideExchangeRequestHandler implements ICommandHandler<
     if (decided.request.status !== 'APPROVED') return view(decided.request);
 
     // This call approved it: release what was checked just before (nothing to read again). It was
-    // already APPROVED (a retry after a failed release): check again, before the lock, as above.
+    // already APPROVED (a retry after a failed release): check again, under the lock, as above.
     const at = new Date();
-    const check = decided.approved ?? (await this.release.check(decided.request, at));
     const released = await this.repo.transaction(async (tx) => {
       const r = (await this.repo.lock(tx, id))!;
       const from = r.status;
       let intent: LogIntent | null = null;
       if (r.status !== 'APPROVED') return { request: r, intent };
+      const check = decided.approved ?? (await this.release.check(r, at, tx));
       if (check.kind === 'close') intent = await this.close(tx, r, check, at, p.requestId);
       // The release's entry is appended (durable) before the bundle that carries its receipt is signed.
       else await this.release.release(p, r, check, [`approved by the provider's data owner ${p.sub}`]);
