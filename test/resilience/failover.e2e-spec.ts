@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { verifyConsistency } from '../../src/shared/verification/rfc9162.js';
 import { checkConsistency } from './support/consistency.js';
 import { GatewayProcess } from './support/gateway-process.js';
@@ -35,10 +38,11 @@ describe('Failover: the database primary is lost under load and its synchronous 
   let db: ReplicatedPostgres;
   let gw: GatewayProcess;
   let signer: DemoSigner;
+  let dataDir: string;
 
   beforeAll(async () => {
     db = await ReplicatedPostgres.start();
-    const dataDir = db.dataDir('data');
+    dataDir = db.dataDir('data');
     gw = await GatewayProcess.start(db, {
       dataDir,
       env: { DB_POOL_SIZE: '8', DB_STATEMENT_TIMEOUT_MS: '2000', LOG_INTENT_SWEEP_MS: '500' },
@@ -128,19 +132,27 @@ describe('Failover: the database primary is lost under load and its synchronous 
       );
       expect({ port: Number(server.port), standby: server.standby }).toEqual({ port: db.standbyPort, standby: false });
 
+      // `npm run log:verify` on the same two-host URL (its worker threads included) finds the promoted server and passes.
+      const cli = await promisify(execFile)(
+        process.execPath,
+        [path.resolve('dist/scripts/log-verify.js'), '--json', '--workers', '2', '--block', '64'],
+        { env: { ...process.env, DATABASE_URL: db.appUrl, DATA_DIR: dataDir }, timeout: 60_000 },
+      );
+      expect(JSON.parse(cli.stdout)).toMatchObject({ ok: true, entriesChecked: consistency.verifiedEntries });
+
       // The tree extends the checkpoint published before the kill (RFC 9162 consistency proof).
       const after = await latestCheckpoint();
       expect(after.treeSize).toBeGreaterThan(before!.treeSize);
       const proof = await signedGet(`/access-log/consistency?from=${before!.treeSize}&to=${after.treeSize}`);
       expect(proof.status).toBe(200);
-      const path = (proof.json as { proof: string[] }).proof.map((p) => Buffer.from(p, 'base64'));
+      const auditPath = (proof.json as { proof: string[] }).proof.map((p) => Buffer.from(p, 'base64'));
       expect(
         verifyConsistency(
           before!.treeSize,
           after.treeSize,
           Buffer.from(before!.rootHash, 'base64'),
           Buffer.from(after.rootHash, 'base64'),
-          path,
+          auditPath,
         ),
       ).toBe(true);
 
