@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
 import { createDataSource } from '../../src/data-source.js';
 import { isDatabaseUnavailable } from '../../src/shared/database/db-errors.js';
@@ -56,6 +58,24 @@ describe('Multi-host DATABASE_URL (target_session_attrs=read-write)', () => {
   afterAll(async () => {
     await readOnly(false).catch(() => undefined);
     await db.drop();
+  });
+
+  it('stops the gateway at start-up with one line naming the variable and the fault', async () => {
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [path.resolve('dist/src/main.js')],
+        {
+          env: { ...process.env, DATABASE_URL: 'postgres://gateway:secret@db1:5432,db2:5432/gateway', PORT: '0' },
+          timeout: 60_000,
+        },
+        (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+      ),
+    );
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(
+      'Invalid configuration: DATABASE_URL names several hosts with target_session_attrs=any: the gateway writes, so it needs target_session_attrs=read-write (or primary) to connect only to the primary',
+    );
   });
 
   it('leaves a single-host URL to node-postgres exactly as given', () => {
