@@ -108,7 +108,7 @@ describe('Multi-host DATABASE_URL (target_session_attrs=read-write)', () => {
       for (let i = 0; i < 5 && !/accepts writes/.test(e?.message ?? ''); i++) e = await errorOf(ds.query('SELECT 1'));
       expect(e!.message).toMatch(/no PostgreSQL server accepts writes/);
       expect(e!.message).toContain(`127.0.0.1:${dead}: connect ECONNREFUSED`);
-      expect(e!.message).toContain(`127.0.0.1:${port} is read-only (a standby)`);
+      expect(e!.message).toContain(`127.0.0.1:${port} accepts no writes (a standby, or read-only)`);
       expect(e!.message).not.toContain(new URL(db.appUrl).password);
       expect(isDatabaseUnavailable(e)).toBe(true);
       expect(isDatabaseUnavailable(await errorOf(connectPg(url)))).toBe(true);
@@ -119,5 +119,19 @@ describe('Multi-host DATABASE_URL (target_session_attrs=read-write)', () => {
     } finally {
       await ds.destroy();
     }
+  });
+
+  it('turns away the known primary once it accepts no writes, and probes the hosts on the next connection', async () => {
+    await (await connectPg(url)).end(); // the primary is known now
+    await readOnly(true);
+    try {
+      const first = await errorOf(connectPg(url));
+      expect(first.message).toBe(`127.0.0.1:${port} no longer accepts writes (a standby, or read-only)`);
+      expect(isDatabaseUnavailable(first)).toBe(true);
+      expect((await errorOf(connectPg(url))).message).toMatch(/^no PostgreSQL server accepts writes \(/);
+    } finally {
+      await readOnly(false);
+    }
+    await (await connectPg(url)).end();
   });
 });

@@ -63,7 +63,7 @@ class PrimaryLocator {
       try {
         await probe.connect();
         if (await acceptsWrites(probe)) return (this.primary = host);
-        reasons.push(`${describeHosts([host])} is read-only (a standby)`);
+        reasons.push(`${describeHosts([host])} accepts no writes (a standby, or read-only)`);
       } catch (e) {
         reasons.push(`${describeHosts([host])}: ${(e as Error).message}`);
       } finally {
@@ -132,7 +132,7 @@ function failoverClient(locator: PrimaryLocator): typeof pg.Client {
       if (writable) return this;
       locator.forget(target);
       await this.end().catch(() => undefined);
-      throw unavailable(`${describeHosts([target])} no longer accepts writes (a standby now)`);
+      throw unavailable(`${describeHosts([target])} no longer accepts writes (a standby, or read-only)`);
     }
   }
   return FailoverClient;
