@@ -159,6 +159,7 @@ describe('Failover: the database primary is lost under load and its synchronous 
       // Refusals fail closed: 503 problem+json, never a 500 or a dropped connection.
       const refused = load.outcomes.filter((o) => !is2xx(o));
       const wrong = refused.filter((o) => o.status !== 503 || !/^application\/problem\+json/.test(o.contentType));
+      if (wrong.length) process.stderr.write(`[failover] gateway output:\n${gw.output().slice(-20_000)}\n`);
       expect(wrong.map((o) => ({ kind: o.kind, status: o.status, type: o.contentType, error: o.error }))).toEqual([]);
       expect(refused.length).toBeGreaterThan(0);
       const gap = health.filter((h) => h.at > killedAt && h.at < promotedAt);

@@ -82,12 +82,7 @@ export class DedicatedPostgres {
 
   /** Runs SQL as the owner on a connection of its own. */
   async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const c = await this.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end().catch(() => undefined);
-    }
+    return sqlOn<T>(await this.connect(), text, params);
   }
 
   /** An owner connection the caller ends. */
@@ -110,4 +105,13 @@ export async function startServer(dir: string, settings: Record<string, string>)
     .map(([k, v]) => `-c ${k}=${v}`)
     .join(' ');
   await pgCtl(dir, 'start', ['-w', '-t', '60', '-l', path.join(dir, 'postgres.log'), '-o', o]);
+}
+
+/** Runs SQL on `c`, then ends it. */
+export async function sqlOn<T>(c: pg.Client, text: string, params: unknown[]): Promise<T[]> {
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }

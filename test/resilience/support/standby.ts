@@ -7,7 +7,7 @@ import { getFreePort } from '../../../bench/lib/spawn.js';
 import { pgCtl } from '../../../src/shared/database/embedded-postgres.js';
 import { isDatabaseUnavailable } from '../../../src/shared/database/db-errors.js';
 import { connectPg } from '../../../src/shared/database/pg-connection.js';
-import { DedicatedPostgres, startServer } from './postgres.js';
+import { DedicatedPostgres, sqlOn, startServer } from './postgres.js';
 
 const exec = promisify(execFile);
 
@@ -108,12 +108,7 @@ export class ReplicatedPostgres {
 
   /** Runs SQL as the owner on the server that accepts writes. */
   async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const c = await this.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end().catch(() => undefined);
-    }
+    return sqlOn<T>(await this.connect(), text, params);
   }
 
   /** Until the primary reports the standby as its synchronous one, streaming. */
