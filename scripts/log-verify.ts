@@ -13,13 +13,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import type { AppConfig } from '@config/app.config.js';
 import {
   runningEmbeddedPostgres,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
 } from '@shared/database/embedded-postgres.js';
+import { connectPg } from '@shared/database/pg-connection.js';
 import { defaultVerifyWorkers, verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
 import { prunedSpans } from '@modules/access-log/domain/pruned-range.js';
 import { defineCli, intOption } from './lib/cli.js';
@@ -85,15 +86,9 @@ async function connect(config: AppConfig): Promise<{ client: pg.Client; url: str
   return { client: await open(server.appUrl), url: server.appUrl, stop: () => server.stop() };
 }
 
-async function open(url: string): Promise<pg.Client> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 5000,
-    application_name: 'probation-gateway-log-verify',
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
+/** One host, or the primary of a multi-host DATABASE_URL; the client listens for 'error' from birth. */
+function open(url: string): Promise<pg.Client> {
+  return connectPg(url, { connectionTimeoutMillis: 5000, application_name: 'probation-gateway-log-verify' });
 }
 
 const config = toolConfig(cli);

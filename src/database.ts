@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AppConfig } from '@config/app.config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@shared/database/embedded-postgres.js';
 import { runMigrations } from '@shared/database/migrate.js';
+import { parsePostgresUrl } from '@shared/database/postgres-url.js';
 import type { JsonLogger } from '@shared/observability/json-logger.js';
 import { createDataSource } from './data-source.js';
 
@@ -40,7 +41,7 @@ export async function provisionDatabase(config: AppConfig, logger: JsonLogger): 
   } else {
     ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl;
     appUrl = config.databaseUrl;
-    appUser = decodeURIComponent(new URL(appUrl).username) || undefined;
+    appUser = parsePostgresUrl(appUrl).user;
     if (ownerUrl === appUrl)
       logger.warn(
         'DATABASE_URL is also the migration owner: set MIGRATION_DATABASE_URL so the application runs without UPDATE/DELETE rights on the log',

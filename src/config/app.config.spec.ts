@@ -122,6 +122,9 @@ describe(loadConfig.name, () => {
     ['DATABASE_URL', 'not a url', /postgres:\/\//],
     ['DATABASE_URL', 'mysql://u:p@h/db', /postgres:\/\/ scheme/],
     ['DATABASE_URL', 'postgres://u:p@h', /database/],
+    ['DATABASE_URL', 'postgres://u:p@db1:5432,db2:5432/gateway', /target_session_attrs=read-write/],
+    ['DATABASE_URL', 'postgres://u:p@db1:5432,db2:x/gateway?target_session_attrs=read-write', /invalid port "x"/],
+    ['MIGRATION_DATABASE_URL', 'postgres://u:p@db1,db1/gateway?target_session_attrs=read-write', /twice/],
     ['GATEWAY_ID', 'Probation Gateway', /lowercase/],
     ['DEMO', 'maybe', /true or false/],
     ['BOOTSTRAP_ADMIN_JWKS', '{"keys": ', /not valid JSON/],
@@ -155,6 +158,11 @@ describe(loadConfig.name, () => {
     expect(e.variable).toBe(variable);
     expect(e.message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect(e.message).toMatch(problem);
+  });
+
+  it('takes a multi-host DATABASE_URL with target_session_attrs=read-write as it is', () => {
+    const url = 'postgres://gateway:pw@db1:5432,db2:5432/gateway?target_session_attrs=read-write';
+    expect(loadConfig({ DATABASE_URL: url })).toMatchObject({ databaseUrl: url, migrationDatabaseUrl: url });
   });
 
   it('refuses MIGRATION_DATABASE_URL without DATABASE_URL', () => {

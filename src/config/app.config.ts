@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parsePostgresUrl, PostgresUrlError } from '@shared/database/postgres-url.js';
 import { EventsConfigError, loadEventsConfig, type EventsConfig } from './events.config.js';
 
 /** Log levels in increasing verbosity. */
@@ -110,16 +111,12 @@ function bool(env: Env, name: string, def: boolean): boolean {
 function postgresUrl(env: Env, name: string): string | undefined {
   const raw = str(env, name);
   if (raw === undefined) return undefined;
-  let url: URL;
   try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'must be a URL such as postgres://user:password@host:5432/database');
+    parsePostgresUrl(raw);
+  } catch (e) {
+    if (e instanceof PostgresUrlError) throw new ConfigError(name, e.message);
+    throw e;
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(name, `must use the postgres:// scheme (got "${url.protocol}")`);
-  }
-  if (!url.hostname || url.pathname.length <= 1) throw new ConfigError(name, 'must name a host and a database');
   return raw;
 }
 

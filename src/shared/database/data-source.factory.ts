@@ -1,19 +1,5 @@
-import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-
-/**
- * pg emits 'error' on a client whose server connection dies. TypeORM listens only while a query
- * runner holds the client, and pg-pool only while it is idle: a client whose backend is
- * terminated just as it is released (a connection killed mid-transaction) emits with nobody
- * listening, which crashes the process. So every client the pool makes (pg-pool's `Client`
- * option) listens from birth; the failure itself is reported by the query that hit it.
- */
-class ListenedClient extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
-    super(config);
-    this.on('error', () => undefined);
-  }
-}
+import { pgConnection } from './pg-connection.js';
 
 export interface DataSourceParams {
   url: string;
@@ -28,8 +14,12 @@ export interface DataSourceParams {
  * Builds the TypeORM data source. Never `synchronize`: the schema is what migrations/ says.
  * It maps no entities: every repository writes its SQL (see README, "Persistence").
  * Connection failures must surface quickly as errors (and so as 503), never hang a request.
+ * A multi-host URL (target_session_attrs=read-write) reaches whichever server is primary; see
+ * pgConnection. Throws PostgresUrlError for a URL it cannot use.
  */
 export function buildDataSource(p: DataSourceParams): DataSource {
+  // TypeORM hands `extra` to pg.Pool over what it read from the URL itself (one host only).
+  const connection = pgConnection(p.url);
   return new DataSource({
     type: 'postgres',
     url: p.url,
@@ -45,7 +35,7 @@ export function buildDataSource(p: DataSourceParams): DataSource {
     // listener that event would crash the process.
     poolErrorHandler: p.onPoolError ?? (() => undefined),
     extra: {
-      Client: ListenedClient,
+      ...connection,
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30_000,
       statement_timeout: p.statementTimeoutMs,

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './db-errors.js';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -14,6 +14,8 @@ describe(isDatabaseUnavailable.name, () => {
     ['a dropped socket', new Error('Connection terminated unexpectedly')],
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
     ['wrapped by TypeORM', new QueryFailedError('SELECT 1', [], pgError('57P01'))],
+    ['a query runner TypeORM released when its connection failed', new QueryRunnerProviderAlreadyReleasedError()],
+    ['the COMMIT of such a query runner', new QueryRunnerAlreadyReleasedError()],
     ['wrapped as a cause', new Error('outer', { cause: Object.assign(new Error('inner'), { code: 'ECONNRESET' }) })],
   ])('is true for %s', (_what, err) => {
     expect(isDatabaseUnavailable(err)).toBe(true);

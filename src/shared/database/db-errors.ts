@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+
 /**
  * Whether an error means "the database cannot be used right now" (down, restarting, connection
  * lost, overloaded, statement timeout) rather than a bug. Such errors become 503, never 500.
@@ -7,6 +9,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   let e: unknown = err;
   while (e && typeof e === 'object' && !seen.has(e)) {
     seen.add(e);
+    // TypeORM releases a query runner whose connection emitted 'error' (the server died between two
+    // statements of a transaction, as when the primary is lost); the transaction's next query, or
+    // its COMMIT, then throws one of these without reaching the server.
+    if (e instanceof QueryRunnerProviderAlreadyReleasedError || e instanceof QueryRunnerAlreadyReleasedError)
+      return true;
     const o = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
     const code = typeof o.code === 'string' ? o.code : '';
     // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention

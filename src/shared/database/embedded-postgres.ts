@@ -202,8 +202,12 @@ export async function runningEmbeddedPostgres(
   return { pid, port, credentials };
 }
 
-/** Controls an existing embedded data directory (for tests that stop and start the server). */
-export async function pgCtl(dir: string, action: 'start' | 'stop' | 'status', extra: string[] = []): Promise<string> {
+/** Controls an existing embedded data directory (for tests that stop, start or promote the server). */
+export async function pgCtl(
+  dir: string,
+  action: 'start' | 'stop' | 'status' | 'promote',
+  extra: string[] = [],
+): Promise<string> {
   const bin = await binaries();
   const ids = await runAsUser();
   const pgdata = path.join(path.resolve(dir), 'pgdata');

@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { connectPg } from './pg-connection.js';
 
 /** A lock key shared by every instance so that only one runs migrations at a time. */
 const MIGRATION_LOCK = 7_150_001;
@@ -13,9 +13,8 @@ export async function runMigrations(
   owner: DataSource,
   opts: { ownerUrl: string; appUser?: string; appPassword?: string; log: (m: string) => void },
 ): Promise<void> {
-  const lock = new pg.Client({ connectionString: opts.ownerUrl });
-  lock.on('error', () => undefined);
-  await lock.connect();
+  // Listens for 'error' from birth; reaches the primary of a multi-host URL.
+  const lock = await connectPg(opts.ownerUrl);
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     if (!owner.isInitialized) await owner.initialize();

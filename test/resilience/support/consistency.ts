@@ -55,7 +55,7 @@ interface EntryRow {
  * Throws an Error listing what failed.
  */
 export async function checkConsistency(
-  pg: DedicatedPostgres,
+  pg: Pick<DedicatedPostgres, 'connect' | 'appUrl'>,
   outcomes: readonly Outcome[],
 ): Promise<ConsistencyFigures> {
   const problems: string[] = [];

@@ -18,18 +18,20 @@ export class DedicatedPostgres {
     private readonly settings: Record<string, string>,
   ) {}
 
-  static async start(): Promise<DedicatedPostgres> {
+  /** `settings` are added to (or override) the durable defaults, at this start and every later one. */
+  static async start(settings: Record<string, string> = {}): Promise<DedicatedPostgres> {
     const root = mkdtempSync(path.join(os.tmpdir(), 'gw-resilience-'));
     chmodSync(root, 0o755); // PostgreSQL runs as `postgres` when the tests run as root
     const port = await getFreePort();
-    const settings = {
+    const durable = {
       fsync: 'on',
       synchronous_commit: 'on',
       full_page_writes: 'on',
       max_connections: '200',
       shared_buffers: '64MB',
+      ...settings,
     };
-    const server = await startEmbeddedPostgres({ dir: path.join(root, 'pg'), port, settings });
+    const server = await startEmbeddedPostgres({ dir: path.join(root, 'pg'), port, settings: durable });
     const owner = createDataSource(server.ownerUrl, { poolSize: 2, name: `resilience-migrate-${port}` });
     try {
       await runMigrations(owner, {
@@ -45,7 +47,7 @@ export class DedicatedPostgres {
       port: String(port),
       listen_addresses: '127.0.0.1',
       unix_socket_directories: "''",
-      ...settings,
+      ...durable,
     });
   }
 
@@ -67,29 +69,20 @@ export class DedicatedPostgres {
     await pgCtl(path.join(this.root, 'pg'), 'stop', ['-m', 'immediate', '-w', '-t', '60']);
   }
 
-  async start(): Promise<void> {
-    const o = Object.entries(this.settings)
-      .map(([k, v]) => `-c ${k}=${v}`)
-      .join(' ');
-    await pgCtl(path.join(this.root, 'pg'), 'start', [
-      '-w',
-      '-t',
-      '60',
-      '-l',
-      path.join(this.root, 'pg', 'postgres.log'),
-      '-o',
-      o,
-    ]);
+  /** Starts the server again, with `more` settings from now on. */
+  async start(more: Record<string, string> = {}): Promise<void> {
+    Object.assign(this.settings, more);
+    await startServer(path.join(this.root, 'pg'), this.settings);
+  }
+
+  /** A clean shutdown (a checkpoint first, nothing to recover at the next start). */
+  async stopFast(): Promise<void> {
+    await pgCtl(path.join(this.root, 'pg'), 'stop', ['-m', 'fast', '-w', '-t', '60']);
   }
 
   /** Runs SQL as the owner on a connection of its own. */
   async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const c = await this.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end().catch(() => undefined);
-    }
+    return sqlOn<T>(await this.connect(), text, params);
   }
 
   /** An owner connection the caller ends. */
@@ -103,5 +96,22 @@ export class DedicatedPostgres {
   async destroy(): Promise<void> {
     await this.server.stop('immediate');
     rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Starts the embedded server under `dir` (its data in `dir`/pgdata, its log in `dir`/postgres.log) with `settings`. */
+export async function startServer(dir: string, settings: Record<string, string>): Promise<void> {
+  const o = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
+  await pgCtl(dir, 'start', ['-w', '-t', '60', '-l', path.join(dir, 'postgres.log'), '-o', o]);
+}
+
+/** Runs SQL on `c`, then ends it. */
+export async function sqlOn<T>(c: pg.Client, text: string, params: unknown[]): Promise<T[]> {
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end().catch(() => undefined);
   }
 }

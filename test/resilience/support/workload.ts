@@ -44,7 +44,7 @@ export interface DemoData {
 }
 
 /** The demo cases the load reads, straight from the database (the owner sees everything). */
-export async function loadDemoData(pg: DedicatedPostgres): Promise<DemoData> {
+export async function loadDemoData(pg: Pick<DedicatedPostgres, 'sql'>): Promise<DemoData> {
   const iomCrns = await pg.sql<{ crn: string; managingOrg: string }>(
     `SELECT crn, managing_org AS "managingOrg" FROM cases WHERE iom_cohort AND iom_force = 'cleveland' AND NOT restricted AND managing_org IN ('nps-north-east', 'crc-durham-tees-valley') ORDER BY crn`,
   );

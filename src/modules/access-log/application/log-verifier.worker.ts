@@ -3,14 +3,16 @@
  * connection inside the coordinator's exported snapshot, and posts each result back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import pg from 'pg';
+import { pgConnection } from '@shared/database/pg-connection.js';
 import { joinSnapshot, verifyBlock, type BlockJob } from './log-verifier.block.js';
 
 const { connectionString, snapshot } = workerData as { connectionString: string; snapshot: string };
 const port = parentPort!;
 // Like the CLI's own connection: a server that does not answer fails the block, not hangs it.
-const client = new pg.Client({
-  connectionString,
+// On a multi-host URL it reaches the same server as the coordinator: the primary.
+const { Client, ...connection } = pgConnection(connectionString);
+const client = new Client({
+  ...connection,
   application_name: 'probation-gateway-log-verify',
   connectionTimeoutMillis: 5000,
   keepAlive: true,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { pgConnection } from '@shared/database/pg-connection.js';
 import { appendLeaves, frontierFromJson, frontierToJson, leafHash, type Frontier } from '../domain/merkle/index.js';
 import type { AccessLogReceipt } from '../domain/access-log-entry.js';
 import { sealEntry, type PreparedEntry } from '../domain/prepared-entry.js';
@@ -87,7 +88,8 @@ export class PgLogBatchStore implements LogBatchStore {
   constructor(options: PgLogBatchStoreOptions) {
     this.onError = (e) => options.onConnectionError?.(e);
     this.pool = new pg.Pool({
-      connectionString: options.connectionString,
+      // One host, or several with the primary found by our connection layer.
+      ...pgConnection(options.connectionString),
       max: 1,
       idleTimeoutMillis: 60_000,
       connectionTimeoutMillis: options.connectTimeoutMs,
