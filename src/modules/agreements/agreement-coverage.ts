@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Transaction } from '@shared/database/transaction.js';
 import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
@@ -258,18 +257,10 @@ export class AgreementCoverage {
     return this.queued;
   }
 
-  /**
-   * The driver's pg pool, for the one hot query: TypeORM's query() wraps each call in a query
-   * runner, which costs as much as the query itself here.
-   */
-  private pool(): Pool {
-    return (this.db.driver as unknown as { master: Pool }).master;
-  }
-
   private readState(): Promise<string> {
-    const p = this.pool()
-      .query<{ version: string }>(STATE_SQL)
-      .then((r) => r.rows[0].version);
+    // Through TypeORM's query runner like every other query: concurrent questions share one read
+    // (freshStateVersion), so its cost is paid once per round trip, not once per request.
+    const p = this.db.query<{ version: string }[]>(STATE_SQL).then((rows) => rows[0].version);
     this.inflight = p;
     const clear = () => {
       if (this.inflight === p) this.inflight = null;
