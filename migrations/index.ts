@@ -12,6 +12,7 @@ import { EventReminders1763800017500 } from './1763800017500-EventReminders.js';
 import { PolicyVersions1763800018500 } from './1763800018500-PolicyVersions.js';
 import { PeopleSignIn1763800019000 } from './1763800019000-PeopleSignIn.js';
 import { EventPeople1763800019500 } from './1763800019500-EventPeople.js';
+import { Retention1763800021000 } from './1763800021000-Retention.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   PolicyVersions1763800018500,
   PeopleSignIn1763800019000,
   EventPeople1763800019500,
+  Retention1763800021000,
 ];
