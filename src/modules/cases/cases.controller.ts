@@ -161,7 +161,7 @@ export class CasesController {
   @ApiOperation({
     summary: 'Rectify inaccurate case data (managing organisation, DPA 2018 s.46); recipients are told',
     description:
-      "Corrects person details or the tier. Every organisation the access log shows received a corrected field gets a case.rectified event (the CRN only). Any caller but the managing organisation gets the answer of an unknown CRN (404). See docs/retention.md.",
+      'Corrects person details or the tier. Every organisation the access log shows received a corrected field gets a case.rectified event (the CRN only). Any caller but the managing organisation gets the answer of an unknown CRN (404). See docs/retention.md.',
   })
   @ApiOkResponse({ type: RightsResponse })
   @ApiSignedRoute(400, 403, 404)
@@ -201,7 +201,7 @@ export class CasesController {
   @ApiOperation({
     summary: 'Lift the restriction of processing (managing organisation)',
     description:
-      "Lifts the s.47 restriction placed through PUT; a restriction pushed with the record (restricted: true in PUT /cases/{crn}) stays. Any caller but the managing organisation gets the answer of an unknown CRN (404).",
+      'Lifts the s.47 restriction placed through PUT; a restriction pushed with the record (restricted: true in PUT /cases/{crn}) stays. Any caller but the managing organisation gets the answer of an unknown CRN (404).',
   })
   @ApiOkResponse({ type: RestrictionResponse })
   @ApiSignedRoute(400, 403, 404)

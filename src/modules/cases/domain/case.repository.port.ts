@@ -49,5 +49,10 @@ export abstract class CaseRepository {
    * The organisations other than `except` that the access log shows received any of `fields` of
    * the case (any field at all when null), in a released read, exchange or event.
    */
-  abstract recipientsOf(tx: Transaction, crn: string, fields: readonly string[] | null, except: string): Promise<string[]>;
+  abstract recipientsOf(
+    tx: Transaction,
+    crn: string,
+    fields: readonly string[] | null,
+    except: string,
+  ): Promise<string[]>;
 }

@@ -240,13 +240,20 @@ export class PgCaseRepository extends CaseRepository {
     return rows.length > 0;
   }
 
-  async recipientsOf(tx: Transaction, crn: string, fields: readonly string[] | null, except: string): Promise<string[]> {
+  async recipientsOf(
+    tx: Transaction,
+    crn: string,
+    fields: readonly string[] | null,
+    except: string,
+  ): Promise<string[]> {
     // The log's own columns say who received something about the CRN; which fields is in the
     // stored entry (its canonical JSON). An entry whose body was pruned names no fields.
     const rows = await tx.query<{ org: string }[]>(
-      `SELECT DISTINCT recipient_org AS org FROM access_log_entries
-        WHERE crn = $1 AND decision = 'ALLOW' AND recipient_org IS NOT NULL AND recipient_org <> $2
-          AND ($3::text[] IS NULL OR jsonb_exists_any(convert_from(entry, 'UTF8')::jsonb -> 'fieldsReleased', $3::text[]))
+      `SELECT DISTINCT org FROM (
+         SELECT recipient_org AS org, convert_from(entry, 'UTF8')::jsonb -> 'fieldsReleased' AS released FROM access_log_entries
+          WHERE crn = $1 AND decision = 'ALLOW' AND recipient_org IS NOT NULL AND recipient_org <> $2) e
+        WHERE CASE WHEN $3::text[] IS NULL THEN jsonb_array_length(coalesce(released, '[]')) > 0
+                   ELSE coalesce(jsonb_exists_any(released, $3::text[]), false) END
         ORDER BY 1`,
       [crn, except, fields ? [...fields] : null],
     );
