@@ -32,7 +32,14 @@ describe('Retention, rectification, erasure and restriction', () => {
   const received: Delivered[] = [];
   const subs: string[] = [];
 
-  const sys = (org: string): CallOptions => ({ org: gw.orgs[org], roles: ['system'], sub: `system:${org}-cms` });
+  const sys = (org: string): CallOptions => ({
+    org: gw.orgs[org],
+    roles: ['system'],
+    sub: `system:${org}-cms`,
+    reason: 'case sync',
+  });
+  /** A problem body without what differs per request. */
+  const problem = (b: Record<string, unknown>) => ({ ...b, instance: null, requestId: null });
   const dataOwner = (org: string): CallOptions => ({ org: gw.orgs[org], roles: ['data-owner'], sub: 'user:dpo-1' });
   const officer = (org: string): CallOptions => ({
     org: gw.orgs[org],
@@ -151,10 +158,7 @@ describe('Retention, rectification, erasure and restriction', () => {
           const a = await gw.call(method, path, dataOwner(org), body);
           const b = await gw.call(method, unknown[k][1], dataOwner(org), unknown[k][2]);
           expect(a.status).toBe(404);
-          expect({ status: b.status, body: { ...b.body, instance: null } }).toEqual({
-            status: a.status,
-            body: { ...a.body, instance: null },
-          });
+          expect({ status: b.status, body: problem(b.body) }).toEqual({ status: a.status, body: problem(a.body) });
         }
       }
     });
@@ -200,7 +204,8 @@ describe('Retention, rectification, erasure and restriction', () => {
       });
       expect(pnc.body).toMatchObject({ fields: ['person.pncId'], notified: ['police-cleveland'] });
       const read = await gw.call('GET', '/cases/S000002?purpose=IOM', sys(NPS));
-      expect(read.body.person).toMatchObject({ givenName: 'Testy', pncId: null });
+      expect(read.body.person.givenName).toBe('Testy');
+      expect(read.body.person.pncId ?? null).toBeNull();
       const [c] = await gw.sql<{ mappa: unknown; tier: string }>(`SELECT mappa, tier FROM cases WHERE crn = 'S000001'`);
       expect(c).toEqual({ mappa: null, tier: 'A1' });
       const [a] = await gw.sql<{ sensitive: unknown }>(`SELECT sensitive FROM case_assessments WHERE crn = 'S000001'`);
@@ -222,7 +227,7 @@ describe('Retention, rectification, erasure and restriction', () => {
       const seen = await gw.call('GET', '/cases/S000001/summary?purpose=IOM', officer('police-cleveland'));
       const unknown = await gw.call('GET', '/cases/Z999998/summary?purpose=IOM', officer('police-cleveland'));
       expect(seen.status).toBe(404);
-      expect({ ...seen.body, instance: null }).toEqual({ ...unknown.body, instance: null });
+      expect(problem(seen.body)).toEqual(problem(unknown.body));
       expect((await gw.call('GET', '/cases/S000001/summary?purpose=IOM', sys(NPS))).status).toBe(200);
       const lifted = await gw.call('DELETE', '/cases/S000001/restriction', dataOwner(NPS));
       expect(lifted.body).toMatchObject({ restricted: false, notified: [] });
@@ -273,7 +278,8 @@ describe('Retention, rectification, erasure and restriction', () => {
       );
       return rows.map((r) => r.k).sort();
     }
-    const expected: { item: string; dueAt: number }[] = [];
+    /** When the job erases each item, and when the report shows it due by its own rule (if different). */
+    const expected: { item: string; dueAt: number; ownDueAt?: number }[] = [];
 
     beforeAll(async () => {
       const ended1 = dayOf(now - 6 * 365 * DAY);
@@ -287,29 +293,33 @@ describe('Retention, rectification, erasure and restriction', () => {
       await assess('R000003', 'new-1', new Date(recent).toISOString());
       await assess('R000001', 'r1-1', new Date(recent).toISOString());
       const police = gw.orgs['police-cleveland'];
+      // Within the agreement: released at once. Outside it (MAPPA is not named): refused at once.
       const fulfilled = await submit(gw, await requestJws(police, requestClaims(agreementId, { crn: 'R000003' })), {
         org: police,
       });
-      const refused = await submit(gw, await requestJws(police, requestClaims(agreementId, { crn: 'R000003' })), {
-        org: police,
-      });
-      const decide = (id: string, decision: string) =>
-        gw.call('POST', `/exchange-requests/${id}/decision`, dataOwner(NPS), { decision, reason: 'reviewed' });
-      expect((await decide(fulfilled.body.id as string, 'APPROVE')).body.status).toBe('FULFILLED');
-      expect((await decide(refused.body.id as string, 'REFUSE')).body.status).toBe('REFUSED');
+      expect(fulfilled.body.status).toBe('FULFILLED');
+      const refused = await submit(
+        gw,
+        await requestJws(police, requestClaims(agreementId, { crn: 'R000003', dataCategories: ['MAPPA'] })),
+        { org: police },
+      );
+      expect(refused.body.status).toBe('REFUSED');
       const [f] = await gw.sql<{ at: Date }>(`SELECT fulfilled_at AS at FROM exchange_requests WHERE id = $1`, [
         fulfilled.body.id,
       ]);
-      const [d] = await gw.sql<{ at: Date }>(`SELECT decided_at AS at FROM exchange_requests WHERE id = $1`, [
-        refused.body.id,
-      ]);
+      const [d] = await gw.sql<{ at: Date }>(
+        `SELECT coalesce(decided_at, updated_at) AS at FROM exchange_requests WHERE id = $1`,
+        [refused.body.id],
+      );
       const seven = 2557 * DAY;
       const midnight = (day: string) => Date.parse(`${day}T00:00:00Z`);
       expected.push(
         // Ending supervision starts the case record's period; the case goes with its assessments.
         { item: 'case-record R000001', dueAt: midnight(ended1) + seven },
-        { item: 'assessment R000001/r1-1', dueAt: midnight(ended1) + seven },
+        { item: 'assessment R000001/r1-1', dueAt: midnight(ended1) + seven, ownDueAt: recent + seven },
         { item: 'case-record R000002', dueAt: midnight(ended2) + seven },
+        // Still under supervision: kept.
+        { item: 'case-record R000003', dueAt: Infinity },
         { item: 'assessment R000003/old-1', dueAt: oldAssessment + seven },
         { item: 'assessment R000003/new-1', dueAt: recent + seven },
         { item: 'exchange-request R000003/FULFILLED', dueAt: new Date(f.at).getTime() + 400 * DAY },
@@ -330,11 +340,12 @@ describe('Retention, rectification, erasure and restriction', () => {
       const items = (report.body.kinds as { kind: string; items: { id: string; crn: string; dueAt: string }[] }[])
         .flatMap((k) => k.items.map((i) => ({ kind: k.kind, ...i })))
         .filter((i) => i.crn?.startsWith('R'));
-      expect(items).toHaveLength(expected.length);
-      for (const e of expected) {
+      const dated = expected.filter((e) => e.dueAt !== Infinity);
+      expect(items).toHaveLength(dated.length);
+      for (const e of dated) {
         const [kind, rest] = e.item.split(' ');
         const found = items.filter((i) => i.kind === kind && rest.startsWith(i.crn));
-        expect(found.map((i) => Date.parse(i.dueAt))).toContain(e.dueAt);
+        expect(found.map((i) => Date.parse(i.dueAt))).toContain(e.ownDueAt ?? e.dueAt);
       }
       // Nothing was erased by the report.
       expect(await held()).toEqual(expected.map((e) => e.item).sort());
@@ -355,7 +366,7 @@ describe('Retention, rectification, erasure and restriction', () => {
 
     it('moved past each period in turn, erases exactly what is due and nothing else, and logs each erasure', async () => {
       const job = gw.app.get(RetentionJob);
-      const steps = [...new Set(expected.map((e) => e.dueAt))].sort((a, b) => a - b);
+      const steps = [...new Set(expected.map((e) => e.dueAt))].filter((t) => t !== Infinity).sort((a, b) => a - b);
       for (const t of steps) {
         await job.review(new Date(t - 1));
         expect(await held()).toEqual(
@@ -382,7 +393,11 @@ describe('Retention, rectification, erasure and restriction', () => {
         `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action = 'retention.erase' AND crn LIKE 'R%'`,
       );
       expect(logged.map((l) => `${l.e.resource.type} ${l.e.crn}`).sort()).toEqual(
-        expected.map((e) => `${e.item.split(' ')[0]} ${e.item.split(' ')[1].slice(0, 7)}`).sort(),
+        expected
+          // An assessment erased with its case is in the case's entry.
+          .filter((e) => e.dueAt !== Infinity && e.ownDueAt === undefined)
+          .map((e) => `${e.item.split(' ')[0]} ${e.item.split(' ')[1].slice(0, 7)}`)
+          .sort(),
       );
       expect(logged.every((l) => /^retention rule [a-z.-]+ \(default@2026\.12\.1\)$/.test(l.e.reasons[0]))).toBe(true);
     }, 120_000);
@@ -402,19 +417,20 @@ describe('Retention, rectification, erasure and restriction', () => {
       const [{ latest }] = await gw.sql<{ latest: Date }>(`SELECT max(expires_at) AS latest FROM request_tokens`);
       const newest = `SELECT 1 FROM request_tokens WHERE expires_at = $1`;
       await job.review(new Date(new Date(latest).getTime() - 1));
-      expect(await gw.sql(newest, [latest])).toHaveLength(1);
+      expect((await gw.sql(newest, [latest])).length).toBeGreaterThan(0);
       await job.review(new Date(latest));
       expect(await gw.sql(newest, [latest])).toHaveLength(0);
       const ninety = 90 * DAY;
-      await job.review(new Date(sessionExpiry + ninety - 1));
-      expect(await count('person_sessions')).toBe(1);
-      await job.review(new Date(sessionExpiry + ninety));
-      expect(await count('person_sessions')).toBe(0);
+      // The IG session expires within hours, the person's in three days: the IG session goes first.
       const [{ igExpiry }] = await gw.sql<{ igExpiry: Date }>(`SELECT max(expires_at) AS "igExpiry" FROM ig_sessions`);
       await job.review(new Date(new Date(igExpiry).getTime() + ninety - 1));
       expect(await count('ig_sessions')).toBeGreaterThan(0);
       await job.review(new Date(new Date(igExpiry).getTime() + ninety));
       expect(await count('ig_sessions')).toBe(0);
+      await job.review(new Date(sessionExpiry + ninety - 1));
+      expect(await count('person_sessions')).toBe(1);
+      await job.review(new Date(sessionExpiry + ninety));
+      expect(await count('person_sessions')).toBe(0);
       const logged = await gw.sql<{ e: { resource: { type: string; id: string }; reason: string } }>(
         `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries WHERE action = 'retention.erase' AND crn IS NULL`,
       );
