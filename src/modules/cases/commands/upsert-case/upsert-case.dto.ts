@@ -106,6 +106,8 @@ export class UpsertCaseDto {
   @ApiProperty() @IsBoolean() restricted: boolean;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'date',
     example: '2026-03-31',
     nullable: true,
     description:
