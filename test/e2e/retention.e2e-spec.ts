@@ -364,6 +364,26 @@ describe('Retention, rectification, erasure and restriction', () => {
       );
     });
 
+    it('shows the same report in the IG console, for the signed-in reviewer', async () => {
+      const signIn = await gw.call('POST', '/ig/session', ig(NPS));
+      const cookie = (signIn.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      const at = new Date(now + 20 * 365 * DAY).toISOString();
+      const console = await gw.http.get(`/ig/api/retention?at=${at}`).set('cookie', cookie);
+      const api = await gw.call('GET', `/retention/report?at=${at}`, ig(NPS));
+      expect(console.status).toBe(200);
+      // The API call's own request token is one more replay token: compare the other kinds.
+      const comparable = (b: { kinds: { kind: string }[] }) => ({
+        ...b,
+        generatedAt: null,
+        kinds: b.kinds.filter((k) => k.kind !== 'replay-token'),
+      });
+      expect(comparable(console.body)).toEqual(comparable(api.body));
+      expect((await gw.http.get('/ig/api/retention?at=soon').set('cookie', cookie)).status).toBe(400);
+      expect((await gw.http.get('/ig/api/retention')).status).toBe(401);
+      const page = await gw.http.get('/ig');
+      expect(page.text).toContain('href="#/retention"');
+    });
+
     it('moved past each period in turn, erases exactly what is due and nothing else, and logs each erasure', async () => {
       const job = gw.app.get(RetentionJob);
       const steps = [...new Set(expected.map((e) => e.dueAt))].filter((t) => t !== Infinity).sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 // The IG console: a small hash-routed page over /ig/api (see IgApiController).
 import { $, api, el, field, fmtTime, localToIso, messageOf, showMessage } from './dom.js';
 import { showFlags, showOverview } from './governance.js';
+import { showRetention } from './retention.js';
 import {
   verifyEntry,
   verifyEntryWitnessed,
@@ -57,7 +58,7 @@ interface Access {
   fieldsWithheld: string[];
 }
 
-const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview'];
+const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview', 'retention'];
 let session: Session | null = null;
 let logCursor: string | null = null;
 let reportCursor: string | null = null;
@@ -416,11 +417,20 @@ async function route(): Promise<void> {
       showView('overview');
       await showOverview();
       break;
+    case 'retention':
+      showView('retention');
+      await showRetention();
+      break;
     default:
       showView('log');
       if (!$<HTMLTableElement>('log-table').tBodies[0].childElementCount) await runSearch(false);
   }
 }
+
+$('retention-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void showRetention();
+});
 
 window.addEventListener('hashchange', () => void route());
 window.addEventListener('ig:signed-out', () => {
