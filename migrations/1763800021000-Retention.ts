@@ -12,8 +12,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   organisation and by the retention job.
  * - exchange_requests stay refused to DELETE for gateway_app; the only way to remove one is
  *   erase_exchange_request(id), owned by the schema owner, which removes a request only once it is
- *   final (REFUSED, FULFILLED or EXPIRED). The guard lets that function's DELETE through by a
- *   setting only it sets; gateway_app, holding no DELETE privilege, cannot reach the guard at all.
+ *   final (REFUSED, FULFILLED or EXPIRED). The guard's DELETE trigger skips the row whose id that
+ *   function has put in a transaction-local setting. gateway_app could set the same setting, but
+ *   holds no DELETE privilege; every UPDATE still goes through the guard.
  */
 export class Retention1763800021000 implements MigrationInterface {
   name = 'Retention1763800021000';
@@ -25,29 +26,19 @@ export class Retention1763800021000 implements MigrationInterface {
     );
     await q.query(`GRANT DELETE ON cases, case_assessments, case_transfers TO gateway_app`);
 
-    await q.query(`
-      CREATE OR REPLACE FUNCTION exchange_requests_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'DELETE' AND current_setting('gateway.erasing_exchange_request', true) = OLD.id::text THEN
-          RETURN OLD;
-        END IF;
-        IF TG_OP <> 'UPDATE' THEN
-          RAISE EXCEPTION 'exchange_requests: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
-        END IF;
-        IF (NEW.id, NEW.requester_org, NEW.provider_org, NEW.crn, NEW.purpose, NEW.data_categories, NEW.justification, NEW.urgency,
-            NEW.agreement_id, NEW.request_jws, NEW.request_jti, NEW.request_kid, NEW.request_alg, NEW.request_iat,
-            NEW.submitted_by_sub, NEW.submitted_by_roles, NEW.submitted_at, NEW.due_by)
-           IS DISTINCT FROM
-           (OLD.id, OLD.requester_org, OLD.provider_org, OLD.crn, OLD.purpose, OLD.data_categories, OLD.justification, OLD.urgency,
-            OLD.agreement_id, OLD.request_jws, OLD.request_jti, OLD.request_kid, OLD.request_alg, OLD.request_iat,
-            OLD.submitted_by_sub, OLD.submitted_by_roles, OLD.submitted_at, OLD.due_by) THEN
-          RAISE EXCEPTION 'exchange_requests: the signed request is immutable' USING ERRCODE = 'insufficient_privilege';
-        END IF;
-        IF OLD.status IN ('REFUSED', 'FULFILLED', 'EXPIRED') THEN
-          RAISE EXCEPTION 'exchange_requests: a % request is final', OLD.status USING ERRCODE = 'insufficient_privilege';
-        END IF;
-        RETURN NEW;
-      END $$`);
+    // The guard stays as it is, now on two row triggers: every UPDATE, and every DELETE but of the
+    // one row erase_exchange_request is deleting.
+    await q.query(`DROP TRIGGER exchange_requests_guard_row ON exchange_requests`);
+    await q.query(
+      `CREATE TRIGGER exchange_requests_guard_row BEFORE UPDATE ON exchange_requests FOR EACH ROW EXECUTE FUNCTION exchange_requests_guard()`,
+    );
+    await q.query(
+      `CREATE TRIGGER exchange_requests_guard_delete BEFORE DELETE ON exchange_requests FOR EACH ROW
+         WHEN (current_setting('gateway.erasing_exchange_request', true) IS DISTINCT FROM OLD.id::text)
+         EXECUTE FUNCTION exchange_requests_guard()`,
+    );
+    await q.query(`ALTER TABLE exchange_requests ENABLE ALWAYS TRIGGER exchange_requests_guard_row`);
+    await q.query(`ALTER TABLE exchange_requests ENABLE ALWAYS TRIGGER exchange_requests_guard_delete`);
     await q.query(`
       CREATE FUNCTION erase_exchange_request(request_id uuid) RETURNS boolean
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
@@ -66,6 +57,12 @@ export class Retention1763800021000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION erase_exchange_request(uuid)`);
+    await q.query(`DROP TRIGGER exchange_requests_guard_delete ON exchange_requests`);
+    await q.query(`DROP TRIGGER exchange_requests_guard_row ON exchange_requests`);
+    await q.query(
+      `CREATE TRIGGER exchange_requests_guard_row BEFORE UPDATE OR DELETE ON exchange_requests FOR EACH ROW EXECUTE FUNCTION exchange_requests_guard()`,
+    );
+    await q.query(`ALTER TABLE exchange_requests ENABLE ALWAYS TRIGGER exchange_requests_guard_row`);
     await q.query(`REVOKE DELETE ON cases, case_assessments, case_transfers FROM gateway_app`);
     await q.query(`DROP INDEX cases_supervision_ended_idx`);
     await q.query(`ALTER TABLE cases DROP COLUMN supervision_ended_on, DROP COLUMN restriction`);

@@ -462,6 +462,35 @@ describe('Retention, rectification, erasure and restriction', () => {
       });
     }, 120_000);
 
+    it("leaves exchange requests beyond the application role's reach: no DELETE, and the signed request immutable, even with the erasure setting", async () => {
+      const police = gw.orgs['police-cleveland'];
+      const made = await submit(gw, await requestJws(police, requestClaims(agreementId, { crn: 'R000003' })), {
+        org: police,
+      });
+      const r = { id: made.body.id as string };
+      const pg = (await import('pg')).default;
+      const app = new pg.Client({ connectionString: gw.db.appUrl });
+      await app.connect();
+      try {
+        const attempt = async (sql: string) => {
+          await app.query('BEGIN');
+          await app.query(`SELECT set_config('gateway.erasing_exchange_request', $1, true)`, [r.id]);
+          const outcome = await app.query(sql, [r.id]).then(
+            () => 'done',
+            (e: Error) => e.message,
+          );
+          await app.query('ROLLBACK');
+          return outcome;
+        };
+        expect(await attempt(`DELETE FROM exchange_requests WHERE id = $1`)).toMatch(/permission denied/);
+        expect(await attempt(`UPDATE exchange_requests SET justification = 'changed' WHERE id = $1`)).toMatch(
+          /immutable|final/,
+        );
+      } finally {
+        await app.end();
+      }
+    });
+
     it('runs on one instance at a time: a run while another holds the lock erases nothing and answers null', async () => {
       const job = gw.app.get(RetentionJob);
       const c = await import('pg');
