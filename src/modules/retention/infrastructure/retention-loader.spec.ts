@@ -2,6 +2,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dueAt, RETENTION_KINDS, ruleFor, RetentionFileError } from '../domain/retention-schedule.js';
+import type { AppConfig } from '@config/app.config.js';
+import { RetentionScheduleService } from '../retention-schedule.service.js';
 import { loadRetentionSchedule, parseRetentionFile } from './retention-loader.js';
 
 /** A schedule with a default rule for every kind (lines 1-27), then `extra` lines from line 28. */
@@ -80,6 +82,10 @@ describe('retention schedule files', () => {
         /no rule for every organisation .* for case-record, exchange-request/,
       );
       expect(errorOf(() => loadRetentionSchedule(path.join(dir, 'missing')))).toContain('cannot be read');
+      // The provider the gateway builds at start-up: a bad folder fails it, and with it the start.
+      expect(errorOf(() => new RetentionScheduleService({ retentionDir: dir } as AppConfig))).toMatch(
+        /no rule for every/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
