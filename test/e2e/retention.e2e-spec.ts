@@ -284,7 +284,8 @@ describe('Retention, rectification, erasure and restriction', () => {
     beforeAll(async () => {
       const ended1 = dayOf(now - 6 * 365 * DAY);
       const ended2 = dayOf(now - 5 * 365 * DAY);
-      await putCase('R000001', { supervisionEndedOn: ended1 });
+      // Cleveland's IOM cohort holds R000001, and Cleveland has read it: it is told when the job erases it.
+      await putCase('R000001', { supervisionEndedOn: ended1, iom: { cohort: true, force: 'cleveland' } });
       await putCase('R000002', { supervisionEndedOn: ended2 });
       await putCase('R000003', { iom: { cohort: true, force: 'cleveland' } });
       const oldAssessment = now - 6.5 * 365 * DAY;
@@ -292,6 +293,8 @@ describe('Retention, rectification, erasure and restriction', () => {
       await assess('R000003', 'old-1', new Date(oldAssessment).toISOString());
       await assess('R000003', 'new-1', new Date(recent).toISOString());
       await assess('R000001', 'r1-1', new Date(recent).toISOString());
+      const read = await gw.call('GET', '/cases/R000001/summary?purpose=IOM', officer('police-cleveland'));
+      expect(read.status).toBe(200);
       const police = gw.orgs['police-cleveland'];
       // Within the agreement: released at once. Outside it (MAPPA is not named): refused at once.
       const fulfilled = await submit(gw, await requestJws(police, requestClaims(agreementId, { crn: 'R000003' })), {
@@ -420,6 +423,11 @@ describe('Retention, rectification, erasure and restriction', () => {
           .sort(),
       );
       expect(logged.every((l) => /^retention rule [a-z.-]+ \(default@2026\.12\.1\)$/.test(l.e.reasons[0]))).toBe(true);
+      const erasedCase = logged.find((l) => l.e.resource.type === 'case-record' && l.e.crn === 'R000001');
+      expect(erasedCase?.e.reasons[1]).toBe('recipient told: police-cleveland');
+      await drained();
+      const told = received.filter((e) => e.type === 'case.erased' && e.subject.startsWith('R'));
+      expect(told.map((e) => `${e.path} ${e.subject}`)).toEqual(['/police-cleveland R000001']);
     }, 120_000);
 
     it('erases sessions and replay tokens only once their period has passed', async () => {

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
+import { links, recordEvents } from '@shared/events/index.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { AccessLogWriter, type AccessLogEntryInput, type LogIntent } from '@modules/access-log/index.js';
@@ -26,7 +27,9 @@ export type RetentionRun = Record<RetentionKind, number>;
  * transaction with its access-log entry queued beside it: they commit or roll back together, and
  * a second run finds nothing left to erase. Entries name the kind, the item's id, its CRN where
  * it has one, the organisation whose data it was and the rule: no other personal data. Sessions
- * and replay tokens are logged as one entry per organisation and kind with the count.
+ * and replay tokens are logged as one entry per organisation and kind with the count. An erased
+ * case record's recipients (the organisations the log shows received any of its fields) get
+ * `case.erased`, as after an erasure by the managing organisation.
  */
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
@@ -63,15 +66,21 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
       const intents: LogIntent[] = [];
       for (const kind of PER_ITEM_KINDS) {
         for (const item of await this.store.due(tx, kind, this.schedule.days(kind), now, { limit: ITEMS_PER_RUN })) {
+          // Those the log shows received any field of an erased case are told, as after an erasure by its manager.
+          const told = kind === 'case-record' ? await this.cases.recipientsOf(tx, item.id, null, item.org) : [];
           if (!(await this.erase(tx, kind, item))) continue;
           run[kind]++;
-          intents.push(await this.log.enqueue(tx, this.entry(kind, item.org, requestId, item)));
+          intents.push(await this.log.enqueue(tx, this.entry(kind, item.org, requestId, item, told)));
+          if (told.length)
+            await recordEvents(tx, [
+              { type: 'case.erased', subject: item.id, parties: told, link: links.case(item.id) },
+            ]);
         }
       }
       for (const kind of BULK_KINDS) {
         for (const [org, n] of await this.store.eraseDueInBulk(tx, kind, this.schedule.days(kind), now)) {
           run[kind] += n;
-          intents.push(await this.log.enqueue(tx, this.entry(kind, org, requestId, null, n)));
+          intents.push(await this.log.enqueue(tx, this.entry(kind, org, requestId, null, [], n)));
         }
       }
       return { run, intents };
@@ -93,6 +102,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     org: string,
     requestId: string,
     item: DueItem | null,
+    told: readonly string[],
     count?: number,
   ): AccessLogEntryInput {
     const rule = ruleFor(this.schedule.schedule, kind, org);
@@ -103,7 +113,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
       crn: item?.crn ?? null,
       reason: item ? `due ${item.dueAt.toISOString()} under ${rule.id}` : `${String(count)} erased under ${rule.id}`,
       decision: 'ALLOW',
-      reasons: [`retention rule ${rule.id} (${this.schedule.schedule.versions.join(', ')})`],
+      reasons: [
+        `retention rule ${rule.id} (${this.schedule.schedule.versions.join(', ')})`,
+        ...told.map((o) => `recipient told: ${o}`),
+      ],
       ownerOrg: org,
       recipientOrg: null,
       requestId,
