@@ -14,6 +14,7 @@ describe('Periodic jobs', () => {
           'auth.replay-sweep',
           'events.delivery',
           'exchange.deadline-sweep',
+          'retention.review',
         ]),
       );
     } finally {
