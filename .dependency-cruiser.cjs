@@ -91,7 +91,7 @@ module.exports = {
       name: 'application-not-to-infrastructure',
       severity: 'error',
       comment:
-        'Application code (application/, commands/, queries/, reactions/) reaches storage and the outside world through ports declared in domain/ or src/shared, never an adapter in infrastructure/: a request goes down the layers without climbing back. The access log, events and IG console still break it in the places listed in .dependency-cruiser-known-violations.json (npm run lint:deps ignores those and fails on any other).',
+        'Application code (application/, commands/, queries/, reactions/) reaches storage and the outside world through ports declared in domain/ or src/shared, never an adapter in infrastructure/: a request goes down the layers without climbing back.',
       from: {
         path: '^src/modules/[^/]+/(application|commands|queries|reactions)/',
         pathNot: '\\.(spec|e2e-spec)\\.ts$',

@@ -13,6 +13,7 @@ COPY policies ./policies
 COPY retention ./retention
 COPY src ./src
 RUN node scripts/build.mjs \
+ && node scripts/bundle.mjs \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
@@ -35,4 +36,6 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--enable-source-maps", "dist/src/main.js"]
+# The one-file build (scripts/bundle.mjs) starts in about half the CPU of the per-file one; set
+# NODE_OPTIONS=--enable-source-maps to map stack traces to the sources (it costs start-up time).
+CMD ["node", "dist/bundle/main.js"]

@@ -12,7 +12,9 @@ import { EventReminders1763800017500 } from './1763800017500-EventReminders.js';
 import { PolicyVersions1763800018500 } from './1763800018500-PolicyVersions.js';
 import { PeopleSignIn1763800019000 } from './1763800019000-PeopleSignIn.js';
 import { EventPeople1763800019500 } from './1763800019500-EventPeople.js';
+import { LogRetention1763800020000 } from './1763800020000-LogRetention.js';
 import { Retention1763800021000 } from './1763800021000-Retention.js';
+import { IgRecords1763800022000 } from './1763800022000-IgRecords.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -30,5 +32,7 @@ export const migrations = [
   PolicyVersions1763800018500,
   PeopleSignIn1763800019000,
   EventPeople1763800019500,
+  LogRetention1763800020000,
   Retention1763800021000,
+  IgRecords1763800022000,
 ];

@@ -2,7 +2,9 @@
  * Verifies the whole access log: every leaf hash from the stored bytes, every stored node and
  * checkpoint root from the leaves, every checkpoint signature, and consistency between
  * consecutive checkpoints. Names the first bad index and exits 1 on any mismatch (2 when it
- * cannot run).
+ * cannot run). Entries whose bodies were pruned under the retention schedule are checked from
+ * their stored leaf hashes (the tree is still rebuilt against every checkpoint), and the pruned
+ * ranges are reported.
  *
  *   npm run -s log:verify                 # DATABASE_URL, or the embedded database under DATA_DIR
  *   npm run -s log:verify -- --json       # the report as JSON on stdout
@@ -19,13 +21,14 @@ import {
   type EmbeddedPostgres,
 } from '@shared/database/embedded-postgres.js';
 import { defaultVerifyWorkers, verifyAccessLog } from '@modules/access-log/application/log-verifier.js';
+import { prunedSpans } from '@modules/access-log/domain/pruned-range.js';
 import { defineCli, intOption } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
 
 const cli = defineCli('log:verify', {
   usage: 'npm run -s log:verify --',
   summary:
-    'Verifies the whole access log: every leaf hash from the stored bytes, every stored node and checkpoint root from the leaves, every checkpoint signature, and consistency between consecutive checkpoints. Uses DATABASE_URL, or the embedded database under DATA_DIR.',
+    'Verifies the whole access log: every leaf hash from the stored bytes (entries pruned under the retention schedule from their stored leaf hashes, and the pruned ranges are reported), every stored node and checkpoint root from the leaves, every checkpoint signature, and consistency between consecutive checkpoints. Uses DATABASE_URL, or the embedded database under DATA_DIR.',
   options: {
     json: { type: 'boolean', default: false, description: 'Print the report as JSON on stdout' },
     workers: {
@@ -124,7 +127,17 @@ try {
     if (report.problemCount > report.problems.length)
       process.stdout.write(`  ... and ${report.problemCount - report.problems.length} more\n`);
   }
-  if (!values.json) for (const w of report.warnings) process.stdout.write(`WARNING: ${w.kind}: ${w.detail}\n`);
+  if (!values.json) {
+    // Pruned bodies are not a fault: their leaf hashes were still checked into the rebuilt tree.
+    // Adjacent prunings (one per run and batch) are printed as one span; --json lists each.
+    for (const r of prunedSpans(report.prunedRanges))
+      process.stdout.write(
+        r.prunings === 1
+          ? `PRUNED: entries ${r.from} to ${r.to} (older than ${r.cutoff}) pruned under the retention schedule on ${r.lastPrunedAt}\n`
+          : `PRUNED: entries ${r.from} to ${r.to} (older than ${r.cutoff}) pruned under the retention schedule in ${r.prunings} prunings from ${r.firstPrunedAt} to ${r.lastPrunedAt}\n`,
+      );
+    for (const w of report.warnings) process.stdout.write(`WARNING: ${w.kind}: ${w.detail}\n`);
+  }
   exitCode = report.ok ? 0 : 1;
 } catch (e) {
   process.stderr.write(`log:verify: ${(e as Error).message}\n`);

@@ -38,6 +38,10 @@ const TAGS: [name: string, description: string][] = [
     'Thin CloudEvents about cases, agreements and exchange requests: webhook subscriptions signed per Standard Webhooks, dead-letter replay, and a pull feed.',
   ],
   ['IG console', 'Sign-in to the information-governance console served at /ig.'],
+  [
+    'ig-records',
+    'The breach register of an organisation’s IG (DPA 2018 s.67, UK GDPR art. 33): personal data breaches, their 72-hour ICO clock and every change, append-only.',
+  ],
 ];
 
 const DESCRIPTION = [

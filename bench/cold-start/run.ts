@@ -1,16 +1,20 @@
-// Cold start to healthy: `node dist/src/main.js` on the embedded PostgreSQL, from process spawn
-// until GET /health answers 200. First start: an empty DATA_DIR (initdb, migrations, keys);
-// later starts: the same DATA_DIR after a clean stop. Baselines, same run: the embedded
-// PostgreSQL alone (initdb + start on an empty directory, then start on an existing one), i.e.
-// the part of the start the gateway cannot do much about.
+// Cold start to healthy: the gateway on the embedded PostgreSQL, from process spawn until GET
+// /health answers 200, and the CPU the process spent until then. First start: an empty DATA_DIR
+// (initdb, migrations, keys); later starts: the same DATA_DIR after a clean stop. The figures are
+// the one-file build `npm start` runs (dist/bundle/main.js, built here by scripts/bundle.mjs);
+// their baselines, same run, interleaved, the per-file build (dist/src/main.js). Also the
+// embedded PostgreSQL alone (initdb + start, then start on an existing directory): the part of
+// the start the gateway cannot do much about.
 //
 //   npm run build && node dist/bench/cold-start/run.js [--later 5] [--json file]
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
-import { getFreePort, startNodeScript } from '../lib/spawn.js';
+import { getFreePort, processCpuMs, startNodeScript } from '../lib/spawn.js';
 import { waitForQuiet } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
 
@@ -30,10 +34,18 @@ function parse(argv: string[]): { later: number; json: boolean | string } {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function startGateway(dataDir: string): Promise<{ ms: number; stop: () => Promise<unknown> }> {
+const BUNDLE = path.join(root, 'dist/bundle/main.js');
+const PER_FILE = path.join(root, 'dist/src/main.js');
+
+interface Start {
+  ms: number;
+  cpuMs: number;
+}
+
+async function startGateway(dataDir: string, script: string): Promise<Start> {
   const [port, pgPort] = [await getFreePort(), await getFreePort()];
   const gw = await startNodeScript({
-    script: path.join(root, 'dist/src/main.js'),
+    script,
     cwd: root,
     env: {
       DATA_DIR: dataDir,
@@ -50,7 +62,9 @@ async function startGateway(dataDir: string): Promise<{ ms: number; stop: () => 
     readyTimeoutMs: 180_000,
     pollIntervalMs: 20,
   });
-  return { ms: gw.startupMs, stop: () => gw.stop(30_000) };
+  const cpuMs = await processCpuMs(gw.pid);
+  await gw.stop(30_000);
+  return { ms: gw.startupMs, cpuMs };
 }
 
 async function main(): Promise<void> {
@@ -78,34 +92,46 @@ async function main(): Promise<void> {
       await pgServer.stop();
     }
 
+    log('bundling (scripts/bundle.mjs)...');
+    await promisify(execFile)(process.execPath, ['scripts/bundle.mjs'], { cwd: root });
+    const first = {
+      bundle: await startGateway(await fresh(), BUNDLE),
+      perFile: await startGateway(await fresh(), PER_FILE),
+    };
     const dataDir = await fresh();
-    log('gateway first start (empty DATA_DIR)...');
-    const first = await startGateway(dataDir);
-    await first.stop();
-    const later: number[] = [];
+    const later = { bundle: [] as Start[], perFile: [] as Start[] };
     for (let i = 0; i < s.later; i++) {
-      log(`gateway later start ${i + 1}/${s.later}...`);
-      const g = await startGateway(dataDir);
-      later.push(g.ms);
-      await g.stop();
+      log(`gateway later starts ${i + 1}/${s.later} (bundle, then per-file build)...`);
+      later.bundle.push(await startGateway(dataDir, BUNDLE));
+      later.perFile.push(await startGateway(dataDir, PER_FILE));
     }
     const busy = quiet.quiet ? '' : `; BUSY machine: others used ${Math.round(quiet.foreignPercent)}% of a core`;
+    const wall = (xs: Start[]) => Math.round(median(xs.map((x) => x.ms)));
+    const cpu = (xs: Start[]) => Math.round(median(xs.map((x) => x.cpuMs)));
     const rows: ResultRow[] = [
       {
         name: 'cold start, first (empty DATA_DIR)',
-        figure: Math.round(first.ms),
+        figure: Math.round(first.bundle.ms),
         unit: 'ms',
         better: 'lower',
-        baseline: Math.round(pgFirst),
-        note: `spawn to /health 200; baseline = embedded PostgreSQL initdb + start alone${busy}`,
+        baseline: Math.round(first.perFile.ms),
+        note: `spawn to /health 200, one-file build; baseline = per-file build; PostgreSQL initdb + start alone ${Math.round(pgFirst)} ms${busy}`,
       },
       {
         name: `cold start, later (median of ${s.later})`,
-        figure: Math.round(median(later)),
+        figure: wall(later.bundle),
         unit: 'ms',
         better: 'lower',
-        baseline: Math.round(median(pgLater)),
-        note: `min ${Math.round(Math.min(...later))}, max ${Math.round(Math.max(...later))}; baseline = PostgreSQL start alone${busy}`,
+        baseline: wall(later.perFile),
+        note: `one-file build; baseline = per-file build, interleaved; PostgreSQL start alone ${Math.round(median(pgLater))} ms${busy}`,
+      },
+      {
+        name: `cold start, later: gateway CPU to healthy`,
+        figure: cpu(later.bundle),
+        unit: 'ms',
+        better: 'lower',
+        baseline: cpu(later.perFile),
+        note: 'user + system CPU of the gateway process (PostgreSQL not counted); baseline = per-file build',
       },
     ];
     await printTable(rows, { title: 'Cold start to healthy (embedded PostgreSQL)', json: s.json });

@@ -19,10 +19,8 @@ import { copyBinaryRows } from '../../src/shared/database/binary-copy.js';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
 import { runMigrations } from '../../src/shared/database/migrate.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
-import {
-  AccessLogRepository,
-  type AccessLogFilter,
-} from '../../src/modules/access-log/infrastructure/access-log.repository.js';
+import type { AccessLogFilter } from '../../src/modules/access-log/domain/access-log-reader.port.js';
+import { AccessLogRepository } from '../../src/modules/access-log/infrastructure/access-log.repository.js';
 import { AccessLogProofs } from '../../src/modules/access-log/application/access-log.proofs.js';
 import { Random } from '../../src/demo/synthetic/index.js';
 import { LatencyHistogram } from '../lib/histogram.js';
@@ -223,7 +221,8 @@ async function main(): Promise<void> {
     const proofs = new AccessLogProofs(repo);
     const scope = { org: 'police-cleveland' };
     const rnd = new Random(7);
-    const parseAll = (r: { bytes: Buffer }[]) => r.map((e) => JSON.parse(e.bytes.toString('utf8')) as unknown);
+    const parseAll = (r: { bytes: Buffer | null }[]) =>
+      r.map((e) => (e.bytes === null ? null : (JSON.parse(e.bytes.toString('utf8')) as unknown)));
     const span = seeded.shape.endMs - seeded.shape.startMs;
     const search = async (filter: AccessLogFilter, limit: number) =>
       parseAll(await repo.search(scope, filter, limit + 1));

@@ -43,6 +43,8 @@ describe(loadConfig.name, () => {
       metricsHost: '127.0.0.1',
       demoIdpPort: 3001,
       otlpEndpoint: undefined,
+      logRetentionDays: 2192,
+      logPruneIntervalMs: 3_600_000,
     });
     expect(c.rateLimitPerSecond).toBeGreaterThan(0);
     expect(c.rateLimitBurst).toBeGreaterThan(0);
@@ -68,6 +70,8 @@ describe(loadConfig.name, () => {
       METRICS_PORT: '9464',
       METRICS_HOST: '0.0.0.0',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      LOG_RETENTION_DAYS: '365',
+      LOG_PRUNE_INTERVAL_MS: '60000',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -88,6 +92,8 @@ describe(loadConfig.name, () => {
       metricsPort: 9464,
       metricsHost: '0.0.0.0',
       otlpEndpoint: 'http://otel-collector:4318',
+      logRetentionDays: 365,
+      logPruneIntervalMs: 60_000,
     });
   });
 

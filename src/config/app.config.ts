@@ -36,6 +36,10 @@ export interface AppConfig {
   readonly logBatchMaxEntries: number;
   /** How often each instance integrates log intents left queued this long (a crash between a change's commit and its integration). */
   readonly logIntentSweepMs: number;
+  /** Access-log entry bodies older than this many days are pruned (their leaf hashes stay); the database's floor still applies. */
+  readonly logRetentionDays: number;
+  /** How often each instance prunes the access-log entries that are due. */
+  readonly logPruneIntervalMs: number;
   readonly trustProxy: boolean;
   /** Folder of the versioned policy files (YAML). */
   readonly policiesDir: string;
@@ -264,6 +268,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     checkpointIntervalMs: int(env, 'CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
     logBatchMaxEntries: int(env, 'LOG_BATCH_MAX_ENTRIES', 512, 1, 10_000),
     logIntentSweepMs: int(env, 'LOG_INTENT_SWEEP_MS', 5000, 100, 3_600_000),
+    logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 2192, 1, 36_525),
+    logPruneIntervalMs: int(env, 'LOG_PRUNE_INTERVAL_MS', 3_600_000, 1000, 86_400_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
     retentionDir: path.resolve(str(env, 'RETENTION_DIR') ?? 'retention'),

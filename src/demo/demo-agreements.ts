@@ -71,6 +71,7 @@ export function demoAgreements(now = new Date()): { id: string; terms: Agreement
         retentionDays: 730,
         securityMeasures: SECURITY,
         ...dates,
+        dpiaReference: 'DPIA-DEMO-IOM-01',
         contacts: [
           contact('nps-north-east', 'NPS North East IG lead'),
           contact('crc-durham-tees-valley', 'DTV CRC data protection officer'),
@@ -116,6 +117,7 @@ export function demoAgreements(now = new Date()): { id: string; terms: Agreement
         retentionDays: 2555,
         securityMeasures: SECURITY,
         ...dates,
+        dpiaReference: 'DPIA-DEMO-MAPPA-01',
         contacts: [
           contact('nps-north-east', 'MAPPA coordinator, North East'),
           contact('police-cleveland', 'Cleveland MAPPA lead'),
@@ -166,6 +168,7 @@ export function demoAgreements(now = new Date()): { id: string; terms: Agreement
         retentionDays: 2190,
         securityMeasures: SECURITY,
         ...dates,
+        dpiaReference: 'DPIA-DEMO-RM-01',
         contacts: [
           contact('nps-north-east', 'NPS North East IG lead'),
           contact('crc-durham-tees-valley', 'DTV CRC data protection officer'),

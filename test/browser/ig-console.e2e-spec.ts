@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { AccessLogWriter } from '../../src/modules/access-log/index.js';
+import { AccessLogWriter, LogPruner } from '../../src/modules/access-log/index.js';
 import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed } from '../../src/modules/access-log/domain/note/index.js';
 import type { RunningWitness } from '../../src/witness/start.js';
+import { axe } from '../support/axe.js';
 import { startTestWitnesses } from '../support/test-witnesses.js';
 import { activeAgreement, agreementTerms, daysFromNow, signatory } from '../factories/agreement.factory.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -109,8 +110,8 @@ describe('IG console in a browser (headless Chromium)', () => {
       }),
     );
 
-    // Agreements for the overview: one in force, one suspended, one past its review date.
-    await activeAgreement(gw);
+    // Agreements for the overview: one in force (with its DPIA), one suspended, one past its review date.
+    await activeAgreement(gw, agreementTerms({ dpiaReference: 'DPIA-2026-014', reviewIntervalMonths: 12 }));
     const suspended = await activeAgreement(
       gw,
       agreementTerms({ title: 'Durham MAPPA agreement', purposes: ['MAPPA'] }),
@@ -137,6 +138,19 @@ describe('IG console in a browser (headless Chromium)', () => {
     await gw?.close();
   });
 
+  /** Signs in on the sign-in page shown, as NPS North East's IG reviewer user:ig-browser. */
+  const signIn = async () => {
+    const token = await gw.token('POST', '/ig/session', {
+      org: gw.orgs['nps-north-east'],
+      roles: ['ig-reviewer'],
+      sub: 'user:ig-browser',
+    });
+    await page.getByLabel('Request token').fill(token);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Log review' }).waitFor();
+    await page.getByText('Signed in as user:ig-browser (nps-north-east)').waitFor();
+  };
+
   const shot = async (name: string) => {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -150,15 +164,7 @@ describe('IG console in a browser (headless Chromium)', () => {
     // A 401 for the not-yet-signed-in session check is expected; only later errors count.
     problems.length = 0;
 
-    const token = await gw.token('POST', '/ig/session', {
-      org: gw.orgs['nps-north-east'],
-      roles: ['ig-reviewer'],
-      sub: 'user:ig-browser',
-    });
-    await page.getByLabel('Request token').fill(token);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Log review' }).waitFor();
-    await page.getByText('Signed in as user:ig-browser (nps-north-east)').waitFor();
+    await signIn();
 
     await page.getByLabel('CRN', { exact: true }).fill('A123456');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -194,6 +200,51 @@ describe('IG console in a browser (headless Chromium)', () => {
     await shot('subject-access-report');
 
     expect(problems).toEqual([]);
+  });
+
+  it('records a breach with its ICO clock, reports it, and shows the agreements with their DPIA and review schedule', async () => {
+    await page.getByRole('link', { name: 'IG records' }).click();
+    await page.getByRole('heading', { name: 'IG records' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'No breaches recorded.' }).waitFor();
+    const agreements = page.locator('#agreement-record-table tbody tr');
+    await agreements.first().waitFor();
+    expect(await page.locator('#agreement-record-table').textContent()).toContain('DPIA-2026-014');
+    expect(await agreements.filter({ hasText: 'Cleveland recall agreement' }).textContent()).toContain('none recorded');
+    expect(await axe(page)).toEqual([]);
+
+    await page.getByText('Record a breach').click();
+    await page.getByLabel('What happened').fill('Risk summary e-mailed to the wrong police force mailbox');
+    const discovered = new Date(Date.now() - 70 * 3_600_000);
+    const local = new Date(discovered.getTime() - discovered.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Discovered (your local time)').fill(local);
+    await page.getByLabel('Severity').selectOption('HIGH');
+    await page.getByLabel('CRNs of the people affected').fill('A123456');
+    await page.getByLabel('Partner organisations').fill('police-cleveland');
+    await page.getByRole('button', { name: 'Record the breach' }).click();
+    await page.getByRole('heading', { name: /^Breach discovered/ }).waitFor();
+    expect(await page.locator('#breach-detail').textContent()).toMatch(/1 h \d+ min left/);
+    expect(await axe(page)).toEqual([]);
+    await shot('breach');
+
+    await page.getByLabel('Status').selectOption('REPORTED');
+    await page.getByLabel('Note (why this change)').fill('Reported to the ICO by telephone');
+    await page.getByRole('button', { name: 'Record the change' }).click();
+    await page.getByRole('status').filter({ hasText: 'Could not record the change' }).waitFor();
+    expect(await page.locator('#change-status').textContent()).toContain('icoReportedAt');
+    await page.getByLabel('Reported to the ICO at (your local time)').fill(local);
+    await page.getByLabel('ICO reference').fill('ICO/00123456');
+    await page.getByRole('button', { name: 'Record the change' }).click();
+    await page.getByRole('status').filter({ hasText: 'Version 2 recorded.' }).waitFor();
+    expect(await page.locator('#breach-history tbody tr').count()).toBe(2);
+
+    await page.getByRole('link', { name: 'IG records' }).click();
+    const row = page.locator('#breach-table tbody tr');
+    await row.first().waitFor();
+    expect(await row.first().textContent()).toContain('Reported to the ICO');
+    await shot('ig-records');
+    // The one refused change above is the only failed load.
+    expect(problems).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    problems.length = 0;
   });
 
   it('lists misuse flags, records a review, and verifies the checkpoint on the overview', async () => {
@@ -243,6 +294,33 @@ describe('IG console in a browser (headless Chromium)', () => {
     const me = await page.evaluate(async () => (await fetch('/ig/api/session')).status);
     expect(me).toBe(401);
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
+
+  // Last in this gateway: it prunes every entry so far.
+  it('shows an entry pruned under the retention schedule as pruned, and still verifies its inclusion', async () => {
+    await gw.sql(`UPDATE access_log_retention_floor SET min_age_days = 0`);
+    const later = new Date(Date.now() + gw.config.logRetentionDays * 86_400_000);
+    expect((await gw.app.get(LogPruner).pruneDue(later)).length).toBeGreaterThan(0);
+    problems.length = 0;
+    await signIn();
+
+    await page.getByLabel('CRN', { exact: true }).fill('A123456');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('status').filter({ hasText: 'No entries match.' }).waitFor();
+
+    await page.goto(`${base}/ig#/entry/${policeRead}`);
+    await page
+      .locator('#entry-detail')
+      .getByText(/^Pruned under the retention schedule on \d+ \w+ \d{4}: /)
+      .waitFor();
+    expect(await page.locator('#entry-detail').textContent()).not.toContain('A123456');
+    await page.getByRole('button', { name: 'Verify against the signed checkpoint' }).click();
+    const outcome = page.locator('#verify-outcome');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toMatch(
+      new RegExp(`^Inclusion verified: entry ${policeRead} \\(pruned, so only its leaf hash is left\\)`),
+    );
+    expect(problems).toEqual([]);
   });
 });
 

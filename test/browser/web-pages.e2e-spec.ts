@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -9,17 +8,13 @@ import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
 import { IdentityProviders } from '../../src/modules/people/index.js';
 import { GatewaySigner } from '../../src/shared/crypto/gateway-signer.js';
 import { freePort } from '../setup/polling.js';
+import { axe } from '../support/axe.js';
 import { TestGateway } from '../setup/test-app.js';
 
 /** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
 const SCREENSHOTS = process.env.IG_SCREENSHOTS;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-}
 
 describe('Pages for people in a browser (headless Chromium)', () => {
   let gw: TestGateway;
@@ -80,19 +75,6 @@ describe('Pages for people in a browser (headless Chromium)', () => {
     });
     await page.goto(base + url, { waitUntil: 'networkidle' });
     return page;
-  }
-
-  /** Serious and critical WCAG 2.2 A/AA violations axe-core finds (injected over the DevTools protocol, which the CSP does not govern). */
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(AXE);
-    const result = await page.evaluate(() =>
-      (globalThis as unknown as { axe: { run(o: unknown): Promise<AxeResult> } }).axe.run({
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-      }),
-    );
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   }
 
   async function screenshot(page: Page, name: string): Promise<void> {

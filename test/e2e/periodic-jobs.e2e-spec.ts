@@ -10,6 +10,7 @@ describe('Periodic jobs', () => {
         expect.arrayContaining([
           'access-log.checkpoint',
           'access-log.intent-sweep',
+          'access-log.prune',
           'agreements.expiry-sweep',
           'auth.replay-sweep',
           'events.delivery',

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { AccessLogRepository, type AccessLogFilter } from '@modules/access-log/infrastructure/access-log.repository.js';
+import type { AccessLogFilter } from '@modules/access-log/domain/access-log-reader.port.js';
+import { AccessLogRepository } from '@modules/access-log/infrastructure/access-log.repository.js';
 import { TestGateway } from '../setup/test-app.js';
 
 // The IG searches must stay index-driven as the log grows to millions of entries: a sequential

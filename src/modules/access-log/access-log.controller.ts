@@ -49,7 +49,7 @@ export class AccessLogController {
     summary:
       "Search the access log, newest first (ig-reviewer; scoped to the reviewer's organisation, the operator's IG sees all)",
     description:
-      "Entries of \"not found\" answers about another organisation's data (restricted, unrelated or unknown case alike) are served redacted: ownerOrg null, reasons ['not_found'], no agreement or fields, redacted: true and the stored leafHash. The data's owner and the operator see them whole. Filters test only members the redaction keeps.",
+      "Entries of \"not found\" answers about another organisation's data (restricted, unrelated or unknown case alike) are served redacted: ownerOrg null, reasons ['not_found'], no agreement or fields, redacted: true and the stored leafHash. The data's owner and the operator see them whole. Filters test only members the redaction keeps. Entries older than the log's retention period are shown pruned (`pruned: { on, cutoff }`, redacted, every personal member empty), so a filter on crn, actor or purpose no longer finds them.",
   })
   @ApiOkResponse({ type: AccessLogPageResponse })
   @ApiSignedRoute(400, 403)
@@ -81,7 +81,7 @@ export class AccessLogController {
   @ApiOperation({
     summary: 'One entry, exactly the canonical JSON bytes hashed into the tree (ig-reviewer; 404 outside the scope)',
     description:
-      "An entry recording a \"not found\" answer (a restricted case, a case outside every relationship, an unknown CRN) is served to reviewers other than the data's owner and the operator as its projection: ownerOrg null, reasons ['not_found'], no agreement or fields, `redacted: true` and the stored entry's `leafHash`, whose inclusion proof still verifies.",
+      "An entry recording a \"not found\" answer (a restricted case, a case outside every relationship, an unknown CRN) is served to reviewers other than the data's owner and the operator as its projection: ownerOrg null, reasons ['not_found'], no agreement or fields, `redacted: true` and the stored entry's `leafHash`, whose inclusion proof still verifies. An entry whose body was pruned under the retention schedule is served the same way, with `pruned: { on, cutoff }` and every member that held personal data empty.",
   })
   @ApiOkResponse({ type: AccessLogEntryResponse })
   @ApiSignedRoute(400, 403, 404)

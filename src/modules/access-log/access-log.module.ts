@@ -7,8 +7,11 @@ import { AccessLogSearch } from './application/access-log.search.js';
 import { AccessLogWriter } from './application/access-log.writer.js';
 import { CheckpointService } from './application/checkpoint.service.js';
 import { LogIntentSweeper } from './application/log-intent.sweeper.js';
+import { LogPruner } from './application/log-pruner.js';
 import { CreateCheckpointHandler } from './commands/create-checkpoint/create-checkpoint.handler.js';
 import { AccessLogRepository } from './infrastructure/access-log.repository.js';
+import { AccessLogReader } from './domain/access-log-reader.port.js';
+import { WitnessStore } from './domain/witness-store.port.js';
 import { ExportAccessLogHandler } from './queries/export-access-log/export-access-log.handler.js';
 import { GetAccessLogEntryHandler } from './queries/get-access-log-entry/get-access-log-entry.handler.js';
 import { GetCheckpointHandler } from './queries/get-checkpoint/get-checkpoint.handler.js';
@@ -36,7 +39,8 @@ import { logNoteSignerProvider } from './access-log.providers.js';
     AccessLogWriter,
     AccessLogLifecycle,
     LogIntentSweeper,
-    AccessLogRepository,
+    LogPruner,
+    { provide: AccessLogReader, useClass: AccessLogRepository },
     AccessLogSearch,
     AccessLogProofs,
     CheckpointService,
@@ -51,9 +55,9 @@ import { logNoteSignerProvider } from './access-log.providers.js';
     logNoteSignerProvider,
     LogNotes,
     LogTiles,
-    WitnessRepository,
+    { provide: WitnessStore, useClass: WitnessRepository },
     WitnessCoordinator,
   ],
-  exports: [AccessLogWriter, AccessLogSearch, AccessLogProofs, CheckpointService, LogNotes],
+  exports: [AccessLogWriter, AccessLogSearch, AccessLogProofs, CheckpointService, LogNotes, LogPruner],
 })
 export class AccessLogModule {}

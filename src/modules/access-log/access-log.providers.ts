@@ -8,7 +8,8 @@ import { Metrics } from '@shared/observability/metrics.js';
 import { AccessLogWriter } from './application/access-log.writer.js';
 import { LogSequencer } from './application/log-sequencer.js';
 import { PgLogBatchStore } from './infrastructure/pg-log-batch-store.js';
-import { LOG_NOTE_SIGNER, loadLogNoteSigner } from './infrastructure/log-note-key.js';
+import { loadLogNoteSigner } from './infrastructure/log-note-key.js';
+import { LOG_NOTE_SIGNER } from './application/log-notes.js';
 
 /** The log's Ed25519 note key (LOG_NOTE_KEY, or created under DATA_DIR/keys). */
 export const logNoteSignerProvider: Provider = {

@@ -8,12 +8,13 @@ export {
   type SubjectAccessReport,
   type SubjectAccess,
 } from './application/access-log.search.js';
-export { hiddenReasons, NOT_FOUND, type EntryView } from './domain/entry-view.js';
+export { hiddenReasons, NOT_FOUND, type EntryView, type Pruning } from './domain/entry-view.js';
 export { AccessLogProofs, type InclusionProof, type ConsistencyProof } from './application/access-log.proofs.js';
 export { CheckpointService } from './application/checkpoint.service.js';
+export { LogPruner, type LogPruning } from './application/log-pruner.js';
 export { LogNotes, type Witnessing } from './application/log-notes.js';
 export type { AccessLogEntryInput, AccessLogReceipt, StoredAccessLogEntry } from './domain/access-log-entry.js';
-export type { AccessLogFilter } from './infrastructure/access-log.repository.js';
+export type { AccessLogFilter } from './domain/access-log-reader.port.js';
 export { AccessLogSearchDto } from './queries/search-access-log/access-log-search.dto.js';
 export { SubjectAccessReportQueryDto } from './queries/get-subject-access-report/subject-access-report.dto.js';
 export { InclusionProofQueryDto } from './queries/get-inclusion-proof/inclusion-proof.dto.js';

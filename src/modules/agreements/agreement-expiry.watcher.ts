@@ -26,8 +26,8 @@ export const EXPIRING_NOTICE_MS = 30 * 24 * 3_600_000;
  * it; the conditional UPDATE lets exactly one of them report each agreement.
  *
  * Each pass also raises the outbox events `agreement.expiring` (validTo within
- * EXPIRING_NOTICE_MS) and `agreement.review-due` (the version in force is past its reviewBy),
- * once per agreement and date, whichever instance sees it first (recordEventOnce).
+ * EXPIRING_NOTICE_MS) and `agreement.review-due` (the version in force has reached a date of its review
+ * schedule: reviewBy, then every reviewIntervalMonths), once per agreement and date, whichever instance sees it first (recordEventOnce).
  */
 @Injectable()
 export class AgreementExpiryWatcher implements OnApplicationBootstrap, OnModuleDestroy {

@@ -24,3 +24,4 @@ export {
   type Party,
   type SpecialCategory,
 } from './domain/agreement-terms.js';
+export { nextReviewAfter, reviewDueAt } from './domain/review-schedule.js';

@@ -13,6 +13,7 @@ import { EventsController } from './http/events.controller.js';
 import { DeliveryGauges } from './infrastructure/delivery.gauges.js';
 import { EmailRepository } from './infrastructure/email.repository.js';
 import { EventsRepository } from './infrastructure/events.repository.js';
+import { EmailQueue, EventStore } from './domain/event-store.port.js';
 
 /**
  * Events: webhook subscriptions, delivery of the outbox (written by other modules' changes in
@@ -22,7 +23,7 @@ import { EventsRepository } from './infrastructure/events.repository.js';
   imports: [AccessLogModule, CasesModule, OrganisationsModule],
   controllers: [EventsController],
   providers: [
-    EventsRepository,
+    { provide: EventStore, useClass: EventsRepository },
     UrlGuard,
     WebhookSigner,
     EventAudience,
@@ -30,7 +31,7 @@ import { EventsRepository } from './infrastructure/events.repository.js';
     EventFeedService,
     DeliveryWorker,
     DeliveryGauges,
-    EmailRepository,
+    { provide: EmailQueue, useClass: EmailRepository },
     EmailNotifier,
   ],
   exports: [],

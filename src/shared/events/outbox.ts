@@ -27,6 +27,8 @@ export const EVENT_TYPES = [
   'exchange-request.due-soon',
   'exchange-request.overdue',
   'misuse-flag.raised',
+  'breach.ico-deadline-near',
+  'breach.ico-overdue',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -36,11 +38,11 @@ export type EventType = (typeof EVENT_TYPES)[number];
  */
 export interface OutboxEvent {
   readonly type: EventType;
-  /** The CRN, agreement id, exchange request id or misuse flag id the event is about. */
+  /** The CRN, agreement id, exchange request id, misuse flag id or breach id the event is about. */
   readonly subject: string;
   /** Set for events about a case: who may receive it is decided as for a read of this CRN. */
   readonly crn?: string | null;
-  /** For agreement, exchange and misuse flag events: the organisations that may receive it. */
+  /** For agreement, exchange, misuse flag and breach events: the organisations that may receive it. */
   readonly parties?: readonly string[];
   /** Persons the event concerns, as `<organisation>/<sub>`: e-mailed where an address is configured, never sent elsewhere. */
   readonly people?: readonly string[];
@@ -80,12 +82,13 @@ export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]
   }
 }
 
-/** The thin event's link for a case, an agreement, an exchange request, or the IG console's flags. */
+/** The thin event's link for a case, an agreement, an exchange request, or the IG console's flags or breaches. */
 export const links = {
   case: (crn: string) => `/cases/${encodeURIComponent(crn)}/summary`,
   agreement: (id: string) => `/agreements/${encodeURIComponent(id)}`,
   exchangeRequest: (id: string) => `/exchange-requests/${encodeURIComponent(id)}`,
   misuseFlags: () => `/ig/#/flags`,
+  breaches: () => `/ig/#/records`,
 };
 
 /**

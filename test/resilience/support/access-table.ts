@@ -87,4 +87,9 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'GET /exchange-requests/{id}/response':
     'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'POST /ig/session': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
+  // The breach register: each organisation's IG, its own breaches only.
+  'POST /breaches': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
+  'GET /breaches': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
+  'GET /breaches/{id}': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
+  'POST /breaches/{id}/changes': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
 };

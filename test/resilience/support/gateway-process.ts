@@ -13,6 +13,8 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   name?: string;
   port?: number;
+  /** The entry point to run, GATEWAY_SCRIPT unless given (e.g. the bundle, dist/bundle/main.js). */
+  script?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export class GatewayProcess {
 
   private async boot(): Promise<void> {
     this.proc = await startNodeScript({
-      script: GATEWAY_SCRIPT,
+      script: this.opts.script ?? GATEWAY_SCRIPT,
       cwd: root,
       env: {
         DATABASE_URL: this.pg.appUrl,
@@ -102,7 +104,8 @@ export class GatewayProcess {
     await this.boot();
   }
 
-  async stop(): Promise<void> {
-    await this.proc?.stop(10_000);
+  /** SIGTERM (SIGKILL after 10 s); how the process ended, or undefined when it was never started. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+    return this.proc ? this.proc.stop(10_000) : Promise.resolve(undefined);
   }
 }

@@ -147,6 +147,29 @@ export function validRequests(f: Fixtures): Record<string, ValidRequest> {
     'GET /log/checkpoint': { as: 'nps', path: {}, query: { size: '1' } },
     'POST /subscriptions': { as: 'nps', path: {}, body: { url: 'https://events.nps.example/hooks', types: ['*'] } },
     'GET /events': { as: 'nps', path: {}, query: { after: '0' } },
+    'POST /breaches': {
+      as: 'nps',
+      path: {},
+      body: {
+        summary: 'Risk summary e-mailed to the wrong mailbox',
+        discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+        severity: 'HIGH',
+        crns: [f.crn],
+        agreementIds: [f.agreementId],
+        partnerOrgs: ['police-cleveland'],
+      },
+    },
+    // An id no breach has: the body is validated before the breach is looked up.
+    'POST /breaches/{id}/changes': {
+      as: 'nps',
+      path: { id: '00000000-0000-4000-8000-000000000001' },
+      body: {
+        note: 'Reported to the ICO by telephone',
+        status: 'REPORTED',
+        icoReportedAt: new Date().toISOString(),
+        icoReference: 'ICO/00123456',
+      },
+    },
   };
 }
 

@@ -29,6 +29,8 @@ const COLUMNS: [string, (e: EntryView) => CsvCell][] = [
   ['breakGlass', (e) => e.breakGlass],
   // true: the row is the reviewer's projection of the entry (see viewEntry), not the stored entry.
   ['redacted', (e) => e.redacted === true],
+  // Set when the entry's body was pruned under the retention schedule: when (RFC 3339); the row keeps only what was not personal data.
+  ['prunedOn', (e) => (e.pruned ? (e.pruned.on ?? 'unknown') : null)],
 ];
 
 const OPTIONS: Options = {

@@ -9,7 +9,7 @@ import {
   planConsistency,
   planInclusion,
 } from '../domain/merkle/index.js';
-import { AccessLogRepository } from '../infrastructure/access-log.repository.js';
+import { AccessLogReader } from '../domain/access-log-reader.port.js';
 
 export interface InclusionProof {
   index: number;
@@ -33,7 +33,7 @@ export interface ConsistencyProof {
  */
 @Injectable()
 export class AccessLogProofs {
-  constructor(private readonly repo: AccessLogRepository) {}
+  constructor(private readonly repo: AccessLogReader) {}
 
   async inclusion(index: number, treeSize: number): Promise<InclusionProof> {
     const leafKey = { level: 0, index };

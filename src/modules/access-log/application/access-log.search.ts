@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@shared/auth/principal.js';
 import type { AccessLogEntryInput, StoredAccessLogEntry } from '../domain/access-log-entry.js';
-import { seesStored, viewEntry, type EntryView } from '../domain/entry-view.js';
+import { prunedView, seesStored, viewEntry, type EntryView } from '../domain/entry-view.js';
 import { inScope, scopeOf, type LogScope } from '../domain/log-scope.js';
 import { leafHash } from '../domain/merkle/index.js';
-import { AccessLogRepository, type AccessLogFilter, type EntryRow } from '../infrastructure/access-log.repository.js';
+import { AccessLogReader, type AccessLogFilter, type EntryRow } from '../domain/access-log-reader.port.js';
 import { AccessLogWriter } from './access-log.writer.js';
 import { csvHeader, csvRows } from './access-log.csv.js';
 
@@ -16,7 +16,7 @@ export interface AccessLogPage {
 
 const EXPORT_BATCH = 1000;
 
-/** One entry as a reviewer may read it: the stored bytes, or a projection of them (see viewEntry). */
+/** One entry as a reviewer may read it: the stored bytes, or a projection of them (see viewEntry, prunedView). */
 export type EntryRead = { kind: 'stored'; bytes: Buffer } | { kind: 'redacted'; view: EntryView };
 
 /**
@@ -27,7 +27,7 @@ export type EntryRead = { kind: 'stored'; bytes: Buffer } | { kind: 'redacted'; 
 @Injectable()
 export class AccessLogSearch {
   constructor(
-    private readonly repo: AccessLogRepository,
+    private readonly repo: AccessLogReader,
     private readonly writer: AccessLogWriter,
   ) {}
 
@@ -58,7 +58,8 @@ export class AccessLogSearch {
     const scope = scopeOf(p);
     const row = await this.repo.entry(index);
     const visible = row !== null && inScope(scope, row);
-    const stored = visible ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry) : null;
+    const stored =
+      visible && row.bytes !== null ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry) : null;
     const whole = stored !== null && seesStored(scope, stored);
     await this.writer.append({
       ...readEntry(
@@ -72,7 +73,9 @@ export class AccessLogSearch {
       // The read of a projected entry must not name the owner the projection hides.
       ownerOrg: whole && row ? row.ownerOrg : null,
     });
-    if (row === null || stored === null) return null;
+    if (!visible || row === null) return null;
+    if (row.pruned) return { kind: 'redacted', view: prunedView(row.pruned) };
+    if (stored === null) return null;
     return whole
       ? { kind: 'stored', bytes: row.bytes }
       : { kind: 'redacted', view: viewEntry(scope, stored, () => row.leafHash.toString('base64')) };
@@ -81,16 +84,19 @@ export class AccessLogSearch {
   /**
    * Entries in the reader's scope (newest first, at most `limit`) or one entry by index, WITHOUT
    * logging the read: only for checks inside an action that is itself logged (that a misuse flag
-   * a reviewer marks exists in their view), whose result is never shown to the caller.
+   * a reviewer marks exists in their view), whose result is never shown to the caller. Pruned
+   * entries are left out: nothing is left of them to check.
    */
   async entriesForCheck(p: Principal, filter: AccessLogFilter, limit: number): Promise<StoredAccessLogEntry[]> {
     const rows = await this.repo.search(scopeOf(p), filter, limit);
-    return rows.map((r) => JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry);
+    return rows.flatMap((r) =>
+      r.bytes === null ? [] : [JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry],
+    );
   }
 
   async entryForCheck(p: Principal, index: number): Promise<StoredAccessLogEntry | null> {
     const row = await this.repo.entry(index);
-    return row !== null && inScope(scopeOf(p), row)
+    return row !== null && row.bytes !== null && inScope(scopeOf(p), row)
       ? (JSON.parse(row.bytes.toString('utf8')) as StoredAccessLogEntry)
       : null;
   }
@@ -120,7 +126,10 @@ export class AccessLogSearch {
     })();
   }
 
-  /** Every access to one person's data within the reviewer's scope, newest first (a subject access report). */
+  /**
+   * Every access to one person's data within the reviewer's scope, newest first (a subject access
+   * report). Accesses whose entries were pruned are not found: the CRN went with the body.
+   */
   async subjectReport(
     p: Principal,
     crn: string,
@@ -166,10 +175,12 @@ export interface SubjectAccessReport {
   nextCursor: string | null;
 }
 
-/** A search row through the viewer-scoped projection. */
+/** A search row through the viewer-scoped projection (a pruned one as what is kept of it). */
 function view(scope: LogScope, r: EntryRow): EntryView {
-  return viewEntry(scope, JSON.parse(r.bytes.toString('utf8')) as StoredAccessLogEntry, () =>
-    leafHash(r.bytes).toString('base64'),
+  if (r.pruned) return prunedView(r.pruned);
+  const bytes = r.bytes;
+  return viewEntry(scope, JSON.parse(bytes.toString('utf8')) as StoredAccessLogEntry, () =>
+    leafHash(bytes).toString('base64'),
   );
 }
 

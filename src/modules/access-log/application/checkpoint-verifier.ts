@@ -2,7 +2,7 @@ import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { isSigningAlg, verifyJws, type VerificationKey } from '@shared/crypto/signature-checker.js';
 import { CHECKPOINT_TYPE, checkpointPayload } from '../domain/checkpoint.js';
 import type { RowQueries } from './log-verifier.js';
-import { sizeAndNodesOf, sizeAndNodesQuery } from '../infrastructure/access-log.repository.js';
+import { sizeAndNodesOf, sizeAndNodesQuery } from './tree-queries.js';
 import {
   computeConsistencyProof,
   mergePlans,

@@ -9,8 +9,10 @@ import {
   type Ed25519NoteSigner,
   type NoteVerifier,
 } from '../domain/note/index.js';
-import { LOG_NOTE_SIGNER } from '../infrastructure/log-note-key.js';
-import { WitnessRepository } from '../infrastructure/witness.repository.js';
+import { WitnessStore } from '../domain/witness-store.port.js';
+
+/** Injection token of the log's Ed25519NoteSigner (infrastructure/log-note-key.ts loads it). */
+export const LOG_NOTE_SIGNER = Symbol('LOG_NOTE_SIGNER');
 import { AccessLogException, AccessLogExceptionCode } from '../domain/access-log.exception.js';
 import { CheckpointService } from './checkpoint.service.js';
 
@@ -34,7 +36,7 @@ export class LogNotes {
     @Inject(LOG_NOTE_SIGNER) private readonly signer: Ed25519NoteSigner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly checkpoints: CheckpointService,
-    private readonly repo: WitnessRepository,
+    private readonly repo: WitnessStore,
   ) {
     this.witnesses = config.witnesses.map((w) => {
       const verifier = cosignatureVerifier(w.key);

@@ -21,6 +21,8 @@ export interface BlockJob {
   to: number;
   /** Sizes in (from, to] at which the block's frontier is wanted (checkpoints), ascending. */
   checkpointSizes: number[];
+  /** The recorded prunings [from, to] (merged where adjacent) that overlap the block: an entry without a body must lie in one. */
+  pruned?: [number, number][];
 }
 
 export interface VerificationProblem {
@@ -44,6 +46,8 @@ export interface BlockResult {
   firstTimestamp: string | null;
   lastTimestamp: string | null;
   nodesChecked: number;
+  /** Entries whose body was pruned: their stored leaf hash stands in for the bytes. */
+  prunedEntries: number;
   problems: VerificationProblem[];
   problemCount: number;
   firstBadIndex: number | null;
@@ -113,6 +117,8 @@ export async function verifyBlock(client: pg.ClientBase, job: BlockJob): Promise
   };
 
   let next = from;
+  let prunedEntries = 0;
+  const inPruning = (index: number) => (job.pruned ?? []).some(([lo, hi]) => lo <= index && index <= hi);
   let firstTimestamp: Buffer | null = null;
   let lastTimestamp: Buffer | null = null;
   const missingUpTo = (end: number) => {
@@ -126,6 +132,22 @@ export async function verifyBlock(client: pg.ClientBase, job: BlockJob): Promise
     // Rows come in index order: anything skipped is a gap (a deleted entry).
     missingUpTo(index);
     next = index + 1;
+    if (row.start[2] < 0) {
+      // A pruned body: the stored leaf hash is all there is to build the tree from (the
+      // checkpoints and stored nodes above still check it), and a recorded pruning must cover it.
+      prunedEntries++;
+      if (!inPruning(index))
+        findings.add({
+          kind: 'missing_body',
+          index,
+          detail: `entry ${index} has no body but lies outside every recorded pruning`,
+        });
+      if (row.length[1] !== HASH_SIZE) {
+        findings.add({ kind: 'leaf_hash', index, detail: `entry ${index}: its stored leaf hash is malformed` });
+        push(ZERO_LEAF);
+      } else push(Buffer.from(bytesField(row, 1)));
+      return;
+    }
     const bytes = bytesField(row, 2);
     const leaf = leafHash(bytes);
     if (
@@ -165,6 +187,7 @@ export async function verifyBlock(client: pg.ClientBase, job: BlockJob): Promise
     firstTimestamp: (firstTimestamp as Buffer | null)?.toString('latin1') ?? null,
     lastTimestamp: (lastTimestamp as Buffer | null)?.toString('latin1') ?? null,
     nodesChecked,
+    prunedEntries,
     problems: findings.problems,
     problemCount: findings.count,
     firstBadIndex: findings.firstBadIndex,

@@ -18,6 +18,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { sourceUrl } from '@shared/core/source-root.js';
 import type pg from 'pg';
 import {
   EMPTY_ROOT,
@@ -38,6 +39,7 @@ import {
   type BlockResult,
   type VerificationProblem,
 } from './log-verifier.block.js';
+import { prunedSpans, type PrunedRange } from '../domain/pruned-range.js';
 
 export type { VerificationProblem } from './log-verifier.block.js';
 
@@ -85,6 +87,14 @@ export interface VerificationReport {
   cosignaturesChecked: number;
   /** Worker threads that checked blocks (0: checked in-process). */
   workers: number;
+  /**
+   * Every recorded pruning, oldest first: the entries whose bodies were removed under the
+   * retention schedule. Their stored leaf hashes stand in for the bytes, and the tree is still
+   * rebuilt and checked against every signed checkpoint.
+   */
+  prunedRanges: PrunedRange[];
+  /** Entries found without a body (all inside prunedRanges when ok). */
+  entriesPruned: number;
   /** Lowest index found bad (altered, missing or misplaced), or null. */
   firstBadIndex: number | null;
   /** The first problems found (at most 100), in the order found. */
@@ -118,7 +128,7 @@ function inProcess(client: pg.ClientBase): BlockRunner {
 }
 
 function workerPool(count: number, connectionString: string, snapshot: string): BlockRunner {
-  const url = new URL('./log-verifier.worker.js', import.meta.url);
+  const url = sourceUrl('modules/access-log/application/log-verifier.worker.js');
   type Pending = { resolve: (r: BlockResult) => void; reject: (e: Error) => void };
   const idle: Worker[] = [];
   const running = new Set<Worker>();
@@ -205,6 +215,19 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     );
     const size = Number(head.size);
     const checkpoints = await CheckpointVerifier.create(db, findings);
+    const prunedRanges = (
+      await db.rows<{ from_idx: string; to_idx: string; cutoff: Date; pruned_at: Date }>(
+        'SELECT from_idx, to_idx, cutoff, pruned_at FROM access_log_pruned_ranges ORDER BY from_idx',
+      )
+    ).map((r) => ({
+      from: Number(r.from_idx),
+      to: Number(r.to_idx),
+      cutoff: r.cutoff.toISOString(),
+      prunedAt: r.pruned_at.toISOString(),
+    }));
+    // Blocks test pruned entries against the merged spans: usually one, however many prunings ran.
+    const spans = prunedSpans(prunedRanges);
+    let entriesPruned = 0;
     if (workers > 1 && size > blockSize) {
       const [{ snapshot }] = await db.rows<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
       runner = workerPool(workers, options.connectionString!, snapshot);
@@ -237,7 +260,12 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       const from = nextFrom;
       const to = Math.min(size, from + blockSize);
       nextFrom = to;
-      const job = { from, to, checkpointSizes: (await checkpoints.sizesUpTo(to)).filter((s) => s > from) };
+      const job: BlockJob = {
+        from,
+        to,
+        checkpointSizes: (await checkpoints.sizesUpTo(to)).filter((s) => s > from),
+        pruned: spans.filter((r) => r.from < to && r.to >= from).map((r): [number, number] => [r.from, r.to]),
+      };
       const result = runner!.run(job);
       // Taken in order below; a rejection must not go unhandled meanwhile.
       result.catch(() => undefined);
@@ -252,6 +280,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       const block = await result;
       findings.merge(block);
       nodesChecked += block.nodesChecked;
+      entriesPruned += block.prunedEntries;
       if (block.firstTimestamp !== null && lastTimestamp !== null && block.firstTimestamp < lastTimestamp) {
         findings.add({
           kind: 'timestamp',
@@ -303,6 +332,8 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
       checkpointsChecked: checkpoints.checked,
       cosignaturesChecked,
       workers: usedWorkers,
+      prunedRanges,
+      entriesPruned,
       firstBadIndex: findings.firstBadIndex,
       problems: findings.problems,
       problemCount: findings.count,

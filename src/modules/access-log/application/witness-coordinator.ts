@@ -7,7 +7,7 @@ import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import type { SignedCheckpoint } from '../domain/checkpoint.js';
 import { cosignatureTimestamp, NoteError, parseSignatureLine } from '../domain/note/index.js';
-import { WitnessRepository, type WitnessAlert } from '../infrastructure/witness.repository.js';
+import { WitnessStore, type WitnessAlert } from '../domain/witness-store.port.js';
 import { AccessLogProofs } from './access-log.proofs.js';
 import { CheckpointService } from './checkpoint.service.js';
 import { LogNotes, type ConfiguredWitness } from './log-notes.js';
@@ -50,7 +50,7 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
     private readonly notes: LogNotes,
     private readonly checkpoints: CheckpointService,
     private readonly proofs: AccessLogProofs,
-    private readonly repo: WitnessRepository,
+    private readonly repo: WitnessStore,
     private readonly logger: JsonLogger,
     metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

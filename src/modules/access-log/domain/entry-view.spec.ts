@@ -1,6 +1,14 @@
 import type { StoredAccessLogEntry } from './access-log-entry.js';
-import { hiddenReasons, isHidden, NOT_FOUND, PROJECTION_STABLE_FILTERS, seesStored, viewEntry } from './entry-view.js';
-import type { AccessLogFilter } from '../infrastructure/access-log.repository.js';
+import {
+  hiddenReasons,
+  isHidden,
+  NOT_FOUND,
+  PROJECTION_STABLE_FILTERS,
+  prunedView,
+  seesStored,
+  viewEntry,
+} from './entry-view.js';
+import type { AccessLogFilter } from './access-log-reader.port.js';
 
 function entry(over: Partial<StoredAccessLogEntry>): StoredAccessLogEntry {
   return {
@@ -84,5 +92,40 @@ describe('viewEntry', () => {
       to: new Date(0),
     };
     expect(Object.keys(filter).sort()).toEqual([...PROJECTION_STABLE_FILTERS].sort());
+  });
+});
+
+describe('prunedView', () => {
+  it('keeps the index, time, action, decision, organisations and leaf hash, and no member that held personal data', () => {
+    const view = prunedView({
+      index: 7,
+      timestamp: '2020-01-05T10:00:00.000Z',
+      action: 'case.summary',
+      decision: 'DENY',
+      actorOrg: 'police-cleveland',
+      recipientOrg: 'police-cleveland',
+      breakGlass: false,
+      leafHash: 'LEAF',
+      pruning: { on: '2026-01-06T00:00:00.000Z', cutoff: '2020-01-06T00:00:00.000Z' },
+    });
+    expect(view).toEqual({
+      ...entry({
+        timestamp: '2020-01-05T10:00:00.000Z',
+        actor: { org: 'police-cleveland', sub: '', roles: [] },
+        resource: { type: '', id: '' },
+        crn: null,
+        purpose: null,
+        reason: null,
+        reasons: [],
+        agreement: null,
+        fieldsWithheld: [],
+        ownerOrg: null,
+        requestId: '',
+        jti: null,
+      }),
+      redacted: true,
+      leafHash: 'LEAF',
+      pruned: { on: '2026-01-06T00:00:00.000Z', cutoff: '2020-01-06T00:00:00.000Z' },
+    });
   });
 });

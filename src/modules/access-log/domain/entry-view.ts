@@ -20,10 +20,71 @@ export function isHidden(e: Pick<StoredAccessLogEntry, 'reasons'>): boolean {
 }
 
 /**
+ * When an entry's body was pruned under the log's retention schedule, and the cutoff it was
+ * older than; both null for a body missing outside every recorded pruning (damage, which
+ * log:verify reports).
+ */
+export interface Pruning {
+  /** RFC 3339: when the pruning ran. */
+  on: string | null;
+  /** RFC 3339: entries older than this were due. */
+  cutoff: string | null;
+}
+
+/**
  * An entry as one reviewer may see it. `redacted: true` marks a projection: its bytes are not
  * the leaf, so it carries the stored entry's `leafHash` (base64), whose inclusion still verifies.
+ * `pruned` marks an entry whose body is gone (see prunedView).
  */
-export type EntryView = StoredAccessLogEntry & { redacted?: true; leafHash?: string };
+export type EntryView = StoredAccessLogEntry & { redacted?: true; leafHash?: string; pruned?: Pruning };
+
+/** What the log keeps of an entry once its body is pruned: no personal data. */
+export interface PrunedEntry {
+  index: number;
+  timestamp: string;
+  action: string;
+  decision: 'ALLOW' | 'DENY';
+  actorOrg: string;
+  recipientOrg: string | null;
+  breakGlass: boolean;
+  /** base64 RFC 9162 leaf hash, kept for ever. */
+  leafHash: string;
+  pruning: Pruning;
+}
+
+/**
+ * A pruned entry as every reviewer sees it: its index, time, action, decision, acting and
+ * receiving organisations, and `pruned`; every member that held personal data (the actor's
+ * identity, resource, CRN, purpose, justification, reasons, fields, request and token ids) is
+ * empty, and so is ownerOrg (for a "not found" entry the projection would hide it, and which
+ * entries those were is gone with the bodies). Marked `redacted` with the leaf hash, so its
+ * inclusion still verifies.
+ */
+export function prunedView(p: PrunedEntry): EntryView {
+  return {
+    index: p.index,
+    timestamp: p.timestamp,
+    actor: { org: p.actorOrg, sub: '', roles: [] },
+    action: p.action,
+    resource: { type: '', id: '' },
+    crn: null,
+    purpose: null,
+    reason: null,
+    decision: p.decision,
+    reasons: [],
+    agreement: null,
+    fieldsReleased: [],
+    fieldsWithheld: [],
+    recipientOrg: p.recipientOrg,
+    ownerOrg: null,
+    requestId: '',
+    jti: null,
+    breakGlass: p.breakGlass,
+    redacted: true,
+    leafHash: p.leafHash,
+    pruned: p.pruning,
+  };
+}
 
 /** Whether `scope` sees the entry as stored: the operator, and the organisation whose data it is. */
 export function seesStored(scope: LogScope, e: Pick<StoredAccessLogEntry, 'ownerOrg' | 'reasons'>): boolean {

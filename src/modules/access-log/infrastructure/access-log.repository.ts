@@ -2,33 +2,29 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { NodeKey, StoredNode } from '../domain/merkle/index.js';
 import type { LogScope } from '../domain/log-scope.js';
+import {
+  AccessLogReader,
+  type AccessLogFilter,
+  type EntryRow,
+  type EntryWithOrgs,
+} from '../domain/access-log-reader.port.js';
+import { sizeAndNodesOf, sizeAndNodesQuery } from '../application/tree-queries.js';
+import { rangeHolding, type PrunedRange } from '../domain/pruned-range.js';
 
-/** Search criteria over the indexed columns; every member narrows the result. */
-export interface AccessLogFilter {
-  crn?: string;
-  /** The acting organisation. */
-  org?: string;
-  /** The acting person or system (`sub`). */
-  actor?: string;
-  purpose?: string;
-  decision?: 'ALLOW' | 'DENY';
-  action?: string;
-  from?: Date;
-  /** Inclusive. */
-  to?: Date;
-}
+/** The columns every read selects: the bytes, and what a pruned entry keeps. */
+const ENTRY_COLUMNS = `idx, entry, ts, leaf_hash, action, decision, actor_org, owner_org, recipient_org, break_glass`;
 
-export interface EntryRow {
-  index: number;
-  /** The stored canonical bytes, exactly as hashed. */
-  bytes: Buffer;
-}
-
-export interface EntryWithOrgs extends EntryRow {
-  leafHash: Buffer;
-  actorOrg: string;
-  ownerOrg: string | null;
-  recipientOrg: string | null;
+interface EntryDbRow {
+  idx: string;
+  entry: Buffer | null;
+  ts: Date;
+  leaf_hash: Buffer;
+  action: string;
+  decision: 'ALLOW' | 'DENY';
+  actor_org: string;
+  owner_org: string | null;
+  recipient_org: string | null;
+  break_glass: boolean;
 }
 
 /**
@@ -47,36 +43,24 @@ function firstIndexWhere(condition: string, missing: boolean): string {
     SELECT lo FROM b WHERE lo >= hi`;
 }
 
-type SizeAndNodesRow = { size: string; level: number | null; idx: string | null; hash: Buffer | null };
+/** The recorded prunings that overlap [$1, $2], oldest first. */
+const PRUNED_RANGES = `SELECT from_idx, to_idx, cutoff, pruned_at FROM access_log_pruned_ranges WHERE to_idx >= $1 AND from_idx <= $2 ORDER BY from_idx`;
 
-/**
- * The head's size and the stored hashes of the given complete subtrees: level 0 from the
- * entries' leaf hashes, higher levels from access_log_nodes; missing nodes are simply absent.
- * Shared by the proofs and log:verify's consistency checks (which run it on their own client).
- */
-export function sizeAndNodesQuery(keys: readonly NodeKey[]): { text: string; values: unknown[] } {
-  return {
-    text: `SELECT h.size, k.level, k.idx, COALESCE(n.hash, e.leaf_hash) AS hash
-             FROM access_log_head h
-             LEFT JOIN unnest($1::smallint[], $2::bigint[]) AS k(level, idx) ON true
-             LEFT JOIN access_log_nodes n ON k.level > 0 AND n.level = k.level AND n.idx = k.idx
-             LEFT JOIN access_log_entries e ON k.level = 0 AND e.idx = k.idx
-            WHERE h.id = 1`,
-    values: [keys.map((k) => k.level), keys.map((k) => k.index)],
-  };
-}
-
-export function sizeAndNodesOf(rows: SizeAndNodesRow[]): { size: number; nodes: StoredNode[] } {
-  const nodes = rows
-    .filter((r) => r.hash !== null)
-    .map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: r.hash as Buffer }));
-  return { size: Number(rows[0].size), nodes };
+function prunedRangesOf(rows: { from_idx: string; to_idx: string; cutoff: Date; pruned_at: Date }[]): PrunedRange[] {
+  return rows.map((r) => ({
+    from: Number(r.from_idx),
+    to: Number(r.to_idx),
+    cutoff: r.cutoff.toISOString(),
+    prunedAt: r.pruned_at.toISOString(),
+  }));
 }
 
 /** Reads of the access-log tables. Writes to them happen only in PgLogBatchStore and CheckpointService (AccessLogWriter only queues intents). */
 @Injectable()
-export class AccessLogRepository {
-  constructor(private readonly db: DataSource) {}
+export class AccessLogRepository extends AccessLogReader {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   /** Entries matching the filter inside the scope, newest first, with indices below `before`. */
   async search(scope: LogScope, filter: AccessLogFilter, limit: number, before?: number): Promise<EntryRow[]> {
@@ -112,32 +96,53 @@ export class AccessLogRepository {
       where.push(`ts <= ${to}`, `idx < (${firstIndexWhere(`ts > ${to}::timestamptz`, false)})`);
     }
     if (before !== undefined) where.push(`idx < ${bind(before)}`);
-    const sql = `SELECT idx, entry FROM access_log_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ${bind(limit)}`;
-    const rows: { idx: string; entry: Buffer }[] = await this.db.query(sql, params);
-    return rows.map((r) => ({ index: Number(r.idx), bytes: r.entry }));
+    const sql = `SELECT ${ENTRY_COLUMNS} FROM access_log_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ${bind(limit)}`;
+    return this.rowsOf(await this.db.query<EntryDbRow[]>(sql, params));
   }
 
   async entry(index: number): Promise<EntryWithOrgs | null> {
-    const rows: {
-      entry: Buffer;
-      leaf_hash: Buffer;
-      actor_org: string;
-      owner_org: string | null;
-      recipient_org: string | null;
-    }[] = await this.db.query(
-      `SELECT entry, leaf_hash, actor_org, owner_org, recipient_org FROM access_log_entries WHERE idx = $1`,
-      [index],
-    );
+    const rows = await this.db.query<EntryDbRow[]>(`SELECT ${ENTRY_COLUMNS} FROM access_log_entries WHERE idx = $1`, [
+      index,
+    ]);
     if (!rows.length) return null;
+    const [row] = await this.rowsOf(rows);
     const r = rows[0];
     return {
-      index,
-      bytes: r.entry,
+      ...row,
       leafHash: r.leaf_hash,
       actorOrg: r.actor_org,
       ownerOrg: r.owner_org,
       recipientOrg: r.recipient_org,
     };
+  }
+
+  /** Rows as entries; a pruned one gets its pruning from the ranges table (one query, only when there is one). */
+  private async rowsOf(rows: EntryDbRow[]): Promise<EntryRow[]> {
+    const prunedIdx = rows.filter((r) => r.entry === null).map((r) => Number(r.idx));
+    const ranges = prunedIdx.length
+      ? prunedRangesOf(await this.db.query(PRUNED_RANGES, [Math.min(...prunedIdx), Math.max(...prunedIdx)]))
+      : [];
+    return rows.map((r): EntryRow => {
+      const index = Number(r.idx);
+      if (r.entry !== null) return { index, bytes: r.entry };
+      const range = rangeHolding(ranges, index);
+      return {
+        index,
+        bytes: null,
+        pruned: {
+          index,
+          timestamp: r.ts.toISOString(),
+          action: r.action,
+          decision: r.decision,
+          actorOrg: r.actor_org,
+          recipientOrg: r.recipient_org,
+          breakGlass: r.break_glass,
+          leafHash: r.leaf_hash.toString('base64'),
+          // A body missing outside every recorded range is damage (log:verify reports it): no date to show.
+          pruning: { on: range?.prunedAt ?? null, cutoff: range?.cutoff ?? null },
+        },
+      };
+    });
   }
 
   /**

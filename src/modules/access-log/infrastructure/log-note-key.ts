@@ -4,9 +4,6 @@ import path from 'node:path';
 import type { AppConfig } from '@config/app.config.js';
 import { Ed25519NoteSigner, newEd25519Seed } from '../domain/note/index.js';
 
-/** Injection token of the log's Ed25519NoteSigner. */
-export const LOG_NOTE_SIGNER = Symbol('LOG_NOTE_SIGNER');
-
 /**
  * The log's note key: LOG_NOTE_KEY, or `<dataDir>/keys/log-note.key`, created on first start.
  * Its name must be the origin (witnesses find a log's key by the checkpoint's origin line), so a

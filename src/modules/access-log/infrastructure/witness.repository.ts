@@ -1,26 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-
-export interface StoredCosignature {
-  treeSize: number;
-  witness: string;
-  line: string;
-  cosignedAt: Date;
-}
-
-export interface WitnessAlert {
-  witness: string;
-  treeSize: number;
-  status: number;
-  reason: string;
-  detail: string;
-  at: string;
-}
+import { WitnessStore, type StoredCosignature, type WitnessAlert } from '../domain/witness-store.port.js';
 
 /** Cosignatures and witness alerts: append and find only. */
 @Injectable()
-export class WitnessRepository {
-  constructor(private readonly db: DataSource) {}
+export class WitnessRepository extends WitnessStore {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   async addCosignature(c: StoredCosignature): Promise<void> {
     await this.db.query(

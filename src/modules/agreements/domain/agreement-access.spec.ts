@@ -40,6 +40,8 @@ function agreement(): Agreement {
       validFrom: NOW,
       validTo: new Date('2027-06-01T00:00:00Z'),
       reviewBy: NOW,
+      reviewIntervalMonths: null,
+      dpiaReference: null,
       contacts: [],
       termination: null,
     },

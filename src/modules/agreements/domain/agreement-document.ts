@@ -11,6 +11,9 @@ export const AGREEMENT_DOCUMENT_TYPE = 'probation-gateway/data-sharing-agreement
  * canonical JSON. Status and signatures are not part of it: they are facts about the
  * document, not terms of it. The exact text is stored with the version and served as is, so
  * what a party signed can be reproduced byte for byte whatever later code does.
+ *
+ * `dpiaReference` and `reviewIntervalMonths` came later: they are members of the document only
+ * when set, so the terms read back from an older document render to that same document.
  */
 export function renderDocument(id: string, version: number, t: AgreementTerms): string {
   return canonicalJson({
@@ -29,6 +32,8 @@ export function renderDocument(id: string, version: number, t: AgreementTerms): 
     validFrom: formatRfc3339(t.validFrom),
     validTo: formatRfc3339(t.validTo),
     reviewBy: formatRfc3339(t.reviewBy),
+    reviewIntervalMonths: t.reviewIntervalMonths ?? undefined,
+    dpiaReference: t.dpiaReference ?? undefined,
     contacts: t.contacts.map((c) => ({ org: c.org, name: c.name, email: c.email, role: c.role })),
     termination: t.termination,
   });
@@ -36,10 +41,15 @@ export function renderDocument(id: string, version: number, t: AgreementTerms): 
 
 /** Reads the terms back out of a stored document (the document is the single source of a version's terms). */
 export function termsFromDocument(document: string): AgreementTerms {
-  const d = JSON.parse(document) as Omit<AgreementTerms, 'validFrom' | 'validTo' | 'reviewBy'> & {
+  const d = JSON.parse(document) as Omit<
+    AgreementTerms,
+    'validFrom' | 'validTo' | 'reviewBy' | 'reviewIntervalMonths' | 'dpiaReference'
+  > & {
     validFrom: string;
     validTo: string;
     reviewBy: string;
+    reviewIntervalMonths?: number;
+    dpiaReference?: string;
   };
   return {
     title: d.title,
@@ -54,6 +64,8 @@ export function termsFromDocument(document: string): AgreementTerms {
     validFrom: parseRfc3339(d.validFrom)!,
     validTo: parseRfc3339(d.validTo)!,
     reviewBy: parseRfc3339(d.reviewBy)!,
+    reviewIntervalMonths: d.reviewIntervalMonths ?? null,
+    dpiaReference: d.dpiaReference ?? null,
     contacts: d.contacts ?? [],
     termination: d.termination ?? null,
   };

@@ -20,6 +20,8 @@ function terms(over: Partial<AgreementTerms> = {}): AgreementTerms {
     validFrom: new Date('2026-01-01T00:00:00Z'),
     validTo: new Date('2027-01-01T00:00:00Z'),
     reviewBy: new Date('2026-09-01T00:00:00Z'),
+    reviewIntervalMonths: null,
+    dpiaReference: null,
     contacts: [],
     termination: null,
     ...over,
@@ -60,6 +62,12 @@ describe(checkTerms.name, () => {
       fields(terms({ validTo: new Date('2026-05-01T00:00:00Z'), reviewBy: new Date('2026-02-01T00:00:00Z') })),
     ).toEqual(['validTo']);
     expect(fields(terms({ reviewBy: new Date('2027-02-01T00:00:00Z') }))).toEqual(['reviewBy']);
+  });
+
+  it('requires the first review within one review interval of validFrom', () => {
+    // validFrom 2026-01-01, reviewBy 2026-09-01: eight months.
+    expect(fields(terms({ reviewIntervalMonths: 8 }))).toEqual([]);
+    expect(fields(terms({ reviewIntervalMonths: 6 }))).toEqual(['reviewBy']);
   });
 
   it('requires distinct parties, with a provider and a different recipient', () => {

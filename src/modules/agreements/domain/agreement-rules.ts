@@ -1,5 +1,6 @@
 import type { FieldError } from '@shared/errors/index.js';
 import { SPECIAL_CATEGORIES } from '@shared/domain/vocabulary.js';
+import { addMonths } from './review-schedule.js';
 import { isProvider, isRecipient, type AgreementTerms, type SpecialCategory } from './agreement-terms.js';
 
 /**
@@ -16,6 +17,14 @@ export function checkTerms(t: AgreementTerms, now: Date): FieldError[] {
   if (t.validTo.getTime() <= now.getTime()) err('validTo', 'must be in the future');
   if (t.reviewBy.getTime() < t.validFrom.getTime() || t.reviewBy.getTime() > t.validTo.getTime())
     err('reviewBy', 'must fall between validFrom and validTo');
+  if (
+    t.reviewIntervalMonths !== null &&
+    addMonths(t.validFrom, t.reviewIntervalMonths).getTime() < t.reviewBy.getTime()
+  )
+    err(
+      'reviewBy',
+      'must fall within reviewIntervalMonths of validFrom (the first review is not later than the schedule)',
+    );
 
   const seen = new Set<string>();
   t.parties.forEach((p, i) => {

@@ -57,7 +57,18 @@ export interface AgreementTerms {
   securityMeasures: string[];
   validFrom: Date;
   validTo: Date;
+  /** The first (or next) review of the agreement by its parties. */
   reviewBy: Date;
+  /**
+   * Months between reviews after reviewBy, while no later version is in force: the review
+   * schedule is reviewBy, reviewBy + interval, and so on. Null: one review, at reviewBy.
+   */
+  reviewIntervalMonths: number | null;
+  /**
+   * The reference of the data protection impact assessment the sharing rests on (DPA 2018
+   * s.64, UK GDPR art. 35). Null in versions drafted before the gateway recorded it.
+   */
+  dpiaReference: string | null;
   contacts: Contact[];
   termination: Termination | null;
 }

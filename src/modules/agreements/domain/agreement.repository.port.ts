@@ -38,7 +38,8 @@ export interface AgreementRepository {
   /**
    * Deadlines of agreements with a version in force (ACTIVE, SUSPENDED, or awaiting signatures of
    * an amendment): `expiring` when validTo falls after `now` and at or before `expiringBy`,
-   * `review-due` when the version in force's reviewBy is at or before `now`.
+   * `review-due` when a date of the version in force's review schedule (reviewBy, then every
+   * reviewIntervalMonths before validTo) is at or before `now`: the latest such date.
    */
   findDeadlines(tx: Transaction, now: Date, expiringBy: Date): Promise<AgreementDeadline[]>;
 }
@@ -46,7 +47,7 @@ export interface AgreementRepository {
 export interface AgreementDeadline {
   kind: 'expiring' | 'review-due';
   id: string;
-  /** validTo for `expiring`, reviewBy for `review-due`. */
+  /** validTo for `expiring`, the review date reached for `review-due`. */
   dueAt: Date;
   partyOrgs: string[];
 }

@@ -1,6 +1,6 @@
 import { ValidationException } from '@shared/errors/index.js';
 import { AgreementActivatedEvent } from './agreement-activated.event.js';
-import { termsFromDocument } from './agreement-document.js';
+import { renderDocument, termsFromDocument } from './agreement-document.js';
 import { AgreementSuspendedEvent } from './agreement-suspended.event.js';
 import { AgreementTerminatedEvent } from './agreement-terminated.event.js';
 import type { AgreementTerms } from './agreement-terms.js';
@@ -29,6 +29,8 @@ function terms(over: Partial<AgreementTerms> = {}): AgreementTerms {
     validFrom: new Date('2026-01-01T00:00:00Z'),
     validTo: new Date('2027-01-01T00:00:00Z'),
     reviewBy: new Date('2026-09-01T00:00:00Z'),
+    reviewIntervalMonths: null,
+    dpiaReference: null,
     contacts: [],
     termination: null,
     ...over,
@@ -66,6 +68,19 @@ describe(Agreement.name, () => {
       expect(doc).toMatchObject({ id: ID, version: 1, title: 'IOM sharing', validFrom: '2026-01-01T00:00:00Z' });
       expect(doc).not.toHaveProperty('status');
       expect(termsFromDocument(sut.current.document)).toEqual(terms());
+    });
+
+    it('puts the DPIA reference and review interval in the signed document only when set', () => {
+      const without = Agreement.draft({ id: ID, terms: terms(), by, now: NOW }).current.document;
+      expect(JSON.parse(without)).not.toHaveProperty('dpiaReference');
+      expect(JSON.parse(without)).not.toHaveProperty('reviewIntervalMonths');
+      // An older document reads back to terms that render to that same document, byte for byte.
+      expect(renderDocument(ID, 1, termsFromDocument(without))).toBe(without);
+
+      const set = terms({ dpiaReference: 'DPIA-2026-014', reviewIntervalMonths: 12 });
+      const withIt = Agreement.draft({ id: ID, terms: set, by, now: NOW }).current.document;
+      expect(JSON.parse(withIt)).toMatchObject({ dpiaReference: 'DPIA-2026-014', reviewIntervalMonths: 12 });
+      expect(termsFromDocument(withIt)).toEqual(set);
     });
 
     it('refuses terms that break the rules, with a 400 naming the fields', () => {

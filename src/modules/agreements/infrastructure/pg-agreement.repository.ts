@@ -4,6 +4,7 @@ import type { Transaction } from '@shared/database/transaction.js';
 import { AgreementException, AgreementExceptionCode } from '../domain/agreement.exception.js';
 import type { Agreement } from '../domain/agreement.js';
 import type { AgreementDeadline, AgreementRepository, ExpiredAgreement } from '../domain/agreement.repository.port.js';
+import { reviewDueAt } from '../domain/review-schedule.js';
 import {
   AgreementMapper,
   COLUMNS,
@@ -179,18 +180,26 @@ export class PgAgreementRepository implements AgreementRepository {
   }
 
   async findDeadlines(tx: Transaction, now: Date, expiringBy: Date): Promise<AgreementDeadline[]> {
-    // reviewBy is read from the signed document of the version in force (the terms live only there).
-    const rows = await tx.query<{ kind: AgreementDeadline['kind']; id: string; due_at: Date; party_orgs: string[] }[]>(
-      `WITH in_force AS (
-           SELECT a.id, a.valid_to, a.party_orgs, (v.document::jsonb ->> 'reviewBy')::timestamptz AS review_by
-             FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.active_version
-            WHERE a.status IN ('ACTIVE', 'SUSPENDED', 'PENDING_SIGNATURES') AND a.valid_to > $1)
-         SELECT 'expiring' AS kind, id, valid_to AS due_at, party_orgs FROM in_force WHERE valid_to <= $2
-         UNION ALL
-         SELECT 'review-due', id, review_by, party_orgs FROM in_force WHERE review_by <= $1`,
+    // reviewBy and the review interval are read from the signed document of the version in force
+    // (the terms live only there); the review date due is the schedule's latest at or before now.
+    const rows = await tx.query<
+      { id: string; valid_to: Date; party_orgs: string[]; review_by: Date; review_interval: number | null }[]
+    >(
+      `SELECT a.id, a.valid_to, a.party_orgs, (v.document::jsonb ->> 'reviewBy')::timestamptz AS review_by,
+              (v.document::jsonb ->> 'reviewIntervalMonths')::int AS review_interval
+         FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.active_version
+        WHERE a.status IN ('ACTIVE', 'SUSPENDED', 'PENDING_SIGNATURES') AND a.valid_to > $1
+          AND (a.valid_to <= $2 OR (v.document::jsonb ->> 'reviewBy')::timestamptz <= $1)`,
       [now, expiringBy],
     );
-    return rows.map((r) => ({ kind: r.kind, id: r.id, dueAt: r.due_at, partyOrgs: r.party_orgs }));
+    const deadlines: AgreementDeadline[] = [];
+    for (const r of rows) {
+      if (r.valid_to.getTime() <= expiringBy.getTime())
+        deadlines.push({ kind: 'expiring', id: r.id, dueAt: r.valid_to, partyOrgs: r.party_orgs });
+      const review = reviewDueAt(r.review_by, r.review_interval, r.valid_to, now);
+      if (review) deadlines.push({ kind: 'review-due', id: r.id, dueAt: review, partyOrgs: r.party_orgs });
+    }
+    return deadlines;
   }
 
   private async load(tx: Transaction, id: string, forUpdate: boolean): Promise<Agreement | null> {

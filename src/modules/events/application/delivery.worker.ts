@@ -6,7 +6,7 @@ import { AccessLogWriter } from '@modules/access-log/index.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { backoffMs, toCloudEvent } from '../domain/event-envelope.js';
-import { EventsRepository, type DeliveryItem, type SubscriptionRow } from '../infrastructure/events.repository.js';
+import { EventStore, type DeliveryItem, type SubscriptionRow } from '../domain/event-store.port.js';
 import { disclosureEntry, EventAudience } from './event-audience.js';
 import { UnsafeUrlError, UrlGuard } from './url-guard.js';
 import { WebhookSigner } from './webhook-signer.js';
@@ -38,7 +38,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'events' | 'gatewayId'>,
-    private readonly repo: EventsRepository,
+    private readonly repo: EventStore,
     private readonly audience: EventAudience,
     private readonly guard: UrlGuard,
     private readonly signer: WebhookSigner,

@@ -7,7 +7,7 @@ import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { emailsFor, MAILED_TYPES } from '../domain/email-message.js';
 import { backoffMs } from '../domain/event-envelope.js';
-import { EmailRepository } from '../infrastructure/email.repository.js';
+import { EmailQueue } from '../domain/event-store.port.js';
 
 /** Messages one instance sends per pass, one SMTP conversation at a time. */
 const SEND_BATCH = 20;
@@ -21,9 +21,10 @@ const EMAIL_JOB = 'events.email';
 /**
  * E-mail to people, driven by the event outbox (issue 16): a data owner when an exchange request
  * arrives and when it is due soon, a party's signatories when a version awaits their signature,
- * an organisation's IG when a misuse flag is raised for its review.
+ * an organisation's IG when a misuse flag is raised for its review and as the ICO deadline of a
+ * breach in its register nears and passes.
  * Off unless SMTP_URL is set. Each pass, on every instance: queue the messages of the events
- * after the e-mail cursor (one instance at a time, see EmailRepository.plan), then send due
+ * after the e-mail cursor (one instance at a time, see EmailQueue.plan), then send due
  * messages under a lease. At least once: a crash between the SMTP server's acceptance and the
  * `sent_at` update sends that message again, with the same Message-ID.
  */
@@ -36,7 +37,7 @@ export class EmailNotifier implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'events' | 'gatewayId'>,
-    private readonly repo: EmailRepository,
+    private readonly repo: EmailQueue,
     private readonly logger: JsonLogger,
     private readonly scheduler: SchedulerRegistry,
   ) {}

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { toCloudEvent, type CloudEvent } from '../domain/event-envelope.js';
-import { EventsRepository } from '../infrastructure/events.repository.js';
+import { EventStore } from '../domain/event-store.port.js';
 import { disclosureEntry, EventAudience } from './event-audience.js';
 
 /**
@@ -16,7 +16,7 @@ import { disclosureEntry, EventAudience } from './event-audience.js';
 export class EventFeedService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'gatewayId'>,
-    private readonly repo: EventsRepository,
+    private readonly repo: EventStore,
     private readonly audience: EventAudience,
     private readonly log: AccessLogWriter,
   ) {}

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@shared/auth/principal.js';
 import { NotFoundException, ValidationException } from '@shared/errors/index.js';
-import { EventsRepository } from '../infrastructure/events.repository.js';
+import { EventStore } from '../domain/event-store.port.js';
 import { UnsafeUrlError, UrlGuard } from './url-guard.js';
 
 export interface SubscriptionView {
@@ -18,7 +18,7 @@ export interface SubscriptionView {
 @Injectable()
 export class SubscriptionsService {
   constructor(
-    private readonly repo: EventsRepository,
+    private readonly repo: EventStore,
     private readonly guard: UrlGuard,
   ) {}
 

@@ -39,6 +39,18 @@ const MAILED: Partial<
     subject: 'Misuse flag raised',
     what: "The access log shows activity that the misuse rules flag for your organisation's review.",
   },
+  'breach.ico-deadline-near': {
+    audience: 'ig',
+    to: (e) => e.parties,
+    subject: 'ICO deadline near for a personal data breach',
+    what: "A personal data breach in your organisation's register is still open and its 72 hours for reporting to the ICO are nearly up. Report it, or record why it is not reportable.",
+  },
+  'breach.ico-overdue': {
+    audience: 'ig',
+    to: (e) => e.parties,
+    subject: 'ICO deadline passed for a personal data breach',
+    what: "A personal data breach in your organisation's register is still open and its 72 hours for reporting to the ICO have passed. A late report must give the reasons for the delay.",
+  },
 };
 
 export const MAILED_TYPES = Object.keys(MAILED) as EventType[];

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
-import { EventsRepository } from './events.repository.js';
+import { EventStore } from '../domain/event-store.port.js';
 
 /**
  * Webhook delivery gauges, counted in the database at each scrape (every instance reports the
@@ -13,7 +13,7 @@ import { EventsRepository } from './events.repository.js';
 export class DeliveryGauges implements OnModuleInit {
   constructor(
     private readonly metrics: Metrics,
-    private readonly repo: EventsRepository,
+    private readonly repo: EventStore,
     private readonly logger: JsonLogger,
   ) {}
 

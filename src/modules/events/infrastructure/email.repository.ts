@@ -4,20 +4,17 @@ import { DataSource } from 'typeorm';
 import type { EventType } from '@shared/events/index.js';
 import type { EmailMessage } from '../domain/email-message.js';
 import type { StoredEvent } from '../domain/event-envelope.js';
-
-/** A queued message as a sender leases it. */
-export interface QueuedEmail extends EmailMessage {
-  id: string;
-  attempts: number;
-}
+import { EmailQueue, type QueuedEmail } from '../domain/event-store.port.js';
 
 /** How many outbox rows one planning pass reads. */
 const PLAN_BATCH = 500;
 
 /** The e-mail cursor over the outbox and the queue of messages to send. */
 @Injectable()
-export class EmailRepository {
-  constructor(private readonly db: DataSource) {}
+export class EmailRepository extends EmailQueue {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   /**
    * Turns the outbox rows after the e-mail cursor into queued messages (`compose` decides which)

@@ -2,23 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EventType } from '@shared/events/index.js';
 import type { StoredEvent } from '../domain/event-envelope.js';
-
-export interface SubscriptionRow {
-  id: string;
-  org: string;
-  url: string;
-  types: string[];
-  scheme: 'v1' | 'v1a';
-  secret: string | null;
-  cursor: string;
-  attempts: number;
-}
-
-/** One thing to deliver for a subscription: a dead letter being replayed, or the next outbox event. */
-export interface DeliveryItem {
-  event: StoredEvent;
-  replay: boolean;
-}
+import {
+  EventStore,
+  type DeliveryItem,
+  type SubscriptionListing,
+  type SubscriptionRow,
+  type SubscriptionStats,
+} from '../domain/event-store.port.js';
 
 interface EventRow {
   seq: string;
@@ -53,8 +43,10 @@ const MATCHES = `(s.types = '{*}' OR o.type = ANY (s.types))`;
 
 /** Subscriptions, the outbox and delivery state. Every read of a subscription names its organisation. */
 @Injectable()
-export class EventsRepository {
-  constructor(private readonly db: DataSource) {}
+export class EventsRepository extends EventStore {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   /** A new subscription starts after the newest event: it receives what happens from now on. */
   async create(s: {
@@ -73,19 +65,7 @@ export class EventsRepository {
     );
   }
 
-  async list(org: string): Promise<
-    {
-      id: string;
-      url: string;
-      types: string[];
-      scheme: string;
-      created_at: Date;
-      delivered: string;
-      failures: string;
-      dead_letters: string;
-      backlog: string;
-    }[]
-  > {
+  async list(org: string): Promise<SubscriptionListing[]> {
     return this.db.query(
       `SELECT s.id::text, s.url, s.types, s.scheme, s.created_at, s.delivered::text, s.failures::text,
               (SELECT count(*) FROM event_dead_letters d WHERE d.subscription_id = s.id AND d.delivered_at IS NULL)::text AS dead_letters,
@@ -274,9 +254,7 @@ export class EventsRepository {
   }
 
   /** Per subscription: events waiting, the age of the oldest, failed attempts, undelivered dead letters. */
-  async stats(): Promise<
-    { id: string; org: string; backlog: number; oldest_s: number | null; failures: number; dead: number }[]
-  > {
+  async stats(): Promise<SubscriptionStats[]> {
     return this.db.query(
       `SELECT s.id::text, s.org, b.backlog::int AS backlog, extract(epoch FROM now() - b.oldest)::float8 AS oldest_s, s.failures::int AS failures,
               (SELECT count(*) FROM event_dead_letters d WHERE d.subscription_id = s.id AND d.delivered_at IS NULL)::int AS dead

@@ -4,7 +4,7 @@ import { OrganisationRateLimit } from '@shared/auth/organisation-rate-limit.guar
 import type { FastifyRequest } from 'fastify';
 import { CSRF_HEADER, SESSION_COOKIE, type IgSession } from '../domain/ig-session.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
-import { IgSessionStore } from '../infrastructure/ig-session.store.js';
+import { IgSessions } from '../domain/ig-sessions.port.js';
 import { CONSOLE_JSON_HEADERS } from './no-store.interceptor.js';
 
 export interface SessionRequest {
@@ -35,7 +35,7 @@ interface HeaderReply {
 @Injectable()
 export class IgSessionGuard implements CanActivate {
   constructor(
-    private readonly sessions: IgSessionStore,
+    private readonly sessions: IgSessions,
     private readonly limit: OrganisationRateLimit,
   ) {}
 

@@ -5,7 +5,7 @@ import { AccessLogSearch, AccessLogWriter, type StoredAccessLogEntry } from '@mo
 import { agreementFacts, AgreementsSource } from '../domain/agreement-view.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
 import { computeFlags, DEFAULT_DENIAL_THRESHOLD, type MisuseFlag } from '../domain/misuse-flags.js';
-import { FlagReviewStore, type FlagReview } from '../infrastructure/flag-review.store.js';
+import { FlagReviews, type FlagReview } from '../domain/flag-reviews.port.js';
 
 /** Entries read per search page, and at most per flag computation (the page says when it stopped short). */
 const PAGE = 1000;
@@ -31,7 +31,7 @@ export class MisuseFlagsService {
     private readonly search: AccessLogSearch,
     private readonly writer: AccessLogWriter,
     private readonly agreements: AgreementsSource,
-    private readonly reviews: FlagReviewStore,
+    private readonly reviews: FlagReviews,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -41,7 +41,8 @@ export class MisuseFlagsService {
     let truncated = false;
     for (;;) {
       const page = await this.search.search(p, { from: range.from, to: range.to }, { cursor, limit: PAGE });
-      entries.push(...page.entries);
+      // A pruned entry keeps nothing the rules look at (who, which case): it can raise no flag.
+      entries.push(...page.entries.filter((e) => !e.pruned));
       if (page.nextCursor === null) break;
       if (entries.length >= MAX_ENTRIES) {
         truncated = true;

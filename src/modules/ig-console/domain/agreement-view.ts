@@ -9,6 +9,10 @@ export interface AgreementView {
   parties: string[];
   /** RFC 3339 */
   reviewBy: string;
+  /** Months between reviews after reviewBy; null: one review. */
+  reviewIntervalMonths: number | null;
+  /** The DPIA the agreement rests on; null when its version records none. */
+  dpiaReference: string | null;
   validTo: string;
   lastStatusChange: { action: string; at: string } | null;
 }

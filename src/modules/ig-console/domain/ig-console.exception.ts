@@ -9,6 +9,8 @@ export enum IgConsoleExceptionCode {
   RangeTooLong = 'ig_range_too_long',
   FlagNotFound = 'ig_flag_not_found',
   OrganisationUnknown = 'ig_organisation_unknown',
+  BreachNotFound = 'ig_breach_not_found',
+  BreachClosed = 'ig_breach_closed',
 }
 
 const KIND: Record<IgConsoleExceptionCode, ErrorKind> = {
@@ -20,6 +22,8 @@ const KIND: Record<IgConsoleExceptionCode, ErrorKind> = {
   [IgConsoleExceptionCode.RangeTooLong]: 'invalid',
   [IgConsoleExceptionCode.FlagNotFound]: 'not_found',
   [IgConsoleExceptionCode.OrganisationUnknown]: 'not_found',
+  [IgConsoleExceptionCode.BreachNotFound]: 'not_found',
+  [IgConsoleExceptionCode.BreachClosed]: 'conflict',
 };
 
 export class IgConsoleException extends DomainException {

@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { fileURLToPath } from 'node:url';
+import { RUNNING_FROM_SOURCE, sourcePath } from '@shared/core/source-root.js';
 
 /** Only same-origin scripts, styles, images and fetches; no inline code, no framing. */
 export const CONSOLE_CSP =
@@ -12,10 +12,8 @@ export const CONSOLE_CSP =
  * the build (dist/); under Jest, which runs the TypeScript sources, the same folder of the build
  * the test run starts with.
  */
-export const CONSOLE_STATIC_DIR = fileURLToPath(
-  import.meta.url.endsWith('.ts')
-    ? new URL('../../../../dist/src/modules/ig-console/static/', new URL('../static/', import.meta.url))
-    : new URL('../static/', import.meta.url),
+export const CONSOLE_STATIC_DIR = sourcePath(
+  RUNNING_FROM_SOURCE ? '../dist/src/modules/ig-console/static/' : 'modules/ig-console/static/',
 );
 
 /**

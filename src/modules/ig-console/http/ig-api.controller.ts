@@ -18,13 +18,18 @@ import {
   type Witnessing,
 } from '@modules/access-log/index.js';
 import { GetRetentionReportQuery, RetentionReportQueryDto, type RetentionReport } from '@modules/retention/index.js';
-import { GovernanceOverviewService, type GovernanceOverview } from '../application/governance-overview.service.js';
+import { BreachRegisterService, type BreachView } from '../application/breach-register.service.js';
+import {
+  GovernanceOverviewService,
+  type AgreementRecord,
+  type GovernanceOverview,
+} from '../application/governance-overview.service.js';
 import { IgSessionGuard, Reviewer } from '../application/ig-session.guard.js';
 import { MisuseFlagsService, type FlagsPage } from '../application/misuse-flags.service.js';
 import { subjectReportCsv } from '../application/subject-report.csv.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
-import type { FlagReview } from '../infrastructure/flag-review.store.js';
+import type { FlagReview } from '../domain/flag-reviews.port.js';
 import {
   CheckpointQueryDto,
   CrnParam,
@@ -35,6 +40,7 @@ import {
   ProofQueryDto,
   ReportQueryDto,
 } from './ig-console.dto.js';
+import { BreachIdParam, ChangeBreachDto, RecordBreachDto } from './breach.dto.js';
 
 const DAY_MS = 86_400_000;
 const MAX_FLAG_RANGE_DAYS = 31;
@@ -63,6 +69,7 @@ export class IgApiController {
     private readonly flags: MisuseFlagsService,
     private readonly overviews: GovernanceOverviewService,
     private readonly notes: LogNotes,
+    private readonly breaches: BreachRegisterService,
     private readonly queries: QueryBus,
   ) {}
 
@@ -160,5 +167,38 @@ export class IgApiController {
   @Get('overview')
   overview(@Reviewer() p: Principal): Promise<GovernanceOverview> {
     return this.overviews.overview(p);
+  }
+
+  /** The IG records of agreements: DPIA reference and review schedule of each agreement not ended. */
+  @Get('agreements')
+  agreementRecords(@Reviewer() p: Principal): Promise<{ agreements: AgreementRecord[] }> {
+    return this.overviews.records(p);
+  }
+
+  /** The breach register, as GET /breaches and the routes below it serve it to signed callers. */
+  @Get('breaches')
+  breachList(@Reviewer() p: Principal): Promise<{ breaches: BreachView[] }> {
+    return this.breaches.list(p);
+  }
+
+  @Post('breaches')
+  @HttpCode(201)
+  recordBreach(@Reviewer() p: Principal, @Body() dto: RecordBreachDto): Promise<BreachView> {
+    return this.breaches.record(p, dto.toNewBreach());
+  }
+
+  @Get('breaches/:id')
+  breach(@Reviewer() p: Principal, @Param() { id }: BreachIdParam): Promise<BreachView> {
+    return this.breaches.get(p, id);
+  }
+
+  @Post('breaches/:id/changes')
+  @HttpCode(201)
+  changeBreach(
+    @Reviewer() p: Principal,
+    @Param() { id }: BreachIdParam,
+    @Body() dto: ChangeBreachDto,
+  ): Promise<BreachView> {
+    return this.breaches.change(p, id, dto.toChange());
   }
 }

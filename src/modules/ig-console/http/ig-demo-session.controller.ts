@@ -6,7 +6,7 @@ import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
 import { CSRF_HEADER } from '../domain/ig-session.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
-import { IgSessionStore } from '../infrastructure/ig-session.store.js';
+import { IgSessions } from '../domain/ig-sessions.port.js';
 import { DemoSessionDto } from './ig-console.dto.js';
 import type { SessionInfo } from './ig-session.controller.js';
 import { isHttps, setSessionCookie, type CookieReply } from './session-cookie.js';
@@ -21,7 +21,7 @@ import { isHttps, setSessionCookie, type CookieReply } from './session-cookie.js
 @Controller('ig')
 export class IgDemoSessionController {
   constructor(
-    private readonly sessions: IgSessionStore,
+    private readonly sessions: IgSessions,
     private readonly orgs: OrganisationDirectory,
     private readonly writer: AccessLogWriter,
   ) {}

@@ -6,7 +6,7 @@ import { ApiSignedRoute } from '@shared/http/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
-import { IgSessionStore } from '../infrastructure/ig-session.store.js';
+import { IgSessions } from '../domain/ig-sessions.port.js';
 import { OrganisationParam } from './ig-console.dto.js';
 
 /** The operator's control over IG console sessions (signed API, gateway-admin). */
@@ -14,7 +14,7 @@ import { OrganisationParam } from './ig-console.dto.js';
 @Controller('organisations')
 export class IgSessionAdminController {
   constructor(
-    private readonly sessions: IgSessionStore,
+    private readonly sessions: IgSessions,
     private readonly orgs: OrganisationDirectory,
     private readonly writer: AccessLogWriter,
   ) {}

@@ -7,7 +7,7 @@ import { AccessLogWriter } from '@modules/access-log/index.js';
 import { CurrentSession, IgSessionGuard, reviewerPrincipal } from '../application/ig-session.guard.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
 import type { IgSession } from '../domain/ig-session.js';
-import { IgSessionStore } from '../infrastructure/ig-session.store.js';
+import { IgSessions } from '../domain/ig-sessions.port.js';
 import { clearSessionCookie, isHttps, setSessionCookie, type CookieReply } from './session-cookie.js';
 
 export interface SessionInfo {
@@ -33,7 +33,7 @@ class IgSessionResponse implements SessionInfo {
 @Controller('ig')
 export class IgSessionController {
   constructor(
-    private readonly sessions: IgSessionStore,
+    private readonly sessions: IgSessions,
     private readonly writer: AccessLogWriter,
   ) {}
 

@@ -1,24 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-
-export interface FlagReview {
-  flagId: string;
-  reviewerSub: string;
-  note: string;
-  reviewedAt: string;
-}
+import { DataSource } from 'typeorm';
+import type { Transaction } from '@shared/database/transaction.js';
+import { FlagReviews, type FlagReview } from '../domain/flag-reviews.port.js';
 
 /** Reviewers' notes on misuse flags, kept per reviewing organisation (each IG reviews its own view). */
 @Injectable()
-export class FlagReviewStore {
-  constructor(private readonly db: DataSource) {}
+export class FlagReviewStore extends FlagReviews {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   /** Runs `work` in one transaction; the review and its access-log intent are written in it together. */
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
   }
 
-  async add(tx: EntityManager, org: string, review: FlagReview): Promise<void> {
+  async add(tx: Transaction, org: string, review: FlagReview): Promise<void> {
     await tx.query(
       `INSERT INTO ig_flag_reviews (flag_id, reviewer_org, reviewer_sub, note, reviewed_at) VALUES ($1, $2, $3, $4, $5)`,
       [review.flagId, org, review.reviewerSub, review.note, review.reviewedAt],

@@ -42,13 +42,21 @@ export class AgreementsReadAdapter extends AgreementsSource {
       [org],
     );
     return rows.map((r) => {
-      const d = JSON.parse(r.document) as { title?: string; reviewBy?: string; validTo?: string };
+      const d = JSON.parse(r.document) as {
+        title?: string;
+        reviewBy?: string;
+        reviewIntervalMonths?: number;
+        dpiaReference?: string;
+        validTo?: string;
+      };
       return {
         id: r.id,
         title: d.title ?? '',
         status: r.status,
         parties: r.party_orgs,
         reviewBy: d.reviewBy ?? '',
+        reviewIntervalMonths: d.reviewIntervalMonths ?? null,
+        dpiaReference: d.dpiaReference ?? null,
         validTo: d.validTo ?? '',
         lastStatusChange:
           r.status_action && r.status_changed_at

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrgKind, Role } from '@shared/auth/roles.js';
 import { IDLE_TIMEOUT_MS, isLive, MAX_LIFETIME_MS, TOUCH_INTERVAL_MS, type IgSession } from '../domain/ig-session.js';
+import { IgSessions } from '../domain/ig-sessions.port.js';
 
 interface SessionRow {
   org: string;
@@ -28,8 +29,10 @@ function hashOf(id: string): Buffer {
  * in the same query that finds it, so every instance sees the change at the next request.
  */
 @Injectable()
-export class IgSessionStore {
-  constructor(private readonly db: DataSource) {}
+export class IgSessionStore extends IgSessions {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
 
   /** Starts a session; returns the secret id for the cookie (never stored) and when it ends. */
   async create(

@@ -1,6 +1,7 @@
 // The IG console: a small hash-routed page over /ig/api (see IgApiController).
 import { $, api, el, field, fmtTime, localToIso, messageOf, showMessage } from './dom.js';
 import { showFlags, showOverview } from './governance.js';
+import { showBreach, showRecords } from './records.js';
 import { showRetention } from './retention.js';
 import {
   verifyEntry,
@@ -42,6 +43,14 @@ interface Entry {
   requestId: string;
   breakGlass: boolean;
   redacted?: boolean;
+  /** Set when the entry's body was pruned under the retention schedule (on is null if no pruning was recorded). */
+  pruned?: { on: string | null; cutoff: string | null };
+}
+
+/** How an entry whose body was pruned is shown wherever entries are listed. */
+function prunedText(p: NonNullable<Entry['pruned']>): string {
+  const on = p.on ? new Date(p.on).toLocaleDateString('en-GB', { dateStyle: 'long' }) : 'an unrecorded date';
+  return `Pruned under the retention schedule on ${on}`;
 }
 
 interface Access {
@@ -58,7 +67,7 @@ interface Access {
   fieldsWithheld: string[];
 }
 
-const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview', 'retention'];
+const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview', 'records', 'breach', 'retention'];
 let session: Session | null = null;
 let logCursor: string | null = null;
 let reportCursor: string | null = null;
@@ -184,7 +193,7 @@ async function runSearch(more: boolean): Promise<void> {
           el('td', {}, el('a', { href: `#/entry/${e.index}`, text: String(e.index) })),
           el('td', { text: fmtTime(e.timestamp) }),
           el('td', { text: e.actor.org }),
-          el('td', { text: e.actor.sub }),
+          e.pruned ? el('td', { text: prunedText(e.pruned) }) : el('td', { text: e.actor.sub }),
           el('td', { text: e.action }, e.breakGlass ? el('span', { class: 'tag warn', text: 'break-glass' }) : null),
           el('td', { text: e.crn ?? '' }),
           el('td', { text: e.purpose ?? '' }),
@@ -231,6 +240,17 @@ async function showEntry(index: string): Promise<void> {
     const e = await api<Entry>(`/ig/api/entries/${encodeURIComponent(index)}`);
     currentEntry = e;
     detailRow(dl, 'Time', fmtTime(e.timestamp));
+    if (e.pruned) {
+      // Only what was not personal data is left; the leaf hash still proves the entry's place in the log.
+      detailRow(dl, 'Pruned', `${prunedText(e.pruned)}: its details were older than the log's retention period.`);
+      detailRow(dl, 'Organisation', e.actor.org);
+      detailRow(dl, 'Action', e.action);
+      detailRow(dl, 'Decision', e.decision);
+      detailRow(dl, 'Released to', e.recipientOrg);
+      detailRow(dl, 'Break-glass', e.breakGlass ? 'Yes' : 'No');
+      $('verify').hidden = false;
+      return;
+    }
     detailRow(dl, 'Actor', `${e.actor.sub} (${e.actor.org}), roles: ${e.actor.roles.join(', ') || 'none'}`);
     detailRow(dl, 'Action', `${e.action} on ${e.resource.type} ${e.resource.id}`);
     detailRow(dl, 'CRN', e.crn);
@@ -282,9 +302,11 @@ async function verifyCurrent(): Promise<void> {
     ]);
     const result = await verifyEntry(e as unknown as Entry & Record<string, unknown>, proof, checkpoint, jwks);
     const outcome = result.ok
-      ? result.redacted
-        ? `Inclusion verified: entry ${e.index} (shown redacted, so its content cannot be checked here) is in the signed log of ${checkpoint.treeSize} entries.`
-        : `Verified: entry ${e.index} is in the signed log of ${checkpoint.treeSize} entries.`
+      ? e.pruned
+        ? `Inclusion verified: entry ${e.index} (pruned, so only its leaf hash is left) is in the signed log of ${checkpoint.treeSize} entries.`
+        : result.redacted
+          ? `Inclusion verified: entry ${e.index} (shown redacted, so its content cannot be checked here) is in the signed log of ${checkpoint.treeSize} entries.`
+          : `Verified: entry ${e.index} is in the signed log of ${checkpoint.treeSize} entries.`
       : 'Not verified: see the failed step below.';
     out.replaceChildren(
       el('p', { class: `result ${result.ok ? 'ok' : 'fail'}`, id: 'verify-outcome', text: outcome }),
@@ -416,6 +438,14 @@ async function route(): Promise<void> {
     case 'overview':
       showView('overview');
       await showOverview();
+      break;
+    case 'records':
+      showView('records');
+      await showRecords();
+      break;
+    case 'breach':
+      showView('breach');
+      await showBreach(decodeURIComponent(arg ?? ''));
       break;
     case 'retention':
       showView('retention');

@@ -41,6 +41,7 @@ interface Overview {
     byStatus: Record<string, number>;
     pastReviewDate: { title: string; status: string; reviewBy: string; parties: string[] }[];
   };
+  breachesOverdue: { id: string; summary: string; severity: string; icoDeadline: string }[];
   overdueExchangeRequests:
     { id: string; requester: string; provider: string; crn: string; urgency: string; dueBy: string }[] | null;
   webhookDelivery: WebhookDelivery[];
@@ -220,6 +221,21 @@ export async function showOverview(): Promise<void> {
               el('li', {
                 text: `${a.title} (${a.status}): review was due ${a.reviewBy.slice(0, 10)}; parties ${a.parties.join(', ')}`,
               }),
+            ),
+          )
+        : el('p', { text: 'None.' }),
+      el('h3', { text: 'Breaches overdue for reporting to the ICO' }),
+      o.breachesOverdue.length
+        ? el(
+            'ul',
+            { id: 'breaches-overdue' },
+            o.breachesOverdue.map((b) =>
+              el(
+                'li',
+                {},
+                el('a', { href: `#/breach/${b.id}`, text: b.summary }),
+                ` (${b.severity}): the 72 hours ended ${fmtTime(b.icoDeadline)}`,
+              ),
             ),
           )
         : el('p', { text: 'None.' }),

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Req, Res 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '@shared/core/source-root.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
 import { ValidationException } from '@shared/errors/index.js';
@@ -45,7 +45,7 @@ export class SignInController {
   ) {
     this.pages = new Pages(
       { serviceName: 'Probation information-sharing gateway', demo: config.demo, navigation: NAVIGATION },
-      [fileURLToPath(new URL('../views/', import.meta.url))],
+      [sourcePath('modules/people/views/')],
     );
   }
 

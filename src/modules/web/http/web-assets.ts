@@ -2,7 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '@shared/core/source-root.js';
 
 /** Same-origin scripts, styles, fonts and images only; no inline code, no framing, forms post back here. */
 export const PAGE_CSP =
@@ -15,9 +15,9 @@ export const GOVUK_FRONTEND_DIR = path.join(
 );
 
 /** This module's own pages' templates and assets. */
-export const WEB_VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
+export const WEB_VIEWS_DIR = sourcePath('modules/web/views/');
 const GOVUK_BUILT_FILES = new Set(['/govuk-frontend.min.css', '/govuk-frontend.min.js']);
-const WEB_ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
+const WEB_ASSETS_DIR = sourcePath('modules/web/assets/');
 
 /**
  * Serves the pages' static files with @fastify/static: GOV.UK Frontend's fonts and images at

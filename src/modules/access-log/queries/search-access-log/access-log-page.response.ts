@@ -16,6 +16,12 @@ class AgreementRefResponse {
   @ApiProperty() version: number;
 }
 
+class PruningResponse {
+  @ApiProperty({ nullable: true, type: String, description: 'When the pruning ran (RFC 3339)' }) on: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Entries older than this were due (RFC 3339)' })
+  cutoff: string | null;
+}
+
 /** An entry as stored: its RFC 8785 canonical JSON is the Merkle leaf. */
 export class AccessLogEntryResponse {
   @ApiProperty({ example: 42 }) index: number;
@@ -46,6 +52,12 @@ export class AccessLogEntryResponse {
     description: 'With redacted: base64 RFC 9162 leaf hash of the stored entry, for its inclusion proof',
   })
   leafHash?: string;
+  @ApiPropertyOptional({
+    type: PruningResponse,
+    description:
+      "Present when the entry's body was pruned under the log's retention schedule: the entry keeps its index, timestamp, action, decision, acting and receiving organisations and leaf hash (redacted: true); every member that held personal data is empty.",
+  })
+  pruned?: PruningResponse;
 }
 
 export class AccessLogPageResponse {

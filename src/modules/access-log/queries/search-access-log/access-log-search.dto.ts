@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PURPOSES } from '@shared/domain/vocabulary.js';
 import { ValidationException } from '@shared/errors/index.js';
-import type { AccessLogFilter } from '../../infrastructure/access-log.repository.js';
+import type { AccessLogFilter } from '../../domain/access-log-reader.port.js';
 import { CRN, IsRfc3339, ORG_ID, SIZE } from '../../access-log.params.js';
 
 export const MAX_PAGE = 200;

@@ -1,7 +1,7 @@
 import { Query } from '@nestjs/cqrs';
 import type { Principal } from '@shared/auth/principal.js';
 import type { AccessLogPage } from '../../application/access-log.search.js';
-import type { AccessLogFilter } from '../../infrastructure/access-log.repository.js';
+import type { AccessLogFilter } from '../../domain/access-log-reader.port.js';
 
 export class SearchAccessLogQuery extends Query<AccessLogPage> {
   constructor(

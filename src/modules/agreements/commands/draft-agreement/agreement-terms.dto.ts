@@ -23,6 +23,8 @@ import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '@sha
 import { PARTY_ROLES, type PartyRole } from '../../domain/agreement-terms.js';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** A reference as document registers write them (DPIA-2026-014, IG/DPIA/17): printable, no free prose. */
+const DPIA_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9 ./_:-]*$/;
 const RFC3339 = { message: '$property must be an RFC 3339 date-time such as 2026-04-01T00:00:00Z' };
 
 export class PartyDto {
@@ -249,6 +251,26 @@ export class AgreementTermsDto {
   })
   @IsRFC3339(RFC3339)
   reviewBy: string;
+
+  @ApiPropertyOptional({
+    example: 12,
+    description: 'Months between reviews after reviewBy while this version is in force (omit for a single review)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  reviewIntervalMonths?: number;
+
+  @ApiPropertyOptional({
+    example: 'DPIA-2026-014',
+    description: 'Reference of the data protection impact assessment the sharing rests on (DPA 2018 s.64)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(3, 100)
+  @Matches(DPIA_REFERENCE, { message: 'dpiaReference must be letters, digits and . / _ - : or spaces' })
+  dpiaReference?: string;
 
   @ApiPropertyOptional({ type: [ContactDto] })
   @IsOptional()

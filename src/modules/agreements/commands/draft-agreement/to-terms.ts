@@ -42,6 +42,8 @@ export function toTerms(dto: AgreementTermsDto): AgreementTerms {
     validFrom,
     validTo,
     reviewBy,
+    reviewIntervalMonths: dto.reviewIntervalMonths ?? null,
+    dpiaReference: dto.dpiaReference?.trim() ?? null,
     contacts: (dto.contacts ?? []).map((c) => ({ org: c.org, name: c.name, email: c.email, role: c.role ?? null })),
     termination: dto.termination
       ? { noticeDays: dto.termination.noticeDays, dataOnTermination: dto.termination.dataOnTermination }

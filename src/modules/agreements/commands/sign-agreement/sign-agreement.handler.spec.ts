@@ -59,6 +59,8 @@ function draft(): Agreement {
       validFrom: NOW,
       validTo: new Date(NOW.getTime() + 86_400_000),
       reviewBy: NOW,
+      reviewIntervalMonths: null,
+      dpiaReference: null,
       contacts: [],
       termination: null,
     },

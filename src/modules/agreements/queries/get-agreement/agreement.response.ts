@@ -63,6 +63,10 @@ export class TermsResponse {
   @ApiProperty() validFrom: string;
   @ApiProperty() validTo: string;
   @ApiProperty() reviewBy: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'Months between reviews after reviewBy; null: one review' })
+  reviewIntervalMonths: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Reference of the DPIA; null when the version has none' })
+  dpiaReference: string | null;
   @ApiProperty({ type: [ContactResponse] }) contacts: ContactResponse[];
   @ApiProperty({ type: TerminationResponse, nullable: true }) termination: TerminationResponse | null;
 }
@@ -103,6 +107,8 @@ export function termsResponse(t: AgreementTerms): TermsResponse {
     validFrom: formatRfc3339(t.validFrom),
     validTo: formatRfc3339(t.validTo),
     reviewBy: formatRfc3339(t.reviewBy),
+    reviewIntervalMonths: t.reviewIntervalMonths,
+    dpiaReference: t.dpiaReference,
     contacts: t.contacts.map((c) => ({ ...c })),
     termination: t.termination ? { ...t.termination } : null,
   };

@@ -1,0 +1,253 @@
+// IG records: the breach register with its ICO clocks, and agreements' DPIA and review schedule.
+import { $, api, el, field, fmtTime, localToIso, messageOf } from './dom.js';
+
+interface BreachVersion {
+  version: number;
+  status: string;
+  summary: string;
+  severity: string;
+  reportable: boolean | null;
+  crns: string[];
+  agreementIds: string[];
+  partnerOrgs: string[];
+  icoReportedAt: string | null;
+  icoReference: string | null;
+  notReportableReason: string | null;
+  note: string | null;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+interface Breach extends BreachVersion {
+  id: string;
+  discoveredAt: string;
+  occurredAt: string | null;
+  icoDeadline: string;
+  overdue: boolean;
+  reportedLate: boolean;
+  minutesLeft: number | null;
+  history: BreachVersion[];
+}
+
+interface AgreementRecord {
+  id: string;
+  title: string;
+  status: string;
+  parties: string[];
+  dpiaReference: string | null;
+  reviewBy: string;
+  reviewIntervalMonths: number | null;
+  reviewDue: string | null;
+  nextReview: string | null;
+}
+
+const STATUS_NAMES: Record<string, string> = {
+  OPEN: 'Open',
+  REPORTED: 'Reported to the ICO',
+  NOT_REPORTABLE: 'Not reportable',
+  CLOSED: 'Closed',
+};
+
+/** "N h M min left", "overdue", or where the breach stands when its clock does not run. */
+function clock(b: Breach): HTMLElement | string {
+  if (b.overdue) return el('span', { class: 'tag deny', text: 'overdue' });
+  if (b.minutesLeft !== null) {
+    const h = Math.floor(b.minutesLeft / 60);
+    return el('span', {
+      class: `tag${b.minutesLeft < 24 * 60 ? ' warn' : ''}`,
+      text: `${h} h ${b.minutesLeft % 60} min left`,
+    });
+  }
+  if (b.reportedLate) return el('span', { class: 'tag warn', text: 'reported late' });
+  return '';
+}
+
+const list = (v: string) =>
+  v
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export async function showRecords(): Promise<void> {
+  await Promise.all([showBreaches(), showAgreementRecords()]);
+}
+
+async function showBreaches(): Promise<void> {
+  const table = $<HTMLTableElement>('breach-table');
+  const body = table.tBodies[0];
+  $('breaches-status').textContent = 'Loading the register…';
+  try {
+    const { breaches } = await api<{ breaches: Breach[] }>('/ig/api/breaches');
+    const overdue = breaches.filter((b) => b.overdue).length;
+    $('breaches-status').textContent = breaches.length
+      ? `${breaches.length} breach${breaches.length === 1 ? '' : 'es'} recorded; ${overdue} overdue for reporting to the ICO.`
+      : 'No breaches recorded.';
+    body.replaceChildren(
+      ...breaches.map((b) =>
+        el(
+          'tr',
+          { class: b.overdue ? 'attention' : undefined },
+          el('td', { text: fmtTime(b.discoveredAt) }),
+          el('td', {}, el('a', { href: `#/breach/${b.id}`, text: b.summary })),
+          el('td', { text: b.severity }),
+          el('td', { text: STATUS_NAMES[b.status] ?? b.status }),
+          el('td', {}, fmtTime(b.icoDeadline), ' ', clock(b)),
+        ),
+      ),
+    );
+    table.hidden = breaches.length === 0;
+  } catch (err) {
+    $('breaches-status').textContent = `Could not load the register: ${messageOf(err)}`;
+  }
+}
+
+async function showAgreementRecords(): Promise<void> {
+  const out = $('agreement-records');
+  try {
+    const { agreements } = await api<{ agreements: AgreementRecord[] }>('/ig/api/agreements');
+    if (!agreements.length) {
+      out.replaceChildren(el('p', { text: 'Your organisation is party to no agreements in force or in draft.' }));
+      return;
+    }
+    const date = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
+    out.replaceChildren(
+      el(
+        'table',
+        { class: 'data', id: 'agreement-record-table' },
+        el('caption', { class: 'visually-hidden', text: 'Agreements with their DPIA reference and review schedule' }),
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            [
+              'Agreement',
+              'Status',
+              'DPIA reference',
+              'First review',
+              'Then every',
+              'Review due since',
+              'Next review',
+            ].map((h) => el('th', { scope: 'col', text: h })),
+          ),
+        ),
+        el(
+          'tbody',
+          {},
+          agreements.map((a) =>
+            el(
+              'tr',
+              { class: a.reviewDue || !a.dpiaReference ? 'attention' : undefined },
+              el('td', { text: `${a.title} (${a.parties.join(', ')})` }),
+              el('td', { text: a.status }),
+              el('td', { text: a.dpiaReference ?? 'none recorded' }),
+              el('td', { text: date(a.reviewBy) }),
+              el('td', { text: a.reviewIntervalMonths ? `${a.reviewIntervalMonths} months` : 'one review' }),
+              el('td', { text: date(a.reviewDue) }),
+              el('td', { text: date(a.nextReview) }),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (err) {
+    out.replaceChildren(el('p', { text: `Could not load the agreements: ${messageOf(err)}` }));
+  }
+}
+
+let shown: string | null = null;
+
+export async function showBreach(id: string): Promise<void> {
+  shown = id;
+  $('change-status').textContent = '';
+  $('breach-title').textContent = 'Breach';
+  $('breach-detail').replaceChildren();
+  $<HTMLTableElement>('breach-history').tBodies[0].replaceChildren();
+  try {
+    renderBreach(await api<Breach>(`/ig/api/breaches/${encodeURIComponent(id)}`));
+  } catch (err) {
+    $('change-status').textContent = `Could not load the breach: ${messageOf(err)}`;
+  }
+}
+
+function renderBreach(b: Breach): void {
+  $('breach-title').textContent = `Breach discovered ${fmtTime(b.discoveredAt)}`;
+  const row = (term: string, value: Node | string) => [el('dt', { text: term }), el('dd', {}, value)];
+  $('breach-detail').replaceChildren(
+    ...row('What happened', b.summary),
+    ...row('Status', STATUS_NAMES[b.status] ?? b.status),
+    ...row('Severity', b.severity),
+    ...row('Reportable', b.reportable === null ? 'not assessed yet' : b.reportable ? 'yes' : 'no'),
+    ...row('ICO deadline', el('span', {}, fmtTime(b.icoDeadline), ' ', clock(b))),
+    ...(b.occurredAt ? row('Happened', fmtTime(b.occurredAt)) : []),
+    ...(b.icoReportedAt ? row('Reported to the ICO', `${fmtTime(b.icoReportedAt)} ${b.icoReference ?? ''}`) : []),
+    ...(b.notReportableReason ? row('Why not reportable', b.notReportableReason) : []),
+    ...row('People (CRNs)', b.crns.join(', ') || 'none named'),
+    ...row('Agreements', b.agreementIds.join(', ') || 'none named'),
+    ...row('Partners', b.partnerOrgs.join(', ') || 'none named'),
+  );
+  $<HTMLFormElement>('change-form').hidden = b.status === 'CLOSED';
+  $<HTMLTableElement>('breach-history').tBodies[0].replaceChildren(
+    ...b.history.map((v) =>
+      el(
+        'tr',
+        {},
+        el('td', { text: String(v.version) }),
+        el('td', { text: fmtTime(v.recordedAt) }),
+        el('td', { text: v.recordedBy }),
+        el('td', { text: STATUS_NAMES[v.status] ?? v.status }),
+        el('td', { text: v.severity }),
+        el('td', { text: v.note ?? 'recorded' }),
+      ),
+    ),
+  );
+}
+
+$('breach-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const f = ev.currentTarget as HTMLFormElement;
+  const body = {
+    summary: field(f, 'summary').value,
+    discoveredAt: localToIso(field(f, 'discoveredAt').value),
+    occurredAt: localToIso(field(f, 'occurredAt').value),
+    severity: field(f, 'severity').value,
+    crns: list(field(f, 'crns').value),
+    agreementIds: list(field(f, 'agreementIds').value),
+    partnerOrgs: list(field(f, 'partnerOrgs').value),
+  };
+  api<Breach>('/ig/api/breaches', { method: 'POST', body }).then(
+    (b) => {
+      f.reset();
+      location.hash = `#/breach/${b.id}`;
+    },
+    (err: unknown) => {
+      $('breaches-status').textContent = `Could not record the breach: ${messageOf(err)}`;
+    },
+  );
+});
+
+$('change-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const f = ev.currentTarget as HTMLFormElement;
+  const value = (name: string) => field(f, name).value.trim() || undefined;
+  const body = {
+    note: field(f, 'note').value,
+    status: value('status'),
+    icoReportedAt: localToIso(field(f, 'icoReportedAt').value),
+    icoReference: value('icoReference'),
+    notReportableReason: value('notReportableReason'),
+  };
+  const id = shown;
+  if (!id) return;
+  api<Breach>(`/ig/api/breaches/${encodeURIComponent(id)}/changes`, { method: 'POST', body }).then(
+    (b) => {
+      f.reset();
+      renderBreach(b);
+      $('change-status').textContent = `Version ${b.version} recorded.`;
+    },
+    (err: unknown) => {
+      $('change-status').textContent = `Could not record the change: ${messageOf(err)}`;
+    },
+  );
+});
