@@ -247,7 +247,8 @@ export class PgCaseRepository extends CaseRepository {
     except: string,
   ): Promise<string[]> {
     // The log's own columns say who received something about the CRN; which fields is in the
-    // stored entry (its canonical JSON). An entry whose body was pruned names no fields.
+    // stored entry (its canonical JSON). An entry pruned under the log's retention period no
+    // longer names the CRN (its body columns are NULL), so it counts for nobody.
     const rows = await tx.query<{ org: string }[]>(
       `SELECT DISTINCT org FROM (
          SELECT recipient_org AS org, convert_from(entry, 'UTF8')::jsonb -> 'fieldsReleased' AS released FROM access_log_entries
