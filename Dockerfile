@@ -10,6 +10,7 @@ COPY tsconfig.json nest-cli.json ./
 COPY scripts ./scripts
 COPY migrations ./migrations
 COPY policies ./policies
+COPY retention ./retention
 COPY src ./src
 RUN node scripts/build.mjs \
  && node scripts/bundle.mjs \
@@ -26,6 +27,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/policies ./policies
+COPY --from=build /app/retention ./retention
 # DATA_DIR holds the gateway's signing key (and demo keys when DEMO=true): owned by the
 # unprivileged `node` user, nothing else in the image is writable by it.
 RUN mkdir -p /data && chown node:node /data && chmod 0700 /data

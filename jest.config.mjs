@@ -22,6 +22,7 @@ export default {
     '<rootDir>/test/**/*.spec.ts',
     '<rootDir>/test/**/*.e2e-spec.ts',
     '<rootDir>/policies/**/*.spec.ts',
+    '<rootDir>/retention/**/*.spec.ts',
   ],
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',

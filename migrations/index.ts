@@ -13,6 +13,7 @@ import { PolicyVersions1763800018500 } from './1763800018500-PolicyVersions.js';
 import { PeopleSignIn1763800019000 } from './1763800019000-PeopleSignIn.js';
 import { EventPeople1763800019500 } from './1763800019500-EventPeople.js';
 import { LogRetention1763800020000 } from './1763800020000-LogRetention.js';
+import { Retention1763800021000 } from './1763800021000-Retention.js';
 import { IgRecords1763800022000 } from './1763800022000-IgRecords.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
@@ -32,5 +33,6 @@ export const migrations = [
   PeopleSignIn1763800019000,
   EventPeople1763800019500,
   LogRetention1763800020000,
+  Retention1763800021000,
   IgRecords1763800022000,
 ];

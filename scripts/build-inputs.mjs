@@ -4,7 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Folders whose files the build compiles or copies into dist/. */
-export const ROOTS = ['src', 'scripts', 'bench', 'migrations', 'policies'];
+export const ROOTS = ['src', 'scripts', 'bench', 'migrations', 'policies', 'retention'];
 /** Files outside those folders that change what the build writes. */
 const SETTINGS = ['tsconfig.json', 'package-lock.json'];
 /** Written at the end of every build, with the time the build started. */

@@ -20,6 +20,7 @@ import { IgConsoleModule } from '@modules/ig-console/index.js';
 import { WebModule } from '@modules/web/index.js';
 import { PeopleModule } from '@modules/people/index.js';
 import { EventsModule } from '@modules/events/index.js';
+import { RetentionModule } from '@modules/retention/index.js';
 
 /** The composition root: wires every feature module to the process-wide infrastructure. */
 @Module({})
@@ -43,6 +44,7 @@ export class AppModule {
         WebModule,
         PeopleModule,
         EventsModule,
+        RetentionModule,
       ],
       providers: [
         // Global guards run in this order: who is calling, how often, may they.

@@ -11,7 +11,11 @@ const TAGS: [name: string, description: string][] = [
   ],
   [
     'cases',
-    'Case records and OASys-style assessments pushed by the managing organisation; purpose-bound reads and summaries; transfers between CRC and NPS; policy explanations.',
+    'Case records and OASys-style assessments pushed by the managing organisation; purpose-bound reads and summaries; transfers between CRC and NPS; rectification, erasure and restriction by the managing organisation; policy explanations.',
+  ],
+  [
+    'retention',
+    "The retention schedule's dry-run report for IG: what the retention job would erase, and when (README, Retention).",
   ],
   [
     'agreements',

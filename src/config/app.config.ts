@@ -44,6 +44,10 @@ export interface AppConfig {
   readonly trustProxy: boolean;
   /** Folder of the versioned policy files (YAML). */
   readonly policiesDir: string;
+  /** Folder of the versioned retention schedule (YAML, retention/*.yaml). */
+  readonly retentionDir: string;
+  /** How often each instance runs the retention job (one instance at a time erases). */
+  readonly retentionIntervalMs: number;
   /** Misuse detection: more distinct cases than this read by one actor in an hour is flagged. */
   readonly bulkAccessThreshold: number;
   /** Webhooks and the event feed (WEBHOOK_*). */
@@ -265,6 +269,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logPruneIntervalMs: int(env, 'LOG_PRUNE_INTERVAL_MS', 3_600_000, 1000, 86_400_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     policiesDir: path.resolve(str(env, 'POLICIES_DIR') ?? 'policies'),
+    retentionDir: path.resolve(str(env, 'RETENTION_DIR') ?? 'retention'),
+    retentionIntervalMs: int(env, 'RETENTION_INTERVAL_MS', 3_600_000, 1000, 86_400_000),
     bulkAccessThreshold: int(env, 'BULK_ACCESS_THRESHOLD', 50, 1, 1_000_000),
     events,
     metricsPort: int(env, 'METRICS_PORT', 0, 0, 65535),

@@ -277,6 +277,18 @@ describe('IG console in a browser (headless Chromium)', () => {
     );
     await shot('governance-overview');
 
+    // The retention report: one row per kind of data, and a dry run as at a later time.
+    await page.getByRole('link', { name: 'Retention' }).click();
+    const kinds = page.locator('#retention-kinds tbody tr');
+    await kinds.first().waitFor();
+    expect(await kinds.count()).toBe(6);
+    expect(await page.locator('#retention-kinds tr[data-kind="case-record"]').textContent()).toContain(
+      '2557 days from supervision-end',
+    );
+    await page.getByLabel('As at (empty: now)').fill('2099-01-01T00:00');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('#retention-kinds caption', { hasText: '2099' }).waitFor();
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     const me = await page.evaluate(async () => (await fetch('/ig/api/session')).status);

@@ -15,6 +15,7 @@ describe('Periodic jobs', () => {
           'auth.replay-sweep',
           'events.delivery',
           'exchange.deadline-sweep',
+          'retention.review',
         ]),
       );
     } finally {

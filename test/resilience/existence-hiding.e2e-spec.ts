@@ -10,7 +10,8 @@ import { docRoutes } from './support/routes.js';
 /**
  * Existence hiding as a property of the whole API. For every route that takes a CRN and every
  * kind of caller (police officer, CRC system, NPS system, and each one's IG reviewer), a
- * restricted case, a case outside every relationship and an unknown CRN must give the same
+ * restricted case (pushed so by its system, or restricted under DPA 2018 s.47 by its manager
+ * through PUT /cases/{crn}/restriction), a case outside every relationship and an unknown CRN must give the same
  * answers (status, body, headers, once request-specific values are removed), and the caller's
  * own IG must see the same afterwards: access-log searches (with filters), entry reads, the CSV
  * export, subject access reports, the IG console's API (search, entry, report, CSV, misuse
@@ -29,7 +30,7 @@ const MANAGER = 'crc-durham-tees-valley';
  * Not a caller: an allocator knows the cases it allocated.
  */
 const ALLOCATOR = 'nps-allocation';
-const CLASSES = ['restricted', 'unrelated', 'unknown'] as const;
+const CLASSES = ['restricted', 'restricted-s47', 'unrelated', 'unknown'] as const;
 const CONSOLE = { 'x-ig-console': '1' };
 
 interface Caller {
@@ -64,6 +65,10 @@ const CRN_ROUTES = [
   'GET /cases/{crn}/summary',
   'POST /cases/{crn}/transfers',
   'POST /cases/{crn}/transfers/{id}/accept',
+  'POST /cases/{crn}/rectifications',
+  'POST /cases/{crn}/erasure',
+  'PUT /cases/{crn}/restriction',
+  'DELETE /cases/{crn}/restriction',
   'POST /exchange-requests',
   'POST /policies/explain',
   'PUT /cases/{crn}',
@@ -103,9 +108,10 @@ const unrelatedAttrs = fc.record({
   iom: fc.option(fc.record({ cohort: fc.boolean(), force: fc.constant('durham') }), { nil: null }),
 });
 const scenario = fc.record({
-  crns: fc.uniqueArray(crnArb, { minLength: 3, maxLength: 3 }),
+  crns: fc.uniqueArray(crnArb, { minLength: 4, maxLength: 4 }),
   purpose: fc.constantFrom('IOM', 'RISK_MANAGEMENT', 'MAPPA', 'RECALL'),
   restricted: restrictedAttrs,
+  s47: restrictedAttrs,
   unrelated: unrelatedAttrs,
 });
 
@@ -319,6 +325,18 @@ describe('Existence hiding: restricted, unrelated and unknown CRNs look the same
       'POST /cases/{crn}/transfers/{id}/accept',
       await gw.call('POST', `/cases/${crn}/transfers/${randomUUID()}/accept`, me),
     );
+    // The managing organisation's rights: the caller is not it, whatever the case.
+    see(
+      'POST /cases/{crn}/rectifications',
+      await gw.call('POST', `/cases/${crn}/rectifications`, me, { reason: 'wrong tier', tier: 'A1' }),
+    );
+    see(
+      'POST /cases/{crn}/erasure (parts)',
+      await gw.call('POST', `/cases/${crn}/erasure`, me, { reason: 'not needed', parts: ['mappa'] }),
+    );
+    see('POST /cases/{crn}/erasure', await gw.call('POST', `/cases/${crn}/erasure`, me, { reason: 'not needed' }));
+    see('PUT /cases/{crn}/restriction', await gw.call('PUT', `/cases/${crn}/restriction`, me, { reason: 'contested' }));
+    see('DELETE /cases/{crn}/restriction', await gw.call('DELETE', `/cases/${crn}/restriction`, me));
     if (!c.allocates) see('PUT /cases/{crn}', await gw.call('PUT', `/cases/${crn}`, me, caseBody(c.org)));
     // The allocating authority would create an unknown CRN (documented, and tested with the
     // allocation rule), so its PUT is compared between the restricted and unrelated cases only.
@@ -434,10 +452,18 @@ describe('Existence hiding: restricted, unrelated and unknown CRNs look the same
           fc.pre(s.crns.every((x) => !used.has(x)));
           s.crns.forEach((x) => used.add(x));
           run++;
-          const [restricted, unrelated, unknown] = s.crns;
+          const [restricted, s47, unrelated, unknown] = s.crns;
           await createCase(restricted, { ...s.restricted, restricted: true });
+          await createCase(s47, { ...s.s47, restricted: false });
           await createCase(unrelated, { ...s.unrelated, restricted: false });
-          const byClass = [restricted, unrelated, unknown];
+          const r = await gw.call(
+            'PUT',
+            `/cases/${s47}/restriction`,
+            { org: gw.orgs[MANAGER], roles: ['data-owner'], sub: 'user:durham-dpo' },
+            { reason: 'accuracy contested' },
+          );
+          if (r.status !== 200) throw new Error(`restriction ${s47}: ${r.status} ${r.text}`);
+          const byClass = [restricted, s47, unrelated, unknown];
           const who = byClass.map((_, k) => ({
             actor: `${caller.roles[0] === 'system' ? 'system' : 'user'}:hid-${run}-${k}`,
             ig: `user:ig-hid-${run}-${k}`,
@@ -462,12 +488,13 @@ describe('Existence hiding: restricted, unrelated and unknown CRNs look the same
             );
           for (const [k, crn] of byClass.entries())
             views[k] = { ...views[k], ...(await igViews(caller, crn, s.purpose, who[k].actor, who[k].ig, names(k))) };
-          for (const k of [1, 2]) {
+          for (const k of [1, 2, 3]) {
             comparisons += Object.keys(views[0]).length;
             expect({ class: CLASSES[k], ...views[k] }).toEqual({ class: CLASSES[k], ...views[0] });
           }
           if (caller.allocates) {
             expect(allocatorPut[restricted]).toMatchObject({ status: 409 });
+            expect(allocatorPut[s47]).toEqual(allocatorPut[restricted]);
             expect(allocatorPut[unrelated]).toEqual(allocatorPut[restricted]);
           }
         }),

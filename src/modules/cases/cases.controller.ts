@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query as Q, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query as Q, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
@@ -11,9 +11,17 @@ import {
   CaseWriteResponse,
   EscalationResponse,
   ExplainResponse,
+  RestrictionResponse,
+  RightsResponse,
   TransferAcceptedResponse,
   TransferResponse,
 } from './cases.responses.js';
+import { EraseCaseCommand } from './commands/erase-case/erase-case.command.js';
+import { EraseCaseDto } from './commands/erase-case/erase-case.dto.js';
+import { RectifyCaseCommand } from './commands/rectify-case/rectify-case.command.js';
+import { RectifyCaseDto } from './commands/rectify-case/rectify-case.dto.js';
+import { RestrictCaseCommand } from './commands/restrict-case/restrict-case.command.js';
+import { RestrictCaseDto } from './commands/restrict-case/restrict-case.dto.js';
 import { AcceptTransferCommand } from './commands/accept-transfer/accept-transfer.command.js';
 import { RecordAssessmentCommand } from './commands/record-assessment/record-assessment.command.js';
 import { AssessmentParams, RecordAssessmentDto } from './commands/record-assessment/record-assessment.dto.js';
@@ -145,6 +153,60 @@ export class CasesController {
   @ApiSignedRoute(400, 403, 404, 409)
   accept(@CurrentPrincipal() p: Principal, @Param() params: TransferParams) {
     return this.commands.execute(new AcceptTransferCommand(p, params.crn, params.id));
+  }
+
+  @Post('cases/:crn/rectifications')
+  @HttpCode(200)
+  @Roles('system', 'data-owner')
+  @ApiOperation({
+    summary: 'Rectify inaccurate case data (managing organisation, DPA 2018 s.46); recipients are told',
+    description:
+      'Corrects person details or the tier. Every organisation the access log shows received a corrected field gets a case.rectified event (the CRN only). Any caller but the managing organisation gets the answer of an unknown CRN (404). See docs/retention.md.',
+  })
+  @ApiOkResponse({ type: RightsResponse })
+  @ApiSignedRoute(400, 403, 404)
+  rectify(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Body() dto: RectifyCaseDto) {
+    return this.commands.execute(new RectifyCaseCommand(p, crn, dto));
+  }
+
+  @Post('cases/:crn/erasure')
+  @HttpCode(200)
+  @Roles('system', 'data-owner')
+  @ApiOperation({
+    summary: 'Erase the case, or parts of it (managing organisation, DPA 2018 s.47(1)); recipients are told',
+    description:
+      'Without parts: the record, its assessments and transfers are erased and the CRN is from then on unknown to every caller. With parts: those are erased and the case kept. Every organisation the access log shows received an erased field (any field, for the whole case) gets a case.erased event (the CRN only). Any caller but the managing organisation gets the answer of an unknown CRN (404). The access log keeps its entries.',
+  })
+  @ApiOkResponse({ type: RightsResponse })
+  @ApiSignedRoute(400, 403, 404)
+  erase(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Body() dto: EraseCaseDto) {
+    return this.commands.execute(new EraseCaseCommand(p, crn, dto));
+  }
+
+  @Put('cases/:crn/restriction')
+  @Roles('system', 'data-owner')
+  @ApiOperation({
+    summary: 'Restrict processing of the case (managing organisation, DPA 2018 s.47); recipients are told',
+    description:
+      'The case is held but released to nobody but its manager: for every other caller and its IG it reads exactly like an unknown CRN. Every organisation the access log shows received any field of the case gets a case.restricted event (the CRN only). Restricting an already restricted case changes nothing and tells nobody. Any caller but the managing organisation gets the answer of an unknown CRN (404).',
+  })
+  @ApiOkResponse({ type: RestrictionResponse })
+  @ApiSignedRoute(400, 403, 404)
+  restrict(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam, @Body() dto: RestrictCaseDto) {
+    return this.commands.execute(new RestrictCaseCommand(p, crn, dto.reason));
+  }
+
+  @Delete('cases/:crn/restriction')
+  @Roles('system', 'data-owner')
+  @ApiOperation({
+    summary: 'Lift the restriction of processing (managing organisation)',
+    description:
+      'Lifts the s.47 restriction placed through PUT; a restriction pushed with the record (restricted: true in PUT /cases/{crn}) stays. Any caller but the managing organisation gets the answer of an unknown CRN (404).',
+  })
+  @ApiOkResponse({ type: RestrictionResponse })
+  @ApiSignedRoute(400, 403, 404)
+  lift(@CurrentPrincipal() p: Principal, @Param() { crn }: CrnParam) {
+    return this.commands.execute(new RestrictCaseCommand(p, crn, null));
   }
 
   @Post('policies/explain')

@@ -9,6 +9,9 @@ import { CasesController } from './cases.controller.js';
 import { AcceptTransferHandler } from './commands/accept-transfer/accept-transfer.handler.js';
 import { RecordAssessmentHandler } from './commands/record-assessment/record-assessment.handler.js';
 import { RequestTransferHandler } from './commands/request-transfer/request-transfer.handler.js';
+import { EraseCaseHandler } from './commands/erase-case/erase-case.handler.js';
+import { RectifyCaseHandler } from './commands/rectify-case/rectify-case.handler.js';
+import { RestrictCaseHandler } from './commands/restrict-case/restrict-case.handler.js';
 import { UpsertCaseHandler } from './commands/upsert-case/upsert-case.handler.js';
 import { CaseRepository } from './domain/case.repository.port.js';
 import { PgCaseRepository } from './infrastructure/pg-case.repository.js';
@@ -26,6 +29,9 @@ import { ReadCaseHandler } from './queries/read-case/read-case.handler.js';
     RecordAssessmentHandler,
     RequestTransferHandler,
     AcceptTransferHandler,
+    RectifyCaseHandler,
+    EraseCaseHandler,
+    RestrictCaseHandler,
     ReadCaseHandler,
     ExplainDecisionHandler,
     ListEscalationsHandler,

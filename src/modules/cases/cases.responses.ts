@@ -49,6 +49,27 @@ export class TransferAcceptedResponse {
   @ApiProperty({ description: 'The new managing organisation', example: 'nps-north-east' }) managingOrg: string;
 }
 
+export class RightsResponse {
+  @ApiProperty({ example: 'X123456' }) crn: string;
+  @ApiProperty({
+    type: [String],
+    description: 'Released field names the change concerned (empty for a whole erasure or a restriction)',
+  })
+  fields: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Organisations told by event: those the access log shows received a concerned field',
+  })
+  notified: string[];
+  @ApiProperty({ type: Number, nullable: true, description: 'Index of the change in the access log' })
+  accessLogIndex: number | null;
+}
+
+export class RestrictionResponse extends RightsResponse {
+  @ApiProperty({ description: 'Whether processing is now restricted under s.47 by the managing organisation' })
+  restricted: boolean;
+}
+
 class ScoresView {
   @ApiPropertyOptional({ description: 'OGRS3 two-year probability (%)' }) ogrs3TwoYear?: number;
   @ApiPropertyOptional({ enum: ['LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH'] }) ogrs3Band?: string;

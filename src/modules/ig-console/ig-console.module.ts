@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '@config/app.config.js';
 import { AccessLogModule } from '@modules/access-log/index.js';
 import { OrganisationsModule } from '@modules/organisations/index.js';
@@ -38,7 +39,7 @@ export class IgConsoleModule {
   static forRoot(config: Pick<AppConfig, 'demo'>): DynamicModule {
     return {
       module: IgConsoleModule,
-      imports: [AccessLogModule, OrganisationsModule],
+      imports: [AccessLogModule, OrganisationsModule, CqrsModule],
       // The token-less demo sign-in exists only in demo mode: the route is not even registered otherwise.
       controllers: [
         IgPagesController,

@@ -71,6 +71,11 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'GET /cases/{crn}/summary': 'system:NPS,CRC offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE',
   'POST /cases/{crn}/transfers': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC',
   'POST /cases/{crn}/transfers/{id}/accept': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC',
+  'POST /cases/{crn}/rectifications': 'system:NPS,CRC,POLICE data-owner:NPS,CRC,POLICE',
+  'POST /cases/{crn}/erasure': 'system:NPS,CRC,POLICE data-owner:NPS,CRC,POLICE',
+  'PUT /cases/{crn}/restriction': 'system:NPS,CRC,POLICE data-owner:NPS,CRC,POLICE',
+  'DELETE /cases/{crn}/restriction': 'system:NPS,CRC,POLICE data-owner:NPS,CRC,POLICE',
+  'GET /retention/report': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
   'POST /policies/explain': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
   'POST /exchange-requests':
     'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE mappa-coordinator:NPS,POLICE data-owner:NPS,CRC,POLICE',

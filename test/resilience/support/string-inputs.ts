@@ -74,6 +74,14 @@ export function validRequests(f: Fixtures): Record<string, ValidRequest> {
       body: { toOrg: 'crc-durham-tees-valley', reason: 'RoSH reassessed LOW; CRC to manage' },
     },
     'POST /cases/{crn}/transfers/{id}/accept': { as: 'crc', path: { ...crn, id: f.transferId } },
+    'POST /cases/{crn}/rectifications': {
+      as: 'nps',
+      path: crn,
+      body: { reason: 'Tier mis-keyed at allocation', person: { givenName: 'Alex' }, tier: 'A1' },
+    },
+    'POST /cases/{crn}/erasure': { as: 'nps', path: crn, body: { reason: 'MAPPA entry in error', parts: ['mappa'] } },
+    'PUT /cases/{crn}/restriction': { as: 'nps', path: crn, body: { reason: 'Accuracy contested' } },
+    'GET /retention/report': { as: 'nps', path: {}, query: { at: new Date().toISOString() } },
     'POST /policies/explain': {
       as: 'nps',
       path: {},

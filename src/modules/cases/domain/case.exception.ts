@@ -15,6 +15,7 @@ export enum CaseExceptionCode {
   AllocationInvalid = 'allocation_invalid',
   UnknownPolicyVersion = 'unknown_policy_version',
   UnknownAgreementVersion = 'unknown_agreement_version',
+  RightsInvalid = 'rights_request_invalid',
 }
 
 const KIND: Record<CaseExceptionCode, ErrorKind> = {
@@ -32,6 +33,7 @@ const KIND: Record<CaseExceptionCode, ErrorKind> = {
   [CaseExceptionCode.AllocationInvalid]: 'invalid',
   [CaseExceptionCode.UnknownPolicyVersion]: 'invalid',
   [CaseExceptionCode.UnknownAgreementVersion]: 'invalid',
+  [CaseExceptionCode.RightsInvalid]: 'invalid',
 };
 
 export class CaseException extends DomainException {

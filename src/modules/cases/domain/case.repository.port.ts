@@ -38,4 +38,27 @@ export abstract class CaseRepository {
 
   /** Writes a new transfer offer, or a decided transfer's outcome; `bySub` is who offered or decided it. */
   abstract saveTransfer(tx: Transaction, t: CaseTransfer, bySub: string): Promise<void>;
+
+  /** Writes what rectification, erasure of parts and restriction change: person, tier, MAPPA, IOM, licence conditions, restriction. */
+  abstract saveRights(tx: Transaction, c: Case): Promise<void>;
+
+  /** Erases the health and victims notes of every assessment of the case. */
+  abstract eraseSensitive(tx: Transaction, crn: string): Promise<void>;
+
+  /** Erases the case, its assessments and transfers; false when there was no such case. */
+  abstract erase(tx: Transaction, crn: string): Promise<boolean>;
+
+  /** Erases one assessment; false when there was none. */
+  abstract eraseAssessment(tx: Transaction, crn: string, assessmentId: string): Promise<boolean>;
+
+  /**
+   * The organisations other than `except` that the access log shows received any of `fields` of
+   * the case (any field at all when null), in a released read, exchange or event.
+   */
+  abstract recipientsOf(
+    tx: Transaction,
+    crn: string,
+    fields: readonly string[] | null,
+    except: string,
+  ): Promise<string[]>;
 }

@@ -142,3 +142,54 @@ describe('Case aggregate', () => {
     });
   });
 });
+
+describe('Case aggregate: rectification, erasure and restriction (DPA 2018 s.46-47)', () => {
+  it('rectifies only what changed, and names the released fields it changed', () => {
+    const c = managedBy(crc);
+    expect(c.rectify(crc, { person: { givenName: 'A', dateOfBirth: '1990-01-02' }, tier: 'A1' })).toEqual([
+      'person.dateOfBirth',
+      'tier',
+    ]);
+    expect(c.record.person).toMatchObject({ givenName: 'A', dateOfBirth: '1990-01-02' });
+    expect(c.rectify(crc, { tier: 'A1' })).toEqual([]);
+  });
+
+  it('erases parts, naming every released field each part holds', () => {
+    const c = managedBy(crc, { mappa: { category: 1, level: 2 }, person: { ...pushed().person, pncId: '2004/1' } });
+    expect(c.eraseParts(crc, ['mappa', 'person.pncId', 'sensitive'])).toEqual([
+      'mappa.category',
+      'mappa.level',
+      'person.pncId',
+      'sensitive.health',
+      'sensitive.victims',
+    ]);
+    expect(c.record).toMatchObject({
+      mappa: null,
+      person: { pncId: null },
+      licenceConditions: ['curfew', 'exclusion zone'],
+    });
+  });
+
+  it('restricts once and lifts once; the case reads as restricted while it holds', () => {
+    const c = managedBy(crc);
+    expect(c.restrict({ ...crc, sub: 'user:dpo' }, 'contested', new Date(0))).toBe(true);
+    expect(c.record).toMatchObject({ restricted: true, restriction: { byOrg: crc.org, reason: 'contested' } });
+    expect(c.restrict({ ...crc, sub: 'user:dpo' }, 'again', new Date(1))).toBe(false);
+    expect(c.record.restriction?.reason).toBe('contested');
+    expect(c.liftRestriction(crc)).toBe(true);
+    expect(c.liftRestriction(crc)).toBe(false);
+  });
+
+  it('gives any other organisation the one "not found" answer, whichever right it tries', () => {
+    const c = managedBy(crc);
+    const attempts = [
+      () => c.rectify(otherCrc, { tier: 'A1' }),
+      () => c.eraseParts(nps, ['mappa']),
+      () => c.assertErasableBy(nps),
+      () => c.restrict({ ...otherCrc, sub: 'x' }, 'r', new Date(0)),
+      () => c.liftRestriction(nps),
+    ];
+    for (const a of attempts) expect(code(a)).toBe(CaseExceptionCode.NotFound);
+    expect(c.record).toMatchObject({ tier: 'B2', restricted: false });
+  });
+});

@@ -1,7 +1,7 @@
 import type { OrgKind } from '@shared/auth/roles.js';
 import { isAllocator } from './case-allocation.js';
 import { CaseException, CaseExceptionCode } from './case.exception.js';
-import { isHighRosh, type Assessment, type CaseRecord } from './case.types.js';
+import { isHighRosh, type Assessment, type CaseRecord, type Restriction, type Tier } from './case.types.js';
 
 /** The organisation acting on a case. */
 export interface CaseActor {
@@ -10,7 +10,26 @@ export interface CaseActor {
 }
 
 /** A case record as pushed by a system (PUT /cases/{crn}); the gateway keeps escalation and transfers. */
-export type PushedCase = Omit<CaseRecord, 'escalation' | 'pendingTransfer' | 'updatedAt'>;
+export type PushedCase = Omit<CaseRecord, 'escalation' | 'pendingTransfer' | 'updatedAt' | 'restriction'>;
+
+/** A rectification by the managing organisation (DPA 2018 s.46): the corrected values only. */
+export interface Rectification {
+  person?: Partial<Pick<CaseRecord['person'], 'givenName' | 'familyName' | 'dateOfBirth' | 'pncId'>>;
+  tier?: Tier;
+}
+
+/** Parts of a case its manager may erase while keeping the rest (DPA 2018 s.47(1)). */
+export const ERASABLE_PARTS = ['person.pncId', 'mappa', 'iom', 'licenceConditions', 'sensitive'] as const;
+export type ErasablePart = (typeof ERASABLE_PARTS)[number];
+
+/** The released field names (policies' vocabulary) each erasable part holds: who received them is told. */
+export const FIELDS_OF_PART: Record<ErasablePart, readonly string[]> = {
+  'person.pncId': ['person.pncId'],
+  mappa: ['mappa.category', 'mappa.level'],
+  iom: ['iom'],
+  licenceConditions: ['licenceConditions'],
+  sensitive: ['sensitive.health', 'sensitive.victims'],
+};
 
 /** An offer of a case to another probation provider (POST /cases/{crn}/transfers). */
 export interface CaseTransfer {
@@ -111,6 +130,67 @@ export class Case {
     this.state.pendingTransfer = null;
     this.state.escalation = null;
     return { ...transfer, status: 'ACCEPTED' };
+  }
+
+  /**
+   * The managing organisation corrects inaccurate data. Answers the released field names whose
+   * value changed (none when the correction repeats what is held).
+   */
+  rectify(actor: CaseActor, r: Rectification): string[] {
+    this.assertManagedBy(actor.org);
+    const changed: string[] = [];
+    const person = { ...this.state.person };
+    for (const k of ['givenName', 'familyName', 'dateOfBirth', 'pncId'] as const) {
+      const v = r.person?.[k];
+      if (v === undefined || (person[k] ?? null) === v) continue;
+      person[k] = v as string;
+      changed.push(`person.${k}`);
+    }
+    this.state.person = person;
+    if (r.tier !== undefined && r.tier !== this.state.tier) {
+      this.state.tier = r.tier;
+      changed.push('tier');
+    }
+    return changed;
+  }
+
+  /** The managing organisation erases parts of the case; answers the released field names they held. */
+  eraseParts(actor: CaseActor, parts: readonly ErasablePart[]): string[] {
+    this.assertManagedBy(actor.org);
+    const s = this.state;
+    for (const p of parts) {
+      if (p === 'person.pncId') s.person = { ...s.person, pncId: null };
+      else if (p === 'mappa') s.mappa = null;
+      else if (p === 'iom') s.iom = null;
+      else if (p === 'licenceConditions') s.licenceConditions = [];
+    }
+    return [...new Set(parts.flatMap((p) => FIELDS_OF_PART[p]))];
+  }
+
+  /** Checks that `actor` may erase the whole case (its manager), before it is deleted. */
+  assertErasableBy(actor: CaseActor): void {
+    this.assertManagedBy(actor.org);
+  }
+
+  /**
+   * Restricts processing (DPA 2018 s.47(2)): from now on the case is released to nobody but its
+   * manager, and reads, for everyone else, exactly like an unknown CRN. False when it already was.
+   */
+  restrict(actor: CaseActor & { sub: string }, reason: string, now: Date): boolean {
+    this.assertManagedBy(actor.org);
+    if (this.state.restriction) return false;
+    const restriction: Restriction = { at: now.toISOString(), byOrg: actor.org, bySub: actor.sub, reason };
+    this.state.restriction = restriction;
+    this.state.restricted = true;
+    return true;
+  }
+
+  /** Lifts the restriction of processing; false when there was none. A pushed `restricted` flag stays. */
+  liftRestriction(actor: CaseActor): boolean {
+    this.assertManagedBy(actor.org);
+    if (!this.state.restriction) return false;
+    this.state.restriction = null;
+    return true;
   }
 
   /** The one answer for a transfer that is not offered to the caller, whether or not it or its case exists. */

@@ -57,6 +57,18 @@ export interface CaseRecord {
   escalation: { raisedAt: string; reason: string; assessmentId: string } | null;
   pendingTransfer: { id: string; fromOrg: string; toOrg: string } | null;
   updatedAt: Date;
+  /** The day supervision ended (YYYY-MM-DD), as pushed; null or absent while it goes on. Retention runs from it. */
+  supervisionEndedOn?: string | null;
+  /** A restriction of processing (DPA 2018 s.47) by the managing organisation; while set, `restricted` is true. */
+  restriction?: Restriction | null;
+}
+
+/** Who restricted processing of a case, when and why (DPA 2018 s.47). */
+export interface Restriction {
+  at: string;
+  byOrg: string;
+  bySub: string;
+  reason: string;
 }
 
 export interface Need {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Transaction } from '@shared/database/transaction.js';
 import { Case, type CaseTransfer, type PushedCase } from '../domain/case.js';
 import { CaseRepository } from '../domain/case.repository.port.js';
-import type { Assessment, CaseRecord } from '../domain/case.types.js';
+import type { Assessment, CaseRecord, Restriction } from '../domain/case.types.js';
 
 interface CaseRow {
   crn: string;
@@ -19,6 +19,8 @@ interface CaseRow {
   escalation: CaseRecord['escalation'];
   pending_transfer: CaseRecord['pendingTransfer'];
   updated_at: Date;
+  supervision_ended_on: string | null;
+  restriction: Restriction | null;
 }
 
 interface AssessmentRow {
@@ -43,10 +45,13 @@ function toRecord(r: CaseRow): CaseRecord {
     mappa: r.mappa,
     iom: r.iom_force !== null || r.iom_cohort ? { cohort: r.iom_cohort, force: r.iom_force ?? '' } : null,
     licenceConditions: r.licence_conditions,
-    restricted: r.restricted,
+    // Restricted as pushed by the case system, or by its manager under s.47: either hides it alike.
+    restricted: r.restricted || r.restriction !== null,
     escalation: r.escalation,
     pendingTransfer: r.pending_transfer,
     updatedAt: r.updated_at,
+    supervisionEndedOn: r.supervision_ended_on,
+    restriction: r.restriction,
   };
 }
 
@@ -64,7 +69,8 @@ function toAssessment(r: AssessmentRow): Assessment {
   };
 }
 
-const CASE_COLUMNS = `c.crn, c.managing_org, c.person, c.tier, c.rosh, c.mappa, c.iom_cohort, c.iom_force, c.licence_conditions, c.restricted, c.escalation, c.pending_transfer, c.updated_at`;
+const CASE_COLUMNS = `c.crn, c.managing_org, c.person, c.tier, c.rosh, c.mappa, c.iom_cohort, c.iom_force, c.licence_conditions, c.restricted, c.escalation, c.pending_transfer, c.updated_at,
+  to_char(c.supervision_ended_on, 'YYYY-MM-DD') AS supervision_ended_on, c.restriction`;
 
 /** Case records, assessments and transfers in PostgreSQL. Plain SQL: one round trip per read on the hot path. */
 @Injectable()
@@ -121,11 +127,11 @@ export class PgCaseRepository extends CaseRepository {
 
   async push(tx: Transaction, c: PushedCase): Promise<'created' | 'updated'> {
     const rows = await tx.query<{ inserted: boolean }[]>(
-      `INSERT INTO cases (crn, managing_org, person, tier, rosh, mappa, iom_cohort, iom_force, licence_conditions, restricted)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO cases (crn, managing_org, person, tier, rosh, mappa, iom_cohort, iom_force, licence_conditions, restricted, supervision_ended_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (crn) DO UPDATE SET person = EXCLUDED.person, tier = EXCLUDED.tier, rosh = EXCLUDED.rosh, mappa = EXCLUDED.mappa,
          iom_cohort = EXCLUDED.iom_cohort, iom_force = EXCLUDED.iom_force, licence_conditions = EXCLUDED.licence_conditions,
-         restricted = EXCLUDED.restricted, updated_at = now(), revision = cases.revision + 1
+         restricted = EXCLUDED.restricted, supervision_ended_on = EXCLUDED.supervision_ended_on, updated_at = now(), revision = cases.revision + 1
        RETURNING (xmax = 0) AS inserted`,
       [
         c.crn,
@@ -138,6 +144,7 @@ export class PgCaseRepository extends CaseRepository {
         c.iom?.force ?? null,
         JSON.stringify(c.licenceConditions),
         c.restricted,
+        c.supervisionEndedOn ?? null,
       ],
     );
     return rows[0].inserted ? 'created' : 'updated';
@@ -194,5 +201,66 @@ export class PgCaseRepository extends CaseRepository {
       t.status,
       bySub,
     ]);
+  }
+
+  async saveRights(tx: Transaction, c: Case): Promise<void> {
+    const r = c.record;
+    await tx.query(
+      `UPDATE cases SET person = $2, tier = $3, mappa = $4, iom_cohort = $5, iom_force = $6, licence_conditions = $7,
+         restriction = $8, updated_at = now(), revision = revision + 1 WHERE crn = $1`,
+      [
+        r.crn,
+        JSON.stringify(r.person),
+        r.tier,
+        r.mappa ? JSON.stringify(r.mappa) : null,
+        r.iom?.cohort ?? false,
+        r.iom?.force ?? null,
+        JSON.stringify(r.licenceConditions),
+        r.restriction ? JSON.stringify(r.restriction) : null,
+      ],
+    );
+  }
+
+  async eraseSensitive(tx: Transaction, crn: string): Promise<void> {
+    await tx.query(`UPDATE case_assessments SET sensitive = NULL WHERE crn = $1 AND sensitive IS NOT NULL`, [crn]);
+  }
+
+  async erase(tx: Transaction, crn: string): Promise<boolean> {
+    await tx.query(`DELETE FROM case_assessments WHERE crn = $1`, [crn]);
+    await tx.query(`DELETE FROM case_transfers WHERE crn = $1`, [crn]);
+    const rows = await tx.query<{ crn: string }[]>(
+      `WITH gone AS (DELETE FROM cases WHERE crn = $1 RETURNING crn) SELECT crn FROM gone`,
+      [crn],
+    );
+    return rows.length > 0;
+  }
+
+  async eraseAssessment(tx: Transaction, crn: string, assessmentId: string): Promise<boolean> {
+    const rows = await tx.query<{ crn: string }[]>(
+      `WITH gone AS (DELETE FROM case_assessments WHERE crn = $1 AND assessment_id = $2 RETURNING crn) SELECT crn FROM gone`,
+      [crn, assessmentId],
+    );
+    return rows.length > 0;
+  }
+
+  async recipientsOf(
+    tx: Transaction,
+    crn: string,
+    fields: readonly string[] | null,
+    except: string,
+  ): Promise<string[]> {
+    // The log's own columns say who received something about the CRN; which fields is in the
+    // stored entry (its canonical JSON). An entry pruned under the log's retention period no
+    // longer names the CRN (its body columns are NULL), so it counts for nobody.
+    const rows = await tx.query<{ org: string }[]>(
+      `SELECT DISTINCT org FROM (
+         SELECT recipient_org AS org, convert_from(entry, 'UTF8')::jsonb -> 'fieldsReleased' AS released FROM access_log_entries
+          WHERE crn = $1 AND decision = 'ALLOW' AND recipient_org IS NOT NULL AND recipient_org <> $2) e
+        WHERE CASE WHEN $3::text[] IS NULL THEN jsonb_array_length(coalesce(released, '[]')) > 0
+                   ELSE coalesce(jsonb_exists_any(released, $3::text[]), false) END
+        ORDER BY 1`,
+      [crn, except, fields ? [...fields] : null],
+    );
+    return rows.map((r) => r.org);
   }
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@shared/auth/decorators.js';
 import { ValidationException } from '@shared/errors/index.js';
@@ -16,6 +17,7 @@ import {
   type SubjectAccessReport,
   type Witnessing,
 } from '@modules/access-log/index.js';
+import { GetRetentionReportQuery, RetentionReportQueryDto, type RetentionReport } from '@modules/retention/index.js';
 import { BreachRegisterService, type BreachView } from '../application/breach-register.service.js';
 import {
   GovernanceOverviewService,
@@ -68,6 +70,7 @@ export class IgApiController {
     private readonly overviews: GovernanceOverviewService,
     private readonly notes: LogNotes,
     private readonly breaches: BreachRegisterService,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('entries')
@@ -153,6 +156,12 @@ export class IgApiController {
   @HttpCode(201)
   reviewFlag(@Reviewer() p: Principal, @Body() body: FlagReviewDto): Promise<FlagReview> {
     return this.flags.review(p, body.flagId, body.note);
+  }
+
+  /** GET /retention/report for the signed-in reviewer: a dry run of the retention job over its organisation's data. */
+  @Get('retention')
+  retention(@Reviewer() p: Principal, @Query() q: RetentionReportQueryDto): Promise<RetentionReport> {
+    return this.queries.execute(new GetRetentionReportQuery(p, q.at ? new Date(q.at) : new Date()));
   }
 
   @Get('overview')

@@ -2,6 +2,7 @@
 import { $, api, el, field, fmtTime, localToIso, messageOf, showMessage } from './dom.js';
 import { showFlags, showOverview } from './governance.js';
 import { showBreach, showRecords } from './records.js';
+import { showRetention } from './retention.js';
 import {
   verifyEntry,
   verifyEntryWitnessed,
@@ -66,7 +67,7 @@ interface Access {
   fieldsWithheld: string[];
 }
 
-const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview', 'records', 'breach'];
+const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview', 'records', 'breach', 'retention'];
 let session: Session | null = null;
 let logCursor: string | null = null;
 let reportCursor: string | null = null;
@@ -446,11 +447,20 @@ async function route(): Promise<void> {
       showView('breach');
       await showBreach(decodeURIComponent(arg ?? ''));
       break;
+    case 'retention':
+      showView('retention');
+      await showRetention();
+      break;
     default:
       showView('log');
       if (!$<HTMLTableElement>('log-table').tBodies[0].childElementCount) await runSearch(false);
   }
 }
+
+$('retention-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void showRetention();
+});
 
 window.addEventListener('hashchange', () => void route());
 window.addEventListener('ig:signed-out', () => {

@@ -104,4 +104,17 @@ export class UpsertCaseDto {
   licenceConditions: string[];
 
   @ApiProperty() @IsBoolean() restricted: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    example: '2026-03-31',
+    nullable: true,
+    description:
+      'YYYY-MM-DD: the day supervision ended (null or absent while it goes on). The retention period of the case record runs from it (README, Retention).',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'supervisionEndedOn must be a date YYYY-MM-DD' })
+  @IsPastDate({ minYear: 1900 })
+  supervisionEndedOn?: string | null;
 }
