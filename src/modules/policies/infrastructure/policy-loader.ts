@@ -98,17 +98,30 @@ export function lineOfPath(doc: Document, lc: LineCounter, path: readonly (strin
   return lineAt(doc.contents) ?? 1;
 }
 
-/** Loads every `*.yaml` in the policies folder (not its tests/), stopping at the first bad file. */
-export function loadPolicies(dir: string): PolicySet {
+/**
+ * The `*.yaml` files directly in `dir`, sorted by name: the files of a versioned rule set (policies,
+ * the retention schedule). `refuse` makes the error for a folder that cannot be read or holds none.
+ */
+export function yamlFilesIn(
+  dir: string,
+  names: { folder: string; files: string },
+  refuse: (problem: string) => Error,
+): string[] {
   let files: string[];
   try {
     files = readdirSync(dir)
       .filter((f) => /\.ya?ml$/.test(f))
       .sort();
   } catch {
-    throw new PolicyFileError(dir, 0, 'the policies folder cannot be read');
+    throw refuse(`the ${names.folder} folder cannot be read`);
   }
-  if (!files.length) throw new PolicyFileError(dir, 0, 'no policy files (*.yaml) found');
+  if (!files.length) throw refuse(`no ${names.files} files (*.yaml) found`);
+  return files;
+}
+
+/** Loads every `*.yaml` in the policies folder (not its tests/), stopping at the first bad file. */
+export function loadPolicies(dir: string): PolicySet {
+  const files = yamlFilesIn(dir, { folder: 'policies', files: 'policy' }, (problem) => new PolicyFileError(dir, 0, problem));
   return policySetOf(
     files.map((name) => ({ name, bytes: readFileSync(path.join(dir, name)) })),
     path.basename(dir),

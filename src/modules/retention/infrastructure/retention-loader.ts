@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { lineOfPath } from '@modules/policies/index.js';
+import { lineOfPath, yamlFilesIn } from '@modules/policies/index.js';
 import {
   RETENTION_FROM,
   RETENTION_KINDS,
@@ -84,15 +84,11 @@ export function parseRetentionFile(
  * ever because a rule was left out.
  */
 export function loadRetentionSchedule(dir: string): RetentionSchedule {
-  let files: string[];
-  try {
-    files = readdirSync(dir)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort();
-  } catch {
-    throw new RetentionFileError(dir, 0, 'the retention folder cannot be read');
-  }
-  if (!files.length) throw new RetentionFileError(dir, 0, 'no retention files (*.yaml) found');
+  const files = yamlFilesIn(
+    dir,
+    { folder: 'retention', files: 'retention' },
+    (problem) => new RetentionFileError(dir, 0, problem),
+  );
   const schedule: RetentionSchedule = { versions: [], rules: [] };
   const folder = path.basename(dir);
   for (const name of files) {
