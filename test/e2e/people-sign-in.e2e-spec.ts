@@ -6,54 +6,7 @@ import { DEMO_PASSWORD, demoClaimMapping } from '../../src/demo/demo-people.js';
 import { freePort } from '../setup/polling.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
 import { TestGateway } from '../setup/test-app.js';
-
-/** A browser's cookies, per origin (enough for two loopback servers on different ports). */
-class Browser {
-  private readonly jar = new Map<string, Map<string, string>>();
-
-  async get(url: string, init: RequestInit = {}): Promise<Response> {
-    const u = new URL(url);
-    const cookies = this.jar.get(u.origin) ?? new Map<string, string>();
-    const res = await fetch(u, {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string>),
-        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = c.split(';');
-      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-      if (attrs.some((a) => /max-age=0|expires=thu, 01 jan 1970/i.test(a.trim())) || value === '') cookies.delete(name);
-      else cookies.set(name, value);
-    }
-    this.jar.set(u.origin, cookies);
-    return res;
-  }
-
-  post(url: string, form: Record<string, string>): Promise<Response> {
-    return this.get(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  }
-
-  /** Follows redirects from `res` (a browser's GET after 302/303), returning the first non-redirect answer and where it came from. */
-  async follow(res: Response, from: string): Promise<{ res: Response; url: string }> {
-    let url = from;
-    while ([301, 302, 303].includes(res.status)) {
-      url = new URL(res.headers.get('location')!, url).href;
-      res = await this.get(url);
-    }
-    return { res, url };
-  }
-
-  cookie(origin: string, name: string): string | undefined {
-    return this.jar.get(origin)?.get(name);
-  }
-}
+import { Browser } from '../support/people.js';
 
 describe('People sign in through their organisation identity provider (OpenID Connect)', () => {
   let gw: TestGateway;
@@ -101,16 +54,25 @@ describe('People sign in through their organisation identity provider (OpenID Co
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     const { res: form, url: formUrl } = await b.follow(start, `${base}/sign-in/${org}`);
     expect(form.status).toBe(200);
+    // Still signed in at the IdP (the same browser signing in again): no login form this time.
+    if (new URL(formUrl).origin === base) return { res: form, url: formUrl };
     const html = await form.text();
     const action = /<form method="post" action="([^"]+)"/.exec(html)![1];
     const posted = await b.post(new URL(action, formUrl).href, { username, password });
     return b.follow(posted, new URL(action, formUrl).href);
   }
 
-  it('an IOM officer signs in with the IdP form and lands on their account: organisation, role, force', async () => {
+  it('an IOM officer signs in with the IdP form and lands on their home page; their account shows organisation, role, force', async () => {
     const b = new Browser();
-    const { res, url } = await signIn(b, 'police-cleveland', 'iom-officer@police-cleveland');
-    expect(url).toBe(`${base}/account`);
+    const { res: home, url } = await signIn(b, 'police-cleveland', 'iom-officer@police-cleveland');
+    expect(url).toBe(`${base}/home`);
+    expect(home.status).toBe(200);
+    const tasks = await home.text();
+    expect(tasks).toContain('PC Sam Hardy');
+    expect(tasks).toContain('href="/find-a-person"');
+    expect(tasks).toContain('href="/cohort"');
+    expect(tasks).not.toContain('href="/requests/incoming"');
+    const res = await b.get(`${base}/account`);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('PC Sam Hardy');
@@ -119,6 +81,25 @@ describe('People sign in through their organisation identity provider (OpenID Co
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     const cookie = b.cookie(base, '__Host-gateway-session');
     expect(cookie).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('starts a sign-in at the contract route /auth/sign-in?org=: a redirect to the IdP with a PKCE S256 code challenge', async () => {
+    const b = new Browser();
+    const res = await b.get(`${base}/auth/sign-in?org=nps-north-east`);
+    expect([302, 303]).toContain(res.status);
+    const to = new URL(res.headers.get('location')!);
+    expect(to.origin).toBe(idp.issuer);
+    expect(to.searchParams.get('response_type')).toBe('code');
+    expect(to.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(to.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(to.searchParams.get('client_id')).toBe('gateway-nps-north-east');
+    // No organisation, or one without a registered IdP: a page that says what to do, not a redirect.
+    for (const url of [`${base}/auth/sign-in`, `${base}/auth/sign-in?org=nobody`]) {
+      const refused = await b.get(url);
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('text/html');
+      expect(await refused.text()).toContain('href="/sign-in"');
+    }
   });
 
   it('sets the session cookie host-only, HttpOnly, Secure and SameSite=Lax, for the whole site', async () => {
@@ -186,8 +167,8 @@ describe('People sign in through their organisation identity provider (OpenID Co
 
   it('ends the session at sign-out (with the account page form token only), and then asks to sign in', async () => {
     const b = new Browser();
-    const { res } = await signIn(b, 'nps-north-east', 'offender-manager@nps-north-east');
-    const token = /name="formToken" value="([^"]+)"/.exec(await res.text())![1];
+    await signIn(b, 'nps-north-east', 'offender-manager@nps-north-east');
+    const token = /name="formToken" value="([^"]+)"/.exec(await (await b.get(`${base}/account`)).text())![1];
     const forged = await b.post(`${base}/sign-out`, { formToken: 'x'.repeat(token.length) });
     expect(forged.status).toBe(400);
     expect((await b.get(`${base}/account`)).status).toBe(200);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@shared/auth/principal.js';
+import { logActor, type Principal } from '@shared/auth/principal.js';
 import { AccessLogWriter, type LogIntent } from '@modules/access-log/index.js';
 import type { AgreementStatus } from './domain/agreement-terms.js';
 import type { Transaction } from '@shared/database/transaction.js';
@@ -22,14 +22,14 @@ export class AgreementAudit {
 
   record(
     tx: Transaction,
-    p: Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'reason'>,
+    p: Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'reason' | 'idp'>,
     action: AgreementLogAction,
     a: Agreement,
     extra: { from?: AgreementStatus; reason?: string; detail?: string[] } = {},
   ): Promise<LogIntent> {
     const now = new Date();
     return this.log.enqueue(tx, {
-      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      actor: logActor(p),
       action: `agreement.${action}`,
       resource: { type: 'agreement', id: a.id },
       reason: (extra.reason ?? p.reason ?? null)?.slice(0, 4000) ?? null,

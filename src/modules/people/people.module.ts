@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SignInService } from './application/sign-in.service.js';
+import { SignedInPeople } from './application/signed-in-people.js';
 import { IdentityProviders } from './domain/identity-providers.port.js';
 import { PersonSessions } from './domain/person-sessions.port.js';
 import { SignInController } from './http/sign-in.controller.js';
@@ -11,9 +12,10 @@ import { PersonSessionStore } from './infrastructure/person-session.store.js';
   controllers: [SignInController],
   providers: [
     SignInService,
+    SignedInPeople,
     { provide: IdentityProviders, useClass: IdentityProviderStore },
     { provide: PersonSessions, useClass: PersonSessionStore },
   ],
-  exports: [SignInService, IdentityProviders],
+  exports: [SignInService, SignedInPeople, IdentityProviders],
 })
 export class PeopleModule {}

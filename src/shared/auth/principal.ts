@@ -21,6 +21,23 @@ export interface Principal {
   readonly requestId: string;
   /** The registered key (`kid`) that signed the request token; absent where no token was used. */
   readonly kid?: string;
+  /**
+   * Set for a person signed in through their organisation's identity provider: its issuer. The
+   * person acts under the same rules as a signed request; the log names the IdP beside their `sub`.
+   */
+  readonly idp?: string;
+}
+
+/** The actor of a log entry made by `p`: organisation, subject, effective roles and (for a signed-in person) the IdP. */
+export function logActor(p: Pick<Principal, 'org' | 'sub' | 'roles' | 'idp'>): {
+  org: string;
+  sub: string;
+  roles: readonly Role[];
+  idp?: string;
+} {
+  return p.idp === undefined
+    ? { org: p.org, sub: p.sub, roles: p.roles }
+    : { org: p.org, sub: p.sub, roles: p.roles, idp: p.idp };
 }
 
 export function hasRole(p: Principal, ...roles: Role[]): boolean {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@shared/auth/principal.js';
+import { logActor, type Principal } from '@shared/auth/principal.js';
 import type { AccessLogEntryInput, StoredAccessLogEntry } from '../domain/access-log-entry.js';
 import { prunedView, seesStored, viewEntry, type EntryView } from '../domain/entry-view.js';
 import { inScope, scopeOf, type LogScope } from '../domain/log-scope.js';
@@ -214,7 +214,7 @@ function readEntry(
 ): AccessLogEntryInput {
   const scope = scopeOf(p);
   return {
-    actor: { org: p.org, sub: p.sub, roles: p.roles },
+    actor: logActor(p),
     action,
     resource,
     crn: filter.crn ?? null,

@@ -4,8 +4,11 @@
  * to whom) and what IG staff need. Never case content: field NAMES only.
  */
 export interface AccessLogEntryInput {
-  /** Acting organisation, person or system, and their effective roles. */
-  actor: { org: string; sub: string; roles: readonly string[] };
+  /**
+   * Acting organisation, person or system, and their effective roles; `idp` is the issuer of the
+   * identity provider a signed-in person came through (absent for signed requests).
+   */
+  actor: { org: string; sub: string; roles: readonly string[]; idp?: string };
   /** e.g. case.read, case.summary, case.write, agreement.sign, exchange.submit, access-log.read */
   action: string;
   /** The resource acted on: e.g. { type: 'case', id: 'X123456' }, { type: 'agreement', id } */
@@ -51,7 +54,8 @@ export interface StoredAccessLogEntry {
   index: number;
   /** RFC 3339 UTC with milliseconds; assigned when the entry is sequenced, non-decreasing with index. */
   timestamp: string;
-  actor: { org: string; sub: string; roles: string[] };
+  /** `idp` only where a person signed in through their organisation's identity provider acted. */
+  actor: { org: string; sub: string; roles: string[]; idp?: string };
   action: string;
   resource: { type: string; id: string };
   crn: string | null;

@@ -32,7 +32,10 @@ const col = (max: number) => str(max).map((s) => s.replaceAll('\u0000', ' '));
 const optional = (max: number) => fc.option(str(max), { nil: undefined });
 
 const arbitraryInput: fc.Arbitrary<AccessLogEntryInput> = fc.record({
-  actor: fc.record({ org: col(64), sub: col(64), roles: fc.array(str(20), { maxLength: 4 }) }),
+  actor: fc.record(
+    { org: col(64), sub: col(64), roles: fc.array(str(20), { maxLength: 4 }), idp: str(80) },
+    { requiredKeys: ['org', 'sub', 'roles'] },
+  ),
   action: fc.constantFrom('case.read', 'case.summary', 'agreement.sign', 'access-log.search'),
   resource: fc.record({ type: str(10), id: str(20) }),
   crn: fc.option(col(10), { nil: null }),
@@ -56,7 +59,12 @@ function expected(i: AccessLogEntryInput, index: number, timestamp: string): Sto
   return {
     index,
     timestamp,
-    actor: { org: i.actor.org, sub: i.actor.sub, roles: [...i.actor.roles] },
+    actor: {
+      org: i.actor.org,
+      sub: i.actor.sub,
+      roles: [...i.actor.roles],
+      ...(i.actor.idp === undefined ? {} : { idp: i.actor.idp }),
+    },
     action: i.action,
     resource: { ...i.resource },
     crn: i.crn || null,

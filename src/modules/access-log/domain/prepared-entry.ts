@@ -69,6 +69,7 @@ export function prepareEntry(input: AccessLogEntryInput): PreparedEntry {
 
   const entry: Omit<StoredAccessLogEntry, 'index' | 'timestamp'> = {
     actor: {
+      ...(actor.idp === undefined ? {} : { idp: text(actor.idp, 'actor.idp', 512) }),
       org: column(text(actor.org, 'actor.org', 64), 'actor.org'),
       sub: column(text(actor.sub, 'actor.sub', 256), 'actor.sub'),
       roles: list(actor.roles, 'actor.roles', 32, 64),
@@ -98,7 +99,7 @@ export function prepareEntry(input: AccessLogEntryInput): PreparedEntry {
   const e = entry;
   const a = e.agreement;
   const head =
-    `{"action":${str(e.action)},"actor":{"org":${str(e.actor.org)},"roles":${strings(e.actor.roles)},"sub":${str(e.actor.sub)}}` +
+    `{"action":${str(e.action)},"actor":{${e.actor.idp === undefined ? '' : `"idp":${str(e.actor.idp)},`}"org":${str(e.actor.org)},"roles":${strings(e.actor.roles)},"sub":${str(e.actor.sub)}}` +
     `,"agreement":${a === null ? 'null' : `{"id":${str(a.id)},"version":${a.version}}`},"breakGlass":${e.breakGlass},"crn":${nullable(e.crn)}` +
     `,"decision":${str(e.decision)},"fieldsReleased":${strings(e.fieldsReleased)},"fieldsWithheld":${strings(e.fieldsWithheld)}`;
   const tail =

@@ -1,4 +1,4 @@
-import { hasRole, type Principal } from '@shared/auth/principal.js';
+import { hasRole, logActor, type Principal } from '@shared/auth/principal.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import { links, recordEvents, type EventType } from '@shared/events/index.js';
 import type { AccessLogWriter, LogIntent } from '@modules/access-log/index.js';
@@ -46,7 +46,7 @@ export async function recordRightsChange(
       ? await deps.cases.recipientsOf(tx, change.crn, change.fields, change.managingOrg)
       : [];
   const intent = await deps.log.enqueue(tx, {
-    actor: { org: p.org, sub: p.sub, roles: p.roles },
+    actor: logActor(p),
     action: change.action,
     resource: { type: 'case', id: change.crn },
     crn: change.crn,

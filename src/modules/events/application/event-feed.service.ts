@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
-import type { Principal } from '@shared/auth/principal.js';
+import { logActor, type Principal } from '@shared/auth/principal.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { toCloudEvent, type CloudEvent } from '../domain/event-envelope.js';
 import { EventStore } from '../domain/event-store.port.js';
@@ -31,7 +31,7 @@ export class EventFeedService {
       if (v.disclosure)
         await this.log.append({
           ...disclosureEntry(p.org, e, v.disclosure, 'pull feed', p.requestId),
-          actor: { org: p.org, sub: p.sub, roles: p.roles },
+          actor: logActor(p),
           jti: p.jti,
         });
       events.push(toCloudEvent(e, this.config.gatewayId));

@@ -25,7 +25,7 @@ export interface RejectedSubmission {
   justification: string | null;
 }
 
-type Actor = Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti'>;
+type Actor = Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'idp'>;
 
 /**
  * The access-log entries of the exchange: every submission, rejection, decision, refusal,
@@ -186,5 +186,5 @@ function entryOf(p: Actor, r: ExchangeRequest, e: EntryParts): AccessLogEntryInp
 }
 
 function actorOf(p: Actor): AccessLogEntryInput['actor'] {
-  return { org: p.org, sub: p.sub, roles: [...p.roles] };
+  return { org: p.org, sub: p.sub, roles: [...p.roles], ...(p.idp === undefined ? {} : { idp: p.idp }) };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@shared/auth/principal.js';
+import { logActor, type Principal } from '@shared/auth/principal.js';
 import { ValidationException } from '@shared/errors/index.js';
 import { AccessLogWriter, type AccessLogEntryInput } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
@@ -132,7 +132,7 @@ function notFound(): IgConsoleException {
 /** The entry of a read or change: the breach's id and state, never its summary or the CRNs it names. */
 function entry(p: Principal, action: string, id: string, v: BreachVersion | null): AccessLogEntryInput {
   return {
-    actor: { org: p.org, sub: p.sub, roles: p.roles },
+    actor: logActor(p),
     action,
     resource: { type: 'breach', id },
     reason: p.reason ?? null,

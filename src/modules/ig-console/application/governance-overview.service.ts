@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@shared/auth/principal.js';
+import { logActor, type Principal } from '@shared/auth/principal.js';
 import { AccessLogWriter, CheckpointService, type SignedCheckpoint } from '@modules/access-log/index.js';
 import { nextReviewAfter, reviewDueAt } from '@modules/agreements/index.js';
 import { breachClock, current } from '../domain/breach.js';
@@ -56,7 +56,7 @@ export class GovernanceOverviewService {
       .filter((a) => !CLOSED.has(a.status))
       .map((a) => agreementRecord(a, now));
     await this.writer.append({
-      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      actor: logActor(p),
       action: 'ig.agreement-records.read',
       resource: { type: 'agreement-records', id: p.org },
       reason: p.reason ?? null,
@@ -86,7 +86,7 @@ export class GovernanceOverviewService {
         icoDeadline: b.icoDeadline.toISOString(),
       }));
     await this.writer.append({
-      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      actor: logActor(p),
       action: 'ig.overview.read',
       resource: { type: 'governance-overview', id: p.org },
       reason: p.reason ?? null,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
-import type { Principal } from '@shared/auth/principal.js';
+import { logActor, type Principal } from '@shared/auth/principal.js';
 import { AccessLogSearch, AccessLogWriter, type StoredAccessLogEntry } from '@modules/access-log/index.js';
 import { agreementFacts, AgreementsSource } from '../domain/agreement-view.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
@@ -80,7 +80,7 @@ export class MisuseFlagsService {
     const intent = await this.reviews.transaction(async (tx) => {
       await this.reviews.add(tx, p.org, review);
       return this.writer.enqueue(tx, {
-        actor: { org: p.org, sub: p.sub, roles: p.roles },
+        actor: logActor(p),
         action: 'ig.flag.review',
         resource: { type: 'misuse-flag', id: flagId },
         reason: note,

@@ -1,7 +1,7 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
-import type { Principal } from '@shared/auth/principal.js';
+import { logActor, type Principal } from '@shared/auth/principal.js';
 import { ApiSignedRoute } from '@shared/http/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
@@ -40,7 +40,7 @@ export class IgSessionAdminController {
       throw new IgConsoleException(IgConsoleExceptionCode.OrganisationUnknown, `There is no organisation "${id}".`);
     const ended = await this.sessions.deleteAllOf(id);
     await this.writer.append({
-      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      actor: logActor(p),
       action: 'ig.session.end-all',
       resource: { type: 'ig-sessions', id },
       reason: p.reason,

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExcludeEndpoint, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, Roles } from '@shared/auth/decorators.js';
-import type { Principal } from '@shared/auth/principal.js';
+import { logActor, type Principal } from '@shared/auth/principal.js';
 import { ApiSignedRoute } from '@shared/http/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { CurrentSession, IgSessionGuard, reviewerPrincipal } from '../application/ig-session.guard.js';
@@ -87,7 +87,7 @@ export class IgSessionController {
 
   private async logSession(p: Principal, action: string): Promise<void> {
     await this.writer.append({
-      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      actor: logActor(p),
       action,
       resource: { type: 'ig-session', id: p.sub },
       decision: 'ALLOW',

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { sourcePath } from '@shared/core/source-root.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
@@ -9,24 +8,18 @@ import { ValidationException } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
 import { PAGE_CSP, Pages } from '@modules/web/index.js';
 import { SignInRefused, SignInService } from '../application/sign-in.service.js';
+import { SignedInPeople, type SignedInPerson } from '../application/signed-in-people.js';
 import { PERSON_SESSION_COOKIE, type PersonSession } from '../domain/person-session.js';
+import { tasksFor } from '../domain/person-tasks.js';
 
 /** These routes are also in FORM_ROUTES (index.ts), which lets the parser read their bodies at all. */
 const FORM = 'application/x-www-form-urlencoded';
 
 const NAVIGATION = [
+  { href: '/home', text: 'Home' },
   { href: '/account', text: 'Your account' },
   { href: '/docs', text: 'API documentation' },
 ];
-
-/** The form token of a session: a hash of its secret id, so only a page served to that session holds it. */
-function formToken(sessionId: string): string {
-  return createHash('sha256').update(`form:${sessionId}`, 'utf8').digest('base64url');
-}
-
-function sameToken(a: unknown, b: string): boolean {
-  return typeof a === 'string' && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
 
 /**
  * Sign-in for people through their organisation's identity provider, their account page and
@@ -41,6 +34,7 @@ export class SignInController {
 
   constructor(
     private readonly signIn: SignInService,
+    private readonly people: SignedInPeople,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.pages = new Pages(
@@ -66,10 +60,29 @@ export class SignInController {
     try {
       const { id, expiresAt } = await this.signIn.finish(new URL(req.url, origin(req)));
       reply.setCookie(PERSON_SESSION_COOKIE, id, { ...COOKIE, expires: expiresAt });
-      await reply.redirect('/account', 303);
+      await reply.redirect('/home', 303);
     } catch (e) {
       await this.refused(reply, e);
     }
+  }
+
+  /** The contract's way in (docs/api.md, Pages): `?org=<id>` names the organisation. */
+  @Get('auth/sign-in')
+  async beginByQuery(
+    @Query('org') org: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (typeof org !== 'string' || !org) {
+      this.html(reply, 400).send(
+        this.pages.render('problem.njk', {
+          title: 'Choose your organisation',
+          message: 'This sign-in link names no organisation. Choose yours on the sign-in page.',
+        }),
+      );
+      return;
+    }
+    await this.begin(org, req, reply);
   }
 
   @Get('sign-in/:org')
@@ -82,19 +95,37 @@ export class SignInController {
     }
   }
 
-  @Get('account')
-  async account(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const found = await this.current(req);
-    if (!found) {
+  /** Where a sign-in lands: the pages this person's roles let them use. */
+  @Get('home')
+  async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const person = await this.people.of(req);
+    if (!person) {
       await reply.header('cache-control', 'no-store').redirect('/sign-in', 303);
       return;
     }
-    const { id, session } = found;
+    const s = person.session;
+    this.html(reply, 200).send(
+      this.pages.render('home.njk', {
+        title: 'Home',
+        name: s.name ?? s.sub,
+        organisation: s.orgName,
+        tasks: tasksFor(s.orgKind, s.roles),
+      }),
+    );
+  }
+
+  @Get('account')
+  async account(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const person = await this.people.of(req);
+    if (!person) {
+      await reply.header('cache-control', 'no-store').redirect('/sign-in', 303);
+      return;
+    }
     this.html(reply, 200).send(
       this.pages.render('account.njk', {
         title: 'Your account',
-        person: describe(session),
-        formToken: formToken(id),
+        person: describe(person.session),
+        formToken: person.formToken,
       }),
     );
   }
@@ -102,9 +133,8 @@ export class SignInController {
   @Post('sign-out')
   @Consumes(FORM)
   async signOut(@Req() req: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const found = await this.current(req);
-    const token = (body as { formToken?: unknown } | undefined)?.formToken;
-    if (found && !sameToken(token, formToken(found.id))) {
+    const found: SignedInPerson | null = await this.people.of(req);
+    if (found && !found.formCameFromSession(body)) {
       this.html(reply, 400).send(
         this.pages.render('problem.njk', {
           title: 'Sign-out not confirmed',
@@ -113,7 +143,8 @@ export class SignInController {
       );
       return;
     }
-    if (found) await this.signIn.signOut(found.id);
+    const id = req.cookies[PERSON_SESSION_COOKIE];
+    if (found && id) await this.signIn.signOut(id);
     reply.clearCookie(PERSON_SESSION_COOKIE, COOKIE);
     await reply.header('cache-control', 'no-store').redirect('/', 303);
   }
@@ -133,13 +164,6 @@ export class SignInController {
       if (e instanceof SignInRefused) throw new ValidationException([{ field: 'logout_token', message: e.message }]);
       throw e;
     }
-  }
-
-  private async current(req: FastifyRequest): Promise<{ id: string; session: PersonSession } | null> {
-    const id = req.cookies[PERSON_SESSION_COOKIE];
-    if (!id) return null;
-    const session = await this.signIn.session(id);
-    return session ? { id, session } : null;
   }
 
   private html(reply: FastifyReply, status: number): FastifyReply {

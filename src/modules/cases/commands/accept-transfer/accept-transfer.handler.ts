@@ -1,5 +1,5 @@
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import { hasRole } from '@shared/auth/principal.js';
+import { hasRole, logActor } from '@shared/auth/principal.js';
 import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { Case } from '../../domain/case.js';
@@ -36,7 +36,7 @@ export class AcceptTransferHandler implements ICommandHandler<AcceptTransferComm
       await this.cases.saveTransfer(tx, t, p.sub);
       await this.cases.save(tx, c);
       const intent = await this.log.enqueue(tx, {
-        actor: { org: p.org, sub: p.sub, roles: p.roles },
+        actor: logActor(p),
         action: 'case.transfer.accept',
         resource: { type: 'case-transfer', id: transferId },
         crn,

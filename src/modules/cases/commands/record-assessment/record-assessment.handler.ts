@@ -1,5 +1,5 @@
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import { hasRole } from '@shared/auth/principal.js';
+import { hasRole, logActor } from '@shared/auth/principal.js';
 import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { CaseEscalatedEvent } from '../../domain/case-escalated.event.js';
@@ -48,7 +48,7 @@ export class RecordAssessmentHandler implements ICommandHandler<RecordAssessment
       if (escalated) await this.cases.save(tx, c);
       // Queued in this transaction: the assessment and its log intent commit or roll back together.
       const intent = await this.log.enqueue(tx, {
-        actor: { org: p.org, sub: p.sub, roles: p.roles },
+        actor: logActor(p),
         action: 'case.assessment',
         resource: { type: 'assessment', id: `${crn}/${assessmentId}` },
         crn,

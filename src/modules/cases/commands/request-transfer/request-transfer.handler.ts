@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { hasRole } from '@shared/auth/principal.js';
+import { hasRole, logActor } from '@shared/auth/principal.js';
 import { links, recordEvents } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
@@ -42,7 +42,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       await this.cases.saveTransfer(tx, transfer, p.sub);
       await this.cases.save(tx, c);
       const intent = await this.log.enqueue(tx, {
-        actor: { org: p.org, sub: p.sub, roles: p.roles },
+        actor: logActor(p),
         action: 'case.transfer.request',
         resource: { type: 'case-transfer', id },
         crn,

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { hasRole } from '@shared/auth/principal.js';
+import { hasRole, logActor } from '@shared/auth/principal.js';
 import { links, recordEvents, type OutboxEvent } from '@shared/events/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
@@ -60,7 +60,7 @@ export class UpsertCaseHandler implements ICommandHandler<UpsertCaseCommand> {
       const result = await this.cases.push(tx, pushed);
       // The entry is queued in this transaction: the write and its log intent commit or roll back together.
       const intent = await this.log.enqueue(tx, {
-        actor: { org: p.org, sub: p.sub, roles: p.roles },
+        actor: logActor(p),
         action: result === 'created' ? 'case.create' : 'case.update',
         resource: { type: 'case', id: crn },
         crn,

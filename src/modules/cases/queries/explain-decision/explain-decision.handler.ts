@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { effectiveRoles } from '@shared/auth/roles.js';
-import { hasRole } from '@shared/auth/principal.js';
+import { hasRole, logActor } from '@shared/auth/principal.js';
 import { OrganisationDirectory, OPERATOR_ORG_ID } from '@modules/organisations/index.js';
 import { hiddenReasons, NOT_FOUND } from '@modules/access-log/index.js';
 import { AgreementCoverage } from '@modules/agreements/index.js';
@@ -72,7 +72,7 @@ export class ExplainDecisionHandler implements IQueryHandler<ExplainDecisionQuer
     ];
     const explained = `explained for ${actor.org} as ${actor.roles.join('+') || 'no effective role'}: ${decision.outcome}${replayed.length ? ` (replayed with ${replayed.join(' and ')})` : ''}`;
     await this.access.log.append({
-      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      actor: logActor(p),
       action: 'policy.explain',
       resource: { type: 'case', id: input.crn },
       crn: input.crn,

@@ -1,4 +1,5 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { logActor } from '@shared/auth/principal.js';
 import { hiddenReasons } from '@modules/access-log/index.js';
 import { CaseAccess } from '../../case-access.service.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
@@ -26,7 +27,7 @@ export class ReadCaseHandler implements IQueryHandler<ReadCaseQuery, ReadCaseRes
     const { decision, record, assessment } = await this.access.decide(actor, crn, purpose, view);
     const allowed = decision.outcome === 'allow' && record !== null;
     const receipt = await this.access.log.append({
-      actor: { org: p.org, sub: p.sub, roles: p.roles },
+      actor: logActor(p),
       action: view === 'summary' ? 'case.summary' : 'case.read',
       resource: { type: view === 'summary' ? 'case-summary' : 'case', id: crn },
       crn,
