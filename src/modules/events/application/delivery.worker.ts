@@ -6,35 +6,41 @@ import { AccessLogWriter } from '@modules/access-log/index.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { backoffMs, toCloudEvent } from '../domain/event-envelope.js';
-import { EventStore, type DeliveryItem, type SubscriptionRow } from '../domain/event-store.port.js';
+import { EventStore, type DeliveredItem, type DeliveryItem, type SubscriptionRow } from '../domain/event-store.port.js';
 import { disclosureEntry, EventAudience } from './event-audience.js';
 import { UnsafeUrlError, UrlGuard } from './url-guard.js';
 import { WebhookSigner } from './webhook-signer.js';
-import { send } from './webhook-sender.js';
+import { send, WebhookConnections } from './webhook-sender.js';
 
 /** Events one lease works through before the subscription goes back in the queue (fairness). */
 const BATCH = 50;
 const DELIVERY_JOB = 'events.delivery';
 
 /**
- * Delivers the outbox to webhooks, on every instance. Each tick leases due subscriptions
+ * Delivers the outbox to webhooks, on every instance. Each tick (every poll, and whenever a slot
+ * frees) leases due subscriptions, those furthest behind first
  * (`FOR UPDATE SKIP LOCKED`, then a lease column, so one instance works on a subscription at a
  * time and each event is sent once per attempt); a subscription's events go one at a time in
  * outbox order; at most `concurrency` subscriptions are worked on at once per instance, so a
  * slow receiver holds one slot for at most the request timeout and never the others.
  *
  * At least once: the cursor moves only after the receiver answered 2xx (or the event was not
- * for this subscriber, or was dead-lettered); a crash before that leaves the lease to expire and
- * the event is sent again, with the same `webhook-id` (the event id).
+ * for this subscriber, or was dead-lettered), recorded once per run of up to 10 such events; a
+ * crash before that leaves the lease to expire and those events are sent again, with the same
+ * `webhook-id` (the event id). Connections to a receiver are kept alive per checked address.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly instance = randomUUID();
   private inFlight = 0;
   private ticking = false;
+  /** A slot freed while a tick was claiming: claim once more when it ends. */
+  private tickAgain = false;
   private stopped = false;
   private readonly running = new Set<Promise<void>>();
   private readonly leaseMs: number;
+  /** Kept-alive connections to receivers, per checked address. */
+  private readonly connections = new WebhookConnections();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'events' | 'gatewayId'>,
@@ -58,11 +64,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     this.stopped = true;
     unschedule(this.scheduler, DELIVERY_JOB);
     await Promise.allSettled([...this.running]);
+    this.connections.close();
   }
 
   /** Claims what this instance has room for and starts working on it; resolves once claimed. */
   async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
     this.ticking = true;
     try {
       const room = this.config.events.concurrency - this.inFlight;
@@ -82,7 +93,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
           .finally(() => {
             this.inFlight--;
             this.running.delete(p);
-            void this.repo.release(lease, s.id).catch(() => undefined);
+            // The slot is free: claim again now rather than at the next poll, so a busy outbox
+            // keeps every slot working.
+            void this.repo
+              .release(lease, s.id)
+              .catch(() => undefined)
+              .then(() => this.tick());
           });
         this.running.add(p);
       }
@@ -93,6 +109,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       );
     } finally {
       this.ticking = false;
+      if (this.tickAgain) {
+        this.tickAgain = false;
+        void this.tick();
+      }
     }
   }
 
@@ -101,17 +121,64 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     while (done < BATCH && !this.stopped) {
       const items = await this.repo.next(s, Math.min(10, BATCH - done));
       if (!items.length) return;
+      // Consecutive outbox items delivered (or not for this subscriber) are recorded together, in
+      // one statement after the run: a crash before it sends them again, with the same ids.
+      const run: DeliveredItem[] = [];
       for (const item of items) {
-        if (!(await this.deliver(s, item, lease))) return;
-        done++;
+        const outcome = await this.deliver(s, item);
+        if (outcome.kind === 'done' && !item.replay) {
+          run.push({ seq: item.event.seq, attempt: outcome.attempt });
+          // The next item's first attempt is its attempt 1, whatever this one took.
+          s.attempts = 0;
+          done++;
+          continue;
+        }
+        if (!(await this.record(s, lease, run))) return;
+        run.length = 0;
+        if (outcome.kind === 'done') {
+          const kind = outcome.attempt ? 'delivered' : 'skipped';
+          if (!(await this.repo.finish(lease, s, item, { kind }, outcome.attempt, this.leaseMs))) return;
+          done++;
+          continue;
+        }
+        await this.failed(s, item, lease, outcome.attempt);
+        return;
       }
+      if (!(await this.record(s, lease, run))) return;
     }
   }
 
-  /** One item; false when the subscription must stop for now (a retry is scheduled, or the lease is lost). */
-  private async deliver(s: SubscriptionRow, item: DeliveryItem, lease: string): Promise<boolean> {
+  /** Records a run of finished items; false when the lease was lost (another instance may have taken over). */
+  private async record(s: SubscriptionRow, lease: string, run: readonly DeliveredItem[]): Promise<boolean> {
+    return run.length === 0 || this.repo.finishRun(lease, s, run, this.leaseMs);
+  }
+
+  /** A failed attempt: dead-lettered after the last allowed attempt, otherwise retried later with backoff. */
+  private async failed(s: SubscriptionRow, item: DeliveryItem, lease: string, attempt: Attempt): Promise<void> {
+    if (attempt.n >= this.config.events.maxAttempts) {
+      const dead = { kind: 'dead' as const, attempts: attempt.n, error: attempt.error ?? 'failed' };
+      await this.repo.finish(lease, s, item, dead, attempt, this.leaseMs);
+      return;
+    }
+    await this.repo.retryLater(
+      lease,
+      s,
+      item,
+      attempt,
+      backoffMs(attempt.n, this.config.events.backoffBaseMs, this.config.events.maxBackoffMs),
+    );
+  }
+
+  /**
+   * Sends one item, or decides it is not for this subscriber (then `attempt` is null). Nothing
+   * is recorded here: the caller records the outcome.
+   */
+  private async deliver(
+    s: SubscriptionRow,
+    item: DeliveryItem,
+  ): Promise<{ kind: 'done'; attempt: Attempt | null } | { kind: 'failed'; attempt: Attempt }> {
     const verdict = await this.audience.decide(s.org, item.event);
-    if (!verdict.ok) return this.repo.finish(lease, s, item, { kind: 'skipped' }, null, this.leaseMs);
+    if (!verdict.ok) return { kind: 'done', attempt: null };
     const n = s.attempts + 1;
     let result: { ok: boolean; status: number | null; error: string | null };
     try {
@@ -126,30 +193,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         ...this.signer.headers(item.event.id, body, s.scheme, s.secret),
         ...(s.scheme === 'v1a' ? { 'webhook-key-id': this.signer.kid } : {}),
       };
-      result = await send(target, body, headers, this.config.events.timeoutMs);
+      result = await send(target, body, headers, this.config.events.timeoutMs, this.connections);
     } catch (e) {
       if (!(e instanceof UnsafeUrlError)) throw e;
       result = { ok: false, status: null, error: `url refused: ${e.message}` };
     }
     const attempt = { n, ...result };
-    if (result.ok) return this.repo.finish(lease, s, item, { kind: 'delivered' }, attempt, this.leaseMs);
-    if (n >= this.config.events.maxAttempts) {
-      return this.repo.finish(
-        lease,
-        s,
-        item,
-        { kind: 'dead', attempts: n, error: result.error ?? 'failed' },
-        attempt,
-        this.leaseMs,
-      );
-    }
-    await this.repo.retryLater(
-      lease,
-      s,
-      item,
-      attempt,
-      backoffMs(n, this.config.events.backoffBaseMs, this.config.events.maxBackoffMs),
-    );
-    return false;
+    return result.ok ? { kind: 'done', attempt } : { kind: 'failed', attempt };
   }
 }
+
+type Attempt = { n: number; ok: boolean; status: number | null; error: string | null };

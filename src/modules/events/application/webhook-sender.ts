@@ -13,25 +13,68 @@ export interface SendResult {
 /** Bytes of a receiver's answer read before the connection is dropped. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
+/** Idle keep-alive connections to a receiver are closed after this long. */
+const IDLE_CONNECTION_MS = 5_000;
+
+/**
+ * Keep-alive connections for webhook deliveries, one agent per checked destination: scheme, host,
+ * port AND the address the URL guard pinned. A reused connection therefore always leads to an
+ * address the guard passed for that URL; when the name resolves elsewhere, the new address gets
+ * its own agent and is checked like any other. At most `maxAgents` destinations are kept (the
+ * least recently used is closed).
+ */
+export class WebhookConnections {
+  private readonly agents = new Map<string, http.Agent>();
+
+  constructor(private readonly maxAgents = 256) {}
+
+  agentFor(target: CheckedTarget): http.Agent {
+    const key = `${target.url.protocol}//${target.url.host}@${target.address}`;
+    let agent = this.agents.get(key);
+    if (agent) {
+      this.agents.delete(key);
+    } else {
+      const options = { keepAlive: true, maxSockets: 8, maxFreeSockets: 8, timeout: IDLE_CONNECTION_MS };
+      agent = target.url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    }
+    this.agents.set(key, agent);
+    if (this.agents.size > this.maxAgents) {
+      const [oldest, old] = this.agents.entries().next().value as [string, http.Agent];
+      this.agents.delete(oldest);
+      old.destroy();
+    }
+    return agent;
+  }
+
+  /** Closes every connection. */
+  close(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
+
 /**
  * POSTs one delivery to an already-checked target. It connects only to the checked address (no
- * second DNS lookup), follows no redirect (a 3xx is a failure like any non-2xx), reads at most
- * MAX_RESPONSE_BYTES of the answer and gives up after `timeoutMs` in all, so a slow or hostile
- * receiver costs one delivery slot for a bounded time.
+ * second DNS lookup; a kept-alive connection of `connections` was made to the same address),
+ * follows no redirect (a 3xx is a failure like any non-2xx), reads at most MAX_RESPONSE_BYTES of
+ * the answer and gives up after `timeoutMs` in all, so a slow or hostile receiver costs one
+ * delivery slot for a bounded time. The connection is kept for the next delivery only after a
+ * complete answer within those limits; otherwise it is closed.
  */
 export function send(
   target: CheckedTarget,
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
+  connections?: WebhookConnections,
 ): Promise<SendResult> {
   return new Promise((resolve) => {
     let settled = false;
-    const done = (r: SendResult) => {
+    const done = (r: SendResult, keepConnection = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      req.destroy();
+      if (!keepConnection) req.destroy();
       resolve(r);
     };
     const pinned: LookupFunction = (_host, opts, cb) => {
@@ -45,7 +88,7 @@ export function send(
     const req = lib.request(target.url, {
       method: 'POST',
       lookup: pinned,
-      agent: false,
+      agent: connections ? connections.agentFor(target) : false,
       headers: {
         ...headers,
         'content-type': 'application/json',
@@ -70,11 +113,14 @@ export function send(
           });
       });
       res.on('end', () =>
-        done({
-          ok: status >= 200 && status < 300,
-          status,
-          error: status >= 200 && status < 300 ? null : `HTTP ${status}`,
-        }),
+        done(
+          {
+            ok: status >= 200 && status < 300,
+            status,
+            error: status >= 200 && status < 300 ? null : `HTTP ${status}`,
+          },
+          true,
+        ),
       );
       res.on('error', (e) => done({ ok: false, status, error: e.message }));
     });

@@ -2,6 +2,12 @@ import type { EventType } from '@shared/events/index.js';
 import type { EmailMessage } from './email-message.js';
 import type { StoredEvent } from './event-envelope.js';
 
+/** An outbox item finished in a run: delivered (its successful attempt) or not for the subscriber (null). */
+export interface DeliveredItem {
+  seq: string;
+  attempt: { n: number; status: number | null } | null;
+}
+
 export interface SubscriptionRow {
   id: string;
   org: string;
@@ -82,6 +88,19 @@ export abstract class EventStore {
     item: DeliveryItem,
     outcome: { kind: 'delivered' | 'skipped' } | { kind: 'dead'; attempts: number; error: string },
     attempt: { n: number; ok: boolean; status: number | null; error: string | null } | null,
+    leaseMs: number,
+  ): Promise<boolean>;
+
+  /**
+   * Done with a run of consecutive outbox items (not replays), each delivered (with its
+   * successful attempt) or not for this subscriber (no attempt): moves the cursor past the last,
+   * records the attempts and extends the lease, in one statement. False when this instance no
+   * longer holds the lease.
+   */
+  abstract finishRun(
+    owner: string,
+    s: SubscriptionRow,
+    run: readonly DeliveredItem[],
     leaseMs: number,
   ): Promise<boolean>;
 

@@ -4,6 +4,7 @@ import type { EventType } from '@shared/events/index.js';
 import type { StoredEvent } from '../domain/event-envelope.js';
 import {
   EventStore,
+  type DeliveredItem,
   type DeliveryItem,
   type SubscriptionListing,
   type SubscriptionRow,
@@ -103,7 +104,8 @@ export class EventsRepository extends EventStore {
   }
 
   /**
-   * Leases up to `n` subscriptions that are due and have something to deliver. SKIP LOCKED lets
+   * Leases up to `n` subscriptions that are due and have something to deliver, those furthest
+   * behind (lowest cursor) first, so none is left waiting while others are served. SKIP LOCKED lets
    * every instance claim at once without waiting on each other; the lease (not a held row lock)
    * keeps a subscription with one sender at a time while its HTTP calls run outside any transaction.
    */
@@ -115,7 +117,7 @@ export class EventsRepository extends EventStore {
            WHERE s.deleted_at IS NULL AND s.next_attempt_at <= now() AND (s.lease_until IS NULL OR s.lease_until < now())
              AND (EXISTS (SELECT 1 FROM event_outbox o WHERE o.seq > s.cursor AND ${MATCHES})
                   OR EXISTS (SELECT 1 FROM event_dead_letters d WHERE d.subscription_id = s.id AND d.replay))
-           ORDER BY s.next_attempt_at
+           ORDER BY s.cursor
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
         RETURNING u.id::text AS id, u.org, u.url, u.types, u.scheme, u.secret, u.cursor::text AS cursor, u.attempts`),
@@ -203,6 +205,34 @@ export class EventsRepository extends EventStore {
       s.attempts = 0;
       return true;
     });
+  }
+
+  async finishRun(owner: string, s: SubscriptionRow, run: readonly DeliveredItem[], leaseMs: number): Promise<boolean> {
+    const last = run[run.length - 1].seq;
+    const sent = run.filter((r) => r.attempt !== null);
+    const held: unknown[] = await this.db.query(
+      `WITH held AS (UPDATE event_subscriptions SET attempts = 0, lease_until = now() + make_interval(secs => $3::double precision / 1000),
+                       cursor = greatest(cursor, $4::bigint), delivered = delivered + $5::int
+                     WHERE id = $1 AND lease_owner = $2 AND lease_until > now() RETURNING id),
+            attempt AS (INSERT INTO event_delivery_attempts (subscription_id, seq, attempt, ok, status, error, instance)
+                        SELECT held.id, a.seq, a.n, true, a.status, NULL, $2
+                          FROM held, unnest($6::bigint[], $7::int[], $8::int[]) AS a(seq, n, status))
+       SELECT id FROM held`,
+      [
+        s.id,
+        owner,
+        leaseMs,
+        last,
+        sent.length,
+        sent.map((r) => r.seq),
+        sent.map((r) => r.attempt!.n),
+        sent.map((r) => r.attempt!.status),
+      ],
+    );
+    if (!held.length) return false;
+    s.cursor = last;
+    s.attempts = 0;
+    return true;
   }
 
   /** A failed attempt that will be retried: the subscription waits `delayMs` and its lease ends. */
