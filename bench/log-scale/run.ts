@@ -8,6 +8,7 @@
 // appends for each search (those are the summary-read and log-append benchmarks' figures).
 //
 //   npm run build && node dist/bench/log-scale/run.js [--entries 10000000] [--samples 400] [--workers 2] [--quiet-timeout 60000] [--skip-verify] [--keep] [--json file]
+import { hash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { copyBinaryRows } from '../../src/shared/database/binary-copy.js';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
 import { runMigrations } from '../../src/shared/database/migrate.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
+import { nodeHash, nodeHashReady } from '../../src/modules/access-log/domain/merkle/index.js';
 import type { AccessLogFilter } from '../../src/modules/access-log/domain/access-log-reader.port.js';
 import { AccessLogRepository } from '../../src/modules/access-log/infrastructure/access-log.repository.js';
 import { AccessLogProofs } from '../../src/modules/access-log/application/access-log.proofs.js';
@@ -189,8 +191,12 @@ async function main(): Promise<void> {
       const q1 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
       const parallel = await verify(s.workers, `log:verify (${s.workers} workers)`);
       const q2 = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
+      const cpuBefore = process.cpuUsage();
       const single = await verify(1, 'log:verify (in-process)');
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuPerEntryUs = (cpu.user + cpu.system) / single.entriesChecked;
       await client.end();
+      const hashing = await nodeHashCosts();
       const rate = (r: { entriesChecked: number; elapsedMs: number }) =>
         Math.round(r.entriesChecked / (r.elapsedMs / 1000));
       rows.push(
@@ -208,7 +214,37 @@ async function main(): Promise<void> {
           unit: 'entries/s',
           note: `${(single.elapsedMs / 1000).toFixed(1)} s, in-process${busy(q2)}`,
         },
+        {
+          name: 'log verify: verifier CPU per entry',
+          figure: Number(cpuPerEntryUs.toFixed(2)),
+          unit: 'us',
+          note: `this process during the in-process run (PostgreSQL apart): one core could check about ${Math.round(1e6 / cpuPerEntryUs).toLocaleString('en-GB')} entries/s; less sensitive to other jobs than the rates`,
+        },
+        {
+          name: 'interior node hash: WebAssembly (hash-wasm)',
+          figure: Number(hashing.wasm.toFixed(3)),
+          unit: 'us',
+          baseline: Number(hashing.node.toFixed(3)),
+          note: "CPU per 65-byte RFC 9162 node hash; baseline: Node's crypto.hash, same input, same run",
+        },
       );
+    }
+
+    /** CPU per interior-node hash both ways (nodeHash uses WebAssembly once loaded; crypto.hash is what it replaced). */
+    async function nodeHashCosts(): Promise<{ wasm: number; node: number }> {
+      await nodeHashReady;
+      const left = randomBytes(32);
+      const right = randomBytes(32);
+      const scratch = Buffer.concat([Buffer.from([1]), left, right]);
+      const per = (f: () => unknown) => {
+        for (let i = 0; i < 20_000; i++) f();
+        const n = 300_000;
+        const t = process.cpuUsage();
+        for (let i = 0; i < n; i++) f();
+        const u = process.cpuUsage(t);
+        return (u.user + u.system) / n;
+      };
+      return { wasm: per(() => nodeHash(left, right)), node: per(() => hash('sha256', scratch, 'buffer')) };
     }
 
     // Searches, as a police-cleveland IG reviewer (scope: that organisation).

@@ -14,7 +14,7 @@
  */
 import type pg from 'pg';
 import { bytesField, copyBinaryRows, intField, type BinaryRow } from '@shared/database/binary-copy.js';
-import { HASH_SIZE, TreeBuilder, leafHash } from '../domain/merkle/index.js';
+import { HASH_SIZE, TreeBuilder, leafHash, nodeHashReady } from '../domain/merkle/index.js';
 
 export interface BlockJob {
   from: number;
@@ -98,6 +98,7 @@ export async function readSettings(client: pg.ClientBase): Promise<void> {
 }
 
 export async function verifyBlock(client: pg.ClientBase, job: BlockJob): Promise<BlockResult> {
+  await nodeHashReady;
   const { from, to } = job;
   const findings = new Findings();
   const tree = new TreeBuilder();

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
-import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash } from './hashes.js';
+import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, nodeHashReady } from './hashes.js';
 
 const sha256 = (...parts: Uint8Array[]): string => createHash('sha256').update(Buffer.concat(parts)).digest('hex');
 
@@ -26,6 +26,14 @@ describe('hashes', () => {
     const right = leafHash(Buffer.from('b'));
     expect(nodeHash(left, right).toString('hex')).toBe(sha256(Buffer.from([1]), left, right));
     expect(nodeHash(right, left).toString('hex')).toBe(sha256(Buffer.from([1]), right, left));
+  });
+
+  it('nodeHash gives the same hashes through WebAssembly, each in its own buffer', async () => {
+    await nodeHashReady;
+    const pairs = Array.from({ length: 200 }, () => [randomBytes(32), randomBytes(32)] as const);
+    const hashes = pairs.map(([l, r]) => nodeHash(l, r));
+    pairs.forEach(([l, r], i) => expect(hashes[i].toString('hex')).toBe(sha256(Buffer.from([1]), l, r)));
+    expect(new Set(hashes.map((h) => h.toString('hex'))).size).toBe(200);
   });
 
   it('nodeHash handles inputs that are not 32 bytes by the same definition', () => {

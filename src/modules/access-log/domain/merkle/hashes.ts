@@ -2,10 +2,16 @@
  * RFC 9162 section 2.1 hashing with SHA-256: domain-separated leaf and interior-node hashes.
  *
  * These sit on the hot path (about two hashes per log entry when appending or re-verifying a
- * 10-million-entry log), so each hash is one one-shot `crypto.hash` over a scratch buffer that
+ * 10-million-entry log). A leaf hash is one one-shot `crypto.hash` over a scratch buffer that
  * already holds the prefix byte: no Hash object per hash, which measured about a quarter faster.
+ * An interior node (65 bytes) goes through one reused WebAssembly SHA-256 (hash-wasm) once it has
+ * loaded, a few milliseconds after start-up: for so short an input Node's per-call cost
+ * dominates, and WebAssembly measured 0.54 us a node against 1.25 us (600-byte leaves: 1.82 us
+ * against 1.55 us, so leaves stay on Node's). Before it has loaded, nodes use `crypto.hash`; the
+ * hash is the same either way.
  */
 import { createHash, hash } from 'node:crypto';
+import { createSHA256, type IHasher } from 'hash-wasm';
 
 /** Size in bytes of every hash in the tree (SHA-256). */
 export const HASH_SIZE = 32;
@@ -17,6 +23,16 @@ const NODE_PREFIX = Buffer.from([0x01]);
 const nodeScratch = Buffer.alloc(1 + 2 * HASH_SIZE);
 nodeScratch[0] = 0x01;
 let leafScratch = Buffer.alloc(4096);
+
+let wasmSha256: IHasher | null = null;
+/** Settles once interior nodes go through WebAssembly (or, where it cannot load, stay on crypto.hash). */
+export const nodeHashReady: Promise<void> = createSHA256().then(
+  (h) => {
+    wasmSha256 = h;
+  },
+  // Without WebAssembly the nodes simply stay on crypto.hash.
+  () => undefined,
+);
 
 /**
  * MTH({}) = SHA-256() (RFC 9162 2.1.1): the root of the empty tree.
@@ -39,7 +55,11 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   if (left.length === HASH_SIZE && right.length === HASH_SIZE) {
     nodeScratch.set(left, 1);
     nodeScratch.set(right, 1 + HASH_SIZE);
-    return hash('sha256', nodeScratch, 'buffer');
+    if (wasmSha256 === null) return hash('sha256', nodeScratch, 'buffer');
+    wasmSha256.init();
+    wasmSha256.update(nodeScratch);
+    const digest = wasmSha256.digest('binary');
+    return Buffer.from(digest.buffer, digest.byteOffset, digest.length);
   }
   // The RFC defines the hash over arbitrary byte strings; a verifier may be fed malformed proof
   // elements and must still compute *something* deterministic rather than throw.
