@@ -20,7 +20,7 @@ import { copyBinaryRows } from '../../src/shared/database/binary-copy.js';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres.js';
 import { runMigrations } from '../../src/shared/database/migrate.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
-import { nodeHash, nodeHashReady } from '../../src/modules/access-log/domain/merkle/index.js';
+import { nodeHash, nodeHashEngine, nodeHashReady } from '../../src/modules/access-log/domain/merkle/index.js';
 import type { AccessLogFilter } from '../../src/modules/access-log/domain/access-log-reader.port.js';
 import { AccessLogRepository } from '../../src/modules/access-log/infrastructure/access-log.repository.js';
 import { AccessLogProofs } from '../../src/modules/access-log/application/access-log.proofs.js';
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
           figure: Number(hashing.wasm.toFixed(3)),
           unit: 'us',
           baseline: Number(hashing.node.toFixed(3)),
-          note: "CPU per 65-byte RFC 9162 node hash; baseline: Node's crypto.hash, same input, same run",
+          note: `CPU per 65-byte RFC 9162 node hash (nodeHash on ${nodeHashEngine()}); baseline: Node's crypto.hash, same input, same run`,
         },
       );
     }

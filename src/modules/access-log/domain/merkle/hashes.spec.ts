@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, nodeHashReady } from './hashes.js';
+import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, nodeHashEngine, nodeHashReady } from './hashes.js';
 
 const sha256 = (...parts: Uint8Array[]): string => createHash('sha256').update(Buffer.concat(parts)).digest('hex');
 
@@ -30,6 +30,7 @@ describe('hashes', () => {
 
   it('nodeHash gives the same hashes through WebAssembly, each in its own buffer', async () => {
     await nodeHashReady;
+    expect(nodeHashEngine()).toBe('webassembly');
     const pairs = Array.from({ length: 200 }, () => [randomBytes(32), randomBytes(32)] as const);
     const hashes = pairs.map(([l, r]) => nodeHash(l, r));
     pairs.forEach(([l, r], i) => expect(hashes[i].toString('hex')).toBe(sha256(Buffer.from([1]), l, r)));

@@ -1,5 +1,5 @@
 /** RFC 9162 (Certificate Transparency v2) Merkle tree for the access log; pure and I/O-free. */
-export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, nodeHashReady } from './hashes.js';
+export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, nodeHashEngine, nodeHashReady } from './hashes.js';
 export type { NodeKey, NodeLookup, StoredNode } from './types.js';
 export {
   assertTreeSize,
