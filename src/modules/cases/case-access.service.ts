@@ -55,6 +55,11 @@ export class CaseAccess {
     };
   }
 
+  /** Whether any policy rule lets this actor's kind of organisation and roles read case data at all. */
+  canReadCases(actor: ActorFacts): boolean {
+    return this.policy.canReadCases(actor);
+  }
+
   async caseFacts(r: CaseRecord): Promise<CaseFacts> {
     const managing = await this.orgs.get(r.managingOrg);
     return {
@@ -103,14 +108,31 @@ export class CaseAccess {
       await this.coverage.findCovering({ provider: actor.org, recipient: actor.org, purpose, at });
       return { decision: { ...none, outcome: 'not_found', reasons: ['no such case'] }, record: null, assessment: null };
     }
-    const facts = await this.caseFacts(loaded.record);
+    const decision = await this.decideOn(actor, loaded.record, purpose, view, at, replay);
+    return { decision, record: loaded.record, assessment: loaded.assessment };
+  }
+
+  /**
+   * Decides a read of the case `record`, already loaded, exactly as decide() decides it for its
+   * CRN (the same facts, agreements and policy): for listings that load many cases in one query.
+   * Nothing is logged here.
+   */
+  async decideOn(
+    actor: ActorFacts,
+    record: CaseRecord,
+    purpose: Purpose,
+    view: CaseView,
+    at = new Date(),
+    replay: DecideAt = {},
+  ): Promise<ReadDecision> {
+    const policy = replay.policy ?? this.policy;
+    const facts = await this.caseFacts(record);
     const coverage =
       actor.org === facts.managingOrg
         ? []
         : replay.agreementsFrom
           ? replay.agreementsFrom(facts.managingOrg)
           : await this.coverage.findCovering({ provider: facts.managingOrg, recipient: actor.org, purpose, at });
-    const decision = policy.decide(actor, facts, purpose, view, coverage);
-    return { decision, record: loaded.record, assessment: loaded.assessment };
+    return policy.decide(actor, facts, purpose, view, coverage);
   }
 }
