@@ -6,7 +6,7 @@ export { CaseEscalatedEvent } from './domain/case-escalated.event.js';
 export { CaseTransferredEvent } from './domain/case-transferred.event.js';
 export * from './domain/case.types.js';
 export { personSearchOf, type PersonSearch, type PersonSearchInput } from './domain/person-search.js';
-export { ReadCaseQuery, type ReadCaseResult } from './queries/read-case/read-case.query.js';
+export { ReadCaseQuery, type ReadCaseResult, type WithheldBecause } from './queries/read-case/read-case.query.js';
 export {
   SearchPeopleQuery,
   type PersonSearchResponse,
