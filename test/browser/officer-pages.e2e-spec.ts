@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -12,6 +12,8 @@ import { TestGateway } from '../setup/test-app.js';
 
 /** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
+const SCREENSHOTS = process.env.IG_SCREENSHOTS;
 
 /**
  * An IOM officer's journey in headless Chromium: sign in at the identity provider's form, find a
@@ -32,6 +34,9 @@ describe('Officer pages in a browser: find a person, read the summary, the cohor
     await gw.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(gw.app.getHttpServer().address() as { port: number }).port}`;
     idp = await startDemoIdp(gw, base);
+    // The test gateway registers organisations by id; the pages show their names, as in the demo.
+    for (const o of DEMO_ORGANISATIONS)
+      await gw.sql(`UPDATE organisations SET name = $2 WHERE id = $1`, [o.id, o.name]);
     await activeAgreement(gw, agreementTerms());
     const person = { givenName: 'Robin', familyName: 'Browser', dateOfBirth: '1979-10-02' };
     for (const [crn, over] of [
@@ -78,6 +83,13 @@ describe('Officer pages in a browser: find a person, read the summary, the cohor
     return page;
   }
 
+  /** At desktop width, and only when asked: the README's pictures of the journey. */
+  async function screenshot(page: Page, width: number, name: string): Promise<void> {
+    if (!SCREENSHOTS || width !== 1280) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
   /** axe finds nothing serious, and nothing is wider than the window. */
   async function checkPage(page: Page, width: number): Promise<void> {
     expect(await axe(page)).toEqual([]);
@@ -111,6 +123,7 @@ describe('Officer pages in a browser: find a person, read the summary, the cohor
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('heading', { name: 'People you may know of' }).waitFor();
       await checkPage(page, width);
+      await screenshot(page, width, 'officer-find-a-person');
 
       await page.getByRole('link', { name: /Read the summary/ }).click();
       await page.waitForURL(`${base}/case/V400001`);
@@ -122,6 +135,7 @@ describe('Officer pages in a browser: find a person, read the summary, the cohor
       await expect(page.locator('main').textContent()).resolves.toContain('Not shared with you');
       await page.getByText('What the reoffending bands mean').click();
       await checkPage(page, width);
+      await screenshot(page, width, 'officer-case-summary');
       expect(await page.getByRole('link', { name: /Ask for more/ }).getAttribute('href')).toBe(
         '/requests/new?crn=V400001',
       );
@@ -146,6 +160,7 @@ describe('Officer pages in a browser: find a person, read the summary, the cohor
       await expect(page.locator('table').textContent()).resolves.toContain('5 November 2026');
       expect(await page.locator('main').textContent()).not.toContain('V400002');
       await checkPage(page, width);
+      await screenshot(page, width, 'officer-cohort');
       expect(problems).toEqual([]);
       await page.close();
     }, 60_000);

@@ -44,7 +44,7 @@ export function withheldWhy(because: 'policy' | 'agreement' | 'condition', purpo
 export const ROSH_WORDS: Record<string, string> = {
   LOW: 'No significant indicators of risk of serious harm.',
   MEDIUM:
-    'identifiable indicators of risk of serious harm; the person could cause serious harm but is unlikely to unless circumstances change.',
+    'Identifiable indicators of risk of serious harm; the person could cause serious harm but is unlikely to unless circumstances change.',
   HIGH: 'Identifiable indicators of risk of serious harm; the harmful event could happen at any time and the impact would be serious.',
   VERY_HIGH: 'An imminent risk of serious harm; the harmful event is more likely than not to happen imminently.',
 };
