@@ -102,14 +102,22 @@ export class CaseAccess {
     }
     const loaded = await this.cases.loadWithLatestAssessment(crn);
     if (!loaded) {
-      // The same lookups as for a case that exists, so an unknown CRN is not answered measurably
-      // faster than a restricted or unrelated one. The result is not used.
-      await this.orgs.get(actor.org);
-      await this.coverage.findCovering({ provider: actor.org, recipient: actor.org, purpose, at });
+      await this.lookUpAsIfDeciding(actor, purpose, at);
       return { decision: { ...none, outcome: 'not_found', reasons: ['no such case'] }, record: null, assessment: null };
     }
     const decision = await this.decideOn(actor, loaded.record, purpose, view, at, replay);
     return { decision, record: loaded.record, assessment: loaded.assessment };
+  }
+
+  /**
+   * The same lookups as deciding one existing case makes (its managing organisation, the
+   * agreements in force), with results unused: so that where there is no case to decide (an
+   * unknown CRN; a search or cohort that matched nobody) the answer is not measurably faster
+   * than where one case was decided and hidden.
+   */
+  async lookUpAsIfDeciding(actor: ActorFacts, purpose: Purpose, at = new Date()): Promise<void> {
+    await this.orgs.get(actor.org);
+    await this.coverage.findCovering({ provider: actor.org, recipient: actor.org, purpose, at });
   }
 
   /**

@@ -38,6 +38,7 @@ function makeSut(members: [LoadedCase, Partial<ReadDecision>][]) {
     actorFacts: () =>
       Promise.resolve({ org: 'police-cleveland', orgKind: 'POLICE', roles: [], attrs: {}, breakGlass: false }),
     canReadCases: () => true,
+    lookUpAsIfDeciding: () => Promise.resolve(),
     decideOn: (_a: unknown, r: CaseRecord) =>
       Promise.resolve({
         outcome: 'allow',

@@ -34,7 +34,9 @@ export class ListCohortHandler implements IQueryHandler<ListCohortQuery, CohortR
       throw new CaseException(CaseExceptionCode.ReadForbidden, 'Your roles do not allow reading case data.');
     const at = new Date();
     const listed: (Listed & { member: CohortMember })[] = [];
-    for (const { record, assessment } of await this.cases.listIomCohort(force, COHORT_LIMIT)) {
+    const cohort = await this.cases.listIomCohort(force, COHORT_LIMIT);
+    const decided = cohort.length > 0;
+    for (const { record, assessment } of cohort) {
       const decision = await this.access.decideOn(actor, record, purpose, 'summary', at);
       if (decision.outcome === 'not_found') continue;
       const allowed = decision.outcome === 'allow';
@@ -51,6 +53,8 @@ export class ListCohortHandler implements IQueryHandler<ListCohortQuery, CohortR
       };
       listed.push({ record, decision, released: ['crn', 'managingOrg', ...shown], withheld, member });
     }
+    // Matching nobody looks up what deciding one hidden person would (see lookUpAsIfDeciding).
+    if (!decided) await this.access.lookUpAsIfDeciding(actor, purpose, at);
     await logListing(
       this.access.log,
       p,

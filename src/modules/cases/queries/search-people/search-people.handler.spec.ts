@@ -48,6 +48,7 @@ function makeSut(
     actorFacts: () =>
       Promise.resolve({ org: 'police-cleveland', orgKind: 'POLICE', roles: [], attrs: {}, breakGlass: true }),
     canReadCases: () => opts.canRead ?? true,
+    lookUpAsIfDeciding: () => Promise.resolve(),
     decideOn: (actor: unknown, r: CaseRecord) => {
       decidedWith.push(actor);
       return Promise.resolve(decision(outcomes[r.crn]));
