@@ -19,6 +19,7 @@ import { ExchangeModule } from '@modules/exchange/index.js';
 import { IgConsoleModule } from '@modules/ig-console/index.js';
 import { WebModule } from '@modules/web/index.js';
 import { PeopleModule } from '@modules/people/index.js';
+import { OfficerPagesModule } from '@modules/officer-pages/index.js';
 import { EventsModule } from '@modules/events/index.js';
 import { RetentionModule } from '@modules/retention/index.js';
 
@@ -43,6 +44,7 @@ export class AppModule {
         IgConsoleModule.forRoot(config),
         WebModule,
         PeopleModule,
+        OfficerPagesModule,
         EventsModule,
         RetentionModule,
       ],

@@ -14,6 +14,10 @@ const TAGS: [name: string, description: string][] = [
     'Case records and OASys-style assessments pushed by the managing organisation; purpose-bound reads and summaries; transfers between CRC and NPS; rectification, erasure and restriction by the managing organisation; policy explanations.',
   ],
   [
+    'people',
+    'Finding people: person search by PNC ID or name and date of birth, and police forces’ IOM cohort lists. Each person is decided as a summary read would be; one the caller may not know of is absent, as if unknown.',
+  ],
+  [
     'retention',
     "The retention schedule's dry-run report for IG: what the retention job would erase, and when (README, Retention).",
   ],

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AccessLogFilter } from '@modules/access-log/domain/access-log-reader.port.js';
 import { AccessLogRepository } from '@modules/access-log/infrastructure/access-log.repository.js';
+import { PgCaseRepository } from '@modules/cases/infrastructure/pg-case.repository.js';
 import { TestGateway } from '../setup/test-app.js';
 
 // The IG searches must stay index-driven as the log grows to millions of entries: a sequential
@@ -149,5 +150,69 @@ describe('access-log query plans', () => {
       ).map((r) => Number(r.idx));
       expect({ from, to, got }).toEqual({ from, to, got: want });
     }
+  });
+});
+
+// Person search and cohort lists (POST /people/search, GET /cohorts/{force}/members) read cases by
+// PNC ID, by name and date of birth inside the person jsonb, and by IOM force: each through an
+// index, checked on the SQL PgCaseRepository really sends, over 20,000 cases after ANALYZE.
+describe('person search and cohort query plans', () => {
+  let gw: TestGateway;
+  let repo: PgCaseRepository;
+  let captured: { sql: string; params: unknown[] };
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    await gw.sql(`
+      INSERT INTO cases (crn, managing_org, person, tier, rosh, iom_cohort, iom_force)
+      SELECT 'P' || lpad(i::text, 6, '0'), 'nps-north-east',
+             jsonb_build_object('givenName', 'Given' || (i % 700), 'familyName', 'Family' || (i % 1900),
+               'dateOfBirth', to_char(date '1960-01-01' + (i * 37) % 15000, 'YYYY-MM-DD'),
+               'pncId', CASE WHEN i % 3 = 0 THEN NULL ELSE (1980 + i % 40)::text || '/' || lpad(i::text, 7, '0') || 'A' END),
+             'B2', '{"overall":"LOW"}', i % 40 = 0, CASE WHEN i % 40 = 0 THEN (ARRAY['cleveland','durham'])[1 + i % 2] END
+        FROM generate_series(1, 20000) AS i`);
+    await gw.sql('ANALYZE cases');
+    repo = new PgCaseRepository({
+      query: (sql: string, params: unknown[]) => {
+        captured = { sql, params };
+        return Promise.resolve([]);
+      },
+    } as unknown as DataSource);
+  });
+  afterAll(() => gw.close());
+
+  async function plan(run: () => Promise<unknown>): Promise<PlanNode[]> {
+    await run();
+    const [row] = await gw.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (FORMAT JSON) ${captured.sql}`,
+      captured.params,
+    );
+    return nodesOf(row['QUERY PLAN'][0].Plan);
+  }
+  const casesScanned = (nodes: PlanNode[]) =>
+    nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'cases');
+  const indexes = (nodes: PlanNode[]) => nodes.map((n) => n['Index Name']).filter(Boolean);
+
+  it('finds a person by PNC ID through cases_person_pnc_idx', async () => {
+    const nodes = await plan(() => repo.findPeople({ by: 'pnc', pnc: '1981/0000001A' }, 50));
+    expect(casesScanned(nodes)).toEqual([]);
+    expect(indexes(nodes)).toContain('cases_person_pnc_idx');
+  });
+
+  it('finds a person by name and date of birth through cases_person_name_dob_idx', async () => {
+    const nodes = await plan(() =>
+      repo.findPeople(
+        { by: 'name-and-date-of-birth', givenName: 'given1', familyName: 'FAMILY1', dateOfBirth: '1960-02-07' },
+        50,
+      ),
+    );
+    expect(casesScanned(nodes)).toEqual([]);
+    expect(indexes(nodes)).toContain('cases_person_name_dob_idx');
+  });
+
+  it('lists a force cohort through cases_iom_force_idx', async () => {
+    const nodes = await plan(() => repo.listIomCohort('cleveland', 1000));
+    expect(casesScanned(nodes)).toEqual([]);
+    expect(indexes(nodes)).toContain('cases_iom_force_idx');
   });
 });

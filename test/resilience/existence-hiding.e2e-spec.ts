@@ -74,8 +74,13 @@ const CRN_ROUTES = [
   'PUT /cases/{crn}',
   'PUT /cases/{crn}/assessments/{assessmentId}',
   'GET /subjects/{crn}/access-report',
+  'POST /people/search',
 ].sort();
 
+/** Each case's own PNC ID (the factory's default is shared by every case). */
+const pncOf = (crn: string) => `2020/${crn.slice(1)}0Z`;
+
+const PERSON = { givenName: 'Hidden', familyName: 'Person', dateOfBirth: '1980-01-01' };
 const TIERS = ['A3', 'A1', 'B2', 'C1', 'D0'];
 const LEVELS = ['LOW', 'MEDIUM'];
 
@@ -272,7 +277,7 @@ describe('Existence hiding: restricted, unrelated and unknown CRNs look the same
       'PUT',
       `/cases/${crn}`,
       { org: gw.orgs[ALLOCATOR], roles: ['system'], sub: 'system:allocation' },
-      caseBody(MANAGER, over),
+      caseBody(MANAGER, { person: { ...PERSON, pncId: pncOf(crn) }, ...over }),
     );
     if (put.status !== 201) throw new Error(`case ${crn}: ${put.status} ${put.text}`);
     const a = await gw.call(
@@ -313,6 +318,19 @@ describe('Existence hiding: restricted, unrelated and unknown CRNs look the same
 
     see('GET /cases/{crn}', await gw.call('GET', `/cases/${crn}?purpose=${purpose}`, me));
     see('GET /cases/{crn}/summary', await gw.call('GET', `/cases/${crn}/summary?purpose=${purpose}`, me));
+    // Person search and cohort lists: the person is absent, as one who does not exist.
+    see('POST /people/search (crn)', await gw.call('POST', '/people/search', me, { crn, purpose }));
+    see('POST /people/search (pnc)', await gw.call('POST', '/people/search', me, { pnc: pncOf(crn), purpose }));
+    for (const force of ['cleveland', 'durham']) {
+      const cohort = await gw.call('GET', `/cohorts/${force}/members?purpose=${purpose}`, me);
+      see(`GET /cohorts/${force}/members (this CRN)`, {
+        ...cohort,
+        body:
+          cohort.status === 200
+            ? (cohort.body as { members: { crn: string }[] }).members.filter((m) => m.crn === crn)
+            : cohort.body,
+      });
+    }
     see(
       'PUT /cases/{crn}/assessments/{id}',
       await gw.call('PUT', `/cases/${crn}/assessments/hid-1`, me, assessmentBody()),

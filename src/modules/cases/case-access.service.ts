@@ -55,6 +55,11 @@ export class CaseAccess {
     };
   }
 
+  /** Whether any policy rule lets this actor's kind of organisation and roles read case data at all. */
+  canReadCases(actor: ActorFacts): boolean {
+    return this.policy.canReadCases(actor);
+  }
+
   async caseFacts(r: CaseRecord): Promise<CaseFacts> {
     const managing = await this.orgs.get(r.managingOrg);
     return {
@@ -97,20 +102,45 @@ export class CaseAccess {
     }
     const loaded = await this.cases.loadWithLatestAssessment(crn);
     if (!loaded) {
-      // The same lookups as for a case that exists, so an unknown CRN is not answered measurably
-      // faster than a restricted or unrelated one. The result is not used.
-      await this.orgs.get(actor.org);
-      await this.coverage.findCovering({ provider: actor.org, recipient: actor.org, purpose, at });
+      await this.lookUpAsIfDeciding(actor, purpose, at);
       return { decision: { ...none, outcome: 'not_found', reasons: ['no such case'] }, record: null, assessment: null };
     }
-    const facts = await this.caseFacts(loaded.record);
+    const decision = await this.decideOn(actor, loaded.record, purpose, view, at, replay);
+    return { decision, record: loaded.record, assessment: loaded.assessment };
+  }
+
+  /**
+   * The same lookups as deciding one existing case makes (its managing organisation, the
+   * agreements in force), with results unused: so that where there is no case to decide (an
+   * unknown CRN; a search or cohort that matched nobody) the answer is not measurably faster
+   * than where one case was decided and hidden.
+   */
+  async lookUpAsIfDeciding(actor: ActorFacts, purpose: Purpose, at = new Date()): Promise<void> {
+    await this.orgs.get(actor.org);
+    await this.coverage.findCovering({ provider: actor.org, recipient: actor.org, purpose, at });
+  }
+
+  /**
+   * Decides a read of the case `record`, already loaded, exactly as decide() decides it for its
+   * CRN (the same facts, agreements and policy): for listings that load many cases in one query.
+   * Nothing is logged here.
+   */
+  async decideOn(
+    actor: ActorFacts,
+    record: CaseRecord,
+    purpose: Purpose,
+    view: CaseView,
+    at = new Date(),
+    replay: DecideAt = {},
+  ): Promise<ReadDecision> {
+    const policy = replay.policy ?? this.policy;
+    const facts = await this.caseFacts(record);
     const coverage =
       actor.org === facts.managingOrg
         ? []
         : replay.agreementsFrom
           ? replay.agreementsFrom(facts.managingOrg)
           : await this.coverage.findCovering({ provider: facts.managingOrg, recipient: actor.org, purpose, at });
-    const decision = policy.decide(actor, facts, purpose, view, coverage);
-    return { decision, record: loaded.record, assessment: loaded.assessment };
+    return policy.decide(actor, facts, purpose, view, coverage);
   }
 }

@@ -6,6 +6,7 @@ import { OrganisationsModule } from '@modules/organisations/index.js';
 import { PoliciesModule } from '@modules/policies/index.js';
 import { CaseAccess } from './case-access.service.js';
 import { CasesController } from './cases.controller.js';
+import { PeopleSearchController } from './people-search.controller.js';
 import { AcceptTransferHandler } from './commands/accept-transfer/accept-transfer.handler.js';
 import { RecordAssessmentHandler } from './commands/record-assessment/record-assessment.handler.js';
 import { RequestTransferHandler } from './commands/request-transfer/request-transfer.handler.js';
@@ -18,10 +19,12 @@ import { PgCaseRepository } from './infrastructure/pg-case.repository.js';
 import { ExplainDecisionHandler } from './queries/explain-decision/explain-decision.handler.js';
 import { ListEscalationsHandler } from './queries/list-escalations/list-escalations.handler.js';
 import { ReadCaseHandler } from './queries/read-case/read-case.handler.js';
+import { SearchPeopleHandler } from './queries/search-people/search-people.handler.js';
+import { ListCohortHandler } from './queries/list-cohort/list-cohort.handler.js';
 
 @Module({
   imports: [CqrsModule, AccessLogModule, AgreementsModule, OrganisationsModule, PoliciesModule],
-  controllers: [CasesController],
+  controllers: [CasesController, PeopleSearchController],
   providers: [
     { provide: CaseRepository, useClass: PgCaseRepository },
     CaseAccess,
@@ -35,6 +38,8 @@ import { ReadCaseHandler } from './queries/read-case/read-case.handler.js';
     ReadCaseHandler,
     ExplainDecisionHandler,
     ListEscalationsHandler,
+    SearchPeopleHandler,
+    ListCohortHandler,
   ],
   exports: [CaseAccess, CaseRepository],
 })

@@ -173,3 +173,44 @@ export class ExplainResponse {
   @ApiProperty({ description: "The content hash of those policy files, as access-log entries' policyVersion" })
   policyVersion: string;
 }
+
+class PersonSearchResultDoc {
+  @ApiProperty({ example: 'X123456' }) crn: string;
+  @ApiProperty({ example: 'nps-north-east' }) managingOrg: string;
+  @ApiProperty({
+    description: 'Whether GET /cases/{crn}/summary for this purpose would release data (false: no agreement covers it)',
+  })
+  maySeeSummary: boolean;
+}
+
+export class PersonSearchResponseDoc {
+  @ApiProperty({ enum: PURPOSES }) purpose: string;
+  @ApiProperty({ enum: ['pnc', 'name-and-date-of-birth', 'crn'] }) searchedBy: string;
+  @ApiProperty({ type: [PersonSearchResultDoc] }) results: PersonSearchResultDoc[];
+}
+
+class CohortMemberDoc {
+  @ApiProperty({ example: 'X123456' }) crn: string;
+  @ApiProperty({ example: 'nps-north-east' }) managingOrg: string;
+  @ApiProperty({ description: 'Whether GET /cases/{crn}/summary for this purpose would release data' })
+  maySeeSummary: boolean;
+  @ApiPropertyOptional({
+    enum: ['LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH'],
+    description: 'Overall RoSH; absent when withheld',
+  })
+  roshLevel?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    description: 'When the latest assessment was completed (null: none yet); absent when withheld',
+  })
+  assessedAt?: string | null;
+  @ApiProperty({ type: [String], example: [], description: 'Of rosh and assessedAt, those withheld' })
+  fieldsWithheld: string[];
+}
+
+export class CohortResponseDoc {
+  @ApiProperty({ example: 'cleveland' }) force: string;
+  @ApiProperty({ enum: PURPOSES }) purpose: string;
+  @ApiProperty({ type: [CohortMemberDoc] }) members: CohortMemberDoc[];
+}

@@ -75,6 +75,10 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /cases/{crn}/erasure': 'system:NPS,CRC,POLICE data-owner:NPS,CRC,POLICE',
   'PUT /cases/{crn}/restriction': 'system:NPS,CRC,POLICE data-owner:NPS,CRC,POLICE',
   'DELETE /cases/{crn}/restriction': 'system:NPS,CRC,POLICE data-owner:NPS,CRC,POLICE',
+  // Finding people: the searching roles, then (like a read) only kinds whose roles may read case data.
+  // (A police system with a malformed search body gets its 400 before the policy's 403.)
+  'POST /people/search': 'system:NPS,CRC,POLICE offender-manager:NPS,CRC iom-officer:POLICE',
+  'GET /cohorts/{force}/members': 'system:NPS,CRC offender-manager:NPS,CRC iom-officer:POLICE',
   'GET /retention/report': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
   'POST /policies/explain': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY gateway-admin:GATEWAY',
   'POST /exchange-requests':

@@ -81,6 +81,12 @@ export function validRequests(f: Fixtures): Record<string, ValidRequest> {
     },
     'POST /cases/{crn}/erasure': { as: 'nps', path: crn, body: { reason: 'MAPPA entry in error', parts: ['mappa'] } },
     'PUT /cases/{crn}/restriction': { as: 'nps', path: crn, body: { reason: 'Accuracy contested' } },
+    'POST /people/search': {
+      as: 'police',
+      path: {},
+      body: { givenName: 'Alex', familyName: 'Example', dateOfBirth: '1990-04-12', purpose: 'IOM' },
+    },
+    'GET /cohorts/{force}/members': { as: 'police', path: { force: 'cleveland' }, query: { purpose: 'IOM' } },
     'GET /retention/report': { as: 'nps', path: {}, query: { at: new Date().toISOString() } },
     'POST /policies/explain': {
       as: 'nps',

@@ -1,6 +1,13 @@
 import type { Transaction } from '@shared/database/transaction.js';
 import type { Case, CaseTransfer, PushedCase } from './case.js';
 import type { Assessment, CaseRecord } from './case.types.js';
+import type { PersonSearch } from './person-search.js';
+
+/** A case with its latest completed assessment (null when it has none). */
+export interface LoadedCase {
+  record: CaseRecord;
+  assessment: Assessment | null;
+}
 
 /**
  * Where cases, their assessments and transfers are kept. The application layer depends on this
@@ -11,10 +18,17 @@ export abstract class CaseRepository {
    * The case and its latest completed assessment, in one query (on `tx` when given: a transaction
    * that holds a connection reads on it, never waiting for another); null when there is no such case.
    */
-  abstract loadWithLatestAssessment(
-    crn: string,
-    tx?: Transaction,
-  ): Promise<{ record: CaseRecord; assessment: Assessment | null } | null>;
+  abstract loadWithLatestAssessment(crn: string, tx?: Transaction): Promise<LoadedCase | null>;
+
+  /**
+   * The cases whose person matches `search` (PNC ID exactly, or given and family name without
+   * regard to case and the date of birth exactly, or the CRN), at most `limit`, by CRN. Every
+   * case, restricted or not: whether the caller may know of each is the decision's to say.
+   */
+  abstract findPeople(search: PersonSearch, limit: number): Promise<CaseRecord[]>;
+
+  /** The cases in `force`'s IOM cohort with their latest assessments, at most `limit`, by CRN; restricted ones too. */
+  abstract listIomCohort(force: string, limit: number): Promise<LoadedCase[]>;
 
   /** Escalated cases, newest first, of `managingOrgs` (every organisation when absent). */
   abstract listEscalations(opts: { managingOrgs?: string[]; limit: number }): Promise<CaseRecord[]>;

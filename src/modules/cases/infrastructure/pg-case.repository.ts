@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Transaction } from '@shared/database/transaction.js';
 import { Case, type CaseTransfer, type PushedCase } from '../domain/case.js';
-import { CaseRepository } from '../domain/case.repository.port.js';
+import { CaseRepository, type LoadedCase } from '../domain/case.repository.port.js';
 import type { Assessment, CaseRecord, Restriction } from '../domain/case.types.js';
+import type { PersonSearch } from '../domain/person-search.js';
 
 interface CaseRow {
   crn: string;
@@ -79,10 +80,7 @@ export class PgCaseRepository extends CaseRepository {
     super();
   }
 
-  async loadWithLatestAssessment(
-    crn: string,
-    tx?: Transaction,
-  ): Promise<{ record: CaseRecord; assessment: Assessment | null } | null> {
+  async loadWithLatestAssessment(crn: string, tx?: Transaction): Promise<LoadedCase | null> {
     const rows: (CaseRow & { a: AssessmentRow | null })[] = await (tx ?? this.db).query(
       `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
          FROM cases c
@@ -96,6 +94,41 @@ export class PgCaseRepository extends CaseRepository {
     const r = rows[0];
     const a = r.a ? toAssessment({ ...r.a, completed_at: new Date(r.a.completed_at) }) : null;
     return { record: toRecord(r), assessment: a };
+  }
+
+  async findPeople(search: PersonSearch, limit: number): Promise<CaseRecord[]> {
+    // Each form matches an index: the primary key, cases_person_pnc_idx, cases_person_name_dob_idx.
+    const [where, params] =
+      search.by === 'crn'
+        ? [`c.crn = $2`, [search.crn]]
+        : search.by === 'pnc'
+          ? [`c.person->>'pncId' = $2`, [search.pnc]]
+          : [
+              `lower(c.person->>'familyName') = lower($2) AND c.person->>'dateOfBirth' = $3 AND lower(c.person->>'givenName') = lower($4)`,
+              [search.familyName, search.dateOfBirth, search.givenName],
+            ];
+    const rows: CaseRow[] = await this.db.query(
+      `SELECT ${CASE_COLUMNS} FROM cases c WHERE ${where} ORDER BY c.crn LIMIT $1`,
+      [limit, ...params],
+    );
+    return rows.map(toRecord);
+  }
+
+  async listIomCohort(force: string, limit: number): Promise<LoadedCase[]> {
+    const rows: (CaseRow & { a: AssessmentRow | null })[] = await this.db.query(
+      `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
+         FROM cases c
+         LEFT JOIN LATERAL (
+           SELECT assessment_id, completed_at, assessor, authored_by_org, scores, rosh, needs, risk_management_plan, sensitive
+             FROM case_assessments WHERE crn = c.crn ORDER BY completed_at DESC, received_at DESC LIMIT 1) a ON true
+        WHERE c.iom_cohort AND c.iom_force = $1
+        ORDER BY c.crn LIMIT $2`,
+      [force, limit],
+    );
+    return rows.map((r) => ({
+      record: toRecord(r),
+      assessment: r.a ? toAssessment({ ...r.a, completed_at: new Date(r.a.completed_at) }) : null,
+    }));
   }
 
   async listEscalations(opts: { managingOrgs?: string[]; limit: number }): Promise<CaseRecord[]> {

@@ -106,6 +106,37 @@ describe(ReadCaseHandler.name, () => {
     });
   });
 
+  it('says why each withheld field was withheld only when asked (pages), never in the API body', async () => {
+    const d = decision({
+      withheld: ['scores.ogp', 'needs', 'sensitive.health'],
+      fields: [
+        { field: 'tier', category: 'RISK_SUMMARY', allowed: true, reasons: ['rule:r', 'agreement:a@v1'] },
+        {
+          field: 'scores.ogp',
+          category: 'RISK_SUMMARY',
+          allowed: false,
+          reasons: ['no policy rule allows this field'],
+        },
+        { field: 'needs', category: 'NEEDS', allowed: false, reasons: ['rule:r', 'no active agreement covers NEEDS'] },
+        {
+          field: 'sensitive.health',
+          category: 'HEALTH',
+          allowed: false,
+          reasons: ['rule:r', 'special category HEALTH named without a condition'],
+        },
+      ],
+    });
+    const ok = () => Promise.resolve({ index: 1, leafHash: 'x', timestamp: 't' });
+    const api = await makeSut(d, ok).sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary'));
+    expect(api).not.toHaveProperty('withheldBecause');
+    const page = await makeSut(d, ok).sut.execute(new ReadCaseQuery(principal(), 'X123456', 'IOM', 'summary', true));
+    expect(page.withheldBecause).toEqual([
+      { field: 'scores.ogp', because: 'policy' },
+      { field: 'needs', because: 'agreement' },
+      { field: 'sensitive.health', because: 'condition' },
+    ]);
+  });
+
   it('fails closed: when the log cannot be written nothing is returned', async () => {
     const { sut } = makeSut(decision(), () =>
       Promise.reject(new UnavailableException('access_log_unavailable', 'down')),

@@ -1,10 +1,11 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { logActor } from '@shared/auth/principal.js';
 import { hiddenReasons } from '@modules/access-log/index.js';
+import type { ReadDecision } from '@modules/policies/index.js';
 import { CaseAccess } from '../../case-access.service.js';
 import { CaseException, CaseExceptionCode } from '../../domain/case.exception.js';
 import { project } from '../../domain/projection.js';
-import { ReadCaseQuery, type ReadCaseResult } from './read-case.query.js';
+import { ReadCaseQuery, type ReadCaseResult, type WithheldBecause } from './read-case.query.js';
 
 /**
  * GET /cases/{crn} and /cases/{crn}/summary. Order matters: decide, append the log entry and
@@ -15,7 +16,7 @@ import { ReadCaseQuery, type ReadCaseResult } from './read-case.query.js';
 export class ReadCaseHandler implements IQueryHandler<ReadCaseQuery, ReadCaseResult> {
   constructor(private readonly access: CaseAccess) {}
 
-  async execute({ principal: p, crn, purpose, view }: ReadCaseQuery): Promise<ReadCaseResult> {
+  async execute({ principal: p, crn, purpose, view, explainWithheld }: ReadCaseQuery): Promise<ReadCaseResult> {
     if (!p.reason) {
       throw new CaseException(
         CaseExceptionCode.ReasonRequired,
@@ -65,6 +66,21 @@ export class ReadCaseHandler implements IQueryHandler<ReadCaseQuery, ReadCaseRes
       agreementVersion: decision.agreements[0]?.version ?? null,
       fieldsWithheld: decision.withheld,
       accessLogIndex: receipt.index,
+      ...(explainWithheld ? { withheldBecause: withheldBecause(decision) } : {}),
     };
   }
+}
+
+/** The field decisions' reasons, in the three kinds a person can act on (see WithheldBecause). */
+function withheldBecause(decision: ReadDecision): WithheldBecause[] {
+  return decision.fields
+    .filter((f) => !f.allowed)
+    .map((f) => ({
+      field: f.field,
+      because: !f.reasons[0]?.startsWith('rule:')
+        ? 'policy'
+        : f.reasons.some((r) => r.startsWith('special category'))
+          ? 'condition'
+          : 'agreement',
+    }));
 }

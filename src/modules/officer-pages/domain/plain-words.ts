@@ -1,0 +1,91 @@
+import type { Purpose } from '@shared/domain/vocabulary.js';
+
+/** The purposes of a read, as a person chooses them. */
+export const PURPOSE_WORDS: Record<Purpose, { text: string; hint: string }> = {
+  IOM: {
+    text: 'Integrated Offender Management (IOM)',
+    hint: 'Managing a person in an IOM cohort with police and probation.',
+  },
+  MAPPA: { text: 'MAPPA', hint: 'Multi-Agency Public Protection Arrangements for a MAPPA-managed person.' },
+  RISK_MANAGEMENT: { text: 'Risk management', hint: 'Managing the risk a person on probation poses.' },
+  RECALL: { text: 'Recall', hint: 'Deciding or acting on a recall to prison.' },
+  COURT_REPORT: { text: 'Court report', hint: 'Preparing a report for a court.' },
+  SUBJECT_ACCESS: { text: 'Subject access request', hint: 'Answering the person’s own request for their data.' },
+};
+
+/** Every field a summary can withhold, in plain words. */
+export const FIELD_WORDS: Record<string, string> = {
+  managingOrg: 'Which organisation manages the case',
+  tier: 'The tier (the level of management the case needs)',
+  assessedAt: 'When the latest assessment was completed',
+  'scores.ogrs3Band': 'The reoffending band (OGRS3)',
+  'scores.ogrs3TwoYear': 'The reoffending percentage (OGRS3)',
+  'scores.ogp': 'The general reoffending percentage (OGP)',
+  'scores.ovp': 'The violent reoffending percentage (OVP)',
+  'scores.rsr': 'The serious reoffending percentage (RSR)',
+  rosh: 'Risk of serious harm levels',
+  needs: 'Criminogenic needs',
+  'riskManagementPlan.summary': 'The risk management plan summary',
+  'riskManagementPlan.actions': 'The risk management plan actions',
+  licenceConditions: 'Licence conditions',
+  'mappa.category': 'The MAPPA category',
+  'mappa.level': 'The MAPPA level',
+};
+
+/** Why a field was withheld, in plain words (see WithheldBecause in the cases module). */
+export function withheldWhy(because: 'policy' | 'agreement' | 'condition', purpose: string, manager: string): string {
+  if (because === 'policy') return `The sharing policy does not give this to your role for ${purpose}.`;
+  if (because === 'condition')
+    return `The data-sharing agreement with ${manager} names this special category data without the condition it needs.`;
+  return `No active data-sharing agreement between ${manager} and your organisation covers it for ${purpose}.`;
+}
+
+/** RoSH levels (risk of serious harm), as OASys defines them. */
+export const ROSH_WORDS: Record<string, string> = {
+  LOW: 'No significant indicators of risk of serious harm.',
+  MEDIUM:
+    'Identifiable indicators of risk of serious harm; the person could cause serious harm but is unlikely to unless circumstances change.',
+  HIGH: 'Identifiable indicators of risk of serious harm; the harmful event could happen at any time and the impact would be serious.',
+  VERY_HIGH: 'An imminent risk of serious harm; the harmful event is more likely than not to happen imminently.',
+};
+
+/** OGRS3 bands of the two-year proven reoffending probability (docs/domain.md). */
+export const OGRS3_BAND_WORDS: Record<string, string> = {
+  LOW: 'Less than 50% likely to be proven to reoffend within two years.',
+  MEDIUM: '50% to 74% likely to be proven to reoffend within two years.',
+  HIGH: '75% to 89% likely to be proven to reoffend within two years.',
+  VERY_HIGH: '90% or more likely to be proven to reoffend within two years.',
+};
+
+export const LEVEL_TEXT: Record<string, string> = {
+  LOW: 'Low',
+  MEDIUM: 'Medium',
+  HIGH: 'High',
+  VERY_HIGH: 'Very high',
+};
+
+export const NEED_WORDS: Record<string, string> = {
+  accommodation: 'Accommodation',
+  educationTrainingEmployability: 'Education, training and employability',
+  finance: 'Finance',
+  relationships: 'Relationships',
+  lifestyleAssociates: 'Lifestyle and associates',
+  drugMisuse: 'Drug misuse',
+  alcoholMisuse: 'Alcohol misuse',
+  emotionalWellbeing: 'Emotional wellbeing',
+  thinkingBehaviour: 'Thinking and behaviour',
+  attitudes: 'Attitudes',
+};
+
+export const SEVERITY_TEXT: Record<string, string> = {
+  NONE: 'No need',
+  SOME: 'Some need',
+  SIGNIFICANT: 'Significant need',
+};
+
+/** Dates as people in England and Wales read them: 5 December 2026. */
+const UK_DAY = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
+
+export function ukDay(iso: string): { iso: string; text: string } {
+  return { iso, text: UK_DAY.format(new Date(iso)) };
+}
