@@ -221,10 +221,11 @@ describe('HTTP conventions', () => {
       const routes = appRoutes(gw);
       expect(routes.length).toBeGreaterThan(5);
       // Only these may stay out of the partner API document: the docs UI itself, the favicon,
-      // the landing page, the IG console under /ig, and people's sign-in (browser pages with
-      // their own sessions, and the IdPs' back-channel logout: not callable with signed requests).
+      // the landing page, the IG console under /ig, people's sign-in and home, and the pages for
+      // people's requests (browser pages with their own sessions, and the IdPs' back-channel
+      // logout: not callable with signed requests).
       const undocumented = routes
-        .filter((r) => r.excluded && !/^\/(ig|sign-in|sign-out|account)(\/|$)/.test(r.path))
+        .filter((r) => r.excluded && !/^\/(ig|sign-in|sign-out|account|home|auth\/sign-in|requests)(\/|$)/.test(r.path))
         .map((r) => `${r.method} ${r.path}`);
       expect(undocumented.sort()).toEqual(['get /', 'get /docs', 'get /docs/assets/docs-init.js', 'get /favicon.ico']);
       for (const r of routes.filter((x) => !x.excluded)) {
