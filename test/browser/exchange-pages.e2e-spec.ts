@@ -144,6 +144,12 @@ describe('A data owner approves a request and the officer reads the verified ans
       /Verified: signed by the gateway key \S+ on .+, access log entry \d+ included in the tree of size \d+/,
     );
     await expect(page.locator('#released').textContent()).resolves.toContain('Overall: High');
+    // The browser's own check, with WebCrypto and the shared RFC 9162 code, agrees.
+    const own = page.locator('#browser-check[data-outcome]');
+    await expect(own.getAttribute('data-outcome')).resolves.toBe('verified');
+    await expect(own.textContent()).resolves.toMatch(
+      /Your browser checked it too: signed by the gateway key \S+, access log entry \d+ included in the tree of size \d+/,
+    );
     expect(await axe(page)).toEqual([]);
     await screenshot(page, 'officer-verified-response');
     await fitsPhone(page);

@@ -25,6 +25,12 @@ export type ReceiptCheck =
       index: number;
       treeSize: number;
       checkpointAt: string;
+      /** What the check used, for a verifier of the reader's own (the page's browser check). */
+      evidence: {
+        jwks: { keys: Record<string, unknown>[] };
+        checkpoint: SignedCheckpoint;
+        proof: { index: number; treeSize: number; leafHash: string; auditPath: string[] };
+      };
     }
   /** `bundle` only where its signature verified (what failed is then the receipt). */
   | { ok: false; bundle: ResponseBundle | null; why: string };
@@ -51,7 +57,8 @@ export class ResponseReceipts {
   ) {}
 
   async verify(requestId: string, responseJws: string): Promise<ReceiptCheck> {
-    const published = (await this.keys.jwks()).keys as unknown as PublicJwk[];
+    const jwks = await this.keys.jwks();
+    const published = jwks.keys as unknown as PublicJwk[];
     const key = async (kid: string): Promise<VerificationKey | null> => {
       const jwk = published.find((k) => k.kid === kid);
       return jwk ? { key: await importPublicJwk(jwk), alg: jwk.alg } : null;
@@ -107,6 +114,7 @@ export class ResponseReceipts {
       index,
       treeSize: cp.treeSize,
       checkpointAt: cp.timestamp,
+      evidence: { jwks, checkpoint: cp, proof },
     };
   }
 }

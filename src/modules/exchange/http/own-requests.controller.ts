@@ -110,6 +110,8 @@ export class OwnRequestsController {
               index: check.index,
               treeSize: check.treeSize,
               checkpointAt: ukTime(check.checkpointAt),
+              // Checked again by the reader's browser (/assets/web/receipt-check.js).
+              evidence: JSON.stringify({ requestId: id, bundle: jws, ...check.evidence }),
             }
           : null,
         failure: check.ok ? null : check.why,
