@@ -105,7 +105,7 @@ describe('Pages for people in a browser (headless Chromium)', () => {
     await page.close();
   });
 
-  it('an officer signs in through the identity provider form, sees their account, and signs out', async () => {
+  it('an officer signs in through the identity provider form, lands on their home page, sees their account, and signs out', async () => {
     const problems: string[] = [];
     const page = await open('/', problems);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -118,7 +118,10 @@ describe('Pages for people in a browser (headless Chromium)', () => {
     await page.getByLabel('Password').fill('demo');
     await screenshot(page, 'people-identity-provider');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/account`);
+    await page.waitForURL(`${base}/home`);
+    expect(await page.locator('a[href="/find-a-person"]').count()).toBe(1);
+    expect(await axe(page)).toEqual([]);
+    await page.goto(`${base}/account`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('PC Sam Hardy');
     expect(await page.locator('.govuk-summary-list').textContent()).toContain('iom-officer');
     expect(await axe(page)).toEqual([]);

@@ -221,14 +221,25 @@ describe('HTTP conventions', () => {
       const routes = appRoutes(gw);
       expect(routes.length).toBeGreaterThan(5);
       // Only these may stay out of the partner API document: the docs UI itself, the favicon,
-      // the landing page, the IG console under /ig, people's sign-in and their pages (browser pages
-      // with their own sessions, and the IdPs' back-channel logout: not callable with signed requests).
+      // the landing page, the IG console under /ig, people's sign-in and home, and the pages for
+      // people (browser pages with their own sessions, and the IdPs' back-channel logout: not
+      // callable with signed requests).
+      const pages = [
+        'ig',
+        'sign-in',
+        'sign-out',
+        'account',
+        'home',
+        'auth/sign-in',
+        'find-a-person',
+        'cohort',
+        'case',
+        'requests',
+        'signing',
+      ];
+      const pagePath = new RegExp(`^/(${pages.join('|')})(/|$)`);
       const undocumented = routes
-        .filter(
-          (r) =>
-            r.excluded &&
-            !/^\/(ig|sign-in|sign-out|account|home|auth\/sign-in|find-a-person|cohort|case)(\/|$)/.test(r.path),
-        )
+        .filter((r) => r.excluded && !pagePath.test(r.path))
         .map((r) => `${r.method} ${r.path}`);
       expect(undocumented.sort()).toEqual(['get /', 'get /docs', 'get /docs/assets/docs-init.js', 'get /favicon.ico']);
       for (const r of routes.filter((x) => !x.excluded)) {

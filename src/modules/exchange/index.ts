@@ -3,3 +3,6 @@ export { ExchangeDeadlineWatcher } from './exchange-deadline.watcher.js';
 export { EXCHANGE_REQUEST_TYPE } from './domain/request-document.js';
 export { EXCHANGE_RESPONSE_TYPE, type ResponseBundle } from './domain/response-bundle.js';
 export { EXCHANGE_STATUSES, type ExchangeStatus } from './domain/exchange-request.js';
+
+/** The routes that take HTML form bodies (application/x-www-form-urlencoded). */
+export const FORM_ROUTES = ['/requests/incoming/:id'] as const;

@@ -5,6 +5,8 @@ export interface ListFilter {
   org: string;
   direction: 'incoming' | 'outgoing' | 'both';
   status?: ExchangeStatus;
+  /** Only those submitted by this actor (`sub` of the submitting token). */
+  submittedBy?: string;
   overdue?: boolean;
   now: Date;
   after?: { submittedAt: Date; id: string };

@@ -29,6 +29,11 @@ export class ExchangeException extends DomainException {
     super(code, KIND[code], detail, errors ? { errors } : {});
   }
 
+  /** Whether `e` is an ExchangeException of one of `codes`. */
+  static is(e: unknown, ...codes: ExchangeExceptionCode[]): e is ExchangeException {
+    return e instanceof ExchangeException && (codes as string[]).includes(e.code);
+  }
+
   /** The one answer for a request the caller may not know exists. */
   static notFound(): ExchangeException {
     return new ExchangeException(

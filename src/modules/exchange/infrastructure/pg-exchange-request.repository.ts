@@ -162,6 +162,7 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
     else if (f.direction === 'outgoing') where.push('requester_org = $1');
     else where.push('(provider_org = $1 OR requester_org = $1)');
     if (f.status) where.push(`status = $${params.push(f.status)}`);
+    if (f.submittedBy) where.push(`submitted_by_sub = $${params.push(f.submittedBy)}`);
     if (f.overdue !== undefined) {
       const cond = `(status IN ('SUBMITTED', 'APPROVED') AND due_by < $${params.push(f.now)})`;
       where.push(f.overdue ? cond : `NOT ${cond}`);

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { hasRole, type Principal } from '@shared/auth/principal.js';
 import type { LogIntent, TransactionSql } from '@modules/access-log/index.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
+import { authoriseDecider } from '../../application/decider.js';
 import { ExchangeRelease, type ReleaseReady } from '../../application/exchange-release.js';
 import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
 import type { ExchangeRequest } from '../../domain/exchange-request.js';
@@ -42,7 +42,7 @@ export class DecideExchangeRequestHandler implements ICommandHandler<
     const decided = await this.repo.transaction(async (tx) => {
       const r = await this.repo.lock(tx, id);
       if (!r) return null;
-      this.authorise(p, r);
+      authoriseDecider(p, r);
       // What an approval would release (the agreement and the case), read under the lock on the
       // locking transaction's own connection.
       const approval = decision === 'APPROVE' && r.status === 'SUBMITTED' ? await this.release.check(r, now, tx) : null;
@@ -99,17 +99,6 @@ export class DecideExchangeRequestHandler implements ICommandHandler<
     });
     await this.log.integrate(released.intent);
     return view(released.request);
-  }
-
-  /** Only the provider's data owners decide; anyone but the two parties may not know the request exists. */
-  private authorise(p: Principal, r: ExchangeRequest): void {
-    if (!r.isPartyOf(p.org)) throw ExchangeException.notFound();
-    if (p.org !== r.state.provider || !hasRole(p, 'data-owner')) {
-      throw new ExchangeException(
-        ExchangeExceptionCode.DecisionForbidden,
-        'Only a data owner of the providing organisation decides an exchange request.',
-      );
-    }
   }
 
   /** The agreement no longer allows the release: the gateway closes the request, whoever approved. */

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { EXCHANGE_STATUSES, type ExchangeStatus } from '../../domain/exchange-request.js';
 
 export class ListExchangeRequestsDto {
@@ -24,6 +24,17 @@ export class ListExchangeRequestsDto {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
   overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    description:
+      'Only the requests this actor submitted (the `sub` of the token that submitted them, e.g. user:pc-101)',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  submittedBy?: string;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()

@@ -18,6 +18,7 @@ export class ListExchangeRequestsHandler implements IQueryHandler<ListExchangeRe
       org: p.org,
       direction: f.direction ?? 'both',
       status: f.status,
+      submittedBy: f.submittedBy,
       overdue: f.overdue === undefined ? undefined : f.overdue === 'true',
       now,
       after: f.cursor ? decodeCursor(f.cursor) : undefined,
