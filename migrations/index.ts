@@ -15,6 +15,7 @@ import { EventPeople1763800019500 } from './1763800019500-EventPeople.js';
 import { LogRetention1763800020000 } from './1763800020000-LogRetention.js';
 import { Retention1763800021000 } from './1763800021000-Retention.js';
 import { IgRecords1763800022000 } from './1763800022000-IgRecords.js';
+import { IdentityProviderRegistration1763800033000 } from './1763800033000-IdentityProviderRegistration.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   LogRetention1763800020000,
   Retention1763800021000,
   IgRecords1763800022000,
+  IdentityProviderRegistration1763800033000,
 ];
