@@ -38,8 +38,9 @@ describe('IG console API accepts a person signed in through their identity provi
     base = `http://127.0.0.1:${(gw.app.getHttpServer().address() as { port: number }).port}`;
     idp = await startDemoIdp(gw, base);
     const writer = gw.app.get(AccessLogWriter);
-    const read = (actorOrg: string, ownerOrg: string, crn: string) =>
+    const read = (actorOrg: string, ownerOrg: string, crn: string, breakGlass = false) =>
       writer.append({
+        breakGlass,
         actor: { org: actorOrg, sub: 'user:officer-1', roles: ['iom-officer'] },
         action: 'case.summary',
         resource: { type: 'case', id: crn },
@@ -55,6 +56,7 @@ describe('IG console API accepts a person signed in through their identity provi
       });
     await read('police-durham', 'nps-north-east', 'D100001');
     await read('police-cleveland', 'nps-north-east', 'C100001');
+    await read('police-durham', 'nps-north-east', 'D100002', true);
     reviewer = new Browser();
     const { url } = await signInThroughIdp(reviewer, base, 'police-durham', 'ig-reviewer@police-durham');
     expect(url).toBe(`${base}/home`);
@@ -134,6 +136,62 @@ describe('IG console API accepts a person signed in through their identity provi
     expect(ok.status).toBe(201);
     const [recorded] = await logged('ig.breach.record');
     expect(recorded.actor).toMatchObject({ org: 'police-durham', sub: session.sub, idp: idp.issuer });
+  });
+
+  it('names organisations and agreements, exports the search as CSV, and charts the reviewer’s scope', async () => {
+    const names = (await (await api(reviewer, 'names')).json()) as {
+      organisations: { id: string; name: string }[];
+    };
+    const [durham] = await gw.sql<{ name: string }>(`SELECT name FROM organisations WHERE id = 'police-durham'`);
+    expect(names.organisations).toContainEqual(expect.objectContaining({ id: 'police-durham', name: durham.name }));
+
+    const csv = await api(reviewer, 'entries.csv?crn=D100001');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toContain('attachment');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toMatch(/^index,timestamp,actorOrg/);
+    expect(lines.slice(1)).toHaveLength(1);
+    expect(lines[1]).toContain('D100001');
+    // Another organisation's read is outside the scope (only the reviewer's own export entries match).
+    const other = await (await api(reviewer, 'entries.csv?crn=C100001')).text();
+    expect(other).not.toContain('case.summary');
+    expect((await api(reviewer, 'entries.csv?crn=nonsense')).status).toBe(400);
+    const [exported] = (await logged('access-log.export')).slice(-1);
+    expect(exported.actor).toMatchObject({ org: 'police-durham', idp: idp.issuer });
+
+    const charts = (await (await api(reviewer, 'charts')).json()) as {
+      days: string[];
+      accessesByOrganisation: { key: string; counts: number[] }[];
+      breakGlass: number[];
+    };
+    expect(charts.days).toHaveLength(14);
+    expect(charts.accessesByOrganisation.map((s) => s.key)).toEqual(['police-durham']);
+    expect(charts.accessesByOrganisation[0].counts.at(-1)).toBe(2);
+    expect(charts.breakGlass.at(-1)).toBe(1);
+    const tooLong = await api(reviewer, 'charts?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z');
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as { errors: { field: string }[] }).errors[0].field).toBe('from');
+  });
+
+  it('lists only unreviewed misuse flags when asked', async () => {
+    type Flags = { flags: { id: string; kind: string; review: unknown }[] };
+    const all = (await (await api(reviewer, 'flags')).json()) as Flags;
+    const flag = all.flags.find((f) => f.kind === 'BREAK_GLASS')!;
+    expect(flag).toBeDefined();
+    const unreviewed = (await (await api(reviewer, 'flags?unreviewed=true')).json()) as Flags;
+    expect(unreviewed.flags.map((f) => f.id)).toContain(flag.id);
+    const reviewed = await api(reviewer, 'flags/reviews', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ig-console': '1', 'x-ig-form-token': session.formToken },
+      body: JSON.stringify({ flagId: flag.id, note: 'Checked with the duty inspector.' }),
+    });
+    expect(reviewed.status).toBe(201);
+    const after = (await (await api(reviewer, 'flags?unreviewed=true')).json()) as Flags;
+    expect(after.flags.map((f) => f.id)).not.toContain(flag.id);
+    const again = (await (await api(reviewer, 'flags?unreviewed=false')).json()) as Flags;
+    expect(again.flags.find((f) => f.id === flag.id)?.review).toBeTruthy();
+    expect((await api(reviewer, 'flags?unreviewed=maybe')).status).toBe(400);
   });
 
   it('refuses a person without the ig-reviewer role (403), and anyone not signed in (401)', async () => {

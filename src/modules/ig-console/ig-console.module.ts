@@ -4,6 +4,7 @@ import type { AppConfig } from '@config/app.config.js';
 import { AccessLogModule } from '@modules/access-log/index.js';
 import { OrganisationsModule } from '@modules/organisations/index.js';
 import { PeopleModule } from '@modules/people/index.js';
+import { ActivityChartsService } from './application/activity-charts.service.js';
 import { BreachDeadlineWatcher } from './application/breach-deadline.watcher.js';
 import { BreachRegisterService } from './application/breach-register.service.js';
 import { GovernanceOverviewService } from './application/governance-overview.service.js';
@@ -55,6 +56,7 @@ export class IgConsoleModule {
         IgSessionGuard,
         { provide: FlagReviews, useClass: FlagReviewStore },
         MisuseFlagsService,
+        ActivityChartsService,
         MisuseFlagWatcher,
         GovernanceOverviewService,
         { provide: BreachRepository, useClass: BreachStore },
