@@ -36,15 +36,20 @@ export class ClaimMappingDto {
  * organisation's kind, by validateIdpRegistration (400 naming each field in error).
  */
 export class RegisterIdentityProviderDto {
-  @ApiProperty({ example: 'https://login.police-cleveland.example', description: 'https (http only on loopback)' })
+  @ApiProperty({
+    type: String,
+    example: 'https://login.police-cleveland.example',
+    description: 'https (http only on loopback)',
+  })
   @Allow()
   issuer: unknown;
 
-  @ApiProperty({ example: 'probation-gateway' })
+  @ApiProperty({ type: String, example: 'probation-gateway' })
   @Allow()
   clientId: unknown;
 
   @ApiPropertyOptional({
+    type: String,
     enum: ['private_key_jwt'],
     default: 'private_key_jwt',
     description: 'The gateway authenticates with its own key (published at /.well-known/jwks.json)',
