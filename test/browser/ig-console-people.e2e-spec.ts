@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -12,6 +12,8 @@ import { TestGateway } from '../setup/test-app.js';
 
 /** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
+const SCREENSHOTS = process.env.IG_SCREENSHOTS;
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 
 describe('IG console in a browser, signed in through the organisation’s identity provider', () => {
@@ -76,6 +78,12 @@ describe('IG console in a browser, signed in through the organisation’s identi
     });
     page.on('pageerror', (e) => problems.push(e.message));
   });
+
+  const shot = async (name: string) => {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
 
   afterAll(async () => {
     await context?.close();
@@ -142,6 +150,7 @@ describe('IG console in a browser, signed in through the organisation’s identi
     await first.getByText(/^Reviewed by user:/).waitFor();
 
     await page.getByLabel('Unreviewed only').check();
+    await shot('misuse-flags-unreviewed');
     await page.getByRole('button', { name: 'Find flags' }).click();
     await page
       .getByRole('status')
@@ -171,6 +180,7 @@ describe('IG console in a browser, signed in through the organisation’s identi
     await page.getByText('Accesses per day by organisation: the data as a table').click();
     expect(await page.locator('#chart-organisations-table thead').textContent()).toContain('Durham Constabulary');
     expect(await axe(page)).toEqual([]);
+    await shot('ig-activity-charts');
 
     await page.setViewportSize({ width: 360, height: 780 });
     await page.getByRole('link', { name: 'Log review' }).click();

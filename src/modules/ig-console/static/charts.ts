@@ -22,7 +22,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 /** Colours the legend and bars share (console.css .s0 to .s7); further series are summed as "Others". */
 const COLOURS = 8;
 const HEIGHT = 160;
-const BAR = 24;
+const BAR = 28;
 const GAP = 8;
 
 function svg<K extends keyof SVGElementTagNameMap>(
@@ -71,7 +71,8 @@ function chart(id: string, title: string, days: string[], series: { label: strin
       bar.append(Object.assign(svg('title', {}), { textContent: `${shortDay(day)}, ${s.label}: ${s.counts[i]}` }));
       picture.append(bar);
     });
-    if (days.length <= 16 || i % Math.ceil(days.length / 8) === 0) {
+    // At most about 8 labels, so they never run into each other.
+    if (i % Math.max(1, Math.ceil(days.length / 8)) === 0) {
       const label = svg('text', {
         x: GAP + i * (BAR + GAP) + BAR / 2,
         y: HEIGHT + 15,
@@ -127,6 +128,7 @@ function chart(id: string, title: string, days: string[], series: { label: strin
     'figure',
     { class: 'chart', id },
     el('figcaption', { text: title }),
+    el('p', { class: 'hint', text: `Tallest bar: ${Math.max(...totals)}.` }),
     picture,
     legend,
     el('details', {}, el('summary', { text: `${title}: the data as a table` }), table),
