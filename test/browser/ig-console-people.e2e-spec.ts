@@ -6,6 +6,7 @@ import type { StartedProcess } from '../../bench/lib/spawn.js';
 import { AccessLogWriter } from '../../src/modules/access-log/index.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-people.js';
+import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
 import { axe } from '../support/axe.js';
 import { startDemoIdp } from '../support/people.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -33,6 +34,16 @@ describe('IG console in a browser, signed in through the organisation’s identi
     await gw.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(gw.app.getHttpServer().address() as { port: number }).port}`;
     idp = await startDemoIdp(gw, base);
+    const agreement = await activeAgreement(
+      gw,
+      agreementTerms({
+        title: 'Durham IOM information sharing agreement',
+        parties: [
+          { org: 'nps-north-east', role: 'PROVIDER' },
+          { org: 'police-durham', role: 'RECIPIENT' },
+        ],
+      }),
+    );
     const writer = gw.app.get(AccessLogWriter);
     const read = (over: Record<string, unknown>) =>
       writer.append({
@@ -51,7 +62,7 @@ describe('IG console in a browser, signed in through the organisation’s identi
         requestId: `req-${Math.random().toString(36).slice(2)}`,
         ...over,
       });
-    await read({});
+    await read({ agreement: { id: agreement, version: 1 } });
     await read({ decision: 'DENY', purpose: 'RECALL', reasons: ['no agreement covers RECALL'], fieldsReleased: [] });
     await read({ breakGlass: true, purpose: 'RISK_MANAGEMENT', reason: 'Out-of-hours risk escalation' });
     await read({
@@ -123,6 +134,9 @@ describe('IG console in a browser, signed in through the organisation’s identi
     // The entry: field names in plain words, the IdP the reviewer came through is not the actor's.
     await rows.last().getByRole('link').click();
     await page.locator('#entry-detail').getByText('Tier, RoSH level').waitFor();
+    const detail = await page.locator('#entry-detail').textContent();
+    expect(detail).toContain('Durham IOM information sharing agreement (version 1)');
+    expect(detail).toContain('Criminogenic needs');
     await page.goBack();
     await page.getByRole('heading', { name: 'Log review' }).waitFor();
 
