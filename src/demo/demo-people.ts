@@ -61,11 +61,12 @@ export const DEMO_PEOPLE: DemoPerson[] = (() => {
   });
 })();
 
-/** How the gateway reads the demo IdP's claims for `orgId`: the `org` claim must name it. */
+/**
+ * How the gateway reads the demo IdP's claims for `orgId`: the `org` claim must name it, and the
+ * roles are those its demo people hold (all roles its kind can hold, as registration requires).
+ */
 export function demoClaimMapping(orgId: string): ClaimMapping {
-  const roles = Object.fromEntries([...new Set(DEMO_PEOPLE.map((p) => p.role))].map((r) => [r, r])) as Record<
-    string,
-    Role
-  >;
+  const held = DEMO_PEOPLE.filter((p) => p.org === orgId).map((p) => p.role);
+  const roles = Object.fromEntries([...new Set(held)].map((r) => [r, r])) as Record<string, Role>;
   return { rolesClaim: 'groups', roles, attributes: { force: 'force' }, required: { org: orgId } };
 }

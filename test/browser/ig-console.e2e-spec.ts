@@ -177,7 +177,8 @@ describe('IG console in a browser (headless Chromium)', () => {
     await page.getByRole('link', { name: String(policeRead), exact: true }).click();
     await page.getByRole('heading', { name: `Entry ${policeRead}` }).waitFor();
     // The heading changes at once; the detail arrives with the fetch.
-    await page.locator('#entry-detail').getByText('needs, riskManagementPlan').waitFor();
+    // Field names in plain words, not the policies' paths.
+    await page.locator('#entry-detail').getByText('Criminogenic needs, Risk management plan').waitFor();
     await page.getByRole('button', { name: 'Verify against the signed checkpoint' }).click();
     const outcome = page.locator('#verify-outcome');
     await outcome.waitFor();
@@ -219,7 +220,8 @@ describe('IG console in a browser (headless Chromium)', () => {
     await page.getByLabel('Discovered (your local time)').fill(local);
     await page.getByLabel('Severity').selectOption('HIGH');
     await page.getByLabel('CRNs of the people affected').fill('A123456');
-    await page.getByLabel('Partner organisations').fill('police-cleveland');
+    // The organisation picker: a checkbox per partner, by name.
+    await page.getByRole('group', { name: 'Partner organisations' }).getByLabel('police-cleveland').check();
     await page.getByRole('button', { name: 'Record the breach' }).click();
     await page.getByRole('heading', { name: /^Breach discovered/ }).waitFor();
     expect(await page.locator('#breach-detail').textContent()).toMatch(/1 h \d+ min left/);
@@ -230,7 +232,8 @@ describe('IG console in a browser (headless Chromium)', () => {
     await page.getByLabel('Note (why this change)').fill('Reported to the ICO by telephone');
     await page.getByRole('button', { name: 'Record the change' }).click();
     await page.getByRole('status').filter({ hasText: 'Could not record the change' }).waitFor();
-    expect(await page.locator('#change-status').textContent()).toContain('icoReportedAt');
+    // The error names the field in the words of its label.
+    expect(await page.locator('#change-status').textContent()).toContain('Reported to the ICO at');
     await page.getByLabel('Reported to the ICO at (your local time)').fill(local);
     await page.getByLabel('ICO reference').fill('ICO/00123456');
     await page.getByRole('button', { name: 'Record the change' }).click();

@@ -3,6 +3,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '@config/app.config.js';
 import { AccessLogModule } from '@modules/access-log/index.js';
 import { OrganisationsModule } from '@modules/organisations/index.js';
+import { PeopleModule } from '@modules/people/index.js';
+import { ActivityChartsService } from './application/activity-charts.service.js';
 import { BreachDeadlineWatcher } from './application/breach-deadline.watcher.js';
 import { BreachRegisterService } from './application/breach-register.service.js';
 import { GovernanceOverviewService } from './application/governance-overview.service.js';
@@ -39,7 +41,7 @@ export class IgConsoleModule {
   static forRoot(config: Pick<AppConfig, 'demo'>): DynamicModule {
     return {
       module: IgConsoleModule,
-      imports: [AccessLogModule, OrganisationsModule, CqrsModule],
+      imports: [AccessLogModule, OrganisationsModule, PeopleModule, CqrsModule],
       // The token-less demo sign-in exists only in demo mode: the route is not even registered otherwise.
       controllers: [
         IgPagesController,
@@ -54,6 +56,7 @@ export class IgConsoleModule {
         IgSessionGuard,
         { provide: FlagReviews, useClass: FlagReviewStore },
         MisuseFlagsService,
+        ActivityChartsService,
         MisuseFlagWatcher,
         GovernanceOverviewService,
         { provide: BreachRepository, useClass: BreachStore },

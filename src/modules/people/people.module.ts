@@ -1,18 +1,27 @@
 import { Module } from '@nestjs/common';
+import { AccessLogModule } from '@modules/access-log/index.js';
+import { OrganisationsModule } from '@modules/organisations/index.js';
+import { IdentityProviderRegistry } from './application/identity-provider-registry.service.js';
 import { SignInService } from './application/sign-in.service.js';
 import { SignedInPeople } from './application/signed-in-people.js';
 import { IdentityProviders } from './domain/identity-providers.port.js';
 import { PersonSessions } from './domain/person-sessions.port.js';
+import { IdentityProviderController } from './http/identity-provider.controller.js';
 import { SignInController } from './http/sign-in.controller.js';
 import { IdentityProviderStore } from './infrastructure/identity-provider.store.js';
 import { PersonSessionStore } from './infrastructure/person-session.store.js';
 
-/** People sign in through their organisation's identity provider (OpenID Connect); sessions in PostgreSQL. */
+/**
+ * People sign in through their organisation's identity provider (OpenID Connect); sessions in
+ * PostgreSQL. Organisations register their IdP through the signed API.
+ */
 @Module({
-  controllers: [SignInController],
+  imports: [AccessLogModule, OrganisationsModule],
+  controllers: [SignInController, IdentityProviderController],
   providers: [
     SignInService,
     SignedInPeople,
+    IdentityProviderRegistry,
     { provide: IdentityProviders, useClass: IdentityProviderStore },
     { provide: PersonSessions, useClass: PersonSessionStore },
   ],

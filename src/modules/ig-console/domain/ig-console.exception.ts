@@ -3,6 +3,7 @@ import { DomainException, type ErrorKind, type FieldError } from '@shared/errors
 export enum IgConsoleExceptionCode {
   NotSignedIn = 'ig_not_signed_in',
   ConsoleHeaderMissing = 'ig_console_header_missing',
+  FormTokenMissing = 'ig_form_token_missing',
   NotIgReviewer = 'ig_not_reviewer',
   DemoOrganisationUnknown = 'ig_demo_organisation_unknown',
   EntryNotFound = 'ig_entry_not_found',
@@ -16,6 +17,7 @@ export enum IgConsoleExceptionCode {
 const KIND: Record<IgConsoleExceptionCode, ErrorKind> = {
   [IgConsoleExceptionCode.NotSignedIn]: 'unauthenticated',
   [IgConsoleExceptionCode.ConsoleHeaderMissing]: 'forbidden',
+  [IgConsoleExceptionCode.FormTokenMissing]: 'forbidden',
   [IgConsoleExceptionCode.NotIgReviewer]: 'forbidden',
   [IgConsoleExceptionCode.DemoOrganisationUnknown]: 'not_found',
   [IgConsoleExceptionCode.EntryNotFound]: 'not_found',

@@ -10,6 +10,10 @@ export const TOUCH_INTERVAL_MS = 60_000;
 export const SESSION_COOKIE = 'ig_session';
 /** Required on every state-changing console call: a cross-site form cannot set it (CSRF). */
 export const CSRF_HEADER = 'x-ig-console';
+/** Also required of a person signed in through their IdP: their session's form token (CSRF under a site-wide cookie). */
+export const FORM_TOKEN_HEADER = 'x-ig-form-token';
+/** The reason the console's reads are logged with. */
+export const REVIEW_REASON = 'Information governance review (IG console)';
 
 /** A signed-in information-governance reviewer. */
 export interface IgSession {

@@ -1,4 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@shared/auth/decorators.js';
@@ -17,6 +30,7 @@ import {
   type SubjectAccessReport,
   type Witnessing,
 } from '@modules/access-log/index.js';
+import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { GetRetentionReportQuery, RetentionReportQueryDto, type RetentionReport } from '@modules/retention/index.js';
 import { BreachRegisterService, type BreachView } from '../application/breach-register.service.js';
 import {
@@ -24,17 +38,21 @@ import {
   type AgreementRecord,
   type GovernanceOverview,
 } from '../application/governance-overview.service.js';
+import { ActivityChartsService } from '../application/activity-charts.service.js';
 import { IgSessionGuard, Reviewer } from '../application/ig-session.guard.js';
+import type { ActivityCharts } from '../domain/activity-charts.js';
+import { AgreementsSource } from '../domain/agreement-view.js';
 import { MisuseFlagsService, type FlagsPage } from '../application/misuse-flags.service.js';
 import { subjectReportCsv } from '../application/subject-report.csv.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
 import { IgConsoleException, IgConsoleExceptionCode } from '../domain/ig-console.exception.js';
 import type { FlagReview } from '../domain/flag-reviews.port.js';
 import {
+  ChartsQueryDto,
   CheckpointQueryDto,
   CrnParam,
   FlagReviewDto,
-  FlagsQueryDto,
+  FlagsFilterDto,
   IgSearchDto,
   IndexParam,
   ProofQueryDto,
@@ -46,6 +64,12 @@ const DAY_MS = 86_400_000;
 const MAX_FLAG_RANGE_DAYS = 31;
 const CSV_PAGE = 200;
 const CSV_MAX_ROWS = 50_000;
+
+/** Names the console shows instead of ids. */
+interface Names {
+  organisations: { id: string; name: string; kind: string }[];
+  agreements: { id: string; title: string; status: string }[];
+}
 
 interface Reply {
   header(name: string, value: string): Reply;
@@ -71,7 +95,44 @@ export class IgApiController {
     private readonly notes: LogNotes,
     private readonly breaches: BreachRegisterService,
     private readonly queries: QueryBus,
+    private readonly charts: ActivityChartsService,
+    private readonly orgs: OrganisationDirectory,
+    private readonly agreements: AgreementsSource,
   ) {}
+
+  /**
+   * The names the console shows instead of ids: every organisation (as GET /organisations lists
+   * them to any partner) and the agreements the reviewer's organisation is party to.
+   */
+  @Get('names')
+  async names(@Reviewer() p: Principal): Promise<Names> {
+    const [orgs, agreements] = await Promise.all([this.orgs.list(), this.agreements.list(p)]);
+    return {
+      organisations: orgs
+        .map((o) => ({ id: o.id, name: o.name, kind: o.kind }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      agreements: agreements.map((a) => ({ id: a.id, title: a.title, status: a.status })),
+    };
+  }
+
+  /** GET /access-log/export.csv for the signed-in reviewer: the search's matching entries as CSV, logged as an export. */
+  @Get('entries.csv')
+  async entriesCsv(@Reviewer() p: Principal, @Query() q: IgSearchDto): Promise<StreamableFile> {
+    const lines = await this.search.exportCsv(p, q.toFilter());
+    return new StreamableFile(Readable.from(lines, { objectMode: false }), {
+      type: 'text/csv; charset=utf-8',
+      disposition: 'attachment; filename="access-log.csv"',
+    });
+  }
+
+  /** Accesses per day by organisation and by purpose, denials and break-glass, over the reviewer's scope. */
+  @Get('charts')
+  activity(@Reviewer() p: Principal, @Query() q: ChartsQueryDto): Promise<ActivityCharts> {
+    const to = q.to ? new Date(q.to) : new Date();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 13 * DAY_MS);
+    this.checkRange(from, to);
+    return this.charts.charts(p, { from, to });
+  }
 
   @Get('entries')
   entries(@Reviewer() p: Principal, @Query() q: IgSearchDto): Promise<AccessLogPage> {
@@ -137,19 +198,24 @@ export class IgApiController {
   }
 
   @Get('flags')
-  misuseFlags(@Reviewer() p: Principal, @Query() q: FlagsQueryDto): Promise<FlagsPage> {
+  async misuseFlags(@Reviewer() p: Principal, @Query() q: FlagsFilterDto): Promise<FlagsPage> {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * DAY_MS);
-    // from and to, when given, are real instants (IsRfc3339); only their order is left to check.
+    this.checkRange(from, to);
+    const page = await this.flags.list(p, { from, to });
+    return q.unreviewed === 'true' ? { ...page, flags: page.flags.filter((f) => f.review === null) } : page;
+  }
+
+  /** from and to, when given, are real instants (IsRfc3339); their order and the range's length are left to check. */
+  private checkRange(from: Date, to: Date): void {
     if (from > to) throw new ValidationException([{ field: 'from', message: 'from must not be after to' }]);
     if (to.getTime() - from.getTime() > MAX_FLAG_RANGE_DAYS * DAY_MS) {
       throw new IgConsoleException(
         IgConsoleExceptionCode.RangeTooLong,
-        `Flags are computed over at most ${MAX_FLAG_RANGE_DAYS} days.`,
+        `Flags and charts are computed over at most ${MAX_FLAG_RANGE_DAYS} days.`,
         [{ field: 'from', message: `the range must be at most ${MAX_FLAG_RANGE_DAYS} days` }],
       );
     }
-    return this.flags.list(p, { from, to });
   }
 
   @Post('flags/reviews')

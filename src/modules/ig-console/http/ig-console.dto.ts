@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { IsRfc3339 } from '@shared/http/validators.js';
 import {
   AccessLogSearchDto,
@@ -56,6 +56,17 @@ export class FlagsQueryDto {
   @IsRfc3339()
   to?: string;
 }
+
+/** GET /ig/api/flags: the range, and whether to list only flags nobody has reviewed. */
+export class FlagsFilterDto extends FlagsQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only flags not yet reviewed' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'unreviewed must be true or false' })
+  unreviewed?: string;
+}
+
+/** GET /ig/api/charts: the range (default: the 14 days to now), at most 31 days. */
+export class ChartsQueryDto extends FlagsQueryDto {}
 
 export class FlagReviewDto {
   @ApiProperty({ example: 'break_glass:42' })

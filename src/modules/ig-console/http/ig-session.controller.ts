@@ -4,9 +4,16 @@ import { CurrentPrincipal, Public, Roles } from '@shared/auth/decorators.js';
 import { logActor, type Principal } from '@shared/auth/principal.js';
 import { ApiSignedRoute } from '@shared/http/index.js';
 import { AccessLogWriter } from '@modules/access-log/index.js';
-import { CurrentSession, IgSessionGuard, reviewerPrincipal } from '../application/ig-session.guard.js';
+import { OrganisationDirectory } from '@modules/organisations/index.js';
+import { PERSON_SESSION_COOKIE, SignInService } from '@modules/people/index.js';
+import {
+  CurrentIdentity,
+  IgSessionGuard,
+  reviewerPrincipal,
+  type ConsoleIdentity,
+} from '../application/ig-session.guard.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
-import type { IgSession } from '../domain/ig-session.js';
+import { REVIEW_REASON } from '../domain/ig-session.js';
 import { IgSessions } from '../domain/ig-sessions.port.js';
 import { clearSessionCookie, isHttps, setSessionCookie, type CookieReply } from './session-cookie.js';
 
@@ -16,6 +23,17 @@ export interface SessionInfo {
   sub: string;
   roles: string[];
   expiresAt: string;
+}
+
+/** Who the console shows as signed in, and (for a person signed in through their IdP) the form token its calls carry. */
+export interface ConsoleSessionInfo extends SessionInfo {
+  via: 'token' | 'idp';
+  name: string | null;
+  orgName: string;
+  /** The issuer of the person's identity provider; null for a token sign-in. */
+  idp: string | null;
+  /** Sent back in X-IG-Form-Token on every state-changing call of a people session. */
+  formToken: string | null;
 }
 
 /** The answer to a sign-in (for the OpenAPI document). */
@@ -35,6 +53,8 @@ export class IgSessionController {
   constructor(
     private readonly sessions: IgSessions,
     private readonly writer: AccessLogWriter,
+    private readonly orgs: OrganisationDirectory,
+    private readonly signIns: SignInService,
   ) {}
 
   /**
@@ -66,22 +86,57 @@ export class IgSessionController {
   @Public()
   @UseGuards(IgSessionGuard)
   @ApiExcludeEndpoint()
-  me(@CurrentSession() s: IgSession): SessionInfo {
-    return { org: s.org, orgKind: s.orgKind, sub: s.sub, roles: s.roles, expiresAt: s.expiresAt.toISOString() };
+  async me(@CurrentIdentity() who: ConsoleIdentity): Promise<ConsoleSessionInfo> {
+    if (who.via === 'idp') {
+      const s = who.person.session;
+      return {
+        via: 'idp',
+        org: s.org,
+        orgKind: s.orgKind,
+        orgName: s.orgName,
+        sub: `user:${s.sub}`,
+        name: s.name,
+        roles: [...s.roles],
+        idp: s.issuer,
+        expiresAt: s.expiresAt.toISOString(),
+        formToken: who.person.formToken,
+      };
+    }
+    const s = who.session;
+    return {
+      via: 'token',
+      org: s.org,
+      orgKind: s.orgKind,
+      orgName: (await this.orgs.get(s.org))?.name ?? s.org,
+      sub: s.sub,
+      name: null,
+      roles: s.roles,
+      idp: null,
+      expiresAt: s.expiresAt.toISOString(),
+      formToken: null,
+    };
   }
 
+  /** Ends the console session; for a person signed in through their IdP, their gateway session (the same one). */
   @Delete('api/session')
   @Public()
   @UseGuards(IgSessionGuard)
   @HttpCode(204)
   @ApiExcludeEndpoint()
   async signOut(
-    @CurrentSession() s: IgSession & { cookie: string },
-    @Req() req: { id: string; protocol?: string },
+    @CurrentIdentity() who: ConsoleIdentity,
+    @Req() req: { id: string; protocol?: string; cookies: Record<string, string | undefined> },
     @Res({ passthrough: true }) reply: CookieReply,
   ): Promise<void> {
-    await this.sessions.delete(s.cookie);
-    await this.logSession(reviewerPrincipal(s, req.id), 'ig.session.end');
+    if (who.via === 'idp') {
+      const id = req.cookies[PERSON_SESSION_COOKIE];
+      if (id) await this.signIns.signOut(id);
+      await this.logSession(who.person.principal(REVIEW_REASON), 'ig.session.end');
+      reply.clearCookie(PERSON_SESSION_COOKIE, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
+      return;
+    }
+    await this.sessions.delete(who.session.cookie);
+    await this.logSession(reviewerPrincipal(who.session, req.id), 'ig.session.end');
     clearSessionCookie(reply, isHttps(req));
   }
 

@@ -1,7 +1,9 @@
 // The IG console: a small hash-routed page over /ig/api (see IgApiController).
-import { $, api, el, field, fmtTime, localToIso, messageOf, showMessage } from './dom.js';
+import { $, api, ApiError, el, field, fmtTime, localToIso, messageOf, setFormToken, showMessage } from './dom.js';
+import { showCharts } from './charts.js';
 import { showFlags, showOverview } from './governance.js';
-import { showBreach, showRecords } from './records.js';
+import { agreementName, allOrganisations, fieldNames, loadNames, orgName, purposeName } from './names.js';
+import { fillBreachPickers, showBreach, showRecords } from './records.js';
 import { showRetention } from './retention.js';
 import {
   verifyEntry,
@@ -15,6 +17,11 @@ import {
 interface Session {
   org: string;
   sub: string;
+  /** Set for a person signed in through their organisation's identity provider. */
+  via?: 'token' | 'idp';
+  name?: string | null;
+  orgName?: string;
+  formToken?: string | null;
 }
 
 interface DemoIdentity {
@@ -27,7 +34,7 @@ interface DemoIdentity {
 interface Entry {
   index: number;
   timestamp: string;
-  actor: { org: string; sub: string; roles: string[] };
+  actor: { org: string; sub: string; roles: string[]; idp?: string };
   action: string;
   resource: { type: string; id: string };
   crn: string | null;
@@ -67,7 +74,7 @@ interface Access {
   fieldsWithheld: string[];
 }
 
-const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'overview', 'records', 'breach', 'retention'];
+const VIEWS = ['signin', 'log', 'entry', 'subject', 'flags', 'charts', 'overview', 'records', 'breach', 'retention'];
 let session: Session | null = null;
 let logCursor: string | null = null;
 let reportCursor: string | null = null;
@@ -89,8 +96,39 @@ function showSignedOut(): void {
   void loadDemoIdentities();
 }
 
+/** Shows a sign-in problem where it is seen: in an error summary at the top of the sign-in view, focused. */
+function showSignInError(text: string): void {
+  const box = $('signin-error');
+  $('signin-error-list').replaceChildren(el('li', {}, el('a', { href: '#token', text })));
+  box.hidden = false;
+  box.focus();
+}
+
+function clearSignInError(): void {
+  $('signin-error').hidden = true;
+  $('signin-error-list').replaceChildren();
+}
+
+/** Takes the session in: its form token for state-changing calls, the names, and the organisation pickers. */
+async function startSession(s: Session): Promise<void> {
+  session = s;
+  setFormToken(s.formToken ?? null);
+  try {
+    await loadNames();
+  } catch {
+    // Ids are shown where names could not be loaded.
+  }
+  const orgs = $<HTMLSelectElement>('f-org');
+  orgs.replaceChildren(
+    el('option', { value: '', text: 'Any' }),
+    ...allOrganisations().map((o) => el('option', { value: o.id, text: o.name })),
+  );
+  fillBreachPickers(s.org);
+  showSignedIn(s);
+}
+
 function showSignedIn(s: Session): void {
-  $('who').textContent = `Signed in as ${s.sub} (${s.org})`;
+  $('who').textContent = `Signed in as ${s.name ?? s.sub} (${s.orgName ?? orgName(s.org)})`;
   $('who').hidden = false;
   $('sign-out').hidden = false;
   $('nav').hidden = false;
@@ -128,13 +166,15 @@ function loadDemoIdentities(): Promise<void> {
 
 async function signIn(call: () => Promise<Session>): Promise<void> {
   showMessage('');
+  clearSignInError();
   try {
-    session = await call();
-    showSignedIn(session);
+    await call();
+    // The session as the console API sees it (names, form token).
+    await startSession(await api<Session>('/ig/api/session'));
     location.hash = '#/log';
     await route();
   } catch (e) {
-    showMessage(`Sign-in failed: ${messageOf(e)}`);
+    showSignInError(`Sign-in failed: ${messageOf(e)}`);
   }
 }
 
@@ -143,6 +183,10 @@ $('token-form').addEventListener('submit', (ev) => {
   const input = $<HTMLInputElement>('token');
   const token = input.value.trim();
   input.value = '';
+  if (!token) {
+    showSignInError('Enter a request token');
+    return;
+  }
   void signIn(() => api<Session>('/ig/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }));
 });
 
@@ -152,6 +196,7 @@ $('sign-out').addEventListener('click', () => {
     .catch(() => undefined)
     .then(() => {
       session = null;
+      setFormToken(null);
       location.hash = '#/signin';
       showSignedOut();
     });
@@ -184,6 +229,9 @@ async function runSearch(more: boolean): Promise<void> {
   $('log-status').textContent = 'Searching…';
   try {
     const page = await api<{ entries: Entry[]; nextCursor: string | null }>(`/ig/api/entries?${p.toString()}`);
+    const csv = searchParams();
+    $<HTMLAnchorElement>('log-csv').href = `/ig/api/entries.csv${csv.size ? `?${csv.toString()}` : ''}`;
+    $('log-csv').hidden = false;
     if (!more) body.replaceChildren();
     for (const e of page.entries) {
       body.append(
@@ -191,12 +239,12 @@ async function runSearch(more: boolean): Promise<void> {
           'tr',
           {},
           el('td', {}, el('a', { href: `#/entry/${e.index}`, text: String(e.index) })),
-          el('td', { text: fmtTime(e.timestamp) }),
-          el('td', { text: e.actor.org }),
+          el('td', { class: 'nowrap', text: fmtTime(e.timestamp) }),
+          el('td', { text: orgName(e.actor.org) }),
           e.pruned ? el('td', { text: prunedText(e.pruned) }) : el('td', { text: e.actor.sub }),
           el('td', { text: e.action }, e.breakGlass ? el('span', { class: 'tag warn', text: 'break-glass' }) : null),
-          el('td', { text: e.crn ?? '' }),
-          el('td', { text: e.purpose ?? '' }),
+          el('td', { class: 'nowrap', text: e.crn ?? '' }),
+          el('td', { text: purposeName(e.purpose) }),
           el('td', {}, decisionTag(e.decision)),
         ),
       );
@@ -209,6 +257,7 @@ async function runSearch(more: boolean): Promise<void> {
       : 'No entries match.';
   } catch (e) {
     $('log-status').textContent = `Search failed: ${messageOf(e)}`;
+    $('log-csv').hidden = true;
   }
 }
 
@@ -243,18 +292,22 @@ async function showEntry(index: string): Promise<void> {
     if (e.pruned) {
       // Only what was not personal data is left; the leaf hash still proves the entry's place in the log.
       detailRow(dl, 'Pruned', `${prunedText(e.pruned)}: its details were older than the log's retention period.`);
-      detailRow(dl, 'Organisation', e.actor.org);
+      detailRow(dl, 'Organisation', orgName(e.actor.org));
       detailRow(dl, 'Action', e.action);
       detailRow(dl, 'Decision', e.decision);
-      detailRow(dl, 'Released to', e.recipientOrg);
+      detailRow(dl, 'Released to', orgName(e.recipientOrg));
       detailRow(dl, 'Break-glass', e.breakGlass ? 'Yes' : 'No');
       $('verify').hidden = false;
       return;
     }
-    detailRow(dl, 'Actor', `${e.actor.sub} (${e.actor.org}), roles: ${e.actor.roles.join(', ') || 'none'}`);
+    detailRow(
+      dl,
+      'Actor',
+      `${e.actor.sub} (${orgName(e.actor.org)}), roles: ${e.actor.roles.join(', ') || 'none'}${e.actor.idp ? `; signed in through ${e.actor.idp}` : ''}`,
+    );
     detailRow(dl, 'Action', `${e.action} on ${e.resource.type} ${e.resource.id}`);
-    detailRow(dl, 'CRN', e.crn);
-    detailRow(dl, 'Purpose', e.purpose);
+    detailRow(dl, 'CRN', e.crn ? el('span', { class: 'nowrap', text: e.crn }) : null);
+    detailRow(dl, 'Purpose', purposeName(e.purpose));
     detailRow(dl, 'Justification', e.reason);
     detailRow(dl, 'Decision', e.decision);
     detailRow(
@@ -268,11 +321,11 @@ async function showEntry(index: string): Promise<void> {
           )
         : '',
     );
-    detailRow(dl, 'Agreement', e.agreement ? `${e.agreement.id} version ${e.agreement.version}` : '');
-    detailRow(dl, 'Fields released', e.fieldsReleased.join(', '));
-    detailRow(dl, 'Fields withheld', e.fieldsWithheld.join(', '));
-    detailRow(dl, 'Data of', e.ownerOrg);
-    detailRow(dl, 'Released to', e.recipientOrg);
+    detailRow(dl, 'Agreement', agreementName(e.agreement));
+    detailRow(dl, 'Fields released', fieldNames(e.fieldsReleased));
+    detailRow(dl, 'Fields withheld', fieldNames(e.fieldsWithheld));
+    detailRow(dl, 'Data of', orgName(e.ownerOrg));
+    detailRow(dl, 'Released to', orgName(e.recipientOrg));
     detailRow(dl, 'Break-glass', e.breakGlass ? 'Yes: emergency access outside the usual relationship' : 'No');
     detailRow(dl, 'Request id', e.requestId);
     if (e.redacted)
@@ -371,21 +424,21 @@ async function showReport(crn: string, more: boolean): Promise<void> {
         el(
           'tr',
           {},
-          el('td', {}, el('a', { href: `#/entry/${a.index}`, text: fmtTime(a.timestamp) })),
+          el('td', { class: 'nowrap' }, el('a', { href: `#/entry/${a.index}`, text: fmtTime(a.timestamp) })),
           el('td', { text: a.actor }),
-          el('td', { text: a.org }),
+          el('td', { text: orgName(a.org) }),
           el(
             'td',
             {},
-            a.purpose ?? '—',
+            purposeName(a.purpose) || '—',
             a.reason ? el('br') : null,
             a.reason ? el('span', { class: 'justification', text: a.reason }) : null,
             a.breakGlass ? el('span', { class: 'tag warn', text: 'break-glass' }) : null,
           ),
-          el('td', { text: a.agreement ? `${a.agreement.id} v${a.agreement.version}` : '—' }),
+          el('td', { text: agreementName(a.agreement) || '—' }),
           el('td', {}, decisionTag(a.decision)),
-          el('td', { text: a.fieldsReleased.join(', ') || '—' }),
-          el('td', { text: a.fieldsWithheld.join(', ') || '—' }),
+          el('td', { text: fieldNames(a.fieldsReleased) }),
+          el('td', { text: fieldNames(a.fieldsWithheld) }),
         ),
       );
     }
@@ -435,6 +488,10 @@ async function route(): Promise<void> {
       showView('flags');
       await showFlags();
       break;
+    case 'charts':
+      showView('charts');
+      await showCharts();
+      break;
     case 'overview':
       showView('overview');
       await showOverview();
@@ -465,15 +522,21 @@ $('retention-form').addEventListener('submit', (e) => {
 window.addEventListener('hashchange', () => void route());
 window.addEventListener('ig:signed-out', () => {
   session = null;
+  setFormToken(null);
   showSignedOut();
 });
 
 void (async function start() {
   try {
-    session = await api<Session>('/ig/api/session');
-    showSignedIn(session);
-  } catch {
+    await startSession(await api<Session>('/ig/api/session'));
+  } catch (e) {
     session = null;
+    // Signed in, but not as an ig-reviewer (403): say so where it is seen, not a bare sign-in form.
+    if (e instanceof ApiError && e.status === 403) {
+      await route();
+      showSignInError(messageOf(e));
+      return;
+    }
   }
   await route();
 })();

@@ -37,6 +37,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export interface Problem {
   detail?: string;
   code?: string;
+  type?: string;
+  /** The fields in error, each with what is wrong (400). */
+  errors?: { field: string; message: string }[];
+}
+
+/** The form token of a person signed in through their IdP (GET /ig/api/session), sent on every state-changing call. */
+let formToken: string | null = null;
+export function setFormToken(token: string | null): void {
+  formToken = token;
 }
 
 export class ApiError extends Error {
@@ -44,8 +53,39 @@ export class ApiError extends Error {
     readonly status: number,
     readonly problem: Problem | null,
   ) {
-    super(problem?.detail || `The gateway answered ${status}.`);
+    super(
+      [
+        problem?.detail || `The gateway answered ${status}.`,
+        ...(problem?.errors ?? []).map((e) => `${fieldLabel(e.field)}: ${e.message}`),
+      ].join(' '),
+    );
   }
+}
+
+/** The words people read for a field a problem names (the name itself when it has none). */
+const FIELD_LABELS: Record<string, string> = {
+  crn: 'CRN',
+  org: 'Acting organisation',
+  actor: 'Actor',
+  purpose: 'Purpose',
+  decision: 'Decision',
+  from: 'From',
+  to: 'To',
+  note: 'Review note',
+  summary: 'What happened',
+  discoveredAt: 'Discovered',
+  occurredAt: 'Happened',
+  severity: 'Severity',
+  crns: 'CRNs of the people affected',
+  agreementIds: 'Agreements',
+  partnerOrgs: 'Partner organisations',
+  icoReportedAt: 'Reported to the ICO at',
+  icoReference: 'ICO reference',
+  notReportableReason: 'Why it is not reportable',
+  at: 'As at',
+};
+export function fieldLabel(field: string): string {
+  return FIELD_LABELS[field] ?? FIELD_LABELS[field.split('.')[0].replace(/\[\d+\]$/, '')] ?? field;
 }
 
 /** The message of whatever a failed call threw. */
@@ -61,6 +101,7 @@ export async function api<T>(
   const init: RequestInit = { method, headers: h, credentials: 'same-origin' };
   // Every state-changing call carries the console header (CSRF defence; see IgSessionGuard).
   if (method !== 'GET') h['x-ig-console'] = '1';
+  if (method !== 'GET' && formToken) h['x-ig-form-token'] = formToken;
   if (body !== undefined) {
     h['content-type'] = 'application/json';
     init.body = JSON.stringify(body);

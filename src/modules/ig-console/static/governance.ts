@@ -1,5 +1,6 @@
 // Misuse flags and the governance overview.
 import { $, api, el, field, fmtTime, localToIso, messageOf } from './dom.js';
+import { orgName } from './names.js';
 import { verifyCheckpoint, verifyWitnessedCheckpoint, type Checkpoint, type Jwks, type Witnessing } from './verify.js';
 
 const FLAG_NAMES: Record<string, string> = {
@@ -116,13 +117,14 @@ export async function showFlags(): Promise<void> {
   const to = localToIso(field(f, 'to').value);
   if (from) p.set('from', from);
   if (to) p.set('to', to);
+  if ($<HTMLInputElement>('g-unreviewed').checked) p.set('unreviewed', 'true');
   const list = $('flags-list');
   list.replaceChildren();
   $('flags-status').textContent = 'Looking for flags…';
   try {
     const r = await api<FlagsPage>(`/ig/api/flags?${p.toString()}`);
     $('flags-status').textContent =
-      `${r.flags.length} flag${r.flags.length === 1 ? '' : 's'} from ${r.entriesExamined} entries between ${fmtTime(r.from)} and ${fmtTime(r.to)}.${r.truncated ? ' The range holds more entries than one search reads: narrow it.' : ''}`;
+      `${r.flags.length}${p.has('unreviewed') ? ' unreviewed' : ''} flag${r.flags.length === 1 ? '' : 's'} from ${r.entriesExamined} entries between ${fmtTime(r.from)} and ${fmtTime(r.to)}.${r.truncated ? ' The range holds more entries than one search reads: narrow it.' : ''}`;
     r.flags.forEach((flag, i) => list.append(flagItem(flag, i)));
   } catch (err) {
     $('flags-status').textContent = `Could not compute flags: ${messageOf(err)}`;
@@ -147,7 +149,7 @@ function flagItem(flag: Flag, i: number): HTMLLIElement {
   const item = el(
     'li',
     { class: `flag${flag.review ? ' reviewed' : ''}`, 'data-kind': flag.kind },
-    el('h3', { text: `${FLAG_NAMES[flag.kind] ?? flag.kind}: ${flag.actor.sub} (${flag.actor.org})` }),
+    el('h3', { text: `${FLAG_NAMES[flag.kind] ?? flag.kind}: ${flag.actor.sub} (${orgName(flag.actor.org)})` }),
     el('p', { text: flag.summary }),
     el(
       'p',
@@ -219,7 +221,7 @@ export async function showOverview(): Promise<void> {
             {},
             o.agreements.pastReviewDate.map((a) =>
               el('li', {
-                text: `${a.title} (${a.status}): review was due ${a.reviewBy.slice(0, 10)}; parties ${a.parties.join(', ')}`,
+                text: `${a.title} (${a.status}): review was due ${a.reviewBy.slice(0, 10)}; parties ${a.parties.map(orgName).join(', ')}`,
               }),
             ),
           )
@@ -248,7 +250,7 @@ export async function showOverview(): Promise<void> {
               {},
               o.overdueExchangeRequests.map((r) =>
                 el('li', {
-                  text: `${r.id}: ${r.requester} asked ${r.provider} about ${r.crn} (${r.urgency}); due ${fmtTime(r.dueBy)}`,
+                  text: `${r.id}: ${orgName(r.requester)} asked ${orgName(r.provider)} about ${r.crn} (${r.urgency}); due ${fmtTime(r.dueBy)}`,
                 }),
               ),
             )

@@ -1,5 +1,40 @@
 // IG records: the breach register with its ICO clocks, and agreements' DPIA and review schedule.
 import { $, api, el, field, fmtTime, localToIso, messageOf } from './dom.js';
+import { agreementName, allAgreements, allOrganisations, orgName } from './names.js';
+
+/** The breach form's pickers: a checkbox per agreement of the organisation and per partner organisation, by name. */
+export function fillBreachPickers(ownOrg: string): void {
+  const boxes = (container: string, name: string, items: { id: string; label: string }[]) =>
+    $(container).replaceChildren(
+      ...(items.length
+        ? items.map((it, i) =>
+            el(
+              'label',
+              { for: `${container}-${i}` },
+              el('input', { type: 'checkbox', id: `${container}-${i}`, name, value: it.id }),
+              it.label,
+            ),
+          )
+        : [el('p', { class: 'hint', text: 'None.' })]),
+    );
+  boxes(
+    'b-agreements',
+    'agreementIds',
+    allAgreements().map((a) => ({ id: a.id, label: `${a.title} (${a.status.toLowerCase()})` })),
+  );
+  boxes(
+    'b-partners',
+    'partnerOrgs',
+    allOrganisations()
+      .filter((o) => o.id !== ownOrg)
+      .map((o) => ({ id: o.id, label: o.name })),
+  );
+}
+
+/** The values of the checked boxes named `name` in `form`. */
+function checked(form: HTMLFormElement, name: string): string[] {
+  return Array.from(form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`), (i) => i.value);
+}
 
 interface BreachVersion {
   version: number;
@@ -87,7 +122,7 @@ async function showBreaches(): Promise<void> {
         el(
           'tr',
           { class: b.overdue ? 'attention' : undefined },
-          el('td', { text: fmtTime(b.discoveredAt) }),
+          el('td', { class: 'nowrap', text: fmtTime(b.discoveredAt) }),
           el('td', {}, el('a', { href: `#/breach/${b.id}`, text: b.summary })),
           el('td', { text: b.severity }),
           el('td', { text: STATUS_NAMES[b.status] ?? b.status }),
@@ -139,7 +174,7 @@ async function showAgreementRecords(): Promise<void> {
             el(
               'tr',
               { class: a.reviewDue || !a.dpiaReference ? 'attention' : undefined },
-              el('td', { text: `${a.title} (${a.parties.join(', ')})` }),
+              el('td', { text: `${a.title} (${a.parties.map(orgName).join(', ')})` }),
               el('td', { text: a.status }),
               el('td', { text: a.dpiaReference ?? 'none recorded' }),
               el('td', { text: date(a.reviewBy) }),
@@ -184,8 +219,8 @@ function renderBreach(b: Breach): void {
     ...(b.icoReportedAt ? row('Reported to the ICO', `${fmtTime(b.icoReportedAt)} ${b.icoReference ?? ''}`) : []),
     ...(b.notReportableReason ? row('Why not reportable', b.notReportableReason) : []),
     ...row('People (CRNs)', b.crns.join(', ') || 'none named'),
-    ...row('Agreements', b.agreementIds.join(', ') || 'none named'),
-    ...row('Partners', b.partnerOrgs.join(', ') || 'none named'),
+    ...row('Agreements', b.agreementIds.map((a) => agreementName(a)).join(', ') || 'none named'),
+    ...row('Partners', b.partnerOrgs.map(orgName).join(', ') || 'none named'),
   );
   $<HTMLFormElement>('change-form').hidden = b.status === 'CLOSED';
   $<HTMLTableElement>('breach-history').tBodies[0].replaceChildren(
@@ -194,7 +229,7 @@ function renderBreach(b: Breach): void {
         'tr',
         {},
         el('td', { text: String(v.version) }),
-        el('td', { text: fmtTime(v.recordedAt) }),
+        el('td', { class: 'nowrap', text: fmtTime(v.recordedAt) }),
         el('td', { text: v.recordedBy }),
         el('td', { text: STATUS_NAMES[v.status] ?? v.status }),
         el('td', { text: v.severity }),
@@ -213,8 +248,8 @@ $('breach-form').addEventListener('submit', (ev) => {
     occurredAt: localToIso(field(f, 'occurredAt').value),
     severity: field(f, 'severity').value,
     crns: list(field(f, 'crns').value),
-    agreementIds: list(field(f, 'agreementIds').value),
-    partnerOrgs: list(field(f, 'partnerOrgs').value),
+    agreementIds: checked(f, 'agreementIds'),
+    partnerOrgs: checked(f, 'partnerOrgs'),
   };
   api<Breach>('/ig/api/breaches', { method: 'POST', body }).then(
     (b) => {
