@@ -16,6 +16,7 @@ import { LogRetention1763800020000 } from './1763800020000-LogRetention.js';
 import { Retention1763800021000 } from './1763800021000-Retention.js';
 import { IgRecords1763800022000 } from './1763800022000-IgRecords.js';
 import { PersonSearch1763800030000 } from './1763800030000-PersonSearch.js';
+import { PersonKeys1763800031000 } from './1763800031000-PersonKeys.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   Retention1763800021000,
   IgRecords1763800022000,
   PersonSearch1763800030000,
+  PersonKeys1763800031000,
 ];
