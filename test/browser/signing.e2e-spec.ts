@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { StartedProcess } from '../../bench/lib/spawn.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
@@ -8,6 +10,14 @@ import { startDemoIdp } from '../support/people.js';
 import { TestGateway } from '../setup/test-app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
+const SCREENSHOTS = process.env.IG_SCREENSHOTS;
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
 
 describe('Signing in the browser (headless Chromium): personal keys, a signatory, an officer asking for more', () => {
   let gw: TestGateway;
@@ -78,6 +88,8 @@ describe('Signing in the browser (headless Chromium): personal keys, a signatory
     await page.reload({ waitUntil: 'networkidle' });
     expect(await page.getByText('Approved', { exact: true }).count()).toBe(1);
     expect(await axe(page)).toEqual([]);
+    if (org === 'police-cleveland' && (await page.getByText('dsa-signatory').count()) > 0)
+      await screenshot(page, 'signing-keys');
     return kid!;
   }
 
@@ -102,6 +114,7 @@ describe('Signing in the browser (headless Chromium): personal keys, a signatory
     await page.waitForURL(`${base}/signing/${id}`);
     await page.getByText('Retention changed from 730 to 365 days.').waitFor();
     expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'signing-agreement');
     await page.getByRole('button', { name: 'Sign with my key' }).click();
     await page.waitForURL(`${base}/signing/${id}?signed=1`);
     await page.getByText('You signed version 2 of this agreement.').waitFor();
@@ -143,6 +156,7 @@ describe('Signing in the browser (headless Chromium): personal keys, a signatory
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Check and sign your request' }).waitFor();
     expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'ask-for-more-check');
     await page.setViewportSize({ width: 360, height: 740 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(problems).toEqual([]);

@@ -109,6 +109,12 @@ describe('Personal signing keys, the signatory pages and "ask for more" (/signin
     expect(Object.keys(row.jwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
     const page = await (await b.get(`${base}/signing/keys`)).text();
     expect(page).toContain('Waiting for approval');
+    // Approval from the page exists only in demonstration mode.
+    const demo = await b.post(`${base}/signing/keys/${key.kid}/demo-approve`, {
+      formToken: await token(b, '/signing/keys'),
+    });
+    expect(demo.status).toBe(404);
+    expect((await keyRow(key.kid)).approved_at).toBeNull();
     // The same key again is a conflict.
     expect((await register(b, key.jwk, 'dsa-signatory')).status).toBe(409);
   });

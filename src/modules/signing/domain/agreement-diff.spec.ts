@@ -42,4 +42,10 @@ describe('describeChanges', () => {
       'DPIA reference changed from none to DPIA-7.',
     ]);
   });
+
+  it('names the time where a date moved within the same day', () => {
+    expect(describeChanges(v1, { ...v1, validFrom: '2026-01-01T09:30:00Z' }, names)).toEqual([
+      'Start date changed from 1 January 2026 at 00:00 to 1 January 2026 at 09:30.',
+    ]);
+  });
 });

@@ -45,6 +45,18 @@ const nameOf = (names: Readonly<Record<string, string>>, code: string) => names[
 const day = (iso: string) =>
   new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(new Date(iso));
 
+const dayAndTime = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' }).format(
+    new Date(iso),
+  );
+
+/** A changed instant in words: the day, or the day and time where the day stayed the same. */
+function dateChange(what: string, before: string, after: string): string[] {
+  if (new Date(before).getTime() === new Date(after).getTime()) return [];
+  const show = day(before) === day(after) ? dayAndTime : day;
+  return [`${what} changed from ${show(before)} to ${show(after)}.`];
+}
+
 function listChange(what: string, before: string[], after: string[], show: (s: string) => string): string[] {
   const added = after.filter((x) => !before.includes(x)).map(show);
   const removed = before.filter((x) => !after.includes(x)).map(show);
@@ -76,12 +88,9 @@ export function describeChanges(
   out.push(...listChange('Lawful basis', before.lawfulBasis, after.lawfulBasis, (s) => s));
   if (before.retentionDays !== after.retentionDays)
     out.push(`Retention changed from ${before.retentionDays} to ${after.retentionDays} days.`);
-  if (before.validFrom !== after.validFrom)
-    out.push(`Start date changed from ${day(before.validFrom)} to ${day(after.validFrom)}.`);
-  if (before.validTo !== after.validTo)
-    out.push(`End date changed from ${day(before.validTo)} to ${day(after.validTo)}.`);
-  if (before.reviewBy !== after.reviewBy)
-    out.push(`Review date changed from ${day(before.reviewBy)} to ${day(after.reviewBy)}.`);
+  out.push(...dateChange('Start date', before.validFrom, after.validFrom));
+  out.push(...dateChange('End date', before.validTo, after.validTo));
+  out.push(...dateChange('Review date', before.reviewBy, after.reviewBy));
   if (before.dpiaReference !== after.dpiaReference)
     out.push(`DPIA reference changed from ${before.dpiaReference ?? 'none'} to ${after.dpiaReference ?? 'none'}.`);
   out.push(...listChange('Security measures', before.securityMeasures, after.securityMeasures, (s) => s));
