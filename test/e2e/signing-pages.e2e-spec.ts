@@ -354,3 +354,43 @@ describe('Personal signing keys, the signatory pages and "ask for more" (/signin
     expect((await b.post(`${base}/requests/new/submit`, { formToken, crn: 'X200001', jws })).status).toBe(409);
   });
 });
+
+describe('Personal keys in demonstration mode (DEMO=true)', () => {
+  let gw: TestGateway;
+  let idp: StartedProcess;
+  let base: string;
+
+  beforeAll(async () => {
+    gw = await TestGateway.start({ orgs: DEMO_ORGANISATIONS, env: { DEMO: 'true' } });
+    await gw.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(gw.app.getHttpServer().address() as { port: number }).port}`;
+    idp = (await startDemoIdp(gw, base)).process;
+  });
+  afterAll(async () => {
+    await idp?.stop();
+    await gw?.close();
+  });
+
+  it("the keys page approves a pending key as the organisation's system would, through the same command", async () => {
+    const b = new Browser();
+    await signInThroughIdp(b, base, 'crc-durham-tees-valley', 'dsa-signatory@crc-durham-tees-valley');
+    const key = await browserKey();
+    const page = async () => (await b.get(`${base}/signing/keys`)).text();
+    const registered = await b.post(`${base}/signing/keys`, {
+      formToken: formTokenIn(await page()),
+      jwk: JSON.stringify(key.jwk),
+      role: 'dsa-signatory',
+    });
+    expect(registered.status).toBe(303);
+    expect(await page()).toContain(`action="/signing/keys/${key.kid}/demo-approve"`);
+    const approved = await b.post(`${base}/signing/keys/${key.kid}/demo-approve`, {
+      formToken: formTokenIn(await page()),
+    });
+    expect(approved.status).toBe(303);
+    const [row] = await gw.sql<{ approved_by: string }>(`SELECT approved_by FROM person_keys WHERE kid = $1`, [
+      key.kid,
+    ]);
+    expect(row.approved_by).toBe('crc-durham-tees-valley/system:demo-key-approver');
+    expect(await page()).not.toContain('/demo-approve');
+  });
+});
