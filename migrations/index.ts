@@ -17,6 +17,7 @@ import { Retention1763800021000 } from './1763800021000-Retention.js';
 import { IgRecords1763800022000 } from './1763800022000-IgRecords.js';
 import { PersonSearch1763800030000 } from './1763800030000-PersonSearch.js';
 import { IdentityProviderRegistration1763800033000 } from './1763800033000-IdentityProviderRegistration.js';
+import { PersonKeys1763800031000 } from './1763800031000-PersonKeys.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -38,5 +39,6 @@ export const migrations = [
   Retention1763800021000,
   IgRecords1763800022000,
   PersonSearch1763800030000,
+  PersonKeys1763800031000,
   IdentityProviderRegistration1763800033000,
 ];

@@ -22,6 +22,7 @@ import { PeopleModule } from '@modules/people/index.js';
 import { OfficerPagesModule } from '@modules/officer-pages/index.js';
 import { EventsModule } from '@modules/events/index.js';
 import { RetentionModule } from '@modules/retention/index.js';
+import { SigningModule } from '@modules/signing/index.js';
 
 /** The composition root: wires every feature module to the process-wide infrastructure. */
 @Module({})
@@ -47,6 +48,7 @@ export class AppModule {
         OfficerPagesModule,
         EventsModule,
         RetentionModule,
+        SigningModule,
       ],
       providers: [
         // Global guards run in this order: who is calling, how often, may they.

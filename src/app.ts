@@ -27,6 +27,7 @@ import { registerWebAssets } from '@modules/web/index.js';
 import { FORM_ROUTES } from '@modules/people/index.js';
 import { OFFICER_FORM_ROUTES } from '@modules/officer-pages/index.js';
 import { FORM_ROUTES as EXCHANGE_FORM_ROUTES } from '@modules/exchange/index.js';
+import { SIGNING_FORM_ROUTES } from '@modules/signing/index.js';
 import { acceptFormsOn } from '@shared/http/form-body.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
@@ -186,7 +187,11 @@ export async function createApp(
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   // ... but the pages' forms post form bodies, as does an identity provider's back-channel logout.
-  acceptFormsOn(fastify, [...FORM_ROUTES, ...OFFICER_FORM_ROUTES, ...EXCHANGE_FORM_ROUTES], config.bodyLimitBytes);
+  acceptFormsOn(
+    fastify,
+    [...FORM_ROUTES, ...OFFICER_FORM_ROUTES, ...EXCHANGE_FORM_ROUTES, ...SIGNING_FORM_ROUTES],
+    config.bodyLimitBytes,
+  );
   await fastify.ready();
   await app.get(OrganisationBootstrap).ensureOperator(config.bootstrapAdminJwks, { warnIfKeyless: !config.demo });
   let metricsListener: MetricsListener | undefined;

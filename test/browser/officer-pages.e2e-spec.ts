@@ -137,7 +137,7 @@ describe('Officer pages in a browser: find a person, read the summary, the cohor
       await checkPage(page, width);
       await screenshot(page, width, 'officer-case-summary');
       expect(await page.getByRole('link', { name: /Ask for more/ }).getAttribute('href')).toBe(
-        '/requests/new?crn=V400001',
+        '/requests/new?crn=V400001&provider=nps-north-east',
       );
 
       // A restricted case and an unknown CRN: the same page.

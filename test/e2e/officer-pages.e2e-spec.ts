@@ -130,7 +130,7 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('href="/case/T300001"');
-    expect(html).toContain('href="/requests/new?crn=T300005"');
+    expect(html).toMatch(/href="\/requests\/new\?crn=T300005&amp;provider=[a-z-]+"/);
     expect(html).not.toContain('T300002');
     expect(html).not.toContain('T300003');
   });
@@ -270,7 +270,7 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
       'Criminogenic needs</strong>: No active data-sharing agreement between nps-north-east and your organisation covers it',
     );
     expect(html).not.toContain('62%');
-    expect(html).toContain('href="/requests/new?crn=T300001"');
+    expect(html).toMatch(/href="\/requests\/new\?crn=T300001&amp;provider=[a-z-]+"/);
     const [entry] = await entriesSince(before);
     // The API's decision for the same organisation, roles, purpose: the same fields released and withheld.
     const api = await gw.call('GET', '/cases/T300001/summary?purpose=IOM', {

@@ -25,3 +25,9 @@ export {
   type SpecialCategory,
 } from './domain/agreement-terms.js';
 export { nextReviewAfter, reviewDueAt } from './domain/review-schedule.js';
+export { ListAgreementsQuery } from './queries/list-agreements/list-agreements.query.js';
+export { GetAgreementQuery } from './queries/get-agreement/get-agreement.query.js';
+export { GetAgreementVersionQuery } from './queries/get-agreement-version/get-agreement-version.query.js';
+export { GetAgreementDocumentQuery } from './queries/get-agreement-document/get-agreement-document.query.js';
+export { SignAgreementCommand } from './commands/sign-agreement/sign-agreement.command.js';
+export type { AgreementResponse, TermsResponse } from './queries/get-agreement/agreement.response.js';

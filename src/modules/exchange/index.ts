@@ -6,3 +6,5 @@ export { EXCHANGE_STATUSES, type ExchangeStatus } from './domain/exchange-reques
 
 /** The routes that take HTML form bodies (application/x-www-form-urlencoded). */
 export const FORM_ROUTES = ['/requests/incoming/:id'] as const;
+export { SubmitExchangeRequestCommand } from './commands/submit-exchange-request/submit-exchange-request.command.js';
+export { URGENCIES, MAX_REQUEST_AGE_S } from './domain/request-document.js';

@@ -3,3 +3,8 @@ export { OrganisationBootstrap } from './organisation.bootstrap.js';
 export { OrganisationDirectory, type OrganisationSummary } from './organisation.directory.js';
 export { OrganisationKeysRotatedEvent } from './domain/organisation-keys-rotated.event.js';
 export { OPERATOR_ORG_ID } from './domain/organisation.js';
+export { PERSON_KEY_ROLES, personKeyRefusal, type PersonKeyHolder, type PersonKeyUse } from './domain/person-key.js';
+export { RegisterPersonKeyCommand } from './commands/register-person-key/register-person-key.command.js';
+export { DecidePersonKeyCommand } from './commands/decide-person-key/decide-person-key.command.js';
+export { ListPersonKeysQuery } from './queries/list-person-keys/list-person-keys.query.js';
+export type { PersonKeyResponse } from './queries/list-person-keys/person-key.response.js';

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OrgKind } from '@shared/auth/roles.js';
 import { importPublicJwk, type PublicJwk } from '@shared/crypto/jwk.js';
 import { ORGANISATION_REPOSITORY, type OrganisationRepository } from './domain/organisation.repository.port.js';
+import { PERSON_KID_PREFIX, type PersonKeyHolder } from './domain/person-key.js';
+import { PERSON_KEY_REPOSITORY, type PersonKeyRepository } from './domain/person-key.repository.port.js';
 
 export interface OrganisationSummary {
   id: string;
@@ -17,7 +19,10 @@ export class OrganisationDirectory {
   /** Kind, name and region hardly ever change; a short cache keeps them off the hot path of every read. */
   private readonly cache = new Map<string, { at: number; value: OrganisationSummary | null }>();
 
-  constructor(@Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository) {}
+  constructor(
+    @Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository,
+    @Inject(PERSON_KEY_REPOSITORY) private readonly personKeys: PersonKeyRepository,
+  ) {}
 
   async get(id: string): Promise<OrganisationSummary | null> {
     const hit = this.cache.get(id);
@@ -43,13 +48,24 @@ export class OrganisationDirectory {
 
   /**
    * The key `kid` of `orgId` as it stood at `at` (active then), for verifying a signature made
-   * at that time; null when no such key was active.
+   * at that time; null when no such key was active. An approved personal key of one of the
+   * organisation's people counts as its key too, and comes with its `holder`: the caller must
+   * check the signer is that holder, for that use (`personKeyRefusal`). Organisation keys have
+   * holder null. Request tokens are never checked with this (only with organisation keys).
    */
-  async keyAt(orgId: string, kid: string, at: Date): Promise<{ jwk: PublicJwk; key: CryptoKey } | null> {
+  async keyAt(
+    orgId: string,
+    kid: string,
+    at: Date,
+  ): Promise<{ jwk: PublicJwk; key: CryptoKey; holder: PersonKeyHolder | null } | null> {
     // Read fresh (a revocation counts at once); the import is cached by importPublicJwk.
+    if (kid.startsWith(PERSON_KID_PREFIX)) {
+      const p = await this.personKeys.find(orgId, kid);
+      return p?.activeAt(at) ? { jwk: p.jwk, key: await importPublicJwk(p.jwk), holder: p.holder } : null;
+    }
     const k = await this.repo.findKey(orgId, kid);
     return k && k.addedAt <= at && (k.revokedAt === null || k.revokedAt > at)
-      ? { jwk: k.jwk, key: await importPublicJwk(k.jwk) }
+      ? { jwk: k.jwk, key: await importPublicJwk(k.jwk), holder: null }
       : null;
   }
 }

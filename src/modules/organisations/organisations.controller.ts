@@ -16,7 +16,10 @@ import {
   OrganisationKeyHistoryResponse,
   OrganisationResponse,
 } from './queries/list-organisations/organisation.response.js';
-import { OrgIdParam } from './org-id.param.js';
+import { OrgIdParam, PersonKeyParams } from './org-id.param.js';
+import { DecidePersonKeyCommand } from './commands/decide-person-key/decide-person-key.command.js';
+import { ListPersonKeysQuery } from './queries/list-person-keys/list-person-keys.query.js';
+import { PersonKeyDecisionResponse, PersonKeyResponse } from './queries/list-person-keys/person-key.response.js';
 
 @ApiTags('organisations')
 @Controller('organisations')
@@ -85,5 +88,42 @@ export class OrganisationsController {
         throw new ValidationException([{ field: 'at', message: 'must be an RFC 3339 date-time' }]);
     }
     return this.queries.execute(new GetOrganisationKeysQuery(p, id, when));
+  }
+
+  @Get(':id/person-keys')
+  @Roles('system', 'gateway-admin')
+  @ApiOperation({
+    summary:
+      "Personal signing keys of the organisation's people, pending, active and revoked (its own system, or gateway-admin)",
+  })
+  @ApiOkResponse({ type: [PersonKeyResponse] })
+  @ApiSignedRoute(400, 403, 404)
+  personKeys(@CurrentPrincipal() p: Principal, @Param() { id }: OrgIdParam): Promise<PersonKeyResponse[]> {
+    return this.queries.execute(new ListPersonKeysQuery(p, id));
+  }
+
+  @Post(':id/person-keys/:kid/approve')
+  @HttpCode(200)
+  @Roles('system')
+  @ApiOperation({
+    summary:
+      "Approve a pending personal key: from then on it verifies its holder's signatures for its role (the organisation's own system only)",
+  })
+  @ApiOkResponse({ type: PersonKeyDecisionResponse })
+  @ApiSignedRoute(400, 403, 404, 409)
+  approvePersonKey(@CurrentPrincipal() p: Principal, @Param() { id, kid }: PersonKeyParams) {
+    return this.commands.execute(new DecidePersonKeyCommand(p, id, kid, 'approve'));
+  }
+
+  @Post(':id/person-keys/:kid/revoke')
+  @HttpCode(200)
+  @Roles('system', 'gateway-admin')
+  @ApiOperation({
+    summary: 'Revoke a personal key at once; it never comes back (its own system, or gateway-admin)',
+  })
+  @ApiOkResponse({ type: PersonKeyDecisionResponse })
+  @ApiSignedRoute(400, 403, 404, 409)
+  revokePersonKey(@CurrentPrincipal() p: Principal, @Param() { id, kid }: PersonKeyParams) {
+    return this.commands.execute(new DecidePersonKeyCommand(p, id, kid, 'revoke'));
   }
 }

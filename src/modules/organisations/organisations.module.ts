@@ -11,6 +11,11 @@ import { OrganisationBootstrap } from './organisation.bootstrap.js';
 import { GetOrganisationKeysHandler } from './queries/get-organisation-keys/get-organisation-keys.handler.js';
 import { ListOrganisationsHandler } from './queries/list-organisations/list-organisations.handler.js';
 import { OrganisationDirectory } from './organisation.directory.js';
+import { RegisterPersonKeyHandler } from './commands/register-person-key/register-person-key.handler.js';
+import { DecidePersonKeyHandler } from './commands/decide-person-key/decide-person-key.handler.js';
+import { ListPersonKeysHandler } from './queries/list-person-keys/list-person-keys.handler.js';
+import { PERSON_KEY_REPOSITORY } from './domain/person-key.repository.port.js';
+import { PgPersonKeyRepository } from './infrastructure/pg-person-key.repository.js';
 
 @Module({
   imports: [CqrsModule],
@@ -25,6 +30,10 @@ import { OrganisationDirectory } from './organisation.directory.js';
     RotateOrganisationKeysHandler,
     ListOrganisationsHandler,
     GetOrganisationKeysHandler,
+    { provide: PERSON_KEY_REPOSITORY, useClass: PgPersonKeyRepository },
+    RegisterPersonKeyHandler,
+    DecidePersonKeyHandler,
+    ListPersonKeysHandler,
   ],
   exports: [ORGANISATION_KEY_LOOKUP, OrganisationDirectory, OrganisationBootstrap],
 })

@@ -29,6 +29,10 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'PUT /organisations/{id}/keys': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
   'GET /organisations/{id}/keys': ANYONE,
   'DELETE /organisations/{id}/ig-sessions': 'gateway-admin:GATEWAY',
+  // Personal keys: only the organisation's own system approves; it or the operator lists and revokes.
+  'GET /organisations/{id}/person-keys': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
+  'POST /organisations/{id}/person-keys/{kid}/approve': 'system:NPS,CRC,POLICE',
+  'POST /organisations/{id}/person-keys/{kid}/revoke': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
   'GET /access-log': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'GET /access-log/export.csv': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',
   'GET /access-log/entries/{index}': 'ig-reviewer:NPS,CRC,POLICE,GATEWAY',

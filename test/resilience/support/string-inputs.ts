@@ -23,6 +23,9 @@ export const INVALID_UTF8 = [
   Buffer.from([0xc0, 0x80]),
 ];
 
+/** A well-formed personal key id (no such key is registered: the route answers 404 once past the input checks). */
+const PERSON_KID = `person-${'A'.repeat(43)}`;
+
 export interface Fixtures {
   crn: string;
   agreementId: string;
@@ -135,6 +138,12 @@ export function validRequests(f: Fixtures): Record<string, ValidRequest> {
       path: { id: 'nps-north-east' },
       query: { at: new Date().toISOString() },
     },
+    'GET /organisations/{id}/person-keys': { as: 'nps', path: { id: 'nps-north-east' } },
+    'POST /organisations/{id}/person-keys/{kid}/approve': {
+      as: 'nps',
+      path: { id: 'nps-north-east', kid: PERSON_KID },
+    },
+    'POST /organisations/{id}/person-keys/{kid}/revoke': { as: 'nps', path: { id: 'nps-north-east', kid: PERSON_KID } },
     'GET /access-log': {
       as: 'nps',
       path: {},

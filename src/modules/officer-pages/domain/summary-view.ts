@@ -90,7 +90,10 @@ export function summaryView(raw: Record<string, unknown>, purpose: Purpose, mana
     })),
     agreementId: s.agreementId ?? false,
     accessLogIndex: s.accessLogIndex,
-    askHref: `/requests/new?crn=${s.crn}`,
+    // The summary named the managing organisation (when released): "ask for more" asks them.
+    askHref: s.managingOrg
+      ? `/requests/new?crn=${s.crn}&provider=${encodeURIComponent(s.managingOrg)}`
+      : `/requests/new?crn=${s.crn}`,
     roshLevels: Object.keys(ROSH_WORDS).map(level),
     bands: Object.keys(OGRS3_BAND_WORDS).map((b) => ({ text: LEVEL_TEXT[b], meaning: OGRS3_BAND_WORDS[b] })),
   };

@@ -184,6 +184,8 @@ export class FindAPersonController {
         found.results.map(async (r) => ({
           crn: r.crn,
           managingOrg: await this.orgName(r.managingOrg),
+          // The search already told the person who manages the case: "ask for more" asks them.
+          askHref: `/requests/new?crn=${r.crn}&provider=${encodeURIComponent(r.managingOrg)}`,
           maySeeSummary: r.maySeeSummary,
         })),
       ),

@@ -8,6 +8,11 @@ export enum OrganisationExceptionCode {
   KidReused = 'kid_reused',
   NoActiveKey = 'no_active_key',
   ReservedId = 'reserved_organisation_id',
+  PersonKeyNotFound = 'person_key_not_found',
+  PersonKeyExists = 'person_key_exists',
+  PersonKeyRole = 'person_key_role_not_allowed',
+  PersonKeyState = 'person_key_state',
+  PersonKeyLimit = 'person_key_limit',
 }
 
 const KIND: Record<OrganisationExceptionCode, ErrorKind> = {
@@ -18,6 +23,11 @@ const KIND: Record<OrganisationExceptionCode, ErrorKind> = {
   [OrganisationExceptionCode.KidReused]: 'conflict',
   [OrganisationExceptionCode.NoActiveKey]: 'invalid',
   [OrganisationExceptionCode.ReservedId]: 'conflict',
+  [OrganisationExceptionCode.PersonKeyNotFound]: 'not_found',
+  [OrganisationExceptionCode.PersonKeyExists]: 'conflict',
+  [OrganisationExceptionCode.PersonKeyRole]: 'invalid',
+  [OrganisationExceptionCode.PersonKeyState]: 'conflict',
+  [OrganisationExceptionCode.PersonKeyLimit]: 'conflict',
 };
 
 export class OrganisationException extends DomainException {

@@ -1,6 +1,7 @@
 import { thumbprint, validatePublicJwk, type PublicJwk } from '@shared/crypto/jwk.js';
 import type { FieldError } from '@shared/errors/index.js';
 import { OrganisationException, OrganisationExceptionCode } from './organisation.exception.js';
+import { PERSON_KID_PREFIX } from './person-key.js';
 
 /** Validates every JWK of a key set, naming each bad one (and each repeated kid) by its position under `field`. */
 export async function validateKeySet(
@@ -14,6 +15,14 @@ export async function validateKeySet(
     const r = await validatePublicJwk(k);
     if (!r.ok) {
       errors.push({ field: `${field}[${i}]`, message: r.problem });
+      continue;
+    }
+    // Personal keys' kids have their own prefix, so an organisation key can never take a person key's kid.
+    if (r.jwk.kid.startsWith(PERSON_KID_PREFIX)) {
+      errors.push({
+        field: `${field}[${i}].kid`,
+        message: `must not start with "${PERSON_KID_PREFIX}" (personal keys' prefix)`,
+      });
       continue;
     }
     // Checked here as well as on the aggregate so the error names the field as the client sent it.

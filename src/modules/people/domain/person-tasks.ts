@@ -47,6 +47,12 @@ const TASKS: readonly TaskRule[] = [
     roles: ['dsa-signatory'],
   },
   {
+    href: '/signing/keys',
+    text: 'Your signing keys',
+    hint: 'Make a key in this browser to sign agreements or requests; your organisation approves it first.',
+    roles: ['dsa-signatory', 'iom-officer', 'offender-manager', 'mappa-coordinator'],
+  },
+  {
     href: '/ig',
     text: 'Information governance console',
     hint: 'Who has seen your organisation’s data, misuse flags, agreements, breaches and retention.',

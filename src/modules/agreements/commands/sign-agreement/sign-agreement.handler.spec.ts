@@ -89,7 +89,7 @@ describe(SignAgreementHandler.name, () => {
     const directory = {
       keyAt: (org: string, kid: string) => {
         const k = keys[org];
-        return Promise.resolve(k && k.kid === kid ? { jwk: k.jwk, key: k.publicKey } : null);
+        return Promise.resolve(k && k.kid === kid ? { jwk: k.jwk, key: k.publicKey, holder: null } : null);
       },
     } as unknown as OrganisationDirectory;
     audit = jest.fn(() => Promise.resolve());

@@ -26,7 +26,7 @@ export class SignAgreementHandler implements ICommandHandler<SignAgreementComman
     const existing = await this.repo.findById(id);
     if (!existing) throw AgreementException.notFound(id);
     authorise(principal, existing, 'sign');
-    const v = await verifyAgreementSignature(jws, principal.org, at, this.directory);
+    const v = await verifyAgreementSignature(jws, principal, at, this.directory);
     const version =
       v.payloadSha256 === existing.current.documentSha256
         ? existing.version

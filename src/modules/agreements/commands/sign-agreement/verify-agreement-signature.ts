@@ -1,5 +1,6 @@
 import { SIGNATURE_ALGORITHMS, SignatureRefused, verifyJws } from '@shared/crypto/signature-checker.js';
-import type { OrganisationDirectory } from '@modules/organisations/index.js';
+import type { Principal } from '@shared/auth/principal.js';
+import { personKeyRefusal, type OrganisationDirectory } from '@modules/organisations/index.js';
 import { sha256Base64url } from '../../domain/agreement-document.js';
 import { AgreementException, AgreementExceptionCode } from '../../domain/agreement.exception.js';
 
@@ -23,24 +24,29 @@ function refusalDetail(e: SignatureRefused, org: string, kid: string | undefined
 }
 
 /**
- * Verifies a compact JWS as a signature of `org` with the shared signature checker: the header's
- * kid must name a key that `org` had registered and active at `at` (so another organisation's key
- * fails here, whatever it signed), the algorithm must be that key's, and the signature must hold.
+ * Verifies a compact JWS as a signature of the signer's organisation with the shared signature
+ * checker: the header's kid must name a key that organisation had registered and active at `at`
+ * (so another organisation's key fails here, whatever it signed), the algorithm must be that
+ * key's, and the signature must hold. A personal key signs only for its holder, signed in, in
+ * the role that signs agreements (dsa-signatory): anyone else's use of it is refused.
  * The contract names no `typ` for agreement signatures, so none is required.
  * Returns the signed bytes' hash (the caller compares it with the versions' documents).
  */
 export async function verifyAgreementSignature(
   jws: string,
-  org: string,
+  signer: Principal,
   at: Date,
   directory: OrganisationDirectory,
 ): Promise<{ kid: string; alg: string; payloadSha256: string }> {
+  const org = signer.org;
   let kid: string | undefined;
   try {
     const { payload, key } = await verifyJws(jws, {
       key: async (k) => {
         kid = k;
         const found = await directory.keyAt(org, k, at);
+        const refused = found?.holder && personKeyRefusal(found.holder, signer, 'agreement-signature');
+        if (refused) throw invalid(`Key "${k}" ${refused}.`);
         return found && { key: found.key, alg: found.jwk.alg };
       },
     });

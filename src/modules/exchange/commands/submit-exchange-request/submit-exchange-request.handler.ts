@@ -84,7 +84,7 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
         ExchangeExceptionCode.SignerMismatch,
         `The request JWS is signed for ${iss}, but the bearer token is ${p.org}'s.`,
       );
-    await this.verifier.verify(jws, iss, now);
+    await this.verifier.verify(jws, p, now);
     const claims = validateRequestClaims(jws.payload, now);
     const provider = await this.orgs.get(claims.provider);
     if (!provider || provider.status !== 'ACTIVE' || provider.kind === 'GATEWAY') {

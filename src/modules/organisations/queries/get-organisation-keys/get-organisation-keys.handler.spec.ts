@@ -1,8 +1,11 @@
 import { InMemoryOrganisationRepository, aValidatedKey, anOrganisation } from '@test/factories/organisation.factory.js';
 import { aPrincipal } from '@test/factories/principal.factory.js';
+import type { PersonKeyRepository } from '../../domain/person-key.repository.port.js';
 import { OrganisationExceptionCode } from '../../domain/organisation.exception.js';
 import { GetOrganisationKeysHandler } from './get-organisation-keys.handler.js';
 import { GetOrganisationKeysQuery } from './get-organisation-keys.query.js';
+
+const noPersonKeys = { list: () => Promise.resolve([]) } as unknown as PersonKeyRepository;
 
 describe(GetOrganisationKeysHandler.name, () => {
   const t0 = new Date('2025-01-01T00:00:00Z');
@@ -16,7 +19,7 @@ describe(GetOrganisationKeysHandler.name, () => {
       .registeredAt(t0)
       .build();
     org.rotateKeys([await aValidatedKey('k2')], t1);
-    sut = new GetOrganisationKeysHandler(new InMemoryOrganisationRepository(org));
+    sut = new GetOrganisationKeysHandler(new InMemoryOrganisationRepository(org), noPersonKeys);
   });
 
   const keysAt = async (at?: Date) =>
