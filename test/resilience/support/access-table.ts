@@ -29,6 +29,10 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'PUT /organisations/{id}/keys': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
   'GET /organisations/{id}/keys': ANYONE,
   'DELETE /organisations/{id}/ig-sessions': 'gateway-admin:GATEWAY',
+  // An organisation's identity provider: its own system, or the operator.
+  'PUT /organisations/{id}/identity-provider': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
+  'GET /organisations/{id}/identity-provider': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
+  'DELETE /organisations/{id}/identity-provider': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
   // Personal keys: only the organisation's own system approves; it or the operator lists and revokes.
   'GET /organisations/{id}/person-keys': 'system:NPS,CRC,POLICE gateway-admin:GATEWAY',
   'POST /organisations/{id}/person-keys/{kid}/approve': 'system:NPS,CRC,POLICE',

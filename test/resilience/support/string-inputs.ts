@@ -138,6 +138,21 @@ export function validRequests(f: Fixtures): Record<string, ValidRequest> {
       path: { id: 'nps-north-east' },
       query: { at: new Date().toISOString() },
     },
+    'PUT /organisations/{id}/identity-provider': {
+      as: 'nps',
+      path: { id: 'nps-north-east' },
+      body: {
+        issuer: 'https://login.nps-north-east.example',
+        clientId: 'probation-gateway',
+        clientAuthentication: 'private_key_jwt',
+        claimMapping: {
+          rolesClaim: 'groups',
+          roles: { 'Offender-Managers': 'offender-manager' },
+          attributes: { team: 'team' },
+          required: { org: 'nps-north-east' },
+        },
+      },
+    },
     'GET /organisations/{id}/person-keys': { as: 'nps', path: { id: 'nps-north-east' } },
     'POST /organisations/{id}/person-keys/{kid}/approve': {
       as: 'nps',
