@@ -30,6 +30,24 @@ async function main(): Promise<void> {
     'Main',
   );
   let idp: DemoIdentityProvider | undefined;
+  // Handled from the moment the gateway listens, so a stop during the demo's start-up is clean too.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: draining and stopping`, 'Main');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    try {
+      await gateway.close();
+      await idp?.close();
+      await db.stop();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
   if (config.demo) {
     const { port } = gateway.app.getHttpServer().address() as { port: number };
     // Loaded only in demo mode: a real deployment never loads the demo identity provider.
@@ -52,24 +70,6 @@ async function main(): Promise<void> {
       );
     }
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received: draining and stopping`, 'Main');
-    const force = setTimeout(() => process.exit(1), 20_000);
-    force.unref();
-    try {
-      await gateway.close();
-      await idp?.close();
-      await db.stop();
-    } finally {
-      process.exit(0);
-    }
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((e: unknown) => {
