@@ -264,7 +264,7 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     expect(html).toContain('5 November 2026');
     // The IOM policy never gives police the raw percentages; the agreement does not name NEEDS.
     expect(html).toContain(
-      'The reoffending percentage (OGRS3)</strong>: The sharing policy does not give this to your role',
+      'OGRS3 score (two-year reoffending, %)</strong>: The sharing policy does not give this to your role',
     );
     expect(html).toContain(
       'Criminogenic needs</strong>: No active data-sharing agreement between nps-north-east and your organisation covers it',

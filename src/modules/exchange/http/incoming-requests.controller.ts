@@ -16,7 +16,8 @@ import { GetExchangeRequestQuery } from '../queries/get-exchange-request/get-exc
 import { ListExchangeRequestsQuery } from '../queries/list-exchange-requests/list-exchange-requests.query.js';
 import { PreviewExchangeReleaseQuery } from '../queries/preview-exchange-release/preview-exchange-release.query.js';
 import { PageKit, UUID } from './page-kit.js';
-import { FIELD_WORDS, words } from './plain-words.js';
+import { FIELD_WORDS } from '@shared/domain/plain-words.js';
+import { words } from './plain-words.js';
 import { namesOf, requestView } from './request-view.js';
 
 /** Also in FORM_ROUTES (index.ts), which lets the parser read these bodies at all. */

@@ -1,6 +1,8 @@
 import type { OrganisationDirectory } from '@modules/organisations/index.js';
 import type { ExchangeRequestResponse } from '../queries/exchange-request.response.js';
-import { CATEGORY_WORDS, PURPOSE_WORDS, STATUS_TAGS, timeLeft, ukTime, words } from './plain-words.js';
+import { CATEGORY_WORDS, PURPOSE_WORDS } from '@shared/domain/plain-words.js';
+import type { Purpose } from '@shared/domain/vocabulary.js';
+import { STATUS_TAGS, timeLeft, ukTime, words } from './plain-words.js';
 
 /** An exchange request as the pages show it: names, words and dates instead of codes. */
 export interface RequestView {
@@ -41,7 +43,7 @@ export function requestView(r: ExchangeRequestResponse, names: Map<string, strin
     crn: r.crn,
     requester: names.get(r.requester) ?? r.requester,
     provider: names.get(r.provider) ?? r.provider,
-    purpose: words(PURPOSE_WORDS, r.purpose),
+    purpose: PURPOSE_WORDS[r.purpose as Purpose]?.text ?? r.purpose,
     categories: r.dataCategories.map((c) => words(CATEGORY_WORDS, c)),
     justification: r.justification,
     urgent: r.urgency === 'URGENT',

@@ -1,37 +1,3 @@
-import type { Purpose } from '@shared/domain/vocabulary.js';
-
-/** The purposes of a read, as a person chooses them. */
-export const PURPOSE_WORDS: Record<Purpose, { text: string; hint: string }> = {
-  IOM: {
-    text: 'Integrated Offender Management (IOM)',
-    hint: 'Managing a person in an IOM cohort with police and probation.',
-  },
-  MAPPA: { text: 'MAPPA', hint: 'Multi-Agency Public Protection Arrangements for a MAPPA-managed person.' },
-  RISK_MANAGEMENT: { text: 'Risk management', hint: 'Managing the risk a person on probation poses.' },
-  RECALL: { text: 'Recall', hint: 'Deciding or acting on a recall to prison.' },
-  COURT_REPORT: { text: 'Court report', hint: 'Preparing a report for a court.' },
-  SUBJECT_ACCESS: { text: 'Subject access request', hint: 'Answering the person’s own request for their data.' },
-};
-
-/** Every field a summary can withhold, in plain words. */
-export const FIELD_WORDS: Record<string, string> = {
-  managingOrg: 'Which organisation manages the case',
-  tier: 'The tier (the level of management the case needs)',
-  assessedAt: 'When the latest assessment was completed',
-  'scores.ogrs3Band': 'The reoffending band (OGRS3)',
-  'scores.ogrs3TwoYear': 'The reoffending percentage (OGRS3)',
-  'scores.ogp': 'The general reoffending percentage (OGP)',
-  'scores.ovp': 'The violent reoffending percentage (OVP)',
-  'scores.rsr': 'The serious reoffending percentage (RSR)',
-  rosh: 'Risk of serious harm levels',
-  needs: 'Criminogenic needs',
-  'riskManagementPlan.summary': 'The risk management plan summary',
-  'riskManagementPlan.actions': 'The risk management plan actions',
-  licenceConditions: 'Licence conditions',
-  'mappa.category': 'The MAPPA category',
-  'mappa.level': 'The MAPPA level',
-};
-
 /** Why a field was withheld, in plain words (see WithheldBecause in the cases module). */
 export function withheldWhy(because: 'policy' | 'agreement' | 'condition', purpose: string, manager: string): string {
   if (because === 'policy') return `The sharing policy does not give this to your role for ${purpose}.`;
@@ -62,19 +28,6 @@ export const LEVEL_TEXT: Record<string, string> = {
   MEDIUM: 'Medium',
   HIGH: 'High',
   VERY_HIGH: 'Very high',
-};
-
-export const NEED_WORDS: Record<string, string> = {
-  accommodation: 'Accommodation',
-  educationTrainingEmployability: 'Education, training and employability',
-  finance: 'Finance',
-  relationships: 'Relationships',
-  lifestyleAssociates: 'Lifestyle and associates',
-  drugMisuse: 'Drug misuse',
-  alcoholMisuse: 'Alcohol misuse',
-  emotionalWellbeing: 'Emotional wellbeing',
-  thinkingBehaviour: 'Thinking and behaviour',
-  attitudes: 'Attitudes',
 };
 
 export const SEVERITY_TEXT: Record<string, string> = {

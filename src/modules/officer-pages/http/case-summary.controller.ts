@@ -10,7 +10,7 @@ import { CaseException, ReadCaseQuery, type ReadCaseResult } from '@modules/case
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { SignedInPeople, type SignedInPerson } from '@modules/people/index.js';
 import { summaryView } from '../domain/summary-view.js';
-import { PURPOSE_WORDS } from '../domain/plain-words.js';
+import { PURPOSE_WORDS } from '@shared/domain/plain-words.js';
 import { PageKit, errorsFor, formOf, reasonOf, type FastifyReply, type FastifyRequest } from './page-kit.js';
 
 const FORM = 'application/x-www-form-urlencoded';
