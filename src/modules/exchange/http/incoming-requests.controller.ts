@@ -63,7 +63,7 @@ export class IncomingRequestsController {
 
   @Get()
   async queue(@Req() req: FastifyRequest, @Query('decided') decided: unknown, @Res() reply: FastifyReply) {
-    const person = await this.kit.personWith(req, reply, DECIDERS);
+    const person = await this.kit.person(req, reply, DECIDERS);
     if (!person) return;
     const p = person.principal();
     const open: ExchangeRequestResponse[] = [];
@@ -91,7 +91,7 @@ export class IncomingRequestsController {
 
   @Get(':id')
   async request(@Req() req: FastifyRequest, @Param('id') id: string, @Res() reply: FastifyReply) {
-    const person = await this.kit.personWith(req, reply, DECIDERS);
+    const person = await this.kit.person(req, reply, DECIDERS);
     if (!person) return;
     await this.show(reply, person, id, 200, {}, []);
   }
@@ -99,17 +99,12 @@ export class IncomingRequestsController {
   @Post(':id')
   @Consumes(FORM)
   async decide(@Req() req: FastifyRequest, @Param('id') id: string, @Body() body: unknown, @Res() reply: FastifyReply) {
-    const person = await this.kit.personWith(req, reply, DECIDERS);
+    const person = await this.kit.person(req, reply, DECIDERS);
     if (!person) return;
     if (!person.formCameFromSession(body)) {
-      this.kit.send(reply, 400, 'problem.njk', {
-        title: 'Your decision was not sent',
-        message:
-          'This form did not come from a page of your current session, so nothing was changed. Open the request again and decide there.',
-        back: {
-          href: UUID.test(id) ? `/requests/incoming/${id}` : '/requests/incoming',
-          text: 'Open the request again',
-        },
+      this.kit.formNotFromSession(reply, {
+        href: UUID.test(id) ? `/requests/incoming/${id}` : '/requests/incoming',
+        text: 'Open the request again',
       });
       return;
     }

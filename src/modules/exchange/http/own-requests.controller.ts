@@ -48,7 +48,7 @@ export class OwnRequestsController {
 
   @Get()
   async list(@Req() req: FastifyRequest, @Query('cursor') cursor: unknown, @Res() reply: FastifyReply) {
-    const person = await this.kit.personWith(req, reply, ASKERS);
+    const person = await this.kit.person(req, reply, ASKERS);
     if (!person) return;
     const p = person.principal();
     const ask = (after?: string): Promise<ExchangeRequestPage> =>
@@ -84,7 +84,7 @@ export class OwnRequestsController {
 
   @Get(':id')
   async request(@Req() req: FastifyRequest, @Param('id') id: string, @Res() reply: FastifyReply) {
-    const person = await this.kit.personWith(req, reply, ASKERS);
+    const person = await this.kit.person(req, reply, ASKERS);
     if (!person) return;
     if (!UUID.test(id)) return this.kit.notFound(reply, LIST);
     const p = person.principal();

@@ -57,7 +57,8 @@ export class CaseSummaryController {
     const person = await this.kit.person(req, reply);
     if (!person) return;
     if (!CRN.test(crn)) return this.notFound(reply);
-    if (!person.formCameFromSession(raw)) return this.kit.formNotFromSession(reply, `/case/${crn}`);
+    if (!person.formCameFromSession(raw))
+      return this.kit.formNotFromSession(reply, { href: `/case/${crn}`, text: 'Open the page again' });
     const body = formOf(raw);
     const errors: FieldError[] = [];
     const purpose = body.purpose;

@@ -72,7 +72,8 @@ export class FindAPersonController {
     const person = await this.kit.person(req, reply);
     if (!person) return;
     if (!mayFind(person)) return this.kit.wrongRole(reply, 'look for people');
-    if (!person.formCameFromSession(raw)) return this.kit.formNotFromSession(reply, '/find-a-person');
+    if (!person.formCameFromSession(raw))
+      return this.kit.formNotFromSession(reply, { href: '/find-a-person', text: 'Open the page again' });
     const body = formOf(raw);
     const read = searchOf(body);
     const errors: FieldError[] = Array.isArray(read.search) ? read.search : [];
@@ -105,7 +106,8 @@ export class FindAPersonController {
     if (!person) return;
     const force = cohortForceOf(person);
     if (!force) return this.kit.wrongRole(reply, "see your force's IOM cohort");
-    if (!person.formCameFromSession(raw)) return this.kit.formNotFromSession(reply, '/cohort');
+    if (!person.formCameFromSession(raw))
+      return this.kit.formNotFromSession(reply, { href: '/cohort', text: 'Open the page again' });
     const body = formOf(raw);
     const reason = reasonOf(body);
     if (typeof reason !== 'string')

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sourcePath } from '@shared/core/source-root.js';
 import type { FieldError } from '@shared/errors/index.js';
-import { PAGE_CSP, Pages } from '@modules/web/index.js';
-import type { SignedInPeople, SignedInPerson } from '@modules/people/index.js';
+import { PersonPageKit, type SignedInPeople } from '@modules/people/index.js';
 
 const NAVIGATION = [
   { href: '/home', text: 'Home' },
@@ -43,65 +42,15 @@ export function formOf(body: unknown): Record<string, unknown> {
   return body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
 }
 
-/**
- * What the officers' pages share: their templates over the page frame, the signed-in person or
- * the way to sign in, and the answers that are pages (no-store, the page CSP).
- */
-export class PageKit {
-  readonly pages: Pages;
-
-  constructor(
-    private readonly people: SignedInPeople,
-    demo: boolean,
-  ) {
-    this.pages = new Pages({ serviceName: 'Probation information-sharing gateway', demo, navigation: NAVIGATION }, [
-      sourcePath('modules/officer-pages/views/'),
-    ]);
-  }
-
-  /** The signed-in person, or null after answering 303 to /sign-in. */
-  async person(req: FastifyRequest, reply: FastifyReply): Promise<SignedInPerson | null> {
-    const person = await this.people.of(req);
-    if (!person) await reply.header('cache-control', 'no-store').redirect('/sign-in', 303);
-    return person;
-  }
-
-  send(reply: FastifyReply, status: number, view: string, context: { title: string } & Record<string, unknown>): void {
-    reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-security-policy', PAGE_CSP)
-      .send(this.pages.render(view, context));
-  }
-
-  problem(
-    reply: FastifyReply,
-    status: number,
-    title: string,
-    message: string,
-    link?: { href: string; text: string },
-  ): void {
-    this.send(reply, status, 'page-problem.njk', { title, message, link: link ?? false });
+/** The officers' pages: the shared page kit over this module's views, with their navigation. */
+export class PageKit extends PersonPageKit {
+  constructor(people: SignedInPeople, demo: boolean) {
+    super(people, demo, [sourcePath('modules/officer-pages/views/')], NAVIGATION);
   }
 
   /** 403: the person's roles do not include this page's. */
   wrongRole(reply: FastifyReply, what: string): void {
-    this.problem(reply, 403, 'You cannot use this page', `Your roles at the gateway do not let you ${what}.`, {
-      href: '/home',
-      text: 'Go to your home page',
-    });
-  }
-
-  /** 400: a posted form that did not come from a page served to this session (CSRF). */
-  formNotFromSession(reply: FastifyReply, back: string): void {
-    this.problem(
-      reply,
-      400,
-      'This form has expired',
-      'This form did not come from a page of your current session. Open the page again and send it from there.',
-      { href: back, text: 'Open the page again' },
-    );
+    this.problem(reply, 403, 'You cannot use this page', `Your roles at the gateway do not let you ${what}.`);
   }
 }
 

@@ -83,7 +83,7 @@ export class AskForMorePagesController {
   async prepare(@Req() req: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const person = await this.kit.person(req, reply, ROLES);
     if (!person) return;
-    if (!person.formCameFromSession(body)) return this.kit.notFromSession(reply);
+    if (!person.formCameFromSession(body)) return this.kit.formNotFromSession(reply);
     const providers = await this.providers(person);
     const { draft, errors } = readDraft(
       (n) => field(body, n),
@@ -107,7 +107,7 @@ export class AskForMorePagesController {
   async submit(@Req() req: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const person = await this.kit.person(req, reply, ROLES);
     if (!person) return;
-    if (!person.formCameFromSession(body)) return this.kit.notFromSession(reply);
+    if (!person.formCameFromSession(body)) return this.kit.formNotFromSession(reply);
     const jws = field(body, 'jws').trim();
     const crn = field(body, 'crn');
     if (!COMPACT_JWS.test(jws))

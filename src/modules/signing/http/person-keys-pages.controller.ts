@@ -60,7 +60,7 @@ export class PersonKeysPagesController {
   async register(@Req() req: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const person = await this.kit.person(req, reply, KEY_ROLES);
     if (!person) return;
-    if (!person.formCameFromSession(body)) return this.kit.notFromSession(reply);
+    if (!person.formCameFromSession(body)) return this.kit.formNotFromSession(reply);
     const text = field(body, 'jwk');
     let jwk: unknown;
     try {
@@ -120,7 +120,7 @@ export class PersonKeysPagesController {
   ): Promise<void> {
     const person = await this.kit.person(req, reply, KEY_ROLES);
     if (!person) return;
-    if (!person.formCameFromSession(body)) return this.kit.notFromSession(reply);
+    if (!person.formCameFromSession(body)) return this.kit.formNotFromSession(reply);
     const mine = KID.test(kid) && (await this.myKeys(person)).some((k) => k.kid === kid);
     if (!mine) return this.kit.problem(reply, 404, 'Key not found', 'You have no signing key with this id.');
     try {

@@ -111,7 +111,7 @@ export class SigningPagesController {
   ): Promise<void> {
     const person = await this.kit.person(req, reply, ROLES);
     if (!person) return;
-    if (!person.formCameFromSession(body)) return this.kit.notFromSession(reply);
+    if (!person.formCameFromSession(body)) return this.kit.formNotFromSession(reply);
     if (!UUID.test(id)) return this.notFound(reply);
     const jws = field(body, 'jws').trim();
     if (!COMPACT_JWS.test(jws))

@@ -1,0 +1,87 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '@shared/auth/roles.js';
+import { PAGE_CSP, Pages } from '@modules/web/index.js';
+import type { SignedInPeople, SignedInPerson } from '../application/signed-in-people.js';
+
+/** A link under a page's message. */
+export interface PageLink {
+  href: string;
+  text: string;
+}
+
+const HOME: PageLink = { href: '/home', text: 'Go to your home page' };
+
+const NAVIGATION = [
+  { href: '/home', text: 'Home' },
+  { href: '/account', text: 'Your account' },
+  { href: '/docs', text: 'API documentation' },
+];
+
+/**
+ * What every page for signed-in people shares: its templates over the page frame, the signed-in
+ * person with the role check the API route behind the page makes, and answers that are pages
+ * (HTML, never stored, the pages' CSP). Each module of pages makes one with its own views.
+ */
+export class PersonPageKit {
+  readonly pages: Pages;
+
+  constructor(
+    private readonly people: SignedInPeople,
+    demo: boolean,
+    viewDirs: readonly string[],
+    navigation: { href: string; text: string }[] = NAVIGATION,
+  ) {
+    this.pages = new Pages({ serviceName: 'Probation information-sharing gateway', demo, navigation }, viewDirs);
+  }
+
+  /**
+   * The signed-in person, holding one of `roles` where roles are given (as the API route's @Roles
+   * would require); otherwise null once the answer is sent: 303 to /sign-in for nobody signed in,
+   * a 403 page for a person without the role.
+   */
+  async person(req: FastifyRequest, reply: FastifyReply, roles?: readonly Role[]): Promise<SignedInPerson | null> {
+    const person = await this.people.of(req);
+    if (!person) {
+      await reply.header('cache-control', 'no-store').redirect('/sign-in', 303);
+      return null;
+    }
+    if (roles && !person.hasRole(...roles)) {
+      this.problem(
+        reply,
+        403,
+        'You cannot use this page',
+        `This page is for people with the role ${roles.join(' or ')} at the gateway. Your organisation has not given you that role.`,
+      );
+      return null;
+    }
+    return person;
+  }
+
+  html(reply: FastifyReply, status: number): FastifyReply {
+    return reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', PAGE_CSP);
+  }
+
+  send(reply: FastifyReply, status: number, view: string, context: { title: string } & Record<string, unknown>): void {
+    this.html(reply, status).send(this.pages.render(view, context));
+  }
+
+  /** A page that only says what happened and where to go (by default, the person's home page). */
+  problem(reply: FastifyReply, status: number, title: string, message: string, link: PageLink = HOME): void {
+    this.send(reply, status, 'page-problem.njk', { title, message, link });
+  }
+
+  /** 400: a posted form that did not come from a page served to this session (CSRF); nothing was done. */
+  formNotFromSession(reply: FastifyReply, back: PageLink = HOME): void {
+    this.problem(
+      reply,
+      400,
+      'This form has expired',
+      'This form did not come from a page of your current session, so nothing was changed. Open the page again and send it from there.',
+      back,
+    );
+  }
+}
