@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,8 +97,14 @@ export async function startEmbeddedPostgres(opts: {
   const root = path.resolve(opts.dir);
   const pgdata = path.join(root, 'pgdata');
   const credFile = path.join(root, 'credentials.json');
-  // The parent must stay traversable by the `postgres` user when we run as root.
+  // The parent must stay traversable by the `postgres` user when we run as root: one made
+  // earlier (for example .data with the keys, 0700) gets search permission only, so its other
+  // files stay as private as their own modes make them.
   await mkdir(path.dirname(root), { recursive: true, mode: 0o755 });
+  if (ids.uid !== undefined) {
+    const parent = path.dirname(root);
+    await chmod(parent, ((await stat(parent)).mode & 0o777) | 0o011);
+  }
   await mkdir(root, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined) await chown(root, ids.uid, ids.gid!);
 
