@@ -16,6 +16,7 @@ import { LogRetention1763800020000 } from './1763800020000-LogRetention.js';
 import { Retention1763800021000 } from './1763800021000-Retention.js';
 import { IgRecords1763800022000 } from './1763800022000-IgRecords.js';
 import { PersonSearch1763800030000 } from './1763800030000-PersonSearch.js';
+import { SignInReturnPath1763800034000 } from './1763800034000-SignInReturnPath.js';
 import { IdentityProviderRegistration1763800033000 } from './1763800033000-IdentityProviderRegistration.js';
 import { PersonKeys1763800031000 } from './1763800031000-PersonKeys.js';
 
@@ -41,4 +42,5 @@ export const migrations = [
   PersonSearch1763800030000,
   PersonKeys1763800031000,
   IdentityProviderRegistration1763800033000,
+  SignInReturnPath1763800034000,
 ];

@@ -113,8 +113,8 @@ describe('IG console in a browser, signed in through the organisation’s identi
     await page.getByLabel('Username').fill('ig-reviewer@police-durham');
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/home`);
-    await page.getByRole('link', { name: 'Information governance console' }).click();
+    // Back where the sign-in started: the console.
+    await page.waitForURL(`${base}/ig`);
     await page.getByRole('heading', { name: 'Log review' }).waitFor();
     await page.getByText(/^Signed in as .+ \(Durham Constabulary\)$/).waitFor();
     problems.length = 0;

@@ -228,8 +228,8 @@ describe('The journeys of the pages for people, end to end in one browser run', 
     await page.getByLabel('Username').fill('ig-reviewer@police-cleveland');
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/home`);
-    await page.getByRole('link', { name: 'Information governance console' }).click();
+    // Back where the sign-in started: the console.
+    await page.waitForURL(`${base}/ig`);
     await page.getByRole('heading', { name: 'Log review' }).waitFor();
     await page.getByText(/^Signed in as .+ \(Cleveland Police\)$/).waitFor();
     await checkPage(page);

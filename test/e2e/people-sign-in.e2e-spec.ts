@@ -46,13 +46,13 @@ describe('People sign in through their organisation identity provider (OpenID Co
   });
 
   /** Signs `username` in from the gateway's sign-in link for `org`, through the IdP's form; answers the final page. */
-  async function signIn(b: Browser, org: string, username: string, password = DEMO_PASSWORD) {
-    const start = await b.get(`${base}/sign-in/${org}`);
+  async function signIn(b: Browser, org: string, username: string, password = DEMO_PASSWORD, next?: string) {
+    const start = await b.get(`${base}/sign-in/${org}${next ? `?next=${encodeURIComponent(next)}` : ''}`);
     expect(start.status).toBe(303);
     const authorize = new URL(start.headers.get('location')!);
     expect(authorize.origin).toBe(idp.issuer);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    const { res: form, url: formUrl } = await b.follow(start, `${base}/sign-in/${org}`);
+    const { res: form, url: formUrl } = await b.follow(start, base);
     expect(form.status).toBe(200);
     // Still signed in at the IdP (the same browser signing in again): no login form this time.
     if (new URL(formUrl).origin === base) return { res: form, url: formUrl };
@@ -100,6 +100,34 @@ describe('People sign in through their organisation identity provider (OpenID Co
       expect(refused.headers.get('content-type')).toContain('text/html');
       expect(await refused.text()).toContain('href="/sign-in"');
     }
+  });
+
+  it('goes back to the gateway page the sign-in started from (?next=), and never to another site', async () => {
+    const b = new Browser();
+    const choose = await (await b.get(`${base}/sign-in?next=/ig`)).text();
+    expect(choose).toContain('href="/sign-in/police-durham?next=%2Fig"');
+    const back = await b.follow(await b.get(`${base}/sign-in/police-durham?next=%2Fig`), base);
+    const html = await back.res.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)![1];
+    const posted = await b.post(new URL(action, back.url).href, {
+      username: 'ig-reviewer@police-durham',
+      password: DEMO_PASSWORD,
+    });
+    let res = posted;
+    let url = new URL(action, back.url).href;
+    while ([302, 303].includes(res.status) && !url.startsWith(`${base}/ig`)) {
+      url = new URL(res.headers.get('location')!, url).href;
+      res = await b.get(url);
+    }
+    expect(url).toBe(`${base}/ig`);
+    const elsewhere = await signIn(
+      new Browser(),
+      'police-durham',
+      'ig-reviewer@police-durham',
+      DEMO_PASSWORD,
+      '//evil.example/x',
+    );
+    expect(elsewhere.url).toBe(`${base}/home`);
   });
 
   it('sets the session cookie host-only, HttpOnly, Secure and SameSite=Lax, for the whole site', async () => {

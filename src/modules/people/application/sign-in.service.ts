@@ -41,15 +41,18 @@ export class SignInService {
     return this.idps.list();
   }
 
-  /** Starts `orgId`'s sign-in; answers the IdP's authorization URL to send the browser to. */
-  async begin(orgId: string, redirectUri: string, now = new Date()): Promise<URL> {
+  /**
+   * Starts `orgId`'s sign-in; answers the IdP's authorization URL to send the browser to.
+   * `returnTo`, a page of this gateway (see returnPath), is where the finished sign-in goes.
+   */
+  async begin(orgId: string, redirectUri: string, now = new Date(), returnTo: string | null = null): Promise<URL> {
     const idp = await this.idps.get(orgId);
     if (!idp) throw new SignInRefused('People of this organisation cannot sign in here.');
     const config = await this.configFor(idp);
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = randomBytes(32).toString('base64url');
     const nonce = randomBytes(32).toString('base64url');
-    await this.sessions.beginAttempt(state, { orgId, codeVerifier, nonce }, now);
+    await this.sessions.beginAttempt(state, { orgId, codeVerifier, nonce, returnTo: returnPath(returnTo) }, now);
     return oidc.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: 'openid profile',
@@ -65,7 +68,10 @@ export class SignInService {
    * gateway sent (once, within its lifetime), the code is exchanged with the PKCE verifier, and
    * the ID token must carry the nonce. Opens the person's session.
    */
-  async finish(callbackUrl: URL, now = new Date()): Promise<{ id: string; expiresAt: Date; session: MappedSummary }> {
+  async finish(
+    callbackUrl: URL,
+    now = new Date(),
+  ): Promise<{ id: string; expiresAt: Date; returnTo: string | null; session: MappedSummary }> {
     const state = callbackUrl.searchParams.get('state');
     const attempt = state ? await this.sessions.takeAttempt(state, now) : null;
     if (!attempt) throw new SignInRefused('This sign-in has expired or was already used. Please sign in again.');
@@ -89,7 +95,12 @@ export class SignInService {
     if (!mapped.ok) throw new SignInRefused(`You cannot sign in here: ${mapped.reason}.`);
     const sid = typeof claims?.sid === 'string' ? claims.sid : null;
     const { id, expiresAt } = await this.sessions.create(idp, mapped.person, sid, now);
-    return { id, expiresAt, session: { org: idp.orgName, name: mapped.person.name ?? mapped.person.sub } };
+    return {
+      id,
+      expiresAt,
+      returnTo: attempt.returnTo ?? null,
+      session: { org: idp.orgName, name: mapped.person.name ?? mapped.person.sub },
+    };
   }
 
   session(id: string, now = new Date()): Promise<PersonSession | null> {
@@ -151,6 +162,15 @@ export class SignInService {
     }
     return config;
   }
+}
+
+/**
+ * A page of this gateway to return to after signing in, or null: only a path on this origin
+ * (one leading slash, no scheme, host, backslash, query or fragment), so a link cannot send a
+ * person who just signed in to another site.
+ */
+export function returnPath(raw: unknown): string | null {
+  return typeof raw === 'string' && raw.length <= 200 && /^\/(?![/\\])[A-Za-z0-9._~\-/]*$/.test(raw) ? raw : null;
 }
 
 /** What a finished sign-in says about the person, for the page that greets them. */

@@ -7,6 +7,8 @@ export interface SignInAttempt {
   orgId: string;
   codeVerifier: string;
   nonce: string;
+  /** The gateway page to go back to once signed in (a path checked by returnPath), if any. */
+  returnTo?: string | null;
 }
 
 /**

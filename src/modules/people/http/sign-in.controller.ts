@@ -7,7 +7,7 @@ import { Public } from '@shared/auth/decorators.js';
 import { ValidationException } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
 import { PAGE_CSP, Pages } from '@modules/web/index.js';
-import { SignInRefused, SignInService } from '../application/sign-in.service.js';
+import { returnPath, SignInRefused, SignInService } from '../application/sign-in.service.js';
 import { SignedInPeople, type SignedInPerson } from '../application/signed-in-people.js';
 import { PERSON_SESSION_COOKIE, type PersonSession } from '../domain/person-session.js';
 import { tasksFor } from '../domain/person-tasks.js';
@@ -47,29 +47,32 @@ export class SignInController {
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
   @Header('content-security-policy', PAGE_CSP)
-  async choose(): Promise<string> {
+  async choose(@Query('next') next: unknown): Promise<string> {
     const providers = await this.signIn.providers();
+    const back = returnPath(next);
+    const query = back ? `?next=${encodeURIComponent(back)}` : '';
     return this.pages.render('sign-in.njk', {
       title: 'Sign in',
-      providers: providers.map((p) => ({ href: `/sign-in/${encodeURIComponent(p.orgId)}`, text: p.orgName })),
+      providers: providers.map((p) => ({ href: `/sign-in/${encodeURIComponent(p.orgId)}${query}`, text: p.orgName })),
     });
   }
 
   @Get('sign-in/callback')
   async callback(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     try {
-      const { id, expiresAt } = await this.signIn.finish(new URL(req.url, origin(req)));
+      const { id, expiresAt, returnTo } = await this.signIn.finish(new URL(req.url, origin(req)));
       reply.setCookie(PERSON_SESSION_COOKIE, id, { ...COOKIE, expires: expiresAt });
-      await reply.redirect('/home', 303);
+      await reply.redirect(returnTo ?? '/home', 303);
     } catch (e) {
       await this.refused(reply, e);
     }
   }
 
-  /** The contract's way in (docs/api.md, Pages): `?org=<id>` names the organisation. */
+  /** The contract's way in (docs/api.md, Pages): `?org=<id>` names the organisation; `next`, a page to return to. */
   @Get('auth/sign-in')
   async beginByQuery(
     @Query('org') org: unknown,
+    @Query('next') next: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -82,13 +85,18 @@ export class SignInController {
       );
       return;
     }
-    await this.begin(org, req, reply);
+    await this.begin(org, next, req, reply);
   }
 
   @Get('sign-in/:org')
-  async begin(@Param('org') org: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async begin(
+    @Param('org') org: string,
+    @Query('next') next: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     try {
-      const url = await this.signIn.begin(org, `${origin(req)}/sign-in/callback`);
+      const url = await this.signIn.begin(org, `${origin(req)}/sign-in/callback`, new Date(), returnPath(next));
       await reply.header('cache-control', 'no-store').redirect(url.href, 303);
     } catch (e) {
       await this.refused(reply, e);

@@ -39,31 +39,27 @@ export class PersonSessionStore extends PersonSessions {
   }
 
   /** Records a sign-in sent to the IdP, under its `state`. */
-  async beginAttempt(
-    state: string,
-    a: { orgId: string; codeVerifier: string; nonce: string },
-    now: Date,
-  ): Promise<void> {
+  async beginAttempt(state: string, a: SignInAttempt, now: Date): Promise<void> {
     await this.db.query(`DELETE FROM sign_in_attempts WHERE created_at <= $1`, [
       new Date(now.getTime() - SIGN_IN_ATTEMPT_TTL_MS),
     ]);
     await this.db.query(
-      `INSERT INTO sign_in_attempts (state_hash, org_id, code_verifier, nonce, created_at) VALUES ($1, $2, $3, $4, $5)`,
-      [hashOf(state), a.orgId, a.codeVerifier, a.nonce, now],
+      `INSERT INTO sign_in_attempts (state_hash, org_id, code_verifier, nonce, return_to, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [hashOf(state), a.orgId, a.codeVerifier, a.nonce, a.returnTo ?? null, now],
     );
   }
 
   async takeAttempt(state: string, now: Date): Promise<SignInAttempt | null> {
     const [rows] = await this.db.query<
-      [{ orgId: string; codeVerifier: string; nonce: string; createdAt: Date }[], number]
+      [{ orgId: string; codeVerifier: string; nonce: string; returnTo: string | null; createdAt: Date }[], number]
     >(
       `DELETE FROM sign_in_attempts WHERE state_hash = $1
-       RETURNING org_id AS "orgId", code_verifier AS "codeVerifier", nonce, created_at AS "createdAt"`,
+       RETURNING org_id AS "orgId", code_verifier AS "codeVerifier", nonce, return_to AS "returnTo", created_at AS "createdAt"`,
       [hashOf(state)],
     );
     const a = rows[0];
     if (!a || now.getTime() - a.createdAt.getTime() >= SIGN_IN_ATTEMPT_TTL_MS) return null;
-    return { orgId: a.orgId, codeVerifier: a.codeVerifier, nonce: a.nonce };
+    return { orgId: a.orgId, codeVerifier: a.codeVerifier, nonce: a.nonce, returnTo: a.returnTo };
   }
 
   async create(
