@@ -159,6 +159,16 @@ describe('Personal signing keys, the signatory pages and "ask for more" (/signin
     expect(approved.status).toBe(200);
     expect(approved.body).toEqual({ kid: key.kid, status: 'ACTIVE' });
     expect((await gw.call('POST', path, system('police-cleveland'))).status).toBe(409);
+    // Registering and approving are governance actions in the access log, the refusals nothing.
+    const logged = await gw.sql<{ action: string; actor_org: string; owner_org: string }>(
+      `SELECT action, actor_org, owner_org FROM access_log_entries
+        WHERE action LIKE 'person-key.%' AND convert_from(entry, 'UTF8')::jsonb->'resource'->>'id' = $1 ORDER BY idx`,
+      [key.kid],
+    );
+    expect(logged.map((e) => [e.action, e.actor_org, e.owner_org])).toEqual([
+      ['person-key.register', 'police-cleveland', 'police-cleveland'],
+      ['person-key.approve', 'police-cleveland', 'police-cleveland'],
+    ]);
 
     // A system key rotation leaves personal keys alone, and no organisation key may take their prefix.
     const rotated = await gw.call('PUT', '/organisations/police-cleveland/keys', system('police-cleveland'), {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccessLogModule } from '@modules/access-log/index.js';
 import { ORGANISATION_KEY_LOOKUP } from '@shared/auth/organisation-keys.port.js';
 import { RegisterOrganisationHandler } from './commands/register-organisation/register-organisation.handler.js';
 import { RotateOrganisationKeysHandler } from './commands/rotate-organisation-keys/rotate-organisation-keys.handler.js';
@@ -18,7 +19,7 @@ import { PERSON_KEY_REPOSITORY } from './domain/person-key.repository.port.js';
 import { PgPersonKeyRepository } from './infrastructure/pg-person-key.repository.js';
 
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, AccessLogModule],
   controllers: [OrganisationsController],
   providers: [
     { provide: ORGANISATION_REPOSITORY, useClass: PgOrganisationRepository },

@@ -4,7 +4,8 @@ import type { Role } from '@shared/auth/roles.js';
 import type { PublicJwk } from '@shared/crypto/jwk.js';
 import { OrganisationException, OrganisationExceptionCode } from '../domain/organisation.exception.js';
 import { PersonKey, type PersonKeyHolder } from '../domain/person-key.js';
-import type { PersonKeyRepository } from '../domain/person-key.repository.port.js';
+import type { Transaction } from '@shared/database/transaction.js';
+import type { Alongside, PersonKeyRepository } from '../domain/person-key.repository.port.js';
 
 interface PersonKeyRow {
   orgId: string;
@@ -62,7 +63,7 @@ export class PgPersonKeyRepository implements PersonKeyRepository {
     return rows.map(toDomain);
   }
 
-  async insert(k: PersonKey, max: number): Promise<void> {
+  async insert(k: PersonKey, max: number, alongside?: Alongside): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT id FROM organisations WHERE id = $1 FOR UPDATE`, [k.holder.org]);
       const [{ live }] = await tx.query<{ live: number }[]>(
@@ -97,13 +98,21 @@ export class PgPersonKeyRepository implements PersonKeyRepository {
           `Personal key "${k.kid}" is already registered.`,
           [{ field: 'jwk', message: 'is already registered' }],
         );
+      await alongside?.(tx);
     });
   }
 
-  async save(k: PersonKey): Promise<void> {
+  async save(k: PersonKey, alongside?: Alongside): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.update(tx, k);
+      await alongside?.(tx);
+    });
+  }
+
+  private async update(tx: Transaction, k: PersonKey): Promise<void> {
     // Each change only moves forward: approval of a pending key, revocation of a live one. The
     // UPDATE sits in a CTE so the driver answers with the rows alone.
-    const res = await this.db.query<unknown[]>(
+    const res = await tx.query<unknown[]>(
       `WITH changed AS (
          UPDATE person_keys SET approved_at = $3, approved_by = $4, revoked_at = $5, revoked_by = $6
           WHERE org_id = $1 AND kid = $2 AND revoked_at IS NULL

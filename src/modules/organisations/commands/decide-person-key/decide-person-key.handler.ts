@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ForbiddenException } from '@shared/auth/auth.exception.js';
-import { hasRole, type Principal } from '@shared/auth/principal.js';
+import { hasRole, logActor, type Principal } from '@shared/auth/principal.js';
+import { AccessLogWriter, type LogIntent } from '@modules/access-log/index.js';
 import { OrganisationException, OrganisationExceptionCode } from '../../domain/organisation.exception.js';
 import type { PersonKey, PersonKeyStatus } from '../../domain/person-key.js';
 import { PERSON_KEY_REPOSITORY, type PersonKeyRepository } from '../../domain/person-key.repository.port.js';
@@ -23,7 +24,10 @@ function allowed(p: Principal, key: PersonKey, decision: PersonKeyDecision): boo
 
 @CommandHandler(DecidePersonKeyCommand)
 export class DecidePersonKeyHandler implements ICommandHandler<DecidePersonKeyCommand> {
-  constructor(@Inject(PERSON_KEY_REPOSITORY) private readonly repo: PersonKeyRepository) {}
+  constructor(
+    @Inject(PERSON_KEY_REPOSITORY) private readonly repo: PersonKeyRepository,
+    private readonly log: AccessLogWriter,
+  ) {}
 
   async execute({ principal: p, orgId, kid, decision }: DecidePersonKeyCommand): Promise<{
     kid: string;
@@ -46,7 +50,21 @@ export class DecidePersonKeyHandler implements ICommandHandler<DecidePersonKeyCo
     const now = new Date();
     if (decision === 'approve') key.approve(`${p.org}/${p.sub}`, now);
     else key.revoke(`${p.org}/${p.sub}`, now);
-    await this.repo.save(key);
+    // The decision and its access-log entry (a governance action) commit together.
+    let intent: LogIntent | undefined;
+    await this.repo.save(key, async (tx) => {
+      intent = await this.log.enqueue(tx, {
+        actor: logActor(p),
+        action: `person-key.${decision}`,
+        resource: { type: 'person-key', id: key.kid },
+        decision: 'ALLOW',
+        reasons: [`holder:${key.holder.issuer} ${key.holder.sub}`.slice(0, 512), `role:${key.holder.role}`],
+        ownerOrg: key.holder.org,
+        requestId: p.requestId,
+        jti: p.jti,
+      });
+    });
+    if (intent) await this.log.integrate(intent);
     return { kid: key.kid, status: key.status };
   }
 }

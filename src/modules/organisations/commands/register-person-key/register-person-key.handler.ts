@@ -1,7 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ForbiddenException } from '@shared/auth/auth.exception.js';
+import { logActor } from '@shared/auth/principal.js';
 import type { Role } from '@shared/auth/roles.js';
+import { AccessLogWriter, type LogIntent } from '@modules/access-log/index.js';
 import { thumbprint, validatePublicJwk } from '@shared/crypto/jwk.js';
 import { OrganisationException, OrganisationExceptionCode } from '../../domain/organisation.exception.js';
 import { MAX_LIVE_KEYS_PER_PERSON, PERSON_KEY_ROLES, PersonKey } from '../../domain/person-key.js';
@@ -15,7 +17,10 @@ import { RegisterPersonKeyCommand } from './register-person-key.command.js';
  */
 @CommandHandler(RegisterPersonKeyCommand)
 export class RegisterPersonKeyHandler implements ICommandHandler<RegisterPersonKeyCommand> {
-  constructor(@Inject(PERSON_KEY_REPOSITORY) private readonly repo: PersonKeyRepository) {}
+  constructor(
+    @Inject(PERSON_KEY_REPOSITORY) private readonly repo: PersonKeyRepository,
+    private readonly log: AccessLogWriter,
+  ) {}
 
   async execute({ principal: p, jwk, role, name }: RegisterPersonKeyCommand): Promise<{ kid: string }> {
     if (p.idp === undefined)
@@ -40,7 +45,21 @@ export class RegisterPersonKeyHandler implements ICommandHandler<RegisterPersonK
       holder: { org: p.org, issuer: p.idp, sub: p.sub, name, role: role as Role },
       now: new Date(),
     });
-    await this.repo.insert(key, MAX_LIVE_KEYS_PER_PERSON);
+    // The key and its access-log entry (a governance action) commit together.
+    let intent: LogIntent | undefined;
+    await this.repo.insert(key, MAX_LIVE_KEYS_PER_PERSON, async (tx) => {
+      intent = await this.log.enqueue(tx, {
+        actor: logActor(p),
+        action: 'person-key.register',
+        resource: { type: 'person-key', id: key.kid },
+        decision: 'ALLOW',
+        reasons: [`role:${key.holder.role}`],
+        ownerOrg: p.org,
+        requestId: p.requestId,
+        jti: p.jti,
+      });
+    });
+    if (intent) await this.log.integrate(intent);
     return { kid: key.kid };
   }
 }
