@@ -72,3 +72,18 @@ export const NEED_WORDS: Record<string, string> = {
   thinkingBehaviour: 'Thinking and behaviour',
   attitudes: 'Attitudes',
 };
+
+const UK_DAY = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
+const UK_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
+
+/** An instant's day as people in England and Wales read it (5 December 2026), with its ISO form for `<time>`. */
+export function ukDay(instant: string | Date): { iso: string; text: string } {
+  const d = typeof instant === 'string' ? new Date(instant) : instant;
+  return { iso: d.toISOString(), text: UK_DAY.format(d) };
+}
+
+/** An instant as people in England and Wales read it (5 December 2026 at 09:12), with its ISO form. */
+export function ukTime(instant: string | Date): { iso: string; text: string } {
+  const d = typeof instant === 'string' ? new Date(instant) : instant;
+  return { iso: d.toISOString(), text: UK_TIME.format(d) };
+}

@@ -14,8 +14,8 @@ import { GetExchangeRequestQuery } from '../queries/get-exchange-request/get-exc
 import { GetExchangeResponseQuery } from '../queries/get-exchange-response/get-exchange-response.query.js';
 import { ListExchangeRequestsQuery } from '../queries/list-exchange-requests/list-exchange-requests.query.js';
 import { PageKit, UUID } from './page-kit.js';
-import { FIELD_WORDS } from '@shared/domain/plain-words.js';
-import { ukTime, words } from './plain-words.js';
+import { FIELD_WORDS, ukTime } from '@shared/domain/plain-words.js';
+import { words } from './plain-words.js';
 import { releasedRows } from './released-data.js';
 import { namesOf, requestView } from './request-view.js';
 

@@ -14,14 +14,6 @@ export function words(table: Record<string, string>, code: string): string {
   return table[code] ?? code;
 }
 
-/** Dates as people in England and Wales read them: 5 December 2026 at 09:12. */
-const UK_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
-
-export function ukTime(iso: string | Date): { iso: string; text: string } {
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  return { iso: d.toISOString(), text: UK_TIME.format(d) };
-}
-
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

@@ -1,7 +1,7 @@
 import { fieldsOf } from '@modules/policies/index.js';
 import { EXCHANGE_VIEW } from '../domain/release-rule.js';
-import { FIELD_WORDS, NEED_WORDS } from '@shared/domain/plain-words.js';
-import { ukTime, words } from './plain-words.js';
+import { FIELD_WORDS, NEED_WORDS, ukTime } from '@shared/domain/plain-words.js';
+import { words } from './plain-words.js';
 
 /** One row of released information: its words and its value as lines of text (never HTML). */
 export interface DataRow {

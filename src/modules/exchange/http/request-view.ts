@@ -1,8 +1,8 @@
 import type { OrganisationDirectory } from '@modules/organisations/index.js';
 import type { ExchangeRequestResponse } from '../queries/exchange-request.response.js';
-import { CATEGORY_WORDS, PURPOSE_WORDS } from '@shared/domain/plain-words.js';
+import { CATEGORY_WORDS, PURPOSE_WORDS, ukTime } from '@shared/domain/plain-words.js';
 import type { Purpose } from '@shared/domain/vocabulary.js';
-import { STATUS_TAGS, timeLeft, ukTime, words } from './plain-words.js';
+import { STATUS_TAGS, timeLeft, words } from './plain-words.js';
 
 /** An exchange request as the pages show it: names, words and dates instead of codes. */
 export interface RequestView {

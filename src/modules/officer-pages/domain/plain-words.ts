@@ -35,10 +35,3 @@ export const SEVERITY_TEXT: Record<string, string> = {
   SOME: 'Some need',
   SIGNIFICANT: 'Significant need',
 };
-
-/** Dates as people in England and Wales read them: 5 December 2026. */
-const UK_DAY = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
-
-export function ukDay(iso: string): { iso: string; text: string } {
-  return { iso, text: UK_DAY.format(new Date(iso)) };
-}

@@ -1,6 +1,6 @@
 import type { Purpose } from '@shared/domain/vocabulary.js';
-import { FIELD_WORDS, NEED_WORDS, PURPOSE_WORDS } from '@shared/domain/plain-words.js';
-import { LEVEL_TEXT, OGRS3_BAND_WORDS, ROSH_WORDS, SEVERITY_TEXT, ukDay, withheldWhy } from './plain-words.js';
+import { FIELD_WORDS, NEED_WORDS, PURPOSE_WORDS, ukDay } from '@shared/domain/plain-words.js';
+import { LEVEL_TEXT, OGRS3_BAND_WORDS, ROSH_WORDS, SEVERITY_TEXT, withheldWhy } from './plain-words.js';
 
 interface Summary {
   crn: string;

@@ -16,8 +16,8 @@ import {
 } from '@modules/cases/index.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { SignedInPeople, type SignedInPerson } from '@modules/people/index.js';
-import { PURPOSE_WORDS } from '@shared/domain/plain-words.js';
-import { LEVEL_TEXT, ROSH_WORDS, ukDay } from '../domain/plain-words.js';
+import { PURPOSE_WORDS, ukDay } from '@shared/domain/plain-words.js';
+import { LEVEL_TEXT, ROSH_WORDS } from '../domain/plain-words.js';
 import { PageKit, errorsFor, formOf, reasonOf, type FastifyReply, type FastifyRequest } from './page-kit.js';
 
 const FORM = 'application/x-www-form-urlencoded';

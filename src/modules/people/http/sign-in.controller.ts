@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sourcePath } from '@shared/core/source-root.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
+import { ukTime } from '@shared/domain/plain-words.js';
 import { ValidationException } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
 import { PAGE_CSP, Pages } from '@modules/web/index.js';
@@ -198,9 +199,6 @@ function origin(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;
 }
 
-/** Dates as people in England and Wales read them: 5 December 2026 at 09:12. */
-const UK_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
-
 function describe(s: PersonSession) {
   return {
     name: s.name ?? s.sub,
@@ -209,7 +207,7 @@ function describe(s: PersonSession) {
     attributes: Object.entries(s.attributes).map(([k, v]) => ({ key: k, value: v })),
     identityProvider: s.issuer,
     subject: s.sub,
-    signedInAt: { iso: s.createdAt.toISOString(), text: UK_TIME.format(s.createdAt) },
-    endsBy: { iso: s.expiresAt.toISOString(), text: UK_TIME.format(s.expiresAt) },
+    signedInAt: ukTime(s.createdAt),
+    endsBy: ukTime(s.expiresAt),
   };
 }

@@ -1,3 +1,5 @@
+import { ukDay, ukTime } from '@shared/domain/plain-words.js';
+
 /** The terms of one agreement version as the pages read them (the API's TermsResponse). */
 export interface ReadableTerms {
   title: string;
@@ -42,13 +44,8 @@ const PARTY_ROLE_NAMES: Readonly<Record<string, string>> = {
 };
 
 const nameOf = (names: Readonly<Record<string, string>>, code: string) => names[code] ?? code;
-const day = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(new Date(iso));
-
-const dayAndTime = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' }).format(
-    new Date(iso),
-  );
+const day = (iso: string) => ukDay(iso).text;
+const dayAndTime = (iso: string) => ukTime(iso).text;
 
 /** A changed instant in words: the day, or the day and time where the day stayed the same. */
 function dateChange(what: string, before: string, after: string): string[] {

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
 import type { Role } from '@shared/auth/roles.js';
+import { ukTime } from '@shared/domain/plain-words.js';
 import { DomainException } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
 import {
@@ -21,12 +22,6 @@ import { FORM, PageKit, field, pageErrors, type PageError } from './page-kit.js'
 /** The roles that may hold a personal key (what each signs is PERSON_KEY_ROLES'). */
 const KEY_ROLES = Object.keys(PERSON_KEY_ROLES) as Role[];
 const KID = /^person-[A-Za-z0-9_-]{43}$/;
-
-const UK_TIME = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'Europe/London',
-});
 
 /**
  * A person's signing keys: make one in the browser (the page's script sends only the public
@@ -153,9 +148,9 @@ export class PersonKeysPagesController {
         kid: k.kid,
         role: k.role,
         status: k.status,
-        registeredAt: UK_TIME.format(new Date(k.registeredAt)),
-        approvedAt: k.approvedAt ? UK_TIME.format(new Date(k.approvedAt)) : null,
-        revokedAt: k.revokedAt ? UK_TIME.format(new Date(k.revokedAt)) : null,
+        registeredAt: ukTime(k.registeredAt).text,
+        approvedAt: k.approvedAt ? ukTime(k.approvedAt).text : null,
+        revokedAt: k.revokedAt ? ukTime(k.revokedAt).text : null,
       })),
     });
   }
