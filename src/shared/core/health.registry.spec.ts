@@ -35,7 +35,7 @@ describe(HealthRegistry.name, () => {
     });
   });
 
-  it('shares one run among callers that arrive while it is in flight, and runs afresh afterwards', async () => {
+  it('shares rounds: callers arriving while one is in flight share the single round that starts after it', async () => {
     const sut = new HealthRegistry();
     let runs = 0;
     let release!: () => void;
@@ -43,14 +43,41 @@ describe(HealthRegistry.name, () => {
       runs++;
       return new Promise<void>((r) => (release = r));
     });
-    const waiting = Array.from({ length: 32 }, () => sut.run());
+    const first = sut.run();
+    const late = Array.from({ length: 32 }, () => sut.run());
     release();
-    const reports = await Promise.all(waiting);
-    expect(runs).toBe(1);
+    await first;
+    await new Promise((r) => setImmediate(r));
+    expect(runs).toBe(2);
+    release();
+    const reports = await Promise.all(late);
+    expect(runs).toBe(2);
     expect(new Set(reports).size).toBe(1);
     const next = sut.run();
+    await new Promise((r) => setImmediate(r));
     release();
     await next;
-    expect(runs).toBe(2);
+    expect(runs).toBe(3);
+  });
+
+  it('never answers a caller with a round that started before it asked', async () => {
+    const sut = new HealthRegistry();
+    let up = true;
+    let release!: () => void;
+    sut.register('database', () => {
+      const wasUp = up;
+      return new Promise<void>((resolve, reject) => (release = () => (wasUp ? resolve() : reject(new Error('gone')))));
+    });
+    const before = sut.run(); // its round checks while the database is up
+    up = false; // the database goes; this caller asks after that
+    const after = sut.run();
+    release();
+    expect((await before).ok).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    release();
+    expect(await after).toEqual({
+      ok: false,
+      checks: { database: expect.objectContaining({ status: 'down', detail: 'gone' }) },
+    });
   });
 });
