@@ -126,23 +126,28 @@ export class ReplicatedPostgres {
   }
 
   /**
-   * The primary's machine is lost: SIGKILL to the postmaster's whole process group (pg_ctl starts
-   * it as a group leader), so no backend finishes anything and nothing is shut down cleanly.
+   * The primary's machine is lost: SIGKILL to the postmaster and every process it started, so no
+   * backend (or WAL sender) finishes anything and nothing is shut down cleanly. Not a process-group
+   * kill: each child of the postmaster calls setsid(), and a backend outliving its postmaster
+   * answers queries (and commits) until it notices, which a lost machine never does. The postmaster
+   * is stopped first, so it forks nothing between the listing of its children and their end.
    */
   async killPrimary(): Promise<void> {
     const lines = (await readFile(path.join(this.primary.root, 'pg', 'pgdata', 'postmaster.pid'), 'utf8')).split('\n');
-    const pid = Number(lines[0]);
-    const { stdout } = await exec('ps', ['-o', 'pgid=', '-p', String(pid)]);
-    if (Number(stdout.trim()) !== pid) throw new Error(`postmaster ${pid} does not lead its process group`);
-    process.kill(-pid, 'SIGKILL');
+    const postmaster = Number(lines[0]);
+    process.kill(postmaster, 'SIGSTOP');
+    const { stdout } = await exec('ps', ['-o', 'pid=', '--ppid', String(postmaster)]);
+    const children = stdout.split('\n').filter(Boolean).map(Number);
+    if (!children.length) throw new Error(`postmaster ${postmaster} has no children to kill`);
+    const all = [postmaster, ...children];
+    for (const pid of all) process.kill(pid, 'SIGKILL');
     const until = Date.now() + 10_000;
     for (;;) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return;
-      }
-      if (Date.now() > until) throw new Error(`postmaster ${pid} still alive 10 s after SIGKILL`);
+      const alive = [];
+      for (const pid of all) if (await running(pid)) alive.push(pid);
+      if (!alive.length) return;
+      if (Date.now() > until)
+        throw new Error(`PostgreSQL processes ${alive.join(', ')} still alive 10 s after SIGKILL`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -155,5 +160,15 @@ export class ReplicatedPostgres {
   async destroy(): Promise<void> {
     await pgCtl(this.standbyDir, 'stop', ['-m', 'immediate', '-w', '-t', '60']).catch(() => undefined);
     await this.primary.destroy();
+  }
+}
+
+/** Whether the process exists and has not exited (a zombie waiting for its parent counts as gone). */
+async function running(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
