@@ -33,6 +33,7 @@ import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
 import { createOpenApiDocument } from './openapi.js';
 import { retry } from './database.js';
+import { withoutPreparedStatements } from '@shared/database/prepared.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -58,6 +59,7 @@ export async function createApp(
     statementTimeoutMs: config.dbStatementTimeoutMs,
     onPoolError: (e) => logger.warn(`database connection lost: ${e.message}`, 'Database'),
   });
+  if (!config.dbPreparedStatements) withoutPreparedStatements(dataSource);
   await retry(() => dataSource.initialize(), 30_000, logger);
 
   const adapter = new FastifyAdapter({

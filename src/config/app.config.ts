@@ -33,6 +33,8 @@ export interface AppConfig {
   readonly requestTimeoutMs: number;
   readonly dbPoolSize: number;
   readonly dbStatementTimeoutMs: number;
+  /** Hot statements are named prepared statements (parsed and planned once per connection); false for a pooler that cannot keep them. */
+  readonly dbPreparedStatements: boolean;
   readonly checkpointIntervalMs: number;
   readonly logBatchMaxEntries: number;
   /** How often each instance integrates log intents left queued this long (a crash between a change's commit and its integration). */
@@ -262,6 +264,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 300_000),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 16, 2, 500),
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    dbPreparedStatements: bool(env, 'DB_PREPARED_STATEMENTS', true),
     checkpointIntervalMs: int(env, 'CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
     logBatchMaxEntries: int(env, 'LOG_BATCH_MAX_ENTRIES', 512, 1, 10_000),
     logIntentSweepMs: int(env, 'LOG_INTENT_SWEEP_MS', 5000, 100, 3_600_000),

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PreparedStatement } from '@shared/database/prepared.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 import { termsFromDocument } from './domain/agreement-document.js';
@@ -87,6 +88,7 @@ export interface ReplayedAgreement {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STATE_SQL = 'SELECT version::text AS version FROM agreements_state WHERE id = 1';
+const STATE = new PreparedStatement('agreements.state-version', STATE_SQL);
 
 interface Entry {
   id: string;
@@ -260,7 +262,7 @@ export class AgreementCoverage {
   private readState(): Promise<string> {
     // Through TypeORM's query runner like every other query: concurrent questions share one read
     // (freshStateVersion), so its cost is paid once per round trip, not once per request.
-    const p = this.db.query<{ version: string }[]>(STATE_SQL).then((rows) => rows[0].version);
+    const p = STATE.rows<{ version: string }>(this.db, []).then((rows) => rows[0].version);
     this.inflight = p;
     const clear = () => {
       if (this.inflight === p) this.inflight = null;

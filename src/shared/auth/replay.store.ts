@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
+import { PreparedStatement } from '@shared/database/prepared.js';
 
 interface Claim {
   issuer: string;
@@ -15,6 +16,13 @@ interface Claim {
 /** Most claims written in one statement. */
 const MAX_BATCH = 512;
 const SWEEP_JOB = 'auth.replay-sweep';
+
+const CLAIM = new PreparedStatement(
+  'auth.claim-request-tokens',
+  `INSERT INTO request_tokens (issuer, jti, expires_at)
+   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+   ON CONFLICT DO NOTHING RETURNING issuer, jti`,
+);
 
 /**
  * Remembers every accepted request token (`iss`, `jti`) until it expires. The row's primary key
@@ -60,12 +68,11 @@ export class ReplayStore implements OnModuleInit, OnModuleDestroy {
         for (const c of repeats) c.resolve(false);
         const claims = [...first.values()];
         try {
-          const rows: { issuer: string; jti: string }[] = await this.db.query(
-            `INSERT INTO request_tokens (issuer, jti, expires_at)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
-             ON CONFLICT DO NOTHING RETURNING issuer, jti`,
-            [claims.map((c) => c.issuer), claims.map((c) => c.jti), claims.map((c) => c.expiresAt)],
-          );
+          const rows = await CLAIM.rows<{ issuer: string; jti: string }>(this.db, [
+            claims.map((c) => c.issuer),
+            claims.map((c) => c.jti),
+            claims.map((c) => c.expiresAt),
+          ]);
           const inserted = new Set(rows.map((r) => `${r.issuer}\u0000${r.jti}`));
           for (const [key, c] of first) c.resolve(inserted.has(key));
         } catch (e) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PreparedStatement } from '@shared/database/prepared.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import { Case, type CaseTransfer, type PushedCase } from '../domain/case.js';
 import { CaseRepository, type LoadedCase } from '../domain/case.repository.port.js';
@@ -73,6 +74,18 @@ function toAssessment(r: AssessmentRow): Assessment {
 const CASE_COLUMNS = `c.crn, c.managing_org, c.person, c.tier, c.rosh, c.mappa, c.iom_cohort, c.iom_force, c.licence_conditions, c.restricted, c.escalation, c.pending_transfer, c.updated_at,
   to_char(c.supervision_ended_on, 'YYYY-MM-DD') AS supervision_ended_on, c.restriction`;
 
+type LoadedRow = CaseRow & { a: AssessmentRow | null };
+
+const LOAD_WITH_LATEST_ASSESSMENT = new PreparedStatement(
+  'cases.load-with-latest-assessment',
+  `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
+     FROM cases c
+     LEFT JOIN LATERAL (
+       SELECT assessment_id, completed_at, assessor, authored_by_org, scores, rosh, needs, risk_management_plan, sensitive
+         FROM case_assessments WHERE crn = c.crn ORDER BY completed_at DESC, received_at DESC LIMIT 1) a ON true
+    WHERE c.crn = $1`,
+);
+
 /** Case records, assessments and transfers in PostgreSQL. Plain SQL: one round trip per read on the hot path. */
 @Injectable()
 export class PgCaseRepository extends CaseRepository {
@@ -81,15 +94,10 @@ export class PgCaseRepository extends CaseRepository {
   }
 
   async loadWithLatestAssessment(crn: string, tx?: Transaction): Promise<LoadedCase | null> {
-    const rows: (CaseRow & { a: AssessmentRow | null })[] = await (tx ?? this.db).query(
-      `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
-         FROM cases c
-         LEFT JOIN LATERAL (
-           SELECT assessment_id, completed_at, assessor, authored_by_org, scores, rosh, needs, risk_management_plan, sensitive
-             FROM case_assessments WHERE crn = c.crn ORDER BY completed_at DESC, received_at DESC LIMIT 1) a ON true
-        WHERE c.crn = $1`,
-      [crn],
-    );
+    // Every case read runs it: prepared, outside a transaction.
+    const rows = tx
+      ? await tx.query<LoadedRow[]>(LOAD_WITH_LATEST_ASSESSMENT.text, [crn])
+      : await LOAD_WITH_LATEST_ASSESSMENT.rows<LoadedRow>(this.db, [crn]);
     if (!rows.length) return null;
     const r = rows[0];
     const a = r.a ? toAssessment({ ...r.a, completed_at: new Date(r.a.completed_at) }) : null;
