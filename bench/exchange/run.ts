@@ -24,9 +24,10 @@ import { signRequestToken } from '../../src/shared/auth/request-token.js';
 import { LatencyHistogram } from '../lib/histogram.js';
 import { runLoad } from '../lib/load.js';
 import { getFreePort, startNodeScript } from '../lib/spawn.js';
-import { waitForQuiet } from '../lib/system.js';
+import { cpuSnapshot, cpuUseBetween, waitForQuiet, type CpuSnapshot } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
 import { loadDemoKey, type SigningKey } from '../summary-read/requests.js';
+import { postgresCpuMs, postmasterPid } from '../summary-read/db-stats.js';
 import { formatHotSpots, summariseNewestProfile } from '../summary-read/profile.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -145,6 +146,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_SECOND: '1000000',
       RATE_LIMIT_BURST: '1000000',
       NODE_ENV: 'production',
+      // BENCH_DB_PREPARED_STATEMENTS=false measures the gateway as it was before hot statements were prepared.
+      DB_PREPARED_STATEMENTS: process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true',
     },
     readyUrl: `${baseUrl}/health`,
     readyTimeoutMs: 180_000,
@@ -195,6 +198,12 @@ async function main(): Promise<void> {
     if (first) throw new Error(`preflight exchange failed: ${first}`);
 
     const quiet = await waitForQuiet({ pids: [gw.pid], maxForeignPercent: 25, timeoutMs: 60_000 });
+    const postmaster = await postmasterPid(dataDir);
+    // CPU of the gateway and of PostgreSQL over the measured window only (not the warm-up).
+    const cpuNow = () =>
+      Promise.all([cpuSnapshot([gw.pid]), postmaster ? postgresCpuMs(postmaster) : Promise.resolve(NaN)]);
+    let cpuAtStart: Promise<[CpuSnapshot, number]> | undefined;
+    let doneAtStart = 0;
     const logBefore = await logSize();
     const sentBefore = prepared.length;
     const h = new LatencyHistogram();
@@ -204,7 +213,12 @@ async function main(): Promise<void> {
     const start = performance.now();
     let measureStart = start;
     const end = start + s.warmupMs + s.durationMs;
-    setTimeout(() => ((measuring = true), (measureStart = performance.now())), s.warmupMs);
+    setTimeout(() => {
+      measuring = true;
+      measureStart = performance.now();
+      cpuAtStart = cpuNow();
+      doneAtStart = done;
+    }, s.warmupMs);
     await Promise.all(
       Array.from({ length: s.concurrency }, async () => {
         while (performance.now() < end && prepared.length) {
@@ -220,6 +234,10 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = (performance.now() - measureStart) / 1000;
+    const [[cpuA, pgA], [cpuB, pgB]] = await Promise.all([cpuAtStart!, cpuNow()]);
+    const gatewayCpuMs = (cpuUseBetween(cpuA, cpuB).pids[gw.pid] / 100) * cpuUseBetween(cpuA, cpuB).wallMs;
+    const measured = done - doneAtStart;
+    const cpuPerExchange = measured ? (gatewayCpuMs + (pgB - pgA)) / measured : NaN;
     const entriesPerExchange = (await logSize()) - logBefore;
     const sent = sentBefore - prepared.length;
     await owner.end();
@@ -251,6 +269,14 @@ async function main(): Promise<void> {
         note: `${entriesPerExchange} entries for ${sent} exchanges sent (warm-up included); each is a group-commit wait`,
       },
       { name: `exchange x${s.concurrency} p99`, figure: h.percentileMs(99), unit: 'ms', better: 'lower' },
+      {
+        name: 'CPU per exchange: gateway + PostgreSQL',
+        figure: Math.round(cpuPerExchange * 100) / 100,
+        unit: 'ms',
+        target: 4,
+        better: 'lower',
+        note: `gateway ${(gatewayCpuMs / measured).toFixed(2)} ms, PostgreSQL ${((pgB - pgA) / measured).toFixed(2)} ms; prepared statements ${process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true'}`,
+      },
     ];
     await printTable(rows, {
       title: 'Exchange requests (auto-approved), submit to signed response',
