@@ -76,6 +76,31 @@ describe('Prepared statements (DB_PREPARED_STATEMENTS)', () => {
     expect(await ds.query(PREPARED)).toEqual([{ name: ORGS.name, statement: ORGS.text }]);
   });
 
+  it('runs inside an open transaction on its connection: it commits and rolls back with it', async () => {
+    const ds = await onePooledConnection();
+    const rename = new PreparedStatement(
+      'test.rename-organisation',
+      'UPDATE organisations SET name = $2 WHERE id = $1',
+    );
+    await expect(
+      ds.transaction(async (tx) => {
+        await rename.rows(tx, ['prep-nps', 'Renamed then rolled back']);
+        expect(await tx.query(`SELECT name FROM organisations WHERE id = 'prep-nps'`)).toEqual([
+          { name: 'Renamed then rolled back' },
+        ]);
+        expect(await tx.query(`SELECT name FROM pg_prepared_statements WHERE name = $1`, [rename.name])).toHaveLength(
+          1,
+        );
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await ds.query(`SELECT name FROM organisations WHERE id = 'prep-nps'`)).toEqual([{ name: 'Prep NPS' }]);
+    await ds.transaction((tx) => rename.rows(tx, ['prep-nps', 'Prep NPS, committed']));
+    expect(await ds.query(`SELECT name FROM organisations WHERE id = 'prep-nps'`)).toEqual([
+      { name: 'Prep NPS, committed' },
+    ]);
+  });
+
   it('refuses one name declared with two texts', () => {
     expect(() => new PreparedStatement(ORGS.name, 'SELECT 1')).toThrow(/declared with two texts/);
   });

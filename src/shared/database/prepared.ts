@@ -1,8 +1,13 @@
 import type pg from 'pg';
-import type { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 const texts = new Map<string, string>();
+
+/** SQL on an open transaction (a Transaction, an OutboxSql): anything with `query`. */
+interface OpenTransaction {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+}
 const unprepared = new WeakSet<DataSource>();
 
 /**
@@ -33,13 +38,28 @@ export class PreparedStatement {
     texts.set(name, text);
   }
 
-  /** Runs it on a connection of the data source's pool (outside any transaction); the rows. */
-  async rows<T>(db: DataSource, values: readonly unknown[]): Promise<T[]> {
-    const pool = (db.driver as PostgresDriver).master as pg.Pool;
-    const query = unprepared.has(db)
+  /**
+   * Runs it and answers the rows: on a connection of the data source's pool, or inside the open
+   * transaction `on` (a TypeORM EntityManager of `DataSource.transaction()`), on that
+   * transaction's connection. Anything else with `query` gets the text as an unnamed statement.
+   */
+  async rows<T>(on: DataSource | OpenTransaction, values: readonly unknown[]): Promise<T[]> {
+    if (on instanceof DataSource) {
+      const pool = (on.driver as PostgresDriver).master as pg.Pool;
+      const result = await pool.query<T & pg.QueryResultRow>(this.config(on, values));
+      return result.rows;
+    }
+    const runner = (on as Partial<EntityManager>).queryRunner;
+    if (!runner || runner.isReleased) return (await on.query(this.text, [...values])) as T[];
+    // The runner's own connection, so the statement is part of its transaction.
+    const client = (await runner.connect()) as pg.PoolClient;
+    const result = await client.query<T & pg.QueryResultRow>(this.config(runner.connection, values));
+    return result.rows;
+  }
+
+  private config(db: DataSource, values: readonly unknown[]): pg.QueryConfig {
+    return unprepared.has(db)
       ? { text: this.text, values: [...values] }
       : { name: this.name, text: this.text, values: [...values] };
-    const result = await pool.query<T & pg.QueryResultRow>(query);
-    return result.rows;
   }
 }

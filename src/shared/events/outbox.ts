@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PreparedStatement } from '@shared/database/prepared.js';
 
 /** The event types the gateway raises (CloudEvents `type`). Subscriptions name these, or `*`. */
 export const EVENT_TYPES = [
@@ -58,7 +59,10 @@ export interface OutboxSql {
 /** The advisory lock key that orders outbox writers (see recordEvents). */
 export const OUTBOX_LOCK_KEY = 7_163_016;
 
-const INSERT = `INSERT INTO event_outbox (id, type, subject, crn, parties, link, people) VALUES ($1, $2, $3, $4, $5::text[], $6, $7::text[])`;
+const INSERT = new PreparedStatement(
+  'events.outbox-insert',
+  `INSERT INTO event_outbox (id, type, subject, crn, parties, link, people) VALUES ($1, $2, $3, $4, $5::text[], $6, $7::text[])`,
+);
 
 /**
  * Writes the change's events into the outbox inside the change's transaction `tx`: they commit
@@ -70,7 +74,7 @@ export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]
   if (!events.length) return;
   await tx.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_LOCK_KEY]);
   for (const e of events) {
-    await tx.query(INSERT, [
+    await INSERT.rows(tx, [
       randomUUID(),
       e.type,
       e.subject,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PreparedStatement } from '@shared/database/prepared.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 import { ExchangeRequest, type ExchangeStatus, type Urgency } from '../domain/exchange-request.js';
@@ -42,6 +43,38 @@ interface Row {
   response_jws: string | null;
   fulfilled_at: Date | null;
 }
+
+// The statements every exchange runs, prepared (see PreparedStatement). Columns are named, not
+// `*`: a prepared statement's result columns must not change under it.
+const COLUMNS = `id, requester_org, provider_org, crn, purpose, data_categories, justification, urgency, agreement_id,
+  request_jws, request_jti, request_kid, request_alg, request_iat, submitted_by_sub, submitted_by_roles, submitted_at, due_by,
+  status, status_reason, decided_at, decided_by_org, decided_by_sub, agreement_version, fields_released, fields_withheld,
+  release_log_index, response_jws, fulfilled_at`;
+const INSERT = new PreparedStatement(
+  'exchange.insert',
+  `INSERT INTO exchange_requests (id, requester_org, provider_org, crn, purpose, data_categories, justification, urgency, agreement_id,
+           request_jws, request_jti, request_kid, request_alg, request_iat, submitted_by_sub, submitted_by_roles, submitted_at, due_by,
+           status, status_reason, decided_at, decided_by_org, decided_by_sub, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $17)`,
+);
+const SAVE = new PreparedStatement(
+  'exchange.save',
+  `UPDATE exchange_requests SET status = $2, status_reason = $3, decided_at = $4, decided_by_org = $5, decided_by_sub = $6,
+         agreement_version = $7, fields_released = $8, fields_withheld = $9, release_log_index = $10, response_jws = $11, fulfilled_at = $12, updated_at = now()
+       WHERE id = $1`,
+);
+const JTI_USED = new PreparedStatement(
+  'exchange.jti-used',
+  `SELECT 1 FROM exchange_requests WHERE requester_org = $1 AND request_jti = $2`,
+);
+const FIND_BY_ID = new PreparedStatement(
+  'exchange.find-by-id',
+  `SELECT ${COLUMNS} FROM exchange_requests WHERE id = $1`,
+);
+const LOCK = new PreparedStatement(
+  'exchange.lock',
+  `SELECT ${COLUMNS} FROM exchange_requests WHERE id = $1 FOR UPDATE`,
+);
 
 function toDomain(r: Row): ExchangeRequest {
   return ExchangeRequest.restore({
@@ -94,37 +127,31 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
   async insert(tx: Transaction, r: ExchangeRequest): Promise<void> {
     const s = r.state;
     try {
-      await tx.query(
-        `INSERT INTO exchange_requests (id, requester_org, provider_org, crn, purpose, data_categories, justification, urgency, agreement_id,
-           request_jws, request_jti, request_kid, request_alg, request_iat, submitted_by_sub, submitted_by_roles, submitted_at, due_by,
-           status, status_reason, decided_at, decided_by_org, decided_by_sub, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $17)`,
-        [
-          s.id,
-          s.requester,
-          s.provider,
-          s.crn,
-          s.purpose,
-          s.dataCategories,
-          s.justification,
-          s.urgency,
-          s.agreementId,
-          s.requestJws,
-          s.requestJti,
-          s.requestKid,
-          s.requestAlg,
-          s.requestIat,
-          s.submittedBy.sub,
-          s.submittedBy.roles,
-          s.submittedAt,
-          s.dueBy,
-          s.status,
-          s.statusReason,
-          s.decidedAt,
-          s.decidedBy?.org ?? null,
-          s.decidedBy?.sub ?? null,
-        ],
-      );
+      await INSERT.rows(tx, [
+        s.id,
+        s.requester,
+        s.provider,
+        s.crn,
+        s.purpose,
+        s.dataCategories,
+        s.justification,
+        s.urgency,
+        s.agreementId,
+        s.requestJws,
+        s.requestJti,
+        s.requestKid,
+        s.requestAlg,
+        s.requestIat,
+        s.submittedBy.sub,
+        s.submittedBy.roles,
+        s.submittedAt,
+        s.dueBy,
+        s.status,
+        s.statusReason,
+        s.decidedAt,
+        s.decidedBy?.org ?? null,
+        s.decidedBy?.sub ?? null,
+      ]);
     } catch (e) {
       if (
         (e as { code?: string }).code === '23505' &&
@@ -136,22 +163,19 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
   }
 
   async jtiUsed(requester: string, jti: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `SELECT 1 FROM exchange_requests WHERE requester_org = $1 AND request_jti = $2`,
-      [requester, jti],
-    );
+    const rows = await JTI_USED.rows(this.db, [requester, jti]);
     return rows.length > 0;
   }
 
   async findById(id: string): Promise<ExchangeRequest | null> {
     if (!isUuid(id)) return null;
-    const rows: Row[] = await this.db.query(`SELECT * FROM exchange_requests WHERE id = $1`, [id]);
+    const rows = await FIND_BY_ID.rows<Row>(this.db, [id]);
     return rows.length ? toDomain(rows[0]) : null;
   }
 
   async lock(tx: Transaction, id: string): Promise<ExchangeRequest | null> {
     if (!isUuid(id)) return null;
-    const rows = await tx.query<Row[]>(`SELECT * FROM exchange_requests WHERE id = $1 FOR UPDATE`, [id]);
+    const rows = await LOCK.rows<Row>(tx, [id]);
     return rows.length ? toDomain(rows[0]) : null;
   }
 
@@ -213,25 +237,20 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
 
   async save(tx: Transaction, r: ExchangeRequest): Promise<void> {
     const s = r.state;
-    await tx.query(
-      `UPDATE exchange_requests SET status = $2, status_reason = $3, decided_at = $4, decided_by_org = $5, decided_by_sub = $6,
-         agreement_version = $7, fields_released = $8, fields_withheld = $9, release_log_index = $10, response_jws = $11, fulfilled_at = $12, updated_at = now()
-       WHERE id = $1`,
-      [
-        s.id,
-        s.status,
-        s.statusReason,
-        s.decidedAt,
-        s.decidedBy?.org ?? null,
-        s.decidedBy?.sub ?? null,
-        s.release?.agreementVersion ?? null,
-        s.release?.fieldsReleased ?? null,
-        s.release?.fieldsWithheld ?? null,
-        s.release?.logIndex ?? null,
-        s.release?.responseJws ?? null,
-        s.release?.at ?? null,
-      ],
-    );
+    await SAVE.rows(tx, [
+      s.id,
+      s.status,
+      s.statusReason,
+      s.decidedAt,
+      s.decidedBy?.org ?? null,
+      s.decidedBy?.sub ?? null,
+      s.release?.agreementVersion ?? null,
+      s.release?.fieldsReleased ?? null,
+      s.release?.fieldsWithheld ?? null,
+      s.release?.logIndex ?? null,
+      s.release?.responseJws ?? null,
+      s.release?.at ?? null,
+    ]);
   }
 }
 
