@@ -185,7 +185,7 @@ describe('IG console in a browser (headless Chromium)', () => {
     expect(await outcome.textContent()).toMatch(
       new RegExp(`^Verified: entry ${policeRead} is in the signed log of \\d+ entries\\.$`),
     );
-    expect(await page.locator('.steps li.ok').count()).toBe(4);
+    expect(await page.locator('.app-steps li.app-step--ok').count()).toBe(4);
     await shot('entry-verified');
 
     await page.getByRole('link', { name: 'Subject access report' }).click();
@@ -231,13 +231,24 @@ describe('IG console in a browser (headless Chromium)', () => {
     await page.getByLabel('Status').selectOption('REPORTED');
     await page.getByLabel('Note (why this change)').fill('Reported to the ICO by telephone');
     await page.getByRole('button', { name: 'Record the change' }).click();
-    await page.getByRole('status').filter({ hasText: 'Could not record the change' }).waitFor();
-    // The error names the field in the words of its label.
-    expect(await page.locator('#change-status').textContent()).toContain('Reported to the ICO at');
+    // A GOV.UK error summary, focused, names the field in the words of its label and links to it;
+    // the field itself shows the error.
+    const summary = page.locator('#change-form .govuk-error-summary');
+    await summary.waitFor();
+    expect(await summary.evaluate((e) => e === document.activeElement)).toBe(true);
+    const link = summary.getByRole('link', { name: /^Reported to the ICO at: / });
+    expect(await link.getAttribute('href')).toBe('#c-reported');
+    expect(await page.locator('#c-reported-error').textContent()).toContain('Reported to the ICO at');
+    expect(await page.locator('#c-reported').getAttribute('aria-describedby')).toContain('c-reported-error');
+    expect(await axe(page)).toEqual([]);
+    await link.click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('c-reported');
+    await page.getByRole('heading', { name: /^Breach discovered/ }).waitFor();
     await page.getByLabel('Reported to the ICO at (your local time)').fill(local);
     await page.getByLabel('ICO reference').fill('ICO/00123456');
     await page.getByRole('button', { name: 'Record the change' }).click();
     await page.getByRole('status').filter({ hasText: 'Version 2 recorded.' }).waitFor();
+    expect(await page.locator('#change-form .govuk-error-summary').count()).toBe(0);
     expect(await page.locator('#breach-history tbody tr').count()).toBe(2);
 
     await page.getByRole('link', { name: 'IG records' }).click();
@@ -252,7 +263,7 @@ describe('IG console in a browser (headless Chromium)', () => {
 
   it('lists misuse flags, records a review, and verifies the checkpoint on the overview', async () => {
     await page.getByRole('link', { name: 'Misuse flags' }).click();
-    const flag = page.locator('li.flag[data-kind="BREAK_GLASS"]');
+    const flag = page.locator('li.app-flag[data-kind="BREAK_GLASS"]');
     await flag.waitFor();
     expect(await flag.textContent()).toContain('user:om-3 (crc-northumbria)');
     await flag.getByLabel('Review note').fill('Escalation confirmed with the duty manager.');
@@ -424,7 +435,7 @@ describe('IG console in a browser, witnessed checkpoints', () => {
     expect(await result.textContent()).toMatch(
       /^Checkpoint of \d+ entries cosigned by 2 of 3 witnesses \(2 required\); every signature verified in your browser\.$/,
     );
-    expect(await result.getAttribute('class')).toBe('result ok');
+    expect(await result.getAttribute('class')).toBe('govuk-body app-result app-result--ok');
     const rows = await page.locator('#witness-table tbody tr').allTextContents();
     expect(rows).toEqual([
       expect.stringMatching(/^witness\.police-durham\.example\/w1verified, cosigned /),
