@@ -161,7 +161,20 @@ describe('IG console in a browser (headless Chromium)', () => {
     await page.goto(`${base}/ig`);
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     await shot('sign-in');
-    // A 401 for the not-yet-signed-in session check is expected; only later errors count.
+    // No token, then a token that is not one: each named in a GOV.UK error summary linked to the field, and at the field.
+    const summary = page.locator('#signin-error');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await summary.getByRole('link', { name: 'Request token: Enter a request token' }).waitFor();
+    expect(await page.locator('#token-error').textContent()).toBe('Error: Enter a request token');
+    expect(await page.locator('#token').getAttribute('aria-describedby')).toBe('token-hint token-error');
+    expect(await axe(page)).toEqual([]);
+    await page.getByLabel('Request token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await summary.getByRole('link', { name: /^Request token: Sign-in failed: / }).waitFor();
+    await summary.getByRole('link').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('token');
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    // A 401 for the not-yet-signed-in session check (and the refused token) is expected; only later errors count.
     problems.length = 0;
 
     await signIn();
@@ -201,6 +214,17 @@ describe('IG console in a browser (headless Chromium)', () => {
     await shot('subject-access-report');
 
     expect(problems).toEqual([]);
+
+    // A call that fails outside a form: said in a GOV.UK notification banner (an alert).
+    await page.goto(`${base}/ig#/entry/999999`);
+    const banner = page.locator('#message.govuk-notification-banner');
+    await banner.waitFor();
+    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await page.locator('#message-text').textContent()).not.toBe('');
+    expect(await axe(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Log review' }).click();
+    await banner.waitFor({ state: 'hidden' });
+    problems.length = 0;
   });
 
   it('records a breach with its ICO clock, reports it, and shows the agreements with their DPIA and review schedule', async () => {

@@ -121,11 +121,22 @@ function showSignedOut(): void {
   void loadDemoIdentities();
 }
 
-/** Shows a sign-in problem where it is seen: in an error summary at the top of the sign-in view, focused. */
-function showSignInError(text: string): void {
+/**
+ * Shows a sign-in problem where it is seen: in an error summary at the top of the sign-in view,
+ * focused; one about the pasted token links to the token's field, which shows it too.
+ */
+function showSignInError(text: string, aboutToken: boolean): void {
   const box = $('signin-error');
-  $('signin-error-list').replaceChildren(el('li', {}, el('a', { href: '#token', text })));
-  $('token').closest('.govuk-form-group')?.classList.add('govuk-form-group--error');
+  $('signin-error-list').replaceChildren(
+    el('li', {}, aboutToken ? el('a', { href: '#token', text: `Request token: ${text}` }) : text),
+  );
+  if (aboutToken) {
+    $('token').closest('.govuk-form-group')?.classList.add('govuk-form-group--error');
+    $('token').classList.add('govuk-textarea--error');
+    $('token').setAttribute('aria-describedby', 'token-hint token-error');
+    $('token-error-text').textContent = text;
+    $('token-error').hidden = false;
+  }
   box.hidden = false;
   box.focus();
 }
@@ -134,6 +145,9 @@ function clearSignInError(): void {
   $('signin-error').hidden = true;
   $('signin-error-list').replaceChildren();
   $('token').closest('.govuk-form-group')?.classList.remove('govuk-form-group--error');
+  $('token').classList.remove('govuk-textarea--error');
+  $('token').setAttribute('aria-describedby', 'token-hint');
+  $('token-error').hidden = true;
 }
 
 /** Takes the session in: its form token for state-changing calls, the names, and the organisation pickers. */
@@ -180,7 +194,7 @@ function loadDemoIdentities(): Promise<void> {
       });
       b.addEventListener(
         'click',
-        () => void signIn(() => api<Session>('/ig/demo-session', { method: 'POST', body: { org: id.org } })),
+        () => void signIn(() => api<Session>('/ig/demo-session', { method: 'POST', body: { org: id.org } }), false),
       );
       list.append(el('li', {}, b));
     }
@@ -191,7 +205,8 @@ function loadDemoIdentities(): Promise<void> {
   return demoIdentities;
 }
 
-async function signIn(call: () => Promise<Session>): Promise<void> {
+/** Signs in with `call` (a pasted token's when `withToken`, or a demo identity's). */
+async function signIn(call: () => Promise<Session>, withToken: boolean): Promise<void> {
   showMessage('');
   clearSignInError();
   try {
@@ -201,7 +216,7 @@ async function signIn(call: () => Promise<Session>): Promise<void> {
     location.hash = '#/log';
     await route();
   } catch (e) {
-    showSignInError(`Sign-in failed: ${messageOf(e)}`);
+    showSignInError(`Sign-in failed: ${messageOf(e)}`, withToken);
   }
 }
 
@@ -211,10 +226,13 @@ $('token-form').addEventListener('submit', (ev) => {
   const token = input.value.trim();
   input.value = '';
   if (!token) {
-    showSignInError('Enter a request token');
+    showSignInError('Enter a request token', true);
     return;
   }
-  void signIn(() => api<Session>('/ig/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }));
+  void signIn(
+    () => api<Session>('/ig/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }),
+    true,
+  );
 });
 
 $('sign-out').addEventListener('click', () => {
@@ -570,7 +588,7 @@ void (async function start() {
     // Signed in, but not as an ig-reviewer (403): say so where it is seen, not a bare sign-in form.
     if (e instanceof ApiError && e.status === 403) {
       await route();
-      showSignInError(messageOf(e));
+      showSignInError(messageOf(e), false);
       return;
     }
   }
