@@ -91,9 +91,10 @@ function chart(id: string, title: string, days: string[], series: { label: strin
           series.map((s, n) => el('li', {}, el('span', { class: `app-swatch app-s${n}` }), s.label)),
         )
       : null;
+  const columns = ['Day', ...series.map((s) => s.label), ...(series.length > 1 ? ['Total'] : [])];
   const data = table(
-    { id: `${id}-table`, caption: `${title}, per day`, numericFrom: 1 },
-    ['Day', ...series.map((s) => s.label), ...(series.length > 1 ? ['Total'] : [])],
+    { id: `${id}-table`, caption: `${title}, per day`, numeric: columns.map((_, i) => i).slice(1) },
+    columns,
     days.map((day, i) =>
       tr(
         {},

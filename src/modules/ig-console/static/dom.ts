@@ -148,21 +148,21 @@ export const th = (scope: 'col' | 'row', text: string, cls = ''): HTMLTableCellE
 /**
  * A govuk-table with its caption (visually hidden unless `showCaption`), column headers and rows,
  * in a region named by the caption that scrolls sideways by itself when the table is wider than the screen.
- * Columns from `numericFrom` on hold numbers (headers aligned with them).
+ * The columns at the indexes `numeric` hold numbers: their headers align with them.
  */
 export function table(
-  attrs: Attrs & { caption: string; showCaption?: boolean; numericFrom?: number },
+  attrs: { id?: string; caption: string; showCaption?: boolean; numeric?: readonly number[] },
   headers: readonly string[],
   rows: readonly HTMLTableRowElement[],
 ): HTMLElement {
-  const { caption, showCaption, numericFrom, ...rest } = attrs;
+  const { id, caption, showCaption, numeric = [] } = attrs;
   // A region the keyboard can reach, so that a table wider than the screen can be scrolled without a mouse.
   return el(
     'div',
     { class: 'app-table-scroll', role: 'region', 'aria-label': caption, tabindex: 0 },
     el(
       'table',
-      { ...rest, class: 'govuk-table' },
+      { id, class: 'govuk-table' },
       el('caption', {
         class: `govuk-table__caption ${showCaption ? 'govuk-table__caption--s' : 'govuk-visually-hidden'}`,
         text: caption,
@@ -172,9 +172,7 @@ export function table(
         { class: 'govuk-table__head' },
         tr(
           {},
-          headers.map((h, i) =>
-            th('col', h, numericFrom !== undefined && i >= numericFrom ? 'govuk-table__header--numeric' : ''),
-          ),
+          headers.map((h, i) => th('col', h, numeric.includes(i) ? 'govuk-table__header--numeric' : '')),
         ),
       ),
       el('tbody', { class: 'govuk-table__body' }, [...rows]),

@@ -95,7 +95,7 @@ const fmtAge = (s: number | null) =>
 function webhookTable(subs: WebhookDelivery[]): HTMLElement {
   if (!subs.length) return para('No webhook subscriptions.');
   return table(
-    { id: 'webhook-delivery', caption: 'Webhook subscriptions and their delivery status' },
+    { id: 'webhook-delivery', caption: 'Webhook subscriptions and their delivery status', numeric: [2, 3, 5, 6] },
     WEBHOOK_COLUMNS,
     subs.map((s) =>
       tr(
@@ -226,7 +226,7 @@ export async function showOverview(): Promise<void> {
       h3('Data-sharing agreements'),
       statuses.length
         ? table(
-            { caption: 'Agreements by status', numericFrom: 1 },
+            { caption: 'Agreements by status', numeric: [1] },
             ['Status', 'Agreements'],
             statuses.map(([s, n]) =>
               tr({}, td({ text: s }), td({ class: 'govuk-table__cell--numeric', text: String(n) })),
