@@ -128,7 +128,7 @@ describe('IG console in a browser, signed in through the organisation’s identi
     expect(await rows.first().textContent()).toContain('Durham Constabulary');
     expect(await page.locator('#log-table').textContent()).toContain('Risk management');
     // Dates and CRNs do not break across lines.
-    expect(await rows.first().locator('td.nowrap').count()).toBe(2);
+    expect(await rows.first().locator('td.app-nowrap').count()).toBe(2);
     expect(await axe(page)).toEqual([]);
 
     // The entry: field names in plain words, the IdP the reviewer came through is not the actor's.
@@ -152,9 +152,103 @@ describe('IG console in a browser, signed in through the organisation’s identi
     expect(problems).toEqual([]);
   });
 
+  it('is on the same front end as the other pages: the shared header, GOV.UK Frontend, every section accessible and usable at 320 px', async () => {
+    // From the home page to the console: the same service name and links in the same GOV.UK header.
+    await page.goto(`${base}/home`);
+    const service = page.locator('.govuk-service-navigation__service-name');
+    const links = page.locator('.govuk-service-navigation__list a');
+    const homeService = await service.textContent();
+    const homeLinks = await links.allTextContents();
+    await page.goto(`${base}/ig`);
+    await page.getByRole('heading', { name: 'Log review' }).waitFor();
+    expect(await service.textContent()).toBe(homeService);
+    expect(await links.allTextContents()).toEqual(homeLinks);
+    // The signed-in person, by name, and Sign out are in that header.
+    const name = await page.evaluate(
+      async () => ((await (await fetch('/ig/api/session')).json()) as { name: string }).name,
+    );
+    expect(name).toBeTruthy();
+    const header = page.locator('header.govuk-template__header .govuk-service-navigation');
+    await header.getByText(`Signed in as ${name} (Durham Constabulary)`).waitFor();
+    expect(await header.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    // GOV.UK Frontend's stylesheet, its fonts and its script (the service navigation's menu) run.
+    const sheets = await page.evaluate(() => Array.from(document.styleSheets, (s) => s.href));
+    expect(sheets).toContain(`${base}/assets/govuk/govuk-frontend.min.css`);
+    expect(
+      await page
+        .getByRole('heading', { name: 'Information governance console' })
+        .evaluate((h) => getComputedStyle(h).fontFamily),
+    ).toMatch(/^"GDS Transport"/);
+    expect(await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported'))).toBe(true);
+    expect(await page.locator('.app-needs-js-message').isVisible()).toBe(false);
+
+    /** Each section, and what shows once it has loaded. */
+    const sections: [string, () => Promise<void>][] = [
+      ['Log review', () => page.getByRole('status').filter({ hasText: 'entries shown' }).waitFor()],
+      [
+        'Subject access report',
+        async () => {
+          // No CRN: a GOV.UK error summary names the field and links to it.
+          await page.getByLabel('CRN of the person').fill('');
+          await page.getByRole('button', { name: 'Show report' }).click();
+          await page
+            .locator('#subject-form .govuk-error-summary')
+            .getByRole('link', { name: /^CRN: / })
+            .waitFor();
+          expect(await axe(page)).toEqual([]);
+          await page.getByLabel('CRN of the person').fill('D123456');
+          await page.getByRole('button', { name: 'Show report' }).click();
+          await page.locator('#report-table tbody tr').first().waitFor();
+          expect(await page.locator('#subject-form .govuk-error-summary').count()).toBe(0);
+        },
+      ],
+      ['Misuse flags', () => page.locator('li.app-flag').first().waitFor()],
+      ['Activity charts', () => page.locator('#chart-break-glass svg rect').first().waitFor()],
+      [
+        'Governance overview',
+        () => page.locator('#checkpoint-verify').filter({ hasText: 'Signature verified' }).waitFor(),
+      ],
+      ['IG records', () => page.locator('#agreement-record-table tbody tr').first().waitFor()],
+      ['Retention', () => page.locator('#retention-kinds tbody tr').first().waitFor()],
+    ];
+    const noSidewaysScroll = async () =>
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    for (const width of [1280, 320]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const [section, loaded] of sections) {
+        // At 320 px the header's links fold into its menu; the console's sections stay in view.
+        await page.locator('#nav').getByRole('link', { name: section, exact: true }).click();
+        await page.getByRole('heading', { name: section, exact: true }).waitFor();
+        expect(await page.locator('#nav [aria-current="page"]').textContent()).toBe(section);
+        expect(await page.title()).toBe(
+          `${section} - Information governance console - Probation information-sharing gateway`,
+        );
+        await loaded();
+        expect([section, width, await axe(page)]).toEqual([section, width, []]);
+        if (width === 320) await noSidewaysScroll();
+      }
+      // An entry, verified.
+      await page.locator('#nav').getByRole('link', { name: 'Log review' }).click();
+      await page.locator('#log-table tbody tr').first().getByRole('link').click();
+      await page.getByRole('button', { name: 'Verify against the signed checkpoint' }).click();
+      await page
+        .locator('#verify-outcome')
+        .filter({ hasText: /^Verified/ })
+        .waitFor();
+      expect([width, await axe(page)]).toEqual([width, []]);
+      if (width === 320) {
+        await noSidewaysScroll();
+        expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(true);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('#nav').getByRole('link', { name: 'Log review' }).click();
+    expect(problems).toEqual([]);
+  });
+
   it('reviews a misuse flag and then lists only the unreviewed ones', async () => {
     await page.getByRole('link', { name: 'Misuse flags' }).click();
-    const flags = page.locator('li.flag[data-kind="BREAK_GLASS"]');
+    const flags = page.locator('li.app-flag[data-kind="BREAK_GLASS"]');
     await flags.first().waitFor();
     expect(await flags.count()).toBe(2);
     expect(await flags.first().textContent()).toContain('(Durham Constabulary)');
@@ -170,7 +264,7 @@ describe('IG console in a browser, signed in through the organisation’s identi
       .getByRole('status')
       .filter({ hasText: /unreviewed flags? from/ })
       .waitFor();
-    const left = page.locator('li.flag[data-kind="BREAK_GLASS"]');
+    const left = page.locator('li.app-flag[data-kind="BREAK_GLASS"]');
     expect(await left.count()).toBe(1);
     expect(await left.textContent()).toContain('user:pc-durham-4');
     expect(await axe(page)).toEqual([]);
@@ -220,5 +314,10 @@ describe('IG console in a browser, signed in through the organisation’s identi
     await error.getByText(/ig-reviewer role/).waitFor();
     expect(await error.isVisible()).toBe(true);
     expect(await axe(page)).toEqual([]);
+    // The sign-in view at 320 px: no sideways scroll.
+    await page.setViewportSize({ width: 320, height: 780 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    expect(await axe(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

@@ -161,7 +161,20 @@ describe('IG console in a browser (headless Chromium)', () => {
     await page.goto(`${base}/ig`);
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     await shot('sign-in');
-    // A 401 for the not-yet-signed-in session check is expected; only later errors count.
+    // No token, then a token that is not one: each named in a GOV.UK error summary linked to the field, and at the field.
+    const summary = page.locator('#signin-error');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await summary.getByRole('link', { name: 'Request token: Enter a request token' }).waitFor();
+    expect(await page.locator('#token-error').textContent()).toBe('Error: Enter a request token');
+    expect(await page.locator('#token').getAttribute('aria-describedby')).toBe('token-hint token-error');
+    expect(await axe(page)).toEqual([]);
+    await page.getByLabel('Request token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await summary.getByRole('link', { name: /^Request token: Sign-in failed: / }).waitFor();
+    await summary.getByRole('link').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('token');
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    // A 401 for the not-yet-signed-in session check (and the refused token) is expected; only later errors count.
     problems.length = 0;
 
     await signIn();
@@ -185,7 +198,7 @@ describe('IG console in a browser (headless Chromium)', () => {
     expect(await outcome.textContent()).toMatch(
       new RegExp(`^Verified: entry ${policeRead} is in the signed log of \\d+ entries\\.$`),
     );
-    expect(await page.locator('.steps li.ok').count()).toBe(4);
+    expect(await page.locator('.app-steps li.app-step--ok').count()).toBe(4);
     await shot('entry-verified');
 
     await page.getByRole('link', { name: 'Subject access report' }).click();
@@ -201,6 +214,17 @@ describe('IG console in a browser (headless Chromium)', () => {
     await shot('subject-access-report');
 
     expect(problems).toEqual([]);
+
+    // A call that fails outside a form: said in a GOV.UK notification banner (an alert).
+    await page.goto(`${base}/ig#/entry/999999`);
+    const banner = page.locator('#message.govuk-notification-banner');
+    await banner.waitFor();
+    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await page.locator('#message-text').textContent()).not.toBe('');
+    expect(await axe(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Log review' }).click();
+    await banner.waitFor({ state: 'hidden' });
+    problems.length = 0;
   });
 
   it('records a breach with its ICO clock, reports it, and shows the agreements with their DPIA and review schedule', async () => {
@@ -231,13 +255,24 @@ describe('IG console in a browser (headless Chromium)', () => {
     await page.getByLabel('Status').selectOption('REPORTED');
     await page.getByLabel('Note (why this change)').fill('Reported to the ICO by telephone');
     await page.getByRole('button', { name: 'Record the change' }).click();
-    await page.getByRole('status').filter({ hasText: 'Could not record the change' }).waitFor();
-    // The error names the field in the words of its label.
-    expect(await page.locator('#change-status').textContent()).toContain('Reported to the ICO at');
+    // A GOV.UK error summary, focused, names the field in the words of its label and links to it;
+    // the field itself shows the error.
+    const summary = page.locator('#change-form .govuk-error-summary');
+    await summary.waitFor();
+    expect(await summary.evaluate((e) => e === document.activeElement)).toBe(true);
+    const link = summary.getByRole('link', { name: /^Reported to the ICO at: / });
+    expect(await link.getAttribute('href')).toBe('#c-reported');
+    expect(await page.locator('#c-reported-error').textContent()).toContain('Reported to the ICO at');
+    expect(await page.locator('#c-reported').getAttribute('aria-describedby')).toContain('c-reported-error');
+    expect(await axe(page)).toEqual([]);
+    await link.click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('c-reported');
+    await page.getByRole('heading', { name: /^Breach discovered/ }).waitFor();
     await page.getByLabel('Reported to the ICO at (your local time)').fill(local);
     await page.getByLabel('ICO reference').fill('ICO/00123456');
     await page.getByRole('button', { name: 'Record the change' }).click();
     await page.getByRole('status').filter({ hasText: 'Version 2 recorded.' }).waitFor();
+    expect(await page.locator('#change-form .govuk-error-summary').count()).toBe(0);
     expect(await page.locator('#breach-history tbody tr').count()).toBe(2);
 
     await page.getByRole('link', { name: 'IG records' }).click();
@@ -252,7 +287,7 @@ describe('IG console in a browser (headless Chromium)', () => {
 
   it('lists misuse flags, records a review, and verifies the checkpoint on the overview', async () => {
     await page.getByRole('link', { name: 'Misuse flags' }).click();
-    const flag = page.locator('li.flag[data-kind="BREAK_GLASS"]');
+    const flag = page.locator('li.app-flag[data-kind="BREAK_GLASS"]');
     await flag.waitFor();
     expect(await flag.textContent()).toContain('user:om-3 (crc-northumbria)');
     await flag.getByLabel('Review note').fill('Escalation confirmed with the duty manager.');
@@ -424,7 +459,7 @@ describe('IG console in a browser, witnessed checkpoints', () => {
     expect(await result.textContent()).toMatch(
       /^Checkpoint of \d+ entries cosigned by 2 of 3 witnesses \(2 required\); every signature verified in your browser\.$/,
     );
-    expect(await result.getAttribute('class')).toBe('result ok');
+    expect(await result.getAttribute('class')).toBe('govuk-body app-result app-result--ok');
     const rows = await page.locator('#witness-table tbody tr').allTextContents();
     expect(rows).toEqual([
       expect.stringMatching(/^witness\.police-durham\.example\/w1verified, cosigned /),

@@ -292,7 +292,7 @@ describe('The journeys of the pages for people, end to end in one browser run', 
     const outcome = page.locator('#verify-outcome');
     await outcome.waitFor();
     expect(await outcome.textContent()).toMatch(/^Verified: entry \d+ is in the signed log of \d+ entries\.$/);
-    expect(await page.locator('.steps li.ok').count()).toBe(4);
+    expect(await page.locator('.app-steps li.app-step--ok').count()).toBe(4);
     await checkPage(page);
     await ctx.close();
   });

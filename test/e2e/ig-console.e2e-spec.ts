@@ -77,7 +77,12 @@ describe('IG console (/ig)', () => {
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       expect(page.headers['content-security-policy']).toContain("default-src 'self'");
       expect(page.headers['content-security-policy']).not.toMatch(/unsafe|\*/);
-      expect(page.text).toContain('<h1>Information governance console</h1>');
+      expect(page.text).toMatch(/<h1 class="govuk-heading-l">Information governance console<\/h1>/);
+      // The shared frame of the pages for people: GOV.UK Frontend's stylesheet and the service's header.
+      expect(page.text).toContain('href="/assets/govuk/govuk-frontend.min.css"');
+      expect(page.text).toContain('govuk-service-navigation');
+      expect(page.text).toContain('src="/ig/assets/console.js"');
+      expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       const js = await gw.http.get('/ig/assets/verify.js');
       expect(js.status).toBe(200);
       expect(js.headers['content-type']).toMatch(/^text\/javascript/);

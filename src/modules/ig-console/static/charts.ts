@@ -1,6 +1,6 @@
 // Activity charts: accesses per day by organisation and by purpose, denials, and break-glass, as
 // SVG bars (no chart library, no inline script or style) each with its data as a table.
-import { $, api, el, field, localToIso, messageOf } from './dom.js';
+import { $, api, clearFormErrors, el, field, localToIso, showFormErrors, table, td, th, tr } from './dom.js';
 import { orgName, purposeName } from './names.js';
 
 interface Series {
@@ -19,7 +19,7 @@ interface ActivityCharts {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
-/** Colours the legend and bars share (console.css .s0 to .s7); further series are summed as "Others". */
+/** Colours the legend and bars share (console.css .app-s0 to .app-s7); further series are summed as "Others". */
 const COLOURS = 8;
 const HEIGHT = 160;
 const BAR = 28;
@@ -67,7 +67,7 @@ function chart(id: string, title: string, days: string[], series: { label: strin
       const h = (s.counts[i] / max) * (HEIGHT - 10);
       if (!h) return;
       y -= h;
-      const bar = svg('rect', { x: GAP + i * (BAR + GAP), y, width: BAR, height: h, class: `s${n}` });
+      const bar = svg('rect', { x: GAP + i * (BAR + GAP), y, width: BAR, height: h, class: `app-s${n}` });
       bar.append(Object.assign(svg('title', {}), { textContent: `${shortDay(day)}, ${s.label}: ${s.counts[i]}` }));
       picture.append(bar);
     });
@@ -87,51 +87,40 @@ function chart(id: string, title: string, days: string[], series: { label: strin
     series.length > 1
       ? el(
           'ul',
-          { class: 'legend', 'aria-hidden': 'true' },
-          series.map((s, n) => el('li', {}, el('span', { class: `swatch s${n}` }), s.label)),
+          { class: 'govuk-list govuk-body-s app-legend', 'aria-hidden': 'true' },
+          series.map((s, n) => el('li', {}, el('span', { class: `app-swatch app-s${n}` }), s.label)),
         )
       : null;
-  const table = el(
-    'div',
-    { class: 'table-scroll' },
-    el(
-      'table',
-      { class: 'data compact', id: `${id}-table` },
-      el('caption', { class: 'visually-hidden', text: `${title}, per day` }),
-      el(
-        'thead',
+  const columns = ['Day', ...series.map((s) => s.label), ...(series.length > 1 ? ['Total'] : [])];
+  const data = table(
+    { id: `${id}-table`, caption: `${title}, per day`, numeric: columns.map((_, i) => i).slice(1) },
+    columns,
+    days.map((day, i) =>
+      tr(
         {},
-        el(
-          'tr',
-          {},
-          el('th', { scope: 'col', text: 'Day' }),
-          series.map((s) => el('th', { scope: 'col', text: s.label })),
-          series.length > 1 ? el('th', { scope: 'col', text: 'Total' }) : null,
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        days.map((day, i) =>
-          el(
-            'tr',
-            {},
-            el('th', { scope: 'row', class: 'nowrap', text: shortDay(day) }),
-            series.map((s) => el('td', { text: String(s.counts[i]) })),
-            series.length > 1 ? el('td', { text: String(totals[i]) }) : null,
-          ),
-        ),
+        th('row', shortDay(day), 'app-nowrap'),
+        series.map((s) => td({ class: 'govuk-table__cell--numeric', text: String(s.counts[i]) })),
+        series.length > 1 ? td({ class: 'govuk-table__cell--numeric', text: String(totals[i]) }) : null,
       ),
     ),
   );
   return el(
     'figure',
-    { class: 'chart', id },
-    el('figcaption', { text: title }),
-    el('p', { class: 'hint', text: `Tallest bar: ${Math.max(...totals)}.` }),
+    { class: 'app-chart', id },
+    el('figcaption', { class: 'govuk-heading-s govuk-!-margin-bottom-2', text: title }),
+    el('p', { class: 'govuk-hint', text: `Tallest bar: ${Math.max(...totals)}.` }),
     picture,
     legend,
-    el('details', {}, el('summary', { text: `${title}: the data as a table` }), table),
+    el(
+      'details',
+      { class: 'govuk-details govuk-!-margin-top-4' },
+      el(
+        'summary',
+        { class: 'govuk-details__summary' },
+        el('span', { class: 'govuk-details__summary-text', text: `${title}: the data as a table` }),
+      ),
+      el('div', { class: 'govuk-details__text' }, data),
+    ),
   );
 }
 
@@ -143,6 +132,7 @@ export async function showCharts(): Promise<void> {
   if (from) p.set('from', from);
   if (to) p.set('to', to);
   const out = $('charts-body');
+  clearFormErrors(f);
   $('charts-status').textContent = 'Counting…';
   try {
     const c = await api<ActivityCharts>(`/ig/api/charts?${p.toString()}`);
@@ -162,7 +152,9 @@ export async function showCharts(): Promise<void> {
       ]),
     );
   } catch (err) {
-    $('charts-status').textContent = `Could not count: ${messageOf(err)}`;
+    $('charts-status').textContent = '';
+    out.replaceChildren();
+    showFormErrors(f, err, 'Could not count');
   }
 }
 

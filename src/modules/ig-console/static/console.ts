@@ -1,5 +1,25 @@
 // The IG console: a small hash-routed page over /ig/api (see IgApiController).
-import { $, api, ApiError, el, field, fmtTime, localToIso, messageOf, setFormToken, showMessage } from './dom.js';
+import {
+  $,
+  api,
+  ApiError,
+  clearFormErrors,
+  decisionTag,
+  el,
+  field,
+  fmtTime,
+  followErrorLinks,
+  localToIso,
+  messageOf,
+  result,
+  setFormToken,
+  showFormErrors,
+  showMessage,
+  summaryRow,
+  tag,
+  td,
+  tr,
+} from './dom.js';
 import { showCharts } from './charts.js';
 import { showFlags, showOverview } from './governance.js';
 import { agreementName, allOrganisations, fieldNames, loadNames, orgName, purposeName } from './names.js';
@@ -79,13 +99,18 @@ let session: Session | null = null;
 let logCursor: string | null = null;
 let reportCursor: string | null = null;
 
+/** The page's title names the view shown, as every page's does. */
+const TITLE = document.title;
+
 function showView(name: string): void {
   for (const v of VIEWS) $(`view-${v}`).hidden = v !== name;
   document.querySelectorAll('#nav a').forEach((a) => {
     if (a.getAttribute('href') === `#/${name}`) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });
-  document.querySelector<HTMLElement>(`#view-${name} h2`)?.focus();
+  const heading = document.querySelector<HTMLElement>(`#view-${name} h2`);
+  document.title = heading?.textContent ? `${heading.textContent} - ${TITLE}` : TITLE;
+  heading?.focus();
 }
 
 function showSignedOut(): void {
@@ -96,10 +121,22 @@ function showSignedOut(): void {
   void loadDemoIdentities();
 }
 
-/** Shows a sign-in problem where it is seen: in an error summary at the top of the sign-in view, focused. */
-function showSignInError(text: string): void {
+/**
+ * Shows a sign-in problem where it is seen: in an error summary at the top of the sign-in view,
+ * focused; one about the pasted token links to the token's field, which shows it too.
+ */
+function showSignInError(text: string, aboutToken: boolean): void {
   const box = $('signin-error');
-  $('signin-error-list').replaceChildren(el('li', {}, el('a', { href: '#token', text })));
+  $('signin-error-list').replaceChildren(
+    el('li', {}, aboutToken ? el('a', { href: '#token', text: `Request token: ${text}` }) : text),
+  );
+  if (aboutToken) {
+    $('token').closest('.govuk-form-group')?.classList.add('govuk-form-group--error');
+    $('token').classList.add('govuk-textarea--error');
+    $('token').setAttribute('aria-describedby', 'token-hint token-error');
+    $('token-error-text').textContent = text;
+    $('token-error').hidden = false;
+  }
   box.hidden = false;
   box.focus();
 }
@@ -107,6 +144,10 @@ function showSignInError(text: string): void {
 function clearSignInError(): void {
   $('signin-error').hidden = true;
   $('signin-error-list').replaceChildren();
+  $('token').closest('.govuk-form-group')?.classList.remove('govuk-form-group--error');
+  $('token').classList.remove('govuk-textarea--error');
+  $('token').setAttribute('aria-describedby', 'token-hint');
+  $('token-error').hidden = true;
 }
 
 /** Takes the session in: its form token for state-changing calls, the names, and the organisation pickers. */
@@ -147,13 +188,13 @@ function loadDemoIdentities(): Promise<void> {
     for (const id of ids) {
       const b = el('button', {
         type: 'button',
-        class: 'button secondary',
+        class: 'govuk-button govuk-button--secondary govuk-!-margin-bottom-0',
         'data-org': id.org,
         text: `${id.name} (${id.kind}) — ${id.sub}`,
       });
       b.addEventListener(
         'click',
-        () => void signIn(() => api<Session>('/ig/demo-session', { method: 'POST', body: { org: id.org } })),
+        () => void signIn(() => api<Session>('/ig/demo-session', { method: 'POST', body: { org: id.org } }), false),
       );
       list.append(el('li', {}, b));
     }
@@ -164,7 +205,8 @@ function loadDemoIdentities(): Promise<void> {
   return demoIdentities;
 }
 
-async function signIn(call: () => Promise<Session>): Promise<void> {
+/** Signs in with `call` (a pasted token's when `withToken`, or a demo identity's). */
+async function signIn(call: () => Promise<Session>, withToken: boolean): Promise<void> {
   showMessage('');
   clearSignInError();
   try {
@@ -174,7 +216,7 @@ async function signIn(call: () => Promise<Session>): Promise<void> {
     location.hash = '#/log';
     await route();
   } catch (e) {
-    showSignInError(`Sign-in failed: ${messageOf(e)}`);
+    showSignInError(`Sign-in failed: ${messageOf(e)}`, withToken);
   }
 }
 
@@ -184,10 +226,13 @@ $('token-form').addEventListener('submit', (ev) => {
   const token = input.value.trim();
   input.value = '';
   if (!token) {
-    showSignInError('Enter a request token');
+    showSignInError('Enter a request token', true);
     return;
   }
-  void signIn(() => api<Session>('/ig/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }));
+  void signIn(
+    () => api<Session>('/ig/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }),
+    true,
+  );
 });
 
 $('sign-out').addEventListener('click', () => {
@@ -218,14 +263,13 @@ function searchParams(): URLSearchParams {
   return p;
 }
 
-const decisionTag = (decision: string) =>
-  el('span', { class: `tag ${decision === 'ALLOW' ? 'ok' : 'deny'}`, text: decision });
-
 async function runSearch(more: boolean): Promise<void> {
   const p = searchParams();
   p.set('limit', '50');
   if (more && logCursor) p.set('cursor', logCursor);
   const body = $<HTMLTableElement>('log-table').tBodies[0];
+  const form = $<HTMLFormElement>('search-form');
+  clearFormErrors(form);
   $('log-status').textContent = 'Searching…';
   try {
     const page = await api<{ entries: Entry[]; nextCursor: string | null }>(`/ig/api/entries?${p.toString()}`);
@@ -235,17 +279,16 @@ async function runSearch(more: boolean): Promise<void> {
     if (!more) body.replaceChildren();
     for (const e of page.entries) {
       body.append(
-        el(
-          'tr',
+        tr(
           {},
-          el('td', {}, el('a', { href: `#/entry/${e.index}`, text: String(e.index) })),
-          el('td', { class: 'nowrap', text: fmtTime(e.timestamp) }),
-          el('td', { text: orgName(e.actor.org) }),
-          e.pruned ? el('td', { text: prunedText(e.pruned) }) : el('td', { text: e.actor.sub }),
-          el('td', { text: e.action }, e.breakGlass ? el('span', { class: 'tag warn', text: 'break-glass' }) : null),
-          el('td', { class: 'nowrap', text: e.crn ?? '' }),
-          el('td', { text: purposeName(e.purpose) }),
-          el('td', {}, decisionTag(e.decision)),
+          td({}, el('a', { class: 'govuk-link', href: `#/entry/${e.index}`, text: String(e.index) })),
+          td({ class: 'app-nowrap', text: fmtTime(e.timestamp) }),
+          td({ text: orgName(e.actor.org) }),
+          e.pruned ? td({ text: prunedText(e.pruned) }) : td({ text: e.actor.sub }),
+          td({ text: e.action }, e.breakGlass ? [' ', tag('break-glass', 'orange')] : null),
+          td({ class: 'app-nowrap', text: e.crn ?? '' }),
+          td({ text: purposeName(e.purpose) }),
+          td({}, decisionTag(e.decision)),
         ),
       );
     }
@@ -256,8 +299,9 @@ async function runSearch(more: boolean): Promise<void> {
       ? `${body.childElementCount} entries shown${logCursor ? '; older entries available' : ''}.`
       : 'No entries match.';
   } catch (e) {
-    $('log-status').textContent = `Search failed: ${messageOf(e)}`;
+    $('log-status').textContent = '';
     $('log-csv').hidden = true;
+    showFormErrors(form, e, 'Search failed');
   }
 }
 
@@ -272,10 +316,7 @@ $('log-more').addEventListener('click', () => void runSearch(true));
 let currentEntry: Entry | null = null;
 
 function detailRow(dl: HTMLElement, term: string, value: Node | string | null | undefined): void {
-  dl.append(
-    el('dt', { text: term }),
-    el('dd', {}, value === '' || value === null || value === undefined ? '—' : value),
-  );
+  dl.append(summaryRow(term, value));
 }
 
 async function showEntry(index: string): Promise<void> {
@@ -306,7 +347,7 @@ async function showEntry(index: string): Promise<void> {
       `${e.actor.sub} (${orgName(e.actor.org)}), roles: ${e.actor.roles.join(', ') || 'none'}${e.actor.idp ? `; signed in through ${e.actor.idp}` : ''}`,
     );
     detailRow(dl, 'Action', `${e.action} on ${e.resource.type} ${e.resource.id}`);
-    detailRow(dl, 'CRN', e.crn ? el('span', { class: 'nowrap', text: e.crn }) : null);
+    detailRow(dl, 'CRN', e.crn ? el('span', { class: 'app-nowrap', text: e.crn }) : null);
     detailRow(dl, 'Purpose', purposeName(e.purpose));
     detailRow(dl, 'Justification', e.reason);
     detailRow(dl, 'Decision', e.decision);
@@ -316,8 +357,8 @@ async function showEntry(index: string): Promise<void> {
       e.reasons.length
         ? el(
             'ul',
-            {},
-            e.reasons.map((r) => el('li', { text: r })),
+            { class: 'govuk-list' },
+            e.reasons.map((r) => el('li', { class: 'app-break', text: r })),
           )
         : '',
     );
@@ -327,7 +368,7 @@ async function showEntry(index: string): Promise<void> {
     detailRow(dl, 'Data of', orgName(e.ownerOrg));
     detailRow(dl, 'Released to', orgName(e.recipientOrg));
     detailRow(dl, 'Break-glass', e.breakGlass ? 'Yes: emergency access outside the usual relationship' : 'No');
-    detailRow(dl, 'Request id', e.requestId);
+    detailRow(dl, 'Request id', el('span', { class: 'app-break', text: e.requestId }));
     if (e.redacted)
       detailRow(
         dl,
@@ -344,7 +385,7 @@ async function showEntry(index: string): Promise<void> {
 
 async function verifyCurrent(): Promise<void> {
   const out = $('verify-result');
-  out.replaceChildren(el('p', { text: 'Verifying…' }));
+  out.replaceChildren(el('p', { class: 'govuk-body', text: 'Verifying…' }));
   try {
     const e = currentEntry;
     if (!e) throw new Error('no entry is shown');
@@ -353,42 +394,41 @@ async function verifyCurrent(): Promise<void> {
       api<Proof>(`/ig/api/entries/${e.index}/proof?treeSize=${checkpoint.treeSize}`),
       api<Jwks>('/.well-known/jwks.json'),
     ]);
-    const result = await verifyEntry(e as unknown as Entry & Record<string, unknown>, proof, checkpoint, jwks);
-    const outcome = result.ok
+    const checked = await verifyEntry(e as unknown as Entry & Record<string, unknown>, proof, checkpoint, jwks);
+    const outcome = checked.ok
       ? e.pruned
         ? `Inclusion verified: entry ${e.index} (pruned, so only its leaf hash is left) is in the signed log of ${checkpoint.treeSize} entries.`
-        : result.redacted
+        : checked.redacted
           ? `Inclusion verified: entry ${e.index} (shown redacted, so its content cannot be checked here) is in the signed log of ${checkpoint.treeSize} entries.`
           : `Verified: entry ${e.index} is in the signed log of ${checkpoint.treeSize} entries.`
       : 'Not verified: see the failed step below.';
     out.replaceChildren(
-      el('p', { class: `result ${result.ok ? 'ok' : 'fail'}`, id: 'verify-outcome', text: outcome }),
+      result(checked.ok, outcome, { id: 'verify-outcome' }),
       el(
         'ul',
-        { class: 'steps' },
-        result.steps.map((s) =>
+        { class: 'govuk-list app-steps' },
+        checked.steps.map((s) =>
           el(
             'li',
-            { class: s.ok ? 'ok' : 'fail' },
-            el('strong', { text: `${s.ok ? 'Passed' : 'Failed'}: ${s.label}` }),
-            ` — ${s.detail}`,
+            { class: s.ok ? 'app-step--ok' : 'app-step--fail' },
+            tag(s.ok ? 'Passed' : 'Failed', s.ok ? 'green' : 'red'),
+            ' ',
+            el('strong', { text: s.label }),
+            el('span', { class: 'app-break', text: ` — ${s.detail}` }),
           ),
         ),
       ),
     );
     out.append(await witnessedOutcome(e));
   } catch (err) {
-    out.replaceChildren(
-      el('p', { class: 'result fail', id: 'verify-outcome', text: `Not verified: ${messageOf(err)}` }),
-    );
+    out.replaceChildren(result(false, `Not verified: ${messageOf(err)}`, { id: 'verify-outcome' }));
   }
 }
 
 /** Whether the entry is in the latest checkpoint the log's witnesses cosigned, checked in the browser. */
 async function witnessedOutcome(e: Entry): Promise<HTMLElement> {
   const w = await api<Witnessing>('/ig/api/witnesses');
-  const line = (ok: boolean | null, text: string) =>
-    el('p', { class: `result${ok === null ? '' : ok ? ' ok' : ' fail'}`, id: 'verify-witnessed', text });
+  const line = (ok: boolean | null, text: string) => result(ok, text, { id: 'verify-witnessed' });
   if (!w.witnesses.length) return line(null, 'This gateway has no witnesses configured.');
   const size = w.note ? Number(w.note.split('\n')[1]) : 0;
   if (!w.note || !(size > e.index))
@@ -414,6 +454,8 @@ async function showReport(crn: string, more: boolean): Promise<void> {
   const p = new URLSearchParams({ limit: '100' });
   if (more && reportCursor) p.set('cursor', reportCursor);
   const body = $<HTMLTableElement>('report-table').tBodies[0];
+  const form = $<HTMLFormElement>('subject-form');
+  clearFormErrors(form);
   try {
     const r = await api<{ accesses: Access[]; nextCursor: string | null }>(
       `/ig/api/subjects/${encodeURIComponent(crn)}/report?${p.toString()}`,
@@ -421,24 +463,25 @@ async function showReport(crn: string, more: boolean): Promise<void> {
     if (!more) body.replaceChildren();
     for (const a of r.accesses) {
       body.append(
-        el(
-          'tr',
+        tr(
           {},
-          el('td', { class: 'nowrap' }, el('a', { href: `#/entry/${a.index}`, text: fmtTime(a.timestamp) })),
-          el('td', { text: a.actor }),
-          el('td', { text: orgName(a.org) }),
-          el(
-            'td',
+          td(
+            { class: 'app-nowrap' },
+            el('a', { class: 'govuk-link', href: `#/entry/${a.index}`, text: fmtTime(a.timestamp) }),
+          ),
+          td({ text: a.actor }),
+          td({ text: orgName(a.org) }),
+          td(
             {},
             purposeName(a.purpose) || '—',
             a.reason ? el('br') : null,
-            a.reason ? el('span', { class: 'justification', text: a.reason }) : null,
-            a.breakGlass ? el('span', { class: 'tag warn', text: 'break-glass' }) : null,
+            a.reason ? el('span', { class: 'govuk-hint', text: a.reason }) : null,
+            a.breakGlass ? [' ', tag('break-glass', 'orange')] : null,
           ),
-          el('td', { text: agreementName(a.agreement) || '—' }),
-          el('td', {}, decisionTag(a.decision)),
-          el('td', { text: fieldNames(a.fieldsReleased) }),
-          el('td', { text: fieldNames(a.fieldsWithheld) }),
+          td({ text: agreementName(a.agreement) || '—' }),
+          td({}, decisionTag(a.decision)),
+          td({ text: fieldNames(a.fieldsReleased) }),
+          td({ text: fieldNames(a.fieldsWithheld) }),
         ),
       );
     }
@@ -450,7 +493,8 @@ async function showReport(crn: string, more: boolean): Promise<void> {
     $('report-more').hidden = !reportCursor;
     $('report').hidden = false;
   } catch (err) {
-    showMessage(messageOf(err));
+    $('report').hidden = true;
+    showFormErrors(form, err, 'Could not show the report');
   }
 }
 
@@ -458,7 +502,13 @@ const subjectCrn = () => $<HTMLInputElement>('s-crn').value.trim().toUpperCase()
 
 $('subject-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  location.hash = `#/subject/${subjectCrn()}`;
+  const crn = subjectCrn();
+  if (!crn) {
+    const missing = { errors: [{ field: 'crn', message: 'enter the CRN of the person, for example X123456' }] };
+    showFormErrors($<HTMLFormElement>('subject-form'), new ApiError(400, missing), 'No CRN');
+    return;
+  }
+  location.hash = `#/subject/${crn}`;
 });
 $('report-print').addEventListener('click', () => window.print());
 $('report-more').addEventListener('click', () => void showReport(subjectCrn(), true));
@@ -519,7 +569,11 @@ $('retention-form').addEventListener('submit', (e) => {
   void showRetention();
 });
 
-window.addEventListener('hashchange', () => void route());
+// Only #/ addresses are views; others (#main-content, a field an error links to) are places on the page.
+window.addEventListener('hashchange', () => {
+  if (location.hash.startsWith('#/') || !location.hash) void route();
+});
+followErrorLinks();
 window.addEventListener('ig:signed-out', () => {
   session = null;
   setFormToken(null);
@@ -534,7 +588,7 @@ void (async function start() {
     // Signed in, but not as an ig-reviewer (403): say so where it is seen, not a bare sign-in form.
     if (e instanceof ApiError && e.status === 403) {
       await route();
-      showSignInError(messageOf(e));
+      showSignInError(messageOf(e), false);
       return;
     }
   }

@@ -1,5 +1,23 @@
 // Misuse flags and the governance overview.
-import { $, api, el, field, fmtTime, localToIso, messageOf } from './dom.js';
+import {
+  $,
+  api,
+  clearFormErrors,
+  el,
+  field,
+  fmtTime,
+  localToIso,
+  messageOf,
+  para,
+  result,
+  showFormErrors,
+  showMessage,
+  summaryRow,
+  table,
+  tag,
+  td,
+  tr,
+} from './dom.js';
 import { orgName } from './names.js';
 import { verifyCheckpoint, verifyWitnessedCheckpoint, type Checkpoint, type Jwks, type Witnessing } from './verify.js';
 
@@ -75,36 +93,21 @@ const fmtAge = (s: number | null) =>
   s === null ? '' : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
 
 function webhookTable(subs: WebhookDelivery[]): HTMLElement {
-  if (!subs.length) return el('p', { text: 'No webhook subscriptions.' });
-  return el(
-    'table',
-    { class: 'data compact', id: 'webhook-delivery' },
-    el('caption', { class: 'visually-hidden', text: 'Webhook subscriptions and their delivery status' }),
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        WEBHOOK_COLUMNS.map((h) => el('th', { scope: 'col', text: h })),
-      ),
-    ),
-    el(
-      'tbody',
-      {},
-      subs.map((s) =>
-        el(
-          'tr',
-          { class: s.deadLetters || s.backlog ? 'attention' : undefined },
-          el('td', { text: `${s.url} (${s.types.join(', ')})` }),
-          el('td', { text: s.org }),
-          el('td', { text: String(s.delivered) }),
-          el('td', { text: String(s.backlog) }),
-          el('td', { text: fmtAge(s.oldestUndeliveredSeconds) }),
-          el('td', { text: String(s.failedAttempts) }),
-          el('td', { text: String(s.deadLetters) }),
-          el('td', { text: s.lastError ?? '' }),
-        ),
+  if (!subs.length) return para('No webhook subscriptions.');
+  return table(
+    { id: 'webhook-delivery', caption: 'Webhook subscriptions and their delivery status', numeric: [2, 3, 5, 6] },
+    WEBHOOK_COLUMNS,
+    subs.map((s) =>
+      tr(
+        { class: s.deadLetters || s.backlog ? 'app-row--attention' : undefined },
+        td({ class: 'app-break', text: `${s.url} (${s.types.join(', ')})` }),
+        td({ text: s.org }),
+        td({ class: 'govuk-table__cell--numeric', text: String(s.delivered) }),
+        td({ class: 'govuk-table__cell--numeric', text: String(s.backlog) }),
+        td({ text: fmtAge(s.oldestUndeliveredSeconds) }),
+        td({ class: 'govuk-table__cell--numeric', text: String(s.failedAttempts) }),
+        td({ class: 'govuk-table__cell--numeric', text: String(s.deadLetters) }),
+        td({ class: 'app-break', text: s.lastError ?? '' }),
       ),
     ),
   );
@@ -120,6 +123,7 @@ export async function showFlags(): Promise<void> {
   if ($<HTMLInputElement>('g-unreviewed').checked) p.set('unreviewed', 'true');
   const list = $('flags-list');
   list.replaceChildren();
+  clearFormErrors(f);
   $('flags-status').textContent = 'Looking for flags…';
   try {
     const r = await api<FlagsPage>(`/ig/api/flags?${p.toString()}`);
@@ -127,51 +131,76 @@ export async function showFlags(): Promise<void> {
       `${r.flags.length}${p.has('unreviewed') ? ' unreviewed' : ''} flag${r.flags.length === 1 ? '' : 's'} from ${r.entriesExamined} entries between ${fmtTime(r.from)} and ${fmtTime(r.to)}.${r.truncated ? ' The range holds more entries than one search reads: narrow it.' : ''}`;
     r.flags.forEach((flag, i) => list.append(flagItem(flag, i)));
   } catch (err) {
-    $('flags-status').textContent = `Could not compute flags: ${messageOf(err)}`;
+    $('flags-status').textContent = '';
+    showFormErrors(f, err, 'Could not compute flags');
   }
 }
 
+/** A flag as a GOV.UK summary card: what was seen, its evidence, its review or a form to review it. */
 function flagItem(flag: Flag, i: number): HTMLLIElement {
   const noteId = `note-${i}`;
   const reviewed = (r: Review) => `Reviewed by ${r.reviewerSub} on ${fmtTime(r.reviewedAt)}: ${r.note}`;
-  const status = el(
-    'p',
-    { class: 'review', role: 'status' },
-    flag.review ? reviewed(flag.review) : 'Not reviewed yet.',
-  );
+  const reviewTag = (done: boolean) => tag(done ? 'Reviewed' : 'Not reviewed', done ? 'green' : 'red');
+  let state = reviewTag(Boolean(flag.review));
+  const status = para(flag.review ? reviewed(flag.review) : 'Not reviewed yet.', { role: 'status' });
   const form = el(
     'form',
-    { class: 'form review-form' },
-    el('label', { for: noteId, text: 'Review note' }),
-    el('textarea', { id: noteId, name: 'note', rows: 2, required: true, maxlength: 2000 }),
-    el('button', { type: 'submit', class: 'button secondary', text: 'Mark reviewed' }),
+    { novalidate: true },
+    el(
+      'div',
+      { class: 'govuk-form-group' },
+      el('label', { class: 'govuk-label', for: noteId, text: 'Review note' }),
+      el('textarea', { class: 'govuk-textarea', id: noteId, name: 'note', rows: 2 }),
+    ),
+    el('button', { type: 'submit', class: 'govuk-button govuk-button--secondary', text: 'Mark reviewed' }),
+  );
+  const title = el(
+    'div',
+    { class: 'govuk-summary-card__title-wrapper' },
+    el('h3', {
+      class: 'govuk-summary-card__title',
+      text: `${FLAG_NAMES[flag.kind] ?? flag.kind}: ${flag.actor.sub} (${orgName(flag.actor.org)})`,
+    }),
+    state,
   );
   const item = el(
     'li',
-    { class: `flag${flag.review ? ' reviewed' : ''}`, 'data-kind': flag.kind },
-    el('h3', { text: `${FLAG_NAMES[flag.kind] ?? flag.kind}: ${flag.actor.sub} (${orgName(flag.actor.org)})` }),
-    el('p', { text: flag.summary }),
+    { class: 'app-flag', 'data-kind': flag.kind },
     el(
-      'p',
-      {},
-      `${fmtTime(flag.from)}${flag.to !== flag.from ? ` to ${fmtTime(flag.to)}` : ''}. Evidence: `,
-      ...flag.evidence.flatMap((idx, n) => [n ? ', ' : '', el('a', { href: `#/entry/${idx}`, text: `entry ${idx}` })]),
+      'div',
+      { class: 'govuk-summary-card' },
+      title,
+      el(
+        'div',
+        { class: 'govuk-summary-card__content' },
+        para(flag.summary),
+        el(
+          'p',
+          { class: 'govuk-body' },
+          `${fmtTime(flag.from)}${flag.to !== flag.from ? ` to ${fmtTime(flag.to)}` : ''}. Evidence: `,
+          ...flag.evidence.flatMap((idx, n) => [
+            n ? ', ' : '',
+            el('a', { class: 'govuk-link', href: `#/entry/${idx}`, text: `entry ${idx}` }),
+          ]),
+        ),
+        status,
+        form,
+      ),
     ),
-    status,
-    form,
   );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    clearFormErrors(form);
     const note = field(form, 'note');
     api<Review>('/ig/api/flags/reviews', { method: 'POST', body: { flagId: flag.id, note: note.value } }).then(
       (review) => {
         status.textContent = reviewed(review);
         note.value = '';
-        item.classList.add('reviewed');
+        const done = reviewTag(true);
+        state.replaceWith(done);
+        state = done;
       },
-      (err: unknown) => {
-        status.textContent = `Could not save the review: ${messageOf(err)}`;
-      },
+      (err: unknown) => showFormErrors(form, err, 'Could not save the review'),
     );
   });
   return item;
@@ -184,40 +213,29 @@ $('flags-form').addEventListener('submit', (ev) => {
 
 export async function showOverview(): Promise<void> {
   const out = $('overview-body');
-  out.replaceChildren(el('p', { text: 'Loading…' }));
+  out.replaceChildren(para('Loading…'));
   try {
     const o = await api<Overview>('/ig/api/overview');
     const statuses = Object.entries(o.agreements.byStatus);
-    const sigResult = el('p', {
-      id: 'checkpoint-verify',
-      class: 'result',
-      role: 'status',
-      text: 'Checking the signature…',
-    });
-    const witnessSection = el('div', { id: 'witnesses' }, el('p', { text: 'Checking the witnesses…' }));
+    const sigResult = result(null, 'Checking the signature…', { id: 'checkpoint-verify', role: 'status' });
+    const witnessSection = el('div', { id: 'witnesses' }, para('Checking the witnesses…'));
+    const h3 = (text: string) => el('h3', { class: 'govuk-heading-s', text });
+    const bullets = (attrs: Record<string, string>, items: HTMLElement[]) =>
+      el('ul', { ...attrs, class: 'govuk-list govuk-list--bullet' }, items);
     out.replaceChildren(
-      el('h3', { text: 'Data-sharing agreements' }),
+      h3('Data-sharing agreements'),
       statuses.length
-        ? el(
-            'table',
-            { class: 'data compact' },
-            el('caption', { class: 'visually-hidden', text: 'Agreements by status' }),
-            el(
-              'thead',
-              {},
-              el('tr', {}, el('th', { scope: 'col', text: 'Status' }), el('th', { scope: 'col', text: 'Agreements' })),
-            ),
-            el(
-              'tbody',
-              {},
-              statuses.map(([s, n]) => el('tr', {}, el('td', { text: s }), el('td', { text: String(n) }))),
+        ? table(
+            { caption: 'Agreements by status', numeric: [1] },
+            ['Status', 'Agreements'],
+            statuses.map(([s, n]) =>
+              tr({}, td({ text: s }), td({ class: 'govuk-table__cell--numeric', text: String(n) })),
             ),
           )
-        : el('p', { text: 'Your organisation is party to no agreements.' }),
-      el('h3', { text: 'Past their review date' }),
+        : para('Your organisation is party to no agreements.'),
+      h3('Past their review date'),
       o.agreements.pastReviewDate.length
-        ? el(
-            'ul',
+        ? bullets(
             {},
             o.agreements.pastReviewDate.map((a) =>
               el('li', {
@@ -225,28 +243,26 @@ export async function showOverview(): Promise<void> {
               }),
             ),
           )
-        : el('p', { text: 'None.' }),
-      el('h3', { text: 'Breaches overdue for reporting to the ICO' }),
+        : para('None.'),
+      h3('Breaches overdue for reporting to the ICO'),
       o.breachesOverdue.length
-        ? el(
-            'ul',
+        ? bullets(
             { id: 'breaches-overdue' },
             o.breachesOverdue.map((b) =>
               el(
                 'li',
                 {},
-                el('a', { href: `#/breach/${b.id}`, text: b.summary }),
+                el('a', { class: 'govuk-link', href: `#/breach/${b.id}`, text: b.summary }),
                 ` (${b.severity}): the 72 hours ended ${fmtTime(b.icoDeadline)}`,
               ),
             ),
           )
-        : el('p', { text: 'None.' }),
-      el('h3', { text: 'Exchange requests overdue' }),
+        : para('None.'),
+      h3('Exchange requests overdue'),
       o.overdueExchangeRequests === null
-        ? el('p', { text: 'Overdue exchange requests are not available.' })
+        ? para('Overdue exchange requests are not available.')
         : o.overdueExchangeRequests.length
-          ? el(
-              'ul',
+          ? bullets(
               {},
               o.overdueExchangeRequests.map((r) =>
                 el('li', {
@@ -254,33 +270,31 @@ export async function showOverview(): Promise<void> {
                 }),
               ),
             )
-          : el('p', { text: 'None.' }),
-      el('h3', { text: 'Webhook delivery' }),
+          : para('None.'),
+      h3('Webhook delivery'),
       webhookTable(o.webhookDelivery),
-      el('h3', { text: 'Latest signed checkpoint of the access log' }),
+      h3('Latest signed checkpoint of the access log'),
       el(
         'dl',
-        { class: 'detail' },
-        el('dt', { text: 'Entries' }),
-        el('dd', { text: String(o.checkpoint.treeSize) }),
-        el('dt', { text: 'Root hash' }),
-        el('dd', { class: 'hash', text: o.checkpoint.rootHash }),
-        el('dt', { text: 'Signed' }),
-        el('dd', { text: fmtTime(o.checkpoint.timestamp) }),
+        { class: 'govuk-summary-list' },
+        summaryRow('Entries', String(o.checkpoint.treeSize)),
+        summaryRow('Root hash', el('span', { class: 'app-hash', text: o.checkpoint.rootHash })),
+        summaryRow('Signed', fmtTime(o.checkpoint.timestamp)),
       ),
       sigResult,
-      el('h3', { text: 'Witnesses' }),
+      h3('Witnesses'),
       witnessSection,
     );
     const jwks = await api<Jwks>('/.well-known/jwks.json');
     const v = await verifyCheckpoint(o.checkpoint, jwks);
-    sigResult.className = `result ${v.ok ? 'ok' : 'fail'}`;
+    sigResult.classList.add(v.ok ? 'app-result--ok' : 'app-result--fail');
     sigResult.textContent = v.ok
       ? `Signature verified in your browser with the gateway's ${v.alg} key ${v.kid}.`
       : `Signature NOT verified: ${v.why}.`;
     await showWitnesses(witnessSection);
   } catch (err) {
-    out.replaceChildren(el('p', { text: `Could not load the overview: ${messageOf(err)}` }));
+    showMessage(`Could not load the overview: ${messageOf(err)}`);
+    out.replaceChildren();
   }
 }
 
@@ -288,17 +302,13 @@ export async function showOverview(): Promise<void> {
 async function showWitnesses(out: HTMLElement): Promise<void> {
   const w = await api<Witnessing>('/ig/api/witnesses');
   if (!w.witnesses.length) {
-    out.replaceChildren(
-      el('p', { text: 'This gateway has no witnesses configured: its checkpoints rest on its own key.' }),
-    );
+    out.replaceChildren(para('This gateway has no witnesses configured: its checkpoints rest on its own key.'));
     return;
   }
   if (!w.note) {
     out.replaceChildren(
-      el('p', {
+      result(false, `No checkpoint has been cosigned by ${w.quorum} of the ${w.witnesses.length} witnesses yet.`, {
         id: 'witness-verify',
-        class: 'result fail',
-        text: `No checkpoint has been cosigned by ${w.quorum} of the ${w.witnesses.length} witnesses yet.`,
       }),
     );
     return;
@@ -310,39 +320,27 @@ async function showWitnesses(out: HTMLElement): Promise<void> {
     w.quorum,
   );
   out.replaceChildren(
-    el('p', {
-      id: 'witness-verify',
-      class: `result ${check.ok ? 'ok' : 'fail'}`,
-      role: 'status',
-      text: check.ok
+    result(
+      check.ok,
+      check.ok
         ? `Checkpoint of ${check.size} entries cosigned by ${check.witnesses.filter((x) => x.cosignedAt).length} of ${w.witnesses.length} witnesses (${w.quorum} required); every signature verified in your browser.`
         : `Witnessed checkpoint NOT verified: ${check.why}.`,
-    }),
-    el(
-      'table',
-      { class: 'data compact', id: 'witness-table' },
-      el('caption', { class: 'visually-hidden', text: 'Witness cosignatures' }),
-      el(
-        'thead',
-        {},
-        el('tr', {}, el('th', { scope: 'col', text: 'Witness' }), el('th', { scope: 'col', text: 'Cosignature' })),
-      ),
-      el(
-        'tbody',
-        {},
-        check.witnesses.map((x) =>
-          el(
-            'tr',
-            {},
-            el('td', { text: x.name }),
-            el('td', {}, x.cosignedAt ? `verified, cosigned ${fmtTime(x.cosignedAt)}` : 'none on this checkpoint'),
-          ),
+      { id: 'witness-verify', role: 'status' },
+    ),
+    table(
+      { id: 'witness-table', caption: 'Witness cosignatures' },
+      ['Witness', 'Cosignature'],
+      check.witnesses.map((x) =>
+        tr(
+          {},
+          td({ class: 'app-break', text: x.name }),
+          td({}, x.cosignedAt ? `verified, cosigned ${fmtTime(x.cosignedAt)}` : 'none on this checkpoint'),
         ),
       ),
     ),
-    el('p', {
-      class: 'note',
-      text: "The witnesses' keys are those configured on the gateway: compare them with the ones your organisation agreed.",
-    }),
+    para(
+      "The witnesses' keys are those configured on the gateway: compare them with the ones your organisation agreed.",
+      { class: 'govuk-hint' },
+    ),
   );
 }

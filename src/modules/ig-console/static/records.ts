@@ -1,21 +1,44 @@
 // IG records: the breach register with its ICO clocks, and agreements' DPIA and review schedule.
-import { $, api, el, field, fmtTime, localToIso, messageOf } from './dom.js';
+import {
+  $,
+  api,
+  clearFormErrors,
+  el,
+  field,
+  fmtTime,
+  localToIso,
+  messageOf,
+  para,
+  showFormErrors,
+  showMessage,
+  summaryRow,
+  table,
+  tag,
+  td,
+  tr,
+} from './dom.js';
 import { agreementName, allAgreements, allOrganisations, orgName } from './names.js';
 
-/** The breach form's pickers: a checkbox per agreement of the organisation and per partner organisation, by name. */
+/** The breach form's pickers: a GOV.UK checkbox per agreement of the organisation and per partner organisation, by name. */
 export function fillBreachPickers(ownOrg: string): void {
   const boxes = (container: string, name: string, items: { id: string; label: string }[]) =>
     $(container).replaceChildren(
       ...(items.length
         ? items.map((it, i) =>
             el(
-              'label',
-              { for: `${container}-${i}` },
-              el('input', { type: 'checkbox', id: `${container}-${i}`, name, value: it.id }),
-              it.label,
+              'div',
+              { class: 'govuk-checkboxes__item' },
+              el('input', {
+                class: 'govuk-checkboxes__input',
+                type: 'checkbox',
+                id: `${container}-${i}`,
+                name,
+                value: it.id,
+              }),
+              el('label', { class: 'govuk-label govuk-checkboxes__label', for: `${container}-${i}`, text: it.label }),
             ),
           )
-        : [el('p', { class: 'hint', text: 'None.' })]),
+        : [el('p', { class: 'govuk-hint', text: 'None.' })]),
     );
   boxes(
     'b-agreements',
@@ -85,15 +108,12 @@ const STATUS_NAMES: Record<string, string> = {
 
 /** "N h M min left", "overdue", or where the breach stands when its clock does not run. */
 function clock(b: Breach): HTMLElement | string {
-  if (b.overdue) return el('span', { class: 'tag deny', text: 'overdue' });
+  if (b.overdue) return tag('overdue', 'red');
   if (b.minutesLeft !== null) {
     const h = Math.floor(b.minutesLeft / 60);
-    return el('span', {
-      class: `tag${b.minutesLeft < 24 * 60 ? ' warn' : ''}`,
-      text: `${h} h ${b.minutesLeft % 60} min left`,
-    });
+    return tag(`${h} h ${b.minutesLeft % 60} min left`, b.minutesLeft < 24 * 60 ? 'orange' : 'grey');
   }
-  if (b.reportedLate) return el('span', { class: 'tag warn', text: 'reported late' });
+  if (b.reportedLate) return tag('reported late', 'orange');
   return '';
 }
 
@@ -119,14 +139,13 @@ async function showBreaches(): Promise<void> {
       : 'No breaches recorded.';
     body.replaceChildren(
       ...breaches.map((b) =>
-        el(
-          'tr',
-          { class: b.overdue ? 'attention' : undefined },
-          el('td', { class: 'nowrap', text: fmtTime(b.discoveredAt) }),
-          el('td', {}, el('a', { href: `#/breach/${b.id}`, text: b.summary })),
-          el('td', { text: b.severity }),
-          el('td', { text: STATUS_NAMES[b.status] ?? b.status }),
-          el('td', {}, fmtTime(b.icoDeadline), ' ', clock(b)),
+        tr(
+          { class: b.overdue ? 'app-row--attention' : undefined },
+          td({ class: 'app-nowrap', text: fmtTime(b.discoveredAt) }),
+          td({}, el('a', { class: 'govuk-link', href: `#/breach/${b.id}`, text: b.summary })),
+          td({ text: b.severity }),
+          td({ text: STATUS_NAMES[b.status] ?? b.status }),
+          td({}, el('span', { class: 'app-nowrap', text: fmtTime(b.icoDeadline) }), ' ', clock(b)),
         ),
       ),
     );
@@ -141,53 +160,30 @@ async function showAgreementRecords(): Promise<void> {
   try {
     const { agreements } = await api<{ agreements: AgreementRecord[] }>('/ig/api/agreements');
     if (!agreements.length) {
-      out.replaceChildren(el('p', { text: 'Your organisation is party to no agreements in force or in draft.' }));
+      out.replaceChildren(para('Your organisation is party to no agreements in force or in draft.'));
       return;
     }
     const date = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
     out.replaceChildren(
-      el(
-        'table',
-        { class: 'data', id: 'agreement-record-table' },
-        el('caption', { class: 'visually-hidden', text: 'Agreements with their DPIA reference and review schedule' }),
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            [
-              'Agreement',
-              'Status',
-              'DPIA reference',
-              'First review',
-              'Then every',
-              'Review due since',
-              'Next review',
-            ].map((h) => el('th', { scope: 'col', text: h })),
-          ),
-        ),
-        el(
-          'tbody',
-          {},
-          agreements.map((a) =>
-            el(
-              'tr',
-              { class: a.reviewDue || !a.dpiaReference ? 'attention' : undefined },
-              el('td', { text: `${a.title} (${a.parties.map(orgName).join(', ')})` }),
-              el('td', { text: a.status }),
-              el('td', { text: a.dpiaReference ?? 'none recorded' }),
-              el('td', { text: date(a.reviewBy) }),
-              el('td', { text: a.reviewIntervalMonths ? `${a.reviewIntervalMonths} months` : 'one review' }),
-              el('td', { text: date(a.reviewDue) }),
-              el('td', { text: date(a.nextReview) }),
-            ),
+      table(
+        { id: 'agreement-record-table', caption: 'Agreements with their DPIA reference and review schedule' },
+        ['Agreement', 'Status', 'DPIA reference', 'First review', 'Then every', 'Review due since', 'Next review'],
+        agreements.map((a) =>
+          tr(
+            { class: a.reviewDue || !a.dpiaReference ? 'app-row--attention' : undefined },
+            td({ text: `${a.title} (${a.parties.map(orgName).join(', ')})` }),
+            td({ text: a.status }),
+            td({ text: a.dpiaReference ?? 'none recorded' }),
+            td({ class: 'app-nowrap', text: date(a.reviewBy) }),
+            td({ text: a.reviewIntervalMonths ? `${a.reviewIntervalMonths} months` : 'one review' }),
+            td({ class: 'app-nowrap', text: date(a.reviewDue) }),
+            td({ class: 'app-nowrap', text: date(a.nextReview) }),
           ),
         ),
       ),
     );
   } catch (err) {
-    out.replaceChildren(el('p', { text: `Could not load the agreements: ${messageOf(err)}` }));
+    out.replaceChildren(para(`Could not load the agreements: ${messageOf(err)}`));
   }
 }
 
@@ -196,44 +192,47 @@ let shown: string | null = null;
 export async function showBreach(id: string): Promise<void> {
   shown = id;
   $('change-status').textContent = '';
+  clearFormErrors($<HTMLFormElement>('change-form'));
   $('breach-title').textContent = 'Breach';
   $('breach-detail').replaceChildren();
   $<HTMLTableElement>('breach-history').tBodies[0].replaceChildren();
   try {
     renderBreach(await api<Breach>(`/ig/api/breaches/${encodeURIComponent(id)}`));
   } catch (err) {
-    $('change-status').textContent = `Could not load the breach: ${messageOf(err)}`;
+    showMessage(`Could not load the breach: ${messageOf(err)}`);
   }
 }
 
 function renderBreach(b: Breach): void {
   $('breach-title').textContent = `Breach discovered ${fmtTime(b.discoveredAt)}`;
-  const row = (term: string, value: Node | string) => [el('dt', { text: term }), el('dd', {}, value)];
+  const row = summaryRow;
   $('breach-detail').replaceChildren(
-    ...row('What happened', b.summary),
-    ...row('Status', STATUS_NAMES[b.status] ?? b.status),
-    ...row('Severity', b.severity),
-    ...row('Reportable', b.reportable === null ? 'not assessed yet' : b.reportable ? 'yes' : 'no'),
-    ...row('ICO deadline', el('span', {}, fmtTime(b.icoDeadline), ' ', clock(b))),
-    ...(b.occurredAt ? row('Happened', fmtTime(b.occurredAt)) : []),
-    ...(b.icoReportedAt ? row('Reported to the ICO', `${fmtTime(b.icoReportedAt)} ${b.icoReference ?? ''}`) : []),
-    ...(b.notReportableReason ? row('Why not reportable', b.notReportableReason) : []),
-    ...row('People (CRNs)', b.crns.join(', ') || 'none named'),
-    ...row('Agreements', b.agreementIds.map((a) => agreementName(a)).join(', ') || 'none named'),
-    ...row('Partners', b.partnerOrgs.map(orgName).join(', ') || 'none named'),
+    row('What happened', b.summary),
+    row('Status', STATUS_NAMES[b.status] ?? b.status),
+    row('Severity', b.severity),
+    row('Reportable', b.reportable === null ? 'not assessed yet' : b.reportable ? 'yes' : 'no'),
+    row(
+      'ICO deadline',
+      el('span', {}, el('span', { class: 'app-nowrap', text: fmtTime(b.icoDeadline) }), ' ', clock(b)),
+    ),
+    ...(b.occurredAt ? [row('Happened', fmtTime(b.occurredAt))] : []),
+    ...(b.icoReportedAt ? [row('Reported to the ICO', `${fmtTime(b.icoReportedAt)} ${b.icoReference ?? ''}`)] : []),
+    ...(b.notReportableReason ? [row('Why not reportable', b.notReportableReason)] : []),
+    row('People (CRNs)', b.crns.join(', ') || 'none named'),
+    row('Agreements', b.agreementIds.map((a) => agreementName(a)).join(', ') || 'none named'),
+    row('Partners', b.partnerOrgs.map(orgName).join(', ') || 'none named'),
   );
   $<HTMLFormElement>('change-form').hidden = b.status === 'CLOSED';
   $<HTMLTableElement>('breach-history').tBodies[0].replaceChildren(
     ...b.history.map((v) =>
-      el(
-        'tr',
+      tr(
         {},
-        el('td', { text: String(v.version) }),
-        el('td', { class: 'nowrap', text: fmtTime(v.recordedAt) }),
-        el('td', { text: v.recordedBy }),
-        el('td', { text: STATUS_NAMES[v.status] ?? v.status }),
-        el('td', { text: v.severity }),
-        el('td', { text: v.note ?? 'recorded' }),
+        td({ text: String(v.version) }),
+        td({ class: 'app-nowrap', text: fmtTime(v.recordedAt) }),
+        td({ class: 'app-break', text: v.recordedBy }),
+        td({ text: STATUS_NAMES[v.status] ?? v.status }),
+        td({ text: v.severity }),
+        td({ text: v.note ?? 'recorded' }),
       ),
     ),
   );
@@ -251,14 +250,13 @@ $('breach-form').addEventListener('submit', (ev) => {
     agreementIds: checked(f, 'agreementIds'),
     partnerOrgs: checked(f, 'partnerOrgs'),
   };
+  clearFormErrors(f);
   api<Breach>('/ig/api/breaches', { method: 'POST', body }).then(
     (b) => {
       f.reset();
       location.hash = `#/breach/${b.id}`;
     },
-    (err: unknown) => {
-      $('breaches-status').textContent = `Could not record the breach: ${messageOf(err)}`;
-    },
+    (err: unknown) => showFormErrors(f, err, 'Could not record the breach'),
   );
 });
 
@@ -275,14 +273,14 @@ $('change-form').addEventListener('submit', (ev) => {
   };
   const id = shown;
   if (!id) return;
+  clearFormErrors(f);
+  $('change-status').textContent = '';
   api<Breach>(`/ig/api/breaches/${encodeURIComponent(id)}/changes`, { method: 'POST', body }).then(
     (b) => {
       f.reset();
       renderBreach(b);
       $('change-status').textContent = `Version ${b.version} recorded.`;
     },
-    (err: unknown) => {
-      $('change-status').textContent = `Could not record the change: ${messageOf(err)}`;
-    },
+    (err: unknown) => showFormErrors(f, err, 'Could not record the change'),
   );
 });

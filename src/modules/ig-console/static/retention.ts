@@ -1,5 +1,5 @@
 // The retention report: what the retention job would erase of the reviewer's organisation's data, and when.
-import { $, api, el, fmtTime, localToIso, messageOf } from './dom.js';
+import { $, api, clearFormErrors, el, fmtTime, localToIso, para, showFormErrors, table, td, tr } from './dom.js';
 
 interface RetentionKind {
   kind: string;
@@ -26,28 +26,19 @@ const KIND_NAMES: Record<string, string> = {
   'replay-token': 'Replay tokens',
 };
 
-const th = (text: string) => el('th', { scope: 'col', text });
-
-function kindsTable(r: RetentionReport): HTMLTableElement {
-  return el(
-    'table',
-    { class: 'data compact', id: 'retention-kinds' },
-    el('caption', { text: `Due by ${fmtTime(r.at)} under ${r.schedule.join(', ')}` }),
-    el('thead', {}, el('tr', {}, th('Data'), th('Kept'), th('Due'), th('Next due'))),
-    el(
-      'tbody',
-      {},
-      r.kinds.map((k) =>
-        el(
-          'tr',
-          { 'data-kind': k.kind },
-          el('td', { text: KIND_NAMES[k.kind] ?? k.kind }),
-          el('td', {
-            text: k.rules.map((x) => `${x.days} days from ${k.from}${x.org ? ` (${x.org})` : ''}`).join('; '),
-          }),
-          el('td', { text: String(k.due) }),
-          el('td', { text: k.nextDueAt ? fmtTime(k.nextDueAt) : 'none' }),
-        ),
+function kindsTable(r: RetentionReport): HTMLElement {
+  return table(
+    { id: 'retention-kinds', caption: `Due by ${fmtTime(r.at)} under ${r.schedule.join(', ')}`, showCaption: true },
+    ['Data', 'Kept', 'Due', 'Next due'],
+    r.kinds.map((k) =>
+      tr(
+        { 'data-kind': k.kind },
+        td({ text: KIND_NAMES[k.kind] ?? k.kind }),
+        td({
+          text: k.rules.map((x) => `${x.days} days from ${k.from}${x.org ? ` (${x.org})` : ''}`).join('; '),
+        }),
+        td({ class: 'govuk-table__cell--numeric', text: String(k.due) }),
+        td({ class: 'app-nowrap', text: k.nextDueAt ? fmtTime(k.nextDueAt) : 'none' }),
       ),
     ),
   );
@@ -55,24 +46,21 @@ function kindsTable(r: RetentionReport): HTMLTableElement {
 
 function itemsTable(r: RetentionReport): HTMLElement {
   const items = r.kinds.flatMap((k) => k.items.map((i) => ({ kind: k.kind, ...i })));
-  if (!items.length) return el('p', { text: 'Nothing with a CRN would be erased.' });
-  return el(
-    'table',
-    { class: 'data compact', id: 'retention-items' },
-    el('caption', { text: 'What would be erased (oldest first, up to 100 of each kind)' }),
-    el('thead', {}, el('tr', {}, th('Data'), th('Id'), th('CRN'), th('Due'))),
-    el(
-      'tbody',
-      {},
-      items.map((i) =>
-        el(
-          'tr',
-          {},
-          el('td', { text: KIND_NAMES[i.kind] ?? i.kind }),
-          el('td', { text: i.id }),
-          el('td', { text: i.crn ?? '' }),
-          el('td', { text: fmtTime(i.dueAt) }),
-        ),
+  if (!items.length) return para('Nothing with a CRN would be erased.');
+  return table(
+    {
+      id: 'retention-items',
+      caption: 'What would be erased (oldest first, up to 100 of each kind)',
+      showCaption: true,
+    },
+    ['Data', 'Id', 'CRN', 'Due'],
+    items.map((i) =>
+      tr(
+        {},
+        td({ text: KIND_NAMES[i.kind] ?? i.kind }),
+        td({ class: 'app-break', text: i.id }),
+        td({ class: 'app-nowrap', text: i.crn ?? '' }),
+        td({ class: 'app-nowrap', text: fmtTime(i.dueAt) }),
       ),
     ),
   );
@@ -81,12 +69,15 @@ function itemsTable(r: RetentionReport): HTMLElement {
 /** Shows the report as a run at the form's time would see it (now when empty): a dry run, nothing is erased. */
 export async function showRetention(): Promise<void> {
   const out = $('retention-body');
+  const form = $<HTMLFormElement>('retention-form');
+  clearFormErrors(form);
   const at = localToIso($<HTMLInputElement>('retention-at').value);
-  out.replaceChildren(el('p', { text: 'Loading…' }));
+  out.replaceChildren(para('Loading…'));
   try {
     const r = await api<RetentionReport>(`/ig/api/retention${at ? `?at=${encodeURIComponent(at)}` : ''}`);
-    out.replaceChildren(kindsTable(r), el('h3', { text: 'Items due' }), itemsTable(r));
+    out.replaceChildren(kindsTable(r), el('h3', { class: 'govuk-heading-s', text: 'Items due' }), itemsTable(r));
   } catch (e) {
-    out.replaceChildren(el('p', { class: 'error', text: messageOf(e) }));
+    out.replaceChildren();
+    showFormErrors(form, e, 'Could not show the report');
   }
 }
