@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
-import type { EntryColumns, PreparedEntry } from '../domain/prepared-entry.js';
+import { preparedEntryOf } from '../domain/prepared-entry.js';
 import { LogSequencer } from './log-sequencer.js';
 
 const SWEEP_JOB = 'access-log.intent-sweep';
@@ -50,7 +50,7 @@ export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy
     for (;;) {
       const rows: { id: string; entry: unknown }[] = await this.db.query(OLDEST, [olderThanMs]);
       const intents = rows.flatMap((r) => {
-        const prepared = preparedOf(r.entry);
+        const prepared = preparedEntryOf(r.entry);
         if (!prepared) this.logger.warn(`log intent ${r.id} is not a prepared entry; it stays queued`, 'AccessLog');
         return prepared ? [{ ...prepared, intentId: r.id }] : [];
       });
@@ -73,17 +73,4 @@ export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy
       )
       .finally(() => (this.running = undefined));
   }
-}
-
-function preparedOf(v: unknown): PreparedEntry | null {
-  const e = v as { head?: unknown; tail?: unknown; columns?: unknown } | null;
-  if (
-    !e ||
-    typeof e.head !== 'string' ||
-    typeof e.tail !== 'string' ||
-    typeof e.columns !== 'object' ||
-    e.columns === null
-  )
-    return null;
-  return { head: e.head, tail: e.tail, columns: e.columns as EntryColumns };
 }
