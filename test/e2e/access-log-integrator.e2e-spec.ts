@@ -3,7 +3,10 @@ import { createLogSequencer } from '../../src/modules/access-log/access-log.prov
 import type { LogSequencer } from '../../src/modules/access-log/application/log-sequencer.js';
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
 import { prepareEntry } from '../../src/modules/access-log/domain/prepared-entry.js';
-import type { PgLogBatchStore } from '../../src/modules/access-log/infrastructure/pg-log-batch-store.js';
+import {
+  INTEGRATOR_LOCK_KEY,
+  type PgLogBatchStore,
+} from '../../src/modules/access-log/infrastructure/pg-log-batch-store.js';
 import type { AccessLogEntryInput } from '../../src/modules/access-log/index.js';
 import { eventually } from '../setup/polling.js';
 import { createTestDatabase } from '../setup/test-database.js';
@@ -27,6 +30,10 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
     await c.end();
   }
 }
+
+/** pg_locks' row of the integrator lock (a bigint key: high half in classid, low half in objid). */
+const LEADER_LOCK = `locktype = 'advisory' AND granted AND objsubid = 1
+  AND (classid::bigint << 32 | objid::bigint) = ${INTEGRATOR_LOCK_KEY}`;
 
 interface Instance {
   sequencer: LogSequencer;
@@ -127,7 +134,7 @@ describe('Shared access-log integrator (one leader for every instance)', () => {
     // A change committed an intent while nobody led (A's session is about to die).
     await owner((c) =>
       c.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE '%(integrator)' AND datname = current_database()`,
+        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE ${LEADER_LOCK} AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       ),
     );
     const p = prepareEntry(read(9000));
@@ -168,7 +175,7 @@ describe('Shared access-log integrator (one leader for every instance)', () => {
     await append(b, 1);
     await owner((c) =>
       c.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE '%(integrator)' AND datname = current_database()`,
+        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE ${LEADER_LOCK} AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       ),
     );
     await new Promise((r) => setTimeout(r, 200));

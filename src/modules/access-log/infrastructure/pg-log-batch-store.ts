@@ -64,10 +64,10 @@ const QUEUED_CHANNEL = 'access_log_queued';
 
 // The shared integrator's lock: a session-level advisory lock on the store's own connection, so
 // it is held exactly as long as that session lives (a crash, a killed backend or a failover ends
-// it). hashtextextended is stable across PostgreSQL versions. The session's application_name
-// names the leader in pg_stat_activity.
-const TRY_LEAD = `SELECT held, CASE WHEN held THEN set_config('application_name', $1, false) END AS named
-  FROM (SELECT pg_try_advisory_lock(hashtextextended('probation-gateway:access-log-integrator', 0)) AS held) t`;
+// it). hashtextextended is stable across PostgreSQL versions. pg_locks shows the leader's
+// session: locktype 'advisory', objsubid 1, the key's halves in classid and objid.
+export const INTEGRATOR_LOCK_KEY = `hashtextextended('probation-gateway:access-log-integrator', 0)`;
+const TRY_LEAD = `SELECT pg_try_advisory_lock(${INTEGRATOR_LOCK_KEY}) AS held`;
 
 // A follower's batch: queued in one statement (its own transaction), which wakes the leader on
 // commit. Each entry carries its position (k), so the ids come back in the batch's order.
@@ -305,7 +305,7 @@ export class PgLogBatchStore implements LogBatchStore {
     const at = performance.now();
     if (!now && at - this.lastTry < this.shared!.retryMs) return false;
     this.lastTry = at;
-    const { rows } = await client.query<{ held: boolean }>(TRY_LEAD, [`${this.applicationName} (integrator)`]);
+    const { rows } = await client.query<{ held: boolean }>(TRY_LEAD);
     if (!rows[0]?.held) return false;
     this.lockedOn = client;
     // Whatever was queued while nobody led is this store's to integrate now.
