@@ -89,6 +89,9 @@ const RECEIPTS = `
     LEFT JOIN access_log_entries e ON e.intent_id = w.id
     LEFT JOIN access_log_queue q ON q.id = w.id`;
 
+/** A leader that heard from no follower for this long stops announcing its own intents' integration. */
+const FOLLOWERS_QUIET_MS = 30_000;
+
 /** Receipts of intents this store integrated lately, kept so a late handler needs no round trip. */
 const RECENT_INTENTS = 10_000;
 
@@ -180,6 +183,8 @@ export class PgLogBatchStore implements LogBatchStore {
   /** Wake-ups received (and assumed) versus taken care of: more received means the queue may hold work. */
   private signals = 0;
   private drained = 0;
+  /** When a follower last queued something (or woke the leader for its intents). */
+  private followerHeardAt = -Infinity;
   private pumpScheduled = false;
   /** Integrations announced: a follower that registered its waits late looks up its receipts at once. */
   private generation = 0;
@@ -345,7 +350,14 @@ export class PgLogBatchStore implements LogBatchStore {
         all = [...fresh, ...pulled];
       }
     }
-    const receipts = all.length ? await this.appendOn(client, all) : [];
+    // Followers wait for their queued entries and their intents: tell them after the commit. A
+    // batch with neither pulled entries nor any follower heard from lately (a single instance's
+    // changes) tells nobody, so a lone instance pays nothing for the notification; a follower
+    // missed that way still finds its receipt at its next tick.
+    const notify =
+      all.length > fresh.length ||
+      (performance.now() - this.followerHeardAt < FOLLOWERS_QUIET_MS && fresh.some((e) => e.intentId !== undefined));
+    const receipts = all.length ? await this.appendOn(client, all, notify) : [];
     if (this.shared) this.settleIntents(all, receipts);
     if (!cached) return receipts.slice(0, own.length);
     let k = 0;
@@ -516,6 +528,7 @@ export class PgLogBatchStore implements LogBatchStore {
   private notified(channel: string): void {
     if (channel === QUEUED_CHANNEL) {
       this.signals++;
+      this.followerHeardAt = performance.now();
       if (this.lockedOn) this.schedulePump();
     } else if (channel === INTEGRATED_CHANNEL) {
       this.generation++;
@@ -575,9 +588,8 @@ export class PgLogBatchStore implements LogBatchStore {
   private async appendOn(
     client: pg.PoolClient,
     entries: readonly PreparedEntry[],
+    notify: boolean,
   ): Promise<(AccessLogReceipt | null)[]> {
-    // Followers wait for intents (their queued entries, their changes'): tell them after commit.
-    const notify = this.shared !== undefined && entries.some((e) => e.intentId !== undefined);
     if (this.known) {
       const batch = buildBatch(this.known, entries, notify);
       if (await this.write(client, batch, true)) {
