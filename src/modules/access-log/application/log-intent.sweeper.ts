@@ -20,6 +20,8 @@ const OLDEST = `SELECT id::text AS id, entry FROM access_log_queue WHERE enqueue
  * instance, once at start-up (every queued intent) and then every LOG_INTENT_SWEEP_MS (intents
  * queued at least that long, so it leaves in-flight ones to their handlers). Any instance may
  * win: the batch store integrates each intent exactly once, and the others get its receipt.
+ * With the shared integrator, a sweep on an instance that does not lead only wakes the leader,
+ * which integrates the queue (and the sweep's appends resolve with the receipts).
  */
 @Injectable()
 export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy {

@@ -288,12 +288,23 @@ export class PgLogBatchStore implements LogBatchStore {
       failed = false;
       return { receipts: result };
     } finally {
-      if (failed) this.known = undefined;
-      // After any failure the connection is discarded, not rolled back and reused: it may be
-      // broken, or mid-transaction, and the next batch will open a fresh one (a new session,
-      // which does not hold the integrator lock).
-      client.release(failed);
+      this.release(client, failed);
     }
+  }
+
+  private release(client: pg.PoolClient, failed: boolean): void {
+    if (failed) {
+      this.known = undefined;
+      // The session is discarded, and the integrator lock with it.
+      if (this.lockedOn === client) {
+        this.lockedOn = undefined;
+        this.shared?.onRole?.(false);
+      }
+    }
+    // After any failure the connection is discarded, not rolled back and reused: it may be
+    // broken, or mid-transaction, and the next batch will open a fresh one (a new session,
+    // which does not hold the integrator lock).
+    client.release(failed);
   }
 
   /**
@@ -549,8 +560,7 @@ export class PgLogBatchStore implements LogBatchStore {
         if (await this.leads(client, false)) await this.integrate(client, []);
         failed = false;
       } finally {
-        if (failed) this.known = undefined;
-        client.release(failed);
+        this.release(client, failed);
       }
       if (this.lockedOn && this.signals > this.drained) this.schedulePump();
     }).catch((e: unknown) => this.onError(e as Error));
@@ -572,8 +582,7 @@ export class PgLogBatchStore implements LogBatchStore {
         await this.leads(client, true);
         failed = false;
       } finally {
-        if (failed) this.known = undefined;
-        client.release(failed);
+        this.release(client, failed);
       }
     })
       .then(() => {
