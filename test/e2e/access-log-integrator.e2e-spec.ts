@@ -7,7 +7,7 @@ import {
   INTEGRATOR_LOCK_KEY,
   type PgLogBatchStore,
 } from '../../src/modules/access-log/infrastructure/pg-log-batch-store.js';
-import type { AccessLogEntryInput } from '../../src/modules/access-log/index.js';
+import type { AccessLogEntryInput, AccessLogReceipt } from '../../src/modules/access-log/index.js';
 import { eventually } from '../setup/polling.js';
 import { createTestDatabase } from '../setup/test-database.js';
 
@@ -81,6 +81,26 @@ describe('Shared access-log integrator (one leader for every instance)', () => {
       return { ...row, report: await verifyAccessLog(c) };
     });
 
+  const expectReceiptsStored = async (receipts: AccessLogReceipt[]) => {
+    const stored = await owner(
+      async (c) =>
+        (
+          await c.query<{ idx: string; leaf_hash: Buffer; ts: Date }>(
+            `SELECT idx, leaf_hash, ts FROM access_log_entries WHERE idx = ANY($1::bigint[])`,
+            [receipts.map((r) => r.index)],
+          )
+        ).rows,
+    );
+    const byIndex = new Map(stored.map((r) => [Number(r.idx), r]));
+    for (const r of receipts) {
+      const row = byIndex.get(r.index);
+      expect({ leafHash: row?.leaf_hash.toString('base64'), timestamp: row?.ts.toISOString() }).toEqual({
+        leafHash: r.leafHash,
+        timestamp: r.timestamp,
+      });
+    }
+  };
+
   beforeEach(async () => {
     db = await createTestDatabase();
     next = 0;
@@ -112,16 +132,9 @@ describe('Shared access-log integrator (one leader for every instance)', () => {
     const s = await state();
     expect(s).toMatchObject({ entries: 601, distinct_idx: 601, queued: 0 });
     expect(s.report).toMatchObject({ ok: true, treeSize: 601, warnings: [] });
-    // A receipt is the entry's: its leaf hash is the stored one at that index.
-    const stored = await owner(
-      async (cl) =>
-        (
-          await cl.query<{ leaf_hash: Buffer }>(`SELECT leaf_hash FROM access_log_entries WHERE idx = $1`, [
-            rb[17].index,
-          ])
-        ).rows[0],
-    );
-    expect(stored.leaf_hash.toString('base64')).toBe(rb[17].leafHash);
+    // Every receipt is its entry's: the stored leaf hash and timestamp at that index (a follower
+    // makes its receipts from the leader's announcement).
+    await expectReceiptsStored([...ra, ...rb, ...rc]);
   });
 
   it('hands the lead on when the leader dies, and the new leader integrates what was queued meanwhile', async () => {
@@ -202,6 +215,7 @@ describe('Shared access-log integrator (one leader for every instance)', () => {
     const results = await Promise.all([append(a, 150), append(b, 150), append(rogue, 150), append(a, 50)]);
     const indices = results.flat().map((r) => r.index);
     expect(new Set(indices).size).toBe(500);
+    await expectReceiptsStored(results.flat());
     const s = await state();
     expect(s).toMatchObject({ entries: 501, distinct_idx: 501, queued: 0 });
     expect(s.report).toMatchObject({ ok: true, treeSize: 501, warnings: [] });

@@ -92,6 +92,9 @@ const RECEIPTS = `
 /** A leader that heard from no follower for this long stops announcing its own intents' integration. */
 const FOLLOWERS_QUIET_MS = 30_000;
 
+/** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; a longer one is sent empty (followers then look up). */
+const MAX_PAYLOAD = 7900;
+
 /** Receipts of intents this store integrated lately, kept so a late handler needs no round trip. */
 const RECENT_INTENTS = 10_000;
 
@@ -111,7 +114,9 @@ const LOCK_HEAD = `BEGIN; SELECT size, frontier, last_timestamp FROM access_log_
 // same whatever the batch size. Entry bytes and hashes travel as one binary parameter each
 // (node-postgres sends Buffers in binary) cut apart by offset, because a bytea[] parameter goes
 // as hex text that the server must parse element by element; the searchable columns travel as
-// one JSON array, which costs far less to encode here than nine text[] parameters.
+// one JSON array, which costs far less to encode here than nine text[] parameters. With $13 (the
+// shared integrator's announcement of the receipts) it NOTIFYs on commit, and only when the batch
+// was written: a stale batch announces nothing, since its indices are not the ones it would get.
 const APPEND = `
   WITH head AS (
     UPDATE access_log_head SET size = $9, frontier = $10::jsonb, last_timestamp = $2::timestamptz, updated_at = now()
@@ -131,7 +136,7 @@ const APPEND = `
     SELECT n.level, n.idx, substring($8::bytea FROM (n.ord::int - 1) * 32 + 1 FOR 32)
       FROM head, unnest($6::smallint[], $7::bigint[]) WITH ORDINALITY AS n(level, idx, ord)
   )
-  SELECT count(*)::int AS appended, CASE WHEN $13::boolean THEN pg_notify('${INTEGRATED_CHANNEL}', '') END AS notified FROM head`;
+  SELECT count(*)::int AS appended, CASE WHEN $13::text IS NOT NULL AND count(*) > 0 THEN pg_notify('${INTEGRATED_CHANNEL}', $13::text) END AS notified FROM head`;
 
 // Under the head lock (so no integration can run meanwhile): which of a batch's intents are still
 // queued, and the receipts of those already integrated (by a sweeper or another instance).
@@ -189,6 +194,8 @@ export class PgLogBatchStore implements LogBatchStore {
   /** Integrations announced: a follower that registered its waits late looks up its receipts at once. */
   private generation = 0;
   private readonly waiters = new Map<string, ((r: AccessLogReceipt | null) => void)[]>();
+  /** The entry each waited-for id holds, to make its receipt from an announced index. */
+  private readonly waiting = new Map<string, PreparedEntry>();
   private readonly recent = new Map<string, AccessLogReceipt>();
   private listener: pg.Client | undefined;
   private listening: Promise<void> | undefined;
@@ -393,6 +400,7 @@ export class PgLogBatchStore implements LogBatchStore {
     const waits = this.waiters.get(id);
     if (!waits) return;
     this.waiters.delete(id);
+    this.waiting.delete(id);
     for (const w of waits) w(r);
   }
 
@@ -419,7 +427,11 @@ export class PgLogBatchStore implements LogBatchStore {
       await client.query({ name: 'access-log-wake', text: WAKE });
     }
     let k = 0;
-    const wanted = entries.map((e) => e.intentId ?? ids[k++]);
+    const wanted = entries.map((e) => {
+      const id = e.intentId ?? ids[k++];
+      this.waiting.set(id, e);
+      return id;
+    });
     const receipts = this.waitFor(wanted);
     // Intents may be integrated already, and a notification may have arrived before the waits.
     if (fresh.length < entries.length || generation !== this.generation) this.lookUp();
@@ -435,7 +447,10 @@ export class PgLogBatchStore implements LogBatchStore {
         for (const [id, w] of registered) {
           const rest = this.waiters.get(id)?.filter((x) => x !== w);
           if (rest?.length) this.waiters.set(id, rest);
-          else this.waiters.delete(id);
+          else {
+            this.waiters.delete(id);
+            this.waiting.delete(id);
+          }
         }
         // Nobody integrated in time: perhaps nobody leads. Try now rather than at the next tick.
         this.tick();
@@ -519,7 +534,7 @@ export class PgLogBatchStore implements LogBatchStore {
       };
       client.on('error', drop);
       client.on('end', drop);
-      client.on('notification', (m) => this.notified(m.channel));
+      client.on('notification', (m) => this.notified(m.channel, m.payload));
       await client.query(`LISTEN ${QUEUED_CHANNEL}; LISTEN ${INTEGRATED_CHANNEL}`);
       if (this.closing) {
         await client.end();
@@ -536,15 +551,37 @@ export class PgLogBatchStore implements LogBatchStore {
       .finally(() => (this.listening = undefined));
   }
 
-  private notified(channel: string): void {
+  private notified(channel: string, payload: string | undefined): void {
     if (channel === QUEUED_CHANNEL) {
       this.signals++;
       this.followerHeardAt = performance.now();
       if (this.lockedOn) this.schedulePump();
     } else if (channel === INTEGRATED_CHANNEL) {
       this.generation++;
-      if (this.waiters.size) this.lookUp();
+      if (this.waiters.size && !(payload && this.announced(payload))) this.lookUp();
     }
+  }
+
+  /**
+   * Answers the waits an integration announced (see integratedPayload): each receipt is made
+   * here from the entry this store queued, its announced index and the batch's timestamp, which
+   * is exactly what the leader hashed. False when the payload cannot be read (then look up).
+   */
+  private announced(payload: string): boolean {
+    const [timestamp, ...runs] = payload.split(';');
+    if (!timestamp || Number.isNaN(Date.parse(timestamp))) return false;
+    for (const run of runs) {
+      const [id, index, length] = run.split(':').map(Number);
+      if (![id, index, length].every(Number.isSafeInteger)) return false;
+      for (let k = 0; k < length; k++) {
+        const key = String(id + k);
+        const e = this.waiting.get(key);
+        if (!e) continue;
+        const at = index + k;
+        this.answer(key, { index: at, leafHash: leafHash(sealEntry(e, at, timestamp)).toString('base64'), timestamp });
+      }
+    }
+    return true;
   }
 
   /** When leading: one integration of queued entries (then another, if more may be queued). */
@@ -718,6 +755,31 @@ async function settledIntents(
   return settled;
 }
 
+/**
+ * What the leader announces after integrating a batch: its timestamp, then the batch's intents
+ * as runs `firstId:firstIndex:length` of consecutive ids at consecutive indices (a follower's
+ * batch is one run), separated by ';'. Empty when too long for NOTIFY: followers then look up.
+ */
+function integratedPayload(entries: readonly PreparedEntry[], base: number, timestamp: string): string {
+  let out = timestamp;
+  let run: [number, number, number] | undefined;
+  const flush = () => {
+    if (run) out += `;${run[0]}:${run[1]}:${run[2]}`;
+  };
+  for (let i = 0; i < entries.length; i++) {
+    const id = entries[i].intentId;
+    if (id === undefined) continue;
+    const n = Number(id);
+    if (run && n === run[0] + run[2] && base + i === run[1] + run[2]) run[2]++;
+    else {
+      flush();
+      run = [n, base + i, 1];
+    }
+  }
+  flush();
+  return out.length <= MAX_PAYLOAD ? out : '';
+}
+
 /** Seals the entries at their indices, hashes them, and extends the tree: everything APPEND needs. */
 function buildBatch(head: Head, entries: readonly PreparedEntry[], notify: boolean): Batch {
   // One time per batch, never before the previous batch's, so timestamps never go back as
@@ -778,7 +840,7 @@ function buildBatch(head: Head, entries: readonly PreparedEntry[], notify: boole
       frontierJson,
       head.frontierJson,
       intents,
-      notify,
+      notify ? integratedPayload(entries, head.size, timestamp) : null,
     ],
     receipts: leaves.map((leaf, i) => ({ index: head.size + i, leafHash: leaf.toString('base64'), timestamp })),
     next: { size: frontier.size, frontier, frontierJson, lastMs: ms },
