@@ -4,6 +4,7 @@ import type { LogSequencer } from '../../src/modules/access-log/application/log-
 import { verifyAccessLog } from '../../src/modules/access-log/application/log-verifier.js';
 import { prepareEntry } from '../../src/modules/access-log/domain/prepared-entry.js';
 import {
+  idleSessionTimeoutMs,
   INTEGRATOR_LOCK_KEY,
   type PgLogBatchStore,
 } from '../../src/modules/access-log/infrastructure/pg-log-batch-store.js';
@@ -178,6 +179,25 @@ describe('Shared access-log integrator (one leader for every instance)', () => {
     await append(a, 4);
     expect(a.store.stats.leading).toBe(false);
     expect(a.store.stats.queuedForLeader).toBe(4);
+  });
+
+  it('replaces a leader that stopped running while its connection lives (the server ends its idle session)', async () => {
+    const a = start({ retryMs: 100 });
+    await append(a, 2);
+    const b = start({ retryMs: 100 });
+    await append(b, 2);
+    expect(a.store.stats.leading).toBe(true);
+    // A freezes: no tick, no batch, its session open and idle (as with a stopped process).
+    clearInterval((a.store as unknown as { timer: NodeJS.Timeout }).timer);
+    const frozenAt = performance.now();
+    await eventually('B leads', () => b.store.stats.leading, 10_000, 20);
+    const tookMs = performance.now() - frozenAt;
+    expect(tookMs).toBeGreaterThanOrEqual(idleSessionTimeoutMs({ retryMs: 100 }) - 100);
+    expect(tookMs).toBeLessThan(idleSessionTimeoutMs({ retryMs: 100 }) + 2000);
+    expect(await append(b, 3)).toHaveLength(3);
+    const s = await state();
+    expect(s).toMatchObject({ entries: 7, queued: 0 });
+    expect(s.report).toMatchObject({ ok: true, treeSize: 7 });
   });
 
   it('a follower whose wait times out leaves its entries queued, and they are integrated later', async () => {

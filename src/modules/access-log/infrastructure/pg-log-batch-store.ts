@@ -95,6 +95,11 @@ const FOLLOWERS_QUIET_MS = 30_000;
 /** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; a longer one is sent empty (followers then look up). */
 const MAX_PAYLOAD = 7900;
 
+/** How long a shared-integrator store's session may stay idle before the server ends it (ten ticks, at least 1 s). */
+export function idleSessionTimeoutMs(shared: Pick<SharedIntegratorOptions, 'retryMs'>): number {
+  return Math.max(1000, shared.retryMs * 10);
+}
+
 /** Receipts of intents this store integrated lately, kept so a late handler needs no round trip. */
 const RECENT_INTENTS = 10_000;
 
@@ -219,6 +224,11 @@ export class PgLogBatchStore implements LogBatchStore {
       idle_in_transaction_session_timeout: Math.max(options.statementTimeoutMs * 2, 10_000),
       application_name: this.applicationName,
       keepAlive: true,
+      // A shared-integrator store uses its session at least every retryMs (its tick). A session
+      // idle far longer belongs to a process that stopped running (frozen, or its event loop
+      // blocked) while its connection lives: the server ends it, and with it the lock, so a
+      // frozen leader is replaced within this bound rather than never.
+      ...(options.shared ? { options: `-c idle_session_timeout=${idleSessionTimeoutMs(options.shared)}` } : {}),
     });
     // A connection that dies emits 'error'; without a listener the process would crash. The pool
     // listens only while a client is idle, and a broken client can still emit after it was
