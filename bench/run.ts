@@ -7,7 +7,7 @@
 //   npm run bench -- --only=log-scale,cold-start
 //   npm run bench -- --json=bench-results.json
 //
-// Benchmarks: summary-read, log-append, log-scale, exchange, cold-start, two-instances, event-delivery.
+// Benchmarks: summary-read, log-append, log-scale, exchange, cold-start, two-instances, scale-out, event-delivery.
 // A benchmark that fails leaves a row saying so; the others still run. Exit code 1 if any
 // figure misses its target (or a benchmark failed).
 import { spawn } from 'node:child_process';
@@ -67,6 +67,12 @@ const BENCHES: Bench[] = [
     script: 'two-instances/run.js',
     full: [],
     quick: ['--cases', '10000', '--duration', '5000', '--warmup', '2000'],
+  },
+  {
+    name: 'scale-out',
+    script: 'scale-out/run.js',
+    full: [],
+    quick: ['--cases', '5000', '--duration', '4000', '--warmup', '1000'],
   },
   {
     name: 'event-delivery',

@@ -46,6 +46,8 @@ describe(loadConfig.name, () => {
       dbPreparedStatements: true,
       logRetentionDays: 2192,
       logPruneIntervalMs: 3_600_000,
+      logIntegrator: 'shared',
+      logIntegratorRetryMs: 1000,
     });
     expect(c.rateLimitPerSecond).toBeGreaterThan(0);
     expect(c.rateLimitBurst).toBeGreaterThan(0);
@@ -74,6 +76,8 @@ describe(loadConfig.name, () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
       LOG_RETENTION_DAYS: '365',
       LOG_PRUNE_INTERVAL_MS: '60000',
+      LOG_INTEGRATOR: 'Each',
+      LOG_INTEGRATOR_RETRY_MS: '250',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -96,6 +100,8 @@ describe(loadConfig.name, () => {
       metricsHost: '0.0.0.0',
       otlpEndpoint: 'http://otel-collector:4318',
       logRetentionDays: 365,
+      logIntegrator: 'each',
+      logIntegratorRetryMs: 250,
       logPruneIntervalMs: 60_000,
     });
   });
@@ -137,6 +143,8 @@ describe(loadConfig.name, () => {
     ['GATEWAY_SIGNING_KEY', JSON.stringify(PUBLIC_JWK), /private JWK/],
     ['GATEWAY_SIGNING_KEY', '{oops', /not valid JSON/],
     ['LOG_LEVEL', 'verbose', /one of error, warn, info, debug/],
+    ['LOG_INTEGRATOR', 'leader', /shared or each/],
+    ['LOG_INTEGRATOR_RETRY_MS', '10', /between 50/],
     ['BODY_LIMIT_BYTES', '10', /between 1024/],
     ['BODY_LIMIT_BYTES', '1mb', /integer/],
     ['RATE_LIMIT_PER_SECOND', '0', /between 1/],

@@ -37,6 +37,10 @@ export interface AppConfig {
   readonly dbPreparedStatements: boolean;
   readonly checkpointIntervalMs: number;
   readonly logBatchMaxEntries: number;
+  /** `shared`: one instance at a time integrates every instance's log entries (the leader); `each`: every instance appends its own (the earlier design). */
+  readonly logIntegrator: 'shared' | 'each';
+  /** How often an instance that does not integrate tries to take over, and the integrator looks for queued entries. */
+  readonly logIntegratorRetryMs: number;
   /** How often each instance integrates log intents left queued this long (a crash between a change's commit and its integration). */
   readonly logIntentSweepMs: number;
   /** Access-log entry bodies older than this many days are pruned (their leaf hashes stay); the database's floor still applies. */
@@ -221,6 +225,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('GATEWAY_SIGNING_KEY', 'must be a private JWK (EC P-256 or Ed25519) with its "d" member');
   }
 
+  const logIntegrator = (str(env, 'LOG_INTEGRATOR') ?? 'shared').toLowerCase();
+  if (logIntegrator !== 'shared' && logIntegrator !== 'each')
+    throw new ConfigError('LOG_INTEGRATOR', `must be shared or each (got "${logIntegrator}")`);
   const logLevel = (str(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -267,6 +274,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPreparedStatements: bool(env, 'DB_PREPARED_STATEMENTS', true),
     checkpointIntervalMs: int(env, 'CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000),
     logBatchMaxEntries: int(env, 'LOG_BATCH_MAX_ENTRIES', 512, 1, 10_000),
+    logIntegrator,
+    logIntegratorRetryMs: int(env, 'LOG_INTEGRATOR_RETRY_MS', 1000, 50, 60_000),
     logIntentSweepMs: int(env, 'LOG_INTENT_SWEEP_MS', 5000, 100, 3_600_000),
     logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 2192, 1, 36_525),
     logPruneIntervalMs: int(env, 'LOG_PRUNE_INTERVAL_MS', 3_600_000, 1000, 86_400_000),

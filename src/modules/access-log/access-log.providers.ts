@@ -7,7 +7,7 @@ import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { AccessLogWriter } from './application/access-log.writer.js';
 import { LogSequencer } from './application/log-sequencer.js';
-import { PgLogBatchStore } from './infrastructure/pg-log-batch-store.js';
+import { PgLogBatchStore, type LogStoreStats } from './infrastructure/pg-log-batch-store.js';
 import { loadLogNoteSigner } from './infrastructure/log-note-key.js';
 import { LOG_NOTE_SIGNER } from './application/log-notes.js';
 
@@ -35,6 +35,14 @@ export interface LogSequencerOptions {
   queueTimeoutMs?: number;
   onBatch?: (size: number, ms: number, error?: unknown) => void;
   onConnectionError?: (e: Error) => void;
+  /** `shared` (default): one store across instances integrates for all; `each`: every store appends its own batches. */
+  integrator?: 'shared' | 'each';
+  /** Shared integrator: how often a follower tries to lead (default 1000 ms). */
+  integratorRetryMs?: number;
+  /** Shared integrator: called when this store starts or stops leading. */
+  onRole?: (leading: boolean) => void;
+  /** Called with the store once made (for its stats). */
+  onStore?: (store: PgLogBatchStore) => void;
 }
 
 /** A sequencer writing to PostgreSQL over its own connection (also used by tests and the benchmark). */
@@ -45,7 +53,18 @@ export function createLogSequencer(o: LogSequencerOptions): LogSequencer {
     lockTimeoutMs: o.lockTimeoutMs ?? Math.min(2000, o.statementTimeoutMs),
     connectTimeoutMs: o.connectTimeoutMs ?? 3000,
     onConnectionError: o.onConnectionError,
+    shared:
+      o.integrator === 'each'
+        ? undefined
+        : {
+            retryMs: o.integratorRetryMs ?? 1000,
+            waitTimeoutMs: o.queueTimeoutMs ?? o.statementTimeoutMs,
+            maxBatch: o.maxBatch,
+            onRole: o.onRole,
+            onListenError: o.onConnectionError,
+          },
   });
+  o.onStore?.(store);
   return new LogSequencer(store, {
     maxBatch: o.maxBatch,
     maxPending: o.maxPending ?? MAX_PENDING_ENTRIES,
@@ -106,10 +125,21 @@ export const sequencerProvider: Provider = {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5],
       registers: [metrics.registry],
     });
+    let store: PgLogBatchStore | undefined;
     const sequencer = createLogSequencer({
       connectionString: connectionStringOf(ds),
       maxBatch: config.logBatchMaxEntries,
       statementTimeoutMs: config.dbStatementTimeoutMs,
+      integrator: config.logIntegrator,
+      integratorRetryMs: config.logIntegratorRetryMs,
+      onStore: (s) => (store = s),
+      onRole: (leading) =>
+        logger.log(
+          leading
+            ? `this instance (pid ${process.pid}) now integrates the access log for every instance (integrator leader)`
+            : `this instance (pid ${process.pid}) no longer integrates the access log; it queues its entries for the leader`,
+          'AccessLog',
+        ),
       onBatch: (size, ms, error) => {
         appended.inc({ result: error ? 'failed' : 'committed' }, size);
         batchSize.observe(size);
@@ -118,6 +148,46 @@ export const sequencerProvider: Provider = {
       },
       onConnectionError: (e) => logger.warn(`access-log connection lost: ${e.message}`, 'AccessLog'),
     });
+    new Gauge({
+      name: 'gateway_access_log_integrator_leader',
+      help: '1 while this instance integrates the access log for every instance (LOG_INTEGRATOR=shared), else 0',
+      registers: [metrics.registry],
+      collect() {
+        this.set(store?.stats.leading ? 1 : 0);
+      },
+    });
+    const counted = (name: string, help: string, read: (s: LogStoreStats) => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [metrics.registry],
+        collect() {
+          // Counters read from the store's own counts, which only grow.
+          const value = store ? read(store.stats) : 0;
+          this.reset();
+          this.inc(value);
+        },
+      });
+    counted(
+      'gateway_access_log_fast_batches_total',
+      'Access-log batches written on the head this instance knew (one round trip)',
+      (s) => s.fastBatches,
+    );
+    counted(
+      'gateway_access_log_rebuilt_batches_total',
+      'Access-log batches rebuilt under the head row lock (the head had moved or was unknown)',
+      (s) => s.rebuiltBatches,
+    );
+    counted(
+      'gateway_access_log_queued_for_leader_total',
+      'Access-log entries this instance queued for the integrator leader',
+      (s) => s.queuedForLeader,
+    );
+    counted(
+      'gateway_access_log_integrated_from_queue_total',
+      "Queued access-log entries (other instances' and intents) this instance integrated as leader",
+      (s) => s.integratedFromQueue,
+    );
     new Gauge({
       name: 'gateway_access_log_pending_entries',
       help: 'Entries waiting for an access-log transaction',

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
-import type { EntryColumns, PreparedEntry } from '../domain/prepared-entry.js';
+import { preparedEntryOf } from '../domain/prepared-entry.js';
 import { LogSequencer } from './log-sequencer.js';
 
 const SWEEP_JOB = 'access-log.intent-sweep';
@@ -20,6 +20,8 @@ const OLDEST = `SELECT id::text AS id, entry FROM access_log_queue WHERE enqueue
  * instance, once at start-up (every queued intent) and then every LOG_INTENT_SWEEP_MS (intents
  * queued at least that long, so it leaves in-flight ones to their handlers). Any instance may
  * win: the batch store integrates each intent exactly once, and the others get its receipt.
+ * With the shared integrator, a sweep on an instance that does not lead only wakes the leader,
+ * which integrates the queue (and the sweep's appends resolve with the receipts).
  */
 @Injectable()
 export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -50,7 +52,7 @@ export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy
     for (;;) {
       const rows: { id: string; entry: unknown }[] = await this.db.query(OLDEST, [olderThanMs]);
       const intents = rows.flatMap((r) => {
-        const prepared = preparedOf(r.entry);
+        const prepared = preparedEntryOf(r.entry);
         if (!prepared) this.logger.warn(`log intent ${r.id} is not a prepared entry; it stays queued`, 'AccessLog');
         return prepared ? [{ ...prepared, intentId: r.id }] : [];
       });
@@ -73,17 +75,4 @@ export class LogIntentSweeper implements OnApplicationBootstrap, OnModuleDestroy
       )
       .finally(() => (this.running = undefined));
   }
-}
-
-function preparedOf(v: unknown): PreparedEntry | null {
-  const e = v as { head?: unknown; tail?: unknown; columns?: unknown } | null;
-  if (
-    !e ||
-    typeof e.head !== 'string' ||
-    typeof e.tail !== 'string' ||
-    typeof e.columns !== 'object' ||
-    e.columns === null
-  )
-    return null;
-  return { head: e.head, tail: e.tail, columns: e.columns as EntryColumns };
 }

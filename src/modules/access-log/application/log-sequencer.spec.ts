@@ -146,6 +146,76 @@ describe(LogSequencer.name, () => {
   });
 });
 
+/** A store that queues batches for an integrator elsewhere (a shared-integrator follower). */
+class FollowerStore implements LogBatchStore {
+  readonly submitted: { entries: readonly PreparedEntry[]; integrate: () => void; timeOut: () => void }[] = [];
+  private size = 0;
+
+  append(): Promise<AccessLogReceipt[]> {
+    return Promise.reject(new Error('a follower only submits'));
+  }
+
+  submit(entries: readonly PreparedEntry[]): Promise<{ receipts: Promise<AccessLogReceipt[]> }> {
+    let integrate!: () => void;
+    let timeOut!: () => void;
+    const receipts = new Promise<AccessLogReceipt[]>((resolve, reject) => {
+      integrate = () => {
+        const base = this.size;
+        this.size += entries.length;
+        resolve(entries.map((_, i) => ({ index: base + i, leafHash: 'x', timestamp: 't' })));
+      };
+      timeOut = () => reject(new SequencerError('timeout', 'not integrated in time; stays queued'));
+    });
+    this.submitted.push({ entries, integrate, timeOut });
+    return Promise.resolve({ receipts });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+describe(`${LogSequencer.name} with a store that submits (shared-integrator follower)`, () => {
+  it('starts the next batch once the first is durable, and resolves each entry once it is integrated', async () => {
+    const store = new FollowerStore();
+    const sut = new LogSequencer(store, { maxBatch: 512, maxPending: 10_000, queueTimeoutMs: 60_000 });
+    const first = sut.append(prepareEntry(entry(0)));
+    await until(() => store.submitted.length === 1);
+    const second = sut.append(prepareEntry(entry(1)));
+    // The first batch is not integrated yet, but the second is already submitted.
+    await until(() => store.submitted.length === 2);
+    expect(sut.pending).toBe(2);
+    store.submitted[1].integrate();
+    store.submitted[0].integrate();
+    expect((await second).index).toBe(0);
+    expect((await first).index).toBe(1);
+    expect(sut.pending).toBe(0);
+    await sut.close();
+  });
+
+  it("passes an integration timeout on as 'timeout' (a 503), without marking the log failed", async () => {
+    const store = new FollowerStore();
+    const sut = new LogSequencer(store, { maxBatch: 512, maxPending: 10_000, queueTimeoutMs: 60_000 });
+    const waiting = sut.append(prepareEntry(entry(0)));
+    await until(() => store.submitted.length === 1);
+    store.submitted[0].timeOut();
+    await expect(waiting).rejects.toMatchObject({ reason: 'timeout' });
+    expect(sut.failure).toBeUndefined();
+    await sut.close();
+  });
+
+  it('counts entries waiting for integration against maxPending', async () => {
+    const store = new FollowerStore();
+    const sut = new LogSequencer(store, { maxBatch: 512, maxPending: 2, queueTimeoutMs: 60_000 });
+    const waiting = [sut.append(prepareEntry(entry(0))), sut.append(prepareEntry(entry(1)))];
+    await until(() => store.submitted.length === 1);
+    await expect(sut.append(prepareEntry(entry(2)))).rejects.toMatchObject({ reason: 'overloaded' });
+    store.submitted[0].integrate();
+    await Promise.all(waiting);
+    await sut.close();
+  });
+});
+
 describe(AccessLogWriter.name, () => {
   it('fails closed: a failed write is a 503 access_log_unavailable', async () => {
     const store: LogBatchStore = {

@@ -8,7 +8,9 @@
  * what takes the log from about a thousand appends per second (a transaction each) to tens of
  * thousands, with the same guarantee: append() resolves only after its entry's COMMIT.
  *
- * One batch at a time. A second batch in flight would only wait at the head-row lock until the
+ * One batch at a time. With a store that has submit() (the shared integrator, on an instance that
+ * does not lead), "a batch" is its durable step only: the wait for its integration overlaps the
+ * next batches. A second batch in flight would only wait at the head-row lock until the
  * first commits, and sharing the queue between two batches halves them and so doubles the
  * commits: measured, that gave fewer appends per second, not more. The store, not the sequencer,
  * keeps the tree consistent: each batch is checked against the head under its lock, so a failed,
@@ -26,6 +28,14 @@ import type { PreparedEntry } from '../domain/prepared-entry.js';
  */
 export interface LogBatchStore {
   append(entries: readonly PreparedEntry[]): Promise<(AccessLogReceipt | null)[]>;
+  /**
+   * Optional two-step form of append(): resolves once the batch is durable (committed to the
+   * tree, or to the queue another instance integrates from), with the promise of its receipts,
+   * which resolves once every entry is integrated. The sequencer starts its next batch as soon
+   * as the first step is done. The receipts' promise may reject with a SequencerError (timeout:
+   * the entries stay queued and are integrated later).
+   */
+  submit?(entries: readonly PreparedEntry[]): Promise<{ receipts: Promise<(AccessLogReceipt | null)[]> }>;
   close(): Promise<void>;
 }
 
@@ -67,6 +77,9 @@ export class LogSequencer {
   private idle: Promise<void> = Promise.resolve();
   private readonly sweeper: NodeJS.Timeout;
   private lastFailure: { at: number; error: unknown } | undefined;
+  /** Batches durable but not yet integrated (submit()'s second step), and their entry count. */
+  private readonly integrating = new Set<Promise<void>>();
+  private integratingEntries = 0;
 
   constructor(
     private readonly store: LogBatchStore,
@@ -79,9 +92,9 @@ export class LogSequencer {
     this.sweeper.unref();
   }
 
-  /** Entries waiting for a transaction. */
+  /** Entries waiting for a transaction, or (with a shared integrator) for their integration. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.integratingEntries;
   }
 
   /** The last failed batch, cleared by the next successful one (for /health). */
@@ -95,10 +108,8 @@ export class LogSequencer {
    */
   append(entry: PreparedEntry): Promise<AccessLogReceipt> {
     if (this.closed) return Promise.reject(new SequencerError('closed', 'the access log is shutting down'));
-    if (this.queue.length >= this.options.maxPending) {
-      return Promise.reject(
-        new SequencerError('overloaded', `the access log has ${this.queue.length} entries waiting`),
-      );
+    if (this.pending >= this.options.maxPending) {
+      return Promise.reject(new SequencerError('overloaded', `the access log has ${this.pending} entries waiting`));
     }
     return new Promise<AccessLogReceipt>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject, deadline: performance.now() + this.options.queueTimeoutMs });
@@ -116,6 +127,7 @@ export class LogSequencer {
       if (!this.flushing) this.idle = this.drain();
       await this.idle;
     }
+    while (this.integrating.size) await Promise.all([...this.integrating]);
     await this.store.close();
   }
 
@@ -146,18 +158,48 @@ export class LogSequencer {
 
   private async write(batch: Pending[]): Promise<void> {
     const started = performance.now();
-    let receipts: (AccessLogReceipt | null)[];
+    let receipts: Promise<(AccessLogReceipt | null)[]>;
     try {
-      receipts = await this.store.append(batch.map((p) => p.entry));
-      if (receipts.length !== batch.length)
-        throw new Error(`the store returned ${receipts.length} receipts for ${batch.length} entries`);
+      const entries = batch.map((p) => p.entry);
+      receipts = this.store.submit
+        ? (await this.store.submit(entries)).receipts
+        : Promise.resolve(await this.store.append(entries));
     } catch (error) {
-      this.lastFailure = { at: Date.now(), error };
-      this.options.onBatch?.(batch.length, performance.now() - started, error);
-      const failure = new SequencerError('write_failed', 'the access-log batch could not be committed', {
-        cause: error,
-      });
-      for (const p of batch) p.reject(failure);
+      this.fail(batch, started, error);
+      return;
+    }
+    // Already settled when this instance integrated the batch itself; otherwise the next batch
+    // starts while this one waits for the integrator.
+    this.integratingEntries += batch.length;
+    const settled = receipts.then(
+      (r) => this.settle(batch, started, r),
+      (error: unknown) => this.fail(batch, started, error),
+    );
+    const tracked = settled.finally(() => {
+      this.integratingEntries -= batch.length;
+      this.integrating.delete(tracked);
+    });
+    this.integrating.add(tracked);
+  }
+
+  private fail(batch: Pending[], started: number, error: unknown): void {
+    // A wait for the integrator that timed out is not a failed write: the entries are durable.
+    if (!(error instanceof SequencerError)) this.lastFailure = { at: Date.now(), error };
+    this.options.onBatch?.(batch.length, performance.now() - started, error);
+    const failure =
+      error instanceof SequencerError
+        ? error
+        : new SequencerError('write_failed', 'the access-log batch could not be committed', { cause: error });
+    for (const p of batch) p.reject(failure);
+  }
+
+  private settle(batch: Pending[], started: number, receipts: (AccessLogReceipt | null)[]): void {
+    if (receipts.length !== batch.length) {
+      this.fail(
+        batch,
+        started,
+        new Error(`the store returned ${receipts.length} receipts for ${batch.length} entries`),
+      );
       return;
     }
     this.lastFailure = undefined;

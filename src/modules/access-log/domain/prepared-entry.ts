@@ -128,6 +128,20 @@ const str = (s: string): string => JSON.stringify(s);
 const nullable = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
 const strings = (list: readonly string[]): string => (list.length === 0 ? '[]' : `[${list.map(str).join(',')}]`);
 
+/** A queued entry (an access_log_queue row's `entry`) as a PreparedEntry, or null when it is not one. */
+export function preparedEntryOf(v: unknown): PreparedEntry | null {
+  const e = v as { head?: unknown; tail?: unknown; columns?: unknown } | null;
+  if (
+    !e ||
+    typeof e.head !== 'string' ||
+    typeof e.tail !== 'string' ||
+    typeof e.columns !== 'object' ||
+    e.columns === null
+  )
+    return null;
+  return { head: e.head, tail: e.tail, columns: e.columns as EntryColumns };
+}
+
 /** The stored entry's canonical JSON text: equal to canonicalJson of the full StoredAccessLogEntry. */
 export function sealEntryText(prepared: PreparedEntry, index: number, timestamp: string): string {
   return `${prepared.head},"index":${index},${prepared.tail},"timestamp":${JSON.stringify(timestamp)}}`;
