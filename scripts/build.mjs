@@ -1,7 +1,7 @@
 // Compiles the TypeScript sources to ESM JavaScript under dist/ with SWC (about a second;
 // `tsc` type-checks separately in `npm test`). Path aliases are rewritten to relative paths.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, readFile, rename, writeFile, copyFile, utimes } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile, copyFile, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { ROOTS, STAMP, walk } from './build-inputs.mjs';
 import { swcOptions } from './swc-options.mjs';
@@ -11,10 +11,14 @@ const out = path.join(root, 'dist');
 
 // Files are replaced atomically and dist/ is never emptied, so a build never pulls files from
 // under a running process or a test run of someone else on the same tree.
+// Every file this build wrote: whatever else lies under dist/'s copies of ROOTS came from a
+// source that is gone, and is removed at the end, so nothing deleted from src/ is still served.
+const written = new Set();
 async function atomicWrite(file, data) {
   const tmp = `${file}.tmp${process.pid}`;
   await writeFile(tmp, data);
   await rename(tmp, file);
+  written.add(file);
 }
 
 // The IG console's browser modules: TypeScript compiled to browser ESM like the rest, which may
@@ -59,6 +63,7 @@ for (const r of ROOTS) {
     } else if (!file.endsWith('.mjs') || r !== 'scripts') {
       await copyFile(file, target + '.tmp' + process.pid);
       await rename(target + '.tmp' + process.pid, target);
+      written.add(target);
     }
   }
 }
@@ -69,6 +74,12 @@ for (const f of (await readdir(path.join(root, SHARED))).filter((x) => /\.ts$/.t
   const code = (await readFile(path.join(out, SHARED, js), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\n$/, '\n');
   browserModule(code, path.join(SHARED, f).replace(/\.ts$/, '.js'));
   await atomicWrite(path.join(browserShared, js), code);
+}
+for (const r of ROOTS) {
+  for await (const file of walk(path.join(out, r))) {
+    // Another build's temporary file (`.tmp<pid>`) is left to the build that is writing it.
+    if (!written.has(file) && !/\.tmp\d+$/.test(file)) await unlink(file).catch(() => {});
+  }
 }
 // The stamp carries the start time: a source saved during the build makes the next check rebuild.
 await atomicWrite(path.join(root, STAMP), `${started.toISOString()}\n`);
