@@ -6,6 +6,10 @@ const pgError = (code: string, message = 'x') => Object.assign(new Error(message
 describe(isDatabaseUnavailable.name, () => {
   it.each([
     ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    [
+      'a Unix socket whose server is stopped',
+      Object.assign(new Error('connect ENOENT /run/postgresql/.s.PGSQL.5432'), { code: 'ENOENT', syscall: 'connect' }),
+    ],
     ['admin shutdown (57P01)', pgError('57P01', 'terminating connection due to administrator command')],
     ['cannot connect now (57P03)', pgError('57P03', 'the database system is starting up')],
     ['statement timeout (57014)', pgError('57014', 'canceling statement due to statement timeout')],
@@ -26,6 +30,7 @@ describe(isDatabaseUnavailable.name, () => {
     ['a syntax error (42601)', pgError('42601')],
     ['a permission error (42501)', pgError('42501', 'permission denied for table x')],
     ['a plain bug', new TypeError('x is undefined')],
+    ['a missing file', Object.assign(new Error("ENOENT: no such file, open 'x'"), { code: 'ENOENT', syscall: 'open' })],
     ['nothing', undefined],
     ['a string', 'ECONNREFUSED'],
   ])('is false for %s', (_what, err) => {

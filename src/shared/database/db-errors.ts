@@ -14,13 +14,26 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     // its COMMIT, then throws one of these without reaching the server.
     if (e instanceof QueryRunnerProviderAlreadyReleasedError || e instanceof QueryRunnerAlreadyReleasedError)
       return true;
-    const o = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    const o = e as { code?: unknown; syscall?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
     const code = typeof o.code === 'string' ? o.code : '';
     // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention
     // (admin/crash shutdown, cannot connect now, query_canceled by statement_timeout), 58 system error.
     if (/^(08|53|57|58)/.test(code) || code === '40P01' || code === '55P03') return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code))
+    if (
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'EPIPE',
+        'ENOTFOUND',
+        'EHOSTUNREACH',
+        'ENETUNREACH',
+        'EAI_AGAIN',
+      ].includes(code)
+    )
       return true;
+    // A Unix-domain socket whose server is stopped is gone: connecting to it fails with ENOENT.
+    if (code === 'ENOENT' && o.syscall === 'connect') return true;
     const msg = typeof o.message === 'string' ? o.message : '';
     if (
       /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|terminating connection|the database system is (starting up|shutting down)|Cannot use a pool after calling end|Client was closed/i.test(

@@ -33,6 +33,8 @@ export interface EmbeddedPostgres {
   appPassword: string;
   port: number;
   dataDir: string;
+  /** The server's settings as started (`-c` options): a restart with pg_ctl gives the same ones. */
+  settings: Readonly<Record<string, string>>;
   stop(mode?: 'fast' | 'immediate'): Promise<void>;
 }
 
@@ -78,6 +80,19 @@ function run(
         : reject(new Error(`${path.basename(cmd)} ${args[0]} failed (${code}): ${out.trim().slice(-800)}`)),
     );
   });
+}
+
+/**
+ * Where the server's Unix-domain socket goes: its own directory (mode 0700, so only the server's
+ * user and root can connect), or null for TCP on 127.0.0.1 alone. A socket costs less CPU per
+ * query on both ends than loopback TCP (summary read 0.85 -> 0.79 ms, exchange 10 -> 8.7 ms,
+ * gateway plus PostgreSQL, bench/). Null when the socket's path would pass Linux's 107 bytes, or
+ * when the directory has characters that pg_ctl's command line (run through a shell) would not
+ * keep as they are.
+ */
+export function unixSocketDirFor(root: string, port: number): string | null {
+  if (process.platform === 'win32' || !/^[A-Za-z0-9_./-]+$/.test(root)) return null;
+  return Buffer.byteLength(`${root}/.s.PGSQL.${port}`) <= 107 ? root : null;
 }
 
 /**
@@ -145,10 +160,11 @@ export async function startEmbeddedPostgres(opts: {
     log('restarting the embedded PostgreSQL left running by an earlier process');
     await run(bin.pg_ctl, ['stop', '-D', pgdata, '-m', 'fast', '-w'], ids).catch(() => undefined);
   }
+  const socketDir = unixSocketDirFor(root, opts.port);
   const settings: Record<string, string> = {
     port: String(opts.port),
     listen_addresses: '127.0.0.1',
-    unix_socket_directories: "''",
+    unix_socket_directories: socketDir ? `'${socketDir}'` : "''",
     max_connections: '200',
     shared_buffers: '256MB',
     ...opts.settings,
@@ -160,9 +176,12 @@ export async function startEmbeddedPostgres(opts: {
   await run(bin.pg_ctl, ['start', '-D', pgdata, '-w', '-t', '60', '-l', logfile, '-o', o], ids);
 
   const host = '127.0.0.1';
-  const ownerUrl = `postgres://postgres:${encodeURIComponent(creds.superuserPassword)}@${host}:${opts.port}/postgres`;
+  // Through the socket when there is one (the port names its file); the server listens on
+  // 127.0.0.1 as well, for tools given only a port.
+  const via = socketDir ? `?host=${encodeURIComponent(socketDir)}` : '';
+  const ownerUrl = `postgres://postgres:${encodeURIComponent(creds.superuserPassword)}@${host}:${opts.port}/postgres${via}`;
   const appUser = 'gateway';
-  const appUrl = `postgres://${appUser}:${encodeURIComponent(creds.appPassword)}@${host}:${opts.port}/postgres`;
+  const appUrl = `postgres://${appUser}:${encodeURIComponent(creds.appPassword)}@${host}:${opts.port}/postgres${via}`;
   return {
     ownerUrl,
     appUrl,
@@ -170,6 +189,7 @@ export async function startEmbeddedPostgres(opts: {
     appPassword: creds.appPassword,
     port: opts.port,
     dataDir: pgdata,
+    settings,
     async stop(mode: 'fast' | 'immediate' = 'fast') {
       await run(bin.pg_ctl, ['stop', '-D', pgdata, '-m', mode, '-w', '-t', '60'], ids).catch((e: Error) =>
         log(`stopping PostgreSQL: ${e.message}`),

@@ -43,12 +43,7 @@ export class DedicatedPostgres {
     } finally {
       if (owner.isInitialized) await owner.destroy();
     }
-    return new DedicatedPostgres(root, server, {
-      port: String(port),
-      listen_addresses: '127.0.0.1',
-      unix_socket_directories: "''",
-      ...durable,
-    });
+    return new DedicatedPostgres(root, server, { ...server.settings });
   }
 
   get ownerUrl(): string {
