@@ -59,9 +59,20 @@ export interface OutboxSql {
 /** The advisory lock key that orders outbox writers (see recordEvents). */
 export const OUTBOX_LOCK_KEY = 7_163_016;
 
+const LOCK = new PreparedStatement('events.outbox-lock', `SELECT pg_advisory_xact_lock($1)`);
+
+/**
+ * All of a change's events in one statement, in the order given: `seq` is drawn row by row in
+ * the order the SELECT yields them, which ORDER BY n (their place in the array) fixes.
+ */
 const INSERT = new PreparedStatement(
-  'events.outbox-insert',
-  `INSERT INTO event_outbox (id, type, subject, crn, parties, link, people) VALUES ($1, $2, $3, $4, $5::text[], $6, $7::text[])`,
+  'events.outbox-insert-all',
+  `INSERT INTO event_outbox (id, type, subject, crn, parties, link, people)
+   SELECT e.id, e.type, e.subject, e.crn, e.parties, e.link, e.people
+     FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+            AS (id uuid, type text, subject text, crn text, parties text[], link text, people text[]))
+          WITH ORDINALITY AS e(id, type, subject, crn, parties, link, people, n)
+    ORDER BY e.n`,
 );
 
 /**
@@ -72,18 +83,17 @@ const INSERT = new PreparedStatement(
  */
 export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]): Promise<void> {
   if (!events.length) return;
-  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_LOCK_KEY]);
-  for (const e of events) {
-    await INSERT.rows(tx, [
-      randomUUID(),
-      e.type,
-      e.subject,
-      e.crn ?? null,
-      [...(e.parties ?? [])],
-      e.link,
-      [...(e.people ?? [])],
-    ]);
-  }
+  await LOCK.rows(tx, [OUTBOX_LOCK_KEY]);
+  const rows = events.map((e) => ({
+    id: randomUUID(),
+    type: e.type,
+    subject: e.subject,
+    crn: e.crn ?? null,
+    parties: [...(e.parties ?? [])],
+    link: e.link,
+    people: [...(e.people ?? [])],
+  }));
+  await INSERT.rows(tx, [JSON.stringify(rows)]);
 }
 
 /** The thin event's link for a case, an agreement, an exchange request, or the IG console's flags or breaches. */
@@ -110,7 +120,7 @@ export async function recordEventOnce(tx: OutboxSql, event: OutboxEvent, dueAt: 
   if (seen.length) return false;
   // The outbox lock first, then the reminder row: two sweeps raising the same events in different
   // orders then queue on the lock instead of each waiting for a row the other holds (a deadlock).
-  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_LOCK_KEY]);
+  await LOCK.rows(tx, [OUTBOX_LOCK_KEY]);
   const rows = (await tx.query(
     `WITH raised AS (INSERT INTO event_reminders (type, subject, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING type) SELECT type FROM raised`,
     key,

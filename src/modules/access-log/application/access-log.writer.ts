@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { policyFilesHash } from '@shared/crypto/policy-files-hash.js';
+import { PreparedStatement } from '@shared/database/prepared.js';
 import type { AccessLogEntryInput, AccessLogReceipt } from '../domain/access-log-entry.js';
 import { UnavailableException } from '@shared/errors/index.js';
 import { ACCESS_LOG_UNAVAILABLE } from '../domain/access-log.exception.js';
@@ -18,7 +19,10 @@ export interface LogIntent {
   readonly prepared: PreparedEntry;
 }
 
-const ENQUEUE = `INSERT INTO access_log_queue (entry) VALUES ($1::json) RETURNING id::text AS id`;
+const ENQUEUE = new PreparedStatement(
+  'access-log.enqueue',
+  `INSERT INTO access_log_queue (entry) VALUES ($1::json) RETURNING id::text AS id`,
+);
 
 /**
  * The one way into the access log. Two ways in, for two kinds of event:
@@ -61,9 +65,9 @@ export class AccessLogWriter {
   /** Queues the change's entry in the change's transaction `tx` (before its commit). */
   async enqueue(tx: TransactionSql, entry: AccessLogEntryInput): Promise<LogIntent> {
     const prepared = this.prepare(entry);
-    const rows = (await tx.query(ENQUEUE, [
+    const rows = await ENQUEUE.rows<{ id: string }>(tx, [
       JSON.stringify({ head: prepared.head, tail: prepared.tail, columns: prepared.columns }),
-    ])) as { id: string }[];
+    ]);
     return { id: rows[0].id, prepared };
   }
 

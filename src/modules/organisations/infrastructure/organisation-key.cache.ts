@@ -2,10 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { PreparedStatement } from '@shared/database/prepared.js';
 import type { OrganisationKeyLookup, ResolvedOrganisationKey } from '@shared/auth/organisation-keys.port.js';
 import type { OrgKind } from '@shared/auth/roles.js';
 import { importPublicJwk, type PublicJwk } from '@shared/crypto/jwk.js';
 import { OrganisationKeysRotatedEvent } from '../domain/organisation-keys-rotated.event.js';
+
+const ACTIVE_KEY = new PreparedStatement(
+  'organisations.active-key',
+  `SELECT o.kind, k.jwk FROM organisation_keys k JOIN organisations o ON o.id = k.org_id
+    WHERE k.org_id = $1 AND k.kid = $2 AND k.revoked_at IS NULL AND o.status = 'ACTIVE'`,
+);
 
 interface Entry {
   at: number;
@@ -54,11 +61,7 @@ export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandle
   }
 
   private async load(orgId: string, kid: string): Promise<ResolvedOrganisationKey | null> {
-    const rows: { kind: OrgKind; jwk: PublicJwk }[] = await this.db.query(
-      `SELECT o.kind, k.jwk FROM organisation_keys k JOIN organisations o ON o.id = k.org_id
-        WHERE k.org_id = $1 AND k.kid = $2 AND k.revoked_at IS NULL AND o.status = 'ACTIVE'`,
-      [orgId, kid],
-    );
+    const rows = await ACTIVE_KEY.rows<{ kind: OrgKind; jwk: PublicJwk }>(this.db, [orgId, kid]);
     if (!rows.length) return null;
     const jwk = rows[0].jwk;
     return { orgId, orgKind: rows[0].kind, kid, alg: jwk.alg, key: await importPublicJwk(jwk) };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PreparedStatement } from '@shared/database/prepared.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import { Organisation, type OrganisationKey } from '../domain/organisation.js';
 import { OrganisationException, OrganisationExceptionCode } from '../domain/organisation.exception.js';
@@ -11,6 +12,12 @@ import {
   type OrganisationKeyRow,
   type OrganisationRow,
 } from './organisation.mapper.js';
+
+/** Every exchange request JWS and signature verification reads its key fresh: prepared. */
+const FIND_KEY = new PreparedStatement(
+  'organisations.find-key',
+  `SELECT ${KEY_COLUMNS} FROM organisation_keys WHERE org_id = $1 AND kid = $2`,
+);
 
 const INSERT_KEY = `INSERT INTO organisation_keys (org_id, kid, alg, jwk, thumbprint, added_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`;
 
@@ -29,10 +36,7 @@ export class PgOrganisationRepository implements OrganisationRepository {
   }
 
   async findKey(orgId: string, kid: string): Promise<OrganisationKey | null> {
-    const [row] = await this.db.query<OrganisationKeyRow[]>(
-      `SELECT ${KEY_COLUMNS} FROM organisation_keys WHERE org_id = $1 AND kid = $2`,
-      [orgId, kid],
-    );
+    const [row] = await FIND_KEY.rows<OrganisationKeyRow>(this.db, [orgId, kid]);
     return row ? OrganisationMapper.key(row) : null;
   }
 

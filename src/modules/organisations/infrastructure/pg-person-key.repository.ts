@@ -5,6 +5,7 @@ import type { PublicJwk } from '@shared/crypto/jwk.js';
 import { OrganisationException, OrganisationExceptionCode } from '../domain/organisation.exception.js';
 import { PersonKey, type PersonKeyHolder } from '../domain/person-key.js';
 import type { Transaction } from '@shared/database/transaction.js';
+import { PreparedStatement } from '@shared/database/prepared.js';
 import type { Alongside, PersonKeyRepository } from '../domain/person-key.repository.port.js';
 
 interface PersonKeyRow {
@@ -27,6 +28,12 @@ const COLUMNS = `org_id AS "orgId", kid, jwk, thumbprint, holder_issuer AS issue
   holder_name AS name, role, registered_at AS "registeredAt", approved_at AS "approvedAt",
   approved_by AS "approvedBy", revoked_at AS "revokedAt", revoked_by AS "revokedBy"`;
 
+/** Read fresh for every signature a personal key makes: prepared. */
+const FIND = new PreparedStatement(
+  'person-keys.find',
+  `SELECT ${COLUMNS} FROM person_keys WHERE org_id = $1 AND kid = $2`,
+);
+
 const toDomain = (r: PersonKeyRow): PersonKey =>
   PersonKey.restore({
     kid: r.kid,
@@ -46,10 +53,7 @@ export class PgPersonKeyRepository implements PersonKeyRepository {
   constructor(private readonly db: DataSource) {}
 
   async find(orgId: string, kid: string): Promise<PersonKey | null> {
-    const [row] = await this.db.query<PersonKeyRow[]>(
-      `SELECT ${COLUMNS} FROM person_keys WHERE org_id = $1 AND kid = $2`,
-      [orgId, kid],
-    );
+    const [row] = await FIND.rows<PersonKeyRow>(this.db, [orgId, kid]);
     return row ? toDomain(row) : null;
   }
 
