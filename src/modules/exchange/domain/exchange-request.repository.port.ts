@@ -42,8 +42,6 @@ export abstract class ExchangeRequestRepository {
   /** Inserts a new request in `tx`; throws DuplicateRequestJti when its jti was used before. */
   abstract insert(tx: Transaction, r: ExchangeRequest): Promise<void>;
 
-  abstract jtiUsed(requester: string, jti: string): Promise<boolean>;
-
   /** The request `id`; null when there is none (or `id` is not a request id at all). */
   abstract findById(id: string): Promise<ExchangeRequest | null>;
 

@@ -63,10 +63,6 @@ const SAVE = new PreparedStatement(
          agreement_version = $7, fields_released = $8, fields_withheld = $9, release_log_index = $10, response_jws = $11, fulfilled_at = $12, updated_at = now()
        WHERE id = $1`,
 );
-const JTI_USED = new PreparedStatement(
-  'exchange.jti-used',
-  `SELECT 1 FROM exchange_requests WHERE requester_org = $1 AND request_jti = $2`,
-);
 const FIND_BY_ID = new PreparedStatement(
   'exchange.find-by-id',
   `SELECT ${COLUMNS} FROM exchange_requests WHERE id = $1`,
@@ -160,11 +156,6 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
         throw new DuplicateRequestJti();
       throw e;
     }
-  }
-
-  async jtiUsed(requester: string, jti: string): Promise<boolean> {
-    const rows = await JTI_USED.rows(this.db, [requester, jti]);
-    return rows.length > 0;
   }
 
   async findById(id: string): Promise<ExchangeRequest | null> {

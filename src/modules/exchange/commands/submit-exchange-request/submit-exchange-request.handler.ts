@@ -23,7 +23,8 @@ import { exchangeEvents } from '../../application/exchange-events.js';
 
 /**
  * POST /exchange-requests. Verifies the request JWS (signer = bearer organisation, key active
- * now, fresh, not seen before), then decides at once what it can:
+ * now, fresh), then decides at once what it can (a JWS seen before is refused as a replay when
+ * its insert meets the stored one, and nothing of it is stored):
  * - the named agreement does not cover provider, requester, purpose or a category: REFUSED, saying which;
  * - the policies release every requested category to the requester now, for this CRN and
  *   purpose, and the agreement covers them all: approved and FULFILLED in the same call;
@@ -94,7 +95,8 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
         [{ field: 'provider', message: 'is not a registered partner organisation' }],
       );
     }
-    if (await this.repo.jtiUsed(p.org, claims.jti)) throw replayed();
+    // A replay is refused by the insert (the unique (requester_org, request_jti)): a look-up
+    // here first would cost every submission a query for what only a replay needs.
     return { jws, claims };
   }
 
