@@ -24,11 +24,8 @@ import { registerDocsAssets } from '@shared/core/docs-assets.js';
 import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { registerConsoleAssets } from '@modules/ig-console/index.js';
 import { registerWebAssets } from '@modules/web/index.js';
-import { FORM_ROUTES } from '@modules/people/index.js';
-import { OFFICER_FORM_ROUTES } from '@modules/officer-pages/index.js';
-import { FORM_ROUTES as EXCHANGE_FORM_ROUTES } from '@modules/exchange/index.js';
-import { SIGNING_FORM_ROUTES } from '@modules/signing/index.js';
-import { acceptFormsOn } from '@shared/http/form-body.js';
+import { acceptFormsOn, FORM } from '@shared/http/form-body.js';
+import { routesConsuming } from '@shared/http/consumes.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
 import { createOpenApiDocument } from './openapi.js';
@@ -188,12 +185,9 @@ export async function createApp(
   await app.init();
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
-  // ... but the pages' forms post form bodies, as does an identity provider's back-channel logout.
-  acceptFormsOn(
-    fastify,
-    [...FORM_ROUTES, ...OFFICER_FORM_ROUTES, ...EXCHANGE_FORM_ROUTES, ...SIGNING_FORM_ROUTES],
-    config.bodyLimitBytes,
-  );
+  // ... but the pages' forms post form bodies, as does an identity provider's back-channel
+  // logout: on the routes whose handlers say @Consumes(FORM), and no others.
+  acceptFormsOn(fastify, routesConsuming(app, FORM), config.bodyLimitBytes);
   await fastify.ready();
   await app.get(OrganisationBootstrap).ensureOperator(config.bootstrapAdminJwks, { warnIfKeyless: !config.demo });
   let metricsListener: MetricsListener | undefined;

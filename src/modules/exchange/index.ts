@@ -4,7 +4,5 @@ export { EXCHANGE_REQUEST_TYPE } from './domain/request-document.js';
 export { EXCHANGE_RESPONSE_TYPE, type ResponseBundle } from './domain/response-bundle.js';
 export { EXCHANGE_STATUSES, type ExchangeStatus } from './domain/exchange-request.js';
 
-/** The routes that take HTML form bodies (application/x-www-form-urlencoded). */
-export const FORM_ROUTES = ['/requests/incoming/:id'] as const;
 export { SubmitExchangeRequestCommand } from './commands/submit-exchange-request/submit-exchange-request.command.js';
 export { URGENCIES, MAX_REQUEST_AGE_S } from './domain/request-document.js';

@@ -5,6 +5,3 @@ export type { ClaimMapping } from './domain/claim-mapping.js';
 export { PERSON_SESSION_COOKIE, type PersonSession } from './domain/person-session.js';
 export { SignedInPeople, SignedInPerson, type PageRequest } from './application/signed-in-people.js';
 export { PersonPageKit, type PageLink } from './http/person-page-kit.js';
-
-/** The routes that take HTML form bodies (application/x-www-form-urlencoded). */
-export const FORM_ROUTES = ['/sign-out', '/sign-in/:org/backchannel-logout'] as const;

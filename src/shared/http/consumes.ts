@@ -1,5 +1,13 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  type INestApplicationContext,
+} from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { DomainException } from '@shared/errors/index.js';
 
@@ -7,6 +15,44 @@ const CONSUMES = 'http:consumes';
 
 /** The media types a route accepts for a non-empty body (default: application/json). */
 export const Consumes = (...types: string[]): MethodDecorator => SetMetadata(CONSUMES, types);
+
+/**
+ * The paths (Fastify's form, `/case/:crn`) of every route whose handler is marked
+ * `@Consumes(type)`: read from the controllers themselves, so marking a handler is all it takes
+ * for its body parser to be installed (app.ts installs the form parser on these paths only).
+ */
+export function routesConsuming(app: INestApplicationContext, type: string): string[] {
+  const paths = new Set<string>();
+  for (const mod of app.get(ModulesContainer).values()) {
+    for (const { metatype } of mod.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const bases = pathsOf(metatype);
+      for (let proto = metatype.prototype as object | null; proto && proto !== Object.prototype;) {
+        for (const name of Object.getOwnPropertyNames(proto)) {
+          const handler = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+          if (name === 'constructor' || typeof handler !== 'function') continue;
+          const types = Reflect.getMetadata(CONSUMES, handler) as string[] | undefined;
+          if (!types?.includes(type)) continue;
+          for (const base of bases) for (const own of pathsOf(handler)) paths.add(joinPath(base, own));
+        }
+        proto = Object.getPrototypeOf(proto) as object | null;
+      }
+    }
+  }
+  return [...paths].sort();
+}
+
+function pathsOf(target: object): string[] {
+  const p = Reflect.getMetadata(PATH_METADATA, target) as string | string[] | undefined;
+  return p === undefined ? [''] : [p].flat();
+}
+
+function joinPath(...parts: string[]): string {
+  return `/${parts
+    .map((x) => x.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
+}
 
 /** Refuses a body of a media type the route does not take with 415, before any handler runs. */
 @Injectable()

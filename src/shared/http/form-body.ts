@@ -1,5 +1,8 @@
 import { errorCodes, type FastifyInstance } from 'fastify';
 
+/** The media type of an HTML form's body: mark a page's POST handler `@Consumes(FORM)`. */
+export const FORM = 'application/x-www-form-urlencoded';
+
 /**
  * Accepts HTML form bodies (application/x-www-form-urlencoded) on the routes named, and only
  * there: every other route answers such a body 415 as before, with Fastify's own error. A field

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FORM } from '@shared/http/form-body.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
@@ -20,8 +21,6 @@ import { FIELD_WORDS } from '@shared/domain/plain-words.js';
 import { words } from './plain-words.js';
 import { namesOf, requestView } from './request-view.js';
 
-/** Also in FORM_ROUTES (index.ts), which lets the parser read these bodies at all. */
-const FORM = 'application/x-www-form-urlencoded';
 const QUEUE = { href: '/requests/incoming', text: 'Back to requests to decide' };
 /** The roles of POST /exchange-requests/{id}/decision, which these pages stand in for. */
 const DECIDERS = ['data-owner'] as const;

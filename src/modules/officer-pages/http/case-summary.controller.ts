@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { FORM } from '@shared/http/form-body.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
 import { PURPOSES, isPurpose, type Purpose } from '@shared/domain/vocabulary.js';
@@ -13,7 +14,6 @@ import { summaryView } from '../domain/summary-view.js';
 import { PURPOSE_WORDS } from '@shared/domain/plain-words.js';
 import { PageKit, errorsFor, formOf, reasonOf, type FastifyReply, type FastifyRequest } from './page-kit.js';
 
-const FORM = 'application/x-www-form-urlencoded';
 const CRN = /^[A-Z][0-9]{6}$/;
 
 /**

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { FORM } from '@shared/http/form-body.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
 import { PURPOSES, isPurpose } from '@shared/domain/vocabulary.js';
@@ -20,7 +21,6 @@ import { PURPOSE_WORDS, ukDay } from '@shared/domain/plain-words.js';
 import { LEVEL_TEXT, ROSH_WORDS } from '../domain/plain-words.js';
 import { PageKit, errorsFor, formOf, reasonOf, type FastifyReply, type FastifyRequest } from './page-kit.js';
 
-const FORM = 'application/x-www-form-urlencoded';
 const SEARCH_FIELDS = ['searchBy', 'crn', 'pnc', 'givenName', 'familyName', 'dateOfBirth', 'purpose', 'reason'];
 const DATE_ANCHOR = { dateOfBirth: 'dateOfBirth-day' };
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FORM } from '@shared/http/form-body.js';
 import { sourcePath } from '@shared/core/source-root.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
@@ -12,9 +13,6 @@ import { returnPath, SignInRefused, SignInService } from '../application/sign-in
 import { SignedInPeople, type SignedInPerson } from '../application/signed-in-people.js';
 import { PERSON_SESSION_COOKIE, type PersonSession } from '../domain/person-session.js';
 import { tasksFor } from '../domain/person-tasks.js';
-
-/** These routes are also in FORM_ROUTES (index.ts), which lets the parser read their bodies at all. */
-const FORM = 'application/x-www-form-urlencoded';
 
 const NAVIGATION = [
   { href: '/home', text: 'Home' },

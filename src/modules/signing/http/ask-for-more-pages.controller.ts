@@ -14,7 +14,8 @@ import { ListPersonKeysQuery, OrganisationDirectory, type PersonKeyResponse } fr
 import { SignedInPeople, type SignedInPerson } from '@modules/people/index.js';
 import { CATEGORY_NAMES, PURPOSE_NAMES } from '../domain/agreement-diff.js';
 import { readDraft, type DraftError, type ExchangeDraft } from '../domain/exchange-draft.js';
-import { FORM, PageKit, field, type PageError } from './page-kit.js';
+import { FORM } from '@shared/http/form-body.js';
+import { PageKit, field, type PageError } from './page-kit.js';
 
 const ROLES = ['iom-officer', 'offender-manager'] as const;
 const CRN = /^[A-Z][0-9]{6}$/;

@@ -3,9 +3,6 @@ import { DomainException, statusOf, type FieldError } from '@shared/errors/index
 import { sourcePath } from '@shared/core/source-root.js';
 import { PersonPageKit, type SignedInPeople } from '@modules/people/index.js';
 
-/** The media type of every form these pages post (their routes are in SIGNING_FORM_ROUTES). */
-export const FORM = 'application/x-www-form-urlencoded';
-
 /** One error of a GOV.UK error summary: the message, and the field it links to. */
 export interface PageError {
   text: string;

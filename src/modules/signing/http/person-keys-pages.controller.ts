@@ -17,7 +17,8 @@ import {
   type PersonKeyResponse,
 } from '@modules/organisations/index.js';
 import { SignedInPeople, type SignedInPerson } from '@modules/people/index.js';
-import { FORM, PageKit, field, pageErrors, type PageError } from './page-kit.js';
+import { FORM } from '@shared/http/form-body.js';
+import { PageKit, field, pageErrors, type PageError } from './page-kit.js';
 
 /** The roles that may hold a personal key (what each signs is PERSON_KEY_ROLES'). */
 const KEY_ROLES = Object.keys(PERSON_KEY_ROLES) as Role[];

@@ -17,7 +17,8 @@ import {
 import { ListPersonKeysQuery, OrganisationDirectory, type PersonKeyResponse } from '@modules/organisations/index.js';
 import { SignedInPeople, type SignedInPerson } from '@modules/people/index.js';
 import { describeChanges, readable } from '../domain/agreement-diff.js';
-import { FORM, PageKit, field, type PageError } from './page-kit.js';
+import { FORM } from '@shared/http/form-body.js';
+import { PageKit, field, type PageError } from './page-kit.js';
 
 const ROLES = ['dsa-signatory'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,46 @@
+import { FORM } from '../../src/shared/http/form-body.js';
+import { routesConsuming } from '../../src/shared/http/consumes.js';
+import { TestGateway } from '../setup/test-app.js';
+
+/**
+ * Which routes take HTML form bodies comes from the handlers' @Consumes(FORM) alone (app.ts
+ * installs the form parser on exactly those paths): a page's form works once its handler says
+ * so, and every other route keeps refusing form bodies with 415.
+ */
+describe('routes that take HTML form bodies', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('are the page and back-channel routes marked @Consumes(FORM), in Fastify path form', () => {
+    expect(routesConsuming(gw.app, FORM)).toEqual(
+      [
+        '/case/:crn',
+        '/cohort',
+        '/find-a-person',
+        '/requests/incoming/:id',
+        '/requests/new',
+        '/requests/new/submit',
+        '/sign-in/:org/backchannel-logout',
+        '/sign-out',
+        '/signing/:id',
+        '/signing/keys',
+        '/signing/keys/:kid/demo-approve',
+        '/signing/keys/:kid/revoke',
+      ].sort(),
+    );
+    expect(routesConsuming(gw.app, 'application/jose')).toContain('/exchange-requests');
+  });
+
+  it('parse a form body there (a sign-out without a session goes to the start page), and nowhere else', async () => {
+    const page = await gw.http.post('/sign-out').type('form').send('csrf=x');
+    expect(page.status).not.toBe(415);
+    const api = await gw.http.post('/exchange-requests').type('form').send('a=b');
+    expect(api.status).toBe(415);
+    expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
