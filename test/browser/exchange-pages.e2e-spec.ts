@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchPersistentChromium } from '../support/browser.js';
 import type { StartedProcess } from '../../bench/lib/spawn.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -9,8 +10,6 @@ import { axe } from '../support/axe.js';
 import { aCase, askNps, iomAgreement, nameDemoOrganisations } from '../support/exchange-requests.js';
 import { startDemoIdp } from '../support/people.js';
 
-/** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
 const SCREENSHOTS = process.env.IG_SCREENSHOTS;
 const PHONE = { width: 360, height: 740 };
@@ -35,12 +34,7 @@ describe('A data owner approves a request and the officer reads the verified ans
     await askNps(gw, agreement, { crn: 'X300001', dataCategories: ['IDENTITY'] });
     urgent = await askNps(gw, agreement, { crn: 'X300002', dataCategories: ['ROSH', 'NEEDS'], urgency: 'URGENT' });
     profile = mkdtempSync(path.join(os.tmpdir(), 'exchange-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-      locale: 'en-GB',
-    });
+    context = await launchPersistentChromium(profile);
   });
   afterAll(async () => {
     await context?.close();

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchPersistentChromium } from '../support/browser.js';
 import type { StartedProcess } from '../../bench/lib/spawn.js';
 import { AccessLogWriter } from '../../src/modules/access-log/index.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
@@ -11,11 +12,8 @@ import { axe } from '../support/axe.js';
 import { startDemoIdp } from '../support/people.js';
 import { TestGateway } from '../setup/test-app.js';
 
-/** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
 const SCREENSHOTS = process.env.IG_SCREENSHOTS;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 
 describe('IG console in a browser, signed in through the organisation’s identity provider', () => {
   let gw: TestGateway;
@@ -73,11 +71,7 @@ describe('IG console in a browser, signed in through the organisation’s identi
     });
 
     profile = mkdtempSync(path.join(os.tmpdir(), 'ig-people-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      locale: 'en-GB',
+    context = await launchPersistentChromium(profile, {
       timezoneId: 'Europe/London',
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchPersistentChromium } from '../support/browser.js';
 import { AccessLogWriter, LogPruner } from '../../src/modules/access-log/index.js';
 import { Ed25519Cosigner, Ed25519NoteSigner, newEd25519Seed } from '../../src/modules/access-log/domain/note/index.js';
 import type { RunningWitness } from '../../src/witness/start.js';
@@ -10,31 +11,15 @@ import { startTestWitnesses } from '../support/test-witnesses.js';
 import { activeAgreement, agreementTerms, daysFromNow, signatory } from '../factories/agreement.factory.js';
 import { TestGateway } from '../setup/test-app.js';
 
-/** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
 const SCREENSHOTS = process.env.IG_SCREENSHOTS;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let profile: string;
 let context: BrowserContext;
 
 beforeAll(async () => {
   profile = mkdtempSync(path.join(os.tmpdir(), 'ig-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    locale: 'en-GB',
+  context = await launchPersistentChromium(profile, {
     timezoneId: 'Europe/London',
     viewport: { width: 1280, height: 900 },
   });

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchPersistentChromium } from '../support/browser.js';
 import type { StartedProcess } from '../../bench/lib/spawn.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
 import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
@@ -10,8 +11,6 @@ import { axe } from '../support/axe.js';
 import { startDemoIdp } from '../support/people.js';
 import { TestGateway } from '../setup/test-app.js';
 
-/** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
 const SCREENSHOTS = process.env.IG_SCREENSHOTS;
 
@@ -49,12 +48,7 @@ describe('Officer pages in a browser: find a person, read the summary, the cohor
       expect((await gw.call('PUT', `/cases/${crn}/assessments/A1`, nps, a)).status).toBe(201);
     }
     profile = mkdtempSync(path.join(os.tmpdir(), 'officer-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-      locale: 'en-GB',
-    });
+    context = await launchPersistentChromium(profile);
   }, 60_000);
   afterAll(async () => {
     await context?.close();

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import type { StartedProcess } from '../../bench/lib/spawn.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
 import { activeAgreement, agreementTerms, signAs, signatory } from '../factories/agreement.factory.js';
@@ -9,7 +10,6 @@ import { axe } from '../support/axe.js';
 import { startDemoIdp } from '../support/people.js';
 import { TestGateway } from '../setup/test-app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
 const SCREENSHOTS = process.env.IG_SCREENSHOTS;
 
@@ -30,11 +30,7 @@ describe('Signing in the browser (headless Chromium): personal keys, a signatory
     await gw.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(gw.app.getHttpServer().address() as { port: number }).port}`;
     idp = (await startDemoIdp(gw, base)).process;
-    chrome = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    chrome = await launchChromium();
   });
   afterAll(async () => {
     await chrome?.close();

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchPersistentChromium } from '../support/browser.js';
 import { startNodeScript, type StartedProcess } from '../../bench/lib/spawn.js';
 import { demoClaimMapping } from '../../src/demo/demo-people.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
@@ -11,8 +12,6 @@ import { freePort } from '../setup/polling.js';
 import { axe } from '../support/axe.js';
 import { TestGateway } from '../setup/test-app.js';
 
-/** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set (to a folder) to refresh the README's screenshots: `npm run screenshots`. */
 const SCREENSHOTS = process.env.IG_SCREENSHOTS;
 
@@ -47,12 +46,7 @@ describe('Pages for people in a browser (headless Chromium)', () => {
         mapping: demoClaimMapping(o.id),
       });
     profile = mkdtempSync(path.join(os.tmpdir(), 'web-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-      locale: 'en-GB',
-    });
+    context = await launchPersistentChromium(profile);
   });
   afterAll(async () => {
     await context?.close();

@@ -13,11 +13,36 @@ import { axe } from './axe.js';
 /** Debian's chromium (apt-get install -y chromium; .ci/run installs it). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Headless, without the sandbox (CI runs as root), and fetching nothing of its own from outside. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export function launchChromium(): Promise<Chromium> {
-  return chromium.launch({
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Chromium with a profile folder of its own, kept across its pages (the IG console keeps its
+ * session in IndexedDB), in British English; `options` add to or change those.
+ */
+export function launchPersistentChromium(
+  profile: string,
+  options: Omit<NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>, 'executablePath' | 'args'> = {},
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: CHROMIUM_ARGS,
+    locale: 'en-GB',
+    ...options,
   });
 }
 
