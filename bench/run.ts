@@ -7,7 +7,7 @@
 //   npm run bench -- --only=log-scale,cold-start
 //   npm run bench -- --json=bench-results.json
 //
-// Benchmarks: summary-read, log-append, log-scale, exchange, cold-start, two-instances, scale-out, event-delivery.
+// Benchmarks: summary-read, log-append, log-scale, exchange, cold-start, scale-out, event-delivery.
 // A benchmark that fails leaves a row saying so; the others still run. Exit code 1 if any
 // figure misses its target (or a benchmark failed).
 import { spawn } from 'node:child_process';
@@ -62,12 +62,6 @@ const BENCHES: Bench[] = [
     quick: ['--duration', '4000', '--warmup', '1000', '--concurrency', '16'],
   },
   { name: 'cold-start', script: 'cold-start/run.js', full: [], quick: ['--later', '2'] },
-  {
-    name: 'two-instances',
-    script: 'two-instances/run.js',
-    full: [],
-    quick: ['--cases', '10000', '--duration', '5000', '--warmup', '2000'],
-  },
   {
     name: 'scale-out',
     script: 'scale-out/run.js',

@@ -22,29 +22,20 @@ import { runLoad, type LoadResult } from '../lib/load.js';
 import { getFreePort, startNodeScript, type StartedProcess } from '../lib/spawn.js';
 import { waitForQuiet } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
-import { loadDemoKey, planReads, presign, TokenPool, type Reader, type SigningKey } from '../summary-read/requests.js';
+import {
+  IOM_READER,
+  loadDemoKey,
+  omReader,
+  planReads,
+  presign,
+  TokenPool,
+  type SigningKey,
+} from '../summary-read/requests.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const AUD = 'probation-gateway';
 const log = (m: string) => process.stderr.write(`${m}\n`);
-const IOM_READER: Reader = {
-  org: 'police-cleveland',
-  roles: ['iom-officer'],
-  attrs: { force: 'cleveland' },
-  reason: 'IOM tasking: weekly review of cohort',
-  purpose: 'IOM',
-  subPrefix: 'cleveland-iom',
-  people: 200,
-};
-const omReader = (org: string): Reader => ({
-  org,
-  roles: ['offender-manager'],
-  reason: 'Supervision: risk review before appointment',
-  purpose: 'RISK_MANAGEMENT',
-  subPrefix: `${org}-om`,
-  people: 300,
-});
 
 type Design = 'shared' | 'each';
 

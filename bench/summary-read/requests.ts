@@ -24,6 +24,30 @@ export interface Reader {
   people: number;
 }
 
+/** The force whose IOM cohort the benchmarks read. */
+export const IOM_FORCE = 'cleveland';
+
+/** The demo's IOM officers of that force, reading its cohort (the policies' IOM rule). */
+export const IOM_READER: Reader = {
+  org: `police-${IOM_FORCE}`,
+  roles: ['iom-officer'],
+  attrs: { force: IOM_FORCE },
+  reason: 'IOM tasking: weekly review of cohort',
+  purpose: 'IOM',
+  subPrefix: 'cleveland-iom',
+  people: 200,
+};
+
+/** Offender managers of `org`, reading the cases their organisation manages. */
+export const omReader = (org: string): Reader => ({
+  org,
+  roles: ['offender-manager'],
+  reason: 'Supervision: risk review before appointment',
+  purpose: 'RISK_MANAGEMENT',
+  subPrefix: `${org}-om`,
+  people: 300,
+});
+
 export interface Read {
   reader: Reader;
   crn: string;

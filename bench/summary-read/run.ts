@@ -35,7 +35,10 @@ import { dbCounters, perRead, postgresCpuMs, postmasterPid } from './db-stats.js
 import { anyFailed, printTable, type ResultRow } from '../lib/table.js';
 import { formatHotSpots, summariseNewestProfile } from './profile.js';
 import {
+  IOM_FORCE,
+  IOM_READER,
   loadDemoKey,
+  omReader,
   planReads,
   presign,
   signRead,
@@ -49,25 +52,6 @@ import { parseSettings, type Settings } from './settings.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const AUD = 'probation-gateway';
-const FORCE = 'cleveland';
-
-const IOM_READER: Reader = {
-  org: `police-${FORCE}`,
-  roles: ['iom-officer'],
-  attrs: { force: FORCE },
-  reason: 'IOM tasking: weekly review of cohort',
-  purpose: 'IOM',
-  subPrefix: 'cleveland-iom',
-  people: 200,
-};
-const omReader = (org: string): Reader => ({
-  org,
-  roles: ['offender-manager'],
-  reason: 'Supervision: risk review before appointment',
-  purpose: 'RISK_MANAGEMENT',
-  subPrefix: `${org}-om`,
-  people: 300,
-});
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -213,7 +197,7 @@ async function main(s: Settings): Promise<void> {
     const cohort = (
       await ds.query<{ crn: string }[]>(
         `SELECT crn FROM cases WHERE iom_cohort AND iom_force = $1 AND NOT restricted ORDER BY crn`,
-        [FORCE],
+        [IOM_FORCE],
       )
     ).map((r) => r.crn);
     const omCases = await ds.query<{ crn: string; managingOrg: string }[]>(
