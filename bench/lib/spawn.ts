@@ -75,15 +75,26 @@ export async function pinSelf(cpus: string): Promise<boolean> {
 }
 
 /** A currently free TCP port on 127.0.0.1 (the OS picks it; tiny race until the child binds it). */
-export function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port for a process about to be started to listen on: random in 10000-32767, below the
+ * ephemeral range Linux gives outgoing connections (32768-60999) and listen(0) alike, so no client
+ * socket can take it between this check and the child's bind (one picked by listen(0) did collide
+ * when suites ran side by side, and the child died with EADDRINUSE). Checked free on 127.0.0.1.
+ */
+export async function getFreePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 22_768);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port on 127.0.0.1 in 10000-32767');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 

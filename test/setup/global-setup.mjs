@@ -2,7 +2,6 @@
 // uses the build in dist/ (`npm test` builds first). One real PostgreSQL per run, in a temporary
 // directory, never under DATA_DIR, with a migrated template database each test file clones.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -12,25 +11,15 @@ import pg from 'pg';
 const clusterFile = () =>
   path.join(os.tmpdir(), `probation-gateway-test-cluster-${process.getuid?.() ?? 0}-${process.env.JEST_RUN_ID}.json`);
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 export default async function globalSetup() {
   process.env.JEST_RUN_ID ??= `${process.pid}-${Date.now().toString(36)}`;
   const dist = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../dist');
   const { startEmbeddedPostgres } = await import(path.join(dist, 'src/shared/database/embedded-postgres.js'));
+  const { getFreePort } = await import(path.join(dist, 'bench/lib/spawn.js'));
   const { runMigrations } = await import(path.join(dist, 'src/shared/database/migrate.js'));
   const { createDataSource } = await import(path.join(dist, 'src/data-source.js'));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-test-pg-'));
-  const port = await freePort();
+  const port = await getFreePort();
   const server = await startEmbeddedPostgres({
     dir,
     port,
