@@ -7,7 +7,9 @@
 //   npm run bench -- --only=log-scale,cold-start
 //   npm run bench -- --json=bench-results.json
 //
-// Benchmarks: summary-read, log-append, log-scale, exchange, cold-start, scale-out, event-delivery.
+// Benchmarks: summary-read, summary-read-unprepared, log-append, log-scale, exchange, exchange-unprepared,
+// cold-start, scale-out, event-delivery (the -unprepared ones: the gateway before its hot statements
+// were prepared, as figures to compare with).
 // A benchmark that fails leaves a row saying so; the others still run. Exit code 1 if any
 // figure misses its target (or a benchmark failed).
 import { spawn } from 'node:child_process';
@@ -23,7 +25,13 @@ interface Bench {
   script: string;
   full: string[];
   quick: string[];
+  /** Set for a run of another benchmark as the gateway was before a change: its rows are figures
+   * to compare with, never pass or fail. */
+  before?: { of: string; env: Record<string, string> };
 }
+
+/** The gateway before its hot statements were prepared (issue 19), measured in the same run. */
+const UNPREPARED = { BENCH_DB_PREPARED_STATEMENTS: 'false' };
 
 const BENCHES: Bench[] = [
   {
@@ -44,6 +52,13 @@ const BENCHES: Bench[] = [
     ],
   },
   {
+    name: 'summary-read-unprepared',
+    script: 'summary-read/run.js',
+    full: [],
+    quick: ['--cases', '10000', '--duration', '5000', '--warmup', '2000', '--health-duration', '1000'],
+    before: { of: 'summary-read', env: UNPREPARED },
+  },
+  {
     name: 'log-append',
     script: 'log-append/run.js',
     full: [],
@@ -60,6 +75,13 @@ const BENCHES: Bench[] = [
     script: 'exchange/run.js',
     full: [],
     quick: ['--duration', '4000', '--warmup', '1000', '--concurrency', '16'],
+  },
+  {
+    name: 'exchange-unprepared',
+    script: 'exchange/run.js',
+    full: [],
+    quick: ['--duration', '4000', '--warmup', '1000', '--concurrency', '16'],
+    before: { of: 'exchange', env: UNPREPARED },
   },
   { name: 'cold-start', script: 'cold-start/run.js', full: [], quick: ['--later', '2'] },
   {
@@ -86,7 +108,7 @@ const cli = defineCli('bench', {
     quick: {
       type: 'boolean',
       default: false,
-      description: 'Small data and short runs (a smoke test of about ten minutes)',
+      description: 'Small data and short runs (a smoke test of about twelve minutes)',
     },
     only: {
       type: 'string',
@@ -118,7 +140,10 @@ async function runOne(b: Bench, quick: boolean, dir: string, echo: boolean): Pro
   const started = performance.now();
   let tail = '';
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...b.before?.env },
+    });
     const onData = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-4000);
       if (echo) process.stderr.write(chunk.toString().replace(/^(?=.)/gm, `[${b.name}] `));
@@ -143,6 +168,15 @@ async function runOne(b: Bench, quick: boolean, dir: string, echo: boolean): Pro
     ];
   }
   const doc = JSON.parse(json) as { rows: ResultRow[] };
+  const before = b.before;
+  if (before)
+    return doc.rows.map((r) => ({
+      ...r,
+      name: `${b.name}: ${r.name}`,
+      target: undefined,
+      verdict: 'info',
+      note: r.note ? `before, for ${before.of}; ${r.note}` : `before, for ${before.of}`,
+    }));
   return doc.rows.map((r) => ({ ...r, name: `${b.name}: ${r.name}` }));
 }
 
