@@ -1,6 +1,8 @@
 import { AccessLogWriter, type AccessLogEntryInput } from '../../src/modules/access-log/index.js';
 import { createApp, type CreatedApp } from '../../src/app.js';
 import { JsonLogger } from '../../src/shared/observability/json-logger.js';
+import { PURPOSE_WORDS } from '../../src/shared/domain/plain-words.js';
+import { PURPOSES } from '../../src/shared/domain/vocabulary.js';
 import { aKey } from '../factories/jwk.factory.js';
 import { activeAgreement, agreementTerms, signatory } from '../factories/agreement.factory.js';
 import { caseBody } from '../factories/case.factory.js';
@@ -83,6 +85,9 @@ describe('IG console (/ig)', () => {
       expect(page.text).toContain('govuk-service-navigation');
       expect(page.text).toContain('src="/ig/assets/console.js"');
       expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      // The log search offers every purpose, in the words the other pages use.
+      for (const purpose of PURPOSES)
+        expect(page.text).toContain(`<option value="${purpose}">${PURPOSE_WORDS[purpose].text}</option>`);
       const js = await gw.http.get('/ig/assets/verify.js');
       expect(js.status).toBe(200);
       expect(js.headers['content-type']).toMatch(/^text\/javascript/);

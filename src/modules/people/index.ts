@@ -4,4 +4,4 @@ export { IdentityProviders, type IdentityProvider } from './domain/identity-prov
 export type { ClaimMapping } from './domain/claim-mapping.js';
 export { PERSON_SESSION_COOKIE, type PersonSession } from './domain/person-session.js';
 export { SignedInPeople, SignedInPerson, type PageRequest } from './application/signed-in-people.js';
-export { PersonPageKit, type PageLink } from './http/person-page-kit.js';
+export { PersonPageKit, personPages, type PageLink } from './http/person-page-kit.js';

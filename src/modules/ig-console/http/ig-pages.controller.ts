@@ -3,15 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { Public } from '@shared/auth/decorators.js';
 import { sourcePath } from '@shared/core/source-root.js';
-import { PAGE_CSP, Pages } from '@modules/web/index.js';
+import { PURPOSE_WORDS } from '@shared/domain/plain-words.js';
+import { PURPOSES } from '@shared/domain/vocabulary.js';
+import { personPages } from '@modules/people/index.js';
+import { PAGE_CSP, type Pages } from '@modules/web/index.js';
 import { NoStoreInterceptor } from '../application/no-store.interceptor.js';
-
-/** The header's links: those of every other page for signed-in people. */
-const NAVIGATION = [
-  { href: '/home', text: 'Home' },
-  { href: '/account', text: 'Your account' },
-  { href: '/docs', text: 'API documentation' },
-];
 
 /** The console's sections, each a #/ route of its browser modules (console.ts). */
 const SECTIONS = [
@@ -24,15 +20,8 @@ const SECTIONS = [
   { route: 'retention', text: 'Retention' },
 ];
 
-/** The purposes a log search picks from, in plain words. */
-const PURPOSES = [
-  { value: 'IOM', text: 'IOM' },
-  { value: 'MAPPA', text: 'MAPPA' },
-  { value: 'RISK_MANAGEMENT', text: 'Risk management' },
-  { value: 'RECALL', text: 'Recall' },
-  { value: 'COURT_REPORT', text: 'Court report' },
-  { value: 'SUBJECT_ACCESS', text: 'Subject access' },
-];
+/** The purposes a log search picks from, in the pages' plain words. */
+const PURPOSE_CHOICES = PURPOSES.map((value) => ({ value, text: PURPOSE_WORDS[value].text }));
 
 /**
  * The console's page: the shared frame of the pages for people (layout.njk, GOV.UK Frontend) around
@@ -47,10 +36,7 @@ export class IgPagesController {
   private readonly pages: Pages;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.pages = new Pages(
-      { serviceName: 'Probation information-sharing gateway', demo: config.demo, navigation: NAVIGATION },
-      [sourcePath('modules/ig-console/views/')],
-    );
+    this.pages = personPages(config.demo, [sourcePath('modules/ig-console/views/')]);
   }
 
   @Get()
@@ -61,7 +47,7 @@ export class IgPagesController {
     return this.pages.render('console.njk', {
       title: 'Information governance console',
       sections: SECTIONS,
-      purposes: PURPOSES,
+      purposes: PURPOSE_CHOICES,
     });
   }
 

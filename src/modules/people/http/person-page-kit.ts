@@ -18,6 +18,18 @@ const NAVIGATION = [
 ];
 
 /**
+ * The page frame (service name, demo banner, header links) over `viewDirs`: for every page for
+ * people, through PersonPageKit or, for a page that finds its person another way, directly.
+ */
+export function personPages(
+  demo: boolean,
+  viewDirs: readonly string[],
+  navigation: { href: string; text: string }[] = NAVIGATION,
+): Pages {
+  return new Pages({ serviceName: 'Probation information-sharing gateway', demo, navigation }, viewDirs);
+}
+
+/**
  * What every page for signed-in people shares: its templates over the page frame, the signed-in
  * person with the role check the API route behind the page makes, and answers that are pages
  * (HTML, never stored, the pages' CSP). Each module of pages makes one with its own views.
@@ -31,7 +43,7 @@ export class PersonPageKit {
     viewDirs: readonly string[],
     navigation: { href: string; text: string }[] = NAVIGATION,
   ) {
-    this.pages = new Pages({ serviceName: 'Probation information-sharing gateway', demo, navigation }, viewDirs);
+    this.pages = personPages(demo, viewDirs, navigation);
   }
 
   /**

@@ -8,17 +8,12 @@ import { Public } from '@shared/auth/decorators.js';
 import { ukTime } from '@shared/domain/plain-words.js';
 import { ValidationException } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
-import { PAGE_CSP, Pages } from '@modules/web/index.js';
+import { PAGE_CSP, type Pages } from '@modules/web/index.js';
+import { personPages } from './person-page-kit.js';
 import { returnPath, SignInRefused, SignInService } from '../application/sign-in.service.js';
 import { SignedInPeople, type SignedInPerson } from '../application/signed-in-people.js';
 import { PERSON_SESSION_COOKIE, type PersonSession } from '../domain/person-session.js';
 import { tasksFor } from '../domain/person-tasks.js';
-
-const NAVIGATION = [
-  { href: '/home', text: 'Home' },
-  { href: '/account', text: 'Your account' },
-  { href: '/docs', text: 'API documentation' },
-];
 
 /**
  * Sign-in for people through their organisation's identity provider, their account page and
@@ -36,10 +31,7 @@ export class SignInController {
     private readonly people: SignedInPeople,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.pages = new Pages(
-      { serviceName: 'Probation information-sharing gateway', demo: config.demo, navigation: NAVIGATION },
-      [sourcePath('modules/people/views/')],
-    );
+    this.pages = personPages(config.demo, [sourcePath('modules/people/views/')]);
   }
 
   @Get('sign-in')
