@@ -85,8 +85,9 @@ function run(
 /**
  * Where the server's Unix-domain socket goes: its own directory (mode 0700, so only the server's
  * user and root can connect), or null for TCP on 127.0.0.1 alone. A socket costs less CPU per
- * query on both ends than loopback TCP (summary read 0.85 -> 0.79 ms, exchange 10 -> 8.7 ms,
- * gateway plus PostgreSQL, bench/). Null when the socket's path would pass Linux's 107 bytes, or
+ * query on both ends than loopback TCP (README, issue 19: with it and two other changes an
+ * exchange went from 9.6-9.8 to 8.6 ms; summary reads did not move measurably). Null when the
+ * socket's path would pass Linux's 107 bytes, or
  * when the directory has characters that pg_ctl's command line (run through a shell) would not
  * keep as they are.
  */

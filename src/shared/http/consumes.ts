@@ -7,7 +7,7 @@ import {
   type INestApplicationContext,
 } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import { ModulesContainer, Reflector } from '@nestjs/core';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { DomainException } from '@shared/errors/index.js';
 
@@ -22,20 +22,16 @@ export const Consumes = (...types: string[]): MethodDecorator => SetMetadata(CON
  * for its body parser to be installed (app.ts installs the form parser on these paths only).
  */
 export function routesConsuming(app: INestApplicationContext, type: string): string[] {
+  const scanner = new MetadataScanner();
   const paths = new Set<string>();
   for (const mod of app.get(ModulesContainer).values()) {
     for (const { metatype } of mod.controllers.values()) {
       if (typeof metatype !== 'function') continue;
-      const bases = pathsOf(metatype);
-      for (let proto = metatype.prototype as object | null; proto && proto !== Object.prototype;) {
-        for (const name of Object.getOwnPropertyNames(proto)) {
-          const handler = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
-          if (name === 'constructor' || typeof handler !== 'function') continue;
-          const types = Reflect.getMetadata(CONSUMES, handler) as string[] | undefined;
-          if (!types?.includes(type)) continue;
-          for (const base of bases) for (const own of pathsOf(handler)) paths.add(joinPath(base, own));
-        }
-        proto = Object.getPrototypeOf(proto) as object | null;
+      const proto = metatype.prototype as Record<string, object>;
+      // Nest's own list of a controller's methods, inherited ones included.
+      for (const handler of scanner.getAllMethodNames(proto).map((name) => proto[name])) {
+        if (!(Reflect.getMetadata(CONSUMES, handler) as string[] | undefined)?.includes(type)) continue;
+        for (const base of pathsOf(metatype)) for (const own of pathsOf(handler)) paths.add(joinPath(base, own));
       }
     }
   }
