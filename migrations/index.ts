@@ -19,6 +19,7 @@ import { PersonSearch1763800030000 } from './1763800030000-PersonSearch.js';
 import { SignInReturnPath1763800034000 } from './1763800034000-SignInReturnPath.js';
 import { IdentityProviderRegistration1763800033000 } from './1763800033000-IdentityProviderRegistration.js';
 import { PersonKeys1763800031000 } from './1763800031000-PersonKeys.js';
+import { OutboxPublishAtCommit1763800035000 } from './1763800035000-OutboxPublishAtCommit.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   PersonKeys1763800031000,
   IdentityProviderRegistration1763800033000,
   SignInReturnPath1763800034000,
+  OutboxPublishAtCommit1763800035000,
 ];

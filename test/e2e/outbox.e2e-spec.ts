@@ -1,9 +1,14 @@
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/data-source.js';
 import { recordEvents, type OutboxEvent } from '../../src/shared/events/outbox.js';
 import { createTestDatabase } from '../setup/test-database.js';
 
-/** recordEvents on a real PostgreSQL: a change's events in one statement, in order, with the change. */
+/**
+ * recordEvents on a real PostgreSQL: a change's events in one statement, in order, with the
+ * change; published into event_outbox as the change commits, in commit order, without making
+ * other changes wait.
+ */
 describe('the event outbox (recordEvents)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let ds: DataSource;
@@ -61,5 +66,69 @@ describe('the event outbox (recordEvents)', () => {
       }),
     ).rejects.toThrow('the change failed');
     expect(await ds.query(`SELECT count(*)::int AS n FROM event_outbox`)).toEqual(before);
+  });
+  describe('changes running at once', () => {
+    const clients: pg.Client[] = [];
+    async function client(url = db.appUrl): Promise<pg.Client> {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      clients.push(c);
+      return c;
+    }
+    afterEach(async () => {
+      await Promise.all(clients.splice(0).map((c) => c.end()));
+    });
+    const event = (subject: string): OutboxEvent => ({
+      type: 'agreement.amended',
+      subject,
+      parties: ['nps-a'],
+      link: `/agreements/${subject}`,
+    });
+    const seen = async (c: pg.Client) =>
+      (await c.query<{ seq: string; subject: string }>(`SELECT seq::text, subject FROM event_outbox ORDER BY seq`))
+        .rows;
+
+    it('does not make a change wait for another change that wrote events and is still open', async () => {
+      const [first, second] = [await client(), await client()];
+      await first.query('BEGIN');
+      await recordEvents(first, [event('open-first')]);
+      await second.query(`SET lock_timeout = '2s'`);
+      await second.query('BEGIN');
+      await recordEvents(second, [event('committed-second')]);
+      await second.query('COMMIT'); // would wait for `first` (and time out) if writing events held a lock
+      await first.query('COMMIT');
+      const subjects = (await seen(await client())).map((r) => r.subject);
+      expect(subjects.slice(-2)).toEqual(['committed-second', 'open-first']);
+    });
+
+    it('makes rows visible in seq order: a reader that has seen seq n never later finds a new row below n', async () => {
+      const [early, late, reader] = [await client(), await client(), await client()];
+      await early.query('BEGIN');
+      await recordEvents(early, [event('written-first-a'), event('written-first-b')]);
+      await late.query('BEGIN');
+      await recordEvents(late, [event('written-second')]);
+      await late.query('COMMIT');
+      const before = await seen(reader);
+      const top = BigInt(before.at(-1)!.seq);
+      await early.query('COMMIT');
+      const after = await seen(reader);
+      const added = after.filter((r) => !before.some((b) => b.seq === r.seq));
+      expect(added.map((r) => r.subject)).toEqual(['written-first-a', 'written-first-b']);
+      for (const r of added) expect(BigInt(r.seq)).toBeGreaterThan(top);
+      // Nothing waits in the pending table once its change has committed or rolled back.
+      expect(
+        (await (await client(db.ownerUrl)).query(`SELECT count(*)::int AS n FROM event_outbox_pending`)).rows,
+      ).toEqual([{ n: 0 }]);
+    });
+
+    it('leaves the application no way into event_outbox but the publish trigger', async () => {
+      const app = await client();
+      await expect(
+        app.query(
+          `INSERT INTO event_outbox (id, type, subject, link) VALUES (gen_random_uuid(), 'case.updated', 'X', '/x')`,
+        ),
+      ).rejects.toMatchObject({ code: '42501' });
+      await expect(app.query(`DELETE FROM event_outbox_pending`)).rejects.toMatchObject({ code: '42501' });
+    });
   });
 });

@@ -56,18 +56,21 @@ export interface OutboxSql {
   query(text: string, params?: unknown[]): Promise<unknown>;
 }
 
-/** The advisory lock key that orders outbox writers (see recordEvents). */
-export const OUTBOX_LOCK_KEY = 7_163_016;
-
-const LOCK = new PreparedStatement('events.outbox-lock', `SELECT pg_advisory_xact_lock($1)`);
+/**
+ * The advisory lock that serialises raising time-driven events (recordEventOnce). Not the
+ * outbox's own lock (the publish trigger's, taken while a change commits): a transaction holding
+ * this one may still wait for rows, and one holding the outbox's never waits for anything.
+ */
+const REMINDER_LOCK = new PreparedStatement('events.reminder-lock', `SELECT pg_advisory_xact_lock(7163017)`);
 
 /**
- * All of a change's events in one statement, in the order given: `seq` is drawn row by row in
- * the order the SELECT yields them, which ORDER BY n (their place in the array) fixes.
+ * All of a change's events in one statement, in the order given: the pending rows' `n` is drawn
+ * row by row in the order the SELECT yields them, which ORDER BY n (their place in the array)
+ * fixes, and the publish trigger moves them into event_outbox in that order.
  */
 const INSERT = new PreparedStatement(
-  'events.outbox-insert-all',
-  `INSERT INTO event_outbox (id, type, subject, crn, parties, link, people)
+  'events.outbox-insert-pending',
+  `INSERT INTO event_outbox_pending (id, type, subject, crn, parties, link, people)
    SELECT e.id, e.type, e.subject, e.crn, e.parties, e.link, e.people
      FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
             AS (id uuid, type text, subject text, crn text, parties text[], link text, people text[]))
@@ -76,14 +79,14 @@ const INSERT = new PreparedStatement(
 );
 
 /**
- * Writes the change's events into the outbox inside the change's transaction `tx`: they commit
- * or roll back with the change. Call it last in the transaction: it takes a transaction-scoped
- * advisory lock held until commit, so outbox rows become visible in `seq` order (a delivery
- * cursor that has passed seq n never misses a row committed later with a lower seq).
+ * Writes the change's events inside the change's transaction `tx`: they commit or roll back with
+ * the change. They reach event_outbox only as the transaction commits (a deferred trigger, see
+ * the OutboxPublishAtCommit migration): `seq` is drawn there under a lock held to the end of the
+ * commit, so rows become visible in `seq` order (a delivery cursor that has passed seq n never
+ * misses a row committed later with a lower seq), and nothing is locked while the change runs.
  */
 export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]): Promise<void> {
   if (!events.length) return;
-  await LOCK.rows(tx, [OUTBOX_LOCK_KEY]);
   const rows = events.map((e) => ({
     id: randomUUID(),
     type: e.type,
@@ -118,9 +121,9 @@ export async function recordEventOnce(tx: OutboxSql, event: OutboxEvent, dueAt: 
     key,
   )) as unknown[];
   if (seen.length) return false;
-  // The outbox lock first, then the reminder row: two sweeps raising the same events in different
-  // orders then queue on the lock instead of each waiting for a row the other holds (a deadlock).
-  await LOCK.rows(tx, [OUTBOX_LOCK_KEY]);
+  // The reminder lock first, then the reminder row: two sweeps raising the same events in
+  // different orders then queue on the lock instead of each waiting for a row the other holds.
+  await REMINDER_LOCK.rows(tx, []);
   const rows = (await tx.query(
     `WITH raised AS (INSERT INTO event_reminders (type, subject, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING type) SELECT type FROM raised`,
     key,
