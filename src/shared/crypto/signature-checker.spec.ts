@@ -13,6 +13,21 @@ const TYP = 'test+jwt';
 const AUD = 'probation-gateway';
 const now = () => Math.floor(Date.now() / 1000);
 
+/** Helpers that build signatures in other encodings than JWS's. */
+const sign = {
+  /** An ECDSA P-256 signature r||s (64 bytes) as the ASN.1 DER SEQUENCE of two INTEGERs. */
+  ecdsaDer(rs: Buffer): Buffer {
+    const int = (b: Buffer) => {
+      let v = b;
+      while (v.length > 1 && v[0] === 0 && v[1] < 0x80) v = v.subarray(1);
+      if (v[0] >= 0x80) v = Buffer.concat([Buffer.from([0]), v]);
+      return Buffer.concat([Buffer.from([0x02, v.length]), v]);
+    };
+    const body = Buffer.concat([int(rs.subarray(0, 32)), int(rs.subarray(32))]);
+    return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+  },
+};
+
 describe('signature checker', () => {
   let es: { privateKey: CryptoKey; publicKey: CryptoKey };
   let ed: { privateKey: CryptoKey; publicKey: CryptoKey };
@@ -147,6 +162,40 @@ describe('signature checker', () => {
         }),
       ).toString('base64url');
       expect(await refusal(verifyJwt(`${h}.${p}.${s}`, rules()))).toEqual({ reason: 'bad_signature' });
+    });
+    it('accepts an audience list of exactly this gateway', async () => {
+      expect((await verifyJwt(await jwt({ aud: [AUD] }), rules())).claims.aud).toEqual([AUD]);
+    });
+
+    it('refuses a signature that is not the 64-byte r||s form (a DER one), or is cut short', async () => {
+      const token = await jwt();
+      const [h, p, s] = token.split('.');
+      const rs = Buffer.from(s, 'base64url');
+      const der = sign.ecdsaDer(rs);
+      for (const bad of [der, rs.subarray(0, 63), Buffer.concat([rs, Buffer.from([0])])])
+        expect(await refusal(verifyJwt(`${h}.${p}.${bad.toString('base64url')}`, rules()))).toEqual({
+          reason: 'bad_signature',
+        });
+    });
+
+    it('refuses a registry key of another type or curve than its algorithm, whatever the signature', async () => {
+      const p384 = await generateKeyPair('ES384');
+      for (const key of [ed.publicKey, p384.publicKey]) {
+        const r = rules({ key: () => ({ key, alg: 'ES256' }) });
+        expect(await refusal(verifyJwt(await jwt(), r))).toEqual({ reason: 'bad_signature' });
+      }
+      const wrongForEd = rules({ key: () => ({ key: es.publicKey, alg: 'EdDSA' }) });
+      expect(await refusal(verifyJwt(await jwt({}, { alg: 'EdDSA' }, ed.privateKey), wrongForEd))).toEqual({
+        reason: 'bad_signature',
+      });
+    });
+
+    it('refuses a claim of time that is not a number of seconds', async () => {
+      for (const claim of ['exp', 'nbf'] as const)
+        expect(await refusal(verifyJwt(await jwt({ [claim]: String(now() + 60) }), rules()))).toEqual({
+          reason: 'invalid_claims',
+          parameter: claim,
+        });
     });
   });
 

@@ -1,17 +1,22 @@
-import { compactVerify, errors, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { KeyObject, verify as verifySignature } from 'node:crypto';
+import type { CryptoKey, JWTPayload } from 'jose';
 import { findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
 
 /**
  * The one place where the gateway checks a JWS or a JWT signed by someone else: request tokens,
- * agreement signatures, exchange-request documents and the gateway's own checkpoints. The
- * signature and the registered claims are jose's (`compactVerify`, `jwtVerify`); what is here
- * is the gateway's policy around it, the same for every caller:
+ * agreement signatures, exchange-request documents and the gateway's own checkpoints, the same
+ * for every caller:
  * - only the algorithms of SIGNATURE_ALGORITHMS, and only the one the resolved key is for;
  * - the key comes from the caller's registry by `kid`, never from the message (jku, x5u, jwk,
  *   x5c, x5t are refused) and no extension is understood (crit and b64 are refused);
  * - explicit typing (RFC 8725 3.11) where the caller names a `typ`;
  * - the header and a JWT's claims are decoded as strict UTF-8 JSON, and text PostgreSQL cannot
- *   store (NUL, unpaired surrogates) is refused before any key is looked up.
+ *   store (NUL, unpaired surrogates) is refused before any key is looked up;
+ * - the signature is checked with node:crypto's one-shot verify (ECDSA P-256 with SHA-256 over
+ *   the IEEE P1363 r||s form of RFC 7518 3.4, or Ed25519), synchronously: jose's WebCrypto
+ *   verify costs twice the CPU for the same check (about 200 against 90 us here), on every
+ *   signed request;
+ * - a JWT's registered claims as jose's jwtVerify checks them (validateClaims below).
  * Every refusal is a SignatureRefused naming why, which each caller maps to its own error.
  */
 
@@ -180,33 +185,40 @@ async function resolveKey<K extends VerificationKey>(
   return { header, key };
 }
 
+/** The KeyObject of each registry key, converted once: node:crypto verifies with KeyObjects. */
+const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+
 /**
- * jose's refusals as the gateway's reasons. Anything that is not a refusal (the key registry's
- * database is down, say) is rethrown unchanged, so an outage is never reported as a bad signature.
+ * Whether `signature` is `alg`'s signature by `key` over the JWS signing input (RFC 7515 5.2):
+ * the ASCII of the encoded protected header and payload joined by a dot. A key of another type
+ * or curve than `alg` needs verifies nothing.
  */
-function refusal(e: unknown): SignatureRefused {
-  if (e instanceof SignatureRefused) return e;
-  if (e instanceof errors.JWSSignatureVerificationFailed)
-    return new SignatureRefused('bad_signature', 'the signature does not verify');
-  if (e instanceof errors.JWTExpired)
-    return new SignatureRefused('expired', e.claim === 'iat' ? 'issued too long ago' : 'expired', e.claim);
-  if (e instanceof errors.JWTClaimValidationFailed) {
-    if (e.claim === 'aud') return new SignatureRefused('wrong_audience', 'aud does not name this gateway', 'aud');
-    if (e.claim === 'typ') return new SignatureRefused('wrong_type', e.message, 'typ');
-    if (e.claim === 'iat' && e.reason === 'check_failed')
-      return new SignatureRefused('issued_in_future', 'issued in the future', 'iat');
-    return new SignatureRefused(
-      'invalid_claims',
-      e.reason === 'missing' ? `the ${e.claim} claim is required` : `the ${e.claim} claim is invalid`,
-      e.claim,
-    );
+function signatureVerifies(compact: string, alg: SigningAlg, key: CryptoKey): boolean {
+  let k = keyObjects.get(key);
+  if (!k) {
+    k = KeyObject.from(key);
+    keyObjects.set(key, k);
   }
-  if (e instanceof errors.JOSEAlgNotAllowed)
-    return new SignatureRefused('algorithm_not_allowed', 'the algorithm is not allowed');
-  if (e instanceof errors.JWTInvalid || e instanceof errors.JWSInvalid)
-    return new SignatureRefused('malformed', e.message);
-  if (e instanceof errors.JOSEError) return new SignatureRefused('bad_signature', 'the signature cannot be verified');
-  throw e;
+  const end = compact.lastIndexOf('.');
+  const input = Buffer.from(compact.slice(0, end), 'ascii');
+  const signature = Buffer.from(compact.slice(end + 1), 'base64url');
+  if (signature.length !== 64) return false; // both algorithms' signatures are 64 bytes
+  try {
+    if (alg === 'ES256')
+      return (
+        k.asymmetricKeyType === 'ec' &&
+        k.asymmetricKeyDetails?.namedCurve === 'prime256v1' &&
+        verifySignature('sha256', input, { key: k, dsaEncoding: 'ieee-p1363' }, signature)
+      );
+    return k.asymmetricKeyType === 'ed25519' && verifySignature(null, input, k, signature);
+  } catch {
+    return false;
+  }
+}
+
+function checkSignature(compact: string, key: VerificationKey): void {
+  if (!signatureVerifies(compact, key.alg, key.key))
+    throw new SignatureRefused('bad_signature', 'the signature does not verify');
 }
 
 /** Verifies a compact JWS over any payload; returns the payload bytes and the key used. */
@@ -214,40 +226,72 @@ export async function verifyJws<K extends VerificationKey>(
   compact: string,
   rules: JwsRules<K>,
 ): Promise<{ header: Record<string, unknown>; payload: Uint8Array; key: K }> {
-  try {
-    const { header, key } = await resolveKey(compact, rules, {});
-    const { payload } = await compactVerify(compact, key.key, { algorithms: [key.alg] });
-    return { header, payload, key };
-  } catch (e) {
-    throw refusal(e);
-  }
+  const { header, key } = await resolveKey(compact, rules, {});
+  checkSignature(compact, key);
+  const payload = compact.slice(compact.indexOf('.') + 1, compact.lastIndexOf('.'));
+  return { header, payload: new Uint8Array(Buffer.from(payload, 'base64url')), key };
 }
 
 /**
- * Verifies a JWT: the signature as verifyJws, then (jose) `typ`, the required claims, audience,
- * `exp` and `nbf` within the clock tolerance, and `iat` neither older than maxAgeS nor in the future.
+ * Verifies a JWT: the signature as verifyJws, then its claims (validateClaims): the required
+ * claims, the audience, `exp` and `nbf` within the clock tolerance, and `iat` neither older than
+ * maxAgeS nor in the future. The header's `typ` is checked with the other header rules.
  */
 export async function verifyJwt<K extends VerificationKey>(
   token: string,
   rules: JwtRules<K>,
 ): Promise<{ header: Record<string, unknown>; claims: JWTPayload; key: K }> {
-  try {
-    if (!COMPACT_JWS.test(token))
-      throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
-    const unverified = decodePart(token.split('.')[1], 'payload', '') as JWTPayload;
-    const { header, key } = await resolveKey(token, rules, unverified);
-    const { payload } = await jwtVerify(token, key.key, {
-      algorithms: [key.alg],
-      typ: rules.typ,
-      audience: rules.audience,
-      clockTolerance: rules.clockToleranceS,
-      maxTokenAge: rules.maxAgeS,
-      requiredClaims: rules.requiredClaims,
-    });
-    if (Array.isArray(payload.aud) && payload.aud.length !== 1)
-      throw new SignatureRefused('wrong_audience', 'aud names another audience too', 'aud');
-    return { header, claims: payload, key };
-  } catch (e) {
-    throw refusal(e);
-  }
+  if (!COMPACT_JWS.test(token))
+    throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
+  const claims = decodePart(token.split('.')[1], 'payload', '') as JWTPayload;
+  const { header, key } = await resolveKey(token, rules, claims);
+  checkSignature(token, key);
+  validateClaims(claims, rules, Math.floor(Date.now() / 1000));
+  return { header, claims, key };
+}
+
+/**
+ * A JWT's claims as jose's jwtVerify (6.x) checks them with the same options, and in its order,
+ * so a refusal names the same claim: presence (`aud`, then `iat`, then the required claims from
+ * the last), the audience (a string equal to it, or a list of exactly one that is it), then `nbf`,
+ * `exp` and `iat` as numbers of seconds within `clockToleranceS` of `now`.
+ */
+function validateClaims(claims: JWTPayload, rules: JwtRules<VerificationKey>, now: number): void {
+  for (const claim of new Set([...rules.requiredClaims, 'iat', 'aud'].reverse()))
+    if (!Object.hasOwn(claims, claim))
+      throw new SignatureRefused(
+        claim === 'aud' ? 'wrong_audience' : 'invalid_claims',
+        claim === 'aud' ? 'aud does not name this gateway' : `the ${claim} claim is required`,
+        claim,
+      );
+  const aud = claims.aud;
+  const audienceOk =
+    typeof aud === 'string'
+      ? aud === rules.audience
+      : Array.isArray(aud) && aud.length === 1 && aud[0] === rules.audience;
+  if (!audienceOk)
+    throw new SignatureRefused(
+      'wrong_audience',
+      Array.isArray(aud) && aud.includes(rules.audience)
+        ? 'aud names another audience too'
+        : 'aud does not name this gateway',
+      'aud',
+    );
+  const tolerance = rules.clockToleranceS;
+  const numeric = (claim: 'iat' | 'nbf' | 'exp'): number | undefined => {
+    const v = claims[claim];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new SignatureRefused('invalid_claims', `the ${claim} claim is invalid`, claim);
+    return v;
+  };
+  const iat = numeric('iat') as number; // present: checked above
+  const nbf = numeric('nbf');
+  if (nbf !== undefined && nbf > now + tolerance)
+    throw new SignatureRefused('invalid_claims', 'the nbf claim is invalid', 'nbf');
+  const exp = numeric('exp');
+  if (exp !== undefined && exp <= now - tolerance) throw new SignatureRefused('expired', 'expired', 'exp');
+  const age = now - iat;
+  if (age - tolerance > rules.maxAgeS) throw new SignatureRefused('expired', 'issued too long ago', 'iat');
+  if (age < -tolerance) throw new SignatureRefused('issued_in_future', 'issued in the future', 'iat');
 }
