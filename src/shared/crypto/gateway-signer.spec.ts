@@ -41,6 +41,20 @@ describe(GatewaySigner.name, () => {
     expect(new TextDecoder().decode(payload)).toBe('{"b":1,"a":2}');
   });
 
+  it('signs with an Ed25519 key as EdDSA, verifiable with its public key', async () => {
+    const k = await aKey('ed-kid', 'EdDSA');
+    const sut = await GatewaySigner.load({ privateJwk: k.privateJwk, dataDir: dir });
+    const jws = await sut.sign(new Uint8Array([0, 1, 2, 255]), 'exchange-response+jwt', { cty: 'json' });
+    expect(decodeProtectedHeader(jws)).toEqual({
+      cty: 'json',
+      alg: 'EdDSA',
+      kid: 'ed-kid',
+      typ: 'exchange-response+jwt',
+    });
+    const { payload } = await compactVerify(jws, await importJWK(sut.publicJwk, 'EdDSA'));
+    expect([...payload]).toEqual([0, 1, 2, 255]);
+  });
+
   it('refuses a key of another kind', async () => {
     await expect(GatewaySigner.fromPrivateJwk({ kty: 'RSA', n: 'x', e: 'AQAB', d: 'y' })).rejects.toThrow(
       /P-256 or Ed25519/,
