@@ -131,9 +131,17 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
       await recordEvents(tx, exchangeEvents(null, request));
       return intent;
     });
-    await this.log.integrate(intent);
-    if (!automatic) return request;
-    return (await this.autoRelease(p, request, automatic.release, automatic.reasons, now)) ?? request;
+    // Integration is asked for first, so the submission's entry precedes the release's in the
+    // log; the release does not wait for it, so both can go into the tree in one group commit.
+    // Either way the answer waits for the submission's entry.
+    const integrated = this.log.integrate(intent);
+    if (!automatic) {
+      await integrated;
+      return request;
+    }
+    const released = await this.autoRelease(p, request, automatic.release, automatic.reasons, now);
+    await integrated;
+    return released ?? request;
   }
 
   /**
