@@ -13,18 +13,22 @@ const OUTBOX_LOCK_KEY = 7_163_016;
  * committed one at a time whatever the cores.
  *
  * Now a change inserts its events into event_outbox_pending (no lock). A deferred constraint
- * trigger, which PostgreSQL runs while the transaction commits and after every statement of it,
+ * trigger, which PostgreSQL runs when the transaction commits (before its commit record),
  * takes the same lock, moves each pending row into event_outbox (drawing `seq` there, in the
- * order the rows were inserted) and deletes it. The lock is held from that point to the end of
- * the commit, inside the server: no client round trip, so commits still make rows visible in
- * `seq` order (a cursor that has seen seq n never later finds a committed row below n) while
- * the changes themselves run concurrently.
+ * order the rows were inserted) and deletes it. The lock is released only after the commit is
+ * visible, so rows still become visible in `seq` order (a cursor that has seen seq n never later
+ * finds a committed row below n). It is held inside the server only, but still across the
+ * commit's WAL flush and, with a synchronous standby, the standby's acknowledgement: commits
+ * that carry events remain one at a time, now for that long rather than for client round trips.
  *
  * - event_outbox_pending is UNLOGGED: a row never outlives its own transaction (the trigger
  *   deletes it before the commit completes; a rollback or crash discards it), so there is
- *   nothing in it to recover or replicate.
- * - The trigger function is SECURITY DEFINER and the application loses INSERT on event_outbox:
- *   the trigger is the only way into it, so no writer can bypass the ordering.
+ *   nothing in it to recover or replicate. Its trigger fires ALWAYS, replica sessions included,
+ *   so no session can leave events there.
+ * - The trigger function is SECURITY DEFINER; the application may insert only the events'
+ *   columns into the pending table. It keeps INSERT on event_outbox for now, so instances of the
+ *   previous release (which insert there directly, under the same lock) keep working during a
+ *   rolling change; a later release revokes it.
  */
 export class OutboxPublishAtCommit1763800035000 implements MigrationInterface {
   name = 'OutboxPublishAtCommit1763800035000';
@@ -56,14 +60,15 @@ export class OutboxPublishAtCommit1763800035000 implements MigrationInterface {
     await q.query(`
       CREATE CONSTRAINT TRIGGER event_outbox_publish AFTER INSERT ON event_outbox_pending
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION event_outbox_publish()`);
+    await q.query(`ALTER TABLE event_outbox_pending ENABLE ALWAYS TRIGGER event_outbox_publish`);
     await q.query(`REVOKE ALL ON event_outbox_pending FROM PUBLIC`);
-    await q.query(`GRANT INSERT ON event_outbox_pending TO gateway_app`);
+    await q.query(
+      `GRANT INSERT (id, type, subject, crn, parties, link, people) ON event_outbox_pending TO gateway_app`,
+    );
     await q.query(`GRANT USAGE ON SEQUENCE event_outbox_pending_n_seq TO gateway_app`);
-    await q.query(`REVOKE INSERT ON event_outbox FROM gateway_app`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`GRANT INSERT ON event_outbox TO gateway_app`);
     await q.query(`DROP TABLE event_outbox_pending`);
     await q.query(`DROP FUNCTION event_outbox_publish()`);
   }

@@ -121,11 +121,17 @@ describe('the event outbox (recordEvents)', () => {
       ).toEqual([{ n: 0 }]);
     });
 
-    it('leaves the application no way into event_outbox but the publish trigger', async () => {
+    it('publishes from every session, and lets the application write only the events themselves', async () => {
+      const owner = await client(db.ownerUrl);
+      await owner.query('BEGIN');
+      await owner.query(`SET LOCAL session_replication_role = replica`); // as pg_restore --disable-triggers, or logical apply
+      await recordEvents(owner, [event('from-a-replica-session')]);
+      await owner.query('COMMIT');
+      expect((await seen(owner)).at(-1)?.subject).toBe('from-a-replica-session');
       const app = await client();
       await expect(
         app.query(
-          `INSERT INTO event_outbox (id, type, subject, link) VALUES (gen_random_uuid(), 'case.updated', 'X', '/x')`,
+          `INSERT INTO event_outbox_pending (n, id, type, subject, link) VALUES (1, gen_random_uuid(), 'case.updated', 'X', '/x')`,
         ),
       ).rejects.toMatchObject({ code: '42501' });
       await expect(app.query(`DELETE FROM event_outbox_pending`)).rejects.toMatchObject({ code: '42501' });

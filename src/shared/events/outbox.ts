@@ -58,8 +58,9 @@ export interface OutboxSql {
 
 /**
  * The advisory lock that serialises raising time-driven events (recordEventOnce). Not the
- * outbox's own lock (the publish trigger's, taken while a change commits): a transaction holding
- * this one may still wait for rows, and one holding the outbox's never waits for anything.
+ * outbox's own lock (the publish trigger's, taken as a change commits and held to the end of
+ * its commit): a transaction holding this one may still wait for rows, while one holding the
+ * outbox's only inserts its events and finishes committing.
  */
 const REMINDER_LOCK = new PreparedStatement('events.reminder-lock', `SELECT pg_advisory_xact_lock(7163017)`);
 
@@ -84,6 +85,7 @@ const INSERT = new PreparedStatement(
  * the OutboxPublishAtCommit migration): `seq` is drawn there under a lock held to the end of the
  * commit, so rows become visible in `seq` order (a delivery cursor that has passed seq n never
  * misses a row committed later with a lower seq), and nothing is locked while the change runs.
+ * Only the events' columns are given: the pending row's order and time are the database's.
  */
 export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]): Promise<void> {
   if (!events.length) return;
