@@ -104,6 +104,19 @@ describe('signature checker', () => {
     it.each<[string, () => Promise<string>, SignatureRefusalReason, string | undefined]>([
       ['not a compact JWS', () => Promise.resolve('a.b'), 'malformed', undefined],
       ['an empty signature', async () => `${(await jwt()).split('.').slice(0, 2).join('.')}.`, 'malformed', undefined],
+      [
+        'a part no bytes encode to (length 1 more than a multiple of 4), even where the rest decodes',
+        async () => {
+          // A payload whose encoding is a whole number of 4-character groups: one more character
+          // would be dropped by a lenient decoder, leaving the signed claims as they were.
+          for (let pad = ''; ; pad += 'x') {
+            const [h, p, sig] = (await jwt({ pad })).split('.');
+            if (p.length % 4 === 0) return `${h}.${p}A.${sig}`;
+          }
+        },
+        'malformed',
+        undefined,
+      ],
       ['another typ', () => jwt({}, { typ: 'JWT' }), 'wrong_type', 'typ'],
       ['no typ', () => jwt({}, { typ: undefined }), 'wrong_type', 'typ'],
       ['a jku header', () => jwt({}, { jku: 'https://attacker.example/jwks' }), 'key_in_header', 'jku'],

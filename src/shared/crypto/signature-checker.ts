@@ -33,6 +33,14 @@ const KEY_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'x5t#S256'];
 /** Extensions (RFC 7515 `crit`, RFC 7797 `b64`): the gateway understands none, so it accepts none. */
 const EXTENSION_HEADERS = ['crit', 'b64'];
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Three base64url parts separated by dots, none of a length (1 more than a multiple of 4) that
+ * no byte string encodes to: Buffer would drop the dangling character where jose refused it.
+ */
+function isCompactJws(s: string): boolean {
+  return COMPACT_JWS.test(s) && s.split('.').every((part) => part.length % 4 !== 1);
+}
 const MAX_KID = 128;
 
 export type SignatureRefusalReason =
@@ -122,7 +130,7 @@ function decodePart(part: string, what: string, root: string): Record<string, un
 
 /** The protected header of a compact JWS, or a `malformed` or `unstorable_text` refusal. */
 export function decodeJwsHeader(compact: string): Record<string, unknown> {
-  if (!COMPACT_JWS.test(compact))
+  if (!isCompactJws(compact))
     throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
   return decodePart(compact.slice(0, compact.indexOf('.')), 'protected header', 'header');
 }
@@ -241,7 +249,7 @@ export async function verifyJwt<K extends VerificationKey>(
   token: string,
   rules: JwtRules<K>,
 ): Promise<{ header: Record<string, unknown>; claims: JWTPayload; key: K }> {
-  if (!COMPACT_JWS.test(token))
+  if (!isCompactJws(token))
     throw new SignatureRefused('malformed', 'not a compact JWS (three base64url parts separated by dots)');
   const claims = decodePart(token.split('.')[1], 'payload', '') as JWTPayload;
   const { header, key } = await resolveKey(token, rules, claims);
