@@ -67,13 +67,14 @@ export class GatewaySigner {
    * A compact JWS (RFC 7515) over exactly `payload`'s bytes, with the given `typ`: ES256 as the
    * 64-byte r||s of RFC 7518 3.4, or Ed25519.
    */
-  async sign(payload: Uint8Array | string, typ: string, extraHeader: Record<string, unknown> = {}): Promise<string> {
+  sign(payload: Uint8Array | string, typ: string, extraHeader: Record<string, unknown> = {}): Promise<string> {
     const header = JSON.stringify({ ...extraHeader, alg: this.alg, kid: this.kid, typ });
     const input = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
     const signature =
       this.alg === 'ES256'
         ? signBytes('sha256', Buffer.from(input, 'ascii'), { key: this.keyObject, dsaEncoding: 'ieee-p1363' })
         : signBytes(null, Buffer.from(input, 'ascii'), this.keyObject);
+    // A promise still, as callers have it: a signer elsewhere (an HSM, a KMS) answers later.
     return Promise.resolve(`${input}.${signature.toString('base64url')}`);
   }
 }

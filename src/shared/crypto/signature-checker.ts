@@ -41,6 +41,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 function isCompactJws(s: string): boolean {
   return COMPACT_JWS.test(s) && s.split('.').every((part) => part.length % 4 !== 1);
 }
+
 const MAX_KID = 128;
 
 export type SignatureRefusalReason =
