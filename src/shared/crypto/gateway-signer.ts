@@ -74,7 +74,7 @@ export class GatewaySigner {
       this.alg === 'ES256'
         ? signBytes('sha256', Buffer.from(input, 'ascii'), { key: this.keyObject, dsaEncoding: 'ieee-p1363' })
         : signBytes(null, Buffer.from(input, 'ascii'), this.keyObject);
-    // A promise still, as callers have it: a signer elsewhere (an HSM, a KMS) answers later.
+    // Signed synchronously above; callers await the signature, so it is handed back as a promise.
     return Promise.resolve(`${input}.${signature.toString('base64url')}`);
   }
 }

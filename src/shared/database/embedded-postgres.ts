@@ -87,9 +87,8 @@ function run(
  * user and root can connect), or null for TCP on 127.0.0.1 alone. A socket costs less CPU per
  * query on both ends than loopback TCP (README, issue 19: with it and two other changes an
  * exchange went from 9.6-9.8 to 8.6 ms; summary reads did not move measurably). Null when the
- * socket's path would pass Linux's 107 bytes, or
- * when the directory has characters that pg_ctl's command line (run through a shell) would not
- * keep as they are.
+ * socket's path would pass Linux's 107 bytes, or when the directory has characters that
+ * pg_ctl's command line (run through a shell) would not keep as they are.
  */
 export function unixSocketDirFor(root: string, port: number): string | null {
   if (process.platform === 'win32' || !/^[A-Za-z0-9_./-]+$/.test(root)) return null;
