@@ -252,14 +252,14 @@ describe('GET /cases/{crn}[/summary]', () => {
       status: 404,
     },
     {
-      name: 'cohort of Durham but no agreement to Durham police',
+      name: 'cohort of Durham but no agreement to Durham police: 404, as if unknown',
       org: 'police-durham',
       roles: ['iom-officer'],
       attrs: { force: 'durham' },
       crn: 'X100002',
       purpose: 'IOM',
       view: 'summary',
-      status: 403,
+      status: 404,
     },
     {
       name: 'MAPPA coordinator (police) sees victims under the conditioned MAPPA agreement, not health',
@@ -456,7 +456,8 @@ describe('GET /cases/{crn}[/summary]', () => {
     });
     expect(s.status).toBe(200);
     const denied = await read();
-    expect(denied.status).toBe(403);
+    // Nothing may leave, so the case is "not found" to the police, as an unknown CRN would be.
+    expect(denied.status).toBe(404);
     expect((await lastEntry()).decision).toBe('DENY');
     expect(
       (
@@ -488,7 +489,7 @@ describe('GET /cases/{crn}[/summary]', () => {
       roles: ['iom-officer'],
       reason: 'IOM',
     });
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(404);
   });
 });
 

@@ -116,7 +116,7 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     });
   });
 
-  it('by name and date of birth shows a person it may not read with the way to ask, and never a restricted one', async () => {
+  it('by name and date of birth shows only the people it may read: never one no agreement covers, nor a restricted one', async () => {
     const res = await submit(officer, '/find-a-person', '/find-a-person', {
       searchBy: 'name',
       givenName: PERSON.givenName,
@@ -130,7 +130,7 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('href="/case/T300001"');
-    expect(html).toMatch(/href="\/requests\/new\?crn=T300005&amp;provider=[a-z-]+"/);
+    expect(html).not.toContain('T300005');
     expect(html).not.toContain('T300002');
     expect(html).not.toContain('T300003');
   });
@@ -225,14 +225,11 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     expect(html).toContain('href="/case/T300001"');
     expect(html).toContain('Medium');
     expect(html).toContain('<time class="app-nowrap" datetime="2026-11-05T10:00:00.000Z">5 November 2026</time>');
-    expect(html).toContain('href="/requests/new?crn=T300005"');
+    expect(html).not.toContain('T300005');
     expect(html).not.toContain('T300002');
     expect(html).not.toContain('T300003');
     const entries = await entriesSince(before);
-    expect(entries.map((e) => [e.action, e.crn, e.actor.idp])).toEqual([
-      ['cohort.list', 'T300001', idp.issuer],
-      ['cohort.list', 'T300005', idp.issuer],
-    ]);
+    expect(entries.map((e) => [e.action, e.crn, e.actor.idp])).toEqual([['cohort.list', 'T300001', idp.issuer]]);
   });
 
   it('asks for a purpose and reason without looking the case up; the same page for every CRN', async () => {
@@ -292,9 +289,9 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     });
   });
 
-  it('gives a restricted case and an unknown CRN the same 404 page, each logged as the API logs it', async () => {
+  it('gives a restricted case, one no agreement covers and an unknown CRN the same 404 page, each logged as the API logs it', async () => {
     const pages: { status: number; main: string }[] = [];
-    for (const crn of ['T300002', 'T399998', 'T300003']) {
+    for (const crn of ['T300002', 'T399998', 'T300003', 'T300005']) {
       const before = await lastIndex();
       const res = await submit(officer, `/case/${crn}`, `/case/${crn}`, { purpose: 'IOM', reason: 'checking' });
       pages.push({ status: res.status, main: mainOf(await res.text()) });
@@ -311,14 +308,7 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     expect(pages[0].main).toContain('No case you may see');
     expect(pages[1]).toEqual(pages[0]);
     expect(pages[2]).toEqual(pages[0]);
-  });
-
-  it('says why a known case may not be read (403) and how to ask for it', async () => {
-    const res = await submit(officer, '/case/T300005', '/case/T300005', { purpose: 'IOM', reason: 'tasking' });
-    expect(res.status).toBe(403);
-    const html = await res.text();
-    expect(html).toContain('No active data-sharing agreement covers this sharing for this purpose.');
-    expect(html).toContain('href="/requests/new?crn=T300005"');
+    expect(pages[3]).toEqual(pages[0]);
   });
 
   it('refuses a summary without purpose or reason with errors naming them, and logs nothing', async () => {

@@ -104,7 +104,7 @@ describe('Policy and agreement versions in the log, and explain at a past versio
 
     const now = await gw.call('POST', '/policies/explain', operatorIg(), explainBody());
     expect(now.status).toBe(200);
-    expect(now.body).toMatchObject({ decision: 'DENY', outcome: 'forbidden' });
+    expect(now.body).toMatchObject({ decision: 'DENY', outcome: 'not_found' });
     expect(now.body.policyVersion).not.toBe(firstVersion);
 
     // Old policies, the agreements in force now (none): still no agreement covers it.

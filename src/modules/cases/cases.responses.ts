@@ -178,7 +178,9 @@ class PersonSearchResultDoc {
   @ApiProperty({ example: 'X123456' }) crn: string;
   @ApiProperty({ example: 'nps-north-east' }) managingOrg: string;
   @ApiProperty({
-    description: 'Whether GET /cases/{crn}/summary for this purpose would release data (false: no agreement covers it)',
+    enum: [true],
+    description:
+      'Always true: only people whose GET /cases/{crn}/summary for this purpose would release data are named (kept for clients built against it)',
   })
   maySeeSummary: boolean;
 }
@@ -192,7 +194,11 @@ export class PersonSearchResponseDoc {
 class CohortMemberDoc {
   @ApiProperty({ example: 'X123456' }) crn: string;
   @ApiProperty({ example: 'nps-north-east' }) managingOrg: string;
-  @ApiProperty({ description: 'Whether GET /cases/{crn}/summary for this purpose would release data' })
+  @ApiProperty({
+    enum: [true],
+    description:
+      'Always true: only members whose GET /cases/{crn}/summary for this purpose would release data are listed (kept for clients built against it)',
+  })
   maySeeSummary: boolean;
   @ApiPropertyOptional({
     enum: ['LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH'],

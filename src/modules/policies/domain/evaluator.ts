@@ -106,7 +106,10 @@ export class PolicyEvaluator {
     if (!policyAllowedAny) {
       return { ...common, released: [], outcome: 'not_found', reasons: [rels.size ? `no policy rule allows purpose ${purpose} through relationship ${[...rels].join(', ')}` : 'no relationship between the caller and this case'] };
     }
-    if (!released.length) return { ...common, outcome: 'forbidden', reasons: ['no active agreement covers this sharing'] };
+    // A relationship and a rule, but no agreement for any field: nothing may leave, so the case is
+    // "not found" to this caller, as an unrelated one is. A 403 here would tell it that the person
+    // exists (and, through the relationship, that they are MAPPA-managed or in a cohort).
+    if (!released.length) return { ...common, outcome: 'not_found', reasons: ['no active agreement covers this sharing'] };
     return { ...common, outcome: 'allow', reasons: [...[...rulesUsed].map((r) => `rule:${r}`), ...[...used.values()].map((a) => `agreement:${a.id}@v${a.version}`), ...(own ? ['own-record'] : [])] };
   }
 

@@ -95,13 +95,12 @@ describe(ListCohortHandler.name, () => {
         assessedAt: null,
         fieldsWithheld: [],
       },
-      { crn: 'X000005', managingOrg: 'nps-north-east', maySeeSummary: false, fieldsWithheld: ['rosh', 'assessedAt'] },
+      // X000004 and X000005: any decision but "allow" leaves the member out, as if unknown.
     ]);
     expect(appended.map((e) => [e.crn, e.fieldsReleased])).toEqual([
       ['X000001', ['crn', 'managingOrg', 'rosh', 'assessedAt']],
       ['X000002', ['crn', 'managingOrg', 'assessedAt']],
       ['X000003', ['crn', 'managingOrg', 'rosh', 'assessedAt']],
-      ['X000005', ['crn', 'managingOrg']],
     ]);
     expect(appended.every((e) => e.action === 'cohort.list')).toBe(true);
   });

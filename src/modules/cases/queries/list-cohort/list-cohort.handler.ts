@@ -14,9 +14,9 @@ const LISTED_FIELDS = ['rosh', 'assessedAt'] as const;
 
 /**
  * The members of `force`'s IOM cohort the caller may know of. Each is decided as a summary read
- * for the purpose exactly as GET /cases/{crn}/summary would decide it; a "not found" decision
- * (a restricted case, or one outside every relationship: another force's officers) leaves the
- * member out, so another force's cohort, an unknown force and a cohort with nobody the caller
+ * for the purpose exactly as GET /cases/{crn}/summary would decide it; any decision but "allow"
+ * (a restricted case, one outside every relationship such as another force's officers, one no
+ * agreement covers) leaves the member out, so another force's cohort, an unknown force and a cohort with nobody the caller
  * may see all answer an empty list. Only the overall RoSH level and the assessment date leave,
  * and only where the decision releases `rosh` and `assessedAt`. Break-glass never widens a listing.
  */
@@ -38,15 +38,15 @@ export class ListCohortHandler implements IQueryHandler<ListCohortQuery, CohortR
     const decided = cohort.length > 0;
     for (const { record, assessment } of cohort) {
       const decision = await this.access.decideOn(actor, record, purpose, 'summary', at);
-      if (decision.outcome === 'not_found') continue;
-      const allowed = decision.outcome === 'allow';
-      const shown = LISTED_FIELDS.filter((f) => allowed && decision.released.includes(f));
+      // Only a member whose summary read would succeed is listed; anyone else is absent, as if unknown.
+      if (decision.outcome !== 'allow') continue;
+      const shown = LISTED_FIELDS.filter((f) => decision.released.includes(f));
       const withheld = LISTED_FIELDS.filter((f) => !shown.includes(f));
       const body = project('summary', record, assessment, new Set(shown));
       const member: CohortMember = {
         crn: record.crn,
         managingOrg: record.managingOrg,
-        maySeeSummary: allowed,
+        maySeeSummary: true,
         ...(body.rosh ? { roshLevel: (body.rosh as { overall: string }).overall } : {}),
         ...(shown.includes('assessedAt') ? { assessedAt: (body.assessedAt as string | undefined) ?? null } : {}),
         fieldsWithheld: [...withheld],

@@ -47,14 +47,10 @@ export class ReadCaseHandler implements IQueryHandler<ReadCaseQuery, ReadCaseRes
       jti: p.jti,
       breakGlass: p.breakGlass || decision.breakGlassUsed,
     });
-    if (decision.outcome === 'forbidden' && record === null) {
-      throw new CaseException(CaseExceptionCode.ReadForbidden, 'Your roles do not allow reading case data.');
-    }
+    // "Forbidden" depends only on the caller's roles and organisation kind, never on the CRN:
+    // everything about a particular case that may not leave is "not found" (see PolicyEvaluator).
     if (decision.outcome === 'forbidden') {
-      throw new CaseException(
-        CaseExceptionCode.ReadForbidden,
-        'No active data-sharing agreement covers this sharing for this purpose.',
-      );
+      throw new CaseException(CaseExceptionCode.ReadForbidden, 'Your roles do not allow reading case data.');
     }
     if (!allowed) throw CaseException.notFound();
     const body = project(view, record, assessment, new Set(decision.released));

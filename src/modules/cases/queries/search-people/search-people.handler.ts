@@ -13,9 +13,9 @@ const SEARCH_FIELDS = ['crn', 'managingOrg'];
 
 /**
  * Finds the cases whose person matches, decides a summary read of each for the purpose exactly as
- * GET /cases/{crn}/summary would (the same facts, policy and agreements), and names only those the
- * caller may know exist: a decision of "not found" (a restricted case, one outside every
- * relationship) leaves the person out, as if unknown. Break-glass never widens a search: it is for
+ * GET /cases/{crn}/summary would (the same facts, policy and agreements), and names only those
+ * that read would answer: any other decision (a restricted case, one outside every relationship,
+ * one no agreement covers) leaves the person out, as if unknown. Break-glass never widens a search: it is for
  * reading a named case in an emergency, not for finding people.
  */
 @QueryHandler(SearchPeopleQuery)
@@ -36,7 +36,8 @@ export class SearchPeopleHandler implements IQueryHandler<SearchPeopleQuery, Per
     const decided = candidates.length > 0;
     for (const record of candidates) {
       const decision = await this.access.decideOn(actor, record, purpose, 'summary', at);
-      if (decision.outcome === 'not_found') continue;
+      // Only a person whose summary read would succeed is named; anyone else is absent, as if unknown.
+      if (decision.outcome !== 'allow') continue;
       listed.push({ record, decision, released: SEARCH_FIELDS, withheld: [] });
     }
     // Matching nobody looks up what deciding one hidden person would (see lookUpAsIfDeciding).
@@ -53,7 +54,7 @@ export class SearchPeopleHandler implements IQueryHandler<SearchPeopleQuery, Per
       results: listed.map((l) => ({
         crn: l.record.crn,
         managingOrg: l.record.managingOrg,
-        maySeeSummary: l.decision.outcome === 'allow',
+        maySeeSummary: true,
       })),
     };
   }
