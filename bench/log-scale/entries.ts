@@ -77,7 +77,16 @@ export function entryInput(index: number, shape: EntryShape, rnd: Random): Acces
     requestId: `req-${index.toString(36).padStart(8, '0')}-${rnd.int(0, 0xffffff).toString(16)}`,
     jti: `jti-${index.toString(36)}`,
     breakGlass: rnd.float() < 0.001,
+    salt: saltOf(index, rnd),
   };
+}
+
+/** A 16-byte salt for entry `index`, deterministic like the rest of it (the log draws random ones). */
+function saltOf(index: number, rnd: Random): string {
+  const b = Buffer.alloc(16);
+  b.writeDoubleBE(index, 0);
+  b.writeDoubleBE(rnd.float(), 8);
+  return b.toString('base64');
 }
 
 /** Timestamp (ms) of entry `index`: evenly spread, never decreasing. */
@@ -200,7 +209,7 @@ export function fastPrepare(e: AccessLogEntryInput): PreparedEntry {
     `"breakGlass":${e.breakGlass === true},"crn":${opt(e.crn)},"decision":${J(e.decision)},"fieldsReleased":${list(e.fieldsReleased)},"fieldsWithheld":${list(e.fieldsWithheld)}`;
   const tail =
     `"jti":${opt(e.jti)},"ownerOrg":${opt(e.ownerOrg)},"purpose":${opt(e.purpose)},"reason":${opt(e.reason)},"reasons":${list(e.reasons)},` +
-    `"recipientOrg":${opt(e.recipientOrg)},"requestId":${J(e.requestId)},"resource":{"id":${J(e.resource.id)},"type":${J(e.resource.type)}}`;
+    `"recipientOrg":${opt(e.recipientOrg)},"requestId":${J(e.requestId)},"resource":{"id":${J(e.resource.id)},"type":${J(e.resource.type)}},"salt":${J(e.salt)}`;
   return {
     head,
     tail,

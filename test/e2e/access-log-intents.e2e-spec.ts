@@ -17,7 +17,16 @@ const change = (n: number, crn = 'X700000'): AccessLogEntryInput => ({
   reasons: ['managing organisation'],
   ownerOrg: 'nps-north-east',
   requestId: `intent-test-${n}`,
+  // Fixed, so that preparing change n again gives the bytes its transaction queued (a change's
+  // handler integrates the very PreparedEntry it queued; the test prepares it twice).
+  salt: saltOf(n),
 });
+
+function saltOf(n: number): string {
+  const b = Buffer.alloc(16);
+  b.writeUInt32BE(n);
+  return b.toString('base64');
+}
 
 /** What the change's transaction writes: the prepared entry, as the writer queues it. */
 const queued = (e: AccessLogEntryInput): string => {

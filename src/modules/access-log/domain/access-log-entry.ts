@@ -33,6 +33,11 @@ export interface AccessLogEntryInput {
   requestId: string;
   jti?: string | null;
   breakGlass?: boolean;
+  /**
+   * The entry's salt (see StoredAccessLogEntry.salt): left out, prepareEntry draws 16 random
+   * bytes. Only code that must reproduce an entry's bytes (the log benchmark's seeder) passes one.
+   */
+  salt?: string;
 }
 
 /** What append() resolves with once the entry is durable. */
@@ -47,8 +52,8 @@ export interface AccessLogReceipt {
 /**
  * An entry as stored and served by GET /access-log/entries/{index}. Its RFC 8785 canonical JSON
  * bytes are the Merkle leaf. Every member is always present (absent optionals become null or
- * []), so the same input always gives the same bytes; the one exception is `policyVersion`,
- * added later and present only in entries written since, so older leaves are unchanged.
+ * []), except `policyVersion` and `salt`: added later, they are present only in entries written
+ * since, so older leaves are unchanged.
  */
 export interface StoredAccessLogEntry {
   index: number;
@@ -73,4 +78,12 @@ export interface StoredAccessLogEntry {
   requestId: string;
   jti: string | null;
   breakGlass: boolean;
+  /**
+   * 16 random bytes (base64), in every entry written since it was added (absent from older ones,
+   * whose leaves are unchanged). The leaf hash is published (tiles, receipts, redacted views),
+   * and a redacted view hides members that take only a few values (the reasons, the owner): with
+   * no secret in the leaf, anyone could find them by hashing each guess. The salt is shown only
+   * with the stored entry, never in a projection.
+   */
+  salt?: string;
 }

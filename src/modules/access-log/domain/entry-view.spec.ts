@@ -30,6 +30,7 @@ function entry(over: Partial<StoredAccessLogEntry>): StoredAccessLogEntry {
     requestId: 'req-1',
     jti: 'jti-1',
     breakGlass: false,
+    salt: 'AAECAwQFBgcICQoLDA0ODw==',
     ...over,
   };
 }
@@ -55,10 +56,14 @@ describe('viewEntry', () => {
       ownerOrg: null,
       agreement: null,
       fieldsWithheld: [],
+      salt: 'DwAODQwLCgkIBwYFBAMCAQ==',
     });
     const views = [restricted, unrelated, unknown].map((e) => viewEntry({ org: 'police-cleveland' }, e, leaf));
+    const { salt: _salt, ...unsalted } = restricted;
+    // No salt: with it, hashing each guess of the hidden members against leafHash would find them.
+    expect(views[0]).not.toHaveProperty('salt');
     expect(views[0]).toEqual({
-      ...restricted,
+      ...unsalted,
       ownerOrg: null,
       reasons: [NOT_FOUND],
       agreement: null,
@@ -108,9 +113,11 @@ describe('prunedView', () => {
       leafHash: 'LEAF',
       pruning: { on: '2026-01-06T00:00:00.000Z', cutoff: '2020-01-06T00:00:00.000Z' },
     });
+    expect(view).not.toHaveProperty('salt');
     expect(view).toEqual({
       ...entry({
         timestamp: '2020-01-05T10:00:00.000Z',
+        salt: undefined,
         actor: { org: 'police-cleveland', sub: '', roles: [] },
         resource: { type: '', id: '' },
         crn: null,

@@ -99,7 +99,7 @@ export function seesStored(scope: LogScope, e: Pick<StoredAccessLogEntry, 'owner
  * itself sent or was told (who, when, action, resource, CRN, purpose, reason, decision,
  * recipient, break-glass) and loses what would tell a restricted case, a case outside every
  * relationship and an unknown CRN apart: ownerOrg is null, reasons are ['not_found'], no
- * agreement, no fields. The three give the same view, and every such entry is marked
+ * agreement, no fields, and no salt (see StoredAccessLogEntry.salt). The three give the same view, and every such entry is marked
  * `redacted`, unknown CRNs included, so the marker itself tells nothing.
  *
  * Filters a non-owner can use must therefore only test members this projection keeps unchanged
@@ -107,8 +107,10 @@ export function seesStored(scope: LogScope, e: Pick<StoredAccessLogEntry, 'owner
  */
 export function viewEntry(scope: LogScope, e: StoredAccessLogEntry, leafHashB64: () => string): EntryView {
   if (seesStored(scope, e)) return e;
+  // Without the salt, the published leaf hash cannot be matched against guesses of what is hidden.
+  const { salt: _hidden, ...kept } = e;
   return {
-    ...e,
+    ...kept,
     reasons: [NOT_FOUND],
     agreement: null,
     fieldsReleased: [],

@@ -4,6 +4,7 @@ import type { AccessLogEntryInput, StoredAccessLogEntry } from './access-log-ent
 import { InvalidAccessLogEntryError, prepareEntry, sealEntry, sealEntryText } from './prepared-entry.js';
 
 const TIMESTAMP = '2025-11-22T10:11:12.345Z';
+const SALT = 'AAECAwQFBgcICQoLDA0ODw==';
 
 function input(overrides: Partial<AccessLogEntryInput> = {}): AccessLogEntryInput {
   return {
@@ -52,6 +53,7 @@ const arbitraryInput: fc.Arbitrary<AccessLogEntryInput> = fc.record({
   jti: optional(64),
   breakGlass: fc.option(fc.boolean(), { nil: undefined }),
   policyVersion: fc.option(str(70), { nil: undefined }),
+  salt: fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('base64')),
 });
 
 /** The stored entry written the slow, obvious way. */
@@ -81,6 +83,7 @@ function expected(i: AccessLogEntryInput, index: number, timestamp: string): Sto
     requestId: i.requestId,
     jti: i.jti || null,
     breakGlass: i.breakGlass === true,
+    salt: i.salt,
   };
 }
 
@@ -102,6 +105,7 @@ describe(prepareEntry.name, () => {
       decision: 'DENY',
       reasons: [],
       requestId: 'r',
+      salt: SALT,
     });
     const parsed = JSON.parse(sealEntry(minimal, 7, TIMESTAMP).toString('utf8')) as StoredAccessLogEntry;
     expect(parsed).toEqual({
@@ -123,12 +127,23 @@ describe(prepareEntry.name, () => {
       requestId: 'r',
       jti: null,
       breakGlass: false,
+      salt: SALT,
     });
   });
 
+  it('salts every entry with 16 fresh random bytes, so a leaf hash gives nothing away to a guess', () => {
+    const salts = Array.from({ length: 600 }, () => {
+      const { salt } = JSON.parse(sealEntryText(prepareEntry(input()), 1, TIMESTAMP)) as StoredAccessLogEntry;
+      return salt ?? '';
+    });
+    for (const salt of salts) expect(Buffer.from(salt, 'base64')).toHaveLength(16);
+    // 600 draws cross the 256-entry refills of the pool: no salt repeats across them.
+    expect(new Set(salts).size).toBe(salts.length);
+  });
+
   it('names the policy version only when given, so entries without it keep their bytes', () => {
-    const without = sealEntryText(prepareEntry(input()), 3, TIMESTAMP);
-    const withVersion = sealEntryText(prepareEntry(input({ policyVersion: 'sha256:ab12' })), 3, TIMESTAMP);
+    const without = sealEntryText(prepareEntry(input({ salt: SALT })), 3, TIMESTAMP);
+    const withVersion = sealEntryText(prepareEntry(input({ policyVersion: 'sha256:ab12', salt: SALT })), 3, TIMESTAMP);
     expect(without).not.toContain('policyVersion');
     expect(withVersion).toBe(
       without.replace('"ownerOrg":"nps-north-east",', '"ownerOrg":"nps-north-east","policyVersion":"sha256:ab12",'),
@@ -164,6 +179,8 @@ describe(prepareEntry.name, () => {
     ['agreement', input({ agreement: { id: 'a', version: 1.5 } })],
     ['reason', input({ reason: 'x'.repeat(4001) })],
     ['crn', input({ crn: 'X12\u00003' })],
+    ['salt', input({ salt: 'short' })],
+    ['salt', input({ salt: 'AAECAwQFBgcICQoLDA0ODxA=' })],
   ])('refuses a malformed %s', (field, bad) => {
     expect(() => prepareEntry(bad)).toThrow(InvalidAccessLogEntryError);
     expect(() => prepareEntry(bad)).toThrow(field);

@@ -8,6 +8,7 @@
  * "timestamp" in `tail`, and "timestamp" sorts last. prepared-entry.spec.ts checks the result is
  * byte for byte canonicalJson(entry) of the full stored entry.
  */
+import { randomFillSync } from 'node:crypto';
 import type { AccessLogEntryInput, StoredAccessLogEntry } from './access-log-entry.js';
 
 /** The indexed columns stored beside the bytes, for IG search. */
@@ -91,6 +92,7 @@ export function prepareEntry(input: AccessLogEntryInput): PreparedEntry {
     jti: optionalText(input.jti, 'jti', 128),
     breakGlass: input.breakGlass === true,
   };
+  const salt = input.salt === undefined ? newSalt() : saltOf(input.salt);
   // Written out member by member in RFC 8785 order (keys sorted by UTF-16 code units, at every
   // level) rather than through the generic canonicalJson: this runs for every request on the
   // hot path. The strings are well-formed by now, so JSON.stringify's escaping is exactly RFC
@@ -106,7 +108,7 @@ export function prepareEntry(input: AccessLogEntryInput): PreparedEntry {
     `"jti":${nullable(e.jti)},"ownerOrg":${nullable(e.ownerOrg)}${e.policyVersion === undefined ? '' : `,"policyVersion":${str(e.policyVersion)}`}` +
     `,"purpose":${nullable(e.purpose)},"reason":${nullable(e.reason)}` +
     `,"reasons":${strings(e.reasons)},"recipientOrg":${nullable(e.recipientOrg)},"requestId":${str(e.requestId)}` +
-    `,"resource":{"id":${str(e.resource.id)},"type":${str(e.resource.type)}}`;
+    `,"resource":{"id":${str(e.resource.id)},"type":${str(e.resource.type)}},"salt":${str(salt)}`;
   return {
     head,
     tail,
@@ -122,6 +124,29 @@ export function prepareEntry(input: AccessLogEntryInput): PreparedEntry {
       breakGlass: entry.breakGlass,
     },
   };
+}
+
+const SALT_BYTES = 16;
+const SALT = /^[A-Za-z0-9+/]{22}==$/;
+// Drawn from the CSPRNG a block at a time: one call per 256 entries rather than one per entry.
+const saltPool = Buffer.alloc(SALT_BYTES * 256);
+let saltNext = saltPool.length;
+
+/** 16 bytes from node:crypto's CSPRNG, base64 (24 characters). */
+function newSalt(): string {
+  if (saltNext === saltPool.length) {
+    randomFillSync(saltPool);
+    saltNext = 0;
+  }
+  const salt = saltPool.toString('base64', saltNext, saltNext + SALT_BYTES);
+  saltNext += SALT_BYTES;
+  return salt;
+}
+
+function saltOf(v: unknown): string {
+  if (typeof v !== 'string' || !SALT.test(v))
+    throw new InvalidAccessLogEntryError('salt', 'must be 16 bytes in base64');
+  return v;
 }
 
 const str = (s: string): string => JSON.stringify(s);

@@ -43,6 +43,12 @@ export class AccessLogEntryResponse {
   @ApiProperty({ nullable: true, type: String }) jti: string | null;
   @ApiProperty() breakGlass: boolean;
   @ApiPropertyOptional({
+    example: 'q83vEjRWeJq83vEjRWeJqw==',
+    description:
+      '16 random bytes (base64) in every entry written since salts were added: part of the leaf, so that its published hash cannot be matched against guesses. Left out of a redacted view.',
+  })
+  salt?: string;
+  @ApiPropertyOptional({
     enum: [true],
     description:
       "Present when this is the reviewer's projection of a \"not found\" entry (restricted, unrelated or unknown case alike) rather than the stored entry: ownerOrg is null, reasons are ['not_found'], agreement and fields are empty. Only the data's owner and the operator see such entries as stored.",
