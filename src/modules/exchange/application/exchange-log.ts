@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '@shared/auth/principal.js';
 import {
   AccessLogWriter,
+  hiddenReasons,
   type AccessLogEntryInput,
   type AccessLogReceipt,
   type LogIntent,
@@ -138,20 +139,41 @@ export class ExchangeLog {
     });
   }
 
+  /** A fetch of the response by either party: the requester's, allowed or not yet, or the provider's (refused). */
   responseRead(p: Actor, r: ExchangeRequest, allowed: boolean, reasons: string[]): Promise<AccessLogReceipt> {
     const rel = r.state.release;
-    // A probe by an organisation that is not a party must not copy the request's CRN, purpose
-    // or justification into an entry the prober's own IG staff can read.
-    const outsider = p.org !== r.state.requester && p.org !== r.state.provider;
     return this.append(p, r, {
       action: 'exchange.response.read',
       decision: allowed ? 'ALLOW' : 'DENY',
       reasons,
-      reason: outsider ? null : r.state.justification,
-      ...(outsider ? { crn: null, purpose: null } : {}),
+      reason: r.state.justification,
       agreement: allowed && rel ? { id: r.state.agreementId, version: rel.agreementVersion } : null,
       fieldsReleased: allowed && rel ? rel.fieldsReleased : [],
       fieldsWithheld: allowed && rel ? rel.fieldsWithheld : [],
+    });
+  }
+
+  /**
+   * A fetch of the response of request `id` by an organisation that is not a party to it, or of
+   * an id no request has. A "not found" entry (see hiddenReasons): `provider` (the owner, null
+   * for an unknown id) and `detail` are seen only by the provider's IG and the operator's; the
+   * caller's own IG sees the same projection for both, and nothing of the request.
+   */
+  responseProbe(p: Actor, id: string, provider: string | null, detail: string): Promise<AccessLogReceipt> {
+    return this.log.append({
+      actor: actorOf(p),
+      action: 'exchange.response.read',
+      resource: { type: 'exchange-request', id },
+      crn: null,
+      purpose: null,
+      reason: null,
+      decision: 'DENY',
+      reasons: hiddenReasons([detail]),
+      agreement: null,
+      ownerOrg: provider,
+      recipientOrg: p.org,
+      requestId: p.requestId,
+      jti: p.jti || null,
     });
   }
 

@@ -12,10 +12,21 @@ export class GetExchangeResponseHandler implements IQueryHandler<GetExchangeResp
   ) {}
 
   async execute({ principal: p, id }: GetExchangeResponseQuery): Promise<string> {
+    ExchangeException.requireReason(p, 'response');
     const r = await this.repo.findById(id);
-    if (!r) throw ExchangeException.notFound();
-    // The bundle is the requester's: the provider already holds the data and anyone else may
-    // not know the request exists, so both get the same 404 (logged, as any denied read).
+    // Anyone but the two parties may not know the request exists: an unknown id and another
+    // organisations' request give the same 404 and, in the caller's own IG view, the same entry.
+    if (!r || (p.org !== r.state.requester && p.org !== r.state.provider)) {
+      await this.log.responseProbe(
+        p,
+        id,
+        r?.state.provider ?? null,
+        r ? 'not a party to the request' : 'no such request',
+      );
+      throw ExchangeException.notFound();
+    }
+    // The bundle is the requester's: the provider already holds the data, and gets the 404 a
+    // stranger gets (logged, as any denied read).
     if (p.org !== r.state.requester) {
       await this.log.responseRead(p, r, false, ['not the requesting organisation']);
       throw ExchangeException.notFound();
