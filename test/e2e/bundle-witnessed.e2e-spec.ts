@@ -54,7 +54,13 @@ describe('A response bundle verified offline against a witnessed checkpoint', ()
 
   it('verifies the bundle, its receipt and two cosignatures with the gateway stopped, and refuses what does not hold', async () => {
     const police = gw.orgs['police-cleveland'];
-    const officer = { org: police, roles: ['iom-officer'], sub: 'user:pc-101', attrs: { force: 'cleveland' } };
+    const officer = {
+      org: police,
+      roles: ['iom-officer'],
+      sub: 'user:pc-101',
+      attrs: { force: 'cleveland' },
+      reason: 'IOM panel',
+    };
     const agreement = await activeAgreement(gw, agreementTerms({ dataCategories: ['RISK_SUMMARY', 'ROSH', 'NEEDS'] }));
     await aCase(gw, 'X700001', { iom: { cohort: true, force: 'cleveland' } });
     const created = await submit(

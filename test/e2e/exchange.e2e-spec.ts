@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +30,7 @@ describe('/exchange-requests', () => {
   let police: TestOrg;
   let nps: TestOrg;
   let iomAgreement: string;
-  const policeOfficer = () => ({ org: police, roles: ['iom-officer'], sub: 'user:pc-101' });
+  const policeOfficer = () => ({ org: police, roles: ['iom-officer'], sub: 'user:pc-101', reason: 'IOM panel' });
   const npsDataOwner = () => ({ org: nps, roles: ['data-owner'], sub: 'user:nps-do-1' });
 
   beforeAll(async () => {
@@ -144,28 +144,49 @@ describe('/exchange-requests', () => {
 
     // The provider cannot fetch the requester's bundle; the requester gets the same bytes every time.
     expect(
-      (await gw.call('GET', `/exchange-requests/${id}/response`, { org: nps, roles: ['data-owner'] })).status,
+      (await gw.call('GET', `/exchange-requests/${id}/response`, { org: nps, roles: ['data-owner'], reason: 'check' }))
+        .status,
     ).toBe(404);
-    // An outsider probing by id learns nothing, not even through its own IG's view of the log.
-    expect(
-      (
-        await gw.call('GET', `/exchange-requests/${id}/response`, {
+    // An outsider probing by id learns nothing, not even through its own IG's view of the log:
+    // another organisations' request and an id no request has give the same answer and entry.
+    const outsider = { org: gw.orgs['crc-northumbria'], roles: ['system'], reason: 'probe' };
+    const probes = [];
+    for (const probed of [id, randomUUID()]) {
+      const res = await gw.call('GET', `/exchange-requests/${probed}/response`, outsider);
+      const [entry] = (
+        await gw.call('GET', '/access-log?action=exchange.response.read&limit=1', {
           org: gw.orgs['crc-northumbria'],
-          roles: ['system'],
+          roles: ['ig-reviewer'],
         })
-      ).status,
-    ).toBe(404);
-    const probe = (
-      await gw.sql<{ e: Record<string, unknown> }>(
-        `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries ORDER BY idx DESC LIMIT 1`,
-      )
-    )[0].e;
-    expect(probe).toMatchObject({
+      ).body.entries as Record<string, unknown>[];
+      expect(entry.resource).toEqual({ type: 'exchange-request', id: probed });
+      const { index: _i, timestamp: _t, requestId: _r, jti: _j, leafHash: _l, resource: _res, ...rest } = entry;
+      probes.push({ status: res.status, body: { ...res.body, requestId: '' }, entry: rest });
+    }
+    expect(probes[0].status).toBe(404);
+    expect(probes[1]).toEqual(probes[0]);
+    expect(probes[0].entry).toMatchObject({
       action: 'exchange.response.read',
       decision: 'DENY',
       crn: null,
       purpose: null,
       reason: null,
+      ownerOrg: null,
+      reasons: ['not_found'],
+      redacted: true,
+    });
+    expect(probes[0].entry).not.toHaveProperty('salt');
+    // The provider's IG sees who probed its request.
+    const seenByOwner = (
+      await gw.call('GET', '/access-log?action=exchange.response.read&limit=5', {
+        org: nps,
+        roles: ['ig-reviewer'],
+      })
+    ).body.entries as Record<string, unknown>[];
+    expect(seenByOwner.find((e) => (e.actor as { org: string }).org === 'crc-northumbria')).toMatchObject({
+      ownerOrg: 'nps-north-east',
+      reasons: ['not_found', 'not a party to the request'],
+      resource: { type: 'exchange-request', id },
     });
     const res = await gw.call('GET', `/exchange-requests/${id}/response`, policeOfficer());
     expect(res.status).toBe(200);
@@ -388,6 +409,46 @@ describe('/exchange-requests', () => {
       'exchange.decide:DENY',
       'exchange.response.read:DENY',
     ]);
+  });
+
+  it('releases nothing of a restricted case, approved or not: the data owner is told to refuse', async () => {
+    await aCase(gw, 'X100009', { restricted: true, iom: { cohort: true, force: 'cleveland' } });
+    const created = await submit(gw, await requestJws(police, requestClaims(iomAgreement, { crn: 'X100009' })), {
+      ...policeOfficer(),
+      sub: 'user:pc-109',
+    });
+    expect(created.status).toBe(201);
+    // Not approved at once (to the police the case does not exist), so it waits for the data owner.
+    expect(created.body.status).toBe('SUBMITTED');
+    const approved = await gw.call('POST', `/exchange-requests/${created.body.id}/decision`, npsDataOwner(), {
+      decision: 'APPROVE',
+      reason: 'Proportionate',
+    });
+    expect(approved.status).toBe(409);
+    expect(approved.body.type).toBe('urn:probation-gateway:problem:exchange_case_restricted');
+    expect((await gw.call('GET', `/exchange-requests/${created.body.id}`, policeOfficer())).body.status).toBe(
+      'SUBMITTED',
+    );
+    expect((await exchangeLogEntries(gw, created.body.id)).map((e) => e.action)).toEqual(['exchange.submit']);
+  });
+
+  it('needs the token reason to submit a request or fetch a response (400 naming it)', async () => {
+    const jws = await requestJws(police, requestClaims(iomAgreement, { crn: 'X100002' }));
+    const noReason = await submit(gw, jws, { ...policeOfficer(), reason: undefined } as never);
+    expect(noReason.status).toBe(400);
+    expect(noReason.body).toMatchObject({
+      type: 'urn:probation-gateway:problem:reason_required',
+      errors: [{ field: 'reason' }],
+    });
+    const created = await submit(gw, jws, policeOfficer());
+    expect(created.body.status).toBe('FULFILLED');
+    const { reason: _r, ...withoutReason } = policeOfficer();
+    const fetched = await gw.call('GET', `/exchange-requests/${created.body.id}/response`, withoutReason);
+    expect(fetched.status).toBe(400);
+    expect(fetched.body).toMatchObject({
+      type: 'urn:probation-gateway:problem:reason_required',
+      errors: [{ field: 'reason' }],
+    });
   });
 
   it('refuses the open requests of an agreement terminated while they wait, each logged', async () => {

@@ -90,6 +90,13 @@ export class ExchangeRelease {
         `${s.provider} does not manage a case ${s.crn}: nothing can be released; refuse the request instead.`,
       );
     }
+    // A restricted case exists for its managing organisation alone: an approval does not open it.
+    if (loaded.record.restricted) {
+      throw new ExchangeException(
+        ExchangeExceptionCode.CaseRestricted,
+        `Case ${s.crn} is restricted: nothing of it may leave ${s.provider}, approved or not; refuse the request instead.`,
+      );
+    }
     return { kind: 'release', agreement: inForce, plan, record: loaded.record, assessment: loaded.assessment };
   }
 

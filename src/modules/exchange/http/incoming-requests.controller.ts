@@ -124,7 +124,14 @@ export class IncomingRequestsController {
       );
     } catch (e) {
       if (!(e instanceof ExchangeException)) throw e;
-      if (ExchangeException.is(e, ExchangeExceptionCode.NotDecidable, ExchangeExceptionCode.CaseNotHeld)) {
+      if (
+        ExchangeException.is(
+          e,
+          ExchangeExceptionCode.NotDecidable,
+          ExchangeExceptionCode.CaseNotHeld,
+          ExchangeExceptionCode.CaseRestricted,
+        )
+      ) {
         await this.show(reply, person, id, 409, form, [{ field: 'decision', text: e.detail }]);
         return;
       }

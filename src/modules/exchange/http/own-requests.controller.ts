@@ -100,7 +100,8 @@ export class OwnRequestsController {
     // case data the API logs (GetExchangeResponseQuery), so the page fetches it only then.
     let response = null;
     if (found.status === 'FULFILLED' && found.requester === p.org) {
-      const jws = await this.queries.execute(new GetExchangeResponseQuery(p, id));
+      // Read for the reason the request gave, as its asker opens it to see what was released.
+      const jws = await this.queries.execute(new GetExchangeResponseQuery(person.principal(found.justification), id));
       const check = await this.receipts.verify(id, jws);
       const orgName = (org: string) => names.get(org) ?? org;
       response = {

@@ -9,7 +9,12 @@ import { DATA_CATEGORIES, PURPOSES } from '@shared/domain/vocabulary.js';
 import { DomainException, statusOf } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
 import { ListAgreementsQuery, type AgreementResponse } from '@modules/agreements/index.js';
-import { EXCHANGE_REQUEST_TYPE, MAX_REQUEST_AGE_S, SubmitExchangeRequestCommand } from '@modules/exchange/index.js';
+import {
+  EXCHANGE_REQUEST_TYPE,
+  MAX_REQUEST_AGE_S,
+  requestJustification,
+  SubmitExchangeRequestCommand,
+} from '@modules/exchange/index.js';
 import { ListPersonKeysQuery, OrganisationDirectory, type PersonKeyResponse } from '@modules/organisations/index.js';
 import { SignedInPeople, type SignedInPerson } from '@modules/people/index.js';
 import { CATEGORY_NAMES, PURPOSE_NAMES } from '../domain/agreement-diff.js';
@@ -122,7 +127,9 @@ export class AskForMorePagesController {
       ]);
     let id: string;
     try {
-      ({ id } = await this.commands.execute(new SubmitExchangeRequestCommand(person.principal(), jws)));
+      // The person's reason is the justification they wrote into the request they signed.
+      const principal = person.principal(requestJustification(jws));
+      ({ id } = await this.commands.execute(new SubmitExchangeRequestCommand(principal, jws)));
     } catch (e) {
       if (!(e instanceof DomainException) || statusOf(e.kind).status >= 500) throw e;
       const list = e.options.errors?.length ? e.options.errors.map((f) => `${f.field}: ${f.message}`) : [e.detail];

@@ -22,7 +22,7 @@ import { recordEvents } from '@shared/events/index.js';
 import { exchangeEvents } from '../../application/exchange-events.js';
 
 /**
- * POST /exchange-requests. Verifies the request JWS (signer = bearer organisation, key active
+ * POST /exchange-requests. Needs the token's `reason`; verifies the request JWS (signer = bearer organisation, key active
  * now, fresh), then decides at once what it can (a JWS seen before is refused as a replay when
  * its insert meets the stored one, and nothing of it is stored):
  * - the named agreement does not cover provider, requester, purpose or a category: REFUSED, saying which;
@@ -72,6 +72,7 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
     body: string,
     now: Date,
   ): Promise<{ jws: DecodedRequestJws; claims: ExchangeRequestClaims }> {
+    ExchangeException.requireReason(p, 'submit');
     const jws = decodeRequestJws(body);
     const iss = jws.payload.iss;
     if (typeof iss !== 'string')

@@ -35,7 +35,8 @@ export class PreviewExchangeReleaseHandler implements IQueryHandler<PreviewExcha
         withheld: check.plan.withheld,
       };
     } catch (e) {
-      if (ExchangeException.is(e, ExchangeExceptionCode.CaseNotHeld)) return { kind: 'not-held', reason: e.message };
+      if (ExchangeException.is(e, ExchangeExceptionCode.CaseNotHeld, ExchangeExceptionCode.CaseRestricted))
+        return { kind: 'not-held', reason: e.message };
       throw e;
     }
   }

@@ -14,7 +14,7 @@ export type ReleasePreview =
     }
   /** The agreement no longer allows a release: approving would close the request instead. */
   | { kind: 'close'; status: 'REFUSED' | 'EXPIRED'; reason: string }
-  /** The provider does not manage the case: nothing can be released. */
+  /** The provider does not manage the case, or the case is restricted: nothing can be released. */
   | { kind: 'not-held'; reason: string }
   /** The request is no longer open. */
   | { kind: 'closed' };
