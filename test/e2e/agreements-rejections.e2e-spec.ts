@@ -126,6 +126,24 @@ describe('/agreements rejections', () => {
         ['lawfulBasisByPurpose.FISHING'],
       ],
       ['a zero retention period', agreementTerms({ retentionDays: 0 }), ['retentionDays']],
+      [
+        'a date whose offset moves it past year 9999',
+        agreementTerms({ validTo: '9999-12-31T23:59:59-01:00' }),
+        ['validTo'],
+      ],
+      [
+        'a date whose offset moves it before year 1',
+        agreementTerms({ validFrom: '0001-01-01T00:00:00+01:00' }),
+        ['validFrom'],
+      ],
+      [
+        'members named like what every object inherits, which would otherwise be dropped unseen',
+        {
+          ...agreementTerms({ specialCategoryConditions: JSON.parse('{"toString":"a"}') as Record<string, string> }),
+          ...(JSON.parse('{"constructor":1}') as object),
+        },
+        ['specialCategoryConditions.toString', 'constructor'],
+      ],
     ])('is 400 for %s, naming the fields, and writes nothing', async (_name, body, expected) => {
       const before = await databaseState(gw);
       const res = await gw.call('POST', '/agreements', signatory(nps()), body);

@@ -11,12 +11,15 @@ import { RowSnapshots } from './support/rows.js';
 import { docRoutes, fillPath, type DocRoute } from './support/routes.js';
 import {
   INVALID_UTF8,
+  isDateTime,
+  OUT_OF_RANGE_INSTANTS,
   replaceAt,
   stringLeaves,
   UNSTORABLE_STRINGS,
   UNSTORABLE_URL_TEXT,
   validRequestClaims,
   validRequests,
+  valueAt,
   type Fixtures,
 } from './support/string-inputs.js';
 
@@ -337,7 +340,7 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
    * must be a 400 problem naming that input, with no row changed and no log entry written.
    */
   it(
-    'refuses text PostgreSQL cannot store in every string input of every route: 400 naming it, nothing written',
+    'refuses text PostgreSQL cannot store, and instants it cannot, in every string input of every route: 400 naming it, nothing written',
     async () => {
       const nps = principals[1];
       const police = principals[2];
@@ -468,6 +471,25 @@ describe('Hostile input (fast-check over every route in /docs-json)', () => {
               ),
             );
           }
+        }
+        for (const instant of OUT_OF_RANGE_INSTANTS) {
+          for (const leaf of v.body ? stringLeaves(v.body).filter((l) => isDateTime(valueAt(v.body, l))) : []) {
+            const hostile = Buffer.from(JSON.stringify(replaceAt(v.body, leaf, () => instant)));
+            await check(`${key} body.${leaf} = ${instant}`, leaf.split(/[.[]/).pop()!, () =>
+              signedJson(route.method, url(pathValues, query), p, hostile),
+            );
+          }
+          for (const name of route.queryParams.filter((n) => isDateTime(query[n]))) {
+            await check(`${key} query ${name} = ${instant}`, name, () =>
+              signedJson(route.method, url(pathValues, { ...query, [name]: instant }), p, body),
+            );
+          }
+        }
+        // An organisation id longer than any registered one (the log's reasons hold 512 characters).
+        for (const name of Object.keys(query).filter((n) => n === 'org')) {
+          await check(`${key} query org of 600 characters`, name, () =>
+            signedJson(route.method, url(pathValues, { ...query, [name]: 'a'.repeat(600) }), p, body),
+          );
         }
         if (v.body) {
           const text = JSON.stringify(v.body);

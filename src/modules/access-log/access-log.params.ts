@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 
 export const CRN = /^[A-Z][0-9]{6}$/;
-export const ORG_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** An organisation id: a lowercase slug of at most 64 characters, as organisations are registered. */
+export const ORG_ID = /^(?=.{1,64}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 /** A log index or tree size in the query string or path: a non-negative integer below 2^53. */
 export const SIZE = /^(0|[1-9][0-9]{0,14})$/;
 

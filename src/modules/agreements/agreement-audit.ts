@@ -5,7 +5,7 @@ import type { AgreementStatus } from './domain/agreement-terms.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import type { ExpiredAgreement } from './domain/agreement.repository.port.js';
 import type { Agreement } from './domain/agreement.js';
-import { formatRfc3339 } from './domain/rfc3339.js';
+import { formatRfc3339 } from '@shared/domain/rfc3339.js';
 
 export type AgreementLogAction = 'create' | 'amend' | 'submit' | 'sign' | 'suspend' | 'resume' | 'terminate' | 'expire';
 

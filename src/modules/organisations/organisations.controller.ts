@@ -1,3 +1,4 @@
+import { parseRfc3339 } from '@shared/domain/rfc3339.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query as Q } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -83,9 +84,9 @@ export class OrganisationsController {
   keys(@CurrentPrincipal() p: Principal, @Param() { id }: OrgIdParam, @Q('at') at?: string) {
     let when: Date | undefined;
     if (at !== undefined) {
-      when = new Date(at);
-      if (Number.isNaN(when.getTime()) || !/^\d{4}-\d\d-\d\dT/.test(at))
-        throw new ValidationException([{ field: 'at', message: 'must be an RFC 3339 date-time' }]);
+      const parsed = typeof at === 'string' ? parseRfc3339(at) : null;
+      if (!parsed) throw new ValidationException([{ field: 'at', message: 'must be an RFC 3339 date-time' }]);
+      when = parsed;
     }
     return this.queries.execute(new GetOrganisationKeysQuery(p, id, when));
   }

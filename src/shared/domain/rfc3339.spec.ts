@@ -13,8 +13,20 @@ describe(parseRfc3339.name, () => {
     '2026-04-01T24:00:00Z',
     '2026-12-31T23:59:60Z',
     'yesterday',
+    // Written years 9999 and 0000 whose offsets move the instant outside years 1 to 9999 in UTC.
+    '9999-12-31T23:59:59-01:00',
+    '0001-01-01T00:00:00+01:00',
+    '0000-06-01T00:00:00Z',
   ])('refuses %s', (s) => {
     expect(parseRfc3339(s)).toBeNull();
+  });
+
+  it('accepts the first and last instants of years 1 to 9999, which format back to what parses', () => {
+    for (const s of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '0001-01-01T00:59:59-00:00']) {
+      const at = parseRfc3339(s);
+      expect(at).toBeInstanceOf(Date);
+      expect(parseRfc3339(formatRfc3339(at!))).toEqual(at);
+    }
   });
 
   it('formats UTC without an empty fraction', () => {

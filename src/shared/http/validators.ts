@@ -1,4 +1,5 @@
 import { registerDecorator, ValidateBy, type ValidationOptions } from 'class-validator';
+import { parseRfc3339 } from '@shared/domain/rfc3339.js';
 
 /** A calendar date (YYYY-MM-DD) or date-time that is real and not in the future. */
 export function IsPastDate(opts: { minYear?: number } = {}, validation?: ValidationOptions): PropertyDecorator {
@@ -26,29 +27,20 @@ export function IsPastDate(opts: { minYear?: number } = {}, validation?: Validat
   };
 }
 
-/** An RFC 3339 date-time with a zone (Z or ±hh:mm); the date may still not exist (see IsRfc3339). */
-const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/i;
-
-/** An RFC 3339 date-time that also denotes a real instant (not 2025-02-30T...). */
+/**
+ * An RFC 3339 date-time with a zone that denotes a real instant (not 2025-02-30T...) in years 1 to
+ * 9999 UTC: parseRfc3339's rules, the ones every stored date is read back with.
+ */
 export function IsRfc3339(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isRfc3339',
       validator: {
-        validate: (v: unknown) =>
-          typeof v === 'string' && RFC3339.test(v) && !Number.isNaN(Date.parse(v)) && sameCalendarDay(v),
+        validate: (v: unknown) => typeof v === 'string' && parseRfc3339(v) !== null,
         defaultMessage: (args) =>
           `${args?.property ?? 'value'} must be an RFC 3339 date-time such as 2025-01-31T09:00:00Z`,
       },
     },
     options,
   );
-}
-
-// Date.parse rolls 2025-02-30 over to March; checking the written day against the length of the
-// written month catches that, whatever the offset.
-function sameCalendarDay(v: string): boolean {
-  const [, y, m, d] = /^(\d{4})-(\d\d)-(\d\d)/.exec(v) ?? [];
-  const days = new Date(Date.UTC(Number(y), Number(m), 0)).getUTCDate();
-  return Number(m) >= 1 && Number(m) <= 12 && Number(d) >= 1 && Number(d) <= days;
 }

@@ -103,7 +103,9 @@ export class AccessLogSearch {
 
   /**
    * CSV of every matching entry, newest first, fetched in batches as the consumer reads (never
-   * the whole result in memory). The export is logged before the first row is produced.
+   * the whole result in memory). The export is logged before the first row is produced, and the
+   * first batch is read before this resolves: a query that fails at once is answered with its
+   * error status, not with a 200 whose body stops after the header line.
    */
   async exportCsv(p: Principal, filter: AccessLogFilter): Promise<AsyncIterable<string>> {
     const receipt = await this.writer.append(
@@ -113,15 +115,13 @@ export class AccessLogSearch {
     const scope = scopeOf(p);
     // Entries logged after the export started (including its own) are left out, so a
     // reviewer exporting twice gets a stable prefix.
+    const first = await repo.search(scope, filter, EXPORT_BATCH, receipt.index);
     return (async function* rows() {
       yield csvHeader();
-      let before: number | undefined = receipt.index;
-      for (;;) {
-        const batch = await repo.search(scope, filter, EXPORT_BATCH, before);
-        if (!batch.length) return;
+      for (let batch = first; batch.length;) {
         yield csvRows(batch.map((r) => view(scope, r)));
         if (batch.length < EXPORT_BATCH) return;
-        before = batch[batch.length - 1].index;
+        batch = await repo.search(scope, filter, EXPORT_BATCH, batch[batch.length - 1].index);
       }
     })();
   }
@@ -230,10 +230,11 @@ function readEntry(
   };
 }
 
+/** The filters as reasons of the read's entry, each cut to what an entry's reason may hold. */
 function describeFilter(f: AccessLogFilter): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(f)) {
-    if (v !== undefined) out.push(`filter:${k}=${v instanceof Date ? v.toISOString() : String(v)}`);
+    if (v !== undefined) out.push(`filter:${k}=${v instanceof Date ? v.toISOString() : String(v)}`.slice(0, 512));
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@shared/crypto/canonical-json.js';
 import type { AgreementTerms } from './agreement-terms.js';
-import { formatRfc3339, parseRfc3339 } from './rfc3339.js';
+import { formatRfc3339, parseRfc3339 } from '@shared/domain/rfc3339.js';
 
 /** The `type` member of every agreement document, so a signature over one cannot pass for anything else. */
 export const AGREEMENT_DOCUMENT_TYPE = 'probation-gateway/data-sharing-agreement';
@@ -61,14 +61,24 @@ export function termsFromDocument(document: string): AgreementTerms {
     specialCategoryConditions: d.specialCategoryConditions ?? {},
     retentionDays: d.retentionDays,
     securityMeasures: d.securityMeasures ?? [],
-    validFrom: parseRfc3339(d.validFrom)!,
-    validTo: parseRfc3339(d.validTo)!,
-    reviewBy: parseRfc3339(d.reviewBy)!,
+    validFrom: storedDate(d.validFrom, 'validFrom'),
+    validTo: storedDate(d.validTo, 'validTo'),
+    reviewBy: storedDate(d.reviewBy, 'reviewBy'),
     reviewIntervalMonths: d.reviewIntervalMonths ?? null,
     dpiaReference: d.dpiaReference ?? null,
     contacts: d.contacts ?? [],
     termination: d.termination ?? null,
   };
+}
+
+/**
+ * A date of a stored document: written by formatRfc3339 from a date parseRfc3339 accepted, so it
+ * parses back. A document that does not is damage, named here rather than met later as a null.
+ */
+function storedDate(v: string, member: string): Date {
+  const at = parseRfc3339(v);
+  if (!at) throw new Error(`stored agreement document: ${member} ${JSON.stringify(v)} is not an RFC 3339 date-time`);
+  return at;
 }
 
 export function sha256Base64url(text: string | Uint8Array): string {

@@ -1,3 +1,4 @@
+import { EARLIEST_INSTANT } from '@shared/domain/rfc3339.js';
 import {
   Body,
   Controller,
@@ -61,6 +62,11 @@ import {
 import { BreachIdParam, ChangeBreachDto, RecordBreachDto } from './breach.dto.js';
 
 const DAY_MS = 86_400_000;
+
+/** `days` before `to`, or the first instant a date-time may denote when that is earlier (see parseRfc3339). */
+function daysBefore(to: Date, days: number): Date {
+  return new Date(Math.max(to.getTime() - days * DAY_MS, EARLIEST_INSTANT.getTime()));
+}
 const MAX_FLAG_RANGE_DAYS = 31;
 const CSV_PAGE = 200;
 const CSV_MAX_ROWS = 50_000;
@@ -129,7 +135,7 @@ export class IgApiController {
   @Get('charts')
   activity(@Reviewer() p: Principal, @Query() q: ChartsQueryDto): Promise<ActivityCharts> {
     const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 13 * DAY_MS);
+    const from = q.from ? new Date(q.from) : daysBefore(to, 13);
     this.checkRange(from, to);
     return this.charts.charts(p, { from, to });
   }
@@ -200,7 +206,7 @@ export class IgApiController {
   @Get('flags')
   async misuseFlags(@Reviewer() p: Principal, @Query() q: FlagsFilterDto): Promise<FlagsPage> {
     const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * DAY_MS);
+    const from = q.from ? new Date(q.from) : daysBefore(to, 7);
     this.checkRange(from, to);
     const page = await this.flags.list(p, { from, to });
     return q.unreviewed === 'true' ? { ...page, flags: page.flags.filter((f) => f.review === null) } : page;

@@ -1,7 +1,7 @@
 import { ValidationException, type FieldError } from '@shared/errors/index.js';
 import type { Purpose } from '@shared/domain/vocabulary.js';
 import type { AgreementTerms, SpecialCategory } from '../../domain/agreement-terms.js';
-import { parseRfc3339 } from '../../domain/rfc3339.js';
+import { parseRfc3339 } from '@shared/domain/rfc3339.js';
 import type { AgreementTermsDto } from './agreement-terms.dto.js';
 
 /**

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { DATA_CATEGORIES, PURPOSES } from '@shared/domain/vocabulary.js';
 import { AGREEMENT_STATUSES, PARTY_ROLES, type AgreementTerms } from '../../domain/agreement-terms.js';
 import type { Agreement, AgreementSignature } from '../../domain/agreement.js';
-import { formatRfc3339 } from '../../domain/rfc3339.js';
+import { formatRfc3339 } from '@shared/domain/rfc3339.js';
 
 export class PartyResponse {
   @ApiProperty({ example: 'police-cleveland' }) org: string;

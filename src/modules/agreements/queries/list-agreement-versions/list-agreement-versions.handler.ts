@@ -3,7 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { authorise } from '../../domain/agreement-access.js';
 import { AgreementException } from '../../domain/agreement.exception.js';
 import { AGREEMENT_REPOSITORY, type AgreementRepository } from '../../domain/agreement.repository.port.js';
-import { formatRfc3339 } from '../../domain/rfc3339.js';
+import { formatRfc3339 } from '@shared/domain/rfc3339.js';
 import type { AgreementVersionSummaryResponse } from '../get-agreement-version/agreement-version.response.js';
 import { ListAgreementVersionsQuery } from './list-agreement-versions.query.js';
 
