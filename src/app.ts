@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -9,13 +8,14 @@ import type { AppConfig } from '@config/app.config.js';
 import { registerRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { validationExceptionFactory } from '@shared/errors/validation.js';
+import { GatewayValidationPipe } from '@shared/http/validation.pipe.js';
 import { sendProblem, toProblem } from '@shared/http/problem.filter.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { startMetricsListener, type MetricsListener } from '@shared/observability/metrics-listener.js';
 import { requestContext } from '@shared/observability/request-context.js';
 import { Tracing, type RequestTrace } from '@shared/observability/tracing.js';
-import { clientErrorHandler } from '@shared/errors/client-error.js';
+import { clientErrorHandler, transportRefusal } from '@shared/errors/client-error.js';
 import { ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
 import { unstorableInput } from '@shared/http/request-text.js';
@@ -71,6 +71,8 @@ export async function createApp(
       requestTimeout: config.requestTimeoutMs,
       headersTimeout: config.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      // A missing Host is refused with a problem document instead (see transportRefusal).
+      requireHostHeader: false,
     },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
@@ -95,7 +97,7 @@ export async function createApp(
   );
   app.useBodyParser('application/jose', { bodyLimit: config.bodyLimitBytes });
   app.useGlobalPipes(
-    new ValidationPipe({
+    new GatewayValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
@@ -125,6 +127,12 @@ export async function createApp(
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     if (!req.url.startsWith('/docs') && !req.url.startsWith('/ig')) reply.header('content-security-policy', API_CSP);
     done();
+  });
+  fastify.addHook('onRequest', async (req, reply) => {
+    const refusal = transportRefusal(req.headers, req.raw.httpVersion);
+    if (!refusal) return;
+    sendProblem(reply, toProblem(refusal, req.id, logger));
+    return reply;
   });
   // The validation pipe recurses into bodies: a deeply nested one must be a 400, not a stack overflow (500).
   fastify.addHook('preValidation', async (req, reply) => {

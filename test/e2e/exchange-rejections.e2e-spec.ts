@@ -1,3 +1,4 @@
+import { CompactSign } from 'jose';
 import type { Response } from 'supertest';
 import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
 import { aCase, exchangeLogEntries, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
@@ -111,6 +112,18 @@ describe('POST /exchange-requests rejections', () => {
       'exchange_request_signer_mismatch',
       durham,
     );
+  });
+
+  it('rejects with 400 a signed request that names a claim twice (readers would disagree on which it says)', async () => {
+    const claims = requestClaims(agreement) as Record<string, unknown>;
+    // Correctly signed bytes whose crn a parser keeping the last value reads as X999999.
+    const payload = `${JSON.stringify(claims).slice(0, -1)},"crn":"X999999"}`;
+    const header = { alg: 'ES256', kid: cleveland.key.kid, typ: 'exchange-request+jwt' };
+    const jws = await new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader(header)
+      .sign(cleveland.key.privateKey);
+    const entry = await expectRejected(() => submit(gw, jws, officer()), 400, 'exchange_request_invalid');
+    expect(entry.reasons.join(' ')).toContain('duplicate member name "crn"');
   });
 
   it('rejects a replayed request JWS, and a new one reusing its jti, with 409', async () => {

@@ -172,6 +172,46 @@ describe('HTTP conventions', () => {
     });
   });
 
+  describe('what the HTTP layer cannot take', () => {
+    /** Sends `head` (request line and headers) on a raw socket and reads the whole answer. */
+    const raw = async (head: string): Promise<string> => {
+      const server = gw.app.getHttpServer() as import('node:http').Server;
+      if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const net = await import('node:net');
+      return new Promise((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end(head));
+        const chunks: Buffer[] = [];
+        socket.on('data', (c: Buffer) => chunks.push(c));
+        socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        socket.on('error', reject);
+      });
+    };
+
+    it('answers an HTTP/1.1 request without Host with 400 problem+json', async () => {
+      const answer = await raw('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toMatch(/content-type: application\/problem\+json/i);
+      expect(answer).toContain('urn:probation-gateway:problem:malformed_request');
+    });
+
+    it.each(['gzip', 'bogus'])(
+      'refuses a body with Content-Encoding %s (415), and changes nothing',
+      async (encoding) => {
+        const body = JSON.stringify({ id: 'crc-encoded', kind: 'CRC', name: 'Encoded', region: 'North East' });
+        const res = await gw.http
+          .post('/organisations')
+          .set('authorization', `Bearer ${await gw.token('POST', '/organisations', admin(), body)}`)
+          .set('content-type', 'application/json')
+          .set('content-encoding', encoding)
+          .send(body);
+        expect(res.status).toBe(415);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect((await gw.sql(`SELECT 1 FROM organisations WHERE id = 'crc-encoded'`)).length).toBe(0);
+      },
+    );
+  });
+
   describe('OpenAPI', () => {
     let doc: {
       openapi: string;

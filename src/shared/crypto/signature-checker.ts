@@ -115,12 +115,17 @@ const normaliseTyp = (t: string) => (t.includes('/') ? t.toLowerCase() : `applic
  * One part of a compact JWS as a JSON object decoded strictly (`what` names it in the refusal),
  * refusing text PostgreSQL cannot store with `unstorable_text` naming the member's path under `root`.
  */
+/** ": duplicate member name ..." where parsing found one (see refuseDuplicateMembers), else nothing. */
+function detailOf(e: unknown): string {
+  return e instanceof SyntaxError && e.message.startsWith('duplicate member name') ? `: ${e.message}` : '';
+}
+
 function decodePart(part: string, what: string, root: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = parseJwsJson(part);
-  } catch {
-    throw new SignatureRefused('malformed', `the ${what} is not base64url-encoded UTF-8 JSON`);
+  } catch (e) {
+    throw new SignatureRefused('malformed', `the ${what} is not base64url-encoded UTF-8 I-JSON${detailOf(e)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new SignatureRefused('malformed', `the ${what} is not a JSON object`);

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { clientErrorHandler } from './client-error.js';
+import { clientErrorHandler, transportRefusal } from './client-error.js';
 
 function answer(code: string): string {
   const socket = new PassThrough();
@@ -29,5 +29,24 @@ describe('clientErrorHandler', () => {
 
   it('writes nothing to a connection the client already reset', () => {
     expect(answer('ECONNRESET')).toBe('');
+  });
+});
+
+describe(transportRefusal.name, () => {
+  it('takes an HTTP/1.1 request with Host and no encoding, and HTTP/1.0 without Host', () => {
+    expect(transportRefusal({ host: 'gw' }, '1.1')).toBeNull();
+    expect(transportRefusal({ host: 'gw', 'content-encoding': ' Identity ' }, '1.1')).toBeNull();
+    expect(transportRefusal({}, '1.0')).toBeNull();
+  });
+
+  it('refuses an HTTP/1.1 request without Host (400)', () => {
+    expect(transportRefusal({}, '1.1')).toMatchObject({ code: 'malformed_request', kind: 'invalid' });
+  });
+
+  it.each(['gzip', 'bogus', 'gzip, identity', 'br'])('refuses Content-Encoding %s (415)', (encoding) => {
+    expect(transportRefusal({ host: 'gw', 'content-encoding': encoding }, '1.1')).toMatchObject({
+      code: 'unsupported_media_type',
+      kind: 'unsupported_media_type',
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { DomainException } from './domain.exception.js';
 import { problemType } from './problem-mapping.js';
 
 /**
@@ -23,4 +24,26 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
     );
   }
   socket.destroy(err);
+}
+
+/**
+ * What the HTTP layer itself cannot take, refused before routing: an HTTP/1.1 request without
+ * Host (RFC 9112 3.2; Node's own refusal would be a bare 400, so the server is built with
+ * `requireHostHeader: false` and the refusal is made here), and a body with a Content-Encoding
+ * other than identity, which the body parsers would read as if it had none (RFC 9110 8.4.1: 415).
+ */
+export function transportRefusal(
+  headers: Record<string, string | string[] | undefined>,
+  httpVersion: string,
+): DomainException | null {
+  if (httpVersion === '1.1' && headers.host === undefined)
+    return new DomainException('malformed_request', 'invalid', 'An HTTP/1.1 request needs a Host header.');
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity')
+    return new DomainException(
+      'unsupported_media_type',
+      'unsupported_media_type',
+      `Content-Encoding ${JSON.stringify(String(encoding).slice(0, 40))} is not accepted: send the body uncompressed.`,
+    );
+  return null;
 }

@@ -36,7 +36,47 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
  * malformed JSON does. Unstorable text in it is left for findUnstorableText to name.
  */
 export function parseJwsJson(part: string): unknown {
-  return JSON.parse(decodeUtf8Strict(Buffer.from(part, 'base64url')));
+  const text = decodeUtf8Strict(Buffer.from(part, 'base64url'));
+  const value: unknown = JSON.parse(text);
+  refuseDuplicateMembers(text);
+  return value;
+}
+
+const isJsonSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * Throws a SyntaxError when an object in `text` (JSON that JSON.parse accepted) names a member
+ * twice. RFC 7493 (I-JSON) forbids it, and in a signed document it is a forgery's tool: JSON.parse
+ * keeps the last value, another reader the first, and both read the same signed bytes.
+ */
+export function refuseDuplicateMembers(text: string): void {
+  const objects: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) objects.push(new Set());
+    else if (c === 0x5b) objects.push(null);
+    else if (c === 0x7d || c === 0x5d) objects.pop();
+    else if (c === 0x22) {
+      let end = i + 1;
+      let escaped = false;
+      while (text.charCodeAt(end) !== 0x22) {
+        if (text.charCodeAt(end) === 0x5c) {
+          escaped = true;
+          end++;
+        }
+        end++;
+      }
+      const members = objects[objects.length - 1];
+      let next = end + 1;
+      while (isJsonSpace(text.charCodeAt(next))) next++;
+      if (members && text.charCodeAt(next) === 0x3a) {
+        const name = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
+        if (members.has(name)) throw new SyntaxError(`duplicate member name ${JSON.stringify(name)}`);
+        members.add(name);
+      }
+      i = end;
+    }
+  }
 }
 
 /** A member name as it can be shown (and stored, in a problem or log entry) whatever it holds. */

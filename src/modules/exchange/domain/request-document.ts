@@ -66,6 +66,22 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Takes a received body apart into header and payload, refusing anything that is not a compact
  * JWS of the right type, algorithm and key reference. Nothing here trusts the content yet.
  */
+/**
+ * The `justification` claim of a request JWS, read without verifying it (undefined when there is
+ * none): what a person who signs a request on the pages gave as their reason, which their
+ * submission carries as the token `reason` a system would send. The submission verifies the JWS.
+ */
+export function requestJustification(body: string): string | undefined {
+  try {
+    const { payload } = decodeRequestJws(body);
+    return typeof payload.justification === 'string' && payload.justification.trim()
+      ? payload.justification
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function decodeRequestJws(body: string): DecodedRequestJws {
   const compact = body.trim();
   if (!COMPACT_JWS.test(compact))
@@ -79,10 +95,18 @@ export function decodeRequestJws(body: string): DecodedRequestJws {
   try {
     header = parseJwsJson(h);
     payload = parseJwsJson(p);
-  } catch {
+  } catch (e) {
+    const duplicate = e instanceof SyntaxError && e.message.startsWith('duplicate member name');
     throw invalid(
-      [{ field: '(body)', message: 'header and payload must be base64url-encoded UTF-8 JSON' }],
-      'The request JWS cannot be decoded.',
+      [
+        {
+          field: '(body)',
+          message: duplicate
+            ? `header and payload must not name a member twice (${e.message})`
+            : 'header and payload must be base64url-encoded UTF-8 JSON',
+        },
+      ],
+      duplicate ? `The request JWS names a member twice (${e.message}).` : 'The request JWS cannot be decoded.',
     );
   }
   if (!isObject(header)) throw invalid([{ field: 'header', message: 'must be a JSON object' }]);

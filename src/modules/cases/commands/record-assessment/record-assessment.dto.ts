@@ -113,8 +113,11 @@ export class AssessmentParams {
   @ApiProperty({
     description: "The assessment's id in the managing organisation's system",
     example: 'oasys-2025-0001',
-    pattern: '^[A-Za-z0-9._-]{1,64}$',
+    pattern: '^(?!\\.+$)[A-Za-z0-9._-]{1,64}$',
   })
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'assessmentId must be 1-64 letters, digits, ".", "_" or "-"' })
+  // Not "." or "..": a path segment that clients normalising URLs could never address again.
+  @Matches(/^(?!\.+$)[A-Za-z0-9._-]{1,64}$/, {
+    message: 'assessmentId must be 1-64 letters, digits, ".", "_" or "-", and not dots alone',
+  })
   assessmentId: string;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { EXCHANGE_STATUSES, type ExchangeStatus } from '../../domain/exchange-request.js';
 
 export class ListExchangeRequestsDto {
@@ -31,9 +31,7 @@ export class ListExchangeRequestsDto {
     maxLength: 200,
   })
   @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @Matches(/^(user|system):[\x21-\x7e]{1,200}$/, { message: 'submittedBy must be a token sub such as user:pc-101' })
   submittedBy?: string;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
@@ -43,8 +41,11 @@ export class ListExchangeRequestsDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
+  // Only plain decimal digits become a number (Number() would also read 0x10, 1e1, +5 and " 5").
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^[0-9]{1,4}$/.test(value) ? Number(value) : value,
+  )
+  @IsInt({ message: 'limit must be an integer from 1 to 200' })
   @Min(1)
   @Max(200)
   limit?: number;
