@@ -71,6 +71,8 @@ const TOOLS: { script: string; options: string[]; required?: string[] }[] = [
   },
   { script: 'scripts/openapi.js', options: ['out'] },
   { script: 'bench/run.js', options: ['quick', 'only', 'json', 'silent'] },
+  // The witness takes its settings from WITNESS_* variables; --help lists them.
+  { script: 'src/witness/main.js', options: [] },
 ];
 
 const STACK_FRAME = /^\s+at\s/m;
