@@ -132,7 +132,7 @@ function problemIn(text: string): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const { title, status, detail } = body as { title?: unknown; status?: unknown; detail?: unknown };
   if (typeof title !== 'string' || typeof status !== 'number') return undefined;
-  return `${title} (${status})${typeof detail === 'string' && detail ? `: ${detail}` : ''}`;
+  return `${title} (${status})${typeof detail === 'string' && detail ? `: ${detail.replace(/\.$/, '')}` : ''}`;
 }
 
 /**

@@ -188,7 +188,7 @@ describe('verify-bundle given a file that holds something else', () => {
         type: 'urn:probation-gateway:problem:not_found',
         title: 'Not Found',
         status: 404,
-        detail: 'No such exchange request',
+        detail: 'No such exchange request.',
       }),
     );
     writeFileSync(path.join(dir, 'empty.jws'), '');
