@@ -109,6 +109,57 @@ function json<T>(what: string, text: string): T {
   }
 }
 
+/** What each input should hold, named in the message when it holds something else. */
+const EXPECTED = {
+  bundle: 'a compact JWS, the body of GET /exchange-requests/{id}/response',
+  jwks: 'a JWKS, the body of GET /.well-known/jwks.json',
+  checkpoint: 'a signed checkpoint, the body of POST /access-log/checkpoints or GET /access-log/checkpoints/latest',
+  proof: 'an inclusion proof, the body of GET /access-log/entries/{index}/proof?treeSize=N',
+  note: 'a checkpoint note, the body of GET /log/checkpoint',
+} as const;
+type Input = keyof typeof EXPECTED;
+
+const named = (source: string) => (/^https?:\/\//.test(source) ? `the answer of ${source}` : `the file ${source}`);
+
+/** The title, status and detail of an RFC 9457 problem document (the gateway's error bodies), else undefined. */
+function problemIn(text: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { title, status, detail } = body as { title?: unknown; status?: unknown; detail?: unknown };
+  if (typeof title !== 'string' || typeof status !== 'number') return undefined;
+  return `${title} (${status})${typeof detail === 'string' && detail ? `: ${detail.replace(/\.$/, '')}` : ''}`;
+}
+
+/**
+ * Stops with what the input holds when it is empty or an error response (a request that failed,
+ * its body saved all the same), before any check could report something misleading about it.
+ */
+function refuseErrorBody(option: Input, source: string, text: string): void {
+  if (!text.trim()) notVerified(`${named(source)} is empty; expected ${EXPECTED[option]}`);
+  const problem = problemIn(text);
+  if (problem)
+    notVerified(`${named(source)} holds an error response from the gateway: ${problem}; expected ${EXPECTED[option]}`);
+}
+
+function notWhatItShouldBe(option: Input, source: string, why = ''): never {
+  return notVerified(`${named(source)} is not ${EXPECTED[option]}${why ? ` (${why})` : ''}`);
+}
+
+/** The input's text, parsed as JSON, after refusing an error response or anything not JSON. */
+function jsonInput(option: Input, source: string, text: string): unknown {
+  refuseErrorBody(option, source, text);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return notWhatItShouldBe(option, source, 'it is not JSON');
+  }
+}
+
 cli.run(async () => {
   if (values.checkpoint && values.note) cli.usageError('give --checkpoint (JWS) or --note (C2SP), not both');
   if (!!(values.checkpoint || values.note) !== !!values.proof)
@@ -129,9 +180,9 @@ cli.run(async () => {
   }
   let keys: ReturnType<typeof createLocalJWKSet>;
   try {
-    keys = createLocalJWKSet(json<JSONWebKeySet>('the JWKS', jwksText));
+    keys = createLocalJWKSet(jsonInput('jwks', values.jwks, jwksText) as JSONWebKeySet);
   } catch (e) {
-    notVerified(`the JWKS is not a key set: ${(e as Error).message}`);
+    notWhatItShouldBe('jwks', values.jwks, (e as Error).message);
   }
   const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 
@@ -147,6 +198,9 @@ cli.run(async () => {
     }
   };
 
+  const bundleText = read('bundle', values.bundle);
+  refuseErrorBody('bundle', values.bundle, bundleText);
+  if (!/^[\w-]+\.[\w-]*\.[\w-]+$/.test(bundleText.trim())) notWhatItShouldBe('bundle', values.bundle);
   const bundle = json<{
     requestId: string;
     crn: string;
@@ -157,7 +211,7 @@ cli.run(async () => {
     issuedAt: string;
     retainUntil: string;
     receipt: { index: number; leafHash: string; timestamp: string };
-  }>('the bundle payload', await verifyJws(read('bundle', values.bundle), 'exchange-response+jwt'));
+  }>('the bundle payload', await verifyJws(bundleText, 'exchange-response+jwt'));
   const out = [
     'bundle signature: OK (a key of the gateway JWKS)',
     `request ${bundle.requestId}: ${bundle.crn} for ${bundle.purpose} under agreement ${bundle.agreementId} v${bundle.agreementVersion}`,
@@ -167,10 +221,21 @@ cli.run(async () => {
 
   /** RFC 9162 2.1.3.2: the --proof shows the receipt's leaf at its index in the tree of `size` entries and `root`. */
   const checkInclusion = (size: number, root: Uint8Array): void => {
-    const proof = json<{ index: number; treeSize: number; leafHash: string; auditPath: string[] }>(
-      'the proof',
-      read('proof', values.proof as string),
-    );
+    const source = values.proof as string;
+    const proof = jsonInput('proof', source, read('proof', source)) as {
+      index: number;
+      treeSize: number;
+      leafHash: string;
+      auditPath: string[];
+    };
+    if (
+      typeof proof !== 'object' ||
+      proof === null ||
+      typeof proof.index !== 'number' ||
+      typeof proof.treeSize !== 'number' ||
+      typeof proof.leafHash !== 'string'
+    )
+      notWhatItShouldBe('proof', source);
     if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash)
       notVerified('the proof is for another entry than the receipt');
     if (proof.treeSize !== size)
@@ -184,10 +249,14 @@ cli.run(async () => {
   };
 
   if (values.checkpoint && values.proof) {
-    const cp = json<{ treeSize: number; rootHash: string; timestamp: string; jws: string }>(
-      'the checkpoint',
-      read('checkpoint', values.checkpoint),
-    );
+    const cp = jsonInput('checkpoint', values.checkpoint, read('checkpoint', values.checkpoint)) as {
+      treeSize: number;
+      rootHash: string;
+      timestamp: string;
+      jws: string;
+    };
+    if (typeof cp !== 'object' || cp === null || typeof cp.jws !== 'string' || typeof cp.treeSize !== 'number')
+      notWhatItShouldBe('checkpoint', values.checkpoint);
     const signed = await verifyJws(String(cp.jws), 'log-checkpoint+jwt');
     if (signed !== canonicalJson({ rootHash: cp.rootHash, timestamp: cp.timestamp, treeSize: cp.treeSize }))
       notVerified('the checkpoint JWS does not sign the checkpoint served beside it');
@@ -198,17 +267,24 @@ cli.run(async () => {
     );
   }
   if (values.note && values.proof) {
+    const noteText = read('note', values.note);
+    refuseErrorBody('note', values.note, noteText);
+    // A note is text: origin, size and root lines, then signatures. JSON is some other body.
+    if (/^\s*[[{]/.test(noteText)) notWhatItShouldBe('note', values.note, 'it is JSON');
     let cp: WitnessedCheckpoint;
     try {
-      cp = openWitnessedCheckpoint(read('note', values.note), values['log-key'] as string, witnessKeys, quorum);
+      cp = openWitnessedCheckpoint(noteText, values['log-key'] as string, witnessKeys, quorum);
     } catch (e) {
       notVerified(`checkpoint note: ${e instanceof Error ? e.message : String(e)}`);
     }
     checkInclusion(cp.size, new Uint8Array(cp.rootHash));
     out.push(
       `checkpoint note: OK (${cp.origin}, tree size ${cp.size}, signed by the log key)`,
-      `witnesses: ${cp.cosigners.length} of ${witnessKeys.length} trusted cosigned${cp.cosigners.length ? ` (${cp.cosigners.join(', ')})` : ''}, ${quorum} required`,
-      'inclusion proof: OK (the release is in the witnessed log)',
+      witnessKeys.length
+        ? `witnesses: ${cp.cosigners.length} of ${witnessKeys.length} trusted cosigned${cp.cosigners.length ? ` (${cp.cosigners.join(', ')})` : ''}, ${quorum} required`
+        : 'witnesses: none required (no --witness given)',
+      // Witnessed only when a cosignature was required: otherwise the log's own signature is all that was checked.
+      `inclusion proof: OK (the release is in the ${quorum > 0 ? 'witnessed' : 'signed'} log)`,
     );
   }
   process.stdout.write(out.join('\n') + '\nVERIFIED\n');

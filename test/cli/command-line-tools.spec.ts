@@ -71,6 +71,8 @@ const TOOLS: { script: string; options: string[]; required?: string[] }[] = [
   },
   { script: 'scripts/openapi.js', options: ['out'] },
   { script: 'bench/run.js', options: ['quick', 'only', 'json', 'silent'] },
+  // The witness takes its settings from WITNESS_* variables; --help lists them.
+  { script: 'src/witness/main.js', options: [] },
 ];
 
 const STACK_FRAME = /^\s+at\s/m;
@@ -173,6 +175,62 @@ describe('command-line tools', () => {
       expect(r.stderr).toMatch(message);
     }
   }, 600_000);
+});
+
+describe('verify-bundle given a file that holds something else', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gw-verify-bundle-'));
+    // What `curl -s ... > bundle.jws` saves when the gateway refuses the request.
+    writeFileSync(
+      path.join(dir, 'problem.jws'),
+      JSON.stringify({
+        type: 'urn:probation-gateway:problem:not_found',
+        title: 'Not Found',
+        status: 404,
+        detail: 'No such exchange request.',
+      }),
+    );
+    writeFileSync(path.join(dir, 'empty.jws'), '');
+    writeFileSync(path.join(dir, 'page.jws'), '<!DOCTYPE html><title>Sign in</title>\n');
+    writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [] }));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    [
+      'problem.jws',
+      /^NOT VERIFIED: the file \S+problem\.jws holds an error response from the gateway: Not Found \(404\): No such exchange request; expected a compact JWS/,
+    ],
+    ['empty.jws', /^NOT VERIFIED: the file \S+empty\.jws is empty; expected a compact JWS/],
+    [
+      'page.jws',
+      /^NOT VERIFIED: the file \S+page\.jws is not a compact JWS, the body of GET \/exchange-requests\/\{id\}\/response$/,
+    ],
+  ])('%s: says what the file holds, in one line, exit status 1', async (file, message) => {
+    const r = await run(
+      'scripts/verify-bundle.js',
+      ['--bundle', path.join(dir, file), '--jwks', path.join(dir, 'jwks.json')],
+      dir,
+    );
+    expect({ code: r.code, stdout: r.stdout, lines: r.stderr.trim().split('\n').length }).toEqual({
+      code: 1,
+      stdout: '',
+      lines: 1,
+    });
+    expect(r.stderr.trim()).toMatch(message);
+  });
+
+  it('names a problem document given as the JWKS', async () => {
+    const jwks = await run(
+      'scripts/verify-bundle.js',
+      ['--bundle', path.join(dir, 'page.jws'), '--jwks', path.join(dir, 'problem.jws')],
+      dir,
+    );
+    expect(jwks.stderr.trim()).toMatch(
+      /the file \S+problem\.jws holds an error response from the gateway: Not Found \(404\).*; expected a JWKS/,
+    );
+  });
 });
 
 describe('run-built (npm run <tool>)', () => {

@@ -116,7 +116,7 @@ describe('A response bundle verified offline against a witnessed checkpoint', ()
     const keys = witnesses.map((w) => w.verifierKey);
     const { stdout } = await verifyBundle(args(keys, 2));
     expect(stdout).toMatch(
-      /checkpoint note: OK[\s\S]*witnesses: 2 of 2 trusted cosigned[\s\S]*inclusion proof: OK[\s\S]*VERIFIED\n$/,
+      /checkpoint note: OK[\s\S]*witnesses: 2 of 2 trusted cosigned[\s\S]*inclusion proof: OK \(the release is in the witnessed log\)\nVERIFIED\n$/,
     );
 
     // A quorum the cosignatures do not reach: one trusted witness never saw this log.
