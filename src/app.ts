@@ -16,7 +16,7 @@ import { startMetricsListener, type MetricsListener } from '@shared/observabilit
 import { requestContext } from '@shared/observability/request-context.js';
 import { Tracing, type RequestTrace } from '@shared/observability/tracing.js';
 import { clientErrorHandler, transportRefusal } from '@shared/errors/client-error.js';
-import { ValidationException } from '@shared/errors/domain.exception.js';
+import { DomainException, ValidationException } from '@shared/errors/domain.exception.js';
 import { exceedsJsonDepth, exceedsJsonSize, MAX_JSON_DEPTH, MAX_JSON_NODES } from '@shared/http/json-depth.js';
 import { unstorableInput } from '@shared/http/request-text.js';
 import { API_CSP, SECURITY_HEADERS } from '@shared/http/security-headers.js';
@@ -25,7 +25,7 @@ import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { registerConsoleAssets } from '@modules/ig-console/index.js';
 import { registerWebAssets } from '@modules/web/index.js';
 import { acceptFormsOn, FORM } from '@shared/http/form-body.js';
-import { routesConsuming } from '@shared/http/consumes.js';
+import { consumesByRoute, refusesMediaType, routesConsuming } from '@shared/http/consumes.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
 import { createOpenApiDocument } from './openapi.js';
@@ -128,8 +128,20 @@ export async function createApp(
     if (!req.url.startsWith('/docs') && !req.url.startsWith('/ig')) reply.header('content-security-policy', API_CSP);
     done();
   });
+  // Filled once the controllers are known (after app.init, below): what each @Consumes route takes.
+  let consumes = new Map<string, string[]>();
   fastify.addHook('onRequest', async (req, reply) => {
-    const refusal = transportRefusal(req.headers, req.raw.httpVersion);
+    const route = `${req.method} ${req.routeOptions?.url ?? ''}`;
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const refusal =
+      transportRefusal(req.headers, req.raw.httpVersion) ??
+      (hasBody && refusesMediaType(consumes, route, req.headers['content-type'])
+        ? new DomainException(
+            'unsupported_media_type',
+            'unsupported_media_type',
+            `This route accepts ${(consumes.get(route) ?? []).join(' or ')} bodies.`,
+          )
+        : null);
     if (!refusal) return;
     sendProblem(reply, toProblem(refusal, req.id, logger));
     return reply;
@@ -191,6 +203,7 @@ export async function createApp(
   });
 
   await app.init();
+  consumes = consumesByRoute(app);
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   // ... but the pages' forms post form bodies, as does an identity provider's back-channel

@@ -43,4 +43,18 @@ describe('routes that take HTML form bodies', () => {
     expect(api.status).toBe(415);
     expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
+
+  it('refuse a body of another media type before parsing it: malformed JSON to a JWS route is 415, not 400', async () => {
+    for (const [path, body] of [
+      ['/exchange-requests', 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln'],
+      ['/exchange-requests', '{"valid":"json"}'],
+      ['/sign-out', '{not json'],
+    ]) {
+      const res = await gw.http.post(path).set('content-type', 'application/json').send(body);
+      expect(res.status).toBe(415);
+      expect(res.body.type).toBe('urn:probation-gateway:problem:unsupported_media_type');
+    }
+    // A route that says nothing takes JSON as before.
+    expect((await gw.http.post('/organisations').set('content-type', 'application/json').send('{x')).status).toBe(400);
+  });
 });

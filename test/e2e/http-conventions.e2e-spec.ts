@@ -175,7 +175,7 @@ describe('HTTP conventions', () => {
   describe('what the HTTP layer cannot take', () => {
     /** Sends `head` (request line and headers) on a raw socket and reads the whole answer. */
     const raw = async (head: string): Promise<string> => {
-      const server = gw.app.getHttpServer() as import('node:http').Server;
+      const server = gw.app.getHttpServer();
       if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const { port } = server.address() as import('node:net').AddressInfo;
       const net = await import('node:net');

@@ -1,4 +1,5 @@
 import {
+  RequestMethod,
   CallHandler,
   ExecutionContext,
   Injectable,
@@ -6,7 +7,7 @@ import {
   SetMetadata,
   type INestApplicationContext,
 } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { DomainException } from '@shared/errors/index.js';
@@ -22,20 +23,52 @@ export const Consumes = (...types: string[]): MethodDecorator => SetMetadata(CON
  * for its body parser to be installed (app.ts installs the form parser on these paths only).
  */
 export function routesConsuming(app: INestApplicationContext, type: string): string[] {
+  const paths = [...consumesByRoute(app)].filter(([, types]) => types.includes(type)).map(([key]) => key.split(' ')[1]);
+  return [...new Set(paths)].sort();
+}
+
+/**
+ * Every route whose handler says `@Consumes(...)`, keyed `METHOD path` (`POST /exchange-requests`),
+ * with the media types it takes (see routesConsuming).
+ */
+export function consumesByRoute(app: INestApplicationContext): Map<string, string[]> {
   const scanner = new MetadataScanner();
-  const paths = new Set<string>();
+  const routes = new Map<string, string[]>();
   for (const mod of app.get(ModulesContainer).values()) {
     for (const { metatype } of mod.controllers.values()) {
       if (typeof metatype !== 'function') continue;
       const proto = metatype.prototype as Record<string, object>;
       // Nest's own list of a controller's methods, inherited ones included.
       for (const handler of scanner.getAllMethodNames(proto).map((name) => proto[name])) {
-        if (!(Reflect.getMetadata(CONSUMES, handler) as string[] | undefined)?.includes(type)) continue;
-        for (const base of pathsOf(metatype)) for (const own of pathsOf(handler)) paths.add(joinPath(base, own));
+        const types = Reflect.getMetadata(CONSUMES, handler) as string[] | undefined;
+        if (!types) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod] ?? 'ALL';
+        for (const base of pathsOf(metatype))
+          for (const own of pathsOf(handler)) {
+            const key = `${method} ${joinPath(base, own)}`;
+            routes.set(key, [...new Set([...(routes.get(key) ?? []), ...types])]);
+          }
       }
     }
   }
-  return [...paths].sort();
+  return routes;
+}
+
+/**
+ * Whether a body of `contentType` must be refused (415) on `route` (`METHOD path`, as
+ * consumesByRoute keys it) before any parser reads it:
+ * the route says what it consumes, and this is not one of them. Without it a JSON body sent to a
+ * route that takes only `application/jose` met the JSON parser first, and malformed JSON there was
+ * a 400 for what is a wrong media type. Routes that say nothing are left to the parsers (JSON).
+ */
+export function refusesMediaType(
+  consumes: ReadonlyMap<string, readonly string[]>,
+  route: string,
+  contentType: string | undefined,
+): boolean {
+  const accepted = consumes.get(route);
+  if (!accepted || contentType === undefined) return false;
+  return !accepted.includes(contentType.split(';')[0].trim().toLowerCase());
 }
 
 function pathsOf(target: object): string[] {
