@@ -223,24 +223,24 @@ describe('Organisations', () => {
       expect((await gw.call('GET', '/organisations', { org })).status).toBe(200);
     });
 
-    it("is 404 for another organisation's system, and changes nothing", async () => {
+    it("is 403 for another organisation's system, and changes nothing", async () => {
       const before = await gw.sql('SELECT kid, revoked_at FROM organisation_keys WHERE org_id = $1 ORDER BY kid', [
         org.id,
       ]);
       const res = await gw.call('PUT', `/organisations/${org.id}/keys`, systemOf(police), {
         keys: [(await aKey('evil-1')).publicJwk],
       });
-      expectProblem(res, 404, 'organisation_not_found');
+      expectProblem(res, 403, 'role_required');
       expect(
         await gw.sql('SELECT kid, revoked_at FROM organisation_keys WHERE org_id = $1 ORDER BY kid', [org.id]),
       ).toEqual(before);
     });
 
-    it('answers another organisation the same for an id that does not exist', async () => {
+    it('answers another organisation the same (403) for an id that does not exist', async () => {
       const res = await gw.call('PUT', '/organisations/crc-nowhere/keys', systemOf(police), {
         keys: [(await aKey('evil-2')).publicJwk],
       });
-      expectProblem(res, 404, 'organisation_not_found');
+      expectProblem(res, 403, 'role_required');
     });
 
     it('is 404 for gateway-admin on an unknown id', async () => {

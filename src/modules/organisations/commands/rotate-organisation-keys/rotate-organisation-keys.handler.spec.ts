@@ -44,10 +44,9 @@ describe(RotateOrganisationKeysHandler.name, () => {
     await expect(rotate(gatewayAdmin())).resolves.toEqual({ added: ['crc-a-k2'], revoked: ['crc-a-k1'] });
   });
 
-  it("answers another organisation's system as if the organisation did not exist", async () => {
+  it("refuses another organisation's system (403), whether or not the organisation exists", async () => {
     const e = await rotate(systemOf('police-x', 'POLICE')).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(OrganisationException);
-    expect((e as OrganisationException).code).toBe(OrganisationExceptionCode.NotFound);
+    expect(e).toBeInstanceOf(ForbiddenException);
     expect(repo.saved).toEqual([]);
     expect(publish).not.toHaveBeenCalled();
   });

@@ -20,13 +20,12 @@ export class RotateOrganisationKeysHandler implements ICommandHandler<RotateOrga
     orgId,
     keys,
   }: RotateOrganisationKeysCommand): Promise<{ added: string[]; revoked: string[] }> {
-    // Only the organisation's own system, or the operator, may change its keys. Other callers
-    // learn nothing about whether the id exists.
+    // Only the organisation's own system, or the operator, may change its keys: anyone else is
+    // 403 (authenticated, not allowed), the same whether the id exists or not, so the answer says
+    // nothing about it (which organisations exist is public anyway: GET /organisations).
     const own = principal.org === orgId && hasRole(principal, 'system');
     const admin = hasRole(principal, 'gateway-admin');
     if (!own && !admin) {
-      if (principal.org !== orgId)
-        throw new OrganisationException(OrganisationExceptionCode.NotFound, `Organisation "${orgId}" was not found.`);
       throw new ForbiddenException(
         "Only the organisation's own system or the gateway operator may rotate its keys.",
         'role_required',
