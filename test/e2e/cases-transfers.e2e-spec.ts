@@ -40,6 +40,13 @@ describe('POST /cases/{crn}/transfers, escalations and POST /policies/explain', 
       const list = await gw.call('GET', '/cases/escalations', om(org));
       expect(list.status).toBe(200);
       expect(list.body.map((e: { crn: string }) => e.crn)).toContain('X300001');
+      // Each case named is logged, so the CRC's IG and the subject access report see to whom.
+      const [named] = await gw.sql<{ e: Record<string, unknown> }>(
+        `SELECT convert_from(entry, 'UTF8')::jsonb AS e FROM access_log_entries
+          WHERE action = 'escalation.list' AND crn = 'X300001' AND recipient_org = $1 ORDER BY idx DESC LIMIT 1`,
+        [org],
+      );
+      expect(named?.e).toMatchObject({ decision: 'ALLOW', ownerOrg: 'crc-durham-tees-valley', actor: { org } });
     }
     // Another CRC does not see the first CRC's escalations.
     expect((await gw.call('GET', '/cases/escalations', om('crc-northumbria'))).body).toEqual([]);

@@ -170,7 +170,7 @@ describe('/exchange-requests', () => {
       decision: 'DENY',
       crn: null,
       purpose: null,
-      reason: null,
+      reason: 'probe',
       ownerOrg: null,
       reasons: ['not_found'],
       redacted: true,

@@ -30,7 +30,7 @@ export class PeopleSearchController {
     summary:
       'Find the people the caller may know of by PNC ID, or name and date of birth (or CRN); releases no case data',
     description:
-      'Each result is a case whose summary read for the purpose would not be answered 404: its CRN, its managing organisation, and whether the summary may be read (false: an agreement is missing, ask with an exchange request). A person the caller may not know of is absent, exactly as an unknown person. The token reason is required. Every search is logged: one person.search entry per CRN named (none for those left out), or one naming nobody; the search terms are not logged.',
+      'Each result is a case whose summary read for the purpose would release data: its CRN, its managing organisation, and maySeeSummary (always true). A person the caller may not know of is absent, exactly as an unknown person. The token reason is required. Every search is logged: one person.search entry per CRN named (none for those left out), or one naming nobody; the search terms are not logged.',
   })
   @ApiOkResponse({ type: PersonSearchResponseDoc })
   @ApiSignedRoute(400, 403)

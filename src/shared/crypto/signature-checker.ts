@@ -111,15 +111,16 @@ export interface JwtRules<K extends VerificationKey> extends JwsRules<K> {
 
 const normaliseTyp = (t: string) => (t.includes('/') ? t.toLowerCase() : `application/${t.toLowerCase()}`);
 
-/**
- * One part of a compact JWS as a JSON object decoded strictly (`what` names it in the refusal),
- * refusing text PostgreSQL cannot store with `unstorable_text` naming the member's path under `root`.
- */
 /** ": duplicate member name ..." where parsing found one (see refuseDuplicateMembers), else nothing. */
 function detailOf(e: unknown): string {
   return e instanceof SyntaxError && e.message.startsWith('duplicate member name') ? `: ${e.message}` : '';
 }
 
+/**
+ * One part of a compact JWS as a JSON object decoded strictly (`what` names it in the refusal),
+ * refusing text PostgreSQL cannot store with `unstorable_text` naming the member's path under `root`,
+ * and a member named twice in one object.
+ */
 function decodePart(part: string, what: string, root: string): Record<string, unknown> {
   let value: unknown;
   try {

@@ -39,6 +39,10 @@ describe('storable text', () => {
     expect(() => parseJwsJson(Buffer.from(text).toString('base64url'))).toThrow(SyntaxError);
   });
 
+  it.each(['"abc', '{"a', '"\\', '{"a":"'])('ends on text that is not JSON (%s), with a SyntaxError', (text) => {
+    expect(() => refuseDuplicateMembers(text)).toThrow(SyntaxError);
+  });
+
   it('accepts the same name in different objects, and names that only look alike', () => {
     for (const text of ['{"a":{"a":1},"b":[{"a":1},{"a":2}]}', '{"a":"a:","b":"\\"a\\":"}', '{"a\\"":1,"a":2}'])
       expect(() => refuseDuplicateMembers(text)).not.toThrow();

@@ -45,8 +45,8 @@ export function parseJwsJson(part: string): unknown {
 const isJsonSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /**
- * Throws a SyntaxError when an object in `text` (JSON that JSON.parse accepted) names a member
- * twice. RFC 7493 (I-JSON) forbids it, and in a signed document it is a forgery's tool: JSON.parse
+ * Throws a SyntaxError when an object in `text` names a member twice (or, for text that is not
+ * JSON, where a string does not end; run it on JSON that JSON.parse accepted). RFC 7493 (I-JSON) forbids it, and in a signed document it is a forgery's tool: JSON.parse
  * keeps the last value, another reader the first, and both read the same signed bytes.
  */
 export function refuseDuplicateMembers(text: string): void {
@@ -59,13 +59,14 @@ export function refuseDuplicateMembers(text: string): void {
     else if (c === 0x22) {
       let end = i + 1;
       let escaped = false;
-      while (text.charCodeAt(end) !== 0x22) {
+      while (end < text.length && text.charCodeAt(end) !== 0x22) {
         if (text.charCodeAt(end) === 0x5c) {
           escaped = true;
           end++;
         }
         end++;
       }
+      if (end >= text.length) throw new SyntaxError('unterminated string');
       const members = objects[objects.length - 1];
       let next = end + 1;
       while (isJsonSpace(text.charCodeAt(next))) next++;

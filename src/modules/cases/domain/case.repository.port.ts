@@ -15,8 +15,10 @@ export interface LoadedCase {
  */
 export abstract class CaseRepository {
   /**
-   * The case and its latest completed assessment, in one query (on `tx` when given: a transaction
-   * that holds a connection reads on it, never waiting for another); null when there is no such case.
+   * The case and its latest completed assessment, in one query; null when there is no such case.
+   * On `tx` when given (a transaction that holds a connection reads on it, never waiting for
+   * another), and then the case row is held (FOR SHARE) until `tx` ends: a change of the case
+   * (a restriction, a transfer) waits for what `tx` releases from the case as read.
    */
   abstract loadWithLatestAssessment(crn: string, tx?: Transaction): Promise<LoadedCase | null>;
 

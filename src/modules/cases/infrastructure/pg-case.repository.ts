@@ -76,15 +76,18 @@ const CASE_COLUMNS = `c.crn, c.managing_org, c.person, c.tier, c.rosh, c.mappa, 
 
 type LoadedRow = CaseRow & { a: AssessmentRow | null };
 
-const LOAD_WITH_LATEST_ASSESSMENT = new PreparedStatement(
-  'cases.load-with-latest-assessment',
-  `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
+const LOAD_WITH_LATEST_ASSESSMENT_SQL = `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
      FROM cases c
      LEFT JOIN LATERAL (
        SELECT assessment_id, completed_at, assessor, authored_by_org, scores, rosh, needs, risk_management_plan, sensitive
          FROM case_assessments WHERE crn = c.crn ORDER BY completed_at DESC, received_at DESC LIMIT 1) a ON true
-    WHERE c.crn = $1`,
+    WHERE c.crn = $1`;
+const LOAD_WITH_LATEST_ASSESSMENT = new PreparedStatement(
+  'cases.load-with-latest-assessment',
+  LOAD_WITH_LATEST_ASSESSMENT_SQL,
 );
+/** The same, in a transaction that releases what it read: the case row is held until it ends. */
+const LOAD_AND_HOLD_WITH_LATEST_ASSESSMENT = `${LOAD_WITH_LATEST_ASSESSMENT_SQL} FOR SHARE OF c`;
 
 /** Case records, assessments and transfers in PostgreSQL. Plain SQL: one round trip per read on the hot path. */
 @Injectable()
@@ -96,7 +99,7 @@ export class PgCaseRepository extends CaseRepository {
   async loadWithLatestAssessment(crn: string, tx?: Transaction): Promise<LoadedCase | null> {
     // Every case read runs it: prepared, outside a transaction.
     const rows = tx
-      ? await tx.query<LoadedRow[]>(LOAD_WITH_LATEST_ASSESSMENT.text, [crn])
+      ? await tx.query<LoadedRow[]>(LOAD_AND_HOLD_WITH_LATEST_ASSESSMENT, [crn])
       : await LOAD_WITH_LATEST_ASSESSMENT.rows<LoadedRow>(this.db, [crn]);
     if (!rows.length) return null;
     const r = rows[0];

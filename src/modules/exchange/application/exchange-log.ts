@@ -26,7 +26,7 @@ export interface RejectedSubmission {
   justification: string | null;
 }
 
-type Actor = Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'idp'>;
+type Actor = Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'idp'> & { reason?: string };
 
 /**
  * The access-log entries of the exchange: every submission, rejection, decision, refusal,
@@ -60,7 +60,8 @@ export class ExchangeLog {
       action: 'exchange.submit',
       decision: s.status === 'REFUSED' ? 'DENY' : 'ALLOW',
       reasons: [`urgency:${s.urgency}`, `categories:${s.dataCategories.join(',')}`, ...reasons],
-      reason: s.justification,
+      // The submitter's reason (the token's); the request's justification is in the request itself.
+      reason: p.reason ?? s.justification,
       agreement,
     });
   }
@@ -146,7 +147,8 @@ export class ExchangeLog {
       action: 'exchange.response.read',
       decision: allowed ? 'ALLOW' : 'DENY',
       reasons,
-      reason: r.state.justification,
+      // Why this fetch, in the fetcher's words (the token's reason, required).
+      reason: p.reason ?? r.state.justification,
       agreement: allowed && rel ? { id: r.state.agreementId, version: rel.agreementVersion } : null,
       fieldsReleased: allowed && rel ? rel.fieldsReleased : [],
       fieldsWithheld: allowed && rel ? rel.fieldsWithheld : [],
@@ -166,7 +168,7 @@ export class ExchangeLog {
       resource: { type: 'exchange-request', id },
       crn: null,
       purpose: null,
-      reason: null,
+      reason: p.reason ?? null,
       decision: 'DENY',
       reasons: hiddenReasons([detail]),
       agreement: null,

@@ -63,10 +63,6 @@ const invalid = (
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Takes a received body apart into header and payload, refusing anything that is not a compact
- * JWS of the right type, algorithm and key reference. Nothing here trusts the content yet.
- */
-/**
  * The `justification` claim of a request JWS, read without verifying it (undefined when there is
  * none): what a person who signs a request on the pages gave as their reason, which their
  * submission carries as the token `reason` a system would send. The submission verifies the JWS.
@@ -82,6 +78,10 @@ export function requestJustification(body: string): string | undefined {
   }
 }
 
+/**
+ * Takes a received body apart into header and payload, refusing anything that is not a compact
+ * JWS of the right type, algorithm and key reference. Nothing here trusts the content yet.
+ */
 export function decodeRequestJws(body: string): DecodedRequestJws {
   const compact = body.trim();
   if (!COMPACT_JWS.test(compact))

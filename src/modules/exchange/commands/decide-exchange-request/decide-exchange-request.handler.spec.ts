@@ -96,7 +96,7 @@ describe(DecideExchangeRequestHandler.name, () => {
 
   beforeEach(() => {
     logged = [];
-    checks = [releasable];
+    checks = [releasable, releasable];
     checked = 0;
     log = {
       decided: (_tx: unknown, _p: unknown, _r: unknown, d: string) => {
@@ -154,8 +154,19 @@ describe(DecideExchangeRequestHandler.name, () => {
     });
     expect(logged).toEqual(['decide:APPROVE', 'release']);
     expect(saves).toEqual(['APPROVED', 'FULFILLED']);
-    // One check, under the lock: the release uses what the approval checked.
-    expect(checked).toBe(1);
+    // Two checks, each under the request's lock: the approval's, and the release's of the case as
+    // it stands then (a restriction committed between the two is seen).
+    expect(checked).toBe(2);
+  });
+
+  it('releases nothing when the release finds the case changed since the approval (say, restricted)', async () => {
+    checks = [releasable, { kind: 'close', status: 'REFUSED', reason: 'agreement a-1 no longer covers it' }];
+    const { sut, saves } = sutWith();
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).resolves.toMatchObject({
+      status: 'REFUSED',
+    });
+    expect(logged).toEqual(['decide:APPROVE', 'closed:REFUSED']);
+    expect(saves).toEqual(['APPROVED', 'REFUSED']);
   });
 
   it('refuses with the reason, logged, releasing nothing', async () => {
@@ -187,7 +198,7 @@ describe(DecideExchangeRequestHandler.name, () => {
     const { sut, saves } = sutWith();
     await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).rejects.toThrow('access log unavailable');
     expect(saves).toEqual(['APPROVED']);
-    expect(checked).toBe(1);
+    expect(checked).toBe(2);
     release.release = failing;
     checks = [releasable];
     checked = 0;

@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { LogIntent, TransactionSql } from '@modules/access-log/index.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
 import { authoriseDecider } from '../../application/decider.js';
-import { ExchangeRelease, type ReleaseReady } from '../../application/exchange-release.js';
+import { ExchangeRelease } from '../../application/exchange-release.js';
 import { ExchangeException, ExchangeExceptionCode } from '../../domain/exchange.exception.js';
 import type { ExchangeRequest } from '../../domain/exchange-request.js';
 import { ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
@@ -38,7 +38,6 @@ export class DecideExchangeRequestHandler implements ICommandHandler<
     reason,
   }: DecideExchangeRequestCommand): Promise<DecideExchangeRequestResult> {
     const now = new Date();
-    // `approved`: what this call approved, to release as checked; null when it approved nothing.
     const decided = await this.repo.transaction(async (tx) => {
       const r = await this.repo.lock(tx, id);
       if (!r) return null;
@@ -48,7 +47,6 @@ export class DecideExchangeRequestHandler implements ICommandHandler<
       const approval = decision === 'APPROVE' && r.status === 'SUBMITTED' ? await this.release.check(r, now, tx) : null;
       // The aggregate replaces its state on every transition, so "unchanged" is reference equality.
       const before = r.state;
-      let approved: ReleaseReady | null = null;
       let intent: LogIntent | null = null;
       if (decision === 'REFUSE') {
         r.refuse({ org: p.org, sub: p.sub }, reason.trim(), now);
@@ -68,28 +66,29 @@ export class DecideExchangeRequestHandler implements ICommandHandler<
           id: approval.agreement.id,
           version: approval.agreement.version,
         });
-        approved = approval;
       }
       // Every transition above queued its entry in this transaction: the two commit together.
       if (r.state !== before) {
         await this.repo.save(tx, r);
         await recordEvents(tx, exchangeEvents(before.status, r));
       }
-      return { request: r, approved, intent };
+      return { request: r, intent };
     });
     if (!decided) throw ExchangeException.notFound();
     await this.log.integrate(decided.intent);
     if (decided.request.status !== 'APPROVED') return view(decided.request);
 
-    // This call approved it: release what was checked just before (nothing to read again). It was
-    // already APPROVED (a retry after a failed release): check again, under the lock, as above.
+    // Approved by this call or before (a retry after a failed release): check again under the
+    // request's lock, on this transaction, which holds the case row until it commits. So the
+    // release is of the case as it stands now, and a restriction or transfer committed since the
+    // approval's check is seen; one made meanwhile waits for the release.
     const at = new Date();
     const released = await this.repo.transaction(async (tx) => {
       const r = (await this.repo.lock(tx, id))!;
       const from = r.status;
       let intent: LogIntent | null = null;
       if (r.status !== 'APPROVED') return { request: r, intent };
-      const check = decided.approved ?? (await this.release.check(r, at, tx));
+      const check = await this.release.check(r, at, tx);
       if (check.kind === 'close') intent = await this.close(tx, r, check, at, p.requestId);
       // The release's entry is appended (durable) before the bundle that carries its receipt is signed.
       else await this.release.release(p, r, check, [`approved by the provider's data owner ${p.sub}`]);

@@ -28,10 +28,11 @@ export class ListExchangeRequestsDto {
   @ApiPropertyOptional({
     description:
       'Only the requests this actor submitted (the `sub` of the token that submitted them, e.g. user:pc-101)',
-    maxLength: 200,
+    maxLength: 260,
   })
   @IsOptional()
-  @Matches(/^(user|system):[\x21-\x7e]{1,200}$/, { message: 'submittedBy must be a token sub such as user:pc-101' })
+  // A signed-in person's sub is `user:` and their identity provider's (OIDC allows 255 characters).
+  @Matches(/^(user|system):[\x20-\x7e]{1,255}$/, { message: 'submittedBy must be a token sub such as user:pc-101' })
   submittedBy?: string;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

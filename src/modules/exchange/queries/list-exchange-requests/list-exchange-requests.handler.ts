@@ -1,3 +1,4 @@
+import { parseRfc3339 } from '@shared/domain/rfc3339.js';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ValidationException } from '@shared/errors/index.js';
 import { ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
@@ -40,8 +41,9 @@ function encodeCursor(at: Date, id: string): string {
 function decodeCursor(cursor: string): { submittedAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    const submittedAt = new Date(typeof at === 'string' ? at : NaN);
-    if (!Number.isNaN(submittedAt.getTime()) && typeof id === 'string' && UUID.test(id)) return { submittedAt, id };
+    // Strictly, as encodeCursor writes it: Date would also read instants PostgreSQL cannot hold.
+    const submittedAt = typeof at === 'string' ? parseRfc3339(at) : null;
+    if (submittedAt && typeof id === 'string' && UUID.test(id)) return { submittedAt, id };
   } catch {
     // fall through
   }
