@@ -194,6 +194,8 @@ describe('Events: /subscriptions, webhooks and /events', () => {
       ]);
       expect(e.specversion).toBe('1.0');
       expect(e.id).toBe(r.headers['webhook-id']);
+      // Structured mode: a CloudEvents SDK reads application/json as binary mode and finds no ce-* headers.
+      expect(r.headers['content-type']).toBe('application/cloudevents+json; charset=utf-8');
       expect(r.body).not.toMatch(/McTestface|Testy|HIGH|Reside/);
     }
     const nps = on('/nps').filter((r) => r.status === 200);

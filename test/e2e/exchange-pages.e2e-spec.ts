@@ -260,6 +260,40 @@ describe('Pages for data owners (/requests/incoming) and officers (/requests)', 
     expect(refused).toContain('The reason given: Identity is not needed for IOM tasking');
   });
 
+  it("a colleague's request, and one addressed to the person's organisation, are the same 404 as an unknown id", async () => {
+    const unknown = await officer.get(`${base}/requests/${UNKNOWN}`);
+    const colleagues = await officer.get(`${base}/requests/${ids.colleague}`);
+    expect(colleagues.status).toBe(404);
+    expect(await colleagues.text()).toBe(await unknown.text());
+    // The provider's people see requests addressed to it on the data owner's pages, not as their own.
+    const providerOfficer = new Browser();
+    await signInThroughIdp(providerOfficer, base, 'nps-north-east', 'offender-manager@nps-north-east');
+    const addressed = await providerOfficer.get(`${base}/requests/${ids.routine}`);
+    expect(addressed.status).toBe(404);
+    expect(await addressed.text()).toBe(await (await providerOfficer.get(`${base}/requests/${UNKNOWN}`)).text());
+    // Opening a colleague's page read nothing: no response read logged for this person.
+    const reads = (await exchangeLogEntries(gw, ids.colleague)).filter((e) => e.action === 'exchange.response.read');
+    expect(reads).toEqual([]);
+  });
+
+  it("the requesting organisation's own data owner cannot decide its request: the same 404 page as the GET gives", async () => {
+    const requesterOwner = new Browser();
+    await signInThroughIdp(requesterOwner, base, 'police-cleveland', 'data-owner@police-cleveland');
+    const formToken = formTokenIn(await (await requesterOwner.get(`${base}/account`)).text());
+    const before = await statusOf(ids.urgent);
+    const viewed = await requesterOwner.get(`${base}/requests/incoming/${ids.urgent}`);
+    const posted = await requesterOwner.post(`${base}/requests/incoming/${ids.urgent}`, {
+      formToken,
+      decision: 'REFUSE',
+      reason: 'not ours to decide',
+    });
+    expect(viewed.status).toBe(404);
+    expect(posted.status).toBe(404);
+    expect(posted.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await posted.text()).toBe(await viewed.text());
+    expect(await statusOf(ids.urgent)).toEqual(before);
+  });
+
   it('an officer of another organisation sees nothing of it: the same page as an unknown id', async () => {
     const unknown = await otherOfficer.get(`${base}/requests/${UNKNOWN}`);
     const theirs = await otherOfficer.get(`${base}/requests/${ids.routine}`);

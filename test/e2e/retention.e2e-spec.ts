@@ -124,6 +124,19 @@ describe('Retention, rectification, erasure and restriction', () => {
       const empty = await gw.call('POST', '/cases/S000001/rectifications', sys(NPS), { reason: 'nothing to say' });
       expect(empty.status).toBe(400);
       expect(empty.headers['content-type']).toMatch(/problem\+json/);
+      const before = (await gw.call('GET', '/cases/S000001?purpose=IOM', sys(NPS))).body as { person: unknown };
+      expect(before.person).toBeDefined();
+      // Nothing named inside person, and a required member emptied: a rectification gives correct values.
+      for (const [body, field] of [
+        [{ reason: 'nothing to say', person: {} }, 'person'],
+        [{ reason: 'typo fix', person: { givenName: null } }, 'person.givenName'],
+        [{ reason: 'typo fix', person: { familyName: 'Right', dateOfBirth: null } }, 'person.dateOfBirth'],
+      ] as const) {
+        const res = await gw.call('POST', '/cases/S000001/rectifications', sys(NPS), body);
+        expect(res.status).toBe(400);
+        expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+      }
+      expect((await gw.call('GET', '/cases/S000001?purpose=IOM', sys(NPS))).body.person).toEqual(before.person);
       const part = await gw.call('POST', '/cases/S000001/erasure', sys(NPS), {
         reason: 'x'.repeat(5),
         parts: ['rosh'],
@@ -249,6 +262,27 @@ describe('Retention, rectification, erasure and restriction', () => {
         reason: 'Erasure request upheld',
       });
       expect(again.status).toBe(404);
+    });
+
+    it('never serves the events of an erased case under a new case that reuses its CRN', async () => {
+      const before = (await gw.call('GET', '/events?after=0&limit=500', sys('police-cleveland'))).body as {
+        events: { data: { crn?: string } }[];
+      };
+      expect(before.events.filter((e) => e.data.crn === 'S000002')).toEqual([]);
+      await putCase('S000002', cohort);
+      const [{ created }] = await gw.sql<{ created: Date }>(
+        `SELECT created_at AS created FROM cases WHERE crn = 'S000002'`,
+      );
+      const after = (await gw.call('GET', '/events?after=0&limit=500', sys('police-cleveland'))).body as {
+        events: { time: string; data: { crn?: string } }[];
+      };
+      const named = after.events.filter((e) => e.data.crn === 'S000002');
+      // The new case's own events only (the erased case had several under this CRN).
+      expect(named.length).toBeGreaterThan(0);
+      for (const e of named) expect(new Date(e.time).getTime()).toBeGreaterThanOrEqual(created.getTime());
+      expect(
+        (await gw.sql(`SELECT 1 FROM event_outbox WHERE crn = 'S000002' AND occurred_at < $1`, [created])).length,
+      ).toBeGreaterThan(0);
     });
 
     it('delivers case.rectified, case.erased and case.restricted to exactly those recipients, with ids only', async () => {

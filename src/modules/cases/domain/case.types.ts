@@ -57,6 +57,11 @@ export interface CaseRecord {
   escalation: { raisedAt: string; reason: string; assessmentId: string } | null;
   pendingTransfer: { id: string; fromOrg: string; toOrg: string } | null;
   updatedAt: Date;
+  /**
+   * When this record was created: a CRN erased and allocated again is a new record, and what
+   * happened under it before (its events) is not this person's.
+   */
+  createdAt?: Date;
   /** The day supervision ended (YYYY-MM-DD), as pushed; null or absent while it goes on. Retention runs from it. */
   supervisionEndedOn?: string | null;
   /** A restriction of processing (DPA 2018 s.47) by the managing organisation; while set, `restricted` is true. */

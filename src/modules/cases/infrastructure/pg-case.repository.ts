@@ -21,6 +21,7 @@ interface CaseRow {
   escalation: CaseRecord['escalation'];
   pending_transfer: CaseRecord['pendingTransfer'];
   updated_at: Date;
+  created_at: Date;
   supervision_ended_on: string | null;
   restriction: Restriction | null;
 }
@@ -52,6 +53,7 @@ function toRecord(r: CaseRow): CaseRecord {
     escalation: r.escalation,
     pendingTransfer: r.pending_transfer,
     updatedAt: r.updated_at,
+    createdAt: r.created_at,
     supervisionEndedOn: r.supervision_ended_on,
     restriction: r.restriction,
   };
@@ -71,7 +73,7 @@ function toAssessment(r: AssessmentRow): Assessment {
   };
 }
 
-const CASE_COLUMNS = `c.crn, c.managing_org, c.person, c.tier, c.rosh, c.mappa, c.iom_cohort, c.iom_force, c.licence_conditions, c.restricted, c.escalation, c.pending_transfer, c.updated_at,
+const CASE_COLUMNS = `c.crn, c.managing_org, c.person, c.tier, c.rosh, c.mappa, c.iom_cohort, c.iom_force, c.licence_conditions, c.restricted, c.escalation, c.pending_transfer, c.updated_at, c.created_at,
   to_char(c.supervision_ended_on, 'YYYY-MM-DD') AS supervision_ended_on, c.restriction`;
 
 type LoadedRow = CaseRow & { a: AssessmentRow | null };

@@ -13,7 +13,8 @@ export type Verdict =
   | { ok: true; disclosure: { crn: string; purpose: Purpose; reasons: string[]; ownerOrg: string } };
 
 /**
- * Who gets what, decided at delivery time with the reads' own decision:
+ * Who gets what, decided when the event is delivered or served by the feed, with the reads' own
+ * decision (the state of that instant, not of the event's: see README, Events):
  * - an agreement or exchange-request event goes to its parties only;
  * - a case event goes to an organisation only if, at this instant, it could read the case's
  *   summary for at least one purpose, acting with any of the roles its kind of organisation can
@@ -40,6 +41,9 @@ export class EventAudience {
     });
     for (const purpose of PURPOSES) {
       const { decision, record } = await this.access.decide(actor, e.crn, purpose, 'summary', at);
+      // An event of an earlier case under this CRN (erased, then allocated again) is nobody's now:
+      // the record and its events share their transaction's time, so the case's own are not earlier.
+      if (record?.createdAt && e.occurredAt < record.createdAt) return { ok: false };
       if (decision.outcome === 'allow' && record)
         return {
           ok: true,

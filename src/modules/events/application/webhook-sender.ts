@@ -91,7 +91,8 @@ export function send(
       agent: connections ? connections.agentFor(target) : false,
       headers: {
         ...headers,
-        'content-type': 'application/json',
+        // Structured mode of the CloudEvents HTTP binding: the whole envelope is the body.
+        'content-type': 'application/cloudevents+json; charset=utf-8',
         'content-length': String(Buffer.byteLength(body)),
         'user-agent': 'probation-gateway-webhooks',
       },

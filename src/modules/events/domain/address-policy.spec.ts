@@ -22,6 +22,13 @@ describe('isForbiddenAddress', () => {
     '::ffff:127.0.0.1',
     '::ffff:7f00:1',
     '::ffff:10.0.0.1',
+    // IPv4 inside other IPv6 forms: IPv4-compatible, IPv4-translated, 6to4, Teredo, the 6to4 relay.
+    '::7f00:2',
+    '::a00:1',
+    '::ffff:0:a00:1',
+    '2002:7f00:1::',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    '192.88.99.1',
   ])('refuses %s', (a) => expect(isForbiddenAddress(a)).toBe(true));
   it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])('allows %s', (a) =>
     expect(isForbiddenAddress(a)).toBe(false),

@@ -5,7 +5,10 @@ import { BlockList, isIP } from 'node:net';
  * link-local, private (RFC 1918, unique local), shared (CGNAT), benchmarking, multicast and
  * reserved ranges. The gateway's own networks are private ones in every deployment we support.
  */
-const FORBIDDEN = new BlockList();
+const FORBIDDEN_V4 = new BlockList();
+// Apart: a BlockList checks an IPv4 address against IPv6 rules too (as ::ffff:a.b.c.d and the like),
+// and the IPv6 rules below cover the IPv4-embedding ranges.
+const FORBIDDEN_V6 = new BlockList();
 for (const [net, bits] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -15,6 +18,7 @@ for (const [net, bits] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
@@ -22,10 +26,16 @@ for (const [net, bits] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const)
-  FORBIDDEN.addSubnet(net, bits, 'ipv4');
+  FORBIDDEN_V4.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
+  // Unspecified, loopback and the deprecated IPv4-compatible ::a.b.c.d, in every spelling.
+  ['::', 96],
+  // IPv4-mapped and -translated forms embeddedV4 does not read: refused rather than guessed at.
+  ['::ffff:0:0', 96],
+  ['::ffff:0:0:0', 96],
+  // Transition mechanisms that carry an IPv4 address inside: 6to4 and Teredo.
+  ['2002::', 16],
+  ['2001::', 32],
   ['64:ff9b::', 96],
   ['100::', 64],
   ['2001:db8::', 32],
@@ -34,7 +44,7 @@ for (const [net, bits] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const)
-  FORBIDDEN.addSubnet(net, bits, 'ipv6');
+  FORBIDDEN_V6.addSubnet(net, bits, 'ipv6');
 
 /** The IPv4 address inside an IPv4-mapped or -compatible IPv6 address (::ffff:a.b.c.d), if any. */
 function embeddedV4(address: string): string | null {
@@ -79,7 +89,7 @@ export class AllowList {
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  const v4 = embeddedV4(address);
-  if (v4) return FORBIDDEN.check(v4, 'ipv4');
-  return FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  const v4 = family === 4 ? address : embeddedV4(address);
+  if (v4) return FORBIDDEN_V4.check(v4, 'ipv4');
+  return FORBIDDEN_V6.check(address, 'ipv6');
 }

@@ -135,7 +135,10 @@ export class IncomingRequestsController {
         await this.show(reply, person, id, 409, form, [{ field: 'decision', text: e.detail }]);
         return;
       }
-      if (ExchangeException.is(e, ExchangeExceptionCode.NotFound)) return this.kit.notFound(reply, QUEUE);
+      // The requester's data owner may not decide either: the same page as the GET gives it, and
+      // as an unknown id (DecisionForbidden would tell it a colleague's request is there).
+      if (ExchangeException.is(e, ExchangeExceptionCode.NotFound, ExchangeExceptionCode.DecisionForbidden))
+        return this.kit.notFound(reply, QUEUE);
       throw e;
     }
     await reply.header('cache-control', 'no-store').redirect(`/requests/incoming?decided=${id}`, 303);

@@ -95,6 +95,10 @@ export class OwnRequestsController {
       if (ExchangeException.is(e, ExchangeExceptionCode.NotFound)) return this.kit.notFound(reply, LIST);
       throw e;
     }
+    // "Your requests": the person's own, as the list shows them. A colleague's request, or one
+    // addressed to this organisation (the data owner's pages), is the same 404 as an unknown id;
+    // and the response below is read for the reason this person gave, never another's.
+    if (found.requester !== p.org || found.submittedBy !== p.sub) return this.kit.notFound(reply, LIST);
     const names = await namesOf(this.directory, [found.requester, found.provider, found.decidedBy?.org ?? 'gateway']);
     // The response is the requester's alone, and only once answered: each fetch is a read of
     // case data the API logs (GetExchangeResponseQuery), so the page fetches it only then.

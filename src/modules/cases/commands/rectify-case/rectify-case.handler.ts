@@ -10,6 +10,9 @@ import { RectifyCaseCommand } from './rectify-case.command.js';
  * inaccurate data. The organisations the log shows received a corrected field get
  * `case.rectified`; a correction that changes nothing is logged and tells nobody.
  */
+/** Members every case's person has: a rectification may correct them, never empty them. */
+const REQUIRED_PERSON = ['givenName', 'familyName', 'dateOfBirth'];
+
 @CommandHandler(RectifyCaseCommand)
 export class RectifyCaseHandler implements ICommandHandler<RectifyCaseCommand> {
   constructor(
@@ -19,10 +22,19 @@ export class RectifyCaseHandler implements ICommandHandler<RectifyCaseCommand> {
 
   async execute({ principal: p, crn, input }: RectifyCaseCommand): Promise<RightsResult> {
     assertMayExerciseRights(p);
-    if (!input.person && input.tier === undefined)
+    const person = input.person ? Object.entries(input.person).filter(([, v]) => v !== undefined) : [];
+    if (!person.length && input.tier === undefined)
       throw new CaseException(CaseExceptionCode.RightsInvalid, 'Name at least one corrected value (person or tier).', [
         { field: 'person', message: 'or tier is required' },
       ]);
+    // A rectification corrects a value; it does not remove one the case must have (erasure does that).
+    const emptied = person.filter(([k, v]) => v === null && REQUIRED_PERSON.includes(k)).map(([k]) => k);
+    if (emptied.length)
+      throw new CaseException(
+        CaseExceptionCode.RightsInvalid,
+        `A rectification gives the correct value: ${emptied.join(', ')} cannot be emptied (erase it instead).`,
+        emptied.map((k) => ({ field: `person.${k}`, message: 'must be the corrected value, not null' })),
+      );
     const { fields, intent, notified } = await this.cases.transaction(async (tx) => {
       const c = await this.cases.lock(tx, crn);
       if (!c) throw CaseException.notFound();
