@@ -145,7 +145,11 @@ describe('People sign in through their organisation identity provider (OpenID Co
       res = await b.get(at);
     }
     const callback = await b.get(res.headers.get('location')!);
-    const set = callback.headers.getSetCookie().join('\n');
+    // The session's cookie; the sign-in attempt's (see the next test) is cleared beside it.
+    const set = callback.headers
+      .getSetCookie()
+      .filter((c) => c.startsWith('__Host-gateway-session='))
+      .join('\n');
     expect(set).toMatch(/^__Host-gateway-session=[\w-]+;/);
     expect(set).toMatch(/; Path=\//);
     expect(set).toMatch(/; HttpOnly/);
@@ -167,10 +171,40 @@ describe('People sign in through their organisation identity provider (OpenID Co
     const b = new Browser();
     const forged = await b.get(`${base}/sign-in/callback?code=abc&state=forged`);
     expect(forged.status).toBe(400);
-    expect(await forged.text()).toContain('This sign-in has expired or was already used.');
+    expect(await forged.text()).toContain('This sign-in was started in another browser, or has expired.');
     const unknown = await b.get(`${base}/sign-in/no-such-org`);
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('People of this organisation cannot sign in here.');
+  });
+
+  it('finishes a sign-in only in the browser that began it: a callback link opened elsewhere signs nobody in', async () => {
+    const a = new Browser();
+    const start = await a.get(`${base}/sign-in/police-cleveland`);
+    expect(start.headers.getSetCookie().join(';')).toMatch(/__Host-gateway-sign-in=[^;]+;.*HttpOnly/i);
+    const { res: form, url: formUrl } = await a.follow(start, `${base}/sign-in/police-cleveland`);
+    const action = new URL(/<form method="post" action="([^"]+)"/.exec(await form.text())![1], formUrl).href;
+    // Through the IdP, stopping at its redirect back to the gateway: the link a person could send on.
+    let res = await a.post(action, { username: 'iom-officer@police-cleveland', password: 'demo' });
+    let url = action;
+    while ([302, 303].includes(res.status)) {
+      const next = new URL(res.headers.get('location')!, url).href;
+      if (next.startsWith(`${base}/sign-in/callback`)) {
+        url = next;
+        break;
+      }
+      url = next;
+      res = await a.get(next);
+    }
+    expect(url).toContain('/sign-in/callback?');
+    const other = new Browser();
+    const elsewhere = await other.get(url);
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.text()).toContain('This sign-in was started in another browser');
+    expect(other.cookie(base, '__Host-gateway-session')).toBeUndefined();
+    // The browser that began it still finishes it.
+    const here = await a.get(url);
+    expect(here.status).toBe(303);
+    expect(a.cookie(base, '__Host-gateway-session')).toBeDefined();
   });
 
   it('maps only the roles the claim mapping grants and the organisation kind allows; none left is a refusal', async () => {

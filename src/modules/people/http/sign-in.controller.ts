@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,7 +13,7 @@ import { PAGE_CSP, type Pages } from '@modules/web/index.js';
 import { personPages } from './person-page-kit.js';
 import { returnPath, SignInRefused, SignInService } from '../application/sign-in.service.js';
 import { SignedInPeople, type SignedInPerson } from '../application/signed-in-people.js';
-import { PERSON_SESSION_COOKIE, type PersonSession } from '../domain/person-session.js';
+import { PERSON_SESSION_COOKIE, SIGN_IN_ATTEMPT_TTL_MS, type PersonSession } from '../domain/person-session.js';
 import { tasksFor } from '../domain/person-tasks.js';
 
 /**
@@ -50,8 +51,16 @@ export class SignInController {
 
   @Get('sign-in/callback')
   async callback(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const url = new URL(req.url, origin(req));
+    const state = url.searchParams.get('state');
+    const started = req.cookies[SIGN_IN_COOKIE];
+    reply.clearCookie(SIGN_IN_COOKIE, { ...COOKIE });
     try {
-      const { id, expiresAt, returnTo } = await this.signIn.finish(new URL(req.url, origin(req)));
+      // Only in the browser that began it: a callback link sent to someone else would otherwise
+      // sign them in as the sender, and log their searches under the sender's name.
+      if (!state || !started || !sameText(state, started))
+        throw new SignInRefused('This sign-in was started in another browser, or has expired. Please sign in again.');
+      const { id, expiresAt, returnTo } = await this.signIn.finish(url);
       reply.setCookie(PERSON_SESSION_COOKIE, id, { ...COOKIE, expires: expiresAt });
       await reply.redirect(returnTo ?? '/home', 303);
     } catch (e) {
@@ -88,6 +97,11 @@ export class SignInController {
   ): Promise<void> {
     try {
       const url = await this.signIn.begin(org, `${origin(req)}/sign-in/callback`, new Date(), returnPath(next));
+      // The attempt's state, kept by this browser for the callback to match (see callback).
+      reply.setCookie(SIGN_IN_COOKIE, url.searchParams.get('state') ?? '', {
+        ...COOKIE,
+        maxAge: SIGN_IN_ATTEMPT_TTL_MS / 1000,
+      });
       await reply.header('cache-control', 'no-store').redirect(url.href, 303);
     } catch (e) {
       await this.refused(reply, e);
@@ -183,6 +197,14 @@ export class SignInController {
 }
 
 const COOKIE = { path: '/', httpOnly: true, secure: true, sameSite: 'lax' as const };
+/** Holds the state of the sign-in this browser began, until its callback (host-only, like the session's). */
+const SIGN_IN_COOKIE = '__Host-gateway-sign-in';
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** The origin the browser used (the redirect URI registered with the IdP must match it). */
 function origin(req: FastifyRequest): string {
