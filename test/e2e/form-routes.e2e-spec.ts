@@ -44,6 +44,14 @@ describe('routes that take HTML form bodies', () => {
     expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
+  it('decode form fields strictly: bytes that are not UTF-8 are a 400 naming the field, not U+FFFD', async () => {
+    const bad = await gw.http.post('/sign-out').type('form').send('formToken=%ff%fe');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'formToken', message: 'must be percent-encoded UTF-8' }]);
+    const stray = await gw.http.post('/sign-out').type('form').send('a=100%');
+    expect(stray.status).toBe(400);
+  });
+
   it('refuse a body of another media type before parsing it: malformed JSON to a JWS route is 415, not 400', async () => {
     for (const [path, body] of [
       ['/exchange-requests', 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln'],

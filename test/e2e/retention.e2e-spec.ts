@@ -19,6 +19,7 @@ const NPS = 'nps-north-east';
 
 interface Delivered {
   path: string;
+  id: string;
   type: string;
   subject: string;
   data: Record<string, unknown>;
@@ -80,7 +81,7 @@ describe('Retention, rectification, erasure and restriction', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const e = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<Delivered, 'path'>;
-        received.push({ path: req.url ?? '', type: e.type, subject: e.subject, data: e.data });
+        received.push({ path: req.url ?? '', id: e.id, type: e.type, subject: e.subject, data: e.data });
         res.writeHead(200);
         res.end('ok');
       });
@@ -297,6 +298,12 @@ describe('Retention, rectification, erasure and restriction', () => {
       expect(rights('police-durham')).toEqual([]);
       expect(rights(NPS)).toEqual([]);
       for (const e of rights('police-cleveland')) expect(Object.keys(e.data)).toEqual(['href']);
+      // Each delivery names a CRN, so each is in the log first, as every case event's is.
+      const logged = await gw.sql<{ id: string; crn: string }>(
+        `SELECT convert_from(entry, 'UTF8')::jsonb #>> '{resource,id}' AS id, crn FROM access_log_entries
+          WHERE action = 'event.disclose' AND recipient_org = 'police-cleveland'`,
+      );
+      for (const e of rights('police-cleveland')) expect(logged).toContainEqual({ id: e.id, crn: e.subject });
     });
   });
 

@@ -7,10 +7,21 @@ import { OrganisationDirectory } from '@modules/organisations/index.js';
 import type { StoredEvent } from '../domain/event-envelope.js';
 
 /** Whether an organisation may learn of an event now, and what to log when it names a CRN. */
-export type Verdict =
-  | { ok: false }
-  | { ok: true; disclosure: null }
-  | { ok: true; disclosure: { crn: string; purpose: Purpose; reasons: string[]; ownerOrg: string } };
+export type Verdict = { ok: false } | { ok: true; disclosure: null } | { ok: true; disclosure: Disclosure };
+
+/**
+ * What a delivery naming a CRN discloses, for its log entry. A notice of a rights change (a case
+ * rectified, erased or restricted) goes to the organisations that received the data, for no
+ * purpose of theirs: `purpose` and `ownerOrg` are null there (the case may be gone).
+ */
+export interface Disclosure {
+  crn: string;
+  purpose: Purpose | null;
+  reasons: string[];
+  ownerOrg: string | null;
+}
+
+const CRN = /^[A-Z][0-9]{6}$/;
 
 /**
  * Who gets what, decided when the event is delivered or served by the feed, with the reads' own
@@ -29,7 +40,16 @@ export class EventAudience {
   ) {}
 
   async decide(org: string, e: StoredEvent, at = new Date()): Promise<Verdict> {
-    if (!e.crn) return e.parties.includes(org) ? { ok: true, disclosure: null } : { ok: false };
+    if (!e.crn) {
+      if (!e.parties.includes(org)) return { ok: false };
+      // A case's rights notice names its CRN as subject: its delivery is logged like any other.
+      if (e.type.startsWith('case.') && CRN.test(e.subject))
+        return {
+          ok: true,
+          disclosure: { crn: e.subject, purpose: null, reasons: [`notice to a recipient: ${e.type}`], ownerOrg: null },
+        };
+      return { ok: true, disclosure: null };
+    }
     const o = await this.orgs.get(org);
     if (!o || o.status !== 'ACTIVE') return { ok: false };
     const actor = await this.access.actorFacts({
@@ -60,7 +80,7 @@ export class EventAudience {
 export function disclosureEntry(
   org: string,
   e: StoredEvent,
-  d: { crn: string; purpose: Purpose; reasons: string[]; ownerOrg: string },
+  d: Disclosure,
   channel: string,
   requestId: string,
 ): Parameters<AccessLogWriter['append']>[0] {
