@@ -340,6 +340,12 @@ describe('Personal signing keys, the signatory pages and "ask for more" (/signin
     });
     expect(foreign.status).toBe(400);
     expect(await foreign.text()).toContain('personal key of someone else');
+    // A pasted request that cannot be read is named as that, at the field where it was pasted.
+    const unreadable = await b.post(`${base}/requests/new/submit`, { formToken, crn: 'X200001', jws: 'a.b.c' });
+    expect(unreadable.status).toBe(400);
+    const text = await unreadable.text();
+    expect(text).toContain('The signed request could not be read');
+    expect(text).toContain('href="#jws"');
     // The officer's own key through a system's token (a relayed signature) is refused too.
     const relayed = await submit(
       gw,

@@ -125,10 +125,18 @@ export class AskForMorePagesController {
           href: '#jws',
         },
       ]);
+    // The person's reason is the justification they wrote into the request they signed.
+    const justification = requestJustification(jws);
+    if (!justification)
+      return this.refusedSubmission(reply, 400, crn, [
+        {
+          text: 'The signed request could not be read, or gives no reason why: paste the whole request your tool signed',
+          href: '#jws',
+        },
+      ]);
     let id: string;
     try {
-      // The person's reason is the justification they wrote into the request they signed.
-      const principal = person.principal(requestJustification(jws));
+      const principal = person.principal(justification);
       ({ id } = await this.commands.execute(new SubmitExchangeRequestCommand(principal, jws)));
     } catch (e) {
       if (!(e instanceof DomainException) || statusOf(e.kind).status >= 500) throw e;
