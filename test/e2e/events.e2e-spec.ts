@@ -235,6 +235,8 @@ describe('Events: /subscriptions, webhooks and /events', () => {
       expect(
         toPolice.filter((e) => e.resource.id === ev.id && e.crn === ev.subject && e.purpose === 'IOM'),
       ).toHaveLength(1);
+    // Each entry names the attempt it preceded (a retried delivery is not several deliveries).
+    for (const e of toPolice) expect(e.reason).toMatch(/ event, (webhook [0-9a-f-]+, attempt \d+|pull feed)$/);
   });
 
   it('GET /events returns the same filtered events, logs each CRN it names, and pages by cursor', async () => {

@@ -184,9 +184,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     try {
       // Checked again at each attempt: the name may resolve elsewhere since the subscription was made.
       const target = await this.guard.check(s.url);
+      // Before every attempt, since any attempt may reach the receiver: each entry names its
+      // attempt, so IG can tell one delivery retried from several deliveries.
       if (verdict.disclosure)
         await this.log.append(
-          disclosureEntry(s.org, item.event, verdict.disclosure, `webhook ${s.id}`, `event-${item.event.id}`),
+          disclosureEntry(
+            s.org,
+            item.event,
+            verdict.disclosure,
+            `webhook ${s.id}, attempt ${n}`,
+            `event-${item.event.id}`,
+          ),
         );
       const body = JSON.stringify(toCloudEvent(item.event, this.config.gatewayId));
       const headers = {
