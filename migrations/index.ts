@@ -20,6 +20,7 @@ import { SignInReturnPath1763800034000 } from './1763800034000-SignInReturnPath.
 import { IdentityProviderRegistration1763800033000 } from './1763800033000-IdentityProviderRegistration.js';
 import { PersonKeys1763800031000 } from './1763800031000-PersonKeys.js';
 import { OutboxPublishAtCommit1763800035000 } from './1763800035000-OutboxPublishAtCommit.js';
+import { EventTimeAtCommit1763800036000 } from './1763800036000-EventTimeAtCommit.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   IdentityProviderRegistration1763800033000,
   SignInReturnPath1763800034000,
   OutboxPublishAtCommit1763800035000,
+  EventTimeAtCommit1763800036000,
 ];

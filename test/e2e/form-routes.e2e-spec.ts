@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { FORM } from '../../src/shared/http/form-body.js';
 import { routesConsuming } from '../../src/shared/http/consumes.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -47,9 +49,29 @@ describe('routes that take HTML form bodies', () => {
   it('decode form fields strictly: bytes that are not UTF-8 are a 400 naming the field, not U+FFFD', async () => {
     const bad = await gw.http.post('/sign-out').type('form').send('formToken=%ff%fe');
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual([{ field: 'formToken', message: 'must be percent-encoded UTF-8' }]);
+    expect(bad.body.errors).toEqual([{ field: 'body.formToken', message: 'must be percent-encoded UTF-8' }]);
     const stray = await gw.http.post('/sign-out').type('form').send('a=100%');
     expect(stray.status).toBe(400);
+    // Raw bytes too (a script, not a browser, sends them unencoded).
+    const server = gw.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as AddressInfo;
+    const raw = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/sign-out', headers: { 'content-type': FORM } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(Buffer.from([0x61, 0x3d, 0x63, 0x61, 0x66, 0xe9])); // a=caf, then a lone 0xE9
+    });
+    expect(raw.status).toBe(400);
+    expect((JSON.parse(raw.body) as { errors: unknown }).errors).toEqual([
+      { field: 'body', message: 'must be valid UTF-8' },
+    ]);
   });
 
   it('refuse a body of another media type before parsing it: malformed JSON to a JWS route is 415, not 400', async () => {

@@ -136,5 +136,21 @@ describe('the event outbox (recordEvents)', () => {
       ).rejects.toMatchObject({ code: '42501' });
       await expect(app.query(`DELETE FROM event_outbox_pending`)).rejects.toMatchObject({ code: '42501' });
     });
+
+    it('stamps an event as its change commits, not as its transaction began', async () => {
+      const c = await client();
+      await c.query('BEGIN');
+      const began = (await c.query<{ t: Date }>('SELECT now() AS t')).rows[0].t;
+      await recordEvents(c, [event('stamped-at-commit')]);
+      await new Promise((r) => setTimeout(r, 300));
+      const beforeCommit = (await c.query<{ t: Date }>('SELECT clock_timestamp() AS t')).rows[0].t;
+      await c.query('COMMIT');
+      const [row] = (
+        await c.query<{ at: Date }>(`SELECT occurred_at AS at FROM event_outbox WHERE subject = 'stamped-at-commit'`)
+      ).rows;
+      // A change that began before a case's creation committed must not be stamped before it.
+      expect(row.at.getTime()).toBeGreaterThanOrEqual(beforeCommit.getTime());
+      expect(row.at.getTime() - began.getTime()).toBeGreaterThanOrEqual(300);
+    });
   });
 });

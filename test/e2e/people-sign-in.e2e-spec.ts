@@ -180,7 +180,9 @@ describe('People sign in through their organisation identity provider (OpenID Co
   it('finishes a sign-in only in the browser that began it: a callback link opened elsewhere signs nobody in', async () => {
     const a = new Browser();
     const start = await a.get(`${base}/sign-in/police-cleveland`);
-    expect(start.headers.getSetCookie().join(';')).toMatch(/__Host-gateway-sign-in=[^;]+;.*HttpOnly/i);
+    expect(start.headers.getSetCookie().join(';')).toMatch(
+      /__Host-gateway-sign-in-[\w-]{12}=[\w-]{43}; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax/,
+    );
     const { res: form, url: formUrl } = await a.follow(start, `${base}/sign-in/police-cleveland`);
     const action = new URL(/<form method="post" action="([^"]+)"/.exec(await form.text())![1], formUrl).href;
     // Through the IdP, stopping at its redirect back to the gateway: the link a person could send on.
@@ -205,6 +207,21 @@ describe('People sign in through their organisation identity provider (OpenID Co
     const here = await a.get(url);
     expect(here.status).toBe(303);
     expect(a.cookie(base, '__Host-gateway-session')).toBeDefined();
+  });
+
+  it('keeps each sign-in begun in one browser apart: two tabs, and a refused callback, leave the others alone', async () => {
+    const b = new Browser();
+    const stateOf = (res: Response) => new URL(res.headers.get('location')!).searchParams.get('state')!;
+    const first = stateOf(await b.get(`${base}/sign-in/police-cleveland`));
+    const second = stateOf(await b.get(`${base}/sign-in/police-cleveland`));
+    const cookieOf = (state: string) => b.cookie(base, `__Host-gateway-sign-in-${state.slice(0, 12)}`);
+    expect(cookieOf(first)).toBe(first);
+    expect(cookieOf(second)).toBe(second);
+    // A callback for a state this browser never began, then one whose code the IdP never issued.
+    expect((await b.get(`${base}/sign-in/callback?code=x&state=${'A'.repeat(43)}`)).status).toBe(400);
+    expect((await b.get(`${base}/sign-in/callback?code=forged&state=${first}`)).status).toBe(400);
+    expect(cookieOf(first)).toBeUndefined();
+    expect(cookieOf(second)).toBe(second);
   });
 
   it('maps only the roles the claim mapping grants and the organisation kind allows; none left is a refusal', async () => {

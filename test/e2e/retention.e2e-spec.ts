@@ -132,6 +132,8 @@ describe('Retention, rectification, erasure and restriction', () => {
         [{ reason: 'nothing to say', person: {} }, 'person'],
         [{ reason: 'typo fix', person: { givenName: null } }, 'person.givenName'],
         [{ reason: 'typo fix', person: { familyName: 'Right', dateOfBirth: null } }, 'person.dateOfBirth'],
+        [{ reason: 'typo fix', tier: null }, 'tier'],
+        [{ reason: 'typo fix', person: {}, tier: null }, 'tier'],
       ] as const) {
         const res = await gw.call('POST', '/cases/S000001/rectifications', sys(NPS), body);
         expect(res.status).toBe(400);
@@ -274,10 +276,18 @@ describe('Retention, rectification, erasure and restriction', () => {
       const [{ created }] = await gw.sql<{ created: Date }>(
         `SELECT created_at AS created FROM cases WHERE crn = 'S000002'`,
       );
-      const after = (await gw.call('GET', '/events?after=0&limit=500', sys('police-cleveland'))).body as {
-        events: { time: string; data: { crn?: string } }[];
-      };
-      const named = after.events.filter((e) => e.data.crn === 'S000002');
+      // Every page of the feed, from its start.
+      const all: { time: string; data: { crn?: string } }[] = [];
+      for (let cursor: string | null = '0'; cursor !== null;) {
+        const page = (await gw.call('GET', `/events?after=${cursor}&limit=100`, sys('police-cleveland'))).body as {
+          events: { time: string; data: { crn?: string } }[];
+          nextCursor: string;
+        };
+        all.push(...page.events);
+        // The cursor stops moving once nothing is left to scan.
+        cursor = page.nextCursor === cursor ? null : page.nextCursor;
+      }
+      const named = all.filter((e) => e.data.crn === 'S000002');
       // The new case's own events only (the erased case had several under this CRN).
       expect(named.length).toBeGreaterThan(0);
       for (const e of named) expect(new Date(e.time).getTime()).toBeGreaterThanOrEqual(created.getTime());

@@ -185,7 +185,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       // Checked again at each attempt: the name may resolve elsewhere since the subscription was made.
       const target = await this.guard.check(s.url);
       // Before every attempt, since any attempt may reach the receiver: each entry names its
-      // attempt, so IG can tell one delivery retried from several deliveries.
+      // attempt within the current round (a dead letter replayed starts a new round at 1).
       if (verdict.disclosure)
         await this.log.append(
           disclosureEntry(

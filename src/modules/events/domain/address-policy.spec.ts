@@ -29,6 +29,7 @@ describe('isForbiddenAddress', () => {
     '2002:7f00:1::',
     '2001:0:4136:e378:8000:63bf:3fff:fdd2',
     '192.88.99.1',
+    '64:ff9b:1::a00:1',
   ])('refuses %s', (a) => expect(isForbiddenAddress(a)).toBe(true));
   it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])('allows %s', (a) =>
     expect(isForbiddenAddress(a)).toBe(false),
@@ -47,5 +48,10 @@ describe(AllowList.name, () => {
     expect(sut.hasAddress('::ffff:10.1.0.9')).toBe(true);
     expect(sut.hasAddress('10.2.0.1')).toBe(false);
     expect(sut.hasAddress('fd12::1')).toBe(true);
+  });
+  it('never lets an IPv6 entry allow an IPv4 address', () => {
+    const v6Only = new AllowList(['::/0']);
+    expect(v6Only.hasAddress('2001:db8::1')).toBe(true);
+    for (const a of ['127.0.0.1', '169.254.169.254', '::ffff:127.0.0.1']) expect(v6Only.hasAddress(a)).toBe(false);
   });
 });

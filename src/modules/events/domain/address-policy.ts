@@ -28,7 +28,8 @@ for (const [net, bits] of [
 ] as const)
   FORBIDDEN_V4.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  // Unspecified, loopback and the deprecated IPv4-compatible ::a.b.c.d, in every spelling.
+  // Unspecified, loopback and the deprecated IPv4-compatible ::a.b.c.d where embeddedV4 has not
+  // read it as its IPv4 address (the hexadecimal spellings, ::7f00:1).
   ['::', 96],
   // IPv4-mapped and -translated forms embeddedV4 does not read: refused rather than guessed at.
   ['::ffff:0:0', 96],
@@ -37,6 +38,7 @@ for (const [net, bits] of [
   ['2002::', 16],
   ['2001::', 32],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],
@@ -62,15 +64,18 @@ function embeddedV4(address: string): string | null {
 /** The operator's WEBHOOK_ALLOW_HOSTS: names matched exactly, addresses and CIDR ranges by containment. */
 export class AllowList {
   private readonly names = new Set<string>();
-  private readonly ranges = new BlockList();
+  // Apart, as FORBIDDEN_V4 and FORBIDDEN_V6 are: an IPv6 entry such as ::/0 must not allow IPv4.
+  private readonly v4 = new BlockList();
+  private readonly v6 = new BlockList();
 
   constructor(entries: readonly string[]) {
     for (const e of entries) {
       const [addr, bits] = e.split('/');
       const family = isIP(addr);
+      const list = family === 4 ? this.v4 : this.v6;
       if (family === 0) this.names.add(e.toLowerCase());
-      else if (bits !== undefined) this.ranges.addSubnet(addr, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
-      else this.ranges.addAddress(addr, family === 4 ? 'ipv4' : 'ipv6');
+      else if (bits !== undefined) list.addSubnet(addr, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
+      else list.addAddress(addr, family === 4 ? 'ipv4' : 'ipv6');
     }
   }
 
@@ -79,9 +84,9 @@ export class AllowList {
   }
 
   hasAddress(address: string): boolean {
-    const v4 = embeddedV4(address);
-    if (v4) return this.ranges.check(v4, 'ipv4');
-    return this.ranges.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+    const v4 = isIP(address) === 4 ? address : embeddedV4(address);
+    if (v4) return this.v4.check(v4, 'ipv4');
+    return this.v6.check(address, 'ipv6');
   }
 }
 

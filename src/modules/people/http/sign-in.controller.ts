@@ -52,14 +52,16 @@ export class SignInController {
   @Get('sign-in/callback')
   async callback(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const url = new URL(req.url, origin(req));
-    const state = url.searchParams.get('state');
-    const started = req.cookies[SIGN_IN_COOKIE];
-    reply.clearCookie(SIGN_IN_COOKIE, { ...COOKIE });
+    const state = url.searchParams.get('state') ?? '';
+    const cookie = signInCookie(state);
+    const started = cookie ? req.cookies[cookie] : undefined;
     try {
       // Only in the browser that began it: a callback link sent to someone else would otherwise
       // sign them in as the sender, and log their searches under the sender's name.
-      if (!state || !started || !sameText(state, started))
+      if (!cookie || !started || !sameText(state, started))
         throw new SignInRefused('This sign-in was started in another browser, or has expired. Please sign in again.');
+      // This attempt's cookie only: another sign-in begun in this browser (another tab) keeps its own.
+      reply.clearCookie(cookie, { ...COOKIE });
       const { id, expiresAt, returnTo } = await this.signIn.finish(url);
       reply.setCookie(PERSON_SESSION_COOKIE, id, { ...COOKIE, expires: expiresAt });
       await reply.redirect(returnTo ?? '/home', 303);
@@ -98,7 +100,8 @@ export class SignInController {
     try {
       const url = await this.signIn.begin(org, `${origin(req)}/sign-in/callback`, new Date(), returnPath(next));
       // The attempt's state, kept by this browser for the callback to match (see callback).
-      reply.setCookie(SIGN_IN_COOKIE, url.searchParams.get('state') ?? '', {
+      const state = url.searchParams.get('state') ?? '';
+      reply.setCookie(signInCookie(state) ?? SIGN_IN_COOKIE, state, {
         ...COOKIE,
         maxAge: SIGN_IN_ATTEMPT_TTL_MS / 1000,
       });
@@ -197,8 +200,17 @@ export class SignInController {
 }
 
 const COOKIE = { path: '/', httpOnly: true, secure: true, sameSite: 'lax' as const };
-/** Holds the state of the sign-in this browser began, until its callback (host-only, like the session's). */
+/** Holds the state of a sign-in this browser began, until its callback (host-only, like the session's). */
 const SIGN_IN_COOKIE = '__Host-gateway-sign-in';
+
+/**
+ * The cookie of the attempt whose state is `state`: one per attempt (named by the state's first
+ * characters), so that sign-ins begun in two tabs each keep theirs. Null for a state that is not
+ * one the gateway makes (43 base64url characters).
+ */
+function signInCookie(state: string): string | null {
+  return /^[A-Za-z0-9_-]{43}$/.test(state) ? `${SIGN_IN_COOKIE}-${state.slice(0, 12)}` : null;
+}
 
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -28,12 +28,15 @@ export class RectifyCaseHandler implements ICommandHandler<RectifyCaseCommand> {
         { field: 'person', message: 'or tier is required' },
       ]);
     // A rectification corrects a value; it does not remove one the case must have (erasure does that).
-    const emptied = person.filter(([k, v]) => v === null && REQUIRED_PERSON.includes(k)).map(([k]) => k);
+    const emptied = [
+      ...person.filter(([k, v]) => v === null && REQUIRED_PERSON.includes(k)).map(([k]) => `person.${k}`),
+      ...(input.tier === null ? ['tier'] : []),
+    ];
     if (emptied.length)
       throw new CaseException(
         CaseExceptionCode.RightsInvalid,
-        `A rectification gives the correct value: ${emptied.join(', ')} cannot be emptied (erase it instead).`,
-        emptied.map((k) => ({ field: `person.${k}`, message: 'must be the corrected value, not null' })),
+        `A rectification gives the correct value: ${emptied.join(', ')} cannot be emptied (erase instead).`,
+        emptied.map((field) => ({ field, message: 'must be the corrected value, not null' })),
       );
     const { fields, intent, notified } = await this.cases.transaction(async (tx) => {
       const c = await this.cases.lock(tx, crn);
