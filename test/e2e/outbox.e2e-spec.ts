@@ -84,9 +84,13 @@ describe('the event outbox (recordEvents)', () => {
       parties: ['nps-a'],
       link: `/agreements/${subject}`,
     });
+    // Ordered by the column, not by the output's text `seq` (as text, "10" sorts before "9").
     const seen = async (c: pg.Client) =>
-      (await c.query<{ seq: string; subject: string }>(`SELECT seq::text, subject FROM event_outbox ORDER BY seq`))
-        .rows;
+      (
+        await c.query<{ seq: string; subject: string }>(
+          `SELECT seq::text, subject FROM event_outbox ORDER BY event_outbox.seq`,
+        )
+      ).rows;
 
     it('does not make a change wait for another change that wrote events and is still open', async () => {
       const [first, second] = [await client(), await client()];
@@ -99,6 +103,22 @@ describe('the event outbox (recordEvents)', () => {
       await first.query('COMMIT');
       const subjects = (await seen(await client())).map((r) => r.subject);
       expect(subjects.slice(-2)).toEqual(['committed-second', 'open-first']);
+    });
+
+    it('stamps an event as its change commits, not as its transaction began', async () => {
+      const c = await client();
+      await c.query('BEGIN');
+      const began = (await c.query<{ t: Date }>('SELECT now() AS t')).rows[0].t;
+      await recordEvents(c, [event('stamped-at-commit')]);
+      await new Promise((r) => setTimeout(r, 300));
+      const beforeCommit = (await c.query<{ t: Date }>('SELECT clock_timestamp() AS t')).rows[0].t;
+      await c.query('COMMIT');
+      const [row] = (
+        await c.query<{ at: Date }>(`SELECT occurred_at AS at FROM event_outbox WHERE subject = 'stamped-at-commit'`)
+      ).rows;
+      // A change that began before a case's creation committed must not be stamped before it.
+      expect(row.at.getTime()).toBeGreaterThanOrEqual(beforeCommit.getTime());
+      expect(row.at.getTime() - began.getTime()).toBeGreaterThanOrEqual(300);
     });
 
     it('makes rows visible in seq order: a reader that has seen seq n never later finds a new row below n', async () => {
@@ -135,22 +155,6 @@ describe('the event outbox (recordEvents)', () => {
         ),
       ).rejects.toMatchObject({ code: '42501' });
       await expect(app.query(`DELETE FROM event_outbox_pending`)).rejects.toMatchObject({ code: '42501' });
-    });
-
-    it('stamps an event as its change commits, not as its transaction began', async () => {
-      const c = await client();
-      await c.query('BEGIN');
-      const began = (await c.query<{ t: Date }>('SELECT now() AS t')).rows[0].t;
-      await recordEvents(c, [event('stamped-at-commit')]);
-      await new Promise((r) => setTimeout(r, 300));
-      const beforeCommit = (await c.query<{ t: Date }>('SELECT clock_timestamp() AS t')).rows[0].t;
-      await c.query('COMMIT');
-      const [row] = (
-        await c.query<{ at: Date }>(`SELECT occurred_at AS at FROM event_outbox WHERE subject = 'stamped-at-commit'`)
-      ).rows;
-      // A change that began before a case's creation committed must not be stamped before it.
-      expect(row.at.getTime()).toBeGreaterThanOrEqual(beforeCommit.getTime());
-      expect(row.at.getTime() - began.getTime()).toBeGreaterThanOrEqual(300);
     });
   });
 });
