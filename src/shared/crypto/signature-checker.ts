@@ -1,6 +1,6 @@
 import { KeyObject, verify as verifySignature } from 'node:crypto';
 import type { CryptoKey, JWTPayload } from 'jose';
-import { findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
+import { DuplicateMember, findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
 
 /**
  * The one place where the gateway checks a JWS or a JWT signed by someone else: request tokens,
@@ -111,11 +111,6 @@ export interface JwtRules<K extends VerificationKey> extends JwsRules<K> {
 
 const normaliseTyp = (t: string) => (t.includes('/') ? t.toLowerCase() : `application/${t.toLowerCase()}`);
 
-/** ": duplicate member name ..." where parsing found one (see refuseDuplicateMembers), else nothing. */
-function detailOf(e: unknown): string {
-  return e instanceof SyntaxError && e.message.startsWith('duplicate member name') ? `: ${e.message}` : '';
-}
-
 /**
  * One part of a compact JWS as a JSON object decoded strictly (`what` names it in the refusal),
  * refusing text PostgreSQL cannot store with `unstorable_text` naming the member's path under `root`,
@@ -126,7 +121,10 @@ function decodePart(part: string, what: string, root: string): Record<string, un
   try {
     value = parseJwsJson(part);
   } catch (e) {
-    throw new SignatureRefused('malformed', `the ${what} is not base64url-encoded UTF-8 I-JSON${detailOf(e)}`);
+    throw new SignatureRefused(
+      'malformed',
+      `the ${what} is not base64url-encoded UTF-8 I-JSON${e instanceof DuplicateMember ? `: ${e.message}` : ''}`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new SignatureRefused('malformed', `the ${what} is not a JSON object`);

@@ -42,6 +42,14 @@ export function parseJwsJson(part: string): unknown {
   return value;
 }
 
+/** What refuseDuplicateMembers throws for a name given twice (a SyntaxError, as JSON.parse's are). */
+export class DuplicateMember extends SyntaxError {
+  constructor(readonly member: string) {
+    super(`duplicate member name ${JSON.stringify(member)}`);
+    this.name = 'DuplicateMember';
+  }
+}
+
 const isJsonSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /**
@@ -72,7 +80,7 @@ export function refuseDuplicateMembers(text: string): void {
       while (isJsonSpace(text.charCodeAt(next))) next++;
       if (members && text.charCodeAt(next) === 0x3a) {
         const name = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
-        if (members.has(name)) throw new SyntaxError(`duplicate member name ${JSON.stringify(name)}`);
+        if (members.has(name)) throw new DuplicateMember(name);
         members.add(name);
       }
       i = end;

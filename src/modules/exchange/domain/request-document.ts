@@ -1,7 +1,7 @@
 import { headerProblems, type SigningAlg } from '@shared/crypto/signature-checker.js';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '@shared/domain/vocabulary.js';
 import type { FieldError } from '@shared/errors/index.js';
-import { findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
+import { DuplicateMember, findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
 import { ExchangeException, ExchangeExceptionCode } from './exchange.exception.js';
 
 /** Explicit typing of a request JWS (RFC 8725 3.11): no other kind of JWT is taken as one. */
@@ -96,7 +96,7 @@ export function decodeRequestJws(body: string): DecodedRequestJws {
     header = parseJwsJson(h);
     payload = parseJwsJson(p);
   } catch (e) {
-    const duplicate = e instanceof SyntaxError && e.message.startsWith('duplicate member name');
+    const duplicate = e instanceof DuplicateMember;
     throw invalid(
       [
         {

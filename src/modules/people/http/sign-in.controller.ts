@@ -101,10 +101,8 @@ export class SignInController {
       const url = await this.signIn.begin(org, `${origin(req)}/sign-in/callback`, new Date(), returnPath(next));
       // The attempt's state, kept by this browser for the callback to match (see callback).
       const state = url.searchParams.get('state') ?? '';
-      reply.setCookie(signInCookie(state) ?? SIGN_IN_COOKIE, state, {
-        ...COOKIE,
-        maxAge: SIGN_IN_ATTEMPT_TTL_MS / 1000,
-      });
+      const cookie = signInCookie(state);
+      if (cookie) reply.setCookie(cookie, state, { ...COOKIE, maxAge: SIGN_IN_ATTEMPT_TTL_MS / 1000 });
       await reply.header('cache-control', 'no-store').redirect(url.href, 303);
     } catch (e) {
       await this.refused(reply, e);
@@ -200,7 +198,7 @@ export class SignInController {
 }
 
 const COOKIE = { path: '/', httpOnly: true, secure: true, sameSite: 'lax' as const };
-/** Holds the state of a sign-in this browser began, until its callback (host-only, like the session's). */
+/** Prefix of the cookies holding the state of a sign-in this browser began (host-only, like the session's). */
 const SIGN_IN_COOKIE = '__Host-gateway-sign-in';
 
 /**
