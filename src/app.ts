@@ -125,6 +125,10 @@ export async function createApp(
     (req as unknown as { startedAt: number }).startedAt = performance.now();
     reply.header('x-request-id', req.id);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    // Nothing is stored by a browser or a shared cache unless its route says otherwise: a route
+    // whose answer may be kept (checkpoints, tiles, the key set, static files) sets its own
+    // cache-control, which replaces this default. Case data, log entries and requests never do.
+    reply.header('cache-control', 'no-store');
     if (!req.url.startsWith('/docs') && !req.url.startsWith('/ig')) reply.header('content-security-policy', API_CSP);
     done();
   });

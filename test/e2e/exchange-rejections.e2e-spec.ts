@@ -198,6 +198,9 @@ describe('POST /exchange-requests rejections', () => {
       [{ provider: 'nobody-known' }, 'provider'],
       [{ extra: true }, 'extra'],
       [{ jti: 'short' }, 'jti'],
+      [{ aud: 'some-other-gateway' }, 'aud'],
+      [{ aud: { x: [1, 2] } }, 'aud'],
+      [{ sub: 12345 }, 'sub'],
     ];
     for (const [over, field] of cases) {
       let res!: Response;

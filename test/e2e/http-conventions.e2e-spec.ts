@@ -99,6 +99,23 @@ describe('HTTP conventions', () => {
       expectSecurityHeaders(await gw.http.get('/.well-known/jwks.json'));
     });
 
+    it('forbid caching unless a route allows it: no answer that holds case data or log entries is kept', async () => {
+      const ig = { ...police(), roles: ['ig-reviewer'] };
+      for (const [path, who] of [
+        ['/organisations', police()],
+        ['/exchange-requests?direction=outgoing', police()],
+        ['/agreements', police()],
+        ['/access-log', ig],
+        ['/access-log/export.csv', ig],
+      ] as const) {
+        const res = await gw.call('GET', path, who);
+        expect([path, res.status]).toEqual([path, 200]);
+        expect([path, res.headers['cache-control']]).toEqual([path, 'no-store']);
+      }
+      expect((await gw.http.get('/no-such-route')).headers['cache-control']).toBe('no-store');
+      expect((await gw.http.get('/.well-known/jwks.json')).headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+    });
+
     it('lock API responses down with default-src none', async () => {
       const res = await gw.call('GET', '/organisations', police());
       expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);

@@ -2,6 +2,9 @@ import type { OrgKind, Role } from './roles.js';
 
 export type AttrValue = string | number | boolean | string[];
 
+/** A `sub` as request tokens and request documents carry it: `user:<id>` or `system:<id>`. */
+export const ACTOR_SUBJECT = /^(user|system):[A-Za-z0-9._@:-]{1,128}$/;
+
 /** Who is acting, as vouched for by a verified request token. Passed explicitly to every command and query. */
 export interface Principal {
   /** Organisation id (`iss`). */

@@ -18,7 +18,7 @@ import {
   type OrganisationKeyLookup,
   type ResolvedOrganisationKey,
 } from './organisation-keys.port.js';
-import type { AttrValue, Principal } from './principal.js';
+import { ACTOR_SUBJECT, type AttrValue, type Principal } from './principal.js';
 import { ReplayStore } from './replay.store.js';
 import { effectiveRoles } from './roles.js';
 
@@ -27,7 +27,6 @@ import { REQUEST_TOKEN_TYPE } from './request-token.js';
 export { REQUEST_TOKEN_TYPE };
 const MAX_LIFETIME_S = 300;
 const SKEW_S = 60;
-const SUB = /^(user|system):[A-Za-z0-9._@:-]{1,128}$/;
 
 /** The signature checker's refusals as auth-failure reasons (the metric's labels and problem types). */
 const AUTH_REASON: Record<SignatureRefusalReason, AuthFailureReason> = {
@@ -154,7 +153,7 @@ export class SignedRequestGuard implements CanActivate {
       throw new AuthException('lifetime_too_long', `A request token may live at most ${MAX_LIFETIME_S} seconds.`);
     if (typeof claims.jti !== 'string' || claims.jti.length < 8 || claims.jti.length > 128)
       throw new AuthException('invalid_claims', 'The jti claim is required (8 to 128 characters).');
-    if (typeof claims.sub !== 'string' || !SUB.test(claims.sub))
+    if (typeof claims.sub !== 'string' || !ACTOR_SUBJECT.test(claims.sub))
       throw new AuthException('invalid_claims', 'The sub claim must be user:<id> or system:<id>.');
     if (claims.htm !== req.method)
       throw new AuthException('method_mismatch', 'The htm claim does not match the request method.');

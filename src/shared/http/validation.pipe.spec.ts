@@ -40,6 +40,13 @@ describe(GatewayValidationPipe.name, () => {
     });
   });
 
+  it('names a query parameter without a name as the query, not the body', async () => {
+    const refused = pipe.transform({ a: '1', '': 'x' }, { type: 'query', metatype: Outer });
+    await expect(refused).rejects.toMatchObject({
+      options: { errors: [{ field: '(query)', message: 'every query parameter must have a name' }] },
+    });
+  });
+
   it('leaves what it does not validate against a class alone (a page reads its own raw form)', async () => {
     const raw = parsed('{"constructor":"x"}');
     await expect(pipe.transform(raw, { type: 'body', metatype: Object })).resolves.toBe(raw);

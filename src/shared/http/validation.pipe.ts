@@ -26,7 +26,8 @@ export function inheritedMemberNames(value: unknown, path = '', out: FieldError[
 
 /**
  * Nest's ValidationPipe, refusing first the members it would otherwise drop unseen (see
- * INHERITED): the whitelist then answers every unknown member alike, 400 naming it.
+ * INHERITED): the whitelist then answers every unknown member alike, 400 naming it. A query
+ * parameter with no name (`?=x`, `?a=1&=`) is named `(query)`, not blamed on the body.
  */
 export class GatewayValidationPipe extends ValidationPipe {
   constructor(options: ValidationPipeOptions) {
@@ -37,6 +38,8 @@ export class GatewayValidationPipe extends ValidationPipe {
     // Only what the pipe validates against a DTO class (a page's raw form body is its own to check).
     if (metadata.type !== 'custom' && metadata.metatype && this.toValidate(metadata)) {
       const found = inheritedMemberNames(value);
+      if (metadata.type === 'query' && value !== null && typeof value === 'object' && Object.hasOwn(value, ''))
+        found.unshift({ field: '(query)', message: 'every query parameter must have a name' });
       if (found.length)
         throw new ValidationException(found, `The request is invalid: ${found.map((f) => f.field).join(', ')}.`);
     }

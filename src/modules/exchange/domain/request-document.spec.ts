@@ -5,6 +5,7 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 const jws = (header: unknown, payload: unknown) => `${b64(header)}.${b64(payload)}.c2ln`;
 const NOW = new Date('2026-03-02T10:00:00Z');
 const nowS = NOW.getTime() / 1000;
+const GATEWAY = 'probation-gateway';
 
 const claims = (over: Record<string, unknown> = {}) => ({
   iss: 'police-cleveland',
@@ -73,7 +74,7 @@ describe(decodeRequestJws.name, () => {
 
 describe(validateRequestClaims.name, () => {
   it('returns the document, with the justification trimmed and the agreement id lowercased', () => {
-    const c = validateRequestClaims(claims(), NOW);
+    const c = validateRequestClaims(claims(), NOW, GATEWAY);
     expect(c).toMatchObject({
       iss: 'police-cleveland',
       justification: 'IOM panel',
@@ -82,9 +83,19 @@ describe(validateRequestClaims.name, () => {
     });
   });
 
+  it('accepts an aud that is an array holding this gateway', () => {
+    expect(() =>
+      validateRequestClaims(claims({ aud: ['another-recipient', 'probation-gateway'] }), NOW, GATEWAY),
+    ).not.toThrow();
+  });
+
   it('accepts the registered optional claims sub, aud, exp and nbf', () => {
     expect(() =>
-      validateRequestClaims(claims({ sub: 'user:x', aud: 'probation-gateway', exp: nowS + 60, nbf: nowS - 5 }), NOW),
+      validateRequestClaims(
+        claims({ sub: 'user:x', aud: 'probation-gateway', exp: nowS + 60, nbf: nowS - 5 }),
+        NOW,
+        GATEWAY,
+      ),
     ).not.toThrow();
   });
 
@@ -108,15 +119,20 @@ describe(validateRequestClaims.name, () => {
     [{ agreementId: 'agreement-1' }, 'agreementId'],
     [{ iss: undefined }, 'iss'],
     [{ role: 'admin' }, 'role'],
+    [{ aud: 'some-other-gateway' }, 'aud'],
+    [{ aud: ['some-other-gateway'] }, 'aud'],
+    [{ aud: { x: [1, 2] } }, 'aud'],
+    [{ aud: ['probation-gateway', 7] }, 'aud'],
+    [{ sub: 12345 }, 'sub'],
+    [{ sub: [[[]]] }, 'sub'],
+    [{ sub: 'admin' }, 'sub'],
   ])('refuses %j naming %s', (over, field) => {
-    expect(fields(() => validateRequestClaims(claims(over), NOW))).toContain(field);
+    expect(fields(() => validateRequestClaims(claims(over), NOW, GATEWAY))).toContain(field);
   });
 
   it('names every bad claim at once', () => {
-    expect(fields(() => validateRequestClaims(claims({ crn: 1, purpose: 2, urgency: 3 }), NOW)).sort()).toEqual([
-      'crn',
-      'purpose',
-      'urgency',
-    ]);
+    expect(
+      fields(() => validateRequestClaims(claims({ crn: 1, purpose: 2, urgency: 3 }), NOW, GATEWAY)).sort(),
+    ).toEqual(['crn', 'purpose', 'urgency']);
   });
 });

@@ -1,3 +1,4 @@
+import { ACTOR_SUBJECT } from '@shared/auth/principal.js';
 import { headerProblems, type SigningAlg } from '@shared/crypto/signature-checker.js';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '@shared/domain/vocabulary.js';
 import type { FieldError } from '@shared/errors/index.js';
@@ -130,9 +131,16 @@ export function decodeRequestJws(body: string): DecodedRequestJws {
 /**
  * Checks every claim of a signature-verified request document and names each bad one. Freshness:
  * `iat` at most five minutes old and at most a minute ahead of the gateway's clock, so a captured
- * request cannot be submitted again much later (the jti is also unique per organisation).
+ * request cannot be submitted again much later (the jti is also unique per organisation). The
+ * optional registered claims are checked as a request token's are: an `aud` must name this
+ * gateway (`gatewayId`; a string, or an array of strings holding it, RFC 7519 4.1.3), so a
+ * document addressed to another recipient is not taken here; a `sub` is `user:<id>` or `system:<id>`.
  */
-export function validateRequestClaims(payload: Record<string, unknown>, now: Date): ExchangeRequestClaims {
+export function validateRequestClaims(
+  payload: Record<string, unknown>,
+  now: Date,
+  gatewayId: string,
+): ExchangeRequestClaims {
   const errors: FieldError[] = [];
   const err = (field: string, message: string) => errors.push({ field, message });
   const nowS = Math.floor(now.getTime() / 1000);
@@ -140,8 +148,22 @@ export function validateRequestClaims(payload: Record<string, unknown>, now: Dat
   for (const name of Object.keys(payload)) {
     if (!DOCUMENT_CLAIMS.includes(name) && !OPTIONAL_CLAIMS.includes(name)) err(name, `unknown claim "${name}"`);
   }
-  const { iss, iat, jti, provider, crn, purpose, dataCategories, justification, urgency, agreementId, exp, nbf } =
-    payload;
+  const {
+    iss,
+    iat,
+    jti,
+    provider,
+    crn,
+    purpose,
+    dataCategories,
+    justification,
+    urgency,
+    agreementId,
+    exp,
+    nbf,
+    sub,
+    aud,
+  } = payload;
   if (typeof iss !== 'string' || !SLUG.test(iss)) err('iss', 'must be the requesting organisation id');
   if (typeof iat !== 'number' || !Number.isFinite(iat))
     err('iat', 'is required: the signing time in seconds since the epoch');
@@ -152,6 +174,10 @@ export function validateRequestClaims(payload: Record<string, unknown>, now: Dat
     err('exp', 'must be a number of seconds, not in the past');
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowS + CLOCK_SKEW_S))
     err('nbf', 'must be a number of seconds, not in the future');
+  if (sub !== undefined && (typeof sub !== 'string' || !ACTOR_SUBJECT.test(sub)))
+    err('sub', 'must be user:<id> or system:<id>');
+  if (aud !== undefined && !namesAudience(aud, gatewayId))
+    err('aud', `must name this gateway, ${gatewayId} (a string, or an array of strings that holds it)`);
   if (typeof jti !== 'string' || !JTI.test(jti))
     err('jti', 'is required: 8 to 128 printable characters, unique per request');
   if (typeof provider !== 'string' || !SLUG.test(provider) || provider.length > 64)
@@ -192,4 +218,9 @@ export function validateRequestClaims(payload: Record<string, unknown>, now: Dat
     urgency: urgency as ExchangeRequestClaims['urgency'],
     agreementId: (agreementId as string).toLowerCase(),
   };
+}
+
+function namesAudience(aud: unknown, gatewayId: string): boolean {
+  if (typeof aud === 'string') return aud === gatewayId;
+  return Array.isArray(aud) && aud.every((a) => typeof a === 'string') && aud.includes(gatewayId);
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
@@ -44,6 +46,7 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
     private readonly release: ExchangeRelease,
     private readonly log: ExchangeLog,
     private readonly logger: JsonLogger,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'gatewayId'>,
   ) {}
 
   async execute({ principal: p, body }: SubmitExchangeRequestCommand): Promise<SubmitExchangeRequestResult> {
@@ -87,7 +90,7 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
         `The request JWS is signed for ${iss}, but the bearer token is ${p.org}'s.`,
       );
     await this.verifier.verify(jws, p, now);
-    const claims = validateRequestClaims(jws.payload, now);
+    const claims = validateRequestClaims(jws.payload, now, this.config.gatewayId);
     const provider = await this.orgs.get(claims.provider);
     if (!provider || provider.status !== 'ACTIVE' || provider.kind === 'GATEWAY') {
       throw new ExchangeException(
