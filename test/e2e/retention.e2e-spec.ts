@@ -146,6 +146,20 @@ describe('Retention, rectification, erasure and restriction', () => {
       });
       expect(part.status).toBe(400);
       expect(part.body.errors[0].field).toBe('parts');
+      // null is not "left out": "parts": null must not read as "erase the whole case".
+      for (const [path, method, body, field] of [
+        ['/cases/S000001/erasure', 'POST', { reason: 'Recorded in error', parts: null }, 'parts'],
+        ['/cases/S000001/erasure', 'POST', { reason: '     ' }, 'reason'],
+        ['/cases/S000001/erasure', 'POST', { reason: ' \t ', parts: ['iom'] }, 'reason'],
+        ['/cases/S000001/rectifications', 'POST', { reason: '    ', tier: 'B2' }, 'reason'],
+        ['/cases/S000001/restriction', 'PUT', { reason: '   ' }, 'reason'],
+      ] as const) {
+        const res = await gw.call(method, path, sys(NPS), body);
+        expect([path, JSON.stringify(body), res.status]).toEqual([path, JSON.stringify(body), 400]);
+        expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+      }
+      const after = await gw.call('GET', '/cases/S000001?purpose=IOM', sys(NPS));
+      expect([after.status, after.body.person]).toEqual([200, before.person]);
       const noReason = await gw.call('PUT', '/cases/S000001/restriction', sys(NPS), {});
       expect(noReason.status).toBe(400);
       const om = await gw.call(

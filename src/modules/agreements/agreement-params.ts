@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AGREEMENT_STATUSES, type AgreementStatus } from './domain/agreement-terms.js';
+import { Omittable } from '@shared/http/validators.js';
 
 export class AgreementIdParam {
   @ApiProperty({ description: 'Agreement id', format: 'uuid' })
@@ -20,12 +21,12 @@ export class AgreementVersionParam extends AgreementIdParam {
 
 export class ListAgreementsParams {
   @ApiPropertyOptional({ enum: AGREEMENT_STATUSES })
-  @IsOptional()
+  @Omittable()
   @IsIn(AGREEMENT_STATUSES, { message: `status must be one of ${AGREEMENT_STATUSES.join(', ')}` })
   status?: AgreementStatus;
 
   @ApiPropertyOptional({ description: 'Only agreements this organisation is or was party to' })
-  @IsOptional()
+  @Omittable()
   @MaxLength(64)
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'party must be an organisation id' })
   party?: string;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { validateSync } from 'class-validator';
-import { IsRfc3339 } from './validators.js';
+import { IsArray, IsIn, IsOptional, IsString, validateSync } from 'class-validator';
+import { HasText, IsRfc3339, Omittable } from './validators.js';
 
 class At {
   @IsRfc3339()
@@ -40,5 +40,42 @@ describe('IsRfc3339', () => {
     undefined,
   ])('refuses %s', (at) => {
     expect(errors(at)).toEqual(['at must be an RFC 3339 date-time such as 2025-01-31T09:00:00Z']);
+  });
+});
+
+class Erasure {
+  @HasText(3)
+  reason: unknown;
+
+  @Omittable()
+  @IsArray()
+  @IsIn(['iom', 'mappa'], { each: true })
+  parts?: unknown;
+
+  @IsOptional()
+  @IsString()
+  ended?: unknown;
+}
+
+const failing = (o: Partial<Erasure>) => validateSync(Object.assign(new Erasure(), o)).map((e) => e.property);
+
+describe('Omittable', () => {
+  it('lets a member be left out', () => {
+    expect(failing({ reason: 'ended' })).toEqual([]);
+  });
+
+  it("validates a null, unlike IsOptional: null is a value, not 'left out'", () => {
+    expect(failing({ reason: 'ended', parts: null })).toEqual(['parts']);
+    expect(failing({ reason: 'ended', ended: null })).toEqual([]);
+  });
+});
+
+describe('HasText', () => {
+  it.each([['   '], [' \t\n '], ['a  '], [''], [7], [null]])('refuses %j', (reason) => {
+    expect(failing({ reason })).toEqual(['reason']);
+  });
+
+  it('counts the characters between the white space at the ends', () => {
+    expect(failing({ reason: '  abc  ' })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { registerDecorator, ValidateBy, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { parseRfc3339 } from '@shared/domain/rfc3339.js';
 
 /** A calendar date (YYYY-MM-DD) or date-time that is real and not in the future. */
@@ -39,6 +39,36 @@ export function IsRfc3339(options?: ValidationOptions): PropertyDecorator {
         validate: (v: unknown) => typeof v === 'string' && parseRfc3339(v) !== null,
         defaultMessage: (args) =>
           `${args?.property ?? 'value'} must be an RFC 3339 date-time such as 2025-01-31T09:00:00Z`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * The member may be left out; when it is present it is validated, `null` included, so the
+ * member's own checks refuse a null. (class-validator's IsOptional skips null as well as
+ * undefined: `"parts": null` in an erasure read as "no parts" and erased the whole case.) Use
+ * IsOptional only where null is a value the member takes, typed `| null`.
+ */
+export function Omittable(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
+/**
+ * A string with at least `min` characters besides the white space at its ends: a reason or note
+ * made of spaces says nothing, and the log and the record must say why. (Its upper bound is
+ * Length's, on the string as sent.)
+ */
+export function HasText(min: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasText',
+      constraints: [min],
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && v.trim().length >= min,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must hold at least ${min} character${min === 1 ? '' : 's'} besides white space`,
       },
     },
     options,

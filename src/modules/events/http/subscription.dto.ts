@@ -5,13 +5,13 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
 } from 'class-validator';
 import { EVENT_TYPES } from '@shared/events/index.js';
+import { Omittable } from '@shared/http/validators.js';
 
 export class CreateSubscriptionDto {
   @ApiProperty({
@@ -39,7 +39,7 @@ export class CreateSubscriptionDto {
     description:
       'v1a (default): Ed25519 under the gateway keys of /.well-known/jwks.json; v1: HMAC-SHA256 with a secret returned once, at creation',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(['v1a', 'v1'])
   signature?: 'v1a' | 'v1';
 }
@@ -52,12 +52,12 @@ export class SubscriptionIdParam {
 
 export class EventFeedQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page; omit (or 0) to start at the oldest event' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{1,18}$/, { message: 'after must be a cursor returned as nextCursor' })
   after?: string;
 
   @ApiPropertyOptional({ description: 'Events scanned per page, 1-500 (default 100)' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^([1-9]\d{0,1}|[1-4]\d\d|500)$/, { message: 'limit must be an integer from 1 to 500' })
   limit?: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { IsRfc3339 } from '@shared/http/validators.js';
+import { IsRfc3339, Omittable, HasText } from '@shared/http/validators.js';
 import { CRN, ORG_ID } from '@modules/access-log/index.js';
 import {
   BREACH_SEVERITIES,
@@ -16,21 +16,21 @@ const MAX_LINKS = 500;
 /** What a breach touches and how bad it is: recorded first, and replaceable by any later change. */
 class BreachFactsDto {
   @ApiPropertyOptional({ type: [String], example: ['X123456'], description: 'CRNs of the people affected' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(MAX_LINKS)
   @Matches(CRN, { each: true, message: 'each crn must be one capital letter and six digits' })
   crns?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Agreements under which the data was shared' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(MAX_LINKS)
   @IsUUID('all', { each: true, message: 'each agreementId must be a UUID' })
   agreementIds?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['police-cleveland'], description: 'Partner organisations involved' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(MAX_LINKS)
   @Matches(ORG_ID, { each: true, message: 'each partnerOrg must be an organisation id (lowercase slug)' })
@@ -51,6 +51,7 @@ export class RecordBreachDto extends BreachFactsDto {
   @ApiProperty({ example: 'Risk summary e-mailed to the wrong police force mailbox' })
   @IsString()
   @Length(10, 4000)
+  @HasText(10)
   summary: string;
 
   @ApiProperty({ example: '2026-12-01T09:30:00Z', description: 'When the organisation became aware of it' })
@@ -58,7 +59,7 @@ export class RecordBreachDto extends BreachFactsDto {
   discoveredAt: string;
 
   @ApiPropertyOptional({ example: '2026-11-30T16:00:00Z', description: 'When it happened, if known' })
-  @IsOptional()
+  @Omittable()
   @IsRfc3339()
   occurredAt?: string;
 
@@ -85,39 +86,42 @@ export class ChangeBreachDto extends BreachFactsDto {
   @ApiProperty({ example: 'Reported to the ICO by telephone; reference given', description: 'Why the change' })
   @IsString()
   @Length(3, 2000)
+  @HasText(3)
   note: string;
 
   @ApiPropertyOptional({ enum: BREACH_STATUSES })
-  @IsOptional()
+  @Omittable()
   @IsIn(BREACH_STATUSES, { message: `status must be one of ${BREACH_STATUSES.join(', ')}` })
   status?: BreachStatus;
 
   @ApiPropertyOptional({ example: 'Risk summary e-mailed to the wrong police force mailbox' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(10, 4000)
+  @HasText(10)
   summary?: string;
 
   @ApiPropertyOptional({ enum: BREACH_SEVERITIES })
-  @IsOptional()
+  @Omittable()
   @IsIn(BREACH_SEVERITIES, { message: `severity must be one of ${BREACH_SEVERITIES.join(', ')}` })
   severity?: BreachSeverity;
 
   @ApiPropertyOptional({ example: '2026-12-02T11:00:00Z', description: 'When it was reported to the ICO' })
-  @IsOptional()
+  @Omittable()
   @IsRfc3339()
   icoReportedAt?: string;
 
   @ApiPropertyOptional({ example: 'ICO/00123456', description: "The ICO's case reference" })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 100)
   icoReference?: string;
 
   @ApiPropertyOptional({ description: 'Why the breach is unlikely to result in a risk to people (art. 33(1))' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(10, 2000)
+  @HasText(10)
   notReportableReason?: string;
 
   toChange(): BreachChange {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { IsRfc3339 } from '@shared/http/validators.js';
+import { IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsRfc3339, Omittable, HasText } from '@shared/http/validators.js';
 import {
   AccessLogSearchDto,
   CrnParam as AccessLogCrnParam,
@@ -40,19 +40,19 @@ export class CheckpointQueryDto {
   @ApiPropertyOptional({
     description: 'A checkpoint covering at least this many entries (signed now if the latest is older)',
   })
-  @IsOptional()
+  @Omittable()
   @Matches(SIZE, { message: 'atLeast must be a non-negative integer' })
   atLeast?: string;
 }
 
 export class FlagsQueryDto {
   @ApiPropertyOptional({ example: '2025-11-01T00:00:00Z', description: 'Default: 7 days before `to`' })
-  @IsOptional()
+  @Omittable()
   @IsRfc3339()
   from?: string;
 
   @ApiPropertyOptional({ example: '2025-11-08T00:00:00Z', description: 'Default: now' })
-  @IsOptional()
+  @Omittable()
   @IsRfc3339()
   to?: string;
 }
@@ -60,7 +60,7 @@ export class FlagsQueryDto {
 /** GET /ig/api/flags: the range, and whether to list only flags nobody has reviewed. */
 export class FlagsFilterDto extends FlagsQueryDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only flags not yet reviewed' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['true', 'false'], { message: 'unreviewed must be true or false' })
   unreviewed?: string;
 }
@@ -77,6 +77,7 @@ export class FlagReviewDto {
   @ApiProperty({ example: "Checked with the officer's manager: emergency recall, justified." })
   @IsString({ message: 'note must be a string' })
   @Length(1, 2000, { message: 'note must be 1 to 2000 characters' })
+  @HasText(1)
   note: string;
 }
 

@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { Matches } from 'class-validator';
 import { SIZE } from '../../access-log.params.js';
+import { Omittable } from '@shared/http/validators.js';
 
 const MAX_REPORT_PAGE = 1000;
 
 export class SubjectAccessReportQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
+  @Omittable()
   @Matches(SIZE, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_REPORT_PAGE, default: 200 })
-  @IsOptional()
+  @Omittable()
   @Matches(/^([1-9][0-9]{0,2}|1000)$/, { message: `limit must be an integer from 1 to ${MAX_REPORT_PAGE}` })
   limit?: string;
 

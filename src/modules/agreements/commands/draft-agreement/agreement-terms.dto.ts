@@ -10,7 +10,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsRFC3339,
   IsString,
   Length,
@@ -21,6 +20,7 @@ import {
 } from 'class-validator';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '@shared/domain/vocabulary.js';
 import { PARTY_ROLES, type PartyRole } from '../../domain/agreement-terms.js';
+import { Omittable } from '@shared/http/validators.js';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** A reference as document registers write them (DPIA-2026-014, IG/DPIA/17): printable, no free prose. */
@@ -42,7 +42,7 @@ export class PartyDto {
     default: true,
     description: 'Whether the party is a controller of the shared data (default true)',
   })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   controller?: boolean;
 }
@@ -50,7 +50,7 @@ export class PartyDto {
 /** Lawful basis per purpose; only purposes the agreement lists. */
 export class LawfulBasisByPurposeDto implements Partial<Record<Purpose, string[]>> {
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -59,7 +59,7 @@ export class LawfulBasisByPurposeDto implements Partial<Record<Purpose, string[]
   IOM?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -68,7 +68,7 @@ export class LawfulBasisByPurposeDto implements Partial<Record<Purpose, string[]
   MAPPA?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -77,7 +77,7 @@ export class LawfulBasisByPurposeDto implements Partial<Record<Purpose, string[]
   RISK_MANAGEMENT?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -86,7 +86,7 @@ export class LawfulBasisByPurposeDto implements Partial<Record<Purpose, string[]
   RECALL?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -95,7 +95,7 @@ export class LawfulBasisByPurposeDto implements Partial<Record<Purpose, string[]
   COURT_REPORT?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -110,13 +110,13 @@ export class SpecialCategoryConditionsDto {
     example:
       'DPA 2018 s.35(5) and Sch.8 para 1 (statutory purposes); health information limited to risk-relevant conditions',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(10, 1000)
   HEALTH?: string;
 
   @ApiPropertyOptional({ example: 'Criminal Justice Act 2003 s.325; victim safety planning' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(10, 1000)
   VICTIMS?: string;
@@ -140,7 +140,7 @@ export class ContactDto {
   email: string;
 
   @ApiPropertyOptional({ example: 'Single point of contact' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 200)
   role?: string;
@@ -204,7 +204,7 @@ export class AgreementTermsDto {
   lawfulBasis: string[];
 
   @ApiPropertyOptional({ type: LawfulBasisByPurposeDto, description: 'Lawful basis per purpose, where they differ' })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   @ValidateNested()
   @Type(() => LawfulBasisByPurposeDto)
@@ -214,7 +214,7 @@ export class AgreementTermsDto {
     type: SpecialCategoryConditionsDto,
     description: 'Required for each of HEALTH and VICTIMS the agreement includes',
   })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   @ValidateNested()
   @Type(() => SpecialCategoryConditionsDto)
@@ -230,7 +230,7 @@ export class AgreementTermsDto {
     type: [String],
     example: ['Data exchanged only through the gateway over TLS 1.3', 'Access limited to vetted staff'],
   })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
@@ -256,7 +256,7 @@ export class AgreementTermsDto {
     example: 12,
     description: 'Months between reviews after reviewBy while this version is in force (omit for a single review)',
   })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(120)
@@ -266,14 +266,14 @@ export class AgreementTermsDto {
     example: 'DPIA-2026-014',
     description: 'Reference of the data protection impact assessment the sharing rests on (DPA 2018 s.64)',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(3, 100)
   @Matches(DPIA_REFERENCE, { message: 'dpiaReference must be letters, digits and . / _ - : or spaces' })
   dpiaReference?: string;
 
   @ApiPropertyOptional({ type: [ContactDto] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(60)
   @ValidateNested({ each: true })
@@ -284,7 +284,7 @@ export class AgreementTermsDto {
     type: TerminationDto,
     description: 'How the agreement ends: notice and what happens to shared data',
   })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   @ValidateNested()
   @Type(() => TerminationDto)

@@ -7,7 +7,6 @@ import {
   IsIn,
   IsNumber,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -15,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsPastDate, IsRfc3339 } from '@shared/http/validators.js';
+import { IsPastDate, IsRfc3339, Omittable } from '@shared/http/validators.js';
 import { SEVERITIES } from '../../domain/case.types.js';
 import { RoshDto } from '../upsert-case/upsert-case.dto.js';
 
@@ -34,7 +33,7 @@ export class ScoresDto {
     description: 'Predictor algorithm versions, so later predictors can coexist',
     example: 'OGRS3/OGP1/OVP1/RSR1',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 60)
   algorithmVersion?: string;
@@ -44,7 +43,7 @@ export class NeedDto {
   @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES) severity: (typeof SEVERITIES)[number];
   @ApiProperty() @IsBoolean() linkedToHarm: boolean;
   @ApiProperty() @IsBoolean() linkedToReoffending: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) notes?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(0, 2000) notes?: string;
 }
 
 export class NeedsDto {
@@ -76,11 +75,11 @@ export class RiskManagementPlanDto {
 
 export class SensitiveDto {
   @ApiPropertyOptional({ description: 'special category: health' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 4000)
   health?: string;
-  @ApiPropertyOptional({ description: 'victim details' }) @IsOptional() @IsString() @Length(1, 4000) victims?: string;
+  @ApiPropertyOptional({ description: 'victim details' }) @Omittable() @IsString() @Length(1, 4000) victims?: string;
 }
 
 export class RecordAssessmentDto {
@@ -99,7 +98,7 @@ export class RecordAssessmentDto {
   @Type(() => RiskManagementPlanDto)
   riskManagementPlan: RiskManagementPlanDto;
   @ApiPropertyOptional({ type: SensitiveDto })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   @ValidateNested()
   @Type(() => SensitiveDto)

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
+import { HasText } from '@shared/http/validators.js';
 
 export class RequestTransferDto {
   @ApiProperty({ example: 'nps-north-east' })
@@ -10,6 +11,7 @@ export class RequestTransferDto {
   @ApiProperty({ example: 'RoSH assessed HIGH; NPS to manage' })
   @IsString()
   @Length(3, 1000)
+  @HasText(3)
   reason: string;
 }
 

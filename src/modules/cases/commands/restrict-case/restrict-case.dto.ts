@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { HasText } from '@shared/http/validators.js';
 
 export class RestrictCaseDto {
   @ApiProperty({
@@ -8,5 +9,6 @@ export class RestrictCaseDto {
   })
   @IsString()
   @Length(3, 1000)
+  @HasText(3)
   reason: string;
 }

@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsPastDate } from '@shared/http/validators.js';
+import { IsPastDate, Omittable } from '@shared/http/validators.js';
 import { RISK_LEVELS, TIERS, type RiskLevel, type Tier } from '../../domain/case.types.js';
 
 const NAME = /^[\p{L}\p{M}' .-]+$/u;
@@ -40,7 +40,7 @@ export class PersonDto {
   dateOfBirth: string;
 
   @ApiPropertyOptional({ example: '2004/0012345A' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{4}\/\d{7}[A-Z]$/, { message: 'pncId must look like 2004/0012345A' })
   pncId?: string;
 }

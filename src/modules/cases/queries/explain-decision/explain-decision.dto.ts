@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -17,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PURPOSES, type Purpose } from '@shared/domain/vocabulary.js';
+import { Omittable } from '@shared/http/validators.js';
 
 export class ExplainPrincipalDto {
   @ApiProperty({ example: 'police-cleveland' })
@@ -31,9 +31,9 @@ export class ExplainPrincipalDto {
   @Length(1, 64, { each: true })
   roles: string[];
 
-  @ApiPropertyOptional({ example: { force: 'cleveland' } }) @IsOptional() @IsObject() attrs?: Record<string, string>;
+  @ApiPropertyOptional({ example: { force: 'cleveland' } }) @Omittable() @IsObject() attrs?: Record<string, string>;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() breakGlass?: boolean;
+  @ApiPropertyOptional() @Omittable() @IsBoolean() breakGlass?: boolean;
 }
 
 /** An agreement version an access-log entry names (its `agreement`). */
@@ -53,7 +53,7 @@ export class ExplainDecisionDto {
   crn: string;
   @ApiProperty({ enum: PURPOSES }) @IsIn(PURPOSES) purpose: Purpose;
   @ApiPropertyOptional({ enum: ['summary', 'case'], default: 'summary' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['summary', 'case'])
   view?: 'summary' | 'case';
 
@@ -62,7 +62,7 @@ export class ExplainDecisionDto {
       "Replay with this policy version (an access-log entry's policyVersion) instead of the one in force; unknown: 400",
     example: 'sha256:5f0c4e0d2b0c3f6d8c2a4d9e6b1f7a3c5e8d0b2a4c6e8f0a2b4c6d8e0f2a4b6c',
   })
-  @IsOptional()
+  @Omittable()
   @Matches(/^sha256:[0-9a-f]{64}$/, { message: 'policyVersion must be sha256: and 64 lowercase hex digits' })
   policyVersion?: string;
 
@@ -71,7 +71,7 @@ export class ExplainDecisionDto {
     description:
       "Replay relying on this agreement version (an access-log entry's agreement) instead of the agreements in force; unknown, or one the caller's organisation is not party to: 400",
   })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   @ValidateNested()
   @Type(() => ExplainAgreementDto)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { PURPOSES, type Purpose } from '@shared/domain/vocabulary.js';
+import { Omittable } from '@shared/http/validators.js';
 
 /**
  * POST /people/search. Exactly one way to search: `pnc`, or `givenName`, `familyName` and
@@ -9,7 +10,7 @@ import { PURPOSES, type Purpose } from '@shared/domain/vocabulary.js';
  */
 export class SearchPeopleDto {
   @ApiPropertyOptional({ example: '2004/0012345A', description: 'Police National Computer ID' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(20)
   pnc?: string;
@@ -18,19 +19,19 @@ export class SearchPeopleDto {
     example: 'Ann',
     description: 'With familyName and dateOfBirth; matched without regard to case',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   givenName?: string;
 
   @ApiPropertyOptional({ example: 'Example' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   familyName?: string;
 
   @ApiPropertyOptional({ example: '1985-03-14', format: 'date' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(20)
   dateOfBirth?: string;
@@ -39,7 +40,7 @@ export class SearchPeopleDto {
     example: 'X123456',
     description: 'Whether the caller may know of this CRN, and may read its summary',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(20)
   crn?: string;

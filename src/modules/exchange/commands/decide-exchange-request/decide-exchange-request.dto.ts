@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { HasText } from '@shared/http/validators.js';
 
 export class DecideExchangeRequestDto {
   @ApiProperty({ enum: ['APPROVE', 'REFUSE'] })
@@ -10,7 +11,7 @@ export class DecideExchangeRequestDto {
   @IsString()
   @MinLength(1)
   @MaxLength(1000)
-  @Matches(/\S/, { message: 'reason must not be blank' })
+  @HasText(1)
   reason: string;
 }
 
