@@ -308,6 +308,16 @@ describe('Retention, rectification, erasure and restriction', () => {
       expect(
         (await gw.sql(`SELECT 1 FROM event_outbox WHERE crn = 'S000002' AND occurred_at < $1`, [created])).length,
       ).toBeGreaterThan(0);
+      // Whoever received the erased record is not told of rights exercised on the new one: to
+      // them it is unknown, and a notice would say it exists (it is restricted, here).
+      const restricted = await gw.call('PUT', '/cases/S000002/restriction', dataOwner(NPS), { reason: 'Contested' });
+      expect([restricted.status, restricted.body.notified]).toEqual([200, []]);
+      const rectified = await gw.call('POST', '/cases/S000002/rectifications', dataOwner(NPS), {
+        reason: 'Tier recorded wrongly',
+        tier: 'B2',
+      });
+      expect([rectified.status, rectified.body.notified]).toEqual([200, []]);
+      expect((await gw.call('DELETE', '/cases/S000002/restriction', dataOwner(NPS))).status).toBe(200);
     });
 
     it('delivers case.rectified, case.erased and case.restricted to exactly those recipients, with ids only', async () => {

@@ -297,11 +297,15 @@ export class PgCaseRepository extends CaseRepository {
   ): Promise<string[]> {
     // The log's own columns say who received something about the CRN; which fields is in the
     // stored entry (its canonical JSON). An entry pruned under the log's retention period no
-    // longer names the CRN (its body columns are NULL), so it counts for nobody.
+    // longer names the CRN (its body columns are NULL), so it counts for nobody. Only this
+    // record's entries count: a CRN erased and allocated again is a new record, and whoever
+    // received the earlier one must not be told (and so learn) that the new one exists. Entries
+    // made before the record was created are the earlier record's.
     const rows = await tx.query<{ org: string }[]>(
       `SELECT DISTINCT org FROM (
          SELECT recipient_org AS org, convert_from(entry, 'UTF8')::jsonb -> 'fieldsReleased' AS released FROM access_log_entries
-          WHERE crn = $1 AND decision = 'ALLOW' AND recipient_org IS NOT NULL AND recipient_org <> $2) e
+          WHERE crn = $1 AND decision = 'ALLOW' AND recipient_org IS NOT NULL AND recipient_org <> $2
+            AND ts >= coalesce((SELECT created_at FROM cases WHERE crn = $1), '-infinity')) e
         WHERE CASE WHEN $3::text[] IS NULL THEN jsonb_array_length(coalesce(released, '[]')) > 0
                    ELSE coalesce(jsonb_exists_any(released, $3::text[]), false) END
         ORDER BY 1`,
