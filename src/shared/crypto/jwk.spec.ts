@@ -1,6 +1,22 @@
 import { CompactSign, compactVerify } from 'jose';
 import { aKey, invalidJwks } from '@test/factories/jwk.factory.js';
-import { importPublicJwk, thumbprint, validatePublicJwk } from './jwk.js';
+import { importPublicJwk, isWeakEd25519Key, thumbprint, validatePublicJwk } from './jwk.js';
+
+/** The eight small-order points of edwards25519 and non-canonical encodings (y >= p), as libsodium lists them. */
+const WEAK_ED25519 = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000080',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+];
 
 describe(validatePublicJwk.name, () => {
   it('accepts an EC P-256 public key and normalises it', async () => {
@@ -41,6 +57,31 @@ describe(validatePublicJwk.name, () => {
     const r = await validatePublicJwk(await make());
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problem).toMatch(problem);
+  });
+});
+
+describe(isWeakEd25519Key.name, () => {
+  it.each(WEAK_ED25519)('finds %s weak', (hex) => {
+    expect(isWeakEd25519Key(Buffer.from(hex, 'hex'))).toBe(true);
+  });
+
+  it('finds real keys sound', async () => {
+    for (let i = 0; i < 20; i++) {
+      const { publicJwk } = await aKey(`k${i}`, 'EdDSA');
+      expect(isWeakEd25519Key(Buffer.from(publicJwk.x as string, 'base64url'))).toBe(false);
+    }
+  });
+
+  it('is refused at registration, naming why', async () => {
+    for (const hex of WEAK_ED25519) {
+      const r = await validatePublicJwk({
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: Buffer.from(hex, 'hex').toString('base64url'),
+        kid: 'zero',
+      });
+      expect(!r.ok && r.problem).toMatch(/small order/);
+    }
   });
 });
 

@@ -18,6 +18,24 @@ export interface PublicJwk {
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
+const P25519 = (1n << 255n) - 19n;
+/** The y of the order-8 points of edwards25519 (the other order-8 points have y = p - Y8). */
+const Y8 = 0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n;
+const SMALL_ORDER_Y = [0n, 1n, P25519 - 1n, Y8, P25519 - Y8];
+
+/**
+ * Whether a 32-byte Ed25519 public key is one no private key stands behind: a point of small order
+ * (the eight torsion points have y = 0, 1, -1 or +-Y8, whatever x's sign) or a y not below p (no
+ * canonical encoding). Under such a key a signature can be made without any secret (R the identity,
+ * S = 0 verifies for many messages), so it is never registered and never verifies anything.
+ */
+export function isWeakEd25519Key(x: Uint8Array): boolean {
+  if (x.length !== 32) return true;
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? x[i] & 0x7f : x[i]);
+  return y >= P25519 || SMALL_ORDER_Y.includes(y);
+}
+
 function b64len(s: unknown, bytes: number): boolean {
   return typeof s === 'string' && B64URL.test(s) && Buffer.from(s, 'base64url').length === bytes;
 }
@@ -53,6 +71,11 @@ export async function validatePublicJwk(
   } else if (j.kty === 'OKP') {
     if (j.crv !== 'Ed25519') return { ok: false, problem: 'OKP keys must use the Ed25519 curve' };
     if (!b64len(j.x, 32) || 'y' in j) return { ok: false, problem: 'x must be a 32-byte base64url public key' };
+    if (isWeakEd25519Key(Buffer.from(j.x as string, 'base64url')))
+      return {
+        ok: false,
+        problem: 'x is a point of small order or not canonically encoded: signatures under it could be forged',
+      };
     if (j.alg !== undefined && j.alg !== 'EdDSA' && j.alg !== 'Ed25519')
       return { ok: false, problem: 'an Ed25519 key must have alg EdDSA' };
     alg = 'EdDSA';

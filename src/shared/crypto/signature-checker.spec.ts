@@ -8,6 +8,7 @@ import {
   type SignatureRefusalReason,
   type VerificationKey,
 } from './signature-checker.js';
+import { importPublicJwk } from './jwk.js';
 
 const TYP = 'test+jwt';
 const AUD = 'probation-gateway';
@@ -75,6 +76,28 @@ describe('signature checker', () => {
       const r = await verifyJwt(await jwt(), rules());
       expect(r.claims.iss).toBe('police-a');
       expect(r.key).toBe(registry.get('es-1'));
+    });
+
+    it('verifies nothing under a small-order Ed25519 key (R the identity, S = 0 would pass the curve arithmetic)', async () => {
+      const identity = Buffer.alloc(32);
+      identity[0] = 1;
+      const weak = await importPublicJwk({
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: identity.toString('base64url'),
+        kid: 'weak-1',
+        alg: 'EdDSA',
+        use: 'sig',
+      });
+      registry.set('weak-1', { key: weak, alg: 'EdDSA' });
+      const claims = { iss: 'police-a', aud: AUD, iat: now(), exp: now() + 120, jti: 'jti-12345678' };
+      const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+      // R = the identity's encoding, S = 0: under the identity key this verifies for every message.
+      const forged = Buffer.concat([identity, Buffer.alloc(32)]).toString('base64url');
+      for (let i = 0; i < 8; i++) {
+        const token = `${enc({ alg: 'EdDSA', kid: 'weak-1', typ: TYP })}.${enc({ ...claims, jti: `jti-1234567${i}` })}.${forged}`;
+        expect((await refusal(verifyJwt(token, rules()))).reason).toBe('bad_signature');
+      }
     });
 
     it('accepts EdDSA from an Ed25519 key', async () => {

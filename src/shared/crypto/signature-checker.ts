@@ -1,6 +1,7 @@
 import { KeyObject, verify as verifySignature } from 'node:crypto';
 import type { CryptoKey, JWTPayload } from 'jose';
 import { DuplicateMember, findUnstorableText, parseJwsJson } from '@shared/http/storable-text.js';
+import { isWeakEd25519Key } from './jwk.js';
 
 /**
  * The one place where the gateway checks a JWS or a JWT signed by someone else: request tokens,
@@ -200,6 +201,8 @@ async function resolveKey<K extends VerificationKey>(
 
 /** The KeyObject of each registry key, converted once: node:crypto verifies with KeyObjects. */
 const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+/** Ed25519 keys registered before weak keys were refused at the door: they verify nothing. */
+const weakKeys = new WeakSet<KeyObject>();
 
 /**
  * Whether `signature` is `alg`'s signature by `key` over the JWS signing input (RFC 7515 5.2):
@@ -211,6 +214,11 @@ function signatureVerifies(compact: string, alg: SigningAlg, key: CryptoKey): bo
   if (!k) {
     k = KeyObject.from(key);
     keyObjects.set(key, k);
+    if (
+      k.asymmetricKeyType === 'ed25519' &&
+      isWeakEd25519Key(Buffer.from(k.export({ format: 'jwk' }).x ?? '', 'base64url'))
+    )
+      weakKeys.add(k);
   }
   const end = compact.lastIndexOf('.');
   const input = Buffer.from(compact.slice(0, end), 'ascii');
@@ -223,7 +231,7 @@ function signatureVerifies(compact: string, alg: SigningAlg, key: CryptoKey): bo
         k.asymmetricKeyDetails?.namedCurve === 'prime256v1' &&
         verifySignature('sha256', input, { key: k, dsaEncoding: 'ieee-p1363' }, signature)
       );
-    return k.asymmetricKeyType === 'ed25519' && verifySignature(null, input, k, signature);
+    return k.asymmetricKeyType === 'ed25519' && !weakKeys.has(k) && verifySignature(null, input, k, signature);
   } catch {
     return false;
   }
