@@ -542,6 +542,15 @@ describe('PUT /cases/{crn} and assessments', () => {
     ],
     ['restricted not boolean', { restricted: 'no' }, 'restricted'],
     ['mappa missing', { mappa: undefined }, 'mappa'],
+    [
+      'supervision ended before birth (a typo that would make the record due for erasure at once)',
+      {
+        person: { givenName: 'A', familyName: 'B', dateOfBirth: '1990-04-12' },
+        supervisionEndedOn: '1901-03-31',
+      },
+      'supervisionEndedOn',
+    ],
+    ['supervisionEndedOn not a date', { supervisionEndedOn: 7 }, 'supervisionEndedOn'],
   ];
   it.each(invalid)('refuses %s with 400 naming the field and changes nothing', async (_, over, field) => {
     const res = await gw.call('PUT', '/cases/X200001', sys('nps-north-east'), caseBody('nps-north-east', over));

@@ -74,3 +74,29 @@ export function HasText(min: number, options?: ValidationOptions): PropertyDecor
     options,
   );
 }
+
+/**
+ * A YYYY-MM-DD date not before another date of the same object (read by `other`, named `name` in
+ * the message): supervision cannot end before the person was born. Passes when the other date is
+ * absent or not a date, which its own checks report.
+ */
+export function IsNotBefore(
+  other: (object: object) => unknown,
+  name: string,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  const DAY = /^\d{4}-\d{2}-\d{2}$/;
+  return ValidateBy(
+    {
+      name: 'isNotBefore',
+      validator: {
+        validate: (v: unknown, args) => {
+          const o = args ? other(args.object) : undefined;
+          return typeof v !== 'string' || typeof o !== 'string' || !DAY.test(v) || !DAY.test(o) || v >= o;
+        },
+        defaultMessage: (args) => `${args?.property ?? 'value'} must not be before ${name}`,
+      },
+    },
+    options,
+  );
+}

@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsPastDate, Omittable } from '@shared/http/validators.js';
+import { IsNotBefore, IsPastDate, Omittable } from '@shared/http/validators.js';
 import { RISK_LEVELS, TIERS, type RiskLevel, type Tier } from '../../domain/case.types.js';
 
 const NAME = /^[\p{L}\p{M}' .-]+$/u;
@@ -116,5 +116,6 @@ export class UpsertCaseDto {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'supervisionEndedOn must be a date YYYY-MM-DD' })
   @IsPastDate({ minYear: 1900 })
+  @IsNotBefore((o) => (o as UpsertCaseDto).person?.dateOfBirth, 'person.dateOfBirth')
   supervisionEndedOn?: string | null;
 }
