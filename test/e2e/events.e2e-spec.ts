@@ -271,11 +271,28 @@ describe('Events: /subscriptions, webhooks and /events', () => {
       'https://0.0.0.0/hook',
       'ftp://partner.example/x',
       'not a url',
+      ' https://8.8.8.8/',
+      'https://8.8.8.8/\t\n',
+      'https://8.8.8.8\\@127.0.0.1/',
+      'https://8.8.8.8:0/',
     ]) {
       const r = await gw.call('POST', '/subscriptions', sys('police-cleveland'), { url, types: ['*'] });
       expect({ url, status: r.status, field: r.body.errors?.[0]?.field }).toEqual({ url, status: 400, field: 'url' });
       expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
     }
+  });
+
+  it('keeps and shows a subscription URL as parsed, in one reading', async () => {
+    const r = await gw.call('POST', '/subscriptions', sys('police-cleveland'), {
+      url: 'HTTPS://8.8.8.8:443/Hook',
+      types: ['case.updated'],
+    });
+    expect([r.status, r.body.url]).toEqual([201, 'https://8.8.8.8/Hook']);
+    const listed = (await gw.call('GET', '/subscriptions', sys('police-cleveland'))).body as {
+      subscriptions: { id: string; url: string }[];
+    };
+    expect(listed.subscriptions.find((s) => s.id === r.body.id)?.url).toBe('https://8.8.8.8/Hook');
+    expect((await gw.call('DELETE', `/subscriptions/${r.body.id}`, sys('police-cleveland'))).status).toBe(204);
   });
 
   it('does not follow a redirect (a 3xx is a failed attempt) and dead-letters after the maximum attempts; replay delivers it', async () => {

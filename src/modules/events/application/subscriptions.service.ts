@@ -26,8 +26,10 @@ export class SubscriptionsService {
     p: Principal,
     input: { url: string; types: string[]; signature?: 'v1a' | 'v1' },
   ): Promise<SubscriptionView> {
+    let url: string;
     try {
-      await this.guard.check(input.url);
+      // Stored as parsed (WHATWG), so what is shown, kept and delivered to is one reading of it.
+      url = (await this.guard.check(input.url)).url.href;
     } catch (e) {
       if (e instanceof UnsafeUrlError)
         throw new ValidationException([{ field: 'url', message: e.message }], `url ${e.message}.`);
@@ -37,8 +39,8 @@ export class SubscriptionsService {
     const scheme = input.signature ?? 'v1a';
     const secret = scheme === 'v1' ? `whsec_${randomBytes(32).toString('base64')}` : null;
     const id = randomUUID();
-    await this.repo.create({ id, org: p.org, url: input.url, types, scheme, secret, by: p.sub });
-    return { id, url: input.url, types, signature: scheme, ...(secret ? { secret } : {}) };
+    await this.repo.create({ id, org: p.org, url, types, scheme, secret, by: p.sub });
+    return { id, url, types, signature: scheme, ...(secret ? { secret } : {}) };
   }
 
   async list(p: Principal) {
