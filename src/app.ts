@@ -25,7 +25,7 @@ import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { registerConsoleAssets } from '@modules/ig-console/index.js';
 import { registerWebAssets } from '@modules/web/index.js';
 import { acceptFormsOn, FORM } from '@shared/http/form-body.js';
-import { consumesByRoute, refusesMediaType, routesConsuming } from '@shared/http/consumes.js';
+import { consumesByRoute, refusesMediaType, routesConsuming, routesTakingNoQuery } from '@shared/http/consumes.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
 import { createOpenApiDocument } from './openapi.js';
@@ -134,11 +134,13 @@ export async function createApp(
   });
   // Filled once the controllers are known (after app.init, below): what each @Consumes route takes.
   let consumes = new Map<string, string[]>();
+  let noQuery = new Set<string>();
   fastify.addHook('onRequest', async (req, reply) => {
     const route = `${req.method} ${req.routeOptions?.url ?? ''}`;
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const refusal =
       transportRefusal(req.headers, req.raw.httpVersion) ??
+      (noQuery.has(route) ? unexpectedQuery(req.url) : null) ??
       (hasBody && refusesMediaType(consumes, route, req.headers['content-type'])
         ? new DomainException(
             'unsupported_media_type',
@@ -208,6 +210,7 @@ export async function createApp(
 
   await app.init();
   consumes = consumesByRoute(app);
+  noQuery = routesTakingNoQuery(app);
   // Only JSON (and application/jose where a route says so) is accepted: other bodies are 415.
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   // ... but the pages' forms post form bodies, as does an identity provider's back-channel
@@ -235,4 +238,22 @@ export async function createApp(
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
+}
+
+/** A 400 naming each query parameter of a route that takes none, or null when there is no query. */
+function unexpectedQuery(url: string): ValidationException | null {
+  const at = url.indexOf('?');
+  if (at < 0 || at === url.length - 1) return null;
+  const names = [...new Set([...new URLSearchParams(url.slice(at + 1)).keys()])];
+  const errors = names.length
+    ? names.map((n) =>
+        n
+          ? { field: n, message: `unknown field "${n}"` }
+          : { field: '(query)', message: 'every query parameter must have a name' },
+      )
+    : [{ field: '(query)', message: 'this route takes no query parameters' }];
+  return new ValidationException(
+    errors,
+    `This route takes no query parameters: ${errors.map((e) => e.field).join(', ')}.`,
+  );
 }

@@ -285,21 +285,22 @@ describe('Signed-request authentication (GET /organisations)', () => {
         'uri_mismatch',
       ));
 
+    // GET /agreements takes a query (GET /organisations takes none: any query there is a 400 first).
     it('refuses htu with another query', () =>
       expectRefused(
-        async () => get(await forGet(cleveland, '/organisations?page=1').sign(), '/organisations?page=2'),
+        async () => get(await forGet(cleveland, '/agreements?status=ACTIVE').sign(), '/agreements?status=DRAFT'),
         'uri_mismatch',
       ));
 
     it('refuses htu without the query that was sent', () =>
       expectRefused(
-        async () => get(await forGet(cleveland, '/organisations').sign(), '/organisations?page=2'),
+        async () => get(await forGet(cleveland, '/agreements').sign(), '/agreements?status=DRAFT'),
         'uri_mismatch',
       ));
 
     it('refuses htu with a query that was not sent', () =>
       expectRefused(
-        async () => get(await forGet(cleveland, '/organisations?page=2').sign(), '/organisations'),
+        async () => get(await forGet(cleveland, '/agreements?status=DRAFT').sign(), '/agreements'),
         'uri_mismatch',
       ));
 
@@ -386,8 +387,8 @@ describe('Signed-request authentication (GET /organisations)', () => {
       await expectRefused(
         async () =>
           get(
-            await forGet(cleveland, '/organisations?again=1').withClaims({ jti: first.jti }).sign(),
-            '/organisations?again=1',
+            await forGet(cleveland, '/agreements?status=ACTIVE').withClaims({ jti: first.jti }).sign(),
+            '/agreements?status=ACTIVE',
           ),
         'replayed',
       );

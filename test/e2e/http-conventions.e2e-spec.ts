@@ -7,6 +7,7 @@ import { compactVerify, importJWK } from 'jose';
 import type { Response } from 'supertest';
 import { IS_PUBLIC } from '../../src/shared/auth/decorators.js';
 import { GatewaySigner } from '../../src/shared/crypto/gateway-signer.js';
+import { routesTakingNoQuery } from '../../src/shared/http/consumes.js';
 import { aRequestToken } from '../factories/request-token.factory.js';
 import { TestGateway } from '../setup/test-app.js';
 
@@ -186,6 +187,33 @@ describe('HTTP conventions', () => {
           detail: expect.any(String),
         }),
       );
+    });
+
+    it('refuses a query on every route that takes none, naming each parameter, before anything runs', async () => {
+      const routes = [...routesTakingNoQuery(gw.app)];
+      expect(routes).toEqual(expect.arrayContaining(['POST /cases/:crn/rectifications', 'DELETE /subscriptions/:id']));
+      for (const route of routes) {
+        const [method, path] = route.split(' ');
+        const url = `${path.replace(/:[A-Za-z0-9_]+/g, 'X123456')}?dryRun=true&__proto__=1&=x`;
+        const res = await gw.http[method.toLowerCase() as 'get'](url);
+        expect([route, res.status, res.headers['content-type']]).toEqual([
+          route,
+          400,
+          expect.stringMatching(/problem\+json/),
+        ]);
+        expect((res.body.errors as { field: string }[]).map((e) => e.field)).toEqual([
+          'dryRun',
+          '__proto__',
+          '(query)',
+        ]);
+      }
+      // Signed and allowed, a rectification with ?dryRun=true changes nothing.
+      const nps = { org: gw.orgs['nps-north-east'], sub: 'system:ndelius', roles: ['system'] };
+      const res = await gw.call('POST', '/cases/X123456/rectifications?dryRun=true', nps, {
+        reason: 'typo',
+        tier: 'B2',
+      });
+      expect([res.status, res.body.errors?.[0]?.field]).toEqual([400, 'dryRun']);
     });
   });
 

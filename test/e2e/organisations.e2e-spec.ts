@@ -290,9 +290,31 @@ describe('Organisations', () => {
       const dup = await gw.call('PUT', `/organisations/${org.id}/keys`, systemOf(org), {
         keys: [org.key.publicJwk, org.key.publicJwk],
       });
-      expectProblem(dup, 400);
+      expectProblem(dup, 400, 'duplicate_kid');
       expect(dup.body.errors).toEqual([expect.objectContaining({ field: 'keys[1].kid' })]);
+      // A kid in personal keys' namespace is an invalid key, not a duplicate.
+      const personal = await gw.call('PUT', `/organisations/${org.id}/keys`, systemOf(org), {
+        keys: [org.key.publicJwk, (await aKey('person-abc')).publicJwk],
+      });
+      expectProblem(personal, 400, 'invalid_jwk');
+      expect(personal.body.errors).toEqual([expect.objectContaining({ field: 'keys[1].kid' })]);
       expect(await activeKids(org.id)).toEqual([org.key.kid]);
+    });
+
+    it('answers two concurrent rotations adding one kid for two keys with one 200 and one 409: no caller is told a key was added that was not', async () => {
+      for (let round = 0; round < 3; round++) {
+        const kid = `crc-rot-race-${round}`;
+        const [a, b] = [await aKey(kid), await aKey(kid)];
+        const answers = await Promise.all(
+          [a, b].map((k) =>
+            gw.call('PUT', `/organisations/${org.id}/keys`, systemOf(org), { keys: [org.key.publicJwk, k.publicJwk] }),
+          ),
+        );
+        expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+        const stored = answers[0].status === 200 ? a : b;
+        // The one told 200 signs with its key.
+        expect((await gw.call('GET', '/organisations', { org: { ...org, key: stored } })).status).toBe(200);
+      }
     });
 
     it('is 400 for an id that is not a slug', async () => {

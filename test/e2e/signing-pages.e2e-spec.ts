@@ -240,6 +240,10 @@ describe('Personal signing keys, the signatory pages and "ask for more" (/signin
     expect((await gw.call('GET', '/organisations/police-cleveland/person-keys', system('nps-north-east'))).status).toBe(
       404,
     );
+    // The operator gets the 404 its other routes give for an organisation that does not exist.
+    const operator = { org: gw.orgs.gateway, sub: 'user:admin-1', roles: ['gateway-admin'] };
+    expect((await gw.call('GET', '/organisations/police-cleveland/person-keys', operator)).status).toBe(200);
+    expect((await gw.call('GET', '/organisations/nope-org/person-keys', operator)).status).toBe(404);
   });
 
   it('a signatory page is for signatories, and an agreement the organisation is no party to looks like no agreement', async () => {

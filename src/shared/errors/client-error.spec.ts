@@ -39,6 +39,24 @@ describe(transportRefusal.name, () => {
     expect(transportRefusal({}, '1.0')).toBeNull();
   });
 
+  it.each(['application/json; charset=utf-16', 'application/json;charset="latin1"', 'application/json; charset=bogus'])(
+    'refuses %s (415): bodies are read as UTF-8',
+    (type) => {
+      expect(transportRefusal({ host: 'gw', 'content-type': type }, '1.1')).toMatchObject({
+        code: 'unsupported_media_type',
+      });
+    },
+  );
+
+  it.each([
+    'application/json',
+    'application/json; charset=UTF-8',
+    'application/json;charset="utf-8"',
+    'text/plain; charset=us-ascii',
+  ])('takes %s', (type) => {
+    expect(transportRefusal({ host: 'gw', 'content-type': type }, '1.1')).toBeNull();
+  });
+
   it('refuses an HTTP/1.1 request without Host (400)', () => {
     expect(transportRefusal({}, '1.1')).toMatchObject({ code: 'malformed_request', kind: 'invalid' });
   });

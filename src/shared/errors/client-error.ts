@@ -26,6 +26,9 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
   socket.destroy(err);
 }
 
+/** The charset names a body may declare: UTF-8, and US-ASCII, which is a part of it. */
+const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii']);
+
 /**
  * What the HTTP layer itself cannot take, refused before routing: an HTTP/1.1 request without
  * Host (RFC 9112 3.2; Node's own refusal would be a bare 400, so the server is built with
@@ -44,6 +47,15 @@ export function transportRefusal(
       'unsupported_media_type',
       'unsupported_media_type',
       `Content-Encoding ${JSON.stringify(String(encoding).slice(0, 40))} is not accepted: send the body uncompressed.`,
+    );
+  // Bodies are read as UTF-8 whatever a charset parameter says: one naming another encoding is
+  // refused rather than misread (a UTF-16 body was a 400 for malformed JSON).
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(String(headers['content-type'] ?? ''))?.[1].toLowerCase();
+  if (charset !== undefined && !UTF8_NAMES.has(charset))
+    return new DomainException(
+      'unsupported_media_type',
+      'unsupported_media_type',
+      `charset ${JSON.stringify(charset.slice(0, 40))} is not accepted: bodies are UTF-8.`,
     );
   return null;
 }

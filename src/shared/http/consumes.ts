@@ -7,7 +7,8 @@ import {
   SetMetadata,
   type INestApplicationContext,
 } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { DomainException } from '@shared/errors/index.js';
@@ -32,26 +33,51 @@ export function routesConsuming(app: INestApplicationContext, type: string): str
  * with the media types it takes (see routesConsuming).
  */
 export function consumesByRoute(app: INestApplicationContext): Map<string, string[]> {
-  const scanner = new MetadataScanner();
   const routes = new Map<string, string[]>();
+  for (const { key, handler } of controllerRoutes(app)) {
+    const types = Reflect.getMetadata(CONSUMES, handler) as string[] | undefined;
+    if (types) routes.set(key, [...new Set([...(routes.get(key) ?? []), ...types])]);
+  }
+  return routes;
+}
+
+/**
+ * The routes (keyed as consumesByRoute keys them) whose handlers take no query parameter: no
+ * `@Query` argument and no raw request to read one from. On these a query string is refused with
+ * 400 like any unknown member, instead of being ignored (`?dryRun=true` on an erasure is not a
+ * dry run, and the caller must not think it was).
+ */
+export function routesTakingNoQuery(app: INestApplicationContext): Set<string> {
+  const routes = new Set<string>();
+  for (const { key, metatype, name } of controllerRoutes(app)) {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {}) as Record<string, unknown>;
+    const kinds = Object.keys(args).map((k) => Number(k.split(':')[0]));
+    if (!kinds.includes(RouteParamtypes.QUERY) && !kinds.includes(RouteParamtypes.REQUEST)) routes.add(key);
+  }
+  return routes;
+}
+
+/** Every route handler of the application's controllers, keyed `METHOD path` in Fastify's form. */
+function* controllerRoutes(
+  app: INestApplicationContext,
+): Generator<{ key: string; metatype: new (...args: never[]) => unknown; name: string; handler: object }> {
+  const scanner = new MetadataScanner();
   for (const mod of app.get(ModulesContainer).values()) {
     for (const { metatype } of mod.controllers.values()) {
       if (typeof metatype !== 'function') continue;
       const proto = metatype.prototype as Record<string, object>;
       // Nest's own list of a controller's methods, inherited ones included.
-      for (const handler of scanner.getAllMethodNames(proto).map((name) => proto[name])) {
-        const types = Reflect.getMetadata(CONSUMES, handler) as string[] | undefined;
-        if (!types) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod] ?? 'ALL';
+      for (const name of scanner.getAllMethodNames(proto)) {
+        const handler = proto[name];
+        const verb = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (verb === undefined) continue;
+        const method = RequestMethod[verb] ?? 'ALL';
         for (const base of pathsOf(metatype))
-          for (const own of pathsOf(handler)) {
-            const key = `${method} ${joinPath(base, own)}`;
-            routes.set(key, [...new Set([...(routes.get(key) ?? []), ...types])]);
-          }
+          for (const own of pathsOf(handler))
+            yield { key: `${method} ${joinPath(base, own)}`, metatype: metatype as never, name, handler };
       }
     }
   }
-  return routes;
 }
 
 /**

@@ -11,6 +11,7 @@ export async function validateKeySet(
   const errors: FieldError[] = [];
   const out: { jwk: PublicJwk; thumbprint: string }[] = [];
   const seen = new Map<string, number>();
+  let duplicates = 0;
   for (const [i, k] of keys.entries()) {
     const r = await validatePublicJwk(k);
     if (!r.ok) {
@@ -27,15 +28,17 @@ export async function validateKeySet(
     }
     // Checked here as well as on the aggregate so the error names the field as the client sent it.
     const first = seen.get(r.jwk.kid);
-    if (first !== undefined)
+    if (first !== undefined) {
+      duplicates++;
       errors.push({ field: `${field}[${i}].kid`, message: `must be unique (${field}[${first}] has the same kid)` });
+    }
     seen.set(r.jwk.kid, first ?? i);
     out.push({ jwk: r.jwk, thumbprint: await thumbprint(r.jwk) });
   }
   if (errors.length) {
-    const code = errors.every((e) => e.field.endsWith('.kid'))
-      ? OrganisationExceptionCode.DuplicateKid
-      : OrganisationExceptionCode.InvalidKey;
+    // duplicate_kid only when every problem is a repeated kid; anything else is an invalid key.
+    const code =
+      duplicates === errors.length ? OrganisationExceptionCode.DuplicateKid : OrganisationExceptionCode.InvalidKey;
     throw new OrganisationException(code, `Invalid key: ${errors[0].field} ${errors[0].message}.`, errors);
   }
   return out;

@@ -75,14 +75,27 @@ export class PgOrganisationRepository implements OrganisationRepository {
       await tx.query(`SELECT id FROM organisations WHERE id = $1 FOR UPDATE`, [org.id]);
       const existing = new Map(
         (
-          await tx.query<{ kid: string; revokedAt: Date | null }[]>(
-            `SELECT kid, revoked_at AS "revokedAt" FROM organisation_keys WHERE org_id = $1`,
+          await tx.query<{ kid: string; thumbprint: string; revokedAt: Date | null }[]>(
+            `SELECT kid, thumbprint, revoked_at AS "revokedAt" FROM organisation_keys WHERE org_id = $1`,
             [org.id],
           )
         ).map((k) => [k.kid, k]),
       );
       for (const k of org.keys) {
         const row = existing.get(k.kid);
+        // The rotation was decided on the keys as read before this lock: a concurrent rotation
+        // may since have stored another key under the same kid, or revoked this one. Either way
+        // this one is refused (and rolled back whole) rather than answered as done.
+        if (row && row.thumbprint !== k.thumbprint)
+          throw new OrganisationException(
+            OrganisationExceptionCode.KidReused,
+            `kid "${k.kid}" already names a different key (registered by a concurrent change).`,
+          );
+        if (row && row.revokedAt !== null && k.revokedAt === null)
+          throw new OrganisationException(
+            OrganisationExceptionCode.KidReused,
+            `kid "${k.kid}" was revoked by a concurrent change and cannot be reinstated; register the key under a new kid.`,
+          );
         if (!row) await insertKey(tx, org.id, k);
         else if (row.revokedAt === null && k.revokedAt !== null)
           await tx.query(
