@@ -12,6 +12,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ORG_KINDS, type OrgKind } from '@shared/auth/roles.js';
+import { HasText } from '@shared/http/validators.js';
+
+/** Text shown to people on every page: no control characters, no overrides of the text's direction. */
+const DISPLAYABLE = /^[^\p{Cc}\u202a-\u202e\u2066-\u2069]*$/u;
 
 export class JwksDto {
   @ApiProperty({
@@ -40,11 +44,15 @@ export class RegisterOrganisationDto {
   @ApiProperty({ example: 'Durham Tees Valley CRC' })
   @IsString()
   @Length(1, 200)
+  @HasText(1)
+  @Matches(DISPLAYABLE, { message: 'name must not contain control or bidirectional-override characters' })
   name: string;
 
   @ApiProperty({ example: 'North East' })
   @IsString()
   @Length(1, 100)
+  @HasText(1)
+  @Matches(DISPLAYABLE, { message: 'region must not contain control or bidirectional-override characters' })
   region: string;
 
   @ApiProperty({ type: JwksDto })
