@@ -103,7 +103,7 @@ describe('Events: e-mail notifications over SMTP', () => {
     const m = to('dsa@police.example')[0];
     expect(m.from).toBe('gateway@probation.example');
     expect(header(m, 'Subject')).toBe(`[Probation gateway] Agreement awaiting your signature: ${id}`);
-    expect(text(m)).toContain(`https://gateway.probation.example/agreements/${id}`);
+    expect(text(m)).toContain(`https://gateway.probation.example/signing/${id}`);
     // The first signatory signed when drafting: nobody asked it.
     expect(to('dsa@nps.example')).toEqual([]);
   });
@@ -145,7 +145,7 @@ describe('Events: e-mail notifications over SMTP', () => {
     await eventually('the data owner is told it is due soon', () => to('dpo@nps.example').length === 2);
     const soon = to('dpo@nps.example')[1];
     expect(header(soon, 'Subject')).toBe(`[Probation gateway] Exchange request due soon: ${id}`);
-    expect(text(soon)).toContain(`https://gateway.probation.example/exchange-requests/${id}`);
+    expect(text(soon)).toContain(`https://gateway.probation.example/requests/incoming/${id}`);
     // The requester's own data owner hears nothing; nothing names the case or the person.
     expect(to('dpo@police.example')).toEqual([]);
     for (const m of mails)

@@ -75,7 +75,14 @@ describe('Pages for data owners (/requests/incoming) and officers (/requests)', 
   it('asks people who are not signed in to sign in, and refuses people without the data-owner role', async () => {
     const anonymous = await new Browser().get(`${base}/requests/incoming`);
     expect(anonymous.status).toBe(303);
-    expect(anonymous.headers.get('location')).toBe('/sign-in');
+    // Named as next, so signing in lands on the page (a link from an e-mail, say).
+    expect(anonymous.headers.get('location')).toBe('/sign-in?next=%2Frequests%2Fincoming');
+    const linked = await new Browser().get(`${base}/requests/incoming/${ids.routine}`);
+    expect(linked.headers.get('location')).toBe(
+      `/sign-in?next=${encodeURIComponent(`/requests/incoming/${ids.routine}`)}`,
+    );
+    const choose = await new Browser().get(`${base}${linked.headers.get('location')}`);
+    expect(await choose.text()).toContain(`next=${encodeURIComponent(`/requests/incoming/${ids.routine}`)}`);
     for (const url of ['/requests/incoming', `/requests/incoming/${ids.routine}`]) {
       const res = await officer.get(base + url);
       expect(res.status).toBe(403);

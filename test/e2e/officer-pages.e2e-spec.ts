@@ -80,7 +80,7 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     for (const path of ['/find-a-person', '/cohort', '/case/T300001']) {
       const res = await b.get(`${base}${path}`);
       expect(res.status).toBe(303);
-      expect(res.headers.get('location')).toBe('/sign-in');
+      expect(res.headers.get('location')).toBe(`/sign-in?next=${encodeURIComponent(path)}`);
     }
     const post = await b.post(`${base}/case/T300001`, { purpose: 'IOM', reason: 'x' });
     expect(post.status).toBe(303);

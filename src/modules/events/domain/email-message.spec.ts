@@ -24,15 +24,22 @@ describe(emailsFor.name, () => {
   it("tells the provider's data owners of a request, with a link and no other party's address", () => {
     const mails = emailsFor(event({}), config);
     expect(mails.map((m) => m.recipient)).toEqual(['dpo@nps.example', 'dpo2@nps.example']);
-    expect(mails[0].body).toContain('https://gateway.example/exchange-requests/5d1e9a2b-0c44-4f7e-9a53-2f7d1c6b8e90');
+    // The data owner's page for the request, not the API route a system calls with a signed token.
+    expect(mails[0].body).toContain('https://gateway.example/requests/incoming/5d1e9a2b-0c44-4f7e-9a53-2f7d1c6b8e90');
   });
 
   it('tells the signatories of the parties a version awaits', () => {
     const mails = emailsFor(
-      event({ type: 'agreement.signature-requested', parties: ['police-cleveland'], link: '/agreements/a1' }),
+      event({
+        type: 'agreement.signature-requested',
+        subject: 'a1',
+        parties: ['police-cleveland'],
+        link: '/agreements/a1',
+      }),
       config,
     );
     expect(mails.map((m) => m.recipient)).toEqual(['dsa@police.example']);
+    expect(mails[0].body).toContain('https://gateway.example/signing/a1');
   });
 
   it("tells an organisation's IG of a misuse flag raised in its view", () => {

@@ -9,9 +9,22 @@ export interface EmailMessage {
   body: string;
 }
 
-/** Which events are mailed, to whom (the parties' data owners, signatories or IG), and what they say. */
+/**
+ * Which events are mailed, to whom (the parties' data owners, signatories or IG), what they say,
+ * and the page a person opens from the message. An event's own `link` is the API route a partner
+ * system calls with a signed token; a person in a browser needs the page for it instead.
+ */
 const MAILED: Partial<
-  Record<EventType, { audience: EmailAudience; to: (e: StoredEvent) => string[]; subject: string; what: string }>
+  Record<
+    EventType,
+    {
+      audience: EmailAudience;
+      to: (e: StoredEvent) => string[];
+      subject: string;
+      what: string;
+      page?: (e: StoredEvent) => string;
+    }
+  >
 > = {
   // Exchange events name [requester, provider]: the provider's data owner decides.
   'exchange-request.received': {
@@ -19,12 +32,14 @@ const MAILED: Partial<
     to: (e) => e.parties.slice(1, 2),
     subject: 'Exchange request received',
     what: 'A record-exchange request for your organisation has arrived and awaits a decision.',
+    page: (e) => `/requests/incoming/${encodeURIComponent(e.subject)}`,
   },
   'exchange-request.due-soon': {
     audience: 'data-owner',
     to: (e) => e.parties.slice(1, 2),
     subject: 'Exchange request due soon',
     what: 'A record-exchange request for your organisation is close to its deadline and has not been answered.',
+    page: (e) => `/requests/incoming/${encodeURIComponent(e.subject)}`,
   },
   // Addressed to the parties that have not signed the version yet.
   'agreement.signature-requested': {
@@ -32,6 +47,7 @@ const MAILED: Partial<
     to: (e) => e.parties,
     subject: 'Agreement awaiting your signature',
     what: 'A version of a data-sharing agreement your organisation is party to awaits its signature.',
+    page: (e) => `/signing/${encodeURIComponent(e.subject)}`,
   },
   'misuse-flag.raised': {
     audience: 'ig',
@@ -63,7 +79,7 @@ export const MAILED_TYPES = Object.keys(MAILED) as EventType[];
 export function emailsFor(e: StoredEvent, config: Pick<EmailConfig, 'contacts' | 'linkBase'>): EmailMessage[] {
   const m = MAILED[e.type];
   if (!m) return [];
-  const link = `${config.linkBase}${e.link}`;
+  const link = `${config.linkBase}${m.page?.(e) ?? e.link}`;
   const orgs = m.to(e);
   const recipients = new Set(orgs.flatMap((org) => config.contacts[org]?.[m.audience] ?? []));
   // Persons the event names, in an organisation it is for, whose own address is configured.

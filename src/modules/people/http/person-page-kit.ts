@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '@shared/auth/roles.js';
 import { PAGE_CSP, Pages } from '@modules/web/index.js';
 import type { SignedInPeople, SignedInPerson } from '../application/signed-in-people.js';
+import { returnPath } from '../application/sign-in.service.js';
 
 /** A link under a page's message. */
 export interface PageLink {
@@ -48,13 +49,17 @@ export class PersonPageKit {
 
   /**
    * The signed-in person, holding one of `roles` where roles are given (as the API route's @Roles
-   * would require); otherwise null once the answer is sent: 303 to /sign-in for nobody signed in,
-   * a 403 page for a person without the role.
+   * would require); otherwise null once the answer is sent: 303 to /sign-in for nobody signed in
+   * (a page fetched with GET is named as `next`, so signing in lands on it: a link from an e-mail
+   * or a colleague, or a page left open past the idle timeout), a 403 page for a person without
+   * the role.
    */
   async person(req: FastifyRequest, reply: FastifyReply, roles?: readonly Role[]): Promise<SignedInPerson | null> {
     const person = await this.people.of(req);
     if (!person) {
-      await reply.header('cache-control', 'no-store').redirect('/sign-in', 303);
+      const back = req.method === 'GET' ? returnPath(req.url.split('?')[0]) : null;
+      const to = back && back !== '/' ? `/sign-in?next=${encodeURIComponent(back)}` : '/sign-in';
+      await reply.header('cache-control', 'no-store').redirect(to, 303);
       return null;
     }
     if (roles && !person.hasRole(...roles)) {
