@@ -1,6 +1,7 @@
 import type { StartedProcess } from '../../bench/lib/spawn.js';
 import { AccessLogWriter } from '../../src/modules/access-log/index.js';
 import { DEMO_ORGANISATIONS } from '../../src/demo/demo-organisations.js';
+import { PERSON_SESSION_COOKIE } from '../../src/modules/people/index.js';
 import { TestGateway } from '../setup/test-app.js';
 import { Browser, signInThroughIdp, startDemoIdp } from '../support/people.js';
 
@@ -214,5 +215,22 @@ describe('IG console API accepts a person signed in through their identity provi
     expect(res.status).toBe(204);
     expect((await reviewer.get(`${base}/home`)).status).toBe(303);
     expect((await api(reviewer, 'session')).status).toBe(401);
+  });
+
+  it('sign-out from a console session held beside a person session ends both: the browser is signed out', async () => {
+    const both = new Browser();
+    await signInThroughIdp(both, base, 'police-durham', 'ig-reviewer@police-durham');
+    const person = both.cookie(base, PERSON_SESSION_COOKIE)!;
+    const pasted = await gw.call('POST', '/ig/session', {
+      org: gw.orgs['police-durham'],
+      roles: ['ig-reviewer'],
+      sub: 'user:ig-both',
+    });
+    const console = (pasted.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const cookie = `${console}; ${PERSON_SESSION_COOKIE}=${person}`;
+    const out = await fetch(`${base}/ig/api/session`, { method: 'DELETE', headers: { cookie, 'x-ig-console': '1' } });
+    expect(out.status).toBe(204);
+    expect((await fetch(`${base}/ig/api/session`, { headers: { cookie } })).status).toBe(401);
+    expect((await both.get(`${base}/home`)).status).toBe(303);
   });
 });

@@ -138,6 +138,13 @@ export class IgSessionController {
     await this.sessions.delete(who.session.cookie);
     await this.logSession(reviewerPrincipal(who.session, req.id), 'ig.session.end');
     clearSessionCookie(reply, isHttps(req));
+    // Signing out signs the browser out: a person session held beside the console's own (the
+    // same reviewer signed in at their IdP too) ends as well, or the console would still open.
+    const person = req.cookies[PERSON_SESSION_COOKIE];
+    if (person) {
+      await this.signIns.signOut(person);
+      reply.clearCookie(PERSON_SESSION_COOKIE, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
+    }
   }
 
   private async logSession(p: Principal, action: string): Promise<void> {
