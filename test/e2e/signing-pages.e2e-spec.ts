@@ -350,6 +350,24 @@ describe('Personal signing keys, the signatory pages and "ask for more" (/signin
     const text = await unreadable.text();
     expect(text).toContain('The signed request could not be read');
     expect(text).toContain('href="#jws"');
+    // Signed more than five minutes before it is sent: refused in plain words, and the form comes
+    // back filled in as the officer left it, to continue and sign again (nothing is lost).
+    const stale = await b.post(`${base}/requests/new/submit`, {
+      formToken,
+      crn: 'X200001',
+      jws: await requestJws(
+        org('police-cleveland'),
+        { ...claims, iat: Math.floor(Date.now() / 1000) - 360, jti: `stale-${Date.now()}` },
+        { key: key.privateKey, kid: key.kid },
+      ),
+    });
+    expect(stale.status).toBe(400);
+    const again = await stale.text();
+    expect(again).toContain('more than 5 minutes before it was sent');
+    expect(again).not.toContain('iat:');
+    expect(again).toContain('Tasking meeting on Monday');
+    expect(again).toMatch(/value="X200001"/);
+    expect(again).toMatch(/value="nps-north-east" selected/);
     // The officer's own key through a system's token (a relayed signature) is refused too.
     const relayed = await submit(
       gw,

@@ -69,13 +69,19 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * submission carries as the token `reason` a system would send. The submission verifies the JWS.
  */
 export function requestJustification(body: string): string | undefined {
+  const claims = unverifiedClaims(body);
+  return typeof claims?.justification === 'string' && claims.justification.trim() ? claims.justification : undefined;
+}
+
+/**
+ * The claims of a request JWS read without verifying it (null when it cannot be decoded): what its
+ * signer wrote, to be shown back to them (a page fills its form again from a refused request).
+ */
+export function unverifiedClaims(body: string): Record<string, unknown> | null {
   try {
-    const { payload } = decodeRequestJws(body);
-    return typeof payload.justification === 'string' && payload.justification.trim()
-      ? payload.justification
-      : undefined;
+    return decodeRequestJws(body).payload;
   } catch {
-    return undefined;
+    return null;
   }
 }
 

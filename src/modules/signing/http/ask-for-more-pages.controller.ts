@@ -14,6 +14,7 @@ import {
   MAX_REQUEST_AGE_S,
   requestJustification,
   SubmitExchangeRequestCommand,
+  unverifiedClaims,
 } from '@modules/exchange/index.js';
 import { ListPersonKeysQuery, OrganisationDirectory, type PersonKeyResponse } from '@modules/organisations/index.js';
 import { SignedInPeople, type SignedInPerson } from '@modules/people/index.js';
@@ -140,6 +141,20 @@ export class AskForMorePagesController {
       ({ id } = await this.commands.execute(new SubmitExchangeRequestCommand(principal, jws)));
     } catch (e) {
       if (!(e instanceof DomainException) || statusOf(e.kind).status >= 500) throw e;
+      // A request refused for what it says (most often signed more than the minutes allowed ago)
+      // comes back as the form, filled in as the person left it, to check and sign again.
+      const draft = e.kind === 'invalid' ? draftIn(jws) : null;
+      if (draft)
+        return this.renderForm(
+          reply,
+          person,
+          400,
+          (e.options.errors?.length ? e.options.errors : [{ field: '', message: e.detail }]).map((f) => ({
+            field: '',
+            message: plainRefusal(f.field, f.message),
+          })),
+          draft,
+        );
       const list = e.options.errors?.length ? e.options.errors.map((f) => `${f.field}: ${f.message}`) : [e.detail];
       return this.refusedSubmission(
         reply,
@@ -287,4 +302,28 @@ export class AskForMorePagesController {
       again: CRN.test(crn) ? `/requests/new?crn=${crn}` : '/requests/new',
     });
   }
+}
+
+/** The draft a refused request document carries, unverified: the person's own words, to fill the form again. */
+function draftIn(jws: string): ExchangeDraft | null {
+  const c = unverifiedClaims(jws);
+  if (!c) return null;
+  const text = (k: string) => (typeof c[k] === 'string' ? c[k] : '');
+  return {
+    crn: text('crn'),
+    provider: text('provider'),
+    purpose: text('purpose'),
+    dataCategories: Array.isArray(c.dataCategories) ? c.dataCategories.filter((x) => typeof x === 'string') : [],
+    justification: text('justification'),
+    urgency: c.urgency === 'URGENT' ? 'URGENT' : 'ROUTINE',
+  };
+}
+
+/** A refusal of a signed request in words for the person who signed it, with what to do next. */
+function plainRefusal(field: string, message: string): string {
+  if (field === 'iat' && /old/.test(message))
+    return `Your request was signed more than ${Math.floor(MAX_REQUEST_AGE_S / 60)} minutes before it was sent, so it was not sent. Check it below, continue, and sign it again.`;
+  if (field === 'iat')
+    return 'The clock of the device that signed your request is ahead of the gateway’s, so it was not sent. Check the device’s time, then continue and sign again.';
+  return field ? `${field}: ${message}. Check the request below, continue, and sign it again.` : message;
 }
