@@ -25,7 +25,13 @@ import { OrganisationBootstrap } from '@modules/organisations/index.js';
 import { registerConsoleAssets } from '@modules/ig-console/index.js';
 import { registerWebAssets } from '@modules/web/index.js';
 import { acceptFormsOn, FORM } from '@shared/http/form-body.js';
-import { consumesByRoute, refusesMediaType, routesConsuming, routesTakingNoQuery } from '@shared/http/consumes.js';
+import {
+  consumesByRoute,
+  queryRefusal,
+  refusesMediaType,
+  routesConsuming,
+  routesTakingNoQuery,
+} from '@shared/http/consumes.js';
 import { AppModule } from './app.module.js';
 import { createDataSource } from './data-source.js';
 import { createOpenApiDocument } from './openapi.js';
@@ -140,7 +146,7 @@ export async function createApp(
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const refusal =
       transportRefusal(req.headers, req.raw.httpVersion) ??
-      (noQuery.has(route) ? unexpectedQuery(req.url) : null) ??
+      (noQuery.has(route) ? queryRefusal(req.url) : null) ??
       (hasBody && refusesMediaType(consumes, route, req.headers['content-type'])
         ? new DomainException(
             'unsupported_media_type',
@@ -238,22 +244,4 @@ export async function createApp(
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
-}
-
-/** A 400 naming each query parameter of a route that takes none, or null when there is no query. */
-function unexpectedQuery(url: string): ValidationException | null {
-  const at = url.indexOf('?');
-  if (at < 0 || at === url.length - 1) return null;
-  const names = [...new Set([...new URLSearchParams(url.slice(at + 1)).keys()])];
-  const errors = names.length
-    ? names.map((n) =>
-        n
-          ? { field: n, message: `unknown field "${n}"` }
-          : { field: '(query)', message: 'every query parameter must have a name' },
-      )
-    : [{ field: '(query)', message: 'this route takes no query parameters' }];
-  return new ValidationException(
-    errors,
-    `This route takes no query parameters: ${errors.map((e) => e.field).join(', ')}.`,
-  );
 }

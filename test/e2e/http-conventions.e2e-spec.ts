@@ -207,6 +207,11 @@ describe('HTTP conventions', () => {
           '(query)',
         ]);
       }
+      // Routes reading their own path or one named parameter refuse the rest in the same way.
+      for (const url of ['/log/tile/0/000?x=1', '/log/checkpoint?size=1&foo=1', '/log/checkpoint?=x']) {
+        const res = await gw.http.get(url);
+        expect([url, res.status]).toEqual([url, 400]);
+      }
       // Signed and allowed, a rectification with ?dryRun=true changes nothing.
       const nps = { org: gw.orgs['nps-north-east'], sub: 'system:ndelius', roles: ['system'] };
       const res = await gw.call('POST', '/cases/X123456/rectifications?dryRun=true', nps, {

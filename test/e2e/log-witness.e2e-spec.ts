@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import {
 } from '../support/c2sp-verifier.js';
 import { TileClient } from '../support/tile-client.js';
 import { TestGateway } from '../setup/test-app.js';
+import { eventually } from '../setup/polling.js';
 
 function anEntry(n: number): AccessLogEntryInput {
   return {
@@ -427,5 +429,77 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
       'witness_alert',
       'witness_alert',
     ]);
+  });
+});
+
+describe('A hostile witness answering add-checkpoint', () => {
+  const origin = 'gw-hostile.example/access-log';
+  const logKey = new Ed25519NoteSigner(origin, newEd25519Seed());
+  const future = new Ed25519Cosigner('witness.future.example/w1', newEd25519Seed());
+  const flood = new Ed25519Cosigner('witness.flood.example/w1', newEd25519Seed());
+  let gw: TestGateway;
+  let server: http.Server;
+  let floodWritten = 0;
+  let floodCut = false;
+  const FLOOD_BYTES = 256 * 1024 * 1024;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        if (req.url === '/future/add-checkpoint') {
+          // A valid cosignature, dated as far ahead as a timestamp may be.
+          const note = body.slice(body.indexOf('\n\n') + 2);
+          const text = note.slice(0, note.indexOf('\n\n') + 1);
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(future.cosign(text, Number.MAX_SAFE_INTEGER) + '\n');
+          return;
+        }
+        // An answer without end: the gateway must stop reading long before it is all sent.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.on('close', () => (floodCut = floodWritten < FLOOD_BYTES));
+        const chunk = Buffer.alloc(64 * 1024, 'a');
+        const more = () => {
+          while (floodWritten < FLOOD_BYTES) {
+            floodWritten += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', more);
+          }
+          res.end();
+        };
+        more();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    gw = await TestGateway.start({
+      env: {
+        LOG_ORIGIN: origin,
+        LOG_NOTE_KEY: logKey.privateKeyText,
+        WITNESSES: JSON.stringify([
+          { url: `${base}/future`, key: future.verifierKey },
+          { url: `${base}/flood`, key: flood.verifierKey },
+        ]),
+        WITNESS_QUORUM: '1',
+        WITNESS_TIMEOUT_MS: '20000',
+      },
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('is a bad answer, recorded as such, not a failure of the checkpoint: a cosignature dated beyond any clock, and an answer without end (read no further than 64 KiB)', async () => {
+    await append(gw, 0, 3);
+    const ig = { org: gw.orgs.gateway, roles: ['ig-reviewer'] };
+    expect((await gw.call('POST', '/access-log/checkpoints', ig)).status).toBe(200);
+    const status = await gw.call('GET', '/log/witnesses', ig);
+    expect(status.body.witnesses.map((w: { name: string; lastResult: string }) => [w.name, w.lastResult])).toEqual([
+      ['witness.future.example/w1', 'bad_response'],
+      ['witness.flood.example/w1', 'bad_response'],
+    ]);
+    expect(await gw.sql('SELECT 1 FROM access_log_cosignatures')).toEqual([]);
+    await eventually('the flood is cut off', async () => floodCut);
   });
 });

@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
+import { Omittable } from '@shared/http/validators.js';
 
 export const CRN = /^[A-Z][0-9]{6}$/;
 /** An organisation id: a lowercase slug of at most 64 characters, as organisations are registered. */
@@ -22,4 +23,12 @@ export class CrnParam {
   @ApiProperty({ example: 'X123456' })
   @Matches(CRN, { message: 'crn must be one capital letter and six digits' })
   crn: string;
+}
+
+/** `?size=` of /log/checkpoint (and nothing else: another parameter is an unknown field). */
+export class CheckpointQuery {
+  @ApiPropertyOptional({ example: '1024', description: 'the latest checkpoint of at most this many entries' })
+  @Omittable()
+  @Matches(SIZE, { message: 'size must be a non-negative integer' })
+  size?: string;
 }

@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Query as Q, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '@shared/auth/decorators.js';
-import { ValidationException } from '@shared/errors/index.js';
 import { ApiPublicRoute, ApiSignedRoute } from '@shared/http/api-problems.js';
-import { SIZE } from './access-log.params.js';
+import { CheckpointQuery } from './access-log.params.js';
+import { queryRefusal } from '@shared/http/consumes.js';
 import { LogNotes } from './application/log-notes.js';
 import { LogTiles } from './application/log-tiles.js';
 import { WitnessCoordinator } from './application/witness-coordinator.js';
@@ -48,13 +48,10 @@ export class LogController {
     summary:
       'The latest checkpoint as a C2SP signed note; with witnesses configured, the latest one WITNESS_QUORUM of them cosigned, with their cosignatures. ?size=N: the latest such checkpoint of at most N entries (public)',
   })
-  @ApiQuery({ name: 'size', required: false })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'A C2SP checkpoint signed note', schema: { type: 'string' } })
   @ApiPublicRoute(400, 503)
-  checkpoint(@Q('size') size?: string): Promise<string> {
-    if (size !== undefined && (typeof size !== 'string' || !SIZE.test(size)))
-      throw new ValidationException([{ field: 'size', message: 'must be a non-negative integer' }]);
+  checkpoint(@Q() { size }: CheckpointQuery): Promise<string> {
     return this.notes.latest(size === undefined ? undefined : Number(size));
   }
 
@@ -72,6 +69,9 @@ export class LogController {
   @ApiOkResponse({ description: 'The hash tile: W hashes of 32 bytes', schema: { type: 'string', format: 'binary' } })
   @ApiPublicRoute(400, 404, 503)
   async tile(@Req() req: { url: string }, @Res({ passthrough: true }) reply: Reply): Promise<Buffer> {
+    // A tile is named by its path alone: a query is refused as on every route that takes none.
+    const query = queryRefusal(req.url);
+    if (query) throw query;
     // Tile paths are ASCII digits, x, dots and slashes: nothing to decode, so a percent sign fails the parse.
     const path = new URL(req.url, 'http://x').pathname.replace(/^\/log\/tile\//, '');
     const ref = parseTilePath(path);

@@ -11,7 +11,7 @@ import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/com
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import { DomainException } from '@shared/errors/index.js';
+import { DomainException, ValidationException } from '@shared/errors/index.js';
 
 const CONSUMES = 'http:consumes';
 
@@ -132,4 +132,22 @@ export class ContentTypeInterceptor implements NestInterceptor {
     }
     return next.handle();
   }
+}
+
+/** A 400 naming each query parameter of a route that takes none, or null when there is no query. */
+export function queryRefusal(url: string): ValidationException | null {
+  const at = url.indexOf('?');
+  if (at < 0 || at === url.length - 1) return null;
+  const names = [...new Set([...new URLSearchParams(url.slice(at + 1)).keys()])];
+  const errors = names.length
+    ? names.map((n) =>
+        n
+          ? { field: n, message: `unknown field "${n}"` }
+          : { field: '(query)', message: 'every query parameter must have a name' },
+      )
+    : [{ field: '(query)', message: 'this route takes no query parameters' }];
+  return new ValidationException(
+    errors,
+    `This route takes no query parameters: ${errors.map((e) => e.field).join(', ')}.`,
+  );
 }

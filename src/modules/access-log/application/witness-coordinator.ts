@@ -138,7 +138,7 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
         signal: AbortSignal.timeout(this.config.witnessTimeoutMs),
       });
       status = res.status;
-      text = (await res.text()).slice(0, 64 * 1024);
+      text = await readAtMost(res, MAX_ANSWER_BYTES);
     } catch (e) {
       return this.record(w, 'unreachable', `${(e as Error).message}`);
     }
@@ -180,6 +180,10 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
         if (!w.verifier.verify(text, sig.signature))
           return this.record(w, 'bad_response', 'a cosignature that does not verify');
         const t = cosignatureTimestamp(sig.signature) as number;
+        // The witness's clock, as it signed: a time no date holds, or more than a day ahead of
+        // ours, is a bad answer (it would not even store), not a cosignature.
+        if (!(t * 1000 <= Date.now() + MAX_WITNESS_CLOCK_AHEAD_MS))
+          return this.record(w, 'bad_response', `a cosignature timestamp ${t} far ahead of the gateway's clock`);
         await this.repo.addCosignature({
           treeSize: cp.treeSize,
           witness: w.name,
@@ -218,4 +222,27 @@ export class WitnessCoordinator implements OnApplicationBootstrap, OnModuleDestr
     this.logger.error(`possible fork of the access log: witness ${w.name} ${detail}`, undefined, 'AccessLog');
     await this.repo.addAlert({ witness: w.name, treeSize: cp.treeSize, status, reason, detail });
   }
+}
+
+/** A witness's answer is a few signature lines: more than this is not read (a 409's size, a 422's reason). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+const MAX_WITNESS_CLOCK_AHEAD_MS = 24 * 3600 * 1000;
+
+/**
+ * The first `max` bytes of a response body as text; the rest is never read (the connection is
+ * dropped), so a witness streaming without end costs no more memory than that.
+ */
+async function readAtMost(res: Response, max: number): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  while (bytes < max) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    chunks.push(value);
+    bytes += value.length;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
