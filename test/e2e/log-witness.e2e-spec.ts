@@ -86,6 +86,9 @@ describe('GET /log/key, /log/checkpoint and /log/tile (C2SP, no witnesses)', () 
     // One signature line, by the log's key, named after the origin.
     expect(specSplitNote(res.text).sigs.map((s) => s.name)).toEqual(['gw-test.example/access-log']);
     expect(specVerifyNote(res.text.replace('\n600\n', '\n601\n'), vkey)).toBe(false);
+    // ?size=N: the newest checkpoint of at most N entries, as with witnesses.
+    expect(specParseCheckpoint((await gw.http.get('/log/checkpoint?size=601')).text).size).toBe(600);
+    expect((await gw.http.get('/log/checkpoint?size=599')).status).toBe(404);
   });
 
   it('serves hash tiles from which a client computes the same inclusion proofs and root as the gateway', async () => {
@@ -500,6 +503,6 @@ describe('A hostile witness answering add-checkpoint', () => {
       ['witness.flood.example/w1', 'bad_response'],
     ]);
     expect(await gw.sql('SELECT 1 FROM access_log_cosignatures')).toEqual([]);
-    await eventually('the flood is cut off', async () => floodCut);
+    await eventually('the flood is cut off', () => Promise.resolve(floodCut));
   });
 });

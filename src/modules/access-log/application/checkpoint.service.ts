@@ -58,6 +58,15 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
     return rows.length ? toCheckpoint(rows[0]) : this.checkpoint();
   }
 
+  /** The newest checkpoint of at most `treeSize` entries, if one was made. */
+  async atMost(treeSize: number): Promise<SignedCheckpoint | null> {
+    const rows: CheckpointRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM access_log_checkpoints WHERE tree_size <= $1 ORDER BY tree_size DESC LIMIT 1`,
+      [treeSize],
+    );
+    return rows.length ? toCheckpoint(rows[0]) : null;
+  }
+
   /** The checkpoint of exactly `treeSize`, if one was made. */
   async at(treeSize: number): Promise<SignedCheckpoint | null> {
     const rows: CheckpointRow[] = await this.db.query(

@@ -92,11 +92,12 @@ export class LogNotes {
    */
   async latest(atMost?: number): Promise<string> {
     if (this.witnesses.length === 0) {
-      const cp = atMost === undefined ? await this.checkpoints.latest() : await this.checkpoints.at(atMost);
+      // As with witnesses: the newest checkpoint of at most `atMost` entries.
+      const cp = atMost === undefined ? await this.checkpoints.latest() : await this.checkpoints.atMost(atMost);
       if (!cp)
         throw new AccessLogException(
           AccessLogExceptionCode.CheckpointNotFound,
-          `No checkpoint was made at tree size ${atMost}.`,
+          `No checkpoint of at most ${atMost} entries was made.`,
         );
       return this.signed(cp);
     }
