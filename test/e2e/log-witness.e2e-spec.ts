@@ -348,6 +348,22 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
     expect(await (await post(`old 0\n\n${signed10}`)).text()).toBe('10\n');
   });
 
+  it('warns that stored cosignatures went unchecked when log:verify is given no key for their witness', async () => {
+    const client = new pg.Client({ connectionString: gw.db.appUrl });
+    await client.connect();
+    try {
+      const report = await verifyAccessLog(client, {});
+      expect(report.ok).toBe(true);
+      expect(report.cosignaturesChecked).toBe(0);
+      expect(report.warnings.filter((w) => w.kind === 'unchecked_cosignatures').map((w) => w.detail)).toEqual([
+        expect.stringMatching(/cosignature\(s\) by witness\.crc-northumbria\.example\/w1 not verified/),
+        expect.stringMatching(/cosignature\(s\) by witness\.police-durham\.example\/w1 not verified/),
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('catches a fork: the operator rewrites an old entry, rebuilds the tree and re-signs; witnesses refuse, the gateway alerts, a partner detects it', async () => {
     const partnerHeld = specParseCheckpoint(cosigned10);
     await append(gw, 10, 2);

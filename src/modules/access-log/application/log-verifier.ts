@@ -68,7 +68,7 @@ export interface VerifyOptions {
 
 /** Not a fault of the tree, but something an operator should look at. */
 export interface VerificationWarning {
-  kind: 'stuck_intents';
+  kind: 'stuck_intents' | 'unchecked_cosignatures';
   detail: string;
 }
 
@@ -323,7 +323,10 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     const cosignaturesChecked = options.witnesses
       ? await verifyCosignatures(db, findings, options.witnesses.origin, options.witnesses.keys)
       : 0;
-    const warnings = await checkQueue(db, options.stuckIntentMs ?? 10_000);
+    const warnings = [
+      ...(await checkQueue(db, options.stuckIntentMs ?? 10_000)),
+      ...(await uncheckedCosignatures(db, options.witnesses?.keys ?? [])),
+    ];
     return {
       ok: findings.count === 0,
       treeSize: size,
@@ -351,6 +354,22 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
  * running, or integration keeps failing. Their entries are not lost (they are in the queue),
  * but they are not yet in the tree, so no proof covers them.
  */
+/**
+ * Stored cosignatures of witnesses the verifier was not given keys for: nothing vouches for them,
+ * so "OK" must not read as if they were checked (set WITNESSES to the log's witnesses).
+ */
+async function uncheckedCosignatures(db: RowQueries, witnessKeys: readonly string[]): Promise<VerificationWarning[]> {
+  const names = witnessKeys.map((k) => k.split('+')[0]);
+  const rows = await db.rows<{ witness: string; n: number }>(
+    `SELECT witness, count(*)::int AS n FROM access_log_cosignatures WHERE NOT (witness = ANY($1)) GROUP BY witness ORDER BY witness`,
+    [names],
+  );
+  return rows.map((r) => ({
+    kind: 'unchecked_cosignatures' as const,
+    detail: `${r.n} stored cosignature(s) by ${r.witness} not verified: no key for that witness was given (WITNESSES)`,
+  }));
+}
+
 async function checkQueue(db: RowQueries, stuckIntentMs: number): Promise<VerificationWarning[]> {
   const [q] = await db.rows<{ n: number; oldest: Date | null; first: string | null }>(
     `SELECT count(*)::int AS n, min(enqueued_at) AS oldest, min(id)::text AS first FROM access_log_queue WHERE enqueued_at < now() - make_interval(secs => $1::double precision / 1000)`,
