@@ -6,6 +6,7 @@
  *     --attrs force=cleveland --method GET --path /organisations --reason "IOM review"
  */
 import { readFileSync } from 'node:fs';
+import { ACTOR_SUBJECT } from '@shared/auth/principal.js';
 import { signRequestToken } from '@shared/auth/request-token.js';
 import { defineCli, intOption } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
@@ -72,6 +73,10 @@ const cli = defineCli('token', {
 const values = cli.parse();
 cli.run(async () => {
   if (!values.path.startsWith('/')) cli.usageError('--path must start with /');
+  // What the gateway would refuse (401) is refused here, before a token is printed.
+  if (!ACTOR_SUBJECT.test(values.sub)) cli.usageError(`--sub must be user:<id> or system:<id> (got "${values.sub}")`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(values.org))
+    cli.usageError(`--org must be an organisation id such as police-cleveland (got "${values.org}")`);
   if (values.body !== undefined && values['body-file'] !== undefined)
     cli.usageError('--body and --body-file go one at a time');
   const ttlSeconds = intOption(cli, 'ttl', values.ttl, 1, 300);

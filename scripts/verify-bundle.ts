@@ -233,7 +233,9 @@ cli.run(async () => {
       proof === null ||
       typeof proof.index !== 'number' ||
       typeof proof.treeSize !== 'number' ||
-      typeof proof.leafHash !== 'string'
+      typeof proof.leafHash !== 'string' ||
+      !Array.isArray(proof.auditPath) ||
+      !proof.auditPath.every((h) => typeof h === 'string')
     )
       notWhatItShouldBe('proof', source);
     if (proof.index !== bundle.receipt.index || proof.leafHash !== bundle.receipt.leafHash)
@@ -241,7 +243,6 @@ cli.run(async () => {
     if (proof.treeSize !== size)
       notVerified(`the proof is for tree size ${proof.treeSize}, the checkpoint for ${size}`);
     if (
-      !Array.isArray(proof.auditPath) ||
       !verifyInclusion(proof.index, proof.treeSize, bytes(bundle.receipt.leafHash), proof.auditPath.map(bytes), root)
     ) {
       notVerified('the inclusion proof does not lead to the checkpoint root (RFC 9162 2.1.3.2)');

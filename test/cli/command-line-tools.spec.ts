@@ -149,6 +149,8 @@ describe('command-line tools', () => {
       ['scripts/seed.js', ['--cases', 'many'], /--cases must be an integer/],
       ['scripts/log-verify.js', ['--block', '3'], /--block must be a power of two/],
       ['scripts/token.js', ['--org', 'nobody', '--sub', 'user:x', '--path', '/x'], /cannot read a private JWK/],
+      ['scripts/token.js', ['--org', 'nobody', '--sub', 'x', '--path', '/x'], /--sub must be user:<id> or system:<id>/],
+      ['scripts/token.js', ['--org', '../etc', '--sub', 'user:x', '--path', '/x'], /--org must be an organisation id/],
       [
         'scripts/sign-agreement.js',
         ['--id', 'not-a-uuid', '--org', 'a', '--sub', 'user:x'],

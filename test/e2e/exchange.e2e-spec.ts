@@ -280,6 +280,11 @@ describe('/exchange-requests', () => {
     await expect(promisify(execFile)(process.execPath, ['dist/scripts/verify-bundle.js', ...args])).rejects.toThrow(
       /NOT VERIFIED: the inclusion proof/,
     );
+    // A proof whose path holds something other than hashes is named as not a proof, not a crash.
+    writeFileSync(path.join(dir, 'proof'), JSON.stringify({ ...proof.body, auditPath: [123] }));
+    await expect(promisify(execFile)(process.execPath, ['dist/scripts/verify-bundle.js', ...args])).rejects.toThrow(
+      /NOT VERIFIED: .*proof.* is not/,
+    );
     // The same receipt against the C2SP checkpoint note of that size and the log's note key.
     writeFileSync(path.join(dir, 'proof'), JSON.stringify(proof.body));
     writeFileSync(path.join(dir, 'note'), (await gw.http.get(`/log/checkpoint?size=${cp.treeSize}`)).text);
