@@ -110,12 +110,13 @@ export class Cli<O extends Record<string, CliOption>> {
     try {
       ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
     } catch (e) {
-      // parseArgs explains itself in one sentence, with advice on a second line that does not apply here.
-      this.usageError(
-        String((e as Error).message)
-          .split('\n')[0]
-          .replace(/\.$/, ''),
-      );
+      // parseArgs explains itself in one sentence, with advice on a second line that does not apply
+      // here, except for a value that starts with "-" (a reason, say): that one is said our way.
+      const first = String((e as Error).message)
+        .split('\n')[0]
+        .replace(/\.$/, '');
+      const ambiguous = /^Option '(--[a-z-]+)[^']*' argument is ambiguous/.exec(first);
+      this.usageError(ambiguous ? `${first}: for a value that starts with "-", write ${ambiguous[1]}=<value>` : first);
     }
     if (values.help) {
       // Synchronous, so that exiting at once loses nothing when stdout is a pipe or socket.

@@ -94,9 +94,11 @@ export class Witness {
       } else if (!verifyConsistency(req.oldSize, checkpoint.size, latest!.rootHash, checkpoint.rootHash, req.proof)) {
         return text(
           422,
-          req.oldSize === checkpoint.size
-            ? 'the root hash differs from the cosigned one of the same size'
-            : 'the consistency proof does not verify',
+          req.oldSize !== checkpoint.size
+            ? 'the consistency proof does not verify'
+            : checkpoint.rootHash.equals(latest!.rootHash)
+              ? 'no proof may accompany a checkpoint of the size already cosigned'
+              : 'the root hash differs from the cosigned one of the same size',
         );
       }
       const line = this.cosigner.cosign(opened.text, this.now());

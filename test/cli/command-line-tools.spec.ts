@@ -150,6 +150,11 @@ describe('command-line tools', () => {
       ['scripts/log-verify.js', ['--block', '3'], /--block must be a power of two/],
       ['scripts/token.js', ['--org', 'nobody', '--sub', 'user:x', '--path', '/x'], /cannot read a private JWK/],
       ['scripts/token.js', ['--org', 'nobody', '--sub', 'x', '--path', '/x'], /--sub must be user:<id> or system:<id>/],
+      [
+        'scripts/token.js',
+        ['--org', 'a', '--sub', 'user:x', '--path', '/x', '--reason', '-abc'],
+        /write --reason=<value>/,
+      ],
       ['scripts/token.js', ['--org', '../etc', '--sub', 'user:x', '--path', '/x'], /--org must be an organisation id/],
       [
         'scripts/sign-agreement.js',

@@ -340,7 +340,11 @@ describe('Witnesses (C2SP tlog-witness) cosigning the gateway checkpoints, and a
     // Old size above the checkpoint's: 400. Same size, another root: 422. A proof that does not verify: 422.
     expect((await post(`old 11\n\n${signed10}`)).status).toBe(400);
     const otherRoot = signNote(`${origin}\n10\n${Buffer.alloc(32, 1).toString('base64')}\n`, [logKey]);
-    expect((await post(`old 10\n\n${otherRoot}`)).status).toBe(422);
+    const forked = await post(`old 10\n\n${otherRoot}`);
+    expect([forked.status, await forked.text()]).toEqual([422, expect.stringContaining('root hash differs')]);
+    // Same size and root with a proof: the proof is what is wrong, and the answer says so.
+    const proofed = await post(`old 10\n${Buffer.alloc(32, 2).toString('base64')}\n\n${signed10}`);
+    expect([proofed.status, await proofed.text()]).toEqual([422, expect.stringContaining('no proof may accompany')]);
     const bigger = signNote(`${origin}\n12\n${Buffer.alloc(32, 1).toString('base64')}\n`, [logKey]);
     expect((await post(`old 10\n${Buffer.alloc(32, 2).toString('base64')}\n\n${bigger}`)).status).toBe(422);
     expect((await post('not a request')).status).toBe(400);
