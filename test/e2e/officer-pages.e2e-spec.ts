@@ -75,6 +75,23 @@ describe('Pages for officers: /find-a-person, /cohort, /case/{crn}', () => {
     await gw?.close();
   });
 
+  it('answers a browser asking for an address with no page with a page, and a system with problem+json', async () => {
+    for (const path of ['/case/', '/requests/new/', '/signing/keys/abc', '/no-such-page']) {
+      const page = await fetch(`${base}${path}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      expect([path, page.status, page.headers.get('content-type')]).toEqual([path, 404, 'text/html; charset=utf-8']);
+      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'|script-src 'self'/);
+      const html = await page.text();
+      expect(html).toContain('Page not found');
+      expect(html).toContain('href="/home"');
+      const system = await fetch(`${base}${path}`, { headers: { accept: 'application/json' } });
+      expect([path, system.status, system.headers.get('content-type')]).toEqual([
+        path,
+        404,
+        'application/problem+json; charset=utf-8',
+      ]);
+    }
+  });
+
   it('sends a person who is not signed in to sign in, from every page', async () => {
     const b = new Browser();
     for (const path of ['/find-a-person', '/cohort', '/case/T300001']) {

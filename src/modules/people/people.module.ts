@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
+import { ProblemPages } from '@shared/http/problem-pages.js';
 import { AccessLogModule } from '@modules/access-log/index.js';
 import { OrganisationsModule } from '@modules/organisations/index.js';
 import { IdentityProviderRegistry } from './application/identity-provider-registry.service.js';
@@ -8,6 +10,7 @@ import { IdentityProviders } from './domain/identity-providers.port.js';
 import { PersonSessions } from './domain/person-sessions.port.js';
 import { IdentityProviderController } from './http/identity-provider.controller.js';
 import { SignInController } from './http/sign-in.controller.js';
+import { PersonProblemPages } from './http/person-page-kit.js';
 import { IdentityProviderStore } from './infrastructure/identity-provider.store.js';
 import { PersonSessionStore } from './infrastructure/person-session.store.js';
 
@@ -24,7 +27,12 @@ import { PersonSessionStore } from './infrastructure/person-session.store.js';
     IdentityProviderRegistry,
     { provide: IdentityProviders, useClass: IdentityProviderStore },
     { provide: PersonSessions, useClass: PersonSessionStore },
+    {
+      provide: ProblemPages,
+      useFactory: (config: AppConfig) => new PersonProblemPages(config.demo),
+      inject: [APP_CONFIG],
+    },
   ],
-  exports: [SignInService, SignedInPeople, IdentityProviders],
+  exports: [SignInService, SignedInPeople, IdentityProviders, ProblemPages],
 })
 export class PeopleModule {}

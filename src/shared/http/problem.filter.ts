@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Optional } from '@nestjs/common';
 import { DomainException, problemType, statusOf, type ProblemDocument } from '@shared/errors/index.js';
 import { isDatabaseUnavailable } from '@shared/database/db-errors.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
+import { ProblemPages, wantsPage } from './problem-pages.js';
 
 interface ReplyLike {
   sent?: boolean;
@@ -199,15 +200,26 @@ export function sendProblem(reply: ReplyLike, p: { status: number; body: Problem
   reply.send(JSON.stringify(p.body));
 }
 
-/** The one exception filter: every error a handler, guard or pipe throws leaves as problem+json. */
+/**
+ * The one exception filter: every error a handler, guard or pipe throws leaves as problem+json,
+ * or, to a person's browser asking for a page, as a page saying the same (see ProblemPages).
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(@Inject(JsonLogger) private readonly logger: JsonLogger) {}
+  constructor(
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Optional() @Inject(ProblemPages) private readonly pages?: ProblemPages,
+  ) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<{ id?: string; url?: string }>();
+    const req = ctx.getRequest<{ id?: string; url?: string; method?: string; headers?: Record<string, string> }>();
     const reply = ctx.getResponse<ReplyLike>();
-    sendProblem(reply, toProblem(err, req?.id, this.logger));
+    const problem = toProblem(err, req?.id, this.logger);
+    if (this.pages && req && wantsPage(req) && !reply.sent && !reply.raw?.headersSent) {
+      const { status, title, detail } = problem.body;
+      return this.pages.send(reply, { status, title, detail, retryAfter: problem.retryAfter });
+    }
+    sendProblem(reply, problem);
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '@shared/auth/roles.js';
+import { ProblemPages } from '@shared/http/problem-pages.js';
 import { PAGE_CSP, Pages } from '@modules/web/index.js';
 import type { SignedInPeople, SignedInPerson } from '../application/signed-in-people.js';
 import { returnPath } from '../application/sign-in.service.js';
@@ -100,5 +101,32 @@ export class PersonPageKit {
       'This form did not come from a page of your current session, so nothing was changed. Open the page again and send it from there.',
       back,
     );
+  }
+}
+
+/**
+ * Problems as pages in the people's page frame: what a person's browser gets where a system gets
+ * problem+json (an address with no page, say), in words for a person, with the way home.
+ */
+export class PersonProblemPages extends ProblemPages {
+  private readonly pages: Pages;
+
+  constructor(demo: boolean) {
+    super();
+    this.pages = personPages(demo, []);
+  }
+
+  send(reply: unknown, p: { status: number; title: string; detail: string; retryAfter?: number }): void {
+    const r = reply as FastifyReply;
+    const [title, message] =
+      p.status === 404
+        ? ['Page not found', 'There is no page at this address. Check it, or start again from your home page.']
+        : [p.title, p.detail];
+    r.status(p.status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', PAGE_CSP);
+    if (p.retryAfter) r.header('retry-after', String(p.retryAfter));
+    r.send(this.pages.render('page-problem.njk', { title, message, link: HOME }));
   }
 }
