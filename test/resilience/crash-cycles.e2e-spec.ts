@@ -5,7 +5,7 @@ import { DedicatedPostgres } from './support/postgres.js';
 import { DemoSigner } from './support/signer.js';
 import { loadDemoData, MixedLoad, statusCounts } from './support/workload.js';
 
-const CYCLES = scale(10, 100);
+const CYCLES = scale(6, 100);
 /** Every second cycle restarts PostgreSQL (immediate shutdown) instead of killing the gateway. */
 const PG_EVERY = 2;
 

@@ -16,7 +16,7 @@ import {
 
 /** The documented bound of a key revocation on other instances (KEY_CACHE_TTL_MS, default 5 s). */
 const KEY_CACHE_TTL_MS = 5000;
-const LOAD_MS = scale(8000, 60_000);
+const LOAD_MS = scale(6000, 60_000);
 const REPLAYS = scale(20, 200);
 
 /**
