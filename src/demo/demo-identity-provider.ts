@@ -64,7 +64,27 @@ export async function startDemoIdentityProvider(opts: {
     features: {
       devInteractions: { enabled: false },
       backchannelLogout: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      // The gateway's sign-out sends the browser here (RP-Initiated Logout, by client_id): the
+      // person confirms on a page like the sign-in page, and is sent back to the gateway.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
+          ctx.set('content-security-policy', PAGE_POLICY);
+          ctx.set('cache-control', 'no-store');
+          ctx.body = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign out (demo identity provider)</title></head>
+<body>
+<main>
+<h1>Sign out here too?</h1>
+<p>You have signed out of the probation information-sharing gateway. Sign out of this demonstration identity provider as well, so that the next person at this computer must give their own password.</p>
+${form}
+<p><button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button></p>
+</main>
+</body></html>`;
+        },
+      },
     },
     ttl: {
       AccessToken: 600,
@@ -159,6 +179,10 @@ function body(req: http.IncomingMessage): Promise<string> {
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** The IdP's own pages: no script, its own styles only, forms posted here or back to a gateway on loopback. */
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'self'; form-action 'self' http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'";
+
 /** The IdP's sign-in page, with the demo people of this organisation and their password. */
 function page(
   res: http.ServerResponse,
@@ -172,8 +196,7 @@ function page(
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy':
-      "default-src 'none'; style-src 'self'; form-action 'self' http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'",
+    'content-security-policy': PAGE_POLICY,
   });
   res.end(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -128,6 +128,10 @@ describe('Pages for people in a browser (headless Chromium)', () => {
       path: '/',
     });
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // Signed out here; the page offers signing out at the IdP too, which asks, then sends the
+    // browser back to the gateway's landing page.
+    await page.getByRole('link', { name: /^Sign out at .* too$/ }).click();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.waitForURL(`${base}/`);
     await page.goto(`${base}/account`);
     await page.waitForURL(`${base}/sign-in`);

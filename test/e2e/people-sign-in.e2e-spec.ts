@@ -253,10 +253,32 @@ describe('People sign in through their organisation identity provider (OpenID Co
     expect((await b.get(`${base}/account`)).status).toBe(200);
     const out = await b.post(`${base}/sign-out`, { formToken: token });
     expect(out.status).toBe(303);
-    expect(out.headers.get('location')).toBe('/');
+    // A page saying so, which offers signing out at the IdP too (RP-Initiated Logout) and back.
+    expect(out.headers.get('location')).toBe('/signed-out?org=nps-north-east');
+    const signedOut = await (await b.get(`${base}/signed-out?org=nps-north-east`)).text();
+    const link = /href="(http[^"]+)"/.exec(signedOut)![1].replace(/&amp;/g, '&');
+    const atIdp = new URL(link);
+    expect(atIdp.origin).toBe(idp.issuer);
+    expect(atIdp.searchParams.get('client_id')).toBe(idp.clientId('nps-north-east'));
+    expect(atIdp.searchParams.get('post_logout_redirect_uri')).toBe(`${base}/`);
     const after = await b.get(`${base}/account`);
     expect(after.status).toBe(303);
     expect(after.headers.get('location')).toBe('/sign-in');
+    // The IdP asks to confirm (identified by client_id only); confirmed, it sends the browser back.
+    const confirm = await b.get(atIdp.href);
+    expect(confirm.status).toBe(200);
+    const page = await confirm.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(page)![1];
+    const fields = Object.fromEntries(
+      [...page.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    const confirmed = await b.post(new URL(action, atIdp).href, { ...fields, logout: 'yes' });
+    const { url: back } = await b.follow(confirmed, new URL(action, atIdp).href);
+    expect(back).toBe(`${base}/`);
+    // The next sign-in in this browser asks for a password again (before, it went straight in).
+    const again = await b.get(`${base}/sign-in/nps-north-east`);
+    const { url: at } = await b.follow(again, `${base}/sign-in/nps-north-east`);
+    expect(new URL(at).origin).toBe(idp.issuer);
   });
 
   it('ends sessions when the organisation changes its IdP registration, and after idle and absolute timeouts', async () => {

@@ -112,6 +112,25 @@ export class SignInService {
   }
 
   /**
+   * Where to send the browser of a person who signed out of the gateway so that they sign out at
+   * `orgId`'s IdP too (OpenID Connect RP-Initiated Logout 1.0, identified by `client_id`), coming
+   * back to `postLogoutRedirect`: otherwise the next person at a shared computer who chooses that
+   * organisation is signed in as them without a password. Null where the IdP publishes no
+   * end_session_endpoint or cannot be reached: then only the gateway session has ended.
+   */
+  async endSessionUrl(orgId: string, postLogoutRedirect: string): Promise<URL | null> {
+    const idp = await this.idps.get(orgId);
+    if (!idp) return null;
+    try {
+      const config = await this.configFor(idp);
+      if (!config.serverMetadata().end_session_endpoint) return null;
+      return oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: postLogoutRedirect });
+    } catch {
+      return null;
+    }
+  }
+
+  /**
    * OpenID Connect Back-Channel Logout 1.0: `orgId`'s IdP says a person signed out there. The
    * logout token must be signed by that IdP for this client, carry the logout event and no nonce,
    * and name a session (`sid`) or a subject (`sub`); those sessions end. Answers how many.

@@ -9,6 +9,7 @@ import { Public } from '@shared/auth/decorators.js';
 import { ukTime } from '@shared/domain/plain-words.js';
 import { ValidationException } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
+import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { PAGE_CSP, type Pages } from '@modules/web/index.js';
 import { personPages } from './person-page-kit.js';
 import { returnPath, SignInRefused, SignInService } from '../application/sign-in.service.js';
@@ -30,6 +31,7 @@ export class SignInController {
   constructor(
     private readonly signIn: SignInService,
     private readonly people: SignedInPeople,
+    private readonly orgs: OrganisationDirectory,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.pages = personPages(config.demo, [sourcePath('modules/people/views/')]);
@@ -160,7 +162,29 @@ export class SignInController {
     const id = req.cookies[PERSON_SESSION_COOKIE];
     if (found && id) await this.signIn.signOut(id);
     reply.clearCookie(PERSON_SESSION_COOKIE, COOKIE);
-    await reply.header('cache-control', 'no-store').redirect('/', 303);
+    // A page that offers signing out at the organisation's IdP too (a link: the pages' CSP lets a
+    // form post go nowhere but here, and the person decides).
+    const next = found ? `/signed-out?org=${encodeURIComponent(found.session.org)}` : '/';
+    await reply.header('cache-control', 'no-store').redirect(next, 303);
+  }
+
+  /**
+   * After sign-out: says so, and links the organisation's IdP's end-session endpoint (OpenID
+   * Connect RP-Initiated Logout, back to the start page) where it has one, since the person may
+   * still be signed in there. `org` only chooses which IdP the link names; nothing is read or
+   * changed for it.
+   */
+  @Get('signed-out')
+  async signedOut(@Req() req: FastifyRequest, @Query('org') org: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const known = typeof org === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(org) ? await this.orgs.get(org) : null;
+    const endSession = known ? await this.signIn.endSessionUrl(known.id, `${origin(req)}/`) : null;
+    this.html(reply, 200).send(
+      this.pages.render('signed-out.njk', {
+        title: 'You have signed out',
+        orgName: known?.name ?? '',
+        endSession: endSession?.href ?? '',
+      }),
+    );
   }
 
   /** OpenID Connect Back-Channel Logout 1.0 (form-encoded logout_token; 200 done, 400 refused). */
