@@ -69,4 +69,34 @@ describe('exchange requests, many at once on a pool of 2 connections', () => {
     );
     expect(decided.map((r) => `${r.status} ${r.body.status}`)).toEqual(Array(12).fill('200 FULFILLED'));
   });
+
+  it('answers two data owners approving one request at once with one 200 and one 409, and logs the one decision', async () => {
+    const police = gw.orgs['police-cleveland'];
+    const agreement = await activeAgreement(gw, agreementTerms({ dataCategories: ['ROSH'], retentionDays: 730 }));
+    for (let round = 0; round < 3; round++) {
+      const jws = await requestJws(police, requestClaims(agreement, { crn: 'X100003', dataCategories: ['ROSH'] }));
+      const r = await submit(gw, jws, { org: police, roles: ['iom-officer'], sub: 'user:pc-400' });
+      expect(`${r.status} ${r.body.status}`).toBe('201 SUBMITTED');
+      const owners = ['user:do-a', 'user:do-b'].map((sub) => ({
+        org: gw.orgs['nps-north-east'],
+        roles: ['data-owner'],
+        sub,
+      }));
+      const answers = await Promise.all(
+        owners.map((o) =>
+          gw.call('POST', `/exchange-requests/${r.body.id}/decision`, o, {
+            decision: 'APPROVE',
+            reason: `by ${o.sub}`,
+          }),
+        ),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+      // Each answer waited for its decision's entry: exactly one decision is in the log.
+      const [{ n }] = await gw.sql<{ n: string }>(
+        `SELECT count(*) AS n FROM access_log_entries WHERE action = 'exchange.decide' AND convert_from(entry, 'UTF8') LIKE '%' || $1 || '%'`,
+        [r.body.id],
+      );
+      expect(Number(n)).toBe(1);
+    }
+  });
 });

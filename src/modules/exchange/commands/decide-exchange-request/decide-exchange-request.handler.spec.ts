@@ -211,6 +211,19 @@ describe(DecideExchangeRequestHandler.name, () => {
     expect(checked).toBe(1);
   });
 
+  it("answers another data owner's APPROVE of an approved request with 409: only the approver retries the release", async () => {
+    const failing = release.release.bind(release);
+    release.release = () => Promise.reject(new Error('access log unavailable'));
+    const { sut, saves } = sutWith();
+    await expect(sut.execute(decide(principal('nps-north-east'), 'APPROVE'))).rejects.toThrow('access log unavailable');
+    release.release = failing;
+    checks = [releasable];
+    const colleague = { ...principal('nps-north-east'), sub: 'user:nps-north-east-2' };
+    await expect(sut.execute(decide(colleague, 'APPROVE'))).rejects.toMatchObject({ kind: 'conflict' });
+    expect(saves).toEqual(['APPROVED']);
+    expect(logged).toEqual(['decide:APPROVE']);
+  });
+
   it('answers 404 to an organisation that is not a party and 403 to the requester, changing nothing', async () => {
     const { sut, saves } = sutWith();
     await expect(sut.execute(decide(principal('crc-northumbria'), 'APPROVE'))).rejects.toMatchObject({

@@ -18,7 +18,9 @@ import { exchangeEvents } from '../../application/exchange-events.js';
  * decision is logged and the request is APPROVED (committed), then released in a second step:
  * the data of the requested categories the agreement still covers, projected now, logged, then
  * signed. If the release fails (the log is unavailable), the request stays APPROVED and the data
- * owner's APPROVE can be sent again to retry the release alone.
+ * owner's APPROVE can be sent again to retry the release alone. Only the data owner who approved
+ * retries: another's APPROVE of an approved request is 409, as after the release, so two data
+ * owners approving at once get one 200 and one 409, never two answers for one logged decision.
  */
 @CommandHandler(DecideExchangeRequestCommand)
 export class DecideExchangeRequestHandler implements ICommandHandler<
@@ -51,8 +53,8 @@ export class DecideExchangeRequestHandler implements ICommandHandler<
       if (decision === 'REFUSE') {
         r.refuse({ org: p.org, sub: p.sub }, reason.trim(), now);
         intent = await this.log.decided(tx, p, r, 'REFUSE', reason.trim(), null);
-      } else if (r.status === 'APPROVED') {
-        // a retry of the release below
+      } else if (r.status === 'APPROVED' && r.state.decidedBy?.org === p.org && r.state.decidedBy.sub === p.sub) {
+        // the approver's retry of the release below
       } else if (r.status !== 'SUBMITTED' || !approval) {
         throw new ExchangeException(
           ExchangeExceptionCode.NotDecidable,
