@@ -92,7 +92,7 @@ describe('signature checker', () => {
       registry.set('weak-1', { key: weak, alg: 'EdDSA' });
       const claims = { iss: 'police-a', aud: AUD, iat: now(), exp: now() + 120, jti: 'jti-12345678' };
       const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-      // R = the identity's encoding, S = 0: under the identity key this verifies for every message.
+      // R = the identity's encoding, S = 0: under the identity key OpenSSL accepts this for many messages.
       const forged = Buffer.concat([identity, Buffer.alloc(32)]).toString('base64url');
       for (let i = 0; i < 8; i++) {
         const token = `${enc({ alg: 'EdDSA', kid: 'weak-1', typ: TYP })}.${enc({ ...claims, jti: `jti-1234567${i}` })}.${forged}`;

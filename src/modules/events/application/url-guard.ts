@@ -34,8 +34,8 @@ export class UrlGuard {
    * does not tell a partner which names the gateway's own network knows.
    */
   async check(raw: string): Promise<CheckedTarget> {
-    // What WHATWG parsing would silently drop or reinterpret (white space and control characters
-    // at the ends, a backslash read as a slash) is refused: other parsers read such a URL otherwise.
+    // What WHATWG parsing would silently drop or reinterpret (white space and control characters,
+    // a backslash read as a slash) is refused anywhere in the URL: other parsers read it otherwise.
     if ([...raw].some((c) => c <= ' ' || c === '\u007f' || c === '\\'))
       throw new UnsafeUrlError('must not contain white space, control characters or backslashes');
     let url: URL;
