@@ -318,6 +318,7 @@ describe('HTTP conventions', () => {
         'ig',
         'sign-in',
         'sign-out',
+        'signed-out',
         'account',
         'home',
         'auth/sign-in',
