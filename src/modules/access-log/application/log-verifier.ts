@@ -29,6 +29,7 @@ import {
   type Frontier,
 } from '../domain/merkle/index.js';
 import { CheckpointVerifier } from './checkpoint-verifier.js';
+import { parseVerifierKey } from '../domain/note/index.js';
 import { verifyCosignatures } from './cosignature-verifier.js';
 import {
   Findings,
@@ -359,7 +360,7 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
  * so "OK" must not read as if they were checked (set WITNESSES to the log's witnesses).
  */
 async function uncheckedCosignatures(db: RowQueries, witnessKeys: readonly string[]): Promise<VerificationWarning[]> {
-  const names = witnessKeys.map((k) => k.split('+')[0]);
+  const names = witnessKeys.map((k) => parseVerifierKey(k).name);
   const rows = await db.rows<{ witness: string; n: number }>(
     `SELECT witness, count(*)::int AS n FROM access_log_cosignatures WHERE NOT (witness = ANY($1)) GROUP BY witness ORDER BY witness`,
     [names],

@@ -129,17 +129,14 @@ export class IgSessionController {
     @Res({ passthrough: true }) reply: CookieReply,
   ): Promise<void> {
     if (who.via === 'idp') {
-      const id = req.cookies[PERSON_SESSION_COOKIE];
-      if (id) await this.signIns.signOut(id);
       await this.logSession(who.person.principal(REVIEW_REASON), 'ig.session.end');
-      reply.clearCookie(PERSON_SESSION_COOKIE, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
-      return;
+    } else {
+      await this.sessions.delete(who.session.cookie);
+      await this.logSession(reviewerPrincipal(who.session, req.id), 'ig.session.end');
+      clearSessionCookie(reply, isHttps(req));
     }
-    await this.sessions.delete(who.session.cookie);
-    await this.logSession(reviewerPrincipal(who.session, req.id), 'ig.session.end');
-    clearSessionCookie(reply, isHttps(req));
-    // Signing out signs the browser out: a person session held beside the console's own (the
-    // same reviewer signed in at their IdP too) ends as well, or the console would still open.
+    // Signing out signs the browser out: the person session ends too, whether it was the console's
+    // or held beside a pasted-token one (else the console would still open as the IdP's person).
     const person = req.cookies[PERSON_SESSION_COOKIE];
     if (person) {
       await this.signIns.signOut(person);

@@ -76,11 +76,7 @@ export class PersonPageKit {
   }
 
   html(reply: FastifyReply, status: number): FastifyReply {
-    return reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-security-policy', PAGE_CSP);
+    return asPage(reply, status);
   }
 
   send(reply: FastifyReply, status: number, view: string, context: { title: string } & Record<string, unknown>): void {
@@ -122,11 +118,17 @@ export class PersonProblemPages extends ProblemPages {
       p.status === 404
         ? ['Page not found', 'There is no page at this address. Check it, or start again from your home page.']
         : [p.title, p.detail];
-    r.status(p.status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-security-policy', PAGE_CSP);
+    asPage(r, p.status);
     if (p.retryAfter) r.header('retry-after', String(p.retryAfter));
     r.send(this.pages.render('page-problem.njk', { title, message, link: HOME }));
   }
+}
+
+/** An answer that is a page: HTML, never stored, under the pages' CSP. */
+function asPage(reply: FastifyReply, status: number): FastifyReply {
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('content-security-policy', PAGE_CSP);
 }

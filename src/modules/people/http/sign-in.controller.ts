@@ -176,7 +176,8 @@ export class SignInController {
    */
   @Get('signed-out')
   async signedOut(@Req() req: FastifyRequest, @Query('org') org: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const known = typeof org === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(org) ? await this.orgs.get(org) : null;
+    // From the list, not get(): an anonymous page must not fill the directory's cache with made-up ids.
+    const known = typeof org === 'string' ? ((await this.orgs.list()).find((o) => o.id === org) ?? null) : null;
     const endSession = known ? await this.signIn.endSessionUrl(known.id, `${origin(req)}/`) : null;
     this.html(reply, 200).send(
       this.pages.render('signed-out.njk', {

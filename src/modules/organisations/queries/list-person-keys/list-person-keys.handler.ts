@@ -25,7 +25,7 @@ export class ListPersonKeysHandler implements IQueryHandler<ListPersonKeysQuery,
     const admin = p.orgKind === 'GATEWAY' && hasRole(p, 'gateway-admin');
     // The operator asking about an organisation that does not exist gets the 404 its other
     // routes give, not an empty list.
-    if ((p.org !== orgId && !admin) || (p.org !== orgId && !(await this.orgs.findById(orgId))))
+    if (p.org !== orgId && (!admin || !(await this.orgs.findById(orgId))))
       throw new OrganisationException(OrganisationExceptionCode.NotFound, `Organisation "${orgId}" was not found.`);
     if (!admin && !hasRole(p, 'system'))
       throw new ForbiddenException("Only the organisation's own system lists its people's keys.", 'role_required');
