@@ -125,7 +125,7 @@ export class PersonProblemPages extends ProblemPages {
 }
 
 /** An answer that is a page: HTML, never stored, under the pages' CSP. */
-function asPage(reply: FastifyReply, status: number): FastifyReply {
+export function asPage(reply: FastifyReply, status: number): FastifyReply {
   return reply
     .status(status)
     .header('content-type', 'text/html; charset=utf-8')

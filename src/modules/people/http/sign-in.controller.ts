@@ -11,7 +11,7 @@ import { ValidationException } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { PAGE_CSP, type Pages } from '@modules/web/index.js';
-import { personPages } from './person-page-kit.js';
+import { asPage, personPages } from './person-page-kit.js';
 import { returnPath, SignInRefused, SignInService } from '../application/sign-in.service.js';
 import { SignedInPeople, type SignedInPerson } from '../application/signed-in-people.js';
 import { PERSON_SESSION_COOKIE, SIGN_IN_ATTEMPT_TTL_MS, type PersonSession } from '../domain/person-session.js';
@@ -206,11 +206,7 @@ export class SignInController {
   }
 
   private html(reply: FastifyReply, status: number): FastifyReply {
-    return reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-security-policy', PAGE_CSP);
+    return asPage(reply, status);
   }
 
   private async refused(reply: FastifyReply, e: unknown): Promise<void> {
