@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
 import { aCase, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
 import { TestGateway } from '../setup/test-app.js';
@@ -99,4 +100,84 @@ describe('exchange requests, many at once on a pool of 2 connections', () => {
       expect(Number(n)).toBe(1);
     }
   });
+
+  it("lets a data owner's decision made while an automatic release is under way stand: the release is never stored or served", async () => {
+    // The automatic release stores its bundle by a write that checks the request is still
+    // SUBMITTED, with no transaction held across its log entry and signature. Holding the log
+    // head's row lock stops the release between the request's insert and that write, while the
+    // data owner refuses the stored request.
+    const police = gw.orgs['police-cleveland'];
+    const agreement = await activeAgreement(gw, agreementTerms({ dataCategories: ['ROSH'], retentionDays: 730 }));
+    const claims = requestClaims(agreement, { crn: 'X100002', dataCategories: ['ROSH'] });
+    const jws = await requestJws(police, claims);
+    const head = new pg.Client({ connectionString: gw.db.ownerUrl });
+    await head.connect();
+    let submitted: ReturnType<typeof submit> | undefined;
+    let refused: ReturnType<TestGateway['call']> | undefined;
+    try {
+      await head.query('BEGIN');
+      await head.query('SELECT size FROM access_log_head WHERE id = 1 FOR UPDATE');
+      submitted = submit(gw, jws, { org: police, roles: ['iom-officer'], sub: 'user:pc-500' });
+      submitted.then(
+        () => undefined,
+        () => undefined,
+      );
+      const id = await poll(async () => {
+        const rows = await gw.sql<{ id: string }>(
+          `SELECT id::text FROM exchange_requests WHERE request_jti = $1 AND status = 'SUBMITTED'`,
+          [claims.jti],
+        );
+        return rows[0]?.id;
+      });
+      refused = gw.call(
+        'POST',
+        `/exchange-requests/${id}/decision`,
+        { org: gw.orgs['nps-north-east'], roles: ['data-owner'] },
+        {
+          decision: 'REFUSE',
+          reason: 'Not proportionate now',
+        },
+      );
+      refused.then(
+        () => undefined,
+        () => undefined,
+      );
+      await poll(async () => {
+        const rows = await gw.sql(`SELECT 1 FROM exchange_requests WHERE id = $1 AND status = 'REFUSED'`, [id]);
+        return rows.length > 0 || undefined;
+      });
+    } finally {
+      await head.query('COMMIT');
+      await head.end();
+    }
+    const [answer, decision] = await Promise.all([submitted, refused]);
+    expect(`${decision.status} ${decision.body.status}`).toBe('200 REFUSED');
+    expect(`${answer.status} ${answer.body.status}`).toBe('201 REFUSED');
+    const [row] = await gw.sql<{ status: string; response_jws: string | null }>(
+      `SELECT status, response_jws FROM exchange_requests WHERE id = $1`,
+      [answer.body.id],
+    );
+    expect(row).toEqual({ status: 'REFUSED', response_jws: null });
+    const events = await gw.sql<{ type: string }>(`SELECT type FROM event_outbox WHERE subject = $1 ORDER BY seq`, [
+      answer.body.id,
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['exchange-request.received', 'exchange-request.decided']);
+    const fetched = await gw.call('GET', `/exchange-requests/${answer.body.id}/response`, {
+      org: police,
+      roles: ['iom-officer'],
+      reason: 'IOM panel',
+    });
+    expect(fetched.status).toBe(409);
+  });
 });
+
+/** Polls `probe` every 10 ms until it answers something (at most 1.5 s: the log's lock timeout is 2 s). */
+async function poll<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const until = Date.now() + 1500;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('not seen in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

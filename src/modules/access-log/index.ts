@@ -1,6 +1,12 @@
 /** The access log's public surface: other modules import only from here. */
 export { AccessLogModule } from './access-log.module.js';
-export { AccessLogWriter, type LogIntent, type TransactionSql } from './application/access-log.writer.js';
+export {
+  AccessLogWriter,
+  intentOfChangeSql,
+  type LogIntent,
+  type PendingIntent,
+  type TransactionSql,
+} from './application/access-log.writer.js';
 export {
   AccessLogSearch,
   type AccessLogPage,

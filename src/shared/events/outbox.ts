@@ -65,19 +65,38 @@ export interface OutboxSql {
 const REMINDER_LOCK = new PreparedStatement('events.reminder-lock', `SELECT pg_advisory_xact_lock(7163017)`);
 
 /**
- * All of a change's events in one statement, in the order given: the pending rows' `n` is drawn
- * row by row in the order the SELECT yields them, which ORDER BY n (their place in the array)
- * fixes, and the publish trigger moves them into event_outbox in that order.
+ * SQL inserting the events of JSON parameter `param` (eventRows) into the pending outbox, in the
+ * order given: the pending rows' `n` is drawn row by row in the order the SELECT yields them,
+ * which ORDER BY n (their place in the array) fixes, and the publish trigger moves them into
+ * event_outbox in that order. With `onlyIf` (a SQL condition), nothing is written unless it holds:
+ * for a change's own statement, whose events exist only if its row changed (eventsOfChangeSql).
  */
-const INSERT = new PreparedStatement(
-  'events.outbox-insert-pending',
-  `INSERT INTO event_outbox_pending (id, type, subject, crn, parties, link, people)
+function insertPendingSql(param: string, onlyIf?: string): string {
+  return `INSERT INTO event_outbox_pending (id, type, subject, crn, parties, link, people)
    SELECT e.id, e.type, e.subject, e.crn, e.parties, e.link, e.people
-     FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+     FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb)
             AS (id uuid, type text, subject text, crn text, parties text[], link text, people text[]))
           WITH ORDINALITY AS e(id, type, subject, crn, parties, link, people, n)
-    ORDER BY e.n`,
-);
+    ${onlyIf ? `WHERE ${onlyIf}\n    ` : ''}ORDER BY e.n`;
+}
+
+/** All of a change's events in one statement. */
+const INSERT = new PreparedStatement('events.outbox-insert-pending', insertPendingSql('$1'));
+
+/** The rows of `events` as the one JSON parameter the outbox's inserts take. */
+function eventRows(events: readonly OutboxEvent[]): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      id: randomUUID(),
+      type: e.type,
+      subject: e.subject,
+      crn: e.crn ?? null,
+      parties: [...(e.parties ?? [])],
+      link: e.link,
+      people: [...(e.people ?? [])],
+    })),
+  );
+}
 
 /**
  * Writes the change's events inside the change's transaction `tx`: they commit or roll back with
@@ -89,17 +108,21 @@ const INSERT = new PreparedStatement(
  */
 export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]): Promise<void> {
   if (!events.length) return;
-  const rows = events.map((e) => ({
-    id: randomUUID(),
-    type: e.type,
-    subject: e.subject,
-    crn: e.crn ?? null,
-    parties: [...(e.parties ?? [])],
-    link: e.link,
-    people: [...(e.people ?? [])],
-  }));
-  await INSERT.rows(tx, [JSON.stringify(rows)]);
+  await INSERT.rows(tx, [eventRows(events)]);
 }
+
+/**
+ * The member of a change made by one statement of its own (a data-modifying `WITH`, committed
+ * alone, with no transaction opened around it) that writes its events: from that statement's
+ * parameter `$param` (eventsParam), and only if its member `changed` returned a row. They commit
+ * with the change and are published as recordEvents' are.
+ */
+export function eventsOfChangeSql(param: number, changed: string): string {
+  return insertPendingSql(`$${param}`, `EXISTS (SELECT 1 FROM ${changed})`);
+}
+
+/** The value of eventsOfChangeSql's parameter. */
+export const eventsParam = eventRows;
 
 /** The thin event's link for a case, an agreement, an exchange request, or the IG console's flags or breaches. */
 export const links = {

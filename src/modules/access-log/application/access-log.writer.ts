@@ -19,10 +19,28 @@ export interface LogIntent {
   readonly prepared: PreparedEntry;
 }
 
+/** A change's entry prepared to be queued by the change's own statement (see intentOfChangeSql). */
+export interface PendingIntent {
+  readonly prepared: PreparedEntry;
+  /** The value of intentOfChangeSql's parameter. */
+  readonly param: string;
+}
+
 const ENQUEUE = new PreparedStatement(
   'access-log.enqueue',
   `INSERT INTO access_log_queue (entry) VALUES ($1::json) RETURNING id::text AS id`,
 );
+
+/**
+ * The member of a change made by one statement of its own (a data-modifying `WITH`, committed
+ * alone) that queues its log intent: the entry from that statement's parameter `$param`
+ * (PendingIntent.param), queued once for each row its member `changed` returned (so once, or
+ * not at all when nothing changed), and answering the intent's `id`. The caller then has the
+ * LogIntent `{ id, prepared }` to integrate, exactly as after enqueue().
+ */
+export function intentOfChangeSql(param: number, changed: string): string {
+  return `INSERT INTO access_log_queue (entry) SELECT $${param}::json FROM ${changed} RETURNING id::text AS id`;
+}
 
 /**
  * The one way into the access log. Two ways in, for two kinds of event:
@@ -64,11 +82,15 @@ export class AccessLogWriter {
 
   /** Queues the change's entry in the change's transaction `tx` (before its commit). */
   async enqueue(tx: TransactionSql, entry: AccessLogEntryInput): Promise<LogIntent> {
-    const prepared = this.prepare(entry);
-    const rows = await ENQUEUE.rows<{ id: string }>(tx, [
-      JSON.stringify({ head: prepared.head, tail: prepared.tail, columns: prepared.columns }),
-    ]);
+    const { prepared, param } = this.pending(entry);
+    const rows = await ENQUEUE.rows<{ id: string }>(tx, [param]);
     return { id: rows[0].id, prepared };
+  }
+
+  /** The change's entry for a change that queues it in its own statement (intentOfChangeSql). */
+  pending(entry: AccessLogEntryInput): PendingIntent {
+    const prepared = this.prepare(entry);
+    return { prepared, param: JSON.stringify({ head: prepared.head, tail: prepared.tail, columns: prepared.columns }) };
   }
 
   /** Both ways in name the policy version in force, unless the caller named one. */

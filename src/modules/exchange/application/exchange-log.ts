@@ -7,6 +7,7 @@ import {
   type AccessLogEntryInput,
   type AccessLogReceipt,
   type LogIntent,
+  type PendingIntent,
   type TransactionSql,
 } from '@modules/access-log/index.js';
 import { OPERATOR_ORG_ID } from '@modules/organisations/index.js';
@@ -34,8 +35,8 @@ type Actor = Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'id
  * recipient, so both organisations' IG staff see it.
  *
  * Two kinds. A change of a request (submission, decision, refusal, expiry) queues its entry as a
- * log intent in the change's transaction `tx`, so both commit or neither does; the handler then
- * integrates it. A release of data (the release's bundle, a response read) and a rejection
+ * log intent in the change's transaction `tx` (a submission: in the statement that stores it),
+ * so both commit or neither does; the handler then integrates it. A release of data (the release's bundle, a response read) and a rejection
  * (nothing stored) are appended and awaited before the data or the answer leaves: the caller
  * fails closed (503) when the log cannot be written.
  */
@@ -48,22 +49,24 @@ export class ExchangeLog {
     if (intent) await this.log.integrate(intent);
   }
 
+  /** The submission's entry, queued by the statement that stores the request (see ExchangeRequestRepository.submit). */
   submitted(
-    tx: TransactionSql,
     p: Actor,
     r: ExchangeRequest,
     reasons: string[],
     agreement: { id: string; version: number } | null,
-  ): Promise<LogIntent> {
+  ): PendingIntent {
     const s = r.state;
-    return this.enqueue(tx, p, r, {
-      action: 'exchange.submit',
-      decision: s.status === 'REFUSED' ? 'DENY' : 'ALLOW',
-      reasons: [`urgency:${s.urgency}`, `categories:${s.dataCategories.join(',')}`, ...reasons],
-      // The submitter's reason (the token's); the request's justification is in the request itself.
-      reason: p.reason ?? s.justification,
-      agreement,
-    });
+    return this.log.pending(
+      entryOf(p, r, {
+        action: 'exchange.submit',
+        decision: s.status === 'REFUSED' ? 'DENY' : 'ALLOW',
+        reasons: [`urgency:${s.urgency}`, `categories:${s.dataCategories.join(',')}`, ...reasons],
+        // The submitter's reason (the token's); the request's justification is in the request itself.
+        reason: p.reason ?? s.justification,
+        agreement,
+      }),
+    );
   }
 
   rejected(p: Actor, x: RejectedSubmission): Promise<AccessLogReceipt> {

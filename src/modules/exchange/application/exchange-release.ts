@@ -31,12 +31,15 @@ type Actor = Parameters<ExchangeLog['released']>[0];
  * Releases an approved request: re-checks the named agreement at release time (it may have been
  * amended, suspended or expired since submission), projects the case as it is now, appends the
  * release to the access log and waits until it is durable, and only then signs the bundle with
- * the receipt in it. The caller holds the request's row lock and stores the bundle verbatim.
+ * the receipt in it. The caller stores the bundle verbatim, and only while the request is as it
+ * was when released: under its row lock (a data owner's approval), or by a write that checks its
+ * status (an automatic approval, see SubmitExchangeRequestHandler).
  *
  * The release's entry is a release of data, like a read: it is durable before the transaction
- * that stores the bundle commits, because the signed bundle carries its receipt. If that commit
- * then fails, the entry records a release whose bundle was never stored or served: the request
- * stays APPROVED, and data reaches the requester only through GET .../response, logged itself.
+ * that stores the bundle commits, because the signed bundle carries its receipt. If that write
+ * then fails (or finds the request decided meanwhile), the entry records a release whose bundle
+ * was never stored or served: the request stays as it was, and data reaches the requester only
+ * through GET .../response, logged itself.
  */
 @Injectable()
 export class ExchangeRelease {

@@ -1,4 +1,6 @@
 import type { Transaction } from '@shared/database/transaction.js';
+import type { LogIntent, PendingIntent } from '@modules/access-log/index.js';
+import type { OutboxEvent } from '@shared/events/index.js';
 import type { ExchangeRequest, ExchangeStatus, Urgency } from './exchange-request.js';
 
 export interface ListFilter {
@@ -39,8 +41,12 @@ export abstract class ExchangeRequestRepository {
    */
   abstract transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 
-  /** Inserts a new request in `tx`; throws DuplicateRequestJti when its jti was used before. */
-  abstract insert(tx: Transaction, r: ExchangeRequest): Promise<void>;
+  /**
+   * Stores a new request, its submission's log intent and its events in one statement, committed
+   * on its own (no transaction is opened around it); answers the intent, for the caller to
+   * integrate. Throws DuplicateRequestJti when its jti was used before, and then nothing is stored.
+   */
+  abstract submit(r: ExchangeRequest, intent: PendingIntent, events: readonly OutboxEvent[]): Promise<LogIntent>;
 
   /** The request `id`; null when there is none (or `id` is not a request id at all). */
   abstract findById(id: string): Promise<ExchangeRequest | null>;
@@ -69,4 +75,11 @@ export abstract class ExchangeRequestRepository {
 
   /** Writes the request's lifecycle state (after a transition) in `tx`. */
   abstract save(tx: Transaction, r: ExchangeRequest): Promise<void>;
+
+  /**
+   * Writes the request's lifecycle state and its events in one statement committed on its own,
+   * if, and only if, the stored request is still `from` (checked under the row's lock the update
+   * takes): true when written, false when it had moved on (nothing written then).
+   */
+  abstract saveIf(r: ExchangeRequest, from: ExchangeStatus, events: readonly OutboxEvent[]): Promise<boolean>;
 }

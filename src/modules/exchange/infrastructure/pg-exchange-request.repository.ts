@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { intentOfChangeSql, type LogIntent, type PendingIntent } from '@modules/access-log/index.js';
 import { PreparedStatement } from '@shared/database/prepared.js';
+import { eventsOfChangeSql, eventsParam, type OutboxEvent } from '@shared/events/index.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 import { ExchangeRequest, type ExchangeStatus, type Urgency } from '../domain/exchange-request.js';
@@ -50,18 +52,30 @@ const COLUMNS = `id, requester_org, provider_org, crn, purpose, data_categories,
   request_jws, request_jti, request_kid, request_alg, request_iat, submitted_by_sub, submitted_by_roles, submitted_at, due_by,
   status, status_reason, decided_at, decided_by_org, decided_by_sub, agreement_version, fields_released, fields_withheld,
   release_log_index, response_jws, fulfilled_at`;
-const INSERT = new PreparedStatement(
-  'exchange.insert',
-  `INSERT INTO exchange_requests (id, requester_org, provider_org, crn, purpose, data_categories, justification, urgency, agreement_id,
+const INSERT_VALUES = `INSERT INTO exchange_requests (id, requester_org, provider_org, crn, purpose, data_categories, justification, urgency, agreement_id,
            request_jws, request_jti, request_kid, request_alg, request_iat, submitted_by_sub, submitted_by_roles, submitted_at, due_by,
            status, status_reason, decided_at, decided_by_org, decided_by_sub, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $17)`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $17)`;
+// A submission in one statement: the request, its log intent ($24) and its events ($25). If the
+// insert fails (a jti used before), the statement writes nothing at all.
+const SUBMIT = new PreparedStatement(
+  'exchange.submit',
+  `WITH stored AS (${INSERT_VALUES} RETURNING id),
+        intent AS (${intentOfChangeSql(24, 'stored')}),
+        events AS (${eventsOfChangeSql(25, 'stored')})
+   SELECT id FROM intent`,
 );
-const SAVE = new PreparedStatement(
-  'exchange.save',
-  `UPDATE exchange_requests SET status = $2, status_reason = $3, decided_at = $4, decided_by_org = $5, decided_by_sub = $6,
+const SET_STATE = `UPDATE exchange_requests SET status = $2, status_reason = $3, decided_at = $4, decided_by_org = $5, decided_by_sub = $6,
          agreement_version = $7, fields_released = $8, fields_withheld = $9, release_log_index = $10, response_jws = $11, fulfilled_at = $12, updated_at = now()
-       WHERE id = $1`,
+       WHERE id = $1`;
+const SAVE = new PreparedStatement('exchange.save', SET_STATE);
+// A transition from status $13 in one statement with its events ($14): nothing is written when
+// the request had moved on (the update's row lock sees the newest version).
+const SAVE_IF = new PreparedStatement(
+  'exchange.save-if',
+  `WITH saved AS (${SET_STATE} AND status = $13 RETURNING id),
+        events AS (${eventsOfChangeSql(14, 'saved')})
+   SELECT count(*)::int AS saved FROM saved`,
 );
 const FIND_BY_ID = new PreparedStatement(
   'exchange.find-by-id',
@@ -120,10 +134,10 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
     return this.db.transaction(work);
   }
 
-  async insert(tx: Transaction, r: ExchangeRequest): Promise<void> {
+  async submit(r: ExchangeRequest, intent: PendingIntent, events: readonly OutboxEvent[]): Promise<LogIntent> {
     const s = r.state;
     try {
-      await INSERT.rows(tx, [
+      const [row] = await SUBMIT.rows<{ id: string }>(this.db, [
         s.id,
         s.requester,
         s.provider,
@@ -147,7 +161,10 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
         s.decidedAt,
         s.decidedBy?.org ?? null,
         s.decidedBy?.sub ?? null,
+        intent.param,
+        eventsParam(events),
       ]);
+      return { id: row.id, prepared: intent.prepared };
     } catch (e) {
       if (
         (e as { code?: string }).code === '23505' &&
@@ -227,22 +244,32 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
   }
 
   async save(tx: Transaction, r: ExchangeRequest): Promise<void> {
-    const s = r.state;
-    await SAVE.rows(tx, [
-      s.id,
-      s.status,
-      s.statusReason,
-      s.decidedAt,
-      s.decidedBy?.org ?? null,
-      s.decidedBy?.sub ?? null,
-      s.release?.agreementVersion ?? null,
-      s.release?.fieldsReleased ?? null,
-      s.release?.fieldsWithheld ?? null,
-      s.release?.logIndex ?? null,
-      s.release?.responseJws ?? null,
-      s.release?.at ?? null,
-    ]);
+    await SAVE.rows(tx, stateOf(r));
   }
+
+  async saveIf(r: ExchangeRequest, from: ExchangeStatus, events: readonly OutboxEvent[]): Promise<boolean> {
+    const [row] = await SAVE_IF.rows<{ saved: number }>(this.db, [...stateOf(r), from, eventsParam(events)]);
+    return row.saved === 1;
+  }
+}
+
+/** SET_STATE's parameters: the request's lifecycle state. */
+function stateOf(r: ExchangeRequest): unknown[] {
+  const s = r.state;
+  return [
+    s.id,
+    s.status,
+    s.statusReason,
+    s.decidedAt,
+    s.decidedBy?.org ?? null,
+    s.decidedBy?.sub ?? null,
+    s.release?.agreementVersion ?? null,
+    s.release?.fieldsReleased ?? null,
+    s.release?.fieldsWithheld ?? null,
+    s.release?.logIndex ?? null,
+    s.release?.responseJws ?? null,
+    s.release?.at ?? null,
+  ];
 }
 
 function isUuid(id: string): boolean {

@@ -20,7 +20,6 @@ import {
 import { DuplicateRequestJti, ExchangeRequestRepository } from '../../domain/exchange-request.repository.port.js';
 import { RequestSignatureVerifier } from '../../application/request-signature.verifier.js';
 import { SubmitExchangeRequestCommand, type SubmitExchangeRequestResult } from './submit-exchange-request.command.js';
-import { recordEvents } from '@shared/events/index.js';
 import { exchangeEvents } from '../../application/exchange-events.js';
 
 /**
@@ -128,13 +127,13 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
         ]
       : verdict.problems;
     const agreement = inForce ? { id: inForce.id, version: inForce.version } : null;
-    // The request and its log intent commit together; the entry is integrated after the commit.
-    const intent = await this.repo.transaction(async (tx) => {
-      await this.repo.insert(tx, request);
-      const intent = await this.log.submitted(tx, p, request, reasons, agreement);
-      await recordEvents(tx, exchangeEvents(null, request));
-      return intent;
-    });
+    // The request, its log intent and its events commit together, in one statement; the entry
+    // is integrated after the commit.
+    const intent = await this.repo.submit(
+      request,
+      this.log.submitted(p, request, reasons, agreement),
+      exchangeEvents(null, request),
+    );
     // Integration is asked for first, so the submission's entry precedes the release's in the
     // log; the release does not wait for it, so both can go into the tree in one group commit.
     // Either way the answer waits for the submission's entry.
@@ -149,11 +148,14 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
   }
 
   /**
-   * Approves and releases in one transaction; if that fails the request simply waits for the
-   * data owner. What is released (the agreement in force, the plan, the case) is what the
-   * assessment read, at the same instant, before the request's row is locked: the transaction
-   * holds a pooled connection, and reads on other pooled connections inside it deadlocked the
-   * pool once as many releases ran at once as it has connections. Nothing is read again here.
+   * Approves and releases; if that fails the request simply waits for the data owner. What is
+   * released (the agreement in force, the plan, the case) is what the assessment read, at the
+   * same instant; nothing is read again here. The request was stored SUBMITTED a moment ago, and
+   * its release is stored by one statement only while it still is: no transaction is held open
+   * across the release's log entry and signature. Should its data owner decide it in that moment
+   * (the request is listed to them once stored), their decision stands and this release is never
+   * stored or served; its log entry then records a release that did not happen, as when a
+   * release's write fails (see ExchangeRelease).
    */
   private async autoRelease(
     p: Principal,
@@ -163,19 +165,15 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
     now: Date,
   ): Promise<ExchangeRequest | null> {
     try {
-      return await this.repo.transaction(async (tx) => {
-        const r = await this.repo.lock(tx, request.id);
-        if (r?.status !== 'SUBMITTED') return r;
-        r.approve(
-          GATEWAY_ACTOR,
-          'approved automatically: the policies release every requested category to the requester',
-          now,
-        );
-        await this.release.release(p, r, check, ['automatic approval', ...policyReasons]);
-        await this.repo.save(tx, r);
-        await recordEvents(tx, exchangeEvents('SUBMITTED', r));
-        return r;
-      });
+      const r = ExchangeRequest.restore(request.state);
+      r.approve(
+        GATEWAY_ACTOR,
+        'approved automatically: the policies release every requested category to the requester',
+        now,
+      );
+      await this.release.release(p, r, check, ['automatic approval', ...policyReasons]);
+      if (await this.repo.saveIf(r, 'SUBMITTED', exchangeEvents('SUBMITTED', r))) return r;
+      return await this.repo.findById(r.id);
     } catch (e) {
       this.logger.warn(
         `automatic release of exchange request ${request.id} failed; it waits for the data owner: ${e instanceof Error ? e.message : String(e)}`,
