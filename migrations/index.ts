@@ -21,6 +21,7 @@ import { IdentityProviderRegistration1763800033000 } from './1763800033000-Ident
 import { PersonKeys1763800031000 } from './1763800031000-PersonKeys.js';
 import { OutboxPublishAtCommit1763800035000 } from './1763800035000-OutboxPublishAtCommit.js';
 import { EventTimeAtCommit1763800036000 } from './1763800036000-EventTimeAtCommit.js';
+import { ExchangeRowsInline1763800037000 } from './1763800037000-ExchangeRowsInline.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   SignInReturnPath1763800034000,
   OutboxPublishAtCommit1763800035000,
   EventTimeAtCommit1763800036000,
+  ExchangeRowsInline1763800037000,
 ];

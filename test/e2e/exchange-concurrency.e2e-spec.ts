@@ -171,6 +171,39 @@ describe('exchange requests, many at once on a pool of 2 connections', () => {
   });
 });
 
+describe('a released exchange request in storage', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    await aCase(gw, 'X100004', { iom: { cohort: true, force: 'cleveland' } });
+  });
+  afterAll(() => gw.close());
+
+  it('keeps its row in one piece: the signed request and response are not moved into TOAST storage', async () => {
+    // About 3 KB with its response: past PostgreSQL's default threshold (about 2 KB), which made
+    // every release write the response to the TOAST table and every fetch read it back there.
+    const police = gw.orgs['police-cleveland'];
+    const agreement = await activeAgreement(gw, agreementTerms({ dataCategories: ['ROSH'], retentionDays: 730 }));
+    const r = await submit(
+      gw,
+      await requestJws(police, requestClaims(agreement, { crn: 'X100004', dataCategories: ['ROSH'] })),
+      {
+        org: police,
+      },
+    );
+    expect(`${r.status} ${r.body.status}`).toBe('201 FULFILLED');
+    const [row] = await gw.sql<{ size: number; external: boolean }>(
+      `SELECT pg_column_size(e.*) AS size,
+              pg_column_toast_chunk_id(response_jws) IS NOT NULL OR pg_column_toast_chunk_id(request_jws) IS NOT NULL AS external
+         FROM exchange_requests e WHERE id = $1`,
+      [r.body.id],
+    );
+    expect(row.size).toBeGreaterThan(2100);
+    expect(row.external).toBe(false);
+  });
+});
+
 /** Polls `probe` every 10 ms until it answers something (at most 1.5 s: the log's lock timeout is 2 s). */
 async function poll<T>(probe: () => Promise<T | undefined>): Promise<T> {
   const until = Date.now() + 1500;
