@@ -36,9 +36,10 @@ type Actor = Pick<Principal, 'org' | 'sub' | 'roles' | 'requestId' | 'jti' | 'id
  *
  * Two kinds. A change of a request (submission, decision, refusal, expiry) queues its entry as a
  * log intent in the change's transaction `tx` (a submission: in the statement that stores it),
- * so both commit or neither does; the handler then integrates it. A release of data (the release's bundle, a response read) and a rejection
- * (nothing stored) are appended and awaited before the data or the answer leaves: the caller
- * fails closed (503) when the log cannot be written.
+ * so both commit or neither does; the handler then integrates it. A release of data (the
+ * release's bundle, a response read) and a rejection (nothing stored) are appended and awaited
+ * before the data or the answer leaves: the caller fails closed (503) when the log cannot be
+ * written.
  */
 @Injectable()
 export class ExchangeLog {
