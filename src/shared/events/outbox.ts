@@ -65,7 +65,7 @@ export interface OutboxSql {
 const REMINDER_LOCK = new PreparedStatement('events.reminder-lock', `SELECT pg_advisory_xact_lock(7163017)`);
 
 /**
- * SQL inserting the events of JSON parameter `param` (eventRows) into the pending outbox, in the
+ * SQL inserting the events of JSON parameter `param` (eventsParam) into the pending outbox, in the
  * order given: the pending rows' `n` is drawn row by row in the order the SELECT yields them,
  * which ORDER BY n (their place in the array) fixes, and the publish trigger moves them into
  * event_outbox in that order. With `onlyIf` (a SQL condition), nothing is written unless it holds:
@@ -83,8 +83,8 @@ function insertPendingSql(param: string, onlyIf?: string): string {
 /** All of a change's events in one statement. */
 const INSERT = new PreparedStatement('events.outbox-insert-pending', insertPendingSql('$1'));
 
-/** The rows of `events` as the one JSON parameter the outbox's inserts take. */
-function eventRows(events: readonly OutboxEvent[]): string {
+/** The rows of `events` as the one JSON parameter the outbox's inserts take (eventsOfChangeSql's too). */
+export function eventsParam(events: readonly OutboxEvent[]): string {
   return JSON.stringify(
     events.map((e) => ({
       id: randomUUID(),
@@ -108,7 +108,7 @@ function eventRows(events: readonly OutboxEvent[]): string {
  */
 export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]): Promise<void> {
   if (!events.length) return;
-  await INSERT.rows(tx, [eventRows(events)]);
+  await INSERT.rows(tx, [eventsParam(events)]);
 }
 
 /**
@@ -120,9 +120,6 @@ export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]
 export function eventsOfChangeSql(param: number, changed: string): string {
   return insertPendingSql(`$${param}`, `EXISTS (SELECT 1 FROM ${changed})`);
 }
-
-/** The value of eventsOfChangeSql's parameter. */
-export const eventsParam = eventRows;
 
 /** The thin event's link for a case, an agreement, an exchange request, or the IG console's flags or breaches. */
 export const links = {
