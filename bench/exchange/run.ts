@@ -38,9 +38,9 @@ const ORG = 'police-cleveland';
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 function parse(argv: string[]) {
-  // The warm-up is long because the figure is meant as a running gateway's: under this load V8
-  // keeps compiling the exchange's code paths on its helper threads for about 15 s (their CPU fell
-  // from 270 to 60-85 ms a second by then), which a 2 s warm-up counted as cost per exchange.
+  // The warm-up is long because the figure is meant as a running gateway's: measured under this
+  // load, V8's helper threads (compiling, about 17 TurboFan jobs a second at first) used 270 ms of
+  // CPU a second early on and 60-85 after about 15 s, which a 2 s warm-up counted per exchange.
   const s = { concurrency: 32, durationMs: 10_000, warmupMs: 20_000, cpuProf: false, json: false as boolean | string };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
