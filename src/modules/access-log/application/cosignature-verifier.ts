@@ -10,16 +10,21 @@ interface Sink {
  * over the C2SP checkpoint text of the stored checkpoint it names (whose root log:verify has
  * compared with the rebuilt tree), and every witness alert is reported, since a witness refusing
  * a checkpoint as inconsistent is what a fork looks like from outside.
- * Returns how many cosignatures were checked.
+ * Answers how many cosignatures were checked, and, per witness, how many stored cosignatures
+ * it could not check: those of witnesses no key was given for (all of them without keys).
  */
 export async function verifyCosignatures(
   db: RowQueries,
   sink: Sink,
   origin: string,
   witnessKeys: readonly string[],
-): Promise<number> {
-  if (witnessKeys.length === 0) return 0;
+): Promise<{ checked: number; unchecked: { witness: string; n: number }[] }> {
   const verifiers = new Map(witnessKeys.map((k) => cosignatureVerifier(k)).map((v) => [v.name, v]));
+  const unchecked = await db.rows<{ witness: string; n: number }>(
+    `SELECT witness, count(*)::int AS n FROM access_log_cosignatures WHERE NOT (witness = ANY($1)) GROUP BY witness ORDER BY witness`,
+    [[...verifiers.keys()]],
+  );
+  if (verifiers.size === 0) return { checked: 0, unchecked };
   const rows = await db.rows<{ tree_size: string; witness: string; line: string; root_hash: Buffer | null }>(
     `SELECT c.tree_size, c.witness, c.line, cp.root_hash FROM access_log_cosignatures c
        LEFT JOIN access_log_checkpoints cp ON cp.tree_size = c.tree_size
@@ -64,5 +69,5 @@ export async function verifyCosignatures(
       detail: `${a.witness} refused checkpoint ${a.tree_size} (${a.reason}) at ${a.at.toISOString()}`,
     });
   }
-  return rows.length;
+  return { checked: rows.length, unchecked };
 }

@@ -29,7 +29,6 @@ import {
   type Frontier,
 } from '../domain/merkle/index.js';
 import { CheckpointVerifier } from './checkpoint-verifier.js';
-import { parseVerifierKey } from '../domain/note/index.js';
 import { verifyCosignatures } from './cosignature-verifier.js';
 import {
   Findings,
@@ -321,12 +320,21 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
     nodesChecked += await checkNodesAbove(db, blockLevel, above, findings);
     await checkTail(db, size, frontier, head.frontier, findings);
     await checkpoints.finish(size);
-    const cosignaturesChecked = options.witnesses
-      ? await verifyCosignatures(db, findings, options.witnesses.origin, options.witnesses.keys)
-      : 0;
+    const cosignatures = await verifyCosignatures(
+      db,
+      findings,
+      options.witnesses?.origin ?? '',
+      options.witnesses?.keys ?? [],
+    );
+    const cosignaturesChecked = cosignatures.checked;
     const warnings = [
       ...(await checkQueue(db, options.stuckIntentMs ?? 10_000)),
-      ...(await uncheckedCosignatures(db, options.witnesses?.keys ?? [])),
+      // Stored cosignatures of witnesses no key was given for: nothing vouches for them, so "OK"
+      // must not read as if they were checked (set WITNESSES to the log's witnesses).
+      ...cosignatures.unchecked.map((r) => ({
+        kind: 'unchecked_cosignatures' as const,
+        detail: `${r.n} stored cosignature(s) by ${r.witness} not verified: no key for that witness was given (WITNESSES)`,
+      })),
     ];
     return {
       ok: findings.count === 0,
@@ -355,22 +363,6 @@ export async function verifyAccessLog(client: pg.ClientBase, options: VerifyOpti
  * running, or integration keeps failing. Their entries are not lost (they are in the queue),
  * but they are not yet in the tree, so no proof covers them.
  */
-/**
- * Stored cosignatures of witnesses the verifier was not given keys for: nothing vouches for them,
- * so "OK" must not read as if they were checked (set WITNESSES to the log's witnesses).
- */
-async function uncheckedCosignatures(db: RowQueries, witnessKeys: readonly string[]): Promise<VerificationWarning[]> {
-  const names = witnessKeys.map((k) => parseVerifierKey(k).name);
-  const rows = await db.rows<{ witness: string; n: number }>(
-    `SELECT witness, count(*)::int AS n FROM access_log_cosignatures WHERE NOT (witness = ANY($1)) GROUP BY witness ORDER BY witness`,
-    [names],
-  );
-  return rows.map((r) => ({
-    kind: 'unchecked_cosignatures' as const,
-    detail: `${r.n} stored cosignature(s) by ${r.witness} not verified: no key for that witness was given (WITNESSES)`,
-  }));
-}
-
 async function checkQueue(db: RowQueries, stuckIntentMs: number): Promise<VerificationWarning[]> {
   const [q] = await db.rows<{ n: number; oldest: Date | null; first: string | null }>(
     `SELECT count(*)::int AS n, min(enqueued_at) AS oldest, min(id)::text AS first FROM access_log_queue WHERE enqueued_at < now() - make_interval(secs => $1::double precision / 1000)`,
