@@ -472,10 +472,12 @@ describe('A hostile witness answering add-checkpoint', () => {
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
         if (req.url === '/future/add-checkpoint') {
-          // A valid cosignature, dated as far ahead as a timestamp may be.
+          // A valid cosignature dated two days ahead: a date PostgreSQL stores, so only the
+          // gateway's limit on a witness's clock (a day ahead of its own) refuses it.
           const note = body.slice(body.indexOf('\n\n') + 2);
           const text = note.slice(0, note.indexOf('\n\n') + 1);
-          res.writeHead(200, { 'content-type': 'text/plain' }).end(future.cosign(text, Number.MAX_SAFE_INTEGER) + '\n');
+          const twoDaysAhead = Math.floor(Date.now() / 1000) + 2 * 86_400;
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(future.cosign(text, twoDaysAhead) + '\n');
           return;
         }
         // An answer without end: the gateway must stop reading long before it is all sent.
@@ -513,7 +515,7 @@ describe('A hostile witness answering add-checkpoint', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('is a bad answer, recorded as such, not a failure of the checkpoint: a cosignature dated beyond any clock, and an answer without end (read no further than 64 KiB)', async () => {
+  it('is a bad answer, recorded as such, not a failure of the checkpoint: a cosignature dated days ahead of the gateway clock, and an answer without end (read no further than 64 KiB)', async () => {
     await append(gw, 0, 3);
     const ig = { org: gw.orgs.gateway, roles: ['ig-reviewer'] };
     expect((await gw.call('POST', '/access-log/checkpoints', ig)).status).toBe(200);
