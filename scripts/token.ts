@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ACTOR_SUBJECT } from '@shared/auth/principal.js';
+import { ORG_ID } from '@modules/access-log/index.js';
 import { signRequestToken } from '@shared/auth/request-token.js';
 import { defineCli, intOption } from './lib/cli.js';
 import { toolConfig } from './lib/config.js';
@@ -75,7 +76,7 @@ cli.run(async () => {
   if (!values.path.startsWith('/')) cli.usageError('--path must start with /');
   // What the gateway would refuse (401) is refused here, before a token is printed.
   if (!ACTOR_SUBJECT.test(values.sub)) cli.usageError(`--sub must be user:<id> or system:<id> (got "${values.sub}")`);
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(values.org))
+  if (!ORG_ID.test(values.org))
     cli.usageError(`--org must be an organisation id such as police-cleveland (got "${values.org}")`);
   if (values.body !== undefined && values['body-file'] !== undefined)
     cli.usageError('--body and --body-file go one at a time');
