@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
 import { aCase, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
+import { eventually } from '../setup/polling.js';
 import { TestGateway } from '../setup/test-app.js';
 
 /**
@@ -122,13 +123,20 @@ describe('exchange requests, many at once on a pool of 2 connections', () => {
         () => undefined,
         () => undefined,
       );
-      const id = await poll(async () => {
-        const rows = await gw.sql<{ id: string }>(
-          `SELECT id::text FROM exchange_requests WHERE request_jti = $1 AND status = 'SUBMITTED'`,
-          [claims.jti],
-        );
-        return rows[0]?.id;
-      });
+      // Polled often and briefly: the release waits on the held lock for at most the log's lock timeout (2 s).
+      let id: string | undefined;
+      await eventually(
+        'the request is stored SUBMITTED',
+        async () =>
+          !!(id = (
+            await gw.sql<{ id: string }>(
+              `SELECT id::text FROM exchange_requests WHERE request_jti = $1 AND status = 'SUBMITTED'`,
+              [claims.jti],
+            )
+          )[0]?.id),
+        1500,
+        10,
+      );
       refused = gw.call(
         'POST',
         `/exchange-requests/${id}/decision`,
@@ -142,10 +150,13 @@ describe('exchange requests, many at once on a pool of 2 connections', () => {
         () => undefined,
         () => undefined,
       );
-      await poll(async () => {
-        const rows = await gw.sql(`SELECT 1 FROM exchange_requests WHERE id = $1 AND status = 'REFUSED'`, [id]);
-        return rows.length > 0 || undefined;
-      });
+      await eventually(
+        'the data owner has refused it',
+        async () =>
+          (await gw.sql(`SELECT 1 FROM exchange_requests WHERE id = $1 AND status = 'REFUSED'`, [id])).length > 0,
+        1500,
+        10,
+      );
     } finally {
       await head.query('COMMIT');
       await head.end();
@@ -203,14 +214,3 @@ describe('a released exchange request in storage', () => {
     expect(row.external).toBe(false);
   });
 });
-
-/** Polls `probe` every 10 ms until it answers something (at most 1.5 s: the log's lock timeout is 2 s). */
-async function poll<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const until = Date.now() + 1500;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('not seen in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
