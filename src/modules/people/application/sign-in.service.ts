@@ -118,13 +118,16 @@ export class SignInService {
    * organisation is signed in as them without a password. Null where the IdP publishes no
    * end_session_endpoint or cannot be reached: then only the gateway session has ended.
    */
-  async endSessionUrl(orgId: string, postLogoutRedirect: string): Promise<URL | null> {
+  async endSessionUrl(orgId: string, postLogoutRedirect: string): Promise<{ url: URL; orgName: string } | null> {
     const idp = await this.idps.get(orgId);
     if (!idp) return null;
     try {
       const config = await this.configFor(idp);
       if (!config.serverMetadata().end_session_endpoint) return null;
-      return oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: postLogoutRedirect });
+      return {
+        url: oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: postLogoutRedirect }),
+        orgName: idp.orgName,
+      };
     } catch {
       return null;
     }

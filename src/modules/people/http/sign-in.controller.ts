@@ -9,7 +9,6 @@ import { Public } from '@shared/auth/decorators.js';
 import { ukTime } from '@shared/domain/plain-words.js';
 import { ValidationException } from '@shared/errors/index.js';
 import { Consumes } from '@shared/http/consumes.js';
-import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { PAGE_CSP, type Pages } from '@modules/web/index.js';
 import { asPage, personPages } from './person-page-kit.js';
 import { returnPath, SignInRefused, SignInService } from '../application/sign-in.service.js';
@@ -31,7 +30,6 @@ export class SignInController {
   constructor(
     private readonly signIn: SignInService,
     private readonly people: SignedInPeople,
-    private readonly orgs: OrganisationDirectory,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.pages = personPages(config.demo, [sourcePath('modules/people/views/')]);
@@ -81,7 +79,7 @@ export class SignInController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (typeof org !== 'string' || !org) {
-      this.html(reply, 400).send(
+      asPage(reply, 400).send(
         this.pages.render('problem.njk', {
           title: 'Choose your organisation',
           message: 'This sign-in link names no organisation. Choose yours on the sign-in page.',
@@ -120,7 +118,7 @@ export class SignInController {
       return;
     }
     const s = person.session;
-    this.html(reply, 200).send(
+    asPage(reply, 200).send(
       this.pages.render('home.njk', {
         title: 'Home',
         name: s.name ?? s.sub,
@@ -137,7 +135,7 @@ export class SignInController {
       await reply.header('cache-control', 'no-store').redirect('/sign-in', 303);
       return;
     }
-    this.html(reply, 200).send(
+    asPage(reply, 200).send(
       this.pages.render('account.njk', {
         title: 'Your account',
         person: describe(person.session),
@@ -151,7 +149,7 @@ export class SignInController {
   async signOut(@Req() req: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const found: SignedInPerson | null = await this.people.of(req);
     if (found && !found.formCameFromSession(body)) {
-      this.html(reply, 400).send(
+      asPage(reply, 400).send(
         this.pages.render('problem.njk', {
           title: 'Sign-out not confirmed',
           message: 'This sign-out did not come from your account page. Sign out from there.',
@@ -171,19 +169,17 @@ export class SignInController {
   /**
    * After sign-out: says so, and links the organisation's IdP's end-session endpoint (OpenID
    * Connect RP-Initiated Logout, back to the start page) where it has one, since the person may
-   * still be signed in there. `org` only chooses which IdP the link names; nothing is read or
-   * changed for it.
+   * still be signed in there. `org` only chooses which IdP the link names: its registration is
+   * read (an unknown id finds none and gets no link), nothing is changed.
    */
   @Get('signed-out')
   async signedOut(@Req() req: FastifyRequest, @Query('org') org: unknown, @Res() reply: FastifyReply): Promise<void> {
-    // From the list, not get(): an anonymous page must not fill the directory's cache with made-up ids.
-    const known = typeof org === 'string' ? ((await this.orgs.list()).find((o) => o.id === org) ?? null) : null;
-    const endSession = known ? await this.signIn.endSessionUrl(known.id, `${origin(req)}/`) : null;
-    this.html(reply, 200).send(
+    const endSession = typeof org === 'string' ? await this.signIn.endSessionUrl(org, `${origin(req)}/`) : null;
+    asPage(reply, 200).send(
       this.pages.render('signed-out.njk', {
         title: 'You have signed out',
-        orgName: known?.name ?? '',
-        endSession: endSession?.href ?? '',
+        orgName: endSession?.orgName ?? '',
+        endSession: endSession?.url.href ?? '',
       }),
     );
   }
@@ -205,15 +201,9 @@ export class SignInController {
     }
   }
 
-  private html(reply: FastifyReply, status: number): FastifyReply {
-    return asPage(reply, status);
-  }
-
   private async refused(reply: FastifyReply, e: unknown): Promise<void> {
     if (!(e instanceof SignInRefused)) throw e;
-    this.html(reply, 400).send(
-      this.pages.render('problem.njk', { title: 'You are not signed in', message: e.message }),
-    );
+    asPage(reply, 400).send(this.pages.render('problem.njk', { title: 'You are not signed in', message: e.message }));
     await Promise.resolve();
   }
 }
