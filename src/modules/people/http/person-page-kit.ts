@@ -75,17 +75,13 @@ export class PersonPageKit {
     return person;
   }
 
-  html(reply: FastifyReply, status: number): FastifyReply {
-    return asPage(reply, status);
-  }
-
   send(reply: FastifyReply, status: number, view: string, context: { title: string } & Record<string, unknown>): void {
-    this.html(reply, status).send(this.pages.render(view, context));
+    asPage(reply, status).send(this.pages.render(view, context));
   }
 
   /** A page that only says what happened and where to go (by default, the person's home page). */
   problem(reply: FastifyReply, status: number, title: string, message: string, link: PageLink = HOME): void {
-    this.send(reply, status, 'page-problem.njk', { title, message, link });
+    sendProblemPage(this.pages, reply, status, title, message, link);
   }
 
   /** 400: a posted form that did not come from a page served to this session (CSRF); nothing was done. */
@@ -118,10 +114,21 @@ export class PersonProblemPages extends ProblemPages {
       p.status === 404
         ? ['Page not found', 'There is no page at this address. Check it, or start again from your home page.']
         : [p.title, p.detail];
-    asPage(r, p.status);
     if (p.retryAfter) r.header('retry-after', String(p.retryAfter));
-    r.send(this.pages.render('page-problem.njk', { title, message, link: HOME }));
+    sendProblemPage(this.pages, r, p.status, title, message, HOME);
   }
+}
+
+/** A page that only says what happened and where to go. */
+function sendProblemPage(
+  pages: Pages,
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+  link: PageLink,
+): void {
+  asPage(reply, status).send(pages.render('page-problem.njk', { title, message, link }));
 }
 
 /** An answer that is a page: HTML, never stored, under the pages' CSP. */
