@@ -368,6 +368,20 @@ describe('Personal signing keys, the signatory pages and "ask for more" (/signin
     expect(again).toContain('Tasking meeting on Monday');
     expect(again).toMatch(/value="X200001"/);
     expect(again).toMatch(/value="nps-north-east" selected/);
+    // A signing time that is not a time at all is named as what it is, not blamed on the clock.
+    const timeless = await b.post(`${base}/requests/new/submit`, {
+      formToken,
+      crn: 'X200001',
+      jws: await requestJws(
+        org('police-cleveland'),
+        { ...claims, iat: 'yesterday', jti: `timeless-${Date.now()}` },
+        { key: key.privateKey, kid: key.kid },
+      ),
+    });
+    expect(timeless.status).toBe(400);
+    const named = await timeless.text();
+    expect(named).toContain('iat: is required: the signing time in seconds since the epoch');
+    expect(named).not.toContain('clock of the device');
     // The officer's own key through a system's token (a relayed signature) is refused too.
     const relayed = await submit(
       gw,

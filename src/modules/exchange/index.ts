@@ -5,4 +5,10 @@ export { EXCHANGE_RESPONSE_TYPE, type ResponseBundle } from './domain/response-b
 export { EXCHANGE_STATUSES, type ExchangeStatus } from './domain/exchange-request.js';
 
 export { SubmitExchangeRequestCommand } from './commands/submit-exchange-request/submit-exchange-request.command.js';
-export { URGENCIES, MAX_REQUEST_AGE_S, requestJustification, unverifiedClaims } from './domain/request-document.js';
+export {
+  URGENCIES,
+  MAX_REQUEST_AGE_S,
+  IAT_REFUSAL,
+  requestJustification,
+  unverifiedClaims,
+} from './domain/request-document.js';

@@ -12,6 +12,12 @@ export const URGENCIES = ['ROUTINE', 'URGENT'] as const;
 
 /** How old a request JWS may be when it arrives, and how far its clock may run ahead. */
 export const MAX_REQUEST_AGE_S = 300;
+
+/** What validateRequestClaims says of an `iat` outside the accepted window, for pages that put it in other words. */
+export const IAT_REFUSAL = {
+  future: 'is in the future',
+  old: `is more than ${MAX_REQUEST_AGE_S} seconds old: sign the request afresh`,
+} as const;
 export const CLOCK_SKEW_S = 60;
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -173,9 +179,8 @@ export function validateRequestClaims(
   if (typeof iss !== 'string' || !SLUG.test(iss)) err('iss', 'must be the requesting organisation id');
   if (typeof iat !== 'number' || !Number.isFinite(iat))
     err('iat', 'is required: the signing time in seconds since the epoch');
-  else if (iat > nowS + CLOCK_SKEW_S) err('iat', 'is in the future');
-  else if (iat < nowS - MAX_REQUEST_AGE_S)
-    err('iat', `is more than ${MAX_REQUEST_AGE_S} seconds old: sign the request afresh`);
+  else if (iat > nowS + CLOCK_SKEW_S) err('iat', IAT_REFUSAL.future);
+  else if (iat < nowS - MAX_REQUEST_AGE_S) err('iat', IAT_REFUSAL.old);
   if (exp !== undefined && (typeof exp !== 'number' || exp < nowS - CLOCK_SKEW_S))
     err('exp', 'must be a number of seconds, not in the past');
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowS + CLOCK_SKEW_S))

@@ -12,6 +12,7 @@ import { ListAgreementsQuery, type AgreementResponse } from '@modules/agreements
 import {
   EXCHANGE_REQUEST_TYPE,
   MAX_REQUEST_AGE_S,
+  IAT_REFUSAL,
   requestJustification,
   SubmitExchangeRequestCommand,
   unverifiedClaims,
@@ -321,9 +322,9 @@ function draftIn(jws: string): ExchangeDraft | null {
 
 /** A refusal of a signed request in words for the person who signed it, with what to do next. */
 function plainRefusal(field: string, message: string): string {
-  if (field === 'iat' && /old/.test(message))
+  if (field === 'iat' && message === IAT_REFUSAL.old)
     return `Your request was signed more than ${Math.floor(MAX_REQUEST_AGE_S / 60)} minutes before it was sent, so it was not sent. Check it below, continue, and sign it again.`;
-  if (field === 'iat')
+  if (field === 'iat' && message === IAT_REFUSAL.future)
     return 'The clock of the device that signed your request is ahead of the gateway’s, so it was not sent. Check the device’s time, then continue and sign again.';
   return field ? `${field}: ${message}. Check the request below, continue, and sign it again.` : message;
 }
