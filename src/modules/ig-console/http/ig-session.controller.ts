@@ -117,7 +117,7 @@ export class IgSessionController {
     };
   }
 
-  /** Ends the console session; for a person signed in through their IdP, their gateway session (the same one). */
+  /** Ends the console session, and any person session this browser holds, whichever way the person signed in. */
   @Delete('api/session')
   @Public()
   @UseGuards(IgSessionGuard)
