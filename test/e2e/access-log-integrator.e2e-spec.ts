@@ -239,7 +239,10 @@ describe('Shared access-log integrator (one leader for every instance)', () => {
     const s = await state();
     expect(s).toMatchObject({ entries: 501, distinct_idx: 501, queued: 0 });
     expect(s.report).toMatchObject({ ok: true, treeSize: 501, warnings: [] });
-    // Both had to rebuild on a head the other moved: the compare-and-set caught every stale batch.
-    expect(a.store.stats.rebuiltBatches + rogue.store.stats.rebuiltBatches).toBeGreaterThan(2);
+    // Batches were rebuilt under the head's lock on a head the store did not know or another had
+    // moved (the rogue's first at least, and the leader's once the rogue had written): the
+    // compare-and-set caught the stale ones, and the checks above show nothing forked. How many
+    // more depends on how the two interleave, so the count is only bounded below (a CI run saw 2).
+    expect(a.store.stats.rebuiltBatches + rogue.store.stats.rebuiltBatches).toBeGreaterThanOrEqual(2);
   });
 });
