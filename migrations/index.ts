@@ -22,6 +22,7 @@ import { PersonKeys1763800031000 } from './1763800031000-PersonKeys.js';
 import { OutboxPublishAtCommit1763800035000 } from './1763800035000-OutboxPublishAtCommit.js';
 import { EventTimeAtCommit1763800036000 } from './1763800036000-EventTimeAtCommit.js';
 import { ExchangeRowsInline1763800037000 } from './1763800037000-ExchangeRowsInline.js';
+import { OutboxPublishedAfterCommit1763800038000 } from './1763800038000-OutboxPublishedAfterCommit.js';
 
 /** Every migration, in order. Listed explicitly: ESM has no reliable glob loading, and a reviewer sees the whole list. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   OutboxPublishAtCommit1763800035000,
   EventTimeAtCommit1763800036000,
   ExchangeRowsInline1763800037000,
+  OutboxPublishedAfterCommit1763800038000,
 ];

@@ -103,7 +103,10 @@ class Receiver {
   }
 }
 
-/** Writes `n` events in one transaction, as one change does; answers the time just before COMMIT. */
+/**
+ * Writes `n` events in one transaction, as one change does, and publishes them as the committing
+ * instance's OutboxPublisher does after the commit; answers the time just before COMMIT.
+ */
 async function commitEvents(sql: pg.Client, n: number, receiver: Receiver | null): Promise<number> {
   const subjects = Array.from({ length: n }, () => randomUUID());
   await sql.query('BEGIN');
@@ -119,6 +122,7 @@ async function commitEvents(sql: pg.Client, n: number, receiver: Receiver | null
   const t0 = performance.now();
   if (receiver) for (const s of subjects) receiver.committedAt.set(s, t0);
   await sql.query('COMMIT');
+  await sql.query(`SELECT event_outbox_publish_pending(1000)`);
   return t0;
 }
 

@@ -1,23 +1,40 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/data-source.js';
 import { recordEvents, type OutboxEvent } from '../../src/shared/events/outbox.js';
+import { OutboxPublisher } from '../../src/shared/events/outbox-publisher.js';
+import { JsonLogger } from '../../src/shared/observability/json-logger.js';
+import { eventually } from '../setup/polling.js';
 import { createTestDatabase } from '../setup/test-database.js';
 
 /**
- * recordEvents on a real PostgreSQL: a change's events in one statement, in order, with the
- * change; published into event_outbox as the change commits, in commit order, without making
- * other changes wait.
+ * recordEvents and the OutboxPublisher on a real PostgreSQL: a change's events in one statement,
+ * in order, with the change; published into event_outbox after the change commits (before a
+ * TypeORM transaction's commit returns), rows visible in `seq` order, without making other
+ * changes wait.
  */
-describe('the event outbox (recordEvents)', () => {
+describe('the event outbox (recordEvents, OutboxPublisher)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let ds: DataSource;
+  let publisher: OutboxPublisher;
+  const warnings: string[] = [];
+  const publisherOn = (d: DataSource) =>
+    new OutboxPublisher(
+      d,
+      { dbStatementTimeoutMs: 10_000 },
+      new JsonLogger('warn', (line) => warnings.push(line)),
+      new SchedulerRegistry(),
+    );
   beforeAll(async () => {
     db = await createTestDatabase('outbox');
     ds = createDataSource(db.appUrl, { poolSize: 2, name: 'outbox-test' });
     await ds.initialize();
+    publisher = publisherOn(ds);
+    publisher.onModuleInit();
   });
   afterAll(async () => {
+    await publisher?.onApplicationShutdown();
     await ds?.destroy();
     await db.drop();
   });
@@ -39,8 +56,9 @@ describe('the event outbox (recordEvents)', () => {
     },
   ];
 
-  it('writes every event of the change, in the order given, with its arrays and nulls as they were', async () => {
+  it('publishes every event of the change as it commits, in the order given, with its arrays and nulls as they were', async () => {
     await ds.transaction((tx) => recordEvents(tx, events));
+    // No wait: the transaction's commit returned only once its events were published.
     const rows = await ds.query<
       { type: string; subject: string; crn: string | null; parties: string[]; people: string[] }[]
     >(`SELECT type, subject, crn, parties, people FROM event_outbox ORDER BY seq`);
@@ -100,24 +118,27 @@ describe('the event outbox (recordEvents)', () => {
       await second.query('BEGIN');
       await recordEvents(second, [event('committed-second')]);
       await second.query('COMMIT'); // would wait for `first` (and time out) if writing events held a lock
+      await publisher.publish(); // also while `first` is open
       await first.query('COMMIT');
+      await publisher.publish();
       const subjects = (await seen(await client())).map((r) => r.subject);
       expect(subjects.slice(-2)).toEqual(['committed-second', 'open-first']);
     });
 
-    it('stamps an event as its change commits, not as its transaction began', async () => {
+    it('stamps an event as its change writes it (after what the change did before), not as its transaction began', async () => {
       const c = await client();
       await c.query('BEGIN');
       const began = (await c.query<{ t: Date }>('SELECT now() AS t')).rows[0].t;
-      await recordEvents(c, [event('stamped-at-commit')]);
       await new Promise((r) => setTimeout(r, 300));
-      const beforeCommit = (await c.query<{ t: Date }>('SELECT clock_timestamp() AS t')).rows[0].t;
+      const beforeWrite = (await c.query<{ t: Date }>('SELECT clock_timestamp() AS t')).rows[0].t;
+      await recordEvents(c, [event('stamped-as-written')]);
       await c.query('COMMIT');
+      await publisher.publish();
       const [row] = (
-        await c.query<{ at: Date }>(`SELECT occurred_at AS at FROM event_outbox WHERE subject = 'stamped-at-commit'`)
+        await c.query<{ at: Date }>(`SELECT occurred_at AS at FROM event_outbox WHERE subject = 'stamped-as-written'`)
       ).rows;
       // A change that began before a case's creation committed must not be stamped before it.
-      expect(row.at.getTime()).toBeGreaterThanOrEqual(beforeCommit.getTime());
+      expect(row.at.getTime()).toBeGreaterThanOrEqual(beforeWrite.getTime());
       expect(row.at.getTime() - began.getTime()).toBeGreaterThanOrEqual(300);
     });
 
@@ -128,26 +149,104 @@ describe('the event outbox (recordEvents)', () => {
       await late.query('BEGIN');
       await recordEvents(late, [event('written-second')]);
       await late.query('COMMIT');
+      await publisher.publish();
       const before = await seen(reader);
       const top = BigInt(before.at(-1)!.seq);
+      expect(before.at(-1)!.subject).toBe('written-second');
       await early.query('COMMIT');
+      await publisher.publish();
       const after = await seen(reader);
       const added = after.filter((r) => !before.some((b) => b.seq === r.seq));
       expect(added.map((r) => r.subject)).toEqual(['written-first-a', 'written-first-b']);
       for (const r of added) expect(BigInt(r.seq)).toBeGreaterThan(top);
-      // Nothing waits in the pending table once its change has committed or rolled back.
+      // Nothing waits in the pending table once its change has committed and been published.
       expect(
         (await (await client(db.ownerUrl)).query(`SELECT count(*)::int AS n FROM event_outbox_pending`)).rows,
       ).toEqual([{ n: 0 }]);
     });
 
-    it('publishes from every session, and lets the application write only the events themselves', async () => {
+    it('gives a reader following seq every event exactly once, with changes and two instances publishing at once', async () => {
+      const other = createDataSource(db.appUrl, { poolSize: 4, name: 'outbox-test-2' });
+      await other.initialize();
+      const second = publisherOn(other);
+      second.onModuleInit();
+      try {
+        const reader = await client();
+        const start = (await reader.query<{ s: string }>(`SELECT coalesce(max(seq), 0)::text AS s FROM event_outbox`))
+          .rows[0].s;
+        const wanted = new Set<string>();
+        let cursor = BigInt(start);
+        const got: string[] = [];
+        let writing = true;
+        const reading = (async () => {
+          for (;;) {
+            const done = !writing;
+            const rows = (
+              await reader.query<{ seq: string; subject: string }>(
+                `SELECT seq::text, subject FROM event_outbox WHERE seq > $1 ORDER BY seq`,
+                [cursor.toString()],
+              )
+            ).rows;
+            for (const r of rows) {
+              got.push(r.subject);
+              cursor = BigInt(r.seq);
+            }
+            if (done) return;
+          }
+        })();
+        await Promise.all(
+          Array.from({ length: 8 }, async (_, w) => {
+            const d = w % 2 ? other : ds;
+            for (let k = 0; k < 30; k++) {
+              const subject = `race-${w}-${k}`;
+              wanted.add(subject);
+              // Commits of different lengths, so publications see them in other orders than written.
+              await d.transaction(async (tx) => {
+                await recordEvents(tx, [event(subject)]);
+                if ((w + k) % 3 === 0) await tx.query(`SELECT pg_sleep(0.005)`);
+              });
+            }
+          }),
+        );
+        await Promise.all([publisher.publish(), second.publish()]);
+        writing = false;
+        await reading;
+        expect(got.filter((s) => s.startsWith('race-')).sort()).toEqual([...wanted].sort());
+      } finally {
+        await second.onApplicationShutdown();
+        await other.destroy();
+      }
+    });
+
+    it('publishes, within the sweep, a committed change whose own publication never ran', async () => {
+      const c = await client(); // not TypeORM: nothing publishes at its commit, as when its process stops first
+      await c.query('BEGIN');
+      await recordEvents(c, [event('left-pending')]);
+      await c.query('COMMIT');
+      await eventually(
+        'the sweep published the pending event',
+        async () => (await c.query(`SELECT 1 FROM event_outbox WHERE subject = 'left-pending'`)).rowCount === 1,
+        10_000,
+      );
+    });
+
+    it('fails no committed change when publishing fails: its events wait and are published later', async () => {
       const owner = await client(db.ownerUrl);
-      await owner.query('BEGIN');
-      await owner.query(`SET LOCAL session_replication_role = replica`); // as pg_restore --disable-triggers, or logical apply
-      await recordEvents(owner, [event('from-a-replica-session')]);
-      await owner.query('COMMIT');
-      expect((await seen(owner)).at(-1)?.subject).toBe('from-a-replica-session');
+      await owner.query(`REVOKE EXECUTE ON FUNCTION event_outbox_publish_pending(integer) FROM gateway_app`);
+      try {
+        await ds.transaction((tx) => recordEvents(tx, [event('published-late')]));
+        expect(warnings.join('\n')).toMatch(/events stay pending until the next publication/);
+        expect(
+          (await owner.query(`SELECT 1 FROM event_outbox_pending WHERE subject = 'published-late'`)).rowCount,
+        ).toBe(1);
+      } finally {
+        await owner.query(`GRANT EXECUTE ON FUNCTION event_outbox_publish_pending(integer) TO gateway_app`);
+      }
+      await publisher.publish();
+      expect((await owner.query(`SELECT 1 FROM event_outbox WHERE subject = 'published-late'`)).rowCount).toBe(1);
+    });
+
+    it('lets the application write only the events themselves, and move them only by publishing', async () => {
       const app = await client();
       await expect(
         app.query(
@@ -155,6 +254,7 @@ describe('the event outbox (recordEvents)', () => {
         ),
       ).rejects.toMatchObject({ code: '42501' });
       await expect(app.query(`DELETE FROM event_outbox_pending`)).rejects.toMatchObject({ code: '42501' });
+      await expect(app.query(`UPDATE event_outbox_pending SET subject = 'Y'`)).rejects.toMatchObject({ code: '42501' });
     });
   });
 });

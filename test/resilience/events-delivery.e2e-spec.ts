@@ -61,7 +61,7 @@ describe('Webhook delivery: SIGKILL, a receiver down, three instances', () => {
     }
     return paths;
   }
-  /** Writes `n` events in transactions of ten, as changes do; answers their ids in outbox order. */
+  /** Writes `n` events in transactions of ten, as changes do, and publishes them; answers their ids in outbox order. */
   async function write(n: number): Promise<string[]> {
     for (let i = 0; i < n; i += 10) {
       await sql.query('BEGIN');
@@ -74,6 +74,8 @@ describe('Webhook delivery: SIGKILL, a receiver down, three instances', () => {
       );
       await sql.query('COMMIT');
     }
+    // Published here as the gateway's publisher would (this client is no gateway), so their order is known now.
+    await sql.query(`SELECT event_outbox_publish_pending(2147483647)`);
     const rows = await sql.query<{ id: string }>(`SELECT id::text FROM event_outbox ORDER BY seq DESC LIMIT $1`, [n]);
     return rows.rows.map((r) => r.id).reverse();
   }

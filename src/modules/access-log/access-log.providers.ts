@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit, type Provider } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { connectionStringOf } from '@shared/database/pg-connection.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { HealthRegistry } from '@shared/core/health.registry.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
@@ -81,26 +82,6 @@ export function createAccessLogWriter(o: LogSequencerOptions): {
 } {
   const sequencer = createLogSequencer(o);
   return { writer: new AccessLogWriter(sequencer), sequencer, close: () => sequencer.close() };
-}
-
-/** The URL the application's DataSource connects with: the log's own connection uses the same role. */
-export function connectionStringOf(ds: DataSource): string {
-  const o = ds.options as {
-    url?: string;
-    host?: string;
-    port?: number;
-    username?: string;
-    password?: string | (() => string);
-    database?: string;
-  };
-  if (o.url) return o.url;
-  const u = new URL('postgres://localhost');
-  u.hostname = o.host ?? 'localhost';
-  u.port = String(o.port ?? 5432);
-  u.username = encodeURIComponent(o.username ?? '');
-  u.password = encodeURIComponent(typeof o.password === 'function' ? o.password() : (o.password ?? ''));
-  u.pathname = `/${o.database ?? ''}`;
-  return u.toString();
 }
 
 export const sequencerProvider: Provider = {

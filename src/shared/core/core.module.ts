@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrganisationRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { ReplayStore } from '@shared/auth/replay.store.js';
+import { OutboxPublisher } from '@shared/events/outbox-publisher.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
@@ -17,7 +18,7 @@ export interface CoreDeps {
   signer: GatewaySigner;
 }
 
-/** Process-wide infrastructure every module may inject: database, logger, metrics, the gateway's signer, health. */
+/** Process-wide infrastructure every module may inject: database, logger, metrics, the gateway's signer, health, the outbox's publisher. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -43,6 +44,7 @@ export class CoreModule {
         GatewayKeysService,
         ReplayStore,
         OrganisationRateLimit,
+        OutboxPublisher,
       ],
       exports: [
         DataSource,
@@ -53,6 +55,7 @@ export class CoreModule {
         GatewayKeysService,
         ReplayStore,
         OrganisationRateLimit,
+        OutboxPublisher,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { describeHosts, parsePostgresUrl, type PostgresHost, type PostgresUrl } from './postgres-url.js';
 
 /**
@@ -169,4 +170,24 @@ export async function connectPg(url: string, options: pg.ClientConfig = {}): Pro
   const client = new Client({ ...options, ...config });
   await client.connect();
   return client;
+}
+
+/** The URL the application's DataSource connects with: the log's and the outbox's own connections use the same role. */
+export function connectionStringOf(ds: DataSource): string {
+  const o = ds.options as {
+    url?: string;
+    host?: string;
+    port?: number;
+    username?: string;
+    password?: string | (() => string);
+    database?: string;
+  };
+  if (o.url) return o.url;
+  const u = new URL('postgres://localhost');
+  u.hostname = o.host ?? 'localhost';
+  u.port = String(o.port ?? 5432);
+  u.username = encodeURIComponent(o.username ?? '');
+  u.password = encodeURIComponent(typeof o.password === 'function' ? o.password() : (o.password ?? ''));
+  u.pathname = `/${o.database ?? ''}`;
+  return u.toString();
 }

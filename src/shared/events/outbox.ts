@@ -58,17 +58,17 @@ export interface OutboxSql {
 
 /**
  * The advisory lock that serialises raising time-driven events (recordEventOnce). Not the
- * outbox's own lock (the publish trigger's, taken as a change commits and held to the end of
- * its commit): a transaction holding this one may still wait for rows, while one holding the
- * outbox's only inserts its events and finishes committing.
+ * outbox's own lock (the publisher's, held while it moves pending events and to the end of its
+ * commit): a transaction holding this one may still wait for rows, while one holding the
+ * outbox's only moves events and finishes committing.
  */
 const REMINDER_LOCK = new PreparedStatement('events.reminder-lock', `SELECT pg_advisory_xact_lock(7163017)`);
 
 /**
  * SQL inserting the events of JSON parameter `param` (eventsParam) into the pending outbox, in the
  * order given: the pending rows' `n` is drawn row by row in the order the SELECT yields them,
- * which ORDER BY n (their place in the array) fixes, and the publish trigger moves them into
- * event_outbox in that order. With `onlyIf` (a SQL condition), nothing is written unless it holds:
+ * which ORDER BY n (their place in the array) fixes, and the publisher moves them into
+ * event_outbox in `n` order. With `onlyIf` (a SQL condition), nothing is written unless it holds:
  * for a change's own statement, whose events exist only if its row changed (eventsOfChangeSql).
  */
 function insertPendingSql(param: string, onlyIf?: string): string {
@@ -79,6 +79,9 @@ function insertPendingSql(param: string, onlyIf?: string): string {
           WITH ORDINALITY AS e(id, type, subject, crn, parties, link, people, n)
     ${onlyIf ? `WHERE ${onlyIf}\n    ` : ''}ORDER BY e.n`;
 }
+
+/** The key recordEvents sets in a TypeORM transaction's QueryRunner `data`: the OutboxPublisher publishes once it commits. */
+export const EVENTS_RECORDED = 'outbox.eventsRecorded';
 
 /** All of a change's events in one statement. */
 const INSERT = new PreparedStatement('events.outbox-insert-pending', insertPendingSql('$1'));
@@ -100,22 +103,24 @@ export function eventsParam(events: readonly OutboxEvent[]): string {
 
 /**
  * Writes the change's events inside the change's transaction `tx`: they commit or roll back with
- * the change. They reach event_outbox only as the transaction commits (a deferred trigger, see
- * the OutboxPublishAtCommit migration): `seq` is drawn there under a lock held to the end of the
- * commit, so rows become visible in `seq` order (a delivery cursor that has passed seq n never
- * misses a row committed later with a lower seq), and nothing is locked while the change runs.
+ * the change, and nothing is locked while the change runs. They wait in event_outbox_pending until
+ * the OutboxPublisher moves them into event_outbox after the commit (`seq` drawn there, rows
+ * visible in `seq` order; see the OutboxPublishedAfterCommit migration). A TypeORM transaction is
+ * marked, so the publisher publishes as it commits; any other is published within a second.
  * Only the events' columns are given: the pending row's order and time are the database's.
  */
 export async function recordEvents(tx: OutboxSql, events: readonly OutboxEvent[]): Promise<void> {
   if (!events.length) return;
   await INSERT.rows(tx, [eventsParam(events)]);
+  const runner = (tx as { queryRunner?: { data?: Record<string, unknown> } }).queryRunner;
+  if (runner) runner.data = { ...runner.data, [EVENTS_RECORDED]: true };
 }
 
 /**
  * The member of a change made by one statement of its own (a data-modifying `WITH`, committed
  * alone, with no transaction opened around it) that writes its events: from that statement's
  * parameter `$param` (eventsParam), and only if its member `changed` returned a row. They commit
- * with the change and are published as recordEvents' are.
+ * with the change; the caller then calls OutboxPublisher.publish() (no transaction marks them).
  */
 export function eventsOfChangeSql(param: number, changed: string): string {
   return insertPendingSql(`$${param}`, `EXISTS (SELECT 1 FROM ${changed})`);

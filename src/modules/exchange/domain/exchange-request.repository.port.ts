@@ -44,7 +44,8 @@ export abstract class ExchangeRequestRepository {
   /**
    * Stores a new request, its submission's log intent and its events in one statement, committed
    * on its own (no transaction is opened around it); answers the intent, for the caller to
-   * integrate. Throws DuplicateRequestJti when its jti was used before, and then nothing is stored.
+   * integrate, and the events wait for the caller to publish them (OutboxPublisher.publish).
+   * Throws DuplicateRequestJti when its jti was used before, and then nothing is stored.
    */
   abstract submit(r: ExchangeRequest, intent: PendingIntent, events: readonly OutboxEvent[]): Promise<LogIntent>;
 
@@ -79,7 +80,8 @@ export abstract class ExchangeRequestRepository {
   /**
    * Writes the request's lifecycle state and its events in one statement committed on its own,
    * if, and only if, the stored request is still `from` (checked under the row's lock the update
-   * takes): true when written, false when it had moved on (nothing written then).
+   * takes): true when written, false when it had moved on (nothing written then). The caller
+   * publishes the events, as after submit.
    */
   abstract saveIf(r: ExchangeRequest, from: ExchangeStatus, events: readonly OutboxEvent[]): Promise<boolean>;
 }

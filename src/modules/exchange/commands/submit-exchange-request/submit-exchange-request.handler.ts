@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import type { Principal } from '@shared/auth/principal.js';
+import { OutboxPublisher } from '@shared/events/index.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { OrganisationDirectory } from '@modules/organisations/index.js';
 import { ExchangeLog, GATEWAY_ACTOR } from '../../application/exchange-log.js';
@@ -45,6 +46,7 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
     private readonly release: ExchangeRelease,
     private readonly log: ExchangeLog,
     private readonly logger: JsonLogger,
+    private readonly outbox: OutboxPublisher,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'gatewayId'>,
   ) {}
 
@@ -136,14 +138,15 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
     );
     // Integration is asked for first, so the submission's entry precedes the release's in the
     // log; the release does not wait for it, so both can go into the tree in one group commit.
-    // Either way the answer waits for the submission's entry.
+    // Either way the answer waits for the submission's entry, and for one publication of the
+    // events, begun once every write of the request (submission, release) has committed.
     const integrated = this.log.integrate(intent);
     if (!automatic) {
-      await integrated;
+      await Promise.all([integrated, this.outbox.publish()]);
       return request;
     }
     const released = await this.autoRelease(p, request, automatic.release, automatic.reasons, now);
-    await integrated;
+    await Promise.all([integrated, this.outbox.publish()]);
     return released ?? request;
   }
 
