@@ -165,6 +165,38 @@ describe('the event outbox (recordEvents, OutboxPublisher)', () => {
       ).toEqual([{ n: 0 }]);
     });
 
+    it('lets no publication become visible before an earlier one has: a second publisher waits for the first to commit', async () => {
+      const [early, late, held, other, reader] = [
+        await client(),
+        await client(),
+        await client(),
+        await client(),
+        await client(),
+      ];
+      await early.query('BEGIN');
+      await recordEvents(early, [event('written-first-committed-last')]);
+      await late.query('BEGIN');
+      await recordEvents(late, [event('written-second-committed-first')]);
+      await late.query('COMMIT');
+      const top = (await seen(reader)).at(-1)?.seq ?? '0';
+      // A publication that has drawn its seq and not yet committed (as one waiting for its WAL flush).
+      await held.query('BEGIN');
+      expect((await held.query(`SELECT event_outbox_publish_pending(1) AS moved`)).rows).toEqual([{ moved: 1 }]);
+      await early.query('COMMIT');
+      // Another publication of at most one row takes the lowest pending one, which the first did
+      // not see: no row is moved by both (as when more than a publication's most are pending).
+      const second = other.query(`SELECT event_outbox_publish_pending(1) AS moved`);
+      await new Promise((r) => setTimeout(r, 300));
+      // Had it committed now, a reader would pass its seq while the first's lower one is still invisible.
+      expect((await seen(reader)).filter((r) => BigInt(r.seq) > BigInt(top))).toEqual([]);
+      await held.query('COMMIT');
+      expect((await second).rows).toEqual([{ moved: 1 }]);
+      expect((await seen(reader)).filter((r) => BigInt(r.seq) > BigInt(top)).map((r) => r.subject)).toEqual([
+        'written-second-committed-first',
+        'written-first-committed-last',
+      ]);
+    });
+
     it('gives a reader following seq every event exactly once, with changes and two instances publishing at once', async () => {
       const other = createDataSource(db.appUrl, { poolSize: 4, name: 'outbox-test-2' });
       await other.initialize();
@@ -183,7 +215,7 @@ describe('the event outbox (recordEvents, OutboxPublisher)', () => {
             const done = !writing;
             const rows = (
               await reader.query<{ seq: string; subject: string }>(
-                `SELECT seq::text, subject FROM event_outbox WHERE seq > $1 ORDER BY seq`,
+                `SELECT seq::text, subject FROM event_outbox WHERE seq > $1 ORDER BY event_outbox.seq`,
                 [cursor.toString()],
               )
             ).rows;

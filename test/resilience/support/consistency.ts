@@ -12,6 +12,8 @@ export interface ConsistencyFigures {
   changesChecked: number;
   /** Entries of committed changes still queued as intents at the check (not yet in the tree). */
   queuedIntents: number;
+  /** Events of committed exchange requests not yet published at the check (still pending). */
+  pendingEvents: number;
 }
 
 interface ExchangeRow {
@@ -51,6 +53,10 @@ interface EntryRow {
  *   it has revisions, and each write-load assessment exactly one case.assessment entry, and no
  *   such entry names a case or assessment that is not stored; every write the client received as
  *   2xx has its entry (same jti);
+ * - a committed change has its events, counting one still pending (committed with its change, not
+ *   yet published) as there: every exchange request stored has exactly one
+ *   exchange-request.received event, and exactly one exchange-request.fulfilled event if, and only
+ *   if, it is FULFILLED; no exchange event names a request that is not stored;
  * - the full verifier (leaf hashes, stored nodes, signed checkpoints, head frontier) passes.
  * Throws an Error listing what failed.
  */
@@ -146,6 +152,7 @@ export async function checkConsistency(
       if (problems.length > 20) break;
     }
 
+    const pendingEvents = await checkExchangeEvents(pg, problems);
     const report = await verifyAccessLog(c);
     if (!report.ok)
       problems.push(
@@ -162,7 +169,44 @@ export async function checkConsistency(
       verifiedEntries: report.entriesChecked,
       changesChecked: changes,
       queuedIntents: queue.length,
+      pendingEvents,
     };
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Exchange requests and their events, published or pending, in one snapshot (as the owner: the
+ * application may not read the pending table). Answers how many were pending.
+ */
+async function checkExchangeEvents(pg: Pick<DedicatedPostgres, 'connect'>, problems: string[]): Promise<number> {
+  const c = await pg.connect();
+  try {
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const requests = (await c.query<{ id: string; status: string }>(`SELECT id::text, status FROM exchange_requests`))
+      .rows;
+    const events = (
+      await c.query<{ subject: string; type: string; pending: boolean }>(
+        `SELECT subject, type, false AS pending FROM event_outbox WHERE type LIKE 'exchange-request.%'
+         UNION ALL
+         SELECT subject, type, true FROM event_outbox_pending WHERE type LIKE 'exchange-request.%'`,
+      )
+    ).rows;
+    await c.query('COMMIT');
+    const counts = new Map<string, number>();
+    for (const e of events) counts.set(`${e.type} ${e.subject}`, (counts.get(`${e.type} ${e.subject}`) ?? 0) + 1);
+    const stored = new Set(requests.map((r) => r.id));
+    for (const r of requests) {
+      const received = counts.get(`exchange-request.received ${r.id}`) ?? 0;
+      const fulfilled = counts.get(`exchange-request.fulfilled ${r.id}`) ?? 0;
+      if (received !== 1) problems.push(`exchange request ${r.id} is stored with ${received} received events`);
+      if (fulfilled !== (r.status === 'FULFILLED' ? 1 : 0))
+        problems.push(`exchange request ${r.id} is ${r.status} with ${fulfilled} fulfilled events`);
+    }
+    for (const e of events)
+      if (!stored.has(e.subject)) problems.push(`${e.type} event for ${e.subject}, a request that is not stored`);
+    return events.filter((e) => e.pending).length;
   } finally {
     await c.end().catch(() => undefined);
   }
