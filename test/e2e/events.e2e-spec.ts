@@ -261,6 +261,20 @@ describe('Events: /subscriptions, webhooks and /events', () => {
     expect(logged.length).toBe((page.body.events as { data: { crn?: string } }[]).filter((e) => e.data.crn).length);
   });
 
+  it("has a change's event in the feed by the time the change is answered (no waiting for publication)", async () => {
+    let cursor = '0';
+    for (;;) {
+      const page = await gw.call('GET', `/events?after=${cursor}&limit=500`, sys('police-cleveland'));
+      cursor = page.body.nextCursor as string;
+      if (!(page.body.events as unknown[]).length) break;
+    }
+    await putCase('X200009', 'nps-north-east', { iom: { cohort: true, force: 'cleveland' } });
+    const page = await gw.call('GET', `/events?after=${cursor}`, sys('police-cleveland'));
+    expect((page.body.events as { type: string; subject: string }[]).map((e) => `${e.type} ${e.subject}`)).toContain(
+      'case.updated X200009',
+    );
+  });
+
   it('refuses subscription URLs that are not https or reach loopback, link-local or private addresses, naming url', async () => {
     for (const url of [
       'http://partner.example/hook',
