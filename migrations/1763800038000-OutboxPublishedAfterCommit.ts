@@ -55,9 +55,17 @@ export class OutboxPublishedAfterCommit1763800038000 implements MigrationInterfa
       END $$`);
     await q.query(`REVOKE ALL ON FUNCTION event_outbox_publish_pending(integer) FROM PUBLIC`);
     await q.query(`GRANT EXECUTE ON FUNCTION event_outbox_publish_pending(integer) TO gateway_app`);
+    // Kept by OutboxPublishAtCommit for the release before it, which inserted there directly: an
+    // insert outside the publication's lock could become visible below a seq a reader has passed.
+    await q.query(`REVOKE INSERT ON event_outbox FROM gateway_app`);
+    await q.query(`REVOKE USAGE ON SEQUENCE event_outbox_seq_seq FROM gateway_app`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // No change may add pending events between their last publication and the trigger's return.
+    await q.query(`LOCK TABLE event_outbox_pending IN ACCESS EXCLUSIVE MODE`);
+    await q.query(`GRANT INSERT ON event_outbox TO gateway_app`);
+    await q.query(`GRANT USAGE ON SEQUENCE event_outbox_seq_seq TO gateway_app`);
     await q.query(`SELECT event_outbox_publish_pending(2147483647)`);
     await q.query(`DROP FUNCTION event_outbox_publish_pending(integer)`);
     await q.query(`ALTER TABLE event_outbox_pending ALTER COLUMN occurred_at SET DEFAULT now()`);

@@ -19,19 +19,24 @@ describe('the event outbox (recordEvents, OutboxPublisher)', () => {
   let ds: DataSource;
   let publisher: OutboxPublisher;
   const warnings: string[] = [];
-  const publisherOn = (d: DataSource) =>
-    new OutboxPublisher(
+  /** A started publisher, as an instance's; without `sweep` its each-second publication is stopped, so only the test's calls publish. */
+  const publisherOn = (d: DataSource, sweep = false) => {
+    const scheduler = new SchedulerRegistry();
+    const p = new OutboxPublisher(
       d,
       { dbStatementTimeoutMs: 10_000 },
       new JsonLogger('warn', (line) => warnings.push(line)),
-      new SchedulerRegistry(),
+      scheduler,
     );
+    p.onModuleInit();
+    if (!sweep) for (const name of scheduler.getIntervals()) scheduler.deleteInterval(name);
+    return p;
+  };
   beforeAll(async () => {
     db = await createTestDatabase('outbox');
     ds = createDataSource(db.appUrl, { poolSize: 2, name: 'outbox-test' });
     await ds.initialize();
     publisher = publisherOn(ds);
-    publisher.onModuleInit();
   });
   afterAll(async () => {
     await publisher?.onApplicationShutdown();
@@ -201,7 +206,6 @@ describe('the event outbox (recordEvents, OutboxPublisher)', () => {
       const other = createDataSource(db.appUrl, { poolSize: 4, name: 'outbox-test-2' });
       await other.initialize();
       const second = publisherOn(other);
-      second.onModuleInit();
       try {
         const reader = await client();
         const start = (await reader.query<{ s: string }>(`SELECT coalesce(max(seq), 0)::text AS s FROM event_outbox`))
@@ -255,11 +259,16 @@ describe('the event outbox (recordEvents, OutboxPublisher)', () => {
       await c.query('BEGIN');
       await recordEvents(c, [event('left-pending')]);
       await c.query('COMMIT');
-      await eventually(
-        'the sweep published the pending event',
-        async () => (await c.query(`SELECT 1 FROM event_outbox WHERE subject = 'left-pending'`)).rowCount === 1,
-        10_000,
-      );
+      const sweeping = publisherOn(ds, true);
+      try {
+        await eventually(
+          'the sweep published the pending event',
+          async () => (await c.query(`SELECT 1 FROM event_outbox WHERE subject = 'left-pending'`)).rowCount === 1,
+          10_000,
+        );
+      } finally {
+        await sweeping.onApplicationShutdown();
+      }
     });
 
     it('fails no committed change when publishing fails: its events wait and are published later', async () => {
@@ -287,6 +296,12 @@ describe('the event outbox (recordEvents, OutboxPublisher)', () => {
       ).rejects.toMatchObject({ code: '42501' });
       await expect(app.query(`DELETE FROM event_outbox_pending`)).rejects.toMatchObject({ code: '42501' });
       await expect(app.query(`UPDATE event_outbox_pending SET subject = 'Y'`)).rejects.toMatchObject({ code: '42501' });
+      // Nor into event_outbox itself: a row there outside the publication's lock could appear below a passed seq.
+      await expect(
+        app.query(
+          `INSERT INTO event_outbox (id, type, subject, link) VALUES (gen_random_uuid(), 'case.updated', 'X', '/x')`,
+        ),
+      ).rejects.toMatchObject({ code: '42501' });
     });
   });
 });

@@ -48,6 +48,7 @@ describe('Crash cycles (real gateway process, PostgreSQL with fsync on)', () => 
         exchanges2xx: 0,
         changesChecked: 0,
         queuedIntentsSeen: 0,
+        pendingEventsSeen: 0,
       };
       try {
         for (let cycle = 1; cycle <= CYCLES; cycle++) {
@@ -88,6 +89,7 @@ describe('Crash cycles (real gateway process, PostgreSQL with fsync on)', () => 
           figures.exchanges2xx = c.exchangesChecked;
           figures.changesChecked = c.changesChecked;
           figures.queuedIntentsSeen += c.queuedIntents;
+          figures.pendingEventsSeen += c.pendingEvents;
         }
       } finally {
         await load.stop();
@@ -98,8 +100,16 @@ describe('Crash cycles (real gateway process, PostgreSQL with fsync on)', () => 
         30_000,
         50,
       );
+      // Events left pending by a crash are published by the running gateway (its each-second sweep).
+      await eventually(
+        'every pending event is published',
+        async () => (await pg.sql(`SELECT 1 FROM event_outbox_pending`)).length === 0,
+        30_000,
+        50,
+      );
       const final = await checkConsistency(pg, load.outcomes);
       expect(final.queuedIntents).toBe(0);
+      expect(final.pendingEvents).toBe(0);
       const counts = statusCounts(load.outcomes);
       // Only successes, 503 (fail closed) or no answer at all (the process was killed mid-request).
       const unexpected = Object.keys(counts).filter((k) => !/^(200|201|503|0:.*)$/.test(k));

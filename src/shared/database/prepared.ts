@@ -19,6 +19,11 @@ export function withoutPreparedStatements(db: DataSource): void {
   unprepared.add(db);
 }
 
+/** False once withoutPreparedStatements(db): a connection of that database's own (the outbox's publisher) then prepares nothing either. */
+export function preparesStatements(db: DataSource): boolean {
+  return !unprepared.has(db);
+}
+
 /**
  * A statement that each pooled connection has PostgreSQL parse and plan once, then only binds
  * and executes (a named prepared statement; node-postgres prepares it on a connection's first

@@ -10,6 +10,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { connectPg, connectionStringOf } from '@shared/database/pg-connection.js';
+import { preparesStatements } from '@shared/database/prepared.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { EVENTS_RECORDED } from './outbox.js';
 
@@ -59,8 +60,8 @@ export class OutboxPublisher implements EntitySubscriberInterface, OnModuleInit,
 
   async onApplicationShutdown(): Promise<void> {
     unschedule(this.scheduler, SWEEP_JOB);
-    await this.next;
-    await this.running;
+    // Changes committing while the application stops still get their publication.
+    while (this.next ?? this.running) await (this.next ?? this.running);
     this.closed = true;
     const i = this.db.subscribers.indexOf(this);
     if (i >= 0) this.db.subscribers.splice(i, 1);
@@ -95,11 +96,12 @@ export class OutboxPublisher implements EntitySubscriberInterface, OnModuleInit,
 
   private async run(): Promise<void> {
     try {
+      if (this.closed) return;
       const client = (this.client ??= await this.connect());
       let moved: number;
       do {
         const { rows } = await client.query<{ moved: number }>({
-          name: 'events.publish',
+          ...(preparesStatements(this.db) ? { name: 'events.publish' } : {}),
           text: PUBLISH,
           values: [MAX_ROWS],
         });
@@ -116,9 +118,13 @@ export class OutboxPublisher implements EntitySubscriberInterface, OnModuleInit,
   }
 
   private async connect(): Promise<pg.Client> {
+    // The pool's limits: a server that stops answering fails the publication (the events stay
+    // pending) instead of holding every change that waits for it.
     const client = await connectPg(connectionStringOf(this.db), {
       application_name: 'probation-gateway (outbox publisher)',
+      connectionTimeoutMillis: 3000,
       statement_timeout: this.config.dbStatementTimeoutMs,
+      query_timeout: this.config.dbStatementTimeoutMs + 1000,
       keepAlive: true,
     });
     client.on('error', () => {

@@ -62,9 +62,9 @@ export class EventAudience {
     for (const purpose of PURPOSES) {
       const { decision, record } = await this.access.decide(actor, e.crn, purpose, 'summary', at);
       // An event of an earlier case under this CRN (erased, then allocated again) is nobody's now.
-      // Events are stamped as their change commits (EventTimeAtCommit) and the record with its
-      // creating transaction's start: every event of this record is at or after it, every event of
-      // an erased one before it.
+      // Events are stamped as their change writes them, after its own writes and waits
+      // (OutboxPublishedAfterCommit), and the record with its creating transaction's start: every
+      // event of this record is at or after it, every event of an erased one before it.
       if (record?.createdAt && e.occurredAt < record.createdAt) return { ok: false };
       if (decision.outcome === 'allow' && record)
         return {
