@@ -1,3 +1,4 @@
+import { recordEvents } from '../../src/shared/events/index.js';
 import { checkConsistency } from './support/consistency.js';
 import { GatewayProcess } from './support/gateway-process.js';
 import { eventually, report, scale, sleep } from './support/mode.js';
@@ -135,4 +136,23 @@ describe('Crash cycles (real gateway process, PostgreSQL with fsync on)', () => 
     },
     scale(300_000, 3_600_000),
   );
+
+  it('keeps committed events that wait for publication through a PostgreSQL crash (the pending table is logged)', async () => {
+    await gw.stop(); // no gateway to publish them first: as when it stops between a commit and its publication
+    const app = await pg.connect(pg.appUrl);
+    try {
+      await app.query('BEGIN');
+      await recordEvents(app, [
+        { type: 'agreement.amended', subject: 'survives-a-crash', parties: ['nps-a'], link: '/agreements/x' },
+      ]);
+      await app.query('COMMIT');
+    } finally {
+      await app.end();
+    }
+    await pg.stopImmediate(); // crash recovery empties an UNLOGGED table
+    await pg.start();
+    expect(await pg.sql(`SELECT subject FROM event_outbox_pending`)).toEqual([{ subject: 'survives-a-crash' }]);
+    expect(await pg.sql(`SELECT event_outbox_publish_pending(1000) AS moved`)).toEqual([{ moved: 1 }]);
+    expect(await pg.sql(`SELECT 1 FROM event_outbox WHERE subject = 'survives-a-crash'`)).toHaveLength(1);
+  });
 });
