@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit, type Provider } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { connectionStringOf } from '@shared/database/pg-connection.js';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { HealthRegistry } from '@shared/core/health.registry.js';
+import { connectionStringOf } from '@shared/database/pg-connection.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { AccessLogWriter } from './application/access-log.writer.js';

@@ -1,12 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type pg from 'pg';
-import {
-  DataSource,
-  type EntitySubscriberInterface,
-  type TransactionCommitEvent,
-  type TransactionRollbackEvent,
-} from 'typeorm';
+import { DataSource, type EntitySubscriberInterface, type TransactionCommitEvent } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { connectPg, connectionStringOf } from '@shared/database/pg-connection.js';
@@ -55,7 +50,6 @@ export class OutboxPublisher implements EntitySubscriberInterface, OnModuleInit,
   onModuleInit(): void {
     this.db.subscribers.push(this);
     scheduleEvery(this.scheduler, SWEEP_JOB, SWEEP_MS, () => void this.publish());
-    void this.publish();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -77,11 +71,6 @@ export class OutboxPublisher implements EntitySubscriberInterface, OnModuleInit,
     return this.publish();
   }
 
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    const data = event.queryRunner.data as Record<string, unknown> | undefined;
-    if (data && !event.queryRunner.isTransactionActive) delete data[EVENTS_RECORDED];
-  }
-
   /** Resolves once a publication that began after this call has ended (moved what it saw, or failed and logged why). */
   publish(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -96,7 +85,6 @@ export class OutboxPublisher implements EntitySubscriberInterface, OnModuleInit,
 
   private async run(): Promise<void> {
     try {
-      if (this.closed) return;
       const client = (this.client ??= await this.connect());
       let moved: number;
       do {
@@ -106,7 +94,7 @@ export class OutboxPublisher implements EntitySubscriberInterface, OnModuleInit,
           values: [MAX_ROWS],
         });
         moved = rows[0].moved;
-      } while (moved === MAX_ROWS && !this.closed);
+      } while (moved === MAX_ROWS);
     } catch (e) {
       this.logger.warn(`events stay pending until the next publication: ${(e as Error).message}`, 'OutboxPublisher');
       const broken = this.client;

@@ -141,11 +141,7 @@ export class SubmitExchangeRequestHandler implements ICommandHandler<
     // Either way the answer waits for the submission's entry, and for one publication of the
     // events, begun once every write of the request (submission, release) has committed.
     const integrated = this.log.integrate(intent);
-    if (!automatic) {
-      await Promise.all([integrated, this.outbox.publish()]);
-      return request;
-    }
-    const released = await this.autoRelease(p, request, automatic.release, automatic.reasons, now);
+    const released = automatic ? await this.autoRelease(p, request, automatic.release, automatic.reasons, now) : null;
     await Promise.all([integrated, this.outbox.publish()]);
     return released ?? request;
   }
