@@ -2,6 +2,7 @@ import { CompactSign } from 'jose';
 import type { Response } from 'supertest';
 import { activeAgreement, agreementTerms } from '../factories/agreement.factory.js';
 import { aCase, exchangeLogEntries, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
+import { aKey } from '../factories/jwk.factory.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
 import type { StoredAccessLogEntry } from '../../src/modules/access-log/domain/access-log-entry.js';
 
@@ -94,6 +95,30 @@ describe('POST /exchange-requests rejections', () => {
       400,
       'exchange_request_bad_signature',
     );
+  });
+
+  it('refuses at once a request signed with a key revoked through this gateway after it verified one', async () => {
+    const extra = await aKey('police-cleveland-extra');
+    const rotate = (keys: object[]) =>
+      gw.call(
+        'PUT',
+        `/organisations/${cleveland.id}/keys`,
+        { org: cleveland, sub: 'system:cms', roles: ['system'] },
+        {
+          keys,
+        },
+      );
+    expect((await rotate([cleveland.key.publicJwk, extra.publicJwk])).status).toBe(200);
+    const signed = () =>
+      requestJws(cleveland, requestClaims(agreement), { key: extra.privateKey, kid: extra.kid }).then((j) =>
+        submit(gw, j, officer()),
+      );
+    // Verified once: the key is now held in memory.
+    expect((await signed()).status).toBe(201);
+    const revoked = await rotate([cleveland.key.publicJwk]);
+    expect(revoked.body.revoked).toEqual([extra.kid]);
+    const entry = await expectRejected(signed, 400, 'exchange_request_bad_signature');
+    expect(entry.reasons[1]).toContain(`"${extra.kid}", which is not an active key of police-cleveland`);
   });
 
   it('rejects with 403 a request whose bearer organisation is not the JWS signer', async () => {

@@ -4,6 +4,7 @@ import { importPublicJwk, type PublicJwk } from '@shared/crypto/jwk.js';
 import { ORGANISATION_REPOSITORY, type OrganisationRepository } from './domain/organisation.repository.port.js';
 import { PERSON_KID_PREFIX, type PersonKeyHolder } from './domain/person-key.js';
 import { PERSON_KEY_REPOSITORY, type PersonKeyRepository } from './domain/person-key.repository.port.js';
+import { OrganisationKeyCache } from './infrastructure/organisation-key.cache.js';
 
 export interface OrganisationSummary {
   id: string;
@@ -22,6 +23,7 @@ export class OrganisationDirectory {
   constructor(
     @Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository,
     @Inject(PERSON_KEY_REPOSITORY) private readonly personKeys: PersonKeyRepository,
+    private readonly keys: OrganisationKeyCache,
   ) {}
 
   async get(id: string): Promise<OrganisationSummary | null> {
@@ -52,20 +54,25 @@ export class OrganisationDirectory {
    * organisation's people counts as its key too, and comes with its `holder`: the caller must
    * check the signer is that holder, for that use (`personKeyRefusal`). Organisation keys have
    * holder null. Request tokens are never checked with this (only with organisation keys).
+   *
+   * Personal keys are read fresh (a revocation counts at once). Organisation keys come through the
+   * key cache under the bound request tokens have: a key revoked through this instance fails here
+   * at once, through another within KEY_CACHE_TTL_MS; a key just added verifies at once everywhere.
    */
   async keyAt(
     orgId: string,
     kid: string,
     at: Date,
   ): Promise<{ jwk: PublicJwk; key: CryptoKey; holder: PersonKeyHolder | null } | null> {
-    // Read fresh (a revocation counts at once); the import is cached by importPublicJwk.
     if (kid.startsWith(PERSON_KID_PREFIX)) {
       const p = await this.personKeys.find(orgId, kid);
       return p?.activeAt(at) ? { jwk: p.jwk, key: await importPublicJwk(p.jwk), holder: p.holder } : null;
     }
-    const k = await this.repo.findKey(orgId, kid);
-    return k && k.addedAt <= at && (k.revokedAt === null || k.revokedAt > at)
-      ? { jwk: k.jwk, key: await importPublicJwk(k.jwk), holder: null }
+    const found = await this.keys.registered(orgId, kid);
+    if (!found) return null;
+    const k = found.key;
+    return k.addedAt <= at && (k.revokedAt === null || k.revokedAt > at)
+      ? { jwk: k.jwk, key: found.imported, holder: null }
       : null;
   }
 }

@@ -2,19 +2,34 @@ import { jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@config/app.config.js';
 import { aKey } from '@test/factories/jwk.factory.js';
+import type { OrganisationKey } from '../domain/organisation.js';
 import { OrganisationKeysRotatedEvent } from '../domain/organisation-keys-rotated.event.js';
+import type { OrganisationRepository } from '../domain/organisation.repository.port.js';
 import { OrganisationKeyCache } from './organisation-key.cache.js';
 
 describe(OrganisationKeyCache.name, () => {
   let rows: { kind: string; jwk: Record<string, unknown> }[];
   let query: jest.Mock<(sql: string, params: unknown[]) => Promise<unknown[]>>;
+  let stored: OrganisationKey | null;
+  let findKey: jest.Mock<(orgId: string, kid: string) => Promise<OrganisationKey | null>>;
   let sut: OrganisationKeyCache;
+  const make = (ttl: number) =>
+    new OrganisationKeyCache(
+      { query } as unknown as DataSource,
+      { keyCacheTtlMs: ttl } as AppConfig,
+      {
+        findKey,
+      } as unknown as OrganisationRepository,
+    );
 
   beforeEach(async () => {
     const key = await aKey('k1');
-    rows = [{ kind: 'POLICE', jwk: { ...key.publicJwk, alg: 'ES256' } }];
+    const jwk = { ...key.publicJwk, alg: 'ES256' };
+    rows = [{ kind: 'POLICE', jwk }];
     query = jest.fn(() => Promise.resolve(rows));
-    sut = new OrganisationKeyCache({ query } as unknown as DataSource, { keyCacheTtlMs: 60_000 } as AppConfig);
+    stored = { kid: 'k1', jwk, addedAt: new Date(0), revokedAt: null } as unknown as OrganisationKey;
+    findKey = jest.fn(() => Promise.resolve(stored));
+    sut = make(60_000);
   });
 
   it('resolves an active key to a CryptoKey with the organisation and its kind', async () => {
@@ -50,10 +65,56 @@ describe(OrganisationKeyCache.name, () => {
   });
 
   it('reloads after the TTL, so a rotation on another instance takes effect within it', async () => {
-    sut = new OrganisationKeyCache({ query } as unknown as DataSource, { keyCacheTtlMs: 0 } as AppConfig);
+    sut = make(0);
     await sut.findActiveKey('police-a', 'k1');
     rows = [];
     expect(await sut.findActiveKey('police-a', 'k1')).toBeNull();
     expect(query).toHaveBeenCalledTimes(2);
+  });
+
+  describe('registered keys (as stored, for a signature made at some instant)', () => {
+    it('answers repeated and concurrent look-ups from one read, with the key imported', async () => {
+      const [a, b] = await Promise.all([sut.registered('police-a', 'k1'), sut.registered('police-a', 'k1')]);
+      expect(a).toBe(b);
+      expect(a?.key).toBe(stored);
+      expect(a?.imported.type).toBe('public');
+      await sut.registered('police-a', 'k1');
+      expect(findKey).toHaveBeenCalledTimes(1);
+      expect(findKey.mock.calls[0]).toEqual(['police-a', 'k1']);
+    });
+
+    it('keeps no miss, so a key added through another instance verifies at once', async () => {
+      const key = stored;
+      stored = null;
+      expect(await sut.registered('police-a', 'k1')).toBeNull();
+      stored = key;
+      expect((await sut.registered('police-a', 'k1'))?.key).toBe(key);
+      expect(findKey).toHaveBeenCalledTimes(2);
+    });
+
+    it('keeps no failed read', async () => {
+      findKey.mockImplementationOnce(() => Promise.reject(new Error('connection lost')));
+      await expect(sut.registered('police-a', 'k1')).rejects.toThrow('connection lost');
+      expect((await sut.registered('police-a', 'k1'))?.key).toBe(stored);
+      expect(findKey).toHaveBeenCalledTimes(2);
+    });
+
+    it("reads again at once when the organisation's keys' rotation is announced, and only that organisation's", async () => {
+      await sut.registered('police-a', 'k1');
+      await sut.registered('police-ab', 'k1');
+      const revoked = { ...stored, revokedAt: new Date() } as unknown as OrganisationKey;
+      stored = revoked;
+      sut.handle(new OrganisationKeysRotatedEvent('police-a', [], ['k1']));
+      expect((await sut.registered('police-a', 'k1'))?.key).toBe(revoked);
+      expect((await sut.registered('police-ab', 'k1'))?.key).not.toBe(revoked);
+      expect(findKey).toHaveBeenCalledTimes(3);
+    });
+
+    it('reads again after the TTL, so a revocation through another instance counts within it', async () => {
+      sut = make(0);
+      await sut.registered('police-a', 'k1');
+      await sut.registered('police-a', 'k1');
+      expect(findKey).toHaveBeenCalledTimes(2);
+    });
   });
 });

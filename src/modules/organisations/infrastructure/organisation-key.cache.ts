@@ -6,6 +6,8 @@ import { PreparedStatement } from '@shared/database/prepared.js';
 import type { OrganisationKeyLookup, ResolvedOrganisationKey } from '@shared/auth/organisation-keys.port.js';
 import type { OrgKind } from '@shared/auth/roles.js';
 import { importPublicJwk, type PublicJwk } from '@shared/crypto/jwk.js';
+import type { OrganisationKey } from '../domain/organisation.js';
+import { ORGANISATION_REPOSITORY, type OrganisationRepository } from '../domain/organisation.repository.port.js';
 import { OrganisationKeysRotatedEvent } from '../domain/organisation-keys-rotated.event.js';
 
 const ACTIVE_KEY = new PreparedStatement(
@@ -19,23 +21,51 @@ interface Entry {
   value: ResolvedOrganisationKey | null;
 }
 
+/** A registered key as stored (active or revoked), with its imported form. */
+export interface RegisteredKey {
+  key: OrganisationKey;
+  imported: CryptoKey;
+}
+
 /**
- * Answers the guard's key look-ups from memory, keyed by (organisation, kid). Imported keys are
- * reused (importing per verification costs 2-3x). An entry lives KEY_CACHE_TTL_MS (default 5 s):
- * a rotation through this instance drops its entries when its event is published (the event bus
- * calls this handler before publish returns), and on other instances a revoked key stops working
- * within that bound.
+ * Answers key look-ups from memory, keyed by (organisation, kid): the guard's active keys, and
+ * registered keys as stored for checking a signature made at some instant (`registered`, the
+ * exchange request documents and agreement signatures). Imported keys are reused (importing per
+ * verification costs 2-3x). An entry lives KEY_CACHE_TTL_MS (default 5 s): a rotation through
+ * this instance drops its entries when its event is published (the event bus calls this handler
+ * before publish returns), and on other instances a revoked key stops working within that bound.
+ * A kid found nowhere is not kept by `registered`, so a key added through another instance
+ * verifies there at once.
  */
 @Injectable()
 @EventsHandler(OrganisationKeysRotatedEvent)
 export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandler<OrganisationKeysRotatedEvent> {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<ResolvedOrganisationKey | null>>();
+  private readonly rows = new Map<string, { at: number; value: Promise<RegisteredKey | null> }>();
 
   constructor(
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ORGANISATION_REPOSITORY) private readonly repo: OrganisationRepository,
   ) {}
+
+  /** Key `kid` of `orgId` as stored (its added and revoked instants), whatever the organisation's status; null when none. */
+  async registered(orgId: string, kid: string): Promise<RegisteredKey | null> {
+    const id = `${orgId}\u0000${kid}`;
+    const hit = this.rows.get(id);
+    if (hit && performance.now() - hit.at < this.config.keyCacheTtlMs) return hit.value;
+    const value = this.loadRegistered(orgId, kid);
+    if (this.rows.size > 10_000) this.rows.clear();
+    const entry = { at: performance.now(), value };
+    this.rows.set(id, entry);
+    // Concurrent look-ups share the read; a miss or a failed read is not kept.
+    void value.then(
+      (found) => found === null && this.rows.get(id) === entry && this.rows.delete(id),
+      () => this.rows.get(id) === entry && this.rows.delete(id),
+    );
+    return value;
+  }
 
   async findActiveKey(orgId: string, kid: string): Promise<ResolvedOrganisationKey | null> {
     const id = `${orgId}\u0000${kid}`;
@@ -57,7 +87,13 @@ export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandle
   }
 
   invalidate(orgId: string): void {
-    for (const k of this.entries.keys()) if (k.startsWith(`${orgId}\u0000`)) this.entries.delete(k);
+    for (const map of [this.entries, this.rows])
+      for (const k of map.keys()) if (k.startsWith(`${orgId}\u0000`)) map.delete(k);
+  }
+
+  private async loadRegistered(orgId: string, kid: string): Promise<RegisteredKey | null> {
+    const key = await this.repo.findKey(orgId, kid);
+    return key ? { key, imported: await importPublicJwk(key.jwk) } : null;
   }
 
   private async load(orgId: string, kid: string): Promise<ResolvedOrganisationKey | null> {

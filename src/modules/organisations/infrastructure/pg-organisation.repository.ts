@@ -13,7 +13,7 @@ import {
   type OrganisationRow,
 } from './organisation.mapper.js';
 
-/** Every exchange request JWS and signature verification reads its key fresh: prepared. */
+/** Read (through the key cache) for exchange request documents and agreement signatures: prepared. */
 const FIND_KEY = new PreparedStatement(
   'organisations.find-key',
   `SELECT ${KEY_COLUMNS} FROM organisation_keys WHERE org_id = $1 AND kid = $2`,
