@@ -8,6 +8,7 @@ import {
   signAs,
   signatory,
 } from '../factories/agreement.factory.js';
+import { StateCounters } from '../../src/shared/database/state-counters.js';
 import { TestGateway } from '../setup/test-app.js';
 
 const SECOND = 1000;
@@ -21,7 +22,7 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
   beforeAll(async () => {
     gw = await TestGateway.start();
     coverage = gw.app.get(AgreementCoverage);
-    otherInstance = new AgreementCoverage(gw.app.get(DataSource), undefined as never);
+    otherInstance = new AgreementCoverage(gw.app.get(DataSource), undefined as never, new StateCounters());
   });
   afterAll(() => gw.close());
 

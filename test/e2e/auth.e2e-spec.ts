@@ -1,7 +1,9 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { generateKeyPair } from 'jose';
 import type { Response } from 'supertest';
+import { ReplayStore } from '../../src/shared/auth/replay.store.js';
 import { signRequestToken } from '../../src/shared/auth/request-token.js';
+import { requestContext, type RequestContext } from '../../src/shared/observability/request-context.js';
 import { databaseState } from '../factories/database-state.js';
 import { aKey, invalidJwks } from '../factories/jwk.factory.js';
 import { aRequestToken, bodyHash } from '../factories/request-token.factory.js';
@@ -409,6 +411,23 @@ describe('Signed-request authentication (GET /organisations)', () => {
       for (const r of results.filter((x) => x.status === 401))
         expect(r.body.type).toBe('urn:probation-gateway:problem:auth_replayed');
       expect(await gw.sql('SELECT 1 FROM request_tokens WHERE jti = $1', [t.jti])).toHaveLength(1);
+    });
+
+    it("leaves in the request's context the state counters its claim's statement read, and a refused claim none", async () => {
+      const replay = gw.app.get(ReplayStore);
+      const [{ version }] = await gw.sql<{ version: string }>(
+        'SELECT version::text AS version FROM agreements_state WHERE id = 1',
+      );
+      const claim = async (jti: string) => {
+        const context: RequestContext = { requestId: `claim-${jti}` };
+        const accepted = await requestContext.run(context, () =>
+          replay.claim('police-cleveland', jti, new Date(Date.now() + 60_000)),
+        );
+        return { accepted, counters: context.counters };
+      };
+      const jti = `counters-${Date.now()}`;
+      expect(await claim(jti)).toEqual({ accepted: true, counters: expect.objectContaining({ agreements: version }) });
+      expect(await claim(jti)).toEqual({ accepted: false, counters: undefined });
     });
 
     it('does not record the jti of a refused token, so a forger cannot burn it', async () => {

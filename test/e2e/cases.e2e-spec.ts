@@ -469,6 +469,25 @@ describe('GET /cases/{crn}[/summary]', () => {
     expect((await read()).status).toBe(200);
   });
 
+  it("stops release on this instance's next request after another instance suspends the agreement", async () => {
+    const read = () =>
+      gw.call('GET', '/cases/X100001/summary?purpose=IOM', { org: o('police-cleveland'), ...iom, reason: 'IOM' });
+    // As another instance's suspension commits it: the row and the agreements' counter, nothing
+    // said to this instance, whose index still holds the agreement in force.
+    const setStatus = (status: string) =>
+      gw.sql(
+        `WITH a AS (UPDATE agreements SET status = $2 WHERE id = $1 RETURNING id)
+         UPDATE agreements_state SET version = version + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM a)`,
+        [iomAgreement, status],
+      );
+    expect((await read()).status).toBe(200);
+    await setStatus('SUSPENDED');
+    expect((await read()).status).toBe(404);
+    expect((await lastEntry()).decision).toBe('DENY');
+    await setStatus('ACTIVE');
+    expect((await read()).status).toBe(200);
+  });
+
   it('does not let an agreement that has not started yet release anything', async () => {
     const id = await activeAgreement(
       gw,

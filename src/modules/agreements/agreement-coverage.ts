@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PreparedStatement } from '@shared/database/prepared.js';
+import { seenCounter, StateCounters } from '@shared/database/state-counters.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 import { termsFromDocument } from './domain/agreement-document.js';
@@ -89,6 +90,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STATE_SQL = 'SELECT version::text AS version FROM agreements_state WHERE id = 1';
 const STATE = new PreparedStatement('agreements.state-version', STATE_SQL);
+/** The counter's name among the StateCounters a signed request's token claim reads. */
+const COUNTER = 'agreements';
 
 interface Entry {
   id: string;
@@ -107,11 +110,13 @@ interface Entry {
  * force, rebuilt whenever the `agreements_state` counter moved. Every change of any agreement
  * bumps that counter in its own transaction.
  *
- * Freshness bound: every question reads the counter (a one-row primary-key read, shared by
- * concurrent questions: one that arrives while a read is in flight waits for the next read,
- * which starts after it arrived). So a change committed before a question starts is always
- * seen, on every instance: a suspension takes effect on the very next request everywhere.
- * Under load that is one small read per database round trip, not one per request.
+ * Freshness bound: a change committed before a signed request arrived is always seen, on every
+ * instance: a suspension takes effect on the very next request everywhere. Such a request's token
+ * claim has read the counter already (registered with StateCounters: the claim's statement
+ * started after the request arrived), so it asks nothing more. Any other question (a page, a
+ * job) reads the counter itself: a one-row primary-key read, shared by concurrent questions (one
+ * that arrives while a read is in flight waits for the next read, which starts after it arrived),
+ * so a change committed before that question started is seen.
  */
 @Injectable()
 export class AgreementCoverage {
@@ -123,7 +128,10 @@ export class AgreementCoverage {
   constructor(
     private readonly db: DataSource,
     @Inject(AGREEMENT_REPOSITORY) private readonly repo: AgreementRepository,
-  ) {}
+    counters: StateCounters,
+  ) {
+    counters.register(COUNTER, STATE_SQL);
+  }
 
   async findCovering(q: CoverageQuery): Promise<CoveringAgreement[]> {
     const at = (q.at ?? new Date()).getTime();
@@ -226,7 +234,7 @@ export class AgreementCoverage {
   }
 
   private async entries(): Promise<Entry[]> {
-    const stateVersion = await this.freshStateVersion();
+    const stateVersion = seenCounter(COUNTER) ?? (await this.freshStateVersion());
     if (this.index && BigInt(this.index.stateVersion) >= BigInt(stateVersion)) return this.index.entries;
     if (!this.reloading || BigInt(this.reloading.stateVersion) < BigInt(stateVersion)) {
       const promise = this.load().then((loaded) => {

@@ -4,11 +4,15 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@config/app.config.js';
 import { scheduleEvery, unschedule } from '@shared/core/periodic.js';
 import { PreparedStatement } from '@shared/database/prepared.js';
+import { StateCounters } from '@shared/database/state-counters.js';
+import { requestContext, type RequestContext } from '@shared/observability/request-context.js';
 
 interface Claim {
   issuer: string;
   jti: string;
   expiresAt: Date;
+  /** The claiming request's context, which an accepted claim tells what its statement read. */
+  context: RequestContext | undefined;
   resolve: (accepted: boolean) => void;
   reject: (e: unknown) => void;
 }
@@ -17,12 +21,19 @@ interface Claim {
 const MAX_BATCH = 512;
 const SWEEP_JOB = 'auth.replay-sweep';
 
-const CLAIM = new PreparedStatement(
-  'auth.claim-request-tokens',
-  `INSERT INTO request_tokens (issuer, jti, expires_at)
+const INSERT_CLAIMS = `INSERT INTO request_tokens (issuer, jti, expires_at)
    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
-   ON CONFLICT DO NOTHING RETURNING issuer, jti`,
-);
+   ON CONFLICT DO NOTHING RETURNING issuer, jti`;
+
+/** The claim statement, reading the registered state counters in its snapshot as columns c0, c1, ... */
+function claimStatement(counters: { name: string; sql: string }[]): PreparedStatement {
+  if (!counters.length) return new PreparedStatement('auth.claim-request-tokens', INSERT_CLAIMS);
+  return new PreparedStatement(
+    `auth.claim-request-tokens+${counters.map((c) => c.name).join('+')}`,
+    `WITH claimed AS (${INSERT_CLAIMS})
+     SELECT issuer, jti, ${counters.map((c, i) => `(${c.sql}) AS c${i}`).join(', ')} FROM claimed`,
+  );
+}
 
 /**
  * Remembers every accepted request token (`iss`, `jti`) until it expires. The row's primary key
@@ -33,22 +44,28 @@ const CLAIM = new PreparedStatement(
  * the next, so a busy gateway pays one durable commit for many requests instead of one each. A
  * claim still resolves only after its row is committed, and a key repeated within one batch is
  * accepted once (the first) and refused for the rest.
+ *
+ * The statement also reads the registered state counters (StateCounters). It starts after every
+ * claim it carries was made, so an accepted claim leaves in its request's context counters that
+ * include every change committed before the request arrived.
  */
 @Injectable()
 export class ReplayStore implements OnModuleInit, OnModuleDestroy {
   private queue: Claim[] = [];
   private flushing = false;
+  private statement: { of: string; claim: PreparedStatement } | null = null;
 
   constructor(
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
+    private readonly counters: StateCounters,
   ) {}
 
   /** Records the token; false when it was already used. */
   claim(issuer: string, jti: string, expiresAt: Date): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ issuer, jti, expiresAt, resolve, reject });
+      this.queue.push({ issuer, jti, expiresAt, context: requestContext.getStore(), resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -68,13 +85,20 @@ export class ReplayStore implements OnModuleInit, OnModuleDestroy {
         for (const c of repeats) c.resolve(false);
         const claims = [...first.values()];
         try {
-          const rows = await CLAIM.rows<{ issuer: string; jti: string }>(this.db, [
+          const counters = this.counters.list();
+          const rows = await this.claimStatement(counters).rows<Record<string, string>>(this.db, [
             claims.map((c) => c.issuer),
             claims.map((c) => c.jti),
             claims.map((c) => c.expiresAt),
           ]);
           const inserted = new Set(rows.map((r) => `${r.issuer}\u0000${r.jti}`));
-          for (const [key, c] of first) c.resolve(inserted.has(key));
+          // Every row carries the same counters (one snapshot); none when nothing was claimed.
+          const seen = rows.length ? Object.fromEntries(counters.map((c, i) => [c.name, rows[0][`c${i}`]])) : null;
+          for (const [key, c] of first) {
+            const accepted = inserted.has(key);
+            if (accepted && seen && c.context) c.context.counters = seen;
+            c.resolve(accepted);
+          }
         } catch (e) {
           for (const c of claims) c.reject(e);
         }
@@ -82,6 +106,12 @@ export class ReplayStore implements OnModuleInit, OnModuleDestroy {
     } finally {
       this.flushing = false;
     }
+  }
+
+  private claimStatement(counters: { name: string; sql: string }[]): PreparedStatement {
+    const of = JSON.stringify(counters);
+    if (this.statement?.of !== of) this.statement = { of, claim: claimStatement(counters) };
+    return this.statement.claim;
   }
 
   /** Deletes rows whose token can no longer be accepted anyway (expired beyond the skew). */

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrganisationRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { ReplayStore } from '@shared/auth/replay.store.js';
+import { StateCounters } from '@shared/database/state-counters.js';
 import { OutboxPublisher } from '@shared/events/outbox-publisher.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
@@ -42,6 +43,7 @@ export class CoreModule {
           },
         },
         GatewayKeysService,
+        StateCounters,
         ReplayStore,
         OrganisationRateLimit,
         OutboxPublisher,
@@ -53,6 +55,7 @@ export class CoreModule {
         GatewaySigner,
         HealthRegistry,
         GatewayKeysService,
+        StateCounters,
         ReplayStore,
         OrganisationRateLimit,
         OutboxPublisher,

@@ -7,6 +7,8 @@ export interface RequestContext {
   traceId?: string;
   org?: string;
   actor?: string;
+  /** Shared-state counters this request's token claim read (see StateCounters); never logged. */
+  counters?: Readonly<Record<string, string>>;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
