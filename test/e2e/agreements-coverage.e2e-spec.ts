@@ -1,4 +1,5 @@
 import { EventBus } from '@nestjs/cqrs';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AgreementCoverage, AgreementExpiryWatcher, type CoverageQuery } from '../../src/modules/agreements/index.js';
 import {
@@ -9,6 +10,8 @@ import {
   signatory,
 } from '../factories/agreement.factory.js';
 import { StateCounters } from '../../src/shared/database/state-counters.js';
+import { requestContext } from '../../src/shared/observability/request-context.js';
+import { eventually } from '../setup/polling.js';
 import { TestGateway } from '../setup/test-app.js';
 
 const SECOND = 1000;
@@ -187,6 +190,47 @@ describe('AgreementCoverage (the coverage question other modules ask)', () => {
       expect(await ids(otherInstance, q(id))).toEqual([]);
       await gw.call('POST', `/agreements/${id}/resume`, signatory(police()), { reason: 'Breach contained' });
       expect(await ids(otherInstance, q(id))).toEqual([`${id}@v1`]);
+    });
+
+    it('answers no question asked after a change through this instance from a load begun before it', async () => {
+      const id = await activeAgreement(gw, agreementTerms({ title: 'Reload race test' }));
+      const [{ version: before }] = await gw.sql<{ version: string }>(
+        'SELECT version::text AS version FROM agreements_state WHERE id = 1',
+      );
+      // Questions of a signed request that arrived before the change: its claim read `before`.
+      const ask = () =>
+        requestContext.run({ requestId: 'race', counters: { agreements: before } }, () => ids(coverage, q(id)));
+      const owner = new pg.Client({ connectionString: gw.db.ownerUrl });
+      await owner.connect();
+      try {
+        await owner.query('BEGIN');
+        // A load reads the counter (taking its snapshot), then waits here for the versions.
+        await owner.query('LOCK TABLE agreement_versions IN ACCESS EXCLUSIVE MODE');
+        coverage.invalidate();
+        const early = ask();
+        await eventually(
+          'the load waits for the versions',
+          async () =>
+            (
+              await gw.sql<{ n: number }>(
+                `SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'agreement_versions'::regclass AND NOT granted`,
+              )
+            )[0].n > 0,
+          10_000,
+          10,
+        );
+        // The change, committed as another instance would, then announced here as this instance's own.
+        await owner.query(`UPDATE agreements SET status = 'SUSPENDED' WHERE id = $1`, [id]);
+        await owner.query('UPDATE agreements_state SET version = version + 1 WHERE id = 1');
+        await owner.query('COMMIT');
+        coverage.invalidate();
+        // The question asked before the change may answer from before it; its load, finished
+        // now, is not the index.
+        expect(await early).toEqual([`${id}@v1`]);
+        expect(await ask()).toEqual([]);
+      } finally {
+        await owner.end();
+      }
     });
 
     it('stops covering after termination', async () => {

@@ -124,6 +124,8 @@ export class AgreementCoverage {
   private inflight: Promise<string> | null = null;
   private queued: Promise<string> | null = null;
   private reloading: { stateVersion: string; promise: Promise<Entry[]> } | null = null;
+  /** Changes through this instance so far (see invalidate). */
+  private generation = 0;
 
   constructor(
     private readonly db: DataSource,
@@ -228,17 +230,25 @@ export class AgreementCoverage {
     };
   }
 
-  /** Drops the index after a change on this instance (the counter check would catch it too; this saves a reload race). */
+  /**
+   * After a change through this instance, committed: drops the index, and any load begun before
+   * it, which can neither become the index nor answer a question asked from now on. So every
+   * later question on this instance sees the change, whatever counter its request knows (the
+   * changing request's own counter predates the change).
+   */
   invalidate(): void {
+    this.generation++;
     this.index = null;
+    this.reloading = null;
   }
 
   private async entries(): Promise<Entry[]> {
     const stateVersion = seenCounter(COUNTER) ?? (await this.freshStateVersion());
     if (this.index && BigInt(this.index.stateVersion) >= BigInt(stateVersion)) return this.index.entries;
     if (!this.reloading || BigInt(this.reloading.stateVersion) < BigInt(stateVersion)) {
+      const generation = this.generation;
       const promise = this.load().then((loaded) => {
-        if (!this.index || BigInt(this.index.stateVersion) <= BigInt(loaded.stateVersion)) this.index = loaded;
+        if (generation === this.generation) this.install(loaded);
         return loaded.entries;
       });
       const r = { stateVersion, promise };
@@ -285,11 +295,17 @@ export class AgreementCoverage {
    * in between makes the index newer than its counter says (reloaded once more), never older.
    */
   private async entriesIn(tx: Transaction): Promise<Entry[]> {
+    const generation = this.generation;
     const [{ version }] = await tx.query<{ version: string }[]>(STATE_SQL);
     if (this.index && BigInt(this.index.stateVersion) >= BigInt(version)) return this.index.entries;
     const loaded = { stateVersion: version, entries: await this.loadEntries(tx) };
-    if (!this.index || BigInt(this.index.stateVersion) <= BigInt(version)) this.index = loaded;
+    if (generation === this.generation) this.install(loaded);
     return loaded.entries;
+  }
+
+  /** `loaded` becomes the index unless the index is newer. */
+  private install(loaded: { stateVersion: string; entries: Entry[] }): void {
+    if (!this.index || BigInt(this.index.stateVersion) <= BigInt(loaded.stateVersion)) this.index = loaded;
   }
 
   /** The versions in force, read in one snapshot with the counter they correspond to. */
