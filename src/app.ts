@@ -13,7 +13,7 @@ import { sendProblem, toProblem } from '@shared/http/problem.filter.js';
 import { JsonLogger } from '@shared/observability/json-logger.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { startMetricsListener, type MetricsListener } from '@shared/observability/metrics-listener.js';
-import { requestContext } from '@shared/observability/request-context.js';
+import { requestContext, type RequestContext } from '@shared/observability/request-context.js';
 import { Tracing, type RequestTrace } from '@shared/observability/tracing.js';
 import { clientErrorHandler, transportRefusal } from '@shared/errors/client-error.js';
 import { DomainException, ValidationException } from '@shared/errors/domain.exception.js';
@@ -127,7 +127,9 @@ export async function createApp(
       'http.route': route,
     });
     (req as unknown as { trace: RequestTrace }).trace = t;
-    requestContext.enterWith({ requestId: req.id, traceId: t.traceId });
+    const context: RequestContext = { requestId: req.id, traceId: t.traceId };
+    requestContext.enterWith(context);
+    (req as unknown as { context: RequestContext }).context = context;
     (req as unknown as { startedAt: number }).startedAt = performance.now();
     reply.header('x-request-id', req.id);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -184,6 +186,10 @@ export async function createApp(
     return reply;
   });
   fastify.addHook('onResponse', (req, reply, done) => {
+    // Work the request started and left running (a loop, a timer) keeps its context: from now on
+    // it reads shared state for itself rather than trust what the request's claim read.
+    const context = (req as unknown as { context?: RequestContext }).context;
+    if (context) context.counters = undefined;
     const route = req.routeOptions?.url ?? 'unmatched';
     const status = String(reply.statusCode);
     const seconds = (performance.now() - (req as unknown as { startedAt: number }).startedAt) / 1000;

@@ -1,4 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
+import { jest } from '@jest/globals';
 import { generateKeyPair } from 'jose';
 import type { Response } from 'supertest';
 import { ReplayStore } from '../../src/shared/auth/replay.store.js';
@@ -7,6 +8,7 @@ import { requestContext, type RequestContext } from '../../src/shared/observabil
 import { databaseState } from '../factories/database-state.js';
 import { aKey, invalidJwks } from '../factories/jwk.factory.js';
 import { aRequestToken, bodyHash } from '../factories/request-token.factory.js';
+import { eventually } from '../setup/polling.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -428,6 +430,34 @@ describe('Signed-request authentication (GET /organisations)', () => {
       const jti = `counters-${Date.now()}`;
       expect(await claim(jti)).toEqual({ accepted: true, counters: expect.objectContaining({ agreements: version }) });
       expect(await claim(jti)).toEqual({ accepted: false, counters: undefined });
+    });
+
+    it("has the request's counters from its claim while it is handled, and none once it is answered", async () => {
+      const contexts: RequestContext[] = [];
+      const assigned: unknown[] = [];
+      const enterWith = requestContext.enterWith.bind(requestContext);
+      const spy = jest.spyOn(requestContext, 'enterWith').mockImplementation((context: RequestContext) => {
+        let counters: RequestContext['counters'];
+        Object.defineProperty(context, 'counters', {
+          get: () => counters,
+          set: (v: RequestContext['counters']) => {
+            counters = v;
+            assigned.push(v);
+          },
+          enumerable: true,
+        });
+        contexts.push(context);
+        enterWith(context);
+      });
+      try {
+        expect((await get(await forGet().sign())).status).toBe(200);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(contexts).toHaveLength(1);
+      await eventually("the answered request's counters are dropped", () => assigned.length === 2, 5000, 10);
+      expect(assigned).toEqual([expect.objectContaining({ agreements: expect.stringMatching(/^\d+$/) }), undefined]);
+      expect(contexts[0].counters).toBeUndefined();
     });
 
     it('does not record the jti of a refused token, so a forger cannot burn it', async () => {

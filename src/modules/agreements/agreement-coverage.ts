@@ -113,10 +113,13 @@ interface Entry {
  * Freshness bound: a change committed before a signed request arrived is always seen, on every
  * instance: a suspension takes effect on the very next request everywhere. Such a request's token
  * claim has read the counter already (registered with StateCounters: the claim's statement
- * started after the request arrived), so it asks nothing more. Any other question (a page, a
- * job) reads the counter itself: a one-row primary-key read, shared by concurrent questions (one
- * that arrives while a read is in flight waits for the next read, which starts after it arrived),
- * so a change committed before that question started is seen.
+ * started after the request arrived), so it asks nothing more; a change committed elsewhere while
+ * the request is handled may or may not be seen. A question on a caller's transaction (`tx`) reads
+ * the counter on it. Any other question (a page, a job) reads the counter itself: a one-row
+ * primary-key read, shared by concurrent questions (one that arrives while a read is in flight
+ * waits for the next read, which starts after it arrived), so a change committed before that
+ * question started is seen. A change through this instance is seen by every later question here
+ * (see invalidate).
  */
 @Injectable()
 export class AgreementCoverage {

@@ -11,6 +11,9 @@ const NAME = /^[a-z][a-z0-9-]{0,39}$/;
  * arrived, reads every registered counter in the same snapshot as the claim and leaves the values
  * in the request's context. A cache consulted later in that request (`seenCounter`) thus knows of
  * every change committed before the request arrived, without a read of its own.
+ *
+ * Every signed request's claim runs these reads, so a counter whose SQL fails fails every signed
+ * request: register only a read of a row that always exists (a migration creates it).
  */
 @Injectable()
 export class StateCounters {

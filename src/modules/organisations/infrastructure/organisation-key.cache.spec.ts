@@ -64,6 +64,21 @@ describe(OrganisationKeyCache.name, () => {
     expect(query).toHaveBeenCalledTimes(3);
   });
 
+  it('keeps nothing from a read begun before a rotation was announced, and reads again for those who ask after it', async () => {
+    let finish!: () => void;
+    const held = rows;
+    query.mockImplementationOnce(() => new Promise((resolve) => (finish = () => resolve(held))));
+    const early = sut.findActiveKey('police-a', 'k1');
+    sut.handle(new OrganisationKeysRotatedEvent('police-a', [], ['k1']));
+    rows = [];
+    const after = sut.findActiveKey('police-a', 'k1');
+    finish();
+    expect(await early).not.toBeNull();
+    expect(await after).toBeNull();
+    expect(await sut.findActiveKey('police-a', 'k1')).toBeNull();
+    expect(query).toHaveBeenCalledTimes(2);
+  });
+
   it('reloads after the TTL, so a rotation on another instance takes effect within it', async () => {
     sut = make(0);
     await sut.findActiveKey('police-a', 'k1');

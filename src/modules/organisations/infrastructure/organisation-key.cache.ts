@@ -41,7 +41,9 @@ export interface RegisteredKey {
 @EventsHandler(OrganisationKeysRotatedEvent)
 export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandler<OrganisationKeysRotatedEvent> {
   private readonly entries = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<ResolvedOrganisationKey | null>>();
+  private readonly inflight = new Map<string, { generation: number; value: Promise<ResolvedOrganisationKey | null> }>();
+  /** Rotations announced to this instance so far (see invalidate). */
+  private generation = 0;
   private readonly rows = new Map<string, { at: number; value: Promise<RegisteredKey | null> }>();
 
   constructor(
@@ -71,14 +73,20 @@ export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandle
     const id = `${orgId}\u0000${kid}`;
     const hit = this.entries.get(id);
     if (hit && performance.now() - hit.at < this.config.keyCacheTtlMs) return hit.value;
-    let p = this.inflight.get(id);
-    if (!p) {
-      p = this.load(orgId, kid).finally(() => this.inflight.delete(id));
-      this.inflight.set(id, p);
+    let read = this.inflight.get(id);
+    if (!read) {
+      const r = { generation: this.generation, value: this.load(orgId, kid) };
+      const done = () => this.inflight.get(id) === r && this.inflight.delete(id);
+      r.value.then(done, done);
+      this.inflight.set(id, r);
+      read = r;
     }
-    const value = await p;
-    if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(id, { at: performance.now(), value });
+    const value = await read.value;
+    // A read begun before a rotation was announced here answers those who asked before it, and is not kept.
+    if (read.generation === this.generation) {
+      if (this.entries.size > 10_000) this.entries.clear();
+      this.entries.set(id, { at: performance.now(), value });
+    }
     return value;
   }
 
@@ -86,8 +94,10 @@ export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandle
     this.invalidate(e.orgId);
   }
 
+  /** Forgets `orgId`'s keys, and any read of them begun before now: the next look-up reads them again. */
   invalidate(orgId: string): void {
-    for (const map of [this.entries, this.rows])
+    this.generation++;
+    for (const map of [this.entries, this.rows, this.inflight])
       for (const k of map.keys()) if (k.startsWith(`${orgId}\u0000`)) map.delete(k);
   }
 
