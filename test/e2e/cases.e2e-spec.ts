@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { AgreementCoverage } from '../../src/modules/agreements/index.js';
 import {
   activeAgreement,
   agreementTerms,
@@ -486,6 +488,22 @@ describe('GET /cases/{crn}[/summary]', () => {
     expect((await lastEntry()).decision).toBe('DENY');
     await setStatus('ACTIVE');
     expect((await read()).status).toBe(200);
+  });
+
+  it("asks PostgreSQL for no agreements' counter of its own on a signed read: its token claim read it", async () => {
+    const coverage = gw.app.get(AgreementCoverage);
+    const readState = jest.spyOn(coverage as unknown as { readState(): Promise<string> }, 'readState');
+    try {
+      const read = await gw.call('GET', '/cases/X100001/summary?purpose=IOM', {
+        org: o('police-cleveland'),
+        ...iom,
+        reason: 'IOM',
+      });
+      expect(read.status).toBe(200);
+      expect(readState).not.toHaveBeenCalled();
+    } finally {
+      readState.mockRestore();
+    }
   });
 
   it('does not let an agreement that has not started yet release anything', async () => {
