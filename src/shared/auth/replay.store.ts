@@ -26,7 +26,7 @@ const INSERT_CLAIMS = `INSERT INTO request_tokens (issuer, jti, expires_at)
    ON CONFLICT DO NOTHING RETURNING issuer, jti`;
 
 /** The claim statement, reading the registered state counters in its snapshot as columns c0, c1, ... */
-function claimStatement(counters: { name: string; sql: string }[]): PreparedStatement {
+function claimStatement(counters: readonly { name: string; sql: string }[]): PreparedStatement {
   if (!counters.length) return new PreparedStatement('auth.claim-request-tokens', INSERT_CLAIMS);
   return new PreparedStatement(
     `auth.claim-request-tokens+${counters.map((c) => c.name).join('+')}`,
@@ -53,7 +53,7 @@ function claimStatement(counters: { name: string; sql: string }[]): PreparedStat
 export class ReplayStore implements OnModuleInit, OnModuleDestroy {
   private queue: Claim[] = [];
   private flushing = false;
-  private statement: { of: string; claim: PreparedStatement } | null = null;
+  private statement: { of: readonly { name: string; sql: string }[]; claim: PreparedStatement } | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -108,9 +108,8 @@ export class ReplayStore implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private claimStatement(counters: { name: string; sql: string }[]): PreparedStatement {
-    const of = JSON.stringify(counters);
-    if (this.statement?.of !== of) this.statement = { of, claim: claimStatement(counters) };
+  private claimStatement(counters: readonly { name: string; sql: string }[]): PreparedStatement {
+    if (this.statement?.of !== counters) this.statement = { of: counters, claim: claimStatement(counters) };
     return this.statement.claim;
   }
 

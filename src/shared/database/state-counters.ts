@@ -18,6 +18,7 @@ const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 @Injectable()
 export class StateCounters {
   private readonly registered = new Map<string, string>();
+  private listed: readonly { name: string; sql: string }[] = [];
 
   /** `sql` answers one row with one column: the counter as text. */
   register(name: string, sql: string): void {
@@ -25,11 +26,12 @@ export class StateCounters {
     const known = this.registered.get(name);
     if (known !== undefined && known !== sql) throw new Error(`state counter ${name} registered with two texts`);
     this.registered.set(name, sql);
+    this.listed = [...this.registered].map(([n, text]) => ({ name: n, sql: text }));
   }
 
-  /** The registered counters, in the order they were registered. */
-  list(): { name: string; sql: string }[] {
-    return [...this.registered].map(([name, sql]) => ({ name, sql }));
+  /** The registered counters, in the order they were registered: the same array until the next registration. */
+  list(): readonly { name: string; sql: string }[] {
+    return this.listed;
   }
 }
 

@@ -16,9 +16,10 @@ const ACTIVE_KEY = new PreparedStatement(
     WHERE k.org_id = $1 AND k.kid = $2 AND k.revoked_at IS NULL AND o.status = 'ACTIVE'`,
 );
 
-interface Entry {
+/** A look-up's answer, shared by every look-up while it is younger than the TTL. */
+interface Entry<T> {
   at: number;
-  value: ResolvedOrganisationKey | null;
+  value: Promise<T>;
 }
 
 /** A registered key as stored (active or revoked), with its imported form. */
@@ -40,11 +41,8 @@ export interface RegisteredKey {
 @Injectable()
 @EventsHandler(OrganisationKeysRotatedEvent)
 export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandler<OrganisationKeysRotatedEvent> {
-  private readonly entries = new Map<string, Entry>();
-  private readonly inflight = new Map<string, { generation: number; value: Promise<ResolvedOrganisationKey | null> }>();
-  /** Rotations announced to this instance so far (see invalidate). */
-  private generation = 0;
-  private readonly rows = new Map<string, { at: number; value: Promise<RegisteredKey | null> }>();
+  private readonly active = new Map<string, Entry<ResolvedOrganisationKey | null>>();
+  private readonly rows = new Map<string, Entry<RegisteredKey | null>>();
 
   constructor(
     private readonly db: DataSource,
@@ -53,41 +51,25 @@ export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandle
   ) {}
 
   /** Key `kid` of `orgId` as stored (its added and revoked instants), whatever the organisation's status; null when none. */
-  async registered(orgId: string, kid: string): Promise<RegisteredKey | null> {
-    const id = `${orgId}\u0000${kid}`;
-    const hit = this.rows.get(id);
-    if (hit && performance.now() - hit.at < this.config.keyCacheTtlMs) return hit.value;
-    const value = this.loadRegistered(orgId, kid);
-    if (this.rows.size > 10_000) this.rows.clear();
-    const entry = { at: performance.now(), value };
-    this.rows.set(id, entry);
-    // Concurrent look-ups share the read; a miss or a failed read is not kept.
-    void value.then(
-      (found) => found === null && this.rows.get(id) === entry && this.rows.delete(id),
-      () => this.rows.get(id) === entry && this.rows.delete(id),
+  registered(orgId: string, kid: string): Promise<RegisteredKey | null> {
+    return this.cached(
+      this.rows,
+      orgId,
+      kid,
+      () => this.loadRegistered(orgId, kid),
+      (found) => found !== null,
     );
-    return value;
   }
 
-  async findActiveKey(orgId: string, kid: string): Promise<ResolvedOrganisationKey | null> {
-    const id = `${orgId}\u0000${kid}`;
-    const hit = this.entries.get(id);
-    if (hit && performance.now() - hit.at < this.config.keyCacheTtlMs) return hit.value;
-    let read = this.inflight.get(id);
-    if (!read) {
-      const r = { generation: this.generation, value: this.load(orgId, kid) };
-      const done = () => this.inflight.get(id) === r && this.inflight.delete(id);
-      r.value.then(done, done);
-      this.inflight.set(id, r);
-      read = r;
-    }
-    const value = await read.value;
-    // A read begun before a rotation was announced here answers those who asked before it, and is not kept.
-    if (read.generation === this.generation) {
-      if (this.entries.size > 10_000) this.entries.clear();
-      this.entries.set(id, { at: performance.now(), value });
-    }
-    return value;
+  /** The active key `kid` of active organisation `orgId`; a miss is kept too. */
+  findActiveKey(orgId: string, kid: string): Promise<ResolvedOrganisationKey | null> {
+    return this.cached(
+      this.active,
+      orgId,
+      kid,
+      () => this.load(orgId, kid),
+      () => true,
+    );
   }
 
   handle(e: OrganisationKeysRotatedEvent): void {
@@ -96,9 +78,32 @@ export class OrganisationKeyCache implements OrganisationKeyLookup, IEventHandle
 
   /** Forgets `orgId`'s keys, and any read of them begun before now: the next look-up reads them again. */
   invalidate(orgId: string): void {
-    this.generation++;
-    for (const map of [this.entries, this.rows, this.inflight])
+    for (const map of [this.active, this.rows])
       for (const k of map.keys()) if (k.startsWith(`${orgId}\u0000`)) map.delete(k);
+  }
+
+  /**
+   * The entry for (orgId, kid) in `map` while younger than the TTL, else a new `load`: concurrent
+   * look-ups share one read. A failed read, or an answer `keep` refuses, is dropped when it
+   * arrives; an entry dropped meanwhile (invalidate) is never put back, so a read begun before a
+   * rotation answers only those who asked before it.
+   */
+  private cached<T>(
+    map: Map<string, Entry<T>>,
+    orgId: string,
+    kid: string,
+    load: () => Promise<T>,
+    keep: (v: T) => boolean,
+  ): Promise<T> {
+    const id = `${orgId}\u0000${kid}`;
+    const hit = map.get(id);
+    if (hit && performance.now() - hit.at < this.config.keyCacheTtlMs) return hit.value;
+    const entry = { at: performance.now(), value: load() };
+    if (map.size > 10_000) map.clear();
+    map.set(id, entry);
+    const drop = () => map.get(id) === entry && map.delete(id);
+    void entry.value.then((v) => keep(v) || drop(), drop);
+    return entry.value;
   }
 
   private async loadRegistered(orgId: string, kid: string): Promise<RegisteredKey | null> {
