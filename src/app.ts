@@ -189,7 +189,10 @@ export async function createApp(
     // Work the request started and left running (a loop, a timer) keeps its context: from now on
     // it reads shared state for itself rather than trust what the request's claim read.
     const context = (req as unknown as { context?: RequestContext }).context;
-    if (context) context.counters = undefined;
+    if (context) {
+      context.counters = undefined;
+      context.rows = undefined;
+    }
     const route = req.routeOptions?.url ?? 'unmatched';
     const status = String(reply.statusCode);
     const seconds = (performance.now() - (req as unknown as { startedAt: number }).startedAt) / 1000;

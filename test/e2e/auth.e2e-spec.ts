@@ -432,6 +432,41 @@ describe('Signed-request authentication (GET /organisations)', () => {
       expect(await claim(jti)).toEqual({ accepted: false, counters: undefined });
     });
 
+    it("leaves in the request's context the row its route reads with its claim, read in the claim's own statement", async () => {
+      const replay = gw.app.get(ReplayStore);
+      await gw.sql(
+        `INSERT INTO cases (crn, managing_org, person, tier, rosh, iom_cohort, iom_force)
+         VALUES ('Z900001', 'nps-north-east', '{"givenName":"Ann","familyName":"Claim","dateOfBirth":"1990-01-01"}', 'B2', '{"overall":"LOW"}', false, NULL)
+         ON CONFLICT DO NOTHING`,
+      );
+      const claim = async (jti: string, read?: { name: string; key: unknown }) => {
+        const context: RequestContext = { requestId: `claim-${jti}` };
+        const accepted = await requestContext.run(context, () =>
+          replay.claim('police-cleveland', jti, new Date(Date.now() + 60_000), read),
+        );
+        return { accepted, rows: context.rows };
+      };
+      const jti = (n: string) => `reads-${n}-${Date.now()}`;
+      // Several claims in one statement: each gets its own row, or that there is none, or nothing.
+      const [found, missing, malformed, none] = await Promise.all([
+        claim(jti('found'), { name: 'case', key: 'Z900001' }),
+        claim(jti('missing'), { name: 'case', key: 'Z999999' }),
+        claim(jti('malformed'), { name: 'case', key: "Z1' OR true --" }),
+        claim(jti('none')),
+      ]);
+      expect(found).toEqual({
+        accepted: true,
+        rows: { case: { key: 'Z900001', row: expect.objectContaining({ crn: 'Z900001', tier: 'B2', a: null }) } },
+      });
+      expect(missing).toEqual({ accepted: true, rows: { case: { key: 'Z999999', row: null } } });
+      // A key not of the read's form is never read (the SQL may cast it), and the claim stands.
+      expect(malformed).toEqual({ accepted: true, rows: undefined });
+      expect(none).toEqual({ accepted: true, rows: undefined });
+      const again = jti('again');
+      expect((await claim(again, { name: 'case', key: 'Z900001' })).accepted).toBe(true);
+      expect(await claim(again, { name: 'case', key: 'Z900001' })).toEqual({ accepted: false, rows: undefined });
+    });
+
     it("has the request's counters from its claim while it is handled, and none once it is answered", async () => {
       const contexts: RequestContext[] = [];
       const assigned: unknown[] = [];

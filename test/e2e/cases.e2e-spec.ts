@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
 import { AgreementCoverage } from '../../src/modules/agreements/index.js';
+import { CaseRepository } from '../../src/modules/cases/index.js';
+import { PreparedStatement } from '../../src/shared/database/prepared.js';
 import {
   activeAgreement,
   agreementTerms,
@@ -504,6 +506,61 @@ describe('GET /cases/{crn}[/summary]', () => {
     } finally {
       readState.mockRestore();
     }
+  });
+
+  it('asks PostgreSQL for no case of its own on a signed read: its token claim read it, as stored', async () => {
+    // Called through: each call's `this` names the statement run.
+    const rows = jest.spyOn(PreparedStatement.prototype, 'rows');
+    let statements: string[];
+    const repo = gw.app.get(CaseRepository);
+    const loaded: unknown[] = [];
+    const load = repo.loadWithLatestAssessment.bind(repo);
+    const loads = jest.spyOn(repo, 'loadWithLatestAssessment').mockImplementation(async (crn, tx) => {
+      const found = await load(crn, tx);
+      loaded.push(found);
+      return found;
+    });
+    try {
+      for (const path of ['/cases/X100001/summary?purpose=IOM', '/cases/X100001?purpose=IOM']) {
+        const read = await gw.call('GET', path, { org: o('police-cleveland'), ...iom, reason: 'IOM' });
+        expect(read.status).toBe(200);
+      }
+      // An unknown CRN: the claim found no case, and nothing more is asked.
+      expect(
+        (
+          await gw.call('GET', '/cases/X999991/summary?purpose=IOM', {
+            org: o('police-cleveland'),
+            ...iom,
+            reason: 'IOM',
+          })
+        ).status,
+      ).toBe(404);
+    } finally {
+      statements = rows.mock.contexts.map((c) => (c as PreparedStatement).name);
+      rows.mockRestore();
+      loads.mockRestore();
+    }
+    expect(statements).not.toContain('cases.load-with-latest-assessment');
+    expect(statements.filter((n) => n.includes('r:case')).length).toBeGreaterThanOrEqual(3);
+    // What the claim read (as JSON) is what a read of its own answers, dates as dates.
+    const stored = await repo.loadWithLatestAssessment('X100001');
+    expect(stored?.assessment).not.toBeNull();
+    expect(stored?.record.updatedAt).toBeInstanceOf(Date);
+    expect(loaded).toEqual([stored, stored, null]);
+  });
+
+  it('reads the case as changed by a commit made before the request arrived', async () => {
+    const read = () =>
+      gw.call('GET', '/cases/X100001/summary?purpose=IOM', { org: o('police-cleveland'), ...iom, reason: 'IOM' });
+    expect((await read()).status).toBe(200);
+    // As another instance or a case system would: the row changed, nothing said to this instance.
+    await gw.sql(`UPDATE cases SET restricted = true WHERE crn = 'X100001'`);
+    try {
+      expect((await read()).status).toBe(404);
+    } finally {
+      await gw.sql(`UPDATE cases SET restricted = false WHERE crn = 'X100001'`);
+    }
+    expect((await read()).status).toBe(200);
   });
 
   it('does not let an agreement that has not started yet release anything', async () => {

@@ -7,7 +7,10 @@ import { promisify } from 'node:util';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { canonicalJson } from '../../src/shared/crypto/canonical-json.js';
 import { verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
+import { jest } from '@jest/globals';
 import { dueBy } from '../../src/modules/exchange/domain/deadlines.js';
+import { ExchangeRequestRepository } from '../../src/modules/exchange/domain/exchange-request.repository.port.js';
+import { PreparedStatement } from '../../src/shared/database/prepared.js';
 import { activeAgreement, agreementTerms, signatory } from '../factories/agreement.factory.js';
 import { aCase, exchangeLogEntries, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
@@ -374,6 +377,40 @@ describe('/exchange-requests', () => {
       'exchange.release',
       'exchange.response.read',
     ]);
+  });
+
+  it('asks PostgreSQL for no case and no request of its own where the token claim read them, as stored', async () => {
+    // Called through: each call's `this` names the statement run.
+    const rows = jest.spyOn(PreparedStatement.prototype, 'rows');
+    let statements: string[];
+    const repo = gw.app.get(ExchangeRequestRepository);
+    const found: unknown[] = [];
+    const find = repo.findById.bind(repo);
+    const finds = jest.spyOn(repo, 'findById').mockImplementation(async (id) => {
+      const r = await find(id);
+      found.push(r?.state ?? null);
+      return r;
+    });
+    let id: string;
+    try {
+      const jws = await requestJws(police, requestClaims(iomAgreement, { crn: 'X100002', dataCategories: ['ROSH'] }));
+      const created = await submit(gw, jws, policeOfficer());
+      expect(`${created.status} ${created.body.status}`).toBe('201 FULFILLED');
+      id = created.body.id as string;
+      expect((await gw.call('GET', `/exchange-requests/${id}/response`, policeOfficer())).status).toBe(200);
+      expect((await gw.call('GET', `/exchange-requests/${id}`, npsDataOwner())).status).toBe(200);
+      expect((await gw.call('GET', `/exchange-requests/${randomUUID()}/response`, policeOfficer())).status).toBe(404);
+    } finally {
+      statements = rows.mock.contexts.map((c) => (c as PreparedStatement).name);
+      rows.mockRestore();
+      finds.mockRestore();
+    }
+    expect(statements).not.toContain('cases.load-with-latest-assessment');
+    expect(statements).not.toContain('exchange.find-by-id');
+    // What the claims read (as JSON) is what a read of its own answers, dates as dates.
+    const stored = (await repo.findById(id))?.state;
+    expect(stored?.release?.at).toBeInstanceOf(Date);
+    expect(found).toEqual([stored, stored, null]);
   });
 
   it('refuses at once, saying which, a request the named agreement does not cover', async () => {

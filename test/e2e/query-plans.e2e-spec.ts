@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AccessLogFilter } from '@modules/access-log/domain/access-log-reader.port.js';
 import { AccessLogRepository } from '@modules/access-log/infrastructure/access-log.repository.js';
 import { PgCaseRepository } from '@modules/cases/infrastructure/pg-case.repository.js';
+import { ClaimReads } from '@shared/database/claim-reads.js';
 import { TestGateway } from '../setup/test-app.js';
 
 // The IG searches must stay index-driven as the log grows to millions of entries: a sequential
@@ -172,12 +173,15 @@ describe('person search and cohort query plans', () => {
              'B2', '{"overall":"LOW"}', i % 40 = 0, CASE WHEN i % 40 = 0 THEN (ARRAY['cleveland','durham'])[1 + i % 2] END
         FROM generate_series(1, 20000) AS i`);
     await gw.sql('ANALYZE cases');
-    repo = new PgCaseRepository({
-      query: (sql: string, params: unknown[]) => {
-        captured = { sql, params };
-        return Promise.resolve([]);
-      },
-    } as unknown as DataSource);
+    repo = new PgCaseRepository(
+      {
+        query: (sql: string, params: unknown[]) => {
+          captured = { sql, params };
+          return Promise.resolve([]);
+        },
+      } as unknown as DataSource,
+      new ClaimReads(),
+    );
   });
   afterAll(() => gw.close());
 

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query as Q, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
+import { CurrentPrincipal, ReadsWithClaim, Roles } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { ApiSignedRoute } from '@shared/http/api-problems.js';
+import { CASE_CLAIM_READ } from './domain/case.repository.port.js';
 import {
   AssessmentWriteResponse,
   CaseSummaryResponse,
@@ -103,6 +104,7 @@ export class CasesController {
   }
 
   @Get('cases/:crn')
+  @ReadsWithClaim(CASE_CLAIM_READ, 'crn')
   @ApiOperation({
     summary:
       'The case with only the fields the caller may see for the purpose; purpose and the token reason are required; every read is logged first',
@@ -120,6 +122,7 @@ export class CasesController {
   }
 
   @Get('cases/:crn/summary')
+  @ReadsWithClaim(CASE_CLAIM_READ, 'crn')
   @ApiOperation({
     summary: 'OASys-style summary for the purpose; withheld fields are absent and named in fieldsWithheld',
   })

@@ -9,10 +9,11 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '@shared/auth/decorators.js';
+import { CurrentPrincipal, ReadsWithClaim, Roles } from '@shared/auth/decorators.js';
 import type { Principal } from '@shared/auth/principal.js';
 import { Consumes } from '@shared/http/consumes.js';
 import { ApiSignedRoute } from '@shared/http/api-problems.js';
+import { CASE_CLAIM_READ } from '@modules/cases/index.js';
 import { DecideExchangeRequestCommand } from './commands/decide-exchange-request/decide-exchange-request.command.js';
 import {
   DecideExchangeRequestDto,
@@ -25,6 +26,8 @@ import { GetExchangeResponseQuery } from './queries/get-exchange-response/get-ex
 import { ListExchangeRequestsDto } from './queries/list-exchange-requests/list-exchange-requests.dto.js';
 import { ListExchangeRequestsQuery } from './queries/list-exchange-requests/list-exchange-requests.query.js';
 import { JoseBody } from './jose-body.decorator.js';
+import { EXCHANGE_REQUEST_CLAIM_READ } from './domain/exchange-request.repository.port.js';
+import { unverifiedCrn } from './domain/request-document.js';
 
 interface Reply {
   header(name: string, value: string): Reply;
@@ -49,6 +52,7 @@ export class ExchangeController {
   ) {}
 
   @Post()
+  @ReadsWithClaim(CASE_CLAIM_READ, (req) => unverifiedCrn(req.rawBody))
   @Consumes('application/jose')
   @Roles('system', 'offender-manager', 'iom-officer', 'mappa-coordinator', 'data-owner')
   @ApiOperation({
@@ -86,6 +90,7 @@ export class ExchangeController {
   }
 
   @Get(':id')
+  @ReadsWithClaim(EXCHANGE_REQUEST_CLAIM_READ, 'id')
   @Roles(...EXCHANGE_ROLES)
   @ApiOperation({ summary: 'One exchange request, with its JWS exactly as received (either party)' })
   @ApiOkResponse({ type: ExchangeRequestResponse })
@@ -114,6 +119,7 @@ export class ExchangeController {
   }
 
   @Get(':id/response')
+  @ReadsWithClaim(EXCHANGE_REQUEST_CLAIM_READ, 'id')
   @Roles(...EXCHANGE_ROLES)
   @ApiOperation({
     summary: 'The signed response bundle (the requesting organisation only)',

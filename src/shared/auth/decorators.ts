@@ -17,3 +17,29 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   if (!req.principal) throw new Error('CurrentPrincipal used on a public route');
   return req.principal;
 });
+
+export const READS_WITH_CLAIM = 'auth:readsWithClaim';
+
+/** What a route's request offers the key of its claim read from: its path parameters and its body as received. */
+export interface ClaimReadSource {
+  params?: Record<string, string | undefined>;
+  rawBody?: Buffer | string;
+}
+
+/** A route's read with its token claim: the read's name and the key, from a path parameter or from the request. */
+export interface ReadWithClaim {
+  read: string;
+  key: (req: ClaimReadSource) => unknown;
+}
+
+/**
+ * The route's first read of a row is made by its token claim (see ClaimReads): `read` is the
+ * registered read, `key` the path parameter naming the row, or a function finding the key in the
+ * request (it must not throw; anything not of the read's form is not read). Only for a route that
+ * reads that row before it writes it: the row is as it was when the request arrived.
+ */
+export const ReadsWithClaim = (read: string, key: string | ((req: ClaimReadSource) => unknown)): MethodDecorator =>
+  SetMetadata(READS_WITH_CLAIM, {
+    read,
+    key: typeof key === 'string' ? (req: ClaimReadSource) => req.params?.[key] : key,
+  } satisfies ReadWithClaim);

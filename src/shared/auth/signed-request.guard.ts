@@ -12,7 +12,7 @@ import { ValidationException } from '@shared/errors/domain.exception.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { requestContext } from '@shared/observability/request-context.js';
 import { AuthException, type AuthFailureReason } from './auth.exception.js';
-import { IS_PUBLIC } from './decorators.js';
+import { IS_PUBLIC, READS_WITH_CLAIM, type ReadWithClaim } from './decorators.js';
 import {
   ORGANISATION_KEY_LOOKUP,
   type OrganisationKeyLookup,
@@ -50,6 +50,7 @@ export interface GuardedRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   rawBody?: Buffer | string;
+  params?: Record<string, string | undefined>;
   principal?: Principal;
   id: string;
 }
@@ -93,7 +94,10 @@ export class SignedRequestGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<GuardedRequest>();
     try {
-      req.principal = await this.authenticate(req);
+      req.principal = await this.authenticate(
+        req,
+        this.reflector.get<ReadWithClaim>(READS_WITH_CLAIM, ctx.getHandler()),
+      );
     } catch (e) {
       if (e instanceof AuthException) this.metrics.authFailures.inc({ reason: e.reason });
       throw e;
@@ -106,7 +110,7 @@ export class SignedRequestGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(req: GuardedRequest): Promise<Principal> {
+  private async authenticate(req: GuardedRequest, reads?: ReadWithClaim): Promise<Principal> {
     const auth = req.headers.authorization;
     if (typeof auth !== 'string' || !/^Bearer\s+\S/i.test(auth))
       throw new AuthException('missing_token', 'A signed request token is required (Authorization: Bearer <JWT>).');
@@ -167,7 +171,8 @@ export class SignedRequestGuard implements CanActivate {
     if (claims.breakGlass !== undefined && typeof claims.breakGlass !== 'boolean')
       throw new AuthException('invalid_claims', 'The breakGlass claim must be a boolean.');
 
-    if (!(await this.replay.claim(key.orgId, claims.jti, new Date(exp * 1000))))
+    const read = reads ? { name: reads.read, key: reads.key(req) } : undefined;
+    if (!(await this.replay.claim(key.orgId, claims.jti, new Date(exp * 1000), read)))
       throw new AuthException('replayed', 'This request token has already been used.');
 
     return {

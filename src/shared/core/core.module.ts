@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrganisationRateLimit } from '@shared/auth/organisation-rate-limit.guard.js';
 import { ReplayStore } from '@shared/auth/replay.store.js';
+import { ClaimReads } from '@shared/database/claim-reads.js';
 import { StateCounters } from '@shared/database/state-counters.js';
 import { OutboxPublisher } from '@shared/events/outbox-publisher.js';
 import { GatewaySigner } from '@shared/crypto/gateway-signer.js';
@@ -44,6 +45,7 @@ export class CoreModule {
         },
         GatewayKeysService,
         StateCounters,
+        ClaimReads,
         ReplayStore,
         OrganisationRateLimit,
         OutboxPublisher,
@@ -56,6 +58,7 @@ export class CoreModule {
         HealthRegistry,
         GatewayKeysService,
         StateCounters,
+        ClaimReads,
         ReplayStore,
         OrganisationRateLimit,
         OutboxPublisher,

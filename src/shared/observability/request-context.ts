@@ -9,6 +9,8 @@ export interface RequestContext {
   actor?: string;
   /** Shared-state counters this request's token claim read (see StateCounters); never logged. */
   counters?: Readonly<Record<string, string>>;
+  /** The row this request's token claim read for it, by read name (see ClaimReads), until taken; never logged. */
+  rows?: Record<string, { key: string; row: unknown }>;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

@@ -10,6 +10,12 @@ export interface LoadedCase {
 }
 
 /**
+ * The claim read (see ClaimReads) of loadWithLatestAssessment without a transaction, keyed by CRN: a
+ * route that reads a case first names it (@ReadsWithClaim), and the load then costs no query.
+ */
+export const CASE_CLAIM_READ = 'case';
+
+/**
  * Where cases, their assessments and transfers are kept. The application layer depends on this
  * port; the PostgreSQL adapter in infrastructure/ implements it (and is the Nest provider for it).
  */
@@ -18,7 +24,8 @@ export abstract class CaseRepository {
    * The case and its latest completed assessment, in one query; null when there is no such case.
    * On `tx` when given (a transaction that holds a connection reads on it, never waiting for
    * another), and then the case row is held (FOR SHARE) until `tx` ends: a change of the case
-   * (a restriction, a transfer) waits for what `tx` releases from the case as read.
+   * (a restriction, a transfer) waits for what `tx` releases from the case as read. Without `tx`,
+   * the first load of the case a request's token claim read (CASE_CLAIM_READ) answers that.
    */
   abstract loadWithLatestAssessment(crn: string, tx?: Transaction): Promise<LoadedCase | null>;
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ClaimReads, takeClaimedRow } from '@shared/database/claim-reads.js';
 import { PreparedStatement } from '@shared/database/prepared.js';
 import type { Transaction } from '@shared/database/transaction.js';
 import { Case, type CaseTransfer, type PushedCase } from '../domain/case.js';
-import { CaseRepository, type LoadedCase } from '../domain/case.repository.port.js';
-import type { Assessment, CaseRecord, Restriction } from '../domain/case.types.js';
+import { CASE_CLAIM_READ, CaseRepository, type LoadedCase } from '../domain/case.repository.port.js';
+import { CRN_PATTERN, type Assessment, type CaseRecord, type Restriction } from '../domain/case.types.js';
 import type { PersonSearch } from '../domain/person-search.js';
 
 interface CaseRow {
@@ -78,12 +79,19 @@ const CASE_COLUMNS = `c.crn, c.managing_org, c.person, c.tier, c.rosh, c.mappa, 
 
 type LoadedRow = CaseRow & { a: AssessmentRow | null };
 
-const LOAD_WITH_LATEST_ASSESSMENT_SQL = `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
+function loaded(r: LoadedRow): LoadedCase {
+  const a = r.a ? toAssessment({ ...r.a, completed_at: new Date(r.a.completed_at) }) : null;
+  return { record: toRecord(r), assessment: a };
+}
+
+/** The case `crn` names (a parameter) with its latest assessment as JSON. */
+const loadWithLatestAssessmentSql = (crn: string) => `SELECT ${CASE_COLUMNS}, to_jsonb(a) AS a
      FROM cases c
      LEFT JOIN LATERAL (
        SELECT assessment_id, completed_at, assessor, authored_by_org, scores, rosh, needs, risk_management_plan, sensitive
          FROM case_assessments WHERE crn = c.crn ORDER BY completed_at DESC, received_at DESC LIMIT 1) a ON true
-    WHERE c.crn = $1`;
+    WHERE c.crn = ${crn}`;
+const LOAD_WITH_LATEST_ASSESSMENT_SQL = loadWithLatestAssessmentSql('$1');
 const LOAD_WITH_LATEST_ASSESSMENT = new PreparedStatement(
   'cases.load-with-latest-assessment',
   LOAD_WITH_LATEST_ASSESSMENT_SQL,
@@ -94,19 +102,30 @@ const LOAD_AND_HOLD_WITH_LATEST_ASSESSMENT = `${LOAD_WITH_LATEST_ASSESSMENT_SQL}
 /** Case records, assessments and transfers in PostgreSQL. Plain SQL: one round trip per read on the hot path. */
 @Injectable()
 export class PgCaseRepository extends CaseRepository {
-  constructor(private readonly db: DataSource) {
+  constructor(
+    private readonly db: DataSource,
+    reads: ClaimReads,
+  ) {
     super();
+    reads.register(CASE_CLAIM_READ, { sql: loadWithLatestAssessmentSql('$key'), key: CRN_PATTERN });
   }
 
   async loadWithLatestAssessment(crn: string, tx?: Transaction): Promise<LoadedCase | null> {
-    // Every case read runs it: prepared, outside a transaction.
+    // Every case read runs it: read by the request's token claim where its route names the case
+    // (the same SELECT, as JSON), else prepared, outside a transaction.
+    const claimed = tx ? undefined : takeClaimedRow<LoadedRow>(CASE_CLAIM_READ, crn);
+    if (claimed)
+      return claimed.row
+        ? loaded({
+            ...claimed.row,
+            updated_at: new Date(claimed.row.updated_at),
+            created_at: new Date(claimed.row.created_at),
+          })
+        : null;
     const rows = tx
       ? await tx.query<LoadedRow[]>(LOAD_AND_HOLD_WITH_LATEST_ASSESSMENT, [crn])
       : await LOAD_WITH_LATEST_ASSESSMENT.rows<LoadedRow>(this.db, [crn]);
-    if (!rows.length) return null;
-    const r = rows[0];
-    const a = r.a ? toAssessment({ ...r.a, completed_at: new Date(r.a.completed_at) }) : null;
-    return { record: toRecord(r), assessment: a };
+    return rows.length ? loaded(rows[0]) : null;
   }
 
   async findPeople(search: PersonSearch, limit: number): Promise<CaseRecord[]> {

@@ -26,6 +26,12 @@ export interface OpenDeadline {
   approvedBy: string | null;
 }
 
+/**
+ * The claim read (see ClaimReads) of findById, keyed by request id: a route that reads a request
+ * first names it (@ReadsWithClaim), and findById then costs no query.
+ */
+export const EXCHANGE_REQUEST_CLAIM_READ = 'exchange-request';
+
 /** A request's jti used again by its requester (the same request JWS, or its jti, replayed). */
 export class DuplicateRequestJti extends Error {}
 
@@ -49,7 +55,10 @@ export abstract class ExchangeRequestRepository {
    */
   abstract submit(r: ExchangeRequest, intent: PendingIntent, events: readonly OutboxEvent[]): Promise<LogIntent>;
 
-  /** The request `id`; null when there is none (or `id` is not a request id at all). */
+  /**
+   * The request `id`; null when there is none (or `id` is not a request id at all). The first
+   * look-up of the request a request's token claim read (EXCHANGE_REQUEST_CLAIM_READ) answers that.
+   */
   abstract findById(id: string): Promise<ExchangeRequest | null>;
 
   /**

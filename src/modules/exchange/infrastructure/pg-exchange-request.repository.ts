@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { intentOfChangeSql, type LogIntent, type PendingIntent } from '@modules/access-log/index.js';
+import { ClaimReads, takeClaimedRow } from '@shared/database/claim-reads.js';
 import { PreparedStatement } from '@shared/database/prepared.js';
 import { eventsOfChangeSql, eventsParam, type OutboxEvent } from '@shared/events/index.js';
 import type { Transaction } from '@shared/database/transaction.js';
@@ -8,6 +9,7 @@ import type { DataCategory, Purpose } from '@shared/domain/vocabulary.js';
 import { ExchangeRequest, type ExchangeStatus, type Urgency } from '../domain/exchange-request.js';
 import {
   DuplicateRequestJti,
+  EXCHANGE_REQUEST_CLAIM_READ,
   ExchangeRequestRepository,
   type ListFilter,
   type OpenDeadline,
@@ -77,10 +79,9 @@ const SAVE_IF = new PreparedStatement(
         events AS (${eventsOfChangeSql(14, 'saved')})
    SELECT count(*)::int AS saved FROM saved`,
 );
-const FIND_BY_ID = new PreparedStatement(
-  'exchange.find-by-id',
-  `SELECT ${COLUMNS} FROM exchange_requests WHERE id = $1`,
-);
+const findByIdSql = (id: string) => `SELECT ${COLUMNS} FROM exchange_requests WHERE id = ${id}`;
+const FIND_BY_ID = new PreparedStatement('exchange.find-by-id', findByIdSql('$1'));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCK = new PreparedStatement(
   'exchange.lock',
   `SELECT ${COLUMNS} FROM exchange_requests WHERE id = $1 FOR UPDATE`,
@@ -126,8 +127,12 @@ function toDomain(r: Row): ExchangeRequest {
 /** Exchange requests in PostgreSQL. */
 @Injectable()
 export class PgExchangeRequestRepository extends ExchangeRequestRepository {
-  constructor(private readonly db: DataSource) {
+  constructor(
+    private readonly db: DataSource,
+    reads: ClaimReads,
+  ) {
     super();
+    reads.register(EXCHANGE_REQUEST_CLAIM_READ, { sql: findByIdSql('$key::uuid'), key: UUID });
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
@@ -177,6 +182,9 @@ export class PgExchangeRequestRepository extends ExchangeRequestRepository {
 
   async findById(id: string): Promise<ExchangeRequest | null> {
     if (!isUuid(id)) return null;
+    // Read by the request's token claim where its route names the request (the same SELECT, as JSON).
+    const claimed = takeClaimedRow<Row>(EXCHANGE_REQUEST_CLAIM_READ, id);
+    if (claimed) return claimed.row ? toDomain(fromJson(claimed.row)) : null;
     const rows = await FIND_BY_ID.rows<Row>(this.db, [id]);
     return rows.length ? toDomain(rows[0]) : null;
   }
@@ -273,5 +281,18 @@ function stateOf(r: ExchangeRequest): unknown[] {
 }
 
 function isUuid(id: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  return UUID.test(id);
+}
+
+/** A row as to_jsonb wrote it (a claim read): its timestamps as dates again. */
+function fromJson(r: Row): Row {
+  const at = (v: Date | null) => (v === null ? null : new Date(v));
+  return {
+    ...r,
+    request_iat: new Date(r.request_iat),
+    submitted_at: new Date(r.submitted_at),
+    due_by: new Date(r.due_by),
+    decided_at: at(r.decided_at),
+    fulfilled_at: at(r.fulfilled_at),
+  };
 }
