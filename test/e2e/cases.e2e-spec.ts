@@ -1,7 +1,6 @@
 import { jest } from '@jest/globals';
 import { AgreementCoverage } from '../../src/modules/agreements/index.js';
 import { CaseRepository } from '../../src/modules/cases/index.js';
-import { PreparedStatement } from '../../src/shared/database/prepared.js';
 import {
   activeAgreement,
   agreementTerms,
@@ -11,6 +10,7 @@ import {
 } from '../factories/agreement.factory.js';
 import { assessmentBody, caseBody, creatorOf } from '../factories/case.factory.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
+import { statementsRunBy } from '../support/prepared-statements.js';
 import type { StoredAccessLogEntry } from '../../src/modules/access-log/domain/access-log-entry.js';
 
 /**
@@ -509,9 +509,6 @@ describe('GET /cases/{crn}[/summary]', () => {
   });
 
   it('asks PostgreSQL for no case of its own on a signed read: its token claim read it, as stored', async () => {
-    // Called through: each call's `this` names the statement run.
-    const rows = jest.spyOn(PreparedStatement.prototype, 'rows');
-    let statements: string[];
     const repo = gw.app.get(CaseRepository);
     const loaded: unknown[] = [];
     const load = repo.loadWithLatestAssessment.bind(repo);
@@ -520,26 +517,13 @@ describe('GET /cases/{crn}[/summary]', () => {
       loaded.push(found);
       return found;
     });
-    try {
-      for (const path of ['/cases/X100001/summary?purpose=IOM', '/cases/X100001?purpose=IOM']) {
-        const read = await gw.call('GET', path, { org: o('police-cleveland'), ...iom, reason: 'IOM' });
-        expect(read.status).toBe(200);
-      }
+    const reader = { org: o('police-cleveland'), ...iom, reason: 'IOM' };
+    const statements = await statementsRunBy(async () => {
+      for (const path of ['/cases/X100001/summary?purpose=IOM', '/cases/X100001?purpose=IOM'])
+        expect((await gw.call('GET', path, reader)).status).toBe(200);
       // An unknown CRN: the claim found no case, and nothing more is asked.
-      expect(
-        (
-          await gw.call('GET', '/cases/X999991/summary?purpose=IOM', {
-            org: o('police-cleveland'),
-            ...iom,
-            reason: 'IOM',
-          })
-        ).status,
-      ).toBe(404);
-    } finally {
-      statements = rows.mock.contexts.map((c) => (c as PreparedStatement).name);
-      rows.mockRestore();
-      loads.mockRestore();
-    }
+      expect((await gw.call('GET', '/cases/X999991/summary?purpose=IOM', reader)).status).toBe(404);
+    }).finally(() => loads.mockRestore());
     expect(statements).not.toContain('cases.load-with-latest-assessment');
     expect(statements.filter((n) => n.includes('r:case')).length).toBeGreaterThanOrEqual(3);
     // What the claim read (as JSON) is what a read of its own answers, dates as dates.

@@ -10,10 +10,10 @@ import { verifyInclusion } from '../../src/modules/access-log/domain/merkle/inde
 import { jest } from '@jest/globals';
 import { dueBy } from '../../src/modules/exchange/domain/deadlines.js';
 import { ExchangeRequestRepository } from '../../src/modules/exchange/domain/exchange-request.repository.port.js';
-import { PreparedStatement } from '../../src/shared/database/prepared.js';
 import { activeAgreement, agreementTerms, signatory } from '../factories/agreement.factory.js';
 import { aCase, exchangeLogEntries, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
 import { TestGateway, type TestOrg } from '../setup/test-app.js';
+import { statementsRunBy } from '../support/prepared-statements.js';
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const DAY = 86_400_000;
@@ -380,9 +380,6 @@ describe('/exchange-requests', () => {
   });
 
   it('asks PostgreSQL for no case and no request of its own where the token claim read them, as stored', async () => {
-    // Called through: each call's `this` names the statement run.
-    const rows = jest.spyOn(PreparedStatement.prototype, 'rows');
-    let statements: string[];
     const repo = gw.app.get(ExchangeRequestRepository);
     const found: unknown[] = [];
     const find = repo.findById.bind(repo);
@@ -391,8 +388,8 @@ describe('/exchange-requests', () => {
       found.push(r?.state ?? null);
       return r;
     });
-    let id: string;
-    try {
+    let id = '';
+    const statements = await statementsRunBy(async () => {
       const jws = await requestJws(police, requestClaims(iomAgreement, { crn: 'X100002', dataCategories: ['ROSH'] }));
       const created = await submit(gw, jws, policeOfficer());
       expect(`${created.status} ${created.body.status}`).toBe('201 FULFILLED');
@@ -400,11 +397,7 @@ describe('/exchange-requests', () => {
       expect((await gw.call('GET', `/exchange-requests/${id}/response`, policeOfficer())).status).toBe(200);
       expect((await gw.call('GET', `/exchange-requests/${id}`, npsDataOwner())).status).toBe(200);
       expect((await gw.call('GET', `/exchange-requests/${randomUUID()}/response`, policeOfficer())).status).toBe(404);
-    } finally {
-      statements = rows.mock.contexts.map((c) => (c as PreparedStatement).name);
-      rows.mockRestore();
-      finds.mockRestore();
-    }
+    }).finally(() => finds.mockRestore());
     expect(statements).not.toContain('cases.load-with-latest-assessment');
     expect(statements).not.toContain('exchange.find-by-id');
     // What the claims read (as JSON) is what a read of its own answers, dates as dates.
