@@ -3,6 +3,7 @@ import { jest } from '@jest/globals';
 import { generateKeyPair } from 'jose';
 import type { Response } from 'supertest';
 import { ReplayStore } from '../../src/shared/auth/replay.store.js';
+import { PreparedStatement } from '../../src/shared/database/prepared.js';
 import { signRequestToken } from '../../src/shared/auth/request-token.js';
 import { requestContext, type RequestContext } from '../../src/shared/observability/request-context.js';
 import { databaseState } from '../factories/database-state.js';
@@ -447,18 +448,30 @@ describe('Signed-request authentication (GET /organisations)', () => {
         return { accepted, rows: context.rows };
       };
       const jti = (n: string) => `reads-${n}-${Date.now()}`;
-      // Several claims in one statement: each gets its own row, or that there is none, or nothing.
-      const [found, missing, malformed, none] = await Promise.all([
+      // Several claims in one statement: each gets its own row of its own read, or that there is
+      // none, or nothing. The first claim's statement is in flight while the others queue, so they
+      // all go in the next one.
+      const unknownRequest = '00000000-0000-4000-8000-00000000abcd';
+      const statements = jest.spyOn(PreparedStatement.prototype, 'rows');
+      let batches: number[] | undefined;
+      const [, found, missing, request, malformed, none] = await Promise.all([
+        claim(jti('first')),
         claim(jti('found'), { name: 'case', key: 'Z900001' }),
         claim(jti('missing'), { name: 'case', key: 'Z999999' }),
+        claim(jti('request'), { name: 'exchange-request', key: unknownRequest }),
         claim(jti('malformed'), { name: 'case', key: "Z1' OR true --" }),
         claim(jti('none')),
-      ]);
+      ]).finally(() => {
+        batches = statements.mock.calls.map(([, values]) => (values[1] as string[]).length);
+        statements.mockRestore();
+      });
+      expect(batches).toEqual([1, 5]);
       expect(found).toEqual({
         accepted: true,
         rows: { case: { key: 'Z900001', row: expect.objectContaining({ crn: 'Z900001', tier: 'B2', a: null }) } },
       });
       expect(missing).toEqual({ accepted: true, rows: { case: { key: 'Z999999', row: null } } });
+      expect(request).toEqual({ accepted: true, rows: { 'exchange-request': { key: unknownRequest, row: null } } });
       // A key not of the read's form is never read (the SQL may cast it), and the claim stands.
       expect(malformed).toEqual({ accepted: true, rows: undefined });
       expect(none).toEqual({ accepted: true, rows: undefined });

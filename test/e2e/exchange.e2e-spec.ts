@@ -9,6 +9,7 @@ import { canonicalJson } from '../../src/shared/crypto/canonical-json.js';
 import { verifyInclusion } from '../../src/modules/access-log/domain/merkle/index.js';
 import { jest } from '@jest/globals';
 import { dueBy } from '../../src/modules/exchange/domain/deadlines.js';
+import { ReplayStore } from '../../src/shared/auth/replay.store.js';
 import { ExchangeRequestRepository } from '../../src/modules/exchange/domain/exchange-request.repository.port.js';
 import { activeAgreement, agreementTerms, signatory } from '../factories/agreement.factory.js';
 import { aCase, exchangeLogEntries, requestClaims, requestJws, submit } from '../factories/exchange.factory.js';
@@ -404,6 +405,20 @@ describe('/exchange-requests', () => {
     const stored = (await repo.findById(id))?.state;
     expect(stored?.release?.at).toBeInstanceOf(Date);
     expect(found).toEqual([stored, stored, null]);
+  });
+
+  it('has the token claim read nothing for a caller whose roles the route refuses', async () => {
+    const replay = gw.app.get(ReplayStore);
+    const claims = jest.spyOn(replay, 'claim');
+    const id = randomUUID();
+    try {
+      const signatory = { ...policeOfficer(), roles: ['dsa-signatory'] };
+      expect((await gw.call('GET', `/exchange-requests/${id}/response`, signatory)).status).toBe(403);
+      expect((await gw.call('GET', `/exchange-requests/${id}/response`, policeOfficer())).status).toBe(404);
+      expect(claims.mock.calls.map((c) => c[3])).toEqual([undefined, { name: 'exchange-request', key: id }]);
+    } finally {
+      claims.mockRestore();
+    }
   });
 
   it('refuses at once, saying which, a request the named agreement does not cover', async () => {

@@ -35,8 +35,9 @@ export interface ReadWithClaim {
 /**
  * The route's first read of a row is made by its token claim (see ClaimReads): `read` is the
  * registered read, `key` the path parameter naming the row, or a function finding the key in the
- * request (it must not throw; anything not of the read's form is not read). Only for a route that
- * reads that row before it writes it: the row is as it was when the request arrived.
+ * request (a key not of the read's form, or a function that throws, reads nothing). Only for a
+ * route that reads that row before it writes it: the row is as the claim's statement read it,
+ * after the request arrived.
  */
 export const ReadsWithClaim = (read: string, key: string | ((req: ClaimReadSource) => unknown)): MethodDecorator =>
   SetMetadata(READS_WITH_CLAIM, {

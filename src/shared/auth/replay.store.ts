@@ -40,16 +40,17 @@ function claimStatement(counters: readonly Counter[], reads: readonly ClaimRead[
   const names = [...counters.map((c) => c.name), ...reads.map((r) => `r:${r.name}`)];
   if (!names.length) return new PreparedStatement('auth.claim-request-tokens', INSERT_CLAIMS);
   const columns = counters.map((c, i) => `(${c.sql}) AS c${i}`);
-  const keys = reads.map((_, i) => `key${i}`);
+  const keys = reads.map((_, i) => `claim_key${i}`);
+  // Names a read's SQL is unlikely to use itself: its unqualified names would resolve to these.
   const text = !reads.length
     ? `WITH claimed AS (${INSERT_CLAIMS}) SELECT issuer, jti, ${columns.join(', ')} FROM claimed`
-    : `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], ${keys.map((_, i) => `$${i + 4}::text[]`).join(', ')})
-                  AS k (issuer, jti, expires_at, ${keys.join(', ')})),
-          claimed AS (INSERT INTO request_tokens (issuer, jti, expires_at) SELECT issuer, jti, expires_at FROM k
+    : `WITH claim_keys AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], ${keys.map((_, i) => `$${i + 4}::text[]`).join(', ')})
+                  AS claim_keys (issuer, jti, expires_at, ${keys.join(', ')})),
+          claimed AS (INSERT INTO request_tokens (issuer, jti, expires_at) SELECT issuer, jti, expires_at FROM claim_keys
                        ON CONFLICT DO NOTHING RETURNING issuer, jti)
-     SELECT claimed.issuer, claimed.jti, ${[...columns, ...reads.map((_, i) => `to_jsonb(r${i}) AS r${i}`)].join(', ')}
-       FROM claimed JOIN k ON k.issuer = claimed.issuer AND k.jti = claimed.jti
-       ${reads.map((r, i) => `LEFT JOIN LATERAL (${r.sql.replaceAll('$key', `k.key${i}`)}) r${i} ON k.key${i} IS NOT NULL`).join('\n       ')}`;
+     SELECT claimed.issuer, claimed.jti, ${[...columns, ...reads.map((_, i) => `to_jsonb(claim_row${i}) AS r${i}`)].join(', ')}
+       FROM claimed JOIN claim_keys ON claim_keys.issuer = claimed.issuer AND claim_keys.jti = claimed.jti
+       ${reads.map((r, i) => `LEFT JOIN LATERAL (${r.sql.replaceAll('$key', `claim_keys.${keys[i]}`)}) claim_row${i} ON claim_keys.${keys[i]} IS NOT NULL`).join('\n       ')}`;
   // PostgreSQL keeps 63 bytes of a statement's name: a longer one is named by its text's digest.
   const name = ['auth.claim-request-tokens', ...names].join('+');
   return new PreparedStatement(

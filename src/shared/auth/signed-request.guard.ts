@@ -12,7 +12,7 @@ import { ValidationException } from '@shared/errors/domain.exception.js';
 import { Metrics } from '@shared/observability/metrics.js';
 import { requestContext } from '@shared/observability/request-context.js';
 import { AuthException, type AuthFailureReason } from './auth.exception.js';
-import { IS_PUBLIC, READS_WITH_CLAIM, type ReadWithClaim } from './decorators.js';
+import { IS_PUBLIC, READS_WITH_CLAIM, REQUIRED_ROLES, type ReadWithClaim } from './decorators.js';
 import {
   ORGANISATION_KEY_LOOKUP,
   type OrganisationKeyLookup,
@@ -20,7 +20,7 @@ import {
 } from './organisation-keys.port.js';
 import { ACTOR_SUBJECT, type AttrValue, type Principal } from './principal.js';
 import { ReplayStore } from './replay.store.js';
-import { effectiveRoles } from './roles.js';
+import { effectiveRoles, type Role } from './roles.js';
 
 import { REQUEST_TOKEN_TYPE } from './request-token.js';
 
@@ -94,10 +94,10 @@ export class SignedRequestGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<GuardedRequest>();
     try {
-      req.principal = await this.authenticate(
-        req,
-        this.reflector.get<ReadWithClaim>(READS_WITH_CLAIM, ctx.getHandler()),
-      );
+      req.principal = await this.authenticate(req, {
+        read: this.reflector.get<ReadWithClaim | undefined>(READS_WITH_CLAIM, ctx.getHandler()),
+        roles: this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [ctx.getHandler(), ctx.getClass()]),
+      });
     } catch (e) {
       if (e instanceof AuthException) this.metrics.authFailures.inc({ reason: e.reason });
       throw e;
@@ -110,7 +110,10 @@ export class SignedRequestGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(req: GuardedRequest, reads?: ReadWithClaim): Promise<Principal> {
+  private async authenticate(
+    req: GuardedRequest,
+    route: { read?: ReadWithClaim; roles?: Role[] } = {},
+  ): Promise<Principal> {
     const auth = req.headers.authorization;
     if (typeof auth !== 'string' || !/^Bearer\s+\S/i.test(auth))
       throw new AuthException('missing_token', 'A signed request token is required (Authorization: Bearer <JWT>).');
@@ -171,15 +174,15 @@ export class SignedRequestGuard implements CanActivate {
     if (claims.breakGlass !== undefined && typeof claims.breakGlass !== 'boolean')
       throw new AuthException('invalid_claims', 'The breakGlass claim must be a boolean.');
 
-    const read = reads ? { name: reads.read, key: reads.key(req) } : undefined;
-    if (!(await this.replay.claim(key.orgId, claims.jti, new Date(exp * 1000), read)))
+    const effective = effectiveRoles(key.orgKind, roles);
+    if (!(await this.replay.claim(key.orgId, claims.jti, new Date(exp * 1000), this.claimRead(req, route, effective))))
       throw new AuthException('replayed', 'This request token has already been used.');
 
     return {
       org: key.orgId,
       orgKind: key.orgKind,
       sub: claims.sub,
-      roles: effectiveRoles(key.orgKind, roles),
+      roles: effective,
       claimedRoles: roles,
       attrs,
       reason: typeof claims.reason === 'string' && claims.reason.trim() ? claims.reason.trim() : undefined,
@@ -188,6 +191,24 @@ export class SignedRequestGuard implements CanActivate {
       requestId: req.id,
       kid: key.kid,
     };
+  }
+
+  /**
+   * The route's claim read and its key (see ClaimReads), or none where the route's @Roles refuse
+   * these roles anyway (RolesGuard answers 403 next): a caller the route turns away makes the
+   * claim read nothing about the row it names. A key function that throws gives no key.
+   */
+  private claimRead(
+    req: GuardedRequest,
+    route: { read?: ReadWithClaim; roles?: Role[] },
+    roles: readonly string[],
+  ): { name: string; key: unknown } | undefined {
+    if (!route.read || (route.roles?.length && !route.roles.some((r) => roles.includes(r)))) return undefined;
+    try {
+      return { name: route.read.read, key: route.read.key(req) };
+    } catch {
+      return undefined;
+    }
   }
 
   private refusalDetail(e: SignatureRefused): string {

@@ -4,10 +4,15 @@ import { ClaimReads, takeClaimedRow } from './claim-reads.js';
 describe('ClaimReads', () => {
   const sql = 'SELECT 1 AS one WHERE $key IS NOT NULL';
 
-  it('refuses a read that is not a lower-case word, names no key, or comes twice with two texts', () => {
+  it('refuses a read that is not a lower-case word, names no key or another parameter, keeps match state, or comes twice with two texts', () => {
     const reads = new ClaimReads();
     expect(() => reads.register('Case', { sql, key: /^x$/ })).toThrow(/lower-case word/);
     expect(() => reads.register('case', { sql: 'SELECT 1', key: /^x$/ })).toThrow(/\$key/);
+    expect(() => reads.register('case', { sql: 'SELECT 1 WHERE $keys = 1', key: /^x$/ })).toThrow(/\$key/);
+    // The claim statement's own parameters are $1, $2, ...: a read may not bind to them.
+    expect(() => reads.register('case', { sql: `${sql} AND $1 IS NOT NULL`, key: /^x$/ })).toThrow(/parameter/);
+    expect(() => reads.register('case', { sql, key: /^x$/g })).toThrow(/global or sticky/);
+    expect(() => reads.register('case', { sql, key: /^x$/y })).toThrow(/global or sticky/);
     reads.register('case', { sql, key: /^x$/ });
     reads.register('case', { sql, key: /^x$/ });
     expect(() => reads.register('case', { sql: `${sql} AND true`, key: /^x$/ })).toThrow(/two texts/);

@@ -26,7 +26,11 @@ export interface ClaimRead {
  *
  * The row comes as JSON (to_jsonb of the read's row): the taker turns its timestamps back into
  * dates. Every signed request's claim runs these reads, so a read whose SQL fails fails every
- * signed request: register only SQL over tables a migration creates.
+ * signed request: register only SQL over tables a migration creates, with at most one row per key.
+ *
+ * The read is made while the token is claimed, before the route's later checks: not for a caller
+ * whose roles the route's @Roles refuse (the guard asks for no read then), but for one the
+ * organisation's rate limit or a policy then turns away, whose answer never depends on the row.
  */
 @Injectable()
 export class ClaimReads {
@@ -35,7 +39,11 @@ export class ClaimReads {
 
   register(name: string, read: { sql: string; key: RegExp }): void {
     if (!NAME.test(name)) throw new Error(`claim read name ${JSON.stringify(name)} is not a lower-case word`);
-    if (!read.sql.includes('$key')) throw new Error(`claim read ${name} does not name its key ($key)`);
+    if (!/\$key\b/.test(read.sql)) throw new Error(`claim read ${name} does not name its key ($key)`);
+    // Its text goes into the claim statement, whose own parameters are $1, $2, ...
+    if (/\$(?!key\b)/.test(read.sql)) throw new Error(`claim read ${name} has a parameter other than $key`);
+    // A global or sticky pattern remembers where it last matched, and would refuse good keys.
+    if (read.key.global || read.key.sticky) throw new Error(`claim read ${name}'s key pattern is global or sticky`);
     const known = this.registered.get(name);
     if (known !== undefined && (known.sql !== read.sql || String(known.key) !== String(read.key)))
       throw new Error(`claim read ${name} registered with two texts`);
