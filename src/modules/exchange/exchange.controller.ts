@@ -27,7 +27,7 @@ import { ListExchangeRequestsDto } from './queries/list-exchange-requests/list-e
 import { ListExchangeRequestsQuery } from './queries/list-exchange-requests/list-exchange-requests.query.js';
 import { JoseBody } from './jose-body.decorator.js';
 import { EXCHANGE_REQUEST_CLAIM_READ } from './domain/exchange-request.repository.port.js';
-import { unverifiedCrn } from './domain/request-document.js';
+import { unverifiedClaims } from './domain/request-document.js';
 
 interface Reply {
   header(name: string, value: string): Reply;
@@ -52,7 +52,8 @@ export class ExchangeController {
   ) {}
 
   @Post()
-  @ReadsWithClaim(CASE_CLAIM_READ, (req) => unverifiedCrn(req.rawBody))
+  // The key is the crn as sent, unverified: the submission uses the row only for the crn it verified.
+  @ReadsWithClaim(CASE_CLAIM_READ, (req) => unverifiedClaims(String(req.rawBody ?? ''))?.crn)
   @Consumes('application/jose')
   @Roles('system', 'offender-manager', 'iom-officer', 'mappa-coordinator', 'data-owner')
   @ApiOperation({

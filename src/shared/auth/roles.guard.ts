@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ForbiddenException } from './auth.exception.js';
 import { REQUIRED_ROLES } from './decorators.js';
 import type { Principal } from './principal.js';
-import type { Role } from './roles.js';
+import { allowsRoles, type Role } from './roles.js';
 
 /**
  * The route's @Roles(): the principal (set by SignedRequestGuard) needs one of them among its
@@ -20,7 +20,7 @@ export class RolesGuard implements CanActivate {
     ]);
     if (!required?.length) return true;
     const principal = ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal;
-    if (!principal || !required.some((r) => principal.roles.includes(r))) {
+    if (!principal || !allowsRoles(required, principal.roles)) {
       throw new ForbiddenException(`This action needs one of the roles: ${required.join(', ')}.`, 'role_required');
     }
     return true;

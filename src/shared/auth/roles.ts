@@ -30,3 +30,8 @@ export function effectiveRoles(kind: OrgKind, claimed: readonly string[]): Role[
   const allowed = ROLES_BY_KIND[kind];
   return [...new Set(claimed)].filter((r): r is Role => (allowed as readonly string[]).includes(r));
 }
+
+/** Whether `roles` hold one of a route's @Roles (`required`); a route that names none allows any. */
+export function allowsRoles(required: readonly Role[] | undefined, roles: readonly string[]): boolean {
+  return !required?.length || required.some((r) => roles.includes(r));
+}

@@ -20,7 +20,7 @@ import {
 } from './organisation-keys.port.js';
 import { ACTOR_SUBJECT, type AttrValue, type Principal } from './principal.js';
 import { ReplayStore } from './replay.store.js';
-import { effectiveRoles, type Role } from './roles.js';
+import { allowsRoles, effectiveRoles, type Role } from './roles.js';
 
 import { REQUEST_TOKEN_TYPE } from './request-token.js';
 
@@ -203,7 +203,7 @@ export class SignedRequestGuard implements CanActivate {
     route: { read?: ReadWithClaim; roles?: Role[] },
     roles: readonly string[],
   ): { name: string; key: unknown } | undefined {
-    if (!route.read || (route.roles?.length && !route.roles.some((r) => roles.includes(r)))) return undefined;
+    if (!route.read || !allowsRoles(route.roles, roles)) return undefined;
     try {
       return { name: route.read.read, key: route.read.key(req) };
     } catch {

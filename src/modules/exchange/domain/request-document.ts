@@ -92,22 +92,6 @@ export function unverifiedClaims(body: string): Record<string, unknown> | null {
 }
 
 /**
- * The crn claim of a request JWS as received, neither verified nor checked (undefined when it has
- * none or is not a JWS): the case its submission reads first, which its token claim can read.
- */
-export function unverifiedCrn(body: Buffer | string | undefined): unknown {
-  try {
-    const text = typeof body === 'string' ? body : body?.toString('utf8');
-    const payload = text?.trim().split('.')[1];
-    return payload
-      ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { crn?: unknown }).crn
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * Takes a received body apart into header and payload, refusing anything that is not a compact
  * JWS of the right type, algorithm and key reference. Nothing here trusts the content yet.
  */
