@@ -1,8 +1,9 @@
 // Cold start to healthy: the gateway on the embedded PostgreSQL, from process spawn until GET
 // /health answers 200, and the CPU the process spent until then. First start: an empty DATA_DIR
 // (initdb, migrations, keys); later starts: the same DATA_DIR after a clean stop. The figures are
-// the one-file build `npm start` runs (dist/bundle/main.js, built here by scripts/bundle.mjs);
-// their baselines, same run, interleaved, the per-file build (dist/src/main.js). Also the
+// the one-file build `npm run start:prod` and the container run (dist/bundle/main.js, built here
+// by scripts/bundle.mjs; a later start compiles it from the code cache the first start wrote under
+// DATA_DIR); their baselines, same run, interleaved, the per-file build (dist/src/main.js). Also the
 // embedded PostgreSQL alone (initdb + start, then start on an existing directory): the part of
 // the start the gateway cannot do much about.
 //

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import vm from 'node:vm';
 import { getFreePort } from '../../bench/lib/spawn.js';
 import { GatewayProcess } from '../resilience/support/gateway-process.js';
+import { DemoSigner } from '../resilience/support/signer.js';
 import { createTestDatabase } from '../setup/test-database.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -13,8 +16,10 @@ const BUNDLE = path.join(root, 'dist/bundle/main.js');
 /**
  * The one-file build `npm start` and the container run (scripts/bundle.mjs): every module shares
  * the bundle's import.meta.url, so templates, static files and lazily imported modules are found
- * another way than in the per-file build the other tests run. This runs the bundle as a process,
- * in demo mode, and asks for something from each.
+ * another way than in the per-file build the other tests run, and its entry point
+ * (scripts/bundle-main.mjs) compiles the script from a V8 code cache under DATA_DIR. This runs
+ * the bundle as a process, in demo mode, asks for something from each, and starts it again on
+ * its cache, on a damaged cache and with source maps on.
  */
 describe('the bundled gateway (dist/bundle/main.js)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -39,6 +44,15 @@ describe('the bundled gateway (dist/bundle/main.js)', () => {
   });
 
   const get = (p: string) => fetch(`${gw.baseUrl}${p}`, { redirect: 'manual' });
+  const cacheDir = () => path.join(dataDir, 'code-cache');
+  const cacheFiles = () => readdirSync(cacheDir()).filter((f) => !f.startsWith('.'));
+  const start = async (env: Record<string, string> = {}) => {
+    gw = await GatewayProcess.start(db, {
+      dataDir,
+      script: BUNDLE,
+      env: { DEMO_CASES: '5', DEMO_IDP_PORT: String(await getFreePort()), ...env },
+    });
+  };
 
   it('renders the pages from their templates and serves their static files', async () => {
     for (const [p, text] of [
@@ -70,9 +84,74 @@ describe('the bundled gateway (dist/bundle/main.js)', () => {
     const res = await get('/cases/X000001/summary');
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+    // A body checked by the DTO's class-validator decorators (class-validator and class-transformer
+    // are loaded once, from node_modules, by the bundle and by Nest alike).
+    const body = JSON.stringify({ managingOrg: 'nps-north-east', surname: 42 });
+    const { token } = await new DemoSigner(dataDir).token(
+      { org: 'nps-north-east', roles: ['system'] },
+      'PUT',
+      '/cases/X000001',
+      body,
+    );
+    const put = await fetch(`${gw.baseUrl}/cases/X000001`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
+    expect(put.status).toBe(400);
+    const problem = (await put.json()) as { errors: { field: string }[] };
+    expect(problem.errors.map((e) => e.field)).toContain('surname');
   });
 
   it('stops cleanly on SIGTERM', async () => {
+    await expect(gw.stop()).resolves.toEqual({ code: 0, signal: null });
+  });
+
+  it('wrote its code cache once it listened, named by the script, and a later start uses it as it is', async () => {
+    const files = cacheFiles();
+    expect(files).toEqual([expect.stringMatching(/^gateway-[0-9a-f]{16}\.v8cache$/)]);
+    const file = path.join(cacheDir(), files[0]);
+    const before = statSync(file);
+    expect(before.size).toBeGreaterThan(1_000_000);
+    await start();
+    expect((await get('/sign-in')).status).toBe(200);
+    // Accepted by V8: not written again.
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    expect(cacheFiles()).toEqual(files);
+    await gw.stop();
+  });
+
+  it('starts on a damaged cache, or on V8 data of another script, and writes its own in their place', async () => {
+    const [name] = cacheFiles();
+    const file = path.join(cacheDir(), name);
+    const valid = (data: Buffer) =>
+      createHash('sha256').update(data.subarray(32)).digest().equals(data.subarray(0, 32));
+    expect(valid(readFileSync(file))).toBe(true);
+    const other = new vm.Script('"another script"').createCachedData();
+    const cases: [string, Buffer][] = [
+      // Bytes changed after the hash was written (V8 itself would crash on these).
+      ['damaged', Buffer.concat([readFileSync(file).subarray(0, 64), Buffer.alloc(4096, 0xa5)])],
+      // A hash that holds over V8's data for another source: V8 refuses it.
+      ['another script', Buffer.concat([createHash('sha256').update(other).digest(), other])],
+    ];
+    for (const [what, data] of cases) {
+      writeFileSync(file, data);
+      writeFileSync(path.join(cacheDir(), 'gateway-0123456789abcdef.v8cache'), data);
+      await start();
+      expect(`${what}: ${(await get('/sign-in')).status}`).toBe(`${what}: 200`);
+      const written = readFileSync(file);
+      expect(`${what}: ${valid(written)} ${written.length > 1_000_000}`).toBe(`${what}: true true`);
+      expect(cacheFiles()).toEqual([name]);
+      await gw.stop();
+    }
+  });
+
+  it("with source maps on, runs the script through Node's own loader and writes no cache", async () => {
+    rmSync(cacheDir(), { recursive: true, force: true });
+    await start({ NODE_OPTIONS: '--enable-source-maps' });
+    expect((await get('/sign-in')).status).toBe(200);
+    expect((await get('/assets/govuk/govuk-frontend.min.css')).status).toBe(200);
+    expect(existsSync(cacheDir())).toBe(false);
     await expect(gw.stop()).resolves.toEqual({ code: 0, signal: null });
   });
 });

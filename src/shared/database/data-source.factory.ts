@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import pg from 'pg';
 import { pgConnection } from './pg-connection.js';
 
 export interface DataSourceParams {
@@ -22,6 +23,9 @@ export function buildDataSource(p: DataSourceParams): DataSource {
   const connection = pgConnection(p.url);
   return new DataSource({
     type: 'postgres',
+    // The driver this code imports, not one TypeORM requires by name: in the one-file build that
+    // would be a second node-postgres, loaded from node_modules at every start.
+    driver: pg,
     url: p.url,
     entities: [],
     migrations: p.migrations ?? [],
