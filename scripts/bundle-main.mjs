@@ -1,19 +1,22 @@
 // The one-file gateway's entry point, copied to dist/bundle/main.js by scripts/bundle.mjs: runs
-// dist/bundle/gateway.cjs, compiled from V8's code cache when there is one for exactly that file.
+// dist/bundle/gateway.cjs, compiled from V8's code cache when there is one for exactly that script
+// and this Node.js.
 //
-// The cache is `DATA_DIR/code-cache/gateway-<sha256 of the script, 16 hex>.v8cache`: the SHA-256
-// of what follows, then V8's cached data. It is written once the gateway listens (so it holds the
-// code of every function the start ran, not only the script's top level) when there was none or
-// it was not used, replacing the caches of other scripts. It is used only when both hashes match:
-// V8 itself checks only the source's length, and in a release build of Node.js no checksum of the
-// data, so a cache damaged on disk would crash the process at every start. V8 then refuses one
-// of another Node.js or with other V8 flags. Whoever can write DATA_DIR can change the code this
-// runs, as they can the gateway's signing key and database already.
+// The cache is `DATA_DIR/code-cache/gateway-<16 hex>.v8cache`, named by the SHA-256 of the script
+// and of this Node.js's version, platform, architecture and V8 version; it holds the SHA-256 of
+// what follows, then V8's cached data. It is used only when the name and the hash match: V8
+// itself checks only the source's length, its own version and flags, and in a release build of
+// Node.js no checksum of the data, so a cache damaged on disk, or written by another build of the
+// same V8, could crash the process at every start. When there was none, or V8 refused it, it is
+// written just after the gateway listens (so it holds the code of the functions compiled by then,
+// not only the script's top level), replacing the caches of other scripts. Whoever can write
+// DATA_DIR can change the code this runs, as they can the gateway's signing key and database.
 //
-// With source maps on (NODE_OPTIONS=--enable-source-maps, as `npm start` sets), the script is
-// loaded by Node's own loader instead, which maps stack traces to the sources; no cache then.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// With source maps on (node --enable-source-maps, as `npm start` runs it, or the same in
+// NODE_OPTIONS), the script is loaded by Node's own loader instead, which maps stack traces to
+// the sources; no cache then.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,19 +32,24 @@ if (process.sourceMapsEnabled) {
 } else {
   const bytes = readFileSync(script);
   const dir = path.join(path.resolve(process.env.DATA_DIR?.trim() || '.data'), 'code-cache');
-  const name = `gateway-${sha256(bytes).toString('hex').slice(0, 16)}.v8cache`;
+  const runtime = [process.version, process.platform, process.arch, process.versions.v8].join(' ');
+  const name = `gateway-${sha256(bytes, runtime).toString('hex').slice(0, 16)}.v8cache`;
   const cachedData = readCache(path.join(dir, name));
   const compiled = new vm.Script(Module.wrap(bytes.toString('utf8')), { filename: script, cachedData });
   if (!cachedData || compiled.cachedDataRejected) {
-    process.once('gateway:listening', () => writeCache(dir, name, compiled));
+    // Emitted by src/main.ts once the gateway listens and handles its signals; written after the
+    // current callbacks, before the process can exit on a stop.
+    process.once('gateway:listening', () => setImmediate(() => writeCache(dir, name, compiled)));
   }
   const module = new Module(script);
   module.filename = script;
   compiled.runInThisContext().call(module.exports, module.exports, require, module, script, path.dirname(script));
 }
 
-function sha256(data) {
-  return createHash('sha256').update(data).digest();
+function sha256(...parts) {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
 }
 
 /** V8's data from a cache file whose hash holds, or undefined (none, unreadable, damaged). */
@@ -56,18 +64,37 @@ function readCache(file) {
   return data.length > 32 && sha256(payload).equals(data.subarray(0, 32)) ? payload : undefined;
 }
 
+const CACHE_FILE = /^gateway-[0-9a-f]{16}\.v8cache$/;
+const TEMPORARY_FILE = /^gateway-[0-9a-f]{16}\.v8cache\.[0-9a-f]+\.tmp$/;
+
 function writeCache(dir, name, compiled) {
+  const temporary = path.join(dir, `${name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const payload = compiled.createCachedData();
-    const temporary = path.join(dir, `${name}.${process.pid}.tmp`);
-    writeFileSync(temporary, Buffer.concat([sha256(payload), payload]), { mode: 0o600 });
+    writeFileSync(temporary, Buffer.concat([sha256(payload), payload]), { mode: 0o600, flag: 'wx' });
     renameSync(temporary, path.join(dir, name));
-    for (const old of readdirSync(dir)) {
-      if (old !== name && /^gateway-[0-9a-f]{16}\.v8cache$/.test(old)) rmSync(path.join(dir, old), { force: true });
+    // Other scripts' caches, and what an earlier write left half done (not one under way now).
+    for (const f of readdirSync(dir)) {
+      const stale =
+        (CACHE_FILE.test(f) && f !== name) || (TEMPORARY_FILE.test(f) && ageMs(path.join(dir, f)) > 600_000);
+      if (stale) rmSync(path.join(dir, f), { force: true });
     }
   } catch (e) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Left for a later write's sweep.
+    }
     // Only a slower next start: the gateway runs on.
     process.emitWarning(`code cache not written to ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function ageMs(file) {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
   }
 }

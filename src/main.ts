@@ -29,8 +29,6 @@ async function main(): Promise<void> {
     `gateway ${config.gatewayId} listening on http://${config.host}:${config.port} (ready in ${Math.round(performance.now() - started)} ms)`,
     'Main',
   );
-  // The one-file build's entry point (scripts/bundle-main.mjs) writes its code cache on this.
-  (process as NodeJS.EventEmitter).emit('gateway:listening');
   let idp: DemoIdentityProvider | undefined;
   // Handled from the moment the gateway listens, so a stop during the demo's start-up is clean too.
   let stopping = false;
@@ -50,6 +48,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // The one-file build's entry point (scripts/bundle-main.mjs) writes its code cache on this.
+  (process as NodeJS.EventEmitter).emit('gateway:listening');
   if (config.demo) {
     const { port } = gateway.app.getHttpServer().address() as { port: number };
     // Loaded only in demo mode: a real deployment never loads the demo identity provider.
