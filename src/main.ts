@@ -65,6 +65,8 @@ async function main(): Promise<void> {
         'Main',
       );
     } catch (e) {
+      // A stop under way closed what it needed (its database connections): nothing to report.
+      if (stopping) return;
       // Another demo gateway on this machine may hold the port: this one runs without people's sign-in.
       logger.warn(
         `demo identity provider not started on port ${config.demoIdpPort} (${e instanceof Error ? e.message : String(e)}): set DEMO_IDP_PORT to a free port for people's sign-in`,
