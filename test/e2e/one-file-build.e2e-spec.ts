@@ -130,7 +130,7 @@ describe('the bundled gateway (dist/bundle/main.js)', () => {
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
     expect(cacheFiles()).toEqual(files);
     await gw.stop();
-  });
+  }, 120_000);
 
   it('starts on a damaged cache, or on V8 data of another script, and writes its own in their place', async () => {
     const [name] = cacheFiles();
@@ -179,5 +179,5 @@ describe('the bundled gateway (dist/bundle/main.js)', () => {
     // of its start, which this slower start makes longer).
     expect((await idpRedirect()).status).toBe(303);
     await expect(gw.stop()).resolves.toEqual({ code: 0, signal: null });
-  });
+  }, 120_000);
 });
