@@ -50,7 +50,7 @@ describe('the bundled gateway (dist/bundle/main.js)', () => {
 
   const get = (p: string) => fetch(`${gw.baseUrl}${p}`, { redirect: 'manual' });
   const cacheDir = () => path.join(dataDir, 'code-cache');
-  const cacheFiles = () => readdirSync(cacheDir()).filter((f) => !f.startsWith('.'));
+  const cacheFiles = () => readdirSync(cacheDir());
   // The demo identity provider starts once the gateway listens (it needs the gateway's port), so a
   // loaded machine may answer the first sign-ins before it is registered.
   const idpRedirect = async () => {
