@@ -7,9 +7,12 @@
 //   npm run bench -- --only=log-scale,cold-start
 //   npm run bench -- --json=bench-results.json
 //
-// Benchmarks: summary-read, summary-read-unprepared, log-append, log-scale, exchange, exchange-unprepared,
-// cold-start, scale-out, event-delivery (the -unprepared ones: the gateway before its hot statements
-// were prepared, as figures to compare with).
+// Benchmarks: summary-read, summary-read-unprepared, summary-read-before, log-append, log-scale,
+// exchange, exchange-unprepared, exchange-before, cold-start, scale-out, event-delivery. The
+// -unprepared ones measure the gateway before its hot statements were prepared; the -before ones
+// (and a row of log-scale) the gateway and its log:verify at the commit `--before` names (by
+// default the last one before issue 19's work), extracted from git history and built in the
+// temporary directory: figures to compare with, never pass or fail.
 // A benchmark that fails leaves a row saying so; the others still run. Exit code 1 if any
 // figure misses its target (or a benchmark failed).
 import { spawn } from 'node:child_process';
@@ -18,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCli } from '../scripts/lib/cli.js';
+import { BEFORE_ISSUE_19, prepareBeforeBuild, type BeforeBuild } from './lib/before-build.js';
 import { anyFailed, printTable, type ResultRow } from './lib/table.js';
 
 interface Bench {
@@ -26,8 +30,10 @@ interface Bench {
   full: string[];
   quick: string[];
   /** Set for a run of another benchmark as the gateway was before a change: its rows are figures
-   * to compare with, never pass or fail. */
-  before?: { of: string; env: Record<string, string> };
+   * to compare with, never pass or fail. `build`: on the gateway built from the `--before` commit. */
+  before?: { of: string; what: string; env?: Record<string, string>; build?: true };
+  /** Also measures the `--before` commit's own tools (BENCH_BEFORE_ROOT) on its data. */
+  usesBeforeBuild?: true;
 }
 
 /** The gateway before its hot statements were prepared (issue 19), measured in the same run. */
@@ -56,7 +62,14 @@ const BENCHES: Bench[] = [
     script: 'summary-read/run.js',
     full: [],
     quick: ['--cases', '10000', '--duration', '5000', '--warmup', '2000', '--health-duration', '1000'],
-    before: { of: 'summary-read', env: UNPREPARED },
+    before: { of: 'summary-read', what: 'hot statements unprepared', env: UNPREPARED },
+  },
+  {
+    name: 'summary-read-before',
+    script: 'summary-read/run.js',
+    full: [],
+    quick: ['--cases', '10000', '--duration', '5000', '--warmup', '2000', '--health-duration', '1000'],
+    before: { of: 'summary-read', what: 'gateway', build: true },
   },
   {
     name: 'log-append',
@@ -69,6 +82,7 @@ const BENCHES: Bench[] = [
     script: 'log-scale/run.js',
     full: ['--entries', '10000000'],
     quick: ['--entries', '200000', '--samples', '100', '--quiet-timeout', '10000'],
+    usesBeforeBuild: true,
   },
   {
     name: 'exchange',
@@ -81,7 +95,14 @@ const BENCHES: Bench[] = [
     script: 'exchange/run.js',
     full: [],
     quick: ['--duration', '4000', '--warmup', '1000', '--concurrency', '16'],
-    before: { of: 'exchange', env: UNPREPARED },
+    before: { of: 'exchange', what: 'hot statements unprepared', env: UNPREPARED },
+  },
+  {
+    name: 'exchange-before',
+    script: 'exchange/run.js',
+    full: [],
+    quick: ['--duration', '4000', '--warmup', '1000', '--concurrency', '16'],
+    before: { of: 'exchange', what: 'gateway', build: true },
   },
   { name: 'cold-start', script: 'cold-start/run.js', full: [], quick: ['--later', '2'] },
   {
@@ -115,26 +136,82 @@ const cli = defineCli('bench', {
       value: '<a,b>',
       description: `Run only these benchmarks: ${BENCHES.map((b) => b.name).join(', ')}`,
     },
+    before: {
+      type: 'string',
+      value: '<commit>',
+      default: BEFORE_ISSUE_19,
+      description: `The commit whose gateway and log:verify the -before rows measure (built from this clone's git history on its node_modules; ${BEFORE_ISSUE_19} is the last before issue 19's work), or none`,
+    },
     json: { type: 'string', value: '<file>', description: 'Also write the rows as JSON to this file' },
     silent: { type: 'boolean', default: false, description: "Do not echo the benchmarks' own output" },
   },
-  examples: ['npm run bench -- --quick', 'npm run bench -- --only=log-scale,cold-start --json=bench.json'],
+  examples: [
+    'npm run bench -- --quick',
+    'npm run bench -- --only=log-scale,cold-start --json=bench.json',
+    'npm run bench -- --only=exchange,exchange-before --before=HEAD~3',
+  ],
   notes: [
     'Each benchmark also runs alone with its own options: node dist/bench/<name>/run.js (see the header of bench/<name>/run.ts). Exit status 0 every target met, 1 a figure missed its target or a benchmark failed, 2 a bad option.',
   ],
 });
 
-function parse(argv: string[]): { quick: boolean; only: string[] | null; json: string | null; echo: boolean } {
+interface Settings {
+  quick: boolean;
+  only: string[] | null;
+  json: string | null;
+  echo: boolean;
+  before: string | null;
+}
+
+function parse(argv: string[]): Settings {
   const values = cli.parse(argv);
   const only = values.only === undefined ? null : values.only.split(',').filter(Boolean);
   const unknown = (only ?? []).filter((n) => !BENCHES.some((b) => b.name === n));
   if (unknown.length)
     cli.usageError(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
-  return { quick: values.quick, only, json: values.json ?? null, echo: !values.silent };
+  const before = values.before.trim();
+  if (!/^[\w./~^@{}-]+$/.test(before) || before.startsWith('-'))
+    cli.usageError(`--before must name a commit (a hash, tag or branch) or none, not ${JSON.stringify(values.before)}`);
+  return {
+    quick: values.quick,
+    only,
+    json: values.json ?? null,
+    echo: !values.silent,
+    before: before === 'none' ? null : before,
+  };
 }
 
 /** Runs one benchmark child; resolves with its rows, or one failure row. */
-async function runOne(b: Bench, quick: boolean, dir: string, echo: boolean): Promise<ResultRow[]> {
+async function runOne(
+  b: Bench,
+  quick: boolean,
+  dir: string,
+  echo: boolean,
+  beforeBuild: BeforeBuild | null,
+): Promise<ResultRow[]> {
+  const before = b.before;
+  let env: Record<string, string> = { ...before?.env };
+  let what = before?.what ?? '';
+  if (before?.build || b.usesBeforeBuild) {
+    if (!beforeBuild || 'skipped' in beforeBuild) {
+      if (before?.build)
+        return [
+          {
+            name: `${b.name}: not measured`,
+            figure: NaN,
+            unit: '',
+            verdict: 'info',
+            note: beforeBuild ? beforeBuild.skipped : '--before=none',
+          },
+        ];
+    } else {
+      const label = `the ${before?.what ?? 'gateway'} at ${beforeBuild.commit.slice(0, 7)}`;
+      env = before?.build
+        ? { ...env, BENCH_GATEWAY_ROOT: beforeBuild.root }
+        : { ...env, BENCH_BEFORE_ROOT: beforeBuild.root, BENCH_BEFORE_LABEL: label };
+      what = label;
+    }
+  }
   const out = path.join(dir, `${b.name}.json`);
   const args = [path.join(here, b.script), ...(quick ? b.quick : b.full), '--json', out];
   const started = performance.now();
@@ -142,7 +219,7 @@ async function runOne(b: Bench, quick: boolean, dir: string, echo: boolean): Pro
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...b.before?.env },
+      env: { ...process.env, ...env },
     });
     const onData = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-4000);
@@ -168,14 +245,13 @@ async function runOne(b: Bench, quick: boolean, dir: string, echo: boolean): Pro
     ];
   }
   const doc = JSON.parse(json) as { rows: ResultRow[] };
-  const before = b.before;
   if (before)
     return doc.rows.map((r) => ({
       ...r,
       name: `${b.name}: ${r.name}`,
       target: undefined,
       verdict: 'info',
-      note: r.note ? `before, for ${before.of}; ${r.note}` : `before, for ${before.of}`,
+      note: `before (${what}), for ${before.of}${r.note ? `; ${r.note}` : ''}`,
     }));
   return doc.rows.map((r) => ({ ...r, name: `${b.name}: ${r.name}` }));
 }
@@ -185,10 +261,18 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gw-bench-run-'));
   const rows: ResultRow[] = [];
   try {
-    for (const b of BENCHES) {
-      if (s.only && !s.only.includes(b.name)) continue;
+    const chosen = BENCHES.filter((b) => !s.only || s.only.includes(b.name));
+    let beforeBuild: BeforeBuild | null = null;
+    if (s.before && chosen.some((b) => b.before?.build || b.usesBeforeBuild)) {
+      process.stderr.write(`\n=== building the gateway at ${s.before} (for the -before rows) ===\n`);
+      beforeBuild = await prepareBeforeBuild(path.resolve(here, '../..'), s.before, dir);
+      process.stderr.write(
+        'skipped' in beforeBuild ? `not measured: ${beforeBuild.skipped}\n` : `built in ${beforeBuild.root}\n`,
+      );
+    }
+    for (const b of chosen) {
       process.stderr.write(`\n=== ${b.name}${s.quick ? ' (quick)' : ''} ===\n`);
-      rows.push(...(await runOne(b, s.quick, dir, s.echo)));
+      rows.push(...(await runOne(b, s.quick, dir, s.echo, beforeBuild)));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -12,6 +12,9 @@
 //
 // Diagnosis: BENCH_ECHO=1 prints the gateway's output, BENCH_LOG_LEVEL=info its request log,
 // BENCH_NODE_ARGS adds node options to the gateway, BENCH_KEEP_PROFILE=dir keeps the --cpu-prof file.
+//
+// BENCH_GATEWAY_ROOT=<another built checkout> starts that checkout's gateway instead of this one's
+// (npm run bench sets it to the --before commit's build for its -before rows).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { chmod, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -23,7 +26,7 @@ import pg from 'pg';
 import { signRequestToken } from '../../src/shared/auth/request-token.js';
 import { LatencyHistogram } from '../lib/histogram.js';
 import { runLoad } from '../lib/load.js';
-import { getFreePort, startNodeScript } from '../lib/spawn.js';
+import { gatewayRoot, getFreePort, startNodeScript } from '../lib/spawn.js';
 import { cpuSnapshot, cpuUseBetween, waitForQuiet, type CpuSnapshot } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
 import { loadDemoKey, type SigningKey } from '../summary-read/requests.js';
@@ -130,8 +133,8 @@ async function main(): Promise<void> {
   const baseUrl = `http://127.0.0.1:${port}`;
   log(`starting the gateway (DEMO=true) in ${dataDir}`);
   const gw = await startNodeScript({
-    script: path.join(root, 'dist/src/main.js'),
-    cwd: root,
+    script: path.join(gatewayRoot(root), 'dist/src/main.js'),
+    cwd: gatewayRoot(root),
     nodeArgs: [
       ...(s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dataDir, 'profile')}`] : []),
       ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
@@ -278,7 +281,7 @@ async function main(): Promise<void> {
         unit: 'ms',
         target: 4,
         better: 'lower',
-        note: `gateway ${(gatewayCpuMs / measured).toFixed(2)} ms, PostgreSQL ${((pgB - pgA) / measured).toFixed(2)} ms; prepared statements ${process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true'}`,
+        note: `gateway ${(gatewayCpuMs / measured).toFixed(2)} ms, PostgreSQL ${((pgB - pgA) / measured).toFixed(2)} ms; ${process.env.BENCH_GATEWAY_ROOT ? 'gateway from BENCH_GATEWAY_ROOT' : `prepared statements ${process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true'}`}`,
       },
     ];
     await printTable(rows, {

@@ -1,6 +1,7 @@
 // Start a compiled node script as a child process, wait until it serves, stop it.
 import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { assertLoopbackUrl } from './loopback.js';
 
@@ -81,6 +82,14 @@ export async function pinSelf(cpus: string): Promise<boolean> {
  * socket can take it between this check and the child's bind (one picked by listen(0) did collide
  * when suites ran side by side, and the child died with EADDRINUSE). Checked free on 127.0.0.1.
  */
+/** The checkout whose built gateway a benchmark starts: its own, or the one BENCH_GATEWAY_ROOT
+ * names (`npm run bench -- --before=<commit>` sets it to a build of that commit), so that the
+ * same measuring code gives the figures before and after a change. */
+export function gatewayRoot(ownRoot: string): string {
+  const other = process.env.BENCH_GATEWAY_ROOT;
+  return other ? path.resolve(other) : ownRoot;
+}
+
 export async function getFreePort(): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = 10_000 + Math.floor(Math.random() * 22_768);

@@ -8,10 +8,15 @@
 // appends for each search (those are the summary-read and log-append benchmarks' figures).
 //
 //   npm run build && node dist/bench/log-scale/run.js [--entries 10000000] [--samples 400] [--workers 2] [--quiet-timeout 60000] [--skip-verify] [--keep] [--json file]
+//
+// BENCH_BEFORE_ROOT=<another built checkout> also runs that checkout's own log:verify over the same
+// log, after this one's (npm run bench sets it to the --before commit's build).
+import { execFile } from 'node:child_process';
 import { hash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/data-source.js';
@@ -31,6 +36,8 @@ import { waitForQuiet } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
 import { crnOf, ORGS, subOf } from './entries.js';
 import { seedLog } from './seed.js';
+
+const execFileAsync = promisify(execFile);
 
 interface Settings {
   entries: number;
@@ -196,6 +203,7 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage(cpuBefore);
       const cpuPerEntryUs = (cpu.user + cpu.system) / single.entriesChecked;
       await client.end();
+      const before = process.env.BENCH_BEFORE_ROOT ? await verifyBefore(process.env.BENCH_BEFORE_ROOT) : null;
       const hashing = await nodeHashCosts();
       const rate = (r: { entriesChecked: number; elapsedMs: number }) =>
         Math.round(r.entriesChecked / (r.elapsedMs / 1000));
@@ -208,6 +216,16 @@ async function main(): Promise<void> {
           baseline: copyRate,
           note: `${(parallel.elapsedMs / 1000).toFixed(1)} s, ${parallel.nodesChecked.toLocaleString('en-GB')} nodes; baseline = the same rows by binary COPY, unchecked${busy(q1)}${busy(q0)}`,
         },
+        ...(before
+          ? [
+              {
+                name: `log verify before (log:verify, ${s.workers} workers)`,
+                figure: rate(before.report),
+                unit: 'entries/s',
+                note: `${process.env.BENCH_BEFORE_LABEL ?? before.root}'s own log:verify on the same rows, same run: ${(before.report.elapsedMs / 1000).toFixed(1)} s${busy(before.quiet)}`,
+              },
+            ]
+          : []),
         {
           name: 'log verify (log:verify --workers 1)',
           figure: rate(single),
@@ -228,6 +246,22 @@ async function main(): Promise<void> {
           note: `CPU per 65-byte RFC 9162 node hash (nodeHash on ${nodeHashEngine()}); baseline: Node's crypto.hash, same input, same run`,
         },
       );
+    }
+
+    /** The log:verify CLI of another build (the gateway before a change) over the same log. */
+    async function verifyBefore(root: string) {
+      const quiet = await waitForQuiet({ maxForeignPercent: 25, timeoutMs: s.quietTimeoutMs });
+      log(`log:verify of ${root} (${s.workers} workers)...`);
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        [path.join(root, 'dist/scripts/log-verify.js'), '--json', '--workers', String(s.workers)],
+        { cwd: root, env: { ...process.env, DATABASE_URL: server.appUrl }, maxBuffer: 64 * 2 ** 20 },
+      );
+      const report = JSON.parse(stdout) as { ok: boolean; entriesChecked: number; elapsedMs: number };
+      if (!report.ok || report.entriesChecked !== s.entries)
+        throw new Error(`${root}'s log:verify did not verify the seeded log: ${stdout.slice(0, 300)}`);
+      log(`log:verify of ${root}: ${report.entriesChecked} entries OK in ${report.elapsedMs} ms`);
+      return { root, report, quiet };
     }
 
     /** CPU per interior-node hash both ways (nodeHash uses WebAssembly once loaded; crypto.hash is what it replaced). */

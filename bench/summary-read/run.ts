@@ -22,6 +22,9 @@
 //     --cpu-prof              profile the gateway (node --cpu-prof) and print its hot spots
 //     --keep                  keep the temporary DATA_DIR (and the profile)
 //     --json [file]           JSON to stdout (table to stderr), or also to a file
+//
+// BENCH_GATEWAY_ROOT=<another built checkout> starts that checkout's gateway instead of this one's
+// (npm run bench sets it to the --before commit's build for its -before rows).
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { createDataSource } from '../../src/data-source.js';
 import { analyseCaseTables, bulkInsertCases, progressBar } from '../../src/demo/synthetic/index.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
-import { getFreePort, startNodeScript, type StartedProcess } from '../lib/spawn.js';
+import { gatewayRoot, getFreePort, startNodeScript, type StartedProcess } from '../lib/spawn.js';
 import { cpuSnapshot, cpuUseBetween, waitForQuiet, type CpuSnapshot, type CpuUse } from '../lib/system.js';
 import { dbCounters, perRead, postgresCpuMs, postmasterPid } from './db-stats.js';
 import { anyFailed, printTable, type ResultRow } from '../lib/table.js';
@@ -62,8 +65,8 @@ async function startGateway(
   const [port, pgPort] = [await getFreePort(), await getFreePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   const gw = await startNodeScript({
-    script: path.join(root, 'dist/src/main.js'),
-    cwd: root,
+    script: path.join(gatewayRoot(root), 'dist/src/main.js'),
+    cwd: gatewayRoot(root),
     nodeArgs: s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dataDir, 'profile')}`] : [],
     env: {
       DATA_DIR: dataDir,
@@ -342,7 +345,7 @@ async function main(s: Settings): Promise<void> {
         unit: 'ms',
         target: 1,
         better: 'lower',
-        note: `prepared statements ${process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true'}; so 2 idle cores could serve about ${Number.isFinite(cpuMsPerRead) ? Math.round(2000 / (cpuMsPerRead + (r.clientCpuPercent * 10) / r.rps)) : '?'} reads/s (load generator included): an estimate, less sensitive to other jobs than the throughput`,
+        note: `${process.env.BENCH_GATEWAY_ROOT ? 'gateway from BENCH_GATEWAY_ROOT' : `prepared statements ${process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true'}`}; so 2 idle cores could serve about ${Number.isFinite(cpuMsPerRead) ? Math.round(2000 / (cpuMsPerRead + (r.clientCpuPercent * 10) / r.rps)) : '?'} reads/s (load generator included): an estimate, less sensitive to other jobs than the throughput`,
       },
       {
         name: 'database transactions per read',

@@ -70,7 +70,7 @@ const TOOLS: { script: string; options: string[]; required?: string[] }[] = [
     required: ['bundle', 'jwks'],
   },
   { script: 'scripts/openapi.js', options: ['out'] },
-  { script: 'bench/run.js', options: ['quick', 'only', 'json', 'silent'] },
+  { script: 'bench/run.js', options: ['quick', 'only', 'before', 'json', 'silent'] },
   // The witness takes its settings from WITNESS_* variables; --help lists them.
   { script: 'src/witness/main.js', options: [] },
 ];
