@@ -194,22 +194,16 @@ async function runOne(
   let what = before?.what ?? '';
   if (before?.build || b.usesBeforeBuild) {
     if (!beforeBuild || 'skipped' in beforeBuild) {
+      const why = beforeBuild ? beforeBuild.skipped : '--before=none';
       if (before?.build)
-        return [
-          {
-            name: `${b.name}: not measured`,
-            figure: NaN,
-            unit: '',
-            verdict: 'info',
-            note: beforeBuild ? beforeBuild.skipped : '--before=none',
-          },
-        ];
+        return [{ name: `${b.name}: not measured`, figure: NaN, unit: '', verdict: 'info', note: why }];
+      env = { ...env, BENCH_BEFORE_SKIPPED: why };
+    } else if (before?.build) {
+      what = `the ${before.what} at ${beforeBuild.commit.slice(0, 7)}`;
+      env = { ...env, BENCH_GATEWAY_ROOT: beforeBuild.root };
     } else {
-      const label = `the ${before?.what ?? 'gateway'} at ${beforeBuild.commit.slice(0, 7)}`;
-      env = before?.build
-        ? { ...env, BENCH_GATEWAY_ROOT: beforeBuild.root }
-        : { ...env, BENCH_BEFORE_ROOT: beforeBuild.root, BENCH_BEFORE_LABEL: label };
-      what = label;
+      const label = `log:verify at ${beforeBuild.commit.slice(0, 7)}`;
+      env = { ...env, BENCH_BEFORE_ROOT: beforeBuild.root, BENCH_BEFORE_LABEL: label };
     }
   }
   const out = path.join(dir, `${b.name}.json`);
@@ -239,8 +233,9 @@ async function runOne(
         name: `${b.name}: FAILED`,
         figure: NaN,
         unit: '',
-        verdict: 'fail',
-        note: `exit ${code} after ${minutes} min: ${last.slice(0, 160)}`,
+        // A before run has no target: its failure is told, but fails nothing.
+        verdict: before ? 'info' : 'fail',
+        note: `${before ? `before (${what}), for ${before.of}; ` : ''}exit ${code} after ${minutes} min: ${last.slice(0, 160)}`,
       },
     ];
   }

@@ -75,13 +75,6 @@ export async function pinSelf(cpus: string): Promise<boolean> {
   );
 }
 
-/** A currently free TCP port on 127.0.0.1 (the OS picks it; tiny race until the child binds it). */
-/**
- * A port for a process about to be started to listen on: random in 10000-32767, below the
- * ephemeral range Linux gives outgoing connections (32768-60999) and listen(0) alike, so no client
- * socket can take it between this check and the child's bind (one picked by listen(0) did collide
- * when suites ran side by side, and the child died with EADDRINUSE). Checked free on 127.0.0.1.
- */
 /** The checkout whose built gateway a benchmark starts: its own, or the one BENCH_GATEWAY_ROOT
  * names (`npm run bench -- --before=<commit>` sets it to a build of that commit), so that the
  * same measuring code gives the figures before and after a change. */
@@ -90,6 +83,12 @@ export function gatewayRoot(ownRoot: string): string {
   return other ? path.resolve(other) : ownRoot;
 }
 
+/**
+ * A port for a process about to be started to listen on: random in 10000-32767, below the
+ * ephemeral range Linux gives outgoing connections (32768-60999) and listen(0) alike, so no client
+ * socket can take it between this check and the child's bind (one picked by listen(0) did collide
+ * when suites ran side by side, and the child died with EADDRINUSE). Checked free on 127.0.0.1.
+ */
 export async function getFreePort(): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = 10_000 + Math.floor(Math.random() * 22_768);

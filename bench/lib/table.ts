@@ -39,8 +39,10 @@ export function verdictFor(row: Pick<ResultRow, 'figure' | 'target' | 'better'>)
 }
 
 /** Formats a figure with a precision suited to its size (thousands separated). */
-export function formatNumber(n: number | undefined): string {
+export function formatNumber(n: number | null | undefined): string {
   if (n === undefined) return '';
+  // No figure (a benchmark that failed or was not measured; NaN reaches JSON as null).
+  if (n === null || Number.isNaN(n)) return '-';
   if (!Number.isFinite(n)) return String(n);
   const abs = Math.abs(n);
   const digits = Number.isInteger(n) ? 0 : abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 10 ? 2 : abs >= 1 ? 2 : 3;
