@@ -26,7 +26,7 @@ import pg from 'pg';
 import { signRequestToken } from '../../src/shared/auth/request-token.js';
 import { LatencyHistogram } from '../lib/histogram.js';
 import { runLoad } from '../lib/load.js';
-import { gatewayRoot, getFreePort, startNodeScript } from '../lib/spawn.js';
+import { gatewayRoot, gatewayVariant, getFreePort, startNodeScript } from '../lib/spawn.js';
 import { cpuSnapshot, cpuUseBetween, waitForQuiet, type CpuSnapshot } from '../lib/system.js';
 import { printTable, type ResultRow } from '../lib/table.js';
 import { loadDemoKey, type SigningKey } from '../summary-read/requests.js';
@@ -281,7 +281,7 @@ async function main(): Promise<void> {
         unit: 'ms',
         target: 4,
         better: 'lower',
-        note: `gateway ${(gatewayCpuMs / measured).toFixed(2)} ms, PostgreSQL ${((pgB - pgA) / measured).toFixed(2)} ms; ${process.env.BENCH_GATEWAY_ROOT ? 'gateway from BENCH_GATEWAY_ROOT' : `prepared statements ${process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true'}`}`,
+        note: `gateway ${(gatewayCpuMs / measured).toFixed(2)} ms, PostgreSQL ${((pgB - pgA) / measured).toFixed(2)} ms; ${gatewayVariant()}`,
       },
     ];
     await printTable(rows, {

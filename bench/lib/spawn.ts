@@ -83,6 +83,13 @@ export function gatewayRoot(ownRoot: string): string {
   return other ? path.resolve(other) : ownRoot;
 }
 
+/** Which gateway a benchmark measured, for its notes: another checkout's, or this one's with or without prepared statements. */
+export function gatewayVariant(): string {
+  return process.env.BENCH_GATEWAY_ROOT
+    ? 'gateway from BENCH_GATEWAY_ROOT'
+    : `prepared statements ${process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true'}`;
+}
+
 /**
  * A port for a process about to be started to listen on: random in 10000-32767, below the
  * ephemeral range Linux gives outgoing connections (32768-60999) and listen(0) alike, so no client

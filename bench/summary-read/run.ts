@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { createDataSource } from '../../src/data-source.js';
 import { analyseCaseTables, bulkInsertCases, progressBar } from '../../src/demo/synthetic/index.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
-import { gatewayRoot, getFreePort, startNodeScript, type StartedProcess } from '../lib/spawn.js';
+import { gatewayRoot, gatewayVariant, getFreePort, startNodeScript, type StartedProcess } from '../lib/spawn.js';
 import { cpuSnapshot, cpuUseBetween, waitForQuiet, type CpuSnapshot, type CpuUse } from '../lib/system.js';
 import { dbCounters, perRead, postgresCpuMs, postmasterPid } from './db-stats.js';
 import { anyFailed, printTable, type ResultRow } from '../lib/table.js';
@@ -345,7 +345,7 @@ async function main(s: Settings): Promise<void> {
         unit: 'ms',
         target: 1,
         better: 'lower',
-        note: `${process.env.BENCH_GATEWAY_ROOT ? 'gateway from BENCH_GATEWAY_ROOT' : `prepared statements ${process.env.BENCH_DB_PREPARED_STATEMENTS ?? 'true'}`}; so 2 idle cores could serve about ${Number.isFinite(cpuMsPerRead) ? Math.round(2000 / (cpuMsPerRead + (r.clientCpuPercent * 10) / r.rps)) : '?'} reads/s (load generator included): an estimate, less sensitive to other jobs than the throughput`,
+        note: `${gatewayVariant()}; so 2 idle cores could serve about ${Number.isFinite(cpuMsPerRead) ? Math.round(2000 / (cpuMsPerRead + (r.clientCpuPercent * 10) / r.rps)) : '?'} reads/s (load generator included): an estimate, less sensitive to other jobs than the throughput`,
       },
       {
         name: 'database transactions per read',
