@@ -104,8 +104,12 @@ export class GatewayProcess {
     await this.boot();
   }
 
-  /** SIGTERM (SIGKILL after 10 s); how the process ended, or undefined when it was never started. */
+  /**
+   * SIGTERM (SIGKILL after 25 s, beyond the 20 s after which the gateway ends itself with exit 1
+   * when its drain has not finished, so a slow stop is told apart from a hung one); how the
+   * process ended, or undefined when it was never started.
+   */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
-    return this.proc ? this.proc.stop(10_000) : Promise.resolve(undefined);
+    return this.proc ? this.proc.stop(25_000) : Promise.resolve(undefined);
   }
 }
